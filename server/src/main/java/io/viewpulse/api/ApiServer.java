@@ -1,0 +1,85 @@
+package io.viewpulse.api;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.viewpulse.auth.KeyService;
+import io.viewpulse.catalog.Catalog;
+import io.viewpulse.ingest.Ingest;
+import io.viewpulse.query.Viewership;
+import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP face of Viewpulse: a route table of thin handlers that translate HTTP to typed calls and back. Anything
+ * blocking runs on worker threads.
+ */
+public final class ApiServer implements AutoCloseable {
+  private final Vertx vertx;
+  private final HttpServer server;
+
+  /** What the routes need. */
+  public record Services(Ingest ingest, KeyService keys, Catalog catalog, Viewership viewership,
+      PrometheusMeterRegistry metrics, InstantSource clock) {}
+
+  private ApiServer(Vertx vertx, HttpServer server) {
+    this.vertx = vertx;
+    this.server = server;
+  }
+
+  /** Starts listening; returns once the port is bound. */
+  public static ApiServer start(Vertx vertx, String host, int port, Services s) {
+    Router router = Router.router(vertx);
+    Guard guard = new Guard(s.keys());
+    router.route("/api/*").handler(Cors::handle);
+    new BeaconRoutes(vertx, s.ingest(), s.clock(), 20_000).mount(router);
+    new DataRoutes(vertx, guard, s.viewership()).mount(router);
+    new MediaRoutes(vertx, guard, s.catalog()).mount(router);
+    router.get("/healthz").handler(ctx -> Json.ok(ctx, Json.object().put("status", "ok")));
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(s.metrics().scrape()));
+    router.errorHandler(404, ctx -> Json.error(ctx, 404, "no route " + ctx.request().method() + " "
+        + ctx.request().path()));
+    router.errorHandler(405, ctx -> Json.error(ctx, 405, "method " + ctx.request().method() + " not allowed on "
+        + ctx.request().path()));
+    router.errorHandler(413, ctx -> Json.error(ctx, 413, "request body too large"));
+    router.errorHandler(500, ApiServer::internal);
+    HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port)
+        .setMaxHeaderSize(16 * 1024).setMaxInitialLineLength(8 * 1024).setCompressionSupported(true)
+        .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    try {
+      HttpServer server = vertx.createHttpServer(opts).requestHandler(router).listen()
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return new ApiServer(vertx, server);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static void internal(RoutingContext ctx) {
+    Failures.reply(ctx, ctx.failure() == null ? new IllegalStateException("failure") : ctx.failure());
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // closing anyway
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.viewpulse.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.viewpulse.ingest.Edge;
+import io.viewpulse.ingest.Ingest;
+import io.viewpulse.ingest.Reason;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The player endpoint, {@code /analytics/log}, as Livepeer's player reporter uses it: GET to discover the reporting
+ * host, POST (fetch, or sendBeacon as the page goes away) with a JSON body sent as text/plain.
+ */
+final class BeaconRoutes {
+  /** sendBeacon refuses payloads above 64 KiB, so no real player batch is larger. */
+  static final int BODY_LIMIT = 64 * 1024;
+
+  private final Vertx vertx;
+  private final Ingest ingest;
+  private final InstantSource clock;
+  private final int maxInFlight;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  BeaconRoutes(Vertx vertx, Ingest ingest, InstantSource clock, int maxInFlight) {
+    this.vertx = vertx;
+    this.ingest = ingest;
+    this.clock = clock;
+    this.maxInFlight = maxInFlight;
+  }
+
+  void mount(Router r) {
+    r.route("/analytics/log").handler(Cors::handle);
+    r.get("/analytics/log").handler(this::discover);
+    r.head("/analytics/log").handler(this::discover);
+    r.post("/analytics/log")
+        .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+        .handler(this::log)
+        .failureHandler(this::failed);
+  }
+
+  private void discover(RoutingContext ctx) {
+    ctx.response().setStatusCode(200).putHeader("Content-Type", "text/plain; charset=utf-8").end();
+  }
+
+  private void log(RoutingContext ctx) {
+    if (inFlight.incrementAndGet() > maxInFlight) {
+      inFlight.decrementAndGet();
+      ingest.rejected(Reason.OVERLOADED);
+      ctx.response().putHeader("Retry-After", "1");
+      Json.error(ctx, 503, "Viewpulse is overloaded; retry in a few seconds");
+      return;
+    }
+    Edge edge = edge(ctx);
+    vertx.executeBlocking(() -> ingest.accept(edge), false)
+        .compose(Future::fromCompletionStage)
+        .onComplete(ar -> {
+          inFlight.decrementAndGet();
+          if (ar.failed()) {
+            Failures.reply(ctx, ar.cause());
+            return;
+          }
+          ObjectNode body = Json.object();
+          body.put("accepted", ar.result().acceptedEvents());
+          ObjectNode dropped = body.putObject("dropped");
+          ar.result().dropped().forEach((reason, n) -> dropped.put(reason.tag(), n));
+          Json.ok(ctx, body);
+        });
+  }
+
+  private void failed(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      ingest.rejected(Reason.BODY_TOO_LARGE);
+      Json.error(ctx, 413, "body is larger than " + BODY_LIMIT + " bytes (the sendBeacon limit)");
+    } else if (ctx.statusCode() == 400) {
+      ingest.rejected(Reason.MALFORMED_JSON);
+      Json.error(ctx, 400, "body cannot be read");
+    } else {
+      Failures.reply(ctx, ctx.failure() == null ? new IllegalStateException("status " + ctx.statusCode())
+          : ctx.failure());
+    }
+  }
+
+  private Edge edge(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    Map<String, String> headers = new HashMap<>();
+    req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    String mode = headers.get("sec-fetch-mode");
+    boolean lastOfPage = "no-cors".equalsIgnoreCase(mode) || "1".equals(req.getParam("last"));
+    return new Edge(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
+        req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(), headers, lastOfPage,
+        clock.millis());
+  }
+}

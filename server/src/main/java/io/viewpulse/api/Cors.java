@@ -1,0 +1,37 @@
+package io.viewpulse.api;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * CORS headers. Beacons come from any page, and players need the answer to be readable (a POST whose answer lacks
+ * {@code Access-Control-Allow-Origin} counts as failed and is re-sent forever). API calls from browsers are allowed
+ * too; what a CORS key may do is decided by {@link Guard}, per route.
+ */
+final class Cors {
+  private Cors() {}
+
+  /** Adds the headers and answers preflights; otherwise passes the request on. */
+  static void handle(RoutingContext ctx) {
+    HttpServerResponse r = ctx.response();
+    String origin = ctx.request().getHeader("Origin");
+    if (origin == null) {
+      r.putHeader("Access-Control-Allow-Origin", "*");
+    } else {
+      r.putHeader("Access-Control-Allow-Origin", origin);
+      r.putHeader("Access-Control-Allow-Credentials", "true");
+      r.putHeader("Vary", "Origin");
+    }
+    r.putHeader("Access-Control-Expose-Headers", "Retry-After, Deprecation, Link");
+    if (ctx.request().method() == HttpMethod.OPTIONS) {
+      String headers = ctx.request().getHeader("Access-Control-Request-Headers");
+      r.putHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, DELETE, OPTIONS");
+      r.putHeader("Access-Control-Allow-Headers", headers == null ? "Authorization, Content-Type" : headers);
+      r.putHeader("Access-Control-Max-Age", "86400");
+      r.setStatusCode(204).end();
+      return;
+    }
+    ctx.next();
+  }
+}

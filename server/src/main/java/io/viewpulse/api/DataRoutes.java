@@ -1,0 +1,122 @@
+package io.viewpulse.api;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.viewpulse.auth.Principal;
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.QueryException;
+import io.viewpulse.query.TimeStep;
+import io.viewpulse.query.UsageQuery;
+import io.viewpulse.query.UsageRow;
+import io.viewpulse.query.Viewership;
+import io.viewpulse.query.ViewsRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/** The Livepeer-compatible metrics API under {@code /api/data}. */
+final class DataRoutes {
+  private static final Set<Dimension> ALL = EnumSet.allOf(Dimension.class);
+  private static final Set<TimeStep> ALL_STEPS = EnumSet.allOf(TimeStep.class);
+
+  private final Vertx vertx;
+  private final Guard guard;
+  private final Viewership viewership;
+
+  DataRoutes(Vertx vertx, Guard guard, Viewership viewership) {
+    this.vertx = vertx;
+    this.guard = guard;
+    this.viewership = viewership;
+  }
+
+  void mount(Router r) {
+    r.get("/api/data/views/query").handler(this::query);
+    r.get("/api/data/views/query/creator").handler(this::creator);
+    r.get("/api/data/views/query/total/:playbackId").handler(this::total);
+    r.get("/api/data/views/now").handler(this::now);
+    r.get("/api/data/usage/query").handler(this::usage);
+  }
+
+  private void query(RoutingContext ctx) {
+    run(ctx, () -> {
+      Principal p = guard.secret(ctx);
+      return MetricJson.views(viewership.query(p.accountId(), request(ctx, true)), true);
+    }, body -> Json.ok(ctx, body));
+  }
+
+  private void creator(RoutingContext ctx) {
+    run(ctx, () -> {
+      Principal p = guard.any(ctx);
+      return MetricJson.views(viewership.creator(p.accountId(), request(ctx, false)), false);
+    }, body -> Json.ok(ctx, body));
+  }
+
+  private void total(RoutingContext ctx) {
+    run(ctx, () -> {
+      guard.any(ctx);
+      String id = ctx.pathParam("playbackId");
+      // the SDK percent-encodes the id, so ipfs://CID arrives as ipfs%3A%2F%2FCID
+      if (id.contains("%")) {
+        id = URLDecoder.decode(id, StandardCharsets.UTF_8);
+      }
+      return MetricJson.total(viewership.total(id));
+    }, body -> Json.ok(ctx, body));
+  }
+
+  private void now(RoutingContext ctx) {
+    run(ctx, () -> {
+      Principal p = guard.secret(ctx);
+      Params.forbid(ctx, "time range params (from, to, timeStep) are not supported for Realtime Viewership API",
+          "from", "to", "timeStep");
+      List<Dimension> breakdown = Params.breakdown(ctx, Viewership.REALTIME_DIMENSIONS);
+      return MetricJson.realtime(viewership.now(p.accountId(), Params.string(ctx, "playbackId"),
+          Params.string(ctx, "creatorId"), breakdown));
+    }, body -> Json.ok(ctx, body));
+  }
+
+  private void usage(RoutingContext ctx) {
+    run(ctx, () -> {
+      Principal p = guard.secret(ctx);
+      String userId = Params.string(ctx, "userId");
+      if (userId != null && !userId.equals(p.accountId())) {
+        throw new QueryException(403, "only admins can query usage for other users");
+      }
+      TimeStep step = Params.timeStep(ctx, EnumSet.of(TimeStep.HOUR, TimeStep.DAY));
+      boolean byCreator = !Params.breakdown(ctx, EnumSet.of(Dimension.CREATOR_ID)).isEmpty();
+      String creatorId = Params.string(ctx, "creatorId");
+      UsageQuery q = new UsageQuery(p.accountId(), creatorId, Params.time(ctx, "from"), Params.time(ctx, "to"), step,
+          byCreator);
+      List<UsageRow> rows = viewership.usage(q);
+      boolean withCreator = byCreator || creatorId != null;
+      // Livepeer answers one object without time step or breakdown, and a list with either
+      if (step == null && !byCreator) {
+        UsageRow only = rows.isEmpty() ? new UsageRow(null, creatorId, 0) : rows.get(0);
+        if (creatorId != null) {
+          only = new UsageRow(null, creatorId, only.deliveryUsageMins());
+        }
+        return (com.fasterxml.jackson.databind.JsonNode) MetricJson.usage(only, p.accountId(), withCreator);
+      }
+      var list = Json.array();
+      for (UsageRow r : rows) {
+        list.add(MetricJson.usage(r, p.accountId(), withCreator));
+      }
+      return list;
+    }, body -> Json.ok(ctx, body));
+  }
+
+  private ViewsRequest request(RoutingContext ctx, boolean withPlaybackId) {
+    return new ViewsRequest(withPlaybackId ? Params.string(ctx, "playbackId") : null,
+        Params.string(ctx, "assetId"), Params.string(ctx, "streamId"), Params.string(ctx, "creatorId"),
+        Params.time(ctx, "from"), Params.time(ctx, "to"), Params.timeStep(ctx, ALL_STEPS),
+        Params.breakdown(ctx, ALL));
+  }
+
+  private <T> void run(RoutingContext ctx, Callable<T> work, Consumer<T> reply) {
+    Blocking.run(vertx, ctx, work, reply);
+  }
+}

@@ -1,0 +1,46 @@
+package io.viewpulse.api;
+
+import io.vertx.ext.web.RoutingContext;
+import io.viewpulse.auth.AuthException;
+import io.viewpulse.catalog.ConflictException;
+import io.viewpulse.ingest.Rejection;
+import io.viewpulse.query.QueryException;
+import io.viewpulse.store.StoreException;
+import io.viewpulse.store.ViewQueries;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Maps what went wrong to a status and a JSON error. Only a bug answers 500, and it is logged with its stack. */
+final class Failures {
+  private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+
+  private Failures() {}
+
+  static void reply(RoutingContext ctx, Throwable t) {
+    Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (e instanceof AuthException a) {
+      Json.error(ctx, a.status(), a.getMessage());
+    } else if (e instanceof QueryException q) {
+      Json.error(ctx, q.status(), q.getMessage());
+    } else if (e instanceof Rejection r) {
+      if (r.status() == 503) {
+        ctx.response().putHeader("Retry-After", "1");
+      }
+      Json.error(ctx, r.status(), r.getMessage());
+    } else if (e instanceof ConflictException c) {
+      Json.error(ctx, 409, c.getMessage());
+    } else if (e instanceof IllegalArgumentException i) {
+      Json.error(ctx, 400, i.getMessage());
+    } else if (e instanceof ViewQueries.TooManyRowsException m) {
+      Json.error(ctx, 400, m.getMessage());
+    } else if (e instanceof StoreException s) {
+      LOG.warn("store unavailable: {}", s.getMessage());
+      ctx.response().putHeader("Retry-After", "5");
+      Json.error(ctx, 503, "the store is unavailable; retry later");
+    } else {
+      LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), e);
+      Json.error(ctx, 500, "internal error");
+    }
+  }
+}

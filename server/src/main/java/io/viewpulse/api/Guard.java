@@ -1,0 +1,54 @@
+package io.viewpulse.api;
+
+import io.vertx.ext.web.RoutingContext;
+import io.viewpulse.auth.AuthException;
+import io.viewpulse.auth.KeyService;
+import io.viewpulse.auth.Origins;
+import io.viewpulse.auth.Principal;
+import java.util.Locale;
+
+/**
+ * Key rules, as Livepeer's: a secret key may call everything; a CORS key (one with allowed origins) only the public
+ * metrics routes, and only from its origins when the request carries an Origin.
+ */
+final class Guard {
+  static final String CORS_FORBIDDEN = "access forbidden for CORS-enabled API key with restricted access";
+
+  private final KeyService keys;
+
+  Guard(KeyService keys) {
+    this.keys = keys;
+  }
+
+  /** The caller, who must hold a secret key. */
+  Principal secret(RoutingContext ctx) {
+    Principal p = any(ctx);
+    if (p.isCors()) {
+      throw new AuthException(403, CORS_FORBIDDEN);
+    }
+    return p;
+  }
+
+  /** The caller, with a secret key or a CORS key used from an allowed origin. */
+  Principal any(RoutingContext ctx) {
+    Principal p = keys.authenticate(bearer(ctx));
+    String origin = ctx.request().getHeader("Origin");
+    if (p.isCors() && origin != null && !Origins.allows(p.allowedOrigins(), origin)) {
+      throw new AuthException(403, "credential disallows CORS access from origin " + origin);
+    }
+    return p;
+  }
+
+  private static String bearer(RoutingContext ctx) {
+    String h = ctx.request().getHeader("Authorization");
+    if (h == null || h.isBlank()) {
+      throw new AuthException(401, "request is not authenticated: send Authorization: Bearer <API key>");
+    }
+    int space = h.indexOf(' ');
+    String scheme = space < 0 ? h : h.substring(0, space);
+    if (!scheme.toLowerCase(Locale.ROOT).equals("bearer") || space < 0) {
+      throw new AuthException(401, "unsupported authorization header scheme: " + scheme);
+    }
+    return h.substring(space + 1).strip();
+  }
+}

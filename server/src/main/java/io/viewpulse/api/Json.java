@@ -1,0 +1,56 @@
+package io.viewpulse.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/** JSON in and out, and the one error shape of the API: {@code {"errors": ["message", ...]}}. */
+final class Json {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final String CONTENT_TYPE = "application/json; charset=utf-8";
+
+  private Json() {}
+
+  static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  static ArrayNode array() {
+    return MAPPER.createArrayNode();
+  }
+
+  static void ok(RoutingContext ctx, JsonNode body) {
+    send(ctx, 200, body);
+  }
+
+  static void send(RoutingContext ctx, int status, JsonNode body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    try {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE)
+          .putHeader("Cache-Control", "no-store")
+          .end(Buffer.buffer(MAPPER.writeValueAsBytes(body)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void error(RoutingContext ctx, int status, String... messages) {
+    ObjectNode body = object();
+    ArrayNode errors = body.putArray("errors");
+    for (String m : messages) {
+      errors.add(m);
+    }
+    send(ctx, status, body);
+  }
+
+  static void errors(RoutingContext ctx, int status, List<String> messages) {
+    error(ctx, status, messages.toArray(String[]::new));
+  }
+}

@@ -1,0 +1,97 @@
+package io.viewpulse.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.MetricRow;
+import io.viewpulse.query.RealtimeRow;
+import io.viewpulse.query.Total;
+import io.viewpulse.query.UsageRow;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Answers in Livepeer's field names. An undefined value is left out rather than sent as null: Livepeer's SDK rejects
+ * null in every optional field. So is a dimension that was asked for but is unknown for the group.
+ */
+final class MetricJson {
+  private MetricJson() {}
+
+  static ArrayNode views(List<MetricRow> rows, boolean full) {
+    ArrayNode out = Json.array();
+    for (MetricRow r : rows) {
+      ObjectNode o = out.addObject();
+      if (r.timestamp() != null) {
+        o.put("timestamp", r.timestamp());
+      }
+      dims(o, r.dimensions());
+      o.put("viewCount", r.viewCount());
+      o.put("playtimeMins", r.playtimeMins());
+      if (full) {
+        put(o, "ttffMs", r.ttffMs());
+        put(o, "ttffP50Ms", r.ttffP50Ms());
+        put(o, "ttffP95Ms", r.ttffP95Ms());
+        put(o, "rebufferRatio", r.rebufferRatio());
+        put(o, "errorRate", r.errorRate());
+        put(o, "exitsBeforeStart", r.exitsBeforeStart());
+        if (r.uniqueViewers() != null) {
+          o.put("uniqueViewers", r.uniqueViewers());
+        }
+      }
+    }
+    return out;
+  }
+
+  static ArrayNode realtime(List<RealtimeRow> rows) {
+    ArrayNode out = Json.array();
+    for (RealtimeRow r : rows) {
+      ObjectNode o = out.addObject();
+      dims(o, r.dimensions());
+      o.put("viewCount", r.viewCount());
+      o.put("errorRate", r.errorRate());
+    }
+    return out;
+  }
+
+  static ObjectNode total(Total t) {
+    ObjectNode o = Json.object();
+    if (t.playbackId() != null) {
+      o.put("playbackId", t.playbackId());
+    }
+    if (t.dStorageUrl() != null) {
+      o.put("dStorageUrl", t.dStorageUrl());
+    }
+    o.put("viewCount", t.viewCount());
+    o.put("playtimeMins", t.playtimeMins());
+    return o;
+  }
+
+  static ObjectNode usage(UsageRow r, String accountId, boolean withCreator) {
+    ObjectNode o = Json.object();
+    if (r.timeInterval() != null) {
+      o.put("TimeInterval", r.timeInterval());
+    }
+    o.put("UserID", accountId);
+    if (withCreator && r.creatorId() != null) {
+      o.put("CreatorID", r.creatorId());
+    }
+    o.put("DeliveryUsageMins", r.deliveryUsageMins());
+    o.put("TotalUsageMins", 0.0);
+    o.put("StorageUsageMins", 0.0);
+    return o;
+  }
+
+  private static void dims(ObjectNode o, Map<Dimension, String> dims) {
+    dims.forEach((d, v) -> {
+      if (v != null) {
+        o.put(d.apiName(), v);
+      }
+    });
+  }
+
+  private static void put(ObjectNode o, String field, Double v) {
+    if (v != null) {
+      o.put(field, v);
+    }
+  }
+}

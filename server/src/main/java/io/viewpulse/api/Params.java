@@ -1,0 +1,93 @@
+package io.viewpulse.api;
+
+import io.vertx.ext.web.RoutingContext;
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.QueryException;
+import io.viewpulse.query.TimeStep;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Query-string parameters of the metrics API, parsed into typed values or a 400 that names the parameter. */
+final class Params {
+  private Params() {}
+
+  /** The parameter's value; empty values count as absent. */
+  static String string(RoutingContext ctx, String name) {
+    for (String v : ctx.queryParam(name)) {
+      if (v != null && !v.isEmpty()) {
+        if (v.length() > 512) {
+          throw new QueryException(400, name + " is longer than 512 characters");
+        }
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /** RFC 3339 (e.g. 2024-01-01T00:00:00.000Z) or Unix milliseconds. */
+  static Instant time(RoutingContext ctx, String name) {
+    String v = string(ctx, name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(v).toInstant();
+    } catch (DateTimeParseException e) {
+      try {
+        return Instant.ofEpochMilli(Long.parseLong(v));
+      } catch (NumberFormatException | java.time.DateTimeException e2) {
+        throw new QueryException(400, "bad time \"" + v + "\" for " + name
+            + ". must be in RFC3339 or Unix Timestamp (millisecond) formats");
+      }
+    }
+  }
+
+  static TimeStep timeStep(RoutingContext ctx, Set<TimeStep> allowed) {
+    String v = string(ctx, "timeStep");
+    if (v == null) {
+      return null;
+    }
+    TimeStep t = TimeStep.byApiName(v).orElse(null);
+    if (t == null || !allowed.contains(t)) {
+      throw new QueryException(400, "invalid time step: " + v + " (expected one of "
+          + String.join(", ", allowed.stream().sorted().map(TimeStep::apiName).toList()) + ")");
+    }
+    return t;
+  }
+
+  /** {@code breakdownBy[]} (as the SDK sends it) and {@code breakdownBy}, repeated, in order, without repeats. */
+  static List<Dimension> breakdown(RoutingContext ctx, Set<Dimension> allowed) {
+    List<String> raw = new ArrayList<>(ctx.queryParam("breakdownBy[]"));
+    raw.addAll(ctx.queryParam("breakdownBy"));
+    List<Dimension> out = new ArrayList<>();
+    for (String v : raw) {
+      for (String name : v.split(",")) {
+        if (name.isBlank()) {
+          continue;
+        }
+        Dimension d = Dimension.byApiName(name.strip()).orElse(null);
+        if (d == null || !allowed.contains(d)) {
+          throw new QueryException(400, "invalid breakdown field: " + name.strip() + " (expected one of "
+              + String.join(", ", allowed.stream().sorted().map(Dimension::apiName).toList()) + ")");
+        }
+        if (!out.contains(d)) {
+          out.add(d);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Rejects parameters that make no sense on a route. */
+  static void forbid(RoutingContext ctx, String message, String... names) {
+    for (String n : names) {
+      if (string(ctx, n) != null) {
+        throw new QueryException(400, message);
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.viewpulse.app;
+
+import io.viewpulse.auth.KeyService;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What a person sees when the server starts: where it listens, first keys, and what to do next. */
+final class Banner {
+  private Banner() {}
+
+  static void print(Viewpulse vp, ServerConfig c, List<Path> geo) {
+    String base = "http://localhost:" + vp.port();
+    StringBuilder b = new StringBuilder();
+    b.append("\nViewpulse is running on ").append(base).append("  (data: ").append(c.dataDir().toAbsolutePath())
+        .append(")\n");
+    if (!vp.bootstrapKeys().isEmpty()) {
+      KeyService.IssuedKey secret = vp.bootstrapKeys().get(0);
+      b.append("\nCreated account ").append(secret.key().accountId()).append(" with two API keys (shown once):\n");
+      for (KeyService.IssuedKey k : vp.bootstrapKeys()) {
+        b.append("  ").append(k.key().isCors() ? "CORS key   " : "secret key ").append(k.token());
+        if (k.key().isCors()) {
+          b.append("  (origins: ").append(String.join(", ", k.key().allowedOrigins())).append(")");
+        }
+        b.append('\n');
+      }
+      b.append("\nNext: register a video, then point a player at ").append(base).append("/analytics/log\n")
+          .append("  curl -s -X POST ").append(base).append("/api/asset -H 'Authorization: Bearer ")
+          .append(secret.token()).append("' \\\n       -d '{\"name\":\"My first video\"}'\n");
+    }
+    if (geo.isEmpty()) {
+      b.append("\nGeo dimensions are off: no GeoIP database. Restart with --fetch-geoip to download the open DB-IP\n")
+          .append("Lite database (CC BY 4.0, https://db-ip.com), or pass --geoip <file.mmdb> (see README).\n");
+    } else {
+      b.append("\nGeoIP: ").append(geo).append("\n");
+      if (geo.stream().anyMatch(p -> p.toString().contains("dbip"))) {
+        b.append("IP geolocation by DB-IP (https://db-ip.com), licensed CC BY 4.0.\n");
+      }
+    }
+    System.out.println(b);
+    System.out.flush();
+  }
+}

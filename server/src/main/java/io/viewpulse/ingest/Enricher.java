@@ -1,0 +1,57 @@
+package io.viewpulse.ingest;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.viewpulse.model.Dimensions;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Derives the dimensions of a beacon from its user agent and its sender's address, and the viewer id when the player
+ * gave none. The address goes no further than this class: the viewer id made from it is a salted hash (the salt is
+ * derived from the installation's master key), so it cannot be reversed by trying all IPv4 addresses.
+ */
+final class Enricher {
+  /** The result: the interned dimensions, the region code for live statistics, and the viewer id. */
+  record Enriched(Dimensions dims, String region, String viewerId) {}
+
+  private final ClientLocator locator;
+  private final byte[] viewerSalt;
+  /** Many sessions share the same dimensions: keep one instance of each, so open sessions cost little heap. */
+  private final Cache<Dimensions, Dimensions> interned = Caffeine.newBuilder().maximumSize(100_000).build();
+
+  Enricher(ClientLocator locator, byte[] viewerSalt) {
+    this.locator = locator;
+    this.viewerSalt = viewerSalt.clone();
+  }
+
+  Enriched enrich(Edge edge, RawBeacon raw) {
+    String ua = raw.userAgent() != null ? raw.userAgent() : edge.header("user-agent");
+    UserAgents.Parsed p = UserAgents.parse(ua);
+    InetAddress client = locator.clientAddress(edge);
+    GeoLocation g = locator.locate(edge, client);
+    Dimensions d = new Dimensions(p.deviceType(), p.device(), p.cpu(), p.os(), p.browser(), p.browserEngine(),
+        g.continent(), g.country(), g.subdivision(), g.timezone(), g.geohash());
+    Dimensions shared = interned.get(d, k -> k);
+    String viewer = raw.uid() != null ? raw.uid() : viewerHash(client, ua, raw.domain());
+    return new Enriched(shared, g.subdivisionCode(), viewer);
+  }
+
+  private String viewerHash(InetAddress client, String ua, String domain) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(viewerSalt);
+      md.update(client == null ? new byte[0] : client.getAddress());
+      md.update((byte) 0);
+      md.update((ua == null ? "" : ua).getBytes(StandardCharsets.UTF_8));
+      md.update((byte) 0);
+      md.update((domain == null ? "" : domain).getBytes(StandardCharsets.UTF_8));
+      return "h:" + HexFormat.of().formatHex(md.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

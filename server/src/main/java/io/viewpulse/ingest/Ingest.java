@@ -1,0 +1,185 @@
+package io.viewpulse.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.viewpulse.catalog.Catalog;
+import io.viewpulse.eventlog.EventLog;
+import io.viewpulse.eventlog.LogUnavailableException;
+import io.viewpulse.model.Beacon;
+import io.viewpulse.model.BeaconCodec;
+import io.viewpulse.model.Media;
+import io.viewpulse.model.PlayerEvent;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The ingest pipeline: a named list of steps from a raw {@link Edge} to a durable {@link Beacon}. A step either
+ * refuses the whole beacon (a {@link Rejection}, answered 4xx/5xx) or drops single events with a {@link Reason};
+ * every refusal and drop is counted in {@code viewpulse_beacons_rejected_total} and
+ * {@code viewpulse_events_dropped_total}. Blocking (user-agent parsing on a cache miss): run off the event loop.
+ */
+public final class Ingest implements AutoCloseable {
+  /** What a caller learns of an accepted beacon. */
+  public record Ack(int acceptedEvents, Map<Reason, Integer> dropped) {}
+
+  private interface Step {
+    void apply(Context c);
+  }
+
+  private record NamedStep(String name, Step step) {}
+
+  /** The state of one beacon travelling through the steps. */
+  private static final class Context {
+    final Edge edge;
+    RawBeacon raw;
+    Media owner;
+    List<PlayerEvent> events;
+    Enricher.Enriched enriched;
+    final EnumMap<Reason, Integer> dropped = new EnumMap<>(Reason.class);
+
+    Context(Edge edge) {
+      this.edge = edge;
+    }
+
+    void drop(Reason r, int n) {
+      if (n > 0) {
+        dropped.merge(r, n, Integer::sum);
+      }
+    }
+  }
+
+  private final List<NamedStep> steps = List.of(
+      new NamedStep("parse", this::parse),
+      new NamedStep("resolve_owner", this::resolveOwner),
+      new NamedStep("check_events", this::checkEvents),
+      new NamedStep("enrich", this::enrich));
+
+  private final Catalog catalog;
+  private final EventLog log;
+  private final InstantSource clock;
+  private final Enricher enricher;
+  private final GeoLookup geo;
+  private final MeterRegistry metrics;
+  private final Timer ackLatency;
+
+  public Ingest(IngestConfig config, Catalog catalog, EventLog log, InstantSource clock, byte[] viewerSalt,
+      MeterRegistry metrics) {
+    this.catalog = catalog;
+    this.log = log;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.geo = new GeoLookup(config.geoipFiles());
+    List<Cidr> proxies = config.trustedProxies().stream().map(Cidr::parse).toList();
+    this.enricher = new Enricher(new ClientLocator(proxies, ClientLocator.Cdn.parse(config.cdn()), geo), viewerSalt);
+    this.ackLatency = Timer.builder("viewpulse_ingest_ack_latency")
+        .description("time from a beacon's arrival until it is durable")
+        .publishPercentiles(0.5, 0.99).register(metrics);
+    UserAgents.warmUp();
+  }
+
+  /** Whether addresses are geolocated (a GeoIP database is loaded). */
+  public boolean geolocates() {
+    return geo.enabled();
+  }
+
+  /**
+   * Runs the steps and appends the beacon to the event log.
+   *
+   * @return completes when the beacon is durable; fails with a {@link Rejection} naming what is wrong
+   */
+  public CompletableFuture<Ack> accept(Edge edge) {
+    long started = System.nanoTime();
+    Context c = new Context(edge);
+    try {
+      for (NamedStep s : steps) {
+        s.step().apply(c);
+      }
+    } catch (Rejection r) {
+      rejected(r.reason());
+      return CompletableFuture.failedFuture(r);
+    }
+    c.dropped.forEach((reason, n) -> metrics.counter("viewpulse_events_dropped_total", "reason", reason.tag())
+        .increment(n));
+    Ack ack = new Ack(c.events.size(), Map.copyOf(c.dropped));
+    if (c.events.isEmpty() && !edge.lastOfPage()) {
+      accepted();
+      return CompletableFuture.completedFuture(ack);
+    }
+    Beacon b = new Beacon(c.owner.accountId(), c.owner.id(), c.raw.playbackId(), c.owner.creatorId(),
+        c.owner.dStorageUrl(), c.raw.sessionId(), c.enriched.viewerId(),
+        c.raw.live() || c.owner.kind() == Media.Kind.STREAM, c.raw.domain(), c.enriched.dims(),
+        c.enriched.region(), edge.lastOfPage(), edge.receivedAtMs(), c.events);
+    return log.append(BeaconCodec.encode(b)).handle((offset, err) -> {
+      if (err != null) {
+        Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+        Reason r = cause instanceof LogUnavailableException lu && lu.isOverload()
+            ? Reason.OVERLOADED : Reason.STORE_UNAVAILABLE;
+        rejected(r);
+        throw new Rejection(r, r == Reason.OVERLOADED
+            ? "Viewpulse is overloaded; retry in a few seconds" : "Viewpulse cannot store beacons right now");
+      }
+      accepted();
+      ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      return ack;
+    });
+  }
+
+  /** Records a beacon refused before it reached ingest (too large, or the server is overloaded). */
+  public void rejected(Reason r) {
+    metrics.counter("viewpulse_beacons_rejected_total", "reason", r.tag()).increment();
+  }
+
+  private void accepted() {
+    metrics.counter("viewpulse_beacons_accepted_total").increment();
+  }
+
+  private void parse(Context c) {
+    BeaconParser.Parsed p = BeaconParser.parse(c.edge.body());
+    c.raw = p.beacon();
+    c.drop(Reason.UNKNOWN_EVENT_TYPE, p.unknownTypes());
+  }
+
+  private void resolveOwner(Context c) {
+    c.owner = catalog.byPlaybackId(c.raw.playbackId()).orElseThrow(() -> new Rejection(
+        Reason.UNKNOWN_PLAYBACK_ID, "no asset or stream has playback id " + c.raw.playbackId()));
+  }
+
+  private void checkEvents(Context c) {
+    long now = clock.millis();
+    List<PlayerEvent> kept = new ArrayList<>(c.raw.events().size());
+    for (PlayerEvent e : c.raw.events()) {
+      Reason r = EventChecks.check(e, now);
+      if (r == null) {
+        kept.add(e);
+      } else {
+        c.drop(r, 1);
+      }
+    }
+    c.events = kept;
+  }
+
+  private void enrich(Context c) {
+    c.enriched = enricher.enrich(c.edge, c.raw);
+  }
+
+  /** Names of the steps, in order (for docs and tests). */
+  public List<String> stepNames() {
+    return steps.stream().map(NamedStep::name).collect(Collectors.toList());
+  }
+
+  @Override
+  public void close() {
+    try {
+      geo.close();
+    } catch (IOException ignored) {
+      // read-only files
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.viewpulse.ingest;
+
+import java.util.Locale;
+import nl.basjes.parse.useragent.UserAgent;
+import nl.basjes.parse.useragent.UserAgentAnalyzer;
+
+/**
+ * Device, OS and browser of a user agent, by Yauaa. Building the analyzer takes seconds and a few hundred MB, so
+ * there is one per JVM, built on first use; lookups are cached by Yauaa itself.
+ */
+final class UserAgents {
+  /** Device, CPU, OS, browser and engine of one user agent; any field may be null. */
+  record Parsed(String deviceType, String device, String cpu, String os, String browser, String browserEngine) {}
+
+  private static final class Holder {
+    static final UserAgentAnalyzer ANALYZER = UserAgentAnalyzer.newBuilder()
+        .hideMatcherLoadStats()
+        .withCache(50_000)
+        .withField(UserAgent.DEVICE_CLASS)
+        .withField(UserAgent.DEVICE_NAME)
+        .withField(UserAgent.DEVICE_CPU)
+        .withField(UserAgent.OPERATING_SYSTEM_NAME)
+        .withField(UserAgent.AGENT_NAME)
+        .withField(UserAgent.LAYOUT_ENGINE_NAME)
+        .immediateInitialization()
+        .build();
+  }
+
+  private UserAgents() {}
+
+  /** Forces the analyzer to load now (at start-up rather than on the first beacon). */
+  static void warmUp() {
+    parse("Mozilla/5.0");
+  }
+
+  static Parsed parse(String userAgent) {
+    if (userAgent == null || userAgent.isBlank()) {
+      return new Parsed(null, null, null, null, null, null);
+    }
+    UserAgent ua = Holder.ANALYZER.parse(userAgent);
+    return new Parsed(
+        deviceType(ua.getValue(UserAgent.DEVICE_CLASS)),
+        known(ua.getValue(UserAgent.DEVICE_NAME)),
+        known(ua.getValue(UserAgent.DEVICE_CPU)),
+        known(ua.getValue(UserAgent.OPERATING_SYSTEM_NAME)),
+        known(ua.getValue(UserAgent.AGENT_NAME)),
+        known(ua.getValue(UserAgent.LAYOUT_ENGINE_NAME)));
+  }
+
+  /** Yauaa's device classes folded into the short names Livepeer uses (mobile, tablet, desktop...). */
+  static String deviceType(String deviceClass) {
+    if (known(deviceClass) == null) {
+      return null;
+    }
+    return switch (deviceClass) {
+      case "Phone", "Mobile" -> "mobile";
+      case "Tablet" -> "tablet";
+      case "Desktop" -> "desktop";
+      case "TV", "Set-top box" -> "tv";
+      case "Game Console", "Handheld Game Console" -> "console";
+      case "Watch" -> "wearable";
+      case "Virtual Reality" -> "vr";
+      case "Car" -> "car";
+      case "eReader" -> "ereader";
+      case "Robot", "Robot Mobile", "Robot Imitator", "Spy", "Hacker" -> "bot";
+      default -> deviceClass.toLowerCase(Locale.ROOT).replace(' ', '-');
+    };
+  }
+
+  private static String known(String v) {
+    if (v == null || v.isBlank() || v.equals("Unknown") || v.equals("??") || v.startsWith("Unknown ")) {
+      return null;
+    }
+    return v;
+  }
+}

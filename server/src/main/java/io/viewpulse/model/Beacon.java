@@ -1,0 +1,38 @@
+package io.viewpulse.model;
+
+import java.util.List;
+
+/**
+ * An accepted, enriched beacon: what the event log keeps. It holds no address and no raw user agent: only what was
+ * derived from them.
+ *
+ * @param accountId owner of the playback id
+ * @param mediaId id of the asset or stream the playback id belongs to
+ * @param viewerId the player's viewer id, or a salted hash of address, user agent and page domain
+ * @param live the player reported live playback, or the playback id belongs to a stream
+ * @param domain host name of the page the player is on, or null
+ * @param region ISO 3166-2 subdivision code without the country part (e.g. "CA"), or null
+ * @param lastOfPage sent by sendBeacon as the page was hidden or left
+ * @param receivedAtMs server time of arrival
+ * @param events accepted events, in the order sent
+ */
+public record Beacon(
+    String accountId,
+    String mediaId,
+    String playbackId,
+    String creatorId,
+    String dStorageUrl,
+    String sessionId,
+    String viewerId,
+    boolean live,
+    String domain,
+    Dimensions dims,
+    String region,
+    boolean lastOfPage,
+    long receivedAtMs,
+    List<PlayerEvent> events) {
+
+  public Beacon {
+    events = List.copyOf(events);
+  }
+}

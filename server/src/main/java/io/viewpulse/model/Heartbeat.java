@@ -1,0 +1,23 @@
+package io.viewpulse.model;
+
+/**
+ * The measurements of a heartbeat: deltas since the previous heartbeat, except that a heartbeat re-sent under the same
+ * id after a failed send carries the cumulative values of every heartbeat merged into it (see the sessions package).
+ *
+ * @param playToFirstFrameMs time to first frame, sent once; null when absent
+ * @param mountToFirstFrameMs sent once when a frame was shown; null when absent
+ * @param durationMs media duration for on-demand video; null when absent
+ */
+public record Heartbeat(
+    int errors,
+    int warnings,
+    int stalledCount,
+    int waitingCount,
+    long timeErroredMs,
+    long timeWarningMs,
+    long timeStalledMs,
+    long timePlayingMs,
+    long timeWaitingMs,
+    Long playToFirstFrameMs,
+    Long mountToFirstFrameMs,
+    Long durationMs) {}

@@ -1,0 +1,111 @@
+package io.viewpulse.query;
+
+import io.viewpulse.catalog.Catalog;
+import io.viewpulse.catalog.DStorage;
+import io.viewpulse.model.Media;
+import io.viewpulse.store.ViewQueries;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The viewership and usage queries of the Livepeer-compatible API, resolved against the catalog and scoped to the
+ * caller's account. Blocking: runs store queries.
+ */
+public final class Viewership {
+  /** Breakdowns the realtime API accepts, as Livepeer's does. */
+  public static final Set<Dimension> REALTIME_DIMENSIONS =
+      Set.of(Dimension.PLAYBACK_ID, Dimension.DEVICE, Dimension.BROWSER, Dimension.COUNTRY);
+  /** A session counts as watching now when its last beacon is this recent (players beat every 5 s). */
+  public static final Duration NOW_WINDOW = Duration.ofSeconds(60);
+
+  private final Catalog catalog;
+  private final ViewQueries store;
+  private final InstantSource clock;
+
+  public Viewership(Catalog catalog, ViewQueries store, InstantSource clock) {
+    this.catalog = catalog;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** {@code /data/views/query}: every metric, any filter. */
+  public List<MetricRow> query(String accountId, ViewsRequest r) {
+    return store.views(resolve(accountId, r, ViewsQuery.Detail.FULL));
+  }
+
+  /** {@code /data/views/query/creator}: engagement only, for exactly one asset or stream. */
+  public List<MetricRow> creator(String accountId, ViewsRequest r) {
+    if ((r.assetId() == null) == (r.streamId() == null)) {
+      throw new QueryException(400, "must provide exactly 1 of assetId or streamId for creator query");
+    }
+    ViewsRequest withoutPlayback = new ViewsRequest(null, r.assetId(), r.streamId(), r.creatorId(), r.from(), r.to(),
+        r.timeStep(), r.breakdown());
+    return store.views(resolve(accountId, withoutPlayback, ViewsQuery.Detail.ENGAGEMENT));
+  }
+
+  /**
+   * {@code /data/views/query/total/{id}}: all-time views of a playback id, or of a dStorage id across every account.
+   */
+  public Total total(String id) {
+    Optional<String> dStorage = DStorage.ofQueryId(id);
+    ViewsQuery q = dStorage.isPresent()
+        ? new ViewsQuery(null, null, dStorage.get(), null, null, null, null, List.of(), ViewsQuery.Detail.ENGAGEMENT)
+        : new ViewsQuery(null, id, null, null, null, null, null, List.of(), ViewsQuery.Detail.ENGAGEMENT);
+    MetricRow row = store.views(q).get(0);
+    return new Total(dStorage.isPresent() ? null : id, dStorage.orElse(null), row.viewCount(), row.playtimeMins());
+  }
+
+  /** {@code /data/views/now}: views playing now. */
+  public List<RealtimeRow> now(String accountId, String playbackId, String creatorId, List<Dimension> breakdown) {
+    for (Dimension d : breakdown) {
+      if (!REALTIME_DIMENSIONS.contains(d)) {
+        throw new QueryException(400, "invalid breakdown field: " + d.apiName()
+            + " (the realtime API breaks down by playbackId, device, browser or country)");
+      }
+    }
+    return store.realtime(new RealtimeQuery(accountId, playbackId, creatorId,
+        clock.instant().minus(NOW_WINDOW), breakdown));
+  }
+
+  /** {@code /data/usage/query}. */
+  public List<UsageRow> usage(UsageQuery q) {
+    if (q.timeStep() != null && q.timeStep() != TimeStep.HOUR && q.timeStep() != TimeStep.DAY) {
+      throw new QueryException(400, "invalid time step: " + q.timeStep().apiName() + " (usage is by hour or day)");
+    }
+    return store.usage(q);
+  }
+
+  private ViewsQuery resolve(String accountId, ViewsRequest r, ViewsQuery.Detail detail) {
+    String playbackId = r.playbackId();
+    if (r.assetId() != null) {
+      playbackId = owned(accountId, r.assetId(), Media.Kind.ASSET).playbackId();
+    } else if (r.streamId() != null) {
+      playbackId = owned(accountId, r.streamId(), Media.Kind.STREAM).playbackId();
+    }
+    String dStorage = null;
+    if (playbackId != null) {
+      Optional<String> d = DStorage.ofQueryId(playbackId);
+      if (d.isPresent()) {
+        dStorage = d.get();
+        playbackId = null;
+      }
+    }
+    if (r.from() != null && r.to() != null && !r.from().isBefore(r.to())) {
+      throw new QueryException(400, "from must be before to");
+    }
+    return new ViewsQuery(accountId, playbackId, dStorage, r.creatorId(), r.from(), r.to(), r.timeStep(),
+        r.breakdown(), detail);
+  }
+
+  private Media owned(String accountId, String id, Media.Kind kind) {
+    String what = kind == Media.Kind.ASSET ? "asset" : "stream";
+    Media m = catalog.get(accountId, id).orElse(null);
+    if (m == null || m.kind() != kind) {
+      throw new QueryException(404, what + " not found");
+    }
+    return m;
+  }
+}

@@ -1,0 +1,24 @@
+package io.viewpulse.sessions;
+
+import java.time.Duration;
+
+/**
+ * When views end and how often they are written.
+ *
+ * @param idleTimeout a session that sends nothing for this long is over: its page is gone (players send a heartbeat
+ *     every 5 s while the page lives; background tabs may slow that to once a minute)
+ * @param pausedTimeout a session that keeps sending heartbeats without playing for this long is over (Mux's rule)
+ * @param closeGrace an ended session stays in memory this long, to absorb late re-sends and reopenings
+ * @param closedMemory how long the ids of finished sessions are remembered, so late events for them are dropped
+ *     rather than counted as a second view
+ * @param flushInterval how often changed sessions are written to the store: bounds query freshness
+ * @param flushSize write early when this many sessions have changed
+ */
+public record SessionRules(Duration idleTimeout, Duration pausedTimeout, Duration closeGrace, Duration closedMemory,
+    Duration flushInterval, int flushSize) {
+
+  public static SessionRules defaults() {
+    return new SessionRules(Duration.ofMinutes(10), Duration.ofMinutes(60), Duration.ofMinutes(1),
+        Duration.ofHours(1), Duration.ofMillis(250), 20_000);
+  }
+}

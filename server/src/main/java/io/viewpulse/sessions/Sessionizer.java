@@ -1,0 +1,279 @@
+package io.viewpulse.sessions;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.viewpulse.eventlog.EventLog;
+import io.viewpulse.model.Beacon;
+import io.viewpulse.model.BeaconCodec;
+import io.viewpulse.model.PlayerEvent;
+import io.viewpulse.model.SessionSnapshot;
+import io.viewpulse.model.ViewRecord;
+import io.viewpulse.store.StoreException;
+import io.viewpulse.store.ViewStore;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the event log into views.
+ *
+ * <p>One thread owns all session state: it applies durable beacons in log order, ends sessions by the injected
+ * clock, and writes changes through {@link ViewStore#commit} with the offset of the last beacon applied, so the store
+ * always holds a consistent cut of the log. It is also the write buffer: changes are written on a tick
+ * ({@link SessionRules#flushInterval()}), when enough have piled up, on stop, and on {@link #flush()}. A failed write
+ * keeps everything pending and is retried on the next tick; the log is released only up to what was committed.
+ */
+public final class Sessionizer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sessionizer.class);
+
+  private sealed interface Item permits Record, FlushRequest, Stop {}
+
+  private record Record(long offset, byte[] payload) implements Item {}
+
+  private record FlushRequest(CompletableFuture<Void> done) implements Item {}
+
+  private record Stop() implements Item {}
+
+  private final EventLog log;
+  private final ViewStore store;
+  private final InstantSource clock;
+  private final SessionRules rules;
+  private final BlockingQueue<Item> inbox = new ArrayBlockingQueue<>(50_000);
+  private final Map<String, ViewState> sessions = new HashMap<>();
+  private final Set<String> dirty = new HashSet<>();
+  private final List<ViewRecord> finished = new ArrayList<>();
+  private final Set<String> closed = new HashSet<>();
+  /** hash of a finished session's key, to the time it finished; insertion ordered, so the oldest come first. */
+  private final LinkedHashMap<Long, Long> recentlyClosed = new LinkedHashMap<>();
+  private final Counter duplicates;
+  private final Counter lateEvents;
+  private final Timer storeWrites;
+  private long applied = -1;
+  private long committed = -1;
+  private long nextFlushAt;
+  private Thread thread;
+  private volatile boolean failed;
+
+  public Sessionizer(EventLog log, ViewStore store, InstantSource clock, SessionRules rules, MeterRegistry metrics) {
+    this.log = log;
+    this.store = store;
+    this.clock = clock;
+    this.rules = rules;
+    this.duplicates = metrics.counter("viewpulse_events_dropped_total", "reason", "duplicate_event");
+    this.lateEvents = metrics.counter("viewpulse_events_dropped_total", "reason", "session_closed");
+    this.storeWrites = Timer.builder("viewpulse_store_write_latency").publishPercentiles(0.5, 0.99)
+        .description("time to commit one flush of views to the store").register(metrics);
+    Gauge.builder("viewpulse_sessions_open", sessions, Map::size).description("sessions held in memory")
+        .register(metrics);
+    Gauge.builder("viewpulse_sessionizer_queue_depth", inbox, BlockingQueue::size)
+        .description("durable beacons waiting to be applied").register(metrics);
+  }
+
+  /** Restores open sessions from the store, replays the log after the checkpoint, then follows the log. */
+  public void start() {
+    committed = store.checkpoint();
+    applied = committed;
+    for (byte[] state : store.openSessionStates()) {
+      ViewState s = StateCodec.decode(state);
+      sessions.put(s.key, s);
+    }
+    int before = sessions.size();
+    long[] replayed = {0};
+    log.start(committed, (offset, payload) -> {
+      if (thread == null) {
+        applyRecord(offset, payload);
+        replayed[0]++;
+      } else {
+        try {
+          inbox.put(new Record(offset, payload));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    LOG.info("recovered {} open sessions and replayed {} beacons after offset {}", before, replayed[0], committed);
+    nextFlushAt = clock.millis();
+    thread = new Thread(this::run, "sessionizer");
+    thread.start();
+  }
+
+  /**
+   * Applies every beacon acknowledged so far and writes all changes to the store; returns when they are queryable.
+   * For tests and orderly shutdown.
+   */
+  public void flush() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      inbox.put(new FlushRequest(done));
+      done.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("flush failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether the last write to the store failed (cleared by the next successful one). */
+  public boolean storeFailing() {
+    return failed;
+  }
+
+  private void run() {
+    while (true) {
+      try {
+        long wait = Math.max(1, nextFlushAt - clock.millis());
+        Item item = inbox.poll(Math.min(wait, rules.flushInterval().toMillis()), TimeUnit.MILLISECONDS);
+        if (item instanceof Record r) {
+          applyRecord(r.offset(), r.payload());
+          // drain what is already there before considering a write
+          Item next;
+          while (dirty.size() < rules.flushSize() && (next = inbox.peek()) instanceof Record) {
+            inbox.poll();
+            applyRecord(((Record) next).offset(), ((Record) next).payload());
+          }
+        } else if (item instanceof FlushRequest f) {
+          expire();
+          if (write()) {
+            f.done().complete(null);
+          } else {
+            f.done().completeExceptionally(new StoreException("the store refused the write", null));
+          }
+          continue;
+        } else if (item instanceof Stop) {
+          expire();
+          write();
+          return;
+        }
+        long now = clock.millis();
+        if (now >= nextFlushAt || dirty.size() >= rules.flushSize()) {
+          expire();
+          write();
+          nextFlushAt = now + rules.flushInterval().toMillis();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("sessionizer step failed; continuing", e);
+      }
+    }
+  }
+
+  private void applyRecord(long offset, byte[] payload) {
+    applied = offset;
+    Beacon b = BeaconCodec.decode(payload);
+    String key = ViewState.keyOf(b);
+    ViewState s = sessions.get(key);
+    if (s == null) {
+      if (recentlyClosed.containsKey(ViewState.hash(key))) {
+        lateEvents.increment(b.events().size());
+        return;
+      }
+      s = new ViewState(key, b);
+      sessions.put(key, s);
+    }
+    s.touch(b);
+    long newest = ViewState.UNSET;
+    for (PlayerEvent e : b.events()) {
+      if (s.apply(e)) {
+        newest = Math.max(newest, e.timestamp());
+      } else {
+        duplicates.increment();
+      }
+    }
+    s.afterBeacon(b.lastOfPage(), newest);
+    s.timedOut = false;
+    dirty.add(key);
+  }
+
+  /** Ends sessions by the rules of {@link SessionRules}, and forgets old closed ids. */
+  private void expire() {
+    long now = clock.millis();
+    Iterator<ViewState> it = sessions.values().iterator();
+    while (it.hasNext()) {
+      ViewState s = it.next();
+      long quiet = now - s.seenAt;
+      boolean idle = quiet >= rules.idleTimeout().toMillis();
+      boolean paused = s.lastPlayingAt != ViewState.UNSET && s.lastEventAt - s.lastPlayingAt
+          >= rules.pausedTimeout().toMillis();
+      boolean settled = s.ended() && quiet >= rules.closeGrace().toMillis();
+      if (!(idle || paused || settled)) {
+        continue;
+      }
+      if (!s.ended()) {
+        s.timedOut = true;
+      }
+      it.remove();
+      dirty.remove(s.key);
+      closed.add(s.key);
+      if (s.playIntent) {
+        finished.add(s.toView());
+      }
+      recentlyClosed.put(ViewState.hash(s.key), now);
+    }
+    Iterator<Map.Entry<Long, Long>> old = recentlyClosed.entrySet().iterator();
+    while (old.hasNext()) {
+      Map.Entry<Long, Long> e = old.next();
+      if (now - e.getValue() < rules.closedMemory().toMillis() && recentlyClosed.size() <= 2_000_000) {
+        break;
+      }
+      old.remove();
+    }
+  }
+
+  /** Commits pending changes; true when the store is now up to date with every applied beacon. */
+  private boolean write() {
+    if (dirty.isEmpty() && closed.isEmpty() && finished.isEmpty() && applied == committed) {
+      return true;
+    }
+    List<SessionSnapshot> changed = new ArrayList<>(dirty.size());
+    for (String k : dirty) {
+      ViewState s = sessions.get(k);
+      changed.add(new SessionSnapshot(k, s.playIntent, s.seenAt, StateCodec.encode(s), s.toView()));
+    }
+    long started = System.nanoTime();
+    try {
+      store.commit(changed, closed, finished, applied);
+    } catch (StoreException e) {
+      if (!failed) {
+        LOG.error("cannot write views to the store; will retry: {}", e.getMessage());
+      }
+      failed = true;
+      return false;
+    }
+    storeWrites.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    failed = false;
+    dirty.clear();
+    closed.clear();
+    finished.clear();
+    committed = applied;
+    log.release(committed);
+    return true;
+  }
+
+  /** Applies what is queued, writes it, and stops the thread. */
+  @Override
+  public void close() {
+    if (thread == null) {
+      return;
+    }
+    try {
+      inbox.put(new Stop());
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

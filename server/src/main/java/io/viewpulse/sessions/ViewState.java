@@ -1,0 +1,304 @@
+package io.viewpulse.sessions;
+
+import io.viewpulse.model.Beacon;
+import io.viewpulse.model.Dimensions;
+import io.viewpulse.model.EventType;
+import io.viewpulse.model.Heartbeat;
+import io.viewpulse.model.PlayerEvent;
+import io.viewpulse.model.ViewRecord;
+
+/**
+ * One playback session and what it amounts to as a view. This class is the single definition of the per-view facts
+ * that every metric is computed from.
+ *
+ * <ul>
+ *   <li>Play intent: a play or first-frame event, playing or waiting time, or an error. A session that only mounted
+ *       (or only stalled while preloading) is not a view.
+ *   <li>Playtime: the players' {@code time_playing_ms}.
+ *   <li>TTFF: {@code play_to_first_frame_ms}, the first one reported.
+ *   <li>Rebuffer: stalled + waiting time after the first frame. The heartbeat that reports the first frame also covers
+ *       the startup, so its stall/wait time minus the TTFF counts; heartbeats before it count nothing.
+ *   <li>Errors: the larger of the error events received and the heartbeats' error counts.
+ *   <li>Ended: an {@code ended} event, the page's last beacon (sendBeacon), or a timeout; any later event reopens it.
+ * </ul>
+ *
+ * <p>Duplicates. Players re-send failed batches with the same event ids, and a heartbeat re-sent under an id already
+ * seen carries the cumulative values of the heartbeats merged into it, with a newer timestamp. So heartbeats are
+ * upserted: the newest version of an id replaces the older one's contribution, never adds to it. Other events are
+ * counted once per id. Both are remembered for a bounded window (the last {@link #HEARTBEAT_SLOTS} heartbeats and the
+ * last {@link #EVENT_IDS} other events), which covers the players' re-send patterns at a fixed cost per session.
+ */
+final class ViewState {
+  static final int HEARTBEAT_SLOTS = 8;
+  static final int EVENT_IDS = 32;
+  static final long UNSET = Long.MIN_VALUE;
+
+  final String key;
+  final String accountId;
+  final String mediaId;
+  final String playbackId;
+  final String creatorId;
+  final String dStorageUrl;
+  final String sessionId;
+  String viewerId;
+  String domain;
+  String region;
+  Dimensions dims;
+  boolean live;
+
+  long startedAt = UNSET;
+  long lastEventAt = UNSET;
+  long lastPlayingAt = UNSET;
+  long seenAt;
+  long firstFrameAt = UNSET;
+  long endedAt = UNSET;
+  boolean playIntent;
+  boolean firstFrame;
+  int ttffMs = -1;
+  long playingMs;
+  long rebufferMs;
+  int heartbeatErrors;
+  int errorEvents;
+  int authFailures;
+  boolean endedByPlayer;
+  boolean lastOfPage;
+  /** Latest event time of the page's last beacons: only newer events reopen the view. */
+  long lastOfPageAt = UNSET;
+  boolean timedOut;
+
+  final long[] eventIds = new long[EVENT_IDS];
+  int eventIdCount;
+  final long[] hbId = new long[HEARTBEAT_SLOTS];
+  final long[] hbTs = new long[HEARTBEAT_SLOTS];
+  final long[] hbPlaying = new long[HEARTBEAT_SLOTS];
+  final long[] hbRebuffer = new long[HEARTBEAT_SLOTS];
+  final int[] hbErrors = new int[HEARTBEAT_SLOTS];
+  int hbCount;
+
+  ViewState(String key, Beacon b) {
+    this.key = key;
+    this.accountId = b.accountId();
+    this.mediaId = b.mediaId();
+    this.playbackId = b.playbackId();
+    this.creatorId = b.creatorId();
+    this.dStorageUrl = b.dStorageUrl();
+    this.sessionId = b.sessionId();
+    this.viewerId = b.viewerId();
+    this.domain = b.domain();
+    this.region = b.region();
+    this.dims = b.dims();
+    this.live = b.live();
+  }
+
+  /** Restores the identity fields; counters are filled in by the codec. */
+  ViewState(String key, String accountId, String mediaId, String playbackId, String creatorId, String dStorageUrl,
+      String sessionId) {
+    this.key = key;
+    this.accountId = accountId;
+    this.mediaId = mediaId;
+    this.playbackId = playbackId;
+    this.creatorId = creatorId;
+    this.dStorageUrl = dStorageUrl;
+    this.sessionId = sessionId;
+  }
+
+  static String keyOf(Beacon b) {
+    return b.accountId() + '|' + b.playbackId() + '|' + b.sessionId();
+  }
+
+  /** Folds in a beacon's session fields (the latest beacon wins for the ones that can change). */
+  void touch(Beacon b) {
+    seenAt = Math.max(seenAt, b.receivedAtMs());
+    live |= b.live();
+    if (b.domain() != null) {
+      domain = b.domain();
+    }
+    if (b.dims() != null) {
+      dims = b.dims();
+    }
+    if (b.region() != null) {
+      region = b.region();
+    }
+    viewerId = b.viewerId();
+  }
+
+  /**
+   * Applies one event.
+   *
+   * @return false when it was a duplicate and changed nothing
+   */
+  boolean apply(PlayerEvent e) {
+    long id = e.id() == null ? 0 : hash(e.id());
+    if (e.type() == EventType.HEARTBEAT) {
+      if (!applyHeartbeat(id, e)) {
+        return false;
+      }
+    } else {
+      if (e.id() != null && seen(id)) {
+        return false;
+      }
+      if (e.id() != null) {
+        remember(id);
+      }
+      applyOther(e);
+    }
+    long ts = e.timestamp();
+    startedAt = startedAt == UNSET ? ts : Math.min(startedAt, ts);
+    lastEventAt = lastEventAt == UNSET ? ts : Math.max(lastEventAt, ts);
+    return true;
+  }
+
+  private void applyOther(PlayerEvent e) {
+    switch (e.type()) {
+      case PLAY -> {
+        playIntent = true;
+        lastPlayingAt = Math.max(lastPlayingAt, e.timestamp());
+        if (endedByPlayer && e.timestamp() > endedAt) {
+          endedByPlayer = false;
+        }
+      }
+      case FIRST_FRAME -> {
+        playIntent = true;
+        firstFrame = true;
+        firstFrameAt = firstFrameAt == UNSET ? e.timestamp() : Math.min(firstFrameAt, e.timestamp());
+      }
+      case ERROR -> {
+        playIntent = true;
+        errorEvents++;
+        if ("access-control".equals(e.category())) {
+          authFailures++;
+        }
+      }
+      case ENDED -> {
+        endedByPlayer = true;
+        endedAt = Math.max(endedAt, e.timestamp());
+      }
+      default -> {
+        // pause, seek, rate, quality, pip, fullscreen, warnings: not part of any view metric
+      }
+    }
+  }
+
+  private boolean applyHeartbeat(long id, PlayerEvent e) {
+    Heartbeat h = e.heartbeat();
+    int slot = -1;
+    if (e.id() != null) {
+      for (int i = 0; i < hbCount; i++) {
+        if (hbId[i] == id) {
+          slot = i;
+          break;
+        }
+      }
+    }
+    if (slot >= 0 && e.timestamp() <= hbTs[slot]) {
+      return false;
+    }
+    long stallWait = h.timeStalledMs() + h.timeWaitingMs();
+    long rebuffer;
+    if (h.playToFirstFrameMs() != null || h.mountToFirstFrameMs() != null) {
+      rebuffer = h.playToFirstFrameMs() == null ? 0 : Math.max(0, stallWait - h.playToFirstFrameMs());
+      firstFrame = true;
+      playIntent |= h.playToFirstFrameMs() != null;
+      firstFrameAt = firstFrameAt == UNSET ? e.timestamp() : Math.min(firstFrameAt, e.timestamp());
+      if (h.playToFirstFrameMs() != null && ttffMs < 0) {
+        ttffMs = (int) (long) h.playToFirstFrameMs();
+      }
+    } else if (firstFrameAt != UNSET && e.timestamp() > firstFrameAt) {
+      rebuffer = stallWait;
+    } else {
+      rebuffer = 0;
+    }
+    if (slot >= 0) {
+      playingMs -= hbPlaying[slot];
+      rebufferMs -= hbRebuffer[slot];
+      heartbeatErrors -= hbErrors[slot];
+    } else {
+      slot = freeSlot();
+      hbId[slot] = id;
+    }
+    hbTs[slot] = e.timestamp();
+    hbPlaying[slot] = h.timePlayingMs();
+    hbRebuffer[slot] = rebuffer;
+    hbErrors[slot] = h.errors();
+    playingMs += h.timePlayingMs();
+    rebufferMs += rebuffer;
+    heartbeatErrors += h.errors();
+    if (h.timePlayingMs() > 0) {
+      playIntent = true;
+      lastPlayingAt = Math.max(lastPlayingAt, e.timestamp());
+    }
+    if (h.timeWaitingMs() > 0 || h.waitingCount() > 0 || h.errors() > 0) {
+      playIntent = true;
+    }
+    return true;
+  }
+
+  /** A slot for a new heartbeat id: a free one, else the one with the oldest timestamp. */
+  private int freeSlot() {
+    if (hbCount < HEARTBEAT_SLOTS) {
+      return hbCount++;
+    }
+    int oldest = 0;
+    for (int i = 1; i < HEARTBEAT_SLOTS; i++) {
+      if (hbTs[i] < hbTs[oldest]) {
+        oldest = i;
+      }
+    }
+    return oldest;
+  }
+
+  private boolean seen(long id) {
+    int n = Math.min(eventIdCount, EVENT_IDS);
+    for (int i = 0; i < n; i++) {
+      if (eventIds[i] == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void remember(long id) {
+    eventIds[eventIdCount % EVENT_IDS] = id;
+    eventIdCount++;
+  }
+
+  /**
+   * Records the end of a beacon: the page's last beacon ends the view; a later regular beacon with newer events
+   * (the tab came back) reopens it. Comparing event times, not arrival order, keeps a slow in-flight request from
+   * reopening a view its page already left.
+   */
+  void afterBeacon(boolean lastOfPageBeacon, long newestEventAt) {
+    if (lastOfPageBeacon) {
+      lastOfPage = true;
+      lastOfPageAt = Math.max(lastOfPageAt, newestEventAt);
+    } else if (lastOfPage && newestEventAt != UNSET && newestEventAt > lastOfPageAt) {
+      lastOfPage = false;
+    }
+  }
+
+  int errors() {
+    return Math.max(heartbeatErrors, errorEvents);
+  }
+
+  boolean ended() {
+    return endedByPlayer || lastOfPage || timedOut;
+  }
+
+  ViewRecord toView() {
+    boolean ended = ended();
+    return new ViewRecord(accountId, playbackId, creatorId, dStorageUrl, viewerId,
+        startedAt == UNSET ? seenAt : startedAt, ended && lastEventAt != UNSET ? lastEventAt : null,
+        dims == null ? Dimensions.UNKNOWN : dims, domain, live, playingMs, ttffMs < 0 ? null : ttffMs, rebufferMs,
+        errors(), firstFrame, ended);
+  }
+
+  /** 64-bit FNV-1a of an event id: collisions within one session's window are vanishingly unlikely. */
+  static long hash(String s) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < s.length(); i++) {
+      h ^= s.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h == 0 ? 1 : h;
+  }
+}

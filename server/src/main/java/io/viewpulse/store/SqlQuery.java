@@ -1,0 +1,10 @@
+package io.viewpulse.store;
+
+import java.util.List;
+
+/** A statement and its positional parameters. */
+record SqlQuery(String sql, List<Object> params) {
+  SqlQuery {
+    params = List.copyOf(params);
+  }
+}

@@ -1,0 +1,150 @@
+package io.viewpulse.store;
+
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.MetricRow;
+import io.viewpulse.query.RealtimeQuery;
+import io.viewpulse.query.RealtimeRow;
+import io.viewpulse.query.UsageQuery;
+import io.viewpulse.query.UsageRow;
+import io.viewpulse.query.ViewsQuery;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Runs viewership queries on a small pool of connections. Blocking: call from worker threads, never an event loop.
+ * Reads see every committed flush, so freshness is bounded by the flush interval, with no cache in between.
+ */
+public final class ViewQueries implements AutoCloseable {
+  /** A query may return at most this many rows, as in Livepeer's API. */
+  public static final int MAX_ROWS = 10_000;
+
+  private final BlockingQueue<DuckDBConnection> pool;
+
+  public ViewQueries(Database db, int connections) {
+    pool = new ArrayBlockingQueue<>(connections);
+    for (int i = 0; i < connections; i++) {
+      pool.add(db.connect());
+    }
+  }
+
+  public List<MetricRow> views(ViewsQuery q) {
+    SqlQuery sql = ViewsSql.views(q);
+    boolean full = q.detail() == ViewsQuery.Detail.FULL;
+    return run(sql, rs -> {
+      int col = 1;
+      Long ts = null;
+      if (q.timeStep() != null) {
+        ts = rs.getLong(col++);
+      }
+      Map<Dimension, String> dims = new EnumMap<>(Dimension.class);
+      for (Dimension d : q.breakdown()) {
+        dims.put(d, rs.getString(col++));
+      }
+      long views = rs.getLong(col++);
+      double playtime = rs.getDouble(col++);
+      if (!full) {
+        return new MetricRow(ts, dims, views, playtime, null, null, null, null, null, null, null);
+      }
+      Double ttff = nullableDouble(rs, col++);
+      Double p50 = nullableDouble(rs, col++);
+      Double p95 = nullableDouble(rs, col++);
+      Double rebuffer = nullableDouble(rs, col++);
+      Double errorRate = nullableDouble(rs, col++);
+      Double ebs = nullableDouble(rs, col++);
+      long unique = rs.getLong(col);
+      if (views == 0) {
+        errorRate = null;
+        ebs = null;
+      }
+      return new MetricRow(ts, dims, views, playtime, ttff, p50, p95, rebuffer, errorRate, ebs, unique);
+    });
+  }
+
+  public List<RealtimeRow> realtime(RealtimeQuery q) {
+    return run(ViewsSql.realtime(q), rs -> {
+      int col = 1;
+      Map<Dimension, String> dims = new EnumMap<>(Dimension.class);
+      for (Dimension d : q.breakdown()) {
+        dims.put(d, rs.getString(col++));
+      }
+      return new RealtimeRow(dims, rs.getLong(col), rs.getDouble(col + 1));
+    });
+  }
+
+  public List<UsageRow> usage(UsageQuery q) {
+    return run(ViewsSql.usage(q), rs -> {
+      int col = 1;
+      Long ts = q.timeStep() == null ? null : rs.getLong(col++);
+      String creator = q.byCreator() ? rs.getString(col++) : null;
+      return new UsageRow(ts, creator, rs.getDouble(col));
+    });
+  }
+
+  private interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  private <T> List<T> run(SqlQuery q, RowMapper<T> mapper) {
+    DuckDBConnection c;
+    try {
+      c = pool.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting for a store connection", e);
+    }
+    try (PreparedStatement p = c.prepareStatement(q.sql())) {
+      for (int i = 0; i < q.params().size(); i++) {
+        p.setObject(i + 1, q.params().get(i));
+      }
+      p.setMaxRows(MAX_ROWS + 1);
+      try (ResultSet rs = p.executeQuery()) {
+        List<T> out = new ArrayList<>();
+        while (rs.next()) {
+          if (out.size() == MAX_ROWS) {
+            throw new TooManyRowsException();
+          }
+          out.add(mapper.map(rs));
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("query failed: " + e.getMessage(), e);
+    } finally {
+      pool.add(c);
+    }
+  }
+
+  private static Double nullableDouble(ResultSet rs, int col) throws SQLException {
+    double v = rs.getDouble(col);
+    return rs.wasNull() || Double.isNaN(v) ? null : v;
+  }
+
+  /** The answer would exceed {@link #MAX_ROWS}: the caller should narrow the range or widen the time step. */
+  public static final class TooManyRowsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooManyRowsException() {
+      super("query must return less than " + MAX_ROWS
+          + " datapoints. consider decreasing your timeframe or increasing the time step", null, false, false);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (DuckDBConnection c : pool) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing anyway
+      }
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.viewpulse.store;
+
+import io.viewpulse.model.Dimensions;
+import io.viewpulse.model.SessionSnapshot;
+import io.viewpulse.model.ViewRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Writes what the sessionizer produces. Each {@link #commit} is one transaction: replace the snapshots of the changed
+ * open sessions, drop the closed ones, append the finished views, and move the checkpoint to the last event-log offset
+ * they include. So the store is always at a consistent cut of the log: after a crash, replaying the log from the
+ * checkpoint rebuilds exactly what was lost. Owned by the sessionizer thread.
+ */
+public final class ViewStore implements AutoCloseable {
+  private static final String CHECKPOINT = "checkpoint";
+  private final DuckDBConnection c;
+
+  public ViewStore(Database db) {
+    this.c = db.connect();
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TEMP TABLE IF NOT EXISTS doomed_keys (session_key VARCHAR)");
+    } catch (SQLException e) {
+      throw new StoreException("cannot prepare the view store: " + e.getMessage(), e);
+    }
+  }
+
+  /** The last event-log offset folded into the store, or -1 when none. */
+  public long checkpoint() {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE name = '" + CHECKPOINT + "'")) {
+      return rs.next() ? Long.parseLong(rs.getString(1)) : -1L;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the checkpoint: " + e.getMessage(), e);
+    }
+  }
+
+  /** Every open session's serialized state, for recovery. */
+  public List<byte[]> openSessionStates() {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT state FROM live_views")) {
+      List<byte[]> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getBytes(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read open sessions: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Atomically applies one flush.
+   *
+   * @param changed new snapshots of open sessions (replacing their previous ones)
+   * @param closed keys of sessions that are over (their snapshots are deleted)
+   * @param finished views that are over, appended to {@code views}
+   * @param checkpoint last event-log offset reflected by all of the above
+   */
+  public void commit(Collection<SessionSnapshot> changed, Collection<String> closed, Collection<ViewRecord> finished,
+      long checkpoint) {
+    try {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        if (!changed.isEmpty() || !closed.isEmpty()) {
+          s.execute("DELETE FROM doomed_keys");
+          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "doomed_keys")) {
+            for (SessionSnapshot snap : changed) {
+              a.beginRow().append(snap.key()).endRow();
+            }
+            for (String k : closed) {
+              a.beginRow().append(k).endRow();
+            }
+          }
+          s.execute("DELETE FROM live_views WHERE session_key IN (SELECT session_key FROM doomed_keys)");
+        }
+        if (!changed.isEmpty()) {
+          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "live_views")) {
+            for (SessionSnapshot snap : changed) {
+              a.beginRow().append(snap.key()).append(snap.playIntent()).appendEpochMicros(snap.seenAtMs() * 1000L)
+                  .append(snap.state());
+              appendView(a, snap.view());
+              a.endRow();
+            }
+          }
+        }
+        if (!finished.isEmpty()) {
+          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "views")) {
+            for (ViewRecord v : finished) {
+              a.beginRow();
+              appendView(a, v);
+              a.endRow();
+            }
+          }
+        }
+        s.execute("INSERT OR REPLACE INTO meta VALUES ('" + CHECKPOINT + "', '" + checkpoint + "')");
+      }
+      c.commit();
+    } catch (SQLException e) {
+      try {
+        c.rollback();
+      } catch (SQLException ignored) {
+        // the original failure is what matters
+      }
+      throw new StoreException("cannot write views: " + e.getMessage(), e);
+    } finally {
+      try {
+        c.setAutoCommit(true);
+      } catch (SQLException ignored) {
+        // next commit reports it
+      }
+    }
+  }
+
+  private static void appendView(DuckDBAppender a, ViewRecord v) throws SQLException {
+    Dimensions d = v.dims();
+    a.append(v.accountId()).append(v.playbackId()).append(v.creatorId()).append(v.dStorageUrl())
+        .append(v.viewerId()).appendEpochMicros(v.startedAtMs() * 1000L);
+    if (v.endedAtMs() == null) {
+      a.appendNull();
+    } else {
+      a.appendEpochMicros(v.endedAtMs() * 1000L);
+    }
+    a.append(d.deviceType()).append(d.device()).append(d.cpu()).append(d.os()).append(d.browser())
+        .append(d.browserEngine()).append(d.continent()).append(d.country()).append(d.subdivision())
+        .append(d.timezone()).append(d.geohash()).append(v.domain()).append(v.live()).append(v.playtimeMs())
+        .append(v.ttffMs()).append(v.rebufferMs()).append(v.errors()).append(v.firstFrame()).append(v.ended());
+  }
+
+  @Override
+  public void close() {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      throw new StoreException("cannot close: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.viewpulse.store;
+
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.RealtimeQuery;
+import io.viewpulse.query.TimeStep;
+import io.viewpulse.query.UsageQuery;
+import io.viewpulse.query.ViewsQuery;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pure builders from query specs to SQL over {@code all_views}. The only place where API dimensions meet column
+ * names, and where the API metrics are defined in terms of per-view facts:
+ *
+ * <ul>
+ *   <li>viewCount: views (every row of all_views has play intent)
+ *   <li>playtimeMins: sum of playing time / 60000
+ *   <li>ttffMs, ttffP50Ms, ttffP95Ms: mean, median and 95th percentile of play-to-first-frame
+ *   <li>rebufferRatio: rebuffer time / (playing + rebuffer time), summed over the group's views
+ *   <li>errorRate: share of views with at least one error
+ *   <li>exitsBeforeStart: share of views that ended without a first frame and without an error (CTA-2066)
+ *   <li>uniqueViewers: distinct viewer ids
+ * </ul>
+ * User values only ever travel as parameters; identifiers come from the allowlist below.
+ */
+final class ViewsSql {
+  static final Map<Dimension, String> COLUMNS = new EnumMap<>(Map.ofEntries(
+      Map.entry(Dimension.PLAYBACK_ID, "playback_id"),
+      Map.entry(Dimension.D_STORAGE_URL, "d_storage_url"),
+      Map.entry(Dimension.DEVICE_TYPE, "device_type"),
+      Map.entry(Dimension.DEVICE, "device"),
+      Map.entry(Dimension.CPU, "cpu"),
+      Map.entry(Dimension.OS, "os"),
+      Map.entry(Dimension.BROWSER, "browser"),
+      Map.entry(Dimension.BROWSER_ENGINE, "browser_engine"),
+      Map.entry(Dimension.CONTINENT, "continent"),
+      Map.entry(Dimension.COUNTRY, "country"),
+      Map.entry(Dimension.SUBDIVISION, "subdivision"),
+      Map.entry(Dimension.TIMEZONE, "timezone"),
+      Map.entry(Dimension.GEOHASH, "geohash"),
+      Map.entry(Dimension.VIEWER_ID, "viewer_id"),
+      Map.entry(Dimension.CREATOR_ID, "creator_id")));
+
+  static final String ENGAGEMENT_METRICS =
+      "count(*) AS view_count, coalesce(sum(playtime_ms), 0) / 60000.0 AS playtime_mins";
+
+  static final String QUALITY_METRICS =
+      "avg(ttff_ms) AS ttff_ms,"
+          + " quantile_cont(ttff_ms, 0.5) AS ttff_p50_ms,"
+          + " quantile_cont(ttff_ms, 0.95) AS ttff_p95_ms,"
+          + " sum(rebuffer_ms) / nullif(sum(playtime_ms) + sum(rebuffer_ms), 0) AS rebuffer_ratio,"
+          + " avg(CASE WHEN errors > 0 THEN 1.0 ELSE 0.0 END) AS error_rate,"
+          + " avg(CASE WHEN ended AND NOT first_frame AND errors = 0 THEN 1.0 ELSE 0.0 END) AS exits_before_start,"
+          + " count(DISTINCT viewer_id) AS unique_viewers";
+
+  private ViewsSql() {}
+
+  /**
+   * Columns of the result, in order: [bucket_ms,] one per breakdown dimension, view_count, playtime_mins
+   * [, ttff_ms, ttff_p50_ms, ttff_p95_ms, rebuffer_ratio, error_rate, exits_before_start, unique_viewers].
+   */
+  static SqlQuery views(ViewsQuery q) {
+    List<Object> params = new ArrayList<>();
+    List<String> select = new ArrayList<>();
+    List<String> group = new ArrayList<>();
+    if (q.timeStep() != null) {
+      select.add("epoch_ms(" + bucket(q.timeStep(), "started_at") + ") AS bucket_ms");
+      group.add("bucket_ms");
+    }
+    for (Dimension d : q.breakdown()) {
+      String col = COLUMNS.get(d);
+      select.add(col);
+      group.add(col);
+    }
+    select.add(ENGAGEMENT_METRICS);
+    if (q.detail() == ViewsQuery.Detail.FULL) {
+      select.add(QUALITY_METRICS);
+    }
+    List<String> where = new ArrayList<>();
+    if (q.accountId() != null) {
+      where.add("account_id = ?");
+      params.add(q.accountId());
+    }
+    if (q.playbackId() != null) {
+      where.add("playback_id = ?");
+      params.add(q.playbackId());
+    }
+    if (q.dStorageUrl() != null) {
+      where.add("d_storage_url = ?");
+      params.add(q.dStorageUrl());
+    }
+    if (q.creatorId() != null) {
+      where.add("creator_id = ?");
+      params.add(q.creatorId());
+    }
+    timeRange(q.from(), q.to(), where, params);
+    StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM all_views");
+    if (!where.isEmpty()) {
+      sql.append(" WHERE ").append(String.join(" AND ", where));
+    }
+    if (!group.isEmpty()) {
+      sql.append(" GROUP BY ").append(String.join(", ", group));
+      // a stable order: time first, then the busiest groups
+      sql.append(" ORDER BY ");
+      if (q.timeStep() != null) {
+        sql.append("bucket_ms, ");
+      }
+      sql.append("view_count DESC");
+      for (Dimension d : q.breakdown()) {
+        sql.append(", ").append(COLUMNS.get(d)).append(" NULLS LAST");
+      }
+    }
+    return new SqlQuery(sql.toString(), params);
+  }
+
+  /** Columns: one per breakdown dimension, view_count, error_rate. */
+  static SqlQuery realtime(RealtimeQuery q) {
+    List<Object> params = new ArrayList<>();
+    List<String> cols = q.breakdown().stream().map(COLUMNS::get).toList();
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (String c : cols) {
+      sql.append(c).append(", ");
+    }
+    sql.append("count(*) AS view_count,"
+        + " coalesce(avg(CASE WHEN errors > 0 THEN 1.0 ELSE 0.0 END), 0) AS error_rate"
+        + " FROM live_views WHERE play_intent AND NOT ended AND seen_at >= ").append(AdminStore.TS);
+    params.add(q.activeSince().toEpochMilli() * 1000L);
+    sql.append(" AND account_id = ?");
+    params.add(q.accountId());
+    if (q.playbackId() != null) {
+      sql.append(" AND playback_id = ?");
+      params.add(q.playbackId());
+    }
+    if (q.creatorId() != null) {
+      sql.append(" AND creator_id = ?");
+      params.add(q.creatorId());
+    }
+    if (!cols.isEmpty()) {
+      sql.append(" GROUP BY ").append(String.join(", ", cols)).append(" ORDER BY view_count DESC");
+      for (String c : cols) {
+        sql.append(", ").append(c).append(" NULLS LAST");
+      }
+    }
+    return new SqlQuery(sql.toString(), params);
+  }
+
+  /** Columns: [bucket_ms,] [creator_id,] delivery_mins. */
+  static SqlQuery usage(UsageQuery q) {
+    List<Object> params = new ArrayList<>();
+    List<String> select = new ArrayList<>();
+    List<String> group = new ArrayList<>();
+    if (q.timeStep() != null) {
+      select.add("epoch_ms(" + bucket(q.timeStep(), "started_at") + ") AS bucket_ms");
+      group.add("bucket_ms");
+    }
+    if (q.byCreator()) {
+      select.add("creator_id");
+      group.add("creator_id");
+    }
+    select.add("coalesce(sum(playtime_ms), 0) / 60000.0 AS delivery_mins");
+    List<String> where = new ArrayList<>();
+    where.add("account_id = ?");
+    params.add(q.accountId());
+    if (q.creatorId() != null) {
+      where.add("creator_id = ?");
+      params.add(q.creatorId());
+    }
+    timeRange(q.from(), q.to(), where, params);
+    StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select))
+        .append(" FROM all_views WHERE ").append(String.join(" AND ", where));
+    if (!group.isEmpty()) {
+      sql.append(" GROUP BY ").append(String.join(", ", group)).append(" ORDER BY ")
+          .append(String.join(", ", group.stream().map(g -> g + " NULLS LAST").toList()));
+    }
+    return new SqlQuery(sql.toString(), params);
+  }
+
+  private static void timeRange(java.time.Instant from, java.time.Instant to, List<String> where,
+      List<Object> params) {
+    if (from != null) {
+      where.add("started_at >= " + AdminStore.TS);
+      params.add(micros(from));
+    }
+    if (to != null) {
+      where.add("started_at < " + AdminStore.TS);
+      params.add(micros(to));
+    }
+  }
+
+  /** UTC bucket start; weeks start on Sunday (DuckDB's date_trunc weeks start on Monday, hence the shift). */
+  static String bucket(TimeStep step, String column) {
+    return switch (step) {
+      case HOUR -> "date_trunc('hour', " + column + ")";
+      case DAY -> "date_trunc('day', " + column + ")";
+      case WEEK -> "(date_trunc('week', " + column + " + INTERVAL 1 DAY) - INTERVAL 1 DAY)";
+      case MONTH -> "date_trunc('month', " + column + ")";
+      case YEAR -> "date_trunc('year', " + column + ")";
+    };
+  }
+
+  private static long micros(java.time.Instant i) {
+    return Math.multiplyExact(i.getEpochSecond(), 1_000_000L) + i.getNano() / 1000;
+  }
+}
