@@ -1,0 +1,327 @@
+package io.viewpulse.api;
+
+import static io.viewpulse.testing.TestServer.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.viewpulse.auth.KeyService;
+import io.viewpulse.model.Media;
+import io.viewpulse.testing.Beacons;
+import io.viewpulse.testing.Http;
+import io.viewpulse.testing.TestServer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Scripted sessions through the real server, and the exact answers of the viewership API.
+ *
+ * <pre>
+ * session     playback  viewer                         what happens                               view facts
+ * s-normal    pbA       192.0.2.10 US Chrome/Linux    plays 13.8 s, 300 ms waiting at start       ttff 200, rebuffer 100+1000
+ *                                                     (ttff 200), a 1 s stall later, ends
+ * s-error     pbA       198.51.100.20 DE Safari/iOS   play, fatal error, page closed              error, no frame
+ * s-ebs       pbA       203.0.113.30 GB Firefox/Win   play, waits, page closed before a frame     exit before start
+ * s-mount     pbA       192.0.2.11                    mounts, never plays                         not a view
+ * s-resent    pbB       2001:db8::1 JP uid viewer-42  plays 5 s; the batch is re-sent merged      playtime 10 s, ttff 100
+ *                                                     (cumulative 10 s), then re-sent again
+ * s-other     pbX       (second account)              plays 60 s                                  not visible to account 1
+ * </pre>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ViewershipApiTest {
+  private TestServer s;
+  private Media assetA;
+  private Media assetB;
+  private KeyService.IssuedKey other;
+
+  @BeforeAll
+  void script() {
+    s = new TestServer();
+    assetA = s.asset("pbA");
+    assetB = s.asset("pbB");
+    other = s.otherAccount("other");
+    s.vp.catalog().create(other.key().accountId(),
+        new io.viewpulse.catalog.Catalog.NewMedia(Media.Kind.ASSET, "x", "pbX", null, null, null));
+
+    at(T0.plusSeconds(5));
+    ok(s.beacon(Beacons.session("s-normal", "pbA").play(T0)
+        .heartbeat("n1", T0.plusSeconds(5), 4800, 0, 300, 0, 200L).json(), "192.0.2.10"));
+    at(T0.plusSeconds(10));
+    ok(s.beacon(Beacons.session("s-normal", "pbA").heartbeat("n2", T0.plusSeconds(10), 5000, 0, 0, 0, null).json(),
+        "192.0.2.10"));
+    at(T0.plusSeconds(15));
+    ok(s.beacon(Beacons.session("s-normal", "pbA").heartbeat("n3", T0.plusSeconds(15), 4000, 1000, 0, 0, null)
+        .ended(T0.plusSeconds(15)).json(), "192.0.2.10"));
+
+    Instant e0 = T0.plusSeconds(60);
+    at(e0.plusSeconds(5));
+    ok(s.beacon(Beacons.session("s-error", "pbA").userAgent(Beacons.SAFARI_IPHONE).play(e0)
+        .error(e0.plusSeconds(2), "unknown", "").heartbeat("e1", e0.plusSeconds(5), 0, 0, 0, 1, null).json(),
+        "198.51.100.20"));
+    at(e0.plusSeconds(6));
+    ok(s.lastBeacon(Beacons.session("s-error", "pbA").userAgent(Beacons.SAFARI_IPHONE)
+        .heartbeat("e2", e0.plusSeconds(6), 0, 0, 0, 0, null).json(), "198.51.100.20"));
+
+    Instant b0 = T0.plusSeconds(120);
+    at(b0.plusSeconds(3));
+    ok(s.beacon(Beacons.session("s-ebs", "pbA").userAgent(Beacons.FIREFOX_WINDOWS).play(b0)
+        .heartbeat("b1", b0.plusSeconds(3), 0, 0, 3000, 0, null).json(), "203.0.113.30"));
+    at(b0.plusSeconds(4));
+    ok(s.lastBeacon(Beacons.session("s-ebs", "pbA").userAgent(Beacons.FIREFOX_WINDOWS)
+        .heartbeat("b2", b0.plusSeconds(4), 0, 0, 500, 0, null).json(), "203.0.113.30"));
+
+    ok(s.beacon(Beacons.session("s-mount", "pbA").canPlay(b0).heartbeat("m1", b0.plusSeconds(4), 0, 0, 0, 0, null)
+        .json(), "192.0.2.11"));
+
+    Instant r0 = T0.plusSeconds(3600);
+    at(r0.plusSeconds(5));
+    Beacons first = Beacons.session("s-resent", "pbB").uid("viewer-42").play(r0)
+        .heartbeat("r1", r0.plusSeconds(5), 5000, 0, 0, 0, 100L);
+    ok(s.beacon(first.json(), "2001:db8::1"));
+    at(r0.plusSeconds(10));
+    // the client saw a failure, so it re-sends the play event and folds the next heartbeat into r1
+    first.last().put("timestamp", r0.plusSeconds(10).toEpochMilli()).put("time_playing_ms", 10_000)
+        .put("oldest_buffer_timestamp", r0.plusSeconds(5).toEpochMilli());
+    ok(s.beacon(first.json(), "2001:db8::1"));
+    ok(s.beacon(first.json(), "2001:db8::1"));
+
+    at(r0.plusSeconds(10));
+    ok(s.beacon(Beacons.session("s-other", "pbX").play(r0).heartbeat("o1", r0.plusSeconds(10), 60_000, 0, 0, 0, 50L)
+        .json(), "192.0.2.99"));
+    s.flush();
+  }
+
+  @AfterAll
+  void stop() {
+    s.close();
+  }
+
+  private void at(Instant t) {
+    s.clock.set(t);
+  }
+
+  private static void ok(Http.Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  private List<JsonNode> rows(String query) {
+    Http.Response r = s.query(query);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<JsonNode> out = new ArrayList<>();
+    r.json().forEach(out::add);
+    return out;
+  }
+
+  @Test
+  void theWholeAccountHasFourViewsWithEveryMetricExact() {
+    List<JsonNode> rows = rows("/api/data/views/query");
+    assertThat(rows).hasSize(1);
+    JsonNode r = rows.get(0);
+    assertThat(r.get("viewCount").asLong()).isEqualTo(4);
+    assertThat(r.get("playtimeMins").asDouble()).isCloseTo(23_800 / 60_000.0, within(1e-12));
+    assertThat(r.get("ttffMs").asDouble()).isEqualTo(150.0);
+    assertThat(r.get("ttffP50Ms").asDouble()).isEqualTo(150.0);
+    assertThat(r.get("ttffP95Ms").asDouble()).isCloseTo(195.0, within(1e-9));
+    assertThat(r.get("rebufferRatio").asDouble()).isCloseTo(1100.0 / 24_900.0, within(1e-12));
+    assertThat(r.get("errorRate").asDouble()).isEqualTo(0.25);
+    assertThat(r.get("exitsBeforeStart").asDouble()).isEqualTo(0.25);
+    assertThat(r.get("uniqueViewers").asLong()).isEqualTo(4);
+    assertThat(r.has("timestamp")).isFalse();
+    assertThat(r.has("playbackId")).isFalse();
+  }
+
+  @Test
+  void eachPlaybackIdHasItsOwnViews() {
+    List<JsonNode> rows = rows("/api/data/views/query?breakdownBy[]=playbackId");
+    assertThat(rows).extracting(n -> n.get("playbackId").asText(), n -> n.get("viewCount").asLong(),
+        n -> n.get("playtimeMins").asDouble())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("pbA", 3L, 13_800 / 60_000.0),
+            org.assertj.core.groups.Tuple.tuple("pbB", 1L, 10_000 / 60_000.0));
+    JsonNode a = rows.get(0);
+    assertThat(a.get("errorRate").asDouble()).isCloseTo(1 / 3.0, within(1e-12));
+    assertThat(a.get("exitsBeforeStart").asDouble()).isCloseTo(1 / 3.0, within(1e-12));
+    assertThat(a.get("ttffMs").asDouble()).isEqualTo(200.0);
+    assertThat(a.get("rebufferRatio").asDouble()).isCloseTo(1100.0 / 14_900.0, within(1e-12));
+  }
+
+  @Test
+  void aReSentHeartbeatReplacesItsEarlierVersionInsteadOfAddingToIt() {
+    JsonNode b = rows("/api/data/views/query?playbackId=pbB").get(0);
+    assertThat(b.get("viewCount").asLong()).isEqualTo(1);
+    assertThat(b.get("playtimeMins").asDouble()).isCloseTo(10_000 / 60_000.0, within(1e-12));
+    assertThat(b.get("ttffMs").asDouble()).isEqualTo(100.0);
+    assertThat(b.get("rebufferRatio").asDouble()).isEqualTo(0.0);
+  }
+
+  @Test
+  void userAgentDimensionsBreakDownViews() {
+    assertThat(rows("/api/data/views/query?breakdownBy[]=browser&breakdownBy[]=os&breakdownBy[]=deviceType"
+        + "&breakdownBy[]=browserEngine&breakdownBy[]=cpu&breakdownBy[]=device"))
+        .extracting(n -> n.path("browser").asText(null) + "/" + n.path("os").asText(null) + "/"
+            + n.path("deviceType").asText(null) + "/" + n.path("browserEngine").asText(null) + "/"
+            + n.path("cpu").asText(null) + "/" + n.path("device").asText(null) + "=" + n.get("viewCount").asLong())
+        .containsExactly(
+            "Chrome/Linux/desktop/Blink/Intel x86_64/Linux Desktop=2",
+            "Firefox/Windows NT/desktop/Gecko/Intel x86_64/Desktop=1",
+            "Safari/iOS/mobile/AppleWebKit/null/Apple iPhone=1");
+  }
+
+  @Test
+  void geoDimensionsComeFromTheViewersAddress() {
+    assertThat(rows("/api/data/views/query?breakdownBy[]=continent&breakdownBy[]=country&breakdownBy[]=subdivision"
+        + "&breakdownBy[]=timezone&breakdownBy[]=geohash"))
+        .extracting(n -> n.path("continent").asText() + "/" + n.path("country").asText() + "/"
+            + n.path("subdivision").asText() + "/" + n.path("timezone").asText() + "/" + n.path("geohash").asText()
+            + "=" + n.get("viewCount").asLong())
+        .containsExactly(
+            "Asia/JP/Tokyo/Asia/Tokyo/xn7=1",
+            "Europe/DE/Bavaria/Europe/Berlin/u28=1",
+            "Europe/GB/England/Europe/London/gcp=1",
+            "North America/US/California/America/Los_Angeles/9q9=1");
+  }
+
+  @Test
+  void viewersAreTheUidOrAnOpaqueHash() {
+    List<JsonNode> rows = rows("/api/data/views/query?breakdownBy[]=viewerId");
+    assertThat(rows).hasSize(4);
+    assertThat(rows).extracting(n -> n.get("viewerId").asText())
+        .contains("viewer-42")
+        .filteredOn(v -> !v.equals("viewer-42")).allMatch(v -> v.matches("h:[0-9a-f]{16}"));
+  }
+
+  @Test
+  void hourlyBucketsStartOnTheHour() {
+    assertThat(rows("/api/data/views/query?timeStep=hour"))
+        .extracting(n -> n.get("timestamp").asLong(), n -> n.get("viewCount").asLong())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(T0.toEpochMilli(), 3L),
+            org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(3600).toEpochMilli(), 1L));
+  }
+
+  @Test
+  void dayWeekMonthAndYearBucketsAreUtc() {
+    assertThat(bucket("day")).isEqualTo(Instant.parse("2026-03-02T00:00:00Z").toEpochMilli());
+    assertThat(bucket("week")).isEqualTo(Instant.parse("2026-03-01T00:00:00Z").toEpochMilli());
+    assertThat(bucket("month")).isEqualTo(Instant.parse("2026-03-01T00:00:00Z").toEpochMilli());
+    assertThat(bucket("year")).isEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+  }
+
+  private long bucket(String step) {
+    List<JsonNode> rows = rows("/api/data/views/query?timeStep=" + step);
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).get("viewCount").asLong()).isEqualTo(4);
+    return rows.get(0).get("timestamp").asLong();
+  }
+
+  @Test
+  void fromIsInclusiveAndToExclusiveInEitherFormat() {
+    String from = T0.plusSeconds(60).toString();
+    long to = T0.plusSeconds(3600).toEpochMilli();
+    assertThat(rows("/api/data/views/query?from=" + from + "&to=" + to).get(0).get("viewCount").asLong())
+        .isEqualTo(2);
+    assertThat(rows("/api/data/views/query?from=" + T0.plusSeconds(3600).toEpochMilli()).get(0)
+        .get("viewCount").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void anEmptyRangeStillAnswersOneRowOfZeros() {
+    JsonNode r = rows("/api/data/views/query?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z").get(0);
+    assertThat(r.get("viewCount").asLong()).isZero();
+    assertThat(r.get("playtimeMins").asDouble()).isZero();
+    assertThat(r.has("ttffMs")).as("undefined metrics are left out, never null").isFalse();
+    assertThat(r.has("errorRate")).isFalse();
+  }
+
+  @Test
+  void assetIdFiltersToTheAssetsPlaybackId() {
+    JsonNode r = rows("/api/data/views/query?assetId=" + assetB.id() + "&breakdownBy[]=playbackId").get(0);
+    assertThat(r.get("playbackId").asText()).isEqualTo("pbB");
+    assertThat(r.get("viewCount").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void theCreatorApiAnswersEngagementOnlyForOneAsset() {
+    List<JsonNode> rows = rows("/api/data/views/query/creator?assetId=" + assetA.id() + "&breakdownBy[]=country");
+    assertThat(rows).extracting(n -> n.get("country").asText() + "=" + n.get("viewCount").asLong())
+        .containsExactly("DE=1", "GB=1", "US=1");
+    JsonNode us = rows.get(2);
+    assertThat(us.get("playtimeMins").asDouble()).isCloseTo(13_800 / 60_000.0, within(1e-12));
+    assertThat(us.has("ttffMs")).isFalse();
+    assertThat(us.has("errorRate")).isFalse();
+  }
+
+  @Test
+  void theCreatorApiNeedsExactlyOneOfAssetIdAndStreamId() {
+    Http.Response none = s.query("/api/data/views/query/creator");
+    assertThat(none.status()).isEqualTo(400);
+    assertThat(none.error()).isEqualTo("must provide exactly 1 of assetId or streamId for creator query");
+    Http.Response both = s.query("/api/data/views/query/creator?assetId=" + assetA.id() + "&streamId=x");
+    assertThat(both.status()).isEqualTo(400);
+  }
+
+  @Test
+  void totalsCountAllTimeViewsOfAPlaybackId() {
+    Http.Response r = s.query("/api/data/views/query/total/pbA");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("playbackId").asText()).isEqualTo("pbA");
+    assertThat(r.json().get("viewCount").asLong()).isEqualTo(3);
+    assertThat(r.json().get("playtimeMins").asDouble()).isCloseTo(13_800 / 60_000.0, within(1e-12));
+  }
+
+  @Test
+  void accountsSeeOnlyTheirOwnViews() {
+    Http.Response mine = s.http.getWithKey("/api/data/views/query?breakdownBy[]=playbackId", other.token());
+    assertThat(mine.json()).hasSize(1);
+    assertThat(mine.json().get(0).get("playbackId").asText()).isEqualTo("pbX");
+    assertThat(mine.json().get(0).get("viewCount").asLong()).isEqualTo(1);
+    assertThat(mine.json().get(0).get("playtimeMins").asDouble()).isEqualTo(1.0);
+    assertThat(s.http.getWithKey("/api/data/views/query/creator?assetId=" + assetA.id(), other.token()).status())
+        .isEqualTo(404);
+    assertThat(rows("/api/data/views/query?playbackId=pbX").get(0).get("viewCount").asLong()).isZero();
+  }
+
+  @Test
+  void realtimeCountsSessionsStillPlaying() {
+    List<JsonNode> rows = rows("/api/data/views/now?breakdownBy[]=playbackId");
+    assertThat(rows).extracting(n -> n.get("playbackId").asText() + "=" + n.get("viewCount").asLong() + "/"
+        + n.get("errorRate").asDouble()).containsExactly("pbB=1/0.0");
+  }
+
+  @Test
+  void usageIsDeliveredMinutes() {
+    Http.Response r = s.query("/api/data/usage/query");
+    assertThat(r.json().get("UserID").asText()).isEqualTo(s.accountId);
+    assertThat(r.json().get("DeliveryUsageMins").asDouble()).isCloseTo(23_800 / 60_000.0, within(1e-12));
+    Http.Response hourly = s.query("/api/data/usage/query?timeStep=hour");
+    assertThat(hourly.json()).hasSize(2);
+    assertThat(hourly.json().get(1).get("TimeInterval").asLong()).isEqualTo(T0.plusSeconds(3600).toEpochMilli());
+    assertThat(hourly.json().get(1).get("DeliveryUsageMins").asDouble())
+        .isCloseTo(10_000 / 60_000.0, within(1e-12));
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void finishedViewsKeepTheirValuesWhenTheyLeaveMemory() {
+    // an hour later every session has ended or timed out and moved from the open set to the views table
+    s.clock.set(T0.plusSeconds(3 * 3600));
+    s.flush();
+    JsonNode r = rows("/api/data/views/query").get(0);
+    assertThat(r.get("viewCount").asLong()).isEqualTo(4);
+    assertThat(r.get("playtimeMins").asDouble()).isCloseTo(23_800 / 60_000.0, within(1e-12));
+    assertThat(r.get("errorRate").asDouble()).isEqualTo(0.25);
+    assertThat(r.get("exitsBeforeStart").asDouble()).isEqualTo(0.25);
+    assertThat(rows("/api/data/views/now")).extracting(n -> n.get("viewCount").asLong()).containsExactly(0L);
+  }
+
+}

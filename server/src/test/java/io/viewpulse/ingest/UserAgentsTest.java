@@ -1,0 +1,40 @@
+package io.viewpulse.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewpulse.testing.Beacons;
+import org.junit.jupiter.api.Test;
+
+class UserAgentsTest {
+  @Test
+  void chromeOnLinuxIsADesktop() {
+    assertThat(UserAgents.parse(Beacons.CHROME_LINUX)).isEqualTo(
+        new UserAgents.Parsed("desktop", "Linux Desktop", "Intel x86_64", "Linux", "Chrome", "Blink"));
+  }
+
+  @Test
+  void safariOnIphoneIsAMobile() {
+    assertThat(UserAgents.parse(Beacons.SAFARI_IPHONE)).isEqualTo(
+        new UserAgents.Parsed("mobile", "Apple iPhone", null, "iOS", "Safari", "AppleWebKit"));
+  }
+
+  @Test
+  void firefoxOnWindows() {
+    assertThat(UserAgents.parse(Beacons.FIREFOX_WINDOWS)).isEqualTo(
+        new UserAgents.Parsed("desktop", "Desktop", "Intel x86_64", "Windows NT", "Firefox", "Gecko"));
+  }
+
+  @Test
+  void anEmptyUserAgentGivesNothing() {
+    assertThat(UserAgents.parse("")).isEqualTo(new UserAgents.Parsed(null, null, null, null, null, null));
+  }
+
+  @Test
+  void deviceClassesFoldIntoLivepeerNames() {
+    assertThat(UserAgents.deviceType("Phone")).isEqualTo("mobile");
+    assertThat(UserAgents.deviceType("Tablet")).isEqualTo("tablet");
+    assertThat(UserAgents.deviceType("Set-top box")).isEqualTo("tv");
+    assertThat(UserAgents.deviceType("Robot")).isEqualTo("bot");
+    assertThat(UserAgents.deviceType("Unknown")).isNull();
+  }
+}

@@ -1,0 +1,122 @@
+package io.viewpulse.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewpulse.model.Beacon;
+import io.viewpulse.model.Dimensions;
+import io.viewpulse.model.EventType;
+import io.viewpulse.model.Heartbeat;
+import io.viewpulse.model.PlayerEvent;
+import io.viewpulse.model.ViewRecord;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The definition of a view's facts, event by event. */
+class ViewStateTest {
+  private final ViewState s = new ViewState("k", new Beacon("acc", "m", "pb", null, null, "sess", "v", false,
+      "example.com", Dimensions.UNKNOWN, null, false, 0, List.of()));
+
+  private static PlayerEvent ev(String id, EventType t, long ts) {
+    return new PlayerEvent(id, t, ts, null, null, null);
+  }
+
+  private static PlayerEvent hb(String id, long ts, long playing, long stalled, long waiting, int errors, Long ttff) {
+    return new PlayerEvent(id, EventType.HEARTBEAT, ts, new Heartbeat(errors, 0, 0, 0, 0, 0, stalled, playing, waiting,
+        ttff, ttff == null ? null : ttff + 50, null), null, null);
+  }
+
+  @Test
+  void aSessionThatOnlyMountedIsNotAView() {
+    s.apply(ev("c", EventType.CAN_PLAY, 1000));
+    s.apply(hb("h", 5000, 0, 800, 0, 0, null));
+    assertThat(s.playIntent).isFalse();
+  }
+
+  @Test
+  void playingWaitingOrAnErrorIsPlayIntent() {
+    assertThat(intentAfter(ev("p", EventType.PLAY, 1))).isTrue();
+    assertThat(intentAfter(hb("h", 1, 10, 0, 0, 0, null))).isTrue();
+    assertThat(intentAfter(hb("h", 1, 0, 0, 10, 0, null))).isTrue();
+    assertThat(intentAfter(hb("h", 1, 0, 0, 0, 1, null))).isTrue();
+    assertThat(intentAfter(new PlayerEvent("e", EventType.ERROR, 1, null, "unknown", ""))).isTrue();
+    assertThat(intentAfter(new PlayerEvent("w", EventType.WARNING, 1, null, "offline", ""))).isFalse();
+  }
+
+  private static boolean intentAfter(PlayerEvent e) {
+    ViewState v = new ViewState("k", new Beacon("a", "m", "pb", null, null, "s", "v", false, null,
+        Dimensions.UNKNOWN, null, false, 0, List.of()));
+    v.apply(e);
+    return v.playIntent;
+  }
+
+  @Test
+  void waitingBeforeTheFirstFrameIsStartupNotRebuffering() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hb("h0", 3000, 0, 200, 900, 0, null));
+    s.apply(hb("h1", 6000, 4000, 0, 400, 0, 300L));
+    s.apply(hb("h2", 11000, 3000, 1500, 500, 0, null));
+    ViewRecord v = s.toView();
+    assertThat(v.ttffMs()).isEqualTo(300);
+    assertThat(v.playtimeMs()).isEqualTo(7000);
+    assertThat(v.rebufferMs()).as("h0 nothing, h1 400-300, h2 all of 1500+500").isEqualTo(2100);
+    assertThat(v.firstFrame()).isTrue();
+    assertThat(v.startedAtMs()).isEqualTo(1000);
+  }
+
+  @Test
+  void aHeartbeatResentUnderItsIdReplacesItsEarlierVersion() {
+    assertThat(s.apply(hb("h", 5000, 5000, 0, 0, 0, 100L))).isTrue();
+    assertThat(s.apply(hb("h", 10000, 10000, 0, 0, 0, 100L))).isTrue();
+    assertThat(s.apply(hb("h", 10000, 10000, 0, 0, 0, 100L))).as("the same version again").isFalse();
+    assertThat(s.apply(hb("h", 5000, 5000, 0, 0, 0, 100L))).as("an older version").isFalse();
+    assertThat(s.toView().playtimeMs()).isEqualTo(10000);
+  }
+
+  @Test
+  void otherEventsCountOncePerId() {
+    assertThat(s.apply(new PlayerEvent("e1", EventType.ERROR, 1, null, "unknown", ""))).isTrue();
+    assertThat(s.apply(new PlayerEvent("e1", EventType.ERROR, 1, null, "unknown", ""))).isFalse();
+    assertThat(s.apply(new PlayerEvent("e2", EventType.ERROR, 2, null, "access-control", ""))).isTrue();
+    assertThat(s.toView().errors()).isEqualTo(2);
+    assertThat(s.authFailures).isEqualTo(1);
+  }
+
+  @Test
+  void errorsAreTheLargerOfErrorEventsAndHeartbeatCounts() {
+    s.apply(new PlayerEvent("e1", EventType.ERROR, 1, null, "unknown", ""));
+    s.apply(hb("h", 5000, 0, 0, 0, 3, null));
+    assertThat(s.toView().errors()).isEqualTo(3);
+  }
+
+  @Test
+  void theLastBeaconOfAPageEndsTheViewUntilNewerEventsArrive() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.afterBeacon(true, 2000);
+    assertThat(s.toView().ended()).isTrue();
+    s.afterBeacon(false, 1500);
+    assertThat(s.toView().ended()).as("a slower request from before the page was hidden").isTrue();
+    s.afterBeacon(false, 2500);
+    assertThat(s.toView().ended()).as("the tab came back").isFalse();
+  }
+
+  @Test
+  void playingAgainAfterTheEndReopensTheView() {
+    s.apply(ev("p1", EventType.PLAY, 1000));
+    s.apply(ev("end", EventType.ENDED, 5000));
+    assertThat(s.toView().ended()).isTrue();
+    assertThat(s.toView().endedAtMs()).isEqualTo(5000);
+    s.apply(ev("p2", EventType.PLAY, 6000));
+    assertThat(s.toView().ended()).isFalse();
+  }
+
+  @Test
+  void theStateSurvivesItsBinaryForm() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hb("h1", 6000, 4000, 0, 400, 0, 300L));
+    s.afterBeacon(true, 6000);
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    assertThat(back.toView()).isEqualTo(s.toView());
+    assertThat(back.apply(hb("h1", 6000, 4000, 0, 400, 0, 300L))).as("dedup memory survives too").isFalse();
+    assertThat(back.apply(ev("p", EventType.PLAY, 1000))).isFalse();
+  }
+}

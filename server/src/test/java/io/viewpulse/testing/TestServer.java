@@ -1,0 +1,133 @@
+package io.viewpulse.testing;
+
+import io.viewpulse.app.ServerConfig;
+import io.viewpulse.app.Viewpulse;
+import io.viewpulse.auth.KeyService;
+import io.viewpulse.catalog.Catalog;
+import io.viewpulse.ingest.IngestConfig;
+import io.viewpulse.model.Media;
+import io.viewpulse.sessions.SessionRules;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A real Viewpulse in this JVM: a temporary data directory, a random port, the test GeoIP database, loopback as a
+ * trusted proxy (so tests choose a viewer's address with X-Forwarded-For), and a clock the test controls.
+ */
+public final class TestServer implements AutoCloseable {
+  /** A Monday, so day and week buckets are easy to reason about. */
+  public static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+
+  public final MutableClock clock;
+  public final Path dataDir;
+  public final Viewpulse vp;
+  public final Http http;
+  public final String accountId;
+  public final String secretKey;
+  public final String corsKey;
+  private final boolean ownsDir;
+
+  public TestServer() {
+    this(newTempDir(), new MutableClock(T0), true, "dbip");
+  }
+
+  public TestServer(Path dataDir, MutableClock clock, boolean ownsDir, String geoLayout) {
+    this.clock = clock;
+    this.dataDir = dataDir;
+    this.ownsDir = ownsDir;
+    ServerConfig c = ServerConfig.defaults(dataDir).withHost("127.0.0.1").withPort(0).withClock(clock)
+        .withIngest(new IngestConfig(List.of(geo("test-" + geoLayout + ".mmdb")), List.of("127.0.0.1/32", "::1/128"),
+            "none"))
+        .withSessions(SessionRules.defaults())
+        .withBootstrap(true, List.of("https://app.example.com"));
+    vp = Viewpulse.start(c);
+    http = new Http("http://127.0.0.1:" + vp.port());
+    if (vp.bootstrapKeys().isEmpty()) {
+      accountId = vp.keys().accounts().get(0).id();
+      secretKey = null;
+      corsKey = null;
+    } else {
+      accountId = vp.bootstrapKeys().get(0).key().accountId();
+      secretKey = vp.bootstrapKeys().get(0).token();
+      corsKey = vp.bootstrapKeys().get(1).token();
+    }
+  }
+
+  public static Path geo(String file) {
+    try {
+      return Path.of(TestServer.class.getResource("/geo/" + file).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Path newTempDir() {
+    try {
+      return Files.createTempDirectory("viewpulse-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Registers an asset of the bootstrap account with this playback id. */
+  public Media asset(String playbackId) {
+    return vp.catalog().create(accountId, new Catalog.NewMedia(Media.Kind.ASSET, "video " + playbackId, playbackId,
+        null, null, null));
+  }
+
+  /** Registers a stream of the bootstrap account with this playback id. */
+  public Media stream(String playbackId, String type) {
+    return vp.catalog().create(accountId, new Catalog.NewMedia(Media.Kind.STREAM, "stream " + playbackId,
+        playbackId, null, null, type));
+  }
+
+  /** A second account with its own secret key. */
+  public KeyService.IssuedKey otherAccount(String name) {
+    var a = vp.keys().createAccount(name);
+    return vp.keys().createKey(a.id(), "secret", null);
+  }
+
+  /** Posts a beacon body as a player would (text/plain), from the given viewer address. */
+  public Http.Response beacon(String body, String viewerIp) {
+    return http.post("/analytics/log", body, "Content-Type", "text/plain;charset=UTF-8",
+        "X-Forwarded-For", viewerIp, "Origin", "https://www.example.com");
+  }
+
+  /** Posts the page's last beacon, as navigator.sendBeacon does. */
+  public Http.Response lastBeacon(String body, String viewerIp) {
+    return http.post("/analytics/log", body, "Content-Type", "text/plain;charset=UTF-8",
+        "X-Forwarded-For", viewerIp, "Sec-Fetch-Mode", "no-cors");
+  }
+
+  public void flush() {
+    vp.flush();
+  }
+
+  public Http.Response query(String pathAndQuery) {
+    flush();
+    return http.getWithKey(pathAndQuery, secretKey);
+  }
+
+  @Override
+  public void close() {
+    vp.close();
+    if (ownsDir) {
+      deleteTree(dataDir);
+    }
+  }
+
+  public static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp dir
+    }
+  }
+}
