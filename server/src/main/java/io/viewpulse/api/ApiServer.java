@@ -6,7 +6,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.viewpulse.admin.Admin;
 import io.viewpulse.auth.KeyService;
+import io.viewpulse.auth.MasterKey;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.ingest.Ingest;
 import io.viewpulse.query.Viewership;
@@ -18,15 +20,13 @@ import java.util.concurrent.TimeUnit;
  * blocking runs on worker threads.
  */
 public final class ApiServer implements AutoCloseable {
-  private final Vertx vertx;
   private final HttpServer server;
 
   /** What the routes need. */
-  public record Services(Ingest ingest, KeyService keys, Catalog catalog, Viewership viewership,
-      PrometheusMeterRegistry metrics, InstantSource clock) {}
+  public record Services(Ingest ingest, KeyService keys, Catalog catalog, Viewership viewership, Admin admin,
+      MasterKey master, PrometheusMeterRegistry metrics, InstantSource clock) {}
 
-  private ApiServer(Vertx vertx, HttpServer server) {
-    this.vertx = vertx;
+  private ApiServer(HttpServer server) {
     this.server = server;
   }
 
@@ -38,6 +38,7 @@ public final class ApiServer implements AutoCloseable {
     new BeaconRoutes(vertx, s.ingest(), s.clock(), 20_000).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
+    new AdminRoutes(vertx, s.admin(), s.master()).mount(router);
     router.get("/healthz").handler(ctx -> Json.ok(ctx, Json.object().put("status", "ok")));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(s.metrics().scrape()));
@@ -53,7 +54,7 @@ public final class ApiServer implements AutoCloseable {
     try {
       HttpServer server = vertx.createHttpServer(opts).requestHandler(router).listen()
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new ApiServer(vertx, server);
+      return new ApiServer(server);
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
     }

@@ -6,15 +6,23 @@ import picocli.CommandLine.Command;
 /** The {@code viewpulse} command: run the server, or administer accounts, keys, assets and streams. */
 @Command(name = "viewpulse", mixinStandardHelpOptions = true, version = "viewpulse 0.1.0",
     description = "Self-hostable video viewership and playback-quality analytics.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, AdminCommands.Account.class, AdminCommands.Key.class,
+        AdminCommands.Asset.class, AdminCommands.Stream.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
+    System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s - %5$s%6$s%n");
     System.exit(run(args));
   }
 
-  /** Runs a command line and returns its exit code (for tests). */
+  /** Runs a command line and returns its exit code. */
   public static int run(String... args) {
     return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  /** Runs a command line with its output and errors going to the given writers (for tests). */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setOut(out).setErr(err)
+        .execute(args);
   }
 
   @Override

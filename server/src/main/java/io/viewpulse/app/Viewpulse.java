@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.viewpulse.admin.Admin;
 import io.viewpulse.api.ApiServer;
 import io.viewpulse.auth.KeyService;
 import io.viewpulse.auth.MasterKey;
@@ -47,6 +48,7 @@ public final class Viewpulse implements AutoCloseable {
   private final ApiServer api;
   private final List<KeyService.IssuedKey> bootstrapKeys;
   private final MasterKey master;
+  private final java.nio.file.Path dataDir;
 
   private Viewpulse(ServerConfig c) {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -54,6 +56,7 @@ public final class Viewpulse implements AutoCloseable {
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
+    dataDir = c.dataDir();
     master = MasterKey.load(c.dataDir(), c.masterKey());
     db = Database.open(c.dataDir());
     adminStore = new AdminStore(db);
@@ -68,7 +71,8 @@ public final class Viewpulse implements AutoCloseable {
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
     api = ApiServer.start(vertx, c.host(), c.port(), new ApiServer.Services(ingest, keys, catalog,
-        new Viewership(catalog, queries, c.clock()), metrics, c.clock()));
+        new Viewership(catalog, queries, c.clock()), new Admin(keys, catalog), master, metrics, c.clock()));
+    ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
   }
 
@@ -119,6 +123,7 @@ public final class Viewpulse implements AutoCloseable {
 
   @Override
   public void close() {
+    ServerFile.delete(dataDir);
     api.close();
     log.close();
     sessionizer.close();

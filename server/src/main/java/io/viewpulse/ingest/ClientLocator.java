@@ -109,7 +109,7 @@ final class ClientLocator {
     Double lo = parseDouble(lon);
     String code = regionCode != null && regionCode.matches("[A-Za-z0-9]{1,3}")
         ? regionCode.toUpperCase(Locale.ROOT) : tables.subdivisionCode(cc, regionName);
-    String zone = tz != null && tz.matches("[A-Za-z_]+(/[A-Za-z0-9_+-]+)*") ? tz : tables.timezone(cc, la, lo);
+    String zone = tz != null && tz.matches("[A-Za-z_]+(/[A-Za-z0-9_+-]+)*") ? tz : tables.timezone(cc, regionName, la, lo);
     String hash = la == null || lo == null ? null
         : ch.hsr.geohash.GeoHash.geoHashStringWithCharacterPrecision(la, lo, GeoLookup.GEOHASH_CHARS);
     String name = regionName == null || regionName.isBlank() ? null : regionName.strip();

@@ -99,7 +99,7 @@ final class GeoLookup implements Closeable {
       regionCode = tables.subdivisionCode(country, region);
     }
     if (tz == null) {
-      tz = tables.timezone(country, lat, lon);
+      tz = tables.timezone(country, region, lat, lon);
     }
     if (continent == null) {
       continent = tables.continent(country);

@@ -1,0 +1,150 @@
+package io.viewpulse.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.viewpulse.auth.KeyService;
+import io.viewpulse.catalog.Catalog;
+import io.viewpulse.model.Account;
+import io.viewpulse.model.ApiKey;
+import io.viewpulse.model.Media;
+import java.util.List;
+
+/**
+ * Operator actions on accounts, keys, assets and streams, answering JSON. The command line runs them directly on the
+ * store when no server is running, and through the server's {@code /admin} routes when one is (DuckDB lets one
+ * process open the file), so both paths give the same answers.
+ */
+public final class Admin {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final KeyService keys;
+  private final Catalog catalog;
+
+  public Admin(KeyService keys, Catalog catalog) {
+    this.keys = keys;
+    this.catalog = catalog;
+  }
+
+  public JsonNode createAccount(String name) {
+    return account(keys.createAccount(name));
+  }
+
+  public JsonNode accounts() {
+    ArrayNode out = JSON.createArrayNode();
+    keys.accounts().forEach(a -> out.add(account(a)));
+    return out;
+  }
+
+  /** @param origins null for a secret key, else the CORS key's allowed origins */
+  public JsonNode createKey(String account, String name, List<String> origins) {
+    KeyService.IssuedKey k = keys.createKey(accountId(account), name, origins);
+    ObjectNode o = key(k.key());
+    o.put("token", k.token());
+    return o;
+  }
+
+  public JsonNode keys(String account) {
+    ArrayNode out = JSON.createArrayNode();
+    keys.keys(account == null ? null : accountId(account)).forEach(k -> out.add(key(k)));
+    return out;
+  }
+
+  public JsonNode revokeKey(String keyId) {
+    if (!keys.revoke(keyId)) {
+      throw new NotFound("no live key " + keyId);
+    }
+    return keys.keys(null).stream().filter(k -> k.id().equals(keyId)).findFirst().map(Admin::key).orElseThrow();
+  }
+
+  public JsonNode createMedia(String account, Catalog.NewMedia req) {
+    return media(catalog.create(accountId(account), req));
+  }
+
+  public JsonNode media(String account, Media.Kind kind) {
+    ArrayNode out = JSON.createArrayNode();
+    catalog.list(accountId(account), kind).forEach(m -> out.add(media(m)));
+    return out;
+  }
+
+  public JsonNode getMedia(String account, Media.Kind kind, String id) {
+    return catalog.get(accountId(account), id).filter(m -> m.kind() == kind).map(Admin::media)
+        .orElseThrow(() -> new NotFound("no " + kind.wire() + " " + id));
+  }
+
+  public JsonNode deleteMedia(String account, Media.Kind kind, String id) {
+    JsonNode m = getMedia(account, kind, id);
+    catalog.delete(accountId(account), id);
+    return m;
+  }
+
+  /** The account named, or the only one when none is named. */
+  private String accountId(String account) {
+    if (account != null) {
+      if (keys.account(account).isEmpty()) {
+        throw new NotFound("no account " + account);
+      }
+      return account;
+    }
+    List<Account> all = keys.accounts();
+    if (all.size() != 1) {
+      throw new IllegalArgumentException("there are " + all.size() + " accounts: name one with --account");
+    }
+    return all.get(0).id();
+  }
+
+  static ObjectNode account(Account a) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("id", a.id());
+    o.put("name", a.name());
+    o.put("createdAt", a.createdAt().toString());
+    return o;
+  }
+
+  static ObjectNode key(ApiKey k) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("id", k.id());
+    o.put("accountId", k.accountId());
+    o.put("name", k.name());
+    o.put("kind", k.kind());
+    if (k.isCors()) {
+      ArrayNode origins = o.putArray("allowedOrigins");
+      k.allowedOrigins().forEach(origins::add);
+    }
+    o.put("createdAt", k.createdAt().toString());
+    if (k.revokedAt() != null) {
+      o.put("revokedAt", k.revokedAt().toString());
+    }
+    return o;
+  }
+
+  static ObjectNode media(Media m) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("id", m.id());
+    o.put("accountId", m.accountId());
+    o.put("kind", m.kind().wire());
+    o.put("name", m.name());
+    o.put("playbackId", m.playbackId());
+    if (m.creatorId() != null) {
+      o.put("creatorId", m.creatorId());
+    }
+    if (m.dStorageUrl() != null) {
+      o.put("dStorageUrl", m.dStorageUrl());
+    }
+    if (m.streamType() != null) {
+      o.put("type", m.streamType());
+    }
+    o.put("createdAt", m.createdAt().toString());
+    return o;
+  }
+
+  /** The thing asked for does not exist. */
+  public static final class NotFound extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public NotFound(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

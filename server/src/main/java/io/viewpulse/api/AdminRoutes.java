@@ -1,0 +1,113 @@
+package io.viewpulse.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.viewpulse.admin.Admin;
+import io.viewpulse.auth.AdminToken;
+import io.viewpulse.auth.AuthException;
+import io.viewpulse.auth.MasterKey;
+import io.viewpulse.catalog.Catalog;
+import io.viewpulse.model.Media;
+import io.viewpulse.query.QueryException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The operator's routes under {@code /admin}, used by the command line while the server runs. Authorized by the
+ * admin token derived from the master key, never by an account's API key.
+ */
+final class AdminRoutes {
+  private final Vertx vertx;
+  private final Admin admin;
+  private final MasterKey master;
+
+  AdminRoutes(Vertx vertx, Admin admin, MasterKey master) {
+    this.vertx = vertx;
+    this.admin = admin;
+    this.master = master;
+  }
+
+  void mount(Router r) {
+    r.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
+    r.get("/admin/accounts").handler(ctx -> run(ctx, admin::accounts));
+    r.post("/admin/accounts").handler(ctx -> run(ctx, () -> admin.createAccount(text(body(ctx), "name"))));
+    r.get("/admin/keys").handler(ctx -> run(ctx, () -> admin.keys(Params.string(ctx, "account"))));
+    r.post("/admin/keys").handler(ctx -> run(ctx, () -> {
+      JsonNode b = body(ctx);
+      List<String> origins = null;
+      if (b.hasNonNull("allowedOrigins")) {
+        origins = new ArrayList<>();
+        for (JsonNode o : b.get("allowedOrigins")) {
+          origins.add(o.asText());
+        }
+      }
+      return admin.createKey(text(b, "account"), text(b, "name"), origins);
+    }));
+    r.post("/admin/keys/:id/revoke").handler(ctx -> run(ctx, () -> admin.revokeKey(ctx.pathParam("id"))));
+    r.get("/admin/media").handler(ctx -> run(ctx, () -> admin.media(Params.string(ctx, "account"), kind(ctx))));
+    r.post("/admin/media").handler(ctx -> run(ctx, () -> {
+      JsonNode b = body(ctx);
+      Media.Kind kind = kind(text(b, "kind"));
+      return admin.createMedia(text(b, "account"), new Catalog.NewMedia(kind, text(b, "name"), text(b, "playbackId"),
+          text(b, "creatorId"), text(b, "dStorageUrl"), text(b, "type")));
+    }));
+    r.get("/admin/media/:id").handler(ctx -> run(ctx, () -> admin.getMedia(Params.string(ctx, "account"),
+        kind(ctx), ctx.pathParam("id"))));
+    r.delete("/admin/media/:id").handler(ctx -> run(ctx, () -> admin.deleteMedia(Params.string(ctx, "account"),
+        kind(ctx), ctx.pathParam("id"))));
+  }
+
+  private void run(RoutingContext ctx, Callable<JsonNode> work) {
+    Blocking.run(vertx, ctx, () -> {
+      String h = ctx.request().getHeader("Authorization");
+      String token = h != null && h.startsWith("Bearer ") ? h.substring(7).strip() : null;
+      if (!AdminToken.matches(master, token)) {
+        throw new AuthException(401, "the admin routes need the admin token (the command line derives it from "
+            + "the master key)");
+      }
+      try {
+        return work.call();
+      } catch (Admin.NotFound e) {
+        throw new QueryException(404, e.getMessage());
+      }
+    }, body -> Json.ok(ctx, body));
+  }
+
+  private static Media.Kind kind(RoutingContext ctx) {
+    return kind(Params.string(ctx, "kind"));
+  }
+
+  private static Media.Kind kind(String s) {
+    if (s == null) {
+      throw new IllegalArgumentException("kind is required: asset or stream");
+    }
+    try {
+      return Media.Kind.valueOf(s.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("kind must be asset or stream, got '" + s + "'");
+    }
+  }
+
+  private static JsonNode body(RoutingContext ctx) {
+    try {
+      JsonNode n = ctx.body().buffer() == null ? null : Json.MAPPER.readTree(ctx.body().buffer().getBytes());
+      if (n == null || !n.isObject()) {
+        throw new IllegalArgumentException("body must be a JSON object");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("body is not valid JSON");
+    }
+  }
+
+  private static String text(JsonNode b, String f) {
+    JsonNode v = b.get(f);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+}

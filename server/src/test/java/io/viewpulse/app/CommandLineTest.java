@@ -1,0 +1,121 @@
+package io.viewpulse.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.viewpulse.testing.Beacons;
+import io.viewpulse.testing.Http;
+import io.viewpulse.testing.MutableClock;
+import io.viewpulse.testing.TestServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The admin command line, on a stopped store and against a running server. */
+class CommandLineTest {
+  private final Path data = TestServer.newTempDir();
+
+  @AfterEach
+  void clean() {
+    TestServer.deleteTree(data);
+  }
+
+  record Result(int code, JsonNode out, String err) {}
+
+  private Result cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--data";
+    all[args.length + 1] = data.toString();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), all);
+    try {
+      return new Result(code, out.toString().isBlank() ? null : Http.JSON.readTree(out.toString()), err.toString());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(out.toString(), e);
+    }
+  }
+
+  @Test
+  void accountsKeysAndAssetsMadeOnAStoppedStoreWorkOnceTheServerStarts() {
+    Result account = cli("account", "create", "--name", "acme");
+    assertThat(account.code()).isZero();
+    String id = account.out().get("id").asText();
+    assertThat(account.out().get("name").asText()).isEqualTo("acme");
+
+    Result secret = cli("key", "create", "--account", id, "--name", "backend");
+    assertThat(secret.out().get("kind").asText()).isEqualTo("secret");
+    String token = secret.out().get("token").asText();
+    Result cors = cli("key", "create", "--cors-origin", "https://acme.example");
+    assertThat(cors.out().get("kind").asText()).isEqualTo("cors");
+    assertThat(cors.out().get("allowedOrigins").get(0).asText()).isEqualTo("https://acme.example");
+
+    Result asset = cli("asset", "create", "--name", "Launch video", "--playback-id", "launch1",
+        "--dstorage-url", "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi");
+    assertThat(asset.code()).as(asset.err()).isZero();
+    assertThat(asset.out().get("dStorageUrl").asText())
+        .isEqualTo("ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi");
+    Result stream = cli("stream", "create", "--name", "Live", "--type", "event", "--playback-id", "live1");
+    assertThat(stream.out().get("type").asText()).isEqualTo("event");
+    assertThat(cli("asset", "list").out()).hasSize(1);
+    assertThat(cli("key", "list", "--account", id).out()).hasSize(2);
+    assertThat(cli("key", "list").out().toString()).doesNotContain(token);
+
+    try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, "dbip")) {
+      assertThat(s.vp.bootstrapKeys()).as("an account exists, so none is created").isEmpty();
+      assertThat(s.http.getWithKey("/api/asset", token).json().get(0).get("playbackId").asText())
+          .isEqualTo("launch1");
+      assertThat(s.beacon(Beacons.session("x", "live1").play(TestServer.T0).json(), "192.0.2.1").status())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void whileTheServerRunsTheCommandLineGoesThroughIt() {
+    try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, "dbip")) {
+      Result key = cli("key", "create", "--name", "made while running");
+      assertThat(key.code()).as(key.err()).isZero();
+      String token = key.out().get("token").asText();
+      assertThat(s.http.getWithKey("/api/asset", token).status()).isEqualTo(200);
+
+      Result revoked = cli("key", "revoke", key.out().get("id").asText());
+      assertThat(revoked.out().get("revokedAt").asText()).isNotEmpty();
+      Http.Response r = s.http.getWithKey("/api/asset", token);
+      assertThat(r.status()).isEqualTo(401);
+      assertThat(r.error()).isEqualTo("this API key has been revoked");
+
+      Result again = cli("key", "revoke", key.out().get("id").asText());
+      assertThat(again.code()).isEqualTo(1);
+      assertThat(again.err()).contains("no live key");
+
+      Result asset = cli("asset", "create", "--name", "x", "--playback-id", "dup");
+      assertThat(asset.code()).isZero();
+      Result dup = cli("asset", "create", "--name", "y", "--playback-id", "dup");
+      assertThat(dup.code()).isEqualTo(1);
+      assertThat(dup.err()).contains("playbackId dup is already in use");
+      Result deleted = cli("asset", "delete", asset.out().get("id").asText());
+      assertThat(deleted.out().get("playbackId").asText()).isEqualTo("dup");
+      assertThat(cli("asset", "list").out()).isEmpty();
+    }
+  }
+
+  @Test
+  void theAdminRoutesRefuseAccountKeys() {
+    try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, "dbip")) {
+      Http.Response r = s.http.getWithKey("/admin/accounts", s.secretKey);
+      assertThat(r.status()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void aCommandWithoutAnAccountWhenThereAreSeveralSaysWhichToName() {
+    cli("account", "create", "--name", "a");
+    cli("account", "create", "--name", "b");
+    Result r = cli("key", "create");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("there are 2 accounts: name one with --account");
+  }
+}
