@@ -39,12 +39,17 @@ public final class TestServer implements AutoCloseable {
   }
 
   public TestServer(Path dataDir, MutableClock clock, boolean ownsDir, String geoLayout) {
+    this(dataDir, clock, ownsDir, geoLayout, "none", List.of("127.0.0.1/32", "::1/128"));
+  }
+
+  /** A server whose GeoIP layout, trusted CDN and trusted proxies the test chooses. */
+  public TestServer(Path dataDir, MutableClock clock, boolean ownsDir, String geoLayout, String cdn,
+      List<String> trustedProxies) {
     this.clock = clock;
     this.dataDir = dataDir;
     this.ownsDir = ownsDir;
     ServerConfig c = ServerConfig.defaults(dataDir).withHost("127.0.0.1").withPort(0).withClock(clock)
-        .withIngest(new IngestConfig(List.of(geo("test-" + geoLayout + ".mmdb")), List.of("127.0.0.1/32", "::1/128"),
-            "none"))
+        .withIngest(new IngestConfig(List.of(geo("test-" + geoLayout + ".mmdb")), trustedProxies, cdn))
         .withSessions(SessionRules.defaults())
         .withBootstrap(true, List.of("https://app.example.com"));
     vp = Viewpulse.start(c);
