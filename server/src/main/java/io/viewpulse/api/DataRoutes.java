@@ -24,6 +24,8 @@ final class DataRoutes {
   private static final Set<Dimension> ALL = EnumSet.allOf(Dimension.class);
   private static final Set<TimeStep> ALL_STEPS = EnumSet.allOf(TimeStep.class);
 
+  private static final String TOTAL = "/api/data/views/query/total/";
+
   private final Vertx vertx;
   private final Guard guard;
   private final Viewership viewership;
@@ -37,7 +39,7 @@ final class DataRoutes {
   void mount(Router r) {
     r.get("/api/data/views/query").handler(this::query);
     r.get("/api/data/views/query/creator").handler(this::creator);
-    r.get("/api/data/views/query/total/:playbackId").handler(this::total);
+    r.get(TOTAL + "*").handler(this::total);
     r.get("/api/data/views/now").handler(this::now);
     r.get("/api/data/usage/query").handler(this::usage);
   }
@@ -59,10 +61,12 @@ final class DataRoutes {
   private void total(RoutingContext ctx) {
     run(ctx, () -> {
       guard.any(ctx);
-      String id = ctx.pathParam("playbackId");
-      // the SDK percent-encodes the id, so ipfs://CID arrives as ipfs%3A%2F%2FCID
-      if (id.contains("%")) {
-        id = URLDecoder.decode(id, StandardCharsets.UTF_8);
+      // the rest of the raw path: the SDK percent-encodes ipfs://CID as ipfs%3A%2F%2FCID, people type it as is
+      String raw = ctx.request().path();
+      String id = URLDecoder.decode(raw.substring(raw.indexOf(TOTAL) + TOTAL.length()).replace("+", "%2B"),
+          StandardCharsets.UTF_8);
+      if (id.isEmpty()) {
+        throw new QueryException(404, "give a playback id or dStorage id: " + TOTAL + "{id}");
       }
       return MetricJson.total(viewership.total(id));
     }, body -> Json.ok(ctx, body));
