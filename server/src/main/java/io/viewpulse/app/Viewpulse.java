@@ -68,7 +68,8 @@ public final class Viewpulse implements AutoCloseable {
     sessionizer = new Sessionizer(log, viewStore, c.clock(), c.sessions(), metrics);
     sessionizer.start();
     queries = new ViewQueries(db, 2);
-    ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics);
+    ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
+        sessionizer::saturated);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
     api = ApiServer.start(vertx, c.host(), c.port(), new ApiServer.Services(ingest, keys, catalog,
         new Viewership(catalog, queries, c.clock()), new Admin(keys, catalog), master, metrics, c.clock()));

@@ -68,9 +68,15 @@ public final class Ingest implements AutoCloseable {
   private final GeoLookup geo;
   private final MeterRegistry metrics;
   private final Timer ackLatency;
+  private final java.util.function.BooleanSupplier saturated;
 
+  /**
+   * @param saturated true while the sessionizer cannot take more (too many open sessions, store failing): beacons
+   *     are then refused with 503 rather than acknowledged into a backlog
+   */
   public Ingest(IngestConfig config, Catalog catalog, EventLog log, InstantSource clock, byte[] viewerSalt,
-      MeterRegistry metrics) {
+      MeterRegistry metrics, java.util.function.BooleanSupplier saturated) {
+    this.saturated = saturated;
     this.catalog = catalog;
     this.log = log;
     this.clock = clock;
@@ -96,6 +102,11 @@ public final class Ingest implements AutoCloseable {
    */
   public CompletableFuture<Ack> accept(Edge edge) {
     long started = System.nanoTime();
+    if (saturated.getAsBoolean()) {
+      rejected(Reason.OVERLOADED);
+      return CompletableFuture.failedFuture(new Rejection(Reason.OVERLOADED,
+          "Viewpulse is at capacity; retry in a few seconds"));
+    }
     Context c = new Context(edge);
     try {
       for (NamedStep s : steps) {

@@ -67,6 +67,7 @@ public final class Sessionizer implements AutoCloseable {
   private long nextFlushAt;
   private Thread thread;
   private volatile boolean failed;
+  private volatile int openSessions;
 
   public Sessionizer(EventLog log, ViewStore store, InstantSource clock, SessionRules rules, MeterRegistry metrics) {
     this.log = log;
@@ -123,6 +124,11 @@ public final class Sessionizer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("flush failed: " + e.getMessage(), e);
     }
+  }
+
+  /** Whether new beacons should wait: too many open sessions, or the store refuses writes. */
+  public boolean saturated() {
+    return openSessions >= rules.maxOpenSessions() || failed;
   }
 
   /** Whether the last write to the store failed (cleared by the next successful one). */
@@ -196,6 +202,7 @@ public final class Sessionizer implements AutoCloseable {
     s.afterBeacon(b.lastOfPage(), newest);
     s.timedOut = false;
     dirty.add(key);
+    openSessions = sessions.size();
   }
 
   /** Ends sessions by the rules of {@link SessionRules}, and forgets old closed ids. */
@@ -223,6 +230,7 @@ public final class Sessionizer implements AutoCloseable {
       }
       recentlyClosed.put(ViewState.hash(s.key), now);
     }
+    openSessions = sessions.size();
     Iterator<Map.Entry<Long, Long>> old = recentlyClosed.entrySet().iterator();
     while (old.hasNext()) {
       Map.Entry<Long, Long> e = old.next();

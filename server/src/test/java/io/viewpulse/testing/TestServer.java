@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -45,14 +46,24 @@ public final class TestServer implements AutoCloseable {
   /** A server whose GeoIP layout, trusted CDN and trusted proxies the test chooses. */
   public TestServer(Path dataDir, MutableClock clock, boolean ownsDir, String geoLayout, String cdn,
       List<String> trustedProxies) {
+    this(dataDir, clock, ownsDir, c -> c.withIngest(new IngestConfig(List.of(geo("test-" + geoLayout + ".mmdb")),
+        trustedProxies, cdn)));
+  }
+
+  /** A default test server with some of its configuration changed. */
+  public TestServer(UnaryOperator<ServerConfig> tweak) {
+    this(newTempDir(), new MutableClock(T0), true, c -> tweak.apply(c.withIngest(new IngestConfig(
+        List.of(geo("test-dbip.mmdb")), List.of("127.0.0.1/32", "::1/128"), "none"))));
+  }
+
+  private TestServer(Path dataDir, MutableClock clock, boolean ownsDir, UnaryOperator<ServerConfig> tweak) {
     this.clock = clock;
     this.dataDir = dataDir;
     this.ownsDir = ownsDir;
     ServerConfig c = ServerConfig.defaults(dataDir).withHost("127.0.0.1").withPort(0).withClock(clock)
-        .withIngest(new IngestConfig(List.of(geo("test-" + geoLayout + ".mmdb")), trustedProxies, cdn))
         .withSessions(SessionRules.defaults())
         .withBootstrap(true, List.of("https://app.example.com"));
-    vp = Viewpulse.start(c);
+    vp = Viewpulse.start(tweak.apply(c));
     http = new Http("http://127.0.0.1:" + vp.port());
     if (vp.bootstrapKeys().isEmpty()) {
       accountId = vp.keys().accounts().get(0).id();
