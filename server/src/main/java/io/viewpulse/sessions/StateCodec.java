@@ -51,6 +51,8 @@ final class StateCodec {
         o.writeLong(s.hbPlaying[i]);
         o.writeLong(s.hbRebuffer[i]);
         o.writeInt(s.hbErrors[i]);
+        o.writeLong(s.hbStallWait[i]);
+        o.writeLong(s.hbTtff[i]);
       }
       o.flush();
       return bytes.toByteArray();
@@ -102,6 +104,8 @@ final class StateCodec {
         s.hbPlaying[i] = in.readLong();
         s.hbRebuffer[i] = in.readLong();
         s.hbErrors[i] = in.readInt();
+        s.hbStallWait[i] = in.readLong();
+        s.hbTtff[i] = in.readLong();
       }
       return s;
     } catch (IOException e) {

@@ -17,7 +17,8 @@ import io.viewpulse.model.ViewRecord;
  *   <li>Playtime: the players' {@code time_playing_ms}.
  *   <li>TTFF: {@code play_to_first_frame_ms}, the first one reported.
  *   <li>Rebuffer: stalled + waiting time after the first frame. The heartbeat that reports the first frame also covers
- *       the startup, so its stall/wait time minus the TTFF counts; heartbeats before it count nothing.
+ *       the startup, so its stall/wait time minus the TTFF counts; heartbeats before it count nothing. When the first
+ *       frame becomes known late (batches out of order), the remembered heartbeats are classified again.
  *   <li>Errors: the larger of the error events received and the heartbeats' error counts.
  *   <li>Ended: an {@code ended} event, the page's last beacon (sendBeacon), or a timeout; any later event reopens it.
  * </ul>
@@ -32,6 +33,8 @@ final class ViewState {
   static final int HEARTBEAT_SLOTS = 8;
   static final int EVENT_IDS = 32;
   static final long UNSET = Long.MIN_VALUE;
+  static final long NO_FIRST_FRAME = -1;
+  static final long FRAME_WITHOUT_TTFF = -2;
 
   final String key;
   final String accountId;
@@ -72,6 +75,10 @@ final class ViewState {
   final long[] hbTs = new long[HEARTBEAT_SLOTS];
   final long[] hbPlaying = new long[HEARTBEAT_SLOTS];
   final long[] hbRebuffer = new long[HEARTBEAT_SLOTS];
+  /** stalled + waiting time of the heartbeat in the slot, so its rebuffer share can be recomputed. */
+  final long[] hbStallWait = new long[HEARTBEAT_SLOTS];
+  /** the heartbeat's play-to-first-frame, {@link #NO_FIRST_FRAME}, or {@link #FRAME_WITHOUT_TTFF}. */
+  final long[] hbTtff = new long[HEARTBEAT_SLOTS];
   final int[] hbErrors = new int[HEARTBEAT_SLOTS];
   int hbCount;
 
@@ -160,7 +167,11 @@ final class ViewState {
       case FIRST_FRAME -> {
         playIntent = true;
         firstFrame = true;
+        long before = firstFrameAt;
         firstFrameAt = firstFrameAt == UNSET ? e.timestamp() : Math.min(firstFrameAt, e.timestamp());
+        if (firstFrameAt != before) {
+          reclassify();
+        }
       }
       case ERROR -> {
         playIntent = true;
@@ -193,20 +204,14 @@ final class ViewState {
     if (slot >= 0 && e.timestamp() <= hbTs[slot]) {
       return false;
     }
-    long stallWait = h.timeStalledMs() + h.timeWaitingMs();
-    long rebuffer;
+    long firstFrameBefore = firstFrameAt;
     if (h.playToFirstFrameMs() != null || h.mountToFirstFrameMs() != null) {
-      rebuffer = h.playToFirstFrameMs() == null ? 0 : Math.max(0, stallWait - h.playToFirstFrameMs());
       firstFrame = true;
       playIntent |= h.playToFirstFrameMs() != null;
       firstFrameAt = firstFrameAt == UNSET ? e.timestamp() : Math.min(firstFrameAt, e.timestamp());
       if (h.playToFirstFrameMs() != null && ttffMs < 0) {
         ttffMs = (int) (long) h.playToFirstFrameMs();
       }
-    } else if (firstFrameAt != UNSET && e.timestamp() > firstFrameAt) {
-      rebuffer = stallWait;
-    } else {
-      rebuffer = 0;
     }
     if (slot >= 0) {
       playingMs -= hbPlaying[slot];
@@ -218,11 +223,17 @@ final class ViewState {
     }
     hbTs[slot] = e.timestamp();
     hbPlaying[slot] = h.timePlayingMs();
-    hbRebuffer[slot] = rebuffer;
     hbErrors[slot] = h.errors();
+    hbStallWait[slot] = h.timeStalledMs() + h.timeWaitingMs();
+    hbTtff[slot] = h.playToFirstFrameMs() != null ? h.playToFirstFrameMs()
+        : h.mountToFirstFrameMs() != null ? FRAME_WITHOUT_TTFF : NO_FIRST_FRAME;
+    hbRebuffer[slot] = rebufferOf(slot);
     playingMs += h.timePlayingMs();
-    rebufferMs += rebuffer;
+    rebufferMs += hbRebuffer[slot];
     heartbeatErrors += h.errors();
+    if (firstFrameAt != firstFrameBefore) {
+      reclassify();
+    }
     if (h.timePlayingMs() > 0) {
       playIntent = true;
       lastPlayingAt = Math.max(lastPlayingAt, e.timestamp());
@@ -231,6 +242,30 @@ final class ViewState {
       playIntent = true;
     }
     return true;
+  }
+
+  /**
+   * The rebuffer share of a remembered heartbeat. The heartbeat that reports the first frame also covers the startup,
+   * so its stall/wait time minus the TTFF counts; later heartbeats count in full; earlier ones not at all.
+   */
+  private long rebufferOf(int slot) {
+    long ttff = hbTtff[slot];
+    if (ttff >= 0) {
+      return Math.max(0, hbStallWait[slot] - ttff);
+    }
+    if (ttff == FRAME_WITHOUT_TTFF) {
+      return 0;
+    }
+    return firstFrameAt != UNSET && hbTs[slot] > firstFrameAt ? hbStallWait[slot] : 0;
+  }
+
+  /** The first frame moved (it arrived after later heartbeats did): recompute the remembered heartbeats' shares. */
+  private void reclassify() {
+    for (int i = 0; i < hbCount; i++) {
+      long now = rebufferOf(i);
+      rebufferMs += now - hbRebuffer[i];
+      hbRebuffer[i] = now;
+    }
   }
 
   /** A slot for a new heartbeat id: a free one, else the one with the oldest timestamp. */

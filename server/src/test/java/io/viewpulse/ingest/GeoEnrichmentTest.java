@@ -92,9 +92,26 @@ class GeoEnrichmentTest {
   }
 
   @Test
-  void rawAddressesNeverReachStorage() throws IOException {
+  void rawAddressesNeverReachStorageOrLogs() throws IOException {
     String ip = "198.51.100.123";
     Path dir;
+    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        logged.add(new java.util.logging.SimpleFormatter().format(r));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    java.util.logging.Level level = root.getLevel();
+    root.setLevel(java.util.logging.Level.ALL);
+    root.addHandler(capture);
     try (TestServer s = server("dbip", "none", List.of("127.0.0.1/32"))) {
       dir = s.dataDir;
       s.asset("pb");
@@ -104,7 +121,14 @@ class GeoEnrichmentTest {
       s.flush();
       assertThat(filesContaining(dir, ip)).isEmpty();
       assertThat(filesContaining(dir, "Safari/537.36")).as("nor raw user agents").isEmpty();
+      assertThat(s.beacon("{\"session_id\":", ip).status()).isEqualTo(400);
+      assertThat(s.beacon(Beacons.session("b", "nobody").play(T0).json(), ip).status()).isEqualTo(404);
+    } finally {
+      root.removeHandler(capture);
+      root.setLevel(level);
     }
+    assertThat(logged).isNotEmpty();
+    assertThat(logged).noneMatch(line -> line.contains(ip));
   }
 
   private static List<Path> filesContaining(Path dir, String needle) throws IOException {

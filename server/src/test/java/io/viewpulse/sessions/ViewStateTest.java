@@ -110,6 +110,27 @@ class ViewStateTest {
   }
 
   @Test
+  void batchesArrivingOutOfOrderGiveTheSameView() {
+    List<PlayerEvent> events = List.of(ev("p", EventType.PLAY, 1000), ev("ff", EventType.FIRST_FRAME, 1200),
+        hb("h1", 6000, 4800, 0, 300, 0, 200L), hb("h2", 11000, 5000, 700, 0, 0, null),
+        ev("end", EventType.ENDED, 11500));
+    ViewState inOrder = fresh();
+    events.forEach(inOrder::apply);
+    ViewState reversed = fresh();
+    for (int i = events.size() - 1; i >= 0; i--) {
+      reversed.apply(events.get(i));
+    }
+    assertThat(reversed.toView()).isEqualTo(inOrder.toView());
+    assertThat(inOrder.toView().rebufferMs()).isEqualTo(100 + 700);
+    assertThat(inOrder.toView().startedAtMs()).isEqualTo(1000);
+  }
+
+  private static ViewState fresh() {
+    return new ViewState("k", new Beacon("a", "m", "pb", null, null, "s", "v", false, null, Dimensions.UNKNOWN, null,
+        false, 0, List.of()));
+  }
+
+  @Test
   void theStateSurvivesItsBinaryForm() {
     s.apply(ev("p", EventType.PLAY, 1000));
     s.apply(hb("h1", 6000, 4000, 0, 400, 0, 300L));
