@@ -120,10 +120,17 @@ public final class Admin {
   }
 
   static ObjectNode media(Media m) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("id", m.id());
+    ObjectNode o = mediaJson(m);
     o.put("accountId", m.accountId());
     o.put("kind", m.kind().wire());
+    o.put("createdAt", m.createdAt().toString());
+    return o;
+  }
+
+  /** An asset or stream as the API shows it to its account: {@code createdAt} in Unix milliseconds. */
+  public static ObjectNode mediaJson(Media m) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("id", m.id());
     o.put("name", m.name());
     o.put("playbackId", m.playbackId());
     if (m.creatorId() != null) {
@@ -135,7 +142,7 @@ public final class Admin {
     if (m.streamType() != null) {
       o.put("type", m.streamType());
     }
-    o.put("createdAt", m.createdAt().toString());
+    o.put("createdAt", m.createdAt().toEpochMilli());
     return o;
   }
 

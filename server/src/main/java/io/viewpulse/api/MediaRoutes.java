@@ -89,22 +89,9 @@ final class MediaRoutes {
   }
 
   static ObjectNode json(Media m) {
-    ObjectNode o = Json.object();
-    o.put("id", m.id());
-    o.put("name", m.name());
-    o.put("playbackId", m.playbackId());
-    if (m.creatorId() != null) {
-      o.put("creatorId", m.creatorId());
-    }
-    if (m.dStorageUrl() != null) {
-      o.put("dStorageUrl", m.dStorageUrl());
-    }
-    if (m.streamType() != null) {
-      o.put("type", m.streamType());
-    }
-    o.put("createdAt", m.createdAt().toEpochMilli());
-    return o;
+    return io.viewpulse.admin.Admin.mediaJson(m);
   }
+
 
   private static boolean matches(Media m, String search) {
     String s = search.toLowerCase(Locale.ROOT);
