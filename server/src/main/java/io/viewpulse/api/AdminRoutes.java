@@ -54,7 +54,8 @@ final class AdminRoutes {
     r.post("/admin/media").handler(ctx -> run(ctx, () -> {
       JsonNode b = body(ctx);
       Media.Kind kind = kind(text(b, "kind"));
-      return admin.createMedia(text(b, "account"), new Catalog.NewMedia(kind, text(b, "name"), text(b, "playbackId"),
+      return admin.createMedia(text(b, "account"), new Catalog.NewMedia(kind, text(b, "id"), text(b, "name"),
+          text(b, "playbackId"),
           text(b, "creatorId"), text(b, "dStorageUrl"), text(b, "type")));
     }));
     r.get("/admin/media/:id").handler(ctx -> run(ctx, () -> admin.getMedia(Params.string(ctx, "account"),

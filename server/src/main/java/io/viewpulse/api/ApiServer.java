@@ -10,7 +10,10 @@ import io.viewpulse.admin.Admin;
 import io.viewpulse.auth.KeyService;
 import io.viewpulse.auth.MasterKey;
 import io.viewpulse.catalog.Catalog;
+import io.viewpulse.auth.SignedRequests;
 import io.viewpulse.ingest.Ingest;
+import io.viewpulse.ingest.StreamEvents;
+import io.viewpulse.query.StreamStats;
 import io.viewpulse.query.Viewership;
 import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +26,9 @@ public final class ApiServer implements AutoCloseable {
   private final HttpServer server;
 
   /** What the routes need. */
-  public record Services(Ingest ingest, KeyService keys, Catalog catalog, Viewership viewership, Admin admin,
-      MasterKey master, PrometheusMeterRegistry metrics, InstantSource clock) {}
+  public record Services(Ingest ingest, StreamEvents streamEvents, KeyService keys, Catalog catalog,
+      Viewership viewership, StreamStats streamStats, Admin admin, MasterKey master, PrometheusMeterRegistry metrics,
+      InstantSource clock) {}
 
   private ApiServer(HttpServer server) {
     this.server = server;
@@ -39,6 +43,8 @@ public final class ApiServer implements AutoCloseable {
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
     new AdminRoutes(vertx, s.admin(), s.master()).mount(router);
+    new LiveRoutes(vertx, guard, new SignedRequests(s.keys(), s.clock()), s.streamStats(), s.streamEvents())
+        .mount(router);
     router.get("/healthz").handler(ctx -> Json.ok(ctx, Json.object().put("status", "ok")));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(s.metrics().scrape()));

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 
 /** Assets and streams of the caller's account: {@code /api/asset} and {@code /api/stream}. Secret keys only. */
 final class MediaRoutes {
-  private static final Set<String> ASSET_FIELDS = Set.of("name", "playbackId", "creatorId", "dStorageUrl");
-  private static final Set<String> STREAM_FIELDS = Set.of("name", "playbackId", "creatorId", "type");
+  private static final Set<String> ASSET_FIELDS = Set.of("id", "name", "playbackId", "creatorId", "dStorageUrl");
+  private static final Set<String> STREAM_FIELDS = Set.of("id", "name", "playbackId", "creatorId", "type");
 
   private final Vertx vertx;
   private final Guard guard;
@@ -61,7 +61,7 @@ final class MediaRoutes {
     run(ctx, () -> {
       Principal p = guard.secret(ctx);
       JsonNode body = body(ctx, kind == Media.Kind.ASSET ? ASSET_FIELDS : STREAM_FIELDS);
-      Catalog.NewMedia req = new Catalog.NewMedia(kind, text(body, "name"), text(body, "playbackId"),
+      Catalog.NewMedia req = new Catalog.NewMedia(kind, text(body, "id"), text(body, "name"), text(body, "playbackId"),
           text(body, "creatorId"), text(body, "dStorageUrl"), text(body, "type"));
       return (JsonNode) json(catalog.create(p.accountId(), req));
     }, body -> Json.send(ctx, 201, body));

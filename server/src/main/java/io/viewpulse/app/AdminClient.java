@@ -124,7 +124,7 @@ interface AdminClient extends AutoCloseable {
           case "POST /keys/{id}/revoke" -> admin.revokeKey(p.split("/")[2]);
           case "GET /media" -> admin.media(account, kind(kind));
           case "POST /media" -> admin.createMedia(text(body, "account"), new Catalog.NewMedia(kind(text(body, "kind")),
-              text(body, "name"), text(body, "playbackId"), text(body, "creatorId"), text(body, "dStorageUrl"),
+              text(body, "id"), text(body, "name"), text(body, "playbackId"), text(body, "creatorId"), text(body, "dStorageUrl"),
               text(body, "type")));
           case "GET /media/{id}" -> admin.getMedia(account, kind(kind), p.split("/")[2]);
           case "DELETE /media/{id}" -> admin.deleteMedia(account, kind(kind), p.split("/")[2]);

@@ -144,8 +144,11 @@ final class AdminCommands {
     @Option(names = "--creator-id", description = "Creator id, for creator breakdowns and filters")
     String creatorId;
 
+    @Option(names = "--id", description = "Id (default: a new UUID). Use the ids another system knows it by.")
+    String id;
+
     ObjectNode body() {
-      return AdminClient.body().put("account", account).put("kind", kind()).put("name", name)
+      return AdminClient.body().put("account", account).put("kind", kind()).put("id", id).put("name", name)
           .put("playbackId", playbackId).put("creatorId", creatorId);
     }
 

@@ -16,10 +16,14 @@ import io.viewpulse.catalog.Catalog;
 import io.viewpulse.eventlog.EventLog;
 import io.viewpulse.eventlog.FileEventLog;
 import io.viewpulse.ingest.Ingest;
+import io.viewpulse.model.Media;
 import io.viewpulse.query.Viewership;
 import io.viewpulse.sessions.Sessionizer;
 import io.viewpulse.store.AdminStore;
 import io.viewpulse.store.Database;
+import io.viewpulse.store.LiveQueries;
+import io.viewpulse.ingest.StreamEvents;
+import io.viewpulse.query.StreamStats;
 import io.viewpulse.store.ViewQueries;
 import io.viewpulse.store.ViewStore;
 import java.util.ArrayList;
@@ -42,6 +46,7 @@ public final class Viewpulse implements AutoCloseable {
   private final EventLog log;
   private final ViewStore viewStore;
   private final ViewQueries queries;
+  private final LiveQueries liveQueries;
   private final Sessionizer sessionizer;
   private final Ingest ingest;
   private final Vertx vertx;
@@ -65,14 +70,17 @@ public final class Viewpulse implements AutoCloseable {
     bootstrapKeys = c.bootstrap() ? bootstrap(c) : List.of();
     log = new FileEventLog(c.dataDir().resolve("log"), 64L << 20, 200_000, 256L << 20);
     viewStore = new ViewStore(db);
-    sessionizer = new Sessionizer(log, viewStore, c.clock(), c.sessions(), metrics);
+    sessionizer = new Sessionizer(log, viewStore, c.clock(), c.sessions(), metrics,
+        (account, media) -> catalog.get(account, media).map(m -> m.kind() == Media.Kind.STREAM).orElse(false));
     sessionizer.start();
     queries = new ViewQueries(db, 2);
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         sessionizer::saturated);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
-    api = ApiServer.start(vertx, c.host(), c.port(), new ApiServer.Services(ingest, keys, catalog,
-        new Viewership(catalog, queries, c.clock()), new Admin(keys, catalog), master, metrics, c.clock()));
+    liveQueries = new LiveQueries(db);
+    api = ApiServer.start(vertx, c.host(), c.port(), new ApiServer.Services(ingest,
+        new StreamEvents(catalog, log, c.clock()), keys, catalog, new Viewership(catalog, queries, c.clock()),
+        new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog), master, metrics, c.clock()));
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
   }
@@ -130,6 +138,7 @@ public final class Viewpulse implements AutoCloseable {
     sessionizer.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();
     queries.close();
+    liveQueries.close();
     viewStore.close();
     ingest.close();
     adminStore.close();

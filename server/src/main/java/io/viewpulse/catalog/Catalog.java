@@ -36,9 +36,19 @@ public final class Catalog {
     }
   }
 
-  /** What a caller asks to create; null fields take defaults (a generated playback id). */
-  public record NewMedia(Media.Kind kind, String name, String playbackId, String creatorId, String dStorageUrl,
-      String streamType) {}
+  /**
+   * What a caller asks to create; null fields take defaults (a generated id and playback id). A given id lets
+   * operators keep the ids another system knows the stream by (Uplynk's 32-character ids, say).
+   */
+  public record NewMedia(Media.Kind kind, String id, String name, String playbackId, String creatorId,
+      String dStorageUrl, String streamType) {
+    public NewMedia(Media.Kind kind, String name, String playbackId, String creatorId, String dStorageUrl,
+        String streamType) {
+      this(kind, null, name, playbackId, creatorId, dStorageUrl, streamType);
+    }
+  }
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
   /**
    * Creates an asset or stream for {@code accountId}.
@@ -82,7 +92,14 @@ public final class Catalog {
     if (byPlaybackId.containsKey(playbackId)) {
       throw new ConflictException("playbackId " + playbackId + " is already in use");
     }
-    Media m = new Media(newId(req.kind()), accountId, req.kind(), req.name().strip(), playbackId, req.creatorId(),
+    String id = req.id() == null ? newId(req.kind()) : req.id();
+    if (!ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("id must be 1 to 64 letters, digits, '_' or '-'");
+    }
+    if (byId.containsKey(id)) {
+      throw new ConflictException("id " + id + " is already in use");
+    }
+    Media m = new Media(id, accountId, req.kind(), req.name().strip(), playbackId, req.creatorId(),
         dStorage, streamType, clock.instant());
     store.insertMedia(m);
     byId.put(m.id(), m);

@@ -6,7 +6,7 @@ import io.viewpulse.catalog.Catalog;
 import io.viewpulse.eventlog.EventLog;
 import io.viewpulse.eventlog.LogUnavailableException;
 import io.viewpulse.model.Beacon;
-import io.viewpulse.model.BeaconCodec;
+import io.viewpulse.model.LogCodec;
 import io.viewpulse.model.Media;
 import io.viewpulse.model.PlayerEvent;
 import java.io.IOException;
@@ -125,9 +125,10 @@ public final class Ingest implements AutoCloseable {
     }
     Beacon b = new Beacon(c.owner.accountId(), c.owner.id(), c.raw.playbackId(), c.owner.creatorId(),
         c.owner.dStorageUrl(), c.raw.sessionId(), c.enriched.viewerId(),
-        c.raw.live() || c.owner.kind() == Media.Kind.STREAM, c.raw.domain(), c.enriched.dims(),
+        c.raw.live() || c.owner.kind() == Media.Kind.STREAM, c.raw.domain(), hostOf(c.raw.sourceUrl()),
+        c.enriched.dims(),
         c.enriched.region(), edge.lastOfPage(), edge.receivedAtMs(), c.events);
-    return log.append(BeaconCodec.encode(b)).handle((offset, err) -> {
+    return log.append(LogCodec.encode(b)).handle((offset, err) -> {
       if (err != null) {
         Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
         Reason r = cause instanceof LogUnavailableException lu && lu.isOverload()
@@ -140,6 +141,18 @@ public final class Ingest implements AutoCloseable {
       ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       return ack;
     });
+  }
+
+  private static String hostOf(String url) {
+    if (url == null) {
+      return null;
+    }
+    try {
+      String host = java.net.URI.create(url.strip()).getHost();
+      return host == null || host.length() > 253 ? null : host.toLowerCase(java.util.Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Records a beacon refused before it reached ingest (too large, or the server is overloaded). */

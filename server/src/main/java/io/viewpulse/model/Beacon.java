@@ -11,6 +11,7 @@ import java.util.List;
  * @param viewerId the player's viewer id, or a salted hash of address, user agent and page domain
  * @param live the player reported live playback, or the playback id belongs to a stream
  * @param domain host name of the page the player is on, or null
+ * @param sourceHost host name of the media URL the player plays (the "domain" of live statistics), or null
  * @param region ISO 3166-2 subdivision code without the country part (e.g. "CA"), or null
  * @param lastOfPage sent by sendBeacon as the page was hidden or left
  * @param receivedAtMs server time of arrival
@@ -26,11 +27,12 @@ public record Beacon(
     String viewerId,
     boolean live,
     String domain,
+    String sourceHost,
     Dimensions dims,
     String region,
     boolean lastOfPage,
     long receivedAtMs,
-    List<PlayerEvent> events) {
+    List<PlayerEvent> events) implements LogEntry {
 
   public Beacon {
     events = List.copyOf(events);

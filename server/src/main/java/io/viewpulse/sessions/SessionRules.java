@@ -15,16 +15,18 @@ import java.time.Duration;
  * @param flushSize write early when this many sessions have changed
  * @param maxOpenSessions above this many sessions in memory, ingest answers 503 until some end: a flood of new
  *     sessions slows down instead of exhausting the heap (about 1 KiB each)
+ * @param liveGrace a minute of live statistics still takes data this long after it ends (heartbeats under way)
  */
 public record SessionRules(Duration idleTimeout, Duration pausedTimeout, Duration closeGrace, Duration closedMemory,
-    Duration flushInterval, int flushSize, int maxOpenSessions) {
+    Duration flushInterval, int flushSize, int maxOpenSessions, Duration liveGrace) {
 
   public static SessionRules defaults() {
     return new SessionRules(Duration.ofMinutes(10), Duration.ofMinutes(60), Duration.ofMinutes(1),
-        Duration.ofHours(1), Duration.ofMillis(250), 20_000, 1_000_000);
+        Duration.ofHours(1), Duration.ofMillis(250), 20_000, 1_000_000, Duration.ofSeconds(15));
   }
 
   public SessionRules withMaxOpenSessions(int max) {
-    return new SessionRules(idleTimeout, pausedTimeout, closeGrace, closedMemory, flushInterval, flushSize, max);
+    return new SessionRules(idleTimeout, pausedTimeout, closeGrace, closedMemory, flushInterval, flushSize, max,
+        liveGrace);
   }
 }

@@ -6,7 +6,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.viewpulse.eventlog.EventLog;
 import io.viewpulse.model.Beacon;
-import io.viewpulse.model.BeaconCodec;
+import io.viewpulse.live.LiveSession;
+import io.viewpulse.live.LiveStats;
+import io.viewpulse.live.MinuteRow;
+import io.viewpulse.live.Places;
+import io.viewpulse.model.EventType;
+import io.viewpulse.model.LogCodec;
+import io.viewpulse.model.LogEntry;
+import io.viewpulse.model.StreamEvent;
 import io.viewpulse.model.PlayerEvent;
 import io.viewpulse.model.SessionSnapshot;
 import io.viewpulse.model.ViewRecord;
@@ -62,6 +69,9 @@ public final class Sessionizer implements AutoCloseable {
   private final Counter duplicates;
   private final Counter lateEvents;
   private final Timer storeWrites;
+  private final LiveStats live;
+  private final java.util.function.BiPredicate<String, String> isStream;
+  private final List<MinuteRow> closedMinutes = new ArrayList<>();
   private long applied = -1;
   private long committed = -1;
   private long nextFlushAt;
@@ -69,8 +79,14 @@ public final class Sessionizer implements AutoCloseable {
   private volatile boolean failed;
   private volatile int openSessions;
 
-  public Sessionizer(EventLog log, ViewStore store, InstantSource clock, SessionRules rules, MeterRegistry metrics) {
+  /**
+   * @param isStream whether (account id, media id) is a live stream, whose sessions feed live statistics
+   */
+  public Sessionizer(EventLog log, ViewStore store, InstantSource clock, SessionRules rules, MeterRegistry metrics,
+      java.util.function.BiPredicate<String, String> isStream) {
     this.log = log;
+    this.isStream = isStream;
+    this.live = new LiveStats(rules.liveGrace().toMillis());
     this.store = store;
     this.clock = clock;
     this.rules = rules;
@@ -179,7 +195,12 @@ public final class Sessionizer implements AutoCloseable {
 
   private void applyRecord(long offset, byte[] payload) {
     applied = offset;
-    Beacon b = BeaconCodec.decode(payload);
+    LogEntry entry = LogCodec.decode(payload);
+    if (entry instanceof StreamEvent e) {
+      applyStreamEvent(e);
+      return;
+    }
+    Beacon b = (Beacon) entry;
     String key = ViewState.keyOf(b);
     ViewState s = sessions.get(key);
     if (s == null) {
@@ -191,18 +212,48 @@ public final class Sessionizer implements AutoCloseable {
       sessions.put(key, s);
     }
     s.touch(b);
+    boolean onStream = isStream.test(b.accountId(), b.mediaId());
+    LiveSession ls = onStream ? liveSession(s) : null;
     long newest = ViewState.UNSET;
     for (PlayerEvent e : b.events()) {
-      if (s.apply(e)) {
-        newest = Math.max(newest, e.timestamp());
-      } else {
+      if (!s.apply(e)) {
         duplicates.increment();
+        continue;
+      }
+      newest = Math.max(newest, e.timestamp());
+      if (ls != null) {
+        if (e.type() == EventType.HEARTBEAT) {
+          live.played(ls, b.receivedAtMs(), s.lastPlayingDelta);
+        } else if (e.type() == EventType.ERROR && "access-control".equals(e.category())) {
+          live.authFailure(b.accountId(), b.mediaId(), b.receivedAtMs(), clock.millis());
+        }
       }
     }
     s.afterBeacon(b.lastOfPage(), newest);
     s.timedOut = false;
     dirty.add(key);
     openSessions = sessions.size();
+  }
+
+  private void applyStreamEvent(StreamEvent e) {
+    long now = clock.millis();
+    if (e.type() == StreamEvent.Type.AUTH_FAILURE) {
+      live.authFailure(e.accountId(), e.streamId(), e.timestamp(), now);
+      return;
+    }
+    ViewState s = e.sessionId() == null ? null
+        : sessions.get(e.accountId() + '|' + e.playbackId() + '|' + e.sessionId());
+    LiveSession ls = s != null ? liveSession(s)
+        : new LiveSession(e.accountId() + '|' + e.playbackId() + '|' + e.sessionId(), e.accountId(), e.streamId(),
+            Long.MIN_VALUE, null, Places.location(null, null), Places.platform(null));
+    live.slate(ls, e.slateKind(), e.reason(), e.seconds(), e.timestamp(), now);
+  }
+
+  private static LiveSession liveSession(ViewState s) {
+    return new LiveSession(s.key, s.accountId, s.mediaId, s.startServerMs,
+        s.sourceHost != null ? s.sourceHost : s.domain,
+        Places.location(s.dims == null ? null : s.dims.country(), s.region),
+        Places.platform(s.dims == null ? null : s.dims.os()));
   }
 
   /** Ends sessions by the rules of {@link SessionRules}, and forgets old closed ids. */
@@ -243,7 +294,9 @@ public final class Sessionizer implements AutoCloseable {
 
   /** Commits pending changes; true when the store is now up to date with every applied beacon. */
   private boolean write() {
-    if (dirty.isEmpty() && closed.isEmpty() && finished.isEmpty() && applied == committed) {
+    closedMinutes.addAll(live.closeDue(clock.millis()));
+    if (dirty.isEmpty() && closed.isEmpty() && finished.isEmpty() && closedMinutes.isEmpty()
+        && applied == committed) {
       return true;
     }
     List<SessionSnapshot> changed = new ArrayList<>(dirty.size());
@@ -253,7 +306,7 @@ public final class Sessionizer implements AutoCloseable {
     }
     long started = System.nanoTime();
     try {
-      store.commit(changed, closed, finished, applied);
+      store.commit(changed, closed, finished, closedMinutes, applied);
     } catch (StoreException e) {
       if (!failed) {
         LOG.error("cannot write views to the store; will retry: {}", e.getMessage());
@@ -266,6 +319,7 @@ public final class Sessionizer implements AutoCloseable {
     dirty.clear();
     closed.clear();
     finished.clear();
+    closedMinutes.clear();
     committed = applied;
     log.release(committed);
     return true;

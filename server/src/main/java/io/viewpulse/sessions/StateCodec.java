@@ -20,7 +20,7 @@ final class StateCodec {
       DataOutputStream o = new DataOutputStream(bytes);
       o.writeByte(VERSION);
       for (String v : new String[] {s.key, s.accountId, s.mediaId, s.playbackId, s.creatorId, s.dStorageUrl,
-          s.sessionId, s.viewerId, s.domain, s.region}) {
+          s.sessionId, s.viewerId, s.domain, s.sourceHost, s.region}) {
         str(o, v);
       }
       Dimensions d = s.dims == null ? Dimensions.UNKNOWN : s.dims;
@@ -29,7 +29,7 @@ final class StateCodec {
         str(o, v);
       }
       o.writeBoolean(s.live);
-      for (long v : new long[] {s.startedAt, s.lastEventAt, s.lastPlayingAt, s.seenAt, s.firstFrameAt, s.endedAt,
+      for (long v : new long[] {s.startedAt, s.startServerMs, s.lastEventAt, s.lastPlayingAt, s.seenAt, s.firstFrameAt, s.endedAt,
           s.playingMs, s.rebufferMs, s.lastOfPageAt}) {
         o.writeLong(v);
       }
@@ -71,11 +71,13 @@ final class StateCodec {
       ViewState s = new ViewState(str(in), str(in), str(in), str(in), str(in), str(in), str(in));
       s.viewerId = str(in);
       s.domain = str(in);
+      s.sourceHost = str(in);
       s.region = str(in);
       s.dims = new Dimensions(str(in), str(in), str(in), str(in), str(in), str(in), str(in), str(in), str(in),
           str(in), str(in));
       s.live = in.readBoolean();
       s.startedAt = in.readLong();
+      s.startServerMs = in.readLong();
       s.lastEventAt = in.readLong();
       s.lastPlayingAt = in.readLong();
       s.seenAt = in.readLong();

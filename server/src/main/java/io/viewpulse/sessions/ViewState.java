@@ -45,11 +45,16 @@ final class ViewState {
   final String sessionId;
   String viewerId;
   String domain;
+  String sourceHost;
   String region;
   Dimensions dims;
   boolean live;
 
   long startedAt = UNSET;
+  /** Server-clock estimate of the session's start: arrival of its first beacon minus the span of its events. */
+  long startServerMs = UNSET;
+  /** Playing time the last applied heartbeat added (a re-sent version adds only its growth); for live minutes. */
+  long lastPlayingDelta;
   long lastEventAt = UNSET;
   long lastPlayingAt = UNSET;
   long seenAt;
@@ -92,6 +97,7 @@ final class ViewState {
     this.sessionId = b.sessionId();
     this.viewerId = b.viewerId();
     this.domain = b.domain();
+    this.sourceHost = b.sourceHost();
     this.region = b.region();
     this.dims = b.dims();
     this.live = b.live();
@@ -119,6 +125,18 @@ final class ViewState {
     live |= b.live();
     if (b.domain() != null) {
       domain = b.domain();
+    }
+    if (b.sourceHost() != null) {
+      sourceHost = b.sourceHost();
+    }
+    if (startServerMs == UNSET) {
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      for (PlayerEvent e : b.events()) {
+        min = Math.min(min, e.timestamp());
+        max = Math.max(max, e.timestamp());
+      }
+      startServerMs = b.receivedAtMs() - (b.events().isEmpty() ? 0 : Math.min(max - min, 600_000));
     }
     if (b.dims() != null) {
       dims = b.dims();
@@ -213,6 +231,7 @@ final class ViewState {
         ttffMs = (int) (long) h.playToFirstFrameMs();
       }
     }
+    lastPlayingDelta = h.timePlayingMs() - (slot >= 0 ? hbPlaying[slot] : 0);
     if (slot >= 0) {
       playingMs -= hbPlaying[slot];
       rebufferMs -= hbRebuffer[slot];

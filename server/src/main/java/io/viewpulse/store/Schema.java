@@ -38,6 +38,8 @@ final class Schema {
     "CREATE TABLE IF NOT EXISTS views (" + VIEW_COLUMNS + ")",
     "CREATE TABLE IF NOT EXISTS live_views (session_key VARCHAR NOT NULL, play_intent BOOLEAN NOT NULL,"
         + " seen_at TIMESTAMP NOT NULL, state BLOB NOT NULL, " + VIEW_COLUMNS + ")",
+    "CREATE TABLE IF NOT EXISTS live_minutes (account_id VARCHAR NOT NULL, stream_id VARCHAR NOT NULL,"
+        + " minute_start TIMESTAMP NOT NULL, stats VARCHAR NOT NULL)",
     "CREATE OR REPLACE VIEW all_views AS SELECT " + VIEW_COLUMN_NAMES + " FROM views UNION ALL SELECT "
         + VIEW_COLUMN_NAMES + " FROM live_views WHERE play_intent",
   };

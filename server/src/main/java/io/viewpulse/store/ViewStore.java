@@ -1,5 +1,6 @@
 package io.viewpulse.store;
 
+import io.viewpulse.live.MinuteRow;
 import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.SessionSnapshot;
 import io.viewpulse.model.ViewRecord;
@@ -20,6 +21,8 @@ import org.duckdb.DuckDBConnection;
  */
 public final class ViewStore implements AutoCloseable {
   private static final String CHECKPOINT = "checkpoint";
+  /** Live statistics are kept 48 hours: Uplynk serves them at least 24 hours after the last viewer. */
+  public static final long LIVE_RETENTION_MS = 48 * 3_600_000L;
   private final DuckDBConnection c;
 
   public ViewStore(Database db) {
@@ -60,10 +63,11 @@ public final class ViewStore implements AutoCloseable {
    * @param changed new snapshots of open sessions (replacing their previous ones)
    * @param closed keys of sessions that are over (their snapshots are deleted)
    * @param finished views that are over, appended to {@code views}
+   * @param minutes closed minutes of live statistics, appended to {@code live_minutes}
    * @param checkpoint last event-log offset reflected by all of the above
    */
   public void commit(Collection<SessionSnapshot> changed, Collection<String> closed, Collection<ViewRecord> finished,
-      long checkpoint) {
+      Collection<MinuteRow> minutes, long checkpoint) {
     try {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
@@ -97,6 +101,16 @@ public final class ViewStore implements AutoCloseable {
               a.endRow();
             }
           }
+        }
+        if (!minutes.isEmpty()) {
+          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "live_minutes")) {
+            for (MinuteRow m : minutes) {
+              a.beginRow().append(m.accountId()).append(m.streamId()).appendEpochMicros(m.minuteStart() * 1000L)
+                  .append(m.stats()).endRow();
+            }
+          }
+          long oldest = minutes.stream().mapToLong(MinuteRow::minuteStart).max().getAsLong() - LIVE_RETENTION_MS;
+          s.execute("DELETE FROM live_minutes WHERE minute_start < make_timestamp(" + oldest * 1000L + ")");
         }
         s.execute("INSERT OR REPLACE INTO meta VALUES ('" + CHECKPOINT + "', '" + checkpoint + "')");
       }

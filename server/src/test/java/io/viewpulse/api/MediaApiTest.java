@@ -56,7 +56,7 @@ class MediaApiTest {
     assertThat(post("/api/asset", "{}").error()).isEqualTo("name is required");
     assertThat(post("/api/asset", "{\"name\":3}").error()).isEqualTo("name must be a string");
     assertThat(post("/api/asset", "{\"name\":\"x\",\"colour\":\"red\"}").error())
-        .isEqualTo("unknown field 'colour' (expected creatorId, dStorageUrl, name, playbackId)");
+        .isEqualTo("unknown field 'colour' (expected creatorId, dStorageUrl, id, name, playbackId)");
     assertThat(post("/api/asset", "{\"name\":\"x\",\"playbackId\":\"has space\"}").error())
         .startsWith("playbackId must be 1 to 128 letters");
     assertThat(post("/api/asset", "{\"name\":\"x\",\"dStorageUrl\":\"http://x\"}").error())

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The definition of a view's facts, event by event. */
 class ViewStateTest {
   private final ViewState s = new ViewState("k", new Beacon("acc", "m", "pb", null, null, "sess", "v", false,
-      "example.com", Dimensions.UNKNOWN, null, false, 0, List.of()));
+      "example.com", null, Dimensions.UNKNOWN, null, false, 0, List.of()));
 
   private static PlayerEvent ev(String id, EventType t, long ts) {
     return new PlayerEvent(id, t, ts, null, null, null);
@@ -44,7 +44,7 @@ class ViewStateTest {
 
   private static boolean intentAfter(PlayerEvent e) {
     ViewState v = new ViewState("k", new Beacon("a", "m", "pb", null, null, "s", "v", false, null,
-        Dimensions.UNKNOWN, null, false, 0, List.of()));
+        null, Dimensions.UNKNOWN, null, false, 0, List.of()));
     v.apply(e);
     return v.playIntent;
   }
@@ -126,8 +126,8 @@ class ViewStateTest {
   }
 
   private static ViewState fresh() {
-    return new ViewState("k", new Beacon("a", "m", "pb", null, null, "s", "v", false, null, Dimensions.UNKNOWN, null,
-        false, 0, List.of()));
+    return new ViewState("k", new Beacon("a", "m", "pb", null, null, "s", "v", false, null, null, Dimensions.UNKNOWN,
+        null, false, 0, List.of()));
   }
 
   @Test
