@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Regenerates the geo reference tables bundled with the server from Debian's packages.
 
-  subdivisions.tsv  country, ISO 3166-2 code, English name, parent code   (from iso-codes, /usr/share/iso-codes)
+  subdivisions.tsv  country, ISO 3166-2 code, name, parent code, English name when the name is not English
+                    (from iso-codes: /usr/share/iso-codes and its English translations)
   zones.tsv         country, latitude, longitude, IANA zone               (from tzdata's zone.tab, public domain)
 
 Run: apt-get install -y iso-codes tzdata && python3 tools/gen-geo-data.py
 """
+import gettext
 import json
 import os
 import re
@@ -24,10 +26,13 @@ def coord(s, deg_digits):
 
 def main():
     subs = json.load(open("/usr/share/iso-codes/json/iso_3166-2.json"))["3166-2"]
+    english = gettext.translation("iso_3166-2", "/usr/share/locale", languages=["en"])
     with open(os.path.join(OUT, "subdivisions.tsv"), "w") as f:
         f.write("# ISO 3166-2 subdivisions, from Debian iso-codes (LGPL-2.1+); see tools/gen-geo-data.py\n")
         for s in sorted(subs, key=lambda s: s["code"]):
-            f.write("\t".join([s["code"].split("-")[0], s["code"], s["name"], s.get("parent", "")]) + "\n")
+            en = english.gettext(s["name"])
+            f.write("\t".join([s["code"].split("-")[0], s["code"], s["name"], s.get("parent", ""),
+                                en if en != s["name"] else ""]) + "\n")
     with open(os.path.join(OUT, "zones.tsv"), "w") as f:
         f.write("# country, latitude, longitude, zone: tzdata zone.tab (public domain); see tools/gen-geo-data.py\n")
         for line in open("/usr/share/zoneinfo/zone.tab"):

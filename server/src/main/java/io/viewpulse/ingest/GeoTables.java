@@ -38,12 +38,12 @@ final class GeoTables {
     read("continents.tsv", f -> continentByCountry.put(f[0], f[2]));
     Map<String, String> nested = new HashMap<>();
     read("subdivisions.tsv", f -> {
-      String key = f[0] + "|" + normalize(f[2]);
       String code = f[1].substring(f[1].indexOf('-') + 1);
-      if (f.length < 4 || f[3].isEmpty()) {
-        subdivisionCodeByName.putIfAbsent(key, code);
-      } else {
-        nested.putIfAbsent(key, code);
+      boolean topLevel = f.length < 4 || f[3].isEmpty();
+      for (int i : new int[] {2, 4}) {
+        if (i < f.length && !f[i].isEmpty()) {
+          (topLevel ? subdivisionCodeByName : nested).putIfAbsent(f[0] + "|" + normalize(f[i]), code);
+        }
       }
     });
     nested.forEach(subdivisionCodeByName::putIfAbsent);

@@ -1,0 +1,118 @@
+package io.viewpulse.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewpulse.testing.Http;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Minute statistics of scripted sessions across minute boundaries.
+ *
+ * <pre>
+ * A  us:ca linux  started 10:00:00  beats every 5 s with 5 s of play from 10:00:05 to 10:02:00
+ * B  de:by ios    started 10:00:30  beats every 5 s with 5 s of play from 10:00:35 to 10:02:30
+ * slate: B ad_slate 7 12.5 s at 10:01:10; A mcs 1 4 s at 10:01:20; B mcs 1 2 s at 10:01:30
+ * auth failures at 10:01:15 and 10:01:40
+ * </pre>
+ */
+class LiveStatsTest {
+  static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
+  static final LiveSession A = new LiveSession("a", "acc", "chan1", T0, "live.example.com", "us:ca", "linux");
+  static final LiveSession B = new LiveSession("b", "acc", "chan1", T0 + 30_000, "live.example.com", "de:by", "ios");
+
+  private final LiveStats live = new LiveStats(15_000);
+
+  private void script() {
+    for (long r = T0 + 5_000; r <= T0 + 150_000; r += 5_000) {
+      if (r <= T0 + 120_000) {
+        live.played(A, r, 5_000);
+      }
+      if (r >= T0 + 35_000) {
+        live.played(B, r, 5_000);
+      }
+      if (r == T0 + 70_000) {
+        live.slate(B, "ad_slate", "7", 12.5, r, r);
+      } else if (r == T0 + 80_000) {
+        live.slate(A, "mcs", "1", 4.0, r, r);
+      } else if (r == T0 + 90_000) {
+        live.slate(B, "mcs", "1", 2.0, r, r);
+      }
+      if (r == T0 + 75_000 || r == T0 + 100_000) {
+        live.authFailure("acc", "chan1", r, r);
+      }
+    }
+  }
+
+  @Test
+  void aMinuteClosesOnlyAfterItsGrace() {
+    script();
+    assertThat(live.closeDue(T0 + 74_999)).isEmpty();
+    assertThat(live.closeDue(T0 + 75_000)).extracting(MinuteRow::minuteStart).containsExactly(T0);
+  }
+
+  @Test
+  void theFirstMinuteHasOneConcurrentAndOneNewSession() throws Exception {
+    script();
+    MinuteRow m = live.closeDue(T0 + 75_000).get(0);
+    assertThat(Http.JSON.readTree(m.stats())).isEqualTo(Http.JSON.readTree("""
+        {"auth_failures":0,
+         "concurrent":{"sessions":1,"total_time":60.0,"ad_slate":{},"mcs":{}},
+         "new":{"sessions":1,"total_time":30.0,"ad_slate":{},"mcs":{}},
+         "domains":[{"domain":"live.example.com","sessions":1,"mcs":0,"ad_slate":0}],
+         "locations":[{"location":"us:ca","sessions":1,"mcs":0,"ad_slate":0}],
+         "platforms":[{"platform":"linux","sessions":1,"mcs":0,"ad_slate":0}]}"""));
+  }
+
+  @Test
+  void theSecondMinuteCountsSlateByReasonAndAuthFailures() throws Exception {
+    script();
+    live.closeDue(T0 + 75_000);
+    List<MinuteRow> rows = live.closeDue(T0 + 135_000);
+    assertThat(rows).extracting(MinuteRow::minuteStart, MinuteRow::streamId)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(T0 + 60_000, "chan1"));
+    assertThat(Http.JSON.readTree(rows.get(0).stats())).isEqualTo(Http.JSON.readTree("""
+        {"auth_failures":2,
+         "concurrent":{"sessions":2,"total_time":120.0,"ad_slate":{"7":{"time":12.5,"sessions":1}},
+                       "mcs":{"1":{"time":6.0,"sessions":2}}},
+         "new":{"sessions":0,"total_time":0.0,"ad_slate":{},"mcs":{}},
+         "domains":[{"domain":"live.example.com","sessions":2,"mcs":2,"ad_slate":1}],
+         "locations":[{"location":"de:by","sessions":1,"mcs":1,"ad_slate":1},
+                      {"location":"us:ca","sessions":1,"mcs":1,"ad_slate":0}],
+         "platforms":[{"platform":"ios","sessions":1,"mcs":1,"ad_slate":1},
+                      {"platform":"linux","sessions":1,"mcs":1,"ad_slate":0}]}"""));
+  }
+
+  @Test
+  void playSpanningABoundaryIsSplitBetweenTheMinutes() throws Exception {
+    // 10 s of play reported at 10:01:04: 6 s in the first minute, 4 s in the second
+    live.played(A, T0 + 64_000, 10_000);
+    List<MinuteRow> rows = live.closeDue(T0 + 200_000);
+    assertThat(rows).hasSize(2);
+    assertThat(Http.JSON.readTree(rows.get(0).stats()).at("/concurrent/total_time").asDouble()).isEqualTo(6.0);
+    assertThat(Http.JSON.readTree(rows.get(1).stats()).at("/concurrent/total_time").asDouble()).isEqualTo(4.0);
+  }
+
+  @Test
+  void playReportedLateCountsOnlyInMinutesStillOpen() throws Exception {
+    // a merged backlog of 90 s arrives at 10:02:20: 10:00 and 10:01 are closed, only 10:02's 20 s count
+    live.played(A, T0 + 140_000, 90_000);
+    assertThat(live.openSessionMinutes()).isEqualTo(1);
+    List<MinuteRow> rows = live.closeDue(T0 + 300_000);
+    assertThat(rows).extracting(MinuteRow::minuteStart).containsExactly(T0 + 120_000);
+    assertThat(Http.JSON.readTree(rows.get(0).stats()).at("/concurrent/total_time").asDouble()).isEqualTo(20.0);
+  }
+
+  @Test
+  void placesAreSpelledAsUplynkDoes() {
+    assertThat(Places.location("US", "CA")).isEqualTo("us:ca");
+    assertThat(Places.location("IL", null)).isEqualTo("il:??");
+    assertThat(Places.location(null, null)).isEqualTo("??:??");
+    assertThat(Places.platform("Windows NT")).isEqualTo("windows");
+    assertThat(Places.platform("Mac OS")).isEqualTo("mac");
+    assertThat(Places.platform("iOS")).isEqualTo("ios");
+    assertThat(Places.platform("Android")).isEqualTo("android");
+    assertThat(Places.platform(null)).isEqualTo("unknown");
+  }
+}
