@@ -154,13 +154,27 @@ final class LiveRoutes {
     String msg = param(ctx, "msg");
     String sig = param(ctx, "sig");
     if (msg != null || sig != null) {
-      SignedRequests.Signed s = signed.verify(msg, sig);
+      SignedRequests.Signed s = signed.verify(msg, sig, requestIdentity(ctx));
       return new Auth(s.principal(), s.params());
     }
     if (ctx.request().getHeader("Authorization") == null) {
       throw new AuthException(401, "sign the request (msg and sig) or send Authorization: Bearer <secret key>");
     }
     return new Auth(guard.secret(ctx), Json.object());
+  }
+
+  /** Method, path, query and a digest of the body: what makes two requests with one signature different. */
+  private static String requestIdentity(RoutingContext ctx) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      if (ctx.body() != null && ctx.body().buffer() != null) {
+        md.update(ctx.body().buffer().getBytes());
+      }
+      return ctx.request().method() + " " + ctx.request().path() + " " + ctx.request().query() + " "
+          + java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String param(RoutingContext ctx, String name) {

@@ -19,9 +19,10 @@ import java.util.zip.Inflater;
  * {@code _owner} (the account id) and {@code _timestamp} (Unix seconds); {@code sig} is the lowercase hex
  * HMAC-SHA256 of the {@code msg} text, keyed with one of the account's secret keys.
  *
- * <p>A {@code _timestamp} more than {@link #WINDOW} away from the server's clock is refused, and so is a signature
- * already used within that window (signatures are remembered for twice the window), so a captured request cannot be
- * replayed.
+ * <p>A {@code _timestamp} more than {@link #WINDOW} away from the server's clock is refused, and so is a signed request
+ * already seen within that window (remembered for twice the window), so a captured request cannot be replayed. The
+ * scheme signs only the parameters, not the route: two different requests signed in the same second carry the same
+ * signature, so "seen" means the same signature on the same request (method, path, query and body).
  */
 public final class SignedRequests {
   /** How far a request's {@code _timestamp} may be from the server's clock. */
@@ -46,9 +47,10 @@ public final class SignedRequests {
   /**
    * Checks a signed request.
    *
+   * @param request what identifies the request besides its signature (method, path, other parameters, body digest)
    * @throws AuthException 401 naming what is wrong
    */
-  public Signed verify(String msg, String sig) {
+  public Signed verify(String msg, String sig, String request) {
     if (msg == null || sig == null) {
       throw new AuthException(401, "a signed request needs both msg and sig");
     }
@@ -76,7 +78,7 @@ public final class SignedRequests {
     for (String secret : keys.secretTokens(owner.asText())) {
       byte[] expected = MasterKey.hmac(secret.getBytes(StandardCharsets.UTF_8), message);
       if (MessageDigest.isEqual(expected, presented)) {
-        if (used.asMap().putIfAbsent(HexFormat.of().formatHex(expected), Boolean.TRUE) != null) {
+        if (used.asMap().putIfAbsent(HexFormat.of().formatHex(expected) + " " + request, Boolean.TRUE) != null) {
           throw new AuthException(401, "this signature was already used: sign each request anew");
         }
         return new Signed(new Principal(owner.asText(), null, null), params);

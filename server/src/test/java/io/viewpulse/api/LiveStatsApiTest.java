@@ -1,0 +1,257 @@
+package io.viewpulse.api;
+
+import static io.viewpulse.testing.TestServer.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.viewpulse.catalog.Catalog;
+import io.viewpulse.model.Media;
+import io.viewpulse.testing.Beacons;
+import io.viewpulse.testing.Http;
+import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.Uplynk;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Live statistics through the real server: player beacons and server-reported slate, then the Uplynk v4 routes.
+ *
+ * <pre>
+ * chan1 (channel)  A  192.0.2.10 us:ca Chrome/Linux  plays from 10:00:00, a heartbeat of 5 s every 5 s until 10:02:00
+ *                  B  198.51.100.20 de:by iPhone     plays from 10:00:30 until 10:02:30
+ *                  slate: B ad_slate 7 12.5 s, A mcs 1 4 s, B mcs 1 2 s (10:01:10-10:01:30)
+ *                  auth failures: one reported by the origin (10:01:15), one player access-control error (10:01:40)
+ * ev1 (event)      no viewers
+ * </pre>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LiveStatsApiTest {
+  static final String CHAN = "114n9q6a847ieldd8bb8dbf67afef96b";
+  private TestServer s;
+  private String otherStream;
+
+  @BeforeAll
+  void script() {
+    s = new TestServer();
+    s.vp.catalog().create(s.accountId, new Catalog.NewMedia(Media.Kind.STREAM, CHAN, "Channel 1", "chanpb", null,
+        null, "channel"));
+    s.vp.catalog().create(s.accountId, new Catalog.NewMedia(Media.Kind.STREAM, "ev1", "Event 1", "evpb", null, null,
+        "event"));
+    var other = s.otherAccount("other");
+    otherStream = s.vp.catalog().create(other.key().accountId(), new Catalog.NewMedia(Media.Kind.STREAM, "theirs",
+        "Theirs", "theirpb", null, null, "channel")).id();
+    for (long r = 5; r <= 150; r += 5) {
+      Instant at = T0.plusSeconds(r);
+      s.clock.set(at);
+      if (r <= 120) {
+        Beacons a = Beacons.session("sess-a", "chanpb").live(true);
+        if (r == 5) {
+          a.play(T0);
+        }
+        ok(s.beacon(a.heartbeat("a" + r, at, 5000, 0, 0, 0, r == 5 ? 150L : null).json()
+            .replace("https://cdn.example.com", "https://live.example.com"), "192.0.2.10"));
+      }
+      if (r >= 35) {
+        Beacons b = Beacons.session("sess-b", "chanpb").live(true).userAgent(Beacons.SAFARI_IPHONE);
+        if (r == 35) {
+          b.play(T0.plusSeconds(30));
+        }
+        ok(s.beacon(b.heartbeat("b" + r, at, 5000, 0, 0, 0, r == 35 ? 200L : null).json()
+            .replace("https://cdn.example.com", "https://live.example.com"), "198.51.100.20"));
+      }
+      if (r == 90) {
+        report("""
+            {"events": [
+              {"type": "slate", "stream_id": "%s", "session_id": "sess-b", "kind": "ad_slate", "reason": "7",
+               "seconds": 12.5, "timestamp": %d},
+              {"type": "auth_failure", "stream_id": "%s", "timestamp": %d},
+              {"type": "slate", "stream_id": "%s", "session_id": "sess-a", "kind": "mcs", "reason": 1,
+               "seconds": 4, "timestamp": %d},
+              {"type": "slate", "stream_id": "%s", "session_id": "sess-b", "kind": "mcs", "reason": "1",
+               "seconds": 2, "timestamp": %d}]}""".formatted(CHAN, ms(70), CHAN, ms(75), CHAN, ms(80), CHAN, ms(90)));
+      }
+      if (r == 100) {
+        ok(s.beacon(Beacons.session("sess-c", "chanpb").live(true).error(at, "access-control", "denied").json(),
+            "203.0.113.5"));
+      }
+    }
+    s.clock.set(T0.plusSeconds(136));
+    s.flush();
+  }
+
+  private static long ms(long seconds) {
+    return T0.plusSeconds(seconds).toEpochMilli();
+  }
+
+  private void report(String body) {
+    Http.Response r = s.http.post("/api/live/events", body, "Authorization", "Bearer " + s.secretKey,
+        "Content-Type", "application/json");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  @AfterAll
+  void stop() {
+    s.close();
+  }
+
+  private static void ok(Http.Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  private JsonNode get(String path) {
+    Http.Response r = s.http.getWithKey(path, s.secretKey);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json();
+  }
+
+  static final String MINUTE_2 = """
+      {"@id": "/api/v4/monitoring/stream_stats_enhanced/114n9q6a847ieldd8bb8dbf67afef96b",
+       "@type": "StreamStats",
+       "id": "114n9q6a847ieldd8bb8dbf67afef96b",
+       "stats": {"auth_failures": 2,
+         "concurrent": {"sessions": 2, "total_time": 120.0, "ad_slate": {"7": {"time": 12.5, "sessions": 1}},
+                        "mcs": {"1": {"time": 6.0, "sessions": 2}}},
+         "new": {"sessions": 0, "total_time": 0.0, "ad_slate": {}, "mcs": {}},
+         "domains": [{"domain": "live.example.com", "sessions": 2, "mcs": 2, "ad_slate": 1}],
+         "locations": [{"location": "de:by", "sessions": 1, "mcs": 1, "ad_slate": 1},
+                       {"location": "us:ca", "sessions": 1, "mcs": 1, "ad_slate": 0}],
+         "platforms": [{"platform": "ios", "sessions": 1, "mcs": 1, "ad_slate": 1},
+                       {"platform": "linux", "sessions": 1, "mcs": 1, "ad_slate": 0}],
+         "type": "channel"},
+       "ts": 1772445720000,
+       "ts_iso": "2026-03-02T10:02:00.000000Z"}""";
+
+  @Test
+  @Order(1)
+  void aStreamAnswersItsLastCompleteMinute() throws Exception {
+    assertThat(get("/api/v4/monitoring/stream_stats_enhanced/" + CHAN)).isEqualTo(Http.JSON.readTree(MINUTE_2));
+  }
+
+  @Test
+  @Order(1)
+  void severalStreamsAnswerACollectionWithNullsForStreamsWithoutData() throws Exception {
+    String ids = "[\"" + CHAN + "\", \"ev1\", \"nope\", \"" + otherStream + "\"]";
+    for (String body : new String[] {"{\"stream_ids\": " + ids + "}",
+        "{\"stream_ids\": " + Http.JSON.writeValueAsString(ids) + "}"}) {
+      Http.Response r = s.http.post("/api/v4/monitoring/stream_stats_enhanced", body,
+          "Authorization", "Bearer " + s.secretKey, "Content-Type", "application/json");
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      JsonNode c = r.json();
+      assertThat(c.get("@id").asText()).isEqualTo("/api/v4/monitoring/stream_stats_enhanced");
+      assertThat(c.get("@type").asText()).isEqualTo("Collection");
+      assertThat(c.get("total_items").asInt()).isEqualTo(4);
+      assertThat(c.get("items").get(0)).isEqualTo(Http.JSON.readTree(MINUTE_2));
+      for (int i = 1; i < 4; i++) {
+        JsonNode empty = c.get("items").get(i);
+        assertThat(empty.get("@type").asText()).isEqualTo("StreamStats");
+        assertThat(empty.get("stats").isNull()).isTrue();
+        assertThat(empty.get("ts").isNull()).isTrue();
+        assertThat(empty.get("ts_iso").isNull()).isTrue();
+      }
+      assertThat(c.get("items").get(3).get("id").asText()).as("another account's id reveals nothing")
+          .isEqualTo(otherStream);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theDeprecatedRoutesAnswerTheSameWithADeprecationHeader() throws Exception {
+    Http.Response r = s.http.getWithKey("/api/v4/monitoring/stream_stats/" + CHAN, s.secretKey);
+    assertThat(r.header("Deprecation")).isEqualTo("true");
+    assertThat(r.header("Link")).isEqualTo("</api/v4/monitoring/stream_stats_enhanced/" + CHAN
+        + ">; rel=\"successor-version\"");
+    assertThat(r.json().get("stats")).isEqualTo(Http.JSON.readTree(MINUTE_2).get("stats"));
+    assertThat(r.json().get("@id").asText()).isEqualTo("/api/v4/monitoring/stream_stats/" + CHAN);
+    Http.Response many = s.http.post("/api/v4/monitoring/stream_stats", "{\"stream_ids\": [\"" + CHAN + "\"]}",
+        "Authorization", "Bearer " + s.secretKey, "Content-Type", "application/json");
+    assertThat(many.header("Deprecation")).isEqualTo("true");
+    assertThat(many.json().get("total_items").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(1)
+  void aSeriesGivesEveryClosedMinute() {
+    JsonNode series = get("/api/v4/monitoring/stream_stats_enhanced/" + CHAN + "/series?from=" + T0 + "&to="
+        + T0.plusSeconds(600));
+    assertThat(series.get("items")).extracting(i -> i.get("ts_iso").asText() + " " + i.at("/stats/concurrent/sessions")
+        .asInt() + "+" + i.at("/stats/new/sessions").asInt() + " " + i.at("/stats/concurrent/total_time").asDouble())
+        .containsExactly("2026-03-02T10:01:00.000000Z 1+1 60.0", "2026-03-02T10:02:00.000000Z 2+0 120.0");
+    Http.Response tooLong = s.http.getWithKey("/api/v4/monitoring/stream_stats_enhanced/" + CHAN + "/series?from="
+        + T0 + "&to=" + T0.plus(Duration.ofHours(25)), s.secretKey);
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.error()).isEqualTo("a series spans at most 24 hours per call");
+  }
+
+  @Test
+  @Order(1)
+  void signedRequestsAreAccepted() throws Exception {
+    long now = s.clock.instant().getEpochSecond();
+    Uplynk.Signed sig = Uplynk.sign(s.accountId, s.secretKey, now, null);
+    Http.Response r = s.http.get("/api/v4/monitoring/stream_stats_enhanced/" + CHAN + "?" + sig.query());
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json()).isEqualTo(Http.JSON.readTree(MINUTE_2));
+
+    Uplynk.Signed form = Uplynk.sign(s.accountId, s.secretKey, now, null);
+    Http.Response v2 = s.http.post("/api/v4/monitoring/stream_stats_enhanced", form.query() + "&stream_ids="
+        + java.net.URLEncoder.encode("[\"" + CHAN + "\"]", "UTF-8"),
+        "Content-Type", "application/x-www-form-urlencoded");
+    assertThat(v2.status()).as(v2.body() + " " + form).isEqualTo(200);
+    assertThat(v2.json().get("items").get(0).get("stats").get("auth_failures").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  @Order(1)
+  void everyBadSignatureIsRefusedWithItsReason() {
+    long now = s.clock.instant().getEpochSecond();
+    String path = "/api/v4/monitoring/stream_stats_enhanced/" + CHAN + "?";
+    Uplynk.Signed wrongKey = Uplynk.sign(s.accountId, "not-the-secret", now, null);
+    assertThat(s.http.get(path + wrongKey.query()).error()).startsWith("bad signature");
+    Uplynk.Signed old = Uplynk.sign(s.accountId, s.secretKey, now - 301, null);
+    assertThat(s.http.get(path + old.query()).error())
+        .isEqualTo("_timestamp is 301 s away from the server's clock; at most 300 s is accepted");
+    Uplynk.Signed stranger = Uplynk.sign("0000", s.secretKey, now, null);
+    assertThat(s.http.get(path + stranger.query()).error()).isEqualTo("unknown _owner 0000");
+    Uplynk.Signed once = Uplynk.sign(s.accountId, s.secretKey, now - 1, null);
+    assertThat(s.http.get(path + once.query()).status()).isEqualTo(200);
+    Http.Response replay = s.http.get(path + once.query());
+    assertThat(replay.status()).isEqualTo(401);
+    assertThat(replay.error()).isEqualTo("this signature was already used: sign each request anew");
+    assertThat(s.http.get(path + "msg=bm90IHpsaWI%3D&sig=00").error()).startsWith("msg must be base64 of zlib");
+    assertThat(s.http.get(path).status()).isEqualTo(401);
+    Http.Response cors = s.http.getWithKey(path, s.corsKey);
+    assertThat(cors.status()).isEqualTo(403);
+  }
+
+  @Test
+  @Order(1)
+  void serverEventsAreCheckedWhole() {
+    Http.Response r = s.http.post("/api/live/events", "{\"events\": [{\"type\": \"slate\", \"stream_id\": \"" + CHAN
+        + "\", \"session_id\": \"x\", \"kind\": \"banner\", \"reason\": \"1\", \"seconds\": 1}]}",
+        "Authorization", "Bearer " + s.secretKey);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.error()).isEqualTo("events[0].kind must be ad_slate or mcs, got 'banner'");
+    Http.Response foreign = s.http.post("/api/live/events", "{\"events\": [{\"type\": \"auth_failure\", "
+        + "\"stream_id\": \"" + otherStream + "\"}]}", "Authorization", "Bearer " + s.secretKey);
+    assertThat(foreign.error()).isEqualTo("events[0].stream_id: no stream " + otherStream + " in this account");
+  }
+
+  @Test
+  @Order(2)
+  void statisticsStayAvailableFor24HoursAfterTheLastViewer() {
+    // the last minute with viewers is 10:02-10:03
+    s.clock.set(T0.plus(Duration.ofHours(24)).plusSeconds(180));
+    s.flush();
+    assertThat(get("/api/v4/monitoring/stream_stats_enhanced/" + CHAN).get("ts_iso").asText())
+        .isEqualTo("2026-03-02T10:03:00.000000Z");
+    s.clock.set(T0.plus(Duration.ofHours(24)).plusSeconds(300));
+    assertThat(get("/api/v4/monitoring/stream_stats_enhanced/" + CHAN).get("stats").isNull()).isTrue();
+  }
+}
