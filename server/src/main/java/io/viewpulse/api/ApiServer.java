@@ -35,11 +35,13 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Starts listening; returns once the port is bound. */
-  public static ApiServer start(Vertx vertx, String host, int port, Services s) {
+  public static ApiServer start(Vertx vertx, String host, int port, java.nio.file.Path tlsKeystore,
+      String tlsPassword, Services s) {
     Router router = Router.router(vertx);
     Guard guard = new Guard(s.keys());
     router.route("/api/*").handler(Cors::handle);
     new BeaconRoutes(vertx, s.ingest(), s.clock(), 20_000).mount(router);
+    new CollectorRoutes().mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
     new AdminRoutes(vertx, s.admin(), s.master()).mount(router);
@@ -57,6 +59,10 @@ public final class ApiServer implements AutoCloseable {
     HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port)
         .setMaxHeaderSize(16 * 1024).setMaxInitialLineLength(8 * 1024).setCompressionSupported(true)
         .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (tlsKeystore != null) {
+      opts.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PfxOptions()
+          .setPath(tlsKeystore.toAbsolutePath().toString()).setPassword(tlsPassword));
+    }
     try {
       HttpServer server = vertx.createHttpServer(opts).requestHandler(router).listen()
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -45,6 +45,14 @@ final class ServeCommand implements Callable<Integer> {
           + "Env: VIEWPULSE_CDN. Default: ${DEFAULT-VALUE}")
   String cdn;
 
+  @Option(names = "--tls-keystore", defaultValue = "${env:VIEWPULSE_TLS_KEYSTORE}",
+      description = "Serve HTTPS with this PKCS#12 keystore. Env: VIEWPULSE_TLS_KEYSTORE")
+  Path tlsKeystore;
+
+  @Option(names = "--tls-password", defaultValue = "${env:VIEWPULSE_TLS_PASSWORD}",
+      description = "Password of the keystore. Env: VIEWPULSE_TLS_PASSWORD")
+  String tlsPassword;
+
   @Option(names = "--cors-origins", split = ",", defaultValue = "*",
       description = "Allowed origins of the CORS key created on first start. Default: ${DEFAULT-VALUE}")
   List<String> corsOrigins;
@@ -66,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config = ServerConfig.defaults(data).withHost(host).withPort(port)
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn))
-        .withBootstrap(true, corsOrigins);
+        .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword);
     Viewpulse vp = Viewpulse.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

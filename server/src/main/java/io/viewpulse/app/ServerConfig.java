@@ -15,6 +15,8 @@ import java.util.List;
  * @param bootstrapOrigins allowed origins of that first CORS key
  * @param masterKey base64 master key from the environment, or null to use (or create) {@code <data>/master.key}
  * @param clock time source of sessions and queries (a controlled one in tests)
+ * @param tlsKeystore a PKCS#12 keystore to serve HTTPS with, or null for plain HTTP
+ * @param tlsPassword its password
  */
 public record ServerConfig(
     Path dataDir,
@@ -25,7 +27,9 @@ public record ServerConfig(
     boolean bootstrap,
     List<String> bootstrapOrigins,
     String masterKey,
-    InstantSource clock) {
+    InstantSource clock,
+    Path tlsKeystore,
+    String tlsPassword) {
 
   public ServerConfig {
     bootstrapOrigins = List.copyOf(bootstrapOrigins);
@@ -34,30 +38,41 @@ public record ServerConfig(
   /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
-        SessionRules.defaults(), true, List.of("*"), null, InstantSource.system());
+        SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null);
   }
 
   public ServerConfig withPort(int p) {
-    return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock);
+    return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword);
   }
 
   public ServerConfig withHost(String h) {
-    return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock);
+    return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword);
   }
 
   public ServerConfig withIngest(IngestConfig i) {
-    return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock);
+    return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword);
   }
 
   public ServerConfig withSessions(SessionRules s) {
-    return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock);
+    return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword);
   }
 
   public ServerConfig withClock(InstantSource c) {
-    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c);
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c,
+        tlsKeystore, tlsPassword);
+  }
+
+  public ServerConfig withTls(Path keystore, String password) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        keystore, password);
   }
 
   public ServerConfig withBootstrap(boolean b, List<String> origins) {
-    return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock);
+    return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock,
+        tlsKeystore, tlsPassword);
   }
 }

@@ -78,7 +78,7 @@ public final class Viewpulse implements AutoCloseable {
         sessionizer::saturated);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
     liveQueries = new LiveQueries(db);
-    api = ApiServer.start(vertx, c.host(), c.port(), new ApiServer.Services(ingest,
+    api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), new ApiServer.Services(ingest,
         new StreamEvents(catalog, log, c.clock()), keys, catalog, new Viewership(catalog, queries, c.clock()),
         new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog), master, metrics, c.clock()));
     ServerFile.write(c.dataDir(), api.port());
