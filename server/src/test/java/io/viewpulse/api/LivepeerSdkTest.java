@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.viewpulse.model.Media;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
+import io.viewpulse.testing.NpmDeps;
 import io.viewpulse.testing.TestServer;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,24 +61,11 @@ class LivepeerSdkTest {
     }
   }
 
-  /** npm ci of the pinned SDK into target/livepeer-sdk, once per build. */
-  static Path installSdk() throws IOException, InterruptedException {
-    Path dir = Path.of("target", "livepeer-sdk").toAbsolutePath();
-    Files.createDirectories(dir);
-    for (String f : List.of("package.json", "package-lock.json", "sdk-check.mjs")) {
-      try (InputStream in = LivepeerSdkTest.class.getResourceAsStream("/sdk/" + f)) {
-        Files.copy(in, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-    if (!Files.isDirectory(dir.resolve("node_modules/livepeer"))) {
-      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile())
-          .redirectErrorStream(true).start();
-      String log = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(npm.waitFor(300, TimeUnit.SECONDS)).as("npm ci finished in 5 minutes").isTrue();
-      assertThat(npm.exitValue()).as(log).isZero();
-    }
-    return dir;
+  /** npm ci of the pinned SDK into target/sdk, once per build. */
+  static Path installSdk() {
+    return NpmDeps.install("sdk", "livepeer", List.of("package.json", "package-lock.json", "sdk-check.mjs"));
   }
+
 
   private JsonNode ok(String method) {
     JsonNode r = results.get(method);

@@ -1,0 +1,204 @@
+package io.viewpulse.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Page;
+import io.viewpulse.testing.Chromium;
+import io.viewpulse.testing.Http;
+import io.viewpulse.testing.MediaServer;
+import io.viewpulse.testing.MutableClock;
+import io.viewpulse.testing.NpmDeps;
+import io.viewpulse.testing.TestServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The Viewpulse collector in real headless Chromium, playing real video from a local media server, reporting to a
+ * real Viewpulse; every scenario is checked through the query API. Screenshots land in target/screenshots.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CollectorInBrowserTest {
+  private TestServer vp;
+  private MediaServer media;
+  private Chromium chromium;
+
+  @BeforeAll
+  void start() {
+    Path deps = NpmDeps.install("browser", "hls.js/dist/hls.min.js", List.of("package.json", "package-lock.json"));
+    vp = new TestServer(TestServer.newTempDir(), MutableClock.real(), true, "dbip", "none", List.of("127.0.0.1/32"));
+    media = new MediaServer(deps, null);
+    chromium = new Chromium(null);
+  }
+
+  @AfterAll
+  void stop() {
+    chromium.close();
+    media.close();
+    vp.close();
+  }
+
+  private Chromium.Tab play(String playbackId, String src, String extra) {
+    vp.asset(playbackId);
+    String url = media.base() + "/pages/player.html?vp=" + enc("http://127.0.0.1:" + vp.vp.port()) + "&src="
+        + enc(src) + "&pb=" + playbackId + extra;
+    return chromium.open(url);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static void waitDone(Chromium.Tab t) {
+    t.page().waitForFunction("window.state && window.state.done", null,
+        new Page.WaitForFunctionOptions().setTimeout(60_000));
+  }
+
+  /** Leaves the page (pagehide sends the last beacon) and waits until Viewpulse has the ended view. */
+  private JsonNode leaveAndRead(Chromium.Tab t, String playbackId) {
+    t.page().navigate("about:blank");
+    return until("/api/data/views/query?playbackId=" + playbackId + "&breakdownBy[]=browser&breakdownBy[]=os"
+        + "&breakdownBy[]=deviceType", rows -> rows.size() == 1 && nowCount(playbackId) == 0).get(0);
+  }
+
+  private long nowCount(String playbackId) {
+    JsonNode now = vp.query("/api/data/views/now?playbackId=" + playbackId).json();
+    return now.get(0).get("viewCount").asLong();
+  }
+
+  private JsonNode until(String query, Predicate<JsonNode> ready) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      last = vp.query(query).json();
+      if (ready.test(last)) {
+        return last;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError("not reached in 30 s; last answer " + last);
+  }
+
+  private static double num(Chromium.Tab t, String expr) {
+    return ((Number) t.page().evaluate(expr)).doubleValue();
+  }
+
+  @Test
+  void normalPlaybackIsOneViewWithItsPlayingTime() {
+    Chromium.Tab t = play("br-normal", media.base() + "/media/clip.mp4", "&playFor=4");
+    waitDone(t);
+    double played = num(t, "state.pausedAt");
+    t.screenshot("collector-normal-playback");
+    assertThat(t.errors()).isEmpty();
+    JsonNode v = leaveAndRead(t, "br-normal");
+    assertThat(v.get("viewCount").asLong()).isEqualTo(1);
+    assertThat(v.get("playtimeMins").asDouble() * 60_000).isCloseTo(played * 1000, within(400.0));
+    assertThat(v.get("ttffMs").asDouble()).isGreaterThan(0).isLessThan(3000);
+    assertThat(v.get("errorRate").asDouble()).isZero();
+    assertThat(v.get("exitsBeforeStart").asDouble()).isZero();
+  }
+
+  @Test
+  void chromiumOnLinuxIsADesktopBrowser() {
+    Chromium.Tab t = play("br-dims", media.base() + "/media/clip.mp4", "&playFor=1&build=module");
+    waitDone(t);
+    t.screenshot("collector-module-build");
+    JsonNode v = leaveAndRead(t, "br-dims");
+    assertThat(v.get("browser").asText()).isEqualTo("Chrome");
+    assertThat(v.get("os").asText()).isEqualTo("Linux");
+    assertThat(v.get("deviceType").asText()).isEqualTo("desktop");
+  }
+
+  @Test
+  void aSourceThatFailsIsAnErrorNotAnExitBeforeStart() {
+    Chromium.Tab t = play("br-error", media.base() + "/media/missing.mp4", "");
+    waitDone(t);
+    t.screenshot("collector-failed-source");
+    JsonNode v = leaveAndRead(t, "br-error");
+    assertThat(v.get("viewCount").asLong()).isEqualTo(1);
+    assertThat(v.get("errorRate").asDouble()).isEqualTo(1.0);
+    assertThat(v.get("exitsBeforeStart").asDouble()).isZero();
+  }
+
+  @Test
+  void closingThePageBeforeTheFirstFrameIsAnExitBeforeStart() {
+    media.delay("never.mp4", MediaServer.HANG);
+    Chromium.Tab t = play("br-exit", media.base() + "/media/never.mp4", "");
+    t.page().waitForFunction("document.getElementById('v').paused === false", null,
+        new Page.WaitForFunctionOptions().setTimeout(30_000));
+    t.screenshot("collector-exit-before-start");
+    JsonNode v = leaveAndRead(t, "br-exit");
+    assertThat(v.get("viewCount").asLong()).isEqualTo(1);
+    assertThat(v.get("exitsBeforeStart").asDouble()).isEqualTo(1.0);
+    assertThat(v.get("errorRate").asDouble()).isZero();
+    assertThat(v.get("playtimeMins").asDouble()).isZero();
+  }
+
+  @Test
+  void aStallingMediaServerShowsAsRebuffering() {
+    media.delay("seg3.ts", 3500);
+    Chromium.Tab t = play("br-stall", media.base() + "/media/hls/index.m3u8", "&mode=hls&playFor=9");
+    waitDone(t);
+    double stallMs = num(t, "state.stallMs");
+    double played = num(t, "state.pausedAt");
+    t.screenshot("collector-stalling-server");
+    assertThat(t.errors()).isEmpty();
+    JsonNode v = leaveAndRead(t, "br-stall");
+    double rebufferMs = v.get("rebufferRatio").asDouble() * (v.get("playtimeMins").asDouble() * 60_000)
+        / (1 - v.get("rebufferRatio").asDouble());
+    assertThat(stallMs).as("the page saw the stall").isGreaterThan(1000).isLessThan(3600);
+    assertThat(rebufferMs).as("Viewpulse's rebuffer time").isCloseTo(stallMs, within(400.0));
+    assertThat(v.get("playtimeMins").asDouble() * 60_000).isCloseTo(played * 1000, within(500.0));
+  }
+
+  @Test
+  void hlsJsPlaysALiveStreamReportedAsLive() {
+    vp.stream("br-live", "event");
+    String url = media.base() + "/pages/player.html?vp=" + enc("http://127.0.0.1:" + vp.vp.port()) + "&src="
+        + enc(media.base() + "/media/hls/index.m3u8") + "&pb=br-live&mode=hls&live=1&playFor=3";
+    Chromium.Tab t = chromium.open(url);
+    waitDone(t);
+    t.screenshot("collector-hlsjs-live");
+    assertThat(t.errors()).isEmpty();
+    t.page().navigate("about:blank");
+    JsonNode v = until("/api/data/views/query?playbackId=br-live", rows -> rows.get(0).get("viewCount").asLong() == 1
+        && nowCount("br-live") == 0).get(0);
+    assertThat(v.get("playtimeMins").asDouble() * 60).isCloseTo(3.0, within(0.6));
+    // its minutes close a little after they end: move the server's clock on and read the live statistics
+    vp.clock.advance(Duration.ofMinutes(3));
+    vp.flush();
+    String id = vp.vp.catalog().byPlaybackId("br-live").orElseThrow().id();
+    JsonNode series = vp.http.getWithKey("/api/v4/monitoring/stream_stats_enhanced/" + id + "/series", vp.secretKey)
+        .json();
+    double served = 0;
+    for (JsonNode m : series.get("items")) {
+      served += m.at("/stats/concurrent/total_time").asDouble() + m.at("/stats/new/total_time").asDouble();
+      assertThat(m.at("/stats/type").asText()).isEqualTo("event");
+    }
+    assertThat(served).isCloseTo(v.get("playtimeMins").asDouble() * 60, within(0.01));
+  }
+
+  @Test
+  void theCollectorIsServedAsScriptAndModule() {
+    Http.Response script = vp.http.get("/collector.js");
+    assertThat(script.header("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
+    assertThat(script.body()).contains("window.Viewpulse = vp;");
+    Http.Response module = vp.http.get("/collector.mjs");
+    assertThat(module.body()).contains("export const addMediaMetrics");
+    assertThat(module.header("Access-Control-Allow-Origin")).isEqualTo("*");
+  }
+}
