@@ -59,6 +59,11 @@ public final class Chromium implements AutoCloseable {
       }
     });
     page.onPageError(errors::add);
+    page.onResponse(r -> {
+      if (r.status() >= 400) {
+        errors.add("HTTP " + r.status() + " " + r.url());
+      }
+    });
     page.navigate(url);
     return new Tab(page, errors);
   }

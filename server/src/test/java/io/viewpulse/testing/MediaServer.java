@@ -39,6 +39,7 @@ public final class MediaServer implements AutoCloseable {
         vertx.setTimer(delay, t -> ctx.next());
       }
     });
+    r.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end());
     r.route("/recordings/:id/*").handler(ctx -> ctx.reroute("/media/hls/" + ctx.pathParam("*")));
     r.route("/media/*").handler(StaticHandler.create(FileSystemAccess.ROOT, resources.resolve("media").toString())
         .setCachingEnabled(false));

@@ -56,6 +56,12 @@ public final class TestServer implements AutoCloseable {
         List.of(geo("test-dbip.mmdb")), List.of("127.0.0.1/32", "::1/128"), "none"))));
   }
 
+  /** A server on its own temporary directory with this clock and some configuration changed. */
+  public TestServer(MutableClock clock, UnaryOperator<ServerConfig> tweak) {
+    this(newTempDir(), clock, true, c -> tweak.apply(c.withIngest(new IngestConfig(
+        List.of(geo("test-dbip.mmdb")), List.of("127.0.0.1/32", "::1/128"), "none"))));
+  }
+
   private TestServer(Path dataDir, MutableClock clock, boolean ownsDir, UnaryOperator<ServerConfig> tweak) {
     this.clock = clock;
     this.dataDir = dataDir;
@@ -63,8 +69,9 @@ public final class TestServer implements AutoCloseable {
     ServerConfig c = ServerConfig.defaults(dataDir).withHost("127.0.0.1").withPort(0).withClock(clock)
         .withSessions(SessionRules.defaults())
         .withBootstrap(true, List.of("https://app.example.com"));
-    vp = Viewpulse.start(tweak.apply(c));
-    http = new Http("http://127.0.0.1:" + vp.port());
+    ServerConfig config = tweak.apply(c);
+    vp = Viewpulse.start(config);
+    http = new Http((config.tlsKeystore() == null ? "http" : "https") + "://127.0.0.1:" + vp.port());
     if (vp.bootstrapKeys().isEmpty()) {
       accountId = vp.keys().accounts().get(0).id();
       secretKey = null;
