@@ -150,6 +150,7 @@ function viewpulseCollector(scriptUrl) {
       var firstFrameReported = false;
       var ttffKnown = true;
       var seeking = false;
+      var leaving = false;
 
       function push(type, fields) {
         var e = { id: token(), type: type, timestamp: now() };
@@ -333,6 +334,8 @@ function viewpulseCollector(scriptUrl) {
       on(video, "error", function () {
         var t = now();
         var err = video.error;
+        // the viewer or the page leaving stopped the load: not a playback error
+        if (leaving || (err && err.code === 1)) { return; }
         counts.errors++;
         timers.playing.stop(t);
         timers.waiting.stop(t);
@@ -349,7 +352,11 @@ function viewpulseCollector(scriptUrl) {
       on(document, "visibilitychange", function () {
         if (document.visibilityState === "hidden") { flushOnHide(); }
       });
-      on(window, "pagehide", flushOnHide);
+      on(window, "beforeunload", function () { leaving = true; });
+      on(window, "pagehide", function () {
+        leaving = true;
+        flushOnHide();
+      });
 
       if (opts.hls && typeof opts.hls.on === "function") {
         var hlsError = guard(function (evt, data) {

@@ -143,7 +143,7 @@ class CollectorInBrowserTest {
     t.screenshot("collector-exit-before-start");
     JsonNode v = leaveAndRead(t, "br-exit");
     assertThat(v.get("viewCount").asLong()).isEqualTo(1);
-    assertThat(v.get("exitsBeforeStart").asDouble()).isEqualTo(1.0);
+    assertThat(v.get("exitsBeforeStart").asDouble()).as(v.toString()).isEqualTo(1.0);
     assertThat(v.get("errorRate").asDouble()).isZero();
     assertThat(v.get("playtimeMins").asDouble()).isZero();
   }
