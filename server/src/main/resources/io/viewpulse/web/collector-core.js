@@ -314,7 +314,8 @@ function viewpulseCollector(scriptUrl) {
         if (video.currentTime > 0 && !video.paused) {
           firstFrame(now());
         }
-        if (!video.paused && video.readyState >= 3 && timers.waiting.running()) {
+        // progress means playing, whatever events were missed (hls.js nudges the playhead out of a stall)
+        if (!video.paused && video.readyState >= 3 && !timers.playing.running()) {
           var t = now();
           timers.waiting.stop(t);
           timers.playing.start(t);

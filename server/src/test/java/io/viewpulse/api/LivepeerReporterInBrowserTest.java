@@ -75,19 +75,18 @@ class LivepeerReporterInBrowserTest {
     assertThat(t.errors()).isEmpty();
     t.page().navigate("about:blank");
 
-    JsonNode v = null;
+    // wait until the view has arrived and ended (the page's last beacon), then read it
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode rows = vp.query("/api/data/views/query?breakdownBy[]=playbackId&breakdownBy[]=browser").json();
-      JsonNode now = vp.query("/api/data/views/now").json();
-      if (rows.size() == 1 && rows.get(0).get("playtimeMins").asDouble() * 60 >= played - 1
-          && now.get(0).get("viewCount").asLong() == 0) {
-        v = rows.get(0);
-        break;
+    boolean ended = false;
+    while (!ended && System.nanoTime() < deadline) {
+      ended = vp.query("/api/data/views/query/total/" + PLAYBACK_ID).json().get("viewCount").asLong() == 1
+          && vp.query("/api/data/views/now").json().get(0).get("viewCount").asLong() == 0;
+      if (!ended) {
+        Thread.sleep(250);
       }
-      Thread.sleep(250);
     }
-    assertThat(v).as("a view arrived and ended").isNotNull();
+    assertThat(ended).as("a view arrived and ended").isTrue();
+    JsonNode v = vp.query("/api/data/views/query?breakdownBy[]=playbackId&breakdownBy[]=browser").json().get(0);
     assertThat(v.get("playbackId").asText()).isEqualTo(PLAYBACK_ID);
     assertThat(v.get("viewCount").asLong()).isEqualTo(1);
     // Livepeer's reporter counts the startup as playing time, hence the wider tolerance

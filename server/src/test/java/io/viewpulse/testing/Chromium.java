@@ -38,7 +38,7 @@ public final class Chromium implements AutoCloseable {
   }
 
   /** A page and what it reported. */
-  public record Tab(Page page, List<String> errors) {
+  public record Tab(Page page, List<String> errors, List<String> beacons) {
     public void screenshot(String name) {
       try {
         Path dir = Path.of("target", "screenshots");
@@ -59,13 +59,19 @@ public final class Chromium implements AutoCloseable {
       }
     });
     page.onPageError(errors::add);
+    List<String> beacons = new CopyOnWriteArrayList<>();
+    page.onRequest(r -> {
+      if (r.url().contains("/analytics/log") && r.method().equals("POST")) {
+        beacons.add(r.headers().getOrDefault("sec-fetch-mode", "?") + " " + r.postData());
+      }
+    });
     page.onResponse(r -> {
       if (r.status() >= 400) {
         errors.add("HTTP " + r.status() + " " + r.url());
       }
     });
     page.navigate(url);
-    return new Tab(page, errors);
+    return new Tab(page, errors, beacons);
   }
 
   public String userAgent() {
