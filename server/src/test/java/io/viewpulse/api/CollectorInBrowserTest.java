@@ -123,7 +123,8 @@ class CollectorInBrowserTest {
 
   @Test
   void chromiumOnLinuxIsADesktopBrowser() {
-    Chromium.Tab t = play("br-dims", media.base() + "/media/clip.mp4", "&playFor=1&build=module");
+    // native HLS (Chromium has it) and the ES module build of the collector
+    Chromium.Tab t = play("br-dims", media.base() + "/media/hls/index.m3u8", "&playFor=1&build=module");
     waitDone(t);
     t.screenshot("collector-module-build");
     JsonNode v = leaveAndRead(t, "br-dims");
@@ -199,6 +200,34 @@ class CollectorInBrowserTest {
       assertThat(m.at("/stats/type").asText()).isEqualTo("event");
     }
     assertThat(served).isCloseTo(v.get("playtimeMins").asDouble() * 60, within(0.01));
+  }
+
+  @Test
+  void insideAnIframeTheBeaconsNameTheEmbeddingPage() {
+    vp.asset("br-frame");
+    String query = "?vp=" + enc("http://127.0.0.1:" + vp.vp.port()) + "&src=" + enc(media.base() + "/media/clip.mp4")
+        + "&pb=br-frame&playFor=1";
+    Chromium.Tab t = chromium.open(media.base() + "/pages/frame.html" + query);
+    t.page().frames().get(1).waitForFunction("window.state && window.state.done", null,
+        new com.microsoft.playwright.Frame.WaitForFunctionOptions().setTimeout(60_000));
+    t.screenshot("collector-in-iframe");
+    t.page().navigate("about:blank");
+    awaitEnded("br-frame");
+    assertThat(t.beacons()).isNotEmpty().allMatch(b -> b.contains("\"path\":\"/pages/frame.html\""));
+    assertThat(t.errors()).isEmpty();
+  }
+
+  @Test
+  void anUnreachableViewpulseCostsThePageNothing() {
+    Chromium.Tab t = play("br-down", media.base() + "/media/clip.mp4",
+        "&playFor=3&endpoint=" + enc("http://127.0.0.1:9/analytics/log"));
+    waitDone(t);
+    t.screenshot("collector-unreachable-server");
+    assertThat(num(t, "state.pausedAt")).isGreaterThanOrEqualTo(3.0);
+    assertThat(t.page().evaluate("state.collectorErrors.length")).isEqualTo(0);
+    assertThat(t.errors()).as("only the failed requests themselves")
+        .allMatch(e -> e.startsWith("Failed to load resource") || e.contains("127.0.0.1:9"));
+    assertThat(vp.query("/api/data/views/query/total/br-down").json().get("viewCount").asLong()).isZero();
   }
 
   @Test
