@@ -1,0 +1,426 @@
+package io.viewpulse.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * A client of the Viewpulse API. Thread-safe: make one and share it.
+ *
+ * <pre>{@code
+ * Viewpulse viewpulse = new Viewpulse(apiKey);                       // http://localhost:8080
+ * TotalViews total = viewpulse.getTotalViews("launch1");
+ * List<ViewershipMetric> byDevice = viewpulse.getViews(
+ *     ViewsQuery.builder().breakdownBy(Dimension.DEVICE, Dimension.BROWSER).build());
+ * }</pre>
+ *
+ * Every method has a {@code CompletableFuture} twin ending in {@code Async}; the synchronous ones throw
+ * {@link ViewpulseException} with the server's status and messages.
+ */
+public final class Viewpulse {
+  private final Transport transport;
+  private final String auth;
+  private final UplynkSignature signature;
+
+  /** A client of a Viewpulse on {@code http://localhost:8080} with this API key. */
+  public Viewpulse(String apiKey) {
+    this(builder().apiKey(apiKey));
+  }
+
+  private Viewpulse(Builder b) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+    this.transport = new Transport(http, b.baseUrl, b.requestTimeout, b.retries, b.backoff);
+    this.auth = b.apiKey;
+    this.signature = b.owner == null ? null : new UplynkSignature(b.owner, b.secret, b.clock);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a {@link Viewpulse}. */
+  public static final class Builder {
+    private String baseUrl = "http://localhost:8080";
+    private String apiKey;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private int retries = 2;
+    private Duration backoff = Duration.ofMillis(250);
+    private String owner;
+    private String secret;
+    private Clock clock = Clock.systemUTC();
+
+    /** Where Viewpulse is, e.g. {@code https://viewpulse.example.com}. */
+    public Builder baseUrl(String v) {
+      baseUrl = v;
+      return this;
+    }
+
+    /** A secret API key (a CORS key only works for totals and creator views). */
+    public Builder apiKey(String v) {
+      apiKey = v;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration v) {
+      connectTimeout = v;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration v) {
+      requestTimeout = v;
+      return this;
+    }
+
+    /** Retries of reads on 429, 503 and connection failures (default 2), starting after {@code backoff}. */
+    public Builder retries(int n, Duration backoff) {
+      retries = n;
+      this.backoff = backoff;
+      return this;
+    }
+
+    /**
+     * Sign live-statistics requests the Uplynk way instead of sending the key: {@code owner} is the account id,
+     * {@code secret} one of its secret keys.
+     */
+    public Builder signLiveStatsWith(String owner, String secret) {
+      this.owner = owner;
+      this.secret = secret;
+      return this;
+    }
+
+    /** The clock signed requests take their timestamp from. */
+    public Builder clock(Clock v) {
+      clock = v;
+      return this;
+    }
+
+    public Viewpulse build() {
+      return new Viewpulse(this);
+    }
+  }
+
+  // ---- viewership (the Livepeer-compatible API) ----
+
+  /** All-time views of a playback id, or of a dStorage id ({@code ipfs://CID}, a bare CID, {@code ar://tx}). */
+  public TotalViews getTotalViews(String playbackId) {
+    return join(getTotalViewsAsync(playbackId));
+  }
+
+  public CompletableFuture<TotalViews> getTotalViewsAsync(String playbackId) {
+    return get("/api/data/views/query/total/" + enc(playbackId), n -> new TotalViews(text(n, "playbackId"),
+        text(n, "dStorageUrl"), n.path("viewCount").asLong(), n.path("playtimeMins").asDouble()));
+  }
+
+  /** Views and watch time of exactly one asset or stream ({@code assetId} or {@code streamId} must be set). */
+  public List<ViewershipMetric> getViewsByCreator(ViewsQuery q) {
+    return join(getViewsByCreatorAsync(q));
+  }
+
+  public CompletableFuture<List<ViewershipMetric>> getViewsByCreatorAsync(ViewsQuery q) {
+    return get("/api/data/views/query/creator" + viewsQuery(q, false), Viewpulse::metrics);
+  }
+
+  /** Every viewership metric, with any filter, time step and breakdown. Needs a secret key. */
+  public List<ViewershipMetric> getViews(ViewsQuery q) {
+    return join(getViewsAsync(q));
+  }
+
+  public CompletableFuture<List<ViewershipMetric>> getViewsAsync(ViewsQuery q) {
+    return get("/api/data/views/query" + viewsQuery(q, true), Viewpulse::metrics);
+  }
+
+  /**
+   * Views playing now, optionally of one playback id or creator, broken down by playback id, device, browser or
+   * country.
+   */
+  public List<RealtimeMetric> getRealtimeViews(String playbackId, String creatorId, Dimension... breakdownBy) {
+    return join(getRealtimeViewsAsync(playbackId, creatorId, breakdownBy));
+  }
+
+  public CompletableFuture<List<RealtimeMetric>> getRealtimeViewsAsync(String playbackId, String creatorId,
+      Dimension... breakdownBy) {
+    Query qs = new Query().add("playbackId", playbackId).add("creatorId", creatorId);
+    for (Dimension d : breakdownBy) {
+      qs.add("breakdownBy[]", d.apiName());
+    }
+    return get("/api/data/views/now" + qs, n -> {
+      List<RealtimeMetric> out = new ArrayList<>();
+      for (JsonNode r : n) {
+        out.add(new RealtimeMetric(dimensions(r), r.path("viewCount").asLong(), r.path("errorRate").asDouble()));
+      }
+      return out;
+    });
+  }
+
+  /** Minutes delivered to viewers. Always a list: one row without time step or breakdown. */
+  public List<UsageMetric> getUsage(UsageQuery q) {
+    return join(getUsageAsync(q));
+  }
+
+  public CompletableFuture<List<UsageMetric>> getUsageAsync(UsageQuery q) {
+    Query qs = new Query().add("from", millis(q.from())).add("to", millis(q.to()))
+        .add("timeStep", q.timeStep() == null ? null : q.timeStep().apiName()).add("creatorId", q.creatorId());
+    if (q.byCreator()) {
+      qs.add("breakdownBy[]", "creatorId");
+    }
+    return get("/api/data/usage/query" + qs, n -> {
+      List<UsageMetric> out = new ArrayList<>();
+      for (JsonNode r : n.isArray() ? n : Transport.JSON.createArrayNode().add(n)) {
+        out.add(new UsageMetric(r.has("TimeInterval") ? r.get("TimeInterval").asLong() : null, text(r, "UserID"),
+            text(r, "CreatorID"), r.path("DeliveryUsageMins").asDouble(), r.path("TotalUsageMins").asDouble(),
+            r.path("StorageUsageMins").asDouble()));
+      }
+      return out;
+    });
+  }
+
+  // ---- assets and streams ----
+
+  public Media createAsset(NewMedia m) {
+    return join(createAsync("asset", m));
+  }
+
+  public Media createStream(NewMedia m) {
+    return join(createAsync("stream", m));
+  }
+
+  public CompletableFuture<Media> createAssetAsync(NewMedia m) {
+    return createAsync("asset", m);
+  }
+
+  public CompletableFuture<Media> createStreamAsync(NewMedia m) {
+    return createAsync("stream", m);
+  }
+
+  public List<Media> listAssets(String search) {
+    return join(listAsync("asset", search));
+  }
+
+  public List<Media> listStreams(String search) {
+    return join(listAsync("stream", search));
+  }
+
+  public CompletableFuture<List<Media>> listAssetsAsync(String search) {
+    return listAsync("asset", search);
+  }
+
+  public CompletableFuture<List<Media>> listStreamsAsync(String search) {
+    return listAsync("stream", search);
+  }
+
+  public Media getAsset(String id) {
+    return join(get("/api/asset/" + enc(id), Viewpulse::media));
+  }
+
+  public Media getStream(String id) {
+    return join(get("/api/stream/" + enc(id), Viewpulse::media));
+  }
+
+  public void deleteAsset(String id) {
+    join(send("DELETE", "/api/asset/" + enc(id), null, n -> null));
+  }
+
+  public void deleteStream(String id) {
+    join(send("DELETE", "/api/stream/" + enc(id), null, n -> null));
+  }
+
+  private CompletableFuture<Media> createAsync(String kind, NewMedia m) {
+    ObjectNode body = Transport.JSON.createObjectNode();
+    putIf(body, "id", m.id());
+    putIf(body, "name", m.name());
+    putIf(body, "playbackId", m.playbackId());
+    putIf(body, "creatorId", m.creatorId());
+    putIf(body, "dStorageUrl", m.dStorageUrl());
+    putIf(body, "type", m.type());
+    return send("POST", "/api/" + kind, body.toString(), Viewpulse::media);
+  }
+
+  private CompletableFuture<List<Media>> listAsync(String kind, String search) {
+    return get("/api/" + kind + new Query().add("search", search), n -> {
+      List<Media> out = new ArrayList<>();
+      n.forEach(m -> out.add(media(m)));
+      return out;
+    });
+  }
+
+  // ---- live statistics (the Uplynk v4 API) ----
+
+  /** The last complete minute of each stream, in the order asked; streams without data have null stats. */
+  public List<StreamStats> getStreamStats(String... streamIds) {
+    return join(getStreamStatsAsync(streamIds));
+  }
+
+  public CompletableFuture<List<StreamStats>> getStreamStatsAsync(String... streamIds) {
+    ObjectNode body = Transport.JSON.createObjectNode();
+    ArrayNode ids = body.putArray("stream_ids");
+    for (String id : streamIds) {
+      ids.add(id);
+    }
+    return live("POST", "/api/v4/monitoring/stream_stats_enhanced", body.toString(), n -> {
+      List<StreamStats> out = new ArrayList<>();
+      n.path("items").forEach(i -> out.add(streamStats(i)));
+      return out;
+    });
+  }
+
+  /** Every minute of a stream between {@code from} and {@code to} (at most 24 h; null for the last hour). */
+  public List<StreamStats> getStreamStatsSeries(String streamId, Instant from, Instant to) {
+    Query qs = new Query().add("from", millis(from)).add("to", millis(to));
+    return join(live("GET", "/api/v4/monitoring/stream_stats_enhanced/" + enc(streamId) + "/series" + qs, null,
+        n -> {
+          List<StreamStats> out = new ArrayList<>();
+          n.path("items").forEach(i -> out.add(streamStats(((ObjectNode) i).put("id", streamId))));
+          return out;
+        }));
+  }
+
+  private <T> CompletableFuture<T> live(String method, String path, String body, Function<JsonNode, T> map) {
+    if (signature == null) {
+      return send(method, path, body, map);
+    }
+    String sep = path.contains("?") ? "&" : "?";
+    Transport.Call call = new Transport.Call(method, () -> path + sep + signature.query(), List.of(), body);
+    return transport.send(call).thenApply(map);
+  }
+
+  // ---- plumbing ----
+
+  private <T> CompletableFuture<T> get(String path, Function<JsonNode, T> map) {
+    return send("GET", path, null, map);
+  }
+
+  private <T> CompletableFuture<T> send(String method, String path, String body, Function<JsonNode, T> map) {
+    List<String> headers = auth == null ? List.of() : List.of("Authorization", "Bearer " + auth);
+    return transport.send(new Transport.Call(method, path, headers, body)).thenApply(map);
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof ViewpulseException v) {
+        throw v;
+      }
+      throw e;
+    }
+  }
+
+  private static String viewsQuery(ViewsQuery q, boolean withPlaybackId) {
+    Query qs = new Query().add("playbackId", withPlaybackId ? q.playbackId() : null).add("assetId", q.assetId())
+        .add("streamId", q.streamId()).add("creatorId", q.creatorId()).add("from", millis(q.from()))
+        .add("to", millis(q.to())).add("timeStep", q.timeStep() == null ? null : q.timeStep().apiName());
+    for (Dimension d : q.breakdownBy()) {
+      qs.add("breakdownBy[]", d.apiName());
+    }
+    return qs.toString();
+  }
+
+  private static List<ViewershipMetric> metrics(JsonNode n) {
+    List<ViewershipMetric> out = new ArrayList<>();
+    for (JsonNode r : n) {
+      out.add(new ViewershipMetric(r.has("timestamp") ? r.get("timestamp").asLong() : null, dimensions(r),
+          r.path("viewCount").asLong(), r.path("playtimeMins").asDouble(), dbl(r, "ttffMs"), dbl(r, "ttffP50Ms"),
+          dbl(r, "ttffP95Ms"), dbl(r, "rebufferRatio"), dbl(r, "errorRate"), dbl(r, "exitsBeforeStart"),
+          r.has("uniqueViewers") ? r.get("uniqueViewers").asLong() : null));
+    }
+    return out;
+  }
+
+  private static Map<Dimension, String> dimensions(JsonNode r) {
+    Map<Dimension, String> dims = new EnumMap<>(Dimension.class);
+    for (Dimension d : Dimension.values()) {
+      if (r.hasNonNull(d.apiName())) {
+        dims.put(d, r.get(d.apiName()).asText());
+      }
+    }
+    return dims;
+  }
+
+  private static Media media(JsonNode m) {
+    return new Media(text(m, "id"), text(m, "name"), text(m, "playbackId"), text(m, "creatorId"),
+        text(m, "dStorageUrl"), text(m, "type"), Instant.ofEpochMilli(m.path("createdAt").asLong()));
+  }
+
+  private static StreamStats streamStats(JsonNode i) {
+    JsonNode s = i.get("stats");
+    Instant ts = i.hasNonNull("ts") ? Instant.ofEpochMilli(i.get("ts").asLong()) : null;
+    if (s == null || s.isNull()) {
+      return new StreamStats(text(i, "id"), null, ts);
+    }
+    return new StreamStats(text(i, "id"), new StreamStats.Stats(s.path("auth_failures").asInt(),
+        sessions(s.path("concurrent")), sessions(s.path("new")), breakdown(s.path("domains"), "domain"),
+        breakdown(s.path("locations"), "location"), breakdown(s.path("platforms"), "platform"), text(s, "type")), ts);
+  }
+
+  private static StreamStats.Sessions sessions(JsonNode g) {
+    return new StreamStats.Sessions(g.path("sessions").asInt(), g.path("total_time").asDouble(),
+        slate(g.path("ad_slate")), slate(g.path("mcs")));
+  }
+
+  private static Map<String, StreamStats.Slate> slate(JsonNode m) {
+    Map<String, StreamStats.Slate> out = new java.util.TreeMap<>();
+    m.fields().forEachRemaining(e -> out.put(e.getKey(), new StreamStats.Slate(e.getValue().path("time").asDouble(),
+        e.getValue().path("sessions").asInt())));
+    return out;
+  }
+
+  private static List<StreamStats.Breakdown> breakdown(JsonNode list, String key) {
+    List<StreamStats.Breakdown> out = new ArrayList<>();
+    list.forEach(b -> out.add(new StreamStats.Breakdown(b.path(key).asText(), b.path("sessions").asInt(),
+        b.path("mcs").asInt(), b.path("ad_slate").asInt())));
+    return out;
+  }
+
+  private static String text(JsonNode n, String f) {
+    return n.hasNonNull(f) ? n.get(f).asText() : null;
+  }
+
+  private static Double dbl(JsonNode n, String f) {
+    return n.hasNonNull(f) ? n.get(f).asDouble() : null;
+  }
+
+  private static void putIf(ObjectNode o, String f, String v) {
+    if (v != null) {
+      o.put(f, v);
+    }
+  }
+
+  private static String millis(Instant i) {
+    return i == null ? null : Long.toString(i.toEpochMilli());
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** A query string built from name/value pairs, skipping null values. */
+  private static final class Query {
+    private final StringBuilder b = new StringBuilder();
+
+    Query add(String name, String value) {
+      if (value != null) {
+        b.append(b.length() == 0 ? '?' : '&').append(enc(name)).append('=').append(enc(value));
+      }
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return b.toString();
+    }
+  }
+}
