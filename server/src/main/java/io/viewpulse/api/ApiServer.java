@@ -23,15 +23,27 @@ import java.util.concurrent.TimeUnit;
  * blocking runs on worker threads.
  */
 public final class ApiServer implements AutoCloseable {
+  private static final io.vertx.core.buffer.Buffer OPENAPI;
+
+  static {
+    try (var in = ApiServer.class.getResourceAsStream("/io/viewpulse/web/openapi.json")) {
+      OPENAPI = io.vertx.core.buffer.Buffer.buffer(in.readAllBytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private final HttpServer server;
+  private final Router router;
 
   /** What the routes need. */
   public record Services(Ingest ingest, StreamEvents streamEvents, KeyService keys, Catalog catalog,
       Viewership viewership, StreamStats streamStats, Admin admin, MasterKey master, PrometheusMeterRegistry metrics,
       InstantSource clock) {}
 
-  private ApiServer(HttpServer server) {
+  private ApiServer(HttpServer server, Router router) {
     this.server = server;
+    this.router = router;
   }
 
   /** Starts listening; returns once the port is bound. */
@@ -47,6 +59,8 @@ public final class ApiServer implements AutoCloseable {
     new AdminRoutes(vertx, s.admin(), s.master()).mount(router);
     new LiveRoutes(vertx, guard, new SignedRequests(s.keys(), s.clock()), s.streamStats(), s.streamEvents())
         .mount(router);
+    router.get("/api/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", Json.CONTENT_TYPE)
+        .putHeader("Access-Control-Allow-Origin", "*").end(OPENAPI));
     router.get("/healthz").handler(ctx -> Json.ok(ctx, Json.object().put("status", "ok")));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(s.metrics().scrape()));
@@ -66,7 +80,7 @@ public final class ApiServer implements AutoCloseable {
     try {
       HttpServer server = vertx.createHttpServer(opts).requestHandler(router).listen()
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new ApiServer(server);
+      return new ApiServer(server, router);
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
     }
@@ -81,6 +95,29 @@ public final class ApiServer implements AutoCloseable {
       t = t.getCause();
     }
     return t.getMessage();
+  }
+
+  /**
+   * The route table as {@code "METHOD /path/{param}"} lines (the path syntax of OpenAPI), for checking the published
+   * document against what the server really serves.
+   */
+  public java.util.SortedSet<String> routes() {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (io.vertx.ext.web.Route r : router.getRoutes()) {
+      String path = r.getPath() != null ? r.getPath().replaceAll(":([A-Za-z]+)", "{$1}")
+          : r.isRegexPath() ? "/json_video+{playbackId}.js" : null;
+      if (path == null || r.methods() == null || r.methods().isEmpty()) {
+        continue;
+      }
+      // the totals route takes the rest of the path, slashes included (ipfs://CID typed as is)
+      if (path.endsWith("/query/total/")) {
+        path += "{playbackId}";
+      }
+      for (var m : r.methods()) {
+        out.add(m.name() + " " + path);
+      }
+    }
+    return out;
   }
 
   public int port() {

@@ -109,6 +109,11 @@ public final class Viewpulse implements AutoCloseable {
     return api.port();
   }
 
+  /** The HTTP route table, as {@code "METHOD /path/{param}"}. */
+  public java.util.SortedSet<String> routes() {
+    return api.routes();
+  }
+
   public KeyService keys() {
     return keys;
   }
