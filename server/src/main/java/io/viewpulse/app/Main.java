@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "viewpulse", mixinStandardHelpOptions = true, version = "viewpulse 0.1.0",
     description = "Self-hostable video viewership and playback-quality analytics.",
     subcommands = {ServeCommand.class, AdminCommands.Account.class, AdminCommands.Key.class,
-        AdminCommands.Asset.class, AdminCommands.Stream.class})
+        AdminCommands.Asset.class, AdminCommands.Stream.class, QueryCommands.Views.class, QueryCommands.Total.class,
+        QueryCommands.Now.class, QueryCommands.Usage.class, QueryCommands.Live.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s - %5$s%6$s%n");
