@@ -117,7 +117,7 @@ final class DataRoutes {
     return new ViewsRequest(withPlaybackId ? Params.string(ctx, "playbackId") : null,
         Params.string(ctx, "assetId"), Params.string(ctx, "streamId"), Params.string(ctx, "creatorId"),
         Params.time(ctx, "from"), Params.time(ctx, "to"), Params.timeStep(ctx, ALL_STEPS),
-        Params.breakdown(ctx, ALL));
+        Params.breakdown(ctx, ALL), Params.filters(ctx));
   }
 
   private <T> void run(RoutingContext ctx, Callable<T> work, Consumer<T> reply) {

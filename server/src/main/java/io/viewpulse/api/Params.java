@@ -82,6 +82,16 @@ final class Params {
     return out;
   }
 
+  /** {@code filters[]=country:US} and {@code filters[]=!browser:Chrome} (repeatable; a Viewpulse extension). */
+  static List<io.viewpulse.query.Filter> filters(RoutingContext ctx) {
+    List<String> raw = new ArrayList<>(ctx.queryParam("filters[]"));
+    raw.addAll(ctx.queryParam("filters"));
+    if (raw.size() > 20) {
+      throw new QueryException(400, "at most 20 filters");
+    }
+    return raw.stream().filter(v -> !v.isBlank()).map(io.viewpulse.query.Filter::parse).toList();
+  }
+
   /** Rejects parameters that make no sense on a route. */
   static void forbid(RoutingContext ctx, String message, String... names) {
     for (String n : names) {

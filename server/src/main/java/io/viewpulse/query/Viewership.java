@@ -42,7 +42,7 @@ public final class Viewership {
       throw new QueryException(400, "must provide exactly 1 of assetId or streamId for creator query");
     }
     ViewsRequest withoutPlayback = new ViewsRequest(null, r.assetId(), r.streamId(), r.creatorId(), r.from(), r.to(),
-        r.timeStep(), r.breakdown());
+        r.timeStep(), r.breakdown(), r.filters());
     return store.views(resolve(accountId, withoutPlayback, ViewsQuery.Detail.ENGAGEMENT));
   }
 
@@ -52,8 +52,9 @@ public final class Viewership {
   public Total total(String id) {
     Optional<String> dStorage = DStorage.ofQueryId(id);
     ViewsQuery q = dStorage.isPresent()
-        ? new ViewsQuery(null, null, dStorage.get(), null, null, null, null, List.of(), ViewsQuery.Detail.ENGAGEMENT)
-        : new ViewsQuery(null, id, null, null, null, null, null, List.of(), ViewsQuery.Detail.ENGAGEMENT);
+        ? new ViewsQuery(null, null, dStorage.get(), null, null, null, null, List.of(), List.of(),
+            ViewsQuery.Detail.ENGAGEMENT)
+        : new ViewsQuery(null, id, null, null, null, null, null, List.of(), List.of(), ViewsQuery.Detail.ENGAGEMENT);
     MetricRow row = store.views(q).get(0);
     return new Total(dStorage.isPresent() ? null : id, dStorage.orElse(null), row.viewCount(), row.playtimeMins());
   }
@@ -97,7 +98,7 @@ public final class Viewership {
       throw new QueryException(400, "from must be before to");
     }
     return new ViewsQuery(accountId, playbackId, dStorage, r.creatorId(), r.from(), r.to(), r.timeStep(),
-        r.breakdown(), detail);
+        r.breakdown(), r.filters(), detail);
   }
 
   private Media owned(String accountId, String id, Media.Kind kind) {

@@ -14,6 +14,7 @@ import java.util.List;
  * @param to exclusive upper bound on view start, or null
  * @param timeStep bucket width, or null for one row per group over the whole range
  * @param breakdown dimensions to group by, in the order asked, without repeats
+ * @param filters conditions on dimensions, all of which a view must meet
  * @param detail which metrics to compute
  */
 public record ViewsQuery(
@@ -25,10 +26,12 @@ public record ViewsQuery(
     Instant to,
     TimeStep timeStep,
     List<Dimension> breakdown,
+    List<Filter> filters,
     Detail detail) {
 
   public ViewsQuery {
     breakdown = List.copyOf(breakdown);
+    filters = List.copyOf(filters);
   }
 
   /** How much a query computes: the creator API and totals only engagement, the full API quality too. */

@@ -95,6 +95,10 @@ final class ViewsSql {
       where.add("creator_id = ?");
       params.add(q.creatorId());
     }
+    for (io.viewpulse.query.Filter f : q.filters()) {
+      where.add(COLUMNS.get(f.dimension()) + (f.negated() ? " IS DISTINCT FROM ?" : " = ?"));
+      params.add(f.value());
+    }
     timeRange(q.from(), q.to(), where, params);
     StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM all_views");
     if (!where.isEmpty()) {

@@ -201,6 +201,16 @@ class ViewershipApiTest {
   }
 
   @Test
+  void filtersNarrowTheViewsByAnyDimension() {
+    assertThat(rows("/api/data/views/query?filters[]=browser:Chrome").get(0).get("viewCount").asLong()).isEqualTo(2);
+    assertThat(rows("/api/data/views/query?filters[]=!browser:Chrome&filters[]=!country:DE").get(0)
+        .get("viewCount").asLong()).isEqualTo(1);
+    Http.Response bad = s.query("/api/data/views/query?filters[]=colour:red");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.error()).isEqualTo("invalid filter dimension: colour");
+  }
+
+  @Test
   void hourlyBucketsStartOnTheHour() {
     assertThat(rows("/api/data/views/query?timeStep=hour"))
         .extracting(n -> n.get("timestamp").asLong(), n -> n.get("viewCount").asLong())

@@ -3,6 +3,7 @@ package io.viewpulse.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.viewpulse.query.Dimension;
+import io.viewpulse.query.Filter;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.ViewsQuery;
 import java.time.Instant;
@@ -21,7 +22,7 @@ class ViewsSqlTest {
   void userValuesTravelAsParametersOnly() {
     String evil = "x' OR '1'='1";
     SqlQuery q = ViewsSql.views(new ViewsQuery("acc", evil, null, evil, Instant.ofEpochMilli(1000),
-        Instant.ofEpochMilli(2000), null, List.of(), ViewsQuery.Detail.ENGAGEMENT));
+        Instant.ofEpochMilli(2000), null, List.of(), List.of(), ViewsQuery.Detail.ENGAGEMENT));
     assertThat(q.sql()).doesNotContain(evil);
     assertThat(q.params()).containsExactly("acc", evil, evil, 1_000_000L, 2_000_000L);
     assertThat(q.sql()).isEqualTo("SELECT count(*) AS view_count, coalesce(sum(playtime_ms), 0) / 60000.0 AS"
@@ -32,10 +33,18 @@ class ViewsSqlTest {
   @Test
   void aTimeStepAndBreakdownsGroupAndOrder() {
     SqlQuery q = ViewsSql.views(new ViewsQuery("acc", null, null, null, null, null, TimeStep.DAY,
-        List.of(Dimension.COUNTRY, Dimension.BROWSER), ViewsQuery.Detail.ENGAGEMENT));
+        List.of(Dimension.COUNTRY, Dimension.BROWSER), List.of(), ViewsQuery.Detail.ENGAGEMENT));
     assertThat(q.sql()).startsWith("SELECT epoch_ms(date_trunc('day', started_at)) AS bucket_ms, country, browser,")
         .endsWith(" GROUP BY bucket_ms, country, browser ORDER BY bucket_ms, view_count DESC,"
             + " country NULLS LAST, browser NULLS LAST");
+  }
+
+  @Test
+  void filtersKeepOrDropAValueOfADimension() {
+    SqlQuery q = ViewsSql.views(new ViewsQuery("acc", null, null, null, null, null, null, List.of(),
+        List.of(Filter.parse("country:US"), Filter.parse("!browser:Chrome")), ViewsQuery.Detail.ENGAGEMENT));
+    assertThat(q.sql()).endsWith("WHERE account_id = ? AND country = ? AND browser IS DISTINCT FROM ?");
+    assertThat(q.params()).containsExactly("acc", "US", "Chrome");
   }
 
   @Test
@@ -47,7 +56,7 @@ class ViewsSqlTest {
   @Test
   void theFullDetailAddsQualityMetrics() {
     SqlQuery q = ViewsSql.views(new ViewsQuery(null, null, "ipfs://x", null, null, null, null, List.of(),
-        ViewsQuery.Detail.FULL));
+        List.of(), ViewsQuery.Detail.FULL));
     assertThat(q.sql()).contains(ViewsSql.QUALITY_METRICS).contains("WHERE d_storage_url = ?");
     assertThat(q.params()).containsExactly("ipfs://x");
   }
