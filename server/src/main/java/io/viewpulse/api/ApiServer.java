@@ -59,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
     new AdminRoutes(vertx, s.admin(), s.master()).mount(router);
     new LiveRoutes(vertx, guard, new SignedRequests(s.keys(), s.clock()), s.streamStats(), s.streamEvents())
         .mount(router);
+    new DashboardRoutes().mount(router);
     router.get("/api/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", Json.CONTENT_TYPE)
         .putHeader("Access-Control-Allow-Origin", "*").end(OPENAPI));
     router.get("/healthz").handler(ctx -> Json.ok(ctx, Json.object().put("status", "ok")));

@@ -12,7 +12,7 @@ final class Banner {
     String base = "http://localhost:" + vp.port();
     StringBuilder b = new StringBuilder();
     b.append("\nViewpulse is running on ").append(base).append("  (data: ").append(c.dataDir().toAbsolutePath())
-        .append(")\n");
+        .append(")\n").append("Dashboard: ").append(base).append("/dashboard/  (sign in with a secret key)\n");
     if (!vp.bootstrapKeys().isEmpty()) {
       KeyService.IssuedKey secret = vp.bootstrapKeys().get(0);
       b.append("\nCreated account ").append(secret.key().accountId()).append(" with two API keys (shown once):\n");

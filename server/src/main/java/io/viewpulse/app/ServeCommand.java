@@ -53,6 +53,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Password of the keystore. Env: VIEWPULSE_TLS_PASSWORD")
   String tlsPassword;
 
+  @Option(names = "--demo", description = "Simulate a few hundred viewers on demo videos and a live channel, with a "
+      + "week of history, so the dashboard has something to show.")
+  boolean demo;
+
   @Option(names = "--cors-origins", split = ",", defaultValue = "*",
       description = "Allowed origins of the CORS key created on first start. Default: ${DEFAULT-VALUE}")
   List<String> corsOrigins;
@@ -81,6 +85,9 @@ final class ServeCommand implements Callable<Integer> {
       vp.close();
       stopped.countDown();
     }, "shutdown"));
+    if (demo) {
+      vp.startDemo(300);
+    }
     Banner.print(vp, config, geo);
     stopped.await();
     return 0;

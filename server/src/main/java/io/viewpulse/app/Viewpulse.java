@@ -53,6 +53,9 @@ public final class Viewpulse implements AutoCloseable {
   private final ApiServer api;
   private final List<KeyService.IssuedKey> bootstrapKeys;
   private final MasterKey master;
+  private final StreamEvents streamEvents;
+  private final java.time.InstantSource clock;
+  private Demo demo;
   private final java.nio.file.Path dataDir;
 
   private Viewpulse(ServerConfig c) {
@@ -78,8 +81,10 @@ public final class Viewpulse implements AutoCloseable {
         sessionizer::saturated);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
     liveQueries = new LiveQueries(db);
+    streamEvents = new StreamEvents(catalog, log, c.clock());
+    clock = c.clock();
     api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), new ApiServer.Services(ingest,
-        new StreamEvents(catalog, log, c.clock()), keys, catalog, new Viewership(catalog, queries, c.clock()),
+        streamEvents, keys, catalog, new Viewership(catalog, queries, c.clock()),
         new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog), master, metrics, c.clock()));
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
@@ -130,6 +135,14 @@ public final class Viewpulse implements AutoCloseable {
     return ingest.geolocates();
   }
 
+  /** Simulates {@code viewers} viewers on demo videos and a live channel of the first account (serve --demo). */
+  public synchronized void startDemo(int viewers) {
+    if (demo == null) {
+      demo = new Demo(ingest, streamEvents, catalog, clock, keys.accounts().get(0).id(), viewers);
+      demo.start();
+    }
+  }
+
   /** Makes every beacon acknowledged so far visible to queries. */
   public void flush() {
     sessionizer.flush();
@@ -137,6 +150,9 @@ public final class Viewpulse implements AutoCloseable {
 
   @Override
   public void close() {
+    if (demo != null) {
+      demo.close();
+    }
     ServerFile.delete(dataDir);
     api.close();
     log.close();

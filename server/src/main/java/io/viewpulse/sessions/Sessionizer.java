@@ -104,9 +104,18 @@ public final class Sessionizer implements AutoCloseable {
   public void start() {
     committed = store.checkpoint();
     applied = committed;
+    int unreadable = 0;
     for (byte[] state : store.openSessionStates()) {
-      ViewState s = StateCodec.decode(state);
-      sessions.put(s.key, s);
+      try {
+        ViewState s = StateCodec.decode(state);
+        sessions.put(s.key, s);
+      } catch (RuntimeException e) {
+        unreadable++;
+      }
+    }
+    if (unreadable > 0) {
+      // a snapshot from another version: its view stays as last written, only its open state is lost
+      LOG.warn("{} open sessions could not be restored (written by another version)", unreadable);
     }
     int before = sessions.size();
     long[] replayed = {0};

@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 
 /** Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. */
 final class StateCodec {
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   private StateCodec() {}
 

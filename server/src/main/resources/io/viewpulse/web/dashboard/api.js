@@ -1,0 +1,50 @@
+// Talks to the Viewpulse API with the signed-in key, which lives in sessionStorage only (never in a URL).
+const KEY = "viewpulse.key";
+
+export function key() {
+  return sessionStorage.getItem(KEY);
+}
+
+export function forget() {
+  sessionStorage.removeItem(KEY);
+}
+
+/** Checks a key against the API and keeps it for this browser session. */
+export async function signIn(candidate) {
+  const r = await fetch("/api/asset", { headers: { Authorization: "Bearer " + candidate } });
+  if (!r.ok) {
+    throw new Error(await message(r));
+  }
+  sessionStorage.setItem(KEY, candidate);
+}
+
+async function message(r) {
+  try {
+    const body = await r.json();
+    return (body.errors || []).join("; ") || "HTTP " + r.status;
+  } catch (e) {
+    return "HTTP " + r.status;
+  }
+}
+
+/** GET a JSON path of the API; throws an Error with the server's message (and .status). */
+export async function get(path) {
+  const r = await fetch(path, { headers: { Authorization: "Bearer " + key() } });
+  if (!r.ok) {
+    const e = new Error(await message(r));
+    e.status = r.status;
+    throw e;
+  }
+  return r.json();
+}
+
+/** Builds a query string, repeating array values under the same name. */
+export function qs(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === "") continue;
+    (Array.isArray(v) ? v : [v]).forEach((x) => u.append(k, x));
+  }
+  const s = u.toString();
+  return s ? "?" + s : "";
+}

@@ -1,0 +1,98 @@
+// The dashboard's shell: sign-in, the controls, and a hash router over the pages.
+import { key, signIn, forget } from "./api.js";
+import { state, readHash, link } from "./state.js";
+import { escape } from "./format.js";
+import * as charts from "./charts.js";
+import { overview, breakdown } from "./views.js";
+import { videos, asset, streams, live, stopRefresh } from "./media.js";
+
+const main = document.getElementById("main");
+const errorBox = document.getElementById("error");
+
+function showSignIn(message) {
+  document.getElementById("top").hidden = true;
+  document.getElementById("controls").hidden = true;
+  main.innerHTML = `<form class="card signin" id="signin">
+    <h1>Sign in to Viewpulse</h1>
+    <p class="muted">Use a secret API key of your account (the server printed one at first start). It stays in this
+      browser tab only.</p>
+    <label for="key">API key</label>
+    <input id="key" name="key" type="password" autocomplete="off" required placeholder="vp_...">
+    ${message ? `<p class="error" role="alert">${escape(message)}</p>` : ""}
+    <button class="primary" type="submit">Sign in</button></form>`;
+  document.getElementById("key").focus();
+  document.getElementById("signin").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await signIn(document.getElementById("key").value.trim());
+      route();
+    } catch (err) {
+      showSignIn(err.message);
+    }
+  });
+}
+
+function renderControls(page) {
+  document.getElementById("top").hidden = false;
+  document.getElementById("controls").hidden = page === "videos" || page === "live";
+  document.getElementById("range").value = state.range;
+  document.getElementById("step").value = state.step;
+  document.querySelectorAll("[data-nav]").forEach((a) => {
+    const base = a.getAttribute("href").split("?")[0];
+    a.href = link(base.replace(/^#/, ""));
+    if (a.dataset.nav === page) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  });
+  document.getElementById("filters").innerHTML = state.filters.map((f, i) =>
+    `<span class="chip">${escape(f.replace(":", " = "))}<button type="button" data-unfilter="${i}"
+      aria-label="Remove filter ${escape(f)}">×</button></span>`).join("");
+  document.querySelectorAll("[data-unfilter]").forEach((b) => b.addEventListener("click", () => {
+    state.filters.splice(Number(b.dataset.unfilter), 1);
+    location.hash = link(location.hash.replace(/^#/, "").split("?")[0]);
+  }));
+}
+
+async function route() {
+  stopRefresh();
+  charts.clear();
+  errorBox.hidden = true;
+  if (!key()) {
+    showSignIn();
+    return;
+  }
+  const [page, arg] = readHash();
+  renderControls(page);
+  main.innerHTML = `<p class="loading">Loading…</p>`;
+  try {
+    if (page === "breakdown") await breakdown(main, arg || "country");
+    else if (page === "videos") await videos(main);
+    else if (page === "asset") await asset(main, arg);
+    else if (page === "live" && arg) await live(main, arg);
+    else if (page === "live") await streams(main);
+    else await overview(main);
+  } catch (err) {
+    if (err.status === 401) {
+      forget();
+      showSignIn(err.message);
+      return;
+    }
+    errorBox.textContent = err.message;
+    errorBox.hidden = false;
+    main.innerHTML = "";
+  }
+}
+
+document.getElementById("range").addEventListener("change", (e) => {
+  state.range = e.target.value;
+  location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");
+});
+document.getElementById("step").addEventListener("change", (e) => {
+  state.step = e.target.value;
+  location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");
+});
+document.getElementById("signout").addEventListener("click", () => {
+  forget();
+  location.hash = "";
+  showSignIn();
+});
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,53 @@
+// How numbers read on screen.
+export const METRICS = [
+  { key: "viewCount", label: "Views", fmt: count, better: "up" },
+  { key: "playtimeMins", label: "Watch time", fmt: minutes, better: "up" },
+  { key: "uniqueViewers", label: "Unique viewers", fmt: count, better: "up" },
+  { key: "errorRate", label: "Error rate", fmt: percent, better: "down", rate: true },
+  { key: "ttffP50Ms", label: "Time to first frame (p50)", fmt: ms, better: "down" },
+  { key: "ttffP95Ms", label: "Time to first frame (p95)", fmt: ms, better: "down" },
+  { key: "rebufferRatio", label: "Rebuffer ratio", fmt: percent, better: "down", rate: true },
+  { key: "exitsBeforeStart", label: "Exits before start", fmt: percent, better: "down", rate: true },
+];
+
+export function count(v) {
+  return v === undefined || v === null ? "–" : Math.round(v).toLocaleString("en-US");
+}
+
+export function minutes(v) {
+  if (v === undefined || v === null) return "–";
+  if (v >= 120) return (v / 60).toFixed(1) + " h";
+  if (v >= 1) return v.toFixed(1) + " min";
+  return Math.round(v * 60) + " s";
+}
+
+export function percent(v) {
+  return v === undefined || v === null ? "–" : (v * 100).toFixed(v < 0.1 ? 2 : 1) + "%";
+}
+
+export function ms(v) {
+  return v === undefined || v === null ? "–" : Math.round(v).toLocaleString("en-US") + " ms";
+}
+
+/** Change against the previous period: relative for counts, in points for rates. */
+export function delta(metric, now, before) {
+  if (now === undefined || now === null || before === undefined || before === null) return null;
+  if (metric.rate) {
+    const pts = (now - before) * 100;
+    return { text: (pts >= 0 ? "+" : "") + pts.toFixed(2) + " pts", dir: Math.sign(pts) };
+  }
+  if (before === 0) return now === 0 ? { text: "±0%", dir: 0 } : { text: "new", dir: 1 };
+  const pct = ((now - before) / before) * 100;
+  return { text: (pct >= 0 ? "+" : "") + pct.toFixed(1) + "%", dir: Math.sign(pct) };
+}
+
+export function escape(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+export function bucketLabel(ts, step) {
+  const d = new Date(ts);
+  if (step === "hour") return d.toISOString().slice(5, 16).replace("T", " ");
+  if (step === "month") return d.toISOString().slice(0, 7);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,131 @@
+// Videos (assets and streams) and the live page of a stream.
+import { get, qs } from "./api.js";
+import { METRICS, escape, minutes, count, bucketLabel } from "./format.js";
+import { state, span as range, step, link } from "./state.js";
+import { startHere } from "./views.js";
+import * as charts from "./charts.js";
+
+export async function videos(main) {
+  main.innerHTML = `<h1>Videos</h1>
+    <label>Search <input id="search" type="search" placeholder="name or playback id"></label>
+    <h2>Assets</h2><div class="scroll" id="assets"><p class="loading">Loading…</p></div>
+    <h2>Live streams</h2><div class="scroll" id="streams"><p class="loading">Loading…</p></div>`;
+  const input = document.getElementById("search");
+  const render = async () => {
+    const search = input.value.trim();
+    const [assets, streams] = await Promise.all([get("/api/asset" + qs({ search })), get("/api/stream" + qs({ search }))]);
+    document.getElementById("assets").innerHTML = assets.length === 0 ? `<p class="empty">No assets${search ? " match" : " yet"}.</p>`
+      : table(assets, (a) => link("/asset/" + a.id));
+    document.getElementById("streams").innerHTML = streams.length === 0 ? `<p class="empty">No streams${search ? " match" : " yet"}.</p>`
+      : table(streams, (s) => link("/live/" + s.id));
+  };
+  let timer;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(render, 200);
+  });
+  await render();
+}
+
+function table(items, href) {
+  return `<table><thead><tr><th scope="col">Name</th><th scope="col">Playback id</th><th scope="col">Type</th>
+    <th scope="col">Created</th></tr></thead><tbody>` + items.map((m) => `<tr>
+    <td><a href="${href(m)}">${escape(m.name)}</a></td><td><code>${escape(m.playbackId)}</code></td>
+    <td>${m.type ? `<span class="pill">${escape(m.type)}</span>` : "asset"}</td>
+    <td>${new Date(m.createdAt).toISOString().slice(0, 10)}</td></tr>`).join("") + `</tbody></table>`;
+}
+
+export async function asset(main, id) {
+  main.innerHTML = `<p class="loading">Loading…</p>`;
+  const a = await get("/api/asset/" + encodeURIComponent(id));
+  const w = range();
+  const s = step();
+  const [total, series, countries] = await Promise.all([
+    get("/api/data/views/query/total/" + encodeURIComponent(a.playbackId)),
+    get("/api/data/views/query" + qs({ assetId: a.id, from: w.from, to: w.to, timeStep: s, "filters[]": state.filters })),
+    get("/api/data/views/query" + qs({ assetId: a.id, from: w.from, to: w.to, "breakdownBy[]": "country", "filters[]": state.filters })),
+  ]);
+  main.innerHTML = `<h1>${escape(a.name)}</h1>
+    <p class="muted">Playback id <code>${escape(a.playbackId)}</code>${a.dStorageUrl ? ` · ${escape(a.dStorageUrl)}` : ""}</p>
+    <div class="kpis">
+      <section class="card kpi"><div class="label">Total views</div><div class="value" id="totalViews">${count(total.viewCount)}</div>
+        <div class="delta flat">all time</div></section>
+      <section class="card kpi"><div class="label">Total watch time</div><div class="value" id="totalWatch">${minutes(total.playtimeMins)}</div>
+        <div class="delta flat">all time</div></section>
+    </div>
+    <h2>In the selected range</h2>
+    <div class="grid2"><div class="card chart"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div>
+      <div class="card chart"><canvas id="assetQuality" role="img" aria-label="Quality over time"></canvas></div></div>
+    <h2>Where it was watched</h2><div class="scroll" id="countries"></div>`;
+  if (series.length === 0) {
+    main.querySelector(".grid2").outerHTML = startHere();
+  } else {
+    const labels = series.map((r) => bucketLabel(r.timestamp, s));
+    charts.line(document.getElementById("assetViews"), labels, [{ label: "Views", data: series.map((r) => r.viewCount) }], { fill: true, points: true });
+    charts.line(document.getElementById("assetQuality"), labels, [
+      { label: "TTFF p50 (ms)", data: series.map((r) => r.ttffP50Ms ?? null) },
+      { label: "TTFF p95 (ms)", data: series.map((r) => r.ttffP95Ms ?? null) }], { legend: true });
+  }
+  document.getElementById("countries").innerHTML = countries.length === 0 ? "" : `<table><thead><tr><th scope="col">Country</th>` +
+    METRICS.map((m) => `<th scope="col">${m.label}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>
+      `<tr><td>${escape(r.country ?? "unknown")}</td>` + METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") +
+    `</tbody></table>`;
+}
+
+export async function streams(main) {
+  const list = await get("/api/stream");
+  main.innerHTML = `<h1>Live</h1>` + (list.length === 0
+    ? `<div class="empty">No live streams yet. Register one with <code>POST /api/stream</code> ({"name": "...", "type": "channel"}).</div>`
+    : table(list, (s) => link("/live/" + s.id)));
+}
+
+let refresh = null;
+
+export function stopRefresh() {
+  if (refresh) clearInterval(refresh);
+  refresh = null;
+}
+
+export async function live(main, id) {
+  const s = await get("/api/stream/" + encodeURIComponent(id));
+  main.innerHTML = `<h1>${escape(s.name)} <span class="pill">${escape(s.type)}</span></h1>
+    <p class="muted">Per minute, on the server's clock, about a minute behind. Updates on its own.</p>
+    <div class="kpis" id="liveKpis"></div>
+    <h2>Sessions per minute (last hour)</h2><div class="card chart"><canvas id="liveChart" role="img" aria-label="Sessions per minute"></canvas></div>
+    <div class="grid2"><div><h2>Locations</h2><div class="scroll" id="locations"></div></div>
+      <div><h2>Platforms</h2><div class="scroll" id="platforms"></div></div></div>
+    <h2>Domains</h2><div class="scroll" id="domains"></div>
+    <h2>Slate</h2><div class="scroll" id="slate"></div>`;
+  const update = async () => {
+    const [latest, series] = await Promise.all([
+      get("/api/v4/monitoring/stream_stats_enhanced/" + encodeURIComponent(id)),
+      get("/api/v4/monitoring/stream_stats_enhanced/" + encodeURIComponent(id) + "/series")]);
+    const st = latest.stats;
+    document.getElementById("liveKpis").innerHTML = !st ? `<div class="empty">No viewers in the last 24 hours.</div>` : [
+      ["Concurrent sessions", count(st.concurrent.sessions), "concurrent"],
+      ["New sessions", count(st.new.sessions), "new"],
+      ["Seconds served", count(st.concurrent.total_time + st.new.total_time), "served"],
+      ["Auth failures", count(st.auth_failures), "auth"]].map(([label, v, k]) =>
+      `<section class="card kpi"><div class="label">${label}</div><div class="value" data-live="${k}">${v}</div>
+       <div class="delta flat">minute to ${escape(latest.ts_iso.slice(11, 16))} UTC</div></section>`).join("");
+    const items = series.items;
+    charts.line(document.getElementById("liveChart"), items.map((i) => bucketLabel(i.ts - 60000, "hour")), [
+      { label: "Concurrent", data: items.map((i) => i.stats.concurrent.sessions) },
+      { label: "New", data: items.map((i) => i.stats.new.sessions) }], { legend: true, points: true });
+    for (const [el, list, k] of [["locations", st?.locations, "location"], ["platforms", st?.platforms, "platform"], ["domains", st?.domains, "domain"]]) {
+      document.getElementById(el).innerHTML = !list || list.length === 0 ? `<p class="muted">None in the last minute.</p>`
+        : `<table><thead><tr><th scope="col">${k}</th><th scope="col">Sessions</th><th scope="col">Missing-content slate</th><th scope="col">Ad slate</th></tr></thead><tbody>` +
+          list.map((r) => `<tr><td>${escape(r[k])}</td><td>${r.sessions}</td><td>${r.mcs}</td><td>${r.ad_slate}</td></tr>`).join("") + `</tbody></table>`;
+    }
+    const slate = [];
+    for (const g of ["concurrent", "new"]) for (const kind of ["ad_slate", "mcs"]) {
+      for (const [reason, v] of Object.entries(st?.[g]?.[kind] || {})) slate.push([g, kind, reason, v.time, v.sessions]);
+    }
+    document.getElementById("slate").innerHTML = slate.length === 0 ? `<p class="muted">No slate in the last minute.</p>`
+      : `<table><thead><tr><th scope="col">Sessions</th><th scope="col">Kind</th><th scope="col">Reason</th><th scope="col">Seconds</th><th scope="col">Sessions served</th></tr></thead><tbody>` +
+        slate.map((r) => `<tr><td>${r[0]}</td><td>${r[1] === "mcs" ? "missing content" : "ad"}</td><td>${escape(r[2])}</td><td>${r[3].toFixed(1)}</td><td>${r[4]}</td></tr>`).join("") + `</tbody></table>`;
+  };
+  await update();
+  stopRefresh();
+  refresh = setInterval(() => update().catch(() => {}), Number(sessionStorage.getItem("viewpulse.refreshMs")) || 15000);
+}
