@@ -51,7 +51,15 @@ public final class Chromium implements AutoCloseable {
   }
 
   public Tab open(String url) {
+    return open(url, null);
+  }
+
+  /** Opens a page with a viewport of its own (e.g. a phone's), or the default one when null. */
+  public Tab open(String url, int[] viewport) {
     Page page = context.newPage();
+    if (viewport != null) {
+      page.setViewportSize(viewport[0], viewport[1]);
+    }
     List<String> errors = new CopyOnWriteArrayList<>();
     page.onConsoleMessage(m -> {
       if (m.type().equals("error")) {

@@ -21,13 +21,14 @@ export function line(canvas, labels, series, opts = {}) {
     data: {
       labels,
       datasets: series.map((s, i) => ({ label: s.label, data: s.data, borderColor: PALETTE[i % PALETTE.length],
-        backgroundColor: PALETTE[i % PALETTE.length] + "22", fill: !!opts.fill, tension: 0.25, pointRadius: opts.points ? 2 : 0 })),
+        backgroundColor: PALETTE[i % PALETTE.length] + "22", fill: !!opts.fill, tension: 0, spanGaps: !!opts.spanGaps,
+        pointRadius: opts.points ? 2 : 0 })),
     },
     options: {
       responsive: true, maintainAspectRatio: false, animation: false,
       plugins: { legend: { display: series.length > 1 || !!opts.legend } },
       scales: opts.spark ? { x: { display: false }, y: { display: false, beginAtZero: true } }
-        : { y: { beginAtZero: true } },
+        : { y: { beginAtZero: true, ticks: { precision: opts.decimals ? undefined : 0 } } },
     },
   });
 }

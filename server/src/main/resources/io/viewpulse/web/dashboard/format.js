@@ -51,3 +51,35 @@ export function bucketLabel(ts, step) {
   if (step === "month") return d.toISOString().slice(0, 7);
   return d.toISOString().slice(0, 10);
 }
+
+/** Every bucket start of a step in [from, to), UTC, weeks from Sunday: so empty buckets show as zero, not as a gap. */
+export function buckets(from, to, step) {
+  const out = [];
+  const d = new Date(from);
+  if (step === "hour") {
+    d.setUTCMinutes(0, 0, 0);
+  } else {
+    d.setUTCHours(0, 0, 0, 0);
+    if (step === "week") d.setUTCDate(d.getUTCDate() - d.getUTCDay());
+    if (step === "month") d.setUTCDate(1);
+    if (step === "year") d.setUTCMonth(0, 1);
+  }
+  while (d.getTime() < to && out.length < 5000) {
+    out.push(d.getTime());
+    if (step === "hour") d.setUTCHours(d.getUTCHours() + 1);
+    else if (step === "day") d.setUTCDate(d.getUTCDate() + 1);
+    else if (step === "week") d.setUTCDate(d.getUTCDate() + 7);
+    else if (step === "month") d.setUTCMonth(d.getUTCMonth() + 1);
+    else d.setUTCFullYear(d.getUTCFullYear() + 1);
+  }
+  return out;
+}
+
+/** A series on every bucket: counts are 0 where there is no row, averages and rates are missing. */
+export function fill(rows, all, key, zero) {
+  const byTs = new Map(rows.map((r) => [r.timestamp, r]));
+  return all.map((b) => {
+    const r = byTs.get(b);
+    return r && r[key] !== undefined ? r[key] : zero ? 0 : null;
+  });
+}

@@ -1,6 +1,6 @@
 // Videos (assets and streams) and the live page of a stream.
 import { get, qs } from "./api.js";
-import { METRICS, escape, minutes, count, bucketLabel } from "./format.js";
+import { METRICS, escape, minutes, count, bucketLabel, buckets, fill } from "./format.js";
 import { state, span as range, step, link } from "./state.js";
 import { startHere } from "./views.js";
 import * as charts from "./charts.js";
@@ -60,11 +60,12 @@ export async function asset(main, id) {
   if (series.length === 0) {
     main.querySelector(".grid2").outerHTML = startHere();
   } else {
-    const labels = series.map((r) => bucketLabel(r.timestamp, s));
-    charts.line(document.getElementById("assetViews"), labels, [{ label: "Views", data: series.map((r) => r.viewCount) }], { fill: true, points: true });
+    const all = buckets(w.from, w.to, s);
+    const labels = all.map((b) => bucketLabel(b, s));
+    charts.line(document.getElementById("assetViews"), labels, [{ label: "Views", data: fill(series, all, "viewCount", true) }], { fill: true, points: true });
     charts.line(document.getElementById("assetQuality"), labels, [
-      { label: "TTFF p50 (ms)", data: series.map((r) => r.ttffP50Ms ?? null) },
-      { label: "TTFF p95 (ms)", data: series.map((r) => r.ttffP95Ms ?? null) }], { legend: true });
+      { label: "TTFF p50 (ms)", data: fill(series, all, "ttffP50Ms", false) },
+      { label: "TTFF p95 (ms)", data: fill(series, all, "ttffP95Ms", false) }], { legend: true, spanGaps: true, points: true });
   }
   document.getElementById("countries").innerHTML = countries.length === 0 ? "" : `<table><thead><tr><th scope="col">Country</th>` +
     METRICS.map((m) => `<th scope="col">${m.label}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>

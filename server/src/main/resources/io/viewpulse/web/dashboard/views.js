@@ -1,6 +1,6 @@
 // Overview and breakdown pages: the viewership API over the chosen range, step and filters.
 import { get, qs, key } from "./api.js";
-import { METRICS, delta, escape, bucketLabel, count } from "./format.js";
+import { METRICS, delta, escape, bucketLabel, count, buckets, fill } from "./format.js";
 import { state, span as range, step, link } from "./state.js";
 import * as charts from "./charts.js";
 
@@ -47,7 +47,8 @@ export async function overview(main) {
     main.innerHTML = `<h1>Overview</h1>` + startHere();
     return;
   }
-  const labels = series.map((r) => bucketLabel(r.timestamp, s));
+  const all = buckets(w.from, w.to, s);
+  const labels = all.map((b) => bucketLabel(b, s));
   document.getElementById("kpis").innerHTML = METRICS.map((m) => {
     const d = delta(m, cur[m.key], prev[m.key]);
     const good = d && d.dir !== 0 && ((d.dir > 0) === (m.better === "up"));
@@ -58,10 +59,11 @@ export async function overview(main) {
       <div class="delta ${cls}">${d ? escape(d.text) + " vs previous period" : "no previous data"}</div>
       <canvas id="spark-${m.key}" aria-hidden="true"></canvas></section>`;
   }).join("");
+  const counts = ["viewCount", "playtimeMins", "uniqueViewers"];
   METRICS.forEach((m) => charts.line(document.getElementById("spark-" + m.key), labels,
-    [{ label: m.label, data: series.map((r) => r[m.key] ?? null) }], { spark: true, fill: true }));
+    [{ label: m.label, data: fill(series, all, m.key, counts.includes(m.key)) }], { spark: true, fill: true }));
   charts.line(document.getElementById("viewsChart"), labels,
-    [{ label: "Views", data: series.map((r) => r.viewCount) }], { fill: true, points: true });
+    [{ label: "Views", data: fill(series, all, "viewCount", true) }], { fill: true, points: true });
 }
 
 export async function breakdown(main, dim) {
@@ -87,11 +89,11 @@ export async function breakdown(main, dim) {
   charts.bars(document.getElementById("dimChart"), top.map((r) => r[dim] ?? "unknown"), top.map((r) => r.viewCount), "Views");
   const s = step();
   const series = await get(viewsQuery({ from: w.from, to: w.to, timeStep: s, "breakdownBy[]": dim }));
-  const buckets = [...new Set(series.map((r) => r.timestamp))].sort((a, b) => a - b);
+  const all = buckets(w.from, w.to, s);
   const names = top.slice(0, 5).map((r) => r[dim]);
-  charts.line(document.getElementById("dimTime"), buckets.map((b) => bucketLabel(b, s)), names.map((n) => ({
+  charts.line(document.getElementById("dimTime"), all.map((b) => bucketLabel(b, s)), names.map((n) => ({
     label: n ?? "unknown",
-    data: buckets.map((b) => (series.find((r) => r.timestamp === b && r[dim] === n) || {}).viewCount || 0),
+    data: fill(series.filter((r) => r[dim] === n), all, "viewCount", true),
   })), { legend: true });
   document.getElementById("table").innerHTML = `<table><caption class="muted">
     Select a value to filter every page by it.</caption><thead><tr><th scope="col">${escape(dim)}</th>` +
