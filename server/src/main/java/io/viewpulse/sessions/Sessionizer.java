@@ -75,6 +75,11 @@ public final class Sessionizer implements AutoCloseable {
   private long applied = -1;
   private long committed = -1;
   private long nextFlushAt;
+  private long nextExpireAt;
+  private final io.micrometer.core.instrument.MultiGauge streamGauge;
+  private final Map<String, Long> streamsSeen = new HashMap<>();
+  /** The gauges' values; held here because Micrometer only keeps weak references to them. */
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> streamCounts = new HashMap<>();
   private Thread thread;
   private volatile boolean failed;
   private volatile int openSessions;
@@ -96,6 +101,9 @@ public final class Sessionizer implements AutoCloseable {
         .description("time to commit one flush of views to the store").register(metrics);
     Gauge.builder("viewpulse_sessions_open", sessions, Map::size).description("sessions held in memory")
         .register(metrics);
+    streamGauge = io.micrometer.core.instrument.MultiGauge.builder("viewpulse_stream_sessions")
+        .description("sessions watching a live stream now (a beacon in the last minute, not ended)")
+        .register(metrics);
     Gauge.builder("viewpulse_sessionizer_queue_depth", inbox, BlockingQueue::size)
         .description("durable beacons waiting to be applied").register(metrics);
   }
@@ -108,6 +116,7 @@ public final class Sessionizer implements AutoCloseable {
     for (byte[] state : store.openSessionStates()) {
       try {
         ViewState s = StateCodec.decode(state);
+        s.onStream = isStream.test(s.accountId, s.mediaId);
         sessions.put(s.key, s);
       } catch (RuntimeException e) {
         unreadable++;
@@ -189,7 +198,11 @@ public final class Sessionizer implements AutoCloseable {
         }
         long now = clock.millis();
         if (now >= nextFlushAt || dirty.size() >= rules.flushSize()) {
-          expire();
+          // ending sessions walks all of them: once a second is enough
+          if (now >= nextExpireAt) {
+            expire();
+            nextExpireAt = now + 1_000;
+          }
           write();
           nextFlushAt = now + rules.flushInterval().toMillis();
         }
@@ -218,11 +231,11 @@ public final class Sessionizer implements AutoCloseable {
         return;
       }
       s = new ViewState(key, b);
+      s.onStream = isStream.test(b.accountId(), b.mediaId());
       sessions.put(key, s);
     }
     s.touch(b);
-    boolean onStream = isStream.test(b.accountId(), b.mediaId());
-    LiveSession ls = onStream ? liveSession(s) : null;
+    LiveSession ls = s.onStream ? liveSession(s) : null;
     long newest = ViewState.UNSET;
     for (PlayerEvent e : b.events()) {
       if (!s.apply(e)) {
@@ -268,10 +281,14 @@ public final class Sessionizer implements AutoCloseable {
   /** Ends sessions by the rules of {@link SessionRules}, and forgets old closed ids. */
   private void expire() {
     long now = clock.millis();
+    Map<String, Integer> watching = new HashMap<>();
     Iterator<ViewState> it = sessions.values().iterator();
     while (it.hasNext()) {
       ViewState s = it.next();
       long quiet = now - s.seenAt;
+      if (s.onStream && !s.ended() && quiet <= 60_000) {
+        watching.merge(s.mediaId, 1, Integer::sum);
+      }
       boolean idle = quiet >= rules.idleTimeout().toMillis();
       boolean paused = s.lastPlayingAt != ViewState.UNSET && s.lastEventAt - s.lastPlayingAt
           >= rules.pausedTimeout().toMillis();
@@ -299,6 +316,22 @@ public final class Sessionizer implements AutoCloseable {
       }
       old.remove();
     }
+    publishStreamGauges(now, watching);
+  }
+
+  /** One gauge per stream watched in the last ten minutes, so a stream's gauge falls to 0 before it goes. */
+  private void publishStreamGauges(long now, Map<String, Integer> watching) {
+    watching.keySet().forEach(id -> streamsSeen.put(id, now));
+    streamsSeen.values().removeIf(t -> now - t > 600_000);
+    streamCounts.keySet().retainAll(streamsSeen.keySet());
+    List<io.micrometer.core.instrument.MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (String id : streamsSeen.keySet()) {
+      var count = streamCounts.computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger());
+      count.set(watching.getOrDefault(id, 0));
+      rows.add(io.micrometer.core.instrument.MultiGauge.Row.of(
+          io.micrometer.core.instrument.Tags.of("stream_id", id), count));
+    }
+    streamGauge.register(rows, true);
   }
 
   /** Commits pending changes; true when the store is now up to date with every applied beacon. */

@@ -73,6 +73,8 @@ final class ViewState {
   /** Latest event time of the page's last beacons: only newer events reopen the view. */
   long lastOfPageAt = UNSET;
   boolean timedOut;
+  /** The session plays a live stream of the catalog (recomputed after a restart, not stored). */
+  boolean onStream;
 
   final long[] eventIds = new long[EVENT_IDS];
   int eventIdCount;

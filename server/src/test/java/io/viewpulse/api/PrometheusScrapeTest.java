@@ -1,0 +1,91 @@
+package io.viewpulse.api;
+
+import static io.viewpulse.testing.TestServer.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.viewpulse.catalog.Catalog;
+import io.viewpulse.model.Media;
+import io.viewpulse.testing.Beacons;
+import io.viewpulse.testing.Http;
+import io.viewpulse.testing.TestServer;
+import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A real Prometheus (Debian's package) scrapes /metrics and sees ingest counters and per-stream gauges. */
+class PrometheusScrapeTest {
+  @Test
+  void prometheusScrapesIngestCountersAndLiveGauges() throws Exception {
+    Path dir = TestServer.newTempDir();
+    Process prometheus = null;
+    try (TestServer s = new TestServer()) {
+      s.asset("vod1");
+      s.vp.catalog().create(s.accountId, new Catalog.NewMedia(Media.Kind.STREAM, "chan1", "Channel", "chanpb", null,
+          null, "channel"));
+      for (int i = 0; i < 3; i++) {
+        assertThat(s.beacon(Beacons.session("v" + i, "vod1").play(T0).json(), "192.0.2.1").status()).isEqualTo(200);
+      }
+      s.beacon(Beacons.session("l1", "chanpb").live(true).heartbeat("h", T0, 5000, 0, 0, 0, null).json(), "192.0.2.2");
+      s.beacon(Beacons.session("l2", "chanpb").live(true).heartbeat("h", T0, 5000, 0, 0, 0, null).json(), "192.0.2.3");
+      s.beacon(Beacons.session("x", "unknown").play(T0).json(), "192.0.2.4");
+      s.flush();
+      assertThat(s.http.get("/metrics").body()).contains("viewpulse_stream_sessions{stream_id=\"chan1\"} 2.0");
+
+      int port;
+      try (ServerSocket free = new ServerSocket(0)) {
+        port = free.getLocalPort();
+      }
+      Path config = dir.resolve("prometheus.yml");
+      Files.writeString(config, """
+          global:
+            scrape_interval: 1s
+          scrape_configs:
+            - job_name: viewpulse
+              static_configs:
+                - targets: ["127.0.0.1:%d"]
+          """.formatted(s.vp.port()));
+      prometheus = new ProcessBuilder("prometheus", "--config.file=" + config,
+          "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port)
+          .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+      Http prom = new Http("http://127.0.0.1:" + port);
+
+      assertThat(query(prom, "up{job=\"viewpulse\"}")).isEqualTo(1.0);
+      assertThat(query(prom, "viewpulse_beacons_accepted_total")).isEqualTo(5.0);
+      assertThat(query(prom, "viewpulse_beacons_rejected_total{reason=\"unknown_playback_id\"}")).isEqualTo(1.0);
+      assertThat(query(prom, "viewpulse_stream_sessions{stream_id=\"chan1\"}")).isEqualTo(2.0);
+      assertThat(query(prom, "viewpulse_sessions_open")).isEqualTo(5.0);
+      assertThat(query(prom, "count(jvm_memory_used_bytes)")).isGreaterThan(0.0);
+    } finally {
+      if (prometheus != null) {
+        prometheus.destroy();
+        prometheus.waitFor();
+      }
+      TestServer.deleteTree(dir);
+    }
+  }
+
+  /** The value of an instant query once Prometheus has scraped it (waits up to 60 s for the first scrapes). */
+  private static double query(Http prom, String expr) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        Http.Response r = prom.get("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+        last = r.body();
+        JsonNode result = r.json() == null ? null : r.json().at("/data/result");
+        if (result != null && result.size() == 1) {
+          return Double.parseDouble(result.get(0).get("value").get(1).asText());
+        }
+      } catch (java.io.UncheckedIOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("Prometheus never answered " + expr + "; last: " + last);
+  }
+}
