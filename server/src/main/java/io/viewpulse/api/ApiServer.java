@@ -16,6 +16,8 @@ import io.viewpulse.ingest.StreamEvents;
 import io.viewpulse.query.StreamStats;
 import io.viewpulse.query.Viewership;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +36,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private final HttpServer server;
+  private final List<HttpServer> more;
   private final Router router;
 
   /** What the routes need. */
@@ -41,18 +44,19 @@ public final class ApiServer implements AutoCloseable {
       Viewership viewership, StreamStats streamStats, Admin admin, MasterKey master, PrometheusMeterRegistry metrics,
       InstantSource clock) {}
 
-  private ApiServer(HttpServer server, Router router) {
+  private ApiServer(HttpServer server, List<HttpServer> more, Router router) {
     this.server = server;
+    this.more = more;
     this.router = router;
   }
 
   /** Starts listening; returns once the port is bound. */
   public static ApiServer start(Vertx vertx, String host, int port, java.nio.file.Path tlsKeystore,
-      String tlsPassword, Services s) {
+      String tlsPassword, boolean benchEndpoints, Services s) {
     Router router = Router.router(vertx);
     Guard guard = new Guard(s.keys());
     router.route("/api/*").handler(Cors::handle);
-    new BeaconRoutes(vertx, s.ingest(), s.clock(), 20_000).mount(router);
+    new BeaconRoutes(s.ingest(), s.clock(), 20_000).mount(router);
     new CollectorRoutes().mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
@@ -60,6 +64,11 @@ public final class ApiServer implements AutoCloseable {
     new LiveRoutes(vertx, guard, new SignedRequests(s.keys(), s.clock()), s.streamStats(), s.streamEvents())
         .mount(router);
     new DashboardRoutes().mount(router);
+    if (benchEndpoints) {
+      // the ingest benchmark's baseline: the same server, body handling and answer, without ingest
+      router.post("/bench/noop").handler(io.vertx.ext.web.handler.BodyHandler.create(false)
+          .setBodyLimit(BeaconRoutes.BODY_LIMIT)).handler(ctx -> Json.ok(ctx, Json.object().put("accepted", 0)));
+    }
     router.get("/api/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", Json.CONTENT_TYPE)
         .putHeader("Access-Control-Allow-Origin", "*").end(OPENAPI));
     router.get("/healthz").handler(ctx -> Json.ok(ctx, Json.object().put("status", "ok")));
@@ -79,9 +88,18 @@ public final class ApiServer implements AutoCloseable {
           .setPath(tlsKeystore.toAbsolutePath().toString()).setPassword(tlsPassword));
     }
     try {
+      // one server per event loop on the same port (Vert.x shares the socket and spreads the connections): a
+      // single server would put every connection on one thread. Vert.x shares a port it was asked for by number,
+      // so a random port (0, in tests) gets one server.
       HttpServer server = vertx.createHttpServer(opts).requestHandler(router).listen()
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new ApiServer(server, router);
+      List<HttpServer> more = new ArrayList<>();
+      int loops = port == 0 ? 1 : Math.max(2, Runtime.getRuntime().availableProcessors());
+      for (int i = 1; i < loops; i++) {
+        more.add(vertx.createHttpServer(opts).requestHandler(router)
+            .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+      }
+      return new ApiServer(server, more, router);
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
     }
@@ -128,6 +146,9 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     try {
+      for (HttpServer m : more) {
+        m.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
       server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // closing anyway

@@ -2,7 +2,6 @@ package io.viewpulse.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,14 +23,12 @@ final class BeaconRoutes {
   /** sendBeacon refuses payloads above 64 KiB, so no real player batch is larger. */
   static final int BODY_LIMIT = 64 * 1024;
 
-  private final Vertx vertx;
   private final Ingest ingest;
   private final InstantSource clock;
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  BeaconRoutes(Vertx vertx, Ingest ingest, InstantSource clock, int maxInFlight) {
-    this.vertx = vertx;
+  BeaconRoutes(Ingest ingest, InstantSource clock, int maxInFlight) {
     this.ingest = ingest;
     this.clock = clock;
     this.maxInFlight = maxInFlight;
@@ -60,12 +57,23 @@ final class BeaconRoutes {
       return;
     }
     Edge edge = edge(ctx);
-    vertx.executeBlocking(() -> ingest.accept(edge), false)
-        .compose(Future::fromCompletionStage)
+    java.util.concurrent.CompletableFuture<Ingest.Ack> accepted;
+    try {
+      accepted = ingest.accept(edge);
+    } catch (RuntimeException e) {
+      accepted = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    Future.fromCompletionStage(accepted, ctx.vertx().getOrCreateContext())
         .onComplete(ar -> {
           inFlight.decrementAndGet();
           if (ar.failed()) {
             Failures.reply(ctx, ar.cause());
+            return;
+          }
+          if (ar.result().dropped().isEmpty()) {
+            // the common answer, without building a JSON tree
+            ctx.response().putHeader("Content-Type", Json.CONTENT_TYPE).putHeader("Cache-Control", "no-store")
+                .end("{\"accepted\":" + ar.result().acceptedEvents() + ",\"dropped\":{}}");
             return;
           }
           ObjectNode body = Json.object();
@@ -91,8 +99,15 @@ final class BeaconRoutes {
 
   private Edge edge(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
+    // only the headers ingest reads: the user agent, proxies' and CDNs' client address and geo headers
     Map<String, String> headers = new HashMap<>();
-    req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    req.headers().forEach(h -> {
+      String name = h.getKey();
+      char c = Character.toLowerCase(name.charAt(0));
+      if (c == 'u' || c == 'x' || c == 'c' || c == 'f' || c == 's') {
+        headers.putIfAbsent(name.toLowerCase(Locale.ROOT), h.getValue());
+      }
+    });
     String mode = headers.get("sec-fetch-mode");
     boolean lastOfPage = "no-cors".equalsIgnoreCase(mode) || "1".equals(req.getParam("last"));
     return new Edge(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),

@@ -57,6 +57,14 @@ final class ServeCommand implements Callable<Integer> {
       + "week of history, so the dashboard has something to show.")
   boolean demo;
 
+  @Option(names = "--bench-endpoints", hidden = true,
+      description = "Serve POST /bench/noop, the baseline of the ingest benchmark.")
+  boolean benchEndpoints;
+
+  @Option(names = "--max-open-sessions", defaultValue = "1000000",
+      description = "Sessions held in memory before ingest answers 503. Default: ${DEFAULT-VALUE}")
+  int maxOpenSessions;
+
   @Option(names = "--cors-origins", split = ",", defaultValue = "*",
       description = "Allowed origins of the CORS key created on first start. Default: ${DEFAULT-VALUE}")
   List<String> corsOrigins;
@@ -78,7 +86,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config = ServerConfig.defaults(data).withHost(host).withPort(port)
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn))
-        .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword);
+        .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword).withBenchEndpoints(benchEndpoints)
+        .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions));
     Viewpulse vp = Viewpulse.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

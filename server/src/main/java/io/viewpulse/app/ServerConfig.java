@@ -17,6 +17,7 @@ import java.util.List;
  * @param clock time source of sessions and queries (a controlled one in tests)
  * @param tlsKeystore a PKCS#12 keystore to serve HTTPS with, or null for plain HTTP
  * @param tlsPassword its password
+ * @param benchEndpoints serve {@code POST /bench/noop}, the baseline of the ingest benchmark
  */
 public record ServerConfig(
     Path dataDir,
@@ -29,7 +30,8 @@ public record ServerConfig(
     String masterKey,
     InstantSource clock,
     Path tlsKeystore,
-    String tlsPassword) {
+    String tlsPassword,
+    boolean benchEndpoints) {
 
   public ServerConfig {
     bootstrapOrigins = List.copyOf(bootstrapOrigins);
@@ -38,41 +40,46 @@ public record ServerConfig(
   /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
-        SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null);
+        SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false);
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword);
+        tlsKeystore, tlsPassword, benchEndpoints);
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword);
+        tlsKeystore, tlsPassword, benchEndpoints);
   }
 
   public ServerConfig withIngest(IngestConfig i) {
     return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword);
+        tlsKeystore, tlsPassword, benchEndpoints);
   }
 
   public ServerConfig withSessions(SessionRules s) {
     return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword);
+        tlsKeystore, tlsPassword, benchEndpoints);
   }
 
   public ServerConfig withClock(InstantSource c) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c,
-        tlsKeystore, tlsPassword);
+        tlsKeystore, tlsPassword, benchEndpoints);
   }
 
   public ServerConfig withTls(Path keystore, String password) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        keystore, password);
+        keystore, password, benchEndpoints);
   }
 
   public ServerConfig withBootstrap(boolean b, List<String> origins) {
-    return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock,
-        tlsKeystore, tlsPassword);
+    return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock, tlsKeystore,
+        tlsPassword, benchEndpoints);
+  }
+
+  public ServerConfig withBenchEndpoints(boolean on) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword, on);
   }
 }

@@ -85,7 +85,8 @@ public final class Viewpulse implements AutoCloseable {
     liveQueries = new LiveQueries(db);
     streamEvents = new StreamEvents(catalog, log, c.clock());
     clock = c.clock();
-    api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), new ApiServer.Services(ingest,
+    api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
+        new ApiServer.Services(ingest,
         streamEvents, keys, catalog, new Viewership(catalog, queries, c.clock()),
         new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog), master, metrics, c.clock()));
     ServerFile.write(c.dataDir(), api.port());

@@ -217,7 +217,14 @@ public final class Sessionizer implements AutoCloseable {
 
   private void applyRecord(long offset, byte[] payload) {
     applied = offset;
-    LogEntry entry = LogCodec.decode(payload);
+    LogEntry entry;
+    try {
+      entry = LogCodec.decode(payload);
+    } catch (RuntimeException e) {
+      // written by an older version, or damaged: skip it rather than stop
+      LOG.warn("skipping an unreadable event-log entry at offset {}: {}", offset, e.getMessage());
+      return;
+    }
     if (entry instanceof StreamEvent e) {
       applyStreamEvent(e);
       return;

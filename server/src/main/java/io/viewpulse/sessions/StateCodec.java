@@ -1,24 +1,18 @@
 package io.viewpulse.sessions;
 
+import io.viewpulse.model.Binary;
 import io.viewpulse.model.Dimensions;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /** Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. */
 final class StateCodec {
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
 
   private StateCodec() {}
 
   static byte[] encode(ViewState s) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-      DataOutputStream o = new DataOutputStream(bytes);
-      o.writeByte(VERSION);
+    {
+      Binary.Writer o = new Binary.Writer(640);
+      o.putByte(VERSION);
       for (String v : new String[] {s.key, s.accountId, s.mediaId, s.playbackId, s.creatorId, s.dStorageUrl,
           s.sessionId, s.viewerId, s.domain, s.sourceHost, s.region}) {
         str(o, v);
@@ -28,43 +22,40 @@ final class StateCodec {
           d.continent(), d.country(), d.subdivision(), d.timezone(), d.geohash()}) {
         str(o, v);
       }
-      o.writeBoolean(s.live);
+      o.putBoolean(s.live);
       for (long v : new long[] {s.startedAt, s.startServerMs, s.lastEventAt, s.lastPlayingAt, s.seenAt, s.firstFrameAt, s.endedAt,
           s.playingMs, s.rebufferMs, s.lastOfPageAt}) {
-        o.writeLong(v);
+        o.putLong(v);
       }
       for (boolean v : new boolean[] {s.playIntent, s.firstFrame, s.endedByPlayer, s.lastOfPage, s.timedOut}) {
-        o.writeBoolean(v);
+        o.putBoolean(v);
       }
-      o.writeInt(s.ttffMs);
-      o.writeInt(s.heartbeatErrors);
-      o.writeInt(s.errorEvents);
-      o.writeInt(s.authFailures);
-      o.writeInt(s.eventIdCount);
+      o.putInt(s.ttffMs);
+      o.putInt(s.heartbeatErrors);
+      o.putInt(s.errorEvents);
+      o.putInt(s.authFailures);
+      o.putInt(s.eventIdCount);
       for (long v : s.eventIds) {
-        o.writeLong(v);
+        o.putLong(v);
       }
-      o.writeInt(s.hbCount);
+      o.putInt(s.hbCount);
       for (int i = 0; i < ViewState.HEARTBEAT_SLOTS; i++) {
-        o.writeLong(s.hbId[i]);
-        o.writeLong(s.hbTs[i]);
-        o.writeLong(s.hbPlaying[i]);
-        o.writeLong(s.hbRebuffer[i]);
-        o.writeInt(s.hbErrors[i]);
-        o.writeLong(s.hbStallWait[i]);
-        o.writeLong(s.hbTtff[i]);
+        o.putLong(s.hbId[i]);
+        o.putLong(s.hbTs[i]);
+        o.putLong(s.hbPlaying[i]);
+        o.putLong(s.hbRebuffer[i]);
+        o.putInt(s.hbErrors[i]);
+        o.putLong(s.hbStallWait[i]);
+        o.putLong(s.hbTtff[i]);
       }
-      o.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return o.toBytes();
     }
   }
 
   static ViewState decode(byte[] b) {
-    try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-      int version = in.readByte();
+    {
+      Binary.Reader in = new Binary.Reader(b);
+      int version = in.getByte();
       if (version != VERSION) {
         throw new IllegalStateException("unknown session state version " + version);
       }
@@ -75,56 +66,49 @@ final class StateCodec {
       s.region = str(in);
       s.dims = new Dimensions(str(in), str(in), str(in), str(in), str(in), str(in), str(in), str(in), str(in),
           str(in), str(in));
-      s.live = in.readBoolean();
-      s.startedAt = in.readLong();
-      s.startServerMs = in.readLong();
-      s.lastEventAt = in.readLong();
-      s.lastPlayingAt = in.readLong();
-      s.seenAt = in.readLong();
-      s.firstFrameAt = in.readLong();
-      s.endedAt = in.readLong();
-      s.playingMs = in.readLong();
-      s.rebufferMs = in.readLong();
-      s.lastOfPageAt = in.readLong();
-      s.playIntent = in.readBoolean();
-      s.firstFrame = in.readBoolean();
-      s.endedByPlayer = in.readBoolean();
-      s.lastOfPage = in.readBoolean();
-      s.timedOut = in.readBoolean();
-      s.ttffMs = in.readInt();
-      s.heartbeatErrors = in.readInt();
-      s.errorEvents = in.readInt();
-      s.authFailures = in.readInt();
-      s.eventIdCount = in.readInt();
+      s.live = in.getBoolean();
+      s.startedAt = in.getLong();
+      s.startServerMs = in.getLong();
+      s.lastEventAt = in.getLong();
+      s.lastPlayingAt = in.getLong();
+      s.seenAt = in.getLong();
+      s.firstFrameAt = in.getLong();
+      s.endedAt = in.getLong();
+      s.playingMs = in.getLong();
+      s.rebufferMs = in.getLong();
+      s.lastOfPageAt = in.getLong();
+      s.playIntent = in.getBoolean();
+      s.firstFrame = in.getBoolean();
+      s.endedByPlayer = in.getBoolean();
+      s.lastOfPage = in.getBoolean();
+      s.timedOut = in.getBoolean();
+      s.ttffMs = in.getInt();
+      s.heartbeatErrors = in.getInt();
+      s.errorEvents = in.getInt();
+      s.authFailures = in.getInt();
+      s.eventIdCount = in.getInt();
       for (int i = 0; i < ViewState.EVENT_IDS; i++) {
-        s.eventIds[i] = in.readLong();
+        s.eventIds[i] = in.getLong();
       }
-      s.hbCount = in.readInt();
+      s.hbCount = in.getInt();
       for (int i = 0; i < ViewState.HEARTBEAT_SLOTS; i++) {
-        s.hbId[i] = in.readLong();
-        s.hbTs[i] = in.readLong();
-        s.hbPlaying[i] = in.readLong();
-        s.hbRebuffer[i] = in.readLong();
-        s.hbErrors[i] = in.readInt();
-        s.hbStallWait[i] = in.readLong();
-        s.hbTtff[i] = in.readLong();
+        s.hbId[i] = in.getLong();
+        s.hbTs[i] = in.getLong();
+        s.hbPlaying[i] = in.getLong();
+        s.hbRebuffer[i] = in.getLong();
+        s.hbErrors[i] = in.getInt();
+        s.hbStallWait[i] = in.getLong();
+        s.hbTtff[i] = in.getLong();
       }
       return s;
-    } catch (IOException e) {
-      throw new UncheckedIOException("corrupt session state", e);
     }
   }
 
-  private static void str(DataOutputStream o, String s) throws IOException {
-    if (s == null) {
-      o.writeBoolean(false);
-    } else {
-      o.writeBoolean(true);
-      o.writeUTF(s);
-    }
+  private static void str(Binary.Writer o, String s) {
+    o.putString(s);
   }
 
-  private static String str(DataInputStream in) throws IOException {
-    return in.readBoolean() ? in.readUTF() : null;
+  private static String str(Binary.Reader in) {
+    return in.getString();
   }
 }

@@ -1,0 +1,130 @@
+package io.viewpulse.loadgen;
+
+import java.util.Random;
+
+/**
+ * One simulated viewer, speaking the player wire protocol: a session of heartbeats every 5 s (on its own virtual
+ * clock, which runs in the past so no event is from the future), with the first frame, stalls, pauses and seeks, and
+ * sometimes an error or an exit before the first frame. When a session ends, the viewer starts another.
+ */
+final class Viewer {
+  private static final String[] AGENTS = {
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+    "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (SMART-TV; Linux; Tizen 7.0) AppleWebKit/537.36 (KHTML, like Gecko) 76.0.3809.146/7.0 TV Safari/537.36",
+  };
+
+  private final Random random;
+  private final int playbackIds;
+  private final double skew;
+  private long sessionSeq;
+  String session;
+  String playbackId;
+  String ip;
+  String agent;
+  boolean live;
+  private long clock;
+  private int beat;
+  private int length;
+  private boolean fails;
+  private boolean leavesEarly;
+  private final String prefix;
+  private long eventSeq;
+
+  Viewer(long seed, int playbackIds, double skew, String prefix) {
+    this.random = new Random(seed);
+    this.playbackIds = playbackIds;
+    this.skew = skew;
+    this.prefix = prefix;
+    newSession();
+  }
+
+  private void newSession() {
+    session = prefix + Long.toString(random.nextLong() & Long.MAX_VALUE, 36) + "-" + sessionSeq++;
+    // a Zipf-like choice: a few videos get most views
+    int k = (int) Math.min(playbackIds - 1, Math.floor(Math.pow(random.nextDouble(), skew) * playbackIds));
+    playbackId = "lg-" + k;
+    live = k % 10 == 0;
+    ip = (11 + random.nextInt(180)) + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
+    agent = AGENTS[random.nextInt(AGENTS.length)];
+    clock = System.currentTimeMillis() - 20 * 60_000L;
+    beat = 0;
+    length = 2 + random.nextInt(60);
+    fails = random.nextDouble() < 0.02;
+    leavesEarly = !fails && random.nextDouble() < 0.03;
+    if (fails || leavesEarly) {
+      length = 2;
+    }
+  }
+
+  /** The next beacon's body and whether it is the page's last (sent as by sendBeacon). */
+  record Beacon(String body, boolean last, String session, int events) {}
+
+  Beacon next() {
+    StringBuilder b = new StringBuilder(768);
+    b.append("{\"session_id\":\"").append(session).append("\",\"playback_id\":\"").append(playbackId)
+        .append("\",\"protocol\":\"application/vnd.apple.mpegurl\",\"domain\":\"loadgen.example.com\",\"path\":\"/watch\"")
+        .append(",\"source_url\":\"https://cdn.example.com/hls/").append(playbackId).append("/index.m3u8\"")
+        .append(",\"player\":\"hls\",\"version\":\"loadgen\",\"user_agent\":\"").append(agent).append("\",\"live\":")
+        .append(live).append(",\"events\":[");
+    int events = 0;
+    boolean playing = !fails && !leavesEarly;
+    if (beat == 0) {
+      event(b, "play", clock - 4_800);
+      events++;
+      if (playing) {
+        event(b, "first-frame", clock - 4_500);
+        events++;
+      }
+    }
+    if (fails && beat == 1) {
+      event(b, "error", clock - 300).append(",\"category\":\"unknown\",\"message\":\"media error 2\"");
+      b.append('}');
+      events++;
+    }
+    long stall = playing && beat > 0 && random.nextDouble() < 0.05 ? 300 + random.nextInt(3_000) : 0;
+    if (playing && beat > 1 && random.nextDouble() < 0.03) {
+      event(b, "pause", clock - 2_000);
+      event(b, "seek", clock - 1_900).append(",\"payload\":").append(random.nextInt(600)).append('}');
+      events += 2;
+    }
+    event(b, "heartbeat", clock).append(",\"errors\":").append(fails && beat == 1 ? 1 : 0)
+        .append(",\"warnings\":0,\"stalled_count\":0,\"waiting_count\":").append(stall > 0 || leavesEarly ? 1 : 0)
+        .append(",\"time_errored_ms\":0,\"time_warning_ms\":0,\"time_stalled_ms\":0,\"time_playing_ms\":")
+        .append(playing ? 5_000 - stall : 0).append(",\"time_waiting_ms\":").append(leavesEarly ? 5_000 : stall);
+    if (beat == 0 && playing) {
+      b.append(",\"play_to_first_frame_ms\":").append(150 + random.nextInt(600)).append(",\"mount_to_play_ms\":80");
+    }
+    b.append('}');
+    events++;
+    boolean last = beat + 1 >= length;
+    if (last && playing && !live) {
+      event(b, "ended", clock + 1);
+      events++;
+    }
+    b.append("]}");
+    Beacon out = new Beacon(b.toString(), last, session, events);
+    beat++;
+    clock += 5_000;
+    if (last) {
+      newSession();
+    }
+    return out;
+  }
+
+  private StringBuilder event(StringBuilder b, String type, long ts) {
+    if (b.charAt(b.length() - 1) != '[') {
+      b.append(',');
+    }
+    b.append("{\"id\":\"").append(Long.toString(eventSeq++, 36)).append('-').append(type.charAt(0))
+        .append("\",\"type\":\"").append(type).append("\",\"timestamp\":").append(ts);
+    if (!type.equals("heartbeat") && !type.equals("error") && !type.equals("seek")) {
+      b.append('}');
+    }
+    return b;
+  }
+}
