@@ -117,6 +117,11 @@ public final class Viewpulse implements AutoCloseable {
     return api.port();
   }
 
+  /** The store's query side, for benchmarks and tools that compare it with the HTTP API. */
+  public ViewQueries directQueries() {
+    return queries;
+  }
+
   /** The HTTP route table, as {@code "METHOD /path/{param}"}. */
   public java.util.SortedSet<String> routes() {
     return api.routes();

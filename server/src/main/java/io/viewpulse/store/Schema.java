@@ -13,16 +13,21 @@ import java.sql.Statement;
  * sessionizer's recovery point. Queries read {@code all_views}: finished views plus open sessions with play intent.
  */
 final class Schema {
+  /**
+   * The columns of a view. Start times are whole seconds (TIMESTAMP_S): views arrive in time order, so a row group
+   * spans a narrow range of seconds that bit-packs into a few bits a view; when a view ended is not kept (no query
+   * needs it), which with the rest keeps a stored view under 32 bytes.
+   */
   static final String VIEW_COLUMNS =
       "account_id VARCHAR NOT NULL, playback_id VARCHAR NOT NULL, creator_id VARCHAR, d_storage_url VARCHAR,"
-          + " viewer_id VARCHAR, started_at TIMESTAMP NOT NULL, ended_at TIMESTAMP,"
+          + " viewer_id VARCHAR, started_at TIMESTAMP_S NOT NULL,"
           + " device_type VARCHAR, device VARCHAR, cpu VARCHAR, os VARCHAR, browser VARCHAR, browser_engine VARCHAR,"
           + " continent VARCHAR, country VARCHAR, subdivision VARCHAR, timezone VARCHAR, geohash VARCHAR, domain VARCHAR,"
           + " live BOOLEAN NOT NULL, playtime_ms BIGINT NOT NULL, ttff_ms INTEGER, rebuffer_ms BIGINT NOT NULL,"
           + " errors INTEGER NOT NULL, first_frame BOOLEAN NOT NULL, ended BOOLEAN NOT NULL";
 
   static final String VIEW_COLUMN_NAMES =
-      "account_id, playback_id, creator_id, d_storage_url, viewer_id, started_at, ended_at,"
+      "account_id, playback_id, creator_id, d_storage_url, viewer_id, started_at,"
           + " device_type, device, cpu, os, browser, browser_engine, continent, country, subdivision, timezone, geohash,"
           + " domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended";
 

@@ -23,8 +23,8 @@ import org.duckdb.DuckDBConnection;
  * Reads see every committed flush, so freshness is bounded by the flush interval, with no cache in between.
  */
 public final class ViewQueries implements AutoCloseable {
-  /** A query may return at most this many rows, as in Livepeer's API. */
-  public static final int MAX_ROWS = 10_000;
+  /** A query may return at most this many rows (Livepeer stops at 10,000; a day of hours by country passes that). */
+  public static final int MAX_ROWS = 200_000;
 
   private final BlockingQueue<DuckDBConnection> pool;
 

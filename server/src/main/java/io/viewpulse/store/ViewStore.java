@@ -134,12 +134,7 @@ public final class ViewStore implements AutoCloseable {
   private static void appendView(DuckDBAppender a, ViewRecord v) throws SQLException {
     Dimensions d = v.dims();
     a.append(v.accountId()).append(v.playbackId()).append(v.creatorId()).append(v.dStorageUrl())
-        .append(v.viewerId()).appendEpochMicros(v.startedAtMs() * 1000L);
-    if (v.endedAtMs() == null) {
-      a.appendNull();
-    } else {
-      a.appendEpochMicros(v.endedAtMs() * 1000L);
-    }
+        .append(v.viewerId()).appendEpochSeconds(Math.floorDiv(v.startedAtMs(), 1000L));
     a.append(d.deviceType()).append(d.device()).append(d.cpu()).append(d.os()).append(d.browser())
         .append(d.browserEngine()).append(d.continent()).append(d.country()).append(d.subdivision())
         .append(d.timezone()).append(d.geohash()).append(v.domain()).append(v.live()).append(v.playtimeMs())

@@ -21,7 +21,8 @@ import java.util.Map;
  *   <li>rebufferRatio: rebuffer time / (playing + rebuffer time), summed over the group's views
  *   <li>errorRate: share of views with at least one error
  *   <li>exitsBeforeStart: share of views that ended without a first frame and without an error (CTA-2066)
- *   <li>uniqueViewers: distinct viewer ids
+ *   <li>uniqueViewers: distinct viewer ids, estimated (HyperLogLog: exact for small groups, within a few percent
+ *       beyond; an exact count is five times slower than all the other metrics together over 100 M views)
  * </ul>
  * User values only ever travel as parameters; identifiers come from the allowlist below.
  */
@@ -53,7 +54,7 @@ final class ViewsSql {
           + " sum(rebuffer_ms) / nullif(sum(playtime_ms) + sum(rebuffer_ms), 0) AS rebuffer_ratio,"
           + " avg(CASE WHEN errors > 0 THEN 1.0 ELSE 0.0 END) AS error_rate,"
           + " avg(CASE WHEN ended AND NOT first_frame AND errors = 0 THEN 1.0 ELSE 0.0 END) AS exits_before_start,"
-          + " count(DISTINCT viewer_id) AS unique_viewers";
+          + " approx_count_distinct(viewer_id) AS unique_viewers";
 
   private ViewsSql() {}
 

@@ -1,0 +1,304 @@
+package io.viewpulse.bench;
+
+import io.viewpulse.app.ServerConfig;
+import io.viewpulse.app.Viewpulse;
+import io.viewpulse.auth.KeyService;
+import io.viewpulse.model.Dimensions;
+import io.viewpulse.model.ViewRecord;
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.TimeStep;
+import io.viewpulse.query.ViewsQuery;
+import io.viewpulse.sessions.SessionRules;
+import io.viewpulse.store.Database;
+import io.viewpulse.store.ViewStore;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Whole-process benchmarks: a large history written straight into the store, the query API against the same SQL run
+ * directly on the store, heap per open session, and disk per view. Results go to stdout in the form
+ * docs/BENCHMARKS.md records them. Never part of the test suite.
+ */
+@Command(name = "viewpulse-bench", mixinStandardHelpOptions = true,
+    subcommands = {Bench.Bulk.class, Bench.Query.class, Bench.Memory.class, Bench.Jmh.class})
+public final class Bench implements Runnable {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Bench()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Writes a realistic history of views straight into the store of a data directory. */
+  @Command(name = "bulk", mixinStandardHelpOptions = true, description = "Write N views over D days into a store.")
+  static final class Bulk implements Callable<Integer> {
+    @Option(names = "--data", required = true)
+    Path data;
+
+    @Option(names = "--views", defaultValue = "1000000")
+    long views;
+
+    @Option(names = "--days", defaultValue = "90")
+    int days;
+
+    @Option(names = "--playback-ids", defaultValue = "5000")
+    int playbackIds;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      String account;
+      // an account (and a key to query with) through the server's own start-up, then the server stops
+      try (Viewpulse vp = Viewpulse.start(ServerConfig.defaults(data).withHost("127.0.0.1").withPort(0))) {
+        account = vp.keys().accounts().get(0).id();
+        if (!vp.bootstrapKeys().isEmpty()) {
+          KeyService.IssuedKey k = vp.bootstrapKeys().get(0);
+          Files.writeString(data.resolve("bench-key"), k.token());
+        }
+      }
+      History h = new History(seed, playbackIds, days, account, views);
+      long started = System.nanoTime();
+      try (Database db = Database.open(data); ViewStore store = new ViewStore(db)) {
+        long written = 0;
+        while (written < views) {
+          int n = (int) Math.min(200_000, views - written);
+          List<ViewRecord> batch = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            batch.add(h.next());
+          }
+          store.commit(List.of(), List.of(), batch, List.of(), store.checkpoint());
+          written += n;
+          if (written % 5_000_000 == 0 || written == views) {
+            System.out.printf("%,d views written (%.0f/s)%n", written, written / ((System.nanoTime() - started) / 1e9));
+          }
+        }
+        db.checkpoint();
+      }
+      long bytes = Files.size(data.resolve("viewpulse.duckdb"));
+      System.out.printf("store: %,d bytes for %,d views = %.1f bytes per view%n", bytes, views, (double) bytes / views);
+      return 0;
+    }
+  }
+
+  /** Realistic views: skewed popularity, more recent days busier, a daily rhythm, a spread of places and devices. */
+  static final class History {
+    private static final String[][] PLACES = {
+      {"North America", "US", "California", "America/Los_Angeles", "9q9"},
+      {"North America", "US", "New York", "America/New_York", "dr5"},
+      {"North America", "US", "Texas", "America/Chicago", "9vk"},
+      {"Europe", "DE", "Bavaria", "Europe/Berlin", "u28"}, {"Europe", "GB", "England", "Europe/London", "gcp"},
+      {"Europe", "FR", "Île-de-France", "Europe/Paris", "u09"}, {"Asia", "JP", "Tokyo", "Asia/Tokyo", "xn7"},
+      {"Asia", "IN", "Maharashtra", "Asia/Kolkata", "te7"}, {"South America", "BR", "São Paulo", "America/Sao_Paulo", "6gy"},
+      {"Oceania", "AU", "New South Wales", "Australia/Sydney", "r3g"}, {"Africa", "NG", "Lagos", "Africa/Lagos", "s14"},
+      {"North America", "CA", "Ontario", "America/Toronto", "dpz"}, {"Europe", "ES", "Madrid", "Europe/Madrid", "ezj"},
+      {"Asia", "KR", "Seoul", "Asia/Seoul", "wyd"}, {"North America", "MX", "Mexico City", "America/Mexico_City", "9g3"},
+    };
+    private static final String[][] DEVICES = {
+      {"desktop", "Desktop", "Intel x86_64", "Windows NT", "Chrome", "Blink"},
+      {"desktop", "Apple Macintosh", "Intel", "Mac OS", "Safari", "AppleWebKit"},
+      {"mobile", "Apple iPhone", null, "iOS", "Safari", "AppleWebKit"},
+      {"mobile", "Google Pixel 8", "ARM", "Android", "Chrome", "Blink"},
+      {"mobile", "Samsung SM-S918B", "ARM", "Android", "Chrome", "Blink"},
+      {"desktop", "Linux Desktop", "Intel x86_64", "Linux", "Firefox", "Gecko"},
+      {"tablet", "Apple iPad", null, "iPadOS", "Safari", "AppleWebKit"},
+      {"tv", "Samsung Smart TV", null, "Tizen", "Samsung Browser", "Blink"},
+    };
+
+    private final Random r;
+    private final int playbackIds;
+    private final long now = Instant.now().toEpochMilli();
+    private final long span;
+    private final String account;
+    private final Dimensions[] dims;
+    private final long total;
+    private final long viewers;
+    private long written;
+
+    /** {@code total} views, in the order they would have arrived, from a tenth as many viewers. */
+    History(long seed, int playbackIds, int days, String account, long total) {
+      this.r = new Random(seed);
+      this.playbackIds = playbackIds;
+      this.span = days * 86_400_000L;
+      this.account = account;
+      this.total = total;
+      this.viewers = Math.max(1, total / 10);
+      dims = new Dimensions[PLACES.length * DEVICES.length];
+      int i = 0;
+      for (String[] p : PLACES) {
+        for (String[] d : DEVICES) {
+          dims[i++] = new Dimensions(d[0], d[1], d[2], d[3], d[4], d[5], p[0], p[1], p[2], p[3], p[4]);
+        }
+      }
+    }
+
+    ViewRecord next() {
+      // views arrive in time order, busier towards now (a growing service), with a daily rhythm
+      double x = (written++ + r.nextDouble()) / total;
+      double t = Math.pow(x, 0.8);
+      long start = now - span + (long) (t * span);
+      start += (long) (Math.sin(start / 86_400_000.0 * 2 * Math.PI) * 2 * 3_600_000L * r.nextDouble());
+      int pb = (int) Math.min(playbackIds - 1, Math.floor(Math.pow(r.nextDouble(), 3) * playbackIds));
+      Dimensions d = dims[(int) Math.min(dims.length - 1, Math.floor(Math.pow(r.nextDouble(), 1.8) * dims.length))];
+      boolean error = r.nextDouble() < 0.02;
+      boolean exit = !error && r.nextDouble() < 0.03;
+      boolean played = !error && !exit;
+      long play = played ? (long) (r.nextDouble() * r.nextDouble() * 1_800_000) + 5_000 : 0;
+      Integer ttff = played ? 120 + (int) Math.abs(r.nextGaussian() * 400) : null;
+      long rebuffer = played && r.nextDouble() < 0.1 ? r.nextInt(8_000) : 0;
+      long who = (long) Math.floor(Math.pow(r.nextDouble(), 2) * viewers);
+      String viewer = "h:" + Long.toHexString(0x1000000000000000L + who * 0x9E3779B97F4A7C15L >>> 4);
+      return new ViewRecord(account, "pb-" + pb, "creator-" + (pb % 50), null, viewer, start, start + play + 1, d,
+          "www.example.com", pb % 10 == 0, play, ttff, rebuffer, error ? 1 : 0, played, true);
+    }
+  }
+
+  /** The query API against the same SQL run directly on the store, over a history made by bulk. */
+  @Command(name = "query", mixinStandardHelpOptions = true,
+      description = "Median time of /api/data/views/query vs the store, breakdowns by country and device.")
+  static final class Query implements Callable<Integer> {
+    @Option(names = "--data", required = true)
+    Path data;
+
+    @Option(names = "--runs", defaultValue = "7")
+    int runs;
+
+    @Option(names = "--days", defaultValue = "90")
+    int days;
+
+    @Override
+    public Integer call() throws Exception {
+      String key = Files.readString(data.resolve("bench-key")).strip();
+      try (Viewpulse vp = Viewpulse.start(ServerConfig.defaults(data).withHost("127.0.0.1").withPort(0))) {
+        String account = vp.keys().accounts().get(0).id();
+        HttpClient http = HttpClient.newHttpClient();
+        Instant to = Instant.now().plusSeconds(60);
+        Instant from = to.minus(Duration.ofDays(days));
+        System.out.println("query | API median ms | store median ms | API / store | rows");
+        for (TimeStep step : List.of(TimeStep.DAY, TimeStep.HOUR)) {
+          for (Dimension dim : List.of(Dimension.COUNTRY, Dimension.DEVICE)) {
+            String uri = "http://127.0.0.1:" + vp.port() + "/api/data/views/query?from=" + from.toEpochMilli()
+                + "&to=" + to.toEpochMilli() + "&timeStep=" + step.apiName() + "&breakdownBy[]=" + dim.apiName();
+            ViewsQuery q = new ViewsQuery(account, null, null, null, from, to, step, List.of(dim), List.of(),
+                ViewsQuery.Detail.FULL);
+            long[] api = new long[runs];
+            long[] direct = new long[runs];
+            int rows = 0;
+            for (int i = 0; i < runs + 1; i++) {
+              long t0 = System.nanoTime();
+              HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri))
+                  .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+              long t1 = System.nanoTime();
+              if (r.statusCode() != 200) {
+                throw new IllegalStateException(r.body());
+              }
+              rows = vp.directQueries().views(q).size();
+              long t2 = System.nanoTime();
+              if (i > 0) {
+                api[i - 1] = t1 - t0;
+                direct[i - 1] = t2 - t1;
+              }
+            }
+            double a = median(api) / 1e6;
+            double d = median(direct) / 1e6;
+            System.out.printf("%s by %s | %.0f | %.0f | %.2f | %,d%n", dim.apiName(), step.apiName(), a, d, a / d, rows);
+          }
+        }
+      }
+      return 0;
+    }
+
+    private static double median(long[] v) {
+      long[] s = v.clone();
+      Arrays.sort(s);
+      return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+    }
+  }
+
+  /** Heap per open session: N sessions opened by beacons over HTTP, the heap measured after full collections. */
+  @Command(name = "memory", mixinStandardHelpOptions = true, description = "Heap bytes per open session.")
+  static final class Memory implements Callable<Integer> {
+    @Option(names = "--sessions", defaultValue = "100000")
+    int sessions;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = Files.createTempDirectory("viewpulse-memory");
+      ServerConfig c = ServerConfig.defaults(dir).withHost("127.0.0.1").withPort(0)
+          .withSessions(SessionRules.defaults().withMaxOpenSessions(sessions + 10_000));
+      try (Viewpulse vp = Viewpulse.start(c)) {
+        String account = vp.keys().accounts().get(0).id();
+        vp.catalog().create(account, new io.viewpulse.catalog.Catalog.NewMedia(
+            io.viewpulse.model.Media.Kind.ASSET, "memory", "mem-1", null, null, null));
+        vp.flush();
+        long before = heap();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Semaphore inFlight = new Semaphore(256);
+        URI uri = URI.create("http://127.0.0.1:" + vp.port() + "/analytics/log");
+        long now = System.currentTimeMillis();
+        String[] agents = {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile Safari/604.1"};
+        for (int i = 0; i < sessions; i++) {
+          String body = "{\"session_id\":\"" + Long.toString(0x1000000000000L + i * 7919L, 36) + "AbCdEfGhIjKl"
+              + "\",\"playback_id\":\"mem-1\",\"domain\":\"www.example.com\",\"user_agent\":\"" + agents[i % 2]
+              + "\",\"events\":[{\"id\":\"p" + i + "Xq8WbK2mZ0rT4yU6iO9\",\"type\":\"play\",\"timestamp\":" + now
+              + "},{\"id\":\"h" + i + "Lk3Jd7Fs1Gh5Zx8Cv2Bn\",\"type\":\"heartbeat\",\"timestamp\":" + (now + 5000)
+              + ",\"errors\":0,\"warnings\":0,\"stalled_count\":0,\"waiting_count\":0,\"time_errored_ms\":0,"
+              + "\"time_warning_ms\":0,\"time_stalled_ms\":0,\"time_playing_ms\":5000,\"time_waiting_ms\":0,"
+              + "\"play_to_first_frame_ms\":200}]}";
+          inFlight.acquire();
+          CompletableFuture<HttpResponse<Void>> f = http.sendAsync(HttpRequest.newBuilder(uri)
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+          f.whenComplete((r, e) -> inFlight.release());
+        }
+        inFlight.acquire(256);
+        vp.flush();
+        long after = heap();
+        System.out.printf("%,d open sessions: heap %,d -> %,d bytes: %.0f bytes per session%n", sessions, before,
+            after, (after - before) / (double) sessions);
+      }
+      return 0;
+    }
+
+    private static long heap() throws InterruptedException {
+      for (int i = 0; i < 4; i++) {
+        System.gc();
+        Thread.sleep(300);
+      }
+      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+  }
+
+  /** Runs the JMH benchmarks of the hot paths (arguments go to JMH). */
+  @Command(name = "jmh", mixinStandardHelpOptions = true, description = "JMH benchmarks of the hot paths.")
+  static final class Jmh implements Callable<Integer> {
+    @CommandLine.Parameters(arity = "0..*")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+      return 0;
+    }
+  }
+}
