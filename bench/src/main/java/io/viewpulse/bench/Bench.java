@@ -241,6 +241,9 @@ public final class Bench implements Runnable {
     @Option(names = "--sessions", defaultValue = "100000")
     int sessions;
 
+    @Option(names = "--histogram", description = "Print the heap's biggest classes afterwards")
+    boolean histogram;
+
     @Override
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("viewpulse-memory");
@@ -276,6 +279,11 @@ public final class Bench implements Runnable {
         long after = heap();
         System.out.printf("%,d open sessions: heap %,d -> %,d bytes: %.0f bytes per session%n", sessions, before,
             after, (after - before) / (double) sessions);
+        if (histogram) {
+          Process p = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+              .redirectErrorStream(true).start();
+          new String(p.getInputStream().readAllBytes()).lines().limit(25).forEach(System.out::println);
+        }
       }
       return 0;
     }

@@ -72,9 +72,10 @@ public final class Ingest implements AutoCloseable {
   private final Timer ackLatency;
   private final java.util.function.BooleanSupplier saturated;
   /** What a session's first beacon was enriched with. */
-  private record Known(Enricher.Enriched enriched, String sourceUrl, String sourceHost) {}
+  private record Known(Enricher.Enriched enriched, String sourceHost) {}
 
-  private final com.github.benmanes.caffeine.cache.Cache<String, Known> bySession =
+  /** Keyed by a 64-bit hash of account and session id: a long costs less heap than the string, per open session. */
+  private final com.github.benmanes.caffeine.cache.Cache<Long, Known> bySession =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(200_000)
           .expireAfterAccess(java.time.Duration.ofMinutes(15)).build();
 
@@ -151,6 +152,19 @@ public final class Ingest implements AutoCloseable {
     });
   }
 
+  private static long hash64(String a, String b) {
+    long h = 0xcbf29ce484222325L;
+    for (String s : new String[] {a, b}) {
+      for (int i = 0; i < s.length(); i++) {
+        h ^= s.charAt(i);
+        h *= 0x100000001b3L;
+      }
+      h ^= '|';
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
   private static String hostOf(String url) {
     if (url == null) {
       return null;
@@ -199,17 +213,16 @@ public final class Ingest implements AutoCloseable {
 
   /** A session's later beacons reuse what its first one was enriched with: same viewer, same device, same place. */
   private void enrich(Context c) {
-    String key = c.owner.accountId() + '|' + c.raw.sessionId();
+    long key = hash64(c.owner.accountId(), c.raw.sessionId());
     Known known = bySession.getIfPresent(key);
     if (known != null && (c.raw.uid() == null || c.raw.uid().equals(known.enriched().viewerId()))) {
       c.enriched = known.enriched();
-      c.sourceHost = java.util.Objects.equals(known.sourceUrl(), c.raw.sourceUrl()) ? known.sourceHost()
-          : hostOf(c.raw.sourceUrl());
+      c.sourceHost = c.raw.sourceUrl() == null ? null : known.sourceHost();
       return;
     }
     c.enriched = enricher.enrich(c.edge, c.raw);
     c.sourceHost = hostOf(c.raw.sourceUrl());
-    bySession.put(key, new Known(c.enriched, c.raw.sourceUrl(), c.sourceHost));
+    bySession.put(key, new Known(c.enriched, c.sourceHost));
   }
 
   /** Names of the steps, in order (for docs and tests). */

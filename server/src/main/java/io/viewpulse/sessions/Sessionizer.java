@@ -70,6 +70,8 @@ public final class Sessionizer implements AutoCloseable {
   private final Counter lateEvents;
   private final Timer storeWrites;
   private final LiveStats live;
+  private final Interner<String> strings = new Interner<>(200_000);
+  private final Interner<io.viewpulse.model.Dimensions> dimensions = new Interner<>(100_000);
   private final java.util.function.BiPredicate<String, String> isStream;
   private final List<MinuteRow> closedMinutes = new ArrayList<>();
   private long applied = -1;
@@ -117,6 +119,7 @@ public final class Sessionizer implements AutoCloseable {
       try {
         ViewState s = StateCodec.decode(state);
         s.onStream = isStream.test(s.accountId, s.mediaId);
+        s.dims = dimensions.intern(s.dims);
         sessions.put(s.key, s);
       } catch (RuntimeException e) {
         unreadable++;
@@ -229,7 +232,7 @@ public final class Sessionizer implements AutoCloseable {
       applyStreamEvent(e);
       return;
     }
-    Beacon b = (Beacon) entry;
+    Beacon b = shared((Beacon) entry);
     String key = ViewState.keyOf(b);
     ViewState s = sessions.get(key);
     if (s == null) {
@@ -262,6 +265,14 @@ public final class Sessionizer implements AutoCloseable {
     s.timedOut = false;
     dirty.add(key);
     openSessions = sessions.size();
+  }
+
+  /** The beacon with its repeated values shared with the open sessions that hold them already. */
+  private Beacon shared(Beacon b) {
+    return new Beacon(strings.intern(b.accountId()), strings.intern(b.mediaId()), strings.intern(b.playbackId()),
+        strings.intern(b.creatorId()), strings.intern(b.dStorageUrl()), b.sessionId(), b.viewerId(), b.live(),
+        strings.intern(b.domain()), strings.intern(b.sourceHost()), dimensions.intern(b.dims()),
+        strings.intern(b.region()), b.lastOfPage(), b.receivedAtMs(), b.events());
   }
 
   private void applyStreamEvent(StreamEvent e) {

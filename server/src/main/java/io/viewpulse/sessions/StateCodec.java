@@ -5,7 +5,7 @@ import io.viewpulse.model.Dimensions;
 
 /** Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. */
 final class StateCodec {
-  private static final int VERSION = 3;
+  private static final int VERSION = 5;
 
   private StateCodec() {}
 
@@ -14,7 +14,7 @@ final class StateCodec {
       Binary.Writer o = new Binary.Writer(640);
       o.putByte(VERSION);
       for (String v : new String[] {s.key, s.accountId, s.mediaId, s.playbackId, s.creatorId, s.dStorageUrl,
-          s.sessionId, s.viewerId, s.domain, s.sourceHost, s.region}) {
+          s.viewerId, s.domain, s.sourceHost, s.region}) {
         str(o, v);
       }
       Dimensions d = s.dims == null ? Dimensions.UNKNOWN : s.dims;
@@ -35,8 +35,8 @@ final class StateCodec {
       o.putInt(s.errorEvents);
       o.putInt(s.authFailures);
       o.putInt(s.eventIdCount);
-      for (long v : s.eventIds) {
-        o.putLong(v);
+      for (int v : s.eventIds) {
+        o.putInt(v);
       }
       o.putInt(s.hbCount);
       for (int i = 0; i < ViewState.HEARTBEAT_SLOTS; i++) {
@@ -59,7 +59,7 @@ final class StateCodec {
       if (version != VERSION) {
         throw new IllegalStateException("unknown session state version " + version);
       }
-      ViewState s = new ViewState(str(in), str(in), str(in), str(in), str(in), str(in), str(in));
+      ViewState s = new ViewState(str(in), str(in), str(in), str(in), str(in), str(in));
       s.viewerId = str(in);
       s.domain = str(in);
       s.sourceHost = str(in);
@@ -88,7 +88,7 @@ final class StateCodec {
       s.authFailures = in.getInt();
       s.eventIdCount = in.getInt();
       for (int i = 0; i < ViewState.EVENT_IDS; i++) {
-        s.eventIds[i] = in.getLong();
+        s.eventIds[i] = in.getInt();
       }
       s.hbCount = in.getInt();
       for (int i = 0; i < ViewState.HEARTBEAT_SLOTS; i++) {

@@ -30,8 +30,8 @@ import io.viewpulse.model.ViewRecord;
  * last {@link #EVENT_IDS} other events), which covers the players' re-send patterns at a fixed cost per session.
  */
 final class ViewState {
-  static final int HEARTBEAT_SLOTS = 8;
-  static final int EVENT_IDS = 32;
+  static final int HEARTBEAT_SLOTS = 4;
+  static final int EVENT_IDS = 16;
   static final long UNSET = Long.MIN_VALUE;
   static final long NO_FIRST_FRAME = -1;
   static final long FRAME_WITHOUT_TTFF = -2;
@@ -42,7 +42,6 @@ final class ViewState {
   final String playbackId;
   final String creatorId;
   final String dStorageUrl;
-  final String sessionId;
   String viewerId;
   String domain;
   String sourceHost;
@@ -76,7 +75,8 @@ final class ViewState {
   /** The session plays a live stream of the catalog (recomputed after a restart, not stored). */
   boolean onStream;
 
-  final long[] eventIds = new long[EVENT_IDS];
+  /** 32-bit hashes of recent event ids: a collision among 16 ids of one session is a one-in-a-hundred-million event. */
+  final int[] eventIds = new int[EVENT_IDS];
   int eventIdCount;
   final long[] hbId = new long[HEARTBEAT_SLOTS];
   final long[] hbTs = new long[HEARTBEAT_SLOTS];
@@ -96,7 +96,6 @@ final class ViewState {
     this.playbackId = b.playbackId();
     this.creatorId = b.creatorId();
     this.dStorageUrl = b.dStorageUrl();
-    this.sessionId = b.sessionId();
     this.viewerId = b.viewerId();
     this.domain = b.domain();
     this.sourceHost = b.sourceHost();
@@ -106,15 +105,18 @@ final class ViewState {
   }
 
   /** Restores the identity fields; counters are filled in by the codec. */
-  ViewState(String key, String accountId, String mediaId, String playbackId, String creatorId, String dStorageUrl,
-      String sessionId) {
+  ViewState(String key, String accountId, String mediaId, String playbackId, String creatorId, String dStorageUrl) {
     this.key = key;
     this.accountId = accountId;
     this.mediaId = mediaId;
     this.playbackId = playbackId;
     this.creatorId = creatorId;
     this.dStorageUrl = dStorageUrl;
-    this.sessionId = sessionId;
+  }
+
+  /** The player's session id: the last part of the key (not kept twice). */
+  String sessionId() {
+    return key.substring(key.lastIndexOf('|') + 1);
   }
 
   static String keyOf(Beacon b) {
@@ -303,7 +305,8 @@ final class ViewState {
     return oldest;
   }
 
-  private boolean seen(long id) {
+  private boolean seen(long hash) {
+    int id = (int) (hash ^ (hash >>> 32));
     int n = Math.min(eventIdCount, EVENT_IDS);
     for (int i = 0; i < n; i++) {
       if (eventIds[i] == id) {
@@ -313,8 +316,8 @@ final class ViewState {
     return false;
   }
 
-  private void remember(long id) {
-    eventIds[eventIdCount % EVENT_IDS] = id;
+  private void remember(long hash) {
+    eventIds[eventIdCount % EVENT_IDS] = (int) (hash ^ (hash >>> 32));
     eventIdCount++;
   }
 
