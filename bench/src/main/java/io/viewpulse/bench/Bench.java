@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -248,44 +249,72 @@ public final class Bench implements Runnable {
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("viewpulse-memory");
       ServerConfig c = ServerConfig.defaults(dir).withHost("127.0.0.1").withPort(0)
-          .withSessions(SessionRules.defaults().withMaxOpenSessions(sessions + 10_000));
+          .withSessions(SessionRules.defaults().withMaxOpenSessions(sessions + 30_000));
       try (Viewpulse vp = Viewpulse.start(c)) {
         String account = vp.keys().accounts().get(0).id();
         vp.catalog().create(account, new io.viewpulse.catalog.Catalog.NewMedia(
             io.viewpulse.model.Media.Kind.ASSET, "memory", "mem-1", null, null, null));
         vp.flush();
-        long before = heap();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Semaphore inFlight = new Semaphore(256);
         URI uri = URI.create("http://127.0.0.1:" + vp.port() + "/analytics/log");
-        long now = System.currentTimeMillis();
-        String[] agents = {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36",
-            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile Safari/604.1"};
-        for (int i = 0; i < sessions; i++) {
-          String body = "{\"session_id\":\"" + Long.toString(0x1000000000000L + i * 7919L, 36) + "AbCdEfGhIjKl"
-              + "\",\"playback_id\":\"mem-1\",\"domain\":\"www.example.com\",\"user_agent\":\"" + agents[i % 2]
-              + "\",\"events\":[{\"id\":\"p" + i + "Xq8WbK2mZ0rT4yU6iO9\",\"type\":\"play\",\"timestamp\":" + now
-              + "},{\"id\":\"h" + i + "Lk3Jd7Fs1Gh5Zx8Cv2Bn\",\"type\":\"heartbeat\",\"timestamp\":" + (now + 5000)
-              + ",\"errors\":0,\"warnings\":0,\"stalled_count\":0,\"waiting_count\":0,\"time_errored_ms\":0,"
-              + "\"time_warning_ms\":0,\"time_stalled_ms\":0,\"time_playing_ms\":5000,\"time_waiting_ms\":0,"
-              + "\"play_to_first_frame_ms\":200}]}";
-          inFlight.acquire();
-          CompletableFuture<HttpResponse<Void>> f = http.sendAsync(HttpRequest.newBuilder(uri)
-              .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
-          f.whenComplete((r, e) -> inFlight.release());
-        }
-        inFlight.acquire(256);
+        // Warm-up sessions load the user-agent analyzer, geo reader and codecs before the baseline is taken,
+        // so the figure is what each further session costs, not one-off start-up structures.
+        open(http, uri, -20_000, 0);
+        vp.flush();
+        long before = heap();
+        Map<String, long[]> baseline = histogram ? classHistogram() : Map.of();
+        open(http, uri, 0, sessions);
         vp.flush();
         long after = heap();
         System.out.printf("%,d open sessions: heap %,d -> %,d bytes: %.0f bytes per session%n", sessions, before,
             after, (after - before) / (double) sessions);
         if (histogram) {
-          Process p = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
-              .redirectErrorStream(true).start();
-          new String(p.getInputStream().readAllBytes()).lines().limit(25).forEach(System.out::println);
+          System.out.println("Growth by class, bytes per session (instances per session):");
+          classHistogram().entrySet().stream()
+              .map(e -> Map.entry(e.getKey(), new long[] {
+                  e.getValue()[0] - baseline.getOrDefault(e.getKey(), new long[2])[0],
+                  e.getValue()[1] - baseline.getOrDefault(e.getKey(), new long[2])[1]}))
+              .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(15)
+              .forEach(e -> System.out.printf("  %8.1f  (%5.2f)  %s%n", e.getValue()[1] / (double) sessions,
+                  e.getValue()[0] / (double) sessions, e.getKey()));
         }
       }
       return 0;
+    }
+
+    private static void open(HttpClient http, URI uri, int from, int to) throws InterruptedException {
+      Semaphore inFlight = new Semaphore(256);
+      long now = System.currentTimeMillis();
+      String[] agents = {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36",
+          "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile Safari/604.1"};
+      for (int i = from; i < to; i++) {
+        String body = "{\"session_id\":\"" + Long.toString(0x1000000000000L + i * 7919L, 36) + "AbCdEfGhIjKl"
+            + "\",\"playback_id\":\"mem-1\",\"domain\":\"www.example.com\",\"user_agent\":\"" + agents[i & 1]
+            + "\",\"events\":[{\"id\":\"p" + i + "Xq8WbK2mZ0rT4yU6iO9\",\"type\":\"play\",\"timestamp\":" + now
+            + "},{\"id\":\"h" + i + "Lk3Jd7Fs1Gh5Zx8Cv2Bn\",\"type\":\"heartbeat\",\"timestamp\":" + (now + 5000)
+            + ",\"errors\":0,\"warnings\":0,\"stalled_count\":0,\"waiting_count\":0,\"time_errored_ms\":0,"
+            + "\"time_warning_ms\":0,\"time_stalled_ms\":0,\"time_playing_ms\":5000,\"time_waiting_ms\":0,"
+            + "\"play_to_first_frame_ms\":200}]}";
+        inFlight.acquire();
+        CompletableFuture<HttpResponse<Void>> f = http.sendAsync(HttpRequest.newBuilder(uri)
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+        f.whenComplete((r, e) -> inFlight.release());
+      }
+      inFlight.acquire(256);
+    }
+
+    /** Class name to {instances, bytes}, from the JVM's own class histogram (which collects first). */
+    private static Map<String, long[]> classHistogram() throws java.io.IOException {
+      Process p = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+          .redirectErrorStream(true).start();
+      Map<String, long[]> out = new java.util.HashMap<>();
+      for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length >= 4 && f[0].endsWith(":") && Character.isDigit(f[0].charAt(0))) {
+          out.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+        }
+      }
+      return out;
     }
 
     private static long heap() throws InterruptedException {

@@ -3,10 +3,12 @@ package io.viewpulse.app;
 import io.viewpulse.ingest.IngestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -65,6 +67,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Sessions held in memory before ingest answers 503. Default: ${DEFAULT-VALUE}")
   int maxOpenSessions;
 
+  @Option(names = "--idle-timeout", defaultValue = "10m", converter = DurationConverter.class,
+      description = "A session that sends nothing for this long is over (players beat every 5 s). "
+          + "Default: ${DEFAULT-VALUE}")
+  Duration idleTimeout;
+
   @Option(names = "--cors-origins", split = ",", defaultValue = "*",
       description = "Allowed origins of the CORS key created on first start. Default: ${DEFAULT-VALUE}")
   List<String> corsOrigins;
@@ -87,7 +94,8 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig config = ServerConfig.defaults(data).withHost(host).withPort(port)
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn))
         .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword).withBenchEndpoints(benchEndpoints)
-        .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions));
+        .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions)
+            .withIdleTimeout(idleTimeout));
     Viewpulse vp = Viewpulse.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -100,5 +108,27 @@ final class ServeCommand implements Callable<Integer> {
     Banner.print(vp, config, geo);
     stopped.await();
     return 0;
+  }
+
+  /** 90s, 10m, 1h, or ISO-8601 (PT10M). */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String v) {
+      var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(v.trim());
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        };
+      }
+      try {
+        return Duration.parse(v);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException("'" + v + "' is not a duration such as 90s, 10m or 1h");
+      }
+    }
   }
 }

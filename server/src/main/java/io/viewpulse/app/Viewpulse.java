@@ -80,7 +80,8 @@ public final class Viewpulse implements AutoCloseable {
     sessionizer.start();
     queries = new ViewQueries(db, 2);
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
-        sessionizer::saturated);
+        () -> sessionizer.storeFailing() ? io.viewpulse.ingest.Reason.STORE_UNAVAILABLE
+            : sessionizer.saturated() ? io.viewpulse.ingest.Reason.OVERLOADED : null);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
     liveQueries = new LiveQueries(db);
     streamEvents = new StreamEvents(catalog, log, c.clock());

@@ -46,6 +46,10 @@ public final class FileEventLog implements EventLog {
   private long nextOffset;
   private volatile long released = -1;
   private volatile boolean closed;
+  /** A failed write could not be cut off: the next batch starts a new segment rather than append after it. */
+  private boolean tornTail;
+  /** Beacons refused since writes started failing, so a full disk logs twice rather than once per batch. */
+  private long refusedSinceFailure;
   private Thread writer;
   private Consumer consumer;
 
@@ -179,10 +183,17 @@ public final class FileEventLog implements EventLog {
     long startPos;
     try {
       synchronized (segmentsLock) {
-        if (active.size() >= segmentBytes) {
-          active.force(false);
+        if (active.size() >= segmentBytes || tornTail) {
+          if (!tornTail) {
+            active.force(false);
+          }
           active.close();
+          if (tornTail && segments.lastKey() == nextOffset) {
+            // no intact record in it, so nothing acknowledged: start it again from empty
+            Files.delete(segments.pollLastEntry().getValue());
+          }
           openSegment(nextOffset);
+          tornTail = false;
         }
         firstOffset = nextOffset;
       }
@@ -222,14 +233,21 @@ public final class FileEventLog implements EventLog {
       buf.clear();
       try {
         active.truncate(startPos);
-      } catch (IOException ignored) {
-        // the tail check on the next open cuts whatever is left
+      } catch (IOException cut) {
+        // records appended after the torn bytes would be unreadable: replay stops at the first bad record
+        synchronized (segmentsLock) {
+          tornTail = true;
+        }
       }
       fail(batch, e);
       return;
     }
     synchronized (segmentsLock) {
       nextOffset = firstOffset + batch.size();
+    }
+    if (refusedSinceFailure > 0) {
+      LOG.warn("event log writes again, after refusing {} beacons", refusedSinceFailure);
+      refusedSinceFailure = 0;
     }
     long offset = firstOffset;
     for (Pending p : batch) {
@@ -241,7 +259,10 @@ public final class FileEventLog implements EventLog {
   }
 
   private void fail(List<Pending> batch, IOException e) {
-    LOG.error("event log write failed, {} beacons refused: {}", batch.size(), e.toString());
+    if (refusedSinceFailure == 0) {
+      LOG.error("event log write failed; beacons are refused until it works again: {}", e.toString());
+    }
+    refusedSinceFailure += batch.size();
     for (Pending p : batch) {
       pendingBytes.addAndGet(-p.payload.length);
       p.done.completeExceptionally(new LogUnavailableException("cannot write the event log: " + e, false, e));

@@ -70,22 +70,18 @@ public final class Ingest implements AutoCloseable {
   private final GeoLookup geo;
   private final MeterRegistry metrics;
   private final Timer ackLatency;
-  private final java.util.function.BooleanSupplier saturated;
-  /** What a session's first beacon was enriched with. */
-  private record Known(Enricher.Enriched enriched, String sourceHost) {}
-
+  private final java.util.function.Supplier<Reason> backpressure;
   /** Keyed by a 64-bit hash of account and session id: a long costs less heap than the string, per open session. */
-  private final com.github.benmanes.caffeine.cache.Cache<Long, Known> bySession =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(200_000)
-          .expireAfterAccess(java.time.Duration.ofMinutes(15)).build();
+  private final SessionMemo bySession = new SessionMemo(1 << 18);
 
   /**
-   * @param saturated true while the sessionizer cannot take more (too many open sessions, store failing): beacons
-   *     are then refused with 503 rather than acknowledged into a backlog
+   * @param backpressure why the sessionizer cannot take more right now ({@link Reason#OVERLOADED}: too many open
+   *     sessions; {@link Reason#STORE_UNAVAILABLE}: the store refuses writes), or null: beacons are then refused with
+   *     503 rather than acknowledged into a backlog
    */
   public Ingest(IngestConfig config, Catalog catalog, EventLog log, InstantSource clock, byte[] viewerSalt,
-      MeterRegistry metrics, java.util.function.BooleanSupplier saturated) {
-    this.saturated = saturated;
+      MeterRegistry metrics, java.util.function.Supplier<Reason> backpressure) {
+    this.backpressure = backpressure;
     this.catalog = catalog;
     this.log = log;
     this.clock = clock;
@@ -111,10 +107,11 @@ public final class Ingest implements AutoCloseable {
    */
   public CompletableFuture<Ack> accept(Edge edge) {
     long started = System.nanoTime();
-    if (saturated.getAsBoolean()) {
-      rejected(Reason.OVERLOADED);
-      return CompletableFuture.failedFuture(new Rejection(Reason.OVERLOADED,
-          "Viewpulse is at capacity; retry in a few seconds"));
+    Reason busy = backpressure.get();
+    if (busy != null) {
+      rejected(busy);
+      return CompletableFuture.failedFuture(new Rejection(busy, busy == Reason.OVERLOADED
+          ? "Viewpulse is at capacity; retry in a few seconds" : "Viewpulse cannot store beacons right now"));
     }
     Context c = new Context(edge);
     try {
@@ -214,7 +211,7 @@ public final class Ingest implements AutoCloseable {
   /** A session's later beacons reuse what its first one was enriched with: same viewer, same device, same place. */
   private void enrich(Context c) {
     long key = hash64(c.owner.accountId(), c.raw.sessionId());
-    Known known = bySession.getIfPresent(key);
+    SessionMemo.Known known = bySession.get(key);
     if (known != null && (c.raw.uid() == null || c.raw.uid().equals(known.enriched().viewerId()))) {
       c.enriched = known.enriched();
       c.sourceHost = c.raw.sourceUrl() == null ? null : known.sourceHost();
@@ -222,7 +219,7 @@ public final class Ingest implements AutoCloseable {
     }
     c.enriched = enricher.enrich(c.edge, c.raw);
     c.sourceHost = hostOf(c.raw.sourceUrl());
-    bySession.put(key, new Known(c.enriched, c.sourceHost));
+    bySession.put(new SessionMemo.Known(key, c.enriched, c.sourceHost));
   }
 
   /** Names of the steps, in order (for docs and tests). */

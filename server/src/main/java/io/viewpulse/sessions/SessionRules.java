@@ -25,6 +25,11 @@ public record SessionRules(Duration idleTimeout, Duration pausedTimeout, Duratio
         Duration.ofHours(1), Duration.ofMillis(250), 20_000, 1_000_000, Duration.ofSeconds(15));
   }
 
+  public SessionRules withIdleTimeout(Duration timeout) {
+    return new SessionRules(timeout, pausedTimeout, closeGrace, closedMemory, flushInterval, flushSize,
+        maxOpenSessions, liveGrace);
+  }
+
   public SessionRules withMaxOpenSessions(int max) {
     return new SessionRules(idleTimeout, pausedTimeout, closeGrace, closedMemory, flushInterval, flushSize, max,
         liveGrace);

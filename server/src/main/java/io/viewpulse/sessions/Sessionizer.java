@@ -375,6 +375,9 @@ public final class Sessionizer implements AutoCloseable {
       return false;
     }
     storeWrites.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    if (failed) {
+      LOG.warn("the store takes writes again");
+    }
     failed = false;
     dirty.clear();
     closed.clear();

@@ -5,7 +5,7 @@ import io.viewpulse.model.Dimensions;
 
 /** Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. */
 final class StateCodec {
-  private static final int VERSION = 5;
+  private static final int VERSION = 6;
 
   private StateCodec() {}
 
@@ -39,14 +39,8 @@ final class StateCodec {
         o.putInt(v);
       }
       o.putInt(s.hbCount);
-      for (int i = 0; i < ViewState.HEARTBEAT_SLOTS; i++) {
-        o.putLong(s.hbId[i]);
-        o.putLong(s.hbTs[i]);
-        o.putLong(s.hbPlaying[i]);
-        o.putLong(s.hbRebuffer[i]);
-        o.putInt(s.hbErrors[i]);
-        o.putLong(s.hbStallWait[i]);
-        o.putLong(s.hbTtff[i]);
+      for (long v : s.hb) {
+        o.putLong(v);
       }
       return o.toBytes();
     }
@@ -91,14 +85,8 @@ final class StateCodec {
         s.eventIds[i] = in.getInt();
       }
       s.hbCount = in.getInt();
-      for (int i = 0; i < ViewState.HEARTBEAT_SLOTS; i++) {
-        s.hbId[i] = in.getLong();
-        s.hbTs[i] = in.getLong();
-        s.hbPlaying[i] = in.getLong();
-        s.hbRebuffer[i] = in.getLong();
-        s.hbErrors[i] = in.getInt();
-        s.hbStallWait[i] = in.getLong();
-        s.hbTtff[i] = in.getLong();
+      for (int i = 0; i < s.hb.length; i++) {
+        s.hb[i] = in.getLong();
       }
       return s;
     }

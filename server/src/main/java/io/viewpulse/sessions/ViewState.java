@@ -33,6 +33,16 @@ final class ViewState {
   static final int HEARTBEAT_SLOTS = 4;
   static final int EVENT_IDS = 16;
   static final long UNSET = Long.MIN_VALUE;
+  static final int HB_ID = 0;
+  static final int HB_TS = 1;
+  static final int HB_PLAYING = 2;
+  static final int HB_REBUFFER = 3;
+  /** stalled + waiting time of the heartbeat, so its rebuffer share can be recomputed. */
+  static final int HB_STALL_WAIT = 4;
+  /** the heartbeat's play-to-first-frame, {@link #NO_FIRST_FRAME}, or {@link #FRAME_WITHOUT_TTFF}. */
+  static final int HB_TTFF = 5;
+  static final int HB_ERRORS = 6;
+  static final int HB_FIELDS = 7;
   static final long NO_FIRST_FRAME = -1;
   static final long FRAME_WITHOUT_TTFF = -2;
 
@@ -78,15 +88,11 @@ final class ViewState {
   /** 32-bit hashes of recent event ids: a collision among 16 ids of one session is a one-in-a-hundred-million event. */
   final int[] eventIds = new int[EVENT_IDS];
   int eventIdCount;
-  final long[] hbId = new long[HEARTBEAT_SLOTS];
-  final long[] hbTs = new long[HEARTBEAT_SLOTS];
-  final long[] hbPlaying = new long[HEARTBEAT_SLOTS];
-  final long[] hbRebuffer = new long[HEARTBEAT_SLOTS];
-  /** stalled + waiting time of the heartbeat in the slot, so its rebuffer share can be recomputed. */
-  final long[] hbStallWait = new long[HEARTBEAT_SLOTS];
-  /** the heartbeat's play-to-first-frame, {@link #NO_FIRST_FRAME}, or {@link #FRAME_WITHOUT_TTFF}. */
-  final long[] hbTtff = new long[HEARTBEAT_SLOTS];
-  final int[] hbErrors = new int[HEARTBEAT_SLOTS];
+  /**
+   * The remembered heartbeats, {@link #HB_FIELDS} longs per slot in one array: one object instead of seven keeps an
+   * open session's heap small.
+   */
+  final long[] hb = new long[HEARTBEAT_SLOTS * HB_FIELDS];
   int hbCount;
 
   ViewState(String key, Beacon b) {
@@ -217,13 +223,13 @@ final class ViewState {
     int slot = -1;
     if (e.id() != null) {
       for (int i = 0; i < hbCount; i++) {
-        if (hbId[i] == id) {
+        if (hb(i, HB_ID) == id) {
           slot = i;
           break;
         }
       }
     }
-    if (slot >= 0 && e.timestamp() <= hbTs[slot]) {
+    if (slot >= 0 && e.timestamp() <= hb(slot, HB_TS)) {
       return false;
     }
     long firstFrameBefore = firstFrameAt;
@@ -235,24 +241,24 @@ final class ViewState {
         ttffMs = (int) (long) h.playToFirstFrameMs();
       }
     }
-    lastPlayingDelta = h.timePlayingMs() - (slot >= 0 ? hbPlaying[slot] : 0);
+    lastPlayingDelta = h.timePlayingMs() - (slot >= 0 ? hb(slot, HB_PLAYING) : 0);
     if (slot >= 0) {
-      playingMs -= hbPlaying[slot];
-      rebufferMs -= hbRebuffer[slot];
-      heartbeatErrors -= hbErrors[slot];
+      playingMs -= hb(slot, HB_PLAYING);
+      rebufferMs -= hb(slot, HB_REBUFFER);
+      heartbeatErrors -= hb(slot, HB_ERRORS);
     } else {
       slot = freeSlot();
-      hbId[slot] = id;
+      hb(slot, HB_ID, id);
     }
-    hbTs[slot] = e.timestamp();
-    hbPlaying[slot] = h.timePlayingMs();
-    hbErrors[slot] = h.errors();
-    hbStallWait[slot] = h.timeStalledMs() + h.timeWaitingMs();
-    hbTtff[slot] = h.playToFirstFrameMs() != null ? h.playToFirstFrameMs()
-        : h.mountToFirstFrameMs() != null ? FRAME_WITHOUT_TTFF : NO_FIRST_FRAME;
-    hbRebuffer[slot] = rebufferOf(slot);
+    hb(slot, HB_TS, e.timestamp());
+    hb(slot, HB_PLAYING, h.timePlayingMs());
+    hb(slot, HB_ERRORS, h.errors());
+    hb(slot, HB_STALL_WAIT, h.timeStalledMs() + h.timeWaitingMs());
+    hb(slot, HB_TTFF, h.playToFirstFrameMs() != null ? h.playToFirstFrameMs()
+        : h.mountToFirstFrameMs() != null ? FRAME_WITHOUT_TTFF : NO_FIRST_FRAME);
+    hb(slot, HB_REBUFFER, rebufferOf(slot));
     playingMs += h.timePlayingMs();
-    rebufferMs += hbRebuffer[slot];
+    rebufferMs += hb(slot, HB_REBUFFER);
     heartbeatErrors += h.errors();
     if (firstFrameAt != firstFrameBefore) {
       reclassify();
@@ -272,23 +278,31 @@ final class ViewState {
    * so its stall/wait time minus the TTFF counts; later heartbeats count in full; earlier ones not at all.
    */
   private long rebufferOf(int slot) {
-    long ttff = hbTtff[slot];
+    long ttff = hb(slot, HB_TTFF);
     if (ttff >= 0) {
-      return Math.max(0, hbStallWait[slot] - ttff);
+      return Math.max(0, hb(slot, HB_STALL_WAIT) - ttff);
     }
     if (ttff == FRAME_WITHOUT_TTFF) {
       return 0;
     }
-    return firstFrameAt != UNSET && hbTs[slot] > firstFrameAt ? hbStallWait[slot] : 0;
+    return firstFrameAt != UNSET && hb(slot, HB_TS) > firstFrameAt ? hb(slot, HB_STALL_WAIT) : 0;
   }
 
   /** The first frame moved (it arrived after later heartbeats did): recompute the remembered heartbeats' shares. */
   private void reclassify() {
     for (int i = 0; i < hbCount; i++) {
       long now = rebufferOf(i);
-      rebufferMs += now - hbRebuffer[i];
-      hbRebuffer[i] = now;
+      rebufferMs += now - hb(i, HB_REBUFFER);
+      hb(i, HB_REBUFFER, now);
     }
+  }
+
+  private long hb(int slot, int field) {
+    return hb[slot * HB_FIELDS + field];
+  }
+
+  private void hb(int slot, int field, long value) {
+    hb[slot * HB_FIELDS + field] = value;
   }
 
   /** A slot for a new heartbeat id: a free one, else the one with the oldest timestamp. */
@@ -298,7 +312,7 @@ final class ViewState {
     }
     int oldest = 0;
     for (int i = 1; i < HEARTBEAT_SLOTS; i++) {
-      if (hbTs[i] < hbTs[oldest]) {
+      if (hb(i, HB_TS) < hb(oldest, HB_TS)) {
         oldest = i;
       }
     }

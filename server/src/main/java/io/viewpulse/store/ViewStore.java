@@ -23,20 +23,40 @@ public final class ViewStore implements AutoCloseable {
   private static final String CHECKPOINT = "checkpoint";
   /** Live statistics are kept 48 hours: Uplynk serves them at least 24 hours after the last viewer. */
   public static final long LIVE_RETENTION_MS = 48 * 3_600_000L;
-  private final DuckDBConnection c;
+  private final Database db;
+  /** Replaced after a failed commit: DuckDB's JDBC connection can be left unable to start a transaction. */
+  private DuckDBConnection c;
 
   public ViewStore(Database db) {
-    this.c = db.connect();
+    this.db = db;
+    this.c = connect(db);
+  }
+
+  private static DuckDBConnection connect(Database db) {
+    DuckDBConnection c = db.connect();
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TEMP TABLE IF NOT EXISTS doomed_keys (session_key VARCHAR)");
+      return c;
     } catch (SQLException e) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // reported below
+      }
       throw new StoreException("cannot prepare the view store: " + e.getMessage(), e);
     }
   }
 
+  private DuckDBConnection conn() {
+    if (c == null) {
+      c = connect(db);
+    }
+    return c;
+  }
+
   /** The last event-log offset folded into the store, or -1 when none. */
   public long checkpoint() {
-    try (Statement s = c.createStatement();
+    try (Statement s = conn().createStatement();
         ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE name = '" + CHECKPOINT + "'")) {
       return rs.next() ? Long.parseLong(rs.getString(1)) : -1L;
     } catch (SQLException e) {
@@ -46,7 +66,7 @@ public final class ViewStore implements AutoCloseable {
 
   /** Every open session's serialized state, for recovery. */
   public List<byte[]> openSessionStates() {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT state FROM live_views")) {
+    try (Statement s = conn().createStatement(); ResultSet rs = s.executeQuery("SELECT state FROM live_views")) {
       List<byte[]> out = new ArrayList<>();
       while (rs.next()) {
         out.add(rs.getBytes(1));
@@ -68,6 +88,7 @@ public final class ViewStore implements AutoCloseable {
    */
   public void commit(Collection<SessionSnapshot> changed, Collection<String> closed, Collection<ViewRecord> finished,
       Collection<MinuteRow> minutes, long checkpoint) {
+    DuckDBConnection c = conn();
     try {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
@@ -115,19 +136,16 @@ public final class ViewStore implements AutoCloseable {
         s.execute("INSERT OR REPLACE INTO meta VALUES ('" + CHECKPOINT + "', '" + checkpoint + "')");
       }
       c.commit();
+      c.setAutoCommit(true);
     } catch (SQLException e) {
+      // the transaction is rolled back with the connection; the next commit starts on a new one
       try {
-        c.rollback();
+        c.close();
       } catch (SQLException ignored) {
         // the original failure is what matters
       }
+      this.c = null;
       throw new StoreException("cannot write views: " + e.getMessage(), e);
-    } finally {
-      try {
-        c.setAutoCommit(true);
-      } catch (SQLException ignored) {
-        // next commit reports it
-      }
     }
   }
 
@@ -143,6 +161,9 @@ public final class ViewStore implements AutoCloseable {
 
   @Override
   public void close() {
+    if (c == null) {
+      return;
+    }
     try {
       c.close();
     } catch (SQLException e) {
