@@ -75,7 +75,8 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
   @Option(names = "--uid-per-session", description = "Send each session's id as its viewer id (to check sessions one by one)")
   boolean uidPerSession;
 
-  @Option(names = "--acked", description = "Write the session id of every acknowledged beacon to this file")
+  @Option(names = "--acked", description = "Write one line per acknowledged beacon to this file: its session id, a tab, "
+      + "and the playing time (ms) its heartbeat reports")
   Path acked;
 
   @Option(names = "--freshness", description = "Probe freshness (needs --key)")
@@ -90,12 +91,13 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
 
   /** What a run measured. */
   public record Report(double seconds, long beacons, long events, double beaconsPerSecond, double eventsPerSecond,
-      double ackP50Ms, double ackP99Ms, double ackMaxMs, Map<Integer, Long> statuses, long connectErrors,
+      double ackP50Ms, double ackP99Ms, double ackMaxMs, double refusedP50Ms, double refusedP99Ms,
+      Map<Integer, Long> statuses, long connectErrors,
       double freshQueryP50Ms, double freshQueryP99Ms, double freshNowP50Ms, double freshNowP99Ms, long freshSamples) {}
 
-  /** Runs with the options set on this object (for programs and tests). */
+  /** The command line's defaults, to be changed by the setters below (for programs and tests). */
   public static LoadGenerator options() {
-    return new LoadGenerator();
+    return picocli.CommandLine.populateCommand(new LoadGenerator());
   }
 
   public LoadGenerator url(String v) {
@@ -139,6 +141,12 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     return this;
   }
 
+  /** Viewers of different seeds run different sessions (and session ids). */
+  public LoadGenerator seed(int v) {
+    seed = v;
+    return this;
+  }
+
   public LoadGenerator rate(int v) {
     rate = v;
     return this;
@@ -155,6 +163,9 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
           r.events(), r.eventsPerSecond());
       out.printf("ack latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", r.ackP50Ms(), r.ackP99Ms(), r.ackMaxMs());
       out.printf("answers by status: %s; connection errors: %d%n", r.statuses(), r.connectErrors());
+      if (r.statuses().containsKey(503)) {
+        out.printf("503 latency: p50 %.2f ms, p99 %.2f ms%n", r.refusedP50Ms(), r.refusedP99Ms());
+      }
       if (r.freshSamples() > 0) {
         out.printf("freshness (%d probes): query p50 %.0f ms p99 %.0f ms; now p50 %.0f ms p99 %.0f ms%n",
             r.freshSamples(), r.freshQueryP50Ms(), r.freshQueryP99Ms(), r.freshNowP50Ms(), r.freshNowP99Ms());
@@ -175,6 +186,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         .setDefaultHost(base.getHost()).setDefaultPort(base.getPort()), new PoolOptions().setHttp1MaxSize(connections));
     PrintWriter ackLog = acked == null ? null : new PrintWriter(Files.newBufferedWriter(acked), false);
     Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
+    Histogram refused = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
     Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     LongAdder beacons = new LongAdder();
     LongAdder events = new LongAdder();
@@ -193,16 +205,26 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         Viewer.Beacon b = viewer.next();
         String body = uidPerSession ? b.body().replace("\"live\":", "\"uid\":\"" + b.session() + "\",\"live\":")
             : b.body();
-        long started = System.nanoTime();
+        // open loop: from when the beacon was due, so a slow server is not excused by a backlog in this client;
+        // closed loop: from when a connection is free, as more viewers than connections queue here by design
+        long[] started = {System.nanoTime()};
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI(path + (b.last() ? "?last=1" : ""))
-            .putHeader("Content-Type", "text/plain;charset=UTF-8");
-        http.request(ro).compose(req -> req.send(Buffer.buffer(body)).compose(resp -> resp.body()
-            .map(x -> resp.statusCode()))).onComplete(ar -> {
+            .putHeader("Content-Type", "text/plain;charset=UTF-8").putHeader("X-Forwarded-For", b.ip());
+        http.request(ro).compose(req -> {
+          if (rate == 0) {
+            started[0] = System.nanoTime();
+          }
+          return req.send(Buffer.buffer(body)).compose(resp -> resp.body().map(x -> resp.statusCode()));
+        }).onComplete(ar -> {
               if (measuring.get()) {
                 if (ar.succeeded()) {
                   statuses.computeIfAbsent(ar.result(), k -> new LongAdder()).increment();
+                  long took = Math.min(System.nanoTime() - started[0], TimeUnit.SECONDS.toNanos(60));
+                  if (ar.result() == 503) {
+                    refused.recordValue(took);
+                  }
                   if (ar.result() / 100 == 2) {
-                    latency.recordValue(Math.min(System.nanoTime() - started, TimeUnit.SECONDS.toNanos(60)));
+                    latency.recordValue(took);
                     beacons.increment();
                     events.add(b.events());
                   }
@@ -212,7 +234,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
               }
               if (ackLog != null && ar.succeeded() && ar.result() / 100 == 2) {
                 synchronized (ackLog) {
-                  ackLog.println(b.session());
+                  ackLog.append(b.session()).append('\t').append(Long.toString(b.playingMs())).append('\n');
                 }
               }
               if (then != null && !done.get()) {
@@ -259,7 +281,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
       double[] fq = fresh == null ? new double[] {0, 0, 0, 0, 0} : fresh.summary();
       return new Report(seconds, beacons.sum(), events.sum(), beacons.sum() / seconds, events.sum() / seconds,
           latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6,
-          st, connectErrors.sum(), fq[0], fq[1], fq[2], fq[3], (long) fq[4]);
+          refused.getValueAtPercentile(50) / 1e6, refused.getValueAtPercentile(99) / 1e6, st, connectErrors.sum(), fq[0], fq[1], fq[2], fq[3], (long) fq[4]);
     } finally {
       if (ackLog != null) {
         synchronized (ackLog) {

@@ -61,8 +61,11 @@ final class Viewer {
     }
   }
 
-  /** The next beacon's body and whether it is the page's last (sent as by sendBeacon). */
-  record Beacon(String body, boolean last, String session, int events) {}
+  /**
+   * The next beacon: its body, whether it is the page's last (sent as by sendBeacon), its session, how many events
+   * it carries, the playing time its heartbeat reports, and the viewer's address (sent as X-Forwarded-For).
+   */
+  record Beacon(String body, boolean last, String session, int events, long playingMs, String ip) {}
 
   Beacon next() {
     StringBuilder b = new StringBuilder(768);
@@ -107,7 +110,7 @@ final class Viewer {
       events++;
     }
     b.append("]}");
-    Beacon out = new Beacon(b.toString(), last, session, events);
+    Beacon out = new Beacon(b.toString(), last, session, events, playing ? 5_000 - stall : 0, ip);
     beat++;
     clock += 5_000;
     if (last) {
