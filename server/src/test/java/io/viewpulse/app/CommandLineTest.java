@@ -118,4 +118,16 @@ class CommandLineTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("there are 2 accounts: name one with --account");
   }
+
+  @Test
+  void idleTimeoutsAreWrittenAsAnOperatorWouldOrInIso8601() {
+    ServeCommand.DurationConverter c = new ServeCommand.DurationConverter();
+    assertThat(c.convert("90s")).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(c.convert("10m")).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(c.convert("1h")).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(c.convert("250ms")).isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(c.convert("PT5M")).isEqualTo(java.time.Duration.ofMinutes(5));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.convert("soon"))
+        .hasMessage("'soon' is not a duration such as 90s, 10m or 1h");
+  }
 }
