@@ -46,9 +46,10 @@ final class Guard {
     }
     int space = h.indexOf(' ');
     String scheme = space < 0 ? h : h.substring(0, space);
-    if (!scheme.toLowerCase(Locale.ROOT).equals("bearer") || space < 0) {
+    if (!scheme.toLowerCase(Locale.ROOT).equals("bearer")) {
       throw new AuthException(401, "unsupported authorization header scheme: " + scheme);
     }
-    return h.substring(space + 1).strip();
+    // "Bearer" alone (HTTP drops a trailing space) is the right scheme without a key, and is answered as such
+    return space < 0 ? "" : h.substring(space + 1).strip();
   }
 }

@@ -80,6 +80,12 @@ public final class Http {
         .method("OPTIONS", HttpRequest.BodyPublishers.noBody()), headers);
   }
 
+  /** Any method; {@code body} null sends none. */
+  public Response send(String method, String path, String body, String... headers) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, body == null
+        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)), headers);
+  }
+
   /** GET with an {@code Authorization: Bearer} key. */
   public Response getWithKey(String path, String key) {
     return get(path, new String[] {"Authorization", "Bearer " + key});

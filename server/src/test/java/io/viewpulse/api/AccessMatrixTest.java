@@ -1,0 +1,60 @@
+package io.viewpulse.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewpulse.auth.AdminToken;
+import io.viewpulse.testing.AccessMatrix;
+import io.viewpulse.testing.AccessRoutes;
+import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.Tenants;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every route with every kind of credential gets the documented status and the exact error message: one dynamic test
+ * a cell, named like "GET /api/asset/{id} with a revoked key → 401". Account B's credentials aimed at account A's
+ * things are one of the columns, so each route's tenant boundary is a cell too.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccessMatrixTest {
+  private TestServer s;
+  private Tenants t;
+
+  @BeforeAll
+  void start() {
+    s = new TestServer();
+    t = Tenants.create(s.http, AdminToken.of(s.vp.masterKey()), s.clock::millis);
+  }
+
+  @AfterAll
+  void stop() {
+    s.close();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyRouteAnswersEveryCredentialAsDocumented() {
+    return AccessMatrix.rows(t).stream().map(row -> DynamicTest.dynamicTest(row.name(), () -> row.run(t)));
+  }
+
+  @Test
+  void theMatrixHasARowForEveryRouteTheServerServes() {
+    SortedSet<String> inMatrix = new TreeSet<>();
+    AccessRoutes.all().stream().filter(r -> r.guard() != AccessRoutes.Guard.STATIC)
+        .forEach(r -> inMatrix.add(r.key()));
+    assertThat(inMatrix).isEqualTo(s.vp.routes());
+  }
+
+  @Test
+  void theMatrixAsksEveryCredentialOfEveryRouteThatTakesIt() {
+    // 11 secret-key routes and 2 CORS ones × 10 bearer credentials, 6 live routes × 20 (bearer and signed),
+    // 9 admin routes × 6, 13 public routes and files × 2
+    assertThat(AccessMatrix.rows(t)).hasSize(13 * 10 + 6 * 20 + 9 * 6 + 13 * 2);
+  }
+}

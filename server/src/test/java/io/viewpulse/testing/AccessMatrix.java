@@ -1,0 +1,227 @@
+package io.viewpulse.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewpulse.testing.AccessRoutes.Route;
+import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.zip.Deflater;
+
+/**
+ * Every route crossed with every kind of credential, and the answer the documentation promises for each: the routes
+ * and their answers to their own account are in {@link AccessRoutes}; what each credential gets is decided here.
+ */
+public final class AccessMatrix {
+  public static final String NOT_AUTHENTICATED = "request is not authenticated: send Authorization: Bearer <API key>";
+  public static final String NO_KEY = "no API key: send Authorization: Bearer <API key>";
+  public static final String UNSIGNED = "sign the request (msg and sig) or send Authorization: Bearer <secret key>";
+  public static final String CORS_FORBIDDEN = "access forbidden for CORS-enabled API key with restricted access";
+  public static final String ADMIN_ONLY =
+      "the admin routes need the admin token (the command line derives it from the master key)";
+  /** Shaped like a real token ({@code vp_<key id>_<mac>}), issued by nobody. */
+  static final String UNKNOWN_TOKEN = "vp_0123456789abcdef_" + "A".repeat(43);
+  static final String UNKNOWN_OWNER_ID = "0123456789abcdef0123456789abcdef";
+
+  private AccessMatrix() {}
+
+  /** Who calls, and how. */
+  public enum Caller {
+    NONE("no credentials"),
+    BASIC("a Basic header"),
+    EMPTY_BEARER("\"Bearer\" and no key"),
+    UNKNOWN_KEY("a well-formed unknown key"),
+    REVOKED_KEY("a revoked key"),
+    CORS_NO_ORIGIN("a CORS key without Origin"),
+    CORS_ALLOWED_ORIGIN("a CORS key from its allowed origin"),
+    CORS_OTHER_ORIGIN("a CORS key from another origin"),
+    SECRET("the account's secret key"),
+    OTHER_ACCOUNT("another account's secret key"),
+    SIGNED("a signed request"),
+    BAD_SIGNATURE("a signature by a wrong secret"),
+    STALE_SIGNATURE("a signature 301 s old"),
+    REPLAYED_SIGNATURE("a signed request sent a second time"),
+    REVOKED_SIGNER("a signature by a revoked key"),
+    OTHER_ACCOUNT_SIGNED("another account's signed request"),
+    FORGED_OWNER("another account's key signing as this account"),
+    UNKNOWN_OWNER("a signature naming an unknown owner"),
+    MSG_WITHOUT_SIG("msg without sig"),
+    GARBLED_MSG("a msg that is not a zlib-compressed JSON object"),
+    ADMIN_TOKEN("the admin token"),
+    WRONG_ADMIN_TOKEN("a wrong admin token"),
+    SECRET_AS_ADMIN("a secret key instead of the admin token"),
+    CORS_AS_ADMIN("a CORS key instead of the admin token");
+
+    final String label;
+
+    Caller(String label) {
+      this.label = label;
+    }
+  }
+
+  static final List<Caller> BEARER = List.of(Caller.NONE, Caller.BASIC, Caller.EMPTY_BEARER, Caller.UNKNOWN_KEY,
+      Caller.REVOKED_KEY, Caller.CORS_NO_ORIGIN, Caller.CORS_ALLOWED_ORIGIN, Caller.CORS_OTHER_ORIGIN, Caller.SECRET,
+      Caller.OTHER_ACCOUNT);
+  static final List<Caller> SIGNING = List.of(Caller.SIGNED, Caller.BAD_SIGNATURE, Caller.STALE_SIGNATURE,
+      Caller.REPLAYED_SIGNATURE, Caller.REVOKED_SIGNER, Caller.OTHER_ACCOUNT_SIGNED, Caller.FORGED_OWNER,
+      Caller.UNKNOWN_OWNER, Caller.MSG_WITHOUT_SIG, Caller.GARBLED_MSG);
+  static final List<Caller> ADMIN = List.of(Caller.NONE, Caller.BASIC, Caller.WRONG_ADMIN_TOKEN,
+      Caller.SECRET_AS_ADMIN, Caller.CORS_AS_ADMIN, Caller.ADMIN_TOKEN);
+  /** A public route ignores credentials: a stale key left in a page must not break it. */
+  static final List<Caller> PUBLIC = List.of(Caller.NONE, Caller.REVOKED_KEY);
+
+  /** One cell: a route, a caller and the documented answer. */
+  public record Row(Route route, Caller caller, AccessRoutes.Expect expect) {
+    public String name() {
+      return route.key() + " with " + caller.label + " → " + expect.status();
+    }
+
+    /** Sends {@code q} as this caller and returns the (last) answer. */
+    public Http.Response send(Tenants t, AccessRoutes.Request q) {
+      if (caller == Caller.REPLAYED_SIGNATURE) {
+        // its first use is good; the very same request again is the replay
+        Uplynk.Signed s = t.sign(t.a.id(), t.a.secret(), 0);
+        String path = signed(q.path(), s.msg(), s.sig());
+        route.ok().verify(send(t, q, path, List.of()), t, q);
+        return send(t, q, path, List.of());
+      }
+      return switch (caller) {
+        case NONE -> send(t, q, q.path(), List.of());
+        case BASIC -> send(t, q, q.path(), List.of("Authorization", "Basic dXNlcjpwYXNz"));
+        case EMPTY_BEARER -> send(t, q, q.path(), List.of("Authorization", "Bearer"));
+        case UNKNOWN_KEY -> bearer(t, q, UNKNOWN_TOKEN);
+        case REVOKED_KEY -> bearer(t, q, t.revokedKey);
+        case CORS_NO_ORIGIN, CORS_AS_ADMIN -> bearer(t, q, t.corsKey);
+        case CORS_ALLOWED_ORIGIN -> send(t, q, q.path(), List.of("Authorization", "Bearer " + t.corsKey,
+            "Origin", Tenants.ALLOWED_ORIGIN));
+        case CORS_OTHER_ORIGIN -> send(t, q, q.path(), List.of("Authorization", "Bearer " + t.corsKey,
+            "Origin", Tenants.OTHER_ORIGIN));
+        case SECRET, SECRET_AS_ADMIN -> bearer(t, q, t.a.secret());
+        case OTHER_ACCOUNT -> bearer(t, q, t.b.secret());
+        case ADMIN_TOKEN -> bearer(t, q, t.adminToken);
+        case WRONG_ADMIN_TOKEN -> bearer(t, q, "vpadmin_" + "A".repeat(43));
+        case SIGNED -> signed(t, q, t.sign(t.a.id(), t.a.secret(), 0));
+        case BAD_SIGNATURE -> signed(t, q, t.sign(t.a.id(), "not the secret", 0));
+        case STALE_SIGNATURE -> signed(t, q, t.sign(t.a.id(), t.a.secret(), -301));
+        case REVOKED_SIGNER -> signed(t, q, t.sign(t.a.id(), t.revokedKey, 0));
+        case OTHER_ACCOUNT_SIGNED -> signed(t, q, t.sign(t.b.id(), t.b.secret(), 0));
+        case FORGED_OWNER -> signed(t, q, t.sign(t.a.id(), t.b.secret(), 0));
+        case UNKNOWN_OWNER -> signed(t, q, t.sign(UNKNOWN_OWNER_ID, t.a.secret(), 0));
+        case MSG_WITHOUT_SIG -> send(t, q, q.path() + (q.path().contains("?") ? "&" : "?") + "msg="
+            + URLEncoder.encode(t.sign(t.a.id(), t.a.secret(), 0).msg(), StandardCharsets.UTF_8), List.of());
+        case GARBLED_MSG -> send(t, q, signed(q.path(), zlibBase64("[1]"), "00"), List.of());
+        case REPLAYED_SIGNATURE -> throw new IllegalStateException("sent above");
+      };
+    }
+
+    private static Http.Response bearer(Tenants t, AccessRoutes.Request q, String token) {
+      return send(t, q, q.path(), List.of("Authorization", "Bearer " + token));
+    }
+
+    private static Http.Response signed(Tenants t, AccessRoutes.Request q, Uplynk.Signed s) {
+      return send(t, q, signed(q.path(), s.msg(), s.sig()), List.of());
+    }
+
+    private static String signed(String path, String msg, String sig) {
+      return path + (path.contains("?") ? "&" : "?") + "msg=" + URLEncoder.encode(msg, StandardCharsets.UTF_8)
+          + "&sig=" + sig;
+    }
+
+    private static Http.Response send(Tenants t, AccessRoutes.Request q, String path, List<String> auth) {
+      List<String> headers = new ArrayList<>(auth);
+      if (q.body() != null) {
+        headers.add("Content-Type");
+        headers.add(q.contentType());
+      }
+      return t.http.send(q.method(), path, q.body(), headers.toArray(String[]::new));
+    }
+
+    /** Sends and checks the answer: status, exact error body, and what the route promises beyond. */
+    public void run(Tenants t) {
+      AccessRoutes.Request q = route.request().apply(t);
+      try {
+        expect.verify(send(t, q), t, q);
+      } catch (AssertionError e) {
+        // reports name dynamic tests by index: say which cell failed
+        throw new AssertionError(name() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The whole matrix for these tenants, route by route. */
+  public static List<Row> rows(Tenants t) {
+    List<Row> out = new ArrayList<>();
+    for (Route r : AccessRoutes.all()) {
+      for (Caller c : callers(r.guard())) {
+        out.add(new Row(r, c, expect(r, c, t)));
+      }
+    }
+    return out;
+  }
+
+  static List<Caller> callers(AccessRoutes.Guard g) {
+    return switch (g) {
+      case PUBLIC, STATIC -> PUBLIC;
+      case ADMIN -> ADMIN;
+      case SECRET, SECRET_OR_CORS -> BEARER;
+      case SIGNED_OR_SECRET -> {
+        List<Caller> all = new ArrayList<>(BEARER);
+        all.addAll(SIGNING);
+        yield all;
+      }
+    };
+  }
+
+  static AccessRoutes.Expect expect(Route r, Caller c, Tenants t) {
+    AccessRoutes.Guard g = r.guard();
+    if (g == AccessRoutes.Guard.PUBLIC || g == AccessRoutes.Guard.STATIC) {
+      return r.ok();
+    }
+    if (g == AccessRoutes.Guard.ADMIN) {
+      return c == Caller.ADMIN_TOKEN ? r.ok() : AccessRoutes.error(401, ADMIN_ONLY);
+    }
+    boolean corsAllowed = g == AccessRoutes.Guard.SECRET_OR_CORS;
+    String badSignature = "bad signature: sig does not match msg for any secret key of " + t.a.id();
+    return switch (c) {
+      case NONE -> AccessRoutes.error(401, g == AccessRoutes.Guard.SIGNED_OR_SECRET ? UNSIGNED : NOT_AUTHENTICATED);
+      case BASIC -> AccessRoutes.error(401, "unsupported authorization header scheme: Basic");
+      case EMPTY_BEARER -> AccessRoutes.error(401, NO_KEY);
+      case UNKNOWN_KEY -> AccessRoutes.error(401, "invalid API key");
+      case REVOKED_KEY -> AccessRoutes.error(401, "this API key has been revoked");
+      case CORS_NO_ORIGIN, CORS_ALLOWED_ORIGIN -> corsAllowed ? r.ok() : AccessRoutes.error(403, CORS_FORBIDDEN);
+      case CORS_OTHER_ORIGIN -> AccessRoutes.error(403,
+          "credential disallows CORS access from origin " + Tenants.OTHER_ORIGIN);
+      case SECRET, SIGNED -> r.ok();
+      case OTHER_ACCOUNT, OTHER_ACCOUNT_SIGNED -> r.other().apply(t);
+      case BAD_SIGNATURE, REVOKED_SIGNER, FORGED_OWNER -> AccessRoutes.error(401, badSignature);
+      case STALE_SIGNATURE -> AccessRoutes.error(401,
+          "_timestamp is 301 s away from the server's clock; at most 300 s is accepted");
+      case REPLAYED_SIGNATURE -> AccessRoutes.error(401, "this signature was already used: sign each request anew");
+      case UNKNOWN_OWNER -> AccessRoutes.error(401, "unknown _owner " + UNKNOWN_OWNER_ID);
+      case MSG_WITHOUT_SIG -> AccessRoutes.error(401, "a signed request needs both msg and sig");
+      case GARBLED_MSG -> AccessRoutes.error(401, "msg must be base64 of zlib-compressed JSON (not an object)");
+      case ADMIN_TOKEN, WRONG_ADMIN_TOKEN, SECRET_AS_ADMIN, CORS_AS_ADMIN ->
+          throw new IllegalStateException(c + " is not asked of " + r.key());
+    };
+  }
+
+  static String zlibBase64(String text) {
+    Deflater d = new Deflater(9);
+    d.setInput(text.getBytes(StandardCharsets.UTF_8));
+    d.finish();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[256];
+    while (!d.finished()) {
+      out.write(buf, 0, d.deflate(buf));
+    }
+    return Base64.getEncoder().encodeToString(out.toByteArray());
+  }
+
+  /** Fails unless the answer has exactly this status. */
+  public static void assertStatus(Row row, Http.Response r) {
+    assertThat(r.status()).as(row.name() + ": " + r.body()).isEqualTo(row.expect().status());
+  }
+}

@@ -1,0 +1,240 @@
+package io.viewpulse.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Every route of the server (keyed as the route table and docs/openapi.json name it), the request the matrix sends
+ * to it, what its own account gets, and what another account gets when it aims that request at A's things.
+ */
+public final class AccessRoutes {
+  private AccessRoutes() {}
+
+  /** What a route asks of its caller. STATIC: public files served from the jar, outside the route table. */
+  public enum Guard { PUBLIC, STATIC, SECRET, SECRET_OR_CORS, SIGNED_OR_SECRET, ADMIN }
+
+  public record Request(String method, String path, String body, String contentType) {}
+
+  /** More than a status: what the body or the server's state must show afterwards. */
+  @FunctionalInterface
+  public interface Check {
+    void verify(Http.Response r, Tenants t, Request q);
+  }
+
+  public record Expect(int status, String error, Check check) {
+    public void verify(Http.Response r, Tenants t, Request q) {
+      assertThat(r.status()).as(r.body()).isEqualTo(status);
+      if (error != null) {
+        assertThat(r.json()).as(r.body()).isEqualTo(Http.JSON.createObjectNode().set("errors",
+            Http.JSON.createArrayNode().add(error)));
+      }
+      if (check != null) {
+        check.verify(r, t, q);
+      }
+    }
+  }
+
+  /**
+   * @param other what account B's credentials get when aimed at account A's things (null: not an API route)
+   */
+  public record Route(String key, Guard guard, Function<Tenants, Request> request, Expect ok,
+      Function<Tenants, Expect> other) {}
+
+  public static Expect error(int status, String message) {
+    return new Expect(status, message, null);
+  }
+
+  static Expect ok(int status, Check check) {
+    return new Expect(status, null, check);
+  }
+
+  static Function<Tenants, Request> get(Function<Tenants, String> path) {
+    return t -> new Request("GET", path.apply(t), null, null);
+  }
+
+  static Function<Tenants, Request> json(String method, Function<Tenants, String> path,
+      Function<Tenants, String> body) {
+    return t -> new Request(method, path.apply(t), body.apply(t), "application/json");
+  }
+
+  private static Route route(String key, Guard g, Function<Tenants, Request> req, Expect ok,
+      Function<Tenants, Expect> other) {
+    return new Route(key, g, req, ok, other);
+  }
+
+  private static Route open(String key, Function<Tenants, Request> req, Expect ok) {
+    return new Route(key, Guard.PUBLIC, req, ok, null);
+  }
+
+  /** The whole table. A route the server has and this table lacks fails the matrix. */
+  public static List<Route> all() {
+    List<Route> all = new ArrayList<>();
+    all.addAll(viewership());
+    all.addAll(media("asset"));
+    all.addAll(media("stream"));
+    all.addAll(live());
+    all.addAll(admin());
+    all.addAll(open());
+    return all;
+  }
+
+  static List<Route> viewership() {
+    return List.of(
+        route("GET /api/data/views/query", Guard.SECRET,
+            get(t -> "/api/data/views/query?assetId=" + t.a.assetId()), ok(200, (r, t, q) -> assertThat(
+                r.json().isArray()).isTrue()), t -> error(404, "asset not found")),
+        route("GET /api/data/views/query/creator", Guard.SECRET_OR_CORS,
+            get(t -> "/api/data/views/query/creator?assetId=" + t.a.assetId()), ok(200, (r, t, q) -> assertThat(
+                r.json().isArray()).isTrue()), t -> error(404, "asset not found")),
+        // totals are public (Livepeer's getPublicViewership): any valid key reads any playback id's total
+        route("GET /api/data/views/query/total/{playbackId}", Guard.SECRET_OR_CORS,
+            get(t -> "/api/data/views/query/total/" + t.a.assetPlaybackId()), ok(200, (r, t, q) -> assertThat(
+                r.json().get("playbackId").asText()).isEqualTo(t.a.assetPlaybackId())),
+            t -> ok(200, (r, x, q) -> assertThat(r.json().get("playbackId").asText())
+                .isEqualTo(t.a.assetPlaybackId()))),
+        route("GET /api/data/views/now", Guard.SECRET,
+            get(t -> "/api/data/views/now?playbackId=" + t.a.assetPlaybackId()), ok(200, (r, t, q) -> assertThat(
+                r.json().isArray()).isTrue()), t -> ok(200, (r, x, q) -> assertThat(r.body()).isEqualTo("[{\"viewCount\":0,\"errorRate\":0.0}]"))),
+        route("GET /api/data/usage/query", Guard.SECRET,
+            get(t -> "/api/data/usage/query?creatorId=" + t.a.creatorId()), ok(200, (r, t, q) -> assertThat(
+                r.json().get("UserID").asText()).isEqualTo(t.a.id())),
+            t -> ok(200, (r, x, q) -> {
+              assertThat(r.json().get("UserID").asText()).isEqualTo(t.b.id());
+              assertThat(r.json().get("DeliveryUsageMins").asDouble()).isZero();
+            })));
+  }
+
+  static List<Route> media(String kind) {
+    String base = "/api/" + kind;
+    String notFound = kind + " not found";
+    Function<Tenants, String> mine = t -> kind.equals("asset") ? t.a.assetId() : t.a.streamId();
+    return List.of(
+        route("GET " + base, Guard.SECRET, get(t -> base),
+            ok(200, (r, t, q) -> assertThat(ids(r.json())).contains(mine.apply(t))),
+            t -> ok(200, (r, x, q) -> assertThat(ids(r.json())).doesNotContain(mine.apply(t))
+                .contains(kind.equals("asset") ? t.b.assetId() : t.b.streamId()))),
+        // what B creates is B's: A cannot see it
+        route("POST " + base, Guard.SECRET, json("POST", t -> base, t -> "{\"name\": \"made by the matrix\"}"),
+            ok(201, (r, t, q) -> assertThat(t.http.getWithKey(base + "/" + r.json().get("id").asText(),
+                t.a.secret()).status()).isEqualTo(200)),
+            t -> ok(201, (r, x, q) -> assertThat(t.http.getWithKey(base + "/" + r.json().get("id").asText(),
+                t.a.secret()).status()).isEqualTo(404))),
+        route("GET " + base + "/{id}", Guard.SECRET, get(t -> base + "/" + mine.apply(t)),
+            ok(200, (r, t, q) -> assertThat(r.json().get("id").asText()).isEqualTo(mine.apply(t))),
+            t -> error(404, notFound)),
+        // deletes a spare of A's; refused deletes leave it, and B's refused one is checked to have left it
+        route("DELETE " + base + "/{id}", Guard.SECRET, t -> new Request("DELETE", base + "/" + t.spareMedia(kind),
+                null, null),
+            ok(204, (r, t, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret()).status()).isEqualTo(404)),
+            t -> new Expect(404, notFound, (r, x, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret())
+                .status()).isEqualTo(200))));
+  }
+
+  static List<Route> live() {
+    String enhanced = "/api/v4/monitoring/stream_stats_enhanced";
+    String deprecated = "/api/v4/monitoring/stream_stats";
+    List<Route> out = new ArrayList<>();
+    for (String base : List.of(enhanced, deprecated)) {
+      boolean old = base.equals(deprecated);
+      Check flagged = (r, t, q) -> assertThat(r.header("Deprecation")).isEqualTo(old ? "true" : null);
+      // another account's stream answers like a stream without data: nothing tells it exists
+      out.add(route("GET " + base + "/{id}", Guard.SIGNED_OR_SECRET, get(t -> base + "/" + t.a.streamId()),
+          ok(200, (r, t, q) -> {
+            assertThat(r.json().get("id").asText()).isEqualTo(t.a.streamId());
+            flagged.verify(r, t, q);
+          }), t -> ok(200, (r, x, q) -> {
+            assertThat(r.json().get("id").asText()).isEqualTo(t.a.streamId());
+            assertThat(r.json().get("stats").isNull()).isTrue();
+            assertThat(r.json().get("ts").isNull()).isTrue();
+          })));
+      out.add(route("POST " + base, Guard.SIGNED_OR_SECRET,
+          json("POST", t -> base, t -> "{\"stream_ids\": [\"" + t.a.streamId() + "\"]}"),
+          ok(200, (r, t, q) -> {
+            assertThat(r.json().get("items").get(0).get("id").asText()).isEqualTo(t.a.streamId());
+            flagged.verify(r, t, q);
+          }), t -> ok(200, (r, x, q) -> assertThat(r.json().get("items").get(0).get("stats").isNull()).isTrue())));
+    }
+    out.add(route("GET " + enhanced + "/{id}/series", Guard.SIGNED_OR_SECRET,
+        get(t -> enhanced + "/" + t.a.streamId() + "/series"),
+        ok(200, (r, t, q) -> assertThat(r.json().get("@type").asText()).isEqualTo("StreamStatsSeries")),
+        t -> error(404, "stream not found")));
+    out.add(route("POST /api/live/events", Guard.SIGNED_OR_SECRET, json("POST", t -> "/api/live/events",
+            t -> "{\"events\": [{\"type\": \"auth_failure\", \"stream_id\": \"" + t.a.streamId() + "\"}]}"),
+        ok(200, (r, t, q) -> assertThat(r.json().get("accepted").asInt()).isEqualTo(1)),
+        t -> error(400, "events[0].stream_id: no stream " + t.a.streamId() + " in this account")));
+    return out;
+  }
+
+  static List<Route> admin() {
+    Function<Tenants, String> assets = t -> "?account=" + t.a.id() + "&kind=asset";
+    return List.of(
+        route("GET /admin/accounts", Guard.ADMIN, get(t -> "/admin/accounts"),
+            ok(200, (r, t, q) -> assertThat(ids(r.json())).contains(t.a.id(), t.b.id())), null),
+        route("POST /admin/accounts", Guard.ADMIN, json("POST", t -> "/admin/accounts",
+            t -> "{\"name\": \"made by the matrix\"}"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("name").asText()).isEqualTo("made by the matrix")), null),
+        // key listings never carry tokens: only their creation shows one, once
+        route("GET /admin/keys", Guard.ADMIN, get(t -> "/admin/keys?account=" + t.a.id()),
+            ok(200, (r, t, q) -> {
+              assertThat(r.json().size()).isGreaterThanOrEqualTo(3);
+              r.json().forEach(k -> assertThat(k.has("token")).isFalse());
+            }), null),
+        route("POST /admin/keys", Guard.ADMIN, json("POST", t -> "/admin/keys",
+            t -> "{\"account\": \"" + t.a.id() + "\", \"name\": \"made by the matrix\"}"),
+            ok(200, (r, t, q) -> {
+              t.remember(r.json().get("token").asText());
+              assertThat(r.json().get("token").asText()).startsWith("vp_" + r.json().get("id").asText() + "_");
+            }), null),
+        route("POST /admin/keys/{id}/revoke", Guard.ADMIN,
+            json("POST", t -> "/admin/keys/" + t.spareKeyId() + "/revoke", t -> "{}"),
+            ok(200, (r, t, q) -> assertThat(r.json().has("revokedAt")).isTrue()), null),
+        route("GET /admin/media", Guard.ADMIN, get(t -> "/admin/media" + assets.apply(t)),
+            ok(200, (r, t, q) -> assertThat(ids(r.json())).contains(t.a.assetId())), null),
+        route("POST /admin/media", Guard.ADMIN, json("POST", t -> "/admin/media", t -> "{\"account\": \""
+                + t.a.id() + "\", \"kind\": \"asset\", \"name\": \"made by the matrix\"}"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("accountId").asText()).isEqualTo(t.a.id())), null),
+        route("GET /admin/media/{id}", Guard.ADMIN, get(t -> "/admin/media/" + t.a.assetId() + assets.apply(t)),
+            ok(200, (r, t, q) -> assertThat(r.json().get("id").asText()).isEqualTo(t.a.assetId())), null),
+        route("DELETE /admin/media/{id}", Guard.ADMIN,
+            t -> new Request("DELETE", "/admin/media/" + t.spareMedia("asset") + assets.apply(t), null, null),
+            ok(200, (r, t, q) -> assertThat(r.json().get("name").asText()).startsWith("spare ")), null));
+  }
+
+  static List<Route> open() {
+    Check javascript = (r, t, q) -> assertThat(r.header("Content-Type")).contains("javascript");
+    return List.of(
+        open("GET /analytics/log", get(t -> "/analytics/log"), ok(200, null)),
+        open("HEAD /analytics/log", t -> new Request("HEAD", "/analytics/log", null, null), ok(200, null)),
+        open("POST /analytics/log", t -> new Request("POST", "/analytics/log",
+                Beacons.session(t.unique("matrix-session-"), t.a.assetPlaybackId())
+                    .play(Instant.ofEpochMilli(t.nowMillis())).json(), "text/plain;charset=UTF-8"),
+            ok(200, (r, t, q) -> assertThat(r.body()).isEqualTo("{\"accepted\":1,\"dropped\":{}}"))),
+        open("GET /collector.js", get(t -> "/collector.js"), ok(200, javascript)),
+        open("GET /collector.mjs", get(t -> "/collector.mjs"), ok(200, javascript)),
+        open("GET /json_video+{playbackId}.js", get(t -> "/json_video+" + t.a.assetPlaybackId() + ".js"),
+            ok(200, null)),
+        open("GET /api/openapi.json", get(t -> "/api/openapi.json"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("openapi").asText()).isEqualTo("3.1.0"))),
+        open("GET /healthz", get(t -> "/healthz"),
+            ok(200, (r, t, q) -> assertThat(r.body()).isEqualTo("{\"status\":\"ok\"}"))),
+        open("GET /metrics", get(t -> "/metrics"),
+            ok(200, (r, t, q) -> assertThat(r.body()).contains("viewpulse_sessions_open"))),
+        open("GET /", get(t -> "/"), ok(302, (r, t, q) -> assertThat(r.header("Location")).isEqualTo("/dashboard/"))),
+        new Route("GET /dashboard/", Guard.STATIC, get(t -> "/dashboard/"),
+            ok(200, (r, t, q) -> assertThat(r.header("Content-Type")).startsWith("text/html")), null),
+        new Route("GET /dashboard/app.js", Guard.STATIC, get(t -> "/dashboard/app.js"), ok(200, javascript), null),
+        new Route("GET /webjars/chart.js/4.5.1/dist/chart.umd.min.js", Guard.STATIC,
+            get(t -> "/webjars/chart.js/4.5.1/dist/chart.umd.min.js"), ok(200, javascript), null));
+  }
+
+  static List<String> ids(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.get("id").asText()));
+    return out;
+  }
+}
