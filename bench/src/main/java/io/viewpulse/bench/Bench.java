@@ -249,7 +249,8 @@ public final class Bench implements Runnable {
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("viewpulse-memory");
       ServerConfig c = ServerConfig.defaults(dir).withHost("127.0.0.1").withPort(0)
-          .withSessions(SessionRules.defaults().withMaxOpenSessions(sessions + 30_000));
+          .withSessions(SessionRules.defaults().withMaxOpenSessions(sessions + 30_000)
+              .withIdleTimeout(java.time.Duration.ofHours(6)));
       try (Viewpulse vp = Viewpulse.start(c)) {
         String account = vp.keys().accounts().get(0).id();
         vp.catalog().create(account, new io.viewpulse.catalog.Catalog.NewMedia(

@@ -163,15 +163,18 @@ final class LiveRoutes {
     return new Auth(guard.secret(ctx), Json.object());
   }
 
-  /** Method, path, query and a digest of the body: what makes two requests with one signature different. */
+  /**
+   * Method, path and a digest of the body: what makes two requests with one signature different. Not the query: it
+   * carries msg and sig, and anything else in it is unsigned and ignored, so a junk parameter must not turn a
+   * captured request into a new one.
+   */
   private static String requestIdentity(RoutingContext ctx) {
     try {
       java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
       if (ctx.body() != null && ctx.body().buffer() != null) {
         md.update(ctx.body().buffer().getBytes());
       }
-      return ctx.request().method() + " " + ctx.request().path() + " " + ctx.request().query() + " "
-          + java.util.HexFormat.of().formatHex(md.digest());
+      return ctx.request().method() + " " + ctx.request().path() + " " + java.util.HexFormat.of().formatHex(md.digest());
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

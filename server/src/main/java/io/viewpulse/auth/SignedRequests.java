@@ -22,7 +22,9 @@ import java.util.zip.Inflater;
  * <p>A {@code _timestamp} more than {@link #WINDOW} away from the server's clock is refused, and so is a signed request
  * already seen within that window (remembered for twice the window), so a captured request cannot be replayed. The
  * scheme signs only the parameters, not the route: two different requests signed in the same second carry the same
- * signature, so "seen" means the same signature on the same request (method, path, query and body).
+ * signature, so "seen" means the same signature on the same request (method, path and body; the query carries only
+ * msg and sig, and whatever else a replayer appends to it is not a new request). The body of a POST is not signed:
+ * a captured signature can carry another body once within the window, a limit of the scheme itself.
  */
 public final class SignedRequests {
   /** How far a request's {@code _timestamp} may be from the server's clock. */

@@ -224,6 +224,9 @@ class LiveStatsApiTest {
     Http.Response replay = s.http.get(path + once.query());
     assertThat(replay.status()).isEqualTo(401);
     assertThat(replay.error()).isEqualTo("this signature was already used: sign each request anew");
+    Http.Response disguised = s.http.get(path + once.query() + "&cache_buster=1");
+    assertThat(disguised.error()).as("an unsigned parameter does not make it a new request")
+        .isEqualTo("this signature was already used: sign each request anew");
     assertThat(s.http.get(path + "msg=bm90IHpsaWI%3D&sig=00").error()).startsWith("msg must be base64 of zlib");
     assertThat(s.http.get(path).status()).isEqualTo(401);
     Http.Response cors = s.http.getWithKey(path, s.corsKey);
