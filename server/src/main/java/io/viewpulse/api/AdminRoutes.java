@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.viewpulse.admin.Admin;
 import io.viewpulse.auth.AdminToken;
 import io.viewpulse.auth.AuthException;
@@ -34,7 +33,7 @@ final class AdminRoutes {
   }
 
   void mount(Router r) {
-    r.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
+    r.route("/admin/*").handler(Bodies.upTo(16 * 1024));
     r.get("/admin/accounts").handler(ctx -> run(ctx, admin::accounts));
     r.post("/admin/accounts").handler(ctx -> run(ctx, () -> admin.createAccount(text(body(ctx), "name"))));
     r.get("/admin/keys").handler(ctx -> run(ctx, () -> admin.keys(Params.string(ctx, "account"))));

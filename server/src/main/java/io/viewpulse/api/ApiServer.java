@@ -35,6 +35,9 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
+  private static final int MAX_LINE = 8 * 1024;
+  private static final int MAX_HEADERS = 16 * 1024;
+
   private final HttpServer server;
   private final List<HttpServer> more;
   private final Router router;
@@ -66,14 +69,17 @@ public final class ApiServer implements AutoCloseable {
     new DashboardRoutes().mount(router);
     if (benchEndpoints) {
       // the ingest benchmark's baseline: the same server, body handling and answer, without ingest
-      router.post("/bench/noop").handler(io.vertx.ext.web.handler.BodyHandler.create(false)
-          .setBodyLimit(BeaconRoutes.BODY_LIMIT)).handler(ctx -> Json.ok(ctx, Json.object().put("accepted", 0)));
+      router.post("/bench/noop").handler(Bodies.upTo(BeaconRoutes.BODY_LIMIT)).handler(
+          ctx -> Json.ok(ctx, Json.object().put("accepted", 0)));
     }
     router.get("/api/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", Json.CONTENT_TYPE)
         .putHeader("Access-Control-Allow-Origin", "*").end(OPENAPI));
     router.get("/healthz").handler(ctx -> Json.ok(ctx, Json.object().put("status", "ok")));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(s.metrics().scrape()));
+    // what Vert.x-Web itself refuses, such as a query string that is not valid percent-encoding
+    router.errorHandler(400, ctx -> Json.error(ctx, 400, ctx.failure() == null || ctx.failure().getMessage() == null
+        ? "bad request" : ctx.failure().getMessage()));
     router.errorHandler(404, ctx -> Json.error(ctx, 404, "no route " + ctx.request().method() + " "
         + ctx.request().path()));
     router.errorHandler(405, ctx -> Json.error(ctx, 405, "method " + ctx.request().method() + " not allowed on "
@@ -81,7 +87,7 @@ public final class ApiServer implements AutoCloseable {
     router.errorHandler(413, ctx -> Json.error(ctx, 413, "request body too large"));
     router.errorHandler(500, ApiServer::internal);
     HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port)
-        .setMaxHeaderSize(16 * 1024).setMaxInitialLineLength(8 * 1024).setCompressionSupported(true)
+        .setMaxHeaderSize(MAX_HEADERS).setMaxInitialLineLength(MAX_LINE).setCompressionSupported(true)
         .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (tlsKeystore != null) {
       opts.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PfxOptions()
@@ -91,18 +97,43 @@ public final class ApiServer implements AutoCloseable {
       // one server per event loop on the same port (Vert.x shares the socket and spreads the connections): a
       // single server would put every connection on one thread. Vert.x shares a port it was asked for by number,
       // so a random port (0, in tests) gets one server.
-      HttpServer server = vertx.createHttpServer(opts).requestHandler(router).listen()
+      HttpServer server = vertx.createHttpServer(opts).invalidRequestHandler(ApiServer::undecodable)
+          .requestHandler(router).listen()
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       List<HttpServer> more = new ArrayList<>();
       int loops = port == 0 ? 1 : Math.max(2, Runtime.getRuntime().availableProcessors());
       for (int i = 1; i < loops; i++) {
-        more.add(vertx.createHttpServer(opts).requestHandler(router)
+        more.add(vertx.createHttpServer(opts).invalidRequestHandler(ApiServer::undecodable).requestHandler(router)
             .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
       }
       return new ApiServer(server, more, router);
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
     }
+  }
+
+  /**
+   * A request the HTTP decoder refused (request line or headers too long, a control character in a header): Vert.x
+   * would answer with an empty body and close the connection without saying so, and a keep-alive client would send
+   * its next request into the closed connection. The API's error shape instead, and Connection: close.
+   */
+  private static void undecodable(io.vertx.core.http.HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    int status = 400;
+    String message = "the request is not valid HTTP/1.1"
+        + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      status = 414;
+      message = "the request line is longer than " + MAX_LINE + " bytes";
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      status = 431;
+      message = "the request headers are larger than " + MAX_HEADERS + " bytes";
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode body = Json.object();
+    body.putArray("errors").add(message);
+    req.response().setStatusCode(status).putHeader("Content-Type", Json.CONTENT_TYPE)
+        .putHeader("Connection", "close").end(body.toString())
+        .onComplete(done -> req.connection().close());
   }
 
   private static void internal(RoutingContext ctx) {

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.viewpulse.ingest.Edge;
 import io.viewpulse.ingest.Ingest;
 import io.viewpulse.ingest.Reason;
@@ -39,7 +38,7 @@ final class BeaconRoutes {
     r.get("/analytics/log").handler(this::discover);
     r.head("/analytics/log").handler(this::discover);
     r.post("/analytics/log")
-        .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+        .handler(Bodies.upTo(BODY_LIMIT))
         .handler(this::log)
         .failureHandler(this::failed);
   }

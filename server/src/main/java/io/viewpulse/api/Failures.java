@@ -1,6 +1,7 @@
 package io.viewpulse.api;
 
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import io.viewpulse.auth.AuthException;
 import io.viewpulse.catalog.ConflictException;
 import io.viewpulse.ingest.Rejection;
@@ -32,6 +33,10 @@ final class Failures {
       Json.error(ctx, 409, c.getMessage());
     } else if (e instanceof IllegalArgumentException i) {
       Json.error(ctx, 400, i.getMessage());
+    } else if (e instanceof HttpException h && h.getStatusCode() >= 400 && h.getStatusCode() < 500) {
+      // Vert.x-Web refusing the request, e.g. a query string that is not valid percent-encoding
+      Json.error(ctx, h.getStatusCode(), (h.getPayload() == null ? h.getMessage() : h.getPayload())
+          + (h.getCause() == null ? "" : ": " + h.getCause().getMessage()));
     } else if (e instanceof ViewQueries.TooManyRowsException m) {
       Json.error(ctx, 400, m.getMessage());
     } else if (e instanceof StoreException s) {

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.viewpulse.auth.AuthException;
 import io.viewpulse.auth.Principal;
 import io.viewpulse.auth.SignedRequests;
@@ -47,14 +46,14 @@ final class LiveRoutes {
   }
 
   void mount(Router r) {
-    r.route("/api/v4/*").handler(BodyHandler.create(false).setBodyLimit(256 * 1024));
+    r.route("/api/v4/*").handler(Bodies.upTo(256 * 1024));
     r.get(ENHANCED + "/:id/series").handler(this::series);
     for (String base : List.of(ENHANCED, DEPRECATED)) {
       boolean old = base.equals(DEPRECATED);
       r.get(base + "/:id").handler(ctx -> single(ctx, base, old));
       r.post(base).handler(ctx -> many(ctx, base, old));
     }
-    r.post("/api/live/events").handler(BodyHandler.create(false).setBodyLimit(512 * 1024)).handler(this::report);
+    r.post("/api/live/events").handler(Bodies.upTo(512 * 1024)).handler(this::report);
   }
 
   private void single(RoutingContext ctx, String base, boolean deprecated) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.viewpulse.auth.Principal;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Media;
@@ -37,7 +36,7 @@ final class MediaRoutes {
     for (Media.Kind kind : Media.Kind.values()) {
       String base = "/api/" + kind.wire();
       r.get(base).handler(ctx -> list(ctx, kind));
-      r.post(base).handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> create(ctx, kind));
+      r.post(base).handler(Bodies.upTo(16 * 1024)).handler(ctx -> create(ctx, kind));
       r.get(base + "/:id").handler(ctx -> get(ctx, kind));
       r.delete(base + "/:id").handler(ctx -> delete(ctx, kind));
     }

@@ -13,6 +13,11 @@ import java.util.Set;
 
 /** Query-string parameters of the metrics API, parsed into typed values or a 400 that names the parameter. */
 final class Params {
+  private static final Instant EARLIEST = java.time.LocalDate.of(0, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC)
+      .toInstant();
+  private static final Instant LATEST = java.time.LocalDate.of(10_000, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC)
+      .toInstant().minusMillis(1);
+
   private Params() {}
 
   /** The parameter's value; empty values count as absent. */
@@ -34,16 +39,22 @@ final class Params {
     if (v == null) {
       return null;
     }
+    Instant t;
     try {
-      return OffsetDateTime.parse(v).toInstant();
+      t = OffsetDateTime.parse(v).toInstant();
     } catch (DateTimeParseException e) {
       try {
-        return Instant.ofEpochMilli(Long.parseLong(v));
+        t = Instant.ofEpochMilli(Long.parseLong(v));
       } catch (NumberFormatException | java.time.DateTimeException e2) {
         throw new QueryException(400, "bad time \"" + v + "\" for " + name
             + ". must be in RFC3339 or Unix Timestamp (millisecond) formats");
       }
     }
+    // RFC 3339 years have four digits; far beyond them times overflow in the store's arithmetic
+    if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+      throw new QueryException(400, "time \"" + v + "\" for " + name + " is outside the years 0000 to 9999");
+    }
+    return t;
   }
 
   static TimeStep timeStep(RoutingContext ctx, Set<TimeStep> allowed) {

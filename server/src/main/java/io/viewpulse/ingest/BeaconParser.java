@@ -55,12 +55,12 @@ final class BeaconParser {
       throw invalid("playback_id must be 1 to 128 printable ASCII characters without spaces");
     }
     String domain = string(root, "domain", false);
-    if (domain != null && (domain.length() > 253 || domain.isBlank())) {
+    if (domain != null && (domain.length() > 253 || domain.isBlank() || hasControl(domain))) {
       domain = null;
     }
     String uid = string(root, "uid", false);
-    if (uid != null && (uid.isBlank() || uid.length() > 256)) {
-      throw invalid("uid must be 1 to 256 characters");
+    if (uid != null && (uid.isBlank() || uid.length() > 256 || hasControl(uid))) {
+      throw invalid("uid must be 1 to 256 characters without control characters");
     }
     for (String f : List.of("protocol", "path", "params", "hash", "player", "version")) {
       string(root, f, false);
@@ -192,6 +192,11 @@ final class BeaconParser {
       throw invalid(field + " must be true or false");
     }
     return v.asBoolean();
+  }
+
+  /** Control characters in a stored value garble every table and CSV it later appears in. */
+  private static boolean hasControl(String s) {
+    return s.chars().anyMatch(Character::isISOControl);
   }
 
   private static String clip(String s, int max) {

@@ -12,7 +12,7 @@ final class EventChecks {
   static final long MAX_FUTURE_MS = 10 * 60_000L;
   /** Players buffer in memory only, so nothing older than this can be a real re-send. */
   static final long MAX_AGE_MS = 7 * 24 * 3_600_000L;
-  static final long MAX_DURATION_MS = 24 * 3_600_000L;
+  static final long MAX_DURATION_MS = Heartbeat.MAX_DURATION_MS;
   static final long MAX_TTFF_MS = 3_600_000L;
   static final long MAX_MEDIA_DURATION_MS = 31 * 24 * 3_600_000L;
   static final long MAX_COUNT = 1_000_000L;

@@ -26,6 +26,8 @@ final class UserAgents {
         .build();
   }
 
+  private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}|[\\x80-\\x9f]");
+
   private UserAgents() {}
 
   /** Forces the analyzer to load now (at start-up rather than on the first beacon). */
@@ -37,7 +39,8 @@ final class UserAgents {
     if (userAgent == null || userAgent.isBlank()) {
       return new Parsed(null, null, null, null, null, null);
     }
-    UserAgent ua = Holder.ANALYZER.parse(userAgent);
+    // Yauaa copies parts of the string into its fields: control characters would end up in stored dimensions
+    UserAgent ua = Holder.ANALYZER.parse(CONTROL.matcher(userAgent).replaceAll(" "));
     return new Parsed(
         deviceType(ua.getValue(UserAgent.DEVICE_CLASS)),
         known(ua.getValue(UserAgent.DEVICE_NAME)),

@@ -20,4 +20,11 @@ public record Heartbeat(
     long timeWaitingMs,
     Long playToFirstFrameMs,
     Long mountToFirstFrameMs,
-    Long durationMs) {}
+    Long durationMs) {
+
+  /**
+   * The most one heartbeat may report of any duration; ingest drops heartbeats beyond it. Generous on purpose: a
+   * heartbeat merged over a long outage legitimately carries hours.
+   */
+  public static final long MAX_DURATION_MS = 24 * 3_600_000L;
+}

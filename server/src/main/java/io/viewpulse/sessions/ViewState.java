@@ -14,12 +14,16 @@ import io.viewpulse.model.ViewRecord;
  * <ul>
  *   <li>Play intent: a play or first-frame event, playing or waiting time, or an error. A session that only mounted
  *       (or only stalled while preloading) is not a view.
- *   <li>Playtime: the players' {@code time_playing_ms}.
+ *   <li>Playtime: the players' {@code time_playing_ms}, at most the time the session's events span plus what one
+ *       heartbeat may report ({@link Heartbeat#MAX_DURATION_MS}). No player plays longer than that, so a larger sum
+ *       comes from many implausible heartbeats (each within bounds on its own), not from viewing. Rebuffer time
+ *       likewise.
  *   <li>TTFF: {@code play_to_first_frame_ms}, the first one reported.
  *   <li>Rebuffer: stalled + waiting time after the first frame. The heartbeat that reports the first frame also covers
  *       the startup, so its stall/wait time minus the TTFF counts; heartbeats before it count nothing. When the first
  *       frame becomes known late (batches out of order), the remembered heartbeats are classified again.
- *   <li>Errors: the larger of the error events received and the heartbeats' error counts.
+ *   <li>Errors: the larger of the error events received and the heartbeats' error counts, whose sum saturates
+ *       rather than wrap to a negative count.
  *   <li>Ended: an {@code ended} event, the page's last beacon (sendBeacon), or a timeout; any later event reopens it.
  * </ul>
  *
@@ -259,7 +263,7 @@ final class ViewState {
     hb(slot, HB_REBUFFER, rebufferOf(slot));
     playingMs += h.timePlayingMs();
     rebufferMs += hb(slot, HB_REBUFFER);
-    heartbeatErrors += h.errors();
+    heartbeatErrors = (int) Math.min(Integer.MAX_VALUE, (long) heartbeatErrors + h.errors());
     if (firstFrameAt != firstFrameBefore) {
       reclassify();
     }
@@ -359,9 +363,11 @@ final class ViewState {
 
   ViewRecord toView() {
     boolean ended = ended();
+    long most = (startedAt == UNSET ? 0 : lastEventAt - startedAt) + Heartbeat.MAX_DURATION_MS;
     return new ViewRecord(accountId, playbackId, creatorId, dStorageUrl, viewerId,
         startedAt == UNSET ? seenAt : startedAt, ended && lastEventAt != UNSET ? lastEventAt : null,
-        dims == null ? Dimensions.UNKNOWN : dims, domain, live, playingMs, ttffMs < 0 ? null : ttffMs, rebufferMs,
+        dims == null ? Dimensions.UNKNOWN : dims, domain, live, Math.min(playingMs, most), ttffMs < 0 ? null : ttffMs,
+        Math.min(rebufferMs, most),
         errors(), firstFrame, ended);
   }
 
