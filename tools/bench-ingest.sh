@@ -2,14 +2,15 @@
 # Ingest benchmark: sustained beacons/s of POST /analytics/log (durable: group-committed fsync) against the no-op
 # endpoint POST /bench/noop on the same server, same load generator, same machine, one run.
 #
-#   tools/bench-ingest.sh [viewers] [connections] [seconds]
+#   tools/bench-ingest.sh [viewers] [connections] [seconds]   (WARMUP=45: seconds of load before measuring;
+#   the ingest path needs about that for the JIT compiler to settle)
 #
 # Needs the jars: mvn -q -DskipTests package
 set -euo pipefail
 cd "$(dirname "$0")/.."
 viewers=${1:-2048}
 connections=${2:-256}
-seconds=${3:-20}
+seconds=${3:-30}
 data=$(mktemp -d /tmp/viewpulse-bench-ingest.XXXXXX)
 port=18089
 java -Xmx2g -jar server/target/viewpulse.jar serve --data "$data" --host 127.0.0.1 --port $port --bench-endpoints \
@@ -25,7 +26,7 @@ key=$(grep -o "secret key vp_[^ ]*" "$data/server.out" | awk '{print $3}')
 
 run() {
   java -jar loadgen/target/viewpulse-loadgen.jar --url "http://127.0.0.1:$port" --viewers "$viewers" \
-    --connections "$connections" --duration "$seconds" --warmup 5 --json "$@"
+    --connections "$connections" --duration "$seconds" --warmup "${WARMUP:-45}" --json "$@"
 }
 echo "no-op endpoint ($viewers viewers, $connections connections, ${seconds}s):"
 noop=$(run --path /bench/noop)

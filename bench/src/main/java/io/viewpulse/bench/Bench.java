@@ -330,7 +330,8 @@ public final class Bench implements Runnable {
   /** Runs the JMH benchmarks of the hot paths (arguments go to JMH). */
   @Command(name = "jmh", mixinStandardHelpOptions = true, description = "JMH benchmarks of the hot paths.")
   static final class Jmh implements Callable<Integer> {
-    @CommandLine.Parameters(arity = "0..*")
+    /** Everything, options included, in order: JMH's own options (-f, -wi, -i, ...) are not picocli's. */
+    @CommandLine.Unmatched
     List<String> args = new ArrayList<>();
 
     @Override

@@ -9,7 +9,6 @@ import io.viewpulse.model.PlayerEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Parses the body of {@code POST /analytics/log}: the JSON object Livepeer's player reporter sends (also as
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
  */
 final class BeaconParser {
   static final int MAX_EVENTS = 2_000;
-  private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,128}");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private BeaconParser() {}
@@ -40,7 +38,7 @@ final class BeaconParser {
       throw new Rejection(Reason.MALFORMED_JSON, "body must be a JSON object");
     }
     String sessionId = string(root, "session_id", true);
-    if (!TOKEN.matcher(sessionId).matches()) {
+    if (!token(sessionId)) {
       throw invalid("session_id must be 1 to 128 printable ASCII characters without spaces");
     }
     String playbackId = string(root, "playback_id", false);
@@ -51,7 +49,7 @@ final class BeaconParser {
     if (playbackId == null) {
       throw invalid("playback_id is required (or a source_url it can be read from)");
     }
-    if (!TOKEN.matcher(playbackId).matches()) {
+    if (!token(playbackId)) {
       throw invalid("playback_id must be 1 to 128 printable ASCII characters without spaces");
     }
     String domain = string(root, "domain", false);
@@ -109,7 +107,7 @@ final class BeaconParser {
     String id = null;
     JsonNode idNode = n.get("id");
     if (idNode != null && !idNode.isNull()) {
-      if (!idNode.isTextual() || !TOKEN.matcher(idNode.asText()).matches()) {
+      if (!idNode.isTextual() || !token(idNode.asText())) {
         throw invalid(at + ".id must be 1 to 128 printable ASCII characters without spaces");
       }
       id = idNode.asText();
@@ -196,7 +194,26 @@ final class BeaconParser {
 
   /** Control characters in a stored value garble every table and CSV it later appears in. */
   private static boolean hasControl(String s) {
-    return s.chars().anyMatch(Character::isISOControl);
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** 1 to 128 printable ASCII characters without spaces (ids that end up in keys, URLs and logs). */
+  private static boolean token(String s) {
+    if (s.isEmpty() || s.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String clip(String s, int max) {

@@ -1,5 +1,6 @@
 package io.viewpulse.ingest;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.viewpulse.catalog.Catalog;
@@ -70,6 +71,10 @@ public final class Ingest implements AutoCloseable {
   private final GeoLookup geo;
   private final MeterRegistry metrics;
   private final Timer ackLatency;
+  // looked up once: a registry lookup per beacon (building and hashing the meter id) costs more than the increment
+  private final Counter acceptedBeacons;
+  private final Map<Reason, Counter> rejectedBeacons = new EnumMap<>(Reason.class);
+  private final Map<Reason, Counter> droppedEvents = new EnumMap<>(Reason.class);
   private final java.util.function.Supplier<Reason> backpressure;
   /** Keyed by a 64-bit hash of account and session id: a long costs less heap than the string, per open session. */
   private final SessionMemo bySession = new SessionMemo(1 << 18);
@@ -92,6 +97,15 @@ public final class Ingest implements AutoCloseable {
     this.ackLatency = Timer.builder("viewpulse_ingest_ack_latency")
         .description("time from a beacon's arrival until it is durable")
         .publishPercentiles(0.5, 0.99).register(metrics);
+    this.acceptedBeacons = metrics.counter("viewpulse_beacons_accepted_total");
+    // every series exists from the start (at 0), as Prometheus recommends for known label values
+    for (Reason r : Reason.values()) {
+      if (r.status() == 0) {
+        droppedEvents.put(r, metrics.counter("viewpulse_events_dropped_total", "reason", r.tag()));
+      } else {
+        rejectedBeacons.put(r, metrics.counter("viewpulse_beacons_rejected_total", "reason", r.tag()));
+      }
+    }
     UserAgents.warmUp();
   }
 
@@ -122,8 +136,7 @@ public final class Ingest implements AutoCloseable {
       rejected(r.reason());
       return CompletableFuture.failedFuture(r);
     }
-    c.dropped.forEach((reason, n) -> metrics.counter("viewpulse_events_dropped_total", "reason", reason.tag())
-        .increment(n));
+    c.dropped.forEach((reason, n) -> counter(droppedEvents, "viewpulse_events_dropped_total", reason).increment(n));
     Ack ack = new Ack(c.events.size(), Map.copyOf(c.dropped));
     if (c.events.isEmpty() && !edge.lastOfPage()) {
       accepted();
@@ -176,11 +189,17 @@ public final class Ingest implements AutoCloseable {
 
   /** Records a beacon refused before it reached ingest (too large, or the server is overloaded). */
   public void rejected(Reason r) {
-    metrics.counter("viewpulse_beacons_rejected_total", "reason", r.tag()).increment();
+    counter(rejectedBeacons, "viewpulse_beacons_rejected_total", r).increment();
+  }
+
+  private Counter counter(Map<Reason, Counter> known,
+      String name, Reason r) {
+    Counter c = known.get(r);
+    return c != null ? c : metrics.counter(name, "reason", r.tag());
   }
 
   private void accepted() {
-    metrics.counter("viewpulse_beacons_accepted_total").increment();
+    acceptedBeacons.increment();
   }
 
   private void parse(Context c) {

@@ -35,12 +35,23 @@ final class UserAgents {
     parse("Mozilla/5.0");
   }
 
+  /** A scan rather than the pattern: nearly every user agent has none, and this runs once per beacon. */
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static Parsed parse(String userAgent) {
     if (userAgent == null || userAgent.isBlank()) {
       return new Parsed(null, null, null, null, null, null);
     }
     // Yauaa copies parts of the string into its fields: control characters would end up in stored dimensions
-    UserAgent ua = Holder.ANALYZER.parse(CONTROL.matcher(userAgent).replaceAll(" "));
+    UserAgent ua = Holder.ANALYZER.parse(hasControl(userAgent) ? CONTROL.matcher(userAgent).replaceAll(" ") : userAgent);
     return new Parsed(
         deviceType(ua.getValue(UserAgent.DEVICE_CLASS)),
         known(ua.getValue(UserAgent.DEVICE_NAME)),

@@ -15,7 +15,19 @@ public final class Binary {
 
   /** Appends to a growing array. Not thread-safe. */
   public static final class Writer {
+    private static final ThreadLocal<Writer> LOCAL = ThreadLocal.withInitial(() -> new Writer(4096));
+
     private ByteBuffer buf;
+
+    /**
+     * This thread's writer, emptied: for encoders that copy the result out with {@link #toBytes()} before they
+     * encode again (one buffer per thread, grown once, instead of a new one per record).
+     */
+    public static Writer local() {
+      Writer w = LOCAL.get();
+      w.buf.clear();
+      return w;
+    }
 
     public Writer(int capacity) {
       buf = ByteBuffer.allocate(capacity);

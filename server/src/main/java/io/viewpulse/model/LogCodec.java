@@ -17,7 +17,7 @@ public final class LogCodec {
   private LogCodec() {}
 
   public static byte[] encode(LogEntry e) {
-    Binary.Writer o = new Binary.Writer(e instanceof Beacon b0 ? 256 + 96 * b0.events().size() : 128);
+    Binary.Writer o = Binary.Writer.local();
     {
       if (e instanceof Beacon b) {
         o.putByte(BEACON_V1);

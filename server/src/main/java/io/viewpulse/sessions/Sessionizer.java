@@ -61,7 +61,8 @@ public final class Sessionizer implements AutoCloseable {
   private final SessionRules rules;
   private final BlockingQueue<Item> inbox = new ArrayBlockingQueue<>(50_000);
   private final Map<String, ViewState> sessions = new HashMap<>();
-  private final Set<String> dirty = new HashSet<>();
+  /** Sessions changed since the last write; by identity, so a flush does not look each one up again by key. */
+  private final Set<ViewState> dirty = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final List<ViewRecord> finished = new ArrayList<>();
   private final Set<String> closed = new HashSet<>();
   /** hash of a finished session's key, to the time it finished; insertion ordered, so the oldest come first. */
@@ -263,7 +264,7 @@ public final class Sessionizer implements AutoCloseable {
     }
     s.afterBeacon(b.lastOfPage(), newest);
     s.timedOut = false;
-    dirty.add(key);
+    dirty.add(s);
     openSessions = sessions.size();
   }
 
@@ -318,7 +319,7 @@ public final class Sessionizer implements AutoCloseable {
         s.timedOut = true;
       }
       it.remove();
-      dirty.remove(s.key);
+      dirty.remove(s);
       closed.add(s.key);
       if (s.playIntent) {
         finished.add(s.toView());
@@ -360,9 +361,8 @@ public final class Sessionizer implements AutoCloseable {
       return true;
     }
     List<SessionSnapshot> changed = new ArrayList<>(dirty.size());
-    for (String k : dirty) {
-      ViewState s = sessions.get(k);
-      changed.add(new SessionSnapshot(k, s.playIntent, s.seenAt, StateCodec.encode(s), s.toView()));
+    for (ViewState s : dirty) {
+      changed.add(new SessionSnapshot(s.key, s.playIntent, s.seenAt, StateCodec.encode(s), s.toView()));
     }
     long started = System.nanoTime();
     try {

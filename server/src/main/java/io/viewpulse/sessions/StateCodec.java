@@ -11,7 +11,7 @@ final class StateCodec {
 
   static byte[] encode(ViewState s) {
     {
-      Binary.Writer o = new Binary.Writer(640);
+      Binary.Writer o = Binary.Writer.local();
       o.putByte(VERSION);
       for (String v : new String[] {s.key, s.accountId, s.mediaId, s.playbackId, s.creatorId, s.dStorageUrl,
           s.viewerId, s.domain, s.sourceHost, s.region}) {
