@@ -41,14 +41,16 @@ public final class ApiServer implements AutoCloseable {
   private final HttpServer server;
   private final List<HttpServer> more;
   private final Router router;
+  private final LoopLag lag;
 
   /** What the routes need. */
   public record Services(Ingest ingest, StreamEvents streamEvents, KeyService keys, Catalog catalog,
       Viewership viewership, StreamStats streamStats, Admin admin, MasterKey master, PrometheusMeterRegistry metrics,
       InstantSource clock) {}
 
-  private ApiServer(HttpServer server, List<HttpServer> more, Router router) {
+  private ApiServer(HttpServer server, List<HttpServer> more, Router router, LoopLag lag) {
     this.server = server;
+    this.lag = lag;
     this.more = more;
     this.router = router;
   }
@@ -106,7 +108,7 @@ public final class ApiServer implements AutoCloseable {
         more.add(vertx.createHttpServer(opts).invalidRequestHandler(ApiServer::undecodable).requestHandler(router)
             .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
       }
-      return new ApiServer(server, more, router);
+      return new ApiServer(server, more, router, LoopLag.watch(vertx, s.metrics()));
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
     }
@@ -176,6 +178,7 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    lag.close();
     try {
       for (HttpServer m : more) {
         m.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
