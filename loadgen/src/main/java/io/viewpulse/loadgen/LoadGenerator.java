@@ -93,7 +93,8 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
   public record Report(double seconds, long beacons, long events, double beaconsPerSecond, double eventsPerSecond,
       double ackP50Ms, double ackP99Ms, double ackMaxMs, double refusedP50Ms, double refusedP99Ms,
       Map<Integer, Long> statuses, long connectErrors,
-      double freshQueryP50Ms, double freshQueryP99Ms, double freshNowP50Ms, double freshNowP99Ms, long freshSamples) {}
+      double freshQueryP50Ms, double freshQueryP99Ms, double freshNowP50Ms, double freshNowP99Ms, long freshSamples,
+      double maxBehindMs) {}
 
   /** The command line's defaults, to be changed by the setters below (for programs and tests). */
   public static LoadGenerator options() {
@@ -166,6 +167,10 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
       if (r.statuses().containsKey(503)) {
         out.printf("503 latency: p50 %.2f ms, p99 %.2f ms%n", r.refusedP50Ms(), r.refusedP99Ms());
       }
+      if (r.maxBehindMs() > 100) {
+        out.printf("warning: this load generator fell up to %.0f ms behind its schedule (its own stall: GC, CPU, the"
+            + " VM); latencies count from when beacons were due, so they include that%n", r.maxBehindMs());
+      }
       if (r.freshSamples() > 0) {
         out.printf("freshness (%d probes): query p50 %.0f ms p99 %.0f ms; now p50 %.0f ms p99 %.0f ms%n",
             r.freshSamples(), r.freshQueryP50Ms(), r.freshQueryP99Ms(), r.freshNowP50Ms(), r.freshNowP99Ms());
@@ -193,6 +198,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     LongAdder connectErrors = new LongAdder();
     AtomicBoolean measuring = new AtomicBoolean(warmup == 0);
     AtomicBoolean done = stop == null ? new AtomicBoolean() : stop;
+    AtomicLong behind = new AtomicLong();
     try {
       if (key != null) {
         register(http);
@@ -201,13 +207,13 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
       for (int i = 0; i < Math.max(1, viewers); i++) {
         all.add(new Viewer(seed * 1_000_003L + i, playbackIds, 2.5, "lg" + seed + "v" + i + "-"));
       }
-      Sender sender = (viewer, then) -> {
+      Sender sender = (viewer, then, due) -> {
         Viewer.Beacon b = viewer.next();
         String body = uidPerSession ? b.body().replace("\"live\":", "\"uid\":\"" + b.session() + "\",\"live\":")
             : b.body();
         // open loop: from when the beacon was due, so a slow server is not excused by a backlog in this client;
         // closed loop: from when a connection is free, as more viewers than connections queue here by design
-        long[] started = {System.nanoTime()};
+        long[] started = {due > 0 ? due : System.nanoTime()};
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI(path + (b.last() ? "?last=1" : ""))
             .putHeader("Content-Type", "text/plain;charset=UTF-8").putHeader("X-Forwarded-For", b.ip());
         http.request(ro).compose(req -> {
@@ -246,21 +252,28 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
       if (rate == 0) {
         for (Viewer v : all) {
           Runnable[] loop = new Runnable[1];
-          loop[0] = () -> sender.send(v, loop[0]);
+          loop[0] = () -> sender.send(v, loop[0], 0);
           vertx.runOnContext(x -> loop[0].run());
         }
       } else {
         AtomicLong sent = new AtomicLong();
+        // the timer fires every millisecond; a later firing means this process stalled (GC, CPU, the VM)
         int[] next = {0};
         vertx.setPeriodic(1, t -> {
           if (done.get()) {
             vertx.cancelTimer(t);
             return;
           }
-          long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
+          long now = System.nanoTime();
+          long due = (now - start) * rate / 1_000_000_000L;
           while (sent.get() < due) {
-            sent.incrementAndGet();
-            sender.send(all.get(next[0]++ % all.size()), null);
+            long n = sent.incrementAndGet();
+            // when this beacon was due: latency counts from then, so a backlog here is not hidden
+            long dueAt = start + (n - 1) * 1_000_000_000L / rate;
+            if (measuring.get()) {
+              behind.accumulateAndGet(now - dueAt, Math::max);
+            }
+            sender.send(all.get(next[0]++ % all.size()), null, dueAt);
           }
         });
       }
@@ -281,7 +294,8 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
       double[] fq = fresh == null ? new double[] {0, 0, 0, 0, 0} : fresh.summary();
       return new Report(seconds, beacons.sum(), events.sum(), beacons.sum() / seconds, events.sum() / seconds,
           latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6,
-          refused.getValueAtPercentile(50) / 1e6, refused.getValueAtPercentile(99) / 1e6, st, connectErrors.sum(), fq[0], fq[1], fq[2], fq[3], (long) fq[4]);
+          refused.getValueAtPercentile(50) / 1e6, refused.getValueAtPercentile(99) / 1e6, st, connectErrors.sum(),
+          fq[0], fq[1], fq[2], fq[3], (long) fq[4], behind.get() / 1e6);
     } finally {
       if (ackLog != null) {
         synchronized (ackLog) {
@@ -293,7 +307,8 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
   }
 
   private interface Sender {
-    void send(Viewer v, Runnable then);
+    /** Sends the viewer's next beacon; {@code due}: when it was due (open loop), or 0. */
+    void send(Viewer v, Runnable then, long due);
   }
 
   private static void sleepUnless(AtomicBoolean stop, int seconds) throws InterruptedException {
