@@ -3,13 +3,10 @@ package io.viewpulse.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.viewpulse.testing.AccessRoutes.Route;
-import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.zip.Deflater;
 
 /**
  * Every route crossed with every kind of credential, and the answer the documentation promises for each: the routes
@@ -112,7 +109,7 @@ public final class AccessMatrix {
         case UNKNOWN_OWNER -> signed(t, q, t.sign(UNKNOWN_OWNER_ID, t.a.secret(), 0));
         case MSG_WITHOUT_SIG -> send(t, q, q.path() + (q.path().contains("?") ? "&" : "?") + "msg="
             + URLEncoder.encode(t.sign(t.a.id(), t.a.secret(), 0).msg(), StandardCharsets.UTF_8), List.of());
-        case GARBLED_MSG -> send(t, q, signed(q.path(), zlibBase64("[1]"), "00"), List.of());
+        case GARBLED_MSG -> send(t, q, signed(q.path(), Uplynk.zlibBase64("[1]"), "00"), List.of());
         case REPLAYED_SIGNATURE -> throw new IllegalStateException("sent above");
       };
     }
@@ -206,18 +203,6 @@ public final class AccessMatrix {
       case ADMIN_TOKEN, WRONG_ADMIN_TOKEN, SECRET_AS_ADMIN, CORS_AS_ADMIN ->
           throw new IllegalStateException(c + " is not asked of " + r.key());
     };
-  }
-
-  static String zlibBase64(String text) {
-    Deflater d = new Deflater(9);
-    d.setInput(text.getBytes(StandardCharsets.UTF_8));
-    d.finish();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[256];
-    while (!d.finished()) {
-      out.write(buf, 0, d.deflate(buf));
-    }
-    return Base64.getEncoder().encodeToString(out.toByteArray());
   }
 
   /** Fails unless the answer has exactly this status. */

@@ -22,15 +22,7 @@ public final class Uplynk {
   public static Signed sign(String owner, String secret, long timestampSeconds, String extraJson) {
     String json = "{\"_owner\": \"" + owner + "\", \"_timestamp\": " + timestampSeconds
         + (extraJson == null ? "" : ", " + extraJson) + "}";
-    Deflater d = new Deflater(9);
-    d.setInput(json.getBytes(StandardCharsets.UTF_8));
-    d.finish();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[1024];
-    while (!d.finished()) {
-      out.write(buf, 0, d.deflate(buf));
-    }
-    String msg = Base64.getEncoder().encodeToString(out.toByteArray());
+    String msg = zlibBase64(json);
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -38,5 +30,18 @@ public final class Uplynk {
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The {@code msg} encoding: base64 of the zlib-compressed text. */
+  public static String zlibBase64(String text) {
+    Deflater d = new Deflater(9);
+    d.setInput(text.getBytes(StandardCharsets.UTF_8));
+    d.finish();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[1024];
+    while (!d.finished()) {
+      out.write(buf, 0, d.deflate(buf));
+    }
+    return Base64.getEncoder().encodeToString(out.toByteArray());
   }
 }
