@@ -192,6 +192,9 @@ public final class Bench implements Runnable {
       String key = Files.readString(data.resolve("bench-key")).strip();
       try (Viewpulse vp = Viewpulse.start(ServerConfig.defaults(data).withHost("127.0.0.1").withPort(0))) {
         String account = vp.keys().accounts().get(0).id();
+        long rollStart = System.nanoTime();
+        vp.rollUp();
+        System.out.printf("rollups up to date %.1f s after start%n", (System.nanoTime() - rollStart) / 1e9);
         HttpClient http = HttpClient.newHttpClient();
         Instant to = Instant.now().plusSeconds(60);
         Instant from = to.minus(Duration.ofDays(days));

@@ -24,6 +24,7 @@ import io.viewpulse.store.Database;
 import io.viewpulse.store.LiveQueries;
 import io.viewpulse.ingest.StreamEvents;
 import io.viewpulse.query.StreamStats;
+import io.viewpulse.store.Rollups;
 import io.viewpulse.store.ViewQueries;
 import io.viewpulse.store.ViewStore;
 import java.util.ArrayList;
@@ -46,6 +47,9 @@ public final class Viewpulse implements AutoCloseable {
   private final EventLog log;
   private final ViewStore viewStore;
   private final ViewQueries queries;
+  private final Rollups rollups;
+  /** How often finished views are rolled up; until then queries scan them, so this bounds cost, not freshness. */
+  private static final java.time.Duration ROLLUP_PERIOD = java.time.Duration.ofSeconds(30);
   private final LiveQueries liveQueries;
   private final Sessionizer sessionizer;
   private final Ingest ingest;
@@ -79,6 +83,8 @@ public final class Viewpulse implements AutoCloseable {
         (account, media) -> catalog.get(account, media).map(m -> m.kind() == Media.Kind.STREAM).orElse(false));
     sessionizer.start();
     queries = new ViewQueries(db, 2);
+    rollups = new Rollups(db);
+    rollups.start(ROLLUP_PERIOD);
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         () -> sessionizer.storeFailing() ? io.viewpulse.ingest.Reason.STORE_UNAVAILABLE
             : sessionizer.saturated() ? io.viewpulse.ingest.Reason.OVERLOADED : null);
@@ -153,6 +159,11 @@ public final class Viewpulse implements AutoCloseable {
   }
 
   /** Makes every beacon acknowledged so far visible to queries. */
+  /** Rolls up every view stored so far, now (normally done every 30 s); returns how many it rolled up. */
+  public long rollUp() {
+    return rollups.catchUp();
+  }
+
   public void flush() {
     sessionizer.flush();
   }
@@ -167,6 +178,7 @@ public final class Viewpulse implements AutoCloseable {
     log.close();
     sessionizer.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();
+    rollups.close();
     queries.close();
     liveQueries.close();
     viewStore.close();

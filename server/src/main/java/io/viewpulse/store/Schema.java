@@ -56,6 +56,7 @@ final class Schema {
       for (String ddl : DDL) {
         s.execute(ddl);
       }
+      Rollups.migrate(s);
     }
   }
 }

@@ -35,8 +35,17 @@ public final class ViewQueries implements AutoCloseable {
     }
   }
 
+  /** The query, answered from the rollups where it can be ({@link RollupSql}), by a scan otherwise. */
   public List<MetricRow> views(ViewsQuery q) {
-    SqlQuery sql = ViewsSql.views(q);
+    return views(q, RollupSql.views(q).orElseGet(() -> ViewsSql.views(q)));
+  }
+
+  /** The query answered by a scan of every view, never from rollups: what the rollups are checked against. */
+  public List<MetricRow> viewsByScan(ViewsQuery q) {
+    return views(q, ViewsSql.views(q));
+  }
+
+  private List<MetricRow> views(ViewsQuery q, SqlQuery sql) {
     boolean full = q.detail() == ViewsQuery.Detail.FULL;
     return run(sql, rs -> {
       int col = 1;

@@ -17,7 +17,9 @@ import java.util.Map;
  * <ul>
  *   <li>viewCount: views (every row of all_views has play intent)
  *   <li>playtimeMins: sum of playing time / 60000
- *   <li>ttffMs, ttffP50Ms, ttffP95Ms: mean, median and 95th percentile of play-to-first-frame
+ *   <li>ttffMs, ttffP50Ms, ttffP95Ms: mean, median and 95th percentile of play-to-first-frame; the percentiles are
+ *       t-digest estimates ({@code approx_quantile}: exact for a handful of views, within about a percent of rank
+ *       beyond), the function whose states the rollups keep, so a scan and a rollup give the same kind of answer
  *   <li>rebufferRatio: rebuffer time / (playing + rebuffer time), summed over the group's views
  *   <li>errorRate: share of views with at least one error
  *   <li>exitsBeforeStart: share of views that ended without a first frame and without an error (CTA-2066)
@@ -49,12 +51,12 @@ final class ViewsSql {
 
   static final String QUALITY_METRICS =
       "avg(ttff_ms) AS ttff_ms,"
-          + " quantile_cont(ttff_ms, 0.5) AS ttff_p50_ms,"
-          + " quantile_cont(ttff_ms, 0.95) AS ttff_p95_ms,"
+          + " " + RollupSql.TTFF_STATE + "[1] AS ttff_p50_ms,"
+          + " " + RollupSql.TTFF_STATE + "[2] AS ttff_p95_ms,"
           + " sum(rebuffer_ms) / nullif(sum(playtime_ms) + sum(rebuffer_ms), 0) AS rebuffer_ratio,"
           + " avg(CASE WHEN errors > 0 THEN 1.0 ELSE 0.0 END) AS error_rate,"
           + " avg(CASE WHEN ended AND NOT first_frame AND errors = 0 THEN 1.0 ELSE 0.0 END) AS exits_before_start,"
-          + " approx_count_distinct(viewer_id) AS unique_viewers";
+          + " " + RollupSql.VIEWERS_STATE + " AS unique_viewers";
 
   private ViewsSql() {}
 
@@ -205,7 +207,7 @@ final class ViewsSql {
     };
   }
 
-  private static long micros(java.time.Instant i) {
+  static long micros(java.time.Instant i) {
     return Math.multiplyExact(i.getEpochSecond(), 1_000_000L) + i.getNano() / 1000;
   }
 }

@@ -74,7 +74,7 @@ class QueryCommandLineTest {
     Out csv = cli("views", "--playback-id", "launch1", "--time-step", "day", "--format", "csv");
     assertThat(csv.out()).isEqualTo("""
         time,views,watchMins,uniqueViewers,ttffMs,ttffP50Ms,ttffP95Ms,rebufferRatio,errorRate,exitsBeforeStart
-        2026-03-02T00:00:00Z,2,2.0,2,300.0,300.0,390.0,0.0,0.0,0.0
+        2026-03-02T00:00:00Z,2,2.0,2,300.0,300.0,400.0,0.0,0.0,0.0
         """);
     Out json = cli("views", "--playback-id", "launch1", "--by", "deviceType", "--format", "json");
     var rows = Http.JSON.readTree(json.out());

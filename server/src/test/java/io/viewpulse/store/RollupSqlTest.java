@@ -1,0 +1,116 @@
+package io.viewpulse.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.Filter;
+import io.viewpulse.query.TimeStep;
+import io.viewpulse.query.ViewsQuery;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Which queries the rollups answer, and how a range is cut into rollup and raw parts; without a database. */
+class RollupSqlTest {
+  private static final Instant FROM = Instant.parse("2026-03-01T10:30:00Z");
+  private static final Instant TO = Instant.parse("2026-03-04T05:15:00Z");
+
+  private static ViewsQuery query(String account, String playbackId, TimeStep step, List<Dimension> by,
+      List<Filter> filters) {
+    return new ViewsQuery(account, playbackId, null, null, FROM, TO, step, by, filters, ViewsQuery.Detail.FULL);
+  }
+
+  private static long micros(String instant) {
+    return Instant.parse(instant).toEpochMilli() * 1000L;
+  }
+
+  @Test
+  void anAccountTotalOrOneLowCardinalityBreakdownIsRolledUp() {
+    assertThat(RollupSql.groupingSet(query("acc", null, null, List.of(), List.of()))).contains(Optional.empty());
+    assertThat(RollupSql.groupingSet(query("acc", null, TimeStep.DAY, List.of(Dimension.COUNTRY), List.of())))
+        .contains(Optional.of(Dimension.COUNTRY));
+    assertThat(RollupSql.groupingSet(query("acc", null, null, List.of(Dimension.DEVICE),
+        List.of(Filter.parse("!device:iPhone"))))).contains(Optional.of(Dimension.DEVICE));
+    assertThat(RollupSql.groupingSet(query("acc", null, null, List.of(), List.of(Filter.parse("os:iOS")))))
+        .contains(Optional.of(Dimension.OS));
+  }
+
+  @Test
+  void playbackScopesSeveralDimensionsAndHighCardinalityOnesAreScanned() {
+    assertThat(RollupSql.groupingSet(query("acc", "pb", null, List.of(), List.of()))).isEmpty();
+    assertThat(RollupSql.groupingSet(query(null, null, null, List.of(), List.of()))).isEmpty();
+    assertThat(RollupSql.groupingSet(query("acc", null, null, List.of(Dimension.COUNTRY, Dimension.DEVICE),
+        List.of()))).isEmpty();
+    assertThat(RollupSql.groupingSet(query("acc", null, null, List.of(Dimension.COUNTRY),
+        List.of(Filter.parse("browser:Chrome"))))).isEmpty();
+    assertThat(RollupSql.groupingSet(query("acc", null, null, List.of(Dimension.PLAYBACK_ID), List.of())))
+        .isEmpty();
+    assertThat(RollupSql.groupingSet(query("acc", null, null, List.of(Dimension.VIEWER_ID), List.of())))
+        .isEmpty();
+    assertThat(RollupSql.views(query("acc", "pb", null, List.of(), List.of()))).isEmpty();
+  }
+
+  @Test
+  void aRangeWithoutAWholeHourIsScanned() {
+    ViewsQuery q = new ViewsQuery("acc", null, null, null, Instant.parse("2026-03-01T10:30:00Z"),
+        Instant.parse("2026-03-01T11:15:00Z"), null, List.of(), List.of(), ViewsQuery.Detail.FULL);
+    assertThat(RollupSql.views(q)).isEmpty();
+  }
+
+  @Test
+  void daysComeFromDailyRollupsTheirEdgesFromHourlyOnesAndPartialHoursFromViews() {
+    SqlQuery q = RollupSql.views(query("acc", null, TimeStep.DAY, List.of(Dimension.COUNTRY),
+        List.of(Filter.parse("!country:US")))).orElseThrow();
+    assertThat(q.sql()).contains("FROM rollup_day WHERE").contains("FROM rollup_hour WHERE")
+        .contains("dims = 'country'").doesNotContain("'US'");
+    assertThat(q.params()).containsExactly(
+        // not rolled up yet: the whole range
+        "acc", micros("2026-03-01T10:30:00Z"), micros("2026-03-04T05:15:00Z"), "US",
+        // rolled up, but in the partial hours at either end
+        "acc", micros("2026-03-01T10:30:00Z"), micros("2026-03-01T11:00:00Z"), "US",
+        "acc", micros("2026-03-04T05:00:00Z"), micros("2026-03-04T05:15:00Z"), "US",
+        // open sessions
+        "acc", micros("2026-03-01T10:30:00Z"), micros("2026-03-04T05:15:00Z"), "US",
+        // whole days, then the whole hours of the partial days
+        "acc", micros("2026-03-02T00:00:00Z"), micros("2026-03-04T00:00:00Z"), "US",
+        "acc", micros("2026-03-01T11:00:00Z"), micros("2026-03-02T00:00:00Z"), "US",
+        "acc", micros("2026-03-04T00:00:00Z"), micros("2026-03-04T05:00:00Z"), "US");
+  }
+
+  @Test
+  void hourlySeriesNeverReadDailyRollups() {
+    SqlQuery q = RollupSql.views(query("acc", null, TimeStep.HOUR, List.of(Dimension.DEVICE), List.of()))
+        .orElseThrow();
+    assertThat(q.sql()).doesNotContain("rollup_day").contains("FROM rollup_hour WHERE");
+    assertThat(q.params()).endsWith("acc", micros("2026-03-01T11:00:00Z"), micros("2026-03-04T05:00:00Z"));
+  }
+
+  @Test
+  void anUnboundedRangeHasNoRawEdges() {
+    SqlQuery q = RollupSql.views(new ViewsQuery("acc", null, null, null, null, null, TimeStep.MONTH, List.of(),
+        List.of(), ViewsQuery.Detail.ENGAGEMENT)).orElseThrow();
+    assertThat(q.params()).containsExactly("acc", "acc", "acc");
+    assertThat(q.sql()).contains("FROM rollup_day WHERE account_id = ? AND dims = ''")
+        .doesNotContain("rollup_hour").doesNotContain("ttff_q");
+  }
+
+  @Test
+  void userValuesTravelAsParametersOnly() {
+    String evil = "x' OR '1'='1";
+    SqlQuery q = RollupSql.views(query(evil, null, TimeStep.HOUR, List.of(Dimension.BROWSER),
+        List.of(new Filter(Dimension.BROWSER, evil, false)))).orElseThrow();
+    assertThat(q.sql()).doesNotContain(evil);
+    assertThat(q.params()).contains(evil);
+  }
+
+  @Test
+  void theResultHasTheColumnsOfAScan() {
+    SqlQuery q = RollupSql.views(query("acc", null, TimeStep.DAY, List.of(Dimension.COUNTRY), List.of()))
+        .orElseThrow();
+    assertThat(q.sql()).contains(" SELECT epoch_ms(b) AS bucket_ms, country, views AS view_count,"
+        + " playtime_ms / 60000.0 AS playtime_mins, ttff_sum::DOUBLE / nullif(ttff_n, 0) AS ttff_ms,"
+        + " q[1] AS ttff_p50_ms, q[2] AS ttff_p95_ms,")
+        .endsWith("ORDER BY bucket_ms, view_count DESC, country NULLS LAST");
+  }
+}
