@@ -22,16 +22,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class Rollups implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Rollups.class);
-  /** Views per transaction: bounds the memory and the length of a step when a large history is rolled up. */
-  static final long CHUNK = 2_000_000;
+  /**
+   * Views per transaction when a large history is rolled up: bounds the memory of a step (its groups, not its rows:
+   * 20 M views of a time-ordered history touch a few weeks of hours). Every merge rewrites the rollups' last row
+   * groups, so fewer, larger steps also leave less free space in the file (2 M-view steps left a quarter of it).
+   */
+  static final long CHUNK = 20_000_000;
 
   private final Database db;
+  private final long chunk;
   private final ScheduledExecutorService timer;
   private DuckDBConnection c;
   private volatile boolean closing;
 
   public Rollups(Database db) {
+    this(db, CHUNK);
+  }
+
+  Rollups(Database db, long chunk) {
     this.db = db;
+    this.chunk = chunk;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "viewpulse-rollups");
       t.setDaemon(true);
@@ -83,7 +93,7 @@ public final class Rollups implements AutoCloseable {
     long n;
     while (!closing && (n = step()) > 0) {
       total += n;
-      if (total >= 10 * CHUNK) {
+      if (total >= 10 * chunk) {
         LOG.info("rolled up {} views so far", total);
       }
     }
@@ -112,7 +122,7 @@ public final class Rollups implements AutoCloseable {
             "SELECT (SELECT max(rows) FROM rollup_mark), (SELECT coalesce(max(rowid) + 1, 0) FROM views)")) {
           rs.next();
           from = rs.getLong(1);
-          to = Math.min(rs.getLong(2), from + CHUNK);
+          to = Math.min(rs.getLong(2), from + chunk);
         }
         if (to <= from) {
           c.rollback();
