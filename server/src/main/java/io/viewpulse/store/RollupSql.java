@@ -112,7 +112,8 @@ final class RollupSql {
             + " FROM (SELECT *, 0 AS o FROM " + table + " r WHERE " + touched
             + " UNION ALL BY NAME SELECT *, 1 AS o FROM " + source + ") GROUP BY " + KEY_COLUMNS,
         "DELETE FROM " + table + " r WHERE " + touched,
-        "INSERT INTO " + table + " BY NAME SELECT * FROM rollup_merged");
+        // in (set, time) order: row groups then hold one set's hours, and a query's scan skips the others by zonemap
+        "INSERT INTO " + table + " BY NAME SELECT * FROM rollup_merged ORDER BY dims, t");
   }
 
   /** Rows of an hourly delta table, re-bucketed by UTC day and merged per key: the matching rollup_day delta. */
