@@ -34,6 +34,8 @@ public final class Rollups implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private DuckDBConnection c;
   private volatile boolean closing;
+  /** The statement of the step under way, so that closing can interrupt a long catch-up instead of waiting. */
+  private volatile Statement running;
 
   public Rollups(Database db) {
     this(db, CHUNK);
@@ -118,6 +120,7 @@ public final class Rollups implements AutoCloseable {
       long from;
       long to;
       try (Statement s = c.createStatement()) {
+        running = s;
         try (ResultSet rs = s.executeQuery(
             "SELECT (SELECT max(rows) FROM rollup_mark), (SELECT coalesce(max(rowid) + 1, 0) FROM views)")) {
           rs.next();
@@ -144,7 +147,13 @@ public final class Rollups implements AutoCloseable {
       c.setAutoCommit(true);
       return to - from;
     } catch (SQLException e) {
-      throw failed(e);
+      StoreException failure = failed(e);
+      if (closing) {
+        return 0; // interrupted by close(): rolled back, and the next start takes it up again
+      }
+      throw failure;
+    } finally {
+      running = null;
     }
   }
 
@@ -172,8 +181,16 @@ public final class Rollups implements AutoCloseable {
   public void close() {
     closing = true;
     timer.shutdown();
+    Statement s = running;
+    if (s != null) {
+      try {
+        s.cancel();
+      } catch (SQLException ignored) {
+        // the step ends on its own then
+      }
+    }
     try {
-      if (!timer.awaitTermination(5, TimeUnit.MINUTES)) {
+      if (!timer.awaitTermination(1, TimeUnit.MINUTES)) {
         LOG.warn("a rollup step did not finish in time");
       }
     } catch (InterruptedException e) {

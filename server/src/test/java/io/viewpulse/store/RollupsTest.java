@@ -213,4 +213,21 @@ class RollupsTest {
     assertThat(rollups.catchUp()).isEqualTo(500);
     assertRollupsAnswerAsTheScan();
   }
+
+  @Test
+  void closingDuringACatchUpLeavesTheRollupsConsistentAndTheNextStartFinishesIt() throws Exception {
+    commitViews("acc", 60_000);
+    rollups.close();
+    rollups = new Rollups(db, 5_000); // many small steps, so the close lands in the middle of the catch-up
+    Thread t = new Thread(() -> rollups.catchUp());
+    t.start();
+    Thread.sleep(50);
+    rollups.close();
+    t.join();
+    rollups = new Rollups(db);
+    long left = rollups.pending();
+    assertThat(left).isBetween(0L, 60_000L);
+    assertThat(rollups.catchUp()).isEqualTo(left);
+    assertRollupsAnswerAsTheScan();
+  }
 }
