@@ -1,6 +1,7 @@
 package io.viewpulse.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.viewpulse.query.Dimension;
@@ -11,6 +12,7 @@ import io.viewpulse.query.UsageRow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,35 +23,58 @@ import java.util.Map;
 final class MetricJson {
   private MetricJson() {}
 
+  private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
+  private static final SerializedString VIEW_COUNT = new SerializedString("viewCount");
+  private static final SerializedString PLAYTIME_MINS = new SerializedString("playtimeMins");
+  private static final SerializedString TTFF_MS = new SerializedString("ttffMs");
+  private static final SerializedString TTFF_P50_MS = new SerializedString("ttffP50Ms");
+  private static final SerializedString TTFF_P95_MS = new SerializedString("ttffP95Ms");
+  private static final SerializedString REBUFFER_RATIO = new SerializedString("rebufferRatio");
+  private static final SerializedString ERROR_RATE = new SerializedString("errorRate");
+  private static final SerializedString EXITS_BEFORE_START = new SerializedString("exitsBeforeStart");
+  private static final SerializedString UNIQUE_VIEWERS = new SerializedString("uniqueViewers");
+  private static final Map<Dimension, SerializedString> DIMENSION_NAMES = new EnumMap<>(Dimension.class);
+
+  static {
+    for (Dimension d : Dimension.values()) {
+      DIMENSION_NAMES.put(d, new SerializedString(d.apiName()));
+    }
+  }
+
   /**
    * A views answer, written straight to bytes on the calling (worker) thread: a series of hours by country is tens of
-   * thousands of rows, too many to build as a tree or to serialize on an event loop.
+   * thousands of rows, too many to build as a tree or to serialize on an event loop. Field names are pre-encoded.
    */
   static byte[] views(List<MetricRow> rows, boolean full) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + rows.size() * (full ? 280 : 90));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + rows.size() * (full ? 320 : 90));
     try (JsonGenerator g = Json.MAPPER.createGenerator(bytes)) {
       g.writeStartArray();
       for (MetricRow r : rows) {
         g.writeStartObject();
         if (r.timestamp() != null) {
-          g.writeNumberField("timestamp", r.timestamp());
+          g.writeFieldName(TIMESTAMP);
+          g.writeNumber(r.timestamp());
         }
         for (Map.Entry<Dimension, String> d : r.dimensions().entrySet()) {
           if (d.getValue() != null) {
-            g.writeStringField(d.getKey().apiName(), d.getValue());
+            g.writeFieldName(DIMENSION_NAMES.get(d.getKey()));
+            g.writeString(d.getValue());
           }
         }
-        g.writeNumberField("viewCount", r.viewCount());
-        g.writeNumberField("playtimeMins", r.playtimeMins());
+        g.writeFieldName(VIEW_COUNT);
+        g.writeNumber(r.viewCount());
+        g.writeFieldName(PLAYTIME_MINS);
+        g.writeNumber(r.playtimeMins());
         if (full) {
-          put(g, "ttffMs", r.ttffMs());
-          put(g, "ttffP50Ms", r.ttffP50Ms());
-          put(g, "ttffP95Ms", r.ttffP95Ms());
-          put(g, "rebufferRatio", r.rebufferRatio());
-          put(g, "errorRate", r.errorRate());
-          put(g, "exitsBeforeStart", r.exitsBeforeStart());
+          put(g, TTFF_MS, r.ttffMs());
+          put(g, TTFF_P50_MS, r.ttffP50Ms());
+          put(g, TTFF_P95_MS, r.ttffP95Ms());
+          put(g, REBUFFER_RATIO, r.rebufferRatio());
+          put(g, ERROR_RATE, r.errorRate());
+          put(g, EXITS_BEFORE_START, r.exitsBeforeStart());
           if (r.uniqueViewers() != null) {
-            g.writeNumberField("uniqueViewers", r.uniqueViewers());
+            g.writeFieldName(UNIQUE_VIEWERS);
+            g.writeNumber(r.uniqueViewers());
           }
         }
         g.writeEndObject();
@@ -61,9 +86,10 @@ final class MetricJson {
     return bytes.toByteArray();
   }
 
-  private static void put(JsonGenerator g, String field, Double v) throws IOException {
+  private static void put(JsonGenerator g, SerializedString field, Double v) throws IOException {
     if (v != null) {
-      g.writeNumberField(field, v);
+      g.writeFieldName(field);
+      g.writeNumber(v);
     }
   }
 
