@@ -56,7 +56,9 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
   @Option(names = "--duration", defaultValue = "30", description = "Seconds measured. Default: ${DEFAULT-VALUE}")
   int duration;
 
-  @Option(names = "--warmup", defaultValue = "5", description = "Seconds before measuring. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--warmup", defaultValue = "30",
+      description = "Seconds before measuring (a fresh server compiles its hot paths for about 20 s)."
+          + " Default: ${DEFAULT-VALUE}")
   int warmup;
 
   @Option(names = "--connections", defaultValue = "64", description = "HTTP connections. Default: ${DEFAULT-VALUE}")
