@@ -32,13 +32,8 @@ final class Json {
   }
 
   static void send(RoutingContext ctx, int status, JsonNode body) {
-    if (ctx.response().ended()) {
-      return;
-    }
     try {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE)
-          .putHeader("Cache-Control", "no-store")
-          .end(Buffer.buffer(MAPPER.writeValueAsBytes(body)));
+      send(ctx, status, MAPPER.writeValueAsBytes(body));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -46,10 +41,14 @@ final class Json {
 
   /** A 200 with a body already serialized (on a worker thread, so the event loop only writes it). */
   static void ok(RoutingContext ctx, byte[] json) {
+    send(ctx, 200, json);
+  }
+
+  private static void send(RoutingContext ctx, int status, byte[] json) {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(200).putHeader("Content-Type", CONTENT_TYPE).putHeader("Cache-Control", "no-store")
+    ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).putHeader("Cache-Control", "no-store")
         .end(Buffer.buffer(json));
   }
 

@@ -139,10 +139,4 @@ final class MetricJson {
       }
     });
   }
-
-  private static void put(ObjectNode o, String field, Double v) {
-    if (v != null) {
-      o.put(field, v);
-    }
-  }
 }

@@ -34,6 +34,9 @@ public final class Rollups implements AutoCloseable {
    */
   static final long CHUNKS_PER_STEP = 10;
 
+  /** One past the last committed view's rowid: where a step ends and what is pending, counted the same way. */
+  private static final String END_ROW = "(SELECT coalesce(max(rowid) + 1, 0) FROM views)";
+
   private final Database db;
   private final long chunk;
   private final ScheduledExecutorService timer;
@@ -110,7 +113,7 @@ public final class Rollups implements AutoCloseable {
   /** Views committed but not rolled up yet. */
   public synchronized long pending() {
     try (Statement s = conn().createStatement();
-        ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM views) - (SELECT max(rows) FROM rollup_mark)")) {
+        ResultSet rs = s.executeQuery("SELECT " + END_ROW + " - (SELECT max(rows) FROM rollup_mark)")) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {
@@ -127,7 +130,7 @@ public final class Rollups implements AutoCloseable {
       try (Statement s = c.createStatement()) {
         running = s;
         try (ResultSet rs = s.executeQuery(
-            "SELECT (SELECT max(rows) FROM rollup_mark), (SELECT coalesce(max(rowid) + 1, 0) FROM views)")) {
+            "SELECT (SELECT max(rows) FROM rollup_mark), " + END_ROW)) {
           rs.next();
           from = rs.getLong(1);
           to = Math.min(rs.getLong(2), from + chunk * CHUNKS_PER_STEP);
