@@ -1,12 +1,18 @@
 package io.viewpulse.ingest;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Locale;
 import nl.basjes.parse.useragent.UserAgent;
 import nl.basjes.parse.useragent.UserAgentAnalyzer;
 
 /**
  * Device, OS and browser of a user agent, by Yauaa. Building the analyzer takes seconds and a few hundred MB, so
- * there is one per JVM, built on first use; lookups are cached by Yauaa itself.
+ * there is one per JVM, built on first use.
+ *
+ * <p>Results are cached here rather than in Yauaa: a hit in Yauaa's own cache still builds a fresh user-agent object
+ * and copies its set of wanted fields, which made it about a tenth of the event loops' ingest work (profiled at
+ * 31,000 beacons/s); a hit here is one map lookup and keeps six strings instead of Yauaa's whole result.
  */
 final class UserAgents {
   /** Device, CPU, OS, browser and engine of one user agent; any field may be null. */
@@ -15,7 +21,7 @@ final class UserAgents {
   private static final class Holder {
     static final UserAgentAnalyzer ANALYZER = UserAgentAnalyzer.newBuilder()
         .hideMatcherLoadStats()
-        .withCache(50_000)
+        .withoutCache()
         .withField(UserAgent.DEVICE_CLASS)
         .withField(UserAgent.DEVICE_NAME)
         .withField(UserAgent.DEVICE_CPU)
@@ -25,6 +31,9 @@ final class UserAgents {
         .immediateInitialization()
         .build();
   }
+
+  private static final Cache<String, Parsed> PARSED = Caffeine.newBuilder().maximumSize(20_000).build();
+  private static final Parsed NONE = new Parsed(null, null, null, null, null, null);
 
   private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}|[\\x80-\\x9f]");
 
@@ -48,8 +57,12 @@ final class UserAgents {
 
   static Parsed parse(String userAgent) {
     if (userAgent == null || userAgent.isBlank()) {
-      return new Parsed(null, null, null, null, null, null);
+      return NONE;
     }
+    return PARSED.get(userAgent, UserAgents::analyze);
+  }
+
+  private static Parsed analyze(String userAgent) {
     // Yauaa copies parts of the string into its fields: control characters would end up in stored dimensions
     UserAgent ua = Holder.ANALYZER.parse(hasControl(userAgent) ? CONTROL.matcher(userAgent).replaceAll(" ") : userAgent);
     return new Parsed(

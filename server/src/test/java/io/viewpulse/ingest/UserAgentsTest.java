@@ -25,6 +25,20 @@ class UserAgentsTest {
   }
 
   @Test
+  void aRepeatedUserAgentIsAnsweredFromTheCache() {
+    UserAgents.Parsed first = UserAgents.parse(Beacons.SAFARI_IPHONE + " repeat");
+    assertThat(UserAgents.parse(Beacons.SAFARI_IPHONE + " repeat")).isSameAs(first);
+  }
+
+  @Test
+  void controlCharactersNeverReachAParsedField() {
+    UserAgents.Parsed p = UserAgents.parse("Mozilla/5.0 (X11; Linux x86_64)\u0007 Firefox/120.0\u0085");
+    assertThat(p.browser()).isEqualTo("Firefox");
+    assertThat(String.join("", java.util.Arrays.asList(p.deviceType(), p.device(), p.os(), p.browser())))
+        .doesNotContainPattern("\\p{Cntrl}");
+  }
+
+  @Test
   void anEmptyUserAgentGivesNothing() {
     assertThat(UserAgents.parse("")).isEqualTo(new UserAgents.Parsed(null, null, null, null, null, null));
   }
