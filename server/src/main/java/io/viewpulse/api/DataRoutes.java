@@ -5,6 +5,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.auth.Principal;
 import io.viewpulse.query.Dimension;
+import io.viewpulse.query.MetricRow;
 import io.viewpulse.query.QueryException;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.UsageQuery;
@@ -47,15 +48,19 @@ final class DataRoutes {
   private void query(RoutingContext ctx) {
     run(ctx, () -> {
       Principal p = guard.secret(ctx);
-      return MetricJson.views(viewership.query(p.accountId(), request(ctx, true)), true);
-    }, body -> Json.ok(ctx, body));
+      List<MetricRow> rows = viewership.query(p.accountId(), request(ctx, true));
+      StreamedAnswer.send(ctx, out -> MetricJson.views(rows, true, out));
+      return null;
+    }, sent -> {});
   }
 
   private void creator(RoutingContext ctx) {
     run(ctx, () -> {
       Principal p = guard.any(ctx);
-      return MetricJson.views(viewership.creator(p.accountId(), request(ctx, false)), false);
-    }, body -> Json.ok(ctx, body));
+      List<MetricRow> rows = viewership.creator(p.accountId(), request(ctx, false));
+      StreamedAnswer.send(ctx, out -> MetricJson.views(rows, false, out));
+      return null;
+    }, sent -> {});
   }
 
   private void total(RoutingContext ctx) {

@@ -20,6 +20,11 @@ final class Failures {
 
   static void reply(RoutingContext ctx, Throwable t) {
     Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (ctx.response().headWritten()) {
+      // a streamed answer broke off (the client went away, or read nothing for too long): it was already cut
+      LOG.debug("answer to {} {} broken off: {}", ctx.request().method(), ctx.request().path(), e.toString());
+      return;
+    }
     if (e instanceof AuthException a) {
       Json.error(ctx, a.status(), a.getMessage());
     } else if (e instanceof QueryException q) {

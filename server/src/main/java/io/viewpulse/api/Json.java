@@ -39,11 +39,6 @@ final class Json {
     }
   }
 
-  /** A 200 with a body already serialized (on a worker thread, so the event loop only writes it). */
-  static void ok(RoutingContext ctx, byte[] json) {
-    send(ctx, 200, json);
-  }
-
   private static void send(RoutingContext ctx, int status, byte[] json) {
     if (ctx.response().ended()) {
       return;

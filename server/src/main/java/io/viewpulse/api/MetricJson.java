@@ -9,9 +9,8 @@ import io.viewpulse.query.MetricRow;
 import io.viewpulse.query.RealtimeRow;
 import io.viewpulse.query.Total;
 import io.viewpulse.query.UsageRow;
-import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +41,14 @@ final class MetricJson {
   }
 
   /**
-   * A views answer, written straight to bytes on the calling (worker) thread: a series of hours by country is tens of
-   * thousands of rows, too many to build as a tree or to serialize on an event loop. Field names are pre-encoded.
+   * A views answer, encoded on the calling (worker) thread as it is written out: a series of hours by country is tens
+   * of thousands of rows, too many to build as a tree or to encode on an event loop. Field names are pre-encoded.
+   * The quality figures (TTFF, rates) are written with float precision, seven significant digits: the TTFF
+   * percentiles are t-digest estimates and no rate means more than that, while a double's seventeen digits made
+   * them half of the encoding time and a fifth of the bytes of a large answer. Counts and playing time stay exact.
    */
-  static byte[] views(List<MetricRow> rows, boolean full) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + rows.size() * (full ? 320 : 90));
-    try (JsonGenerator g = Json.MAPPER.createGenerator(bytes)) {
+  static void views(List<MetricRow> rows, boolean full, OutputStream out) throws IOException {
+    try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
       g.writeStartArray();
       for (MetricRow r : rows) {
         g.writeStartObject();
@@ -80,16 +81,13 @@ final class MetricJson {
         g.writeEndObject();
       }
       g.writeEndArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
   }
 
   private static void put(JsonGenerator g, SerializedString field, Double v) throws IOException {
     if (v != null) {
       g.writeFieldName(field);
-      g.writeNumber(v);
+      g.writeNumber(v.floatValue());
     }
   }
 

@@ -1,0 +1,115 @@
+package io.viewpulse.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Answers written while they are encoded, over real HTTP on loopback. */
+class StreamedAnswerTest {
+  private static Vertx vertx;
+  private static HttpServer server;
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  /** A JSON array of n numbered strings, as a worker would encode it piece by piece. */
+  private static String numbered(int n) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "" : ",").append("\"item ").append(i).append('"');
+    }
+    return b.append(']').toString();
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    Router router = Router.router(vertx);
+    router.get("/items/:n").handler(ctx -> {
+      int n = Integer.parseInt(ctx.pathParam("n"));
+      Blocking.run(vertx, ctx, () -> {
+        StreamedAnswer.send(ctx, out -> {
+          for (String piece : numbered(n).split("(?<=,)")) {
+            out.write(piece.getBytes(StandardCharsets.UTF_8));
+          }
+        });
+        return null;
+      }, sent -> {});
+    });
+    router.get("/broken").handler(ctx -> Blocking.run(vertx, ctx, () -> {
+      StreamedAnswer.send(ctx, out -> {
+        out.write(new byte[StreamedAnswer.CHUNK * 2]);
+        throw new IOException("the encoder failed half way");
+      });
+      return null;
+    }, sent -> {}));
+    router.get("/refused").handler(ctx -> Blocking.run(vertx, ctx, () -> {
+      StreamedAnswer.send(ctx, out -> {
+        out.write('[');
+        throw new IllegalArgumentException("nothing was sent yet");
+      });
+      return null;
+    }, sent -> {}));
+    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aSmallAnswerGoesOutWholeWithItsLength() throws Exception {
+    HttpResponse<String> r = get("/items/3");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("[\"item 0\",\"item 1\",\"item 2\"]");
+    assertThat(r.headers().firstValue("content-length")).contains("28");
+    assertThat(r.headers().firstValue("content-type")).contains(Json.CONTENT_TYPE);
+  }
+
+  @Test
+  void anAnswerOfManyChunksArrivesWholeAndInOrder() throws Exception {
+    String expected = numbered(400_000);
+    assertThat(expected.length()).isGreaterThan(StreamedAnswer.CHUNK * 20);
+    HttpResponse<String> r = get("/items/400000");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("content-length")).isEmpty();
+    assertThat(r.body()).isEqualTo(expected);
+  }
+
+  @Test
+  void anAnswerThatBreaksOffAfterItsFirstChunkIsCutNotEnded() {
+    // a client must never take a truncated answer for a whole one
+    assertThatThrownBy(() -> get("/broken")).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void aFailureBeforeAnythingWasSentIsAnOrdinaryErrorAnswer() throws Exception {
+    HttpResponse<String> r = get("/refused");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).isEqualTo("{\"errors\":[\"nothing was sent yet\"]}");
+  }
+
+  @Test
+  void theServerStillAnswersAfterABrokenAnswer() throws Exception {
+    assertThatThrownBy(() -> get("/broken")).isInstanceOf(IOException.class);
+    assertThat(get("/items/2").body()).isEqualTo("[\"item 0\",\"item 1\"]");
+  }
+}
