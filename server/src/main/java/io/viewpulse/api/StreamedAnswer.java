@@ -42,7 +42,8 @@ final class StreamedAnswer extends OutputStream {
   /** Writes the whole answer; call from a worker thread. */
   static void send(RoutingContext ctx, Body body) throws IOException {
     HttpServerResponse response = ctx.response();
-    if (response.ended()) {
+    if (response.ended() || response.closed()) {
+      // the client left while the query ran
       return;
     }
     response.setStatusCode(200).putHeader("Content-Type", Json.CONTENT_TYPE).putHeader("Cache-Control", "no-store");
@@ -91,12 +92,19 @@ final class StreamedAnswer extends OutputStream {
   }
 
   private void awaitRoom() throws IOException {
+    if (response.closed()) {
+      // writes to a closed connection are dropped without a word: stop encoding what nobody will read
+      throw new IOException("the client went away");
+    }
     if (!response.writeQueueFull()) {
       return;
     }
     CompletableFuture<Void> room = new CompletableFuture<>();
     response.drainHandler(v -> room.complete(null));
     response.closeHandler(v -> room.completeExceptionally(new IOException("the client went away")));
+    if (response.closed()) {
+      throw new IOException("the client went away");
+    }
     if (!response.writeQueueFull()) {
       return;
     }

@@ -7,11 +7,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +24,8 @@ class StreamedAnswerTest {
   private static Vertx vertx;
   private static HttpServer server;
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  /** Completed with what became of the last answer to /items/...: null when it was sent, else the failure. */
+  private static volatile CompletableFuture<Throwable> lastItems = new CompletableFuture<>();
 
   /** A JSON array of n numbered strings, as a worker would encode it piece by piece. */
   private static String numbered(int n) {
@@ -38,12 +42,19 @@ class StreamedAnswerTest {
     Router router = Router.router(vertx);
     router.get("/items/:n").handler(ctx -> {
       int n = Integer.parseInt(ctx.pathParam("n"));
+      CompletableFuture<Throwable> outcome = lastItems;
       Blocking.run(vertx, ctx, () -> {
-        StreamedAnswer.send(ctx, out -> {
-          for (String piece : numbered(n).split("(?<=,)")) {
-            out.write(piece.getBytes(StandardCharsets.UTF_8));
-          }
-        });
+        try {
+          StreamedAnswer.send(ctx, out -> {
+            for (String piece : numbered(n).split("(?<=,)")) {
+              out.write(piece.getBytes(StandardCharsets.UTF_8));
+            }
+          });
+          outcome.complete(null);
+        } catch (IOException | RuntimeException e) {
+          outcome.complete(e);
+          throw e;
+        }
         return null;
       }, sent -> {});
     });
@@ -105,6 +116,19 @@ class StreamedAnswerTest {
     HttpResponse<String> r = get("/refused");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).isEqualTo("{\"errors\":[\"nothing was sent yet\"]}");
+  }
+
+  @Test
+  void aClientThatLeavesMidAnswerFreesTheWorker() throws Exception {
+    lastItems = new CompletableFuture<>();
+    try (Socket s = new Socket("127.0.0.1", server.actualPort())) {
+      s.getOutputStream().write("GET /items/2000000 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      assertThat(new String(s.getInputStream().readNBytes(15), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200 OK");
+    }
+    // the worker gives up on the answer (a write fails or the close is seen) instead of waiting on a dead client
+    assertThat(lastItems.get(30, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+    assertThat(get("/items/2").body()).isEqualTo("[\"item 0\",\"item 1\"]");
   }
 
   @Test
