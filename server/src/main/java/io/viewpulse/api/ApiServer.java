@@ -118,7 +118,9 @@ public final class ApiServer implements AutoCloseable {
           .get(30, TimeUnit.SECONDS);
       return new ApiServer(vertx, deployment, servers.get(0), router, LoopLag.watch(vertx, s.metrics()));
     } catch (Exception e) {
-      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
+      // an I/O failure the operator can act on (a busy port, a missing keystore), not a bug
+      throw new java.io.UncheckedIOException("cannot listen on " + host + ":" + port + ": " + rootMessage(e),
+          new java.io.IOException(rootMessage(e), e));
     }
   }
 

@@ -1,6 +1,8 @@
 package io.viewpulse.app;
 
 import io.viewpulse.ingest.IngestConfig;
+import io.viewpulse.store.StoreException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,11 +13,15 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code viewpulse serve}: runs the server until interrupted. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Run Viewpulse: beacon ingest, the viewership API and the dashboard.")
 final class ServeCommand implements Callable<Integer> {
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--data", defaultValue = "${env:VIEWPULSE_DATA:-data}",
       description = "Data directory (DuckDB file, event log, master key). Env: VIEWPULSE_DATA. Default: ${DEFAULT-VALUE}")
   Path data;
@@ -96,7 +102,15 @@ final class ServeCommand implements Callable<Integer> {
         .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword).withBenchEndpoints(benchEndpoints)
         .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions)
             .withIdleTimeout(idleTimeout));
-    Viewpulse vp = Viewpulse.start(config);
+    Viewpulse vp;
+    try {
+      vp = Viewpulse.start(config);
+    } catch (StoreException | UncheckedIOException e) {
+      // a busy port, a store another process holds, a disk that refuses: what to fix, without a stack trace
+      spec.commandLine().getErr().println("viewpulse: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       vp.close();

@@ -92,10 +92,16 @@ public final class Viewpulse implements AutoCloseable {
     liveQueries = new LiveQueries(db);
     streamEvents = new StreamEvents(catalog, log, c.clock());
     clock = c.clock();
-    api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
-        new ApiServer.Services(ingest,
-        streamEvents, keys, catalog, new Viewership(catalog, queries, c.clock()),
-        new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog), master, metrics, c.clock()));
+    try {
+      api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
+          new ApiServer.Services(ingest,
+          streamEvents, keys, catalog, new Viewership(catalog, queries, c.clock()),
+          new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog), master, metrics, c.clock()));
+    } catch (RuntimeException e) {
+      // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
+      closeBehindApi();
+      throw e;
+    }
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
   }
@@ -175,6 +181,11 @@ public final class Viewpulse implements AutoCloseable {
     }
     ServerFile.delete(dataDir);
     api.close();
+    closeBehindApi();
+  }
+
+  /** Everything the API serves from, in the order that lets each part finish its work. */
+  private void closeBehindApi() {
     log.close();
     sessionizer.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();

@@ -130,4 +130,29 @@ class CommandLineTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.convert("soon"))
         .hasMessage("'soon' is not a duration such as 90s, 10m or 1h");
   }
+
+  @Test
+  void aBusyPortIsOneLineThatSaysSoAndLeavesNothingRunning() throws Exception {
+    long sessionizers = threadsNamed("sessionizer");
+    long logWriters = threadsNamed("event-log-writer");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = Main.run(new PrintWriter(out), new PrintWriter(err), "serve", "--data", data.toString(),
+          "--host", "127.0.0.1", "--port", String.valueOf(port));
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString()).isEqualTo(
+          "viewpulse: cannot listen on 127.0.0.1:" + port + ": Address already in use" + System.lineSeparator());
+    }
+    // what the failed start had begun was stopped (the closes join their threads), not left to the process's end
+    assertThat(threadsNamed("sessionizer")).isEqualTo(sessionizers);
+    assertThat(threadsNamed("event-log-writer")).isEqualTo(logWriters);
+    Result account = cli("account", "create", "--name", "after");
+    assertThat(account.code()).as(account.err()).isZero();
+  }
+
+  private static long threadsNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals(name)).count();
+  }
 }
