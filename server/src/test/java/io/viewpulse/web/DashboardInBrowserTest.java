@@ -197,4 +197,33 @@ class DashboardInBrowserTest {
     t.page().click("#signout");
   }
 
+  @Test
+  void anAnswerThatArrivesAfterTheViewerMovedOnIsNotDrawn() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    signIn(t);
+    Page p = t.page();
+    p.waitForSelector("#viewsChart");
+    // flag country rows shown on any page but the country breakdown
+    p.evaluate("() => { window.staleRows = 0; new MutationObserver(() => {"
+        + " if (document.querySelector(\"[data-filter^='country:']\") && !location.hash.includes('/breakdown/country'))"
+        + " window.staleRows++; }).observe(document.body, { subtree: true, childList: true }); }");
+    // hold the country page's second request (its series) until the viewer is on another page
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.function.Predicate<String> countrySeries = u -> u.contains("country") && u.contains("timeStep");
+    p.route(countrySeries, held::add);
+    p.evaluate("location.hash = '#/breakdown/country'");
+    p.waitForCondition(() -> !held.isEmpty());
+    p.selectOption("#dimension", "browser");
+    p.waitForSelector("[data-filter='browser:Chrome']");
+    p.waitForResponse(r -> countrySeries.test(r.url()), () -> held.get(0).resume());
+    p.unroute(countrySeries);
+    // two more round trips (another breakdown) after the stale answer: its page had every chance to draw it
+    p.selectOption("#dimension", "os");
+    p.waitForSelector("[data-filter='os:Linux']");
+    assertThat(((Number) p.evaluate("window.staleRows")).intValue()).isZero();
+    assertThat(p.locator("#table tbody tr").count()).isEqualTo(3);
+    assertThat(t.errors()).isEmpty();
+    p.click("#signout");
+  }
+
 }

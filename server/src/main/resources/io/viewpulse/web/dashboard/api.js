@@ -27,15 +27,28 @@ async function message(r) {
   }
 }
 
+// Each page shown starts a navigation. An answer that arrives once the viewer has moved on is dropped: the page
+// function waiting for it never resumes, instead of drawing into the newer page's elements of the same id.
+let navigation = 0;
+const never = () => new Promise(() => {});
+
+/** A new page is being shown: answers to what earlier pages asked are no longer wanted. */
+export function navigated() {
+  navigation++;
+}
+
 /** GET a JSON path of the API; throws an Error with the server's message (and .status). */
 export async function get(path) {
+  const asked = navigation;
   const r = await fetch(path, { headers: { Authorization: "Bearer " + key() } });
+  if (asked !== navigation) return never();
   if (!r.ok) {
     const e = new Error(await message(r));
     e.status = r.status;
     throw e;
   }
-  return r.json();
+  const body = await r.json();
+  return asked === navigation ? body : never();
 }
 
 /** Builds a query string, repeating array values under the same name. */

@@ -1,5 +1,5 @@
 // The dashboard's shell: sign-in, the controls, and a hash router over the pages.
-import { key, signIn, forget } from "./api.js";
+import { key, signIn, forget, navigated } from "./api.js";
 import { state, readHash, link } from "./state.js";
 import { escape } from "./format.js";
 import * as charts from "./charts.js";
@@ -52,6 +52,7 @@ function renderControls(page) {
 }
 
 async function route() {
+  navigated();
   stopRefresh();
   charts.clear();
   errorBox.hidden = true;
