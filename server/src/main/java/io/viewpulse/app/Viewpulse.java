@@ -78,6 +78,8 @@ public final class Viewpulse implements AutoCloseable {
     log = new FileEventLog(c.dataDir().resolve("log"), 64L << 20, 200_000, 256L << 20);
     io.micrometer.core.instrument.Gauge.builder("viewpulse_eventlog_queue_depth", log, EventLog::pending)
         .description("beacons waiting for the disk").register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("viewpulse_eventlog_syncs", log, EventLog::syncs)
+        .description("syncs of the event log to disk (beacons per sync: accepted beacons / syncs)").register(metrics);
     viewStore = new ViewStore(db);
     sessionizer = new Sessionizer(log, viewStore, c.clock(), c.sessions(), metrics,
         (account, media) -> catalog.get(account, media).map(m -> m.kind() == Media.Kind.STREAM).orElse(false));

@@ -40,6 +40,9 @@ public interface EventLog extends AutoCloseable {
   /** Records waiting to become durable. */
   int pending();
 
+  /** Syncs to disk so far, each making a batch of records durable (records per sync = appends / syncs). */
+  long syncs();
+
   @Override
   void close();
 }

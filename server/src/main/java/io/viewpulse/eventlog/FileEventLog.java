@@ -55,6 +55,8 @@ public final class FileEventLog implements EventLog {
   private long nextOffset;
   private volatile long released = -1;
   private volatile boolean closed;
+  /** Written by the writer thread only. */
+  private volatile long syncs;
   /** A failed write could not be cut off: the next batch starts a new segment rather than append after it. */
   private boolean tornTail;
   /** Beacons refused since writes started failing, so a full disk logs twice rather than once per batch. */
@@ -128,6 +130,11 @@ public final class FileEventLog implements EventLog {
   @Override
   public int pending() {
     return queue.size();
+  }
+
+  @Override
+  public long syncs() {
+    return syncs;
   }
 
   @Override
@@ -244,6 +251,7 @@ public final class FileEventLog implements EventLog {
       }
       buf.clear();
       active.force(false);
+      syncs++;
     } catch (IOException e) {
       buf.clear();
       try {

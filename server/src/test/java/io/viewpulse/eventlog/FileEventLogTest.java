@@ -44,6 +44,8 @@ class FileEventLogTest {
     assertThat(log.append(bytes("a")).get()).isZero();
     assertThat(log.append(bytes("b")).get()).isEqualTo(1);
     assertThat(log.append(bytes("c")).get()).isEqualTo(2);
+    // each append was awaited, so each had a sync of its own
+    assertThat(log.syncs()).isEqualTo(3);
     log.close();
     assertThat(live).containsExactly("0:a", "1:b", "2:c");
     assertThat(replay(dir, -1)).containsExactly("0:a", "1:b", "2:c");
