@@ -40,7 +40,8 @@ final class Json {
   }
 
   private static void send(RoutingContext ctx, int status, byte[] json) {
-    if (ctx.response().ended()) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      // nobody left to answer (what went wrong is logged by the caller when it matters)
       return;
     }
     ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).putHeader("Cache-Control", "no-store")
