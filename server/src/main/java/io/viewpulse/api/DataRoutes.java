@@ -46,19 +46,24 @@ final class DataRoutes {
   }
 
   private void query(RoutingContext ctx) {
-    run(ctx, () -> {
+    views(ctx, () -> {
       Principal p = guard.secret(ctx);
-      List<MetricRow> rows = viewership.query(p.accountId(), request(ctx, true));
-      StreamedAnswer.send(ctx, out -> MetricJson.views(rows, true, out));
-      return null;
-    }, sent -> {});
+      return viewership.query(p.accountId(), request(ctx, true));
+    }, true);
   }
 
   private void creator(RoutingContext ctx) {
-    run(ctx, () -> {
+    views(ctx, () -> {
       Principal p = guard.any(ctx);
-      List<MetricRow> rows = viewership.creator(p.accountId(), request(ctx, false));
-      StreamedAnswer.send(ctx, out -> MetricJson.views(rows, false, out));
+      return viewership.creator(p.accountId(), request(ctx, false));
+    }, false);
+  }
+
+  /** A views answer: the rows are read and then streamed out as they are encoded, both on a worker thread. */
+  private void views(RoutingContext ctx, Callable<List<MetricRow>> rows, boolean full) {
+    run(ctx, () -> {
+      List<MetricRow> r = rows.call();
+      StreamedAnswer.send(ctx, out -> MetricJson.views(r, full, out));
       return null;
     }, sent -> {});
   }

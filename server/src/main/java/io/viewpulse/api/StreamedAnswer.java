@@ -94,16 +94,17 @@ final class StreamedAnswer extends OutputStream {
   private void awaitRoom() throws IOException {
     if (response.closed()) {
       // writes to a closed connection are dropped without a word: stop encoding what nobody will read
-      throw new IOException("the client went away");
+      throw gone();
     }
     if (!response.writeQueueFull()) {
       return;
     }
     CompletableFuture<Void> room = new CompletableFuture<>();
     response.drainHandler(v -> room.complete(null));
-    response.closeHandler(v -> room.completeExceptionally(new IOException("the client went away")));
+    response.closeHandler(v -> room.completeExceptionally(gone()));
+    // the queue may have drained, or the connection closed, before the handlers were in place
     if (response.closed()) {
-      throw new IOException("the client went away");
+      throw gone();
     }
     if (!response.writeQueueFull()) {
       return;
@@ -118,6 +119,10 @@ final class StreamedAnswer extends OutputStream {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while the client was reading");
     }
+  }
+
+  private static IOException gone() {
+    return new IOException("the client went away");
   }
 
   /** Closing does not end the answer (an encoder closes its stream on failure too); {@link #finish()} does. */
