@@ -88,7 +88,7 @@ public final class Bench implements Runnable {
           for (int i = 0; i < n; i++) {
             batch.add(h.next());
           }
-          store.commit(List.of(), List.of(), batch, List.of(), store.checkpoint());
+          store.commit(List.of(), List.of(), batch, List.of(), List.of(), store.checkpoint());
           written += n;
           if (written % 5_000_000 == 0 || written == views) {
             System.out.printf("%,d views written (%.0f/s)%n", written, written / ((System.nanoTime() - started) / 1e9));

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -22,6 +25,13 @@ import java.util.TreeMap;
  * already under way are counted; then it is closed into a {@link MinuteRow} and its per-session detail is dropped, so
  * memory holds about two minutes of sessions and storage one row per stream and minute.
  *
+ * <p>Open minutes survive a restart, orderly or not: each commit stores, with the event-log checkpoint, the part of
+ * every open minute changed since the previous commit ({@link #changes()}); {@link #restore} rebuilds the open
+ * minutes from those parts, and the log replayed after the checkpoint adds the rest. For the replay to decide as the
+ * first run did, every decision depends only on the beacons' server receive times and on what was closed: a minute
+ * is never opened again once a row for it was written, even by a beacon received before its grace ran out and
+ * applied after (a row per stream and minute, never two).
+ *
  * <p>Not thread-safe: owned by the sessionizer's thread.
  */
 public final class LiveStats {
@@ -33,13 +43,18 @@ public final class LiveStats {
   private final long graceMs;
   /** stream id → minute start → what happened in it. */
   private final Map<String, TreeMap<Long, Minute>> open = new HashMap<>();
+  /** stream id → start of its newest closed minute, for the streams that had one in the last {@link #CLOSED_MEMORY}. */
+  private final Map<String, Long> newestClosed = new HashMap<>();
+  /** How long a stream's newest closed minute is remembered; beacons never wait in the sessionizer's queue as long. */
+  static final long CLOSED_MEMORY = 60 * MINUTE;
 
   /** @param graceMs how long after its end a minute still takes data */
   public LiveStats(long graceMs) {
     this.graceMs = graceMs;
   }
 
-  private static final class SessionMinute {
+  static final class SessionMinute {
+    final String key;
     final boolean concurrent;
     final String domain;
     final String location;
@@ -48,7 +63,8 @@ public final class LiveStats {
     Map<String, Double> adSlate;
     Map<String, Double> mcs;
 
-    SessionMinute(boolean concurrent, String domain, String location, String platform) {
+    SessionMinute(String key, boolean concurrent, String domain, String location, String platform) {
+      this.key = key;
       this.concurrent = concurrent;
       this.domain = domain;
       this.location = location;
@@ -56,10 +72,13 @@ public final class LiveStats {
     }
   }
 
-  private static final class Minute {
+  static final class Minute {
     final String accountId;
     final Map<String, SessionMinute> sessions = new HashMap<>();
     int authFailures;
+    /** Sessions changed since the last commit: with the failure count, the minute's next part. */
+    final Set<SessionMinute> touched = Collections.newSetFromMap(new IdentityHashMap<>());
+    boolean changed;
 
     Minute(String accountId) {
       this.accountId = accountId;
@@ -102,6 +121,7 @@ public final class LiveStats {
     Minute m = minute(accountId, streamId, floor(atMs), nowMs);
     if (m != null) {
       m.authFailures++;
+      m.changed = true;
     }
   }
 
@@ -114,13 +134,63 @@ public final class LiveStats {
       while (!minutes.isEmpty() && closed(minutes.firstKey(), nowMs)) {
         Map.Entry<Long, Minute> e = minutes.pollFirstEntry();
         out.add(new MinuteRow(e.getValue().accountId, stream.getKey(), e.getKey(), render(e.getValue())));
+        newestClosed.merge(stream.getKey(), e.getKey(), Math::max);
       }
       if (minutes.isEmpty()) {
         it.remove();
       }
     }
+    newestClosed.values().removeIf(minuteStart -> minuteStart < nowMs - CLOSED_MEMORY);
     out.sort(Comparator.comparingLong(MinuteRow::minuteStart).thenComparing(MinuteRow::streamId));
     return out;
+  }
+
+  /** The parts of the open minutes changed since {@link #committed()}; they stay pending until it is called. */
+  public List<MinutePart> changes() {
+    List<MinutePart> out = new ArrayList<>();
+    open.forEach((streamId, minutes) -> minutes.forEach((minuteStart, m) -> {
+      if (m.changed) {
+        out.add(new MinutePart(streamId, minuteStart, MinutePartCodec.encode(m)));
+      }
+    }));
+    return out;
+  }
+
+  /** The last {@link #changes()} are stored: the open minutes start again from nothing changed. */
+  public void committed() {
+    for (TreeMap<Long, Minute> minutes : open.values()) {
+      for (Minute m : minutes.values()) {
+        m.changed = false;
+        m.touched.clear();
+      }
+    }
+  }
+
+  /**
+   * Rebuilds the open minutes stored with the last commit. Call before anything else.
+   *
+   * @param parts every stored part of the open minutes, in commit order
+   * @param closed stream id → start of its newest minute already written as a row
+   * @return how many parts could not be read (written by another version); their sessions are missing from their
+   *     minutes
+   */
+  public int restore(List<MinutePart> parts, Map<String, Long> closed) {
+    newestClosed.putAll(closed);
+    int unreadable = 0;
+    for (MinutePart p : parts) {
+      try {
+        Minute m = open.computeIfAbsent(p.streamId(), k -> new TreeMap<>()).get(p.minuteStart());
+        if (m == null) {
+          m = new Minute(MinutePartCodec.accountId(p.state()));
+          open.get(p.streamId()).put(p.minuteStart(), m);
+        }
+        MinutePartCodec.apply(p.state(), m);
+      } catch (RuntimeException e) {
+        unreadable++;
+      }
+    }
+    open.values().removeIf(TreeMap::isEmpty);
+    return unreadable;
   }
 
   /** Sessions held in open minutes (for the memory gauge). */
@@ -143,14 +213,18 @@ public final class LiveStats {
     if (m == null) {
       return null;
     }
-    return m.sessions.computeIfAbsent(s.key(), k -> new SessionMinute(
+    SessionMinute sm = m.sessions.computeIfAbsent(s.key(), k -> new SessionMinute(k,
         s.startServerMs() != Long.MIN_VALUE && s.startServerMs() <= minuteStart, s.domain(), s.location(),
         s.platform()));
+    m.touched.add(sm);
+    m.changed = true;
+    return sm;
   }
 
   /** The open minute, created on demand; null when it is already closed (late data is not counted). */
   private Minute minute(String accountId, String streamId, long minuteStart, long nowMs) {
-    if (closed(minuteStart, nowMs)) {
+    Long newest = newestClosed.get(streamId);
+    if (closed(minuteStart, nowMs) || newest != null && minuteStart <= newest) {
       return null;
     }
     return open.computeIfAbsent(streamId, k -> new TreeMap<>())

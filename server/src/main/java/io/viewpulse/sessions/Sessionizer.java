@@ -8,6 +8,7 @@ import io.viewpulse.eventlog.EventLog;
 import io.viewpulse.model.Beacon;
 import io.viewpulse.live.LiveSession;
 import io.viewpulse.live.LiveStats;
+import io.viewpulse.live.MinutePart;
 import io.viewpulse.live.MinuteRow;
 import io.viewpulse.live.Places;
 import io.viewpulse.model.EventType;
@@ -129,6 +130,10 @@ public final class Sessionizer implements AutoCloseable {
     if (unreadable > 0) {
       // a snapshot from another version: its view stays as last written, only its open state is lost
       LOG.warn("{} open sessions could not be restored (written by another version)", unreadable);
+    }
+    int unreadableMinutes = live.restore(store.openMinuteParts(), store.newestClosedMinutes());
+    if (unreadableMinutes > 0) {
+      LOG.warn("{} parts of open live minutes could not be restored (written by another version)", unreadableMinutes);
     }
     int before = sessions.size();
     long[] replayed = {0};
@@ -258,7 +263,7 @@ public final class Sessionizer implements AutoCloseable {
         if (e.type() == EventType.HEARTBEAT) {
           live.played(ls, b.receivedAtMs(), s.lastPlayingDelta);
         } else if (e.type() == EventType.ERROR && "access-control".equals(e.category())) {
-          live.authFailure(b.accountId(), b.mediaId(), b.receivedAtMs(), clock.millis());
+          live.authFailure(b.accountId(), b.mediaId(), b.receivedAtMs(), b.receivedAtMs());
         }
       }
     }
@@ -276,8 +281,9 @@ public final class Sessionizer implements AutoCloseable {
         strings.intern(b.region()), b.lastOfPage(), b.receivedAtMs(), b.events());
   }
 
+  /** Decides on the event's receive time, not the clock: a replay after a restart must decide the same. */
   private void applyStreamEvent(StreamEvent e) {
-    long now = clock.millis();
+    long now = e.receivedAtMs();
     if (e.type() == StreamEvent.Type.AUTH_FAILURE) {
       live.authFailure(e.accountId(), e.streamId(), e.timestamp(), now);
       return;
@@ -356,7 +362,8 @@ public final class Sessionizer implements AutoCloseable {
   /** Commits pending changes; true when the store is now up to date with every applied beacon. */
   private boolean write() {
     closedMinutes.addAll(live.closeDue(clock.millis()));
-    if (dirty.isEmpty() && closed.isEmpty() && finished.isEmpty() && closedMinutes.isEmpty()
+    List<MinutePart> openParts = live.changes();
+    if (dirty.isEmpty() && closed.isEmpty() && finished.isEmpty() && closedMinutes.isEmpty() && openParts.isEmpty()
         && applied == committed) {
       return true;
     }
@@ -366,7 +373,7 @@ public final class Sessionizer implements AutoCloseable {
     }
     long started = System.nanoTime();
     try {
-      store.commit(changed, closed, finished, closedMinutes, applied);
+      store.commit(changed, closed, finished, closedMinutes, openParts, applied);
     } catch (StoreException e) {
       if (!failed) {
         LOG.error("cannot write views to the store; will retry: {}", e.getMessage());
@@ -383,6 +390,7 @@ public final class Sessionizer implements AutoCloseable {
     closed.clear();
     finished.clear();
     closedMinutes.clear();
+    live.committed();
     committed = applied;
     log.release(committed);
     return true;

@@ -10,7 +10,8 @@ import java.sql.Statement;
  * <p>{@code views} holds one row per finished view and is only ever appended to. {@code live_views} holds the latest
  * snapshot of every open session (view or not yet) together with the serialized session state, replaced on every
  * flush; together with {@code meta.checkpoint} (the last event-log offset folded into those snapshots) it is the
- * sessionizer's recovery point. Queries read {@code all_views}: finished views plus open sessions with play intent.
+ * sessionizer's recovery point, with {@code live_minute_parts}, what the minutes of live statistics still open
+ * hold. Queries read {@code all_views}: finished views plus open sessions with play intent.
  */
 final class Schema {
   /**
@@ -45,6 +46,8 @@ final class Schema {
         + " seen_at TIMESTAMP NOT NULL, state BLOB NOT NULL, " + VIEW_COLUMNS + ")",
     "CREATE TABLE IF NOT EXISTS live_minutes (account_id VARCHAR NOT NULL, stream_id VARCHAR NOT NULL,"
         + " minute_start TIMESTAMP NOT NULL, stats VARCHAR NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS live_minute_parts (stream_id VARCHAR NOT NULL, minute_start TIMESTAMP NOT NULL,"
+        + " written BIGINT NOT NULL, part BLOB NOT NULL)",
     "CREATE OR REPLACE VIEW all_views AS SELECT " + VIEW_COLUMN_NAMES + " FROM views UNION ALL SELECT "
         + VIEW_COLUMN_NAMES + " FROM live_views WHERE play_intent",
   };

@@ -1,5 +1,6 @@
 package io.viewpulse.store;
 
+import io.viewpulse.live.MinutePart;
 import io.viewpulse.live.MinuteRow;
 import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.SessionSnapshot;
@@ -9,13 +10,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
  * Writes what the sessionizer produces. Each {@link #commit} is one transaction: replace the snapshots of the changed
- * open sessions, drop the closed ones, append the finished views, and move the checkpoint to the last event-log offset
+ * open sessions, drop the closed ones, append the finished views and the closed minutes of live statistics, store
+ * what changed in the open minutes, and move the checkpoint to the last event-log offset
  * they include. So the store is always at a consistent cut of the log: after a crash, replaying the log from the
  * checkpoint rebuilds exactly what was lost. Owned by the sessionizer thread.
  */
@@ -36,6 +40,7 @@ public final class ViewStore implements AutoCloseable {
     DuckDBConnection c = db.connect();
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TEMP TABLE IF NOT EXISTS doomed_keys (session_key VARCHAR)");
+      s.execute("CREATE TEMP TABLE IF NOT EXISTS closing_minutes (stream_id VARCHAR, minute_start TIMESTAMP)");
       return c;
     } catch (SQLException e) {
       try {
@@ -77,17 +82,46 @@ public final class ViewStore implements AutoCloseable {
     }
   }
 
+  /** The stored parts of the live minutes still open at the checkpoint, in the order they were committed. */
+  public List<MinutePart> openMinuteParts() {
+    try (Statement s = conn().createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT stream_id, epoch_ms(minute_start), part FROM live_minute_parts ORDER BY written")) {
+      List<MinutePart> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(new MinutePart(rs.getString(1), rs.getLong(2), rs.getBytes(3)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read open live minutes: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stream id to the start of its newest closed minute of live statistics (within their retention). */
+  public Map<String, Long> newestClosedMinutes() {
+    try (Statement s = conn().createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT stream_id, epoch_ms(max(minute_start)) FROM live_minutes GROUP BY stream_id")) {
+      Map<String, Long> out = new HashMap<>();
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getLong(2));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read closed live minutes: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Atomically applies one flush.
    *
    * @param changed new snapshots of open sessions (replacing their previous ones)
    * @param closed keys of sessions that are over (their snapshots are deleted)
    * @param finished views that are over, appended to {@code views}
-   * @param minutes closed minutes of live statistics, appended to {@code live_minutes}
+   * @param minutes closed minutes of live statistics, appended to {@code live_minutes} (their parts are deleted)
+   * @param openParts what changed in the minutes of live statistics still open
    * @param checkpoint last event-log offset reflected by all of the above
    */
   public void commit(Collection<SessionSnapshot> changed, Collection<String> closed, Collection<ViewRecord> finished,
-      Collection<MinuteRow> minutes, long checkpoint) {
+      Collection<MinuteRow> minutes, Collection<MinutePart> openParts, long checkpoint) {
     DuckDBConnection c = conn();
     try {
       c.setAutoCommit(false);
@@ -132,6 +166,24 @@ public final class ViewStore implements AutoCloseable {
           }
           long oldest = minutes.stream().mapToLong(MinuteRow::minuteStart).max().getAsLong() - LIVE_RETENTION_MS;
           s.execute("DELETE FROM live_minutes WHERE minute_start < make_timestamp(" + oldest * 1000L + ")");
+        }
+        if (!openParts.isEmpty()) {
+          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "live_minute_parts")) {
+            for (MinutePart p : openParts) {
+              a.beginRow().append(p.streamId()).appendEpochMicros(p.minuteStart() * 1000L).append(checkpoint)
+                  .append(p.state()).endRow();
+            }
+          }
+        }
+        if (!minutes.isEmpty()) {
+          s.execute("DELETE FROM closing_minutes");
+          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "closing_minutes")) {
+            for (MinuteRow m : minutes) {
+              a.beginRow().append(m.streamId()).appendEpochMicros(m.minuteStart() * 1000L).endRow();
+            }
+          }
+          s.execute("DELETE FROM live_minute_parts USING closing_minutes c WHERE live_minute_parts.stream_id ="
+              + " c.stream_id AND live_minute_parts.minute_start = c.minute_start");
         }
         s.execute("INSERT OR REPLACE INTO meta VALUES ('" + CHECKPOINT + "', '" + checkpoint + "')");
       }

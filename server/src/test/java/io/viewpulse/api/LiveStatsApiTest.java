@@ -1,17 +1,18 @@
 package io.viewpulse.api;
 
+import static io.viewpulse.testing.LiveScript.CHAN;
+import static io.viewpulse.testing.LiveScript.MINUTE_2;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Media;
-import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
+import io.viewpulse.testing.LiveScript;
 import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.Uplynk;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,80 +22,29 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Live statistics through the real server: player beacons and server-reported slate, then the Uplynk v4 routes.
- *
- * <pre>
- * chan1 (channel)  A  192.0.2.10 us:ca Chrome/Linux  plays from 10:00:00, a heartbeat of 5 s every 5 s until 10:02:00
- *                  B  198.51.100.20 de:by iPhone     plays from 10:00:30 until 10:02:30
- *                  slate: B ad_slate 7 12.5 s, A mcs 1 4 s, B mcs 1 2 s (10:01:10-10:01:30)
- *                  auth failures: one reported by the origin (10:01:15), one player access-control error (10:01:40)
- * ev1 (event)      no viewers
- * </pre>
+ * Live statistics through the real server: player beacons and server-reported slate ({@link LiveScript}), then the
+ * Uplynk v4 routes. A second stream, ev1 (an event), has no viewers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveStatsApiTest {
-  static final String CHAN = "114n9q6a847ieldd8bb8dbf67afef96b";
   private TestServer s;
   private String otherStream;
 
   @BeforeAll
   void script() {
     s = new TestServer();
-    s.vp.catalog().create(s.accountId, new Catalog.NewMedia(Media.Kind.STREAM, CHAN, "Channel 1", "chanpb", null,
-        null, "channel"));
+    LiveScript.createChannel(s);
     s.vp.catalog().create(s.accountId, new Catalog.NewMedia(Media.Kind.STREAM, "ev1", "Event 1", "evpb", null, null,
         "event"));
     var other = s.otherAccount("other");
     otherStream = s.vp.catalog().create(other.key().accountId(), new Catalog.NewMedia(Media.Kind.STREAM, "theirs",
         "Theirs", "theirpb", null, null, "channel")).id();
-    for (long r = 5; r <= 150; r += 5) {
-      Instant at = T0.plusSeconds(r);
-      s.clock.set(at);
-      if (r <= 120) {
-        Beacons a = Beacons.session("sess-a", "chanpb").live(true);
-        if (r == 5) {
-          a.play(T0);
-        }
-        ok(s.beacon(a.heartbeat("a" + r, at, 5000, 0, 0, 0, r == 5 ? 150L : null).json()
-            .replace("https://cdn.example.com", "https://live.example.com"), "192.0.2.10"));
-      }
-      if (r >= 35) {
-        Beacons b = Beacons.session("sess-b", "chanpb").live(true).userAgent(Beacons.SAFARI_IPHONE);
-        if (r == 35) {
-          b.play(T0.plusSeconds(30));
-        }
-        ok(s.beacon(b.heartbeat("b" + r, at, 5000, 0, 0, 0, r == 35 ? 200L : null).json()
-            .replace("https://cdn.example.com", "https://live.example.com"), "198.51.100.20"));
-      }
-      if (r == 90) {
-        report("""
-            {"events": [
-              {"type": "slate", "stream_id": "%s", "session_id": "sess-b", "kind": "ad_slate", "reason": "7",
-               "seconds": 12.5, "timestamp": %d},
-              {"type": "auth_failure", "stream_id": "%s", "timestamp": %d},
-              {"type": "slate", "stream_id": "%s", "session_id": "sess-a", "kind": "mcs", "reason": 1,
-               "seconds": 4, "timestamp": %d},
-              {"type": "slate", "stream_id": "%s", "session_id": "sess-b", "kind": "mcs", "reason": "1",
-               "seconds": 2, "timestamp": %d}]}""".formatted(CHAN, ms(70), CHAN, ms(75), CHAN, ms(80), CHAN, ms(90)));
-      }
-      if (r == 100) {
-        ok(s.beacon(Beacons.session("sess-c", "chanpb").live(true).error(at, "access-control", "denied").json(),
-            "203.0.113.5"));
-      }
+    for (long r = LiveScript.FIRST; r <= LiveScript.LAST; r += 5) {
+      LiveScript.step(s, r);
     }
     s.clock.set(T0.plusSeconds(136));
     s.flush();
-  }
-
-  private static long ms(long seconds) {
-    return T0.plusSeconds(seconds).toEpochMilli();
-  }
-
-  private void report(String body) {
-    Http.Response r = s.http.post("/api/live/events", body, "Authorization", "Bearer " + s.secretKey,
-        "Content-Type", "application/json");
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
   }
 
   @AfterAll
@@ -102,32 +52,11 @@ class LiveStatsApiTest {
     s.close();
   }
 
-  private static void ok(Http.Response r) {
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
-  }
-
   private JsonNode get(String path) {
     Http.Response r = s.http.getWithKey(path, s.secretKey);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     return r.json();
   }
-
-  static final String MINUTE_2 = """
-      {"@id": "/api/v4/monitoring/stream_stats_enhanced/114n9q6a847ieldd8bb8dbf67afef96b",
-       "@type": "StreamStats",
-       "id": "114n9q6a847ieldd8bb8dbf67afef96b",
-       "stats": {"auth_failures": 2,
-         "concurrent": {"sessions": 2, "total_time": 120.0, "ad_slate": {"7": {"time": 12.5, "sessions": 1}},
-                        "mcs": {"1": {"time": 6.0, "sessions": 2}}},
-         "new": {"sessions": 0, "total_time": 0.0, "ad_slate": {}, "mcs": {}},
-         "domains": [{"domain": "live.example.com", "sessions": 2, "mcs": 2, "ad_slate": 1}],
-         "locations": [{"location": "de:by", "sessions": 1, "mcs": 1, "ad_slate": 1},
-                       {"location": "us:ca", "sessions": 1, "mcs": 1, "ad_slate": 0}],
-         "platforms": [{"platform": "ios", "sessions": 1, "mcs": 1, "ad_slate": 1},
-                       {"platform": "linux", "sessions": 1, "mcs": 1, "ad_slate": 0}],
-         "type": "channel"},
-       "ts": 1772445720000,
-       "ts_iso": "2026-03-02T10:02:00.000000Z"}""";
 
   @Test
   @Order(1)

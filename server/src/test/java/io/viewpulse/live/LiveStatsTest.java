@@ -26,6 +26,13 @@ class LiveStatsTest {
 
   private void script() {
     for (long r = T0 + 5_000; r <= T0 + 150_000; r += 5_000) {
+      step(live, r);
+    }
+  }
+
+  /** What happens at {@code r}: the sessions' heartbeats, then slate and failures reported then. */
+  private static void step(LiveStats live, long r) {
+    {
       if (r <= T0 + 120_000) {
         live.played(A, r, 5_000);
       }
@@ -102,6 +109,108 @@ class LiveStatsTest {
     List<MinuteRow> rows = live.closeDue(T0 + 300_000);
     assertThat(rows).extracting(MinuteRow::minuteStart).containsExactly(T0 + 120_000);
     assertThat(Http.JSON.readTree(rows.get(0).stats()).at("/concurrent/total_time").asDouble()).isEqualTo(20.0);
+  }
+
+  /**
+   * The sessionizer's commit as the store keeps it: closed minutes become rows and lose their parts, the parts of
+   * open minutes are appended.
+   */
+  private static final class Stored {
+    final List<MinuteRow> rows = new java.util.ArrayList<>();
+    final List<MinutePart> parts = new java.util.ArrayList<>();
+
+    void commit(LiveStats live, long now) {
+      List<MinuteRow> closed = live.closeDue(now);
+      rows.addAll(closed);
+      parts.addAll(live.changes());
+      parts.removeIf(p -> closed.stream().anyMatch(
+          m -> m.streamId().equals(p.streamId()) && m.minuteStart() == p.minuteStart()));
+      live.committed();
+    }
+
+    java.util.Map<String, Long> newestClosed() {
+      java.util.Map<String, Long> out = new java.util.HashMap<>();
+      rows.forEach(m -> out.merge(m.streamId(), m.minuteStart(), Math::max));
+      return out;
+    }
+  }
+
+  @Test
+  void openMinutesRebuiltFromTheirStoredPartsCloseAsIfNoRestartHappened() {
+    script();
+    List<MinuteRow> uninterrupted = live.closeDue(T0 + 300_000);
+    assertThat(uninterrupted).hasSize(3);
+
+    // a commit after every step; the process stops at 10:01:32, mid-minute, and a new one takes over
+    LiveStats first = new LiveStats(15_000);
+    Stored store = new Stored();
+    long r = T0 + 5_000;
+    for (; r <= T0 + 90_000; r += 5_000) {
+      step(first, r);
+      store.commit(first, r + 2_000);
+    }
+    assertThat(store.rows).extracting(MinuteRow::minuteStart).containsExactly(T0);
+    assertThat(store.parts).extracting(MinutePart::minuteStart).containsOnly(T0 + 60_000);
+    LiveStats second = new LiveStats(15_000);
+    assertThat(second.restore(store.parts, store.newestClosed())).isZero();
+    assertThat(second.openSessionMinutes()).isEqualTo(2);
+    for (; r <= T0 + 150_000; r += 5_000) {
+      step(second, r);
+      store.commit(second, r + 2_000);
+    }
+    store.commit(second, T0 + 300_000);
+    assertThat(store.rows).isEqualTo(uninterrupted);
+  }
+
+  @Test
+  void aPartHoldsOnlyTheSessionsChangedSinceTheLastCommitAndALaterOneWins() {
+    Stored store = new Stored();
+    live.played(A, T0 + 10_000, 5_000);
+    live.played(B, T0 + 10_000, 5_000);
+    store.commit(live, T0 + 11_000);
+    live.played(A, T0 + 15_000, 5_000);
+    live.authFailure("acc", "chan1", T0 + 15_000, T0 + 15_000);
+    store.commit(live, T0 + 16_000);
+    store.commit(live, T0 + 17_000);
+    assertThat(store.parts).as("nothing changed in the third commit").hasSize(2);
+    assertThat(store.parts.get(1).state().length).isLessThan(store.parts.get(0).state().length);
+
+    LiveStats restored = new LiveStats(15_000);
+    restored.restore(store.parts, store.newestClosed());
+    assertThat(restored.closeDue(T0 + 75_000)).isEqualTo(live.closeDue(T0 + 75_000));
+  }
+
+  @Test
+  void aMinuteIsNeverOpenedAgainOnceItsRowIsWritten() throws Exception {
+    live.played(A, T0 + 50_000, 5_000);
+    assertThat(live.closeDue(T0 + 75_000)).hasSize(1);
+    // received within the grace but applied after the minute closed: its share of 10:00 is not counted
+    live.played(A, T0 + 64_000, 10_000);
+    List<MinuteRow> rows = live.closeDue(T0 + 200_000);
+    assertThat(rows).extracting(MinuteRow::minuteStart).containsExactly(T0 + 60_000);
+    assertThat(Http.JSON.readTree(rows.get(0).stats()).at("/concurrent/total_time").asDouble()).isEqualTo(4.0);
+
+    // nor after a restart that knows the row from the store
+    LiveStats restarted = new LiveStats(15_000);
+    restarted.restore(List.of(), java.util.Map.of("chan1", T0 + 60_000));
+    restarted.played(B, T0 + 124_000, 10_000);
+    assertThat(restarted.closeDue(T0 + 300_000)).extracting(MinuteRow::minuteStart).containsExactly(T0 + 120_000);
+  }
+
+  @Test
+  void aDamagedPartIsCountedAndLeavesItsMinuteAsItWas() {
+    Stored store = new Stored();
+    live.played(A, T0 + 10_000, 5_000);
+    store.commit(live, T0 + 11_000);
+    byte[] good = store.parts.get(0).state();
+    byte[] cut = java.util.Arrays.copyOf(good, good.length - 3);
+    byte[] otherVersion = good.clone();
+    otherVersion[0] = 99;
+    LiveStats restored = new LiveStats(15_000);
+    int unreadable = restored.restore(List.of(store.parts.get(0), new MinutePart("chan1", T0, cut),
+        new MinutePart("chan1", T0, otherVersion)), java.util.Map.of());
+    assertThat(unreadable).isEqualTo(2);
+    assertThat(restored.closeDue(T0 + 75_000)).isEqualTo(live.closeDue(T0 + 75_000));
   }
 
   @Test

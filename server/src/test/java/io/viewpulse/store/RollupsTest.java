@@ -76,11 +76,11 @@ class RollupsTest {
     for (int i = 0; i < n; i++) {
       batch.add(randomView(account, DAY0.toEpochMilli() + (long) (random.nextDouble() * 4 * 86_400_000L)));
       if (batch.size() == 250) {
-        store.commit(List.of(), List.of(), batch, List.of(), offset++);
+        store.commit(List.of(), List.of(), batch, List.of(), List.of(), offset++);
         batch.clear();
       }
     }
-    store.commit(List.of(), List.of(), batch, List.of(), offset++);
+    store.commit(List.of(), List.of(), batch, List.of(), List.of(), offset++);
   }
 
   private void commitOpenSessions(int n) {
@@ -89,7 +89,7 @@ class RollupsTest {
       open.add(new SessionSnapshot("open-" + i, i % 5 != 0, DAY0.toEpochMilli(), new byte[] {1},
           randomView("acc", DAY0.toEpochMilli() + 3 * 86_400_000L + random.nextInt(86_400_000))));
     }
-    store.commit(open, List.of(), List.of(), List.of(), offset++);
+    store.commit(open, List.of(), List.of(), List.of(), List.of(), offset++);
   }
 
   private List<ViewsQuery> queries() {

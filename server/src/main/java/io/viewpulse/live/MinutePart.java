@@ -1,0 +1,11 @@
+package io.viewpulse.live;
+
+/**
+ * What changed in one open minute of one stream since the last commit: the minute's authentication failures and the
+ * full state of every session it touched. Stored with each commit, so a restart rebuilds the open minutes from the
+ * parts of all commits, in commit order, a later part's session replacing an earlier one's.
+ *
+ * @param minuteStart start of the minute, Unix ms
+ * @param state the binary form, read back only by {@link LiveStats#restore}
+ */
+public record MinutePart(String streamId, long minuteStart, byte[] state) {}
