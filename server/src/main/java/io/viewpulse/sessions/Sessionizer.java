@@ -356,7 +356,9 @@ public final class Sessionizer implements AutoCloseable {
       rows.add(io.micrometer.core.instrument.MultiGauge.Row.of(
           io.micrometer.core.instrument.Tags.of("stream_id", id), count));
     }
-    streamGauge.register(rows, true);
+    // rows already registered keep their meter, which reads the same AtomicInteger: re-registering them (overwrite)
+    // removed and added every stream's meter each second, and a scrape in between missed a stream or saw it twice
+    streamGauge.register(rows, false);
   }
 
   /** Commits pending changes; true when the store is now up to date with every applied beacon. */
