@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.admin.Admin;
 import io.viewpulse.auth.KeyService;
 import io.viewpulse.auth.MasterKey;
+import io.viewpulse.auth.MetricsToken;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.auth.SignedRequests;
 import io.viewpulse.ingest.Ingest;
@@ -50,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
   /** What the routes need. */
   public record Services(Ingest ingest, StreamEvents streamEvents, KeyService keys, Catalog catalog,
       Viewership viewership, StreamStats streamStats, Admin admin, MasterKey master, PrometheusMeterRegistry metrics,
-      InstantSource clock) {}
+      MetricsToken metricsToken, InstantSource clock) {}
 
   private ApiServer(Vertx vertx, String deployment, HttpServer server, Router router, LoopLag lag) {
     this.vertx = vertx;
@@ -82,8 +83,7 @@ public final class ApiServer implements AutoCloseable {
     router.get("/api/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", Json.CONTENT_TYPE)
         .putHeader("Access-Control-Allow-Origin", "*").end(OPENAPI));
     router.get("/healthz").handler(ctx -> Json.ok(ctx, Json.object().put("status", "ok")));
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(s.metrics().scrape()));
+    router.get("/metrics").handler(ctx -> metrics(ctx, s.metrics(), s.metricsToken()));
     // what Vert.x-Web itself refuses, such as a query string that is not valid percent-encoding
     router.errorHandler(400, ctx -> Json.error(ctx, 400, ctx.failure() == null || ctx.failure().getMessage() == null
         ? "bad request" : ctx.failure().getMessage()));
@@ -129,6 +129,16 @@ public final class ApiServer implements AutoCloseable {
    * would answer with an empty body and close the connection without saying so, and a keep-alive client would send
    * its next request into the closed connection. The API's error shape instead, and Connection: close.
    */
+  private static void metrics(RoutingContext ctx, PrometheusMeterRegistry registry, MetricsToken token) {
+    if (!token.admits(ctx.request().getHeader("Authorization"))) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
+      Json.error(ctx, 401, "/metrics needs the metrics token: Authorization: Bearer <the token in the server's"
+          + " --metrics-token-file>");
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+  }
+
   private static void undecodable(io.vertx.core.http.HttpServerRequest req) {
     Throwable cause = req.decoderResult().cause();
     int status = 400;

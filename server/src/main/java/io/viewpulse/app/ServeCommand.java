@@ -61,6 +61,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Password of the keystore. Env: VIEWPULSE_TLS_PASSWORD")
   String tlsPassword;
 
+  @Option(names = "--metrics-token-file", defaultValue = "${env:VIEWPULSE_METRICS_TOKEN_FILE}",
+      description = "Require Authorization: Bearer <token> on /metrics, the token read from this file (Prometheus: "
+          + "authorization.credentials_file). Default: /metrics is open. Env: VIEWPULSE_METRICS_TOKEN_FILE")
+  Path metricsTokenFile;
+
   @Option(names = "--demo", description = "Simulate a few hundred viewers on demo videos and a live channel, with a "
       + "week of history, so the dashboard has something to show.")
   boolean demo;
@@ -100,6 +105,7 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig config = ServerConfig.defaults(data).withHost(host).withPort(port)
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn))
         .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword).withBenchEndpoints(benchEndpoints)
+        .withMetricsTokenFile(metricsTokenFile)
         .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions)
             .withIdleTimeout(idleTimeout));
     Viewpulse vp;

@@ -18,6 +18,7 @@ import java.util.List;
  * @param tlsKeystore a PKCS#12 keystore to serve HTTPS with, or null for plain HTTP
  * @param tlsPassword its password
  * @param benchEndpoints serve {@code POST /bench/noop}, the baseline of the ingest benchmark
+ * @param metricsTokenFile a file holding the bearer token /metrics requires, or null to serve it to anyone
  */
 public record ServerConfig(
     Path dataDir,
@@ -31,7 +32,8 @@ public record ServerConfig(
     InstantSource clock,
     Path tlsKeystore,
     String tlsPassword,
-    boolean benchEndpoints) {
+    boolean benchEndpoints,
+    Path metricsTokenFile) {
 
   public ServerConfig {
     bootstrapOrigins = List.copyOf(bootstrapOrigins);
@@ -40,46 +42,52 @@ public record ServerConfig(
   /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
-        SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false);
+        SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false, null);
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile);
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile);
   }
 
   public ServerConfig withIngest(IngestConfig i) {
     return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile);
   }
 
   public ServerConfig withSessions(SessionRules s) {
     return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile);
   }
 
   public ServerConfig withClock(InstantSource c) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c,
-        tlsKeystore, tlsPassword, benchEndpoints);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile);
   }
 
   public ServerConfig withTls(Path keystore, String password) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        keystore, password, benchEndpoints);
+        keystore, password, benchEndpoints, metricsTokenFile);
   }
 
   public ServerConfig withBootstrap(boolean b, List<String> origins) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock, tlsKeystore,
-        tlsPassword, benchEndpoints);
+        tlsPassword, benchEndpoints, metricsTokenFile);
   }
 
   public ServerConfig withBenchEndpoints(boolean on) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, on);
+        tlsKeystore, tlsPassword, on, metricsTokenFile);
+  }
+
+  /** Require {@code Authorization: Bearer <token>} on /metrics, the token read from this file (null: open). */
+  public ServerConfig withMetricsTokenFile(Path file) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword, benchEndpoints, file);
   }
 }

@@ -12,6 +12,7 @@ import io.viewpulse.admin.Admin;
 import io.viewpulse.api.ApiServer;
 import io.viewpulse.auth.KeyService;
 import io.viewpulse.auth.MasterKey;
+import io.viewpulse.auth.MetricsToken;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.eventlog.EventLog;
 import io.viewpulse.eventlog.FileEventLog;
@@ -95,10 +96,13 @@ public final class Viewpulse implements AutoCloseable {
     streamEvents = new StreamEvents(catalog, log, c.clock());
     clock = c.clock();
     try {
+      MetricsToken metricsToken = c.metricsTokenFile() == null ? MetricsToken.open()
+          : MetricsToken.load(c.metricsTokenFile());
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, new Viewership(catalog, queries, c.clock()),
-          new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog), master, metrics, c.clock()));
+          new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog), master, metrics, metricsToken,
+          c.clock()));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
       closeBehindApi();

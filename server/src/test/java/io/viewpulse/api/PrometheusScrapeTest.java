@@ -17,13 +17,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A real Prometheus (Debian's package) scrapes /metrics and sees ingest counters and per-stream gauges. */
+/**
+ * A real Prometheus (Debian's package) scrapes /metrics with the server's metrics token and sees ingest counters and
+ * per-stream gauges.
+ */
 class PrometheusScrapeTest {
   @Test
   void prometheusScrapesIngestCountersAndLiveGauges() throws Exception {
     Path dir = TestServer.newTempDir();
+    Path token = dir.resolve("metrics.token");
+    Files.writeString(token, "  9b1f0c7d2e4a6b8c0d1e2f3a4b5c6d7e\n");
     Process prometheus = null;
-    try (TestServer s = new TestServer()) {
+    try (TestServer s = new TestServer(c -> c.withMetricsTokenFile(token))) {
       s.asset("vod1");
       s.vp.catalog().create(s.accountId, new Catalog.NewMedia(Media.Kind.STREAM, "chan1", "Channel", "chanpb", null,
           null, "channel"));
@@ -34,7 +39,17 @@ class PrometheusScrapeTest {
       s.beacon(Beacons.session("l2", "chanpb").live(true).heartbeat("h", T0, 5000, 0, 0, 0, null).json(), "192.0.2.3");
       s.beacon(Beacons.session("x", "unknown").play(T0).json(), "192.0.2.4");
       s.flush();
-      assertThat(s.http.get("/metrics").body()).contains("viewpulse_stream_sessions{stream_id=\"chan1\"} 2.0");
+      Http.Response refused = s.http.get("/metrics");
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"metrics\"");
+      assertThat(refused.error()).isEqualTo(
+          "/metrics needs the metrics token: Authorization: Bearer <the token in the server's --metrics-token-file>");
+      assertThat(s.http.get("/metrics", "Authorization", "Bearer 9b1f0c7d2e4a6b8c0d1e2f3a4b5c6d7").status())
+          .as("a token one character short").isEqualTo(401);
+      assertThat(s.http.get("/metrics", "Authorization", "Basic OWIxZjBjN2QyZTRhNmI4YzBkMWUyZjNhNGI1YzZkN2U=")
+          .status()).as("the token in another scheme").isEqualTo(401);
+      assertThat(s.http.get("/metrics", "Authorization", "Bearer 9b1f0c7d2e4a6b8c0d1e2f3a4b5c6d7e").body())
+          .contains("viewpulse_stream_sessions{stream_id=\"chan1\"} 2.0");
 
       int port;
       try (ServerSocket free = new ServerSocket(0)) {
@@ -46,9 +61,11 @@ class PrometheusScrapeTest {
             scrape_interval: 1s
           scrape_configs:
             - job_name: viewpulse
+              authorization:
+                credentials_file: %s
               static_configs:
                 - targets: ["127.0.0.1:%d"]
-          """.formatted(s.vp.port()));
+          """.formatted(token, s.vp.port()));
       prometheus = new ProcessBuilder("prometheus", "--config.file=" + config,
           "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port)
           .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();

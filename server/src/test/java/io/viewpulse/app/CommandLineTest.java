@@ -152,6 +152,29 @@ class CommandLineTest {
     assertThat(account.code()).as(account.err()).isZero();
   }
 
+  @Test
+  void aMetricsTokenFileThatCannotKeepAnyoneOutStopsTheStartWithOneLine() throws Exception {
+    java.nio.file.Path file = data.resolve("metrics.token");
+    java.nio.file.Files.writeString(file, "short\n");
+    String tooShort = "viewpulse: the metrics token file " + file + " must hold one token of at least 16 printable"
+        + " ASCII characters (e.g. openssl rand -hex 32 > " + file + ")" + System.lineSeparator();
+    assertThat(serveErr("--metrics-token-file", file.toString())).isEqualTo(tooShort);
+    java.nio.file.Files.writeString(file, "two tokens-0123456789abcdef\n");
+    assertThat(serveErr("--metrics-token-file", file.toString())).isEqualTo(tooShort);
+    java.nio.file.Path missing = data.resolve("nope.token");
+    assertThat(serveErr("--metrics-token-file", missing.toString()))
+        .isEqualTo("viewpulse: the metrics token file " + missing + " does not exist" + System.lineSeparator());
+  }
+
+  /** What {@code serve} prints on its error stream when it exits 1 without serving. */
+  private String serveErr(String... args) {
+    StringWriter err = new StringWriter();
+    String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("serve", "--data", data.toString(),
+        "--host", "127.0.0.1", "--port", "0"), java.util.Arrays.stream(args)).toArray(String[]::new);
+    assertThat(Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), all)).isEqualTo(1);
+    return err.toString();
+  }
+
   private static long threadsNamed(String name) {
     return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals(name)).count();
   }

@@ -33,8 +33,11 @@ class NoLeaksTest {
   /** The same address as Java and other tools print it: a leak may take any of these forms. */
   static final List<String> V6_FORMS = List.of(V6, "2001:db8:0:0:0:0:0:77", "2001:0db8:0000:0000:0000:0000:0000:0077");
 
+  /** Outside the data directory, whose files are searched for it: Prometheus's copy of the token. */
+  static final String METRICS_TOKEN = "metrics-f3a9c27e5b1d4e8a9c0b";
   private final Path data = TestServer.newTempDir();
   private Path output;
+  private Path metricsTokenFile;
   private Process server;
 
   @AfterEach
@@ -43,6 +46,9 @@ class NoLeaksTest {
       server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
     TestServer.deleteTree(data);
+    if (metricsTokenFile != null) {
+      Files.deleteIfExists(metricsTokenFile);
+    }
     if (output != null) {
       Files.deleteIfExists(output);
       Files.deleteIfExists(output.resolveSibling(output.getFileName() + ".properties"));
@@ -67,6 +73,9 @@ class NoLeaksTest {
     refusedBeacons(http, V4);
     refusedBeacons(http, V6);
     for (AccessMatrix.Row row : AccessMatrix.rows(t)) {
+      if (row.route().key().equals("GET /metrics")) {
+        continue; // open in the matrix; this server wants its token (below)
+      }
       AccessRoutes.Request q = row.route().request().apply(t);
       Http.Response r = row.send(t, q);
       AccessMatrix.assertStatus(row, r);
@@ -75,6 +84,10 @@ class NoLeaksTest {
       }
     }
     assertThat(http.get("/nope?key=" + t.a.secret()).status()).isEqualTo(404);
+    assertThat(http.get("/metrics").status()).isEqualTo(401);
+    assertThat(http.get("/metrics", "Authorization", "Bearer " + METRICS_TOKEN + "x").status()).isEqualTo(401);
+    assertThat(http.get("/metrics", "Authorization", "Bearer " + METRICS_TOKEN).body())
+        .contains("viewpulse_beacons_accepted_total");
 
     server.destroy();
     assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("a stop on SIGTERM").isTrue();
@@ -86,6 +99,7 @@ class NoLeaksTest {
     DataDirectory.Store store = DataDirectory.readStore(data);
     assertThat(store.cellsContaining(t.a.assetPlaybackId())).isNotEmpty();
     List<String> needles = new ArrayList<>(t.secrets());
+    needles.add(METRICS_TOKEN);
     needles.add(V4);
     needles.addAll(V6_FORMS);
     for (String needle : needles) {
@@ -110,11 +124,14 @@ class NoLeaksTest {
     // Libraries stay at their default: at TRACE, Vert.x Web logs every request URL, Uplynk signatures included.
     Files.writeString(logging, String.join("\n", "handlers=java.util.logging.ConsoleHandler",
         "java.util.logging.ConsoleHandler.level=ALL", ".level=INFO", "io.viewpulse.level=ALL", ""));
+    metricsTokenFile = Files.createTempFile("viewpulse-metrics", ".token");
+    Files.writeString(metricsTokenFile, METRICS_TOKEN + "\n");
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Djava.util.logging.config.file=" + logging,
         "-cp", System.getProperty("java.class.path"), "io.viewpulse.app.Main", "serve", "--data", data.toString(),
         "--port", "0", "--host", "127.0.0.1", "--trusted-proxies", "127.0.0.1/32,::1/128",
-        "--geoip", TestServer.geo("test-dbip.mmdb").toString())
+        "--geoip", TestServer.geo("test-dbip.mmdb").toString(),
+        "--metrics-token-file", metricsTokenFile.toString())
         .redirectErrorStream(true).redirectOutput(output.toFile());
     Process p = pb.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
