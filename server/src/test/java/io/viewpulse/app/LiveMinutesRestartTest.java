@@ -112,6 +112,23 @@ class LiveMinutesRestartTest {
           .as("one row a minute, never two").containsExactly("2026-03-02T10:01:00.000000Z",
               "2026-03-02T10:02:00.000000Z");
     }
+    assertThat(minutesWithStoredParts()).as("parts go with their minute's row: only 10:02 is still open")
+        .containsExactly(T0.plusSeconds(120).toEpochMilli());
+  }
+
+  private java.util.List<Long> minutesWithStoredParts() throws java.sql.SQLException {
+    java.util.Properties readOnly = new java.util.Properties();
+    readOnly.setProperty("duckdb.read_only", "true");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:"
+        + data.resolve("viewpulse.duckdb").toAbsolutePath(), readOnly);
+        java.sql.ResultSet rs = c.createStatement().executeQuery(
+            "SELECT DISTINCT epoch_ms(minute_start) FROM live_minute_parts ORDER BY 1")) {
+      java.util.List<Long> out = new java.util.ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+      return out;
+    }
   }
 
   private TestServer server() {
