@@ -179,17 +179,19 @@ public final class LiveStats {
     int unreadable = 0;
     for (MinutePart p : parts) {
       try {
-        Minute m = open.computeIfAbsent(p.streamId(), k -> new TreeMap<>()).get(p.minuteStart());
+        TreeMap<Long, Minute> minutes = open.get(p.streamId());
+        Minute m = minutes == null ? null : minutes.get(p.minuteStart());
         if (m == null) {
           m = new Minute(MinutePartCodec.accountId(p.state()));
-          open.get(p.streamId()).put(p.minuteStart(), m);
+          MinutePartCodec.apply(p.state(), m);
+          open.computeIfAbsent(p.streamId(), k -> new TreeMap<>()).put(p.minuteStart(), m);
+        } else {
+          MinutePartCodec.apply(p.state(), m);
         }
-        MinutePartCodec.apply(p.state(), m);
       } catch (RuntimeException e) {
         unreadable++;
       }
     }
-    open.values().removeIf(TreeMap::isEmpty);
     return unreadable;
   }
 

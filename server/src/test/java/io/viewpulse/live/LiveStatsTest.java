@@ -211,6 +211,10 @@ class LiveStatsTest {
         new MinutePart("chan1", T0, otherVersion)), java.util.Map.of());
     assertThat(unreadable).isEqualTo(2);
     assertThat(restored.closeDue(T0 + 75_000)).isEqualTo(live.closeDue(T0 + 75_000));
+
+    LiveStats onlyDamaged = new LiveStats(15_000);
+    assertThat(onlyDamaged.restore(List.of(new MinutePart("chan1", T0, cut)), java.util.Map.of())).isEqualTo(1);
+    assertThat(onlyDamaged.closeDue(T0 + 75_000)).as("no empty minute made up").isEmpty();
   }
 
   @Test
