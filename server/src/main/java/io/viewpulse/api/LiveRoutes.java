@@ -103,14 +103,19 @@ final class LiveRoutes {
   }
 
   private void report(RoutingContext ctx) {
-    Future.<Integer>fromCompletionStage(vertx.executeBlocking(() -> {
+    Future.<StreamEvents.Accepted>fromCompletionStage(vertx.executeBlocking(() -> {
       Auth a = authenticate(ctx);
       return events.accept(a.principal().accountId(), jsonBody(ctx));
     }, false).toCompletionStage().thenCompose(f -> f)).onComplete(ar -> {
       if (ar.failed()) {
         Failures.reply(ctx, ar.cause());
       } else {
-        Json.ok(ctx, Json.object().put("accepted", ar.result()));
+        ObjectNode answer = Json.object().put("accepted", ar.result().accepted());
+        ObjectNode dropped = answer.putObject("dropped");
+        if (ar.result().minuteClosed() > 0) {
+          dropped.put("minute_closed", ar.result().minuteClosed());
+        }
+        Json.ok(ctx, answer);
       }
     });
   }

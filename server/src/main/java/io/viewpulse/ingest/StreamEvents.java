@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.eventlog.EventLog;
 import io.viewpulse.eventlog.LogUnavailableException;
+import io.viewpulse.live.LiveStats;
 import io.viewpulse.model.LogCodec;
 import io.viewpulse.model.Media;
 import io.viewpulse.model.StreamEvent;
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * Events that server-side systems report about an account's live streams: slate served (ad slate, missing-content
  * slate) and authentication failures. Checked whole (one bad event refuses the batch, with its index), then each
- * appended to the event log; the answer waits until all are durable.
+ * appended to the event log; the answer waits until all are durable. An event for a minute already closed (its end
+ * plus the live grace is past) is valid but would count nowhere: it is not kept, and the answer says how many.
  */
 public final class StreamEvents {
   static final int MAX_EVENTS = 1_000;
@@ -27,20 +29,31 @@ public final class StreamEvents {
   private final Catalog catalog;
   private final EventLog log;
   private final InstantSource clock;
+  private final long liveGraceMs;
 
-  public StreamEvents(Catalog catalog, EventLog log, InstantSource clock) {
+  /** @param liveGraceMs how long after its end a minute of live statistics still takes data */
+  public StreamEvents(Catalog catalog, EventLog log, InstantSource clock, long liveGraceMs) {
     this.catalog = catalog;
     this.log = log;
     this.clock = clock;
+    this.liveGraceMs = liveGraceMs;
   }
+
+  /**
+   * What became of a batch.
+   *
+   * @param accepted events that are durable and will count
+   * @param minuteClosed events whose minute was already closed: they would count nowhere, so they are not kept
+   */
+  public record Accepted(int accepted, int minuteClosed) {}
 
   /**
    * Validates and appends a batch {@code {"events": [...]}} for {@code accountId}.
    *
-   * @return completes with the number of events once all are durable
+   * @return completes once every accepted event is durable
    * @throws IllegalArgumentException naming the offending event and field
    */
-  public CompletableFuture<Integer> accept(String accountId, JsonNode body) {
+  public CompletableFuture<Accepted> accept(String accountId, JsonNode body) {
     JsonNode events = body == null ? null : body.get("events");
     if (events == null || !events.isArray()) {
       throw new IllegalArgumentException("body must be {\"events\": [...]}");
@@ -54,9 +67,16 @@ public final class StreamEvents {
       parsed.add(parse(accountId, events.get(i), "events[" + i + "]", now));
     }
     List<CompletableFuture<Long>> appends = new ArrayList<>();
+    int late = 0;
     for (StreamEvent e : parsed) {
-      appends.add(log.append(LogCodec.encode(e)));
+      // slate ends at its timestamp: when that minute is closed, so are all the minutes it covers
+      if (LiveStats.minuteClosed(e.timestamp(), now, liveGraceMs)) {
+        late++;
+      } else {
+        appends.add(log.append(LogCodec.encode(e)));
+      }
     }
+    int minuteClosed = late;
     return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).handle((v, err) -> {
       if (err != null) {
         Throwable cause = err.getCause() != null ? err.getCause() : err;
@@ -64,7 +84,7 @@ public final class StreamEvents {
         throw new Rejection(overload ? Reason.OVERLOADED : Reason.STORE_UNAVAILABLE,
             overload ? "Viewpulse is overloaded; retry in a few seconds" : "Viewpulse cannot store events right now");
       }
-      return parsed.size();
+      return new Accepted(parsed.size() - minuteClosed, minuteClosed);
     });
   }
 

@@ -1,8 +1,5 @@
 package io.viewpulse.live;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -18,10 +15,11 @@ import java.util.TreeMap;
  * Per-minute statistics of live streams, in the vocabulary of Uplynk's Live Streaming Statistics API.
  *
  * <p>Minutes are on the server's clock. A heartbeat that adds {@code P} ms of playing arrives at {@code R}: the play
- * happened over {@code [R - P, R]} and is split over the minutes it covers. Slate is counted in the minute of its
- * timestamp. In a minute, a session with playing or slate is <em>concurrent</em> if it started before the minute did
- * (it has lasted at least a minute by the minute's end) and <em>new</em> otherwise; domains, locations and platforms
- * count concurrent sessions, as Uplynk's do. A minute stays open until {@code grace} after its end, so heartbeats
+ * happened over {@code [R - P, R]} and is split over the minutes it covers, so a session never has more than a minute
+ * of play in a minute. Slate of {@code S} seconds reported at {@code T} covers {@code [T - S, T]} the same way. In a
+ * minute, a session with playing or slate is <em>concurrent</em> if it has lasted at least a minute by its last moment
+ * in that minute (Uplynk: "a playback session with a duration of at least 1 minute") and <em>new</em> otherwise;
+ * domains, locations and platforms count concurrent sessions, as Uplynk's do. A minute stays open until {@code grace} after its end, so heartbeats
  * already under way are counted; then it is closed into a {@link MinuteRow} and its per-session detail is dropped, so
  * memory holds about two minutes of sessions and storage one row per stream and minute.
  *
@@ -38,7 +36,6 @@ public final class LiveStats {
   public static final long MINUTE = 60_000;
   /** Longest play one heartbeat is spread over; more is a merged backlog whose old minutes are closed anyway. */
   static final long MAX_SPREAD = 10 * MINUTE;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final long graceMs;
   /** stream id → minute start → what happened in it. */
@@ -55,20 +52,32 @@ public final class LiveStats {
 
   static final class SessionMinute {
     final String key;
-    final boolean concurrent;
+    /** When the session started, server clock; {@link Long#MIN_VALUE} when unknown. */
+    final long startMs;
     final String domain;
     final String location;
     final String platform;
+    /** The latest moment of the minute the session was seen playing or served slate. */
+    long lastMs = Long.MIN_VALUE;
     double playMs;
     Map<String, Double> adSlate;
     Map<String, Double> mcs;
 
-    SessionMinute(String key, boolean concurrent, String domain, String location, String platform) {
+    SessionMinute(String key, long startMs, String domain, String location, String platform) {
       this.key = key;
-      this.concurrent = concurrent;
+      this.startMs = startMs;
       this.domain = domain;
       this.location = location;
       this.platform = platform;
+    }
+
+    /** Uplynk's concurrent session: one that has lasted at least a minute by its last moment in this minute. */
+    boolean concurrent() {
+      return startMs != Long.MIN_VALUE && lastMs != Long.MIN_VALUE && lastMs - startMs >= MINUTE;
+    }
+
+    void seenUntil(long atMs) {
+      lastMs = Math.max(lastMs, atMs);
     }
   }
 
@@ -90,30 +99,61 @@ public final class LiveStats {
     if (playingMs <= 0) {
       return;
     }
-    long spread = Math.min(playingMs, MAX_SPREAD);
-    long from = receivedAtMs - spread;
+    long from = receivedAtMs - Math.min(playingMs, MAX_SPREAD);
     for (long m = floor(from); m < receivedAtMs; m += MINUTE) {
-      long overlap = Math.min(receivedAtMs, m + MINUTE) - Math.max(from, m);
+      long end = Math.min(receivedAtMs, m + MINUTE);
+      long overlap = end - Math.max(from, m);
       if (overlap > 0) {
         SessionMinute sm = sessionMinute(s, m, receivedAtMs);
         if (sm != null) {
-          sm.playMs += playingMs * (double) overlap / spread;
+          // the overlap, not a share of playingMs: a backlog longer than MAX_SPREAD would put more than a minute of
+          // play into a minute; what is older than that belongs to minutes closed long ago
+          sm.playMs += overlap;
+          sm.seenUntil(end);
         }
       }
     }
   }
 
-  /** Slate of {@code kind} ("ad_slate" or "mcs") for {@code reason}, served to {@code s} at {@code atMs}. */
+  /**
+   * Slate of {@code kind} ("ad_slate" or "mcs") for {@code reason}: {@code seconds} of it served to {@code s} up to
+   * {@code atMs}, split over the minutes of {@code [atMs - seconds, atMs]} as play is.
+   */
   public void slate(LiveSession s, String kind, String reason, double seconds, long atMs, long nowMs) {
-    SessionMinute sm = sessionMinute(s, floor(atMs), nowMs);
-    if (sm == null) {
+    long durationMs = Math.round(seconds * 1000);
+    if (durationMs <= 0) {
+      SessionMinute sm = sessionMinute(s, floor(atMs), nowMs);
+      if (sm != null) {
+        addSlate(sm, kind, reason, 0);
+        sm.seenUntil(atMs);
+      }
       return;
     }
+    long from = atMs - Math.min(durationMs, MAX_SPREAD);
+    for (long m = floor(from); m < atMs; m += MINUTE) {
+      long end = Math.min(atMs, m + MINUTE);
+      long overlap = end - Math.max(from, m);
+      if (overlap > 0) {
+        SessionMinute sm = sessionMinute(s, m, nowMs);
+        if (sm != null) {
+          addSlate(sm, kind, reason, overlap / 1000.0);
+          sm.seenUntil(end);
+        }
+      }
+    }
+  }
+
+  private static void addSlate(SessionMinute sm, String kind, String reason, double seconds) {
     if ("ad_slate".equals(kind)) {
       sm.adSlate = add(sm.adSlate, reason, seconds);
     } else {
       sm.mcs = add(sm.mcs, reason, seconds);
     }
+  }
+
+  /** Whether the minute holding {@code atMs} takes no more data at {@code nowMs}, {@code graceMs} after its end. */
+  public static boolean minuteClosed(long atMs, long nowMs, long graceMs) {
+    return nowMs >= floor(atMs) + MINUTE + graceMs;
   }
 
   /** An authentication failure on a stream at {@code atMs}. */
@@ -133,7 +173,7 @@ public final class LiveStats {
       TreeMap<Long, Minute> minutes = stream.getValue();
       while (!minutes.isEmpty() && closed(minutes.firstKey(), nowMs)) {
         Map.Entry<Long, Minute> e = minutes.pollFirstEntry();
-        out.add(new MinuteRow(e.getValue().accountId, stream.getKey(), e.getKey(), render(e.getValue())));
+        out.add(new MinuteRow(e.getValue().accountId, stream.getKey(), e.getKey(), MinuteJson.render(e.getValue())));
         newestClosed.merge(stream.getKey(), e.getKey(), Math::max);
       }
       if (minutes.isEmpty()) {
@@ -215,9 +255,8 @@ public final class LiveStats {
     if (m == null) {
       return null;
     }
-    SessionMinute sm = m.sessions.computeIfAbsent(s.key(), k -> new SessionMinute(k,
-        s.startServerMs() != Long.MIN_VALUE && s.startServerMs() <= minuteStart, s.domain(), s.location(),
-        s.platform()));
+    SessionMinute sm = m.sessions.computeIfAbsent(s.key(), k -> new SessionMinute(k, s.startServerMs(), s.domain(),
+        s.location(), s.platform()));
     m.touched.add(sm);
     m.changed = true;
     return sm;
@@ -241,77 +280,5 @@ public final class LiveStats {
 
   static long floor(long ms) {
     return Math.floorDiv(ms, MINUTE) * MINUTE;
-  }
-
-  /** The Uplynk {@code stats} dictionary of a minute. */
-  private static String render(Minute m) {
-    ObjectNode stats = JSON.createObjectNode();
-    stats.put("auth_failures", m.authFailures);
-    stats.set("concurrent", group(m, true));
-    stats.set("new", group(m, false));
-    stats.set("domains", breakdown(m, "domain", s -> s.domain));
-    stats.set("locations", breakdown(m, "location", s -> s.location));
-    stats.set("platforms", breakdown(m, "platform", s -> s.platform));
-    return stats.toString();
-  }
-
-  private static ObjectNode group(Minute m, boolean concurrent) {
-    int sessions = 0;
-    double totalMs = 0;
-    Map<String, double[]> ad = new TreeMap<>();
-    Map<String, double[]> mcs = new TreeMap<>();
-    for (SessionMinute s : m.sessions.values()) {
-      if (s.concurrent != concurrent) {
-        continue;
-      }
-      sessions++;
-      totalMs += s.playMs;
-      tally(ad, s.adSlate);
-      tally(mcs, s.mcs);
-    }
-    ObjectNode g = JSON.createObjectNode();
-    g.put("sessions", sessions);
-    g.put("total_time", totalMs / 1000.0);
-    g.set("ad_slate", reasons(ad));
-    g.set("mcs", reasons(mcs));
-    return g;
-  }
-
-  private static void tally(Map<String, double[]> into, Map<String, Double> slate) {
-    if (slate != null) {
-      slate.forEach((reason, seconds) -> {
-        double[] v = into.computeIfAbsent(reason, k -> new double[2]);
-        v[0] += seconds;
-        v[1] += 1;
-      });
-    }
-  }
-
-  private static ObjectNode reasons(Map<String, double[]> m) {
-    ObjectNode o = JSON.createObjectNode();
-    m.forEach((reason, v) -> o.putObject(reason).put("time", v[0]).put("sessions", (int) v[1]));
-    return o;
-  }
-
-  private static ArrayNode breakdown(Minute m, String field, java.util.function.Function<SessionMinute, String> key) {
-    Map<String, int[]> counts = new TreeMap<>();
-    for (SessionMinute s : m.sessions.values()) {
-      if (!s.concurrent) {
-        continue;
-      }
-      int[] c = counts.computeIfAbsent(key.apply(s) == null ? "unknown" : key.apply(s), k -> new int[3]);
-      c[0]++;
-      c[1] += s.mcs == null ? 0 : 1;
-      c[2] += s.adSlate == null ? 0 : 1;
-    }
-    List<Map.Entry<String, int[]>> rows = new ArrayList<>(counts.entrySet());
-    rows.sort((a, b) -> b.getValue()[0] != a.getValue()[0] ? b.getValue()[0] - a.getValue()[0]
-        : a.getKey().compareTo(b.getKey()));
-    ArrayNode out = JSON.createArrayNode();
-    for (Map.Entry<String, int[]> r : rows) {
-      out.addObject().put(field, r.getKey()).put("sessions", r.getValue()[0]).put("mcs", r.getValue()[1])
-          .put("ad_slate", r.getValue()[2]);
-    }
-    return out;
   }
 }

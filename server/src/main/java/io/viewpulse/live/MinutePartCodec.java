@@ -20,7 +20,8 @@ final class MinutePartCodec {
     o.putInt(m.touched.size());
     for (LiveStats.SessionMinute s : m.touched) {
       o.putString(s.key);
-      o.putBoolean(s.concurrent);
+      o.putLong(s.startMs);
+      o.putLong(s.lastMs);
       o.putString(s.domain);
       o.putString(s.location);
       o.putString(s.platform);
@@ -45,8 +46,12 @@ final class MinutePartCodec {
     int n = in.getInt();
     List<LiveStats.SessionMinute> sessions = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      LiveStats.SessionMinute s = new LiveStats.SessionMinute(in.getString(), in.getBoolean(), in.getString(),
-          in.getString(), in.getString());
+      String key = in.getString();
+      long startMs = in.getLong();
+      long lastMs = in.getLong();
+      LiveStats.SessionMinute s = new LiveStats.SessionMinute(key, startMs, in.getString(), in.getString(),
+          in.getString());
+      s.lastMs = lastMs;
       s.playMs = in.getDouble();
       s.adSlate = getSlate(in);
       s.mcs = getSlate(in);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * <pre>
  * A  us:ca linux  started 10:00:00  beats every 5 s with 5 s of play from 10:00:05 to 10:02:00
  * B  de:by ios    started 10:00:30  beats every 5 s with 5 s of play from 10:00:35 to 10:02:30
- * slate: B ad_slate 7 12.5 s at 10:01:10; A mcs 1 4 s at 10:01:20; B mcs 1 2 s at 10:01:30
+ * slate, each ending at the time given: B ad_slate 7 12.5 s at 10:01:15; A mcs 1 4 s at 10:01:20; B mcs 1 2 s at
+ *        10:01:30
  * auth failures at 10:01:15 and 10:01:40
  * </pre>
  */
@@ -39,7 +40,7 @@ class LiveStatsTest {
       if (r >= T0 + 35_000) {
         live.played(B, r, 5_000);
       }
-      if (r == T0 + 70_000) {
+      if (r == T0 + 75_000) {
         live.slate(B, "ad_slate", "7", 12.5, r, r);
       } else if (r == T0 + 80_000) {
         live.slate(A, "mcs", "1", 4.0, r, r);
@@ -215,6 +216,61 @@ class LiveStatsTest {
     LiveStats onlyDamaged = new LiveStats(15_000);
     assertThat(onlyDamaged.restore(List.of(new MinutePart("chan1", T0, cut)), java.util.Map.of())).isEqualTo(1);
     assertThat(onlyDamaged.closeDue(T0 + 75_000)).as("no empty minute made up").isEmpty();
+  }
+
+  private static double at(MinuteRow row, String pointer) throws Exception {
+    return Http.JSON.readTree(row.stats()).at(pointer).asDouble();
+  }
+
+  @Test
+  void slateIsSplitOverTheMinutesItSpans() throws Exception {
+    // 12.5 s of ad slate ending at 10:01:05: 7.5 s in 10:00, 5 s in 10:01
+    live.slate(A, "ad_slate", "7", 12.5, T0 + 65_000, T0 + 65_000);
+    List<MinuteRow> rows = live.closeDue(T0 + 300_000);
+    assertThat(rows).extracting(MinuteRow::minuteStart).containsExactly(T0, T0 + 60_000);
+    assertThat(at(rows.get(0), "/concurrent/ad_slate/7/time")).isEqualTo(7.5);
+    assertThat(at(rows.get(1), "/concurrent/ad_slate/7/time")).isEqualTo(5.0);
+    assertThat(at(rows.get(1), "/concurrent/ad_slate/7/sessions")).isEqualTo(1.0);
+  }
+
+  @Test
+  void aSessionShorterThanAMinuteIsNewInEveryMinuteItTouches() throws Exception {
+    // C plays from 10:00:30 to 10:01:10: 40 s in all, so never concurrent, though it started before 10:01
+    LiveSession c = new LiveSession("c", "acc", "chan1", T0 + 30_000, "live.example.com", "fr:??", "android");
+    for (long r = T0 + 35_000; r <= T0 + 70_000; r += 5_000) {
+      live.played(c, r, 5_000);
+    }
+    List<MinuteRow> rows = live.closeDue(T0 + 300_000);
+    assertThat(rows).hasSize(2);
+    for (MinuteRow row : rows) {
+      assertThat(at(row, "/concurrent/sessions")).isZero();
+      assertThat(at(row, "/new/sessions")).isEqualTo(1.0);
+      assertThat(Http.JSON.readTree(row.stats()).get("locations")).as("breakdowns count concurrent sessions").isEmpty();
+    }
+    assertThat(at(rows.get(0), "/new/total_time")).isEqualTo(30.0);
+    assertThat(at(rows.get(1), "/new/total_time")).isEqualTo(10.0);
+  }
+
+  @Test
+  void aSessionIsConcurrentInTheMinuteItCompletesItsFirstMinute() throws Exception {
+    // C from 10:00:30 plays on until 10:01:40: 70 s by its last moment in 10:01
+    LiveSession c = new LiveSession("c", "acc", "chan1", T0 + 30_000, "live.example.com", "fr:??", "android");
+    for (long r = T0 + 35_000; r <= T0 + 100_000; r += 5_000) {
+      live.played(c, r, 5_000);
+    }
+    List<MinuteRow> rows = live.closeDue(T0 + 300_000);
+    assertThat(at(rows.get(0), "/new/sessions")).isEqualTo(1.0);
+    assertThat(at(rows.get(1), "/concurrent/sessions")).isEqualTo(1.0);
+    assertThat(at(rows.get(1), "/concurrent/total_time")).isEqualTo(40.0);
+  }
+
+  @Test
+  void aBacklogPutsAtMostAMinuteOfPlayIntoAMinute() throws Exception {
+    // 20 minutes of play in one heartbeat at 10:10:00 (a player's merged backlog): only 10:09 is still open
+    live.played(A, T0 + 600_000, 1_200_000);
+    List<MinuteRow> rows = live.closeDue(T0 + 900_000);
+    assertThat(rows).extracting(MinuteRow::minuteStart).containsExactly(T0 + 540_000);
+    assertThat(at(rows.get(0), "/concurrent/total_time")).isEqualTo(60.0);
   }
 
   @Test

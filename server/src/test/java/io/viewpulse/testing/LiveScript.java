@@ -14,7 +14,8 @@ import java.time.Instant;
  * <pre>
  * chan1 (channel)  A  192.0.2.10 us:ca Chrome/Linux  plays from 10:00:00, a heartbeat of 5 s every 5 s until 10:02:00
  *                  B  198.51.100.20 de:by iPhone     plays from 10:00:30 until 10:02:30
- *                  slate: B ad_slate 7 12.5 s, A mcs 1 4 s, B mcs 1 2 s (10:01:10-10:01:30), reported at 10:01:30
+ *                  slate: B ad_slate 7 12.5 s, A mcs 1 4 s, B mcs 1 2 s, ending 10:01:15-10:01:30, reported at
+ *                  10:01:30
  *                  auth failures: one reported by the origin (10:01:15), one player access-control error (10:01:40)
  * </pre>
  */
@@ -79,7 +80,7 @@ public final class LiveScript {
             {"type": "slate", "stream_id": "%s", "session_id": "sess-a", "kind": "mcs", "reason": 1,
              "seconds": 4, "timestamp": %d},
             {"type": "slate", "stream_id": "%s", "session_id": "sess-b", "kind": "mcs", "reason": "1",
-             "seconds": 2, "timestamp": %d}]}""".formatted(CHAN, ms(70), CHAN, ms(75), CHAN, ms(80), CHAN, ms(90)),
+             "seconds": 2, "timestamp": %d}]}""".formatted(CHAN, ms(75), CHAN, ms(75), CHAN, ms(80), CHAN, ms(90)),
           "Authorization", "Bearer " + s.secretKey, "Content-Type", "application/json"));
     }
     if (r == 100) {
