@@ -96,9 +96,8 @@ final class BeaconRoutes {
     }
   }
 
-  private Edge edge(RoutingContext ctx) {
-    HttpServerRequest req = ctx.request();
-    // only the headers ingest reads: the user agent, proxies' and CDNs' client address and geo headers
+  /** Only the headers ingest reads, by lower-case name: the user agent, proxies' and CDNs' address and geo headers. */
+  static Map<String, String> ingestHeaders(HttpServerRequest req) {
     Map<String, String> headers = new HashMap<>();
     req.headers().forEach(h -> {
       String name = h.getKey();
@@ -107,6 +106,12 @@ final class BeaconRoutes {
         headers.putIfAbsent(name.toLowerCase(Locale.ROOT), h.getValue());
       }
     });
+    return headers;
+  }
+
+  private Edge edge(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    Map<String, String> headers = ingestHeaders(req);
     String mode = headers.get("sec-fetch-mode");
     boolean lastOfPage = "no-cors".equalsIgnoreCase(mode) || "1".equals(req.getParam("last"));
     return new Edge(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),

@@ -2,22 +2,33 @@ package io.viewpulse.api;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.viewpulse.ingest.LegacyReports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Viewpulse collector, served by Viewpulse itself so a site can load it first-party ({@code /collector.js}, a
  * classic script defining {@code window.Viewpulse.addMediaMetrics}; {@code /collector.mjs}, an ES module exporting
- * {@code addMediaMetrics}); and the endpoint of Livepeer's legacy WebSocket reporter, accepted and drained so it does
- * not reconnect forever.
+ * {@code addMediaMetrics}); and the endpoint of Livepeer's legacy WebSocket reporter ({@code @livepeer/core-web} 3.x),
+ * whose messages become beacons ({@link LegacyReports}).
  */
 final class CollectorRoutes {
   private static final Buffer SCRIPT;
   private static final Buffer MODULE;
+  private static final Pattern LEGACY_PATH = Pattern.compile("/json_video\\+([^/]+)\\.js");
+
+  private final LegacyReports legacy;
+
+  CollectorRoutes(LegacyReports legacy) {
+    this.legacy = legacy;
+  }
 
   static {
     String core;
@@ -48,13 +59,19 @@ final class CollectorRoutes {
         .end(body);
   }
 
-  /** Livepeer's legacy reporter: answers its discovery GET, then holds its WebSocket open and drops what it sends. */
+  /** Livepeer's legacy reporter: answers its discovery GET, then takes its reports over a WebSocket. */
   private void legacy(RoutingContext ctx) {
-    String upgrade = ctx.request().getHeader("Upgrade");
+    HttpServerRequest req = ctx.request();
+    String upgrade = req.getHeader("Upgrade");
     if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
-      ctx.request().toWebSocket().onSuccess(ws -> {
-        ws.textMessageHandler(msg -> { });
+      Matcher m = LEGACY_PATH.matcher(req.path());
+      String playbackId = m.matches() ? m.group(1) : null;
+      LegacyReports.Connection c = legacy.open(playbackId, req.getParam("tkn"),
+          req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(), BeaconRoutes.ingestHeaders(req));
+      req.toWebSocket().onSuccess(ws -> {
+        ws.textMessageHandler(c::message);
         ws.binaryMessageHandler(msg -> { });
+        ws.closeHandler(v -> c.closed());
         ws.exceptionHandler(e -> ws.close());
       });
       return;

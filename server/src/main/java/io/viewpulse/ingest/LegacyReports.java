@@ -1,0 +1,322 @@
+package io.viewpulse.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Livepeer's legacy player reporter, the one {@code addMediaMetrics} of {@code @livepeer/core-web} 3.x (on
+ * {@code @livepeer/core} 2.x) uses: a WebSocket to {@code /json_video+{playbackId}.js?tkn={session}} on which the
+ * player sends, every second, the fields of its metrics that changed since its last message. Timers and counters in
+ * it are totals since the player started ({@code timeUnpaused}, {@code timeStalled}, {@code timeWaiting},
+ * {@code nStalled}, {@code nWaiting}, {@code nError}); {@code ttff} is play to first frame.
+ *
+ * <p>Each session's messages are folded into beacons of the {@code /analytics/log} protocol and go through the same
+ * ingest as the player's POSTs: a {@code play} event once it plays, a heartbeat with what the totals grew by (at most
+ * every 5 s, at once for a first frame or an error), an {@code error} event per error, and a last beacon of the page
+ * when the socket closes.
+ *
+ * <p>Invariants: what a session's totals grew by is counted once, across reconnections (the player keeps its totals
+ * and reconnects under the same session token, sending only what changed, so the totals already counted are kept per
+ * session here, not per connection); a beacon ingest refuses gives its growth back to be sent with the next one. A
+ * connection whose first message lacks the page URL (which a player's first message always carries) continues a
+ * session this process has not seen, after a restart: its totals so far are taken as already counted.
+ */
+public final class LegacyReports {
+  static final long HEARTBEAT_MS = 5_000;
+  static final int MAX_MESSAGE = 16 * 1024;
+  private static final int MAX_ERRORS_PER_BEACON = 20;
+  private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,128}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Ingest ingest;
+  private final InstantSource clock;
+  private final Cache<String, Session> sessions;
+
+  public LegacyReports(Ingest ingest, InstantSource clock) {
+    this.ingest = ingest;
+    this.clock = clock;
+    // a player reports every second while its page lives; one quiet for this long has gone
+    this.sessions = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(15)).maximumSize(1_000_000).build();
+  }
+
+  /**
+   * A player's socket is open.
+   *
+   * @param sessionToken the {@code tkn} parameter, or null; a socket without a usable one is a session of its own
+   * @param headers request headers by lower-case name (user agent, proxies' and CDNs' address and geo headers)
+   */
+  public Connection open(String playbackId, String sessionToken, String peerAddress, Map<String, String> headers) {
+    String sessionId = sessionToken != null && TOKEN.matcher(sessionToken).matches() ? sessionToken
+        : "ws-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    Session s = sessions.get(playbackId + '|' + sessionId, k -> new Session(playbackId, sessionId));
+    return new Connection(s, peerAddress, Map.copyOf(headers));
+  }
+
+  /** One socket of a session; its callbacks may run on any thread. */
+  public final class Connection {
+    private final Session session;
+    private final String peerAddress;
+    private final Map<String, String> headers;
+    private final String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private boolean first = true;
+
+    private Connection(Session session, String peerAddress, Map<String, String> headers) {
+      this.session = session;
+      this.peerAddress = peerAddress;
+      this.headers = headers;
+    }
+
+    /** A text message from the player. Anything that is not a JSON object of at most 16 KiB is counted and ignored. */
+    public void message(String text) {
+      JsonNode n;
+      try {
+        n = text.length() > MAX_MESSAGE ? null : JSON.readTree(text);
+      } catch (JsonProcessingException e) {
+        n = null;
+      }
+      if (n == null || !n.isObject()) {
+        ingest.rejected(Reason.MALFORMED_JSON);
+        return;
+      }
+      Session.Beacon b;
+      synchronized (session) {
+        session.merge(n, first);
+        first = false;
+        b = session.beaconIfDue(clock.millis(), nonce, false);
+      }
+      send(b, false);
+    }
+
+    /** The socket closed: the page is gone, or the player moves to another socket. */
+    public void closed() {
+      Session.Beacon b;
+      synchronized (session) {
+        b = session.played ? session.beaconIfDue(clock.millis(), nonce, true) : null;
+      }
+      send(b, true);
+    }
+
+    private void send(Session.Beacon b, boolean lastOfPage) {
+      if (b == null) {
+        return;
+      }
+      CompletableFuture<Ingest.Ack> accepted;
+      try {
+        accepted = ingest.accept(new Edge(b.body(), peerAddress, headers, lastOfPage, clock.millis()));
+      } catch (RuntimeException e) {
+        accepted = CompletableFuture.failedFuture(e);
+      }
+      accepted.whenComplete((ack, e) -> {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause() : e;
+        // refused for now (overloaded, store unavailable): sent again with the next beacon; refused for good (an
+        // unknown playback id, an invalid field): sending it again would be refused again
+        if (cause != null && !(cause instanceof Rejection r && r.reason().status() != 503)) {
+          synchronized (session) {
+            session.giveBack(b.sent());
+          }
+        }
+      });
+    }
+  }
+
+  /** What one session reported, and how much of it has been sent. Guarded by its own monitor. */
+  static final class Session {
+    /** The growth one beacon carried, given back when ingest refuses it. */
+    record Sent(long playing, long stalled, long waiting, long nStalled, long nWaiting, long nError, boolean play,
+        boolean ttff) {}
+
+    /** A beacon's body and what it carries. */
+    record Beacon(byte[] body, Sent sent) {}
+
+    final String playbackId;
+    final String sessionId;
+    String pageUrl;
+    String sourceUrl;
+    String sourceType;
+    String player;
+    String userAgent;
+    String uid;
+    String lastError;
+    Long durationMs;
+    Long offset;
+    Long ttff;
+    boolean firstPlayback;
+    final long[] total = new long[6];
+    final long[] counted = new long[6];
+    boolean played;
+    boolean playSent;
+    boolean ttffSent;
+    long lastBeaconAt = Long.MIN_VALUE;
+    int seq;
+
+    private static final String[] TOTALS = {"timeUnpaused", "timeStalled", "timeWaiting", "nStalled", "nWaiting",
+        "nError"};
+
+    Session(String playbackId, String sessionId) {
+      this.playbackId = playbackId;
+      this.sessionId = sessionId;
+    }
+
+    void merge(JsonNode n, boolean firstOfConnection) {
+      boolean unknownContinuation = firstOfConnection && pageUrl == null && !n.hasNonNull("pageUrl");
+      pageUrl = text(n, "pageUrl", 2048, pageUrl);
+      sourceUrl = text(n, "sourceUrl", 2048, sourceUrl);
+      sourceType = text(n, "sourceType", 128, sourceType);
+      player = text(n, "player", 128, player);
+      userAgent = text(n, "userAgent", 1024, userAgent);
+      uid = text(n, "uid", 256, uid);
+      lastError = text(n, "lastError", 1024, lastError);
+      if (number(n, "duration", null) != null) {
+        durationMs = Math.round(n.get("duration").asDouble() * 1000);
+      }
+      offset = number(n, "offset", offset);
+      ttff = number(n, "ttff", ttff);
+      firstPlayback |= n.hasNonNull("firstPlayback");
+      for (int i = 0; i < TOTALS.length; i++) {
+        Long v = number(n, TOTALS[i], null);
+        // totals only grow; a smaller one is a player that started over under the same token
+        if (v != null) {
+          if (v < total[i]) {
+            counted[i] = Math.min(counted[i], v);
+          }
+          total[i] = v;
+        }
+      }
+      if (unknownContinuation) {
+        System.arraycopy(total, 0, counted, 0, total.length);
+        playSent = total[0] > 0;
+        ttffSent = ttff != null;
+      }
+      played |= firstPlayback || total[0] > 0;
+    }
+
+    /** The next beacon, or null when nothing is due; what it carries counts as sent until given back. */
+    Beacon beaconIfDue(long now, String nonce, boolean lastOfPage) {
+      boolean grew = false;
+      for (int i = 0; i < total.length; i++) {
+        grew |= total[i] > counted[i];
+      }
+      boolean urgent = played && !playSent || ttff != null && !ttffSent || total[5] > counted[5];
+      boolean due = grew && (lastBeaconAt == Long.MIN_VALUE || now - lastBeaconAt >= HEARTBEAT_MS);
+      if (!urgent && !due && !lastOfPage) {
+        return null;
+      }
+      ArrayNode events = JSON.createArrayNode();
+      boolean play = played && !playSent;
+      if (play) {
+        event(events, "play", now, nonce);
+      }
+      long[] d = new long[total.length];
+      for (int i = 0; i < total.length; i++) {
+        d[i] = Math.max(0, total[i] - counted[i]);
+      }
+      boolean sendTtff = ttff != null && !ttffSent;
+      if (grew || sendTtff) {
+        ObjectNode hb = event(events, "heartbeat", now, nonce);
+        hb.put("time_playing_ms", d[0]).put("time_stalled_ms", d[1]).put("time_waiting_ms", d[2])
+            .put("stalled_count", d[3]).put("waiting_count", d[4]).put("errors", d[5]);
+        if (sendTtff) {
+          hb.put("play_to_first_frame_ms", ttff);
+        }
+        if (durationMs != null) {
+          hb.put("duration_ms", durationMs);
+        }
+        if (offset != null) {
+          hb.put("offset_ms", offset);
+        }
+      }
+      for (long e = 0; e < Math.min(d[5], MAX_ERRORS_PER_BEACON); e++) {
+        event(events, "error", now, nonce).put("category", "unknown").put("message", lastError);
+      }
+      if (events.isEmpty() && !lastOfPage) {
+        return null;
+      }
+      Sent sent = new Sent(d[0], d[1], d[2], d[3], d[4], d[5], play, sendTtff);
+      System.arraycopy(total, 0, counted, 0, total.length);
+      playSent |= play;
+      ttffSent |= sendTtff;
+      lastBeaconAt = now;
+      return new Beacon(body(events), sent);
+    }
+
+    void giveBack(Sent s) {
+      long[] back = {s.playing(), s.stalled(), s.waiting(), s.nStalled(), s.nWaiting(), s.nError()};
+      for (int i = 0; i < back.length; i++) {
+        counted[i] = Math.max(0, counted[i] - back[i]);
+      }
+      playSent &= !s.play();
+      ttffSent &= !s.ttff();
+    }
+
+    private ObjectNode event(ArrayNode events, String type, long now, String nonce) {
+      return events.addObject().put("id", "ws-" + nonce + "-" + seq++).put("type", type).put("timestamp", now);
+    }
+
+    private byte[] body(ArrayNode events) {
+      ObjectNode b = JSON.createObjectNode();
+      b.put("session_id", sessionId).put("playback_id", playbackId);
+      if (sourceUrl != null) {
+        b.put("source_url", sourceUrl);
+      }
+      if (pageUrl != null) {
+        try {
+          URI page = URI.create(pageUrl);
+          if (page.getHost() != null) {
+            b.put("domain", page.getHost());
+          }
+          if (page.getRawPath() != null) {
+            b.put("path", page.getRawPath());
+          }
+        } catch (IllegalArgumentException e) {
+          // not a URL: no page fields
+        }
+      }
+      if (sourceType != null) {
+        b.put("protocol", sourceType);
+      }
+      if (player != null) {
+        b.put("player", player);
+      }
+      if (userAgent != null) {
+        b.put("user_agent", userAgent);
+      }
+      if (uid != null) {
+        b.put("uid", uid);
+      }
+      // a live stream has no duration: known once it plays without having reported one
+      b.put("live", played && durationMs == null);
+      b.set("events", events);
+      return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(JsonNode n, String field, int max, String previous) {
+      JsonNode v = n.get(field);
+      return v != null && v.isTextual() && !v.asText().isBlank() && v.asText().length() <= max ? v.asText()
+          : previous;
+    }
+
+    private static Long number(JsonNode n, String field, Long previous) {
+      JsonNode v = n.get(field);
+      if (v == null || !v.isNumber()) {
+        return previous;
+      }
+      double d = v.asDouble();
+      // the player sends only finite numbers of at least 0; more than a year is not a playback time
+      return Double.isFinite(d) && d >= 0 && d < 3.2e10 ? Long.valueOf(Math.round(d)) : previous;
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package io.viewpulse.api;
+
+import static io.viewpulse.testing.TestServer.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.viewpulse.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Livepeer's legacy reporter ({@code @livepeer/core} 2.x, behind {@code @livepeer/core-web} 3.x's
+ * {@code addMediaMetrics}) over a real WebSocket: every second, the fields of its metrics that changed, with timers
+ * and counters as totals since the player started. The messages are the ones that player sends.
+ */
+class LegacyReporterTest {
+  static final String PB = "legacypb";
+  static final String FIRST = """
+      {"autoplay": "standard", "pageUrl": "https://shop.example.com/watch?v=1", "player": "hls-2.1.9",
+       "sourceType": "application/vnd.apple.mpegurl",
+       "sourceUrl": "https://livepeercdn.studio/hls/legacypb/index.m3u8",
+       "userAgent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+       "uid": "viewer-7", "duration": 120.5, "nWaiting": 0, "nStalled": 0}""";
+
+  private final TestServer s = new TestServer();
+
+  @AfterEach
+  void stop() {
+    s.close();
+  }
+
+  /**
+   * A socket to the server. Each message is followed by a ping: the server answers it after handling the message, so
+   * the next one goes out on the test's clock only once the server is done with this one.
+   */
+  private final class Player implements AutoCloseable {
+    private final WebSocket ws;
+    private final java.util.concurrent.BlockingQueue<String> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    Player(String token) throws Exception {
+      ws = HttpClient.newHttpClient().newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + s.vp.port() + "/json_video+" + PB + ".js?tkn=" + token),
+              new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onPong(WebSocket w, java.nio.ByteBuffer message) {
+                  replies.add("pong");
+                  w.request(1);
+                  return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                  replies.add("close");
+                  return null;
+                }
+              })
+          .get(10, TimeUnit.SECONDS);
+    }
+
+    /** Sends a message {@code seconds} after T0. */
+    Player at(long seconds, String json) throws Exception {
+      s.clock.set(T0.plusSeconds(seconds));
+      ws.sendText(json, true).get(10, TimeUnit.SECONDS);
+      ws.sendPing(java.nio.ByteBuffer.allocate(0)).get(10, TimeUnit.SECONDS);
+      assertThat(replies.poll(10, TimeUnit.SECONDS)).isEqualTo("pong");
+      return this;
+    }
+
+    /** Closes, and returns once the server has closed its side too (its close handler has run). */
+    @Override
+    public void close() throws Exception {
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+      assertThat(replies.poll(10, TimeUnit.SECONDS)).isEqualTo("close");
+    }
+  }
+
+  /**
+   * The one view, once it shows {@code playingMs} of play: beacons from a socket are not answered, so the test waits
+   * (at most 10 s) until they are durable and applied.
+   */
+  private JsonNode view(long playingMs) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    JsonNode rows;
+    do {
+      s.flush();
+      rows = s.query("/api/data/views/query?breakdownBy[]=playbackId&breakdownBy[]=browser").json();
+      if (rows.size() == 1 && Math.round(rows.get(0).get("playtimeMins").asDouble() * 60_000) == playingMs) {
+        break;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).get("playtimeMins").asDouble()).isCloseTo(playingMs / 60_000.0, within(1e-9));
+    return rows.get(0);
+  }
+
+  @Test
+  void aPlayerThatPlaysStallsAndErrsIsOneViewWithItsFigures() throws Exception {
+    s.asset(PB);
+    try (Player p = new Player("tok1")) {
+      p.at(1, FIRST)
+          .at(2, "{\"firstPlayback\": 1200, \"preloadTime\": 900}")
+          .at(3, "{\"ttff\": 350, \"timeUnpaused\": 650}")
+          .at(9, "{\"timeUnpaused\": 6650, \"nStalled\": 1, \"timeStalled\": 400, \"playbackScore\": 1}")
+          .at(12, "{\"timeUnpaused\": 9000, \"nError\": 1, \"lastError\": \"fragLoadError\"}")
+          .at(20, "{\"timeUnpaused\": 17000}");
+    }
+    JsonNode v = view(17_000);
+    assertThat(v.get("playbackId").asText()).isEqualTo(PB);
+    assertThat(v.get("browser").asText()).isEqualTo("Chrome");
+    assertThat(v.get("viewCount").asLong()).isEqualTo(1);
+    assertThat(v.get("ttffMs").asDouble()).isEqualTo(350.0);
+    assertThat(v.get("errorRate").asDouble()).isEqualTo(1.0);
+    assertThat((float) v.get("rebufferRatio").asDouble()).isEqualTo((float) (400.0 / 17_400.0));
+    assertThat(s.query("/api/data/views/now").json().get(0).get("viewCount").asLong())
+        .as("the closed socket was the page's last report").isZero();
+  }
+
+  @Test
+  void aReconnectedPlayerIsCountedOnceWithItsTotals() throws Exception {
+    s.asset(PB);
+    try (Player p = new Player("tok2")) {
+      p.at(1, FIRST).at(2, "{\"firstPlayback\": 1200, \"ttff\": 300, \"timeUnpaused\": 500}")
+          .at(8, "{\"timeUnpaused\": 6500}");
+    }
+    // the same player on a new socket sends only what changed since its last message, totals included
+    try (Player p = new Player("tok2")) {
+      p.at(20, "{\"timeUnpaused\": 18500}").at(30, "{\"timeUnpaused\": 28500}");
+    }
+    JsonNode v = view(28_500);
+    assertThat(v.get("viewCount").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aPlayerContinuingASessionThisServerNeverSawCountsOnlyWhatComesAfter() throws Exception {
+    s.asset(PB);
+    // no page URL in its first message: a player that was reporting before this server started
+    try (Player p = new Player("tok3")) {
+      p.at(1, "{\"timeUnpaused\": 600000, \"nError\": 2, \"ttff\": 200}").at(7, "{\"timeUnpaused\": 606000}");
+    }
+    JsonNode v = view(6_000);
+    assertThat(v.get("viewCount").asLong()).isEqualTo(1);
+    assertThat(v.get("errorRate").asDouble()).isZero();
+  }
+
+  @Test
+  void aSocketThatNeverPlaysIsNoView() throws Exception {
+    s.asset(PB);
+    try (Player p = new Player("tok4")) {
+      p.at(1, FIRST).at(2, "{\"nWaiting\": 0}");
+    }
+    // nothing was ever sent for this session, so nothing can be on its way
+    s.flush();
+    assertThat(s.query("/api/data/views/query").json().get(0).get("viewCount").asLong()).isZero();
+  }
+
+  @Test
+  void garbageIsCountedAndIgnoredAndABadFieldCostsOnlyItself() throws Exception {
+    s.asset(PB);
+    try (Player p = new Player("tok5")) {
+      p.at(1, FIRST).at(2, "not json").at(3, "[1, 2]")
+          .at(4, "{\"timeUnpaused\": 5000, \"firstPlayback\": 1, \"ttff\": -5, \"duration\": \"long\"}");
+    }
+    assertThat(view(5_000).has("ttffMs")).isFalse();
+    assertThat(s.http.get("/metrics").body()).contains("viewpulse_beacons_rejected_total{reason=\"malformed_json\"} 2.0");
+  }
+}
