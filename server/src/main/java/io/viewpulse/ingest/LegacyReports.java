@@ -17,8 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * Livepeer's legacy player reporter, the one {@code addMediaMetrics} of {@code @livepeer/core-web} 3.x (on
- * {@code @livepeer/core} 2.x) uses: a WebSocket to {@code /json_video+{playbackId}.js?tkn={session}} on which the
+ * Livepeer's legacy player reporter, in {@code @livepeer/core} 2.x (the player of {@code @livepeer/react} 3.x and
+ * {@code @livepeer/core-web} 3.x): a WebSocket to {@code /json_video+{playbackId}.js?tkn={session}} on which the
  * player sends, every second, the fields of its metrics that changed since its last message. Timers and counters in
  * it are totals since the player started ({@code timeUnpaused}, {@code timeStalled}, {@code timeWaiting},
  * {@code nStalled}, {@code nWaiting}, {@code nError}); {@code ttff} is play to first frame.

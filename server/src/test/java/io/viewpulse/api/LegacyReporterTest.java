@@ -15,9 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Livepeer's legacy reporter ({@code @livepeer/core} 2.x, behind {@code @livepeer/core-web} 3.x's
- * {@code addMediaMetrics}) over a real WebSocket: every second, the fields of its metrics that changed, with timers
- * and counters as totals since the player started. The messages are the ones that player sends.
+ * Livepeer's legacy reporter ({@code @livepeer/core} 2.1.9, the player of {@code @livepeer/react} 3.x) over a real
+ * WebSocket: every second, the fields of its metrics that changed, with timers and counters as totals since the player
+ * started; the messages have the shape and field names of that player's. Not driven by the real player in Chromium:
+ * its socket opens only once a Player component has given the store the playback id and the redirected URL
+ * ({@code @livepeer/core-web} 3.x's bare {@code addMediaMetrics}, the seed's import path, never opens one).
  */
 class LegacyReporterTest {
   static final String PB = "legacypb";
