@@ -14,6 +14,7 @@ import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,17 +29,21 @@ import java.util.regex.Pattern;
  * every 5 s, at once for a first frame or an error), an {@code error} event per error, and a last beacon of the page
  * when the socket closes.
  *
+ * <p>Only players of {@code @livepeer/core} 2.x and older are counted (the {@code player} field of their first
+ * message names the version): newer ones open the same socket for the same session but also report everything as
+ * beacons, which would count twice. A session whose player is not known, such as one that continues across a
+ * restart of this process (its messages carry only what changed), is not counted.
+ *
  * <p>Invariants: what a session's totals grew by is counted once, across reconnections (the player keeps its totals
  * and reconnects under the same session token, sending only what changed, so the totals already counted are kept per
- * session here, not per connection); a beacon ingest refuses gives its growth back to be sent with the next one. A
- * connection whose first message lacks the page URL (which a player's first message always carries) continues a
- * session this process has not seen, after a restart: its totals so far are taken as already counted.
+ * session here, not per connection); a beacon ingest refuses for now gives its growth back to be sent with the next.
  */
 public final class LegacyReports {
   static final long HEARTBEAT_MS = 5_000;
   static final int MAX_MESSAGE = 16 * 1024;
   private static final int MAX_ERRORS_PER_BEACON = 20;
   private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,128}");
+  private static final Pattern CORE_VERSION = Pattern.compile("@livepeer/core@(\\d+)\\.");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Ingest ingest;
@@ -48,8 +53,8 @@ public final class LegacyReports {
   public LegacyReports(Ingest ingest, InstantSource clock) {
     this.ingest = ingest;
     this.clock = clock;
-    // a player reports every second while its page lives; one quiet for this long has gone
-    this.sessions = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(15)).maximumSize(1_000_000).build();
+    // a player reports every second while it plays; one quiet for this long (paused, or gone) is forgotten
+    this.sessions = Caffeine.newBuilder().expireAfterAccess(Duration.ofHours(2)).maximumSize(200_000).build();
   }
 
   /**
@@ -71,7 +76,6 @@ public final class LegacyReports {
     private final String peerAddress;
     private final Map<String, String> headers;
     private final String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
-    private boolean first = true;
 
     private Connection(Session session, String peerAddress, Map<String, String> headers) {
       this.session = session;
@@ -93,8 +97,7 @@ public final class LegacyReports {
       }
       Session.Beacon b;
       synchronized (session) {
-        session.merge(n, first);
-        first = false;
+        session.merge(n);
         b = session.beaconIfDue(clock.millis(), nonce, false);
       }
       send(b, false);
@@ -171,8 +174,7 @@ public final class LegacyReports {
       this.sessionId = sessionId;
     }
 
-    void merge(JsonNode n, boolean firstOfConnection) {
-      boolean unknownContinuation = firstOfConnection && pageUrl == null && !n.hasNonNull("pageUrl");
+    void merge(JsonNode n) {
       pageUrl = text(n, "pageUrl", 2048, pageUrl);
       sourceUrl = text(n, "sourceUrl", 2048, sourceUrl);
       sourceType = text(n, "sourceType", 128, sourceType);
@@ -196,16 +198,23 @@ public final class LegacyReports {
           total[i] = v;
         }
       }
-      if (unknownContinuation) {
-        System.arraycopy(total, 0, counted, 0, total.length);
-        playSent = total[0] > 0;
-        ttffSent = ttff != null;
-      }
       played |= firstPlayback || total[0] > 0;
+    }
+
+    /** Whether the player is one that reports only here: {@code @livepeer/core} 2.x or older. */
+    boolean legacyPlayer() {
+      if (player == null) {
+        return false;
+      }
+      Matcher m = CORE_VERSION.matcher(player);
+      return m.find() && m.group(1).length() < 3 && Integer.parseInt(m.group(1)) <= 2;
     }
 
     /** The next beacon, or null when nothing is due; what it carries counts as sent until given back. */
     Beacon beaconIfDue(long now, String nonce, boolean lastOfPage) {
+      if (!legacyPlayer()) {
+        return null;
+      }
       boolean grew = false;
       for (int i = 0; i < total.length; i++) {
         grew |= total[i] > counted[i];

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class LegacyReporterTest {
   static final String PB = "legacypb";
   static final String FIRST = """
-      {"autoplay": "standard", "pageUrl": "https://shop.example.com/watch?v=1", "player": "hls-2.1.9",
+      {"autoplay": "standard", "pageUrl": "https://shop.example.com/watch?v=1", "player": "hls-@livepeer/core@2.1.9",
        "sourceType": "application/vnd.apple.mpegurl",
        "sourceUrl": "https://livepeercdn.studio/hls/legacypb/index.m3u8",
        "userAgent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
@@ -139,16 +139,26 @@ class LegacyReporterTest {
     assertThat(v.get("viewCount").asLong()).isEqualTo(1);
   }
 
+  /**
+   * Players of {@code @livepeer/core} 3 and later open the same socket for the same session and also send everything
+   * as beacons: their socket reports would count twice. So would those of a player this server has not seen start.
+   */
   @Test
-  void aPlayerContinuingASessionThisServerNeverSawCountsOnlyWhatComesAfter() throws Exception {
+  void onlyAPlayerKnownToReportNothingElseIsCounted() throws Exception {
     s.asset(PB);
-    // no page URL in its first message: a player that was reporting before this server started
-    try (Player p = new Player("tok3")) {
-      p.at(1, "{\"timeUnpaused\": 600000, \"nError\": 2, \"ttff\": 200}").at(7, "{\"timeUnpaused\": 606000}");
+    try (Player newer = new Player("tok6")) {
+      newer.at(1, FIRST.replace("@livepeer/core@2.1.9", "@livepeer/core@3.3.1"))
+          .at(2, "{\"firstPlayback\": 1200, \"ttff\": 300, \"timeUnpaused\": 500}").at(9, "{\"timeUnpaused\": 7500}");
     }
-    JsonNode v = view(6_000);
-    assertThat(v.get("viewCount").asLong()).isEqualTo(1);
-    assertThat(v.get("errorRate").asDouble()).isZero();
+    // no player in its first message: one that was reporting before this server started
+    try (Player unknown = new Player("tok7")) {
+      unknown.at(1, "{\"timeUnpaused\": 600000, \"nError\": 2}").at(7, "{\"timeUnpaused\": 606000}");
+    }
+    try (Player legacy = new Player("tok8")) {
+      legacy.at(1, FIRST).at(2, "{\"firstPlayback\": 1200, \"timeUnpaused\": 2000}");
+    }
+    JsonNode v = view(2_000);
+    assertThat(v.get("viewCount").asLong()).as("the legacy player's view alone").isEqualTo(1);
   }
 
   @Test
