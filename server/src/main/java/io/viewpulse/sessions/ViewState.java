@@ -12,8 +12,9 @@ import io.viewpulse.model.ViewRecord;
  * that every metric is computed from.
  *
  * <ul>
- *   <li>Play intent: a play or first-frame event, playing or waiting time, or an error. A session that only mounted
- *       (or only stalled while preloading) is not a view.
+ *   <li>Play intent, Livepeer's definition of a view ("the video either played, stalled, or encountered an error"):
+ *       a play or first-frame event, playing, stalled or waiting time (or count), or an error. A session that only
+ *       mounted is not a view.
  *   <li>Playtime: the players' {@code time_playing_ms}, at most the time the session's events span plus what one
  *       heartbeat may report ({@link Heartbeat#MAX_DURATION_MS}). No player plays longer than that, so a larger sum
  *       comes from many implausible heartbeats (each within bounds on its own), not from viewing. Rebuffer time
@@ -271,7 +272,9 @@ final class ViewState {
       playIntent = true;
       lastPlayingAt = Math.max(lastPlayingAt, e.timestamp());
     }
-    if (h.timeWaitingMs() > 0 || h.waitingCount() > 0 || h.errors() > 0) {
+    // the seed's definition of a view: the video "either played, stalled, or encountered an error"
+    if (h.timeWaitingMs() > 0 || h.waitingCount() > 0 || h.timeStalledMs() > 0 || h.stalledCount() > 0
+        || h.errors() > 0) {
       playIntent = true;
     }
     return true;

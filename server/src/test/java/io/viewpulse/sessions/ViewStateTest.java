@@ -28,8 +28,15 @@ class ViewStateTest {
   @Test
   void aSessionThatOnlyMountedIsNotAView() {
     s.apply(ev("c", EventType.CAN_PLAY, 1000));
-    s.apply(hb("h", 5000, 0, 800, 0, 0, null));
+    s.apply(hb("h", 5000, 0, 0, 0, 0, null));
     assertThat(s.playIntent).isFalse();
+  }
+
+  @Test
+  void aSessionThatOnlyStalledIsAViewAsTheSeedDefinesOne() {
+    s.apply(ev("c", EventType.CAN_PLAY, 1000));
+    s.apply(hb("h", 5000, 0, 800, 0, 0, null));
+    assertThat(s.playIntent).isTrue();
   }
 
   @Test
