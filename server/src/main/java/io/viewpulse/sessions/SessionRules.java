@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param idleTimeout a session that sends nothing for this long is over: its page is gone (players send a heartbeat
  *     every 5 s while the page lives; background tabs may slow that to once a minute)
  * @param pausedTimeout a session that keeps sending heartbeats without playing for this long is over (Mux's rule)
- * @param closeGrace an ended session stays in memory this long, to absorb late re-sends and reopenings
+ * @param closeGrace a session whose video ended stays in memory this long, to absorb late re-sends and reopenings
+ *     (one whose page sent its last beacon, hidden or left, waits the idle timeout: a hidden page may come back)
  * @param closedMemory how long the ids of finished sessions are remembered, so late events for them are dropped
  *     rather than counted as a second view
  * @param flushInterval how often changed sessions are written to the store: bounds query freshness

@@ -317,7 +317,9 @@ public final class Sessionizer implements AutoCloseable {
       boolean idle = quiet >= rules.idleTimeout().toMillis();
       boolean paused = s.lastPlayingAt != ViewState.UNSET && s.lastEventAt - s.lastPlayingAt
           >= rules.pausedTimeout().toMillis();
-      boolean settled = s.ended() && quiet >= rules.closeGrace().toMillis();
+      // a page's last beacon means hidden as often as gone (a phone switching apps): such a session waits the idle
+      // timeout, and a viewer back within it goes on with the same view; an ended video waits only the close grace
+      boolean settled = s.endedByPlayer && quiet >= rules.closeGrace().toMillis();
       if (!(idle || paused || settled)) {
         continue;
       }
