@@ -59,8 +59,17 @@ public final class Viewership {
     return new Total(dStorage.isPresent() ? null : id, dStorage.orElse(null), row.viewCount(), row.playtimeMins());
   }
 
-  /** {@code /data/views/now}: views playing now. */
-  public List<RealtimeRow> now(String accountId, String playbackId, String creatorId, List<Dimension> breakdown) {
+  /**
+   * {@code /data/views/now}: views playing now, of the account or of one playback id (given as such, or as the id of
+   * an asset or a stream of the account, as Livepeer resolves them).
+   */
+  public List<RealtimeRow> now(String accountId, String playbackId, String assetId, String streamId, String creatorId,
+      List<Dimension> breakdown) {
+    if (assetId != null) {
+      playbackId = owned(accountId, assetId, Media.Kind.ASSET).playbackId();
+    } else if (streamId != null) {
+      playbackId = owned(accountId, streamId, Media.Kind.STREAM).playbackId();
+    }
     for (Dimension d : breakdown) {
       if (!REALTIME_DIMENSIONS.contains(d)) {
         throw new QueryException(400, "invalid breakdown field: " + d.apiName()

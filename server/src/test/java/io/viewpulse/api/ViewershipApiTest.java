@@ -309,6 +309,13 @@ class ViewershipApiTest {
     List<JsonNode> rows = rows("/api/data/views/now?breakdownBy[]=playbackId");
     assertThat(rows).extracting(n -> n.get("playbackId").asText() + "=" + n.get("viewCount").asLong() + "/"
         + n.get("errorRate").asDouble()).containsExactly("pbB=1/0.0");
+    assertThat(rows("/api/data/views/now?assetId=" + assetB.id())).extracting(n -> n.get("viewCount").asLong())
+        .as("an asset's id stands for its playback id, as in Livepeer's API").containsExactly(1L);
+    assertThat(rows("/api/data/views/now?assetId=" + assetA.id())).extracting(n -> n.get("viewCount").asLong())
+        .containsExactly(0L);
+    Http.Response unknown = s.query("/api/data/views/now?streamId=nope");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.error()).isEqualTo("stream not found");
   }
 
   @Test
