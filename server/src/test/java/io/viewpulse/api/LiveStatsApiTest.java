@@ -164,6 +164,41 @@ class LiveStatsApiTest {
 
   @Test
   @Order(1)
+  void everyMalformedListOfStreamIdsIsRefusedWithItsReason() {
+    java.util.Map<String, String> refusals = new java.util.LinkedHashMap<>();
+    refusals.put("{}", "stream_ids is required: a JSON list of live channel or live event ids");
+    refusals.put("{\"stream_ids\": \"chan1\"}", "stream_ids is a string that does not hold a JSON list");
+    refusals.put("{\"stream_ids\": {\"a\": 1}}", "stream_ids must be a list of ids");
+    refusals.put("{\"stream_ids\": [1, 2]}", "stream_ids must hold ids as strings of 1 to 128 characters");
+    refusals.put("{\"stream_ids\": [\"\"]}", "stream_ids must hold ids as strings of 1 to 128 characters");
+    refusals.put("{\"stream_ids\": " + Http.JSON.valueToTree(java.util.Collections.nCopies(1001, "x")) + "}",
+        "at most 1000 stream ids per request, got 1001");
+    refusals.put("[\"" + CHAN + "\"]", "body must be a JSON object");
+    refusals.put("{\"stream_ids\": [", "body is not valid JSON");
+    refusals.forEach((body, error) -> {
+      Http.Response r = s.http.post("/api/v4/monitoring/stream_stats_enhanced", body,
+          "Authorization", "Bearer " + s.secretKey, "Content-Type", "application/json");
+      assertThat(r.status()).as(body).isEqualTo(400);
+      assertThat(r.error()).as(body).isEqualTo(error);
+    });
+  }
+
+  @Test
+  @Order(1)
+  void aSignatureIsAcceptedUpTo300SecondsEitherSideOfTheServersClock() {
+    long now = s.clock.instant().getEpochSecond();
+    String path = "/api/v4/monitoring/stream_stats_enhanced/" + CHAN + "?";
+    for (long skew : new long[] {-300, 300}) {
+      Http.Response r = s.http.get(path + Uplynk.sign(s.accountId, s.secretKey, now + skew, null).query());
+      assertThat(r.status()).as("%d s", skew).isEqualTo(200);
+    }
+    Http.Response ahead = s.http.get(path + Uplynk.sign(s.accountId, s.secretKey, now + 301, null).query());
+    assertThat(ahead.status()).isEqualTo(401);
+    assertThat(ahead.error()).isEqualTo("_timestamp is 301 s away from the server's clock; at most 300 s is accepted");
+  }
+
+  @Test
+  @Order(1)
   void serverEventsAreCheckedWhole() {
     Http.Response r = s.http.post("/api/live/events", "{\"events\": [{\"type\": \"slate\", \"stream_id\": \"" + CHAN
         + "\", \"session_id\": \"x\", \"kind\": \"banner\", \"reason\": \"1\", \"seconds\": 1}]}",
