@@ -96,23 +96,9 @@ public final class LiveStats {
 
   /** {@code s} played {@code playingMs} more, reported by a beacon that arrived at {@code receivedAtMs}. */
   public void played(LiveSession s, long receivedAtMs, long playingMs) {
-    if (playingMs <= 0) {
-      return;
-    }
-    long from = receivedAtMs - Math.min(playingMs, MAX_SPREAD);
-    for (long m = floor(from); m < receivedAtMs; m += MINUTE) {
-      long end = Math.min(receivedAtMs, m + MINUTE);
-      long overlap = end - Math.max(from, m);
-      if (overlap > 0) {
-        SessionMinute sm = sessionMinute(s, m, receivedAtMs);
-        if (sm != null) {
-          // the overlap, not a share of playingMs: a backlog longer than MAX_SPREAD would put more than a minute of
-          // play into a minute; what is older than that belongs to minutes closed long ago
-          sm.playMs += overlap;
-          sm.seenUntil(end);
-        }
-      }
-    }
+    // each minute gets its overlap, not a share of playingMs: a backlog longer than MAX_SPREAD would put more than a
+    // minute of play into a minute; what is older than that belongs to minutes closed long ago
+    spread(s, receivedAtMs, playingMs, receivedAtMs, (sm, overlap) -> sm.playMs += overlap);
   }
 
   /**
@@ -129,15 +115,24 @@ public final class LiveStats {
       }
       return;
     }
-    long from = atMs - Math.min(durationMs, MAX_SPREAD);
-    for (long m = floor(from); m < atMs; m += MINUTE) {
-      long end = Math.min(atMs, m + MINUTE);
-      long overlap = end - Math.max(from, m);
+    spread(s, atMs, durationMs, nowMs, (sm, overlap) -> addSlate(sm, kind, reason, overlap / 1000.0));
+  }
+
+  /** Hands each open minute of {@code [end - durationMs, end]} (at most MAX_SPREAD of it) its overlap in ms. */
+  private void spread(LiveSession s, long end, long durationMs, long nowMs,
+      java.util.function.ObjLongConsumer<SessionMinute> add) {
+    if (durationMs <= 0) {
+      return;
+    }
+    long from = end - Math.min(durationMs, MAX_SPREAD);
+    for (long m = floor(from); m < end; m += MINUTE) {
+      long until = Math.min(end, m + MINUTE);
+      long overlap = until - Math.max(from, m);
       if (overlap > 0) {
         SessionMinute sm = sessionMinute(s, m, nowMs);
         if (sm != null) {
-          addSlate(sm, kind, reason, overlap / 1000.0);
-          sm.seenUntil(end);
+          add.accept(sm, overlap);
+          sm.seenUntil(until);
         }
       }
     }

@@ -45,17 +45,7 @@ class LiveMinutesRestartTest {
    */
   @Test
   void aCrashMidMinuteKeepsTheMinuteWholeWithBeaconsOnlyInTheLog() throws Exception {
-    try (TestServer first = server()) {
-      LiveScript.createChannel(first);
-      key = first.secretKey;
-      play(first, LiveScript.FIRST, 60);
-      first.flush();
-      Thread sessionizer = theSessionizer();
-      sessionizer.interrupt();
-      sessionizer.join(10_000);
-      assertThat(sessionizer.isAlive()).isFalse();
-      play(first, 65, 90);
-    }
+    crashAt60WithBeaconsTo90OnlyInTheLog();
     assertTheSecondMinuteIsWholeAfterPlaying(95);
   }
 
@@ -65,16 +55,7 @@ class LiveMinutesRestartTest {
    */
   @Test
   void aCrashFollowedByALongOutageKeepsWhatWasAcknowledgedBeforeIt() throws Exception {
-    try (TestServer first = server()) {
-      LiveScript.createChannel(first);
-      key = first.secretKey;
-      play(first, LiveScript.FIRST, 60);
-      first.flush();
-      Thread sessionizer = theSessionizer();
-      sessionizer.interrupt();
-      sessionizer.join(10_000);
-      play(first, 65, 90);
-    }
+    crashAt60WithBeaconsTo90OnlyInTheLog();
     clock.set(T0.plusSeconds(300));
     try (TestServer second = server()) {
       second.flush();
@@ -128,6 +109,21 @@ class LiveMinutesRestartTest {
         out.add(rs.getLong(1));
       }
       return out;
+    }
+  }
+
+  /** The first server plays the script to 10:01:00 and commits; then its sessionizer dies and 30 s more are logged. */
+  private void crashAt60WithBeaconsTo90OnlyInTheLog() throws InterruptedException {
+    try (TestServer first = server()) {
+      LiveScript.createChannel(first);
+      key = first.secretKey;
+      play(first, LiveScript.FIRST, 60);
+      first.flush();
+      Thread sessionizer = theSessionizer();
+      sessionizer.interrupt();
+      sessionizer.join(10_000);
+      assertThat(sessionizer.isAlive()).isFalse();
+      play(first, 65, 90);
     }
   }
 
