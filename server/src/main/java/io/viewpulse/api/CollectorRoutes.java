@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /**
  * The Viewpulse collector, served by Viewpulse itself so a site can load it first-party ({@code /collector.js}, a
  * classic script defining {@code window.Viewpulse.addMediaMetrics}; {@code /collector.mjs}, an ES module exporting
- * {@code addMediaMetrics}); and the endpoint of Livepeer's legacy WebSocket reporter ({@code @livepeer/core} 2.x),
+ * {@code addMediaMetrics}); and the endpoint of Livepeer's legacy WebSocket reporter ({@code @livepeer/core} before 3.2),
  * whose messages become beacons ({@link LegacyReports}).
  */
 final class CollectorRoutes {

@@ -18,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Livepeer's legacy player reporter, in {@code @livepeer/core} 2.x (the player of {@code @livepeer/react} 3.x and
- * {@code @livepeer/core-web} 3.x): a WebSocket to {@code /json_video+{playbackId}.js?tkn={session}} on which the
+ * Livepeer's legacy player reporter, in {@code @livepeer/core} 2.x and 3.x (the players of {@code @livepeer/react}
+ * 3.x and 4.x, and of {@code @livepeer/core-web} 3.x to 5.x): a WebSocket to {@code /json_video+{playbackId}.js?tkn={session}} on which the
  * player sends, every second, the fields of its metrics that changed since its last message. Timers and counters in
  * it are totals since the player started ({@code timeUnpaused}, {@code timeStalled}, {@code timeWaiting},
  * {@code nStalled}, {@code nWaiting}, {@code nError}); {@code ttff} is play to first frame.
@@ -29,10 +29,11 @@ import java.util.regex.Pattern;
  * every 5 s, at once for a first frame or an error), an {@code error} event per error, and a last beacon of the page
  * when the socket closes.
  *
- * <p>Only players of {@code @livepeer/core} 2.x and older are counted (the {@code player} field of their first
- * message names the version): newer ones open the same socket for the same session but also report everything as
- * beacons, which would count twice. A session whose player is not known, such as one that continues across a
- * restart of this process (its messages carry only what changed), is not counted.
+ * <p>Only players that report nothing else are counted: {@code @livepeer/core} before 3.2 ({@code @livepeer/react}
+ * before 4.2, whose versions run one major ahead; {@code @livepeer/react-native} 2.x), named with their version in the
+ * {@code player} field of their first message. From core 3.2 on, players open the same socket for the same session
+ * but also send every event as beacons, which would count twice. A session whose player is not known, such as one
+ * that continues across a restart of this process (its messages carry only what changed), is not counted.
  *
  * <p>Invariants: what a session's totals grew by is counted once, across reconnections (the player keeps its totals
  * and reconnects under the same session token, sending only what changed, so the totals already counted are kept per
@@ -43,7 +44,7 @@ public final class LegacyReports {
   static final int MAX_MESSAGE = 16 * 1024;
   private static final int MAX_ERRORS_PER_BEACON = 20;
   private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,128}");
-  private static final Pattern CORE_VERSION = Pattern.compile("@livepeer/core@(\\d+)\\.");
+  private static final Pattern PLAYER_VERSION = Pattern.compile("@livepeer/(core|react|react-native)@(\\d{1,4})\\.(\\d{1,4})\\.");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Ingest ingest;
@@ -68,6 +69,21 @@ public final class LegacyReports {
         : "ws-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     Session s = sessions.get(playbackId + '|' + sessionId, k -> new Session(playbackId, sessionId));
     return new Connection(s, peerAddress, Map.copyOf(headers));
+  }
+
+  /** Whether the {@code player} field names a Livepeer player that reports over this socket and nowhere else. */
+  static boolean reportsOnlyBySocket(String player) {
+    Matcher m = player == null ? null : PLAYER_VERSION.matcher(player);
+    if (m == null || !m.find()) {
+      return false;
+    }
+    int major = Integer.parseInt(m.group(2));
+    int minor = Integer.parseInt(m.group(3));
+    return switch (m.group(1)) {
+      case "core" -> major < 3 || major == 3 && minor < 2;
+      case "react" -> major < 4 || major == 4 && minor < 2;
+      default -> major <= 2;
+    };
   }
 
   /** One socket of a session; its callbacks may run on any thread. */
@@ -201,13 +217,8 @@ public final class LegacyReports {
       played |= firstPlayback || total[0] > 0;
     }
 
-    /** Whether the player is one that reports only here: {@code @livepeer/core} 2.x or older. */
     boolean legacyPlayer() {
-      if (player == null) {
-        return false;
-      }
-      Matcher m = CORE_VERSION.matcher(player);
-      return m.find() && m.group(1).length() < 3 && Integer.parseInt(m.group(1)) <= 2;
+      return reportsOnlyBySocket(player);
     }
 
     /** The next beacon, or null when nothing is due; what it carries counts as sent until given back. */

@@ -140,8 +140,8 @@ class LegacyReporterTest {
   }
 
   /**
-   * Players of {@code @livepeer/core} 3 and later open the same socket for the same session and also send everything
-   * as beacons: their socket reports would count twice. So would those of a player this server has not seen start.
+   * Players of {@code @livepeer/core} 3.2 and later open the same socket for the same session and also send
+   * everything as beacons: their socket reports would count twice. So would those of a player this server has not seen start.
    */
   @Test
   void onlyAPlayerKnownToReportNothingElseIsCounted() throws Exception {
