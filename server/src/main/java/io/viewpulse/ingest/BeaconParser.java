@@ -18,6 +18,8 @@ import java.util.List;
  */
 final class BeaconParser {
   static final int MAX_EVENTS = 2_000;
+  /** Longer viewer ids are kept as their SHA-256. */
+  static final int MAX_UID = 256;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private BeaconParser() {}
@@ -57,8 +59,12 @@ final class BeaconParser {
       domain = null;
     }
     String uid = string(root, "uid", false);
-    if (uid != null && (uid.isBlank() || uid.length() > 256 || hasControl(uid))) {
-      throw invalid("uid must be 1 to 256 characters without control characters");
+    if (uid != null && (uid.isBlank() || hasControl(uid))) {
+      throw invalid("uid must be a non-blank string without control characters");
+    }
+    if (uid != null && uid.length() > MAX_UID) {
+      // a token used as the viewer id (a JWT): counted as the same viewer each time, never refused nor stored
+      uid = "sha256:" + sha256(uid);
     }
     for (String f : List.of("protocol", "path", "params", "hash", "player", "version")) {
       string(root, f, false);
@@ -224,4 +230,13 @@ final class BeaconParser {
     return new Rejection(Reason.INVALID_FIELD, message);
   }
 
+
+  private static String sha256(String s) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
 }

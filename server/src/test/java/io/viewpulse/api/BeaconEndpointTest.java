@@ -3,6 +3,7 @@ package io.viewpulse.api;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.TestServer;
@@ -94,6 +95,25 @@ class BeaconEndpointTest {
         .isEqualTo("events[0].time_playing_ms must be a number");
     assertThat(s.beacon("{\"session_id\":\"x\",\"events\":[]}", "192.0.2.1").error())
         .isEqualTo("playback_id is required (or a source_url it can be read from)");
+  }
+
+  @Test
+  void aViewerIdLongerThan256CharactersIsKeptAsItsHashNotRefused() {
+    String jwt = "eyJhbGciOiJIUzI1NiJ9." + "x".repeat(400) + ".sig";
+    Http.Response r = s.beacon(Beacons.session("long-uid", "pb1").uid(jwt).play(T0).json(),
+        "192.0.2.1");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    s.flush();
+    JsonNode v = s.query("/api/data/views/query?breakdownBy[]=viewerId&playbackId=pb1").json();
+    assertThat(v).extracting(n -> n.get("viewerId").asText()).contains("sha256:" + sha256(jwt))
+        .noneMatch(id -> id.contains("eyJ"));
+    assertThat(s.beacon(Beacons.session("x", "pb1").uid("a\u0001b").json(), "192.0.2.1").error())
+        .isEqualTo("uid must be a non-blank string without control characters");
+  }
+
+  private static String sha256(String s) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Test
