@@ -319,6 +319,39 @@ class ViewershipApiTest {
   }
 
   @Test
+  void breakdownsCanBeGivenInEveryFormTheSdkOrAPersonWouldWrite() {
+    String expected = rows("/api/data/views/query?breakdownBy[]=playbackId&breakdownBy[]=country").toString();
+    assertThat(rows("/api/data/views/query?breakdownBy=playbackId&breakdownBy=country").toString()).isEqualTo(expected);
+    assertThat(rows("/api/data/views/query?breakdownBy=playbackId,country").toString()).isEqualTo(expected);
+    assertThat(rows("/api/data/views/query?breakdownBy[]=playbackId,%20country&breakdownBy[]=playbackId").toString())
+        .as("spaces and repeats").isEqualTo(expected);
+  }
+
+  @Test
+  void badParametersAreRefusedWithWhatIsWrong() {
+    java.util.Map<String, String> refusals = new java.util.LinkedHashMap<>();
+    refusals.put("/api/data/views/query?timeStep=fortnight",
+        "invalid time step: fortnight (expected one of hour, day, week, month, year)");
+    refusals.put("/api/data/views/query?breakdownBy[]=planet", "invalid breakdown field: planet (expected one of "
+        + "playbackId, dStorageUrl, deviceType, device, cpu, os, browser, browserEngine, continent, country, "
+        + "subdivision, timezone, geohash, viewerId, creatorId)");
+    refusals.put("/api/data/views/query?from=yesterday", "bad time \"yesterday\" for from. must be in RFC3339 or Unix"
+        + " Timestamp (millisecond) formats");
+    refusals.put("/api/data/views/query?from=" + T0.toEpochMilli() + "&to=" + T0.toEpochMilli(),
+        "from must be before to");
+    refusals.put("/api/data/views/now?from=" + T0.toEpochMilli(),
+        "time range params (from, to, timeStep) are not supported for Realtime Viewership API");
+    refusals.put("/api/data/views/now?breakdownBy[]=os",
+        "invalid breakdown field: os (expected one of playbackId, device, browser, country)");
+    refusals.put("/api/data/usage/query?timeStep=week", "invalid time step: week (usage is by hour or day)");
+    refusals.forEach((path, error) -> {
+      Http.Response r = s.query(path);
+      assertThat(r.status()).as(path).isEqualTo(400);
+      assertThat(r.error()).as(path).isEqualTo(error);
+    });
+  }
+
+  @Test
   void usageIsDeliveredMinutes() {
     Http.Response r = s.query("/api/data/usage/query");
     assertThat(r.json().get("UserID").asText()).isEqualTo(s.accountId);
