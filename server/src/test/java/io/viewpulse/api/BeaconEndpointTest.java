@@ -98,7 +98,7 @@ class BeaconEndpointTest {
   }
 
   @Test
-  void aViewerIdLongerThan256CharactersIsKeptAsItsHashNotRefused() {
+  void aViewerIdLongerThan256CharactersIsKeptAsItsHashNotRefused() throws Exception {
     String jwt = "eyJhbGciOiJIUzI1NiJ9." + "x".repeat(400) + ".sig";
     Http.Response r = s.beacon(Beacons.session("long-uid", "pb1").uid(jwt).play(T0).json(),
         "192.0.2.1");

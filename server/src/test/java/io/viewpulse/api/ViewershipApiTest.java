@@ -343,7 +343,7 @@ class ViewershipApiTest {
         "time range params (from, to, timeStep) are not supported for Realtime Viewership API");
     refusals.put("/api/data/views/now?breakdownBy[]=os",
         "invalid breakdown field: os (expected one of playbackId, device, browser, country)");
-    refusals.put("/api/data/usage/query?timeStep=week", "invalid time step: week (usage is by hour or day)");
+    refusals.put("/api/data/usage/query?timeStep=week", "invalid time step: week (expected one of hour, day)");
     refusals.forEach((path, error) -> {
       Http.Response r = s.query(path);
       assertThat(r.status()).as(path).isEqualTo(400);
