@@ -8,11 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Media;
+import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.LiveScript;
 import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.Uplynk;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -220,5 +222,24 @@ class LiveStatsApiTest {
         .isEqualTo("2026-03-02T10:03:00.000000Z");
     s.clock.set(T0.plus(Duration.ofHours(24)).plusSeconds(300));
     assertThat(get("/api/v4/monitoring/stream_stats_enhanced/" + CHAN).get("stats").isNull()).isTrue();
+  }
+
+  @Test
+  @Order(3)
+  void minutesAreDeletedOnce48HoursOlderThanTheNewestOne() {
+    String series = "/api/v4/monitoring/stream_stats_enhanced/" + CHAN + "/series?from=" + T0 + "&to="
+        + T0.plusSeconds(600);
+    assertThat(get(series).get("items")).hasSize(3);
+    // a viewer of the event, 48 hours and 2 minutes later: its minute is written, and the oldest ones go
+    Instant later = T0.plus(Duration.ofHours(48)).plusSeconds(120);
+    s.clock.set(later);
+    Http.Response r = s.beacon(Beacons.session("sess-late", "evpb").live(true).play(later)
+        .heartbeat("late", later, 5000, 0, 0, 0, 100L).json(), "192.0.2.10");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    s.clock.set(later.plusSeconds(90));
+    s.flush();
+    assertThat(get(series).get("items")).extracting(i -> i.get("ts_iso").asText())
+        .as("the new minute is 10:01 two days later: 10:00 is more than 48 hours older, 10:01 and 10:02 are not")
+        .containsExactly("2026-03-02T10:02:00.000000Z", "2026-03-02T10:03:00.000000Z");
   }
 }
