@@ -323,10 +323,14 @@ public final class LegacyReports {
       return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A text field, or the previous value when it is missing, too long or holds control characters. */
     private static String text(JsonNode n, String field, int max, String previous) {
       JsonNode v = n.get(field);
-      return v != null && v.isTextual() && !v.asText().isBlank() && v.asText().length() <= max ? v.asText()
-          : previous;
+      if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > max) {
+        return previous;
+      }
+      // one bad value in every later beacon of the session would have them all refused
+      return v.asText().chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? previous : v.asText();
     }
 
     private static Long number(JsonNode n, String field, Long previous) {
