@@ -93,7 +93,7 @@ public final class Viewpulse implements AutoCloseable {
             : sessionizer.saturated() ? io.viewpulse.ingest.Reason.OVERLOADED : null);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
     liveQueries = new LiveQueries(db);
-    streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis());
+    streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
     clock = c.clock();
     try {
       MetricsToken metricsToken = c.metricsTokenFile() == null ? MetricsToken.open()

@@ -1,6 +1,8 @@
 package io.viewpulse.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.eventlog.EventLog;
 import io.viewpulse.eventlog.LogUnavailableException;
@@ -30,13 +32,17 @@ public final class StreamEvents {
   private final EventLog log;
   private final InstantSource clock;
   private final long liveGraceMs;
+  private final Counter minuteClosed;
 
   /** @param liveGraceMs how long after its end a minute of live statistics still takes data */
-  public StreamEvents(Catalog catalog, EventLog log, InstantSource clock, long liveGraceMs) {
+  public StreamEvents(Catalog catalog, EventLog log, InstantSource clock, long liveGraceMs, MeterRegistry metrics) {
     this.catalog = catalog;
     this.log = log;
     this.clock = clock;
     this.liveGraceMs = liveGraceMs;
+    this.minuteClosed = Counter.builder("viewpulse_live_events_dropped_total").tag("reason", "minute_closed")
+        .description("server-reported live events not kept: their minute of statistics was already closed")
+        .register(metrics);
   }
 
   /**
@@ -77,6 +83,7 @@ public final class StreamEvents {
       }
     }
     int minuteClosed = late;
+    this.minuteClosed.increment(late);
     return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).handle((v, err) -> {
       if (err != null) {
         Throwable cause = err.getCause() != null ? err.getCause() : err;

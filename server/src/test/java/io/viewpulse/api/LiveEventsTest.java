@@ -30,6 +30,8 @@ class LiveEventsTest {
           T0.plusSeconds(10).toEpochMilli(), CHAN));
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("{\"accepted\":2,\"dropped\":{\"minute_closed\":1}}");
+      assertThat(s.http.get("/metrics").body())
+          .contains("viewpulse_live_events_dropped_total{reason=\"minute_closed\"} 1.0");
 
       s.clock.set(T0.plusSeconds(136));
       s.flush();
