@@ -233,13 +233,18 @@ class LiveStatsTest {
     assertThat(at(rows.get(1), "/concurrent/ad_slate/7/sessions")).isEqualTo(1.0);
   }
 
+  /** Session C (fr, android), started 10:00:30, beats every 5 s with 5 s of play until {@code end}. */
+  private void cPlaysFrom30sUntil(long end) {
+    LiveSession c = new LiveSession("c", "acc", "chan1", T0 + 30_000, "live.example.com", "fr:??", "android");
+    for (long r = T0 + 35_000; r <= end; r += 5_000) {
+      live.played(c, r, 5_000);
+    }
+  }
+
   @Test
   void aSessionShorterThanAMinuteIsNewInEveryMinuteItTouches() throws Exception {
     // C plays from 10:00:30 to 10:01:10: 40 s in all, so never concurrent, though it started before 10:01
-    LiveSession c = new LiveSession("c", "acc", "chan1", T0 + 30_000, "live.example.com", "fr:??", "android");
-    for (long r = T0 + 35_000; r <= T0 + 70_000; r += 5_000) {
-      live.played(c, r, 5_000);
-    }
+    cPlaysFrom30sUntil(T0 + 70_000);
     List<MinuteRow> rows = live.closeDue(T0 + 300_000);
     assertThat(rows).hasSize(2);
     for (MinuteRow row : rows) {
@@ -254,10 +259,7 @@ class LiveStatsTest {
   @Test
   void aSessionIsConcurrentInTheMinuteItCompletesItsFirstMinute() throws Exception {
     // C from 10:00:30 plays on until 10:01:40: 70 s by its last moment in 10:01
-    LiveSession c = new LiveSession("c", "acc", "chan1", T0 + 30_000, "live.example.com", "fr:??", "android");
-    for (long r = T0 + 35_000; r <= T0 + 100_000; r += 5_000) {
-      live.played(c, r, 5_000);
-    }
+    cPlaysFrom30sUntil(T0 + 100_000);
     List<MinuteRow> rows = live.closeDue(T0 + 300_000);
     assertThat(at(rows.get(0), "/new/sessions")).isEqualTo(1.0);
     assertThat(at(rows.get(1), "/concurrent/sessions")).isEqualTo(1.0);
