@@ -2,10 +2,8 @@ package io.viewpulse.auth;
 
 import io.viewpulse.model.Account;
 import io.viewpulse.model.ApiKey;
+import io.viewpulse.model.Sha256;
 import io.viewpulse.store.AdminStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -78,7 +76,7 @@ public final class KeyService {
     ApiKey key = new ApiKey(keyId, accountId, name == null || name.isBlank() ? "key " + keyId : name.strip(),
         allowedOrigins, clock.instant(), null);
     String token = tokenOf(keyId);
-    String hash = sha256(token);
+    String hash = Sha256.hex(token);
     store.insertKey(key, hash);
     keysById.put(keyId, key);
     keyIdByTokenHash.put(hash, keyId);
@@ -134,7 +132,7 @@ public final class KeyService {
     if (token == null || token.isBlank()) {
       throw new AuthException(401, "no API key: send Authorization: Bearer <API key>");
     }
-    String keyId = keyIdByTokenHash.get(sha256(token.strip()));
+    String keyId = keyIdByTokenHash.get(Sha256.hex(token.strip()));
     ApiKey k = keyId == null ? null : keysById.get(keyId);
     if (k == null) {
       throw new AuthException(401, "invalid API key");
@@ -148,14 +146,6 @@ public final class KeyService {
   private String tokenOf(String keyId) {
     byte[] mac = master.derive("api-key:" + keyId);
     return "vp_" + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
-  }
-
-  static String sha256(String s) {
-    try {
-      return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
   }
 
   private static String randomHex(int bytes) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.viewpulse.model.EventType;
 import io.viewpulse.model.Heartbeat;
 import io.viewpulse.model.PlayerEvent;
+import io.viewpulse.model.Sha256;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ final class BeaconParser {
     }
     if (uid != null && uid.length() > MAX_UID) {
       // a token used as the viewer id (a JWT): counted as the same viewer each time, never refused nor stored
-      uid = "sha256:" + sha256(uid);
+      uid = "sha256:" + Sha256.hex(uid);
     }
     for (String f : List.of("protocol", "path", "params", "hash", "player", "version")) {
       string(root, f, false);
@@ -228,15 +229,5 @@ final class BeaconParser {
 
   private static Rejection invalid(String message) {
     return new Rejection(Reason.INVALID_FIELD, message);
-  }
-
-
-  private static String sha256(String s) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
   }
 }
