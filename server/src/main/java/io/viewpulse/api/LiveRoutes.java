@@ -17,8 +17,9 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Live statistics in the shape of Uplynk's Live Streaming Statistics API v4, authenticated by Uplynk-style signed
@@ -219,14 +220,15 @@ final class LiveRoutes {
     if (ids == null || !ids.isArray()) {
       throw new QueryException(400, "stream_ids must be a list of ids");
     }
-    List<String> out = new ArrayList<>();
+    // an id asked for twice is answered once, in the order first asked
+    Set<String> out = new LinkedHashSet<>();
     for (JsonNode id : ids) {
       if (!id.isTextual() || id.asText().isEmpty() || id.asText().length() > 128) {
         throw new QueryException(400, "stream_ids must hold ids as strings of 1 to 128 characters");
       }
       out.add(id.asText());
     }
-    return out;
+    return List.copyOf(out);
   }
 
   private static JsonNode jsonBody(RoutingContext ctx) {

@@ -94,6 +94,19 @@ class LiveStatsApiTest {
 
   @Test
   @Order(1)
+  void anIdAskedForTwiceIsAnsweredOnceInTheOrderFirstAsked() throws Exception {
+    Http.Response r = s.http.post("/api/v4/monitoring/stream_stats_enhanced",
+        "{\"stream_ids\": [\"nope\", \"" + CHAN + "\", \"nope\", \"" + CHAN + "\"]}",
+        "Authorization", "Bearer " + s.secretKey, "Content-Type", "application/json");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    JsonNode c = r.json();
+    assertThat(c.get("total_items").asInt()).isEqualTo(2);
+    assertThat(c.get("items").get(0).get("id").asText()).isEqualTo("nope");
+    assertThat(c.get("items").get(1)).isEqualTo(Http.JSON.readTree(MINUTE_2));
+  }
+
+  @Test
+  @Order(1)
   void theDeprecatedRoutesAnswerTheSameWithADeprecationHeader() throws Exception {
     Http.Response r = s.http.getWithKey("/api/v4/monitoring/stream_stats/" + CHAN, s.secretKey);
     assertThat(r.header("Deprecation")).isEqualTo("true");
@@ -173,7 +186,7 @@ class LiveStatsApiTest {
     refusals.put("{\"stream_ids\": {\"a\": 1}}", "stream_ids must be a list of ids");
     refusals.put("{\"stream_ids\": [1, 2]}", "stream_ids must hold ids as strings of 1 to 128 characters");
     refusals.put("{\"stream_ids\": [\"\"]}", "stream_ids must hold ids as strings of 1 to 128 characters");
-    refusals.put("{\"stream_ids\": " + Http.JSON.valueToTree(java.util.Collections.nCopies(1001, "x")) + "}",
+    refusals.put("{\"stream_ids\": " + Http.JSON.valueToTree(java.util.stream.IntStream.range(0, 1001).mapToObj(i -> "s" + i).toList()) + "}",
         "at most 1000 stream ids per request, got 1001");
     refusals.put("[\"" + CHAN + "\"]", "body must be a JSON object");
     refusals.put("{\"stream_ids\": [", "body is not valid JSON");
