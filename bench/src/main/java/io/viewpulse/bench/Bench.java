@@ -223,6 +223,16 @@ public final class Bench implements Runnable {
         cases.add(new Case("browserEngine by day (scan)", "&timeStep=day&breakdownBy[]=browserEngine",
             new ViewsQuery(account, null, null, null, from, to, TimeStep.DAY, List.of(Dimension.BROWSER_ENGINE),
                 List.of(), ViewsQuery.Detail.FULL)));
+        // the floor under every API figure: a request and a tiny answer on this connection
+        long[] floor = new long[200];
+        for (int i = 0; i < 2 * floor.length; i++) {
+          long h0 = System.nanoTime();
+          http.get("/healthz", key);
+          if (i >= floor.length) {
+            floor[i - floor.length] = System.nanoTime() - h0;
+          }
+        }
+        System.out.printf("GET /healthz median %.2f ms%n", median(floor) / 1e6);
         for (Case c : cases) {
           if (only != null && !c.name().contains(only)) {
             continue;
