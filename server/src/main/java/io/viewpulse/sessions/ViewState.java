@@ -20,9 +20,12 @@ import io.viewpulse.model.ViewRecord;
  *       comes from many implausible heartbeats (each within bounds on its own), not from viewing. Rebuffer time
  *       likewise.
  *   <li>TTFF: {@code play_to_first_frame_ms}, the first one reported.
- *   <li>Rebuffer: stalled + waiting time after the first frame. The heartbeat that reports the first frame also covers
- *       the startup, so its stall/wait time minus the TTFF counts; heartbeats before it count nothing. When the first
- *       frame becomes known late (batches out of order), the remembered heartbeats are classified again.
+ *   <li>Rebuffer: stalled or waiting time after the first frame, the larger of the two in each heartbeat. Livepeer's
+ *       player runs a stalled and a waiting timer side by side and stops both when playback resumes; one rebuffer
+ *       whose download also stalls runs both, the stall inside the wait, so their sum would count it twice. The
+ *       heartbeat that reports the first frame also covers the startup, so its stall/wait time minus the TTFF counts;
+ *       heartbeats before it count nothing. When the first frame becomes known late (batches out of order), the
+ *       remembered heartbeats are classified again.
  *   <li>Errors: the larger of the error events received and the heartbeats' error counts, whose sum saturates
  *       rather than wrap to a negative count.
  *   <li>Ended: an {@code ended} event, the page's last beacon (sendBeacon), or a timeout; any later event reopens it.
@@ -42,7 +45,7 @@ final class ViewState {
   static final int HB_TS = 1;
   static final int HB_PLAYING = 2;
   static final int HB_REBUFFER = 3;
-  /** stalled + waiting time of the heartbeat, so its rebuffer share can be recomputed. */
+  /** the larger of the heartbeat's stalled and waiting time, so its rebuffer share can be recomputed. */
   static final int HB_STALL_WAIT = 4;
   /** the heartbeat's play-to-first-frame, {@link #NO_FIRST_FRAME}, or {@link #FRAME_WITHOUT_TTFF}. */
   static final int HB_TTFF = 5;
@@ -258,7 +261,7 @@ final class ViewState {
     hb(slot, HB_TS, e.timestamp());
     hb(slot, HB_PLAYING, h.timePlayingMs());
     hb(slot, HB_ERRORS, h.errors());
-    hb(slot, HB_STALL_WAIT, h.timeStalledMs() + h.timeWaitingMs());
+    hb(slot, HB_STALL_WAIT, Math.max(h.timeStalledMs(), h.timeWaitingMs()));
     hb(slot, HB_TTFF, h.playToFirstFrameMs() != null ? h.playToFirstFrameMs()
         : h.mountToFirstFrameMs() != null ? FRAME_WITHOUT_TTFF : NO_FIRST_FRAME);
     hb(slot, HB_REBUFFER, rebufferOf(slot));

@@ -65,7 +65,7 @@ class ViewStateTest {
     ViewRecord v = s.toView();
     assertThat(v.ttffMs()).isEqualTo(300);
     assertThat(v.playtimeMs()).isEqualTo(7000);
-    assertThat(v.rebufferMs()).as("h0 nothing, h1 400-300, h2 all of 1500+500").isEqualTo(2100);
+    assertThat(v.rebufferMs()).as("h0 nothing, h1 400-300, h2 the larger of 1500 and 500").isEqualTo(1600);
     assertThat(v.firstFrame()).isTrue();
     assertThat(v.startedAtMs()).isEqualTo(1000);
   }
@@ -114,6 +114,16 @@ class ViewStateTest {
     assertThat(s.toView().endedAtMs()).isEqualTo(5000);
     s.apply(ev("p2", EventType.PLAY, 6000));
     assertThat(s.toView().ended()).isFalse();
+  }
+
+  @Test
+  void aRebufferThatIsBothWaitingAndStalledCountsOnce() {
+    // Livepeer's player: waiting from 6.5 s, the download stalled too from 9.5 s, both timers stopped at 11 s
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hb("h1", 6000, 4800, 0, 0, 0, 200L));
+    s.apply(hb("h2", 11000, 500, 1500, 4500, 0, null));
+    assertThat(s.toView().rebufferMs()).isEqualTo(4500);
+    assertThat(s.toView().playtimeMs()).isEqualTo(5300);
   }
 
   @Test
