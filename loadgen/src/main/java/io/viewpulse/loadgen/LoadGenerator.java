@@ -71,6 +71,11 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
       description = "Where beacons go (/bench/noop for the baseline). Default: ${DEFAULT-VALUE}")
   String path;
 
+  // what Chromium's fetch() sends with every beacon: a server that compresses what it may answers to it
+  @Option(names = "--accept-encoding", defaultValue = "gzip, deflate, br, zstd",
+      description = "Accept-Encoding of each beacon, as a browser sends it ('' for none). Default: ${DEFAULT-VALUE}")
+  String acceptEncoding;
+
   @Option(names = "--seed", defaultValue = "1", description = "Random seed. Default: ${DEFAULT-VALUE}")
   long seed;
 
@@ -218,6 +223,9 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         long[] started = {due > 0 ? due : System.nanoTime()};
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI(path + (b.last() ? "?last=1" : ""))
             .putHeader("Content-Type", "text/plain;charset=UTF-8").putHeader("X-Forwarded-For", b.ip());
+        if (!acceptEncoding.isEmpty()) {
+          ro.putHeader("Accept-Encoding", acceptEncoding);
+        }
         http.request(ro).compose(req -> {
           if (rate == 0) {
             started[0] = System.nanoTime();
