@@ -103,6 +103,9 @@ public final class ApiServer implements AutoCloseable {
         // players send. Only answers of a kilobyte or more are compressed, at level 1: a 7 MB series by hour
         // shrinks 4x in 38 ms (level 6, Netty's default: 5x in 115 ms, a third of the query's own time).
         .setCompressionSupported(true).setCompressionContentSizeThreshold(COMPRESS_FROM).setCompressionLevel(1)
+        // The only WebSocket, Livepeer's legacy reporter, sends a few hundred bytes a second; a browser offers
+        // permessage-deflate, and accepted, each socket would keep a zlib inflater (tens of KB) to save little
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS)
         // no upgrade to HTTP/2 over plain HTTP: clients that offer it (Java's HttpClient does by default) stay on
         // HTTP/1.1. Upgraded, about one answer in fifty over 64 KB reached them unframed, a protocol error

@@ -162,6 +162,27 @@ class LegacyReporterTest {
   }
 
   @Test
+  void theSocketDeclinesCompressionABrowserOffers() throws Exception {
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", s.vp.port())) {
+      raw.setSoTimeout(10_000);
+      raw.getOutputStream().write(("GET /json_video+" + PB + ".js?tkn=t-deflate HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+          + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      StringBuilder head = new StringBuilder();
+      java.io.InputStream in = raw.getInputStream();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int c = in.read();
+        assertThat(c).as("the handshake's answer ends").isNotNegative();
+        head.append((char) c);
+      }
+      String answer = head.toString().toLowerCase(java.util.Locale.ROOT);
+      assertThat(answer).startsWith("http/1.1 101 ").contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo=")
+          .doesNotContain("sec-websocket-extensions");
+    }
+  }
+
+  @Test
   void aSocketThatNeverPlaysIsNoView() throws Exception {
     s.asset(PB);
     try (Player p = new Player("tok4")) {
