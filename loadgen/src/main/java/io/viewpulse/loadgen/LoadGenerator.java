@@ -76,6 +76,10 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
       description = "Accept-Encoding of each beacon, as a browser sends it ('' for none). Default: ${DEFAULT-VALUE}")
   String acceptEncoding;
 
+  @Option(names = "--bare-headers",
+      description = "Send only Content-Type, X-Forwarded-For and Accept-Encoding, not the rest of a browser's headers")
+  boolean bareHeaders;
+
   @Option(names = "--seed", defaultValue = "1", description = "Random seed. Default: ${DEFAULT-VALUE}")
   long seed;
 
@@ -225,6 +229,9 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
             .putHeader("Content-Type", "text/plain;charset=UTF-8").putHeader("X-Forwarded-For", b.ip());
         if (!acceptEncoding.isEmpty()) {
           ro.putHeader("Accept-Encoding", acceptEncoding);
+        }
+        if (!bareHeaders) {
+          browserHeaders(ro, b);
         }
         http.request(ro).compose(req -> {
           if (rate == 0) {
@@ -434,6 +441,22 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     double[] summary() {
       return new double[] {query.getValueAtPercentile(50) / 1e6, query.getValueAtPercentile(99) / 1e6,
           now.getValueAtPercentile(50) / 1e6, now.getValueAtPercentile(99) / 1e6, query.getTotalCount()};
+    }
+  }
+
+  /**
+   * What a browser adds to a player's beacon: a cross-site fetch (a page on the video site posting to Viewpulse), or
+   * the page's last beacon by sendBeacon (no-cors). About 600 bytes of headers, as Chromium sends them.
+   */
+  private static void browserHeaders(RequestOptions ro, Viewer.Beacon b) {
+    ro.putHeader("User-Agent", b.agent()).putHeader("Accept", "*/*")
+        .putHeader("Accept-Language", "en-US,en;q=0.9").putHeader("Origin", "https://loadgen.example.com")
+        .putHeader("Referer", "https://loadgen.example.com/watch").putHeader("Sec-Fetch-Site", "cross-site")
+        .putHeader("Sec-Fetch-Mode", b.last() ? "no-cors" : "cors").putHeader("Sec-Fetch-Dest", "empty");
+    if (b.agent().contains("Chrome/")) {
+      ro.putHeader("sec-ch-ua", "\"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\", \"Not-A.Brand\";v=\"99\"")
+          .putHeader("sec-ch-ua-mobile", b.agent().contains("Mobile") ? "?1" : "?0")
+          .putHeader("sec-ch-ua-platform", b.agent().contains("Android") ? "\"Android\"" : "\"Windows\"");
     }
   }
 }

@@ -63,9 +63,10 @@ final class Viewer {
 
   /**
    * The next beacon: its body, whether it is the page's last (sent as by sendBeacon), its session, how many events
-   * it carries, the playing time its heartbeat reports, and the viewer's address (sent as X-Forwarded-For).
+   * it carries, the playing time its heartbeat reports, the viewer's address (sent as X-Forwarded-For) and its
+   * browser's user agent (also sent as the User-Agent header, as the browser does).
    */
-  record Beacon(String body, boolean last, String session, int events, long playingMs, String ip) {}
+  record Beacon(String body, boolean last, String session, int events, long playingMs, String ip, String agent) {}
 
   Beacon next() {
     StringBuilder b = new StringBuilder(768);
@@ -110,7 +111,7 @@ final class Viewer {
       events++;
     }
     b.append("]}");
-    Beacon out = new Beacon(b.toString(), last, session, events, playing ? 5_000 - stall : 0, ip);
+    Beacon out = new Beacon(b.toString(), last, session, events, playing ? 5_000 - stall : 0, ip, agent);
     beat++;
     clock += 5_000;
     if (last) {
