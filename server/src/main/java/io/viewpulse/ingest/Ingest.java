@@ -149,7 +149,7 @@ public final class Ingest implements AutoCloseable {
         c.enriched.region(), edge.lastOfPage(), edge.receivedAtMs(), c.events);
     return log.append(LogCodec.encode(b)).handle((offset, err) -> {
       if (err != null) {
-        Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+        Throwable cause = cause(err);
         Reason r = cause instanceof LogUnavailableException lu && lu.isOverload()
             ? Reason.OVERLOADED : Reason.STORE_UNAVAILABLE;
         rejected(r);
@@ -160,6 +160,11 @@ public final class Ingest implements AutoCloseable {
       ackLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       return ack;
     });
+  }
+
+  /** What failed, without the wrapper a failed stage of a CompletableFuture chain adds around it. */
+  static Throwable cause(Throwable e) {
+    return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   private static long hash64(String a, String b) {

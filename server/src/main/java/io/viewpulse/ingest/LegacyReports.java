@@ -139,8 +139,7 @@ public final class LegacyReports {
         accepted = CompletableFuture.failedFuture(e);
       }
       accepted.whenComplete((ack, e) -> {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-            ? e.getCause() : e;
+        Throwable cause = Ingest.cause(e);
         // refused for now (overloaded, store unavailable): sent again with the next beacon; refused for good (an
         // unknown playback id, an invalid field): sending it again would be refused again
         if (cause != null && !(cause instanceof Rejection r && r.reason().status() != 503)) {
@@ -154,9 +153,8 @@ public final class LegacyReports {
 
   /** What one session reported, and how much of it has been sent. Guarded by its own monitor. */
   static final class Session {
-    /** The growth one beacon carried, given back when ingest refuses it. */
-    record Sent(long playing, long stalled, long waiting, long nStalled, long nWaiting, long nError, boolean play,
-        boolean ttff) {}
+    /** The growth one beacon carried (by {@link #TOTALS}' order), given back when ingest refuses it. */
+    record Sent(long[] totals, boolean play, boolean ttff) {}
 
     /** A beacon's body and what it carries. */
     record Beacon(byte[] body, Sent sent) {}
@@ -265,7 +263,7 @@ public final class LegacyReports {
       if (events.isEmpty() && !lastOfPage) {
         return null;
       }
-      Sent sent = new Sent(d[0], d[1], d[2], d[3], d[4], d[5], play, sendTtff);
+      Sent sent = new Sent(d, play, sendTtff);
       System.arraycopy(total, 0, counted, 0, total.length);
       playSent |= play;
       ttffSent |= sendTtff;
@@ -274,9 +272,8 @@ public final class LegacyReports {
     }
 
     void giveBack(Sent s) {
-      long[] back = {s.playing(), s.stalled(), s.waiting(), s.nStalled(), s.nWaiting(), s.nError()};
-      for (int i = 0; i < back.length; i++) {
-        counted[i] = Math.max(0, counted[i] - back[i]);
+      for (int i = 0; i < counted.length; i++) {
+        counted[i] = Math.max(0, counted[i] - s.totals()[i]);
       }
       playSent &= !s.play();
       ttffSent &= !s.ttff();

@@ -86,7 +86,7 @@ public final class StreamEvents {
     this.minuteClosed.increment(late);
     return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).handle((v, err) -> {
       if (err != null) {
-        Throwable cause = err.getCause() != null ? err.getCause() : err;
+        Throwable cause = Ingest.cause(err);
         boolean overload = cause instanceof LogUnavailableException lu && lu.isOverload();
         throw new Rejection(overload ? Reason.OVERLOADED : Reason.STORE_UNAVAILABLE,
             overload ? "Viewpulse is overloaded; retry in a few seconds" : "Viewpulse cannot store events right now");
