@@ -65,11 +65,7 @@ public final class Viewership {
    */
   public List<RealtimeRow> now(String accountId, String playbackId, String assetId, String streamId, String creatorId,
       List<Dimension> breakdown) {
-    if (assetId != null) {
-      playbackId = owned(accountId, assetId, Media.Kind.ASSET).playbackId();
-    } else if (streamId != null) {
-      playbackId = owned(accountId, streamId, Media.Kind.STREAM).playbackId();
-    }
+    playbackId = playbackIdOf(accountId, playbackId, assetId, streamId);
     for (Dimension d : breakdown) {
       if (!REALTIME_DIMENSIONS.contains(d)) {
         throw new QueryException(400, "invalid breakdown field: " + d.apiName()
@@ -89,12 +85,7 @@ public final class Viewership {
   }
 
   private ViewsQuery resolve(String accountId, ViewsRequest r, ViewsQuery.Detail detail) {
-    String playbackId = r.playbackId();
-    if (r.assetId() != null) {
-      playbackId = owned(accountId, r.assetId(), Media.Kind.ASSET).playbackId();
-    } else if (r.streamId() != null) {
-      playbackId = owned(accountId, r.streamId(), Media.Kind.STREAM).playbackId();
-    }
+    String playbackId = playbackIdOf(accountId, r.playbackId(), r.assetId(), r.streamId());
     String dStorage = null;
     if (playbackId != null) {
       Optional<String> d = DStorage.ofQueryId(playbackId);
@@ -108,6 +99,17 @@ public final class Viewership {
     }
     return new ViewsQuery(accountId, playbackId, dStorage, r.creatorId(), r.from(), r.to(), r.timeStep(),
         r.breakdown(), r.filters(), detail);
+  }
+
+  /** The playback id asked for: given as such, or as the id of an asset or a stream of the account. */
+  private String playbackIdOf(String accountId, String playbackId, String assetId, String streamId) {
+    if (assetId != null) {
+      return owned(accountId, assetId, Media.Kind.ASSET).playbackId();
+    }
+    if (streamId != null) {
+      return owned(accountId, streamId, Media.Kind.STREAM).playbackId();
+    }
+    return playbackId;
   }
 
   private Media owned(String accountId, String id, Media.Kind kind) {
