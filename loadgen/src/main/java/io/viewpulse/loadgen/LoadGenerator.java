@@ -225,6 +225,9 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
         // open loop: from when the beacon was due, so a slow server is not excused by a backlog in this client;
         // closed loop: from when a connection is free, as more viewers than connections queue here by design
         long[] started = {due > 0 ? due : System.nanoTime()};
+        // a request counts if it was sent inside the measured window, however late its outcome: requests cut off by
+        // a server killed at the window's end fail a moment after it, and were missed
+        boolean measured = measuring.get();
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI(path + (b.last() ? "?last=1" : ""))
             .putHeader("Content-Type", "text/plain;charset=UTF-8").putHeader("X-Forwarded-For", b.ip());
         if (!acceptEncoding.isEmpty()) {
@@ -239,7 +242,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
           }
           return req.send(Buffer.buffer(body)).compose(resp -> resp.body().map(x -> resp.statusCode()));
         }).onComplete(ar -> {
-              if (measuring.get()) {
+              if (measured) {
                 if (ar.succeeded()) {
                   statuses.computeIfAbsent(ar.result(), k -> new LongAdder()).increment();
                   long took = Math.min(System.nanoTime() - started[0], TimeUnit.SECONDS.toNanos(60));
