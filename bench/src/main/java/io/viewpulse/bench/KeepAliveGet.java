@@ -24,12 +24,7 @@ final class KeepAliveGet implements AutoCloseable {
   private int length;
 
   KeepAliveGet(int port) throws IOException {
-    socket = new Socket();
-    int rcv = Integer.getInteger("rcvbuf", 0);
-    if (rcv > 0) {
-      socket.setReceiveBufferSize(rcv);
-    }
-    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+    socket = new Socket("127.0.0.1", port);
     socket.setTcpNoDelay(true);
     in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
     out = socket.getOutputStream();
