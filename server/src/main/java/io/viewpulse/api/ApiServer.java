@@ -180,13 +180,8 @@ public final class ApiServer implements AutoCloseable {
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    // the native transport names the system call and errno ("bind(..) failed with error(-98): Address already in
-    // use"); the operator needs the last part, as Java NIO words it
-    return t.getMessage() == null ? t.toString() : NATIVE_CALL.matcher(t.getMessage()).replaceFirst("");
+    return t.getMessage();
   }
-
-  private static final java.util.regex.Pattern NATIVE_CALL =
-      java.util.regex.Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
 
   /**
    * The route table as {@code "METHOD /path/{param}"} lines (the path syntax of OpenAPI), for checking the published

@@ -91,12 +91,7 @@ public final class Viewpulse implements AutoCloseable {
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         () -> sessionizer.storeFailing() ? io.viewpulse.ingest.Reason.STORE_UNAVAILABLE
             : sessionizer.saturated() ? io.viewpulse.ingest.Reason.OVERLOADED : null);
-    // epoll where Netty ships it (Linux on x86-64 and ARM64); elsewhere Java NIO, which works the same, slower
-    vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16).setPreferNativeTransport(true));
-    if (!vertx.isNativeTransportEnabled()) {
-      Throwable why = vertx.unavailableNativeTransportCause();
-      LOG.info("native transport unavailable, using Java NIO: {}", why == null ? "unknown" : why.getMessage());
-    }
+    vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
     liveQueries = new LiveQueries(db);
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
     clock = c.clock();
@@ -139,11 +134,6 @@ public final class Viewpulse implements AutoCloseable {
 
   public int port() {
     return api.port();
-  }
-
-  /** Whether HTTP runs on Netty's epoll transport (Linux x86-64 and ARM64) rather than Java NIO. */
-  public boolean nativeTransport() {
-    return vertx.isNativeTransportEnabled();
   }
 
   /** The store's query side, for benchmarks and tools that compare it with the HTTP API. */
