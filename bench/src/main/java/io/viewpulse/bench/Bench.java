@@ -68,6 +68,11 @@ public final class Bench implements Runnable {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--places", defaultValue = "15",
+        description = "Distinct places (subdivisions): the 15 named ones, and beyond them synthetic subdivisions of"
+            + " every ISO country, for a world-wide audience's cardinality")
+    int places;
+
     @Override
     public Integer call() throws Exception {
       String account;
@@ -79,7 +84,7 @@ public final class Bench implements Runnable {
           Files.writeString(data.resolve("bench-key"), k.token());
         }
       }
-      History h = new History(seed, playbackIds, days, account, views);
+      History h = new History(seed, playbackIds, days, account, views, places);
       long started = System.nanoTime();
       try (Database db = Database.open(data); ViewStore store = new ViewStore(db)) {
         long written = 0;
@@ -138,16 +143,23 @@ public final class Bench implements Runnable {
     private long written;
 
     /** {@code total} views, in the order they would have arrived, from a tenth as many viewers. */
-    History(long seed, int playbackIds, int days, String account, long total) {
+    History(long seed, int playbackIds, int days, String account, long total, int places) {
       this.r = new Random(seed);
       this.playbackIds = playbackIds;
       this.span = days * 86_400_000L;
       this.account = account;
       this.total = total;
       this.viewers = Math.max(1, total / 10);
-      dims = new Dimensions[PLACES.length * DEVICES.length];
+      String[] countries = java.util.Locale.getISOCountries();
+      dims = new Dimensions[Math.max(places, PLACES.length) * DEVICES.length];
       int i = 0;
-      for (String[] p : PLACES) {
+      for (int k = 0; k < dims.length / DEVICES.length; k++) {
+        String[] p = PLACES[k % PLACES.length];
+        if (k >= PLACES.length) {
+          // a synthetic subdivision of the k-th ISO country, with a real continent, zone and geohash to go with it
+          String country = countries[k % countries.length];
+          p = new String[] {p[0], country, country + "-" + (k / countries.length), p[3], p[4]};
+        }
         for (String[] d : DEVICES) {
           dims[i++] = new Dimensions(d[0], d[1], d[2], d[3], d[4], d[5], p[0], p[1], p[2], p[3], p[4]);
         }
