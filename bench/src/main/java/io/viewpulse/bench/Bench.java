@@ -271,10 +271,13 @@ public final class Bench implements Runnable {
           int warmed = 0;
           for (; warmed < warmup && System.nanoTime() < warmUntil; warmed++) {
             // alternate which side goes first, so neither always finds the caches the other warmed
-            pair(vp, http, uri, key, c.q(), warmed % 2 == 0, null, warmed);
+            pair(vp, http, uri, key, c.q(), warmed % 2 == 0);
           }
           for (int i = 0; i < runs; i++) {
-            rows = pair(vp, http, uri, key, c.q(), i % 2 == 0, new long[][] {api, direct}, i);
+            Run run = pair(vp, http, uri, key, c.q(), i % 2 == 0);
+            api[i] = run.api();
+            direct[i] = run.direct();
+            rows = run.rows();
           }
           double a = median(api) / 1e6;
           double d = median(direct) / 1e6;
@@ -290,32 +293,28 @@ public final class Bench implements Runnable {
       return 0;
     }
 
-    /** One run of each side; the times go to slot i of out's two arrays when out is given. Returns the rows. */
-    private static int pair(Viewpulse vp, KeepAliveGet http, String uri, String key, ViewsQuery q, boolean apiFirst,
-        long[][] out, int i) throws java.io.IOException {
-      long d = 0;
+    /** The nanoseconds of one API answer and of the same query on the store, and its rows. */
+    private record Run(long api, long direct, int rows) {}
+
+    private static Run pair(Viewpulse vp, KeepAliveGet http, String uri, String key, ViewsQuery q, boolean apiFirst)
+        throws java.io.IOException {
+      long api = 0;
+      long direct = 0;
       int rows = 0;
-      if (!apiFirst) {
-        d = System.nanoTime();
-        rows = vp.directQueries().views(q).size();
-        d = System.nanoTime() - d;
+      for (boolean apiTurn : apiFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+        long t0 = System.nanoTime();
+        if (apiTurn) {
+          KeepAliveGet.Response r = http.get(uri, key);
+          api = System.nanoTime() - t0;
+          if (r.status() != 200) {
+            throw new IllegalStateException(r.text());
+          }
+        } else {
+          rows = vp.directQueries().views(q).size();
+          direct = System.nanoTime() - t0;
+        }
       }
-      long t0 = System.nanoTime();
-      KeepAliveGet.Response r = http.get(uri, key);
-      long a = System.nanoTime() - t0;
-      if (r.status() != 200) {
-        throw new IllegalStateException(r.text());
-      }
-      if (apiFirst) {
-        d = System.nanoTime();
-        rows = vp.directQueries().views(q).size();
-        d = System.nanoTime() - d;
-      }
-      if (out != null) {
-        out[0][i] = a;
-        out[1][i] = d;
-      }
-      return rows;
+      return new Run(api, direct, rows);
     }
 
     private static double median(long[] v) {
