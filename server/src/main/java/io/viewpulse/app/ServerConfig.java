@@ -2,6 +2,7 @@ package io.viewpulse.app;
 
 import io.viewpulse.ingest.IngestConfig;
 import io.viewpulse.sessions.SessionRules;
+import io.viewpulse.store.Rollups;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.List;
  * @param tlsPassword its password
  * @param benchEndpoints serve {@code POST /bench/noop}, the baseline of the ingest benchmark
  * @param metricsTokenFile a file holding the bearer token /metrics requires, or null to serve it to anyone
+ * @param rollupMinViewsPerRow see {@link #withRollupMinViewsPerRow}
  */
 public record ServerConfig(
     Path dataDir,
@@ -33,7 +35,8 @@ public record ServerConfig(
     Path tlsKeystore,
     String tlsPassword,
     boolean benchEndpoints,
-    Path metricsTokenFile) {
+    Path metricsTokenFile,
+    int rollupMinViewsPerRow) {
 
   public ServerConfig {
     bootstrapOrigins = List.copyOf(bootstrapOrigins);
@@ -42,52 +45,62 @@ public record ServerConfig(
   /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
-        SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false, null);
+        SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false, null,
+        Rollups.MIN_VIEWS_PER_ROW);
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
   }
 
   public ServerConfig withIngest(IngestConfig i) {
     return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
   }
 
   public ServerConfig withSessions(SessionRules s) {
     return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
   }
 
   public ServerConfig withClock(InstantSource c) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
   }
 
   public ServerConfig withTls(Path keystore, String password) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        keystore, password, benchEndpoints, metricsTokenFile);
+        keystore, password, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
   }
 
   public ServerConfig withBootstrap(boolean b, List<String> origins) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock, tlsKeystore,
-        tlsPassword, benchEndpoints, metricsTokenFile);
+        tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
   }
 
   public ServerConfig withBenchEndpoints(boolean on) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, on, metricsTokenFile);
+        tlsKeystore, tlsPassword, on, metricsTokenFile, rollupMinViewsPerRow);
   }
 
   /** Require {@code Authorization: Bearer <token>} on /metrics, the token read from this file (null: open). */
   public ServerConfig withMetricsTokenFile(Path file) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, file);
+        tlsKeystore, tlsPassword, benchEndpoints, file, rollupMinViewsPerRow);
+  }
+
+  /**
+   * Roll a grouping of views up (by hour, by day, per value of a dimension) only while its rows stand for at least
+   * this many views each: lower trades disk for speed on high-cardinality breakdowns ({@link Rollups}).
+   */
+  public ServerConfig withRollupMinViewsPerRow(int views) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, views);
   }
 }

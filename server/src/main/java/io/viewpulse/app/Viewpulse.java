@@ -86,7 +86,7 @@ public final class Viewpulse implements AutoCloseable {
         (account, media) -> catalog.get(account, media).map(m -> m.kind() == Media.Kind.STREAM).orElse(false));
     sessionizer.start();
     queries = new ViewQueries(db, 2);
-    rollups = new Rollups(db);
+    rollups = new Rollups(db, c.rollupMinViewsPerRow());
     rollups.start(ROLLUP_PERIOD);
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         () -> sessionizer.storeFailing() ? io.viewpulse.ingest.Reason.STORE_UNAVAILABLE
@@ -170,12 +170,12 @@ public final class Viewpulse implements AutoCloseable {
     }
   }
 
-  /** Makes every beacon acknowledged so far visible to queries. */
   /** Rolls up every view stored so far, now (normally done every 30 s); returns how many it rolled up. */
   public long rollUp() {
     return rollups.catchUp();
   }
 
+  /** Makes every beacon acknowledged so far visible to queries. */
   public void flush() {
     sessionizer.flush();
   }

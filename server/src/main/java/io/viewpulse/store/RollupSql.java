@@ -12,23 +12,26 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Pure builders for the rollups: hourly and daily pre-aggregates of {@code views} per account and per value of a few
- * low-cardinality dimensions, and the SQL that answers a views query from them.
+ * dimensions, and the SQL that answers a views query from them.
  *
  * <p>Invariants the rest of the store keeps:
  * <ul>
- *   <li>{@code views} is append-only, so a rowid names a view for good. {@code rollup_hour} and {@code rollup_day}
- *       aggregate exactly the views with {@code rowid < rollup_mark.rows}, each once per grouping set: the account
- *       total ({@code dims = ''}) and one set per {@link #ROLLED} dimension ({@code dims} = its column).
+ *   <li>{@code views} is append-only, so a rowid names a view for good. A rollup set ({@link #SETS}: a unit, and the
+ *       account total or one {@link #ROLLED} dimension) holds, in its table's rows with its {@code dims}, exactly
+ *       the views with {@code rowid <} its {@code rollup_mark.rows}, each once. Sets move on their own: a set that
+ *       is not worth its rows ({@link Rollups}) stops where it is, and one that becomes worth them starts from 0.
  *   <li>One row per (account, bucket, dims, value). Sums and counts merge by addition. TTFF quantiles and unique
  *       viewers are DuckDB aggregate states ({@code approx_quantile} t-digest and {@code approx_count_distinct}
  *       HyperLogLog, kept with {@code EXPORT_STATE} and merged with {@code combine}), which is why the scanning path
  *       ({@link ViewsSql}) computes those two metrics with the same functions: both paths give the same kind of answer.
- *   <li>A query answered from rollups reads, in one statement and so one snapshot: rollup rows of the whole buckets
- *       inside its range, and raw rows for the rest (views not rolled up yet, the partial hours at either end of the
- *       range, open sessions). Nothing is counted twice and nothing is left out.
+ *   <li>A query answered from rollups reads, in one statement and so one snapshot: for each range of whole buckets
+ *       inside its range, the rollup rows of its set and the raw rows of the views that set does not hold yet; and
+ *       raw rows for the partial hours at either end of the range and for open sessions. Nothing is counted twice
+ *       and nothing is left out, however far each set has got.
  * </ul>
  * A query is answered from rollups when it is scoped to one account, breaks down by at most one rolled dimension,
  * filters only on that dimension (or, without a breakdown, on one rolled dimension), and does not select a playback
@@ -42,7 +45,33 @@ final class RollupSql {
   private static final List<String> ROLLED_COLUMNS = ROLLED.stream().map(ViewsSql.COLUMNS::get).toList();
 
   /** Bumped whenever the rollup tables change shape or meaning: the store then rebuilds them from {@code views}. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+
+  /**
+   * Every rollup set: a unit ({@code hour}, {@code day}) and a grouping ({@code ""} for the account total, else a
+   * rolled column), hours first. Each set is rolled up, or not, on its own: {@code rollup_mark} has a row per set.
+   */
+  static final List<RollupSet> SETS = Stream.of("hour", "day")
+      .flatMap(u -> Stream.concat(Stream.of(""), ROLLED_COLUMNS.stream()).map(d -> new RollupSet(u, d)))
+      .toList();
+
+  /** One grouping set of one rollup table. {@code dims} is a column name from {@link #ROLLED}, never user input. */
+  record RollupSet(String unit, String dims) {
+    String table() {
+      return "rollup_" + unit;
+    }
+
+    /** How many views this set holds (the views with a smaller rowid), read in the statement's own snapshot. */
+    String mark() {
+      return "(SELECT coalesce(max(rows), 0) FROM rollup_mark WHERE unit = '" + unit + "' AND dims = '" + dims
+          + "')";
+    }
+
+    @Override
+    public String toString() {
+      return (dims.isEmpty() ? "account" : dims) + " per " + unit;
+    }
+  }
 
   static final String TTFF_STATE = "approx_quantile(ttff_ms::DOUBLE, [0.5, 0.95])";
   static final String VIEWERS_STATE = "approx_count_distinct(viewer_id)";
@@ -70,9 +99,17 @@ final class RollupSql {
   /** DDL of the rollup tables, created empty from the shape of the aggregation that fills them. */
   static List<String> createTables() {
     return List.of(
-        "CREATE TABLE IF NOT EXISTS rollup_mark (version INTEGER NOT NULL, rows BIGINT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS rollup_hour AS " + aggregateViews("hour", "false"),
-        "CREATE TABLE IF NOT EXISTS rollup_day AS " + aggregateViews("day", "false"));
+        "CREATE TABLE IF NOT EXISTS rollup_mark (version INTEGER NOT NULL, unit VARCHAR NOT NULL,"
+            + " dims VARCHAR NOT NULL, rows BIGINT NOT NULL, rolling BOOLEAN NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS rollup_hour AS " + shape("hour"),
+        "CREATE TABLE IF NOT EXISTS rollup_day AS " + shape("day"));
+  }
+
+  /** Adds the mark of every set that has none yet: nothing of it rolled up, and not rolling until measured. */
+  static List<String> insertMarks() {
+    return SETS.stream().map(set -> "INSERT INTO rollup_mark SELECT " + VERSION + ", '" + set.unit() + "', '"
+        + set.dims() + "', 0, false WHERE NOT EXISTS (FROM rollup_mark WHERE unit = '" + set.unit()
+        + "' AND dims = '" + set.dims() + "')").toList();
   }
 
   static List<String> dropTables() {
@@ -80,33 +117,47 @@ final class RollupSql {
         "DROP TABLE IF EXISTS rollup_mark");
   }
 
-  /** The views with {@code from <= rowid < to}, aggregated per hour and grouping set (a rollup_hour delta). */
-  static String hourDelta(long fromRow, long toRow) {
-    return aggregateViews("hour", "rowid >= " + fromRow + " AND rowid < " + toRow);
+  private static String shape(String unit) {
+    return "SELECT account_id, date_trunc('" + unit + "', started_at)::TIMESTAMP_S AS t, ''::VARCHAR AS dims, "
+        + String.join(", ", ROLLED_COLUMNS) + ", " + FACTS + ", " + STATES + " FROM views WHERE false GROUP BY ALL";
   }
 
-  private static String aggregateViews(String unit, String where) {
-    StringBuilder dims = new StringBuilder("CASE");
+  /**
+   * The views with {@code from <= rowid < to}, aggregated per bucket of the set's unit and value of its column: rows
+   * shaped like its rollup table (the other rolled columns null). One set per statement, so that a statement holds
+   * that set's groups only (all sets' groups at once ran a 10 M-view history with 3,000 places out of memory).
+   */
+  static String delta(RollupSet set, long fromRow, long toRow) {
+    StringBuilder cols = new StringBuilder();
     for (String c : ROLLED_COLUMNS) {
-      dims.append(" WHEN grouping(").append(c).append(") = 0 THEN '").append(c).append('\'');
+      cols.append(c.equals(set.dims()) ? c : "NULL::VARCHAR AS " + c).append(", ");
     }
-    dims.append(" ELSE '' END");
-    StringBuilder sets = new StringBuilder("(account_id, t)");
-    for (String c : ROLLED_COLUMNS) {
-      sets.append(", (account_id, t, ").append(c).append(')');
+    return "SELECT account_id, date_trunc('" + set.unit() + "', started_at)::TIMESTAMP_S AS t, '" + set.dims()
+        + "' AS dims, " + cols + FACTS + ", " + STATES + " FROM views WHERE rowid >= " + fromRow + " AND rowid < "
+        + toRow + " GROUP BY ALL";
+  }
+
+  /**
+   * How many rows every set needs for the views with {@code rowid >= fromRow}: one row, the number of views and then,
+   * in the order of {@link #SETS}, a HyperLogLog estimate of the set's distinct (account, bucket, value) keys.
+   */
+  static String rowsPerSet(long fromRow) {
+    StringBuilder sql = new StringBuilder("SELECT count(*)");
+    for (RollupSet set : SETS) {
+      sql.append(", approx_count_distinct(hash(account_id, date_trunc('").append(set.unit())
+          .append("', started_at)").append(set.dims().isEmpty() ? "" : ", " + set.dims()).append("))");
     }
-    return "SELECT account_id, date_trunc('" + unit + "', started_at)::TIMESTAMP_S AS t, " + dims + " AS dims, "
-        + String.join(", ", ROLLED_COLUMNS) + ", " + FACTS + ", " + STATES
-        + " FROM views WHERE " + where + " GROUP BY GROUPING SETS (" + sets + ")";
+    return sql.append(" FROM views WHERE rowid >= ").append(fromRow).toString();
   }
 
   /**
    * Merges {@code source} (rows shaped like the rollup tables, possibly several per key) into {@code table}: every
-   * bucket the source touches is rewritten as the merge of its old rows and the source's. Three statements, to run
-   * in one transaction; {@code source} must be a table or a parenthesized query.
+   * bucket of every set the source touches is rewritten as the merge of its old rows and the source's. Three
+   * statements, to run in one transaction; {@code source} must be a table or a parenthesized query.
    */
   static List<String> mergeInto(String table, String source) {
-    String touched = "EXISTS (SELECT 1 FROM " + source + " s WHERE s.account_id = r.account_id AND s.t = r.t)";
+    String touched = "EXISTS (SELECT 1 FROM " + source
+        + " s WHERE s.account_id = r.account_id AND s.t = r.t AND s.dims = r.dims)";
     return List.of(
         "CREATE OR REPLACE TEMP TABLE rollup_merged AS SELECT " + KEY_COLUMNS + ", " + mergedMetrics()
             + " FROM (SELECT *, 0 AS o FROM " + table + " r WHERE " + touched
@@ -116,10 +167,15 @@ final class RollupSql {
         "INSERT INTO " + table + " BY NAME SELECT * FROM rollup_merged ORDER BY dims, t");
   }
 
-  /** Rows of an hourly delta table, re-bucketed by UTC day and merged per key: the matching rollup_day delta. */
-  static String dayDelta(String hourDelta) {
+  /**
+   * The rows of the sets {@code dims} in an hourly delta table, re-bucketed by UTC day and merged per key: the
+   * matching rollup_day delta, without aggregating the views again.
+   */
+  static String dayDelta(String hourDelta, List<String> dims) {
+    String sets = dims.stream().map(d -> "'" + d + "'").collect(Collectors.joining(", "));
     return "(SELECT account_id, date_trunc('day', t)::TIMESTAMP_S AS t, dims, " + String.join(", ", ROLLED_COLUMNS)
-        + ", " + mergedMetrics() + " FROM (SELECT *, epoch_ms(t) AS o FROM " + hourDelta + ") GROUP BY account_id,"
+        + ", " + mergedMetrics() + " FROM (SELECT *, epoch_ms(t) AS o FROM " + hourDelta + " WHERE dims IN (" + sets
+        + ")) GROUP BY account_id,"
         + " date_trunc('day', t)::TIMESTAMP_S, dims, " + String.join(", ", ROLLED_COLUMNS) + ")";
   }
 
@@ -189,16 +245,37 @@ final class RollupSql {
     String keySelect = keys.isEmpty() ? "" : keyList + ", ";
     String bucket = q.timeStep() == null ? "" : ViewsSql.bucket(q.timeStep(), "t") + " AS b, ";
 
-    // raw rows: views not rolled up yet, the partial hours at both ends, open sessions
+    // whole days and hours, each from the rollup of the query's set in that unit as far as it holds views
+    String dims = setColumn == null ? "" : setColumn;
+    RollupSet hours = new RollupSet("hour", dims);
+    RollupSet days = new RollupSet("day", dims);
+    List<Segment> segments = new ArrayList<>();
+    Instant d1 = h1 == null ? null : ceil(h1, ChronoUnit.DAYS);
+    Instant d2 = h2 == null ? null : h2.truncatedTo(ChronoUnit.DAYS);
+    if (q.timeStep() != TimeStep.HOUR && (d1 == null || d2 == null || d1.isBefore(d2))) {
+      segments.add(new Segment(days, d1, d2));
+      if (h1 != null && h1.isBefore(d1)) {
+        segments.add(new Segment(hours, h1, d1));
+      }
+      if (h2 != null && d2.isBefore(h2)) {
+        segments.add(new Segment(hours, d2, h2));
+      }
+    } else {
+      segments.add(new Segment(hours, h1, h2));
+    }
+
+    // raw rows: the partial hours at both ends, the views a segment's rollup does not hold yet, open sessions
     String raw = "SELECT started_at AS t" + (col == null ? "" : ", " + col)
         + ", playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, viewer_id";
     List<String> rawParts = new ArrayList<>();
-    rawParts.add(parts.raw(raw + " FROM views WHERE rowid >= " + MARK, q.from(), q.to()));
     if (q.from() != null) {
-      rawParts.add(parts.raw(raw + " FROM views WHERE rowid < " + MARK, q.from(), h1));
+      rawParts.add(parts.raw(raw + " FROM views WHERE true", q.from(), h1));
     }
     if (q.to() != null) {
-      rawParts.add(parts.raw(raw + " FROM views WHERE rowid < " + MARK, h2, q.to()));
+      rawParts.add(parts.raw(raw + " FROM views WHERE true", h2, q.to()));
+    }
+    for (Segment seg : segments) {
+      rawParts.add(parts.raw(raw + " FROM views WHERE rowid >= " + seg.set().mark(), seg.from(), seg.to()));
     }
     rawParts.add(parts.raw(raw + " FROM live_views WHERE play_intent", q.from(), q.to()));
     StringBuilder union = new StringBuilder("SELECT ").append(bucket).append(col == null ? "" : col + ", ")
@@ -207,22 +284,10 @@ final class RollupSql {
     if (!keys.isEmpty()) {
       union.append(" GROUP BY ").append(keyList);
     }
-
-    // whole hours and days from the rollups
     String rolled = "SELECT " + bucket + (col == null ? "" : col + ", ")
         + (full ? METRIC_COLUMNS : ENGAGEMENT_COLUMNS) + ", epoch_ms(t) AS o";
-    Instant d1 = h1 == null ? null : ceil(h1, ChronoUnit.DAYS);
-    Instant d2 = h2 == null ? null : h2.truncatedTo(ChronoUnit.DAYS);
-    if (q.timeStep() != TimeStep.HOUR && (d1 == null || d2 == null || d1.isBefore(d2))) {
-      union.append(" UNION ALL ").append(parts.rolled(rolled + " FROM rollup_day", d1, d2));
-      if (h1 != null && h1.isBefore(d1)) {
-        union.append(" UNION ALL ").append(parts.rolled(rolled + " FROM rollup_hour", h1, d1));
-      }
-      if (h2 != null && d2.isBefore(h2)) {
-        union.append(" UNION ALL ").append(parts.rolled(rolled + " FROM rollup_hour", d2, h2));
-      }
-    } else {
-      union.append(" UNION ALL ").append(parts.rolled(rolled + " FROM rollup_hour", h1, h2));
+    for (Segment seg : segments) {
+      union.append(" UNION ALL ").append(parts.rolled(rolled + " FROM " + seg.set().table(), seg.from(), seg.to()));
     }
 
     String metrics = full ? METRIC_COLUMNS : ENGAGEMENT_COLUMNS;
@@ -260,8 +325,8 @@ final class RollupSql {
     return Optional.of(new SqlQuery(sql.toString(), parts.params));
   }
 
-  /** How many views are rolled up, read in the query's own snapshot. */
-  private static final String MARK = "(SELECT coalesce(max(rows), 0) FROM rollup_mark)";
+  /** A range of whole buckets that a rollup set answers (for the views it holds), unbounded where null. */
+  private record Segment(RollupSet set, Instant from, Instant to) {}
 
   /** Builds the WHERE clauses of the parts, collecting their parameters in order. */
   private static final class Parts {

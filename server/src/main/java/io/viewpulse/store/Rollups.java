@@ -4,6 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,11 +17,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the rollups ({@link RollupSql}) up to date with {@code views}, on a thread and a connection of its own.
  *
- * <p>Each step rolls up the next chunk of views by rowid in one transaction: aggregate the chunk per hour, merge it
- * into the touched hours of {@code rollup_hour}, re-bucket it by day and merge that into {@code rollup_day}, and move
- * {@code rollup_mark}. A step that fails leaves everything as it was and is retried on the next run; queries never
- * depend on how far the rollups are, only on how fast they are (the rest is scanned). The rollups are derived data:
- * when their definition changes ({@link RollupSql#VERSION}), they are dropped and rebuilt from {@code views}.
+ * <p>Which sets are rolled up is measured, not configured: a rollup row carries a t-digest and a HyperLogLog (about
+ * 1.6 KB on disk, as much as 50 stored views) and is only worth keeping when it stands for many views. So the newest
+ * {@link #SAMPLE} views are counted against the rows each set would need for them, and a set is rolled up while its
+ * rows stand for at least {@code minViewsPerRow} views each (half that to stop, so that a set does not flap). With
+ * 3,000 places, an hourly rollup per subdivision has a row for every two views: it is not kept, and queries by
+ * subdivision and hour scan, which is faster than merging such rows anyway.
+ *
+ * <p>Each step rolls up the next chunk of views by rowid for the rolling sets that are furthest behind, in one
+ * transaction: aggregate the chunk per set (one statement each, so that a statement's memory is one set's groups),
+ * merge that into the touched buckets of the tables, and move those sets' marks. Hourly deltas of a set are re-bucketed
+ * into its daily delta instead of aggregating the views twice. A step that fails leaves everything as it was and is
+ * retried on the next run; queries never depend on how far the rollups are, only on how fast they are (the rest is
+ * scanned). The rollups are derived data: when their definition changes ({@link RollupSql#VERSION}), they are dropped
+ * and rebuilt from {@code views}.
  */
 public final class Rollups implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Rollups.class);
@@ -33,25 +45,39 @@ public final class Rollups implements AutoCloseable {
    * of free blocks in the file; gathered, it leaves none.
    */
   static final long CHUNKS_PER_STEP = 10;
+  /** Views a set's rows must stand for, each, for the set to be rolled up: a row then costs under 1/4 of its views. */
+  public static final int MIN_VIEWS_PER_ROW = 200;
+  /** How many of the newest views the sets are measured on. */
+  static final long SAMPLE = 1_000_000;
 
   /** One past the last committed view's rowid: where a step ends and what is pending, counted the same way. */
   private static final String END_ROW = "(SELECT coalesce(max(rowid) + 1, 0) FROM views)";
 
   private final Database db;
   private final long chunk;
+  private final int minViewsPerRow;
+  private final long sample;
   private final ScheduledExecutorService timer;
   private DuckDBConnection c;
   private volatile boolean closing;
   /** The statement of the step under way, so that closing can interrupt a long catch-up instead of waiting. */
   private volatile Statement running;
+  /** How many views there were when the sets were last measured; -1 before the first time. */
+  private long measuredAt = -1;
 
-  public Rollups(Database db) {
-    this(db, CHUNK);
+  /** Rolls a set up while its rows stand for at least {@code minViewsPerRow} views each (at least 1). */
+  public Rollups(Database db, int minViewsPerRow) {
+    this(db, CHUNK, minViewsPerRow, SAMPLE);
   }
 
-  Rollups(Database db, long chunk) {
+  Rollups(Database db, long chunk, int minViewsPerRow, long sample) {
+    if (minViewsPerRow < 1) {
+      throw new IllegalArgumentException("minViewsPerRow must be at least 1: " + minViewsPerRow);
+    }
     this.db = db;
     this.chunk = chunk;
+    this.minViewsPerRow = minViewsPerRow;
+    this.sample = sample;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "viewpulse-rollups");
       t.setDaemon(true);
@@ -83,7 +109,9 @@ public final class Rollups implements AutoCloseable {
     for (String ddl : RollupSql.createTables()) {
       s.execute(ddl);
     }
-    s.execute("INSERT INTO rollup_mark SELECT " + RollupSql.VERSION + ", 0 WHERE NOT EXISTS (FROM rollup_mark)");
+    for (String sql : RollupSql.insertMarks()) {
+      s.execute(sql);
+    }
   }
 
   /** Rolls up, every {@code period}, whatever was committed since the last run. */
@@ -97,8 +125,13 @@ public final class Rollups implements AutoCloseable {
     }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Rolls up every view committed so far, in chunks; returns how many views it rolled up. Blocking. */
+  /**
+   * Measures the sets if the views grew enough since the last time, then rolls up every view committed so far for
+   * every rolling set, in chunks. Returns by how many views the set furthest behind moved. Blocking.
+   */
   public synchronized long catchUp() {
+    measure();
+    long before = lowestMark();
     long total = 0;
     long n;
     while (!closing && (n = step()) > 0) {
@@ -107,15 +140,81 @@ public final class Rollups implements AutoCloseable {
         LOG.info("rolled up {} views so far", total);
       }
     }
-    return total;
+    return lowestMark() - before;
   }
 
-  /** Views committed but not rolled up yet. */
+  /** Views committed but not rolled up yet by the rolling set furthest behind (0 when no set is rolling). */
   public synchronized long pending() {
     try (Statement s = conn().createStatement();
-        ResultSet rs = s.executeQuery("SELECT " + END_ROW + " - (SELECT max(rows) FROM rollup_mark)")) {
+        ResultSet rs = s.executeQuery("SELECT " + END_ROW + " - min(rows) FROM rollup_mark WHERE rolling")) {
       rs.next();
       return rs.getLong(1);
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  /** The sets being rolled up now. */
+  synchronized List<RollupSql.RollupSet> rolling() {
+    return marks().entrySet().stream().filter(e -> e.getValue().rolling()).map(Map.Entry::getKey).toList();
+  }
+
+  private record Mark(long rows, boolean rolling) {}
+
+  private Map<RollupSql.RollupSet, Mark> marks() {
+    Map<RollupSql.RollupSet, Mark> marks = new LinkedHashMap<>();
+    try (Statement s = conn().createStatement();
+        ResultSet rs = s.executeQuery("SELECT unit, dims, rows, rolling FROM rollup_mark ORDER BY unit DESC, dims")) {
+      while (rs.next()) {
+        marks.put(new RollupSql.RollupSet(rs.getString(1), rs.getString(2)), new Mark(rs.getLong(3), rs.getBoolean(4)));
+      }
+      return marks;
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  private long lowestMark() {
+    return marks().values().stream().filter(Mark::rolling).mapToLong(Mark::rows).min().orElse(0);
+  }
+
+  /**
+   * Decides which sets roll, from the newest {@code sample} views: again whenever they grew by a tenth (of the
+   * sample, or of all the views while there are fewer), so a young service's sets start rolling as it grows.
+   */
+  private void measure() {
+    try (Statement s = conn().createStatement()) {
+      long end;
+      try (ResultSet rs = s.executeQuery("SELECT " + END_ROW)) {
+        rs.next();
+        end = rs.getLong(1);
+      }
+      if (measuredAt >= 0 && end - measuredAt < Math.min(sample / 10, Math.max(1, measuredAt / 10))) {
+        return;
+      }
+      long views;
+      long[] rows = new long[RollupSql.SETS.size()];
+      try (ResultSet rs = s.executeQuery(RollupSql.rowsPerSet(Math.max(0, end - sample)))) {
+        rs.next();
+        views = rs.getLong(1);
+        for (int i = 0; i < rows.length; i++) {
+          rows[i] = rs.getLong(i + 2);
+        }
+      }
+      Map<RollupSql.RollupSet, Mark> marks = marks();
+      for (int i = 0; i < rows.length && views > 0; i++) {
+        RollupSql.RollupSet set = RollupSql.SETS.get(i);
+        double perRow = (double) views / Math.max(1, rows[i]);
+        boolean was = marks.get(set).rolling();
+        boolean roll = perRow >= (was ? minViewsPerRow / 2.0 : minViewsPerRow);
+        if (roll != was) {
+          s.execute("UPDATE rollup_mark SET rolling = " + roll + " WHERE unit = '" + set.unit() + "' AND dims = '"
+              + set.dims() + "'");
+          LOG.info("{} rolling up views by {}: {} views per row in the newest {}", roll ? "started" : "stopped", set,
+              String.format("%.1f", perRow), views);
+        }
+      }
+      measuredAt = end;
     } catch (SQLException e) {
       throw failed(e);
     }
@@ -124,44 +223,59 @@ public final class Rollups implements AutoCloseable {
   private long step() {
     DuckDBConnection c = conn();
     try {
+      Map<RollupSql.RollupSet, Mark> marks = marks();
+      long moved;
       c.setAutoCommit(false);
-      long from;
-      long to;
       try (Statement s = c.createStatement()) {
         running = s;
-        try (ResultSet rs = s.executeQuery(
-            "SELECT (SELECT max(rows) FROM rollup_mark), " + END_ROW)) {
+        long end;
+        try (ResultSet rs = s.executeQuery("SELECT " + END_ROW)) {
           rs.next();
-          from = rs.getLong(1);
-          to = Math.min(rs.getLong(2), from + chunk * CHUNKS_PER_STEP);
+          end = rs.getLong(1);
         }
+        long from = marks.values().stream().filter(m -> m.rolling() && m.rows() < end).mapToLong(Mark::rows).min()
+            .orElse(end);
+        long to = Math.min(end, from + chunk * CHUNKS_PER_STEP);
         if (to <= from) {
           c.rollback();
           c.setAutoCommit(true);
           return 0;
         }
-        s.execute("CREATE OR REPLACE TEMP TABLE rollup_delta AS "
-            + RollupSql.hourDelta(from, Math.min(to, from + chunk)));
-        for (long a = from + chunk; a < to && !closing; a += chunk) {
-          // rows of the same hour from two chunks are merged with the rollups' rows below
-          s.execute("INSERT INTO rollup_delta " + RollupSql.hourDelta(a, Math.min(to, a + chunk)));
+        // the rolling sets furthest behind move together; the others catch up in later steps
+        List<RollupSql.RollupSet> sets = marks.entrySet().stream()
+            .filter(e -> e.getValue().rolling() && e.getValue().rows() == from).map(Map.Entry::getKey).toList();
+        List<String> hourly = sets.stream().filter(set -> set.unit().equals("hour")).map(RollupSql.RollupSet::dims)
+            .toList();
+        if (!hourly.isEmpty()) {
+          s.execute("CREATE OR REPLACE TEMP TABLE rollup_delta AS FROM rollup_hour LIMIT 0");
+          aggregate(s, "rollup_delta", "hour", hourly, from, to);
+          for (String sql : RollupSql.mergeInto("rollup_hour", "rollup_delta")) {
+            s.execute(sql);
+          }
         }
-        if (closing) {
-          throw new SQLException("closing");
+        List<String> daily = sets.stream().filter(set -> set.unit().equals("day")).map(RollupSql.RollupSet::dims)
+            .toList();
+        if (!daily.isEmpty()) {
+          s.execute("CREATE OR REPLACE TEMP TABLE rollup_day_delta AS FROM rollup_day LIMIT 0");
+          List<String> rebucketed = daily.stream().filter(hourly::contains).toList();
+          if (!rebucketed.isEmpty()) {
+            s.execute("INSERT INTO rollup_day_delta BY NAME SELECT * FROM "
+                + RollupSql.dayDelta("rollup_delta", rebucketed));
+          }
+          aggregate(s, "rollup_day_delta", "day", daily.stream().filter(d -> !hourly.contains(d)).toList(), from, to);
+          for (String sql : RollupSql.mergeInto("rollup_day", "rollup_day_delta")) {
+            s.execute(sql);
+          }
         }
-        for (String sql : RollupSql.mergeInto("rollup_hour", "rollup_delta")) {
-          s.execute(sql);
+        for (RollupSql.RollupSet set : sets) {
+          s.execute("UPDATE rollup_mark SET rows = " + to + " WHERE unit = '" + set.unit() + "' AND dims = '"
+              + set.dims() + "'");
         }
-        s.execute("CREATE OR REPLACE TEMP TABLE rollup_day_delta AS SELECT * FROM "
-            + RollupSql.dayDelta("rollup_delta"));
-        for (String sql : RollupSql.mergeInto("rollup_day", "rollup_day_delta")) {
-          s.execute(sql);
-        }
-        s.execute("UPDATE rollup_mark SET rows = " + to);
+        moved = to - from;
       }
       c.commit();
       c.setAutoCommit(true);
-      return to - from;
+      return moved;
     } catch (SQLException e) {
       StoreException failure = failed(e);
       if (closing) {
@@ -170,6 +284,21 @@ public final class Rollups implements AutoCloseable {
       throw failure;
     } finally {
       running = null;
+    }
+  }
+
+  /** Appends to {@code delta} the views {@code from <= rowid < to} aggregated for the sets {@code dims} of a unit. */
+  private void aggregate(Statement s, String delta, String unit, List<String> dims, long from, long to)
+      throws SQLException {
+    for (long a = from; a < to && !closing; a += chunk) {
+      for (String d : dims) {
+        // rows of the same bucket from two chunks are merged with the rollups' rows by mergeInto
+        s.execute("INSERT INTO " + delta + " BY NAME "
+            + RollupSql.delta(new RollupSql.RollupSet(unit, d), a, Math.min(to, a + chunk)));
+      }
+    }
+    if (closing) {
+      throw new SQLException("closing");
     }
   }
 

@@ -166,6 +166,15 @@ class CommandLineTest {
         .isEqualTo("viewpulse: the metrics token file " + missing + " does not exist" + System.lineSeparator());
   }
 
+  @Test
+  void aRollupThresholdBelowOneIsRefusedBeforeAnythingStarts() {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "serve", "--data",
+        data.toString(), "--host", "127.0.0.1", "--port", "0", "--rollup-min-views-per-row", "0");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("--rollup-min-views-per-row must be at least 1, not 0");
+  }
+
   /** What {@code serve} prints on its error stream when it exits 1 without serving. */
   private String serveErr(String... args) {
     StringWriter err = new StringWriter();

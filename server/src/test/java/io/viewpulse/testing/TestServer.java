@@ -69,7 +69,9 @@ public final class TestServer implements AutoCloseable {
     fixMasterKey(dataDir);
     ServerConfig c = ServerConfig.defaults(dataDir).withHost("127.0.0.1").withPort(0).withClock(clock)
         .withSessions(SessionRules.defaults())
-        .withBootstrap(true, List.of("https://app.example.com"));
+        .withBootstrap(true, List.of("https://app.example.com"))
+        // every grouping rolls up, however few the views: the API tests then exercise the rollups' answers too
+        .withRollupMinViewsPerRow(1);
     ServerConfig config = tweak.apply(c);
     vp = Viewpulse.start(config);
     http = new Http((config.tlsKeystore() == null ? "http" : "https") + "://127.0.0.1:" + vp.port());

@@ -1,0 +1,163 @@
+package io.viewpulse.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewpulse.model.Dimensions;
+import io.viewpulse.model.ViewRecord;
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.TimeStep;
+import io.viewpulse.query.ViewsQuery;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which rollup sets are kept, on a real DuckDB file: a set rolls only while its rows stand for enough views each,
+ * stops where it is when its values multiply, resumes from where it stopped, and queries give the scan's answer
+ * whatever each set holds.
+ */
+class RollupSetsTest {
+  private static final Instant DAY0 = Instant.parse("2026-03-01T00:00:00Z");
+  private static final String[] COUNTRIES = {"US", "DE", "GB", "JP", null};
+
+  @TempDir
+  Path dir;
+  private Database db;
+  private ViewStore store;
+  private Rollups rollups;
+  private ViewQueries queries;
+  private final Random random = new Random(7);
+  private long offset;
+
+  private void open(long sample) {
+    db = Database.open(dir);
+    store = new ViewStore(db);
+    rollups = new Rollups(db, Rollups.CHUNK, 100, sample);
+    queries = new ViewQueries(db, 1);
+  }
+
+  @AfterEach
+  void close() {
+    queries.close();
+    rollups.close();
+    store.close();
+    db.close();
+  }
+
+  /**
+   * {@code n} finished views started anywhere in day {@code day}: two device types, two browsers, five countries,
+   * and the subdivision {@code subdivision.apply(i)} for the i-th view.
+   */
+  private void commitViews(int n, int day, IntFunction<String> subdivision) {
+    List<ViewRecord> batch = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String country = COUNTRIES[random.nextInt(COUNTRIES.length)];
+      Dimensions d = new Dimensions(random.nextBoolean() ? "mobile" : "desktop", "Phone " + random.nextInt(4), null,
+          "OS " + random.nextInt(4), random.nextBoolean() ? "Chrome" : "Safari", null, "EU", country,
+          subdivision.apply(i), null, null);
+      long start = DAY0.toEpochMilli() + day * 86_400_000L + (long) (random.nextDouble() * 86_400_000L);
+      boolean frame = random.nextInt(10) > 0;
+      batch.add(new ViewRecord("acc", "pb" + random.nextInt(20), null, null, "v" + random.nextInt(400), start, null,
+          d, "example.com", false, random.nextInt(600_000), frame ? 50 + random.nextInt(5000) : null, 0,
+          random.nextInt(25) == 0 ? 1 : 0, frame, true));
+      if (batch.size() == 500) {
+        store.commit(List.of(), List.of(), batch, List.of(), List.of(), offset++);
+        batch.clear();
+      }
+    }
+    store.commit(List.of(), List.of(), batch, List.of(), List.of(), offset++);
+  }
+
+  private Set<String> rolling() {
+    return rollups.rolling().stream().map(Object::toString).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private Set<String> dimsIn(String table) throws Exception {
+    Set<String> dims = new TreeSet<>();
+    try (var c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT DISTINCT dims FROM " + table)) {
+      while (rs.next()) {
+        dims.add(rs.getString(1));
+      }
+    }
+    return dims;
+  }
+
+  private long mark(String unit, String dims) throws Exception {
+    try (var c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT rows FROM rollup_mark WHERE unit = '" + unit + "' AND dims = '" + dims
+            + "'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private List<ViewsQuery> queriesBy(Dimension... dims) {
+    List<ViewsQuery> out = new ArrayList<>();
+    Instant[][] ranges = {{null, null}, {DAY0.plusSeconds(5 * 3600 + 600), DAY0.plusSeconds(2 * 86_400 + 7200)}};
+    for (Instant[] r : ranges) {
+      for (TimeStep step : Arrays.asList(null, TimeStep.HOUR, TimeStep.DAY)) {
+        for (Dimension d : dims) {
+          out.add(new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(d), List.of(),
+              ViewsQuery.Detail.FULL));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void setsWhoseRowsWouldStandForFewViewsAreNotRolledUpAndTheirQueriesScan() throws Exception {
+    open(Rollups.SAMPLE);
+    // 6,000 views in 24 hours: 250 an hour, 125 an hour per device type, 50 per country, one per subdivision
+    commitViews(6000, 0, i -> "S-" + i);
+
+    assertThat(rollups.catchUp()).isEqualTo(6000);
+
+    assertThat(rolling()).containsExactly("account per day", "account per hour", "browser per day",
+        "browser per hour", "continent per day", "continent per hour", "country per day", "device per day",
+        "device_type per day", "device_type per hour", "os per day");
+    assertThat(dimsIn("rollup_hour")).containsExactly("", "browser", "continent", "device_type");
+    assertThat(dimsIn("rollup_day")).containsExactly("", "browser", "continent", "country", "device", "device_type",
+        "os");
+    assertThat(mark("hour", "subdivision")).isZero();
+    assertThat(rollups.pending()).isZero();
+    RollupsTest.assertAnswersAsTheScan(queries, queriesBy(Dimension.SUBDIVISION, Dimension.COUNTRY,
+        Dimension.DEVICE_TYPE));
+  }
+
+  @Test
+  void aSetStopsWhereItIsWhenItsValuesMultiplyAndResumesThereWhenTheyConcentrateAgain() throws Exception {
+    open(2000); // measured on the newest 2,000 views: each phase below decides alone
+    commitViews(6000, 0, i -> i % 2 == 0 ? "A" : "B");
+    assertThat(rollups.catchUp()).isEqualTo(6000);
+    assertThat(rolling()).contains("subdivision per day");
+    assertThat(mark("day", "subdivision")).isEqualTo(6000);
+
+    commitViews(6000, 1, i -> "S-" + i);
+    assertThat(rollups.catchUp()).as("the rolling sets furthest behind moved by").isEqualTo(6000);
+    assertThat(rolling()).doesNotContain("subdivision per day").contains("country per day");
+    assertThat(mark("day", "subdivision")).as("what it holds, it keeps").isEqualTo(6000);
+    assertThat(mark("day", "country")).isEqualTo(12_000);
+    RollupsTest.assertAnswersAsTheScan(queries, queriesBy(Dimension.SUBDIVISION));
+
+    commitViews(6000, 2, i -> i % 2 == 0 ? "A" : "C");
+    rollups.catchUp();
+    assertThat(rolling()).contains("subdivision per day");
+    assertThat(mark("day", "subdivision")).as("caught up over the views it skipped").isEqualTo(18_000);
+    assertThat(rollups.pending()).isZero();
+    RollupsTest.assertAnswersAsTheScan(queries, queriesBy(Dimension.SUBDIVISION));
+  }
+}
