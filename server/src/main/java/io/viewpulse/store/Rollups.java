@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
  * Keeps the rollups ({@link RollupSql}) up to date with {@code views}, on a thread and a connection of its own.
  *
  * <p>Which sets are rolled up is measured, not configured: a rollup row carries a t-digest and a HyperLogLog (about
- * 1.6 KB on disk, as much as 50 stored views) and is only worth keeping when it stands for many views. So the newest
- * {@link #SAMPLE} views are counted against the rows each set would need for them, and a set is rolled up while its
- * rows stand for at least {@code minViewsPerRow} views each (half that to stop, so that a set does not flap). With
+ * 1.6 KB on disk, as much as 50 stored views) and is only worth keeping when it stands for many views. So the views
+ * of the last {@link #WINDOW} of buckets are counted against the rows each set would need for them, and a set is
+ * rolled up while its rows stand for at least {@code minViewsPerRow} views each (half that to stop, so that a set does
+ * not flap). The window is in whole buckets of time, not a number of views: a day's rows measured on half a day of
+ * views would look twice as sparse as they are. With
  * 3,000 places, an hourly rollup per subdivision has a row for every two views: it is not kept, and queries by
  * subdivision and hour scan, which is faster than merging such rows anyway.
  *
@@ -47,8 +49,10 @@ public final class Rollups implements AutoCloseable {
   static final long CHUNKS_PER_STEP = 10;
   /** Views a set's rows must stand for, each, for the set to be rolled up: a row then costs under 1/4 of its views. */
   public static final int MIN_VIEWS_PER_ROW = 200;
-  /** How many of the newest views the sets are measured on. */
-  static final long SAMPLE = 1_000_000;
+  /** How far back from the newest view the sets are measured, in whole buckets of their unit. */
+  static final Duration WINDOW = Duration.ofDays(7);
+  /** Growth of the views, at most, between two measurements (a tenth of them while there are fewer than 1 M). */
+  static final long MEASURE_EVERY = 100_000;
 
   /** One past the last committed view's rowid: where a step ends and what is pending, counted the same way. */
   private static final String END_ROW = "(SELECT coalesce(max(rowid) + 1, 0) FROM views)";
@@ -56,7 +60,7 @@ public final class Rollups implements AutoCloseable {
   private final Database db;
   private final long chunk;
   private final int minViewsPerRow;
-  private final long sample;
+  private final Duration window;
   private final ScheduledExecutorService timer;
   private DuckDBConnection c;
   private volatile boolean closing;
@@ -67,17 +71,17 @@ public final class Rollups implements AutoCloseable {
 
   /** Rolls a set up while its rows stand for at least {@code minViewsPerRow} views each (at least 1). */
   public Rollups(Database db, int minViewsPerRow) {
-    this(db, CHUNK, minViewsPerRow, SAMPLE);
+    this(db, CHUNK, minViewsPerRow, WINDOW);
   }
 
-  Rollups(Database db, long chunk, int minViewsPerRow, long sample) {
+  Rollups(Database db, long chunk, int minViewsPerRow, Duration window) {
     if (minViewsPerRow < 1) {
       throw new IllegalArgumentException("minViewsPerRow must be at least 1: " + minViewsPerRow);
     }
     this.db = db;
     this.chunk = chunk;
     this.minViewsPerRow = minViewsPerRow;
-    this.sample = sample;
+    this.window = window;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "viewpulse-rollups");
       t.setDaemon(true);
@@ -179,8 +183,9 @@ public final class Rollups implements AutoCloseable {
   }
 
   /**
-   * Decides which sets roll, from the newest {@code sample} views: again whenever they grew by a tenth (of the
-   * sample, or of all the views while there are fewer), so a young service's sets start rolling as it grows.
+   * Decides which sets roll, from the views started in the {@code window} before the newest one: again whenever the
+   * views grew by {@link #MEASURE_EVERY} (or a tenth, while fewer), so a young service's sets start rolling as it
+   * grows.
    */
   private void measure() {
     try (Statement s = conn().createStatement()) {
@@ -189,29 +194,40 @@ public final class Rollups implements AutoCloseable {
         rs.next();
         end = rs.getLong(1);
       }
-      if (measuredAt >= 0 && end - measuredAt < Math.min(sample / 10, Math.max(1, measuredAt / 10))) {
+      if (measuredAt >= 0 && end - measuredAt < Math.min(MEASURE_EVERY, Math.max(1, measuredAt / 10))) {
         return;
       }
-      long views;
-      long[] rows = new long[RollupSql.SETS.size()];
-      try (ResultSet rs = s.executeQuery(RollupSql.rowsPerSet(Math.max(0, end - sample)))) {
+      long newest;
+      try (ResultSet rs = s.executeQuery(
+          "SELECT coalesce(epoch_us(max(started_at)), -1) FROM views WHERE rowid >= " + (end - 1000))) {
         rs.next();
-        views = rs.getLong(1);
-        for (int i = 0; i < rows.length; i++) {
-          rows[i] = rs.getLong(i + 2);
+        newest = rs.getLong(1);
+      }
+      long[] views = new long[RollupSql.SETS.size()];
+      long[] rows = new long[views.length];
+      if (newest >= 0) {
+        try (ResultSet rs = s.executeQuery(RollupSql.rowsPerSet(newest - window.toNanos() / 1000))) {
+          rs.next();
+          for (int i = 0; i < rows.length; i++) {
+            views[i] = rs.getLong(2 * i + 1);
+            rows[i] = rs.getLong(2 * i + 2);
+          }
         }
       }
       Map<RollupSql.RollupSet, Mark> marks = marks();
-      for (int i = 0; i < rows.length && views > 0; i++) {
+      for (int i = 0; i < rows.length; i++) {
+        if (views[i] == 0) {
+          continue;
+        }
         RollupSql.RollupSet set = RollupSql.SETS.get(i);
-        double perRow = (double) views / Math.max(1, rows[i]);
+        double perRow = (double) views[i] / Math.max(1, rows[i]);
         boolean was = marks.get(set).rolling();
         boolean roll = perRow >= (was ? minViewsPerRow / 2.0 : minViewsPerRow);
         if (roll != was) {
           s.execute("UPDATE rollup_mark SET rolling = " + roll + " WHERE unit = '" + set.unit() + "' AND dims = '"
               + set.dims() + "'");
-          LOG.info("{} rolling up views by {}: {} views per row in the newest {}", roll ? "started" : "stopped", set,
-              String.format("%.1f", perRow), views);
+          LOG.info("{} rolling up views by {}: {} views per row over the last {} of buckets ({} views)",
+              roll ? "started" : "stopped", set, String.format("%.1f", perRow), window.toHours() + " h", views[i]);
         }
       }
       measuredAt = end;

@@ -41,10 +41,10 @@ class RollupSetsTest {
   private final Random random = new Random(7);
   private long offset;
 
-  private void open(long sample) {
+  private void open(java.time.Duration window) {
     db = Database.open(dir);
     store = new ViewStore(db);
-    rollups = new Rollups(db, Rollups.CHUNK, 100, sample);
+    rollups = new Rollups(db, Rollups.CHUNK, 100, window);
     queries = new ViewQueries(db, 1);
   }
 
@@ -120,7 +120,7 @@ class RollupSetsTest {
 
   @Test
   void setsWhoseRowsWouldStandForFewViewsAreNotRolledUpAndTheirQueriesScan() throws Exception {
-    open(Rollups.SAMPLE);
+    open(Rollups.WINDOW);
     // 6,000 views in 24 hours: 250 an hour, 125 an hour per device type, 50 per country, one per subdivision
     commitViews(6000, 0, i -> "S-" + i);
 
@@ -140,20 +140,20 @@ class RollupSetsTest {
 
   @Test
   void aSetStopsWhereItIsWhenItsValuesMultiplyAndResumesThereWhenTheyConcentrateAgain() throws Exception {
-    open(2000); // measured on the newest 2,000 views: each phase below decides alone
+    open(java.time.Duration.ofDays(1)); // measured on the newest view's day and the day before
     commitViews(6000, 0, i -> i % 2 == 0 ? "A" : "B");
     assertThat(rollups.catchUp()).isEqualTo(6000);
     assertThat(rolling()).contains("subdivision per day");
     assertThat(mark("day", "subdivision")).isEqualTo(6000);
 
-    commitViews(6000, 1, i -> "S-" + i);
+    commitViews(6000, 1, i -> "S-" + i); // the two days measured: 12,000 views, 6,002 subdivision rows
     assertThat(rollups.catchUp()).as("the rolling sets furthest behind moved by").isEqualTo(6000);
     assertThat(rolling()).doesNotContain("subdivision per day").contains("country per day");
     assertThat(mark("day", "subdivision")).as("what it holds, it keeps").isEqualTo(6000);
     assertThat(mark("day", "country")).isEqualTo(12_000);
     RollupsTest.assertAnswersAsTheScan(queries, queriesBy(Dimension.SUBDIVISION));
 
-    commitViews(6000, 2, i -> i % 2 == 0 ? "A" : "C");
+    commitViews(6000, 4, i -> i % 2 == 0 ? "A" : "C"); // days 3 and 4 measured: 6,000 views, 2 rows
     rollups.catchUp();
     assertThat(rolling()).contains("subdivision per day");
     assertThat(mark("day", "subdivision")).as("caught up over the views it skipped").isEqualTo(18_000);

@@ -112,9 +112,32 @@ class RollupSqlTest {
   void theResultHasTheColumnsOfAScan() {
     SqlQuery q = RollupSql.views(query("acc", null, TimeStep.DAY, List.of(Dimension.COUNTRY), List.of()))
         .orElseThrow();
-    assertThat(q.sql()).contains(" SELECT epoch_ms(b) AS bucket_ms, country, views AS view_count,"
+    assertThat(q.sql()).startsWith("SELECT epoch_ms(b) AS bucket_ms, country, views AS view_count,"
         + " playtime_ms / 60000.0 AS playtime_mins, ttff_sum::DOUBLE / nullif(ttff_n, 0) AS ttff_ms,"
-        + " q[1] AS ttff_p50_ms, q[2] AS ttff_p95_ms,")
+        + " ttff_p50 AS ttff_p50_ms, ttff_p95 AS ttff_p95_ms,")
         .endsWith("ORDER BY bucket_ms, view_count DESC, country NULLS LAST");
+  }
+
+  @Test
+  void everySetIsMeasuredFromTheStartOfTheBucketOfItsUnitThatHoldsTheWindowsStart() {
+    long from = micros("2026-03-05T10:30:00Z");
+    String sql = RollupSql.rowsPerSet(from);
+    assertThat(sql).startsWith("SELECT count(*) FILTER (WHERE started_at >= date_trunc('hour', make_timestamp("
+        + from + "))), approx_count_distinct(hash(account_id, date_trunc('hour', started_at))) FILTER")
+        .contains(", approx_count_distinct(hash(account_id, date_trunc('day', started_at), subdivision)) FILTER"
+            + " (WHERE started_at >= date_trunc('day', make_timestamp(" + from + ")))")
+        .endsWith(" FROM views WHERE started_at >= date_trunc('day', make_timestamp(" + from + "))");
+    assertThat(sql.split("approx_count_distinct")).hasSize(RollupSql.SETS.size() + 1);
+  }
+
+  @Test
+  void aGroupOfOneRollupRowTakesItsFinalizedValuesAndOnlyGroupsOfSeveralRowsCombineStates() {
+    String sql = RollupSql.views(query("acc", null, TimeStep.HOUR, List.of(Dimension.COUNTRY), List.of()))
+        .orElseThrow().sql();
+    assertThat(sql).contains("SELECT b, country, views, playtime_ms, ttff_n, ttff_sum, rebuffer_ms, errored, exits,"
+        + " ttff_p50, ttff_p95, unique_viewers FROM r p WHERE NOT EXISTS (SELECT 1 FROM m WHERE m.b = p.b AND"
+        + " m.country IS NOT DISTINCT FROM p.country)")
+        .contains("HAVING count(*) > 1)");
+    assertThat(sql.split("combine\\(")).as("states combined in the merged groups only").hasSize(3);
   }
 }

@@ -47,7 +47,7 @@ class RollupsTest {
   void open() {
     db = Database.open(dir);
     store = new ViewStore(db);
-    rollups = new Rollups(db, Rollups.CHUNK, 1, Rollups.SAMPLE); // every set rolls, however few views
+    rollups = new Rollups(db, Rollups.CHUNK, 1, Rollups.WINDOW); // every set rolls, however few views
     queries = new ViewQueries(db, 1);
   }
 
@@ -224,13 +224,13 @@ class RollupsTest {
   void closingDuringACatchUpLeavesTheRollupsConsistentAndTheNextStartFinishesIt() throws Exception {
     commitViews("acc", 60_000);
     rollups.close();
-    rollups = new Rollups(db, 5_000, 1, Rollups.SAMPLE); // many small steps, so the close lands in the middle of the catch-up
+    rollups = new Rollups(db, 5_000, 1, Rollups.WINDOW); // many small steps, so the close lands in the middle of the catch-up
     Thread t = new Thread(() -> rollups.catchUp());
     t.start();
     Thread.sleep(50);
     rollups.close();
     t.join();
-    rollups = new Rollups(db, Rollups.CHUNK, 1, Rollups.SAMPLE);
+    rollups = new Rollups(db, Rollups.CHUNK, 1, Rollups.WINDOW);
     long left = rollups.pending();
     assertThat(left).isBetween(0L, 60_000L);
     assertThat(rollups.catchUp()).isEqualTo(left);
