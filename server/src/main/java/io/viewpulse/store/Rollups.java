@@ -17,14 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the rollups ({@link RollupSql}) up to date with {@code views}, on a thread and a connection of its own.
  *
- * <p>Which sets are rolled up is measured, not configured: a rollup row carries a t-digest and a HyperLogLog (about
- * 1.6 KB on disk, as much as 50 stored views) and is only worth keeping when it stands for many views. So the views
- * of the last {@link #WINDOW} of buckets are counted against the rows each set would need for them, and a set is
- * rolled up while its rows stand for at least {@code minViewsPerRow} views each (half that to stop, so that a set does
- * not flap). The window is in whole buckets of time, not a number of views: a day's rows measured on half a day of
- * views would look twice as sparse as they are. With
- * 3,000 places, an hourly rollup per subdivision has a row for every two views: it is not kept, and queries by
- * subdivision and hour scan, which is faster than merging such rows anyway.
+ * <p>Which sets are rolled up is measured, not configured: a rollup row carries a t-digest and a HyperLogLog (300 to
+ * 1,500 B on disk, as much as 10 to 50 stored views) and is only worth keeping when it stands for many views. So the
+ * views of the last {@link #WINDOW} of buckets are counted against the rows each set would need for them, and a set
+ * is rolled up while its rows stand for at least {@code minViewsPerRow} views each (half that to stop, so that a set
+ * does not flap). The window is in whole buckets of time, not a number of views: a day's rows measured on half a day
+ * of views would look twice as sparse as they are. With 3,000 places, an hourly rollup per subdivision has a row for
+ * every two views: it is not kept, and queries by subdivision and hour scan, which is faster than merging such rows.
  *
  * <p>Each step rolls up the next chunk of views by rowid for the rolling sets that are furthest behind, in one
  * transaction: aggregate the chunk per set (one statement each, so that a statement's memory is one set's groups),
