@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  *   <li>{@code views} is append-only, so a rowid names a view for good. A rollup set ({@link #SETS}: a unit, and the
  *       account total or one {@link #ROLLED} dimension) holds, in its table's rows with its {@code dims}, exactly
  *       the views with {@code rowid <} its {@code rollup_mark.rows}, each once. Sets move on their own: a set that
- *       is not worth its rows ({@link Rollups}) stops where it is, and one that becomes worth them starts from 0.
+ *       is not worth its rows ({@link Rollups}) stops where it is, and one that becomes worth them (again) goes on from
+ *       its mark.
  *   <li>One row per (account, bucket, dims, value). Sums and counts merge by addition. TTFF quantiles and unique
  *       viewers are DuckDB aggregate states ({@code approx_quantile} t-digest and {@code approx_count_distinct}
  *       HyperLogLog, kept with {@code EXPORT_STATE} and merged with {@code combine}), which is why the scanning path

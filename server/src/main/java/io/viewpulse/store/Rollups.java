@@ -133,11 +133,16 @@ public final class Rollups implements AutoCloseable {
    * every rolling set, in chunks. Returns by how many views the set furthest behind moved. Blocking.
    */
   public synchronized long catchUp() {
-    measure();
+    if (closing) {
+      return 0;
+    }
+    long end = measure();
     long before = lowestMark();
     long total = 0;
     long n;
-    while (!closing && (n = step()) > 0) {
+    // up to the views there were at the start: under steady ingest every step would find new ones, and the next run
+    // must come round to measure again
+    while (!closing && (n = step(end)) > 0) {
       total += n;
       if (total >= 10 * chunk) {
         LOG.info("rolled up {} views so far", total);
@@ -182,11 +187,12 @@ public final class Rollups implements AutoCloseable {
   }
 
   /**
-   * Decides which sets roll, from the views started in the {@code window} before the newest one: again whenever the
-   * views grew by {@link #MEASURE_EVERY} (or a tenth, while fewer), so a young service's sets start rolling as it
-   * grows.
+   * Decides which sets roll, from the views started in the {@code window} before the newest one (in whole buckets,
+   * and the newest bucket so far, which makes a set look up to a bucket's worth sparser than it is): again whenever
+   * the views grew by {@link #MEASURE_EVERY} (or a tenth, while fewer), so a young service's sets start rolling as it
+   * grows. Returns how many views there are.
    */
-  private void measure() {
+  private long measure() {
     try (Statement s = conn().createStatement()) {
       long end;
       try (ResultSet rs = s.executeQuery("SELECT " + END_ROW)) {
@@ -194,7 +200,7 @@ public final class Rollups implements AutoCloseable {
         end = rs.getLong(1);
       }
       if (measuredAt >= 0 && end - measuredAt < Math.min(MEASURE_EVERY, Math.max(1, measuredAt / 10))) {
-        return;
+        return end;
       }
       long newest;
       try (ResultSet rs = s.executeQuery(
@@ -230,27 +236,28 @@ public final class Rollups implements AutoCloseable {
         }
       }
       measuredAt = end;
+      return end;
     } catch (SQLException e) {
       throw failed(e);
     }
   }
 
-  private long step() {
+  /** Rolls the rolling sets furthest behind forward, at most to the view {@code end}; returns by how many views. */
+  private long step(long end) {
     DuckDBConnection c = conn();
     try {
-      Map<RollupSql.RollupSet, Mark> marks = marks();
       long moved;
       c.setAutoCommit(false);
+      // read in the step's own transaction: the marks it moves are the marks it read
+      Map<RollupSql.RollupSet, Mark> marks = marks();
       try (Statement s = c.createStatement()) {
         running = s;
-        long end;
-        try (ResultSet rs = s.executeQuery("SELECT " + END_ROW)) {
-          rs.next();
-          end = rs.getLong(1);
-        }
         long from = marks.values().stream().filter(m -> m.rolling() && m.rows() < end).mapToLong(Mark::rows).min()
             .orElse(end);
-        long to = Math.min(end, from + chunk * CHUNKS_PER_STEP);
+        // sets further ahead are caught up to, not overtaken, so that from then on they move together
+        long next = marks.values().stream().filter(m -> m.rolling() && m.rows() > from).mapToLong(Mark::rows).min()
+            .orElse(end);
+        long to = Math.min(Math.min(end, next), from + chunk * CHUNKS_PER_STEP);
         if (to <= from) {
           c.rollback();
           c.setAutoCommit(true);

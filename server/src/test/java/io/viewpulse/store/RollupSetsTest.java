@@ -157,6 +157,7 @@ class RollupSetsTest {
     rollups.catchUp();
     assertThat(rolling()).contains("subdivision per day");
     assertThat(mark("day", "subdivision")).as("caught up over the views it skipped").isEqualTo(18_000);
+    assertThat(mark("day", "country")).isEqualTo(18_000);
     assertThat(rollups.pending()).isZero();
     RollupsTest.assertAnswersAsTheScan(queries, queriesBy(Dimension.SUBDIVISION));
   }
