@@ -87,6 +87,10 @@ public final class Viewpulse implements AutoCloseable {
     sessionizer.start();
     queries = new ViewQueries(db, 2);
     rollups = new Rollups(db, c.rollupMinViewsPerRow());
+    io.micrometer.core.instrument.Gauge.builder("viewpulse_rollup_sets_rolling", rollups, Rollups::rollingSets)
+        .description("rollup sets (hour or day, and a dimension) kept, of 16: the others are scanned").register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("viewpulse_rollup_lag_views", rollups, Rollups::lag)
+        .description("views the last roll-up run left behind (0 when it caught up)").register(metrics);
     rollups.start(ROLLUP_PERIOD);
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         () -> sessionizer.storeFailing() ? io.viewpulse.ingest.Reason.STORE_UNAVAILABLE

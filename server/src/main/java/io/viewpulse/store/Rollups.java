@@ -70,6 +70,9 @@ public final class Rollups implements AutoCloseable {
   private volatile Statement running;
   /** How many views there were when the sets were last measured; -1 before the first time. */
   private long measuredAt = -1;
+  /** As of the end of the last run, for metrics: read without waiting for a run under way. */
+  private volatile int rollingSets;
+  private volatile long lag;
 
   /** Rolls a set up while its rows stand for at least {@code minViewsPerRow} views each (at least 1). */
   public Rollups(Database db, int minViewsPerRow) {
@@ -151,7 +154,24 @@ public final class Rollups implements AutoCloseable {
         LOG.info("rolled up {} views so far", total);
       }
     }
-    return lowestMark() - before;
+    Map<RollupSql.RollupSet, Mark> marks = marks();
+    rollingSets = (int) marks.values().stream().filter(Mark::rolling).count();
+    long after = lowestMark();
+    lag = rollingSets == 0 ? 0 : Math.max(0, end - after);
+    return after - before;
+  }
+
+  /** How many sets were rolling at the end of the last run. Does not wait for a run under way. */
+  public int rollingSets() {
+    return rollingSets;
+  }
+
+  /**
+   * Views committed before the last run started that the rolling set furthest behind did not hold at its end: more
+   * than 0 when a run could not finish (a failing store, a close). Does not wait for a run under way.
+   */
+  public long lag() {
+    return lag;
   }
 
   /** Views committed but not rolled up yet by the rolling set furthest behind (0 when no set is rolling). */

@@ -385,6 +385,13 @@ class ViewershipApiTest {
     List<String> scanned = asked.stream().map(q -> s.query(q).body()).toList();
     assertThat(s.vp.rollUp()).isEqualTo(5);
     assertThat(asked.stream().map(q -> s.query(q).body()).toList()).isEqualTo(scanned);
+    assertThat(metric("viewpulse_rollup_sets_rolling")).as("every set rolls on a test server").isEqualTo(16);
+    assertThat(metric("viewpulse_rollup_lag_views")).isZero();
   }
 
+
+  private double metric(String name) {
+    return s.http.get("/metrics").body().lines().filter(l -> l.startsWith(name + " ")).findFirst()
+        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElseThrow();
+  }
 }
