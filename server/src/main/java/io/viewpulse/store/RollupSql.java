@@ -64,8 +64,12 @@ final class RollupSql {
 
     /** How many views this set holds (the views with a smaller rowid), read in the statement's own snapshot. */
     String mark() {
-      return "(SELECT coalesce(max(rows), 0) FROM rollup_mark WHERE unit = '" + unit + "' AND dims = '" + dims
-          + "')";
+      return "(SELECT coalesce(max(rows), 0) FROM rollup_mark WHERE " + markRow() + ")";
+    }
+
+    /** The condition on {@code rollup_mark} that picks this set's row. */
+    String markRow() {
+      return "unit = '" + unit + "' AND dims = '" + dims + "'";
     }
 
     @Override
@@ -114,8 +118,7 @@ final class RollupSql {
   /** Adds the mark of every set that has none yet: nothing of it rolled up, and not rolling until measured. */
   static List<String> insertMarks() {
     return SETS.stream().map(set -> "INSERT INTO rollup_mark SELECT " + VERSION + ", '" + set.unit() + "', '"
-        + set.dims() + "', 0, false WHERE NOT EXISTS (FROM rollup_mark WHERE unit = '" + set.unit()
-        + "' AND dims = '" + set.dims() + "')").toList();
+        + set.dims() + "', 0, false WHERE NOT EXISTS (FROM rollup_mark WHERE " + set.markRow() + ")").toList();
   }
 
   static List<String> dropTables() {
@@ -173,13 +176,12 @@ final class RollupSql {
     String touched = "EXISTS (SELECT 1 FROM " + source
         + " s WHERE s.account_id = r.account_id AND s.t = r.t AND s.dims = r.dims)";
     return List.of(
-        "CREATE OR REPLACE TEMP TABLE rollup_merged AS SELECT *, q[1] AS ttff_p50, q[2] AS ttff_p95,"
-            + " coalesce(finalize(viewers), 0) AS unique_viewers FROM (SELECT *, finalize(ttff_q) AS q FROM (SELECT "
-            + KEY_COLUMNS + ", " + mergedMetrics() + " FROM (SELECT *, 0 AS o FROM " + table + " r WHERE " + touched
-            + " UNION ALL BY NAME SELECT *, 1 AS o FROM " + source + ") GROUP BY " + KEY_COLUMNS + "))",
+        "CREATE OR REPLACE TEMP TABLE rollup_merged AS " + withFinals("SELECT " + KEY_COLUMNS + ", "
+            + mergedMetrics() + " FROM (SELECT *, 0 AS o FROM " + table + " r WHERE " + touched
+            + " UNION ALL BY NAME SELECT *, 1 AS o FROM " + source + ") GROUP BY " + KEY_COLUMNS),
         "DELETE FROM " + table + " r WHERE " + touched,
         // in (set, time) order: row groups then hold one set's hours, and a query's scan skips the others by zonemap
-        "INSERT INTO " + table + " BY NAME SELECT * EXCLUDE (q) FROM rollup_merged ORDER BY dims, t");
+        "INSERT INTO " + table + " BY NAME SELECT * FROM rollup_merged ORDER BY dims, t");
   }
 
   /**
@@ -211,8 +213,16 @@ final class RollupSql {
 
   /** The rows of {@code rows} (sums and states) with their states finalized into the rollups' final columns. */
   private static String finalized(String rows, String keySelect) {
-    return "SELECT " + keySelect + SUM_COLUMNS + ", q[1] AS ttff_p50, q[2] AS ttff_p95, uv AS unique_viewers"
-        + " FROM (SELECT *, finalize(ttff_q) AS q, coalesce(finalize(viewers), 0) AS uv FROM (" + rows + "))";
+    return "SELECT " + keySelect + SUM_COLUMNS + ", " + FINAL_COLUMNS + " FROM (" + withFinals(rows) + ")";
+  }
+
+  /**
+   * {@code rows} (with states, without final columns) and their states finalized into the final columns: the one
+   * definition of them, for the rows stored in the rollups and the groups a query finalizes alike.
+   */
+  private static String withFinals(String rows) {
+    return "SELECT * EXCLUDE (q, uv), q[1] AS ttff_p50, q[2] AS ttff_p95, uv AS unique_viewers FROM (SELECT *,"
+        + " finalize(ttff_q) AS q, coalesce(finalize(viewers), 0) AS uv FROM (" + rows + "))";
   }
 
   private static String combined(String state) {
@@ -332,7 +342,7 @@ final class RollupSql {
       groups = "WITH w AS (" + w + "), r AS (" + r + "), m AS (SELECT " + keyList + " FROM (SELECT " + keyList
           + " FROM w UNION ALL SELECT " + keyList + " FROM r) GROUP BY " + keyList + " HAVING count(*) > 1)"
           + " SELECT " + keySelect + SUM_COLUMNS + ", " + FINAL_COLUMNS + " FROM r p WHERE NOT " + inM
-          + " UNION ALL " + finalized("SELECT * FROM w p WHERE NOT " + inM, keySelect)
+          + " UNION ALL " + finalized("SELECT * EXCLUDE (" + FINAL_COLUMNS + ") FROM w p WHERE NOT " + inM, keySelect)
           + " UNION ALL " + finalized("SELECT " + keySelect + mergedMetrics(true) + " FROM (SELECT * FROM w p WHERE "
               + inM + " UNION ALL BY NAME SELECT * FROM r p WHERE " + inM + ") GROUP BY " + keyList, keySelect);
     }

@@ -143,7 +143,7 @@ public final class Rollups implements AutoCloseable {
       return 0;
     }
     long end = measure();
-    long before = lowestMark();
+    long before = lowestMark(marks());
     long total = 0;
     long n;
     // up to the views there were at the start: under steady ingest every step would find new ones, and the next run
@@ -156,7 +156,7 @@ public final class Rollups implements AutoCloseable {
     }
     Map<RollupSql.RollupSet, Mark> marks = marks();
     rollingSets = (int) marks.values().stream().filter(Mark::rolling).count();
-    long after = lowestMark();
+    long after = lowestMark(marks);
     lag = rollingSets == 0 ? 0 : Math.max(0, end - after);
     return after - before;
   }
@@ -205,8 +205,8 @@ public final class Rollups implements AutoCloseable {
     }
   }
 
-  private long lowestMark() {
-    return marks().values().stream().filter(Mark::rolling).mapToLong(Mark::rows).min().orElse(0);
+  private static long lowestMark(Map<RollupSql.RollupSet, Mark> marks) {
+    return marks.values().stream().filter(Mark::rolling).mapToLong(Mark::rows).min().orElse(0);
   }
 
   /**
@@ -252,8 +252,7 @@ public final class Rollups implements AutoCloseable {
         boolean was = marks.get(set).rolling();
         boolean roll = perRow >= (was ? minViewsPerRow / 2.0 : minViewsPerRow);
         if (roll != was) {
-          s.execute("UPDATE rollup_mark SET rolling = " + roll + " WHERE unit = '" + set.unit() + "' AND dims = '"
-              + set.dims() + "'");
+          s.execute("UPDATE rollup_mark SET rolling = " + roll + " WHERE " + set.markRow());
           LOG.info("{} rolling up views by {}: {} views per row over the last {} of buckets ({} views)",
               roll ? "started" : "stopped", set, String.format("%.1f", perRow), window.toHours() + " h", views[i]);
         }
@@ -313,8 +312,7 @@ public final class Rollups implements AutoCloseable {
           }
         }
         for (RollupSql.RollupSet set : sets) {
-          s.execute("UPDATE rollup_mark SET rows = " + to + " WHERE unit = '" + set.unit() + "' AND dims = '"
-              + set.dims() + "'");
+          s.execute("UPDATE rollup_mark SET rows = " + to + " WHERE " + set.markRow());
         }
         moved = to - from;
       }
