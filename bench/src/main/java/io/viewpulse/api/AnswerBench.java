@@ -47,7 +47,7 @@ public class AnswerBench {
   @Benchmark
   public long encode() throws IOException {
     Counting out = new Counting();
-    MetricJson.views(rows, true, out);
+    ViewsJson.write(rows, true, out);
     return out.bytes;
   }
 

@@ -63,7 +63,7 @@ final class DataRoutes {
   private void views(RoutingContext ctx, Callable<List<MetricRow>> rows, boolean full) {
     run(ctx, () -> {
       List<MetricRow> r = rows.call();
-      StreamedAnswer.send(ctx, out -> MetricJson.views(r, full, out));
+      StreamedAnswer.send(ctx, out -> ViewsJson.write(r, full, out));
       return null;
     }, sent -> {});
   }

@@ -119,7 +119,7 @@ class LegacyReporterTest {
     assertThat(v.get("viewCount").asLong()).isEqualTo(1);
     assertThat(v.get("ttffMs").asDouble()).isEqualTo(350.0);
     assertThat(v.get("errorRate").asDouble()).isEqualTo(1.0);
-    assertThat((float) v.get("rebufferRatio").asDouble()).isEqualTo((float) (400.0 / 17_400.0));
+    assertThat(v.get("rebufferRatio").asText()).isEqualTo("0.02298851"); // 400 / 17,400, to seven digits
     assertThat(s.query("/api/data/views/now").json().get(0).get("viewCount").asLong())
         .as("the closed socket was the page's last report").isZero();
   }

@@ -133,7 +133,7 @@ class ViewershipApiTest {
     assertThat(r.get("ttffP50Ms").asDouble()).isEqualTo(150.0);
     // t-digest percentiles: of two first frames (100 and 200 ms) the 95th is the larger, not an interpolation
     assertThat(r.get("ttffP95Ms").asDouble()).isEqualTo(200.0);
-    assertThat((float) r.get("rebufferRatio").asDouble()).isEqualTo((float) (1100.0 / 24_900.0));
+    assertThat(r.get("rebufferRatio").asText()).isEqualTo("0.04417671"); // 1,100 / 24,900, to seven digits
     assertThat(r.get("errorRate").asDouble()).isEqualTo(0.25);
     assertThat(r.get("exitsBeforeStart").asDouble()).isEqualTo(0.25);
     assertThat(r.get("uniqueViewers").asLong()).isEqualTo(4);
@@ -150,12 +150,11 @@ class ViewershipApiTest {
             org.assertj.core.groups.Tuple.tuple("pbA", 3L, 13_800 / 60_000.0),
             org.assertj.core.groups.Tuple.tuple("pbB", 1L, 10_000 / 60_000.0));
     JsonNode a = rows.get(0);
-    // quality figures travel with float precision: seven significant digits
-    assertThat(a.get("errorRate").asText()).isEqualTo("0.33333334");
-    assertThat((float) a.get("errorRate").asDouble()).isEqualTo((float) (1 / 3.0));
-    assertThat((float) a.get("exitsBeforeStart").asDouble()).isEqualTo((float) (1 / 3.0));
-    assertThat(a.get("ttffMs").asDouble()).isEqualTo(200.0);
-    assertThat((float) a.get("rebufferRatio").asDouble()).isEqualTo((float) (1100.0 / 14_900.0));
+    // quality figures travel with a float's precision: seven significant digits
+    assertThat(a.get("errorRate").asText()).isEqualTo("0.3333333");
+    assertThat(a.get("exitsBeforeStart").asText()).isEqualTo("0.3333333");
+    assertThat(a.get("ttffMs").asText()).isEqualTo("200.0");
+    assertThat(a.get("rebufferRatio").asText()).isEqualTo("0.0738255"); // 1,100 / 14,900
   }
 
   @Test

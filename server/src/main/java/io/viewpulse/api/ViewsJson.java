@@ -1,0 +1,197 @@
+package io.viewpulse.api;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.io.NumberOutput;
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.MetricRow;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A views answer written as JSON bytes straight into a buffer: the encoding of an hourly series (tens of thousands of
+ * rows of a dozen fields) is what the API spends beyond the store, and a general-purpose generator's bookkeeping per
+ * field (context, separators, escaping checks, a String per float then copied) was half of it.
+ *
+ * <p>Field names are constants that carry their separators; strings are escaped by Jackson's {@link JsonStringEncoder}
+ * unless they are plain printable ASCII; integers are written by Jackson's {@link NumberOutput}, playing time as the
+ * shortest double (Schubfach), the quality figures (TTFF, rates) to seven significant digits ({@link Decimals}), and
+ * a non-finite value quoted, as Jackson does. Undefined values are left out.
+ */
+final class ViewsJson {
+  private static final int BUFFER = 64 * 1024;
+  /**
+   * Room a row takes without its strings: every field name and number at their longest (about 360 bytes), and a
+   * dimension's name. Checked at a row's start and after each string, the only parts of unbounded length.
+   */
+  private static final int ROW_ROOM = 512;
+
+  private static final byte[] TIMESTAMP = name("timestamp");
+  private static final byte[] VIEW_COUNT = name("viewCount");
+  private static final byte[] PLAYTIME_MINS = name("playtimeMins");
+  private static final byte[] TTFF_MS = name("ttffMs");
+  private static final byte[] TTFF_P50_MS = name("ttffP50Ms");
+  private static final byte[] TTFF_P95_MS = name("ttffP95Ms");
+  private static final byte[] REBUFFER_RATIO = name("rebufferRatio");
+  private static final byte[] ERROR_RATE = name("errorRate");
+  private static final byte[] EXITS_BEFORE_START = name("exitsBeforeStart");
+  private static final byte[] UNIQUE_VIEWERS = name("uniqueViewers");
+  private static final Map<Dimension, byte[]> DIMENSION_NAMES = new EnumMap<>(Dimension.class);
+
+  static {
+    for (Dimension d : Dimension.values()) {
+      DIMENSION_NAMES.put(d, name(d.apiName()));
+    }
+  }
+
+  private final OutputStream out;
+  private byte[] buf = new byte[BUFFER];
+  private int pos;
+  /** 1 while the current object has no field yet: its first name is written without the comma. */
+  private int skip;
+
+  private ViewsJson(OutputStream out) {
+    this.out = out;
+  }
+
+  /** Writes {@code rows} as a JSON array to {@code out}, without closing it. */
+  static void write(List<MetricRow> rows, boolean full, OutputStream out) throws IOException {
+    ViewsJson w = new ViewsJson(out);
+    w.buf[w.pos++] = '[';
+    boolean firstRow = true;
+    for (MetricRow r : rows) {
+      w.row(r, full, firstRow);
+      firstRow = false;
+    }
+    w.room(1);
+    w.buf[w.pos++] = ']';
+    w.flush();
+  }
+
+  private void row(MetricRow r, boolean full, boolean first) throws IOException {
+    if (pos + ROW_ROOM > BUFFER) {
+      flush();
+    }
+    room(ROW_ROOM);
+    if (!first) {
+      buf[pos++] = ',';
+    }
+    buf[pos++] = '{';
+    // field names are stored with the comma that separates them from the one before: the first is written without
+    skip = 1;
+    if (r.timestamp() != null) {
+      field(TIMESTAMP);
+      pos = NumberOutput.outputLong(r.timestamp(), buf, pos);
+    }
+    for (Map.Entry<Dimension, String> d : r.dimensions().entrySet()) {
+      if (d.getValue() != null) {
+        field(DIMENSION_NAMES.get(d.getKey()));
+        string(d.getValue());
+      }
+    }
+    field(VIEW_COUNT);
+    pos = NumberOutput.outputLong(r.viewCount(), buf, pos);
+    field(PLAYTIME_MINS);
+    number(NumberOutput.toString(r.playtimeMins(), true));
+    if (full) {
+      real(TTFF_MS, r.ttffMs());
+      real(TTFF_P50_MS, r.ttffP50Ms());
+      real(TTFF_P95_MS, r.ttffP95Ms());
+      real(REBUFFER_RATIO, r.rebufferRatio());
+      real(ERROR_RATE, r.errorRate());
+      real(EXITS_BEFORE_START, r.exitsBeforeStart());
+      if (r.uniqueViewers() != null) {
+        field(UNIQUE_VIEWERS);
+        pos = NumberOutput.outputLong(r.uniqueViewers(), buf, pos);
+      }
+    }
+    buf[pos++] = '}';
+  }
+
+  private void field(byte[] name) {
+    System.arraycopy(name, skip, buf, pos, name.length - skip);
+    pos += name.length - skip;
+    skip = 0;
+  }
+
+  private void real(byte[] name, Double v) throws IOException {
+    if (v == null) {
+      return;
+    }
+    field(name);
+    double d = v;
+    if (Double.isFinite(d)) {
+      pos = Decimals.write(d, buf, pos);
+    } else {
+      number(Double.toString(d));
+    }
+  }
+
+  /** A number as Jackson writes it: as is when finite, else quoted (its default for NaN and infinities). */
+  private void number(String s) throws IOException {
+    char c = s.charAt(s.length() - 1);
+    boolean finite = c != 'N' && c != 'y';
+    room(s.length() + 2);
+    if (!finite) {
+      buf[pos++] = '"';
+    }
+    for (int i = 0; i < s.length(); i++) {
+      buf[pos++] = (byte) s.charAt(i);
+    }
+    if (!finite) {
+      buf[pos++] = '"';
+    }
+  }
+
+  private void string(String s) throws IOException {
+    int n = s.length();
+    // and a row's room after it, for the fields that follow without asking
+    room(n + 2 + ROW_ROOM);
+    int p = pos;
+    buf[p++] = '"';
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        escaped(s);
+        return;
+      }
+      buf[p++] = (byte) c;
+    }
+    buf[p++] = '"';
+    pos = p;
+  }
+
+  private void escaped(String s) throws IOException {
+    byte[] e = JsonStringEncoder.getInstance().quoteAsUTF8(s);
+    room(e.length + 2 + ROW_ROOM);
+    buf[pos++] = '"';
+    System.arraycopy(e, 0, buf, pos, e.length);
+    pos += e.length;
+    buf[pos++] = '"';
+  }
+
+  /**
+   * Makes room for {@code n} more bytes. The buffer is flushed only between rows, when less than a row's room is left,
+   * so positions inside a row stay valid; a string longer than the room left grows the buffer instead.
+   */
+  private void room(int n) throws IOException {
+    if (pos + n <= buf.length) {
+      return;
+    }
+    byte[] grown = new byte[Math.max(buf.length * 2, pos + n)];
+    System.arraycopy(buf, 0, grown, 0, pos);
+    buf = grown;
+  }
+
+  private void flush() throws IOException {
+    out.write(buf, 0, pos);
+    pos = 0;
+  }
+
+  private static byte[] name(String name) {
+    return (",\"" + name + "\":").getBytes(StandardCharsets.US_ASCII);
+  }
+}
