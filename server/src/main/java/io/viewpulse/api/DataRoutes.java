@@ -1,11 +1,11 @@
 package io.viewpulse.api;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.auth.Principal;
 import io.viewpulse.query.Dimension;
-import io.viewpulse.query.MetricRow;
 import io.viewpulse.query.QueryException;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.UsageQuery;
@@ -30,11 +30,15 @@ final class DataRoutes {
   private final Vertx vertx;
   private final Guard guard;
   private final Viewership viewership;
+  private final WorkerExecutor encoders;
 
   DataRoutes(Vertx vertx, Guard guard, Viewership viewership) {
     this.vertx = vertx;
     this.guard = guard;
     this.viewership = viewership;
+    // shared by name across the event loops' instances, closed with Vert.x; as large as the default worker pool, so
+    // that every query a worker reads has an encoder
+    this.encoders = vertx.createSharedWorkerExecutor("viewpulse-encoder", 20);
   }
 
   void mount(Router r) {
@@ -46,24 +50,23 @@ final class DataRoutes {
   }
 
   private void query(RoutingContext ctx) {
-    views(ctx, () -> {
+    views(ctx, batches -> {
       Principal p = guard.secret(ctx);
-      return viewership.query(p.accountId(), request(ctx, true));
+      viewership.query(p.accountId(), request(ctx, true), batches);
     }, true);
   }
 
   private void creator(RoutingContext ctx) {
-    views(ctx, () -> {
+    views(ctx, batches -> {
       Principal p = guard.any(ctx);
-      return viewership.creator(p.accountId(), request(ctx, false));
+      viewership.creator(p.accountId(), request(ctx, false), batches);
     }, false);
   }
 
-  /** A views answer: the rows are read and then streamed out as they are encoded, both on a worker thread. */
-  private void views(RoutingContext ctx, Callable<List<MetricRow>> rows, boolean full) {
+  /** A views answer: the rows are read on a worker thread and encoded on another as they come ({@link ViewsAnswer}). */
+  private void views(RoutingContext ctx, ViewsAnswer.Rows rows, boolean full) {
     run(ctx, () -> {
-      List<MetricRow> r = rows.call();
-      StreamedAnswer.send(ctx, out -> ViewsJson.write(r, full, out));
+      ViewsAnswer.send(ctx, full, encoders, rows);
       return null;
     }, sent -> {});
   }

@@ -7,6 +7,8 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,11 @@ import java.util.concurrent.TimeoutException;
  * series is megabytes) holds one chunk of memory. An answer that fits in one chunk goes out whole, with a
  * Content-Length, exactly as a small answer always did.
  *
- * <p>Only the worker touches the response until {@link #close()}; Vert.x hands each write to the connection's event
+ * <p>An answer can also be {@link #held} back until released, for a body encoded while what it is made of may still
+ * fail: its chunks are kept (up to the whole answer) and nothing of the response is touched, so an error answer can
+ * still take its place.
+ *
+ * <p>Only the thread that calls {@link #send} touches the response; Vert.x hands each write to the connection's event
  * loop. A slow client is waited for (the response's write queue has a bound) up to {@link #STALL}, then the answer is
  * abandoned with an IOException and the connection closed: once the status is out, no error answer can follow.
  */
@@ -28,10 +34,17 @@ final class StreamedAnswer extends OutputStream {
 
   private final HttpServerResponse response;
   private ByteBuf chunk = Unpooled.buffer(CHUNK, CHUNK);
+  /** Full chunks not sent yet: all of them while the answer is held ({@link #held}). */
+  private final List<ByteBuf> pending = new ArrayList<>();
+  private volatile boolean released;
+  private boolean begun;
+  /** The client left before anything was sent: the rest is encoded into nothing. */
+  private boolean dropped;
   private boolean started;
 
-  private StreamedAnswer(HttpServerResponse response) {
+  private StreamedAnswer(HttpServerResponse response, boolean released) {
     this.response = response;
+    this.released = released;
   }
 
   /** What writes the body. */
@@ -39,24 +52,38 @@ final class StreamedAnswer extends OutputStream {
     void writeTo(OutputStream out) throws IOException;
   }
 
-  /** Writes the whole answer; call from a worker thread. */
+  /** Writes the whole answer, each chunk out as soon as it is full; call from a worker thread. */
   static void send(RoutingContext ctx, Body body) throws IOException {
-    HttpServerResponse response = ctx.response();
-    if (response.ended() || response.closed()) {
-      // the client left while the query ran
-      return;
-    }
-    response.setStatusCode(200).putHeader("Content-Type", Json.CONTENT_TYPE).putHeader("Cache-Control", "no-store");
-    StreamedAnswer out = new StreamedAnswer(response);
+    new StreamedAnswer(ctx.response(), true).send(body);
+  }
+
+  /**
+   * An answer that keeps what is written until {@link #release()}: for a body encoded while the rows it is made of
+   * are still being read, any of which may still turn the answer into an error. Until then nothing of the response
+   * is touched, so the error answer can still be sent instead ({@link #send} not called, or its body failing).
+   */
+  static StreamedAnswer held(RoutingContext ctx) {
+    return new StreamedAnswer(ctx.response(), false);
+  }
+
+  /** Lets the answer go out: what is held at the next chunk or at the end, and the rest as it comes. Any thread. */
+  void release() {
+    released = true;
+  }
+
+  /** Writes the whole answer with {@code body}, on the calling thread: the only one to touch the response. */
+  void send(Body body) throws IOException {
     try {
-      body.writeTo(out);
-      out.finish();
+      body.writeTo(this);
+      finish();
     } catch (IOException | RuntimeException e) {
-      if (out.started) {
+      if (started) {
         // the status line is gone: only cutting the connection tells the client the answer is incomplete
         response.reset();
       }
       throw e;
+    } finally {
+      pending.clear();
     }
   }
 
@@ -82,13 +109,42 @@ final class StreamedAnswer extends OutputStream {
   }
 
   private void emit() throws IOException {
+    pending.add(chunk);
+    chunk = Unpooled.buffer(CHUNK, CHUNK);
+    drain();
+  }
+
+  /** Sends the full chunks held, once released. */
+  private void drain() throws IOException {
+    if (pending.isEmpty() || !released || !begin()) {
+      return;
+    }
     if (!started) {
       response.setChunked(true);
       started = true;
     }
-    awaitRoom();
-    response.write(BufferInternal.buffer(chunk));
-    chunk = Unpooled.buffer(CHUNK, CHUNK);
+    for (ByteBuf b : pending) {
+      awaitRoom();
+      response.write(BufferInternal.buffer(b));
+    }
+    pending.clear();
+  }
+
+  /** Sets the status and headers once; false when the client has already left, and nothing is to be sent. */
+  private boolean begin() {
+    if (!begun) {
+      begun = true;
+      if (response.ended() || response.closed()) {
+        dropped = true;
+      } else {
+        response.setStatusCode(200).putHeader("Content-Type", Json.CONTENT_TYPE)
+            .putHeader("Cache-Control", "no-store");
+      }
+    }
+    if (dropped) {
+      pending.clear();
+    }
+    return !dropped;
   }
 
   private void awaitRoom() throws IOException {
@@ -129,7 +185,13 @@ final class StreamedAnswer extends OutputStream {
   @Override
   public void close() {}
 
-  private void finish() {
-    response.end(BufferInternal.buffer(chunk));
+  private void finish() throws IOException {
+    if (!released) {
+      throw new IllegalStateException("an answer held back was ended before it was released");
+    }
+    drain();
+    if (begin()) {
+      response.end(BufferInternal.buffer(chunk));
+    }
   }
 }

@@ -48,30 +48,43 @@ final class ViewsJson {
   }
 
   private final OutputStream out;
+  private final boolean full;
   private byte[] buf = new byte[BUFFER];
   private int pos;
+  private boolean firstRow = true;
   /** 1 while the current object has no field yet: its first name is written without the comma. */
   private int skip;
 
-  private ViewsJson(OutputStream out) {
+  /** Starts an answer to {@code out}: rows follow with {@link #rows}, then {@link #end}. */
+  ViewsJson(OutputStream out, boolean full) {
     this.out = out;
+    this.full = full;
+    buf[pos++] = '[';
   }
 
   /** Writes {@code rows} as a JSON array to {@code out}, without closing it. */
   static void write(List<MetricRow> rows, boolean full, OutputStream out) throws IOException {
-    ViewsJson w = new ViewsJson(out);
-    w.buf[w.pos++] = '[';
-    boolean firstRow = true;
-    for (MetricRow r : rows) {
-      w.row(r, full, firstRow);
-      firstRow = false;
-    }
-    w.room(1);
-    w.buf[w.pos++] = ']';
-    w.flush();
+    ViewsJson w = new ViewsJson(out, full);
+    w.rows(rows);
+    w.end();
   }
 
-  private void row(MetricRow r, boolean full, boolean first) throws IOException {
+  /** The next rows of the answer; what is encoded goes out in pieces of about {@link #BUFFER} bytes. */
+  void rows(List<MetricRow> rows) throws IOException {
+    for (MetricRow r : rows) {
+      row(r, firstRow);
+      firstRow = false;
+    }
+  }
+
+  /** Ends the array and hands on what is left; does not close the stream. */
+  void end() throws IOException {
+    room(1);
+    buf[pos++] = ']';
+    flush();
+  }
+
+  private void row(MetricRow r, boolean first) throws IOException {
     if (pos + ROW_ROOM > BUFFER) {
       flush();
     }

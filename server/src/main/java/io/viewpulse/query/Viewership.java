@@ -9,6 +9,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The viewership and usage queries of the Livepeer-compatible API, resolved against the catalog and scoped to the
@@ -31,19 +32,22 @@ public final class Viewership {
     this.clock = clock;
   }
 
-  /** {@code /data/views/query}: every metric, any filter. */
-  public List<MetricRow> query(String accountId, ViewsRequest r) {
-    return store.views(resolve(accountId, r, ViewsQuery.Detail.FULL));
+  /**
+   * {@code /data/views/query}: every metric, any filter. The rows go to {@code batches} as the store reads them
+   * ({@link ViewQueries#views(ViewsQuery, Consumer)}), so the caller can encode while the rest are read.
+   */
+  public void query(String accountId, ViewsRequest r, Consumer<List<MetricRow>> batches) {
+    store.views(resolve(accountId, r, ViewsQuery.Detail.FULL), batches);
   }
 
-  /** {@code /data/views/query/creator}: engagement only, for exactly one asset or stream. */
-  public List<MetricRow> creator(String accountId, ViewsRequest r) {
+  /** {@code /data/views/query/creator}: engagement only, for exactly one asset or stream; rows as {@link #query}. */
+  public void creator(String accountId, ViewsRequest r, Consumer<List<MetricRow>> batches) {
     if ((r.assetId() == null) == (r.streamId() == null)) {
       throw new QueryException(400, "must provide exactly 1 of assetId or streamId for creator query");
     }
     ViewsRequest withoutPlayback = new ViewsRequest(null, r.assetId(), r.streamId(), r.creatorId(), r.from(), r.to(),
         r.timeStep(), r.breakdown(), r.filters());
-    return store.views(resolve(accountId, withoutPlayback, ViewsQuery.Detail.ENGAGEMENT));
+    store.views(resolve(accountId, withoutPlayback, ViewsQuery.Detail.ENGAGEMENT), batches);
   }
 
   /**

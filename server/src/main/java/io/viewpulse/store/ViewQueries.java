@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -25,6 +26,8 @@ import org.duckdb.DuckDBConnection;
 public final class ViewQueries implements AutoCloseable {
   /** A query may return at most this many rows (Livepeer stops at 10,000; a day of hours by country passes that). */
   public static final int MAX_ROWS = 200_000;
+  /** Rows per batch handed on: DuckDB's vector size, so a batch is one fetch from the result. */
+  private static final int BATCH = 2048;
 
   private final BlockingQueue<DuckDBConnection> pool;
 
@@ -37,17 +40,31 @@ public final class ViewQueries implements AutoCloseable {
 
   /** The query, answered from the rollups where it can be ({@link RollupSql}), by a scan otherwise. */
   public List<MetricRow> views(ViewsQuery q) {
-    return views(q, RollupSql.views(q).orElseGet(() -> ViewsSql.views(q)));
+    List<MetricRow> rows = new ArrayList<>();
+    views(q, rows::addAll);
+    return rows;
+  }
+
+  /**
+   * The query's rows handed to {@code batches} in order, a batch at a time as they are read from the result, on the
+   * calling thread. When the answer would pass {@link #MAX_ROWS}, {@link TooManyRowsException} is thrown, after
+   * batches holding up to that many rows have been handed on: a caller that answers from them must hold them back
+   * until this returns.
+   */
+  public void views(ViewsQuery q, Consumer<List<MetricRow>> batches) {
+    views(q, RollupSql.views(q).orElseGet(() -> ViewsSql.views(q)), batches);
   }
 
   /** The query answered by a scan of every view, never from rollups: what the rollups are checked against. */
   public List<MetricRow> viewsByScan(ViewsQuery q) {
-    return views(q, ViewsSql.views(q));
+    List<MetricRow> rows = new ArrayList<>();
+    views(q, ViewsSql.views(q), rows::addAll);
+    return rows;
   }
 
-  private List<MetricRow> views(ViewsQuery q, SqlQuery sql) {
+  private void views(ViewsQuery q, SqlQuery sql, Consumer<List<MetricRow>> batches) {
     boolean full = q.detail() == ViewsQuery.Detail.FULL;
-    return run(sql, rs -> {
+    run(sql, batches, rs -> {
       int col = 1;
       Long ts = null;
       if (q.timeStep() != null) {
@@ -102,6 +119,12 @@ public final class ViewQueries implements AutoCloseable {
   }
 
   private <T> List<T> run(SqlQuery q, RowMapper<T> mapper) {
+    List<T> out = new ArrayList<>();
+    run(q, out::addAll, mapper);
+    return out;
+  }
+
+  private <T> void run(SqlQuery q, Consumer<List<T>> batches, RowMapper<T> mapper) {
     DuckDBConnection c;
     try {
       c = pool.take();
@@ -115,14 +138,21 @@ public final class ViewQueries implements AutoCloseable {
       }
       p.setMaxRows(MAX_ROWS + 1);
       try (ResultSet rs = p.executeQuery()) {
-        List<T> out = new ArrayList<>();
+        List<T> batch = new ArrayList<>(BATCH);
+        int rows = 0;
         while (rs.next()) {
-          if (out.size() == MAX_ROWS) {
+          if (rows++ == MAX_ROWS) {
             throw new TooManyRowsException();
           }
-          out.add(mapper.map(rs));
+          batch.add(mapper.map(rs));
+          if (batch.size() == BATCH) {
+            batches.accept(batch);
+            batch = new ArrayList<>(BATCH);
+          }
         }
-        return out;
+        if (!batch.isEmpty()) {
+          batches.accept(batch);
+        }
       }
     } catch (SQLException e) {
       throw new StoreException("query failed: " + e.getMessage(), e);
