@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * <p>The answer is held back ({@link StreamedAnswer#held}) until the store has read the last row, because until then
  * the query can still fail: past {@code ViewQueries.MAX_ROWS} rows, or with the store. Then the error answer goes out
  * instead, and the encoder, which never touched the response, is stopped first. Once the store is done, what is
- * encoded goes out, and the rest as it is encoded.
+ * encoded goes out, and the rest as it is encoded. Memory holds an answer about once, as it did when the rows were
+ * read whole before encoding: a held answer keeps at most {@link StreamedAnswer#HELD_CHUNKS} chunks, then its
+ * encoder waits and the rest stays in the queue as rows.
  */
 final class ViewsAnswer {
   /** Sentinels, told apart from the store's batches by identity. */
@@ -48,8 +50,11 @@ final class ViewsAnswer {
     try {
       rows.read(queue::add);
     } catch (Exception | Error e) {
+      // what is queued will never be sent: the encoder stops at its next batch, or its next chunk if it waits
+      queue.clear();
       queue.add(ABORT);
-      // the encoder has sent nothing (the answer is held) and must stop before the error answer is written
+      out.abandon();
+      // it has sent nothing (the answer is held) and must stop before the error answer is written
       encoded.handle((v, x) -> null).join();
       throw e;
     }

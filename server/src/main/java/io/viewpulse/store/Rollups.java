@@ -49,6 +49,13 @@ public final class Rollups implements AutoCloseable {
    * step is what the 3 GB measurement above used.
    */
   static final long CHUNKS_PER_STEP = 10;
+  /**
+   * Groups a statement should aggregate, at most (the statement's size follows, {@link #aggregate}): the world-wide
+   * history above rolls up in 3 GB with statements of up to 22,000 groups (5 M views at 224 views a row).
+   */
+  static final long MAX_GROUPS = 25_000;
+  /** Rows of delta a step gathers before it merges them into the rollups and moves the marks. */
+  static final long STEP_GROUPS = 1_000_000;
   /** Views a set's rows must stand for, each, for the set to be rolled up: a row then costs under 1/4 of its views. */
   public static final int MIN_VIEWS_PER_ROW = 200;
   /** How far back from the newest view the sets are measured, in whole buckets of their unit. */
@@ -61,6 +68,9 @@ public final class Rollups implements AutoCloseable {
 
   private final Database db;
   private final long chunk;
+  private final long maxGroups;
+  /** The most groups one statement has aggregated, for tests. */
+  private volatile long largestStatement;
   private final int minViewsPerRow;
   private final Duration window;
   private final ScheduledExecutorService timer;
@@ -80,11 +90,19 @@ public final class Rollups implements AutoCloseable {
   }
 
   Rollups(Database db, long chunk, int minViewsPerRow, Duration window) {
+    this(db, chunk, MAX_GROUPS, minViewsPerRow, window);
+  }
+
+  Rollups(Database db, long chunk, long maxGroups, int minViewsPerRow, Duration window) {
     if (minViewsPerRow < 1) {
       throw new IllegalArgumentException("minViewsPerRow must be at least 1: " + minViewsPerRow);
     }
+    if (chunk < 1 || maxGroups < 1) {
+      throw new IllegalArgumentException("a statement needs room for a view and a group: " + chunk + ", " + maxGroups);
+    }
     this.db = db;
     this.chunk = chunk;
+    this.maxGroups = maxGroups;
     this.minViewsPerRow = minViewsPerRow;
     this.window = window;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -290,23 +308,24 @@ public final class Rollups implements AutoCloseable {
             .filter(e -> e.getValue().rolling() && e.getValue().rows() == from).map(Map.Entry::getKey).toList();
         List<String> hourly = sets.stream().filter(set -> set.unit().equals("hour")).map(RollupSql.RollupSet::dims)
             .toList();
+        List<String> daily = sets.stream().filter(set -> set.unit().equals("day")).map(RollupSql.RollupSet::dims)
+            .toList();
+        List<String> rebucketed = daily.stream().filter(hourly::contains).toList();
+        List<String> dailyOnly = daily.stream().filter(d -> !hourly.contains(d)).toList();
+        s.execute("CREATE OR REPLACE TEMP TABLE rollup_delta AS FROM rollup_hour LIMIT 0");
+        s.execute("CREATE OR REPLACE TEMP TABLE rollup_day_delta AS FROM rollup_day LIMIT 0");
+        // the step may end short of to: where its rounds got, when they gathered enough rows
+        to = aggregate(s, hourly, dailyOnly, from, to);
         if (!hourly.isEmpty()) {
-          s.execute("CREATE OR REPLACE TEMP TABLE rollup_delta AS FROM rollup_hour LIMIT 0");
-          aggregate(s, "rollup_delta", "hour", hourly, from, to);
           for (String sql : RollupSql.mergeInto("rollup_hour", "rollup_delta")) {
             s.execute(sql);
           }
         }
-        List<String> daily = sets.stream().filter(set -> set.unit().equals("day")).map(RollupSql.RollupSet::dims)
-            .toList();
         if (!daily.isEmpty()) {
-          s.execute("CREATE OR REPLACE TEMP TABLE rollup_day_delta AS FROM rollup_day LIMIT 0");
-          List<String> rebucketed = daily.stream().filter(hourly::contains).toList();
           if (!rebucketed.isEmpty()) {
             s.execute("INSERT INTO rollup_day_delta BY NAME SELECT * FROM "
                 + RollupSql.dayDelta("rollup_delta", rebucketed));
           }
-          aggregate(s, "rollup_day_delta", "day", daily.stream().filter(d -> !hourly.contains(d)).toList(), from, to);
           for (String sql : RollupSql.mergeInto("rollup_day", "rollup_day_delta")) {
             s.execute(sql);
           }
@@ -330,19 +349,59 @@ public final class Rollups implements AutoCloseable {
     }
   }
 
-  /** Appends to {@code delta} the views {@code from <= rowid < to} aggregated for the sets {@code dims} of a unit. */
-  private void aggregate(Statement s, String delta, String unit, List<String> dims, long from, long to)
+  /**
+   * Aggregates the views from {@code from} on, up to {@code to} at most, for the hourly sets {@code hourly} into
+   * {@code rollup_delta} and the daily sets {@code daily} into {@code rollup_day_delta}; returns where it stopped.
+   *
+   * <p>A statement's memory is its groups, not its views, and a history's density varies: a set that rolls for the
+   * views per row of its last week may find a few views per row in its first months. So the views go in rounds, every
+   * set one statement per round, the first of {@code chunk / 100} views or {@code maxGroups}, whichever is fewer, each
+   * next one sized from the largest group
+   * count the last round gave (at most {@code maxGroups} a statement, four times the views at most, and never more
+   * than {@code chunk}); and the step ends early once its deltas hold {@link #STEP_GROUPS} rows, for the merge.
+   */
+  private long aggregate(Statement s, List<String> hourly, List<String> daily, long from, long to)
       throws SQLException {
-    for (long a = from; a < to && !closing; a += chunk) {
-      for (String d : dims) {
-        // rows of the same bucket from two chunks are merged with the rollups' rows by mergeInto
-        s.execute("INSERT INTO " + delta + " BY NAME "
-            + RollupSql.delta(new RollupSql.RollupSet(unit, d), a, Math.min(to, a + chunk)));
+    long a = from;
+    // a statement cannot hold more groups than it has views
+    long size = Math.max(1, Math.min(chunk / 100, maxGroups));
+    long held = 0;
+    while (a < to && held < STEP_GROUPS && !closing) {
+      long b = Math.min(to, a + size);
+      long most = 0;
+      for (String d : hourly) {
+        long n = insert(s, "rollup_delta", new RollupSql.RollupSet("hour", d), a, b);
+        most = Math.max(most, n);
+        held += n;
       }
+      for (String d : daily) {
+        long n = insert(s, "rollup_day_delta", new RollupSql.RollupSet("day", d), a, b);
+        most = Math.max(most, n);
+        held += n;
+      }
+      largestStatement = Math.max(largestStatement, most);
+      // groups grow about as the views for a time-ordered history; aim at maxGroups, growing four-fold at most
+      long fit = most == 0 ? Long.MAX_VALUE : Math.max(1, (b - a) * maxGroups / most);
+      size = Math.max(1, Math.min(chunk, Math.min(fit, (b - a) * 4)));
+      a = b;
     }
     if (closing) {
       throw new SQLException("closing");
     }
+    return a;
+  }
+
+  /** The most groups one statement has aggregated since this was made. */
+  long largestStatement() {
+    return largestStatement;
+  }
+
+  /** Appends one set's aggregate of the views {@code from <= rowid < to} to {@code delta}; returns its rows. */
+  private static long insert(Statement s, String delta, RollupSql.RollupSet set, long from, long to)
+      throws SQLException {
+    // rows of the same bucket from two statements are merged with the rollups' rows by mergeInto
+    s.execute("INSERT INTO " + delta + " BY NAME " + RollupSql.delta(set, from, to));
+    return s.getUpdateCount();
   }
 
   private DuckDBConnection conn() {

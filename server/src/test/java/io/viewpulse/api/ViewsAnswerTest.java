@@ -63,10 +63,13 @@ class ViewsAnswerTest {
       ViewsAnswer.send(ctx, true, encoders, to -> hand(all, to));
       return null;
     }, sent -> {}));
-    router.get("/too-many").handler(ctx -> Blocking.run(vertx, ctx, () -> {
+    router.get("/too-many/:batches").handler(ctx -> Blocking.run(vertx, ctx, () -> {
+      List<List<MetricRow>> all = batches(Integer.parseInt(ctx.pathParam("batches")));
       ViewsAnswer.send(ctx, true, encoders, to -> {
-        // enough rows for several chunks, all encoded before the store turns the answer into an error
-        hand(batches(20), to);
+        // rows for many chunks, encoded before the store turns the answer into an error
+        hand(all, to);
+        // time for the encoder to fill what a held answer keeps and wait (either way the answer must be the error)
+        Thread.sleep(300);
         throw new QueryException(400, "query must return less than 200000 datapoints");
       });
       return null;
@@ -116,11 +119,27 @@ class ViewsAnswerTest {
 
   @Test
   void rowsPastTheLimitGiveTheErrorAnswerThoughMegabytesWereEncoded() throws Exception {
-    HttpResponse<String> r = get("/too-many");
+    HttpResponse<String> r = get("/too-many/20");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).isEqualTo("{\"errors\":[\"query must return less than 200000 datapoints\"]}");
     // and the connection serves the next answer
     assertThat(get("/rows/1").body()).isEqualTo(encodedAtOnce(batches(1)));
+  }
+
+  @Test
+  void anAnswerLargerThanWhatIsHeldWaitsForTheLastRowThenArrivesWhole() throws Exception {
+    // 100 batches are about 39 MB: the encoder holds 16 MB, waits until the rows are all read, then goes on
+    assertThat(100 * 2048 * 190L).isGreaterThan((long) StreamedAnswer.HELD_CHUNKS * StreamedAnswer.CHUNK);
+    HttpResponse<String> r = get("/rows/100");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(encodedAtOnce(batches(100)));
+  }
+
+  @Test
+  void anEncoderWaitingOnAHeldAnswerIsStoppedWhenTheRowsFail() throws Exception {
+    HttpResponse<String> r = get("/too-many/100");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).isEqualTo("{\"errors\":[\"query must return less than 200000 datapoints\"]}");
   }
 
   @Test

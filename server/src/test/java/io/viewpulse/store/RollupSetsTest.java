@@ -42,9 +42,14 @@ class RollupSetsTest {
   private long offset;
 
   private void open(java.time.Duration window) {
+    open(Rollups.CHUNK, Rollups.MAX_GROUPS, 100, window);
+  }
+
+  /** A store whose statements aggregate at most {@code chunk} views and aim at {@code maxGroups} groups. */
+  private void open(long chunk, long maxGroups, int minViewsPerRow, java.time.Duration window) {
     db = Database.open(dir);
     store = new ViewStore(db);
-    rollups = new Rollups(db, Rollups.CHUNK, 100, window);
+    rollups = new Rollups(db, chunk, maxGroups, minViewsPerRow, window);
     queries = new ViewQueries(db, 1);
   }
 
@@ -160,5 +165,29 @@ class RollupSetsTest {
     assertThat(mark("day", "country")).isEqualTo(18_000);
     assertThat(rollups.pending()).isZero();
     RollupsTest.assertAnswersAsTheScan(queries, queriesBy(Dimension.SUBDIVISION));
+  }
+
+  @Test
+  void aSparseHistoryIsAggregatedInStatementsOfAboutTheirGroupCapNotAChunkEach() throws Exception {
+    // a statement may take 100,000 views but should hold 100 groups: a sparse history must be cut far finer
+    open(100_000, 100, 1, Rollups.WINDOW);
+    // 2,000 views in time order, one every 30 s, each of 400 subdivisions in turn: one view per (hour, subdivision)
+    List<ViewRecord> batch = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      Dimensions d = new Dimensions("mobile", "Phone", null, "OS", "Chrome", null, "EU", COUNTRIES[i % 4],
+          "S-" + i % 400, null, null);
+      batch.add(new ViewRecord("acc", "pb", null, null, "v" + i, DAY0.toEpochMilli() + i * 30_000L, null, d,
+          "example.com", false, 60_000, 400, 0, 0, true, true));
+    }
+    store.commit(List.of(), List.of(), batch, List.of(), List.of(), offset++);
+
+    assertThat(rollups.catchUp()).isEqualTo(2000);
+
+    // the first round takes as many views as a statement may hold groups, 100 (fewer than a hundredth of a chunk),
+    // hence 100 (hour, subdivision) groups; every round after is sized to the cap from that, and stays there
+    assertThat(rollups.largestStatement()).isEqualTo(100);
+    assertThat(mark("hour", "subdivision")).isEqualTo(2000);
+    assertThat(mark("day", "subdivision")).isEqualTo(2000);
+    RollupsTest.assertAnswersAsTheScan(queries, queriesBy(Dimension.SUBDIVISION, Dimension.COUNTRY));
   }
 }
