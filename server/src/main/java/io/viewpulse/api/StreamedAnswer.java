@@ -6,12 +6,10 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,8 +21,8 @@ import java.util.concurrent.TimeoutException;
  * Content-Length, exactly as a small answer always did.
  *
  * <p>An answer can also be {@link #held} back until released, for a body encoded while what it is made of may still
- * fail: its chunks are kept (up to {@link #HELD_CHUNKS}, then the encoder waits) and nothing of the response is
- * touched, so an error answer can still take its place.
+ * fail: its chunks are kept (up to the whole answer) and nothing of the response is touched, so an error answer can
+ * still take its place.
  *
  * <p>Only the thread that calls {@link #send} touches the response; Vert.x hands each write to the connection's event
  * loop. A slow client is waited for (the response's write queue has a bound) up to {@link #STALL}, then the answer is
@@ -36,17 +34,10 @@ final class StreamedAnswer extends OutputStream {
 
   private final HttpServerResponse response;
   private ByteBuf chunk = Unpooled.buffer(CHUNK, CHUNK);
-  /**
-   * Full chunks a held answer may keep before its encoder waits for {@link #release} (or {@link #abandon}): 16 MB, an
-   * hourly series by country twice over, so that only the largest answers wait.
-   */
-  static final int HELD_CHUNKS = 64;
-
   /** Full chunks not sent yet: all of them while the answer is held ({@link #held}). */
   private final List<ByteBuf> pending = new ArrayList<>();
   private volatile boolean released;
   private volatile boolean abandoned;
-  private final CountDownLatch decided = new CountDownLatch(1);
   private boolean begun;
   /** The client left before anything was sent: the rest is encoded into nothing. */
   private boolean dropped;
@@ -79,16 +70,14 @@ final class StreamedAnswer extends OutputStream {
   /** Lets the answer go out: what is held at the next chunk or at the end, and the rest as it comes. Any thread. */
   void release() {
     released = true;
-    decided.countDown();
   }
 
   /**
-   * Gives a held answer up: its encoder's next write fails, waiting or not, and nothing is sent. Any thread; the
-   * caller then answers with its error, once the encoder has stopped.
+   * Gives a held answer up: its encoder's next full chunk fails it, and nothing is sent. Any thread; the caller then
+   * answers with its error, once the encoder has stopped.
    */
   void abandon() {
     abandoned = true;
-    decided.countDown();
   }
 
   /** Writes the whole answer with {@code body}, on the calling thread: the only one to touch the response. */
@@ -134,18 +123,6 @@ final class StreamedAnswer extends OutputStream {
     }
     pending.add(chunk);
     chunk = Unpooled.buffer(CHUNK, CHUNK);
-    if (!released && pending.size() >= HELD_CHUNKS) {
-      // the rows not yet encoded wait in the reader's queue meanwhile: memory holds the answer once, either way
-      try {
-        decided.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while an answer was held");
-      }
-      if (abandoned) {
-        throw new IOException("the answer was given up");
-      }
-    }
     drain();
   }
 

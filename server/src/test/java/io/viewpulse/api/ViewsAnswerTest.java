@@ -68,7 +68,7 @@ class ViewsAnswerTest {
       ViewsAnswer.send(ctx, true, encoders, to -> {
         // rows for many chunks, encoded before the store turns the answer into an error
         hand(all, to);
-        // time for the encoder to fill what a held answer keeps and wait (either way the answer must be the error)
+        // time for the encoder to get far into the answer (wherever it is, the answer must be the error)
         Thread.sleep(300);
         throw new QueryException(400, "query must return less than 200000 datapoints");
       });
@@ -127,16 +127,14 @@ class ViewsAnswerTest {
   }
 
   @Test
-  void anAnswerLargerThanWhatIsHeldWaitsForTheLastRowThenArrivesWhole() throws Exception {
-    // 100 batches are about 39 MB: the encoder holds 16 MB, waits until the rows are all read, then goes on
-    assertThat(100 * 2048 * 190L).isGreaterThan((long) StreamedAnswer.HELD_CHUNKS * StreamedAnswer.CHUNK);
+  void anAnswerOfTensOfMegabytesHeldUntilItsLastRowArrivesWhole() throws Exception {
     HttpResponse<String> r = get("/rows/100");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo(encodedAtOnce(batches(100)));
   }
 
   @Test
-  void anEncoderWaitingOnAHeldAnswerIsStoppedWhenTheRowsFail() throws Exception {
+  void anEncoderFarIntoAHeldAnswerIsStoppedWhenTheRowsFail() throws Exception {
     HttpResponse<String> r = get("/too-many/100");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).isEqualTo("{\"errors\":[\"query must return less than 200000 datapoints\"]}");
