@@ -1,5 +1,8 @@
 package io.viewpulse.api;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+
 /**
  * Writes a double rounded to seven significant digits, as JSON number bytes, in the notation of
  * {@link Float#toString}: plain from 10<sup>-3</sup> up to 10<sup>7</sup> ({@code 350.0}, {@code 0.25},
@@ -60,11 +63,9 @@ final class Decimals {
     int shift = DIGITS - 1 - e;
     long m = Math.round(shift >= 0 ? v * pow10(shift) : v / pow10(-shift));
     if (m >= TOP) {
+      // rounded up to the next power of ten
       m /= 10;
       e++;
-    }
-    if (m == 0) {
-      return zero(b, pos);
     }
     if (e >= -3 && e < 7) {
       return plain(m, e, b, pos);
@@ -135,7 +136,7 @@ final class Decimals {
 
   /** Beyond the table: rare enough (no metric gets there) to go through BigDecimal. */
   private static int scientificFallback(double v, byte[] b, int pos) {
-    java.math.BigDecimal r = new java.math.BigDecimal(v).round(new java.math.MathContext(DIGITS));
+    BigDecimal r = new BigDecimal(v).round(new MathContext(DIGITS));
     long m = r.unscaledValue().longValueExact();
     while (m < TOP / 10) {
       m *= 10;
