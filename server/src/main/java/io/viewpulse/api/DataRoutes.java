@@ -36,8 +36,9 @@ final class DataRoutes {
     this.vertx = vertx;
     this.guard = guard;
     this.viewership = viewership;
-    // shared by name across the event loops' instances, closed with Vert.x; as large as the default worker pool, so
-    // that every query a worker reads has an encoder
+    // shared by name across the event loops' instances, closed with Vert.x; larger than the worker pool (16), so that
+    // every answer being read has its encoder at once (a reader waits for its encoder only once it has read all rows,
+    // so a busy pool delays answers but cannot deadlock them)
     this.encoders = vertx.createSharedWorkerExecutor("viewpulse-encoder", 20);
   }
 
