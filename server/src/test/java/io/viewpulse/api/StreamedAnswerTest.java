@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -22,8 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Answers written while they are encoded, over real HTTP on loopback. */
 class StreamedAnswerTest {
   private static Vertx vertx;
-  private static HttpServer server;
-  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static Loopback server;
   /** Completed with what became of the last answer to /items/...: null when it was sent, else the failure. */
   private static volatile CompletableFuture<Throwable> lastItems = new CompletableFuture<>();
 
@@ -72,18 +67,16 @@ class StreamedAnswerTest {
       });
       return null;
     }, sent -> {}));
-    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = Loopback.serve(vertx, router);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.close();
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return server.get(path);
   }
 
   @Test
@@ -121,7 +114,7 @@ class StreamedAnswerTest {
   @Test
   void aClientThatLeavesMidAnswerFreesTheWorker() throws Exception {
     lastItems = new CompletableFuture<>();
-    try (Socket s = new Socket("127.0.0.1", server.actualPort())) {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
       s.getOutputStream().write("GET /items/2000000 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       assertThat(new String(s.getInputStream().readNBytes(15), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200 OK");

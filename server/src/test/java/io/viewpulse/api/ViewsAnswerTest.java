@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.MetricRow;
 import io.viewpulse.query.QueryException;
 import io.viewpulse.store.StoreException;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class ViewsAnswerTest {
   private static Vertx vertx;
-  private static HttpServer server;
-  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static Loopback server;
 
   /** {@code batches} batches of 2,048 hourly rows, about 190 KB of JSON each. */
   private static List<List<MetricRow>> batches(int batches) {
@@ -81,18 +75,16 @@ class ViewsAnswerTest {
       });
       return null;
     }, sent -> {}));
-    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = Loopback.serve(vertx, router);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.close();
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return server.get(path);
   }
 
   private static String encodedAtOnce(List<List<MetricRow>> batches) throws Exception {

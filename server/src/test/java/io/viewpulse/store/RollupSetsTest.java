@@ -38,6 +38,7 @@ class RollupSetsTest {
   private ViewStore store;
   private Rollups rollups;
   private ViewQueries queries;
+  private RollupParts parts;
   private final Random random = new Random(7);
   private long offset;
 
@@ -47,18 +48,16 @@ class RollupSetsTest {
 
   /** A store whose statements aggregate at most {@code chunk} views and aim at {@code maxGroups} groups. */
   private void open(long chunk, long maxGroups, int minViewsPerRow, java.time.Duration window) {
-    db = Database.open(dir);
-    store = new ViewStore(db);
-    rollups = new Rollups(db, chunk, maxGroups, minViewsPerRow, window);
-    queries = new ViewQueries(db, 1);
+    parts = RollupParts.open(dir, chunk, maxGroups, minViewsPerRow, window);
+    db = parts.db();
+    store = parts.store();
+    rollups = parts.rollups();
+    queries = parts.queries();
   }
 
   @AfterEach
   void close() {
-    queries.close();
-    rollups.close();
-    store.close();
-    db.close();
+    parts.close();
   }
 
   /**

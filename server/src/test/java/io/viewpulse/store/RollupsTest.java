@@ -43,20 +43,24 @@ class RollupsTest {
   private final Random random = new Random(42);
   private long offset;
 
+  private RollupParts parts;
+
   @BeforeEach
   void open() {
-    db = Database.open(dir);
-    store = new ViewStore(db);
-    rollups = new Rollups(db, Rollups.CHUNK, 1, Rollups.WINDOW); // every set rolls, however few views
-    queries = new ViewQueries(db, 1);
+    // every set rolls, however few views
+    parts = RollupParts.open(dir, Rollups.CHUNK, Rollups.MAX_GROUPS, 1, Rollups.WINDOW);
+    db = parts.db();
+    store = parts.store();
+    rollups = parts.rollups();
+    queries = parts.queries();
   }
 
   @AfterEach
   void close() {
-    queries.close();
-    rollups.close();
-    store.close();
-    db.close();
+    if (rollups != parts.rollups()) {
+      rollups.close(); // one a test started in place of the first
+    }
+    parts.close();
   }
 
   private ViewRecord randomView(String account, long startMs) {

@@ -1,0 +1,21 @@
+package io.viewpulse.store;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The parts of a store the rollup tests drive, on a real DuckDB file in {@code dir}; closed in reverse order. */
+record RollupParts(Database db, ViewStore store, Rollups rollups, ViewQueries queries) implements AutoCloseable {
+  static RollupParts open(Path dir, long chunk, long maxGroups, int minViewsPerRow, Duration window) {
+    Database db = Database.open(dir);
+    return new RollupParts(db, new ViewStore(db), new Rollups(db, chunk, maxGroups, minViewsPerRow, window),
+        new ViewQueries(db, 1));
+  }
+
+  @Override
+  public void close() {
+    queries.close();
+    rollups.close();
+    store.close();
+    db.close();
+  }
+}
