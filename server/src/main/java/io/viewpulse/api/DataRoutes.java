@@ -10,7 +10,7 @@ import io.viewpulse.query.QueryException;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.UsageQuery;
 import io.viewpulse.query.UsageRow;
-import io.viewpulse.query.Viewership;
+import io.viewpulse.viewership.Viewership;
 import io.viewpulse.query.ViewsRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -3,11 +3,10 @@ package io.viewpulse.api;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.viewpulse.auth.AuthException;
-import io.viewpulse.catalog.ConflictException;
 import io.viewpulse.ingest.Rejection;
 import io.viewpulse.query.QueryException;
-import io.viewpulse.store.StoreException;
-import io.viewpulse.store.ViewQueries;
+import io.viewpulse.model.DomainException;
+import io.viewpulse.model.StoreException;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +16,20 @@ final class Failures {
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
   private Failures() {}
+
+  /** The HTTP status of each kind of domain failure: the one place where they meet. */
+  static int status(DomainException.Kind kind) {
+    return switch (kind) {
+      case INVALID -> 400;
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case TOO_LARGE -> 413;
+      case RATE_LIMITED -> 429;
+      case UNAVAILABLE -> 503;
+    };
+  }
 
   static void reply(RoutingContext ctx, Throwable t) {
     Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
@@ -34,20 +47,21 @@ final class Failures {
         ctx.response().putHeader("Retry-After", "1");
       }
       Json.error(ctx, r.status(), r.getMessage());
-    } else if (e instanceof ConflictException c) {
-      Json.error(ctx, 409, c.getMessage());
     } else if (e instanceof IllegalArgumentException i) {
       Json.error(ctx, 400, i.getMessage());
     } else if (e instanceof HttpException h && h.getStatusCode() >= 400 && h.getStatusCode() < 500) {
       // Vert.x-Web refusing the request, e.g. a query string that is not valid percent-encoding
       Json.error(ctx, h.getStatusCode(), (h.getPayload() == null ? h.getMessage() : h.getPayload())
           + (h.getCause() == null ? "" : ": " + h.getCause().getMessage()));
-    } else if (e instanceof ViewQueries.TooManyRowsException m) {
-      Json.error(ctx, 400, m.getMessage());
     } else if (e instanceof StoreException s) {
       LOG.warn("store unavailable: {}", s.getMessage());
       ctx.response().putHeader("Retry-After", "5");
       Json.error(ctx, 503, "the store is unavailable; retry later");
+    } else if (e instanceof DomainException d) {
+      if (d.kind() == DomainException.Kind.UNAVAILABLE || d.kind() == DomainException.Kind.RATE_LIMITED) {
+        ctx.response().putHeader("Retry-After", "1");
+      }
+      Json.error(ctx, status(d.kind()), d.getMessage());
     } else {
       LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), e);
       Json.error(ctx, 500, "internal error");

@@ -12,7 +12,7 @@ import io.viewpulse.auth.Principal;
 import io.viewpulse.auth.SignedRequests;
 import io.viewpulse.ingest.StreamEvents;
 import io.viewpulse.query.QueryException;
-import io.viewpulse.query.StreamStats;
+import io.viewpulse.viewership.StreamStats;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -146,10 +146,8 @@ final class LiveRoutes {
     return o;
   }
 
-  private static ObjectNode withType(StreamStats.Item i) throws IOException {
-    ObjectNode s = (ObjectNode) Json.MAPPER.readTree(i.stats());
-    s.put("type", i.type());
-    return s;
+  private static ObjectNode withType(StreamStats.Item i) {
+    return UplynkStats.render(i.stats(), i.type());
   }
 
   private record Auth(Principal principal, JsonNode params) {}

@@ -9,8 +9,10 @@ import io.viewpulse.auth.KeyService;
 import io.viewpulse.auth.MasterKey;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Media;
-import io.viewpulse.store.AdminStore;
-import io.viewpulse.store.Database;
+import io.viewpulse.model.DomainException;
+import io.viewpulse.store.Store;
+import io.viewpulse.store.StoreConfig;
+import io.viewpulse.store.Stores;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -92,21 +94,19 @@ interface AdminClient extends AutoCloseable {
 
   /** Opens the store itself; the same paths and bodies as the HTTP routes. */
   final class Local implements AdminClient {
-    private final Database db;
-    private final AdminStore store;
+    private final Store store;
     private final Admin admin;
 
     Local(Path dataDir, String envKey) {
       MasterKey master = MasterKey.load(dataDir, envKey);
       try {
-        db = Database.open(dataDir);
+        store = Stores.open(StoreConfig.duckdb(dataDir));
       } catch (RuntimeException e) {
         throw new Failure(503, "cannot open the store in " + dataDir + " (is a server running on it without a "
             + "server.json?): " + e.getMessage());
       }
-      store = new AdminStore(db);
-      KeyService keys = new KeyService(store, master, InstantSource.system());
-      admin = new Admin(keys, new Catalog(store, InstantSource.system()));
+      KeyService keys = new KeyService(store.keys(), master, InstantSource.system());
+      admin = new Admin(keys, new Catalog(store.media(), InstantSource.system()));
     }
 
     @Override
@@ -134,8 +134,8 @@ interface AdminClient extends AutoCloseable {
         throw new Failure(404, e.getMessage());
       } catch (IllegalArgumentException e) {
         throw new Failure(400, e.getMessage());
-      } catch (io.viewpulse.catalog.ConflictException e) {
-        throw new Failure(409, e.getMessage());
+      } catch (DomainException e) {
+        throw new Failure(e.kind() == DomainException.Kind.CONFLICT ? 409 : 400, e.getMessage());
       }
     }
 
@@ -173,7 +173,6 @@ interface AdminClient extends AutoCloseable {
     @Override
     public void close() {
       store.close();
-      db.close();
     }
   }
 

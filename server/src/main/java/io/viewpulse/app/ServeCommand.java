@@ -1,7 +1,7 @@
 package io.viewpulse.app;
 
 import io.viewpulse.ingest.IngestConfig;
-import io.viewpulse.store.StoreException;
+import io.viewpulse.model.StoreException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.viewpulse.app;
 
 import io.viewpulse.ingest.IngestConfig;
 import io.viewpulse.sessions.SessionRules;
-import io.viewpulse.store.Rollups;
+import io.viewpulse.store.StoreConfig;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
@@ -42,11 +42,16 @@ public record ServerConfig(
     bootstrapOrigins = List.copyOf(bootstrapOrigins);
   }
 
+  /** The store this configuration names. */
+  public StoreConfig store() {
+    return StoreConfig.duckdb(dataDir).withRollupMinViewsPerRow(rollupMinViewsPerRow);
+  }
+
   /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
         SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false, null,
-        Rollups.MIN_VIEWS_PER_ROW);
+        StoreConfig.DEFAULT_ROLLUP_MIN_VIEWS_PER_ROW);
   }
 
   public ServerConfig withPort(int p) {
@@ -97,7 +102,7 @@ public record ServerConfig(
 
   /**
    * Roll a grouping of views up (by hour, by day, per value of a dimension) only while its rows stand for at least
-   * this many views each: lower trades disk for speed on high-cardinality breakdowns ({@link Rollups}).
+   * this many views each: lower trades disk for speed on high-cardinality breakdowns (DuckDB only).
    */
   public ServerConfig withRollupMinViewsPerRow(int views) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,

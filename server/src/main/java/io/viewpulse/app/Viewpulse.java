@@ -18,16 +18,13 @@ import io.viewpulse.eventlog.EventLog;
 import io.viewpulse.eventlog.FileEventLog;
 import io.viewpulse.ingest.Ingest;
 import io.viewpulse.model.Media;
-import io.viewpulse.query.Viewership;
+import io.viewpulse.viewership.Viewership;
 import io.viewpulse.sessions.Sessionizer;
-import io.viewpulse.store.AdminStore;
-import io.viewpulse.store.Database;
-import io.viewpulse.store.LiveQueries;
 import io.viewpulse.ingest.StreamEvents;
-import io.viewpulse.query.StreamStats;
-import io.viewpulse.store.Rollups;
-import io.viewpulse.store.ViewQueries;
-import io.viewpulse.store.ViewStore;
+import io.viewpulse.query.ViewReader;
+import io.viewpulse.store.Store;
+import io.viewpulse.store.Stores;
+import io.viewpulse.viewership.StreamStats;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -41,17 +38,10 @@ import org.slf4j.LoggerFactory;
 public final class Viewpulse implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Viewpulse.class);
 
-  private final Database db;
-  private final AdminStore adminStore;
+  private final Store store;
   private final KeyService keys;
   private final Catalog catalog;
   private final EventLog log;
-  private final ViewStore viewStore;
-  private final ViewQueries queries;
-  private final Rollups rollups;
-  /** How often finished views are rolled up; until then queries scan them, so this bounds cost, not freshness. */
-  private static final java.time.Duration ROLLUP_PERIOD = java.time.Duration.ofSeconds(30);
-  private final LiveQueries liveQueries;
   private final Sessionizer sessionizer;
   private final Ingest ingest;
   private final Vertx vertx;
@@ -71,32 +61,24 @@ public final class Viewpulse implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
     dataDir = c.dataDir();
     master = MasterKey.load(c.dataDir(), c.masterKey());
-    db = Database.open(c.dataDir());
-    adminStore = new AdminStore(db);
-    keys = new KeyService(adminStore, master, c.clock());
-    catalog = new Catalog(adminStore, c.clock());
+    store = Stores.open(c.store());
+    keys = new KeyService(store.keys(), master, c.clock());
+    catalog = new Catalog(store.media(), c.clock());
     bootstrapKeys = c.bootstrap() ? bootstrap(c) : List.of();
     log = new FileEventLog(c.dataDir().resolve("log"), 64L << 20, 200_000, 256L << 20);
     io.micrometer.core.instrument.Gauge.builder("viewpulse_eventlog_queue_depth", log, EventLog::pending)
         .description("beacons waiting for the disk").register(metrics);
     io.micrometer.core.instrument.FunctionCounter.builder("viewpulse_eventlog_syncs", log, EventLog::syncs)
         .description("syncs of the event log to disk (beacons per sync: accepted beacons / syncs)").register(metrics);
-    viewStore = new ViewStore(db);
-    sessionizer = new Sessionizer(log, viewStore, c.clock(), c.sessions(), metrics,
+    sessionizer = new Sessionizer(log, store.sessions(), c.clock(), c.sessions(), metrics,
         (account, media) -> catalog.get(account, media).map(m -> m.kind() == Media.Kind.STREAM).orElse(false));
     sessionizer.start();
-    queries = new ViewQueries(db, 2);
-    rollups = new Rollups(db, c.rollupMinViewsPerRow());
-    io.micrometer.core.instrument.Gauge.builder("viewpulse_rollup_sets_rolling", rollups, Rollups::rollingSets)
-        .description("rollup sets (hour or day, and a dimension) kept, of 16: the others are scanned").register(metrics);
-    io.micrometer.core.instrument.Gauge.builder("viewpulse_rollup_lag_views", rollups, Rollups::lag)
-        .description("views the last roll-up run left behind (0 when it caught up)").register(metrics);
-    rollups.start(ROLLUP_PERIOD);
+    store.bindMetrics(metrics);
+    store.startBackgroundWork();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         () -> sessionizer.storeFailing() ? io.viewpulse.ingest.Reason.STORE_UNAVAILABLE
             : sessionizer.saturated() ? io.viewpulse.ingest.Reason.OVERLOADED : null);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
-    liveQueries = new LiveQueries(db);
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
     clock = c.clock();
     try {
@@ -104,8 +86,8 @@ public final class Viewpulse implements AutoCloseable {
           : MetricsToken.load(c.metricsTokenFile());
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
-          streamEvents, keys, catalog, new Viewership(catalog, queries, c.clock()),
-          new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog), master, metrics, metricsToken,
+          streamEvents, keys, catalog, new Viewership(catalog, store.views(), c.clock()),
+          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog), master, metrics, metricsToken,
           c.clock()));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
@@ -141,8 +123,13 @@ public final class Viewpulse implements AutoCloseable {
   }
 
   /** The store's query side, for benchmarks and tools that compare it with the HTTP API. */
-  public ViewQueries directQueries() {
-    return queries;
+  public ViewReader directQueries() {
+    return store.views();
+  }
+
+  /** The store, for benchmarks and tests that load or inspect it. */
+  public Store store() {
+    return store;
   }
 
   /** The HTTP route table, as {@code "METHOD /path/{param}"}. */
@@ -176,7 +163,7 @@ public final class Viewpulse implements AutoCloseable {
 
   /** Rolls up every view stored so far, now (normally done every 30 s); returns how many it rolled up. */
   public long rollUp() {
-    return rollups.catchUp();
+    return store.catchUp();
   }
 
   /** Makes every beacon acknowledged so far visible to queries. */
@@ -199,13 +186,7 @@ public final class Viewpulse implements AutoCloseable {
     log.close();
     sessionizer.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();
-    rollups.close();
-    queries.close();
-    liveQueries.close();
-    viewStore.close();
     ingest.close();
-    adminStore.close();
-    db.checkpoint();
-    db.close();
+    store.close();
   }
 }

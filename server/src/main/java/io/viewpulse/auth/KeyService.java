@@ -3,7 +3,7 @@ package io.viewpulse.auth;
 import io.viewpulse.model.Account;
 import io.viewpulse.model.ApiKey;
 import io.viewpulse.model.Sha256;
-import io.viewpulse.store.AdminStore;
+import io.viewpulse.auth.KeyStore;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -25,19 +25,19 @@ public final class KeyService {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HexFormat HEX = HexFormat.of();
 
-  private final AdminStore store;
+  private final KeyStore store;
   private final MasterKey master;
   private final InstantSource clock;
   private final Map<String, Account> accounts = new ConcurrentHashMap<>();
   private final Map<String, ApiKey> keysById = new ConcurrentHashMap<>();
   private final Map<String, String> keyIdByTokenHash = new ConcurrentHashMap<>();
 
-  public KeyService(AdminStore store, MasterKey master, InstantSource clock) {
+  public KeyService(KeyStore store, MasterKey master, InstantSource clock) {
     this.store = store;
     this.master = master;
     this.clock = clock;
     store.accounts().forEach(a -> accounts.put(a.id(), a));
-    for (AdminStore.StoredKey k : store.keys()) {
+    for (KeyStore.StoredKey k : store.keys()) {
       keysById.put(k.key().id(), k.key());
       keyIdByTokenHash.put(k.tokenHash(), k.key().id());
     }

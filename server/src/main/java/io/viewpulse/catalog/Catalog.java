@@ -1,7 +1,7 @@
 package io.viewpulse.catalog;
 
+import io.viewpulse.model.DomainException;
 import io.viewpulse.model.Media;
-import io.viewpulse.store.AdminStore;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Comparator;
@@ -15,24 +15,41 @@ import java.util.regex.Pattern;
 /**
  * The assets and streams of every account, and the index from playback id to owner that ingest consults for every
  * beacon. Reads are lock-free map lookups; writes go to the store first, then to the maps.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>Media ids are an account's own: two accounts may use the same id, and nothing an account does tells it
+ *       whether another uses an id.
+ *   <li>A playback id belongs to at most one live item across all accounts (beacons carry nothing else to find their
+ *       owner). Once its item is deleted, it stays reserved to that account: another account that took it over would
+ *       receive the old players' views, viewer ids included. The owner may use it again.
+ * </ul>
  */
 public final class Catalog {
   private static final Pattern PLAYBACK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern CREATOR_ID = Pattern.compile("[^\\p{Cntrl}]{1,128}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final AdminStore store;
+  private final MediaStore store;
   private final InstantSource clock;
+  /** {@code account|id} to the live item. */
   private final Map<String, Media> byId = new ConcurrentHashMap<>();
   private final Map<String, Media> byPlaybackId = new ConcurrentHashMap<>();
+  /** Playback ids of deleted items, to the account they stay reserved to. */
+  private final Map<String, String> reserved = new ConcurrentHashMap<>();
 
-  public Catalog(AdminStore store, InstantSource clock) {
+  public Catalog(MediaStore store, InstantSource clock) {
     this.store = store;
     this.clock = clock;
+    for (Media m : store.deleted()) {
+      reserved.put(m.playbackId(), m.accountId());
+    }
     for (Media m : store.media()) {
-      byId.put(m.id(), m);
+      byId.put(key(m.accountId(), m.id()), m);
       byPlaybackId.put(m.playbackId(), m);
+      reserved.remove(m.playbackId());
     }
   }
 
@@ -48,81 +65,83 @@ public final class Catalog {
     }
   }
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-
   /**
    * Creates an asset or stream for {@code accountId}.
    *
-   * @throws IllegalArgumentException naming the offending field
-   * @throws ConflictException when the playback id is taken
+   * @throws DomainException {@code INVALID} naming the offending field, {@code CONFLICT} when the account has an
+   *     item with this id, or the playback id is taken
    */
   public synchronized Media create(String accountId, NewMedia req) {
     if (req.name() == null || req.name().isBlank()) {
-      throw new IllegalArgumentException("name is required");
+      throw DomainException.invalid("name is required");
     }
     if (req.name().length() > 500) {
-      throw new IllegalArgumentException("name is longer than 500 characters");
+      throw DomainException.invalid("name is longer than 500 characters");
     }
     String playbackId = req.playbackId() == null ? newPlaybackId() : req.playbackId();
     if (!PLAYBACK_ID.matcher(playbackId).matches()) {
-      throw new IllegalArgumentException(
+      throw DomainException.invalid(
           "playbackId must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     if (req.creatorId() != null && !CREATOR_ID.matcher(req.creatorId()).matches()) {
-      throw new IllegalArgumentException("creatorId must be 1 to 128 printable characters");
+      throw DomainException.invalid("creatorId must be 1 to 128 printable characters");
     }
     String dStorage = null;
     if (req.dStorageUrl() != null) {
       if (req.kind() != Media.Kind.ASSET) {
-        throw new IllegalArgumentException("dStorageUrl applies to assets only");
+        throw DomainException.invalid("dStorageUrl applies to assets only");
       }
-      dStorage = DStorage.parse(req.dStorageUrl())
-          .orElseThrow(() -> new IllegalArgumentException(
-              "dStorageUrl must be ipfs://<CID> or ar://<transaction id>, got '" + req.dStorageUrl() + "'"));
+      dStorage = DStorage.parse(req.dStorageUrl()).orElseThrow(() -> DomainException.invalid(
+          "dStorageUrl must be ipfs://<CID> or ar://<transaction id>, got '" + req.dStorageUrl() + "'"));
     }
     String streamType = null;
     if (req.kind() == Media.Kind.STREAM) {
       streamType = req.streamType() == null ? "channel" : req.streamType();
       if (!streamType.equals("channel") && !streamType.equals("event")) {
-        throw new IllegalArgumentException("type must be 'channel' or 'event', got '" + streamType + "'");
+        throw DomainException.invalid("type must be 'channel' or 'event', got '" + streamType + "'");
       }
     } else if (req.streamType() != null) {
-      throw new IllegalArgumentException("type applies to streams only");
+      throw DomainException.invalid("type applies to streams only");
     }
-    if (byPlaybackId.containsKey(playbackId)) {
-      throw new ConflictException("playbackId " + playbackId + " is already in use");
-    }
-    String id = req.id() == null ? newId(req.kind()) : req.id();
+    String id = req.id() == null ? newId(accountId) : req.id();
     if (!ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("id must be 1 to 64 letters, digits, '_' or '-'");
+      throw DomainException.invalid("id must be 1 to 64 letters, digits, '_' or '-'");
     }
-    if (byId.containsKey(id)) {
-      throw new ConflictException("id " + id + " is already in use");
+    if (byId.containsKey(key(accountId, id))) {
+      throw DomainException.conflict("id " + id + " is already in use");
+    }
+    String reservedTo = reserved.get(playbackId);
+    if (byPlaybackId.containsKey(playbackId) || reservedTo != null && !reservedTo.equals(accountId)) {
+      // the same answer whoever holds it: the playback ids in players' URLs are public, but not who owns one
+      throw DomainException.conflict("playbackId " + playbackId + " is already in use");
     }
     Media m = new Media(id, accountId, req.kind(), req.name().strip(), playbackId, req.creatorId(),
         dStorage, streamType, clock.instant());
     store.insertMedia(m);
-    byId.put(m.id(), m);
+    byId.put(key(accountId, id), m);
     byPlaybackId.put(m.playbackId(), m);
+    reserved.remove(playbackId);
     return m;
   }
 
-  /** Deletes an item of {@code accountId}; false when it has no such item. Views already counted are kept. */
+  /**
+   * Deletes an item of {@code accountId}; false when it has no such item. Views already counted are kept, and the
+   * playback id stays reserved to the account.
+   */
   public synchronized boolean delete(String accountId, String id) {
-    Media m = byId.get(id);
-    if (m == null || !m.accountId().equals(accountId)) {
+    Media m = byId.get(key(accountId, id));
+    if (m == null || !store.deleteMedia(accountId, id, clock.instant())) {
       return false;
     }
-    store.deleteMedia(id);
-    byId.remove(id);
+    byId.remove(key(accountId, id));
     byPlaybackId.remove(m.playbackId());
+    reserved.put(m.playbackId(), accountId);
     return true;
   }
 
   /** The item with this id if it belongs to {@code accountId}. */
   public Optional<Media> get(String accountId, String id) {
-    Media m = id == null ? null : byId.get(id);
-    return m != null && m.accountId().equals(accountId) ? Optional.of(m) : Optional.empty();
+    return Optional.ofNullable(id == null || accountId == null ? null : byId.get(key(accountId, id)));
   }
 
   /** Who owns a playback id, across all accounts. */
@@ -138,11 +157,15 @@ public final class Catalog {
         .toList();
   }
 
-  private String newId(Media.Kind kind) {
+  private static String key(String accountId, String id) {
+    return accountId + '|' + id;
+  }
+
+  private String newId(String accountId) {
     String id;
     do {
       id = UUID.randomUUID().toString();
-    } while (byId.containsKey(id));
+    } while (byId.containsKey(key(accountId, id)));
     return id;
   }
 
@@ -154,7 +177,7 @@ public final class Catalog {
         c[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
       }
       id = new String(c);
-    } while (byPlaybackId.containsKey(id));
+    } while (byPlaybackId.containsKey(id) || reserved.containsKey(id));
     return id;
   }
 }

@@ -38,9 +38,9 @@ public final class LiveStats {
   static final long MAX_SPREAD = 10 * MINUTE;
 
   private final long graceMs;
-  /** stream id → minute start → what happened in it. */
+  /** stream key ({@link MinutePart#streamKey}) → minute start → what happened in it. */
   private final Map<String, TreeMap<Long, Minute>> open = new HashMap<>();
-  /** stream id → start of its newest closed minute, for the streams that had one in the last {@link #CLOSED_MEMORY}. */
+  /** stream key → start of its newest closed minute, for the streams that had one in the last {@link #CLOSED_MEMORY}. */
   private final Map<String, Long> newestClosed = new HashMap<>();
   /** How long a stream's newest closed minute is remembered; beacons never wait in the sessionizer's queue as long. */
   static final long CLOSED_MEMORY = 60 * MINUTE;
@@ -83,14 +83,16 @@ public final class LiveStats {
 
   static final class Minute {
     final String accountId;
+    final String streamId;
     final Map<String, SessionMinute> sessions = new HashMap<>();
     int authFailures;
     /** Sessions changed since the last commit: with the failure count, the minute's next part. */
     final Set<SessionMinute> touched = Collections.newSetFromMap(new IdentityHashMap<>());
     boolean changed;
 
-    Minute(String accountId) {
+    Minute(String accountId, String streamId) {
       this.accountId = accountId;
+      this.streamId = streamId;
     }
   }
 
@@ -168,7 +170,8 @@ public final class LiveStats {
       TreeMap<Long, Minute> minutes = stream.getValue();
       while (!minutes.isEmpty() && closed(minutes.firstKey(), nowMs)) {
         Map.Entry<Long, Minute> e = minutes.pollFirstEntry();
-        out.add(new MinuteRow(e.getValue().accountId, stream.getKey(), e.getKey(), MinuteJson.render(e.getValue())));
+        Minute m = e.getValue();
+        out.add(new MinuteRow(m.accountId, m.streamId, e.getKey(), MinuteSummary.of(m)));
         newestClosed.merge(stream.getKey(), e.getKey(), Math::max);
       }
       if (minutes.isEmpty()) {
@@ -176,16 +179,17 @@ public final class LiveStats {
       }
     }
     newestClosed.values().removeIf(minuteStart -> minuteStart < nowMs - CLOSED_MEMORY);
-    out.sort(Comparator.comparingLong(MinuteRow::minuteStart).thenComparing(MinuteRow::streamId));
+    out.sort(Comparator.comparingLong(MinuteRow::minuteStart).thenComparing(MinuteRow::accountId)
+        .thenComparing(MinuteRow::streamId));
     return out;
   }
 
   /** The parts of the open minutes changed since {@link #committed()}; they stay pending until it is called. */
   public List<MinutePart> changes() {
     List<MinutePart> out = new ArrayList<>();
-    open.forEach((streamId, minutes) -> minutes.forEach((minuteStart, m) -> {
+    open.forEach((stream, minutes) -> minutes.forEach((minuteStart, m) -> {
       if (m.changed) {
-        out.add(new MinutePart(streamId, minuteStart, MinutePartCodec.encode(m)));
+        out.add(new MinutePart(m.accountId, m.streamId, minuteStart, MinutePartCodec.encode(m)));
       }
     }));
     return out;
@@ -205,7 +209,7 @@ public final class LiveStats {
    * Rebuilds the open minutes stored with the last commit. Call before anything else.
    *
    * @param parts every stored part of the open minutes, in commit order
-   * @param closed stream id → start of its newest minute already written as a row
+   * @param closed stream key ({@link MinutePart#streamKey}) → start of its newest minute already written as a row
    * @return how many parts could not be read (written by another version); their sessions are missing from their
    *     minutes
    */
@@ -214,12 +218,13 @@ public final class LiveStats {
     int unreadable = 0;
     for (MinutePart p : parts) {
       try {
-        TreeMap<Long, Minute> minutes = open.get(p.streamId());
+        String stream = MinutePart.streamKey(p.accountId(), p.streamId());
+        TreeMap<Long, Minute> minutes = open.get(stream);
         Minute m = minutes == null ? null : minutes.get(p.minuteStart());
         if (m == null) {
-          m = new Minute(MinutePartCodec.accountId(p.state()));
+          m = new Minute(p.accountId(), p.streamId());
           MinutePartCodec.apply(p.state(), m);
-          open.computeIfAbsent(p.streamId(), k -> new TreeMap<>()).put(p.minuteStart(), m);
+          open.computeIfAbsent(stream, k -> new TreeMap<>()).put(p.minuteStart(), m);
         } else {
           MinutePartCodec.apply(p.state(), m);
         }
@@ -259,12 +264,13 @@ public final class LiveStats {
 
   /** The open minute, created on demand; null when it is already closed (late data is not counted). */
   private Minute minute(String accountId, String streamId, long minuteStart, long nowMs) {
-    Long newest = newestClosed.get(streamId);
+    String stream = MinutePart.streamKey(accountId, streamId);
+    Long newest = newestClosed.get(stream);
     if (closed(minuteStart, nowMs) || newest != null && minuteStart <= newest) {
       return null;
     }
-    return open.computeIfAbsent(streamId, k -> new TreeMap<>())
-        .computeIfAbsent(minuteStart, k -> new Minute(accountId));
+    return open.computeIfAbsent(stream, k -> new TreeMap<>())
+        .computeIfAbsent(minuteStart, k -> new Minute(accountId, streamId));
   }
 
   private static Map<String, Double> add(Map<String, Double> m, String reason, double seconds) {

@@ -8,4 +8,9 @@ package io.viewpulse.live;
  * @param minuteStart start of the minute, Unix ms
  * @param state the binary form, read back only by {@link LiveStats#restore}
  */
-public record MinutePart(String streamId, long minuteStart, byte[] state) {}
+public record MinutePart(String accountId, String streamId, long minuteStart, byte[] state) {
+  /** How live statistics name a stream: media ids are per account. */
+  public static String streamKey(String accountId, String streamId) {
+    return accountId + '|' + streamId;
+  }
+}

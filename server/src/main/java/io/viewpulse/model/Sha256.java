@@ -11,8 +11,13 @@ public final class Sha256 {
 
   /** The lowercase hex SHA-256 of {@code s} as UTF-8. */
   public static String hex(String s) {
+    return HexFormat.of().formatHex(digest(s));
+  }
+
+  /** The SHA-256 of {@code s} as UTF-8. */
+  public static byte[] digest(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

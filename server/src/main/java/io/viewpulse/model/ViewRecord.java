@@ -5,6 +5,8 @@ package io.viewpulse.model;
  * value. How those values are derived from player events is defined once, in the sessions package; how they are
  * aggregated into API metrics is defined once, in the store's query builder.
  *
+ * @param viewId identifies the view for good: derived from its session and start, so that deciding the same view again
+ *     (a replay of the event log) gives the same id
  * @param startedAtMs time of the session's first event (engagement is counted by view start)
  * @param endedAtMs time of the last event when the view has ended, else null
  * @param ttffMs play-to-first-frame of the view, null when no first frame was reported
@@ -12,6 +14,7 @@ package io.viewpulse.model;
  * @param ended the view is over (ended event, the page's last beacon, or the inactivity timeout)
  */
 public record ViewRecord(
+    long viewId,
     String accountId,
     String playbackId,
     String creatorId,

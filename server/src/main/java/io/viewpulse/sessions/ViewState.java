@@ -92,6 +92,8 @@ final class ViewState {
   boolean timedOut;
   /** The session plays a live stream of the catalog (recomputed after a restart, not stored). */
   boolean onStream;
+  /** {@link #viewId()} once computed (0 before); derived, not stored. */
+  private long viewId;
 
   /** 32-bit hashes of recent event ids: a collision among 16 ids of one session is a one-in-a-hundred-million event. */
   final int[] eventIds = new int[EVENT_IDS];
@@ -370,11 +372,28 @@ final class ViewState {
   ViewRecord toView() {
     boolean ended = ended();
     long most = (startedAt == UNSET ? 0 : lastEventAt - startedAt) + Heartbeat.MAX_DURATION_MS;
-    return new ViewRecord(accountId, playbackId, creatorId, dStorageUrl, viewerId,
+    return new ViewRecord(viewId(), accountId, playbackId, creatorId, dStorageUrl, viewerId,
         startedAt == UNSET ? seenAt : startedAt, ended && lastEventAt != UNSET ? lastEventAt : null,
         dims == null ? Dimensions.UNKNOWN : dims, domain, live, Math.min(playingMs, most), ttffMs < 0 ? null : ttffMs,
         Math.min(rebufferMs, most),
         errors(), firstFrame, ended);
+  }
+
+  /**
+   * The view's id: the first 8 bytes of SHA-256 over the session key and the server's estimate of its start, which
+   * a replay of the log decides the same way. A session key is reused only after its session closed and was
+   * forgotten, an hour at least, so its views differ by start.
+   */
+  long viewId() {
+    if (viewId == 0) {
+      byte[] d = io.viewpulse.model.Sha256.digest(key + '\n' + startServerMs);
+      long id = 0;
+      for (int i = 0; i < 8; i++) {
+        id = id << 8 | (d[i] & 0xff);
+      }
+      viewId = id == 0 ? 1 : id;
+    }
+    return viewId;
   }
 
   /** 64-bit FNV-1a of an event id: collisions within one session's window are vanishingly unlikely. */

@@ -8,7 +8,7 @@ import io.vertx.ext.web.Router;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.MetricRow;
 import io.viewpulse.query.QueryException;
-import io.viewpulse.store.StoreException;
+import io.viewpulse.model.StoreException;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package io.viewpulse.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.viewpulse.testing.Http;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,55 +61,51 @@ class LiveStatsTest {
   }
 
   @Test
-  void theFirstMinuteHasOneConcurrentAndOneNewSession() throws Exception {
+  void theFirstMinuteHasOneConcurrentAndOneNewSession() {
     script();
     MinuteRow m = live.closeDue(T0 + 75_000).get(0);
-    assertThat(Http.JSON.readTree(m.stats())).isEqualTo(Http.JSON.readTree("""
-        {"auth_failures":0,
-         "concurrent":{"sessions":1,"total_time":60.0,"ad_slate":{},"mcs":{}},
-         "new":{"sessions":1,"total_time":30.0,"ad_slate":{},"mcs":{}},
-         "domains":[{"domain":"live.example.com","sessions":1,"mcs":0,"ad_slate":0}],
-         "locations":[{"location":"us:ca","sessions":1,"mcs":0,"ad_slate":0}],
-         "platforms":[{"platform":"linux","sessions":1,"mcs":0,"ad_slate":0}]}"""));
+    assertThat(m.stats()).isEqualTo(new MinuteStats(0,
+        new MinuteStats.Group(1, 60_000, Map.of(), Map.of()),
+        new MinuteStats.Group(1, 30_000, Map.of(), Map.of()),
+        Map.of("live.example.com", new MinuteStats.Share(1, 0, 0)),
+        Map.of("us:ca", new MinuteStats.Share(1, 0, 0)),
+        Map.of("linux", new MinuteStats.Share(1, 0, 0))));
   }
 
   @Test
-  void theSecondMinuteCountsSlateByReasonAndAuthFailures() throws Exception {
+  void theSecondMinuteCountsSlateByReasonAndAuthFailures() {
     script();
     live.closeDue(T0 + 75_000);
     List<MinuteRow> rows = live.closeDue(T0 + 135_000);
     assertThat(rows).extracting(MinuteRow::minuteStart, MinuteRow::streamId)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(T0 + 60_000, "chan1"));
-    assertThat(Http.JSON.readTree(rows.get(0).stats())).isEqualTo(Http.JSON.readTree("""
-        {"auth_failures":2,
-         "concurrent":{"sessions":2,"total_time":120.0,"ad_slate":{"7":{"time":12.5,"sessions":1}},
-                       "mcs":{"1":{"time":6.0,"sessions":2}}},
-         "new":{"sessions":0,"total_time":0.0,"ad_slate":{},"mcs":{}},
-         "domains":[{"domain":"live.example.com","sessions":2,"mcs":2,"ad_slate":1}],
-         "locations":[{"location":"de:by","sessions":1,"mcs":1,"ad_slate":1},
-                      {"location":"us:ca","sessions":1,"mcs":1,"ad_slate":0}],
-         "platforms":[{"platform":"ios","sessions":1,"mcs":1,"ad_slate":1},
-                      {"platform":"linux","sessions":1,"mcs":1,"ad_slate":0}]}"""));
+    assertThat(rows.get(0).stats()).isEqualTo(new MinuteStats(2,
+        new MinuteStats.Group(2, 120_000, Map.of("7", new MinuteStats.Slate(12_500, 1)),
+            Map.of("1", new MinuteStats.Slate(6_000, 2))),
+        MinuteStats.Group.EMPTY,
+        Map.of("live.example.com", new MinuteStats.Share(2, 2, 1)),
+        Map.of("de:by", new MinuteStats.Share(1, 1, 1), "us:ca", new MinuteStats.Share(1, 1, 0)),
+        Map.of("ios", new MinuteStats.Share(1, 1, 1), "linux", new MinuteStats.Share(1, 1, 0))));
   }
 
   @Test
-  void playSpanningABoundaryIsSplitBetweenTheMinutes() throws Exception {
+  void playSpanningABoundaryIsSplitBetweenTheMinutes() {
     // 10 s of play reported at 10:01:04: 6 s in the first minute, 4 s in the second
     live.played(A, T0 + 64_000, 10_000);
     List<MinuteRow> rows = live.closeDue(T0 + 200_000);
     assertThat(rows).hasSize(2);
-    assertThat(Http.JSON.readTree(rows.get(0).stats()).at("/concurrent/total_time").asDouble()).isEqualTo(6.0);
-    assertThat(Http.JSON.readTree(rows.get(1).stats()).at("/concurrent/total_time").asDouble()).isEqualTo(4.0);
+    assertThat(rows.get(0).stats().concurrent().playMs()).isEqualTo(6_000);
+    assertThat(rows.get(1).stats().concurrent().playMs()).isEqualTo(4_000);
   }
 
   @Test
-  void playReportedLateCountsOnlyInMinutesStillOpen() throws Exception {
+  void playReportedLateCountsOnlyInMinutesStillOpen() {
     // a merged backlog of 90 s arrives at 10:02:20: 10:00 and 10:01 are closed, only 10:02's 20 s count
     live.played(A, T0 + 140_000, 90_000);
     assertThat(live.openSessionMinutes()).isEqualTo(1);
     List<MinuteRow> rows = live.closeDue(T0 + 300_000);
     assertThat(rows).extracting(MinuteRow::minuteStart).containsExactly(T0 + 120_000);
-    assertThat(Http.JSON.readTree(rows.get(0).stats()).at("/concurrent/total_time").asDouble()).isEqualTo(20.0);
+    assertThat(rows.get(0).stats().concurrent().playMs()).isEqualTo(20_000);
   }
 
   /**
@@ -125,13 +121,14 @@ class LiveStatsTest {
       rows.addAll(closed);
       parts.addAll(live.changes());
       parts.removeIf(p -> closed.stream().anyMatch(
-          m -> m.streamId().equals(p.streamId()) && m.minuteStart() == p.minuteStart()));
+          m -> m.accountId().equals(p.accountId()) && m.streamId().equals(p.streamId())
+              && m.minuteStart() == p.minuteStart()));
       live.committed();
     }
 
     java.util.Map<String, Long> newestClosed() {
       java.util.Map<String, Long> out = new java.util.HashMap<>();
-      rows.forEach(m -> out.merge(m.streamId(), m.minuteStart(), Math::max));
+      rows.forEach(m -> out.merge(MinutePart.streamKey(m.accountId(), m.streamId()), m.minuteStart(), Math::max));
       return out;
     }
   }
@@ -182,18 +179,18 @@ class LiveStatsTest {
   }
 
   @Test
-  void aMinuteIsNeverOpenedAgainOnceItsRowIsWritten() throws Exception {
+  void aMinuteIsNeverOpenedAgainOnceItsRowIsWritten() {
     live.played(A, T0 + 50_000, 5_000);
     assertThat(live.closeDue(T0 + 75_000)).hasSize(1);
     // received within the grace but applied after the minute closed: its share of 10:00 is not counted
     live.played(A, T0 + 64_000, 10_000);
     List<MinuteRow> rows = live.closeDue(T0 + 200_000);
     assertThat(rows).extracting(MinuteRow::minuteStart).containsExactly(T0 + 60_000);
-    assertThat(Http.JSON.readTree(rows.get(0).stats()).at("/concurrent/total_time").asDouble()).isEqualTo(4.0);
+    assertThat(rows.get(0).stats().concurrent().playMs()).isEqualTo(4_000);
 
     // nor after a restart that knows the row from the store
     LiveStats restarted = new LiveStats(15_000);
-    restarted.restore(List.of(), java.util.Map.of("chan1", T0 + 60_000));
+    restarted.restore(List.of(), java.util.Map.of(MinutePart.streamKey("acc", "chan1"), T0 + 60_000));
     restarted.played(B, T0 + 124_000, 10_000);
     assertThat(restarted.closeDue(T0 + 300_000)).extracting(MinuteRow::minuteStart).containsExactly(T0 + 120_000);
   }
@@ -208,29 +205,25 @@ class LiveStatsTest {
     byte[] otherVersion = good.clone();
     otherVersion[0] = 99;
     LiveStats restored = new LiveStats(15_000);
-    int unreadable = restored.restore(List.of(store.parts.get(0), new MinutePart("chan1", T0, cut),
-        new MinutePart("chan1", T0, otherVersion)), java.util.Map.of());
+    int unreadable = restored.restore(List.of(store.parts.get(0), new MinutePart("acc", "chan1", T0, cut),
+        new MinutePart("acc", "chan1", T0, otherVersion)), java.util.Map.of());
     assertThat(unreadable).isEqualTo(2);
     assertThat(restored.closeDue(T0 + 75_000)).isEqualTo(live.closeDue(T0 + 75_000));
 
     LiveStats onlyDamaged = new LiveStats(15_000);
-    assertThat(onlyDamaged.restore(List.of(new MinutePart("chan1", T0, cut)), java.util.Map.of())).isEqualTo(1);
+    assertThat(onlyDamaged.restore(List.of(new MinutePart("acc", "chan1", T0, cut)), java.util.Map.of())).isEqualTo(1);
     assertThat(onlyDamaged.closeDue(T0 + 75_000)).as("no empty minute made up").isEmpty();
   }
 
-  private static double at(MinuteRow row, String pointer) throws Exception {
-    return Http.JSON.readTree(row.stats()).at(pointer).asDouble();
-  }
 
   @Test
-  void slateIsSplitOverTheMinutesItSpans() throws Exception {
+  void slateIsSplitOverTheMinutesItSpans() {
     // 12.5 s of ad slate ending at 10:01:05: 7.5 s in 10:00, 5 s in 10:01
     live.slate(A, "ad_slate", "7", 12.5, T0 + 65_000, T0 + 65_000);
     List<MinuteRow> rows = live.closeDue(T0 + 300_000);
     assertThat(rows).extracting(MinuteRow::minuteStart).containsExactly(T0, T0 + 60_000);
-    assertThat(at(rows.get(0), "/concurrent/ad_slate/7/time")).isEqualTo(7.5);
-    assertThat(at(rows.get(1), "/concurrent/ad_slate/7/time")).isEqualTo(5.0);
-    assertThat(at(rows.get(1), "/concurrent/ad_slate/7/sessions")).isEqualTo(1.0);
+    assertThat(rows.get(0).stats().concurrent().adSlate()).isEqualTo(Map.of("7", new MinuteStats.Slate(7_500, 1)));
+    assertThat(rows.get(1).stats().concurrent().adSlate()).isEqualTo(Map.of("7", new MinuteStats.Slate(5_000, 1)));
   }
 
   /** Session C (fr, android), started 10:00:30, beats every 5 s with 5 s of play until {@code end}. */
@@ -242,37 +235,37 @@ class LiveStatsTest {
   }
 
   @Test
-  void aSessionShorterThanAMinuteIsNewInEveryMinuteItTouches() throws Exception {
+  void aSessionShorterThanAMinuteIsNewInEveryMinuteItTouches() {
     // C plays from 10:00:30 to 10:01:10: 40 s in all, so never concurrent, though it started before 10:01
     cPlaysFrom30sUntil(T0 + 70_000);
     List<MinuteRow> rows = live.closeDue(T0 + 300_000);
     assertThat(rows).hasSize(2);
     for (MinuteRow row : rows) {
-      assertThat(at(row, "/concurrent/sessions")).isZero();
-      assertThat(at(row, "/new/sessions")).isEqualTo(1.0);
-      assertThat(Http.JSON.readTree(row.stats()).get("locations")).as("breakdowns count concurrent sessions").isEmpty();
+      assertThat(row.stats().concurrent().sessions()).isZero();
+      assertThat(row.stats().fresh().sessions()).isEqualTo(1);
+      assertThat(row.stats().locations()).as("breakdowns count concurrent sessions").isEmpty();
     }
-    assertThat(at(rows.get(0), "/new/total_time")).isEqualTo(30.0);
-    assertThat(at(rows.get(1), "/new/total_time")).isEqualTo(10.0);
+    assertThat(rows.get(0).stats().fresh().playMs()).isEqualTo(30_000);
+    assertThat(rows.get(1).stats().fresh().playMs()).isEqualTo(10_000);
   }
 
   @Test
-  void aSessionIsConcurrentInTheMinuteItCompletesItsFirstMinute() throws Exception {
+  void aSessionIsConcurrentInTheMinuteItCompletesItsFirstMinute() {
     // C from 10:00:30 plays on until 10:01:40: 70 s by its last moment in 10:01
     cPlaysFrom30sUntil(T0 + 100_000);
     List<MinuteRow> rows = live.closeDue(T0 + 300_000);
-    assertThat(at(rows.get(0), "/new/sessions")).isEqualTo(1.0);
-    assertThat(at(rows.get(1), "/concurrent/sessions")).isEqualTo(1.0);
-    assertThat(at(rows.get(1), "/concurrent/total_time")).isEqualTo(40.0);
+    assertThat(rows.get(0).stats().fresh().sessions()).isEqualTo(1);
+    assertThat(rows.get(1).stats().concurrent().sessions()).isEqualTo(1);
+    assertThat(rows.get(1).stats().concurrent().playMs()).isEqualTo(40_000);
   }
 
   @Test
-  void aBacklogPutsAtMostAMinuteOfPlayIntoAMinute() throws Exception {
+  void aBacklogPutsAtMostAMinuteOfPlayIntoAMinute() {
     // 20 minutes of play in one heartbeat at 10:10:00 (a player's merged backlog): only 10:09 is still open
     live.played(A, T0 + 600_000, 1_200_000);
     List<MinuteRow> rows = live.closeDue(T0 + 900_000);
     assertThat(rows).extracting(MinuteRow::minuteStart).containsExactly(T0 + 540_000);
-    assertThat(at(rows.get(0), "/concurrent/total_time")).isEqualTo(60.0);
+    assertThat(rows.get(0).stats().concurrent().playMs()).isEqualTo(60_000);
   }
 
   @Test

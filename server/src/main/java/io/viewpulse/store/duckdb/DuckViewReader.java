@@ -1,11 +1,13 @@
-package io.viewpulse.store;
+package io.viewpulse.store.duckdb;
 
+import io.viewpulse.model.StoreException;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.MetricRow;
 import io.viewpulse.query.RealtimeQuery;
 import io.viewpulse.query.RealtimeRow;
 import io.viewpulse.query.UsageQuery;
 import io.viewpulse.query.UsageRow;
+import io.viewpulse.query.ViewReader;
 import io.viewpulse.query.ViewsQuery;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,18 +22,16 @@ import java.util.function.Consumer;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Runs viewership queries on a small pool of connections. Blocking: call from worker threads, never an event loop.
- * Reads see every committed flush, so freshness is bounded by the flush interval, with no cache in between.
+ * Runs viewership queries on DuckDB, on a small pool of connections. Reads see every committed flush, so freshness is
+ * bounded by the flush interval, with no cache in between.
  */
-public final class ViewQueries implements AutoCloseable {
-  /** A query may return at most this many rows (Livepeer stops at 10,000; a day of hours by country passes that). */
-  public static final int MAX_ROWS = 200_000;
+final class DuckViewReader implements ViewReader, AutoCloseable {
   /** Rows per batch handed on: DuckDB's vector size, so a batch is one fetch from the result. */
   private static final int BATCH = 2048;
 
   private final BlockingQueue<DuckDBConnection> pool;
 
-  public ViewQueries(Database db, int connections) {
+  DuckViewReader(Database db, int connections) {
     pool = new ArrayBlockingQueue<>(connections);
     for (int i = 0; i < connections; i++) {
       pool.add(db.connect());
@@ -39,24 +39,13 @@ public final class ViewQueries implements AutoCloseable {
   }
 
   /** The query, answered from the rollups where it can be ({@link RollupSql}), by a scan otherwise. */
-  public List<MetricRow> views(ViewsQuery q) {
-    List<MetricRow> rows = new ArrayList<>();
-    views(q, rows::addAll);
-    return rows;
-  }
-
-  /**
-   * The query's rows handed to {@code batches} in order, a batch at a time as they are read from the result, on the
-   * calling thread. When the answer would pass {@link #MAX_ROWS}, {@link TooManyRowsException} is thrown, after
-   * batches holding up to that many rows have been handed on: a caller that answers from them must hold them back
-   * until this returns.
-   */
+  @Override
   public void views(ViewsQuery q, Consumer<List<MetricRow>> batches) {
     views(q, RollupSql.views(q).orElseGet(() -> ViewsSql.views(q)), batches);
   }
 
   /** The query answered by a scan of every view, never from rollups: what the rollups are checked against. */
-  public List<MetricRow> viewsByScan(ViewsQuery q) {
+  List<MetricRow> viewsByScan(ViewsQuery q) {
     List<MetricRow> rows = new ArrayList<>();
     views(q, ViewsSql.views(q), rows::addAll);
     return rows;
@@ -94,6 +83,7 @@ public final class ViewQueries implements AutoCloseable {
     });
   }
 
+  @Override
   public List<RealtimeRow> realtime(RealtimeQuery q) {
     return run(ViewsSql.realtime(q), rs -> {
       int col = 1;
@@ -105,6 +95,7 @@ public final class ViewQueries implements AutoCloseable {
     });
   }
 
+  @Override
   public List<UsageRow> usage(UsageQuery q) {
     return run(ViewsSql.usage(q), rs -> {
       int col = 1;
@@ -142,7 +133,7 @@ public final class ViewQueries implements AutoCloseable {
         int rows = 0;
         while (rs.next()) {
           if (rows++ == MAX_ROWS) {
-            throw new TooManyRowsException();
+            throw ViewReader.tooManyRows();
           }
           batch.add(mapper.map(rs));
           if (batch.size() == BATCH) {
@@ -164,16 +155,6 @@ public final class ViewQueries implements AutoCloseable {
   private static Double nullableDouble(ResultSet rs, int col) throws SQLException {
     double v = rs.getDouble(col);
     return rs.wasNull() || Double.isNaN(v) ? null : v;
-  }
-
-  /** The answer would exceed {@link #MAX_ROWS}: the caller should narrow the range or widen the time step. */
-  public static final class TooManyRowsException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    TooManyRowsException() {
-      super("query must return less than " + MAX_ROWS
-          + " datapoints. consider decreasing your timeframe or increasing the time step", null, false, false);
-    }
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.viewpulse.store;
+package io.viewpulse.store.duckdb;
 
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.RealtimeQuery;
@@ -132,7 +132,7 @@ final class ViewsSql {
     }
     sql.append("count(*) AS view_count,"
         + " coalesce(avg(CASE WHEN errors > 0 THEN 1.0 ELSE 0.0 END), 0) AS error_rate"
-        + " FROM live_views WHERE play_intent AND NOT ended AND seen_at >= ").append(AdminStore.TS);
+        + " FROM live_views WHERE play_intent AND NOT ended AND seen_at >= ").append(DuckDirectory.TS);
     params.add(q.activeSince().toEpochMilli() * 1000L);
     sql.append(" AND account_id = ?");
     params.add(q.accountId());
@@ -187,11 +187,11 @@ final class ViewsSql {
   private static void timeRange(java.time.Instant from, java.time.Instant to, List<String> where,
       List<Object> params) {
     if (from != null) {
-      where.add("started_at >= " + AdminStore.TS);
+      where.add("started_at >= " + DuckDirectory.TS);
       params.add(micros(from));
     }
     if (to != null) {
-      where.add("started_at < " + AdminStore.TS);
+      where.add("started_at < " + DuckDirectory.TS);
       params.add(micros(to));
     }
   }

@@ -1,4 +1,4 @@
-package io.viewpulse.store;
+package io.viewpulse.store.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,32 +22,32 @@ import org.junit.jupiter.api.io.TempDir;
  * Answers handed on in batches as they are read, on a real DuckDB file holding one more view (of a viewer of its own
  * each) than an answer may have rows.
  */
-class ViewQueriesTest {
+class DuckViewReaderTest {
   private static final String ACCOUNT = "acc";
-  private static final int VIEWS = ViewQueries.MAX_ROWS + 1;
+  private static final int VIEWS = io.viewpulse.query.ViewReader.MAX_ROWS + 1;
 
   @TempDir
   static Path dir;
   private static Database db;
-  private static ViewQueries queries;
+  private static DuckViewReader queries;
 
   @BeforeAll
   static void open() {
     db = Database.open(dir);
     Dimensions d = new Dimensions("desktop", null, null, "Linux", "Chrome", null, "EU", "DE", null, null, null);
     long t0 = T0.toEpochMilli();
-    try (ViewStore store = new ViewStore(db)) {
+    try (DuckSessionStore store = new DuckSessionStore(db)) {
       List<ViewRecord> batch = new ArrayList<>();
       for (int i = 0; i < VIEWS; i++) {
-        batch.add(new ViewRecord(ACCOUNT, "pb", null, null, viewer(i), t0 + i * 1000L, null, d, "example.com", false,
+        batch.add(new ViewRecord(0L, ACCOUNT, "pb", null, null, viewer(i), t0 + i * 1000L, null, d, "example.com", false,
             60_000, 300, 0, 0, true, true));
         if (batch.size() == 10_000 || i == VIEWS - 1) {
-          store.commit(List.of(), List.of(), batch, List.of(), List.of(), i);
+          store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, i, List.of(), List.of(), batch, List.of(), List.of()));
           batch.clear();
         }
       }
     }
-    queries = new ViewQueries(db, 1);
+    queries = new DuckViewReader(db, 1);
   }
 
   @AfterAll
@@ -83,7 +83,7 @@ class ViewQueriesTest {
   @Test
   void anAnswerOfExactlyTheLimitIsAnsweredWhole() {
     List<MetricRow> rows = queries.views(byViewer(List.of(new Filter(Dimension.VIEWER_ID, viewer(0), true))));
-    assertThat(rows).hasSize(ViewQueries.MAX_ROWS);
+    assertThat(rows).hasSize(io.viewpulse.query.ViewReader.MAX_ROWS);
     assertThat(rows.get(0).dimensions()).containsEntry(Dimension.VIEWER_ID, "v000001");
   }
 
@@ -91,10 +91,10 @@ class ViewQueriesTest {
   void anAnswerPastTheLimitIsRefusedBeforeItsLastPartialBatch() {
     List<MetricRow> handed = new ArrayList<>();
     assertThatThrownBy(() -> queries.views(byViewer(List.of()), handed::addAll))
-        .isInstanceOf(ViewQueries.TooManyRowsException.class)
+        .isInstanceOf(io.viewpulse.model.DomainException.class)
         .hasMessageContaining("less than 200000 datapoints");
     // 97 whole batches of 2,048: the caller holds them back until the query returns, so none reach a client
     assertThat(handed).hasSize(97 * 2048);
-    assertThatThrownBy(() -> queries.views(byViewer(List.of()))).isInstanceOf(ViewQueries.TooManyRowsException.class);
+    assertThatThrownBy(() -> queries.views(byViewer(List.of()))).isInstanceOf(io.viewpulse.model.DomainException.class);
   }
 }

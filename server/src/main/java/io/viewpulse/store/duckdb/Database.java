@@ -1,5 +1,6 @@
-package io.viewpulse.store;
+package io.viewpulse.store.duckdb;
 
+import io.viewpulse.model.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +16,7 @@ import org.duckdb.DuckDBConnection;
  * connection from {@link #connect()} (a duplicate of the root connection, sharing one database instance) and
  * keeps it on one thread. Closing the database closes the root connection; duplicates must be closed by their owners.
  */
-public final class Database implements AutoCloseable {
+final class Database implements AutoCloseable {
   private final DuckDBConnection root;
   private final Path file;
 
@@ -25,7 +26,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** Opens (creating if needed) {@code viewpulse.duckdb} under {@code dataDir} and brings its schema up to date. */
-  public static Database open(Path dataDir) {
+  static Database open(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
       Path file = dataDir.resolve("viewpulse.duckdb");
@@ -39,7 +40,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** A new connection to the same database, for use by one thread. */
-  public DuckDBConnection connect() {
+  DuckDBConnection connect() {
     try {
       return (DuckDBConnection) root.duplicate();
     } catch (SQLException e) {
@@ -47,12 +48,12 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  public Path file() {
+  Path file() {
     return file;
   }
 
   /** Writes the database's WAL into the main file; used on orderly shutdown so the file is self-contained. */
-  public void checkpoint() {
+  void checkpoint() {
     try (Statement s = root.createStatement()) {
       s.execute("CHECKPOINT");
     } catch (SQLException e) {

@@ -1,9 +1,20 @@
-package io.viewpulse.query;
+package io.viewpulse.viewership;
 
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.catalog.DStorage;
 import io.viewpulse.model.Media;
-import io.viewpulse.store.ViewQueries;
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.MetricRow;
+import io.viewpulse.query.QueryException;
+import io.viewpulse.query.RealtimeQuery;
+import io.viewpulse.query.RealtimeRow;
+import io.viewpulse.query.TimeStep;
+import io.viewpulse.query.Total;
+import io.viewpulse.query.UsageQuery;
+import io.viewpulse.query.UsageRow;
+import io.viewpulse.query.ViewReader;
+import io.viewpulse.query.ViewsQuery;
+import io.viewpulse.query.ViewsRequest;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -23,10 +34,10 @@ public final class Viewership {
   public static final Duration NOW_WINDOW = Duration.ofSeconds(60);
 
   private final Catalog catalog;
-  private final ViewQueries store;
+  private final ViewReader store;
   private final InstantSource clock;
 
-  public Viewership(Catalog catalog, ViewQueries store, InstantSource clock) {
+  public Viewership(Catalog catalog, ViewReader store, InstantSource clock) {
     this.catalog = catalog;
     this.store = store;
     this.clock = clock;
@@ -34,7 +45,7 @@ public final class Viewership {
 
   /**
    * {@code /data/views/query}: every metric, any filter. The rows go to {@code batches} as the store reads them
-   * ({@link ViewQueries#views(ViewsQuery, Consumer)}), so the caller can encode while the rest are read.
+   * ({@link ViewReader#views(ViewsQuery, Consumer)}), so the caller can encode while the rest are read.
    */
   public void query(String accountId, ViewsRequest r, Consumer<List<MetricRow>> batches) {
     store.views(resolve(accountId, r, ViewsQuery.Detail.FULL), batches);

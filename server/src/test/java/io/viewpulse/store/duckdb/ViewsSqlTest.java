@@ -1,4 +1,4 @@
-package io.viewpulse.store;
+package io.viewpulse.store.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,11 @@
-package io.viewpulse.store;
+package io.viewpulse.store.duckdb;
 
+import io.viewpulse.auth.KeyStore;
+import io.viewpulse.catalog.MediaStore;
 import io.viewpulse.model.Account;
 import io.viewpulse.model.ApiKey;
 import io.viewpulse.model.Media;
+import io.viewpulse.model.StoreException;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,20 +15,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Accounts, API keys and media (assets and streams): small tables, written rarely, read once at start-up into the
- * in-memory indexes of the auth and catalog packages. One connection, serialized by this object's monitor.
+ * Accounts, API keys and media (assets and streams) on DuckDB: small tables, written rarely, read once at start-up into
+ * the in-memory indexes of the auth and catalog packages. One connection, serialized by this object's monitor.
  */
-public final class AdminStore implements AutoCloseable {
+final class DuckDirectory implements KeyStore, MediaStore, AutoCloseable {
   /** SQL for a TIMESTAMP parameter bound as microseconds since the epoch (UTC, whatever the JVM time zone). */
   static final String TS = "make_timestamp(?::BIGINT)";
 
   private final DuckDBConnection c;
 
-  public AdminStore(Database db) {
+  DuckDirectory(Database db) {
     this.c = db.connect();
   }
 
@@ -33,11 +35,13 @@ public final class AdminStore implements AutoCloseable {
     update("INSERT INTO accounts VALUES (?, ?, " + TS + ")", a.id(), a.name(), micros(a.createdAt()));
   }
 
+  @Override
   public synchronized List<Account> accounts() {
     return query("SELECT id, name, epoch_ms(created_at) FROM accounts ORDER BY created_at, id",
         rs -> new Account(rs.getString(1), rs.getString(2), instant(rs, 3)));
   }
 
+  @Override
   public synchronized void insertKey(ApiKey k, String tokenHash) {
     try (PreparedStatement p = c.prepareStatement("INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, " + TS + ", NULL)")) {
       p.setString(1, k.id());
@@ -57,6 +61,7 @@ public final class AdminStore implements AutoCloseable {
   }
 
   /** Keys with their token hashes, as pairs. */
+  @Override
   public synchronized List<StoredKey> keys() {
     return query("SELECT id, account_id, name, allowed_origins, epoch_ms(created_at), epoch_ms(revoked_at), token_hash"
             + " FROM api_keys"
@@ -66,39 +71,40 @@ public final class AdminStore implements AutoCloseable {
   }
 
   /** Marks a key revoked; returns false when there is no such key or it was revoked already. */
+  @Override
   public synchronized boolean revokeKey(String keyId, Instant at) {
     return update("UPDATE api_keys SET revoked_at = " + TS + " WHERE id = ? AND revoked_at IS NULL", micros(at), keyId) == 1;
   }
 
+  @Override
   public synchronized void insertMedia(Media m) {
-    update("INSERT INTO media VALUES (?, ?, ?, ?, ?, ?, ?, ?, " + TS + ")", m.id(), m.accountId(), m.kind().wire(), m.name(),
-        m.playbackId(), m.creatorId(), m.dStorageUrl(), m.streamType(), micros(m.createdAt()));
+    update("INSERT INTO media VALUES (?, ?, ?, ?, ?, ?, ?, ?, " + TS + ", NULL)", m.accountId(), m.id(),
+        m.kind().wire(), m.name(), m.playbackId(), m.creatorId(), m.dStorageUrl(), m.streamType(),
+        micros(m.createdAt()));
   }
 
-  public synchronized boolean deleteMedia(String id) {
-    return update("DELETE FROM media WHERE id = ?", id) == 1;
+  @Override
+  public synchronized boolean deleteMedia(String accountId, String id, Instant at) {
+    return update("UPDATE media SET deleted_at = " + TS + " WHERE account_id = ? AND id = ? AND deleted_at IS NULL",
+        micros(at), accountId, id) == 1;
   }
 
+  @Override
   public synchronized List<Media> media() {
+    return media("deleted_at IS NULL");
+  }
+
+  @Override
+  public synchronized List<Media> deleted() {
+    return media("deleted_at IS NOT NULL");
+  }
+
+  private List<Media> media(String condition) {
     return query("SELECT id, account_id, kind, name, playback_id, creator_id, d_storage_url, stream_type,"
-            + " epoch_ms(created_at)"
-            + " FROM media ORDER BY created_at, id",
+            + " epoch_ms(created_at) FROM media WHERE " + condition + " ORDER BY created_at, account_id, id",
         rs -> new Media(rs.getString(1), rs.getString(2), Media.Kind.valueOf(rs.getString(3).toUpperCase()),
             rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), instant(rs, 9)));
   }
-
-  public synchronized Optional<String> meta(String name) {
-    List<String> v = query("SELECT value FROM meta WHERE name = '" + name.replace("'", "''") + "'",
-        rs -> rs.getString(1));
-    return v.stream().findFirst();
-  }
-
-  public synchronized void putMeta(String name, String value) {
-    update("INSERT OR REPLACE INTO meta VALUES (?, ?)", name, value);
-  }
-
-  /** A key and the hash of its token. */
-  public record StoredKey(ApiKey key, String tokenHash) {}
 
   private interface RowMapper<T> {
     T map(ResultSet rs) throws SQLException;

@@ -1,4 +1,4 @@
-package io.viewpulse.store;
+package io.viewpulse.store.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -37,9 +37,9 @@ class RollupsTest {
   @TempDir
   Path dir;
   private Database db;
-  private ViewStore store;
+  private DuckSessionStore store;
   private Rollups rollups;
-  private ViewQueries queries;
+  private DuckViewReader queries;
   private final Random random = new Random(42);
   private long offset;
 
@@ -69,7 +69,7 @@ class RollupsTest {
         null, OSES[random.nextInt(OSES.length)], random.nextBoolean() ? "Chrome" : "Safari", null,
         country == null ? null : "EU", country, country == null ? null : country + "-1", null, null);
     boolean frame = random.nextInt(10) > 0;
-    return new ViewRecord(account, "pb" + random.nextInt(20), null, null, "v" + random.nextInt(400), startMs, null, d,
+    return new ViewRecord(0L, account, "pb" + random.nextInt(20), null, null, "v" + random.nextInt(400), startMs, null, d,
         "example.com", false, random.nextInt(600_000), frame ? 50 + random.nextInt(5000) : null,
         random.nextInt(5) == 0 ? random.nextInt(20_000) : 0, random.nextInt(25) == 0 ? 1 : 0, frame, true);
   }
@@ -80,11 +80,11 @@ class RollupsTest {
     for (int i = 0; i < n; i++) {
       batch.add(randomView(account, DAY0.toEpochMilli() + (long) (random.nextDouble() * 4 * 86_400_000L)));
       if (batch.size() == 250) {
-        store.commit(List.of(), List.of(), batch, List.of(), List.of(), offset++);
+        store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
         batch.clear();
       }
     }
-    store.commit(List.of(), List.of(), batch, List.of(), List.of(), offset++);
+    store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
   }
 
   private void commitOpenSessions(int n) {
@@ -93,7 +93,7 @@ class RollupsTest {
       open.add(new SessionSnapshot("open-" + i, i % 5 != 0, DAY0.toEpochMilli(), new byte[] {1},
           randomView("acc", DAY0.toEpochMilli() + 3 * 86_400_000L + random.nextInt(86_400_000))));
     }
-    store.commit(open, List.of(), List.of(), List.of(), List.of(), offset++);
+    store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, open, List.of(), List.of(), List.of(), List.of()));
   }
 
   private List<ViewsQuery> queries() {
@@ -124,7 +124,7 @@ class RollupsTest {
   }
 
   /** Every query is one the rollups answer, and their answer is the scan's. */
-  static void assertAnswersAsTheScan(ViewQueries queries, List<ViewsQuery> all) {
+  static void assertAnswersAsTheScan(DuckViewReader queries, List<ViewsQuery> all) {
     for (ViewsQuery q : all) {
       assertThat(RollupSql.views(q)).as("answered from rollups: %s", q).isPresent();
       List<MetricRow> rolled = queries.views(q);

@@ -1,10 +1,12 @@
-package io.viewpulse.query;
+package io.viewpulse.viewership;
 
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.live.LiveStats;
 import io.viewpulse.live.MinuteRow;
+import io.viewpulse.live.MinuteStats;
 import io.viewpulse.model.Media;
-import io.viewpulse.store.LiveQueries;
+import io.viewpulse.query.LiveMinuteReader;
+import io.viewpulse.query.QueryException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -26,10 +28,10 @@ public final class StreamStats {
   public static final int MAX_IDS = 1_000;
 
   private final Catalog catalog;
-  private final LiveQueries store;
+  private final LiveMinuteReader store;
   private final InstantSource clock;
 
-  public StreamStats(Catalog catalog, LiveQueries store, InstantSource clock) {
+  public StreamStats(Catalog catalog, LiveMinuteReader store, InstantSource clock) {
     this.catalog = catalog;
     this.store = store;
     this.clock = clock;
@@ -40,9 +42,9 @@ public final class StreamStats {
    *
    * @param type the stream's type (channel or event), null when the id is not the account's stream
    * @param minuteEnd end of the minute the stats cover (Uplynk's {@code ts}), null without data
-   * @param stats the stats dictionary (JSON, without type), null without data
+   * @param stats what happened in the minute, null without data
    */
-  public record Item(String id, String type, Long minuteEnd, String stats) {}
+  public record Item(String id, String type, Long minuteEnd, MinuteStats stats) {}
 
   public List<Item> latest(String accountId, List<String> ids) {
     if (ids.size() > MAX_IDS) {

@@ -1,5 +1,6 @@
-package io.viewpulse.store;
+package io.viewpulse.store.duckdb;
 
+import io.viewpulse.model.StoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * scanned). The rollups are derived data: when their definition changes ({@link RollupSql#VERSION}), they are dropped
  * and rebuilt from {@code views}.
  */
-public final class Rollups implements AutoCloseable {
+final class Rollups implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Rollups.class);
   /**
    * Views aggregated per statement when a large history is rolled up: bounds a statement's memory (its groups, not
@@ -57,7 +58,7 @@ public final class Rollups implements AutoCloseable {
   /** Rows of delta a step gathers before it merges them into the rollups and moves the marks. */
   static final long STEP_GROUPS = 1_000_000;
   /** Views a set's rows must stand for, each, for the set to be rolled up: a row then costs under 1/4 of its views. */
-  public static final int MIN_VIEWS_PER_ROW = 200;
+  static final int MIN_VIEWS_PER_ROW = io.viewpulse.store.StoreConfig.DEFAULT_ROLLUP_MIN_VIEWS_PER_ROW;
   /** How far back from the newest view the sets are measured, in whole buckets of their unit. */
   static final Duration WINDOW = Duration.ofDays(7);
   /** Growth of the views, at most, between two measurements (a tenth of them while there are fewer than 1 M). */
@@ -85,7 +86,7 @@ public final class Rollups implements AutoCloseable {
   private volatile long lag;
 
   /** Rolls a set up while its rows stand for at least {@code minViewsPerRow} views each (at least 1). */
-  public Rollups(Database db, int minViewsPerRow) {
+  Rollups(Database db, int minViewsPerRow) {
     this(db, CHUNK, minViewsPerRow, WINDOW);
   }
 
@@ -142,7 +143,7 @@ public final class Rollups implements AutoCloseable {
   }
 
   /** Rolls up, every {@code period}, whatever was committed since the last run. */
-  public void start(Duration period) {
+  void start(Duration period) {
     timer.scheduleWithFixedDelay(() -> {
       try {
         catchUp();
@@ -156,7 +157,7 @@ public final class Rollups implements AutoCloseable {
    * Measures the sets if the views grew enough since the last time, then rolls up every view committed so far for
    * every rolling set, in chunks. Returns by how many views the set furthest behind moved. Blocking.
    */
-  public synchronized long catchUp() {
+  synchronized long catchUp() {
     if (closing) {
       return 0;
     }
@@ -180,7 +181,7 @@ public final class Rollups implements AutoCloseable {
   }
 
   /** How many sets were rolling at the end of the last run. Does not wait for a run under way. */
-  public int rollingSets() {
+  int rollingSets() {
     return rollingSets;
   }
 
@@ -188,12 +189,12 @@ public final class Rollups implements AutoCloseable {
    * Views committed before the last run started that the rolling set furthest behind did not hold at its end: more
    * than 0 when a run could not finish (a failing store, a close). Does not wait for a run under way.
    */
-  public long lag() {
+  long lag() {
     return lag;
   }
 
   /** Views committed but not rolled up yet by the rolling set furthest behind (0 when no set is rolling). */
-  public synchronized long pending() {
+  synchronized long pending() {
     try (Statement s = conn().createStatement();
         ResultSet rs = s.executeQuery("SELECT " + END_ROW + " - min(rows) FROM rollup_mark WHERE rolling")) {
       rs.next();

@@ -1,4 +1,4 @@
-package io.viewpulse.store;
+package io.viewpulse.store.duckdb;
 
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.Filter;
@@ -408,11 +408,11 @@ final class RollupSql {
 
     private void range(String column, Instant from, Instant to, StringBuilder s) {
       if (from != null) {
-        s.append(" AND ").append(column).append(" >= ").append(AdminStore.TS);
+        s.append(" AND ").append(column).append(" >= ").append(DuckDirectory.TS);
         params.add(ViewsSql.micros(from));
       }
       if (to != null) {
-        s.append(" AND ").append(column).append(" < ").append(AdminStore.TS);
+        s.append(" AND ").append(column).append(" < ").append(DuckDirectory.TS);
         params.add(ViewsSql.micros(to));
       }
     }

@@ -1,4 +1,4 @@
-package io.viewpulse.store;
+package io.viewpulse.store.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,9 +35,9 @@ class RollupSetsTest {
   @TempDir
   Path dir;
   private Database db;
-  private ViewStore store;
+  private DuckSessionStore store;
   private Rollups rollups;
-  private ViewQueries queries;
+  private DuckViewReader queries;
   private RollupParts parts;
   private final Random random = new Random(7);
   private long offset;
@@ -73,15 +73,15 @@ class RollupSetsTest {
           subdivision.apply(i), null, null);
       long start = DAY0.toEpochMilli() + day * 86_400_000L + (long) (random.nextDouble() * 86_400_000L);
       boolean frame = random.nextInt(10) > 0;
-      batch.add(new ViewRecord("acc", "pb" + random.nextInt(20), null, null, "v" + random.nextInt(400), start, null,
+      batch.add(new ViewRecord(0L, "acc", "pb" + random.nextInt(20), null, null, "v" + random.nextInt(400), start, null,
           d, "example.com", false, random.nextInt(600_000), frame ? 50 + random.nextInt(5000) : null, 0,
           random.nextInt(25) == 0 ? 1 : 0, frame, true));
       if (batch.size() == 500) {
-        store.commit(List.of(), List.of(), batch, List.of(), List.of(), offset++);
+        store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
         batch.clear();
       }
     }
-    store.commit(List.of(), List.of(), batch, List.of(), List.of(), offset++);
+    store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
   }
 
   private Set<String> rolling() {
@@ -175,10 +175,10 @@ class RollupSetsTest {
     for (int i = 0; i < 2000; i++) {
       Dimensions d = new Dimensions("mobile", "Phone", null, "OS", "Chrome", null, "EU", COUNTRIES[i % 4],
           "S-" + i % 400, null, null);
-      batch.add(new ViewRecord("acc", "pb", null, null, "v" + i, DAY0.toEpochMilli() + i * 30_000L, null, d,
+      batch.add(new ViewRecord(0L, "acc", "pb", null, null, "v" + i, DAY0.toEpochMilli() + i * 30_000L, null, d,
           "example.com", false, 60_000, 400, 0, 0, true, true));
     }
-    store.commit(List.of(), List.of(), batch, List.of(), List.of(), offset++);
+    store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
 
     assertThat(rollups.catchUp()).isEqualTo(2000);
 

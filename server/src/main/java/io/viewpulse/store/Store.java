@@ -1,0 +1,51 @@
+package io.viewpulse.store;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.viewpulse.auth.KeyStore;
+import io.viewpulse.catalog.MediaStore;
+import io.viewpulse.model.ViewRecord;
+import io.viewpulse.query.LiveMinuteReader;
+import io.viewpulse.query.ViewReader;
+import io.viewpulse.sessions.SessionStore;
+import java.util.List;
+
+/**
+ * One open store, whatever its engine: the interfaces the domain packages declare, implemented together. The rest of
+ * Viewpulse sees only those interfaces; {@link Stores#open} is the one place that picks an engine.
+ */
+public interface Store extends AutoCloseable {
+  SessionStore sessions();
+
+  ViewReader views();
+
+  LiveMinuteReader liveMinutes();
+
+  KeyStore keys();
+
+  MediaStore media();
+
+  /**
+   * Appends finished views as they are, outside of any event-log partition's commits: for loading a history
+   * (benchmarks, the demo's past week). Not for views the sessionizer decides.
+   */
+  void load(List<ViewRecord> views);
+
+  /** Starts what the store does on its own while a server runs (rolling up, merging, expiring). */
+  void startBackgroundWork();
+
+  /**
+   * Brings derived data (rollups) up to date with every view stored so far, now (the store otherwise does it in the
+   * background); returns how many views that took in. For tests and benchmarks.
+   */
+  long catchUp();
+
+  /** Publishes the store's own gauges (rollup progress and the like). */
+  void bindMetrics(MeterRegistry registry);
+
+  /** Where the data is, for the start-up banner and logs: never a password. */
+  String describe();
+
+  /** Closes it, after every writer and reader has stopped; leaves the data self-contained. */
+  @Override
+  void close();
+}

@@ -1,0 +1,108 @@
+package io.viewpulse.store.duckdb;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.viewpulse.auth.KeyStore;
+import io.viewpulse.catalog.MediaStore;
+import io.viewpulse.model.ViewRecord;
+import io.viewpulse.query.LiveMinuteReader;
+import io.viewpulse.query.ViewReader;
+import io.viewpulse.sessions.SessionStore;
+import io.viewpulse.store.Store;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The embedded store: one DuckDB file, {@code viewpulse.duckdb} in the data directory. */
+public final class DuckStore implements Store {
+  /** How often finished views are rolled up; until then queries scan them, so this bounds cost, not freshness. */
+  private static final Duration ROLLUP_PERIOD = Duration.ofSeconds(30);
+  /** Connections for queries: a views answer and another query at once (the machine has two cores). */
+  private static final int QUERY_CONNECTIONS = 2;
+
+  private final Database db;
+  private final DuckDirectory directory;
+  private final DuckSessionStore sessions;
+  private final DuckViewReader views;
+  private final DuckLiveMinutes liveMinutes;
+  private final Rollups rollups;
+
+  private DuckStore(Database db, int rollupMinViewsPerRow) {
+    this.db = db;
+    this.directory = new DuckDirectory(db);
+    this.sessions = new DuckSessionStore(db);
+    this.views = new DuckViewReader(db, QUERY_CONNECTIONS);
+    this.liveMinutes = new DuckLiveMinutes(db);
+    this.rollups = new Rollups(db, rollupMinViewsPerRow);
+  }
+
+  /** Opens (creating or migrating) the file under {@code dataDir}. */
+  public static DuckStore open(Path dataDir, int rollupMinViewsPerRow) {
+    return new DuckStore(Database.open(dataDir), rollupMinViewsPerRow);
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  @Override
+  public ViewReader views() {
+    return views;
+  }
+
+  @Override
+  public LiveMinuteReader liveMinutes() {
+    return liveMinutes;
+  }
+
+  @Override
+  public KeyStore keys() {
+    return directory;
+  }
+
+  @Override
+  public MediaStore media() {
+    return directory;
+  }
+
+  @Override
+  public void load(List<ViewRecord> batch) {
+    sessions.appendViews(batch);
+  }
+
+  @Override
+  public void startBackgroundWork() {
+    rollups.start(ROLLUP_PERIOD);
+  }
+
+  @Override
+  public long catchUp() {
+    return rollups.catchUp();
+  }
+
+  @Override
+  public void bindMetrics(MeterRegistry registry) {
+    Gauge.builder("viewpulse_rollup_sets_rolling", rollups, Rollups::rollingSets)
+        .description("rollup sets (hour or day, and a dimension) kept, of 16: the others are scanned")
+        .register(registry);
+    Gauge.builder("viewpulse_rollup_lag_views", rollups, Rollups::lag)
+        .description("views the last roll-up run left behind (0 when it caught up)").register(registry);
+  }
+
+  @Override
+  public String describe() {
+    return "DuckDB file " + db.file().toAbsolutePath();
+  }
+
+  @Override
+  public void close() {
+    rollups.close();
+    views.close();
+    liveMinutes.close();
+    sessions.close();
+    directory.close();
+    db.checkpoint();
+    db.close();
+  }
+}
