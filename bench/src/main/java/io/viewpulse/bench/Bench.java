@@ -9,8 +9,8 @@ import io.viewpulse.query.Dimension;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.ViewsQuery;
 import io.viewpulse.sessions.SessionRules;
-import io.viewpulse.store.Database;
-import io.viewpulse.store.ViewStore;
+import io.viewpulse.store.Store;
+import io.viewpulse.store.Stores;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,7 +86,7 @@ public final class Bench implements Runnable {
       }
       History h = new History(seed, playbackIds, days, account, views, places);
       long started = System.nanoTime();
-      try (Database db = Database.open(data); ViewStore store = new ViewStore(db)) {
+      try (Store store = Stores.open(io.viewpulse.store.StoreConfig.duckdb(data))) {
         long written = 0;
         while (written < views) {
           int n = (int) Math.min(200_000, views - written);
@@ -94,13 +94,12 @@ public final class Bench implements Runnable {
           for (int i = 0; i < n; i++) {
             batch.add(h.next());
           }
-          store.commit(List.of(), List.of(), batch, List.of(), List.of(), store.checkpoint());
+          store.load(batch);
           written += n;
           if (written % 5_000_000 == 0 || written == views) {
             System.out.printf("%,d views written (%.0f/s)%n", written, written / ((System.nanoTime() - started) / 1e9));
           }
         }
-        db.checkpoint();
       }
       long bytes = Files.size(data.resolve("viewpulse.duckdb"));
       System.out.printf("store: %,d bytes for %,d views = %.1f bytes per view%n", bytes, views, (double) bytes / views);
@@ -182,7 +181,7 @@ public final class Bench implements Runnable {
       long rebuffer = played && r.nextDouble() < 0.1 ? r.nextInt(8_000) : 0;
       long who = (long) Math.floor(Math.pow(r.nextDouble(), 2) * viewers);
       String viewer = "h:" + Long.toHexString(0x1000000000000000L + who * 0x9E3779B97F4A7C15L >>> 4);
-      return new ViewRecord(account, "pb-" + pb, "creator-" + (pb % 50), null, viewer, start, start + play + 1, d,
+      return new ViewRecord(written, account, "pb-" + pb, "creator-" + (pb % 50), null, viewer, start, start + play + 1, d,
           "www.example.com", pb % 10 == 0, play, ttff, rebuffer, error ? 1 : 0, played, true);
     }
   }
