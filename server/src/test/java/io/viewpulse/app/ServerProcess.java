@@ -33,11 +33,19 @@ final class ServerProcess implements AutoCloseable {
   private final List<String> serveArgs;
   private Process process;
   private int runs;
+  /** Names this process's output files apart from another's on the same data directory. */
+  private String tag = "";
 
   ServerProcess(Path data, List<String> jvmArgs, String... serveArgs) {
     this.data = data;
     this.jvmArgs = List.copyOf(jvmArgs);
     this.serveArgs = List.of(serveArgs);
+  }
+
+  /** The same server, writing its output under another name (for two processes on one data directory). */
+  ServerProcess tagged(String t) {
+    this.tag = t;
+    return this;
   }
 
   /** Runs a command-line command on the data directory (only while the server is down); returns its output. */
@@ -57,6 +65,40 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts the server and waits (at most 60 s) until it listens. */
   void start() throws Exception {
+    launch();
+    Path out = data.resolve("server-" + tag + (runs - 1) + ".out");
+    if (!awaitListening()) {
+      throw new IllegalStateException("server died: " + Files.readString(out));
+    }
+  }
+
+  /**
+   * Waits (at most 60 s) until the server listens (true) or its process ends (false).
+   *
+   * @throws IllegalStateException when it does neither in time
+   */
+  boolean awaitListening() throws Exception {
+    Path out = data.resolve("server-" + tag + (runs - 1) + ".out");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (ServerFile.livePort(data).isPresent() && process.isAlive()) {
+        return true;
+      }
+      if (!process.isAlive()) {
+        return false;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("server did not start in 60 s: " + Files.readString(out));
+  }
+
+  /** The exit code of a server process that ended. */
+  int exitCode() throws InterruptedException {
+    return process.waitFor();
+  }
+
+  /** Starts the server process without waiting for it. */
+  void launch() throws Exception {
     Files.deleteIfExists(data.resolve("server.json"));
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java));
@@ -64,19 +106,8 @@ final class ServerProcess implements AutoCloseable {
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.viewpulse.app.Main", "serve",
         "--data", data.toString(), "--port", "0", "--host", "127.0.0.1"));
     cmd.addAll(serveArgs);
-    Path out = data.resolve("server-" + runs++ + ".out");
+    Path out = data.resolve("server-" + tag + runs++ + ".out");
     process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (ServerFile.livePort(data).isPresent()) {
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException("server died: " + Files.readString(out));
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("server did not start in 60 s: " + Files.readString(out));
   }
 
   String base() {
@@ -110,7 +141,7 @@ final class ServerProcess implements AutoCloseable {
   String output() throws IOException {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < runs; i++) {
-      b.append(Files.readString(data.resolve("server-" + i + ".out")));
+      b.append(Files.readString(data.resolve("server-" + tag + i + ".out")));
     }
     return b.toString();
   }

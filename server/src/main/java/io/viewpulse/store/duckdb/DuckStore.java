@@ -90,6 +90,11 @@ public final class DuckStore implements Store {
         .description("views the last roll-up run left behind (0 when it caught up)").register(registry);
   }
 
+  /** A connection to the open file, for the adapter's own tests. */
+  java.sql.Connection connectionForTests() {
+    return db.connect();
+  }
+
   @Override
   public String describe() {
     return "DuckDB file " + db.file().toAbsolutePath();

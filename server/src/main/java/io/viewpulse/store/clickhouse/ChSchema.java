@@ -1,0 +1,171 @@
+package io.viewpulse.store.clickhouse;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tables of the ClickHouse store, for one server or for a cluster, from one template.
+ *
+ * <ul>
+ *   <li>{@code views}: one row per finished view, inserted once, never updated. Partitioned by month of start and
+ *       ordered by (account, playback id, start), so that one account's or one video's views over a time range are
+ *       read without the others. Each row names the event-log partition and commit that decided it, and when it was
+ *       stored (a minmax index, so that the few rows of the last seconds are found without a scan).
+ *   <li>{@code rollup_hour}, {@code rollup_day}: AggregatingMergeTree tables fed by materialized views over
+ *       {@code views}: per account and per value of each rolled dimension (and the account total), counts and sums,
+ *       and the states of {@code quantilesTDigest} and {@code uniqCombined64}, merged when read. A materialized view
+ *       fires with the insert it belongs to, so the rollups always hold exactly the views in {@code views}.
+ *   <li>{@code session_state}: what each event-log partition's writer keeps between commits, one kind of row per
+ *       use: open sessions' snapshots ({@code s}), finished views waiting to be moved into {@code views} (the outbox,
+ *       {@code v}), closed minutes of live statistics ({@code m}) and parts of open ones ({@code p}), and the
+ *       checkpoint ({@code c}). A commit is one insert into this one table, which ClickHouse applies whole or not at
+ *       all; a ReplacingMergeTree keyed by kind, account and key keeps the latest version of each row, and
+ *       tombstones ({@code is_deleted}) remove rows. Small: it holds open sessions and a few seconds of views.
+ *   <li>{@code accounts}, {@code api_keys}, {@code media}: the directory, ReplacingMergeTree by id (a change is a new
+ *       version), read whole with FINAL (they are small).
+ *   <li>{@code schema_migrations}: the migrations applied.
+ * </ul>
+ *
+ * In a cluster ({@code cluster} not null), every table is created {@code ON CLUSTER}: views and rollups as
+ * ReplicatedMergeTree tables {@code *_local} on every shard behind Distributed tables of the plain names (sharded by
+ * view id), and the small tables as one replicated shard (the same Keeper path on every shard), so that a commit is
+ * still one insert into one table.
+ */
+final class ChSchema {
+  /** Columns a view has, in {@code views} and in session_state's snapshots and outbox rows. */
+  static final String VIEW_COLUMN_DEFS = "view_id UInt64, account_id LowCardinality(String), playback_id String,"
+      + " creator_id Nullable(String), d_storage_url Nullable(String), viewer_id Nullable(String),"
+      + " started_at DateTime('UTC'),"
+      + " device_type LowCardinality(Nullable(String)), device LowCardinality(Nullable(String)),"
+      + " cpu LowCardinality(Nullable(String)), os LowCardinality(Nullable(String)),"
+      + " browser LowCardinality(Nullable(String)), browser_engine LowCardinality(Nullable(String)),"
+      + " continent LowCardinality(Nullable(String)), country LowCardinality(Nullable(String)),"
+      + " subdivision LowCardinality(Nullable(String)), timezone LowCardinality(Nullable(String)),"
+      + " geohash LowCardinality(Nullable(String)), domain LowCardinality(Nullable(String)),"
+      + " live Bool, playtime_ms UInt64, ttff_ms Nullable(UInt32), rebuffer_ms UInt64, errors UInt32,"
+      + " first_frame Bool, ended Bool";
+
+  static final String VIEW_COLUMNS = "view_id, account_id, playback_id, creator_id, d_storage_url, viewer_id,"
+      + " started_at, device_type, device, cpu, os, browser, browser_engine, continent, country, subdivision,"
+      + " timezone, geohash, domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended";
+
+  /** The dimensions with rollups of their own, as (name in the rollups, column). */
+  static final List<String> ROLLED = List.of("device_type", "device", "os", "browser", "continent", "country",
+      "subdivision");
+
+  /** Precision of the unique-viewer estimates (HyperLogLog-based): 2^14 cells, small states, about 1 % error. */
+  static final String UNIQ = "uniqCombined64(14)";
+  /** The TTFF percentiles the API serves. */
+  static final String TTFF_Q = "quantilesTDigest(0.5, 0.95)";
+
+  private final String db;
+  private final String cluster;
+
+  ChSchema(String db, String cluster) {
+    this.db = db;
+    this.cluster = cluster;
+  }
+
+  private String onCluster() {
+    return cluster == null ? "" : " ON CLUSTER " + quote(cluster);
+  }
+
+  private static String quote(String identifier) {
+    return "`" + identifier + "`";
+  }
+
+  /** The name a statement uses for a table: database-qualified. */
+  String t(String table) {
+    return quote(db) + "." + quote(table);
+  }
+
+  /** The table that holds the rows of a sharded table on each shard (itself on one server). */
+  private String local(String table) {
+    return cluster == null ? t(table) : t(table + "_local");
+  }
+
+  private String engine(String kind, String table, boolean sharded, String args) {
+    if (cluster == null) {
+      return kind + "(" + args + ")";
+    }
+    String path = sharded ? "/clickhouse/tables/{shard}/" + db + "/" + table : "/clickhouse/tables/all/" + db + "/"
+        + table;
+    return "Replicated" + kind + "('" + path + "', '{replica}'" + (args.isEmpty() ? "" : ", " + args) + ")";
+  }
+
+  /** Every statement that creates the current schema, in order; each safe to run again and from two processes. */
+  List<String> create() {
+    List<String> out = new ArrayList<>();
+    out.add("CREATE DATABASE IF NOT EXISTS " + quote(db) + onCluster());
+    out.add("CREATE TABLE IF NOT EXISTS " + t("schema_migrations") + onCluster()
+        + " (version UInt32, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = "
+        + engine("ReplacingMergeTree", "schema_migrations", false, "") + " ORDER BY version");
+    out.add("CREATE TABLE IF NOT EXISTS " + local("views") + onCluster() + " (" + VIEW_COLUMN_DEFS + ","
+        + " log_partition Int32, commit_offset Int64, stored_at DateTime64(3, 'UTC') DEFAULT now64(3),"
+        + " INDEX stored_at_idx stored_at TYPE minmax GRANULARITY 1)"
+        + " ENGINE = " + engine("MergeTree", "views", true, "")
+        + " PARTITION BY toYYYYMM(started_at) ORDER BY (account_id, playback_id, started_at)");
+    for (String unit : List.of("hour", "day")) {
+      String table = "rollup_" + unit;
+      out.add("CREATE TABLE IF NOT EXISTS " + local(table) + onCluster() + " (account_id LowCardinality(String),"
+          + " dim LowCardinality(String), value Nullable(String), t DateTime('UTC'),"
+          + " views SimpleAggregateFunction(sum, UInt64), playtime_ms SimpleAggregateFunction(sum, UInt64),"
+          + " ttff_n SimpleAggregateFunction(sum, UInt64), ttff_sum SimpleAggregateFunction(sum, UInt64),"
+          + " rebuffer_ms SimpleAggregateFunction(sum, UInt64), errored SimpleAggregateFunction(sum, UInt64),"
+          + " exits SimpleAggregateFunction(sum, UInt64),"
+          + " ttff_q AggregateFunction(" + TTFF_Q + ", Nullable(UInt32)),"
+          + " viewers AggregateFunction(" + UNIQ + ", Nullable(String)))"
+          + " ENGINE = " + engine("AggregatingMergeTree", table, true, "")
+          + " PARTITION BY toYYYYMM(t) ORDER BY (account_id, dim, t, value) SETTINGS allow_nullable_key = 1");
+      out.add("CREATE MATERIALIZED VIEW IF NOT EXISTS " + (cluster == null ? t(table + "_mv") : t(table + "_local_mv"))
+          + onCluster() + " TO " + local(table) + " AS " + rollupSelect(unit, local("views")));
+    }
+    out.add("CREATE TABLE IF NOT EXISTS " + t("session_state") + onCluster() + " (kind LowCardinality(String),"
+        + " account_id String, key String, log_partition Int32, version UInt64, is_deleted UInt8,"
+        + " stored_at DateTime64(3, 'UTC') DEFAULT now64(3), state String, play_intent Bool,"
+        + " seen_at DateTime64(3, 'UTC'), stream_id String, minute_start DateTime('UTC'), written Int64,"
+        + " checkpoint Int64, " + VIEW_COLUMN_DEFS.replace("started_at DateTime('UTC')", "started_at DateTime('UTC')")
+        + ") ENGINE = " + engine("ReplacingMergeTree", "session_state", false, "version, is_deleted")
+        + " ORDER BY (kind, account_id, key)");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("accounts") + onCluster() + " (id String, name String,"
+        + " created_at DateTime64(3, 'UTC')) ENGINE = " + engine("ReplacingMergeTree", "accounts", false, "")
+        + " ORDER BY id");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("api_keys") + onCluster() + " (id String, account_id String,"
+        + " name String, token_hash String, allowed_origins Nullable(Array(String)),"
+        + " created_at DateTime64(3, 'UTC'), revoked_at Nullable(DateTime64(3, 'UTC')), version UInt64)"
+        + " ENGINE = " + engine("ReplacingMergeTree", "api_keys", false, "version") + " ORDER BY id");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("media") + onCluster() + " (account_id String, id String,"
+        + " kind LowCardinality(String), name String, playback_id String, creator_id Nullable(String),"
+        + " d_storage_url Nullable(String), stream_type Nullable(String), created_at DateTime64(3, 'UTC'),"
+        + " deleted_at Nullable(DateTime64(3, 'UTC')), version UInt64)"
+        + " ENGINE = " + engine("ReplacingMergeTree", "media", false, "version")
+        + " ORDER BY (account_id, id, created_at)");
+    if (cluster != null) {
+      for (String table : List.of("views", "rollup_hour", "rollup_day")) {
+        out.add("CREATE TABLE IF NOT EXISTS " + t(table) + onCluster() + " AS " + local(table)
+            + " ENGINE = Distributed(" + quote(cluster) + ", " + quote(db) + ", " + quote(table + "_local")
+            + (table.equals("views") ? ", view_id" : "") + ")");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The rows a materialized view adds to a rollup table for the views of one insert: for each view, one row for the
+   * account total ({@code dim} empty) and one per rolled dimension, aggregated per bucket.
+   */
+  static String rollupSelect(String unit, String views) {
+    StringBuilder dims = new StringBuilder("[tuple('', CAST(NULL, 'Nullable(String)'))");
+    for (String d : ROLLED) {
+      dims.append(", tuple('").append(d).append("', CAST(").append(d).append(", 'Nullable(String)'))");
+    }
+    dims.append("]");
+    return "SELECT account_id, d.1 AS dim, d.2 AS value, toStartOf" + (unit.equals("hour") ? "Hour" : "Day")
+        + "(started_at) AS t, count() AS views, sum(playtime_ms) AS playtime_ms, count(ttff_ms) AS ttff_n,"
+        + " sum(ifNull(ttff_ms, 0)) AS ttff_sum, sum(rebuffer_ms) AS rebuffer_ms, countIf(errors > 0) AS errored,"
+        + " countIf(ended AND NOT first_frame AND errors = 0) AS exits,"
+        + " " + TTFF_Q.replace("quantilesTDigest", "quantilesTDigestState") + "(ttff_ms) AS ttff_q,"
+        + " " + UNIQ.replace("uniqCombined64", "uniqCombined64State") + "(viewer_id) AS viewers"
+        + " FROM " + views + " ARRAY JOIN " + dims + " AS d GROUP BY account_id, dim, value, t";
+  }
+}
