@@ -15,8 +15,9 @@
  *  - A request is authenticated against --user and the password in the environment variable CHDB_HTTP_PASSWORD
  *    (never on the command line, where any local user could read it; never logged).
  *  - Inserts with data (INSERT ... FORMAT x / VALUES) go through chDB's streaming insert, fed from the request body
- *    as it arrives: chdb_query_n treats its text like clickhouse-client's multi-query input, which ends inline
- *    INSERT data at the first newline byte, so binary data cannot go through it.
+ *    as it arrives, never buffered whole. Never send inline INSERT data through chdb_query_n: it splits its text
+ *    like clickhouse-client's multi-query input, which ends the data at its first newline byte (and crashed on a
+ *    trailing 0xFF byte); chdb_query_with_params_n, used for everything else, does not.
  *  - Results are materialised before the answer starts (as ClickHouse's wait_end_of_query=1), so an error always
  *    arrives as an HTTP error status with X-ClickHouse-Exception-Code and a "Code: N. DB::Exception: ..." body.
  *  - With --exit-on-stdin-eof the process exits when its stdin closes: a test JVM that dies takes it along.
