@@ -1012,8 +1012,10 @@ static int handle_query(client *c, request *r) {
       goto done;
     }
   }
+  /* as ClickHouse, the time zone of the query: session_timezone when the request sets it */
+  const char *tz = param(r, "session_timezone");
   buf_printf(&extra, "X-ClickHouse-Query-Id: %s\r\nX-ClickHouse-Format: %s\r\nX-ClickHouse-Timezone: %s\r\n",
-      query_id, answer_format, server_timezone);
+      query_id, answer_format, tz && *tz ? tz : server_timezone);
   summary_header(&extra, res, chdb_result_storage_rows_read(res), chdb_result_storage_bytes_read(res),
       (now_us() - started) * 1000);
   rc = send_answer(c, r, 200, "OK", extra.p, content_type_of(answer_format), chdb_result_buffer(res),

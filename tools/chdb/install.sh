@@ -18,12 +18,11 @@ say() { echo "chdb install: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 repo=$(cd "$(dirname "$0")/../.." && pwd -P)
-dir=${VIEWPULSE_CHDB_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/viewpulse/chdb/$VERSION}
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd -P)
+dir=$(realpath -m "${VIEWPULSE_CHDB_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/viewpulse/chdb/$VERSION}")
 case "$dir/" in
   "$repo"/*) die "refusing to install under the repository ($dir): set VIEWPULSE_CHDB_DIR to a cache directory" ;;
 esac
+mkdir -p "$dir"
 
 lib=$dir/libchdb.so
 marker=$dir/.verified

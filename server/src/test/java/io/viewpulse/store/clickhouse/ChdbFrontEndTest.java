@@ -425,6 +425,22 @@ class ChdbFrontEndTest {
   }
 
   @Test
+  void aSessionTimeZoneAppliesToItsQueryAndIsTheAnswersTimeZone() throws Exception {
+    String sql = "SELECT toDateTime('2026-03-02 10:00:00') AS t, timezone() AS tz";
+    try (QueryResponse r = client.query(sql, new QuerySettings().setSessionTimezone("Asia/Tokyo"))
+        .get(30, TimeUnit.SECONDS)) {
+      assertThat(r.getTimeZone().getID()).isEqualTo("Asia/Tokyo");
+      ClickHouseBinaryFormatReader reader = client.newBinaryFormatReader(r);
+      reader.next();
+      assertThat(reader.getString("tz")).isEqualTo("Asia/Tokyo");
+      assertThat(reader.getInstant("t")).isEqualTo(Instant.parse("2026-03-02T01:00:00Z"));
+    }
+    GenericRecord next = client.queryAll(sql).get(0);
+    assertThat(next.getString("tz")).isEqualTo("UTC");
+    assertThat(next.getInstant("t")).isEqualTo(Instant.parse("2026-03-02T10:00:00Z"));
+  }
+
+  @Test
   void twoThreadsQueryingAtOnceEachGetTheirOwnAnswers() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     CountDownLatch go = new CountDownLatch(1);
