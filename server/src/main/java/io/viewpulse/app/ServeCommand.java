@@ -1,7 +1,9 @@
 package io.viewpulse.app;
 
 import io.viewpulse.ingest.IngestConfig;
+import io.viewpulse.model.DomainException;
 import io.viewpulse.model.StoreException;
+import io.viewpulse.store.StoreConfig;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +68,17 @@ final class ServeCommand implements Callable<Integer> {
           + "authorization.credentials_file). Default: /metrics is open. Env: VIEWPULSE_METRICS_TOKEN_FILE")
   Path metricsTokenFile;
 
+  @Option(names = "--store", defaultValue = "${env:VIEWPULSE_STORE:-duckdb}",
+      description = "Where the data lives: duckdb (the file in the data directory) or "
+          + "clickhouse://USER:PASSWORD@HOST:8123/DATABASE[?secure=true&cluster=NAME]. Env: VIEWPULSE_STORE. "
+          + "Default: ${DEFAULT-VALUE}")
+  String store;
+
+  @Option(names = "--store-password-file", defaultValue = "${env:VIEWPULSE_STORE_PASSWORD_FILE}",
+      description = "Read the ClickHouse password from this file instead of the --store URI. "
+          + "Env: VIEWPULSE_STORE_PASSWORD_FILE")
+  Path storePasswordFile;
+
   @Option(names = "--rollup-min-views-per-row", defaultValue = "${env:VIEWPULSE_ROLLUP_MIN_VIEWS_PER_ROW:-200}",
       description = "Keep an hourly or daily rollup of a breakdown only while its rows stand for at least this many "
           + "views each (default ${DEFAULT-VALUE}: a row then takes under a quarter of its views' disk). Lower: "
@@ -112,10 +125,18 @@ final class ServeCommand implements Callable<Integer> {
         return 2;
       }
     }
-    ServerConfig config = ServerConfig.defaults(data).withHost(host).withPort(port)
+    StoreConfig storeConfig;
+    try {
+      String password = storePasswordFile == null ? null : Files.readString(storePasswordFile).strip();
+      storeConfig = StoreConfig.parse(store, data, password).withRollupMinViewsPerRow(rollupMinViewsPerRow);
+    } catch (DomainException | java.io.IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e instanceof java.io.IOException
+          ? "cannot read --store-password-file " + storePasswordFile + ": " + e.getMessage() : e.getMessage());
+    }
+    ServerConfig config = ServerConfig.defaults(data).withStore(storeConfig).withHost(host).withPort(port)
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn))
         .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword).withBenchEndpoints(benchEndpoints)
-        .withMetricsTokenFile(metricsTokenFile).withRollupMinViewsPerRow(rollupMinViewsPerRow)
+        .withMetricsTokenFile(metricsTokenFile)
         .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions)
             .withIdleTimeout(idleTimeout));
     Viewpulse vp;

@@ -20,7 +20,7 @@ import java.util.List;
  * @param tlsPassword its password
  * @param benchEndpoints serve {@code POST /bench/noop}, the baseline of the ingest benchmark
  * @param metricsTokenFile a file holding the bearer token /metrics requires, or null to serve it to anyone
- * @param rollupMinViewsPerRow see {@link #withRollupMinViewsPerRow}
+ * @param store which store, and its settings
  */
 public record ServerConfig(
     Path dataDir,
@@ -36,68 +36,69 @@ public record ServerConfig(
     String tlsPassword,
     boolean benchEndpoints,
     Path metricsTokenFile,
-    int rollupMinViewsPerRow) {
+    StoreConfig store) {
 
   public ServerConfig {
     bootstrapOrigins = List.copyOf(bootstrapOrigins);
   }
 
-  /** The store this configuration names. */
-  public StoreConfig store() {
-    return StoreConfig.duckdb(dataDir).withRollupMinViewsPerRow(rollupMinViewsPerRow);
+  /** The same server on another store. */
+  public ServerConfig withStore(StoreConfig s) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, s);
   }
 
   /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
         SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false, null,
-        StoreConfig.DEFAULT_ROLLUP_MIN_VIEWS_PER_ROW);
+        StoreConfig.duckdb(dataDir));
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store);
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store);
   }
 
   public ServerConfig withIngest(IngestConfig i) {
     return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store);
   }
 
   public ServerConfig withSessions(SessionRules s) {
     return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store);
   }
 
   public ServerConfig withClock(InstantSource c) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store);
   }
 
   public ServerConfig withTls(Path keystore, String password) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        keystore, password, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
+        keystore, password, benchEndpoints, metricsTokenFile, store);
   }
 
   public ServerConfig withBootstrap(boolean b, List<String> origins) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock, tlsKeystore,
-        tlsPassword, benchEndpoints, metricsTokenFile, rollupMinViewsPerRow);
+        tlsPassword, benchEndpoints, metricsTokenFile, store);
   }
 
   public ServerConfig withBenchEndpoints(boolean on) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, on, metricsTokenFile, rollupMinViewsPerRow);
+        tlsKeystore, tlsPassword, on, metricsTokenFile, store);
   }
 
   /** Require {@code Authorization: Bearer <token>} on /metrics, the token read from this file (null: open). */
   public ServerConfig withMetricsTokenFile(Path file) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, file, rollupMinViewsPerRow);
+        tlsKeystore, tlsPassword, benchEndpoints, file, store);
   }
 
   /**
@@ -105,7 +106,6 @@ public record ServerConfig(
    * this many views each: lower trades disk for speed on high-cardinality breakdowns (DuckDB only).
    */
   public ServerConfig withRollupMinViewsPerRow(int views) {
-    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, views);
+    return withStore(store.withRollupMinViewsPerRow(views));
   }
 }

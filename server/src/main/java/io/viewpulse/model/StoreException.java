@@ -5,7 +5,7 @@ package io.viewpulse.model;
  * Whatever the engine, callers treat it alike: the operation did not happen (or, for writes whose contract says so,
  * may have happened and is retried), and the API answers that the service is unavailable for now.
  */
-public final class StoreException extends DomainException {
+public class StoreException extends DomainException {
   private static final long serialVersionUID = 1L;
 
   public StoreException(String message, Throwable cause) {

@@ -1,5 +1,6 @@
 package io.viewpulse.store;
 
+import io.viewpulse.store.clickhouse.ChStore;
 import io.viewpulse.store.duckdb.DuckStore;
 
 /** Opens the store a configuration names: the one place that knows which engines there are. */
@@ -9,7 +10,7 @@ public final class Stores {
   public static Store open(StoreConfig config) {
     return switch (config.engine()) {
       case DUCKDB -> DuckStore.open(config.dataDir(), config.rollupMinViewsPerRow());
-      case CLICKHOUSE -> throw new UnsupportedOperationException("the ClickHouse store is being built");
+      case CLICKHOUSE -> ChStore.open(config.clickHouse());
     };
   }
 }

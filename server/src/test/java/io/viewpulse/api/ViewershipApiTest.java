@@ -10,16 +10,20 @@ import io.viewpulse.model.Media;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Scripted sessions through the real server, and the exact answers of the viewership API.
@@ -38,15 +42,19 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class ViewershipApiTest {
+  @Parameter
+  TestStores.Engine engine;
   private TestServer s;
   private Media assetA;
   private Media assetB;
   private KeyService.IssuedKey other;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void script() {
-    s = new TestServer();
+    s = new TestServer(engine);
     assetA = s.asset("pbA");
     assetB = s.asset("pbB");
     other = s.otherAccount("other");
@@ -101,7 +109,7 @@ class ViewershipApiTest {
     s.flush();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     s.close();
   }
@@ -130,8 +138,9 @@ class ViewershipApiTest {
     assertThat(r.get("viewCount").asLong()).isEqualTo(4);
     assertThat(r.get("playtimeMins").asDouble()).isCloseTo(23_800 / 60_000.0, within(1e-12));
     assertThat(r.get("ttffMs").asDouble()).isEqualTo(150.0);
-    assertThat(r.get("ttffP50Ms").asDouble()).isEqualTo(150.0);
-    // t-digest percentiles: of two first frames (100 and 200 ms) the 95th is the larger, not an interpolation
+    // t-digest percentiles of two first frames (100 and 200 ms): DuckDB's interpolates the median between them,
+    // ClickHouse's answers with a centroid; both agree that the 95th is the larger, not an interpolation
+    assertThat(r.get("ttffP50Ms").asDouble()).isEqualTo(engine == TestStores.Engine.DUCKDB ? 150.0 : 100.0);
     assertThat(r.get("ttffP95Ms").asDouble()).isEqualTo(200.0);
     assertThat(r.get("rebufferRatio").asText()).isEqualTo("0.04417671"); // 1,100 / 24,900, to seven digits
     assertThat(r.get("errorRate").asDouble()).isEqualTo(0.25);
@@ -382,10 +391,13 @@ class ViewershipApiTest {
             + "&to=" + T0.plusSeconds(7200).toEpochMilli(),
         "/api/data/views/query?filters[]=!country:US");
     List<String> scanned = asked.stream().map(q -> s.query(q).body()).toList();
-    assertThat(s.vp.rollUp()).isEqualTo(5);
+    // DuckDB rolls up in the background (here, now); ClickHouse's rollups are filled with every insert
+    assertThat(s.vp.rollUp()).isEqualTo(engine == TestStores.Engine.DUCKDB ? 5 : 0);
     assertThat(asked.stream().map(q -> s.query(q).body()).toList()).isEqualTo(scanned);
-    assertThat(metric("viewpulse_rollup_sets_rolling")).as("every set rolls on a test server").isEqualTo(16);
-    assertThat(metric("viewpulse_rollup_lag_views")).isZero();
+    if (engine == TestStores.Engine.DUCKDB) {
+      assertThat(metric("viewpulse_rollup_sets_rolling")).as("every set rolls on a test server").isEqualTo(16);
+      assertThat(metric("viewpulse_rollup_lag_views")).isZero();
+    }
   }
 
 

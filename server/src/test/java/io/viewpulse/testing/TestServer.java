@@ -50,6 +50,23 @@ public final class TestServer implements AutoCloseable {
         trustedProxies, cdn)));
   }
 
+  /** A default test server on a store of this engine. */
+  public TestServer(TestStores.Engine engine) {
+    this(engine, c -> c);
+  }
+
+  /** A default test server on a store of this engine, with some of its configuration changed. */
+  public TestServer(TestStores.Engine engine, UnaryOperator<ServerConfig> tweak) {
+    this(newTempDir(), new MutableClock(T0), true, engine, tweak);
+  }
+
+  private TestServer(Path dataDir, MutableClock clock, boolean ownsDir, TestStores.Engine engine,
+      UnaryOperator<ServerConfig> tweak) {
+    this(dataDir, clock, ownsDir, c -> tweak.apply(c.withIngest(new IngestConfig(List.of(geo("test-dbip.mmdb")),
+        List.of("127.0.0.1/32", "::1/128"), "none")).withStore(TestStores.fresh(engine, dataDir)
+        .withRollupMinViewsPerRow(1))));
+  }
+
   /** A default test server with some of its configuration changed. */
   public TestServer(UnaryOperator<ServerConfig> tweak) {
     this(newTempDir(), new MutableClock(T0), true, c -> tweak.apply(c.withIngest(new IngestConfig(

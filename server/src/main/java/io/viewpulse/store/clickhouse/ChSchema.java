@@ -32,22 +32,50 @@ import java.util.List;
  * still one insert into one table.
  */
 final class ChSchema {
-  /** Columns a view has, in {@code views} and in session_state's snapshots and outbox rows. */
-  static final String VIEW_COLUMN_DEFS = "view_id UInt64, account_id LowCardinality(String), playback_id String,"
-      + " creator_id Nullable(String), d_storage_url Nullable(String), viewer_id Nullable(String),"
-      + " started_at DateTime('UTC'),"
-      + " device_type LowCardinality(Nullable(String)), device LowCardinality(Nullable(String)),"
-      + " cpu LowCardinality(Nullable(String)), os LowCardinality(Nullable(String)),"
-      + " browser LowCardinality(Nullable(String)), browser_engine LowCardinality(Nullable(String)),"
-      + " continent LowCardinality(Nullable(String)), country LowCardinality(Nullable(String)),"
-      + " subdivision LowCardinality(Nullable(String)), timezone LowCardinality(Nullable(String)),"
-      + " geohash LowCardinality(Nullable(String)), domain LowCardinality(Nullable(String)),"
-      + " live Bool, playtime_ms UInt64, ttff_ms Nullable(UInt32), rebuffer_ms UInt64, errors UInt32,"
-      + " first_frame Bool, ended Bool";
+  /** The columns of a view, in {@code views} and in session_state's snapshots and outbox rows: name, type, default. */
+  private static final String[][] VIEW = {
+    {"view_id", "Int64", "0"},
+    {"account_id", "LowCardinality(String)", "''"},
+    {"playback_id", "String", "''"},
+    {"creator_id", "Nullable(String)", "NULL"},
+    {"d_storage_url", "Nullable(String)", "NULL"},
+    {"viewer_id", "Nullable(String)", "NULL"},
+    {"started_at", "DateTime('UTC')", "0"},
+    {"device_type", "LowCardinality(Nullable(String))", "NULL"},
+    {"device", "LowCardinality(Nullable(String))", "NULL"},
+    {"cpu", "LowCardinality(Nullable(String))", "NULL"},
+    {"os", "LowCardinality(Nullable(String))", "NULL"},
+    {"browser", "LowCardinality(Nullable(String))", "NULL"},
+    {"browser_engine", "LowCardinality(Nullable(String))", "NULL"},
+    {"continent", "LowCardinality(Nullable(String))", "NULL"},
+    {"country", "LowCardinality(Nullable(String))", "NULL"},
+    {"subdivision", "LowCardinality(Nullable(String))", "NULL"},
+    {"timezone", "LowCardinality(Nullable(String))", "NULL"},
+    {"geohash", "LowCardinality(Nullable(String))", "NULL"},
+    {"domain", "LowCardinality(Nullable(String))", "NULL"},
+    {"live", "Bool", "false"},
+    {"playtime_ms", "UInt64", "0"},
+    {"ttff_ms", "Nullable(UInt32)", "NULL"},
+    {"rebuffer_ms", "UInt64", "0"},
+    {"errors", "UInt32", "0"},
+    {"first_frame", "Bool", "false"},
+    {"ended", "Bool", "false"},
+  };
 
-  static final String VIEW_COLUMNS = "view_id, account_id, playback_id, creator_id, d_storage_url, viewer_id,"
-      + " started_at, device_type, device, cpu, os, browser, browser_engine, continent, country, subdivision,"
-      + " timezone, geohash, domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended";
+  static final String VIEW_COLUMN_DEFS = columns(false);
+
+  /** The view columns with their defaults: rows of other kinds in session_state leave them out. */
+  static final String VIEW_COLUMN_DEFS_WITH_DEFAULTS = columns(true);
+
+  static final String VIEW_COLUMNS = String.join(", ", java.util.Arrays.stream(VIEW).map(c -> c[0]).toList());
+
+  private static String columns(boolean defaults) {
+    List<String> out = new ArrayList<>();
+    for (String[] c : VIEW) {
+      out.add(c[0] + " " + c[1] + (defaults ? " DEFAULT " + c[2] : ""));
+    }
+    return String.join(", ", out);
+  }
 
   /** The dimensions with rollups of their own, as (name in the rollups, column). */
   static final List<String> ROLLED = List.of("device_type", "device", "os", "browser", "continent", "country",
@@ -120,18 +148,22 @@ final class ChSchema {
       out.add("CREATE MATERIALIZED VIEW IF NOT EXISTS " + (cluster == null ? t(table + "_mv") : t(table + "_local_mv"))
           + onCluster() + " TO " + local(table) + " AS " + rollupSelect(unit, local("views")));
     }
+    // a row of one kind sets the columns of that kind and leaves the others to their defaults; the account id of a
+    // view is the row's account_id (one column, in the sorting key)
     out.add("CREATE TABLE IF NOT EXISTS " + t("session_state") + onCluster() + " (kind LowCardinality(String),"
-        + " account_id String, key String, log_partition Int32, version UInt64, is_deleted UInt8,"
-        + " stored_at DateTime64(3, 'UTC') DEFAULT now64(3), state String, play_intent Bool,"
-        + " seen_at DateTime64(3, 'UTC'), stream_id String, minute_start DateTime('UTC'), written Int64,"
-        + " checkpoint Int64, " + VIEW_COLUMN_DEFS.replace("started_at DateTime('UTC')", "started_at DateTime('UTC')")
-        + ") ENGINE = " + engine("ReplacingMergeTree", "session_state", false, "version, is_deleted")
-        + " ORDER BY (kind, account_id, key)");
+        + " key String, log_partition Int32, version UInt64, is_deleted UInt8,"
+        + " stored_at DateTime64(3, 'UTC') DEFAULT now64(3), state String DEFAULT '', play_intent Bool DEFAULT false,"
+        + " seen_at DateTime64(3, 'UTC') DEFAULT 0, stream_id String DEFAULT '',"
+        + " minute_start DateTime('UTC') DEFAULT 0, checkpoint Int64 DEFAULT -1, "
+        + VIEW_COLUMN_DEFS_WITH_DEFAULTS + ") ENGINE = "
+        + engine("ReplacingMergeTree", "session_state", false, "version, is_deleted")
+        + " ORDER BY (kind, account_id, key)"
+        + " SETTINGS allow_experimental_replacing_merge_with_cleanup = 1");
     out.add("CREATE TABLE IF NOT EXISTS " + t("accounts") + onCluster() + " (id String, name String,"
         + " created_at DateTime64(3, 'UTC')) ENGINE = " + engine("ReplacingMergeTree", "accounts", false, "")
         + " ORDER BY id");
     out.add("CREATE TABLE IF NOT EXISTS " + t("api_keys") + onCluster() + " (id String, account_id String,"
-        + " name String, token_hash String, allowed_origins Nullable(Array(String)),"
+        + " name String, token_hash String, cors Bool, allowed_origins Array(String),"
         + " created_at DateTime64(3, 'UTC'), revoked_at Nullable(DateTime64(3, 'UTC')), version UInt64)"
         + " ENGINE = " + engine("ReplacingMergeTree", "api_keys", false, "version") + " ORDER BY id");
     out.add("CREATE TABLE IF NOT EXISTS " + t("media") + onCluster() + " (account_id String, id String,"

@@ -1,0 +1,299 @@
+package io.viewpulse.store.clickhouse;
+
+import com.clickhouse.client.api.data_formats.RowBinaryFormatWriter;
+import com.clickhouse.client.api.insert.InsertSettings;
+import io.viewpulse.live.MinutePart;
+import io.viewpulse.live.MinuteRow;
+import io.viewpulse.live.MinuteStatsCodec;
+import io.viewpulse.model.Dimensions;
+import io.viewpulse.model.SessionSnapshot;
+import io.viewpulse.model.StoreException;
+import io.viewpulse.model.ViewRecord;
+import io.viewpulse.sessions.SessionStore;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sessionizer's writes on ClickHouse, exactly once without multi-table transactions.
+ *
+ * <p>A commit of a partition is two statements:
+ * <ol>
+ *   <li><b>One insert into {@code session_state}</b>, which ClickHouse applies whole or not at all: the changed
+ *       sessions' snapshots, tombstones for the closed ones, the finished views as outbox rows, the closed minutes of
+ *       live statistics and tombstones for their parts, the parts of the open minutes, tombstones for the outbox rows
+ *       the previous commits moved, and the partition's checkpoint. Every row carries the commit's version, so the
+ *       latest one of a key wins. This is the commit: from here on, {@link #recover} returns it.
+ *   <li><b>The move of the outbox into {@code views}</b>, on the server ({@code INSERT ... SELECT}): every outbox row
+ *       of the partition that {@code views} does not hold yet. The materialized views fill the rollups with it. If
+ *       it fails or the process dies first, the next commit of the partition, or its recovery, moves them; the rows
+ *       already in {@code views} are left out by view id, so a row is moved at most once whatever fails when.
+ * </ol>
+ * Queries count each view once through all this ({@link ChViewsSql#allViews}): an open session by its snapshot until
+ * the commit that finishes it, then as an outbox row until it is in {@code views}, then from {@code views}.
+ *
+ * <p>A commit that threw is retried unchanged (the sessionizer's rule) under the same version; inserting its rows a
+ * second time replaces them with themselves. One writer per partition; partitions share nothing but the tables.
+ */
+final class ChSessionStore implements SessionStore {
+  private final ChClient ch;
+  private final ChSchema schema;
+  private final Map<Integer, Partition> partitions = new ConcurrentHashMap<>();
+
+  /** What the writer of one partition keeps between commits. */
+  private static final class Partition {
+    /** Version of the last commit that took effect. */
+    long version;
+    /** The commit last tried and its version: a retry of it keeps the version. */
+    Commit attempted;
+    long attemptedVersion;
+    /** Outbox rows (view id to account) whose move into views is not known to have happened. */
+    final Map<Long, String> outbox = new LinkedHashMap<>();
+    /** Outbox rows moved, to delete with the next commit. */
+    final Map<Long, String> moved = new LinkedHashMap<>();
+    /** Keys of the parts stored for each open minute (account|stream|minute), to delete when it closes. */
+    final Map<String, List<String>> partKeys = new HashMap<>();
+  }
+
+  ChSessionStore(ChClient ch, ChSchema schema) {
+    this.ch = ch;
+    this.schema = schema;
+  }
+
+  @Override
+  public Recovery recover(int partition) {
+    Partition p = new Partition();
+    String state = schema.t("session_state");
+    Map<String, Object> at = Map.of("p", partition);
+    List<long[]> checkpoint = ch.queryList("SELECT checkpoint, version FROM " + state + " FINAL WHERE kind = 'c'"
+        + " AND log_partition = {p:Int32} AND is_deleted = 0", at, r -> new long[] {r.getLong(1), r.getLong(2)});
+    long offset = checkpoint.isEmpty() ? -1 : checkpoint.get(0)[0];
+    p.version = checkpoint.isEmpty() ? 0 : checkpoint.get(0)[1];
+    List<byte[]> sessions = ch.queryList("SELECT state FROM " + state + " FINAL WHERE kind = 's'"
+        + " AND log_partition = {p:Int32} AND is_deleted = 0", at, r -> r.getByteArray(1));
+    List<MinutePart> parts = new ArrayList<>();
+    ch.query("SELECT account_id, stream_id, toInt64(toUnixTimestamp(minute_start)) * 1000, state, key FROM " + state
+        + " FINAL WHERE kind = 'p' AND log_partition = {p:Int32} AND is_deleted = 0 ORDER BY version", at,
+        r -> new Object[] {new MinutePart(r.getString(1), r.getString(2), r.getLong(3), r.getByteArray(4)),
+            r.getString(5)}, row -> {
+          MinutePart part = (MinutePart) row[0];
+          parts.add(part);
+          p.partKeys.computeIfAbsent(minuteKey(part.accountId(), part.streamId(), part.minuteStart()),
+              k -> new ArrayList<>()).add((String) row[1]);
+        });
+    Map<String, Long> newest = new HashMap<>();
+    ch.query("SELECT account_id, stream_id, toInt64(toUnixTimestamp(max(minute_start))) * 1000 FROM " + state
+        + " FINAL WHERE kind = 'm' AND log_partition = {p:Int32} AND is_deleted = 0 GROUP BY account_id, stream_id",
+        at, r -> Map.entry(MinutePart.streamKey(r.getString(1), r.getString(2)), r.getLong(3)),
+        e -> newest.put(e.getKey(), e.getValue()));
+    ch.query("SELECT view_id, account_id FROM " + state + " FINAL WHERE kind = 'v' AND log_partition = {p:Int32}"
+        + " AND is_deleted = 0 ORDER BY view_id", at, r -> Map.entry(r.getLong(1), r.getString(2)),
+        e -> p.outbox.put(e.getKey(), e.getValue()));
+    partitions.put(partition, p);
+    // what the last commits left in the outbox goes into views now (the rows already there are left out)
+    moveOutbox(partition, p);
+    return new Recovery(offset, sessions, parts, newest);
+  }
+
+  @Override
+  public void commit(Commit c) {
+    Partition p = partitions.computeIfAbsent(c.partition(), k -> new Partition());
+    long version;
+    if (p.attempted == c) {
+      version = p.attemptedVersion;
+    } else {
+      version = p.version + 1;
+      p.attempted = c;
+      p.attemptedVersion = version;
+    }
+    Map<Long, String> tombstoned = new LinkedHashMap<>(p.moved);
+    Map<String, List<String>> closedParts = new HashMap<>();
+    for (MinuteRow m : c.minutes()) {
+      String mk = minuteKey(m.accountId(), m.streamId(), m.minuteStart());
+      List<String> keys = p.partKeys.get(mk);
+      if (keys != null) {
+        closedParts.put(mk, keys);
+      }
+    }
+    List<String> newParts = new ArrayList<>();
+    ch.insert(schema.t("session_state"), new InsertSettings(), w -> {
+      int partition = c.partition();
+      for (SessionSnapshot s : c.changed()) {
+        w.setValue("kind", "s");
+        w.setValue("key", s.key());
+        w.setValue("state", s.state());
+        w.setValue("play_intent", s.playIntent());
+        w.setValue("seen_at", utc(s.seenAtMs()));
+        view(w, s.view());
+        row(w, partition, version, false);
+      }
+      for (String key : c.closed()) {
+        w.setValue("kind", "s");
+        w.setValue("key", key);
+        w.setValue("account_id", key.substring(0, Math.max(0, key.indexOf('|'))));
+        row(w, partition, version, true);
+      }
+      for (ViewRecord v : c.finished()) {
+        w.setValue("kind", "v");
+        w.setValue("key", Long.toUnsignedString(v.viewId()));
+        view(w, v);
+        row(w, partition, version, false);
+      }
+      for (Map.Entry<Long, String> e : tombstoned.entrySet()) {
+        w.setValue("kind", "v");
+        w.setValue("key", Long.toUnsignedString(e.getKey()));
+        w.setValue("account_id", e.getValue());
+        row(w, partition, version, true);
+      }
+      for (MinuteRow m : c.minutes()) {
+        w.setValue("kind", "m");
+        w.setValue("key", m.streamId() + '|' + m.minuteStart() + '|' + partition);
+        w.setValue("account_id", m.accountId());
+        w.setValue("stream_id", m.streamId());
+        w.setValue("minute_start", utcSeconds(m.minuteStart()));
+        w.setValue("state", MinuteStatsCodec.encode(m.stats()));
+        row(w, partition, version, false);
+      }
+      for (Map.Entry<String, List<String>> e : closedParts.entrySet()) {
+        String account = e.getKey().substring(0, e.getKey().indexOf('|'));
+        for (String key : e.getValue()) {
+          w.setValue("kind", "p");
+          w.setValue("key", key);
+          w.setValue("account_id", account);
+          row(w, partition, version, true);
+        }
+      }
+      newParts.clear();
+      for (MinutePart part : c.openParts()) {
+        String key = part.streamId() + '|' + part.minuteStart() + '|' + partition + '|' + version;
+        newParts.add(key);
+        w.setValue("kind", "p");
+        w.setValue("key", key);
+        w.setValue("account_id", part.accountId());
+        w.setValue("stream_id", part.streamId());
+        w.setValue("minute_start", utcSeconds(part.minuteStart()));
+        w.setValue("state", part.state());
+        row(w, partition, version, false);
+      }
+      w.setValue("kind", "c");
+      w.setValue("key", "partition " + partition);
+      w.setValue("checkpoint", c.checkpoint());
+      row(w, partition, version, false);
+    });
+    // the commit took effect: what it did is now the partition's state
+    p.version = version;
+    p.attempted = null;
+    p.moved.keySet().removeAll(tombstoned.keySet());
+    for (ViewRecord v : c.finished()) {
+      p.outbox.put(v.viewId(), v.accountId());
+    }
+    closedParts.keySet().forEach(p.partKeys::remove);
+    int i = 0;
+    for (MinutePart part : c.openParts()) {
+      p.partKeys.computeIfAbsent(minuteKey(part.accountId(), part.streamId(), part.minuteStart()),
+          k -> new ArrayList<>()).add(newParts.get(i++));
+    }
+    try {
+      moveOutbox(c.partition(), p);
+      deleteMoved(c.partition(), p);
+    } catch (StoreException e) {
+      // what is not moved stays in the outbox, counted by queries from there, and moves with the next commit; what is
+      // moved and not deleted is deleted with it (queries count a row in both places once, from views)
+    }
+  }
+
+  /**
+   * Deletes the outbox rows that are in views: tombstones one version above the last commit (above the rows they
+   * delete; the next commit's rows of other kinds and keys share that version harmlessly).
+   */
+  private void deleteMoved(int partition, Partition p) {
+    if (p.moved.isEmpty()) {
+      return;
+    }
+    Map<Long, String> rows = new LinkedHashMap<>(p.moved);
+    ch.insert(schema.t("session_state"), new InsertSettings(), w -> {
+      for (Map.Entry<Long, String> e : rows.entrySet()) {
+        w.setValue("kind", "v");
+        w.setValue("key", Long.toUnsignedString(e.getKey()));
+        w.setValue("account_id", e.getValue());
+        row(w, partition, p.version + 1, true);
+      }
+    });
+    p.moved.keySet().removeAll(rows.keySet());
+  }
+
+  /** Moves the partition's outbox rows into views, leaving out those there already; then they await deletion. */
+  private void moveOutbox(int partition, Partition p) {
+    if (p.outbox.isEmpty()) {
+      return;
+    }
+    String state = schema.t("session_state");
+    ch.execute("INSERT INTO " + schema.t("views") + " (" + ChSchema.VIEW_COLUMNS + ", log_partition, commit_offset)"
+        + " SELECT " + ChSchema.VIEW_COLUMNS + ", log_partition, toInt64(version) FROM " + state + " FINAL"
+        + " WHERE kind = 'v' AND log_partition = {p:Int32} AND is_deleted = 0"
+        + " AND view_id NOT IN (SELECT view_id FROM " + schema.t("views") + " WHERE log_partition = {p:Int32}"
+        + " AND stored_at >= (SELECT minOrNull(stored_at) FROM " + state + " WHERE kind = 'v'"
+        + " AND log_partition = {p:Int32}) - INTERVAL 1 MINUTE) ORDER BY view_id",
+        Map.of("p", partition));
+    p.moved.putAll(p.outbox);
+    p.outbox.clear();
+  }
+
+  private static void row(RowBinaryFormatWriter w, int partition, long version, boolean deleted) throws IOException {
+    w.setValue("log_partition", partition);
+    w.setValue("version", version);
+    w.setValue("is_deleted", deleted ? 1 : 0);
+    w.commitRow();
+  }
+
+  /** The columns of a view. */
+  static void view(RowBinaryFormatWriter w, ViewRecord v) {
+    Dimensions d = v.dims();
+    w.setValue("view_id", v.viewId());
+    w.setValue("account_id", v.accountId());
+    w.setValue("playback_id", v.playbackId());
+    w.setValue("creator_id", v.creatorId());
+    w.setValue("d_storage_url", v.dStorageUrl());
+    w.setValue("viewer_id", v.viewerId());
+    w.setValue("started_at", utcSeconds(v.startedAtMs()));
+    w.setValue("device_type", d.deviceType());
+    w.setValue("device", d.device());
+    w.setValue("cpu", d.cpu());
+    w.setValue("os", d.os());
+    w.setValue("browser", d.browser());
+    w.setValue("browser_engine", d.browserEngine());
+    w.setValue("continent", d.continent());
+    w.setValue("country", d.country());
+    w.setValue("subdivision", d.subdivision());
+    w.setValue("timezone", d.timezone());
+    w.setValue("geohash", d.geohash());
+    w.setValue("domain", v.domain());
+    w.setValue("live", v.live());
+    w.setValue("playtime_ms", v.playtimeMs());
+    w.setValue("ttff_ms", v.ttffMs());
+    w.setValue("rebuffer_ms", v.rebufferMs());
+    w.setValue("errors", v.errors());
+    w.setValue("first_frame", v.firstFrame());
+    w.setValue("ended", v.ended());
+  }
+
+  private static String minuteKey(String accountId, String streamId, long minuteStart) {
+    return accountId + '|' + streamId + '|' + minuteStart;
+  }
+
+  static ZonedDateTime utc(long ms) {
+    return Instant.ofEpochMilli(ms).atZone(ZoneOffset.UTC);
+  }
+
+  /** Whole seconds, as a DateTime column keeps them (floored, as DuckDB's TIMESTAMP_S). */
+  static ZonedDateTime utcSeconds(long ms) {
+    return Instant.ofEpochSecond(Math.floorDiv(ms, 1000L)).atZone(ZoneOffset.UTC);
+  }
+}
