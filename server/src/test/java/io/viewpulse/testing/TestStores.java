@@ -37,6 +37,14 @@ public final class TestStores {
         new StoreConfig.ClickHouse(ch.url.replaceFirst("/$", ""), Chdb.USER, ch.password, name, null));
   }
 
+  /** The contract tests' view into a store of the engine. */
+  public static io.viewpulse.store.StoreProbe probe(Engine e, io.viewpulse.store.Store store) {
+    return switch (e) {
+      case DUCKDB -> new io.viewpulse.store.duckdb.DuckProbe(store);
+      case CLICKHOUSE -> new io.viewpulse.store.clickhouse.ChProbe(store);
+    };
+  }
+
   /** The shared engine, started on first use. */
   public static synchronized Chdb chdb() {
     if (engine == null) {

@@ -100,6 +100,26 @@ final class ChClient implements AutoCloseable {
     return out;
   }
 
+  /** A list of strings as the text of a ClickHouse {@code Array(String)} query parameter. */
+  static String array(java.util.List<String> values) {
+    StringBuilder b = new StringBuilder("[");
+    for (String v : values) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      b.append('\'').append(v.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+    }
+    return b.append(']').toString();
+  }
+
+  /**
+   * Binary data from a String column, selected as {@code base64Encode(column)}: the client reads String columns as
+   * UTF-8 text, which would mangle bytes that are not.
+   */
+  static byte[] bytes(ClickHouseBinaryFormatReader r, int column) {
+    return java.util.Base64.getDecoder().decode(r.getString(column));
+  }
+
   /** Inserts rows in RowBinary, as one request; {@code settings} may carry a deduplication token. */
   void insert(String table, InsertSettings settings, RowWriter rows) {
     TableSchema schema = schemas.computeIfAbsent(table, t -> {

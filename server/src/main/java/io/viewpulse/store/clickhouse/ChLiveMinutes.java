@@ -30,10 +30,11 @@ final class ChLiveMinutes implements LiveMinuteReader {
     String rows = "SELECT stream_id, minute_start, state FROM " + schema.t("session_state") + " FINAL"
         + " WHERE kind = 'm' AND is_deleted = 0 AND account_id = {a:String} AND stream_id IN {ids:Array(String)}"
         + " AND minute_start >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')";
-    ch.query("SELECT stream_id, toInt64(toUnixTimestamp(minute_start)) * 1000 AS ms, state FROM (" + rows + ")"
+    ch.query("SELECT stream_id, toInt64(toUnixTimestamp(minute_start)) * 1000 AS ms, base64Encode(state) FROM ("
+        + rows + ")"
         + " WHERE (stream_id, minute_start) IN (SELECT stream_id, max(minute_start) FROM (" + rows + ")"
-        + " GROUP BY stream_id)", Map.of("a", accountId, "ids", streamIds, "since", sinceMs),
-        r -> new MinuteRow(accountId, r.getString(1), r.getLong(2), MinuteStatsCodec.decode(r.getByteArray(3))),
+        + " GROUP BY stream_id)", Map.of("a", accountId, "ids", ChClient.array(streamIds), "since", sinceMs),
+        r -> new MinuteRow(accountId, r.getString(1), r.getLong(2), MinuteStatsCodec.decode(ChClient.bytes(r, 3))),
         row -> out.merge(row.streamId(), row, ChLiveMinutes::merge));
     return out;
   }
@@ -41,12 +42,13 @@ final class ChLiveMinutes implements LiveMinuteReader {
   @Override
   public List<MinuteRow> series(String accountId, String streamId, long fromMs, long toMs) {
     Map<Long, MinuteRow> out = new LinkedHashMap<>();
-    ch.query("SELECT toInt64(toUnixTimestamp(minute_start)) * 1000, state FROM " + schema.t("session_state")
+    ch.query("SELECT toInt64(toUnixTimestamp(minute_start)) * 1000, base64Encode(state) FROM "
+        + schema.t("session_state")
         + " FINAL WHERE kind = 'm' AND is_deleted = 0 AND account_id = {a:String} AND stream_id = {s:String}"
         + " AND minute_start >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')"
         + " AND minute_start < fromUnixTimestamp64Milli({to:Int64}, 'UTC') ORDER BY minute_start",
         Map.of("a", accountId, "s", streamId, "from", fromMs, "to", toMs),
-        r -> new MinuteRow(accountId, streamId, r.getLong(1), MinuteStatsCodec.decode(r.getByteArray(2))),
+        r -> new MinuteRow(accountId, streamId, r.getLong(1), MinuteStatsCodec.decode(ChClient.bytes(r, 2))),
         row -> out.merge(row.minuteStart(), row, ChLiveMinutes::merge));
     return new ArrayList<>(out.values());
   }

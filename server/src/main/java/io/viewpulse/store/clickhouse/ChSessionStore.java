@@ -76,12 +76,13 @@ final class ChSessionStore implements SessionStore {
         + " AND log_partition = {p:Int32} AND is_deleted = 0", at, r -> new long[] {r.getLong(1), r.getLong(2)});
     long offset = checkpoint.isEmpty() ? -1 : checkpoint.get(0)[0];
     p.version = checkpoint.isEmpty() ? 0 : checkpoint.get(0)[1];
-    List<byte[]> sessions = ch.queryList("SELECT state FROM " + state + " FINAL WHERE kind = 's'"
-        + " AND log_partition = {p:Int32} AND is_deleted = 0", at, r -> r.getByteArray(1));
+    List<byte[]> sessions = ch.queryList("SELECT base64Encode(state) FROM " + state + " FINAL WHERE kind = 's'"
+        + " AND log_partition = {p:Int32} AND is_deleted = 0", at, r -> ChClient.bytes(r, 1));
     List<MinutePart> parts = new ArrayList<>();
-    ch.query("SELECT account_id, stream_id, toInt64(toUnixTimestamp(minute_start)) * 1000, state, key FROM " + state
+    ch.query("SELECT account_id, stream_id, toInt64(toUnixTimestamp(minute_start)) * 1000, base64Encode(state), key"
+        + " FROM " + state
         + " FINAL WHERE kind = 'p' AND log_partition = {p:Int32} AND is_deleted = 0 ORDER BY version", at,
-        r -> new Object[] {new MinutePart(r.getString(1), r.getString(2), r.getLong(3), r.getByteArray(4)),
+        r -> new Object[] {new MinutePart(r.getString(1), r.getString(2), r.getLong(3), ChClient.bytes(r, 4)),
             r.getString(5)}, row -> {
           MinutePart part = (MinutePart) row[0];
           parts.add(part);

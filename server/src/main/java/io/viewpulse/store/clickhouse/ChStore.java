@@ -152,6 +152,10 @@ public final class ChStore implements Store {
     return ch;
   }
 
+  ChSchema schemaForTests() {
+    return schema;
+  }
+
   @Override
   public synchronized void close() {
     if (housekeeping != null) {

@@ -100,8 +100,14 @@ public final class DuckStore implements Store {
     return "DuckDB file " + db.file().toAbsolutePath();
   }
 
+  private boolean closed;
+
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     rollups.close();
     views.close();
     liveMinutes.close();

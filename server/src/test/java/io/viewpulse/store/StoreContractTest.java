@@ -1,0 +1,317 @@
+package io.viewpulse.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.viewpulse.live.MinutePart;
+import io.viewpulse.live.MinuteRow;
+import io.viewpulse.live.MinuteStats;
+import io.viewpulse.model.Dimensions;
+import io.viewpulse.model.SessionSnapshot;
+import io.viewpulse.model.StoreException;
+import io.viewpulse.model.ViewRecord;
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.Filter;
+import io.viewpulse.query.MetricRow;
+import io.viewpulse.query.RealtimeQuery;
+import io.viewpulse.query.TimeStep;
+import io.viewpulse.query.ViewsQuery;
+import io.viewpulse.sessions.SessionStore;
+import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The contract of {@link SessionStore} and {@link io.viewpulse.query.ViewReader}, on every store: what a commit
+ * leaves for recovery, that queries count a view once whatever step of a commit fails and however the writer goes on
+ * (a retry in the same process, or a crash and a new process on the same store), and that answers from pre-aggregates
+ * are the scan's. Writes are made to fail on the real engine ({@link StoreProbe}).
+ */
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
+class StoreContractTest {
+  private static final Instant T0 = TestServer.T0;
+
+  @Parameter
+  TestStores.Engine engine;
+
+  private Path dir;
+  private StoreConfig config;
+  private Store store;
+  private StoreProbe probe;
+
+  @BeforeEach
+  void open() {
+    dir = TestServer.newTempDir();
+    config = TestStores.fresh(engine, dir);
+    reopen();
+  }
+
+  /** A new process on the same store: a new store object, recovering from what is stored. */
+  private void reopen() {
+    if (store != null) {
+      store.close();
+    }
+    store = Stores.open(config);
+    probe = TestStores.probe(engine, store);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+    TestServer.deleteTree(dir);
+  }
+
+  private static ViewRecord view(long id, String session, long startMs, boolean ended) {
+    return new ViewRecord(id, "acc", "pb", null, null, "viewer-" + session, startMs, null,
+        new Dimensions("desktop", "Desktop", null, "Linux", "Chrome", "Blink", "EU", "DE", "Berlin", null, null),
+        "example.com", false, 60_000, 300, 0, 0, true, ended);
+  }
+
+  private static SessionSnapshot open(String session, long startMs) {
+    return new SessionSnapshot("acc|pb|" + session, true, startMs + 5_000, ("state of " + session).getBytes(),
+        view(session.hashCode(), session, startMs, false));
+  }
+
+  private long views() {
+    return store.views().views(new ViewsQuery("acc", null, null, null, null, null, null, List.of(), List.of(),
+        ViewsQuery.Detail.FULL)).get(0).viewCount();
+  }
+
+  private long watching() {
+    return store.views().realtime(new RealtimeQuery("acc", null, null, T0, List.of())).get(0).viewCount();
+  }
+
+  /** Two open sessions, A and B: committed at offset 10. */
+  private void twoOpenSessions(SessionStore s) {
+    s.recover(0);
+    s.commit(new SessionStore.Commit(0, 10, List.of(open("a", T0.toEpochMilli()), open("b", T0.toEpochMilli())),
+        List.of(), List.of(), List.of(), List.of()));
+  }
+
+  /** A ends (its view finished), B goes on: the commit at offset 20. */
+  private static SessionStore.Commit aEnds() {
+    return new SessionStore.Commit(0, 20, List.of(open("b", T0.toEpochMilli())), List.of("acc|pb|a"),
+        List.of(view("a".hashCode(), "a", T0.toEpochMilli(), true)), List.of(), List.of());
+  }
+
+  private void assertTheEndState() {
+    assertThat(views()).as("A and B, each once").isEqualTo(2);
+    assertThat(watching()).as("only B is open").isEqualTo(1);
+    long[] finished = probe.finishedViewsAndDuplicates();
+    assertThat(finished[0]).as("A's view is stored once").isEqualTo(1);
+    assertThat(finished[1]).isZero();
+    SessionStore.Recovery r = store.sessions().recover(0);
+    assertThat(r.checkpoint()).isEqualTo(20);
+    assertThat(r.openSessions()).extracting(String::new).containsExactly("state of b");
+  }
+
+  @Test
+  void aCommitIsWhatRecoveryReturnsAndQueriesCountEachViewOnce() {
+    twoOpenSessions(store.sessions());
+    assertThat(views()).isEqualTo(2);
+    assertThat(watching()).isEqualTo(2);
+    store.sessions().commit(aEnds());
+    assertTheEndState();
+    reopen();
+    assertTheEndState();
+  }
+
+  @Test
+  void aFailedStepIsRetriedUnchangedAndTakesEffectOnce() {
+    for (StoreProbe.Step step : probe.steps()) {
+      if (step == StoreProbe.Step.DELETE_MOVED) {
+        continue;
+      }
+      close();
+      open();
+      twoOpenSessions(store.sessions());
+      SessionStore.Commit c = aEnds();
+      probe.breakAt(step);
+      boolean threw = false;
+      try {
+        store.sessions().commit(c);
+      } catch (StoreException e) {
+        threw = true;
+      }
+      assertThat(threw).as("a commit that could not take effect throws (%s)", step)
+          .isEqualTo(step == StoreProbe.Step.COMMIT);
+      probe.repair();
+      assertThat(views()).as("A and B, each once, after a failure at %s", step).isEqualTo(2);
+      store.sessions().commit(c);
+      assertTheEndState();
+    }
+  }
+
+  @Test
+  void aCrashAtAnyStepLeavesEachViewCountedOnceAndRecoveryFinishesTheJob() {
+    for (StoreProbe.Step step : probe.steps()) {
+      close();
+      open();
+      twoOpenSessions(store.sessions());
+      if (step == StoreProbe.Step.DELETE_MOVED) {
+        store.sessions().commit(aEnds());
+        probe.undo(step);
+      } else {
+        probe.breakAt(step);
+        try {
+          store.sessions().commit(aEnds());
+        } catch (StoreException expected) {
+          // the process dies here
+        }
+        probe.repair();
+      }
+      assertThat(views()).as("A and B, each once, after a crash at %s", step).isEqualTo(2);
+      reopen();
+      SessionStore.Recovery r = store.sessions().recover(0);
+      if (step == StoreProbe.Step.COMMIT) {
+        // the commit did not take effect: the writer replays the log from 10 and decides the same again
+        assertThat(r.checkpoint()).isEqualTo(10);
+        assertThat(views()).isEqualTo(2);
+        store.sessions().commit(aEnds());
+      } else {
+        assertThat(r.checkpoint()).isEqualTo(20);
+      }
+      assertTheEndState();
+    }
+  }
+
+  @Test
+  void liveMinutesComeBackAsCommittedAndPartitionsMergeIntoOneMinute() {
+    long m0 = T0.toEpochMilli();
+    MinuteStats one = new MinuteStats(1, new MinuteStats.Group(1, 60_000, Map.of("7", new MinuteStats.Slate(5_000, 1)),
+        Map.of()), MinuteStats.Group.EMPTY, Map.of("cdn.example.com", new MinuteStats.Share(1, 0, 1)),
+        Map.of("de:by", new MinuteStats.Share(1, 0, 1)), Map.of("ios", new MinuteStats.Share(1, 0, 1)));
+    MinuteStats two = new MinuteStats(0, new MinuteStats.Group(2, 90_000, Map.of(), Map.of()),
+        new MinuteStats.Group(1, 20_000, Map.of(), Map.of()), Map.of("cdn.example.com", new MinuteStats.Share(2, 0, 0)),
+        Map.of("us:ca", new MinuteStats.Share(2, 0, 0)), Map.of("linux", new MinuteStats.Share(2, 0, 0)));
+    SessionStore s = store.sessions();
+    s.recover(0);
+    s.recover(1);
+    byte[] part = {1, 2, 3};
+    s.commit(new SessionStore.Commit(0, 5, List.of(), List.of(), List.of(),
+        List.of(new MinuteRow("acc", "chan", m0, one)), List.of(new MinutePart("acc", "chan", m0 + 60_000, part))));
+    s.commit(new SessionStore.Commit(1, 7, List.of(), List.of(), List.of(),
+        List.of(new MinuteRow("acc", "chan", m0, two)), List.of()));
+    reopen();
+    SessionStore.Recovery r0 = store.sessions().recover(0);
+    assertThat(r0.checkpoint()).isEqualTo(5);
+    assertThat(r0.openMinuteParts()).hasSize(1);
+    assertThat(r0.openMinuteParts().get(0).state()).containsExactly(1, 2, 3);
+    assertThat(r0.newestClosedMinutes()).isEqualTo(Map.of("acc|chan", m0));
+    assertThat(store.sessions().recover(1).openMinuteParts()).isEmpty();
+    MinuteStats merged = one.merge(two);
+    assertThat(store.liveMinutes().series("acc", "chan", m0, m0 + 120_000)).extracting(MinuteRow::stats)
+        .containsExactly(merged);
+    assertThat(store.liveMinutes().latest("acc", List.of("chan", "other"), m0).get("chan").stats()).isEqualTo(merged);
+    assertThat(merged.concurrent()).isEqualTo(new MinuteStats.Group(3, 150_000,
+        Map.of("7", new MinuteStats.Slate(5_000, 1)), Map.of()));
+    // the minute closes: its part goes
+    store.sessions().commit(new SessionStore.Commit(0, 9, List.of(), List.of(), List.of(),
+        List.of(new MinuteRow("acc", "chan", m0 + 60_000, MinuteStats.EMPTY)), List.of()));
+    reopen();
+    assertThat(store.sessions().recover(0).openMinuteParts()).isEmpty();
+    assertThat(store.liveMinutes().latest("other-account", List.of("chan"), m0)).isEmpty();
+  }
+
+  /** Views of three days, random in every dimension; some open; queried every way the rollups answer. */
+  @Test
+  void answersFromPreAggregatesAreTheScansAnswers() {
+    Random random = new Random(7);
+    String[] countries = {"US", "DE", "GB", null};
+    List<ViewRecord> batch = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      String country = countries[random.nextInt(countries.length)];
+      boolean frame = random.nextInt(10) > 0;
+      batch.add(new ViewRecord(i + 1, "acc", "pb" + random.nextInt(5), null, null, "v" + random.nextInt(300),
+          T0.toEpochMilli() + (long) (random.nextDouble() * 3 * 86_400_000L), null,
+          new Dimensions(random.nextBoolean() ? "mobile" : "desktop", random.nextBoolean() ? "iPhone" : null, null,
+              "iOS", random.nextBoolean() ? "Chrome" : "Safari", null, "EU", country, null, null, null),
+          "example.com", false, random.nextInt(600_000), frame ? 50 + random.nextInt(5000) : null,
+          random.nextInt(5) == 0 ? random.nextInt(20_000) : 0, random.nextInt(25) == 0 ? 1 : 0, frame, true));
+    }
+    store.sessions().recover(0);
+    store.sessions().commit(new SessionStore.Commit(0, 1, List.of(), List.of(), batch.subList(0, 2000), List.of(),
+        List.of()));
+    store.load(batch.subList(2000, 3000));
+    store.sessions().commit(new SessionStore.Commit(0, 2, List.of(open("o1", T0.toEpochMilli() + 86_400_000L),
+        open("o2", T0.toEpochMilli() + 100_000L)), List.of(), List.of(), List.of(), List.of()));
+    store.catchUp();
+    Instant[][] ranges = {{null, null}, {T0.plusSeconds(5400), T0.plusSeconds(2 * 86_400 + 1800)},
+        {T0.plusSeconds(86_400), T0.plusSeconds(2 * 86_400)}};
+    int checked = 0;
+    for (Instant[] r : ranges) {
+      for (TimeStep step : Arrays.asList(null, TimeStep.HOUR, TimeStep.DAY, TimeStep.WEEK)) {
+        for (ViewsQuery q : List.of(
+            new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(), List.of(), ViewsQuery.Detail.FULL),
+            new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.COUNTRY), List.of(),
+                ViewsQuery.Detail.FULL),
+            new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.DEVICE),
+                List.of(Filter.parse("!device:iPhone")), ViewsQuery.Detail.FULL),
+            new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(), List.of(Filter.parse("browser:Safari")),
+                ViewsQuery.Detail.ENGAGEMENT))) {
+          assertThat(probe.fromRollups(q)).as("answered from pre-aggregates: %s", q).isTrue();
+          assertSameAnswer(q, store.views().views(q), probe.byScan(q));
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isEqualTo(48);
+    assertThat(views()).isEqualTo(3002);
+  }
+
+  private static void assertSameAnswer(ViewsQuery q, List<MetricRow> rolled, List<MetricRow> scanned) {
+    assertThat(rolled).as("%s", q).hasSameSizeAs(scanned);
+    for (int i = 0; i < rolled.size(); i++) {
+      MetricRow r = rolled.get(i);
+      MetricRow s = scanned.get(i);
+      String what = q + " row " + i;
+      assertThat(r.timestamp()).as(what).isEqualTo(s.timestamp());
+      assertThat(r.dimensions()).as(what).isEqualTo(s.dimensions());
+      assertThat(r.viewCount()).as(what).isEqualTo(s.viewCount());
+      assertThat(r.playtimeMins()).as(what).isCloseTo(s.playtimeMins(), within(1e-9));
+      assertThat(r.uniqueViewers()).as(what).isEqualTo(s.uniqueViewers());
+      if (q.detail() == ViewsQuery.Detail.ENGAGEMENT) {
+        continue;
+      }
+      closeOrBothNull(what + " ttff", r.ttffMs(), s.ttffMs(), 1e-9);
+      closeOrBothNull(what + " rebuffer", r.rebufferRatio(), s.rebufferRatio(), 1e-12);
+      closeOrBothNull(what + " errors", r.errorRate(), s.errorRate(), 1e-12);
+      closeOrBothNull(what + " ebs", r.exitsBeforeStart(), s.exitsBeforeStart(), 1e-12);
+      // merged t-digests estimate the same distribution: TTFFs spread over 5 s, allow 3 % of that
+      closeOrBothNull(what + " p50", r.ttffP50Ms(), s.ttffP50Ms(), 150);
+      closeOrBothNull(what + " p95", r.ttffP95Ms(), s.ttffP95Ms(), 150);
+    }
+  }
+
+  private static void closeOrBothNull(String what, Double a, Double b, double tolerance) {
+    if (b == null) {
+      assertThat(a).as(what).isNull();
+    } else {
+      assertThat(a).as(what).isNotNull().isCloseTo(b, within(tolerance));
+    }
+  }
+
+  @Test
+  void aStoreThatCannotBeReachedSaysSoAsAStoreFailure() {
+    probe.breakAt(StoreProbe.Step.COMMIT);
+    try {
+      assertThatThrownBy(() -> store.sessions().commit(aEnds())).isInstanceOf(StoreException.class);
+    } finally {
+      probe.repair();
+    }
+  }
+}
