@@ -8,21 +8,30 @@ import io.viewpulse.model.Media;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.viewpulse.testing.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Totals by dStorage id count every account's views of the same content; by playback id only that asset's. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class DStorageTotalsTest {
+  @Parameter
+  TestStores.Engine engine;
+
   static final String CID = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
   static final String AR = "bNbA3TEQVL60xlgCcqdz4ZPHFZ711cZ3hmkpGttDt_U";
   private TestServer s;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void start() {
-    s = new TestServer();
+    s = new TestServer(engine);
     s.vp.catalog().create(s.accountId, new Catalog.NewMedia(Media.Kind.ASSET, "mine", "mine1", null,
         "ipfs://" + CID, null));
     var other = s.otherAccount("other");
@@ -36,7 +45,7 @@ class DStorageTotalsTest {
     s.beacon(Beacons.session("c", "ar1").play(T0).json(), "192.0.2.3");
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     s.close();
   }

@@ -5,29 +5,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.viewpulse.model.Media;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Which key may call which route, as Livepeer's rules say. The bootstrap CORS key allows https://app.example.com. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class KeyRulesTest {
+  @Parameter
+  TestStores.Engine engine;
+
   private TestServer s;
   private Media asset;
   private String revoked;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void start() {
-    s = new TestServer();
+    s = new TestServer(engine);
     asset = s.asset("pb1");
     var k = s.vp.keys().createKey(s.accountId, "to revoke", null);
     s.vp.keys().revoke(k.key().id());
     revoked = k.token();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     s.close();
   }

@@ -7,10 +7,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.LiveScript;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** What a packager or origin reports through {@code POST /api/live/events}, and what becomes of it. */
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class LiveEventsTest {
+  @Parameter
+  TestStores.Engine engine;
+
   private static Http.Response report(TestServer s, String events) {
     return s.http.post("/api/live/events", "{\"events\": [" + events + "]}", "Authorization", "Bearer " + s.secretKey,
         "Content-Type", "application/json");
@@ -18,7 +27,7 @@ class LiveEventsTest {
 
   @Test
   void anEventForAMinuteAlreadyClosedIsNotKeptAndTheAnswerSaysSo() throws Exception {
-    try (TestServer s = new TestServer()) {
+    try (TestServer s = new TestServer(engine)) {
       LiveScript.createChannel(s);
       s.clock.set(T0.plusSeconds(70));
       // at 10:01:10, 9:59 is closed (at 10:00:15: its end and the 15 s grace), 10:00 still takes data until 10:01:15;
@@ -46,7 +55,7 @@ class LiveEventsTest {
 
   @Test
   void aBatchInTimeIsAcceptedWhole() {
-    try (TestServer s = new TestServer()) {
+    try (TestServer s = new TestServer(engine)) {
       LiveScript.createChannel(s);
       Http.Response r = report(s, """
           {"type": "slate", "stream_id": "%s", "session_id": "s1", "kind": "mcs", "reason": "1", "seconds": 3}"""

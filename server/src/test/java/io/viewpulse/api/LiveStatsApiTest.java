@@ -12,16 +12,20 @@ import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.LiveScript;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import io.viewpulse.testing.Uplynk;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Live statistics through the real server: player beacons and server-reported slate ({@link LiveScript}), then the
@@ -29,13 +33,18 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class LiveStatsApiTest {
+  @Parameter
+  TestStores.Engine engine;
+
   private TestServer s;
   private String otherStream;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void script() {
-    s = new TestServer();
+    s = new TestServer(engine);
     LiveScript.createChannel(s);
     s.vp.catalog().create(s.accountId, new Catalog.NewMedia(Media.Kind.STREAM, "ev1", "Event 1", "evpb", null, null,
         "event"));
@@ -49,7 +58,7 @@ class LiveStatsApiTest {
     s.flush();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     s.close();
   }

@@ -9,30 +9,39 @@ import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.NpmDeps;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Livepeer's own TypeScript SDK ({@code livepeer} 3.5.0 from npm, installed here with npm ci) pointed at Viewpulse
  * with its {@code serverURL} option: every metrics method must get an answer its response schemas accept.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class LivepeerSdkTest {
+  @Parameter
+  TestStores.Engine engine;
+
   private TestServer s;
   private final Map<String, JsonNode> results = new HashMap<>();
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void runTheSdk() throws Exception {
     Path dir = installSdk();
-    s = new TestServer();
+    s = new TestServer(engine);
     Media asset = s.asset("sdkpb");
     s.clock.set(T0.plusSeconds(10));
     s.beacon(Beacons.session("sdk-1", "sdkpb").play(T0).heartbeat("h1", T0.plusSeconds(5), 30_000, 0, 0, 0, 250L)
@@ -54,7 +63,7 @@ class LivepeerSdkTest {
     }
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     if (s != null) {
       s.close();
@@ -65,7 +74,6 @@ class LivepeerSdkTest {
   static Path installSdk() {
     return NpmDeps.install("sdk", "livepeer", List.of("package.json", "package-lock.json", "sdk-check.mjs"));
   }
-
 
   private JsonNode ok(String method) {
     JsonNode r = results.get(method);

@@ -4,12 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code /api/asset} and {@code /api/stream}. */
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class MediaApiTest {
-  private final TestServer s = new TestServer();
+  @Parameter
+  TestStores.Engine engine;
+
+  private TestServer s;
+
+  @BeforeEach
+  void start() {
+    s = new TestServer(engine);
+  }
 
   @AfterEach
   void stop() {

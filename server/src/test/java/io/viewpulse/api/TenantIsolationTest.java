@@ -9,13 +9,17 @@ import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.Tenants;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two accounts with views of their own; each key sees exactly its own account's numbers on every data route, and
@@ -28,13 +32,18 @@ import org.junit.jupiter.api.TestInstance;
  * </pre>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class TenantIsolationTest {
+  @Parameter
+  TestStores.Engine engine;
+
   private TestServer s;
   private Tenants t;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void watch() {
-    s = new TestServer();
+    s = new TestServer(engine);
     t = Tenants.create(s.http, AdminToken.of(s.vp.masterKey()), s.clock::millis);
     List<String[]> sessions = List.of(new String[] {"a1", "a-video", "203.0.113.11"},
         new String[] {"a2", "a-video", "203.0.113.12"}, new String[] {"a3", "a-video", "2001:db8::13"},
@@ -57,7 +66,7 @@ class TenantIsolationTest {
     s.flush();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     s.close();
   }

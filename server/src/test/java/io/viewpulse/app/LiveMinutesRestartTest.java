@@ -7,19 +7,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.LiveScript;
 import io.viewpulse.testing.MutableClock;
+import io.viewpulse.store.Store;
+import io.viewpulse.store.StoreConfig;
+import io.viewpulse.store.Stores;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A server stops in the middle of a minute of live statistics and another takes over its data directory: the
  * minute is counted whole, as if no restart had happened ({@link LiveScript#MINUTE_2} is what an uninterrupted
  * server answers).
  */
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class LiveMinutesRestartTest {
+  @Parameter
+  TestStores.Engine engine;
+
   private final Path data = TestServer.newTempDir();
+  /** The store every server of a test runs on, in turn. */
+  private StoreConfig store;
+
+  @BeforeEach
+  void store() {
+    store = TestStores.fresh(engine, data);
+  }
+
   private final MutableClock clock = new MutableClock(T0);
   /** The first server's secret key: a restarted one issues none. */
   private String key;
@@ -97,20 +118,14 @@ class LiveMinutesRestartTest {
         .containsExactly(T0.plusSeconds(120).toEpochMilli());
   }
 
-  private java.util.List<Long> minutesWithStoredParts() throws java.sql.SQLException {
-    java.util.Properties readOnly = new java.util.Properties();
-    readOnly.setProperty("duckdb.read_only", "true");
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:"
-        + data.resolve("viewpulse.duckdb").toAbsolutePath(), readOnly);
-        java.sql.ResultSet rs = c.createStatement().executeQuery(
-            "SELECT DISTINCT epoch_ms(minute_start) FROM live_minute_parts ORDER BY 1")) {
-      java.util.List<Long> out = new java.util.ArrayList<>();
-      while (rs.next()) {
-        out.add(rs.getLong(1));
-      }
-      return out;
+  /** The minutes whose parts the store keeps for recovery, read the way a restart reads them. */
+  private java.util.List<Long> minutesWithStoredParts() {
+    try (Store st = Stores.open(store)) {
+      return st.sessions().recover(0).openMinuteParts().stream().map(p -> p.minuteStart()).distinct().sorted()
+          .toList();
     }
   }
+
 
   /** The first server plays the script to 10:01:00 and commits; then its sessionizer dies and 30 s more are logged. */
   private void crashAt60WithBeaconsTo90OnlyInTheLog() throws InterruptedException {
@@ -128,7 +143,7 @@ class LiveMinutesRestartTest {
   }
 
   private TestServer server() {
-    return new TestServer(data, clock, false, "dbip");
+    return new TestServer(data, clock, false, store);
   }
 
   private static void play(TestServer s, long from, long to) {

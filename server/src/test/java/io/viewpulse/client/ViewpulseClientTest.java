@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.sun.net.httpserver.HttpServer;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,22 +16,30 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The Java client against a real server: every method, and every way a call can fail. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class ViewpulseClientTest {
+  @Parameter
+  TestStores.Engine engine;
+
   private TestServer s;
   private Viewpulse client;
   private Media asset;
   private Media stream;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void start() {
-    s = new TestServer();
+    s = new TestServer(engine);
     client = Viewpulse.builder().baseUrl("http://127.0.0.1:" + s.vp.port()).apiKey(s.secretKey).build();
     asset = client.createAsset(NewMedia.named("Launch video").withPlaybackId("launch1").withCreatorId("alice"));
     stream = client.createStream(NewMedia.named("Keynote").withId("keynote").withPlaybackId("key1")
@@ -49,7 +58,7 @@ class ViewpulseClientTest {
     s.flush();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     s.close();
   }

@@ -67,6 +67,12 @@ public final class TestServer implements AutoCloseable {
         .withRollupMinViewsPerRow(1))));
   }
 
+  /** A server on a data directory and a store the test keeps (to start another server on them later). */
+  public TestServer(Path dataDir, MutableClock clock, boolean ownsDir, io.viewpulse.store.StoreConfig store) {
+    this(dataDir, clock, ownsDir, c -> c.withIngest(new IngestConfig(List.of(geo("test-dbip.mmdb")),
+        List.of("127.0.0.1/32", "::1/128"), "none")).withStore(store.withRollupMinViewsPerRow(1)));
+  }
+
   /** A default test server with some of its configuration changed. */
   public TestServer(UnaryOperator<ServerConfig> tweak) {
     this(newTempDir(), new MutableClock(T0), true, c -> tweak.apply(c.withIngest(new IngestConfig(

@@ -10,7 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Closed minutes of live statistics on ClickHouse: session_state's minute rows, merged over partitions. */
+/**
+ * Closed minutes of live statistics on ClickHouse: session_state's minute rows, merged over partitions. Minutes more
+ * than {@link ChStore#LIVE_RETENTION} older than the newest one are gone, as on every store: read past here, deleted
+ * by the housekeeping.
+ */
 final class ChLiveMinutes implements LiveMinuteReader {
   private final ChClient ch;
   private final ChSchema schema;
@@ -29,7 +33,7 @@ final class ChLiveMinutes implements LiveMinuteReader {
     // every partition's row of each stream's newest minute
     String rows = "SELECT stream_id, minute_start, state FROM " + schema.t("session_state") + " FINAL"
         + " WHERE kind = 'm' AND is_deleted = 0 AND account_id = {a:String} AND stream_id IN {ids:Array(String)}"
-        + " AND minute_start >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')";
+        + " AND minute_start >= fromUnixTimestamp64Milli({since:Int64}, 'UTC') AND " + retained(schema);
     ch.query("SELECT stream_id, toInt64(toUnixTimestamp(minute_start)) * 1000 AS ms, base64Encode(state) FROM ("
         + rows + ")"
         + " WHERE (stream_id, minute_start) IN (SELECT stream_id, max(minute_start) FROM (" + rows + ")"
@@ -46,11 +50,18 @@ final class ChLiveMinutes implements LiveMinuteReader {
         + schema.t("session_state")
         + " FINAL WHERE kind = 'm' AND is_deleted = 0 AND account_id = {a:String} AND stream_id = {s:String}"
         + " AND minute_start >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')"
-        + " AND minute_start < fromUnixTimestamp64Milli({to:Int64}, 'UTC') ORDER BY minute_start",
+        + " AND minute_start < fromUnixTimestamp64Milli({to:Int64}, 'UTC') AND " + retained(schema)
+        + " ORDER BY minute_start",
         Map.of("a", accountId, "s", streamId, "from", fromMs, "to", toMs),
         r -> new MinuteRow(accountId, streamId, r.getLong(1), MinuteStatsCodec.decode(ChClient.bytes(r, 2))),
         row -> out.merge(row.minuteStart(), row, ChLiveMinutes::merge));
     return new ArrayList<>(out.values());
+  }
+
+  /** The condition that keeps a minute: at most the retention older than the newest minute of any stream. */
+  static String retained(ChSchema schema) {
+    return "minute_start >= (SELECT max(minute_start) FROM " + schema.t("session_state") + " WHERE kind = 'm')"
+        + " - INTERVAL " + ChStore.LIVE_RETENTION.toHours() + " HOUR";
   }
 
   private static MinuteRow merge(MinuteRow a, MinuteRow b) {

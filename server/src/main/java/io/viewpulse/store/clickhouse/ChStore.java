@@ -114,13 +114,13 @@ public final class ChStore implements Store {
   }
 
   /**
-   * Drops closed minutes past their retention, and rows that tombstones deleted (with the tombstones): session_state
+   * Drops closed minutes past their retention (readers leave them out already), and rows that tombstones deleted (with the tombstones): session_state
    * stays the size of what is open.
    */
   void housekeep() {
     try {
-      ch.execute("DELETE FROM " + schema.t("session_state") + " WHERE kind = 'm' AND minute_start < now() - INTERVAL "
-          + LIVE_RETENTION.toHours() + " HOUR");
+      ch.execute("DELETE FROM " + schema.t("session_state") + " WHERE kind = 'm' AND NOT ("
+          + ChLiveMinutes.retained(schema) + ")");
       ch.execute("OPTIMIZE TABLE " + schema.t("session_state") + " FINAL CLEANUP");
     } catch (StoreException e) {
       LOG.warn("ClickHouse housekeeping failed, will retry: {}", e.getMessage());
