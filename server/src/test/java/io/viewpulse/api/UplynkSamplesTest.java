@@ -9,6 +9,7 @@ import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.MutableClock;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,28 +19,36 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The two Python samples of Uplynk's live statistics documentation, verbatim but for the host, signing with an
  * {@code api_auth} module written to Uplynk's scheme, print exactly what the API answers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class UplynkSamplesTest {
+  @Parameter
+  TestStores.Engine engine;
+
   static final List<String> IDS = List.of("114n9q6a847ieldd8bb8dbf67afef96b", "k30y636fa2f143eb95c7a41d96d581c4",
       "n2fj4f8knf83nf81347fh12347fhjwse");
   private TestServer s;
   private Path dir;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void start() throws IOException {
     // the samples sign with the real time, so the server's clock starts at the real time too
     Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-    s = new TestServer(TestServer.newTempDir(), new MutableClock(start), true, "dbip", "none",
-        List.of("127.0.0.1/32"));
+    Path data = TestServer.newTempDir();
+    s = new TestServer(data, new MutableClock(start), true, TestStores.fresh(engine, data));
     for (String id : IDS) {
       s.vp.catalog().create(s.accountId, new Catalog.NewMedia(Media.Kind.STREAM, id, "stream " + id, "pb-" + id,
           null, null, id.startsWith("k30") ? "event" : "channel"));
@@ -65,7 +74,7 @@ class UplynkSamplesTest {
     }
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     s.close();
     TestServer.deleteTree(dir);

@@ -5,14 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.viewpulse.testing.MutableClock;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** serve --demo: a week of history at once, and simulated viewers watching now, on demo videos and a live channel. */
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class DemoModeTest {
+  @Parameter
+  TestStores.Engine engine;
+
   @Test
   void theDemoFillsTheDashboardWithinSeconds() throws Exception {
-    try (TestServer s = new TestServer(MutableClock.real(), c -> c)) {
+    try (TestServer s = new TestServer(engine, MutableClock.real(), c -> c)) {
       s.vp.startDemo(60);
       JsonNode byVideo = null;
       long now = 0;

@@ -79,6 +79,11 @@ public final class TestServer implements AutoCloseable {
         List.of(geo("test-dbip.mmdb")), List.of("127.0.0.1/32", "::1/128"), "none"))));
   }
 
+  /** A server on a store of this engine, on its own temporary directory with this clock, its configuration tweaked. */
+  public TestServer(TestStores.Engine engine, MutableClock clock, UnaryOperator<ServerConfig> tweak) {
+    this(newTempDir(), clock, true, engine, tweak);
+  }
+
   /** A server on its own temporary directory with this clock and some configuration changed. */
   public TestServer(MutableClock clock, UnaryOperator<ServerConfig> tweak) {
     this(newTempDir(), clock, true, c -> tweak.apply(c.withIngest(new IngestConfig(
