@@ -97,6 +97,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Sessions held in memory before ingest answers 503. Default: ${DEFAULT-VALUE}")
   int maxOpenSessions;
 
+  @Option(names = "--max-unstored-beacons", defaultValue = "1000000",
+      description = "While the store refuses writes (ClickHouse down, a full disk), beacons go on being acknowledged, "
+          + "kept by the event log, until this many wait for it; then 503 until it takes writes again. "
+          + "Default: ${DEFAULT-VALUE}")
+  long maxUnstored;
+
   @Option(names = "--idle-timeout", defaultValue = "10m", converter = DurationConverter.class,
       description = "A session that sends nothing for this long is over (players beat every 5 s). "
           + "Default: ${DEFAULT-VALUE}")
@@ -137,7 +143,7 @@ final class ServeCommand implements Callable<Integer> {
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn))
         .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword).withBenchEndpoints(benchEndpoints)
         .withMetricsTokenFile(metricsTokenFile)
-        .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions)
+        .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions).withMaxUnstored(maxUnstored)
             .withIdleTimeout(idleTimeout));
     Viewpulse vp;
     try {

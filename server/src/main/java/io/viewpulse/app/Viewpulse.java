@@ -76,7 +76,7 @@ public final class Viewpulse implements AutoCloseable {
     store.bindMetrics(metrics);
     store.startBackgroundWork();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
-        () -> sessionizer.storeFailing() ? io.viewpulse.ingest.Reason.STORE_UNAVAILABLE
+        () -> sessionizer.storeBacklogFull() ? io.viewpulse.ingest.Reason.STORE_UNAVAILABLE
             : sessionizer.saturated() ? io.viewpulse.ingest.Reason.OVERLOADED : null);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
@@ -169,6 +169,15 @@ public final class Viewpulse implements AutoCloseable {
   /** Makes every beacon acknowledged so far visible to queries. */
   public void flush() {
     sessionizer.flush();
+  }
+
+  /** Applies every beacon acknowledged so far and tries to write it, whether or not the store takes it (for tests). */
+  public void flushQuietly() {
+    try {
+      sessionizer.flush();
+    } catch (IllegalStateException e) {
+      // the store refused: the sessionizer keeps what it could not write
+    }
   }
 
   @Override

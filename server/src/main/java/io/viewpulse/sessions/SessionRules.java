@@ -17,22 +17,29 @@ import java.time.Duration;
  * @param maxOpenSessions above this many sessions in memory, ingest answers 503 until some end: a flood of new
  *     sessions slows down instead of exhausting the heap (about 1 KiB each)
  * @param liveGrace a minute of live statistics still takes data this long after it ends (heartbeats under way)
+ * @param maxUnstored while the store refuses writes, ingest goes on acknowledging beacons (the event log keeps them)
+ *     until this many wait for the store, then answers 503 until it takes writes again
  */
 public record SessionRules(Duration idleTimeout, Duration pausedTimeout, Duration closeGrace, Duration closedMemory,
-    Duration flushInterval, int flushSize, int maxOpenSessions, Duration liveGrace) {
+    Duration flushInterval, int flushSize, int maxOpenSessions, Duration liveGrace, long maxUnstored) {
 
   public static SessionRules defaults() {
     return new SessionRules(Duration.ofMinutes(10), Duration.ofMinutes(60), Duration.ofMinutes(1),
-        Duration.ofHours(1), Duration.ofMillis(250), 20_000, 1_000_000, Duration.ofSeconds(15));
+        Duration.ofHours(1), Duration.ofMillis(250), 20_000, 1_000_000, Duration.ofSeconds(15), 1_000_000);
   }
 
   public SessionRules withIdleTimeout(Duration timeout) {
     return new SessionRules(timeout, pausedTimeout, closeGrace, closedMemory, flushInterval, flushSize,
-        maxOpenSessions, liveGrace);
+        maxOpenSessions, liveGrace, maxUnstored);
   }
 
   public SessionRules withMaxOpenSessions(int max) {
     return new SessionRules(idleTimeout, pausedTimeout, closeGrace, closedMemory, flushInterval, flushSize, max,
-        liveGrace);
+        liveGrace, maxUnstored);
+  }
+
+  public SessionRules withMaxUnstored(long max) {
+    return new SessionRules(idleTimeout, pausedTimeout, closeGrace, closedMemory, flushInterval, flushSize,
+        maxOpenSessions, liveGrace, max);
   }
 }

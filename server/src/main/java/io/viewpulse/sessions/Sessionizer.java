@@ -55,6 +55,8 @@ public final class Sessionizer implements AutoCloseable {
   private Thread thread;
   private volatile boolean failed;
   private volatile int openSessions;
+  /** Records applied since the last commit that took effect: what waits for the store. */
+  private volatile long unstored;
 
   /** @param isStream whether (account id, media id) is a live stream, whose sessions feed live statistics */
   public Sessionizer(EventLog log, SessionStore store, InstantSource clock, SessionRules rules, MeterRegistry metrics,
@@ -115,9 +117,17 @@ public final class Sessionizer implements AutoCloseable {
     }
   }
 
-  /** Whether new beacons should wait: too many open sessions, or the store refuses writes. */
+  /** Whether new beacons should wait: too many open sessions. */
   public boolean saturated() {
-    return openSessions >= rules.maxOpenSessions() || failed;
+    return openSessions >= rules.maxOpenSessions();
+  }
+
+  /**
+   * Whether new beacons should wait for the store: it refuses writes and {@link SessionRules#maxUnstored} beacons
+   * wait for it already (until then the event log keeps them and ingest acknowledges them).
+   */
+  public boolean storeBacklogFull() {
+    return failed && unstored >= rules.maxUnstored();
   }
 
   /** Whether the last write to the store failed (cleared by the next successful one). */
@@ -132,12 +142,15 @@ public final class Sessionizer implements AutoCloseable {
         Item item = inbox.poll(Math.min(wait, rules.flushInterval().toMillis()), TimeUnit.MILLISECONDS);
         if (item instanceof Record r) {
           sessions.apply(r.offset(), r.payload());
+          long applied = 1;
           // drain what is already there before considering a write
           Item next;
           while (sessions.changedCount() < rules.flushSize() && (next = inbox.peek()) instanceof Record) {
             inbox.poll();
             sessions.apply(((Record) next).offset(), ((Record) next).payload());
+            applied++;
           }
+          unstored += applied;
           openSessions = sessions.size();
         } else if (item instanceof FlushRequest f) {
           expire();
@@ -185,6 +198,7 @@ public final class Sessionizer implements AutoCloseable {
       }
       failedCommit = null;
     }
+    long waiting = unstored;
     SessionStore.Commit c = sessions.drain(clock.millis());
     if (c.isEmpty() && c.checkpoint() == committed) {
       return true;
@@ -193,6 +207,7 @@ public final class Sessionizer implements AutoCloseable {
       failedCommit = c;
       return false;
     }
+    unstored -= waiting;
     return true;
   }
 
