@@ -35,13 +35,13 @@ interface AdminClient extends AutoCloseable {
   @Override
   void close();
 
-  static AdminClient open(Path dataDir) {
+  static AdminClient open(Path dataDir, StoreConfig store) {
     String envKey = System.getenv("VIEWPULSE_MASTER_KEY");
     var port = ServerFile.livePort(dataDir);
     if (port.isPresent()) {
       return new Remote("http://127.0.0.1:" + port.get(), AdminToken.of(MasterKey.load(dataDir, envKey)));
     }
-    return new Local(dataDir, envKey);
+    return new Local(dataDir, store, envKey);
   }
 
   /** An error the server or the store gave, with the status it maps to. */
@@ -97,10 +97,10 @@ interface AdminClient extends AutoCloseable {
     private final Store store;
     private final Admin admin;
 
-    Local(Path dataDir, String envKey) {
+    Local(Path dataDir, StoreConfig config, String envKey) {
       MasterKey master = MasterKey.load(dataDir, envKey);
       try {
-        store = Stores.open(StoreConfig.duckdb(dataDir));
+        store = Stores.open(config);
       } catch (RuntimeException e) {
         throw new Failure(503, "cannot open the store in " + dataDir + " (is a server running on it without a "
             + "server.json?): " + e.getMessage());

@@ -29,13 +29,29 @@ final class AdminCommands {
         description = "Data directory of the Viewpulse to administer. Env: VIEWPULSE_DATA. Default: ${DEFAULT-VALUE}")
     Path data;
 
+    @Option(names = "--store", defaultValue = "${env:VIEWPULSE_STORE:-duckdb}",
+        description = "The store, as serve takes it, used when no server runs on the data directory. "
+            + "Env: VIEWPULSE_STORE. Default: ${DEFAULT-VALUE}")
+    String store;
+
+    @Option(names = "--store-password-file", defaultValue = "${env:VIEWPULSE_STORE_PASSWORD_FILE}",
+        description = "Read the ClickHouse password from this file. Env: VIEWPULSE_STORE_PASSWORD_FILE")
+    Path storePasswordFile;
+
     @Spec
     CommandSpec spec;
 
     int print(java.util.function.Function<AdminClient, JsonNode> action) {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      try (AdminClient c = AdminClient.open(data)) {
+      io.viewpulse.store.StoreConfig storeConfig;
+      try {
+        storeConfig = io.viewpulse.store.StoreConfig.parse(store, data, storePasswordFile == null ? null
+            : java.nio.file.Files.readString(storePasswordFile).strip());
+      } catch (io.viewpulse.model.DomainException | java.io.IOException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      try (AdminClient c = AdminClient.open(data, storeConfig)) {
         out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(action.apply(c)));
         out.flush();
         return 0;

@@ -3,19 +3,47 @@ package io.viewpulse.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.viewpulse.store.StoreConfig;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.MutableClock;
 import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The admin command line, on a stopped store and against a running server. */
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
 class CommandLineTest {
+  @Parameter
+  TestStores.Engine engine;
+
   private final Path data = TestServer.newTempDir();
+  /** The store the command line and the servers of a test share. */
+  private StoreConfig store;
+
+  @BeforeEach
+  void store() {
+    store = TestStores.fresh(engine, data);
+  }
+
+  /** The --store option naming {@link #store}, as an operator would write it. */
+  private String[] storeOption() {
+    if (store.engine() == StoreConfig.Engine.DUCKDB) {
+      return new String[0];
+    }
+    StoreConfig.ClickHouse c = store.clickHouse();
+    return new String[] {"--store", "clickhouse://" + c.user() + ":" + c.password() + "@"
+        + c.endpoint().replaceFirst("^http://", "") + "/" + c.database()};
+  }
 
   @AfterEach
   void clean() {
@@ -27,10 +55,12 @@ class CommandLineTest {
   private Result cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 2];
+    String[] extra = storeOption();
+    String[] all = new String[args.length + 2 + extra.length];
     System.arraycopy(args, 0, all, 0, args.length);
     all[args.length] = "--data";
     all[args.length + 1] = data.toString();
+    System.arraycopy(extra, 0, all, args.length + 2, extra.length);
     int code = Main.run(new PrintWriter(out), new PrintWriter(err), all);
     try {
       return new Result(code, out.toString().isBlank() ? null : Http.JSON.readTree(out.toString()), err.toString());
@@ -64,7 +94,7 @@ class CommandLineTest {
     assertThat(cli("key", "list", "--account", id).out()).hasSize(2);
     assertThat(cli("key", "list").out().toString()).doesNotContain(token);
 
-    try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, "dbip")) {
+    try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, store)) {
       assertThat(s.vp.bootstrapKeys()).as("an account exists, so none is created").isEmpty();
       assertThat(s.http.getWithKey("/api/asset", token).json().get(0).get("playbackId").asText())
           .isEqualTo("launch1");
@@ -75,7 +105,7 @@ class CommandLineTest {
 
   @Test
   void whileTheServerRunsTheCommandLineGoesThroughIt() {
-    try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, "dbip")) {
+    try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, store)) {
       Result key = cli("key", "create", "--name", "made while running");
       assertThat(key.code()).as(key.err()).isZero();
       String token = key.out().get("token").asText();
@@ -104,7 +134,7 @@ class CommandLineTest {
 
   @Test
   void theAdminRoutesRefuseAccountKeys() {
-    try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, "dbip")) {
+    try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, store)) {
       Http.Response r = s.http.getWithKey("/admin/accounts", s.secretKey);
       assertThat(r.status()).isEqualTo(401);
     }
