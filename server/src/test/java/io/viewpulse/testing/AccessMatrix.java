@@ -17,6 +17,8 @@ public final class AccessMatrix {
   public static final String NO_KEY = "no API key: send Authorization: Bearer <API key>";
   public static final String UNSIGNED = "sign the request (msg and sig) or send Authorization: Bearer <secret key>";
   public static final String CORS_FORBIDDEN = "access forbidden for CORS-enabled API key with restricted access";
+  public static final String REPLAYED = "this signature was already used: sign each request anew (to send the same"
+      + " parameters twice in one second, add a parameter such as _nonce to msg)";
   public static final String ADMIN_ONLY =
       "the admin routes need the admin token (the command line derives it from the master key)";
   /** Shaped like a real token ({@code vp_<key id>_<mac>}), issued by nobody. */
@@ -47,6 +49,11 @@ public final class AccessMatrix {
     UNKNOWN_OWNER("a signature naming an unknown owner"),
     MSG_WITHOUT_SIG("msg without sig"),
     GARBLED_MSG("a msg that is not a zlib-compressed JSON object"),
+    SIGNED_ELSEWHERE("a signature already used on another route"),
+    RESPELLED_PATH("a signed request on the path spelled with an empty segment"),
+    GET_WITH_BODY("a signed GET with a body"),
+    WRITE_WITHOUT_DIGEST("a signature whose msg lacks _body_sha256"),
+    WRITE_OTHER_DIGEST("a signature over another body"),
     ADMIN_TOKEN("the admin token"),
     WRONG_ADMIN_TOKEN("a wrong admin token"),
     SECRET_AS_ADMIN("a secret key instead of the admin token"),
@@ -65,6 +72,11 @@ public final class AccessMatrix {
   static final List<Caller> SIGNING = List.of(Caller.SIGNED, Caller.BAD_SIGNATURE, Caller.STALE_SIGNATURE,
       Caller.REPLAYED_SIGNATURE, Caller.REVOKED_SIGNER, Caller.OTHER_ACCOUNT_SIGNED, Caller.FORGED_OWNER,
       Caller.UNKNOWN_OWNER, Caller.MSG_WITHOUT_SIG, Caller.GARBLED_MSG);
+  /** What every route under /api/v4 is also asked: its path spelled otherwise, and for a GET a body. */
+  static final List<Caller> V4 = List.of(Caller.SIGNED_ELSEWHERE, Caller.RESPELLED_PATH);
+  /** What a route that writes is also asked: signatures that do not cover its body. */
+  static final List<Caller> WRITE = List.of(Caller.SIGNED_ELSEWHERE, Caller.WRITE_WITHOUT_DIGEST,
+      Caller.WRITE_OTHER_DIGEST);
   static final List<Caller> ADMIN = List.of(Caller.NONE, Caller.BASIC, Caller.WRONG_ADMIN_TOKEN,
       Caller.SECRET_AS_ADMIN, Caller.CORS_AS_ADMIN, Caller.ADMIN_TOKEN);
   /** A public route ignores credentials: a stale key left in a page must not break it. */
@@ -80,10 +92,19 @@ public final class AccessMatrix {
     public Http.Response send(Tenants t, AccessRoutes.Request q) {
       if (caller == Caller.REPLAYED_SIGNATURE) {
         // its first use is good; the very same request again is the replay
-        Uplynk.Signed s = t.sign(t.a.id(), t.a.secret(), 0);
+        Uplynk.Signed s = sign(t, q, t.a.id(), t.a.secret(), 0);
         String path = signed(q.path(), s.msg(), s.sig());
         route.ok().verify(send(t, q, path, List.of()), t, q);
         return send(t, q, path, List.of());
+      }
+      if (caller == Caller.SIGNED_ELSEWHERE) {
+        // first used, and accepted, on a read of another route: a signature is good for one request, anywhere
+        Uplynk.Signed s = sign(t, q, t.a.id(), t.a.secret(), 0);
+        String stats = "/api/v4/monitoring/stream_stats_enhanced/" + t.a.streamId();
+        String elsewhere = q.path().equals(stats) ? stats + "/series" : stats;
+        Http.Response first = t.http.get(signed(elsewhere, s.msg(), s.sig()));
+        assertThat(first.status()).as(elsewhere + ": " + first.body()).isEqualTo(200);
+        return send(t, q, signed(q.path(), s.msg(), s.sig()), List.of());
       }
       return switch (caller) {
         case NONE -> send(t, q, q.path(), List.of());
@@ -100,18 +121,35 @@ public final class AccessMatrix {
         case OTHER_ACCOUNT -> bearer(t, q, t.b.secret());
         case ADMIN_TOKEN -> bearer(t, q, t.adminToken);
         case WRONG_ADMIN_TOKEN -> bearer(t, q, "vpadmin_" + "A".repeat(43));
-        case SIGNED -> signed(t, q, t.sign(t.a.id(), t.a.secret(), 0));
-        case BAD_SIGNATURE -> signed(t, q, t.sign(t.a.id(), "not the secret", 0));
-        case STALE_SIGNATURE -> signed(t, q, t.sign(t.a.id(), t.a.secret(), -301));
-        case REVOKED_SIGNER -> signed(t, q, t.sign(t.a.id(), t.revokedKey, 0));
-        case OTHER_ACCOUNT_SIGNED -> signed(t, q, t.sign(t.b.id(), t.b.secret(), 0));
-        case FORGED_OWNER -> signed(t, q, t.sign(t.a.id(), t.b.secret(), 0));
-        case UNKNOWN_OWNER -> signed(t, q, t.sign(UNKNOWN_OWNER_ID, t.a.secret(), 0));
+        case SIGNED -> signed(t, q, sign(t, q, t.a.id(), t.a.secret(), 0));
+        case BAD_SIGNATURE -> signed(t, q, sign(t, q, t.a.id(), "not the secret", 0));
+        case STALE_SIGNATURE -> signed(t, q, sign(t, q, t.a.id(), t.a.secret(), -301));
+        case REVOKED_SIGNER -> signed(t, q, sign(t, q, t.a.id(), t.revokedKey, 0));
+        case OTHER_ACCOUNT_SIGNED -> signed(t, q, sign(t, q, t.b.id(), t.b.secret(), 0));
+        case FORGED_OWNER -> signed(t, q, sign(t, q, t.a.id(), t.b.secret(), 0));
+        case UNKNOWN_OWNER -> signed(t, q, sign(t, q, UNKNOWN_OWNER_ID, t.a.secret(), 0));
+        case RESPELLED_PATH -> {
+          Uplynk.Signed s = sign(t, q, t.a.id(), t.a.secret(), 0);
+          yield send(t, q, signed(q.path().replaceFirst("^/api/v4/", "/api/v4//"), s.msg(), s.sig()), List.of());
+        }
+        case GET_WITH_BODY -> {
+          Uplynk.Signed s = t.sign(t.a.id(), t.a.secret(), 0);
+          yield t.http.send("GET", signed(q.path(), s.msg(), s.sig()), "{\"stream_ids\": [\"x\"]}",
+              "Content-Type", "application/json");
+        }
+        case WRITE_WITHOUT_DIGEST -> signed(t, q, t.sign(t.a.id(), t.a.secret(), 0));
+        case WRITE_OTHER_DIGEST -> signed(t, q, t.signWrite(t.a.id(), t.a.secret(), 0, q.body() + " "));
         case MSG_WITHOUT_SIG -> send(t, q, q.path() + (q.path().contains("?") ? "&" : "?") + "msg="
             + URLEncoder.encode(t.sign(t.a.id(), t.a.secret(), 0).msg(), StandardCharsets.UTF_8), List.of());
         case GARBLED_MSG -> send(t, q, signed(q.path(), Uplynk.zlibBase64("[1]"), "00"), List.of());
-        case REPLAYED_SIGNATURE -> throw new IllegalStateException("sent above");
+        case REPLAYED_SIGNATURE, SIGNED_ELSEWHERE -> throw new IllegalStateException("sent above");
       };
+    }
+
+    /** Signs as a client of this route would: a write's msg carries the digest of its body. */
+    private Uplynk.Signed sign(Tenants t, AccessRoutes.Request q, String owner, String secret, long skew) {
+      return route.guard() == AccessRoutes.Guard.SIGNED_WRITE_OR_SECRET
+          ? t.signWrite(owner, secret, skew, q.body()) : t.sign(owner, secret, skew);
     }
 
     private static Http.Response bearer(Tenants t, AccessRoutes.Request q, String token) {
@@ -152,21 +190,29 @@ public final class AccessMatrix {
   public static List<Row> rows(Tenants t) {
     List<Row> out = new ArrayList<>();
     for (Route r : AccessRoutes.all()) {
-      for (Caller c : callers(r.guard())) {
+      for (Caller c : callers(r)) {
         out.add(new Row(r, c, expect(r, c, t)));
       }
     }
     return out;
   }
 
-  static List<Caller> callers(AccessRoutes.Guard g) {
-    return switch (g) {
+  static List<Caller> callers(Route r) {
+    return switch (r.guard()) {
       case PUBLIC, STATIC -> PUBLIC;
       case ADMIN -> ADMIN;
       case SECRET, SECRET_OR_CORS -> BEARER;
-      case SIGNED_OR_SECRET -> {
+      case SIGNED_OR_SECRET, SIGNED_WRITE_OR_SECRET -> {
         List<Caller> all = new ArrayList<>(BEARER);
         all.addAll(SIGNING);
+        if (r.guard() == AccessRoutes.Guard.SIGNED_WRITE_OR_SECRET) {
+          all.addAll(WRITE);
+        } else {
+          all.addAll(V4);
+          if (r.key().startsWith("GET ")) {
+            all.add(Caller.GET_WITH_BODY);
+          }
+        }
         yield all;
       }
     };
@@ -181,9 +227,10 @@ public final class AccessMatrix {
       return c == Caller.ADMIN_TOKEN ? r.ok() : AccessRoutes.error(401, ADMIN_ONLY);
     }
     boolean corsAllowed = g == AccessRoutes.Guard.SECRET_OR_CORS;
+    boolean signed = g == AccessRoutes.Guard.SIGNED_OR_SECRET || g == AccessRoutes.Guard.SIGNED_WRITE_OR_SECRET;
     String badSignature = "bad signature: sig does not match msg for any secret key of " + t.a.id();
     return switch (c) {
-      case NONE -> AccessRoutes.error(401, g == AccessRoutes.Guard.SIGNED_OR_SECRET ? UNSIGNED : NOT_AUTHENTICATED);
+      case NONE -> AccessRoutes.error(401, signed ? UNSIGNED : NOT_AUTHENTICATED);
       case BASIC -> AccessRoutes.error(401, "unsupported authorization header scheme: Basic");
       case EMPTY_BEARER -> AccessRoutes.error(401, NO_KEY);
       case UNKNOWN_KEY -> AccessRoutes.error(401, "invalid API key");
@@ -196,7 +243,15 @@ public final class AccessMatrix {
       case BAD_SIGNATURE, REVOKED_SIGNER, FORGED_OWNER -> AccessRoutes.error(401, badSignature);
       case STALE_SIGNATURE -> AccessRoutes.error(401,
           "_timestamp is 301 s away from the server's clock; at most 300 s is accepted");
-      case REPLAYED_SIGNATURE -> AccessRoutes.error(401, "this signature was already used: sign each request anew");
+      case REPLAYED_SIGNATURE, SIGNED_ELSEWHERE -> AccessRoutes.error(401, REPLAYED);
+      case RESPELLED_PATH -> AccessRoutes.error(400, "the path is not in canonical form: it has an empty segment (//);"
+          + " send " + r.request().apply(t).path().replaceFirst("\\?.*", ""));
+      case GET_WITH_BODY -> AccessRoutes.error(400, "a GET request carries no body: send its parameters in the query"
+          + " string");
+      case WRITE_WITHOUT_DIGEST -> AccessRoutes.error(401, "a signed write must carry _body_sha256 in msg: the"
+          + " lowercase hex SHA-256 of the exact body bytes (or send Authorization: Bearer <secret key>)");
+      case WRITE_OTHER_DIGEST -> AccessRoutes.error(401, "_body_sha256 in msg does not match the body: sign the"
+          + " lowercase hex SHA-256 of the exact bytes sent");
       case UNKNOWN_OWNER -> AccessRoutes.error(401, "unknown _owner " + UNKNOWN_OWNER_ID);
       case MSG_WITHOUT_SIG -> AccessRoutes.error(401, "a signed request needs both msg and sig");
       case GARBLED_MSG -> AccessRoutes.error(401, "msg must be base64 of zlib-compressed JSON (not an object)");

@@ -15,8 +15,11 @@ import java.util.function.Function;
 public final class AccessRoutes {
   private AccessRoutes() {}
 
-  /** What a route asks of its caller. STATIC: public files served from the jar, outside the route table. */
-  public enum Guard { PUBLIC, STATIC, SECRET, SECRET_OR_CORS, SIGNED_OR_SECRET, ADMIN }
+  /**
+   * What a route asks of its caller. STATIC: public files served from the jar, outside the route table.
+   * SIGNED_WRITE_OR_SECRET: a secret key, or a signed request whose msg carries the digest of the body.
+   */
+  public enum Guard { PUBLIC, STATIC, SECRET, SECRET_OR_CORS, SIGNED_OR_SECRET, SIGNED_WRITE_OR_SECRET, ADMIN }
 
   public record Request(String method, String path, String body, String contentType) {}
 
@@ -163,7 +166,7 @@ public final class AccessRoutes {
         get(t -> enhanced + "/" + t.a.streamId() + "/series"),
         ok(200, (r, t, q) -> assertThat(r.json().get("@type").asText()).isEqualTo("StreamStatsSeries")),
         t -> error(404, "stream not found")));
-    out.add(route("POST /api/live/events", Guard.SIGNED_OR_SECRET, json("POST", t -> "/api/live/events",
+    out.add(route("POST /api/live/events", Guard.SIGNED_WRITE_OR_SECRET, json("POST", t -> "/api/live/events",
             t -> "{\"events\": [{\"type\": \"auth_failure\", \"stream_id\": \"" + t.a.streamId() + "\"}]}"),
         ok(200, (r, t, q) -> assertThat(r.json().get("accepted").asInt()).isEqualTo(1)),
         t -> error(400, "events[0].stream_id: no stream " + t.a.streamId() + " in this account")));

@@ -106,6 +106,14 @@ public final class Tenants {
     return s;
   }
 
+  /** As {@link #sign(String, String, long)}, for a write: {@code msg} also carries the digest of {@code body}. */
+  public Uplynk.Signed signWrite(String owner, String secret, long skewSeconds, String body) {
+    Uplynk.Signed s = Uplynk.sign(owner, secret, nowMillis.getAsLong() / 1000 + skewSeconds,
+        "\"_nonce\": " + serial.incrementAndGet() + ", \"_body_sha256\": \"" + Uplynk.bodySha256(body) + "\"");
+    secrets.add(s.sig());
+    return s;
+  }
+
   /** The server's clock. */
   public long nowMillis() {
     return nowMillis.getAsLong();
