@@ -69,6 +69,7 @@ public final class ApiServer implements AutoCloseable {
       String tlsPassword, boolean benchEndpoints, Services s) {
     Router router = Router.router(vertx);
     Guard guard = new Guard(s.keys());
+    router.route().failureHandler(Failures::clientAbort);
     router.route("/api/*").handler(Cors::handle);
     new BeaconRoutes(s.ingest(), s.clock(), 20_000).mount(router);
     new CollectorRoutes(new LegacyReports(s.ingest(), s.clock())).mount(router);

@@ -8,11 +8,19 @@ import io.viewpulse.ingest.Rejection;
 import io.viewpulse.query.QueryException;
 import io.viewpulse.store.StoreException;
 import io.viewpulse.store.ViewQueries;
+import io.vertx.core.http.HttpClosedException;
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Maps what went wrong to a status and a JSON error. Only a bug answers 500, and it is logged with its stack. */
+/**
+ * Maps what went wrong to a status and a JSON error. Only a bug answers 500, and it is logged with its stack. A client
+ * that went away (hung up mid-body, reset the connection while its answer was written) is no fault of the server:
+ * logged at debug only, so that nobody can flood the log, or wake an operator, by hanging up.
+ */
 final class Failures {
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
@@ -20,6 +28,10 @@ final class Failures {
 
   static void reply(RoutingContext ctx, Throwable t) {
     Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (clientGone(ctx, e)) {
+      LOG.debug("client went away during {} {}: {}", ctx.request().method(), ctx.request().path(), e.toString());
+      return;
+    }
     if (ctx.response().headWritten()) {
       // a streamed answer broke off (the client went away, or read nothing for too long): it was already cut
       LOG.debug("answer to {} {} broken off: {}", ctx.request().method(), ctx.request().path(), e.toString());
@@ -52,5 +64,30 @@ final class Failures {
       LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), e);
       Json.error(ctx, 500, "internal error");
     }
+  }
+
+  /**
+   * The router's first failure handler: a failure that is a client going away ends there, at debug; any other goes on
+   * to the route's own failure handler or the router's error handlers. (Vert.x-Web's body handler fails a request
+   * whose connection was reset with status 200, for which no error handler exists: it logged those as errors.)
+   */
+  static void clientAbort(RoutingContext ctx) {
+    if (ctx.failure() != null && clientGone(ctx, ctx.failure())) {
+      LOG.debug("client went away during {} {}: {}", ctx.request().method(), ctx.request().path(),
+          ctx.failure().toString());
+      return;
+    }
+    ctx.next();
+  }
+
+  /** Whether {@code t} is the client's connection ending (closed, reset, a broken pipe) rather than a server fault. */
+  static boolean clientGone(RoutingContext ctx, Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof HttpClosedException || c instanceof ClosedChannelException || c instanceof SocketException
+          || c instanceof IOException && ctx.response().closed()) {
+        return true;
+      }
+    }
+    return false;
   }
 }
