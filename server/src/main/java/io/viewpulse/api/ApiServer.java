@@ -89,8 +89,7 @@ public final class ApiServer implements AutoCloseable {
     router.get("/healthz").handler(ctx -> Json.ok(ctx, Json.object().put("status", "ok")));
     router.get("/metrics").handler(ctx -> metrics(ctx, s.metrics(), s.metricsToken()));
     // what Vert.x-Web itself refuses, such as a query string that is not valid percent-encoding
-    router.errorHandler(400, ctx -> Json.error(ctx, 400, ctx.failure() == null || ctx.failure().getMessage() == null
-        ? "bad request" : ctx.failure().getMessage()));
+    router.errorHandler(400, ctx -> Json.error(ctx, 400, Failures.badRequest(ctx, ctx.failure())));
     router.errorHandler(404, ctx -> Json.error(ctx, 404, "no route " + ctx.request().method() + " "
         + ctx.request().path()));
     router.errorHandler(405, ctx -> Json.error(ctx, 405, "method " + ctx.request().method() + " not allowed on "

@@ -52,8 +52,8 @@ final class Failures {
       Json.error(ctx, 400, i.getMessage());
     } else if (e instanceof HttpException h && h.getStatusCode() >= 400 && h.getStatusCode() < 500) {
       // Vert.x-Web refusing the request, e.g. a query string that is not valid percent-encoding
-      Json.error(ctx, h.getStatusCode(), (h.getPayload() == null ? h.getMessage() : h.getPayload())
-          + (h.getCause() == null ? "" : ": " + h.getCause().getMessage()));
+      Json.error(ctx, h.getStatusCode(), h.getStatusCode() == 400 ? badRequest(ctx, h)
+          : h.getPayload() == null ? h.getMessage() : h.getPayload());
     } else if (e instanceof ViewQueries.TooManyRowsException m) {
       Json.error(ctx, 400, m.getMessage());
     } else if (e instanceof StoreException s) {
@@ -78,6 +78,40 @@ final class Failures {
       return;
     }
     ctx.next();
+  }
+
+  /**
+   * What to say of a request Vert.x or Netty refused as bad, without their messages: those quote what they could not
+   * decode (the whole query string, a form field), and that may be a key or a signature.
+   */
+  static String badRequest(RoutingContext ctx, Throwable failure) {
+    for (Throwable c = failure; c != null; c = c.getCause()) {
+      if (c instanceof Bodies.Unreadable) {
+        return c.getMessage();
+      }
+    }
+    if (!decodes(ctx.request().query()) || !decodes(ctx.request().path())) {
+      return "the " + (decodes(ctx.request().path()) ? "query string" : "path") + " is not valid percent-encoding:"
+          + " each % must be followed by two hex digits";
+    }
+    for (Throwable c = failure; c != null; c = c.getCause()) {
+      if (c instanceof io.netty.handler.codec.DecoderException) {
+        return "the body cannot be decoded as " + ctx.request().getHeader("Content-Type");
+      }
+    }
+    return "bad request";
+  }
+
+  private static boolean decodes(String s) {
+    if (s == null) {
+      return true;
+    }
+    try {
+      io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(s);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Whether {@code t} is the client's connection ending (closed, reset, a broken pipe) rather than a server fault. */

@@ -39,15 +39,28 @@ final class Guard {
     return p;
   }
 
+  /** Registered HTTP authentication schemes (IANA) and a few common ones: named back in a refusal, nothing else is. */
+  private static final java.util.Set<String> KNOWN_SCHEMES = java.util.Set.of("basic", "digest", "dpop", "gnap",
+      "hoba", "mutual", "negotiate", "ntlm", "oauth", "privatetoken", "scram-sha-1", "scram-sha-256", "vapid", "token",
+      "aws4-hmac-sha256", "apikey");
+
+  /**
+   * The key of an {@code Authorization: Bearer <key>} header. A refusal names a known scheme but never repeats what
+   * the header carries otherwise: a key sent without its scheme is a credential too.
+   */
   private static String bearer(RoutingContext ctx) {
     String h = ctx.request().getHeader("Authorization");
     if (h == null || h.isBlank()) {
       throw new AuthException(401, "request is not authenticated: send Authorization: Bearer <API key>");
     }
+    h = h.strip();
     int space = h.indexOf(' ');
     String scheme = space < 0 ? h : h.substring(0, space);
     if (!scheme.toLowerCase(Locale.ROOT).equals("bearer")) {
-      throw new AuthException(401, "unsupported authorization header scheme: " + scheme);
+      if (KNOWN_SCHEMES.contains(scheme.toLowerCase(Locale.ROOT))) {
+        throw new AuthException(401, "unsupported authorization header scheme: " + scheme);
+      }
+      throw new AuthException(401, "the Authorization header has no scheme: send Authorization: Bearer <API key>");
     }
     // "Bearer" alone (HTTP drops a trailing space) is the right scheme without a key, and is answered as such
     return space < 0 ? "" : h.substring(space + 1).strip();

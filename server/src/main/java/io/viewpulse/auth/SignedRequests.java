@@ -125,31 +125,50 @@ public final class SignedRequests {
     };
   }
 
+  /**
+   * The parameters inside {@code msg}. A refusal says which layer failed, never what it held (a garbled msg may hold
+   * anything, a key included).
+   */
   private static JsonNode decode(String msg) {
+    byte[] compressed;
     try {
-      byte[] compressed = Base64.getMimeDecoder().decode(msg.strip());
-      Inflater inflater = new Inflater();
+      compressed = Base64.getMimeDecoder().decode(msg.strip());
+    } catch (IllegalArgumentException e) {
+      throw garbled("not base64");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Inflater inflater = new Inflater();
+    try {
       inflater.setInput(compressed);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[4096];
       while (!inflater.finished()) {
         int n = inflater.inflate(buf);
         if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-          throw new DataFormatException("truncated");
+          throw garbled("not zlib-compressed: truncated");
         }
         out.write(buf, 0, n);
         if (out.size() > MAX_MSG) {
-          throw new DataFormatException("too large");
+          throw garbled("larger than " + MAX_MSG / 1024 + " KiB once inflated");
         }
       }
+    } catch (DataFormatException e) {
+      throw garbled("not zlib-compressed");
+    } finally {
       inflater.end();
-      JsonNode n = JSON.readTree(out.toByteArray());
-      if (n == null || !n.isObject()) {
-        throw new DataFormatException("not an object");
-      }
-      return n;
-    } catch (IllegalArgumentException | DataFormatException | java.io.IOException e) {
-      throw new AuthException(401, "msg must be base64 of zlib-compressed JSON (" + e.getMessage() + ")");
     }
+    JsonNode n;
+    try {
+      n = JSON.readTree(out.toByteArray());
+    } catch (java.io.IOException e) {
+      throw garbled("not JSON");
+    }
+    if (n == null || !n.isObject()) {
+      throw garbled("not an object");
+    }
+    return n;
+  }
+
+  private static AuthException garbled(String why) {
+    return new AuthException(401, "msg must be base64 of zlib-compressed JSON (" + why + ")");
   }
 }
