@@ -125,7 +125,8 @@ public final class ApiServer implements AutoCloseable {
       String deployment = vertx.deployVerticle(() -> new VerticleBase() {
         @Override
         public Future<?> start() {
-          return vertx.createHttpServer(opts).invalidRequestHandler(ApiServer::undecodable).requestHandler(router)
+          return vertx.createHttpServer(opts).invalidRequestHandler(ApiServer::undecodable)
+              .requestHandler(new Framing(router))
               .listen().onSuccess(servers::add);
         }
       }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture()
