@@ -32,6 +32,18 @@ final class Banner {
           .append("  curl -s -X POST ").append(base).append("/api/asset -H \"Authorization: Bearer $KEY\" \\\n")
           .append("       -d '{\"name\":\"My first video\"}'\n");
     }
+    b.append("\n");
+    if (c.metricsTokenFile() == null) {
+      b.append("Metrics: ").append(base).append("/metrics answers this machine only (loopback); to scrape it from")
+          .append(" elsewhere, restart with --metrics-token-file <file>\n");
+    } else {
+      b.append("Metrics: ").append(base).append("/metrics answers whoever presents the token in ")
+          .append(c.metricsTokenFile().toAbsolutePath()).append('\n');
+    }
+    if (!c.publicHosts().isEmpty()) {
+      b.append("Host names: ").append(String.join(", ", c.publicHosts()))
+          .append(" (and loopback names); a request naming another host gets 421\n");
+    }
     if (geo.isEmpty()) {
       b.append("\nGeo dimensions are off: no GeoIP database. Restart with --fetch-geoip to download the open DB-IP\n")
           .append("Lite database (CC BY 4.0, https://db-ip.com), or pass --geoip <file.mmdb> (see README).\n");

@@ -106,7 +106,7 @@ public final class Viewpulse implements AutoCloseable {
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, new Viewership(catalog, queries, c.clock()),
           new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog), master, metrics, metricsToken,
-          c.clock()));
+          c.clock(), c.loopbackPeer(), c.publicHosts()));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
       closeBehindApi();

@@ -75,4 +75,10 @@ class FirstStartTest {
     assertThat(server.get("/api/asset", printed.get(0)).statusCode()).isEqualTo(200);
     assertThat(keys(second)).as(second).isEmpty();
   }
+
+  @Test
+  void theBannerSaysWhoMayReadMetrics() {
+    assertThat(first).contains("/metrics answers this machine only (loopback); to scrape it from elsewhere, restart"
+        + " with --metrics-token-file <file>");
+  }
 }

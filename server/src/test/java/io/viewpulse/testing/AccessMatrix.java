@@ -54,6 +54,9 @@ public final class AccessMatrix {
     GET_WITH_BODY("a signed GET with a body"),
     WRITE_WITHOUT_DIGEST("a signature whose msg lacks _body_sha256"),
     WRITE_OTHER_DIGEST("a signature over another body"),
+    FROM_ELSEWHERE("a peer on another machine"),
+    THROUGH_PROXY("a request relayed by a proxy on this machine"),
+    FOREIGN_HOST("a Host the server does not answer for"),
     ADMIN_TOKEN("the admin token"),
     WRONG_ADMIN_TOKEN("a wrong admin token"),
     SECRET_AS_ADMIN("a secret key instead of the admin token"),
@@ -81,6 +84,16 @@ public final class AccessMatrix {
       Caller.SECRET_AS_ADMIN, Caller.CORS_AS_ADMIN, Caller.ADMIN_TOKEN);
   /** A public route ignores credentials: a stale key left in a page must not break it. */
   static final List<Caller> PUBLIC = List.of(Caller.NONE, Caller.REVOKED_KEY);
+  /** A route served to this machine only. */
+  static final List<Caller> LOCAL = List.of(Caller.NONE, Caller.REVOKED_KEY, Caller.FROM_ELSEWHERE,
+      Caller.THROUGH_PROXY);
+  /** The server of the matrix answers for this name (and loopback ones) only. */
+  public static final String PUBLIC_HOST = "viewpulse.example.com";
+  public static final String FOREIGN_HOST_REFUSED = "this server does not answer for the host the request names: it"
+      + " answers for " + PUBLIC_HOST + " (and loopback names and addresses)";
+  public static final String METRICS_LOCAL_ONLY = "/metrics answers this machine only (a loopback peer, not relayed"
+      + " by a proxy): to scrape it from elsewhere, start Viewpulse with --metrics-token-file <file> and send"
+      + " Authorization: Bearer <the token in it>";
 
   /** One cell: a route, a caller and the documented answer. */
   public record Row(Route route, Caller caller, AccessRoutes.Expect expect) {
@@ -106,8 +119,27 @@ public final class AccessMatrix {
         assertThat(first.status()).as(elsewhere + ": " + first.body()).isEqualTo(200);
         return send(t, q, signed(q.path(), s.msg(), s.sig()), List.of());
       }
+      if (caller == Caller.FROM_ELSEWHERE) {
+        if (t.elsewhere == null) {
+          throw new IllegalStateException("this server cannot be made to see a peer from elsewhere");
+        }
+        t.elsewhere.set(true);
+        try {
+          return send(t, q, q.path(), goodCredential(t));
+        } finally {
+          t.elsewhere.set(false);
+        }
+      }
+      if (caller == Caller.FOREIGN_HOST) {
+        return withHost(t, q, "attacker.example", goodCredential(t));
+      }
       return switch (caller) {
         case NONE -> send(t, q, q.path(), List.of());
+        case THROUGH_PROXY -> {
+          List<String> h = new ArrayList<>(goodCredential(t));
+          h.addAll(List.of("X-Forwarded-For", "198.51.100.4"));
+          yield send(t, q, q.path(), h);
+        }
         case BASIC -> send(t, q, q.path(), List.of("Authorization", "Basic dXNlcjpwYXNz"));
         case EMPTY_BEARER -> send(t, q, q.path(), List.of("Authorization", "Bearer"));
         case UNKNOWN_KEY -> bearer(t, q, UNKNOWN_TOKEN);
@@ -142,8 +174,45 @@ public final class AccessMatrix {
         case MSG_WITHOUT_SIG -> send(t, q, q.path() + (q.path().contains("?") ? "&" : "?") + "msg="
             + URLEncoder.encode(t.sign(t.a.id(), t.a.secret(), 0).msg(), StandardCharsets.UTF_8), List.of());
         case GARBLED_MSG -> send(t, q, signed(q.path(), Uplynk.zlibBase64("[1]"), "00"), List.of());
-        case REPLAYED_SIGNATURE, SIGNED_ELSEWHERE -> throw new IllegalStateException("sent above");
+        case REPLAYED_SIGNATURE, SIGNED_ELSEWHERE, FROM_ELSEWHERE, FOREIGN_HOST ->
+            throw new IllegalStateException("sent above");
       };
+    }
+
+    /** What the route's own account would send: the admin token, the secret key, or nothing on an open route. */
+    private List<String> goodCredential(Tenants t) {
+      return switch (route.guard()) {
+        case ADMIN -> List.of("Authorization", "Bearer " + t.adminToken);
+        case PUBLIC, STATIC, LOCAL -> List.of();
+        default -> List.of("Authorization", "Bearer " + t.a.secret());
+      };
+    }
+
+    /** The request on a raw connection, with this Host (java.net.http sets Host itself). */
+    private static Http.Response withHost(Tenants t, AccessRoutes.Request q, String host, List<String> headers) {
+      StringBuilder b = new StringBuilder(q.method() + " " + q.path() + " HTTP/1.1\r\nHost: " + host
+          + "\r\nConnection: close\r\n");
+      for (int i = 0; i + 1 < headers.size(); i += 2) {
+        b.append(headers.get(i)).append(": ").append(headers.get(i + 1)).append("\r\n");
+      }
+      byte[] body = q.body() == null ? new byte[0] : q.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (q.body() != null) {
+        b.append("Content-Type: ").append(q.contentType()).append("\r\nContent-Length: ").append(body.length)
+            .append("\r\n");
+      }
+      b.append("\r\n");
+      java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+      wire.writeBytes(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      wire.writeBytes(body);
+      try (RawHttp raw = new RawHttp(t.http.port(), 10_000)) {
+        RawHttp.Reply r = raw.exchange(wire.toByteArray());
+        com.fasterxml.jackson.databind.JsonNode json = r.header("content-type") != null
+            && r.header("content-type").startsWith("application/json") && r.body().length > 0
+            ? Http.JSON.readTree(r.body()) : null;
+        return new Http.Response(r.status(), r.headers(), r.text(), json);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
 
     /** Signs as a client of this route would: a write's msg carries the digest of its body. */
@@ -198,8 +267,15 @@ public final class AccessMatrix {
   }
 
   static List<Caller> callers(Route r) {
+    List<Caller> all = new ArrayList<>(guarded(r));
+    all.add(Caller.FOREIGN_HOST);
+    return all;
+  }
+
+  private static List<Caller> guarded(Route r) {
     return switch (r.guard()) {
       case PUBLIC, STATIC -> PUBLIC;
+      case LOCAL -> LOCAL;
       case ADMIN -> ADMIN;
       case SECRET, SECRET_OR_CORS -> BEARER;
       case SIGNED_OR_SECRET, SIGNED_WRITE_OR_SECRET -> {
@@ -220,8 +296,16 @@ public final class AccessMatrix {
 
   static AccessRoutes.Expect expect(Route r, Caller c, Tenants t) {
     AccessRoutes.Guard g = r.guard();
+    if (c == Caller.FOREIGN_HOST) {
+      // an answer to HEAD has no body
+      return AccessRoutes.error(421, r.key().startsWith("HEAD ") ? null : FOREIGN_HOST_REFUSED);
+    }
     if (g == AccessRoutes.Guard.PUBLIC || g == AccessRoutes.Guard.STATIC) {
       return r.ok();
+    }
+    if (g == AccessRoutes.Guard.LOCAL) {
+      return c == Caller.FROM_ELSEWHERE || c == Caller.THROUGH_PROXY ? AccessRoutes.error(403, METRICS_LOCAL_ONLY)
+          : r.ok();
     }
     if (g == AccessRoutes.Guard.ADMIN) {
       return c == Caller.ADMIN_TOKEN ? r.ok() : AccessRoutes.error(401, ADMIN_ONLY);
@@ -255,7 +339,7 @@ public final class AccessMatrix {
       case UNKNOWN_OWNER -> AccessRoutes.error(401, "unknown _owner " + UNKNOWN_OWNER_ID);
       case MSG_WITHOUT_SIG -> AccessRoutes.error(401, "a signed request needs both msg and sig");
       case GARBLED_MSG -> AccessRoutes.error(401, "msg must be base64 of zlib-compressed JSON (not an object)");
-      case ADMIN_TOKEN, WRONG_ADMIN_TOKEN, SECRET_AS_ADMIN, CORS_AS_ADMIN ->
+      case ADMIN_TOKEN, WRONG_ADMIN_TOKEN, SECRET_AS_ADMIN, CORS_AS_ADMIN, FROM_ELSEWHERE, THROUGH_PROXY, FOREIGN_HOST ->
           throw new IllegalStateException(c + " is not asked of " + r.key());
     };
   }

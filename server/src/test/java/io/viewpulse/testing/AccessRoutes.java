@@ -17,9 +17,10 @@ public final class AccessRoutes {
 
   /**
    * What a route asks of its caller. STATIC: public files served from the jar, outside the route table.
-   * SIGNED_WRITE_OR_SECRET: a secret key, or a signed request whose msg carries the digest of the body.
+   * SIGNED_WRITE_OR_SECRET: a secret key, or a signed request whose msg carries the digest of the body. LOCAL: anyone
+   * on this machine (loopback, not relayed by a proxy), nobody else.
    */
-  public enum Guard { PUBLIC, STATIC, SECRET, SECRET_OR_CORS, SIGNED_OR_SECRET, SIGNED_WRITE_OR_SECRET, ADMIN }
+  public enum Guard { PUBLIC, STATIC, LOCAL, SECRET, SECRET_OR_CORS, SIGNED_OR_SECRET, SIGNED_WRITE_OR_SECRET, ADMIN }
 
   public record Request(String method, String path, String body, String contentType) {}
 
@@ -225,8 +226,9 @@ public final class AccessRoutes {
             ok(200, (r, t, q) -> assertThat(r.json().get("openapi").asText()).isEqualTo("3.1.0"))),
         open("GET /healthz", get(t -> "/healthz"),
             ok(200, (r, t, q) -> assertThat(r.body()).isEqualTo("{\"status\":\"ok\"}"))),
-        open("GET /metrics", get(t -> "/metrics"),
-            ok(200, (r, t, q) -> assertThat(r.body()).contains("viewpulse_sessions_open"))),
+        // without a metrics token, as here: this machine only
+        new Route("GET /metrics", Guard.LOCAL, get(t -> "/metrics"),
+            ok(200, (r, t, q) -> assertThat(r.body()).contains("viewpulse_sessions_open")), null),
         open("GET /", get(t -> "/"), ok(302, (r, t, q) -> assertThat(r.header("Location")).isEqualTo("/dashboard/"))),
         new Route("GET /dashboard/", Guard.STATIC, get(t -> "/dashboard/"),
             ok(200, (r, t, q) -> assertThat(r.header("Content-Type")).startsWith("text/html")), null),
