@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * Key rules, as Livepeer's: a secret key may call everything; a CORS key (one with allowed origins) only the public
- * metrics routes, and only from its origins when the request carries an Origin.
+ * metrics routes, only from its origins when the request carries an Origin, and on the creator route only with the
+ * dimensions that identify no one ({@link DataRoutes#CORS_DIMENSIONS}).
  */
 final class Guard {
   static final String CORS_FORBIDDEN = "access forbidden for CORS-enabled API key with restricted access";
@@ -29,12 +30,15 @@ final class Guard {
     return p;
   }
 
-  /** The caller, with a secret key or a CORS key used from an allowed origin. */
+  /** The caller, with a secret key or a CORS key used from an allowed origin (every Origin header of the request). */
   Principal any(RoutingContext ctx) {
     Principal p = keys.authenticate(bearer(ctx));
-    String origin = ctx.request().getHeader("Origin");
-    if (p.isCors() && origin != null && !Origins.allows(p.allowedOrigins(), origin)) {
-      throw new AuthException(403, "credential disallows CORS access from origin " + origin);
+    if (p.isCors()) {
+      for (String origin : ctx.request().headers().getAll("Origin")) {
+        if (!Origins.allows(p.allowedOrigins(), origin)) {
+          throw new AuthException(403, "credential disallows CORS access from origin " + origin);
+        }
+      }
     }
     return p;
   }

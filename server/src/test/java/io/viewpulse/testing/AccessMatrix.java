@@ -54,6 +54,8 @@ public final class AccessMatrix {
     GET_WITH_BODY("a signed GET with a body"),
     WRITE_WITHOUT_DIGEST("a signature whose msg lacks _body_sha256"),
     WRITE_OTHER_DIGEST("a signature over another body"),
+    CORS_VIEWER_BREAKDOWN("a CORS key from its origin asking for a breakdown by viewerId"),
+    CORS_TWO_ORIGINS("a CORS key with its origin and another in two Origin headers"),
     FROM_ELSEWHERE("a peer on another machine"),
     THROUGH_PROXY("a request relayed by a proxy on this machine"),
     FOREIGN_HOST("a Host the server does not answer for"),
@@ -82,6 +84,8 @@ public final class AccessMatrix {
       Caller.WRITE_OTHER_DIGEST);
   static final List<Caller> ADMIN = List.of(Caller.NONE, Caller.BASIC, Caller.WRONG_ADMIN_TOKEN,
       Caller.SECRET_AS_ADMIN, Caller.CORS_AS_ADMIN, Caller.ADMIN_TOKEN);
+  /** What a route a CORS key may call is also asked: an identifying breakdown, and an ambiguous Origin. */
+  static final List<Caller> CORS = List.of(Caller.CORS_VIEWER_BREAKDOWN, Caller.CORS_TWO_ORIGINS);
   /** A public route ignores credentials: a stale key left in a page must not break it. */
   static final List<Caller> PUBLIC = List.of(Caller.NONE, Caller.REVOKED_KEY);
   /** A route served to this machine only. */
@@ -133,6 +137,10 @@ public final class AccessMatrix {
       if (caller == Caller.FOREIGN_HOST) {
         return withHost(t, q, "attacker.example", goodCredential(t));
       }
+      if (caller == Caller.CORS_TWO_ORIGINS) {
+        return withHost(t, q, "127.0.0.1", List.of("Authorization", "Bearer " + t.corsKey, "Origin",
+            Tenants.ALLOWED_ORIGIN, "Origin", Tenants.OTHER_ORIGIN));
+      }
       return switch (caller) {
         case NONE -> send(t, q, q.path(), List.of());
         case THROUGH_PROXY -> {
@@ -149,6 +157,9 @@ public final class AccessMatrix {
             "Origin", Tenants.ALLOWED_ORIGIN));
         case CORS_OTHER_ORIGIN -> send(t, q, q.path(), List.of("Authorization", "Bearer " + t.corsKey,
             "Origin", Tenants.OTHER_ORIGIN));
+        case CORS_VIEWER_BREAKDOWN -> send(t, q, q.path() + (q.path().contains("?") ? "&" : "?")
+            + "breakdownBy[]=viewerId", List.of("Authorization", "Bearer " + t.corsKey, "Origin",
+            Tenants.ALLOWED_ORIGIN));
         case SECRET, SECRET_AS_ADMIN -> bearer(t, q, t.a.secret());
         case OTHER_ACCOUNT -> bearer(t, q, t.b.secret());
         case ADMIN_TOKEN -> bearer(t, q, t.adminToken);
@@ -174,7 +185,7 @@ public final class AccessMatrix {
         case MSG_WITHOUT_SIG -> send(t, q, q.path() + (q.path().contains("?") ? "&" : "?") + "msg="
             + URLEncoder.encode(t.sign(t.a.id(), t.a.secret(), 0).msg(), StandardCharsets.UTF_8), List.of());
         case GARBLED_MSG -> send(t, q, signed(q.path(), Uplynk.zlibBase64("[1]"), "00"), List.of());
-        case REPLAYED_SIGNATURE, SIGNED_ELSEWHERE, FROM_ELSEWHERE, FOREIGN_HOST ->
+        case REPLAYED_SIGNATURE, SIGNED_ELSEWHERE, FROM_ELSEWHERE, FOREIGN_HOST, CORS_TWO_ORIGINS ->
             throw new IllegalStateException("sent above");
       };
     }
@@ -277,7 +288,12 @@ public final class AccessMatrix {
       case PUBLIC, STATIC -> PUBLIC;
       case LOCAL -> LOCAL;
       case ADMIN -> ADMIN;
-      case SECRET, SECRET_OR_CORS -> BEARER;
+      case SECRET -> BEARER;
+      case SECRET_OR_CORS -> {
+        List<Caller> all = new ArrayList<>(BEARER);
+        all.addAll(CORS);
+        yield all;
+      }
       case SIGNED_OR_SECRET, SIGNED_WRITE_OR_SECRET -> {
         List<Caller> all = new ArrayList<>(BEARER);
         all.addAll(SIGNING);
@@ -322,6 +338,11 @@ public final class AccessMatrix {
       case CORS_NO_ORIGIN, CORS_ALLOWED_ORIGIN -> corsAllowed ? r.ok() : AccessRoutes.error(403, CORS_FORBIDDEN);
       case CORS_OTHER_ORIGIN -> AccessRoutes.error(403,
           "credential disallows CORS access from origin " + Tenants.OTHER_ORIGIN);
+      // the totals have no breakdown: the parameter means nothing there
+      case CORS_VIEWER_BREAKDOWN -> r.key().endsWith("/creator") ? AccessRoutes.error(403, "a CORS key may not break"
+          + " down or filter by viewerId: it may use browser, browserEngine, continent, country, cpu, device,"
+          + " deviceType, os, subdivision, timezone (a secret key may use any)") : r.ok();
+      case CORS_TWO_ORIGINS -> AccessRoutes.error(400, "a request carries one Origin header, not 2");
       case SECRET, SIGNED -> r.ok();
       case OTHER_ACCOUNT, OTHER_ACCOUNT_SIGNED -> r.other().apply(t);
       case BAD_SIGNATURE, REVOKED_SIGNER, FORGED_OWNER -> AccessRoutes.error(401, badSignature);
