@@ -200,6 +200,18 @@ class DashboardInBrowserTest {
   }
 
   @Test
+  void anInjectedBaseElementDoesNotMoveTheDashboardsUrls() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    t.page().waitForSelector("#key");
+    // what markup injected into the page would do: relative URLs (scripts, API calls) would then go to its host
+    Object after = t.page().evaluate("() => { const b = document.createElement('base');"
+        + " b.href = 'https://attacker.example/'; document.head.prepend(b); return document.baseURI; }");
+    assertThat(after).isEqualTo(base + "/dashboard/");
+    assertThat(t.errors()).as("the browser reports the refusal").anyMatch(e -> e.contains("base-uri"));
+    assertThat(s.http.get("/dashboard/").header("Content-Security-Policy")).contains("base-uri 'none'");
+  }
+
+  @Test
   void anAnswerThatArrivesAfterTheViewerMovedOnIsNotDrawn() {
     Chromium.Tab t = chromium.open(base + "/dashboard/");
     signIn(t);
