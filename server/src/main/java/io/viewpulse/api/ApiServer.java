@@ -81,7 +81,7 @@ public final class ApiServer implements AutoCloseable {
     new CollectorRoutes(new LegacyReports(s.ingest(), s.clock())).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
-    new AdminRoutes(vertx, s.admin(), s.master()).mount(router);
+    new AdminRoutes(vertx, s.admin(), s.master(), local).mount(router);
     new LiveRoutes(vertx, guard, new SignedRequests(s.keys(), s.clock()), s.streamStats(), s.streamEvents())
         .mount(router);
     new DashboardRoutes().mount(router);

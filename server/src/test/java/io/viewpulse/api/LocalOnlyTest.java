@@ -92,6 +92,20 @@ class LocalOnlyTest {
   }
 
   @Test
+  void theAdminRoutesAnswerThisMachineOnly() throws IOException {
+    String admin = "Bearer " + io.viewpulse.auth.AdminToken.of(open.vp.masterKey());
+    String localOnly = "the admin routes answer this machine only (the command line on the server's machine, over"
+        + " loopback), not a peer elsewhere or a request relayed by a proxy";
+    assertThat(open.http.get("/admin/accounts", "Authorization", admin).status()).isEqualTo(200);
+    Http.Response elsewhere = fromElsewhere(open, "/admin/accounts", "Authorization", admin);
+    assertThat(elsewhere.status() + " " + elsewhere.error()).isEqualTo("403 " + localOnly);
+    Http.Response proxied = open.http.get("/admin/accounts", "Authorization", admin, "Forwarded", "for=198.51.100.4");
+    assertThat(proxied.status() + " " + proxied.error()).isEqualTo("403 " + localOnly);
+    RawHttp.Reply rebound = withHost(open, "/admin/accounts", "attacker.example", "Authorization: " + admin);
+    assertThat(rebound.status() + " " + error(rebound)).isEqualTo("403 " + localOnly);
+  }
+
+  @Test
   void withATokenMetricsAnswerWhoeverPresentsItFromAnywhere() {
     assertThat(fromElsewhere(tokened, "/metrics", "Authorization", "Bearer " + TOKEN).body())
         .contains("viewpulse_sessions_open");

@@ -19,6 +19,8 @@ public final class AccessMatrix {
   public static final String CORS_FORBIDDEN = "access forbidden for CORS-enabled API key with restricted access";
   public static final String REPLAYED = "this signature was already used: sign each request anew (to send the same"
       + " parameters twice in one second, add a parameter such as _nonce to msg)";
+  public static final String ADMIN_LOCAL_ONLY = "the admin routes answer this machine only (the command line on the"
+      + " server's machine, over loopback), not a peer elsewhere or a request relayed by a proxy";
   public static final String ADMIN_ONLY =
       "the admin routes need the admin token (the command line derives it from the master key)";
   /** Shaped like a real token ({@code vp_<key id>_<mac>}), issued by nobody. */
@@ -83,7 +85,7 @@ public final class AccessMatrix {
   static final List<Caller> WRITE = List.of(Caller.SIGNED_ELSEWHERE, Caller.WRITE_WITHOUT_DIGEST,
       Caller.WRITE_OTHER_DIGEST);
   static final List<Caller> ADMIN = List.of(Caller.NONE, Caller.BASIC, Caller.WRONG_ADMIN_TOKEN,
-      Caller.SECRET_AS_ADMIN, Caller.CORS_AS_ADMIN, Caller.ADMIN_TOKEN);
+      Caller.SECRET_AS_ADMIN, Caller.CORS_AS_ADMIN, Caller.ADMIN_TOKEN, Caller.FROM_ELSEWHERE, Caller.THROUGH_PROXY);
   /** What a route a CORS key may call is also asked: an identifying breakdown, and an ambiguous Origin. */
   static final List<Caller> CORS = List.of(Caller.CORS_VIEWER_BREAKDOWN, Caller.CORS_TWO_ORIGINS);
   /** A public route ignores credentials: a stale key left in a page must not break it. */
@@ -324,7 +326,8 @@ public final class AccessMatrix {
           : r.ok();
     }
     if (g == AccessRoutes.Guard.ADMIN) {
-      return c == Caller.ADMIN_TOKEN ? r.ok() : AccessRoutes.error(401, ADMIN_ONLY);
+      return c == Caller.ADMIN_TOKEN ? r.ok() : c == Caller.FROM_ELSEWHERE || c == Caller.THROUGH_PROXY
+          ? AccessRoutes.error(403, ADMIN_LOCAL_ONLY) : AccessRoutes.error(401, ADMIN_ONLY);
     }
     boolean corsAllowed = g == AccessRoutes.Guard.SECRET_OR_CORS;
     boolean signed = g == AccessRoutes.Guard.SIGNED_OR_SECRET || g == AccessRoutes.Guard.SIGNED_WRITE_OR_SECRET;
