@@ -70,6 +70,7 @@ public final class Viewpulse implements AutoCloseable {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
     dataDir = c.dataDir();
+    ownerOnly(dataDir);
     master = MasterKey.load(c.dataDir(), c.masterKey());
     db = Database.open(c.dataDir());
     adminStore = new AdminStore(db);
@@ -114,6 +115,24 @@ public final class Viewpulse implements AutoCloseable {
     }
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
+  }
+
+  /**
+   * Makes the data directory and all in it its owner's only (0700, 0600): the event log and the store hold viewers'
+   * data, the directory the secrets. An existing directory open to others is tightened, and the log says so.
+   */
+  private static void ownerOnly(java.nio.file.Path dir) {
+    try {
+      java.nio.file.Files.createDirectories(dir, io.viewpulse.model.OwnerOnlyFiles.dir());
+      List<String> opened = io.viewpulse.model.OwnerOnlyFiles.tighten(dir);
+      if (!opened.isEmpty()) {
+        LOG.warn("the data directory {} was open to other users: {} of its files and directories (such as {}) are "
+            + "now its owner's only", dir.toAbsolutePath(), opened.size(), opened.get(0));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot make the data directory " + dir + " its owner's only: "
+          + e.getMessage(), e);
+    }
   }
 
   public static Viewpulse start(ServerConfig config) {
