@@ -11,7 +11,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.admin.Admin;
 import io.viewpulse.auth.KeyService;
-import io.viewpulse.auth.MasterKey;
 import io.viewpulse.auth.MetricsToken;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.auth.SignedRequests;
@@ -56,7 +55,8 @@ public final class ApiServer implements AutoCloseable {
 
   /** What the routes need. */
   public record Services(Ingest ingest, StreamEvents streamEvents, KeyService keys, Catalog catalog,
-      Viewership viewership, StreamStats streamStats, Admin admin, MasterKey master, PrometheusMeterRegistry metrics,
+      Viewership viewership, StreamStats streamStats, Admin admin,
+      java.util.function.Predicate<String> isAdminToken, PrometheusMeterRegistry metrics,
       MetricsToken metricsToken, InstantSource clock, java.util.function.Predicate<String> loopbackPeer,
       List<String> publicHosts) {}
 
@@ -81,7 +81,7 @@ public final class ApiServer implements AutoCloseable {
     new CollectorRoutes(new LegacyReports(s.ingest(), s.clock())).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
-    new AdminRoutes(vertx, s.admin(), s.master(), local).mount(router);
+    new AdminRoutes(vertx, s.admin(), s.isAdminToken(), local).mount(router);
     new LiveRoutes(vertx, guard, new SignedRequests(s.keys(), s.clock()), s.streamStats(), s.streamEvents())
         .mount(router);
     new DashboardRoutes().mount(router);

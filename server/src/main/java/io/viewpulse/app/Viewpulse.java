@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.viewpulse.admin.Admin;
 import io.viewpulse.api.ApiServer;
+import io.viewpulse.auth.AdminToken;
 import io.viewpulse.auth.KeyService;
 import io.viewpulse.auth.MasterKey;
 import io.viewpulse.auth.MetricsToken;
@@ -72,6 +73,8 @@ public final class Viewpulse implements AutoCloseable {
     dataDir = c.dataDir();
     ownerOnly(dataDir);
     master = MasterKey.load(c.dataDir(), c.masterKey());
+    // the admin secret is made now, not at the first admin request: its file is there for the command line
+    AdminToken.current(master, dataDir);
     db = Database.open(c.dataDir());
     adminStore = new AdminStore(db);
     keys = new KeyService(adminStore, master, c.clock());
@@ -106,7 +109,8 @@ public final class Viewpulse implements AutoCloseable {
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, new Viewership(catalog, queries, c.clock()),
-          new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog), master, metrics, metricsToken,
+          new StreamStats(catalog, liveQueries, c.clock()), new Admin(keys, catalog),
+          token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
           c.clock(), c.loopbackPeer(), c.publicHosts()));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
@@ -179,6 +183,11 @@ public final class Viewpulse implements AutoCloseable {
 
   public MasterKey masterKey() {
     return master;
+  }
+
+  /** The current admin token (it changes when the admin secret is rotated). */
+  public String adminToken() {
+    return AdminToken.current(master, dataDir);
   }
 
   public boolean geolocates() {

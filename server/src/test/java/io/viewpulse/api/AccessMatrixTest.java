@@ -2,7 +2,6 @@ package io.viewpulse.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.viewpulse.auth.AdminToken;
 import io.viewpulse.testing.AccessMatrix;
 import io.viewpulse.testing.AccessRoutes;
 import io.viewpulse.testing.TestServer;
@@ -34,7 +33,7 @@ class AccessMatrixTest {
     AtomicBoolean elsewhere = new AtomicBoolean();
     s = new TestServer(c -> c.withPublicHosts(List.of(AccessMatrix.PUBLIC_HOST))
         .withLoopbackPeer(a -> !elsewhere.get() && LocalRequests.isLoopbackAddress(a)));
-    t = Tenants.create(s.http, AdminToken.of(s.vp.masterKey()), s.clock::millis, elsewhere);
+    t = Tenants.create(s.http, s.vp.adminToken(), s.clock::millis, elsewhere);
   }
 
   @AfterAll

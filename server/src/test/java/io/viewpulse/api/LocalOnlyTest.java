@@ -93,7 +93,7 @@ class LocalOnlyTest {
 
   @Test
   void theAdminRoutesAnswerThisMachineOnly() throws IOException {
-    String admin = "Bearer " + io.viewpulse.auth.AdminToken.of(open.vp.masterKey());
+    String admin = "Bearer " + open.vp.adminToken();
     String localOnly = "the admin routes answer this machine only (the command line on the server's machine, over"
         + " loopback), not a peer elsewhere or a request relayed by a proxy";
     assertThat(open.http.get("/admin/accounts", "Authorization", admin).status()).isEqualTo(200);

@@ -2,7 +2,6 @@ package io.viewpulse.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.viewpulse.auth.AdminToken;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.RawHttp;
 import io.viewpulse.testing.TestServer;
@@ -34,7 +33,7 @@ class NoEchoTest {
     tokenFile = Files.createTempFile("viewpulse-metrics", ".token");
     Files.writeString(tokenFile, METRICS_TOKEN);
     s = new TestServer(c -> c.withMetricsTokenFile(tokenFile));
-    admin = AdminToken.of(s.vp.masterKey());
+    admin = s.vp.adminToken();
   }
 
   @AfterAll
@@ -70,7 +69,7 @@ class NoEchoTest {
     }
     String noScheme = "401 the Authorization header has no scheme: send Authorization: Bearer <API key>";
     assertThat(answers).containsExactly(noScheme, noScheme, noScheme, noScheme,
-        "401 the admin routes need the admin token (the command line derives it from the master key)",
+        "401 " + io.viewpulse.testing.AccessMatrix.ADMIN_ONLY,
         "401 /metrics needs the metrics token: Authorization: Bearer <the token in the server's"
             + " --metrics-token-file>");
     Http.Response basic = s.http.get("/api/asset", "Authorization", "Basic dXNlcjpwYXNz");

@@ -62,7 +62,8 @@ class NoLeaksTest {
         "create", "--name", "operator", "--data", data.toString())).isZero();
     server = start();
     Http http = new Http("http://127.0.0.1:" + ServerFile.livePort(data).orElseThrow());
-    Tenants t = Tenants.create(http, AdminToken.of(MasterKey.load(data, System.getenv("VIEWPULSE_MASTER_KEY"))),
+    Tenants t = Tenants.create(http,
+        AdminToken.current(MasterKey.load(data, System.getenv("VIEWPULSE_MASTER_KEY")), data),
         System::currentTimeMillis);
 
     watch(http, t, V4, "v4", t.a.assetPlaybackId());

@@ -64,7 +64,7 @@ class OwnerOnlyDataTest {
       // DuckDB's write-ahead log is deleted at each checkpoint and made again as the process's umask says: the
       // directory keeps others out of it
       assertThat(modes(dir).stream().filter(m -> !m.startsWith("viewpulse.duckdb.wal ")).toList()).containsExactly(
-          " rwx------", "geoip rwx------", "log rwx------",
+          " rwx------", "admin.secret rw-------", "geoip rwx------", "log rwx------",
           "log/00000000000000000000.log rw-------", "master.key rw-------", "server.json rw-------",
           "viewpulse.duckdb rw-------");
       assertThat(records).as("the warning").anyMatch(r -> r.getLevel() == Level.WARNING

@@ -21,8 +21,8 @@ public final class AccessMatrix {
       + " parameters twice in one second, add a parameter such as _nonce to msg)";
   public static final String ADMIN_LOCAL_ONLY = "the admin routes answer this machine only (the command line on the"
       + " server's machine, over loopback), not a peer elsewhere or a request relayed by a proxy";
-  public static final String ADMIN_ONLY =
-      "the admin routes need the admin token (the command line derives it from the master key)";
+  public static final String ADMIN_ONLY = "the admin routes need the admin token (the command line derives it from"
+      + " the master key and the admin secret in the data directory)";
   /** Shaped like a real token ({@code vp_<key id>_<mac>}), issued by nobody. */
   static final String UNKNOWN_TOKEN = "vp_0123456789abcdef_" + "A".repeat(43);
   static final String UNKNOWN_OWNER_ID = "0123456789abcdef0123456789abcdef";
