@@ -5,9 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.admin.Admin;
-import io.viewpulse.auth.AdminToken;
 import io.viewpulse.auth.AuthException;
-import io.viewpulse.auth.MasterKey;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Media;
 import io.viewpulse.query.QueryException;
@@ -18,18 +16,24 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * The operator's routes under {@code /admin}, used by the command line while the server runs. Authorized by the
- * admin token derived from the master key, never by an account's API key.
+ * The operator's routes under {@code /admin}, used by the command line while the server runs: served to this machine
+ * only ({@link LocalRequests}), and authorized by the admin token ({@link io.viewpulse.auth.AdminToken}), never by an
+ * account's API key.
  */
 final class AdminRoutes {
+  static final String ADMIN_LOCAL_ONLY = "the admin routes answer this machine only (the command line on the"
+      + " server's machine, over loopback), not a peer elsewhere or a request relayed by a proxy";
+
   private final Vertx vertx;
   private final Admin admin;
-  private final MasterKey master;
+  private final java.util.function.Predicate<String> isAdminToken;
+  private final LocalRequests local;
 
-  AdminRoutes(Vertx vertx, Admin admin, MasterKey master) {
+  AdminRoutes(Vertx vertx, Admin admin, java.util.function.Predicate<String> isAdminToken, LocalRequests local) {
     this.vertx = vertx;
     this.admin = admin;
-    this.master = master;
+    this.isAdminToken = isAdminToken;
+    this.local = local;
   }
 
   void mount(Router r) {
@@ -65,11 +69,14 @@ final class AdminRoutes {
 
   private void run(RoutingContext ctx, Callable<JsonNode> work) {
     Blocking.run(vertx, ctx, () -> {
+      if (!local.fromThisMachine(ctx.request())) {
+        throw new AuthException(403, ADMIN_LOCAL_ONLY);
+      }
       String h = ctx.request().getHeader("Authorization");
       String token = h != null && h.startsWith("Bearer ") ? h.substring(7).strip() : null;
-      if (!AdminToken.matches(master, token)) {
+      if (!isAdminToken.test(token)) {
         throw new AuthException(401, "the admin routes need the admin token (the command line derives it from "
-            + "the master key)");
+            + "the master key and the admin secret in the data directory)");
       }
       try {
         return work.call();

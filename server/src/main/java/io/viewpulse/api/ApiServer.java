@@ -11,7 +11,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.admin.Admin;
 import io.viewpulse.auth.KeyService;
-import io.viewpulse.auth.MasterKey;
 import io.viewpulse.auth.MetricsToken;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.auth.SignedRequests;
@@ -40,6 +39,9 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
+  static final String METRICS_LOCAL_ONLY = "/metrics answers this machine only (a loopback peer, not relayed by a"
+      + " proxy): to scrape it from elsewhere, start Viewpulse with --metrics-token-file <file> and send"
+      + " Authorization: Bearer <the token in it>";
   private static final int MAX_LINE = 8 * 1024;
   private static final int MAX_HEADERS = 16 * 1024;
   /** Answers smaller than this go uncompressed whatever the client accepts (see the server options). */
@@ -53,8 +55,10 @@ public final class ApiServer implements AutoCloseable {
 
   /** What the routes need. */
   public record Services(Ingest ingest, StreamEvents streamEvents, KeyService keys, Catalog catalog,
-      Viewership viewership, StreamStats streamStats, Admin admin, MasterKey master, PrometheusMeterRegistry metrics,
-      MetricsToken metricsToken, InstantSource clock) {}
+      Viewership viewership, StreamStats streamStats, Admin admin,
+      java.util.function.Predicate<String> isAdminToken, PrometheusMeterRegistry metrics,
+      MetricsToken metricsToken, InstantSource clock, java.util.function.Predicate<String> loopbackPeer,
+      List<String> publicHosts) {}
 
   private ApiServer(Vertx vertx, String deployment, HttpServer server, Router router, LoopLag lag) {
     this.vertx = vertx;
@@ -69,12 +73,15 @@ public final class ApiServer implements AutoCloseable {
       String tlsPassword, boolean benchEndpoints, Services s) {
     Router router = Router.router(vertx);
     Guard guard = new Guard(s.keys());
+    LocalRequests local = new LocalRequests(s.loopbackPeer(), s.publicHosts());
+    router.route().failureHandler(Failures::clientAbort);
+    router.route().handler(local::checkHost);
     router.route("/api/*").handler(Cors::handle);
     new BeaconRoutes(s.ingest(), s.clock(), 20_000).mount(router);
     new CollectorRoutes(new LegacyReports(s.ingest(), s.clock())).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
-    new AdminRoutes(vertx, s.admin(), s.master()).mount(router);
+    new AdminRoutes(vertx, s.admin(), s.isAdminToken(), local).mount(router);
     new LiveRoutes(vertx, guard, new SignedRequests(s.keys(), s.clock()), s.streamStats(), s.streamEvents())
         .mount(router);
     new DashboardRoutes().mount(router);
@@ -86,10 +93,9 @@ public final class ApiServer implements AutoCloseable {
     router.get("/api/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", Json.CONTENT_TYPE)
         .putHeader("Access-Control-Allow-Origin", "*").end(OPENAPI));
     router.get("/healthz").handler(ctx -> Json.ok(ctx, Json.object().put("status", "ok")));
-    router.get("/metrics").handler(ctx -> metrics(ctx, s.metrics(), s.metricsToken()));
+    router.get("/metrics").handler(ctx -> metrics(ctx, s.metrics(), s.metricsToken(), local));
     // what Vert.x-Web itself refuses, such as a query string that is not valid percent-encoding
-    router.errorHandler(400, ctx -> Json.error(ctx, 400, ctx.failure() == null || ctx.failure().getMessage() == null
-        ? "bad request" : ctx.failure().getMessage()));
+    router.errorHandler(400, ctx -> Json.error(ctx, 400, Failures.badRequest(ctx, ctx.failure())));
     router.errorHandler(404, ctx -> Json.error(ctx, 404, "no route " + ctx.request().method() + " "
         + ctx.request().path()));
     router.errorHandler(405, ctx -> Json.error(ctx, 405, "method " + ctx.request().method() + " not allowed on "
@@ -125,7 +131,8 @@ public final class ApiServer implements AutoCloseable {
       String deployment = vertx.deployVerticle(() -> new VerticleBase() {
         @Override
         public Future<?> start() {
-          return vertx.createHttpServer(opts).invalidRequestHandler(ApiServer::undecodable).requestHandler(router)
+          return vertx.createHttpServer(opts).invalidRequestHandler(ApiServer::undecodable)
+              .requestHandler(new Framing(router))
               .listen().onSuccess(servers::add);
         }
       }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture()
@@ -139,20 +146,29 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * A request the HTTP decoder refused (request line or headers too long, a control character in a header): Vert.x
-   * would answer with an empty body and close the connection without saying so, and a keep-alive client would send
-   * its next request into the closed connection. The API's error shape instead, and Connection: close.
+   * Prometheus metrics (they name every tenant's live stream ids): with a metrics token, to whoever presents it; without
+   * one, to this machine only ({@link LocalRequests}).
    */
-  private static void metrics(RoutingContext ctx, PrometheusMeterRegistry registry, MetricsToken token) {
-    if (!token.admits(ctx.request().getHeader("Authorization"))) {
+  private static void metrics(RoutingContext ctx, PrometheusMeterRegistry registry, MetricsToken token,
+      LocalRequests local) {
+    if (token.required() && !token.admits(ctx.request().getHeader("Authorization"))) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
       Json.error(ctx, 401, "/metrics needs the metrics token: Authorization: Bearer <the token in the server's"
           + " --metrics-token-file>");
       return;
     }
+    if (!token.required() && !local.fromThisMachine(ctx.request())) {
+      Json.error(ctx, 403, METRICS_LOCAL_ONLY);
+      return;
+    }
     ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
   }
 
+  /**
+   * A request the HTTP decoder refused (request line or headers too long, a control character in a header): Vert.x
+   * would answer with an empty body and close the connection without saying so, and a keep-alive client would send
+   * its next request into the closed connection. The API's error shape instead, and Connection: close.
+   */
   private static void undecodable(io.vertx.core.http.HttpServerRequest req) {
     Throwable cause = req.decoderResult().cause();
     int status = 400;

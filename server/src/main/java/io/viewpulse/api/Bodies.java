@@ -19,9 +19,18 @@ final class Bodies {
       try {
         reader.handle(ctx);
       } catch (RuntimeException e) {
-        ctx.fail(400, new IllegalArgumentException("the body cannot be read as "
-            + ctx.request().getHeader("Content-Type") + ": " + e.getMessage(), e));
+        // not Netty's message: it may quote the body
+        ctx.fail(400, new Unreadable("the body cannot be read as " + ctx.request().getHeader("Content-Type"), e));
       }
     };
+  }
+
+  /** A body refused before it was read, with a message of Viewpulse's own. */
+  static final class Unreadable extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    Unreadable(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

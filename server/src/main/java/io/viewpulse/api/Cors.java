@@ -12,15 +12,23 @@ import io.vertx.ext.web.RoutingContext;
 final class Cors {
   private Cors() {}
 
-  /** Adds the headers and answers preflights; otherwise passes the request on. */
+  /**
+   * Adds the headers and answers preflights; otherwise passes the request on. A request with several Origin headers
+   * (no browser sends one) is a 400: which of them a key's origins would be checked against is ambiguous. No
+   * credentials are allowed: the API takes keys in Authorization, never cookies.
+   */
   static void handle(RoutingContext ctx) {
     HttpServerResponse r = ctx.response();
-    String origin = ctx.request().getHeader("Origin");
+    java.util.List<String> origins = ctx.request().headers().getAll("Origin");
+    if (origins.size() > 1) {
+      Json.error(ctx, 400, "a request carries one Origin header, not " + origins.size());
+      return;
+    }
+    String origin = origins.isEmpty() ? null : origins.get(0);
     if (origin == null) {
       r.putHeader("Access-Control-Allow-Origin", "*");
     } else {
       r.putHeader("Access-Control-Allow-Origin", origin);
-      r.putHeader("Access-Control-Allow-Credentials", "true");
       r.putHeader("Vary", "Origin");
     }
     r.putHeader("Access-Control-Expose-Headers", "Retry-After, Deprecation, Link");

@@ -11,8 +11,10 @@ final class DashboardRoutes {
   void mount(Router r) {
     r.get("/").handler(ctx -> ctx.redirect("/dashboard/"));
     r.route("/dashboard/*").handler(ctx -> {
+      // base-uri: an injected <base> would otherwise move every relative URL, the scripts' included, elsewhere;
+      // default-src does not cover it
       ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
-          + "style-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+          + "style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
           .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "same-origin");
       ctx.next();
     });

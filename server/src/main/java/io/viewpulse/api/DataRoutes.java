@@ -23,6 +23,15 @@ import java.util.function.Consumer;
 /** The Livepeer-compatible metrics API under {@code /api/data}. */
 final class DataRoutes {
   private static final Set<Dimension> ALL = EnumSet.allOf(Dimension.class);
+  /**
+   * What a CORS key (whose token any visitor of the page can read) may break down or filter by: the breakdowns of
+   * Livepeer's creator endpoint (getCreatorViewershipMetrics in Livepeer Studio's API schema) but viewerId, the
+   * dimensions that identify no one. Not viewerId, geohash (a viewer's location to a few hundred metres), playbackId
+   * or creatorId.
+   */
+  static final Set<Dimension> CORS_DIMENSIONS = EnumSet.of(Dimension.DEVICE_TYPE, Dimension.DEVICE, Dimension.CPU,
+      Dimension.OS, Dimension.BROWSER, Dimension.BROWSER_ENGINE, Dimension.CONTINENT, Dimension.COUNTRY,
+      Dimension.SUBDIVISION, Dimension.TIMEZONE);
   private static final Set<TimeStep> ALL_STEPS = EnumSet.allOf(TimeStep.class);
 
   private static final String TOTAL = "/api/data/views/query/total/";
@@ -60,8 +69,25 @@ final class DataRoutes {
   private void creator(RoutingContext ctx) {
     views(ctx, batches -> {
       Principal p = guard.any(ctx);
-      viewership.creator(p.accountId(), request(ctx, false), batches);
+      ViewsRequest r = request(ctx, false);
+      if (p.isCors()) {
+        corsLimits(r);
+      }
+      viewership.creator(p.accountId(), r, batches);
     }, false);
+  }
+
+  /** Refuses (403) a breakdown or a filter by a dimension a CORS key may not use. */
+  private static void corsLimits(ViewsRequest r) {
+    List<Dimension> used = new java.util.ArrayList<>(r.breakdown());
+    r.filters().forEach(f -> used.add(f.dimension()));
+    for (Dimension d : used) {
+      if (!CORS_DIMENSIONS.contains(d)) {
+        throw new io.viewpulse.auth.AuthException(403, "a CORS key may not break down or filter by " + d.apiName()
+            + ": it may use " + String.join(", ", CORS_DIMENSIONS.stream().map(Dimension::apiName).sorted()
+            .toList()) + " (a secret key may use any)");
+      }
+    }
   }
 
   /** A views answer: the rows are read on a worker thread and encoded on another as they come ({@link ViewsAnswer}). */

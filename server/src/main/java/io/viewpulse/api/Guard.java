@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * Key rules, as Livepeer's: a secret key may call everything; a CORS key (one with allowed origins) only the public
- * metrics routes, and only from its origins when the request carries an Origin.
+ * metrics routes, only from its origins when the request carries an Origin, and on the creator route only with the
+ * dimensions that identify no one ({@link DataRoutes#CORS_DIMENSIONS}).
  */
 final class Guard {
   static final String CORS_FORBIDDEN = "access forbidden for CORS-enabled API key with restricted access";
@@ -29,25 +30,41 @@ final class Guard {
     return p;
   }
 
-  /** The caller, with a secret key or a CORS key used from an allowed origin. */
+  /** The caller, with a secret key or a CORS key used from an allowed origin (every Origin header of the request). */
   Principal any(RoutingContext ctx) {
     Principal p = keys.authenticate(bearer(ctx));
-    String origin = ctx.request().getHeader("Origin");
-    if (p.isCors() && origin != null && !Origins.allows(p.allowedOrigins(), origin)) {
-      throw new AuthException(403, "credential disallows CORS access from origin " + origin);
+    if (p.isCors()) {
+      for (String origin : ctx.request().headers().getAll("Origin")) {
+        if (!Origins.allows(p.allowedOrigins(), origin)) {
+          throw new AuthException(403, "credential disallows CORS access from origin " + origin);
+        }
+      }
     }
     return p;
   }
 
+  /** Registered HTTP authentication schemes (IANA) and a few common ones: named back in a refusal, nothing else is. */
+  private static final java.util.Set<String> KNOWN_SCHEMES = java.util.Set.of("basic", "digest", "dpop", "gnap",
+      "hoba", "mutual", "negotiate", "ntlm", "oauth", "privatetoken", "scram-sha-1", "scram-sha-256", "vapid", "token",
+      "aws4-hmac-sha256", "apikey");
+
+  /**
+   * The key of an {@code Authorization: Bearer <key>} header. A refusal names a known scheme but never repeats what
+   * the header carries otherwise: a key sent without its scheme is a credential too.
+   */
   private static String bearer(RoutingContext ctx) {
     String h = ctx.request().getHeader("Authorization");
     if (h == null || h.isBlank()) {
       throw new AuthException(401, "request is not authenticated: send Authorization: Bearer <API key>");
     }
+    h = h.strip();
     int space = h.indexOf(' ');
     String scheme = space < 0 ? h : h.substring(0, space);
     if (!scheme.toLowerCase(Locale.ROOT).equals("bearer")) {
-      throw new AuthException(401, "unsupported authorization header scheme: " + scheme);
+      if (KNOWN_SCHEMES.contains(scheme.toLowerCase(Locale.ROOT))) {
+        throw new AuthException(401, "unsupported authorization header scheme: " + scheme);
+      }
+      throw new AuthException(401, "the Authorization header has no scheme: send Authorization: Bearer <API key>");
     }
     // "Bearer" alone (HTTP drops a trailing space) is the right scheme without a key, and is answered as such
     return space < 0 ? "" : h.substring(space + 1).strip();

@@ -24,7 +24,12 @@ import java.util.Set;
 /**
  * Live statistics in the shape of Uplynk's Live Streaming Statistics API v4, authenticated by Uplynk-style signed
  * requests ({@code msg} and {@code sig}, in the query string or a form body) or a secret Bearer key; and the server
- * endpoint that slate and auth failures are reported to.
+ * endpoint that slate and auth failures are reported to, which takes a secret Bearer key or a signed request whose
+ * {@code msg} carries the body's digest ({@link SignedRequests#bodyDigest}).
+ *
+ * <p>Paths under {@code /api/v4} reach the handlers only in canonical form (no empty or dot segment, no
+ * percent-encoded unreserved character): Vert.x-Web routes by the normalized path, and a route must not be reachable
+ * under spellings that look like other requests. A GET there carries no body.
  */
 final class LiveRoutes {
   static final String ENHANCED = "/api/v4/monitoring/stream_stats_enhanced";
@@ -47,7 +52,8 @@ final class LiveRoutes {
   }
 
   void mount(Router r) {
-    r.route("/api/v4/*").handler(Bodies.upTo(256 * 1024));
+    r.route("/api/v4/*").handler(LiveRoutes::canonicalPath).handler(Bodies.upTo(256 * 1024))
+        .handler(LiveRoutes::noBodyOnGet);
     r.get(ENHANCED + "/:id/series").handler(this::series);
     for (String base : List.of(ENHANCED, DEPRECATED)) {
       boolean old = base.equals(DEPRECATED);
@@ -59,7 +65,7 @@ final class LiveRoutes {
 
   private void single(RoutingContext ctx, String base, boolean deprecated) {
     Blocking.run(vertx, ctx, () -> {
-      Auth a = authenticate(ctx);
+      Auth a = authenticate(ctx, SignedRequests.ANY);
       String id = ctx.pathParam("id");
       return item(base, stats.latest(a.principal().accountId(), List.of(id)).get(0));
     }, body -> reply(ctx, body, deprecated, ENHANCED + "/" + ctx.pathParam("id")));
@@ -67,7 +73,7 @@ final class LiveRoutes {
 
   private void many(RoutingContext ctx, String base, boolean deprecated) {
     Blocking.run(vertx, ctx, () -> {
-      Auth a = authenticate(ctx);
+      Auth a = authenticate(ctx, SignedRequests.ANY);
       List<String> ids = streamIds(ctx, a.params());
       ObjectNode out = Json.object();
       out.put("@id", base);
@@ -83,7 +89,7 @@ final class LiveRoutes {
 
   private void series(RoutingContext ctx) {
     Blocking.run(vertx, ctx, () -> {
-      Auth a = authenticate(ctx);
+      Auth a = authenticate(ctx, SignedRequests.ANY);
       String id = ctx.pathParam("id");
       List<StreamStats.Item> rows = stats.series(a.principal().accountId(), id, Params.time(ctx, "from"),
           Params.time(ctx, "to"));
@@ -105,7 +111,7 @@ final class LiveRoutes {
 
   private void report(RoutingContext ctx) {
     Future.<StreamEvents.Accepted>fromCompletionStage(vertx.executeBlocking(() -> {
-      Auth a = authenticate(ctx);
+      Auth a = authenticate(ctx, SignedRequests.bodyDigest(bodyBytes(ctx)));
       return events.accept(a.principal().accountId(), jsonBody(ctx));
     }, false).toCompletionStage().thenCompose(f -> f)).onComplete(ar -> {
       if (ar.failed()) {
@@ -152,12 +158,15 @@ final class LiveRoutes {
 
   private record Auth(Principal principal, JsonNode params) {}
 
-  /** A signed request (msg and sig in the query or the form), else a secret Bearer key. */
-  private Auth authenticate(RoutingContext ctx) {
+  /**
+   * A signed request (msg and sig in the query or the form) that meets the route's {@code requirement}, else a secret
+   * Bearer key.
+   */
+  private Auth authenticate(RoutingContext ctx, java.util.function.Consumer<JsonNode> requirement) {
     String msg = param(ctx, "msg");
     String sig = param(ctx, "sig");
     if (msg != null || sig != null) {
-      SignedRequests.Signed s = signed.verify(msg, sig, requestIdentity(ctx));
+      SignedRequests.Signed s = signed.verify(msg, sig, requirement);
       return new Auth(s.principal(), s.params());
     }
     if (ctx.request().getHeader("Authorization") == null) {
@@ -166,21 +175,63 @@ final class LiveRoutes {
     return new Auth(guard.secret(ctx), Json.object());
   }
 
-  /**
-   * Method, path and a digest of the body: what makes two requests with one signature different. Not the query: it
-   * carries msg and sig, and anything else in it is unsigned and ignored, so a junk parameter must not turn a
-   * captured request into a new one.
-   */
-  private static String requestIdentity(RoutingContext ctx) {
-    try {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-      if (ctx.body() != null && ctx.body().buffer() != null) {
-        md.update(ctx.body().buffer().getBytes());
-      }
-      return ctx.request().method() + " " + ctx.request().path() + " " + java.util.HexFormat.of().formatHex(md.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  private static byte[] bodyBytes(RoutingContext ctx) {
+    return ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+  }
+
+  /** Refuses a path that is not in canonical form, naming what is wrong and the canonical spelling. */
+  private static void canonicalPath(RoutingContext ctx) {
+    String raw = ctx.request().path();
+    String problem = nonCanonical(raw);
+    if (problem != null) {
+      Json.error(ctx, 400, "the path is not in canonical form: " + problem + "; send " + ctx.normalizedPath());
+      return;
     }
+    ctx.next();
+  }
+
+  /** What makes a raw path non-canonical, or null when it is canonical. */
+  static String nonCanonical(String raw) {
+    if (raw.contains("//")) {
+      return "it has an empty segment (//)";
+    }
+    for (String segment : raw.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return "it has a dot segment (/" + segment + ")";
+      }
+    }
+    for (int i = raw.indexOf('%'); i >= 0; i = raw.indexOf('%', i + 1)) {
+      int hi = i + 2 < raw.length() ? hex(raw.charAt(i + 1)) : -1;
+      int lo = hi < 0 ? -1 : hex(raw.charAt(i + 2));
+      if (lo >= 0) {
+        int c = hi * 16 + lo;
+        if (unreserved(c)) {
+          return "it percent-encodes the unreserved character '" + (char) c + "' (" + raw.substring(i, i + 3)
+              + ")";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static int hex(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10
+        : -1;
+  }
+
+  private static boolean unreserved(int c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+        || c == '~';
+  }
+
+  /** A GET carries its parameters in the query: a body would be unsigned data riding on a signed request. */
+  private static void noBodyOnGet(RoutingContext ctx) {
+    if (ctx.request().method() == io.vertx.core.http.HttpMethod.GET && ctx.body() != null
+        && ctx.body().length() > 0) {
+      Json.error(ctx, 400, "a GET request carries no body: send its parameters in the query string");
+      return;
+    }
+    ctx.next();
   }
 
   private static String param(RoutingContext ctx, String name) {

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * DuckDB's result (11 ms for 28,000 rows) and encoding it (7 ms) each take a core, and the machine has two.
  *
  * <p>The answer is held back ({@link StreamedAnswer#held}) until the store has read the last row, because until then
- * the query can still fail: past {@code ViewQueries.MAX_ROWS} rows, or with the store. Then the error answer goes out
+ * the query can still fail: past {@code ViewReader.MAX_ROWS} rows, or with the store. Then the error answer goes out
  * instead, and the encoder, which never touched the response, is stopped first. Once the store is done, what is
  * encoded goes out, and the rest as it is encoded. Memory holds an answer about once, as it did when the rows were
  * read whole before being encoded: each batch is dropped once encoded, and its JSON (about 250 B a row) is smaller

@@ -39,7 +39,8 @@ interface AdminClient extends AutoCloseable {
     String envKey = System.getenv("VIEWPULSE_MASTER_KEY");
     var port = ServerFile.livePort(dataDir);
     if (port.isPresent()) {
-      return new Remote("http://127.0.0.1:" + port.get(), AdminToken.of(MasterKey.load(dataDir, envKey)));
+      return new Remote("http://127.0.0.1:" + port.get(), AdminToken.current(MasterKey.load(dataDir, envKey),
+          dataDir));
     }
     return new Local(dataDir, store, envKey);
   }

@@ -67,6 +67,40 @@ final class AdminCommands {
     }
   }
 
+  @Command(name = "admin", mixinStandardHelpOptions = true, description = "The operator's own credentials.",
+      subcommands = {RotateToken.class})
+  static final class AdminGroup {}
+
+  @Command(name = "rotate-token", mixinStandardHelpOptions = true, description = "Replace the admin secret in the data "
+      + "directory: the admin token (which the command line derives from it and the master key) changes, and a "
+      + "running server refuses the old one from its next request. The master key, API keys and data stay.")
+  static final class RotateToken implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = "${env:VIEWPULSE_DATA:-data}",
+        description = "Data directory. Env: VIEWPULSE_DATA. Default: ${DEFAULT-VALUE}")
+    Path data;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      if (!java.nio.file.Files.isDirectory(data)) {
+        ObjectNode e = JSON.createObjectNode();
+        e.putArray("errors").add("no data directory " + data.toAbsolutePath());
+        err.println(e);
+        err.flush();
+        return 1;
+      }
+      Path file = io.viewpulse.auth.AdminToken.rotate(data);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.createObjectNode()
+          .put("rotated", true).put("adminSecret", file.toAbsolutePath().toString())));
+      out.flush();
+      return 0;
+    }
+  }
+
   @Command(name = "account", mixinStandardHelpOptions = true, description = "Create and list accounts.",
       subcommands = {AccountCreate.class, AccountList.class})
   static final class Account {}

@@ -4,7 +4,10 @@ import io.viewpulse.auth.KeyService;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What a person sees when the server starts: where it listens, first keys, and what to do next. */
+/**
+ * What a person sees when the server starts: where it listens, first keys, and what to do next. The keys created at
+ * first start are printed once, here, and nowhere else: it is how the operator gets them.
+ */
 final class Banner {
   private Banner() {}
 
@@ -23,9 +26,23 @@ final class Banner {
         }
         b.append('\n');
       }
+      // the keys are printed once, above: logs and terminals keep what is printed, so nothing repeats them
       b.append("\nNext: register a video, then point a player at ").append(base).append("/analytics/log\n")
-          .append("  curl -s -X POST ").append(base).append("/api/asset -H 'Authorization: Bearer ")
-          .append(secret.token()).append("' \\\n       -d '{\"name\":\"My first video\"}'\n");
+          .append("  KEY=<the secret key above>\n")
+          .append("  curl -s -X POST ").append(base).append("/api/asset -H \"Authorization: Bearer $KEY\" \\\n")
+          .append("       -d '{\"name\":\"My first video\"}'\n");
+    }
+    b.append("\n");
+    if (c.metricsTokenFile() == null) {
+      b.append("Metrics: ").append(base).append("/metrics answers this machine only (loopback); to scrape it from")
+          .append(" elsewhere, restart with --metrics-token-file <file>\n");
+    } else {
+      b.append("Metrics: ").append(base).append("/metrics answers whoever presents the token in ")
+          .append(c.metricsTokenFile().toAbsolutePath()).append('\n');
+    }
+    if (!c.publicHosts().isEmpty()) {
+      b.append("Host names: ").append(String.join(", ", c.publicHosts()))
+          .append(" (and loopback names); a request naming another host gets 421\n");
     }
     if (geo.isEmpty()) {
       b.append("\nGeo dimensions are off: no GeoIP database. Restart with --fetch-geoip to download the open DB-IP\n")

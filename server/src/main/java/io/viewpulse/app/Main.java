@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code viewpulse} command: run the server, or administer accounts, keys, assets and streams. */
 @Command(name = "viewpulse", mixinStandardHelpOptions = true, version = "viewpulse 0.1.0",
     description = "Self-hostable video viewership and playback-quality analytics.",
-    subcommands = {ServeCommand.class, AdminCommands.Account.class, AdminCommands.Key.class,
+    subcommands = {ServeCommand.class, AdminCommands.AdminGroup.class, AdminCommands.Account.class, AdminCommands.Key.class,
         AdminCommands.Asset.class, AdminCommands.Stream.class, QueryCommands.Views.class, QueryCommands.Total.class,
         QueryCommands.Now.class, QueryCommands.Usage.class, QueryCommands.Live.class})
 public final class Main implements Runnable {

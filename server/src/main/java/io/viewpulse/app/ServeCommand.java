@@ -64,8 +64,9 @@ final class ServeCommand implements Callable<Integer> {
   String tlsPassword;
 
   @Option(names = "--metrics-token-file", defaultValue = "${env:VIEWPULSE_METRICS_TOKEN_FILE}",
-      description = "Require Authorization: Bearer <token> on /metrics, the token read from this file (Prometheus: "
-          + "authorization.credentials_file). Default: /metrics is open. Env: VIEWPULSE_METRICS_TOKEN_FILE")
+      description = "Serve /metrics to anyone presenting Authorization: Bearer <token>, the token read from this file "
+          + "(Prometheus: authorization.credentials_file). Default: /metrics answers this machine only (loopback). "
+          + "Env: VIEWPULSE_METRICS_TOKEN_FILE")
   Path metricsTokenFile;
 
   @Option(names = "--store", defaultValue = "${env:VIEWPULSE_STORE:-duckdb}",
@@ -78,6 +79,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Read the ClickHouse password from this file instead of the --store URI. "
           + "Env: VIEWPULSE_STORE_PASSWORD_FILE")
   Path storePasswordFile;
+
+  @Option(names = "--public-host", split = ",", defaultValue = "${env:VIEWPULSE_PUBLIC_HOST}",
+      description = "Host names this server answers for, comma-separated (e.g. viewpulse.example.com): a request "
+          + "naming another host (and no loopback name or address) gets 421. Default: any. Env: VIEWPULSE_PUBLIC_HOST")
+  List<String> publicHosts;
 
   @Option(names = "--rollup-min-views-per-row", defaultValue = "${env:VIEWPULSE_ROLLUP_MIN_VIEWS_PER_ROW:-200}",
       description = "Keep an hourly or daily rollup of a breakdown only while its rows stand for at least this many "
@@ -143,7 +149,10 @@ final class ServeCommand implements Callable<Integer> {
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn))
         .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword).withBenchEndpoints(benchEndpoints)
         .withMetricsTokenFile(metricsTokenFile)
-        .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions).withMaxUnstored(maxUnstored)
+        .withPublicHosts(publicHosts == null ? List.of() : publicHosts.stream().map(String::strip)
+            .filter(h -> !h.isEmpty()).toList())
+        .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions)
+            .withMaxUnstored(maxUnstored)
             .withIdleTimeout(idleTimeout));
     Viewpulse vp;
     try {

@@ -1,11 +1,13 @@
 package io.viewpulse.app;
 
+import io.viewpulse.api.LocalRequests;
 import io.viewpulse.ingest.IngestConfig;
 import io.viewpulse.sessions.SessionRules;
 import io.viewpulse.store.StoreConfig;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Everything a Viewpulse instance is started with.
@@ -21,6 +23,8 @@ import java.util.List;
  * @param benchEndpoints serve {@code POST /bench/noop}, the baseline of the ingest benchmark
  * @param metricsTokenFile a file holding the bearer token /metrics requires, or null to serve it to anyone
  * @param store which store, and its settings
+ * @param publicHosts see {@link #withPublicHosts}
+ * @param loopbackPeer which peer addresses are this machine (loopback ones; see {@link #withLoopbackPeer})
  */
 public record ServerConfig(
     Path dataDir,
@@ -36,69 +40,90 @@ public record ServerConfig(
     String tlsPassword,
     boolean benchEndpoints,
     Path metricsTokenFile,
-    StoreConfig store) {
+    StoreConfig store,
+    List<String> publicHosts,
+    Predicate<String> loopbackPeer) {
 
   public ServerConfig {
     bootstrapOrigins = List.copyOf(bootstrapOrigins);
+    publicHosts = List.copyOf(publicHosts);
   }
 
   /** The same server on another store. */
   public ServerConfig withStore(StoreConfig s) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, s);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, s, publicHosts, loopbackPeer);
   }
 
   /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
         SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false, null,
-        StoreConfig.duckdb(dataDir));
+        StoreConfig.duckdb(dataDir), List.of(), LocalRequests::isLoopbackAddress);
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
   }
 
   public ServerConfig withIngest(IngestConfig i) {
     return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
   }
 
   public ServerConfig withSessions(SessionRules s) {
     return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
   }
 
   public ServerConfig withClock(InstantSource c) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
   }
 
   public ServerConfig withTls(Path keystore, String password) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        keystore, password, benchEndpoints, metricsTokenFile, store);
+        keystore, password, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
   }
 
   public ServerConfig withBootstrap(boolean b, List<String> origins) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock, tlsKeystore,
-        tlsPassword, benchEndpoints, metricsTokenFile, store);
+        tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
   }
 
   public ServerConfig withBenchEndpoints(boolean on) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, on, metricsTokenFile, store);
+        tlsKeystore, tlsPassword, on, metricsTokenFile, store, publicHosts, loopbackPeer);
   }
 
   /** Require {@code Authorization: Bearer <token>} on /metrics, the token read from this file (null: open). */
   public ServerConfig withMetricsTokenFile(Path file) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, file, store);
+        tlsKeystore, tlsPassword, benchEndpoints, file, store, publicHosts, loopbackPeer);
+  }
+
+  /**
+   * Answer only requests whose Host (without its port) is one of these names, or a loopback name or address; others
+   * get 421 (what DNS rebinding needs is a server that answers any name). Empty: any Host.
+   */
+  public ServerConfig withPublicHosts(List<String> names) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, names, loopbackPeer);
+  }
+
+  /**
+   * Which peer addresses count as this machine, for the routes served to it only (/admin, and /metrics without a
+   * token). Loopback addresses by default; tests inject another check to play a peer from elsewhere.
+   */
+  public ServerConfig withLoopbackPeer(Predicate<String> isLoopback) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, isLoopback);
   }
 
   /**

@@ -18,7 +18,11 @@ final class ServerFile {
 
   static void write(Path dataDir, int port) {
     try {
-      Files.writeString(dataDir.resolve("server.json"), JSON.createObjectNode().put("port", port)
+      Path file = dataDir.resolve("server.json");
+      if (!Files.exists(file)) {
+        Files.createFile(file, io.viewpulse.model.OwnerOnlyFiles.file());
+      }
+      Files.writeString(file, JSON.createObjectNode().put("port", port)
           .put("pid", ProcessHandle.current().pid()).toString());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

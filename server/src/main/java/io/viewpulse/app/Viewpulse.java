@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.viewpulse.admin.Admin;
 import io.viewpulse.api.ApiServer;
+import io.viewpulse.auth.AdminToken;
 import io.viewpulse.auth.KeyService;
 import io.viewpulse.auth.MasterKey;
 import io.viewpulse.auth.MetricsToken;
@@ -60,7 +61,10 @@ public final class Viewpulse implements AutoCloseable {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
     dataDir = c.dataDir();
+    ownerOnly(dataDir);
     master = MasterKey.load(c.dataDir(), c.masterKey());
+    // the admin secret is made now, not at the first admin request: its file is there for the command line
+    AdminToken.current(master, dataDir);
     store = Stores.open(c.store());
     keys = new KeyService(store.keys(), master, c.clock());
     catalog = new Catalog(store.media(), c.clock());
@@ -87,8 +91,9 @@ public final class Viewpulse implements AutoCloseable {
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, new Viewership(catalog, store.views(), c.clock()),
-          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog), master, metrics, metricsToken,
-          c.clock()));
+          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog),
+          token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
+          c.clock(), c.loopbackPeer(), c.publicHosts()));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
       closeBehindApi();
@@ -96,6 +101,24 @@ public final class Viewpulse implements AutoCloseable {
     }
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
+  }
+
+  /**
+   * Makes the data directory and all in it its owner's only (0700, 0600): the event log and the store hold viewers'
+   * data, the directory the secrets. An existing directory open to others is tightened, and the log says so.
+   */
+  private static void ownerOnly(java.nio.file.Path dir) {
+    try {
+      java.nio.file.Files.createDirectories(dir, io.viewpulse.model.OwnerOnlyFiles.dir());
+      List<String> opened = io.viewpulse.model.OwnerOnlyFiles.tighten(dir);
+      if (!opened.isEmpty()) {
+        LOG.warn("the data directory {} was open to other users: {} of its files and directories (such as {}) are "
+            + "now its owner's only", dir.toAbsolutePath(), opened.size(), opened.get(0));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot make the data directory " + dir + " its owner's only: "
+          + e.getMessage(), e);
+    }
   }
 
   public static Viewpulse start(ServerConfig config) {
@@ -147,6 +170,11 @@ public final class Viewpulse implements AutoCloseable {
 
   public MasterKey masterKey() {
     return master;
+  }
+
+  /** The current admin token (it changes when the admin secret is rotated). */
+  public String adminToken() {
+    return AdminToken.current(master, dataDir);
   }
 
   public boolean geolocates() {

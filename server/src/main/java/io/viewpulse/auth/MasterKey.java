@@ -37,7 +37,7 @@ public final class MasterKey {
     }
     Path file = dataDir.resolve("master.key");
     try {
-      Files.createDirectories(dataDir);
+      Files.createDirectories(dataDir, io.viewpulse.model.OwnerOnlyFiles.dir());
       if (!Files.exists(file)) {
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 
 /**
- * Who may read {@code /metrics}: anyone (the default, for a private network), or whoever presents the bearer token
- * the operator keeps in a file, the same file Prometheus reads ({@code authorization: credentials_file}). The token
- * stays in memory only; it is never logged, stored or echoed.
+ * Who may read {@code /metrics}: without a token (the default) this machine only, as the API decides; with one,
+ * whoever presents the bearer token the operator keeps in a file, the same file Prometheus reads
+ * ({@code authorization: credentials_file}), from anywhere. The token stays in memory only; it is never logged,
+ * stored or echoed.
  */
 public final class MetricsToken {
   /** Shorter tokens are refused at start: guessable, and the scrape endpoint answers as fast as it can. */
@@ -23,7 +24,7 @@ public final class MetricsToken {
     this.token = token;
   }
 
-  /** Everyone may scrape. */
+  /** No token: scraping is left to the API's rule for requests without one (this machine only). */
   public static MetricsToken open() {
     return OPEN;
   }
@@ -55,7 +56,7 @@ public final class MetricsToken {
     return token != null;
   }
 
-  /** Whether a request with this {@code Authorization} header may scrape; constant time in the token. */
+  /** Whether this {@code Authorization} header carries the token (always, when none is required); constant time. */
   public boolean admits(String authorization) {
     if (token == null) {
       return true;

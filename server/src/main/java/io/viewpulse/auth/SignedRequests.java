@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.function.Consumer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -19,12 +20,13 @@ import java.util.zip.Inflater;
  * {@code _owner} (the account id) and {@code _timestamp} (Unix seconds); {@code sig} is the lowercase hex
  * HMAC-SHA256 of the {@code msg} text, keyed with one of the account's secret keys.
  *
- * <p>A {@code _timestamp} more than {@link #WINDOW} away from the server's clock is refused, and so is a signed request
- * already seen within that window (remembered for twice the window), so a captured request cannot be replayed. The
- * scheme signs only the parameters, not the route: two different requests signed in the same second carry the same
- * signature, so "seen" means the same signature on the same request (method, path and body; the query carries only
- * msg and sig, and whatever else a replayer appends to it is not a new request). The body of a POST is not signed:
- * a captured signature can carry another body once within the window, a limit of the scheme itself.
+ * <p>Invariants: a {@code _timestamp} more than {@link #WINDOW} away from the server's clock is refused; a signature is
+ * good for one request, whatever its route, path spelling, body or stream id: the verified HMAC itself is the replay
+ * key, remembered for twice the window, so a captured {@code msg}/{@code sig} is refused everywhere once used. The
+ * scheme signs the parameters only, not the route nor the body: a route that writes asks, through its
+ * {@link #verify requirement}, for a digest of the body inside {@code msg} ({@link #bodyDigest}). A client that sends
+ * two requests with the same parameters in the same second adds any parameter (such as {@code _nonce}) to make their
+ * signatures differ. A signature is spent only once it verified and the route's requirement held.
  */
 public final class SignedRequests {
   /** How far a request's {@code _timestamp} may be from the server's clock. */
@@ -46,13 +48,21 @@ public final class SignedRequests {
   /** A verified request: who signed it and the parameters inside {@code msg}. */
   public record Signed(Principal principal, JsonNode params) {}
 
+  /** The 401 message of a signature used a second time. */
+  static final String REPLAYED = "this signature was already used: sign each request anew (to send the same"
+      + " parameters twice in one second, add a parameter such as _nonce to msg)";
+
+  /** What a route asks of a verified {@code msg} beyond its signature (nothing, for reads). */
+  public static final Consumer<JsonNode> ANY = params -> {};
+
   /**
-   * Checks a signed request.
+   * Checks a signed request and spends its signature.
    *
-   * @param request what identifies the request besides its signature (method, path, other parameters, body digest)
+   * @param requirement what this route asks of the verified parameters (throws {@link AuthException} when unmet); the
+   *     signature is spent only when it holds
    * @throws AuthException 401 naming what is wrong
    */
-  public Signed verify(String msg, String sig, String request) {
+  public Signed verify(String msg, String sig, Consumer<JsonNode> requirement) {
     if (msg == null || sig == null) {
       throw new AuthException(401, "a signed request needs both msg and sig");
     }
@@ -80,8 +90,9 @@ public final class SignedRequests {
     for (String secret : keys.secretTokens(owner.asText())) {
       byte[] expected = MasterKey.hmac(secret.getBytes(StandardCharsets.UTF_8), message);
       if (MessageDigest.isEqual(expected, presented)) {
-        if (used.asMap().putIfAbsent(HexFormat.of().formatHex(expected) + " " + request, Boolean.TRUE) != null) {
-          throw new AuthException(401, "this signature was already used: sign each request anew");
+        requirement.accept(params);
+        if (used.asMap().putIfAbsent(HexFormat.of().formatHex(expected), Boolean.TRUE) != null) {
+          throw new AuthException(401, REPLAYED);
         }
         return new Signed(new Principal(owner.asText(), null, null), params);
       }
@@ -89,31 +100,75 @@ public final class SignedRequests {
     throw new AuthException(401, "bad signature: sig does not match msg for any secret key of " + owner.asText());
   }
 
+  /**
+   * The requirement of a route that writes: {@code msg} carries {@code _body_sha256}, the lowercase hex SHA-256 of the
+   * exact body bytes, so the signature covers what is written.
+   */
+  public static Consumer<JsonNode> bodyDigest(byte[] body) {
+    return params -> {
+      JsonNode d = params.get("_body_sha256");
+      if (d == null || !d.isTextual()) {
+        throw new AuthException(401, "a signed write must carry _body_sha256 in msg: the lowercase hex SHA-256 of"
+            + " the exact body bytes (or send Authorization: Bearer <secret key>)");
+      }
+      byte[] actual;
+      try {
+        actual = MessageDigest.getInstance("SHA-256").digest(body);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is part of every JDK", e);
+      }
+      if (!MessageDigest.isEqual(HexFormat.of().formatHex(actual).getBytes(StandardCharsets.US_ASCII),
+          d.asText().getBytes(StandardCharsets.UTF_8))) {
+        throw new AuthException(401, "_body_sha256 in msg does not match the body: sign the lowercase hex SHA-256"
+            + " of the exact bytes sent");
+      }
+    };
+  }
+
+  /**
+   * The parameters inside {@code msg}. A refusal says which layer failed, never what it held (a garbled msg may hold
+   * anything, a key included).
+   */
   private static JsonNode decode(String msg) {
+    byte[] compressed;
     try {
-      byte[] compressed = Base64.getMimeDecoder().decode(msg.strip());
-      Inflater inflater = new Inflater();
+      compressed = Base64.getMimeDecoder().decode(msg.strip());
+    } catch (IllegalArgumentException e) {
+      throw garbled("not base64");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Inflater inflater = new Inflater();
+    try {
       inflater.setInput(compressed);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[4096];
       while (!inflater.finished()) {
         int n = inflater.inflate(buf);
         if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-          throw new DataFormatException("truncated");
+          throw garbled("not zlib-compressed: truncated");
         }
         out.write(buf, 0, n);
         if (out.size() > MAX_MSG) {
-          throw new DataFormatException("too large");
+          throw garbled("larger than " + MAX_MSG / 1024 + " KiB once inflated");
         }
       }
+    } catch (DataFormatException e) {
+      throw garbled("not zlib-compressed");
+    } finally {
       inflater.end();
-      JsonNode n = JSON.readTree(out.toByteArray());
-      if (n == null || !n.isObject()) {
-        throw new DataFormatException("not an object");
-      }
-      return n;
-    } catch (IllegalArgumentException | DataFormatException | java.io.IOException e) {
-      throw new AuthException(401, "msg must be base64 of zlib-compressed JSON (" + e.getMessage() + ")");
     }
+    JsonNode n;
+    try {
+      n = JSON.readTree(out.toByteArray());
+    } catch (java.io.IOException e) {
+      throw garbled("not JSON");
+    }
+    if (n == null || !n.isObject()) {
+      throw garbled("not an object");
+    }
+    return n;
+  }
+
+  private static AuthException garbled(String why) {
+    return new AuthException(401, "msg must be base64 of zlib-compressed JSON (" + why + ")");
   }
 }

@@ -77,7 +77,7 @@ public final class FileEventLog implements EventLog {
     this.maxPendingBytes = maxPendingBytes;
     this.queue = new ArrayBlockingQueue<>(maxPending);
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(dir, io.viewpulse.model.OwnerOnlyFiles.dir());
       try (var files = Files.list(dir)) {
         files.filter(p -> p.getFileName().toString().endsWith(".log")).forEach(p -> {
           String n = p.getFileName().toString();
@@ -294,7 +294,8 @@ public final class FileEventLog implements EventLog {
 
   private void openSegment(long firstOffset) throws IOException {
     Path p = dir.resolve(String.format("%020d.log", firstOffset));
-    active = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    active = FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND), io.viewpulse.model.OwnerOnlyFiles.file());
     // the new file's directory entry must be durable too, or a crash could lose the whole segment
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);

@@ -124,6 +124,59 @@ class KeyRulesTest {
     assertThat(s.http.getWithKey("/api/asset/" + asset.id(), s.secretKey).status()).isEqualTo(200);
   }
 
+  /**
+   * A CORS key's token is in the page for anyone to read: on the creator route it may use the dimensions of Livepeer's
+   * creator endpoint that identify no one, and no other, whether to break down or to filter.
+   */
+  @Test
+  void aCorsKeyMayNotBreakDownOrFilterByWhatIdentifiesAViewer() {
+    String creator = "/api/data/views/query/creator?assetId=" + asset.id();
+    String allowed = "browser, browserEngine, continent, country, cpu, device, deviceType, os, subdivision, timezone";
+    for (String refused : List.of("viewerId", "geohash", "playbackId", "creatorId", "dStorageUrl")) {
+      for (String param : List.of("&breakdownBy[]=country&breakdownBy[]=" + refused, "&filters[]=" + refused + ":x",
+          "&filters[]=!" + refused + ":x", "&breakdownBy=" + refused)) {
+        Http.Response r = s.http.get(creator + param, "Authorization", "Bearer " + s.corsKey, "Origin",
+            "https://app.example.com");
+        assertThat(r.status() + " " + r.error()).as(param).isEqualTo("403 a CORS key may not break down or filter by "
+            + refused + ": it may use " + allowed + " (a secret key may use any)");
+      }
+      assertThat(s.http.getWithKey(creator + "&breakdownBy[]=" + refused, s.secretKey).status())
+          .as("a secret key, " + refused).isEqualTo(200);
+    }
+    for (String dim : allowed.split(", ")) {
+      Http.Response r = s.http.get(creator + "&breakdownBy[]=" + dim + "&filters[]=" + dim + ":x", "Authorization",
+          "Bearer " + s.corsKey, "Origin", "https://app.example.com");
+      assertThat(r.status()).as(dim + ": " + r.body()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void noAnswerAllowsCredentials() {
+    Http.Response pre = s.http.options("/api/data/views/query/creator", "Origin", "https://app.example.com",
+        "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization");
+    Http.Response get = s.http.get("/api/data/views/query/creator?assetId=" + asset.id(), "Authorization",
+        "Bearer " + s.corsKey, "Origin", "https://app.example.com");
+    assertThat(get.status()).isEqualTo(200);
+    for (Http.Response r : List.of(pre, get)) {
+      assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example.com");
+      assertThat(r.header("Access-Control-Allow-Credentials")).as("the API takes no cookies").isNull();
+    }
+  }
+
+  @Test
+  void aRequestWithSeveralOriginHeadersIsRefused() throws Exception {
+    for (String path : List.of("/api/data/views/query/total/pb1", "/api/data/views/query/creator?assetId=" + asset.id(),
+        "/analytics/log")) {
+      String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + s.corsKey
+          + "\r\nOrigin: https://app.example.com\r\nOrigin: https://evil.example\r\nConnection: close\r\n\r\n";
+      try (io.viewpulse.testing.RawHttp raw = new io.viewpulse.testing.RawHttp(s.vp.port(), 10_000)) {
+        var r = raw.exchange(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.status() + " " + r.text()).as(path)
+            .isEqualTo("400 {\"errors\":[\"a request carries one Origin header, not 2\"]}");
+      }
+    }
+  }
+
   private List<String> concat() {
     List<String> all = new java.util.ArrayList<>(secretOnly());
     all.addAll(corsAllowed());

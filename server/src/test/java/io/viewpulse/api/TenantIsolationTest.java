@@ -4,7 +4,6 @@ import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.viewpulse.auth.AdminToken;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.Tenants;
@@ -44,7 +43,7 @@ class TenantIsolationTest {
   @BeforeParameterizedClassInvocation
   void watch() {
     s = new TestServer(engine);
-    t = Tenants.create(s.http, AdminToken.of(s.vp.masterKey()), s.clock::millis);
+    t = Tenants.create(s.http, s.vp.adminToken(), s.clock::millis);
     List<String[]> sessions = List.of(new String[] {"a1", "a-video", "203.0.113.11"},
         new String[] {"a2", "a-video", "203.0.113.12"}, new String[] {"a3", "a-video", "2001:db8::13"},
         new String[] {"a4", "a-live", "203.0.113.14"}, new String[] {"b1", "b-video", "203.0.113.21"},

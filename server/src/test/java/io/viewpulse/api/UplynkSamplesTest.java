@@ -42,6 +42,7 @@ class UplynkSamplesTest {
       "n2fj4f8knf83nf81347fh12347fhjwse");
   private TestServer s;
   private Path dir;
+  private long lastRunSecond;
 
   @BeforeParameterizedClassInvocation
   void start() throws IOException {
@@ -80,14 +81,22 @@ class UplynkSamplesTest {
     TestServer.deleteTree(dir);
   }
 
-  /** Runs a sample and reads what it printed (a Python dict) as JSON. */
-  private JsonNode run(String sample) throws Exception {
+  /**
+   * Runs a sample and reads what it printed (a Python dict) as JSON. A signature is good for one request, and both
+   * samples sign the same parameters ({@code {}} and the time in whole seconds): each run starts in a second of its
+   * own, as two runs of a sample by hand would.
+   */
+  private synchronized JsonNode run(String sample) throws Exception {
+    while (Instant.now().getEpochSecond() <= lastRunSecond) {
+      Thread.sleep(20);
+    }
     ProcessBuilder pb = new ProcessBuilder("python3", sample).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().put("VIEWPULSE_USER_ID", s.accountId);
     pb.environment().put("VIEWPULSE_API_SECRET", s.secretKey);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    lastRunSecond = Instant.now().getEpochSecond();
     assertThat(p.exitValue()).as(out).isZero();
     Process conv = new ProcessBuilder("python3", "-c",
         "import ast, json, sys; print(json.dumps(ast.literal_eval(sys.stdin.read())))").start();

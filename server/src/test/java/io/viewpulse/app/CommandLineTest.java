@@ -133,6 +133,33 @@ class CommandLineTest {
   }
 
   @Test
+  void theAdminTokenRotatesAndNothingElseChanges() throws Exception {
+    try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, "dbip")) {
+      byte[] master = java.nio.file.Files.readAllBytes(data.resolve("master.key"));
+      String before = s.vp.adminToken();
+      assertThat(s.http.getWithKey("/admin/accounts", before).status()).isEqualTo(200);
+
+      Result rotated = cli("admin", "rotate-token");
+      assertThat(rotated.code()).as(rotated.err()).isZero();
+      assertThat(rotated.out().get("adminSecret").asText()).isEqualTo(data.resolve("admin.secret").toAbsolutePath()
+          .toString());
+      assertThat(rotated.out().toString()).doesNotContain(s.vp.adminToken());
+      Http.Response old = s.http.getWithKey("/admin/accounts", before);
+      assertThat(old.status() + " " + old.error()).as("the running server refuses the old token at once")
+          .isEqualTo("401 " + io.viewpulse.testing.AccessMatrix.ADMIN_ONLY);
+      assertThat(s.vp.adminToken()).isNotEqualTo(before);
+      assertThat(s.http.getWithKey("/admin/accounts", s.vp.adminToken()).status()).isEqualTo(200);
+      // the command line reaches the running server with the new token
+      Result accounts = cli("account", "list");
+      assertThat(accounts.code()).as(accounts.err()).isZero();
+      assertThat(accounts.out().get(0).get("id").asText()).isEqualTo(s.accountId);
+      // and the master key, with every API key derived from it, stays
+      assertThat(java.nio.file.Files.readAllBytes(data.resolve("master.key"))).isEqualTo(master);
+      assertThat(s.http.getWithKey("/api/asset", s.secretKey).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void theAdminRoutesRefuseAccountKeys() {
     try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, store)) {
       Http.Response r = s.http.getWithKey("/admin/accounts", s.secretKey);

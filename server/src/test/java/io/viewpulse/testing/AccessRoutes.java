@@ -15,8 +15,12 @@ import java.util.function.Function;
 public final class AccessRoutes {
   private AccessRoutes() {}
 
-  /** What a route asks of its caller. STATIC: public files served from the jar, outside the route table. */
-  public enum Guard { PUBLIC, STATIC, SECRET, SECRET_OR_CORS, SIGNED_OR_SECRET, ADMIN }
+  /**
+   * What a route asks of its caller. STATIC: public files served from the jar, outside the route table.
+   * SIGNED_WRITE_OR_SECRET: a secret key, or a signed request whose msg carries the digest of the body. LOCAL: anyone
+   * on this machine (loopback, not relayed by a proxy), nobody else.
+   */
+  public enum Guard { PUBLIC, STATIC, LOCAL, SECRET, SECRET_OR_CORS, SIGNED_OR_SECRET, SIGNED_WRITE_OR_SECRET, ADMIN }
 
   public record Request(String method, String path, String body, String contentType) {}
 
@@ -163,7 +167,7 @@ public final class AccessRoutes {
         get(t -> enhanced + "/" + t.a.streamId() + "/series"),
         ok(200, (r, t, q) -> assertThat(r.json().get("@type").asText()).isEqualTo("StreamStatsSeries")),
         t -> error(404, "stream not found")));
-    out.add(route("POST /api/live/events", Guard.SIGNED_OR_SECRET, json("POST", t -> "/api/live/events",
+    out.add(route("POST /api/live/events", Guard.SIGNED_WRITE_OR_SECRET, json("POST", t -> "/api/live/events",
             t -> "{\"events\": [{\"type\": \"auth_failure\", \"stream_id\": \"" + t.a.streamId() + "\"}]}"),
         ok(200, (r, t, q) -> assertThat(r.json().get("accepted").asInt()).isEqualTo(1)),
         t -> error(400, "events[0].stream_id: no stream " + t.a.streamId() + " in this account")));
@@ -222,8 +226,9 @@ public final class AccessRoutes {
             ok(200, (r, t, q) -> assertThat(r.json().get("openapi").asText()).isEqualTo("3.1.0"))),
         open("GET /healthz", get(t -> "/healthz"),
             ok(200, (r, t, q) -> assertThat(r.body()).isEqualTo("{\"status\":\"ok\"}"))),
-        open("GET /metrics", get(t -> "/metrics"),
-            ok(200, (r, t, q) -> assertThat(r.body()).contains("viewpulse_sessions_open"))),
+        // without a metrics token, as here: this machine only
+        new Route("GET /metrics", Guard.LOCAL, get(t -> "/metrics"),
+            ok(200, (r, t, q) -> assertThat(r.body()).contains("viewpulse_sessions_open")), null),
         open("GET /", get(t -> "/"), ok(302, (r, t, q) -> assertThat(r.header("Location")).isEqualTo("/dashboard/"))),
         new Route("GET /dashboard/", Guard.STATIC, get(t -> "/dashboard/"),
             ok(200, (r, t, q) -> assertThat(r.header("Content-Type")).startsWith("text/html")), null),

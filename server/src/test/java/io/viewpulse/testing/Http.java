@@ -45,6 +45,11 @@ public final class Http {
     this.base = base;
   }
 
+  /** The port this client talks to. */
+  public int port() {
+    return URI.create(base).getPort();
+  }
+
   /** An answer. {@code json} is null when the body is not JSON. */
   public record Response(int status, Map<String, String> headers, String body, JsonNode json) {
     public String header(String name) {

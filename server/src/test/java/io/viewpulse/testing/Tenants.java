@@ -28,12 +28,16 @@ public final class Tenants {
   public final Account b;
   public final String corsKey;
   public final String revokedKey;
+  /** Set, the server sees this test's requests as from another machine (null: a server that cannot be switched). */
+  public final java.util.concurrent.atomic.AtomicBoolean elsewhere;
   private final LongSupplier nowMillis;
   private final List<String> secrets = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger serial = new AtomicInteger();
 
-  private Tenants(Http http, String adminToken, LongSupplier nowMillis) {
+  private Tenants(Http http, String adminToken, LongSupplier nowMillis,
+      java.util.concurrent.atomic.AtomicBoolean elsewhere) {
     this.http = http;
+    this.elsewhere = elsewhere;
     this.adminToken = adminToken;
     this.nowMillis = nowMillis;
     secrets.add(adminToken);
@@ -47,7 +51,13 @@ public final class Tenants {
 
   /** Sets up both accounts on the server behind {@code http}; {@code nowMillis} is that server's clock. */
   public static Tenants create(Http http, String adminToken, LongSupplier nowMillis) {
-    return new Tenants(http, adminToken, nowMillis);
+    return new Tenants(http, adminToken, nowMillis, null);
+  }
+
+  /** As {@link #create(Http, String, LongSupplier)}, for a server whose loopback check reads {@code elsewhere}. */
+  public static Tenants create(Http http, String adminToken, LongSupplier nowMillis,
+      java.util.concurrent.atomic.AtomicBoolean elsewhere) {
+    return new Tenants(http, adminToken, nowMillis, elsewhere);
   }
 
   private Account account(String tag) {
@@ -102,6 +112,14 @@ public final class Tenants {
   public Uplynk.Signed sign(String owner, String secret, long skewSeconds) {
     Uplynk.Signed s = Uplynk.sign(owner, secret, nowMillis.getAsLong() / 1000 + skewSeconds,
         "\"_nonce\": " + serial.incrementAndGet());
+    secrets.add(s.sig());
+    return s;
+  }
+
+  /** As {@link #sign(String, String, long)}, for a write: {@code msg} also carries the digest of {@code body}. */
+  public Uplynk.Signed signWrite(String owner, String secret, long skewSeconds, String body) {
+    Uplynk.Signed s = Uplynk.sign(owner, secret, nowMillis.getAsLong() / 1000 + skewSeconds,
+        "\"_nonce\": " + serial.incrementAndGet() + ", \"_body_sha256\": \"" + Uplynk.bodySha256(body) + "\"");
     secrets.add(s.sig());
     return s;
   }

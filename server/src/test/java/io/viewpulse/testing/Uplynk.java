@@ -32,6 +32,16 @@ public final class Uplynk {
     }
   }
 
+  /** The {@code _body_sha256} a signed write carries: the lowercase hex SHA-256 of the body's UTF-8 bytes. */
+  public static String bodySha256(String body) {
+    try {
+      return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The {@code msg} encoding: base64 of the zlib-compressed text. */
   public static String zlibBase64(String text) {
     Deflater d = new Deflater(9);

@@ -191,10 +191,24 @@ class DashboardInBrowserTest {
     t.page().fill("#key", other.token());
     t.page().press("#key", "Enter");
     t.page().waitForSelector("#empty", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
-    assertThat(text(t.page(), "#empty")).contains("/collector.js").contains(other.token());
+    assertThat(text(t.page(), "#empty")).contains("/collector.js").contains("Authorization: Bearer $KEY");
+    // the key is never on the page (screen sharing, screenshots): the snippet names a variable instead
+    assertThat(t.page().content()).doesNotContain(other.token());
     t.screenshot("dashboard-empty-state");
     assertThat(t.errors()).isEmpty();
     t.page().click("#signout");
+  }
+
+  @Test
+  void anInjectedBaseElementDoesNotMoveTheDashboardsUrls() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    t.page().waitForSelector("#key");
+    // what markup injected into the page would do: relative URLs (scripts, API calls) would then go to its host
+    Object after = t.page().evaluate("() => { const b = document.createElement('base');"
+        + " b.href = 'https://attacker.example/'; document.head.prepend(b); return document.baseURI; }");
+    assertThat(after).isEqualTo(base + "/dashboard/");
+    assertThat(t.errors()).as("the browser reports the refusal").anyMatch(e -> e.contains("base-uri"));
+    assertThat(s.http.get("/dashboard/").header("Content-Security-Policy")).contains("base-uri 'none'");
   }
 
   @Test

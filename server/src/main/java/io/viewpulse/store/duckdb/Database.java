@@ -28,11 +28,18 @@ final class Database implements AutoCloseable {
   /** Opens (creating if needed) {@code viewpulse.duckdb} under {@code dataDir} and brings its schema up to date. */
   static Database open(Path dataDir) {
     try {
-      Files.createDirectories(dataDir);
+      Files.createDirectories(dataDir, io.viewpulse.model.OwnerOnlyFiles.dir());
       Path file = dataDir.resolve("viewpulse.duckdb");
       Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+      // DuckDB creates its files as the process's umask says; the data directory (0700) keeps others out of its
+      // write-ahead log and temporary files, and the main file is made the owner's only here
       Database db = new Database((DuckDBConnection) c, file);
       Schema.migrate(c);
+      io.viewpulse.model.OwnerOnlyFiles.restrict(file);
+      Path wal = dataDir.resolve("viewpulse.duckdb.wal");
+      if (Files.exists(wal)) {
+        io.viewpulse.model.OwnerOnlyFiles.restrict(wal);
+      }
       return db;
     } catch (SQLException | java.io.IOException e) {
       throw new StoreException("cannot open the store under " + dataDir + ": " + e.getMessage(), e);

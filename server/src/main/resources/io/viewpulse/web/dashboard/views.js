@@ -1,5 +1,5 @@
 // Overview and breakdown pages: the viewership API over the chosen range, step and filters.
-import { get, qs, key } from "./api.js";
+import { get, qs } from "./api.js";
 import { METRICS, delta, escape, bucketLabel, count, buckets, fill } from "./format.js";
 import { state, span as range, step, link } from "./state.js";
 import * as charts from "./charts.js";
@@ -20,7 +20,9 @@ export function startHere() {
   return `<div class="empty" id="empty">
     <h2>No views in this range yet</h2>
     <p>Register a video, then add the collector to your player page. Views show here within a second.</p>
-    <pre class="snippet">curl -s -X POST ${escape(origin)}/api/asset -H "Authorization: Bearer ${escape(key())}" \\
+    <p class="muted">Set <code>KEY</code> to a secret key of your account (the one you signed in with; this page never
+      shows it).</p>
+    <pre class="snippet">curl -s -X POST ${escape(origin)}/api/asset -H "Authorization: Bearer $KEY" \\
      -d '{"name": "My video", "playbackId": "my-video"}'</pre>
     <pre class="snippet">&lt;script src="${escape(origin)}/collector.js"&gt;&lt;/script&gt;
 &lt;script&gt;
