@@ -62,9 +62,14 @@ public final class FileEventLog implements EventLog {
   /** Beacons refused since writes started failing, so a full disk logs twice rather than once per batch. */
   private long refusedSinceFailure;
   private Thread writer;
-  private Consumer consumer;
+  private Owner owner;
 
   private record Pending(byte[] payload, CompletableFuture<Long> done) {}
+
+  /** Receives the records of a scan of the segments. */
+  private interface Consumer {
+    void accept(long offset, byte[] payload);
+  }
 
   /**
    * @param segmentBytes size at which a new segment file is started
@@ -96,17 +101,39 @@ public final class FileEventLog implements EventLog {
     }
   }
 
+  /** The one partition of this log. */
+  private static final int PARTITION = 0;
+
   @Override
-  public void start(long afterOffset, Consumer consumer) {
-    this.consumer = consumer;
+  public void start(Owner owner) {
+    this.owner = owner;
+    long afterOffset = owner.assigned(PARTITION);
     released = afterOffset;
-    replay(afterOffset, consumer);
+    replay(afterOffset, (offset, payload) -> owner.accept(PARTITION, offset, payload));
     writer = new Thread(this::writeLoop, "event-log-writer");
     writer.setDaemon(true);
     writer.start();
   }
 
   @Override
+  public CompletableFuture<Long> append(String key, byte[] payload) {
+    return append(payload);
+  }
+
+  @Override
+  public CompletableFuture<Long> appendTo(int partition, byte[] payload) {
+    if (partition != PARTITION) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("the file log has one partition, 0"));
+    }
+    return append(payload);
+  }
+
+  @Override
+  public int partitions() {
+    return 1;
+  }
+
+  /** Appends one record to the log's one partition. */
   public CompletableFuture<Long> append(byte[] payload) {
     if (payload.length > MAX_PAYLOAD) {
       return CompletableFuture.failedFuture(
@@ -137,7 +164,7 @@ public final class FileEventLog implements EventLog {
     return syncs;
   }
 
-  @Override
+  /** Offset the next record will get. */
   public long nextOffset() {
     synchronized (segmentsLock) {
       return nextOffset;
@@ -145,6 +172,11 @@ public final class FileEventLog implements EventLog {
   }
 
   @Override
+  public void release(int partition, long offset) {
+    release(offset);
+  }
+
+  /** Records up to and including {@code offset} may go. */
   public void release(long offset) {
     released = Math.max(released, offset);
     List<Path> doomed = new ArrayList<>();
@@ -275,7 +307,7 @@ public final class FileEventLog implements EventLog {
     long offset = firstOffset;
     for (Pending p : batch) {
       pendingBytes.addAndGet(-p.payload.length);
-      consumer.accept(offset, p.payload);
+      owner.accept(PARTITION, offset, p.payload);
       p.done.complete(offset);
       offset++;
     }

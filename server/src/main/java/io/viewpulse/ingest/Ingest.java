@@ -147,7 +147,7 @@ public final class Ingest implements AutoCloseable {
         c.raw.live() || c.owner.kind() == Media.Kind.STREAM, c.raw.domain(), c.sourceHost,
         c.enriched.dims(),
         c.enriched.region(), edge.lastOfPage(), edge.receivedAtMs(), c.events);
-    return log.append(LogCodec.encode(b)).handle((offset, err) -> {
+    return log.append(b.partitionKey(), LogCodec.encode(b)).handle((offset, err) -> {
       if (err != null) {
         Throwable cause = cause(err);
         Reason r = cause instanceof LogUnavailableException lu && lu.isOverload()

@@ -79,7 +79,7 @@ public final class StreamEvents {
       if (LiveStats.minuteClosed(e.timestamp(), now, liveGraceMs)) {
         late++;
       } else {
-        appends.add(log.append(LogCodec.encode(e)));
+        appends.add(log.append(e.partitionKey(), LogCodec.encode(e)));
       }
     }
     int minuteClosed = late;

@@ -37,4 +37,9 @@ public record Beacon(
   public Beacon {
     events = List.copyOf(events);
   }
+
+  @Override
+  public String partitionKey() {
+    return accountId + '|' + playbackId + '|' + sessionId;
+  }
 }

@@ -29,4 +29,9 @@ public record StreamEvent(
     SLATE,
     AUTH_FAILURE
   }
+
+  @Override
+  public String partitionKey() {
+    return sessionId == null ? accountId + '|' + streamId : accountId + '|' + playbackId + '|' + sessionId;
+  }
 }

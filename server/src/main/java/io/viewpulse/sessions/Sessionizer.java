@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.Timer;
 import io.viewpulse.eventlog.EventLog;
 import io.viewpulse.model.StoreException;
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -16,47 +19,66 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the event log into views, on one thread that owns every open session ({@link OpenSessions}).
+ * Turns the event log into views, on one thread that owns every open session.
  *
- * <p>It restores the open sessions from the store, replays the log after the store's checkpoint, then follows the
- * log: applies durable records in log order, ends sessions by the injected clock, and writes what changed through
- * {@link SessionStore#commit} with the offset of the last record applied. It writes on a tick
- * ({@link SessionRules#flushInterval()}), when enough sessions have changed, on {@link #flush()} and on stop. A
- * commit that fails is kept whole and retried, unchanged, before anything later is written (the store's retry
- * rule); meanwhile the sessions keep changing and the next commit takes those changes. The log is released only up to
- * what was committed.
+ * <p>The log tells it which partitions this process owns ({@link EventLog.Owner}). For each, it restores the open
+ * sessions from the store ({@link SessionStore#recover}), has the log replay what came after the store's checkpoint,
+ * then follows the partition: applies durable records in log order, ends sessions by the injected clock, and writes
+ * what changed through {@link SessionStore#commit} with the offset of the last record applied. It writes on a tick
+ * ({@link SessionRules#flushInterval()}), when enough sessions have changed, on {@link #flush()}, on stop, and when a
+ * partition goes to another process. A commit that fails is kept whole and retried, unchanged, before anything later
+ * of its partition is written (the store's retry rule); meanwhile the sessions keep changing and the next commit takes
+ * those changes. The log is released only up to what was committed.
  */
 public final class Sessionizer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sessionizer.class);
-  /** The partition of a log that has one (the file log). */
-  private static final int PARTITION = 0;
 
-  private sealed interface Item permits Record, FlushRequest, Stop {}
+  private sealed interface Item permits Record, Assign, Revoke, FlushRequest, Stop {}
 
-  private record Record(long offset, byte[] payload) implements Item {}
+  private record Record(int partition, long offset, byte[] payload) implements Item {}
+
+  private record Assign(int partition, CompletableFuture<Long> checkpoint) implements Item {}
+
+  private record Revoke(int partition, CompletableFuture<Void> done) implements Item {}
 
   private record FlushRequest(CompletableFuture<Void> done) implements Item {}
 
   private record Stop() implements Item {}
 
+  /** What this process holds of one partition it owns. */
+  private static final class Partition {
+    final OpenSessions sessions;
+    /** A commit that failed, to be retried as it is before any other; null when none. */
+    SessionStore.Commit failedCommit;
+    long committed;
+    /** Records applied since the last commit that took effect: what waits for the store. */
+    long unstored;
+
+    Partition(OpenSessions sessions) {
+      this.sessions = sessions;
+      this.committed = sessions.applied();
+    }
+  }
+
   private final EventLog log;
   private final SessionStore store;
   private final InstantSource clock;
   private final SessionRules rules;
+  private final BiPredicate<String, String> isStream;
+  private final Counter duplicates;
+  private final Counter lateEvents;
   private final BlockingQueue<Item> inbox = new ArrayBlockingQueue<>(50_000);
-  private final OpenSessions sessions;
+  /** The partitions owned now; changed on the sessionizer's thread only (or before it starts). */
+  private final Map<Integer, Partition> partitions = new TreeMap<>();
   private final StreamGauges streamGauges;
   private final Timer storeWrites;
-  /** A commit that failed, to be retried as it is before any other; null when none. */
-  private SessionStore.Commit failedCommit;
-  private long committed = -1;
   private long nextFlushAt;
   private long nextExpireAt;
   private Thread thread;
   private volatile boolean failed;
   private volatile int openSessions;
-  /** Records applied since the last commit that took effect: what waits for the store. */
   private volatile long unstored;
+  private volatile int owned;
 
   /** @param isStream whether (account id, media id) is a live stream, whose sessions feed live statistics */
   public Sessionizer(EventLog log, SessionStore store, InstantSource clock, SessionRules rules, MeterRegistry metrics,
@@ -65,9 +87,9 @@ public final class Sessionizer implements AutoCloseable {
     this.store = store;
     this.clock = clock;
     this.rules = rules;
-    Counter duplicates = metrics.counter("viewpulse_events_dropped_total", "reason", "duplicate_event");
-    Counter lateEvents = metrics.counter("viewpulse_events_dropped_total", "reason", "session_closed");
-    this.sessions = new OpenSessions(PARTITION, rules, isStream, duplicates, lateEvents);
+    this.isStream = isStream;
+    this.duplicates = metrics.counter("viewpulse_events_dropped_total", "reason", "duplicate_event");
+    this.lateEvents = metrics.counter("viewpulse_events_dropped_total", "reason", "session_closed");
     this.streamGauges = new StreamGauges(metrics);
     this.storeWrites = Timer.builder("viewpulse_store_write_latency").publishPercentiles(0.5, 0.99)
         .description("time to commit one flush of views to the store").register(metrics);
@@ -75,32 +97,95 @@ public final class Sessionizer implements AutoCloseable {
         .register(metrics);
     Gauge.builder("viewpulse_sessionizer_queue_depth", inbox, BlockingQueue::size)
         .description("durable beacons waiting to be applied").register(metrics);
+    Gauge.builder("viewpulse_partitions_owned", this, s -> s.owned)
+        .description("event-log partitions this process owns").register(metrics);
   }
 
-  /** Restores open sessions from the store, replays the log after the checkpoint, then follows the log. */
+  /**
+   * Takes the partitions the log assigns: each restored from the store and replayed from its checkpoint (the ones
+   * assigned now, before this returns); then follows the log.
+   */
   public void start() {
-    sessions.restore(store.recover(PARTITION));
-    committed = sessions.applied();
-    openSessions = sessions.size();
-    int before = sessions.size();
     long[] replayed = {0};
-    log.start(committed, (offset, payload) -> {
-      if (thread == null) {
-        sessions.apply(offset, payload);
-        replayed[0]++;
-      } else {
-        try {
-          inbox.put(new Record(offset, payload));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+    log.start(new EventLog.Owner() {
+      @Override
+      public long assigned(int partition) {
+        if (thread == null) {
+          return assign(partition);
+        }
+        CompletableFuture<Long> checkpoint = new CompletableFuture<>();
+        put(new Assign(partition, checkpoint));
+        return checkpoint.join();
+      }
+
+      @Override
+      public void accept(int partition, long offset, byte[] payload) {
+        if (thread == null) {
+          apply(partition, offset, payload);
+          replayed[0]++;
+        } else {
+          put(new Record(partition, offset, payload));
         }
       }
+
+      @Override
+      public void revoked(int partition) {
+        if (thread == null) {
+          revoke(partition);
+          return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        put(new Revoke(partition, done));
+        done.join();
+      }
     });
-    openSessions = sessions.size();
-    LOG.info("recovered {} open sessions and replayed {} beacons after offset {}", before, replayed[0], committed);
+    LOG.info("recovered {} open sessions and replayed {} beacons", openSessions, replayed[0]);
     nextFlushAt = clock.millis();
     thread = new Thread(this::run, "sessionizer");
     thread.start();
+  }
+
+  private void put(Item item) {
+    try {
+      inbox.put(item);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Restores a partition from the store; returns the offset after which the log is to deliver its records. */
+  private long assign(int partition) {
+    OpenSessions sessions = new OpenSessions(partition, rules, isStream, duplicates, lateEvents);
+    sessions.restore(store.recover(partition));
+    partitions.put(partition, new Partition(sessions));
+    owned = partitions.size();
+    openSessions = openCount();
+    return sessions.applied();
+  }
+
+  /** Writes what a partition going elsewhere holds (as far as the store takes it) and forgets it. */
+  private void revoke(int partition) {
+    Partition p = partitions.get(partition);
+    if (p == null) {
+      return;
+    }
+    if (!write(p)) {
+      LOG.warn("partition {} goes to another process with what the store refused: its next owner replays it from"
+          + " offset {}", partition, p.committed);
+    }
+    partitions.remove(partition);
+    owned = partitions.size();
+    openSessions = openCount();
+  }
+
+  private void apply(int partition, long offset, byte[] payload) {
+    Partition p = partitions.get(partition);
+    if (p == null) {
+      // delivered after its partition went: the next owner has it
+      return;
+    }
+    p.sessions.apply(offset, payload);
+    p.unstored++;
   }
 
   /**
@@ -141,20 +226,25 @@ public final class Sessionizer implements AutoCloseable {
         long wait = Math.max(1, nextFlushAt - clock.millis());
         Item item = inbox.poll(Math.min(wait, rules.flushInterval().toMillis()), TimeUnit.MILLISECONDS);
         if (item instanceof Record r) {
-          sessions.apply(r.offset(), r.payload());
-          long applied = 1;
+          apply(r.partition(), r.offset(), r.payload());
           // drain what is already there before considering a write
           Item next;
-          while (sessions.changedCount() < rules.flushSize() && (next = inbox.peek()) instanceof Record) {
+          while (changed() < rules.flushSize() && (next = inbox.peek()) instanceof Record n) {
             inbox.poll();
-            sessions.apply(((Record) next).offset(), ((Record) next).payload());
-            applied++;
+            apply(n.partition(), n.offset(), n.payload());
           }
-          unstored += applied;
-          openSessions = sessions.size();
+          openSessions = openCount();
+          unstored = unstoredCount();
+        } else if (item instanceof Assign a) {
+          a.checkpoint().complete(assign(a.partition()));
+          continue;
+        } else if (item instanceof Revoke r) {
+          revoke(r.partition());
+          r.done().complete(null);
+          continue;
         } else if (item instanceof FlushRequest f) {
           expire();
-          if (write()) {
+          if (writeAll()) {
             f.done().complete(null);
           } else {
             f.done().completeExceptionally(new StoreException("the store refused the write", null));
@@ -162,17 +252,17 @@ public final class Sessionizer implements AutoCloseable {
           continue;
         } else if (item instanceof Stop) {
           expire();
-          write();
+          writeAll();
           return;
         }
         long now = clock.millis();
-        if (now >= nextFlushAt || sessions.changedCount() >= rules.flushSize()) {
+        if (now >= nextFlushAt || changed() >= rules.flushSize()) {
           // ending sessions walks all of them: once a second is enough
           if (now >= nextExpireAt) {
             expire();
             nextExpireAt = now + 1_000;
           }
-          write();
+          writeAll();
           nextFlushAt = now + rules.flushInterval().toMillis();
         }
       } catch (InterruptedException e) {
@@ -184,34 +274,72 @@ public final class Sessionizer implements AutoCloseable {
     }
   }
 
-  private void expire() {
-    long now = clock.millis();
-    streamGauges.publish(now, sessions.expire(now));
-    openSessions = sessions.size();
+  private int changed() {
+    int n = 0;
+    for (Partition p : partitions.values()) {
+      n += p.sessions.changedCount();
+    }
+    return n;
   }
 
-  /** Commits what is pending; true when the store is now up to date with every applied record. */
-  private boolean write() {
-    if (failedCommit != null) {
-      if (!commit(failedCommit)) {
+  private int openCount() {
+    int n = 0;
+    for (Partition p : partitions.values()) {
+      n += p.sessions.size();
+    }
+    return n;
+  }
+
+  private long unstoredCount() {
+    long n = 0;
+    for (Partition p : partitions.values()) {
+      n += p.unstored;
+    }
+    return n;
+  }
+
+  private void expire() {
+    long now = clock.millis();
+    Map<String, Integer> watching = new HashMap<>();
+    for (Partition p : partitions.values()) {
+      p.sessions.expire(now).forEach((stream, n) -> watching.merge(stream, n, Integer::sum));
+    }
+    streamGauges.publish(now, watching);
+    openSessions = openCount();
+  }
+
+  /** Commits what every partition has pending; true when the store is up to date with every record applied. */
+  private boolean writeAll() {
+    boolean all = true;
+    for (Partition p : partitions.values()) {
+      all &= write(p);
+    }
+    unstored = unstoredCount();
+    return all;
+  }
+
+  /** Commits what a partition has pending; true when the store is now up to date with its records. */
+  private boolean write(Partition p) {
+    if (p.failedCommit != null) {
+      if (!commit(p, p.failedCommit)) {
         return false;
       }
-      failedCommit = null;
+      p.failedCommit = null;
     }
-    long waiting = unstored;
-    SessionStore.Commit c = sessions.drain(clock.millis());
-    if (c.isEmpty() && c.checkpoint() == committed) {
+    long waiting = p.unstored;
+    SessionStore.Commit c = p.sessions.drain(clock.millis());
+    if (c.isEmpty() && c.checkpoint() == p.committed) {
       return true;
     }
-    if (!commit(c)) {
-      failedCommit = c;
+    if (!commit(p, c)) {
+      p.failedCommit = c;
       return false;
     }
-    unstored -= waiting;
+    p.unstored -= waiting;
     return true;
   }
 
-  private boolean commit(SessionStore.Commit c) {
+  private boolean commit(Partition p, SessionStore.Commit c) {
     long started = System.nanoTime();
     try {
       store.commit(c);
@@ -227,8 +355,8 @@ public final class Sessionizer implements AutoCloseable {
       LOG.warn("the store takes writes again");
     }
     failed = false;
-    committed = c.checkpoint();
-    log.release(committed);
+    p.committed = c.checkpoint();
+    log.release(c.partition(), p.committed);
     return true;
   }
 

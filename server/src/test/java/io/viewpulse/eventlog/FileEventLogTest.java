@@ -31,7 +31,7 @@ class FileEventLogTest {
   private static List<String> replay(Path dir, long after) {
     List<String> got = new ArrayList<>();
     FileEventLog log = new FileEventLog(dir, 1 << 20, 100, 1 << 20);
-    log.start(after, (o, p) -> got.add(o + ":" + new String(p, StandardCharsets.UTF_8)));
+    log.start(from(after, (o, p) -> got.add(o + ":" + new String(p, StandardCharsets.UTF_8))));
     log.close();
     return got;
   }
@@ -40,7 +40,7 @@ class FileEventLogTest {
   void appendedRecordsReachTheConsumerInOrderAndSurviveAReopen() throws Exception {
     List<String> live = new ArrayList<>();
     FileEventLog log = new FileEventLog(dir, 1 << 20, 100, 1 << 20);
-    log.start(-1, (o, p) -> live.add(o + ":" + new String(p, StandardCharsets.UTF_8)));
+    log.start(from(-1, (o, p) -> live.add(o + ":" + new String(p, StandardCharsets.UTF_8))));
     assertThat(log.append(bytes("a")).get()).isZero();
     assertThat(log.append(bytes("b")).get()).isEqualTo(1);
     assertThat(log.append(bytes("c")).get()).isEqualTo(2);
@@ -55,7 +55,7 @@ class FileEventLogTest {
   @Test
   void aTornTailIsCutAndOffsetsContinueAfterTheLastIntactRecord() throws Exception {
     FileEventLog log = new FileEventLog(dir, 1 << 20, 100, 1 << 20);
-    log.start(-1, (o, p) -> { });
+    log.start(from(-1, (o, p) -> { }));
     log.append(bytes("one")).get();
     log.append(bytes("two")).get();
     log.close();
@@ -67,7 +67,7 @@ class FileEventLogTest {
     }
     FileEventLog reopened = new FileEventLog(dir, 1 << 20, 100, 1 << 20);
     List<String> got = new ArrayList<>();
-    reopened.start(-1, (o, p) -> got.add(o + ":" + new String(p, StandardCharsets.UTF_8)));
+    reopened.start(from(-1, (o, p) -> got.add(o + ":" + new String(p, StandardCharsets.UTF_8))));
     assertThat(Files.size(seg)).isEqualTo(intact);
     assertThat(reopened.append(bytes("three")).get()).isEqualTo(2);
     reopened.close();
@@ -77,7 +77,7 @@ class FileEventLogTest {
   @Test
   void aCorruptRecordEndsTheReplayThere() throws Exception {
     FileEventLog log = new FileEventLog(dir, 1 << 20, 100, 1 << 20);
-    log.start(-1, (o, p) -> { });
+    log.start(from(-1, (o, p) -> { }));
     log.append(bytes("good")).get();
     log.append(bytes("flipped")).get();
     log.close();
@@ -91,7 +91,7 @@ class FileEventLogTest {
   @Test
   void releasedSegmentsAreDeletedButTheActiveOneIsKept() throws Exception {
     FileEventLog log = new FileEventLog(dir, 64, 100, 1 << 20);
-    log.start(-1, (o, p) -> { });
+    log.start(from(-1, (o, p) -> { }));
     for (int i = 0; i < 10; i++) {
       log.append(bytes("record-number-" + i + "-padding-padding-padding")).get();
     }
@@ -101,7 +101,7 @@ class FileEventLogTest {
     assertThat(log.nextOffset()).isEqualTo(10);
     log.close();
     FileEventLog reopened = new FileEventLog(dir, 64, 100, 1 << 20);
-    reopened.start(9, (o, p) -> { });
+    reopened.start(from(9, (o, p) -> { }));
     assertThat(reopened.append(bytes("after")).get()).isEqualTo(10);
     reopened.close();
   }
@@ -109,7 +109,7 @@ class FileEventLogTest {
   @Test
   void aFullQueueRefusesAsOverload() {
     FileEventLog log = new FileEventLog(dir, 1 << 20, 100, 10);
-    log.start(-1, (o, p) -> { });
+    log.start(from(-1, (o, p) -> { }));
     var f = log.append(new byte[11]);
     assertThat(f).isCompletedExceptionally();
     assertThat(f.handle((v, e) -> ((LogUnavailableException) e).isOverload()).join()).isTrue();
@@ -120,5 +120,26 @@ class FileEventLogTest {
     try (Stream<Path> s = Files.list(dir)) {
       return s.sorted().toList();
     }
+  }
+
+  /** The log's one partition, delivered after {@code offset} to {@code records}. */
+  private static EventLog.Owner from(long offset, java.util.function.BiConsumer<Long, byte[]> records) {
+    return new EventLog.Owner() {
+      @Override
+      public long assigned(int partition) {
+        assertThat(partition).isZero();
+        return offset;
+      }
+
+      @Override
+      public void accept(int partition, long o, byte[] payload) {
+        records.accept(o, payload);
+      }
+
+      @Override
+      public void revoked(int partition) {
+        throw new AssertionError("the file log's one partition never moves");
+      }
+    };
   }
 }
