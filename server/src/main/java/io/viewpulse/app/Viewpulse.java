@@ -54,6 +54,7 @@ public final class Viewpulse implements AutoCloseable {
   private final LiveQueries liveQueries;
   private final Sessionizer sessionizer;
   private final Ingest ingest;
+  private final int maxOpenSessions;
   private final Vertx vertx;
   private final ApiServer api;
   private final List<KeyService.IssuedKey> bootstrapKeys;
@@ -92,9 +93,9 @@ public final class Viewpulse implements AutoCloseable {
     io.micrometer.core.instrument.Gauge.builder("viewpulse_rollup_lag_views", rollups, Rollups::lag)
         .description("views the last roll-up run left behind (0 when it caught up)").register(metrics);
     rollups.start(ROLLUP_PERIOD);
+    maxOpenSessions = c.sessions().maxOpenSessions();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
-        () -> sessionizer.storeFailing() ? io.viewpulse.ingest.Reason.STORE_UNAVAILABLE
-            : sessionizer.saturated() ? io.viewpulse.ingest.Reason.OVERLOADED : null);
+        this::backpressure);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
     liveQueries = new LiveQueries(db);
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
@@ -114,6 +115,18 @@ public final class Viewpulse implements AutoCloseable {
     }
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
+  }
+
+  /**
+   * Why ingest cannot take a new session now: the store refuses writes, or the open sessions (the sessionizer's and
+   * those of the legacy socket reporter, which hold memory of their own) reached --max-open-sessions.
+   */
+  private io.viewpulse.ingest.Reason backpressure() {
+    if (sessionizer.storeFailing()) {
+      return io.viewpulse.ingest.Reason.STORE_UNAVAILABLE;
+    }
+    long open = sessionizer.openSessions() + ingest.legacySessions();
+    return open >= maxOpenSessions ? io.viewpulse.ingest.Reason.OVERLOADED : null;
   }
 
   public static Viewpulse start(ServerConfig config) {

@@ -78,6 +78,7 @@ public final class Ingest implements AutoCloseable {
   private final java.util.function.Supplier<Reason> backpressure;
   /** Keyed by a 64-bit hash of account and session id: a long costs less heap than the string, per open session. */
   private final SessionMemo bySession = new SessionMemo(1 << 18);
+  private final LegacyReports legacy;
 
   /**
    * @param backpressure why the sessionizer cannot take more right now ({@link Reason#OVERLOADED}: too many open
@@ -106,7 +107,31 @@ public final class Ingest implements AutoCloseable {
         rejectedBeacons.put(r, metrics.counter("viewpulse_beacons_rejected_total", "reason", r.tag()));
       }
     }
+    this.legacy = new LegacyReports(this, clock, config.legacyMaxBytes());
+    io.micrometer.core.instrument.Gauge.builder("viewpulse_legacy_sessions", legacy, LegacyReports::sessions)
+        .description("sessions of Livepeer's legacy socket reporter held in memory (they count toward the open-session"
+            + " limit)").register(metrics);
     UserAgents.warmUp();
+  }
+
+  /** The sessions of Livepeer's legacy socket reporter, whose messages become beacons of this ingest. */
+  public LegacyReports legacy() {
+    return legacy;
+  }
+
+  /** Sessions of the legacy socket reporter held in memory: they count toward the open-session limit. */
+  public long legacySessions() {
+    return legacy.sessions();
+  }
+
+  /** Why no new session can be taken now, or null. */
+  Reason busy() {
+    return backpressure.get();
+  }
+
+  /** The catalog's instance of a playback id that belongs to an asset or stream, or null. */
+  String playbackIdOwned(String playbackId) {
+    return catalog.byPlaybackId(playbackId).map(Media::playbackId).orElse(null);
   }
 
   /** Whether addresses are geolocated (a GeoIP database is loaded). */

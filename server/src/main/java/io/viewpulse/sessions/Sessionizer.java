@@ -174,6 +174,11 @@ public final class Sessionizer implements AutoCloseable {
     return openSessions >= rules.maxOpenSessions() || failed;
   }
 
+  /** Sessions held in memory (as of the last beacon applied). */
+  public int openSessions() {
+    return openSessions;
+  }
+
   /** Whether the last write to the store failed (cleared by the next successful one). */
   public boolean storeFailing() {
     return failed;
