@@ -211,7 +211,8 @@ public final class Ingest implements AutoCloseable {
     }
     try {
       String host = java.net.URI.create(url.strip()).getHost();
-      return host == null || host.length() > 253 ? null : host.toLowerCase(java.util.Locale.ROOT);
+      return host == null || host.length() > 253 ? null
+          : io.viewpulse.model.Bounded.host(host.toLowerCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.viewpulse.model.Bounded;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,7 +54,6 @@ public final class LegacyReports {
   public static final long DEFAULT_MAX_BYTES = 64L << 20;
   static final int MAX_HOST = 253;
   static final int MAX_USER_AGENT = 512;
-  static final int MAX_UID = 256;
   static final int MAX_ERROR = 128;
   private static final int MAX_ERRORS_PER_BEACON = 20;
   private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,128}");
@@ -110,7 +110,7 @@ public final class LegacyReports {
       ingest.rejected(Reason.UNKNOWN_PLAYBACK_ID);
       throw new Rejection(Reason.UNKNOWN_PLAYBACK_ID, "no asset or stream has playback id " + playbackId);
     }
-    String sessionId = sessionToken != null && TOKEN.matcher(sessionToken).matches() ? sessionToken
+    String sessionId = sessionToken != null && TOKEN.matcher(sessionToken).matches() ? Bounded.sessionId(sessionToken)
         : "ws-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     String key = known + '|' + sessionId;
     Session s = sessions.getIfPresent(key);
@@ -304,7 +304,10 @@ public final class LegacyReports {
       if (agent != null) {
         userAgent = agent.equals(socketAgent) ? null : agent;
       }
-      uid = text(n, "uid", MAX_UID, uid);
+      String viewer = text(n, "uid", MAX_MESSAGE, null);
+      if (viewer != null) {
+        uid = Bounded.viewerId(viewer);
+      }
       String error = text(n, "lastError", MAX_MESSAGE, null);
       if (error != null) {
         lastError = error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR);
@@ -336,7 +339,7 @@ public final class LegacyReports {
     private static String host(String url, String previous) {
       try {
         String h = URI.create(url).getHost();
-        return h == null || h.length() > MAX_HOST ? previous : h;
+        return h == null || h.length() > MAX_HOST ? previous : Bounded.host(h);
       } catch (IllegalArgumentException e) {
         return previous;
       }

@@ -161,7 +161,8 @@ class LegacyReportsTest {
       assertThat(s.sourceHost).isEqualTo("cdn.example.com");
       assertThat(s.legacyPlayer()).isTrue();
       assertThat(s.userAgent).as("the socket's own user agent is not kept twice").isNull();
-      assertThat(s.uid).hasSize(256);
+      assertThat(s.uid).as("a long viewer id is kept as its hash").isEqualTo(
+          "sha256:" + io.viewpulse.model.Sha256.hex("u".repeat(256)));
       assertThat(s.lastError).hasSize(LegacyReports.MAX_ERROR);
       // a user agent unlike the socket's is kept, up to the cap; a longer one is not
       c.message("{\"userAgent\": \"" + "a".repeat(LegacyReports.MAX_USER_AGENT) + "\"}");
@@ -172,7 +173,7 @@ class LegacyReportsTest {
       p.ingest.legacy().cleanUp();
       assertThat(p.ingest.legacy().weight()).isEqualTo(s.weight()).isEqualTo(LegacyReports.Session.FIXED_BYTES
           + (40 + 2 * "pb1|tok1".length()) + (40 + 2 * 4) + (40 + 2 * 16) + (40 + 2 * 15)
-          + (40 + 2 * LegacyReports.MAX_USER_AGENT) + (40 + 2 * 256) + (40 + 2 * LegacyReports.MAX_ERROR));
+          + (40 + 2 * LegacyReports.MAX_USER_AGENT) + (40 + 2 * 71) + (40 + 2 * LegacyReports.MAX_ERROR));
     }
   }
 
