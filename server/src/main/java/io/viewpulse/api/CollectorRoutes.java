@@ -62,7 +62,8 @@ final class CollectorRoutes {
 
   /**
    * Livepeer's legacy reporter: answers its discovery GET, then takes its reports over a WebSocket. An upgrade for a
-   * playback id that is malformed or belongs to nobody is refused with 404 (503 at capacity), before anything is kept.
+   * playback id that is malformed or belongs to nobody is refused with 404 (503 at capacity, 429 when the client's
+   * address holds as many sockets as it may), before anything is kept.
    */
   private void legacy(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
@@ -84,7 +85,7 @@ final class CollectorRoutes {
         ws.binaryMessageHandler(msg -> { });
         ws.closeHandler(v -> c.closed());
         ws.exceptionHandler(e -> ws.close());
-      });
+      }).onFailure(e -> c.release());
       return;
     }
     String origin = ctx.request().getHeader("Origin");

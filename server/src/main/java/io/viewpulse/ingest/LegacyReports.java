@@ -56,6 +56,7 @@ public final class LegacyReports {
   static final int MAX_USER_AGENT = 512;
   static final int MAX_ERROR = 128;
   private static final int MAX_ERRORS_PER_BEACON = 20;
+  private static final long SOCKET_RETRY_SECONDS = 5;
   private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,128}");
   private static final Pattern PLAYER_VERSION = Pattern.compile("@livepeer/(core|react|react-native)@(\\d{1,4})\\.(\\d{1,4})\\.");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -95,7 +96,8 @@ public final class LegacyReports {
    *
    * @param sessionToken the {@code tkn} parameter, or null; a socket without a usable one is a session of its own
    * @param headers request headers by lower-case name (user agent, proxies' and CDNs' address and geo headers)
-   * @throws Rejection 404 for a playback id that is malformed or belongs to nobody, 503 at capacity
+   * @throws Rejection 404 for a playback id that is malformed or belongs to nobody, 503 at capacity, 429 when the
+   *     client's address started as many new sessions as it may, or holds as many sockets
    */
   public Connection open(String playbackId, String sessionToken, String peerAddress, Map<String, String> headers) {
     if (playbackId == null || !TOKEN.matcher(playbackId).matches()) {
@@ -113,18 +115,42 @@ public final class LegacyReports {
     String sessionId = sessionToken != null && TOKEN.matcher(sessionToken).matches() ? Bounded.sessionId(sessionToken)
         : "ws-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     String key = known + '|' + sessionId;
-    Session s = sessions.getIfPresent(key);
-    if (s == null) {
-      Reason busy = ingest.busy();
-      if (busy != null) {
-        ingest.rejected(busy);
-        throw new Rejection(busy, busy == Reason.OVERLOADED ? "Viewpulse is at capacity; retry in a few seconds"
-            : "Viewpulse cannot store beacons right now");
-      }
-      s = sessions.get(key, k -> new Session(known, sessionId));
+    java.net.InetAddress client = ingest.clientAddress(peerAddress, headers);
+    if (!ingest.openSocket(client)) {
+      ingest.rejected(Reason.TOO_MANY_SOCKETS);
+      throw new Rejection(Reason.TOO_MANY_SOCKETS, "too many open sockets from this address; retry in "
+          + SOCKET_RETRY_SECONDS + " s", SOCKET_RETRY_SECONDS);
     }
-    Map<String, String> kept = Map.copyOf(headers);
-    return new Connection(key, s, peerAddress, kept);
+    Session s;
+    try {
+      s = session(key, known, sessionId, client);
+    } catch (Rejection r) {
+      ingest.closeSocket(client);
+      throw r;
+    }
+    return new Connection(key, s, peerAddress, Map.copyOf(headers), client);
+  }
+
+  /** The session under {@code key}, or a new one unless the server is at capacity or the address started enough. */
+  private Session session(String key, String playbackId, String sessionId, java.net.InetAddress client) {
+    Session s = sessions.getIfPresent(key);
+    if (s != null) {
+      return s;
+    }
+    Reason busy = ingest.busy();
+    if (busy != null) {
+      ingest.rejected(busy);
+      throw new Rejection(busy, busy == Reason.OVERLOADED ? "Viewpulse is at capacity; retry in a few seconds"
+          : "Viewpulse cannot store beacons right now");
+    }
+    // a new session counts against its address's new sessions, as a beacon's does (and its beacons then not again)
+    long wait = ingest.newSession(client, playbackId, sessionId);
+    if (wait > 0) {
+      ingest.rejected(Reason.TOO_MANY_NEW_SESSIONS);
+      throw new Rejection(Reason.TOO_MANY_NEW_SESSIONS,
+          "too many new sessions from this address; retry in " + wait + " s", wait);
+    }
+    return sessions.get(key, k -> new Session(playbackId, sessionId));
   }
 
   /** Whether the {@code player} field names a Livepeer player that reports over this socket and nowhere else. */
@@ -149,12 +175,23 @@ public final class LegacyReports {
     private final String peerAddress;
     private final Map<String, String> headers;
     private final String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final java.net.InetAddress client;
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Connection(String key, Session session, String peerAddress, Map<String, String> headers) {
+    private Connection(String key, Session session, String peerAddress, Map<String, String> headers,
+        java.net.InetAddress client) {
       this.key = key;
       this.session = session;
       this.peerAddress = peerAddress;
       this.headers = headers;
+      this.client = client;
+    }
+
+    /** Gives back the address's socket slot (once): the socket closed, or its upgrade failed. */
+    public void release() {
+      if (released.compareAndSet(false, true)) {
+        ingest.closeSocket(client);
+      }
     }
 
     /** The session this socket reports on. */
@@ -191,6 +228,7 @@ public final class LegacyReports {
 
     /** The socket closed: the page is gone, or the player moves to another socket. */
     public void closed() {
+      release();
       Session.Beacon b;
       synchronized (session) {
         b = session.played ? session.beaconIfDue(clock.millis(), nonce, true) : null;

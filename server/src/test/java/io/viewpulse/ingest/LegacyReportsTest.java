@@ -2,7 +2,6 @@ package io.viewpulse.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.ForAll;
@@ -85,40 +84,6 @@ class LegacyReportsTest {
     assertThat(beacons).isLessThanOrEqualTo(messages.size());
   }
 
-  /** A real ingest (catalog on a DuckDB file, event log) whose legacy reports keep at most {@code maxBytes}. */
-  private static final class Parts implements AutoCloseable {
-    final Path dir;
-    final io.viewpulse.store.Database db;
-    final io.viewpulse.store.AdminStore admin;
-    final io.viewpulse.eventlog.FileEventLog log;
-    final Ingest ingest;
-    final java.util.concurrent.atomic.AtomicReference<Reason> busy = new java.util.concurrent.atomic.AtomicReference<>();
-
-    Parts(long maxBytes) throws Exception {
-      dir = java.nio.file.Files.createTempDirectory("viewpulse-legacy");
-      db = io.viewpulse.store.Database.open(dir);
-      admin = new io.viewpulse.store.AdminStore(db);
-      io.viewpulse.auth.KeyService keys = new io.viewpulse.auth.KeyService(admin,
-          io.viewpulse.auth.MasterKey.of(new byte[32]), java.time.InstantSource.system());
-      io.viewpulse.catalog.Catalog catalog = new io.viewpulse.catalog.Catalog(admin, java.time.InstantSource.system());
-      catalog.create(keys.createAccount("a").id(), new io.viewpulse.catalog.Catalog.NewMedia(
-          io.viewpulse.model.Media.Kind.ASSET, "video", "pb1", null, null, null));
-      log = new io.viewpulse.eventlog.FileEventLog(dir.resolve("log"), 1 << 20, 100, 1 << 20);
-      ingest = new Ingest(new IngestConfig(List.of(), List.of(), "none").withLegacyMaxBytes(maxBytes), catalog, log,
-          java.time.InstantSource.system(), new byte[32], new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-          busy::get);
-    }
-
-    @Override
-    public void close() {
-      ingest.close();
-      log.close();
-      admin.close();
-      db.close();
-      io.viewpulse.testing.TestServer.deleteTree(dir);
-    }
-  }
-
   private static int status(Runnable r) {
     try {
       r.run();
@@ -130,7 +95,7 @@ class LegacyReportsTest {
 
   @Test
   void aSocketForAPlaybackIdNobodyOwnsIsRefusedAndKeepsNothing() throws Exception {
-    try (Parts p = new Parts(LegacyReports.DEFAULT_MAX_BYTES)) {
+    try (IngestParts p = new IngestParts(LegacyReports.DEFAULT_MAX_BYTES)) {
       LegacyReports legacy = p.ingest.legacy();
       String longId = "x".repeat(7_000);
       for (int i = 0; i < 1_000; i++) {
@@ -148,7 +113,7 @@ class LegacyReportsTest {
 
   @Test
   void aSessionKeepsOnlyWhatItsBeaconsNeedEachFieldCapped() throws Exception {
-    try (Parts p = new Parts(LegacyReports.DEFAULT_MAX_BYTES)) {
+    try (IngestParts p = new IngestParts(LegacyReports.DEFAULT_MAX_BYTES)) {
       String agent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
       LegacyReports.Connection c = p.ingest.legacy().open("pb1", "tok1", "192.0.2.1", Map.of("user-agent", agent));
       c.message(io.viewpulse.testing.Http.JSON.createObjectNode()
@@ -183,12 +148,12 @@ class LegacyReportsTest {
         .put("pageUrl", "https://shop.example.com/").put("uid", "u".repeat(256)).put("lastError", "e".repeat(128))
         .toString();
     int full;
-    try (Parts probe = new Parts(LegacyReports.DEFAULT_MAX_BYTES)) {
+    try (IngestParts probe = new IngestParts(LegacyReports.DEFAULT_MAX_BYTES)) {
       LegacyReports.Connection c = probe.ingest.legacy().open("pb1", "tok1000", "192.0.2.1", Map.of());
       c.message(message);
       full = c.session().weight();
     }
-    try (Parts p = new Parts(10L * full + full / 2)) {
+    try (IngestParts p = new IngestParts(10L * full + full / 2)) {
       LegacyReports legacy = p.ingest.legacy();
       for (int i = 1000; i < 1100; i++) {
         legacy.open("pb1", "tok" + i, "192.0.2.1", Map.of()).message(message);
@@ -201,7 +166,7 @@ class LegacyReportsTest {
 
   @Test
   void aNewSessionIsRefusedAtCapacityAndAKnownOneStillReconnects() throws Exception {
-    try (Parts p = new Parts(LegacyReports.DEFAULT_MAX_BYTES)) {
+    try (IngestParts p = new IngestParts(LegacyReports.DEFAULT_MAX_BYTES)) {
       LegacyReports legacy = p.ingest.legacy();
       legacy.open("pb1", "tok1", "192.0.2.1", Map.of());
       p.busy.set(Reason.OVERLOADED);
