@@ -81,7 +81,8 @@ final class ServeCommand implements Callable<Integer> {
   boolean benchEndpoints;
 
   @Option(names = "--max-open-sessions", defaultValue = "1000000",
-      description = "Sessions held in memory before ingest answers 503. Default: ${DEFAULT-VALUE}")
+      description = "Sessions held in memory (those of Livepeer's legacy socket reporter too) before ingest answers "
+          + "503. Default: ${DEFAULT-VALUE}")
   int maxOpenSessions;
 
   @Option(names = "--beacons-per-second-per-address",
