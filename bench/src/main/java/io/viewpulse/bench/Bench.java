@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
  * docs/BENCHMARKS.md records them. Never part of the test suite.
  */
 @Command(name = "viewpulse-bench", mixinStandardHelpOptions = true,
-    subcommands = {Bench.Bulk.class, Bench.Query.class, Bench.Memory.class, Bench.Jmh.class})
+    subcommands = {Bench.Bulk.class, Bench.Query.class, Bench.Memory.class, Bench.Jmh.class, HostileAgents.class})
 public final class Bench implements Runnable {
   public static void main(String[] args) {
     System.exit(new CommandLine(new Bench()).execute(args));
@@ -338,6 +338,10 @@ public final class Bench implements Runnable {
     @Option(names = "--histogram", description = "Print the heap's biggest classes afterwards")
     boolean histogram;
 
+    @Option(names = "--longest", description = "Every session with the longest fields a beacon may carry, distinct per "
+        + "session: a 128-character session id, a 256-character uid, a 253-character page domain and media host")
+    boolean longest;
+
     @Override
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("viewpulse-memory");
@@ -353,11 +357,11 @@ public final class Bench implements Runnable {
         URI uri = URI.create("http://127.0.0.1:" + vp.port() + "/analytics/log");
         // Warm-up sessions load the user-agent analyzer, geo reader and codecs before the baseline is taken,
         // so the figure is what each further session costs, not one-off start-up structures.
-        open(http, uri, -20_000, 0);
+        open(http, uri, -20_000, 0, longest);
         vp.flush();
         long before = heap();
         Map<String, long[]> baseline = histogram ? classHistogram() : Map.of();
-        open(http, uri, 0, sessions);
+        open(http, uri, 0, sessions, longest);
         vp.flush();
         long after = heap();
         System.out.printf("%,d open sessions: heap %,d -> %,d bytes: %.0f bytes per session%n", sessions, before,
@@ -376,14 +380,41 @@ public final class Bench implements Runnable {
       return 0;
     }
 
-    private static void open(HttpClient http, URI uri, int from, int to) throws InterruptedException {
+    /** {@code n} characters made of {@code i}: distinct for distinct {@code i}, so that nothing is shared. */
+    private static String filled(int i, int n, String alphabet) {
+      StringBuilder b = new StringBuilder(Integer.toString(i & Integer.MAX_VALUE, 36)).append('-');
+      while (b.length() < n) {
+        b.append(alphabet.charAt(Math.floorMod(b.length() * 31 + i, alphabet.length())));
+      }
+      return b.substring(0, n);
+    }
+
+    /** A host name of exactly {@code n} characters, labels of at most 63. */
+    private static String host(int i, int n) {
+      StringBuilder b = new StringBuilder();
+      while (b.length() < n) {
+        String label = filled(i + b.length(), Math.min(63, n - b.length()), "abcdefghijklmnopqrstuvwxyz0123456789");
+        b.append(label);
+        if (b.length() < n - 1) {
+          b.append('.');
+        }
+      }
+      return b.substring(0, n).replace('-', 'x');
+    }
+
+    private static void open(HttpClient http, URI uri, int from, int to, boolean longest) throws InterruptedException {
       Semaphore inFlight = new Semaphore(256);
       long now = System.currentTimeMillis();
       String[] agents = {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36",
           "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile Safari/604.1"};
       for (int i = from; i < to; i++) {
-        String body = "{\"session_id\":\"" + Long.toString(0x1000000000000L + i * 7919L, 36) + "AbCdEfGhIjKl"
-            + "\",\"playback_id\":\"mem-1\",\"domain\":\"www.example.com\",\"user_agent\":\"" + agents[i & 1]
+        String session = longest ? filled(i, 128, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+            : Long.toString(0x1000000000000L + i * 7919L, 36) + "AbCdEfGhIjKl";
+        String fields = longest ? "\",\"domain\":\"" + host(i, 253) + "\",\"uid\":\"" + filled(i, 256, "uvwxyz")
+            + "\",\"source_url\":\"https://" + host(i + 1, 253) + "/hls/mem-1/index.m3u8"
+            : "\",\"domain\":\"www.example.com";
+        String body = "{\"session_id\":\"" + session
+            + "\",\"playback_id\":\"mem-1" + fields + "\",\"user_agent\":\"" + agents[i & 1]
             + "\",\"events\":[{\"id\":\"p" + i + "Xq8WbK2mZ0rT4yU6iO9\",\"type\":\"play\",\"timestamp\":" + now
             + "},{\"id\":\"h" + i + "Lk3Jd7Fs1Gh5Zx8Cv2Bn\",\"type\":\"heartbeat\",\"timestamp\":" + (now + 5000)
             + ",\"errors\":0,\"warnings\":0,\"stalled_count\":0,\"waiting_count\":0,\"time_errored_ms\":0,"

@@ -15,7 +15,6 @@ import io.viewpulse.auth.MetricsToken;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.auth.SignedRequests;
 import io.viewpulse.ingest.Ingest;
-import io.viewpulse.ingest.LegacyReports;
 import io.viewpulse.ingest.StreamEvents;
 import io.viewpulse.viewership.StreamStats;
 import io.viewpulse.viewership.Viewership;
@@ -78,7 +77,7 @@ public final class ApiServer implements AutoCloseable {
     router.route().handler(local::checkHost);
     router.route("/api/*").handler(Cors::handle);
     new BeaconRoutes(s.ingest(), s.clock(), 20_000).mount(router);
-    new CollectorRoutes(new LegacyReports(s.ingest(), s.clock())).mount(router);
+    new CollectorRoutes(s.ingest().legacy()).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
     new AdminRoutes(vertx, s.admin(), s.isAdminToken(), local).mount(router);

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.ingest.LegacyReports;
+import io.viewpulse.ingest.Rejection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,21 +60,32 @@ final class CollectorRoutes {
         .end(body);
   }
 
-  /** Livepeer's legacy reporter: answers its discovery GET, then takes its reports over a WebSocket. */
+  /**
+   * Livepeer's legacy reporter: answers its discovery GET, then takes its reports over a WebSocket. An upgrade for a
+   * playback id that is malformed or belongs to nobody is refused with 404 (503 at capacity, 429 when the client's
+   * address holds as many sockets as it may), before anything is kept.
+   */
   private void legacy(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     String upgrade = req.getHeader("Upgrade");
     if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
       Matcher m = LEGACY_PATH.matcher(req.path());
       String playbackId = m.matches() ? m.group(1) : null;
-      LegacyReports.Connection c = legacy.open(playbackId, req.getParam("tkn"),
-          req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(), BeaconRoutes.ingestHeaders(req));
+      LegacyReports.Connection c;
+      try {
+        c = legacy.open(playbackId, req.getParam("tkn"),
+            req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(), BeaconRoutes.ingestHeaders(req));
+      } catch (Rejection r) {
+        // refused before the upgrade: nothing is kept for an unknown playback id, a server at capacity
+        Failures.reply(ctx, r);
+        return;
+      }
       req.toWebSocket().onSuccess(ws -> {
         ws.textMessageHandler(c::message);
         ws.binaryMessageHandler(msg -> { });
         ws.closeHandler(v -> c.closed());
         ws.exceptionHandler(e -> ws.close());
-      });
+      }).onFailure(e -> c.release());
       return;
     }
     String origin = ctx.request().getHeader("Origin");

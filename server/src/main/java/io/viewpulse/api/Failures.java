@@ -55,7 +55,9 @@ final class Failures {
     } else if (e instanceof QueryException q) {
       Json.error(ctx, q.status(), q.getMessage());
     } else if (e instanceof Rejection r) {
-      if (r.status() == 503) {
+      if (r.retryAfterSeconds() > 0) {
+        ctx.response().putHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+      } else if (r.status() == 503) {
         ctx.response().putHeader("Retry-After", "1");
       }
       Json.error(ctx, r.status(), r.getMessage());

@@ -100,7 +100,8 @@ final class ServeCommand implements Callable<Integer> {
   boolean benchEndpoints;
 
   @Option(names = "--max-open-sessions", defaultValue = "1000000",
-      description = "Sessions held in memory before ingest answers 503. Default: ${DEFAULT-VALUE}")
+      description = "Sessions held in memory (those of Livepeer's legacy socket reporter too) before ingest answers "
+          + "503. Default: ${DEFAULT-VALUE}")
   int maxOpenSessions;
 
   @Option(names = "--max-unstored-beacons", defaultValue = "1000000",
@@ -108,6 +109,25 @@ final class ServeCommand implements Callable<Integer> {
           + "kept by the event log, until this many wait for it; then 503 until it takes writes again. "
           + "Default: ${DEFAULT-VALUE}")
   long maxUnstored;
+
+  @Option(names = "--beacons-per-second-per-address",
+      defaultValue = "${env:VIEWPULSE_BEACONS_PER_SECOND_PER_ADDRESS:-100}",
+      description = "Beacons a second one client address may send, in bursts of up to ten seconds' worth; more get "
+          + "429 (a player sends one every 5 s: 100 serve 500 players behind one NAT). An IPv6 address counts by its "
+          + "/64; loopback is not limited. 0: no limit. Env: VIEWPULSE_BEACONS_PER_SECOND_PER_ADDRESS. "
+          + "Default: ${DEFAULT-VALUE}")
+  int beaconsPerSecondPerAddress;
+
+  @Option(names = "--new-sessions-per-minute-per-address",
+      defaultValue = "${env:VIEWPULSE_NEW_SESSIONS_PER_MINUTE_PER_ADDRESS:-300}",
+      description = "New sessions a minute one client address may start, a minute's worth at once; more get 429. "
+          + "0: no limit. Env: VIEWPULSE_NEW_SESSIONS_PER_MINUTE_PER_ADDRESS. Default: ${DEFAULT-VALUE}")
+  int newSessionsPerMinutePerAddress;
+
+  @Option(names = "--sockets-per-address", defaultValue = "${env:VIEWPULSE_SOCKETS_PER_ADDRESS:-500}",
+      description = "Open sockets of Livepeer's legacy reporter one client address may hold; more get 429. 0: no "
+          + "limit. Env: VIEWPULSE_SOCKETS_PER_ADDRESS. Default: ${DEFAULT-VALUE}")
+  int socketsPerAddress;
 
   @Option(names = "--idle-timeout", defaultValue = "10m", converter = DurationConverter.class,
       description = "A session that sends nothing for this long is over (players beat every 5 s). "
@@ -123,6 +143,10 @@ final class ServeCommand implements Callable<Integer> {
     if (rollupMinViewsPerRow < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--rollup-min-views-per-row must be at least 1, not " + rollupMinViewsPerRow);
+    }
+    if (beaconsPerSecondPerAddress < 0 || newSessionsPerMinutePerAddress < 0 || socketsPerAddress < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--beacons-per-second-per-address, "
+          + "--new-sessions-per-minute-per-address and --sockets-per-address must be 0 (no limit) or more");
     }
     List<Path> geo = geoip == null ? new ArrayList<>() : new ArrayList<>(geoip);
     if (geo.isEmpty()) {
@@ -146,7 +170,9 @@ final class ServeCommand implements Callable<Integer> {
           ? "cannot read --store-password-file " + storePasswordFile + ": " + e.getMessage() : e.getMessage());
     }
     ServerConfig config = ServerConfig.defaults(data).withStore(storeConfig).withHost(host).withPort(port)
-        .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn))
+        .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn)
+            .withLimits(new IngestConfig.Limits(beaconsPerSecondPerAddress, newSessionsPerMinutePerAddress,
+                socketsPerAddress)))
         .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword).withBenchEndpoints(benchEndpoints)
         .withMetricsTokenFile(metricsTokenFile)
         .withPublicHosts(publicHosts == null ? List.of() : publicHosts.stream().map(String::strip)

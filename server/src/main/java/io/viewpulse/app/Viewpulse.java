@@ -45,6 +45,7 @@ public final class Viewpulse implements AutoCloseable {
   private final EventLog log;
   private final Sessionizer sessionizer;
   private final Ingest ingest;
+  private final int maxOpenSessions;
   private final Vertx vertx;
   private final ApiServer api;
   private final List<KeyService.IssuedKey> bootstrapKeys;
@@ -79,9 +80,9 @@ public final class Viewpulse implements AutoCloseable {
     sessionizer.start();
     store.bindMetrics(metrics);
     store.startBackgroundWork();
+    maxOpenSessions = c.sessions().maxOpenSessions();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
-        () -> sessionizer.storeBacklogFull() ? io.viewpulse.ingest.Reason.STORE_UNAVAILABLE
-            : sessionizer.saturated() ? io.viewpulse.ingest.Reason.OVERLOADED : null);
+        this::backpressure);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
     clock = c.clock();
@@ -119,6 +120,19 @@ public final class Viewpulse implements AutoCloseable {
       throw new java.io.UncheckedIOException("cannot make the data directory " + dir + " its owner's only: "
           + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Why ingest cannot take a new session now: the store refuses writes and enough waits for it already, or the open
+   * sessions (the sessionizer's and those of the legacy socket reporter, which hold memory of their own) reached
+   * --max-open-sessions.
+   */
+  private io.viewpulse.ingest.Reason backpressure() {
+    if (sessionizer.storeBacklogFull()) {
+      return io.viewpulse.ingest.Reason.STORE_UNAVAILABLE;
+    }
+    long open = sessionizer.openSessions() + ingest.legacySessions();
+    return open >= maxOpenSessions ? io.viewpulse.ingest.Reason.OVERLOADED : null;
   }
 
   public static Viewpulse start(ServerConfig config) {

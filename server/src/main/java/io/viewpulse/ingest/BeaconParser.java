@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.viewpulse.model.EventType;
 import io.viewpulse.model.Heartbeat;
 import io.viewpulse.model.PlayerEvent;
-import io.viewpulse.model.Sha256;
+import io.viewpulse.model.Bounded;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +19,6 @@ import java.util.List;
  */
 final class BeaconParser {
   static final int MAX_EVENTS = 2_000;
-  /** Longer viewer ids are kept as their SHA-256. */
-  static final int MAX_UID = 256;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private BeaconParser() {}
@@ -63,10 +61,10 @@ final class BeaconParser {
     if (uid != null && (uid.isBlank() || hasControl(uid))) {
       throw invalid("uid must be a non-blank string without control characters");
     }
-    if (uid != null && uid.length() > MAX_UID) {
-      // a token used as the viewer id (a JWT): counted as the same viewer each time, never refused nor stored
-      uid = "sha256:" + Sha256.hex(uid);
-    }
+    // a token used as the viewer id (a JWT): counted as the same viewer each time, never refused nor stored; a long
+    // session id likewise kept as a hash, so an open session's heap is bounded
+    uid = Bounded.viewerId(uid);
+    sessionId = Bounded.sessionId(sessionId);
     for (String f : List.of("protocol", "path", "params", "hash", "player", "version")) {
       string(root, f, false);
     }

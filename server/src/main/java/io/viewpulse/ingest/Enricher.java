@@ -28,10 +28,15 @@ final class Enricher {
     this.viewerSalt = viewerSalt.clone();
   }
 
-  Enriched enrich(Edge edge, RawBeacon raw) {
-    String ua = raw.userAgent() != null ? raw.userAgent() : edge.header("user-agent");
+  /** The user agent a beacon is enriched with: the player's, else the request's. */
+  static String userAgent(Edge edge, RawBeacon raw) {
+    return raw.userAgent() != null ? raw.userAgent() : edge.header("user-agent");
+  }
+
+  /** @param client the viewer's address ({@link ClientLocator#clientAddress}), or null */
+  Enriched enrich(Edge edge, RawBeacon raw, InetAddress client) {
+    String ua = userAgent(edge, raw);
     UserAgents.Parsed p = UserAgents.parse(ua);
-    InetAddress client = locator.clientAddress(edge);
     GeoLocation g = locator.locate(edge, client);
     Dimensions d = new Dimensions(p.deviceType(), p.device(), p.cpu(), p.os(), p.browser(), p.browserEngine(),
         g.continent(), g.country(), g.subdivision(), g.timezone(), g.geohash());

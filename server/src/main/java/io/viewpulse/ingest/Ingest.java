@@ -24,8 +24,13 @@ import java.util.stream.Collectors;
  * The ingest pipeline: a named list of steps from a raw {@link Edge} to a durable {@link Beacon}. A step either
  * refuses the whole beacon (a {@link Rejection}, answered 4xx/5xx) or drops single events with a {@link Reason};
  * every refusal and drop is counted in {@code viewpulse_beacons_rejected_total} and
- * {@code viewpulse_events_dropped_total}. CPU only: parsing a never-seen user agent takes a fraction of a
- * millisecond, every later beacon of a session reuses its enrichment, so it runs on the event loop.
+ * {@code viewpulse_events_dropped_total}. CPU only, and on the caller's thread (an event loop), except the parse of a
+ * user agent not seen before (up to milliseconds, more for a hostile one): a beacon that needs one is enriched and
+ * appended on one thread of its own, {@code user-agents}, behind a bounded queue (503 when full). A session's beacons
+ * keep their order into the log: while one of them waits for that thread, the session's next ones queue behind it.
+ *
+ * <p>Before anything else, the client's address ({@link ClientLocator}) is held to its limits ({@link AddressLimits}):
+ * beacons per second, and, once the owner is known, new sessions per minute (429 with {@code Retry-After}).
  */
 public final class Ingest implements AutoCloseable {
   /** What a caller learns of an accepted beacon. */
@@ -47,6 +52,9 @@ public final class Ingest implements AutoCloseable {
     String sourceHost;
     final EnumMap<Reason, Integer> dropped = new EnumMap<>(Reason.class);
 
+    java.net.InetAddress client;
+    long sessionKey;
+
     Context(Edge edge) {
       this.edge = edge;
     }
@@ -61,13 +69,23 @@ public final class Ingest implements AutoCloseable {
   private final List<NamedStep> steps = List.of(
       new NamedStep("parse", this::parse),
       new NamedStep("resolve_owner", this::resolveOwner),
-      new NamedStep("check_events", this::checkEvents),
-      new NamedStep("enrich", this::enrich));
+      new NamedStep("limit_new_sessions", this::limitNewSessions),
+      new NamedStep("check_events", this::checkEvents));
+  /** The last step, named for {@link #stepNames}: run on this thread or the user-agent thread. */
+  private static final String ENRICH = "enrich";
+  /** Beacons that may wait for the user-agent thread. */
+  static final int PARSE_QUEUE = 256;
 
   private final Catalog catalog;
   private final EventLog log;
   private final InstantSource clock;
   private final Enricher enricher;
+  private final ClientLocator locator;
+  private final AddressLimits limits;
+  private final java.util.concurrent.ThreadPoolExecutor parser;
+  /** Sessions (by {@link #hash64}) with beacons waiting for the user-agent thread, and how many. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, Integer> waiting =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final GeoLookup geo;
   private final MeterRegistry metrics;
   private final Timer ackLatency;
@@ -78,6 +96,7 @@ public final class Ingest implements AutoCloseable {
   private final java.util.function.Supplier<Reason> backpressure;
   /** Keyed by a 64-bit hash of account and session id: a long costs less heap than the string, per open session. */
   private final SessionMemo bySession = new SessionMemo(1 << 18);
+  private final LegacyReports legacy;
 
   /**
    * @param backpressure why the sessionizer cannot take more right now ({@link Reason#OVERLOADED}: too many open
@@ -93,7 +112,15 @@ public final class Ingest implements AutoCloseable {
     this.metrics = metrics;
     this.geo = new GeoLookup(config.geoipFiles());
     List<Cidr> proxies = config.trustedProxies().stream().map(Cidr::parse).toList();
-    this.enricher = new Enricher(new ClientLocator(proxies, ClientLocator.Cdn.parse(config.cdn()), geo), viewerSalt);
+    this.locator = new ClientLocator(proxies, ClientLocator.Cdn.parse(config.cdn()), geo);
+    this.enricher = new Enricher(locator, viewerSalt);
+    this.limits = new AddressLimits(config.limits(), clock);
+    this.parser = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
+        new java.util.concurrent.ArrayBlockingQueue<>(PARSE_QUEUE), r -> {
+          Thread t = new Thread(r, "user-agents");
+          t.setDaemon(true);
+          return t;
+        });
     this.ackLatency = Timer.builder("viewpulse_ingest_ack_latency")
         .description("time from a beacon's arrival until it is durable")
         .publishPercentiles(0.5, 0.99).register(metrics);
@@ -106,7 +133,31 @@ public final class Ingest implements AutoCloseable {
         rejectedBeacons.put(r, metrics.counter("viewpulse_beacons_rejected_total", "reason", r.tag()));
       }
     }
+    this.legacy = new LegacyReports(this, clock, config.legacyMaxBytes());
+    io.micrometer.core.instrument.Gauge.builder("viewpulse_legacy_sessions", legacy, LegacyReports::sessions)
+        .description("sessions of Livepeer's legacy socket reporter held in memory (they count toward the open-session"
+            + " limit)").register(metrics);
     UserAgents.warmUp();
+  }
+
+  /** The sessions of Livepeer's legacy socket reporter, whose messages become beacons of this ingest. */
+  public LegacyReports legacy() {
+    return legacy;
+  }
+
+  /** Sessions of the legacy socket reporter held in memory: they count toward the open-session limit. */
+  public long legacySessions() {
+    return legacy.sessions();
+  }
+
+  /** Why no new session can be taken now, or null. */
+  Reason busy() {
+    return backpressure.get();
+  }
+
+  /** The catalog's instance of a playback id that belongs to an asset or stream, or null. */
+  String playbackIdOwned(String playbackId) {
+    return catalog.byPlaybackId(playbackId).map(Media::playbackId).orElse(null);
   }
 
   /** Whether addresses are geolocated (a GeoIP database is loaded). */
@@ -121,13 +172,20 @@ public final class Ingest implements AutoCloseable {
    */
   public CompletableFuture<Ack> accept(Edge edge) {
     long started = System.nanoTime();
+    Context c = new Context(edge);
+    c.client = locator.clientAddress(edge);
+    long wait = limits.beacon(c.client);
+    if (wait > 0) {
+      rejected(Reason.TOO_MANY_BEACONS);
+      return CompletableFuture.failedFuture(new Rejection(Reason.TOO_MANY_BEACONS,
+          "too many beacons from this address; retry in " + wait + " s", wait));
+    }
     Reason busy = backpressure.get();
     if (busy != null) {
       rejected(busy);
       return CompletableFuture.failedFuture(new Rejection(busy, busy == Reason.OVERLOADED
           ? "Viewpulse is at capacity; retry in a few seconds" : "Viewpulse cannot store beacons right now"));
     }
-    Context c = new Context(edge);
     try {
       for (NamedStep s : steps) {
         s.step().apply(c);
@@ -136,6 +194,59 @@ public final class Ingest implements AutoCloseable {
       rejected(r.reason());
       return CompletableFuture.failedFuture(r);
     }
+    c.sessionKey = hash64(c.owner.accountId(), c.raw.sessionId());
+    if (c.events.isEmpty() && !edge.lastOfPage()) {
+      // nothing to store: nothing to enrich
+      return append(c, started);
+    }
+    if (!waiting.containsKey(c.sessionKey) && enrichNow(c)) {
+      return append(c, started);
+    }
+    return enrichLater(c, started);
+  }
+
+  /**
+   * Enriches on the user-agent thread, then appends; the session's later beacons wait behind this one. 503 when that
+   * thread has more than {@link #PARSE_QUEUE} beacons waiting.
+   */
+  private CompletableFuture<Ack> enrichLater(Context c, long started) {
+    CompletableFuture<Ack> done = new CompletableFuture<>();
+    waiting.merge(c.sessionKey, 1, Integer::sum);
+    try {
+      parser.execute(() -> {
+        try {
+          enrich(c);
+          append(c, started).whenComplete((ack, e) -> {
+            if (e != null) {
+              done.completeExceptionally(cause(e));
+            } else {
+              done.complete(ack);
+            }
+          });
+        } catch (RuntimeException e) {
+          done.completeExceptionally(e);
+        } finally {
+          // the append is queued: the session's next beacon may go on its own now, and still comes after it
+          waiting.computeIfPresent(c.sessionKey, (k, n) -> n <= 1 ? null : n - 1);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      waiting.computeIfPresent(c.sessionKey, (k, n) -> n <= 1 ? null : n - 1);
+      rejected(Reason.OVERLOADED);
+      return CompletableFuture.failedFuture(new Rejection(Reason.OVERLOADED,
+          "Viewpulse is overloaded; retry in a few seconds"));
+    }
+    return done;
+  }
+
+  /** Runs a task on the user-agent thread, behind what waits there: for tests. */
+  void onUserAgentThread(Runnable task) {
+    parser.execute(task);
+  }
+
+  /** Appends an enriched beacon to the event log; completes once it is durable. */
+  private CompletableFuture<Ack> append(Context c, long started) {
+    Edge edge = c.edge;
     c.dropped.forEach((reason, n) -> counter(droppedEvents, "viewpulse_events_dropped_total", reason).increment(n));
     Ack ack = new Ack(c.events.size(), Map.copyOf(c.dropped));
     if (c.events.isEmpty() && !edge.lastOfPage()) {
@@ -186,7 +297,8 @@ public final class Ingest implements AutoCloseable {
     }
     try {
       String host = java.net.URI.create(url.strip()).getHost();
-      return host == null || host.length() > 253 ? null : host.toLowerCase(java.util.Locale.ROOT);
+      return host == null || host.length() > 253 ? null
+          : io.viewpulse.model.Bounded.host(host.toLowerCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -218,6 +330,33 @@ public final class Ingest implements AutoCloseable {
         Reason.UNKNOWN_PLAYBACK_ID, "no asset or stream has playback id " + c.raw.playbackId()));
   }
 
+  /** Counts a session against its address's new sessions unless it is known; 0, or the seconds to wait. */
+  long newSession(java.net.InetAddress client, String playbackId, String sessionId) {
+    return limits.session(client, playbackId, sessionId);
+  }
+
+  private void limitNewSessions(Context c) {
+    long wait = limits.session(c.client, c.owner.playbackId(), c.raw.sessionId());
+    if (wait > 0) {
+      throw new Rejection(Reason.TOO_MANY_NEW_SESSIONS,
+          "too many new sessions from this address; retry in " + wait + " s", wait);
+    }
+  }
+
+  /** Takes a socket slot of the client behind a legacy reporter's socket; false when it holds all it may. */
+  boolean openSocket(java.net.InetAddress client) {
+    return limits.openSocket(client);
+  }
+
+  void closeSocket(java.net.InetAddress client) {
+    limits.closeSocket(client);
+  }
+
+  /** The viewer's address behind a request from {@code peerAddress} with these headers (trusted proxies, CDN). */
+  java.net.InetAddress clientAddress(String peerAddress, Map<String, String> headers) {
+    return locator.clientAddress(new Edge(new byte[0], peerAddress, headers, false, 0));
+  }
+
   private void checkEvents(Context c) {
     long now = clock.millis();
     List<PlayerEvent> kept = new ArrayList<>(c.raw.events().size());
@@ -232,27 +371,46 @@ public final class Ingest implements AutoCloseable {
     c.events = kept;
   }
 
+  /**
+   * Enriches now when that needs no parse of a new user agent (the session's earlier beacon was enriched, or the user
+   * agent's parse is cached); false when it does.
+   */
+  private boolean enrichNow(Context c) {
+    if (!remembered(c) && UserAgents.cached(Enricher.userAgent(c.edge, c.raw)) == null) {
+      return false;
+    }
+    enrich(c);
+    return true;
+  }
+
+  private boolean remembered(Context c) {
+    SessionMemo.Known known = bySession.get(c.sessionKey);
+    return known != null && (c.raw.uid() == null || c.raw.uid().equals(known.enriched().viewerId()));
+  }
+
   /** A session's later beacons reuse what its first one was enriched with: same viewer, same device, same place. */
   private void enrich(Context c) {
-    long key = hash64(c.owner.accountId(), c.raw.sessionId());
-    SessionMemo.Known known = bySession.get(key);
+    SessionMemo.Known known = bySession.get(c.sessionKey);
     if (known != null && (c.raw.uid() == null || c.raw.uid().equals(known.enriched().viewerId()))) {
       c.enriched = known.enriched();
       c.sourceHost = c.raw.sourceUrl() == null ? null : known.sourceHost();
       return;
     }
-    c.enriched = enricher.enrich(c.edge, c.raw);
+    c.enriched = enricher.enrich(c.edge, c.raw, c.client);
     c.sourceHost = hostOf(c.raw.sourceUrl());
-    bySession.put(new SessionMemo.Known(key, c.enriched, c.sourceHost));
+    bySession.put(new SessionMemo.Known(c.sessionKey, c.enriched, c.sourceHost));
   }
 
   /** Names of the steps, in order (for docs and tests). */
   public List<String> stepNames() {
-    return steps.stream().map(NamedStep::name).collect(Collectors.toList());
+    List<String> names = steps.stream().map(NamedStep::name).collect(Collectors.toList());
+    names.add(ENRICH);
+    return names;
   }
 
   @Override
   public void close() {
+    parser.shutdown();
     try {
       geo.close();
     } catch (IOException ignored) {

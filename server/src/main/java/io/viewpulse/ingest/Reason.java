@@ -11,6 +11,10 @@ public enum Reason {
   UNKNOWN_PLAYBACK_ID(404),
   OVERLOADED(503),
   STORE_UNAVAILABLE(503),
+  // one client address asking more than it may (AddressLimits)
+  TOO_MANY_BEACONS(429),
+  TOO_MANY_NEW_SESSIONS(429),
+  TOO_MANY_SOCKETS(429),
   // one event dropped, the rest of the beacon kept
   UNKNOWN_EVENT_TYPE(0),
   TIMESTAMP_IN_FUTURE(0),

@@ -24,6 +24,11 @@ public record StreamEvent(
     long timestamp,
     long receivedAtMs) implements LogEntry {
 
+  /** The session id bounded as a beacon's is ({@link Bounded#sessionId}), so that it finds the same session. */
+  public StreamEvent {
+    sessionId = Bounded.sessionId(sessionId);
+  }
+
   /** The kinds of stream event. */
   public enum Type {
     SLATE,

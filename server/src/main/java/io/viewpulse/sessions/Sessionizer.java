@@ -202,17 +202,17 @@ public final class Sessionizer implements AutoCloseable {
     }
   }
 
-  /** Whether new beacons should wait: too many open sessions. */
-  public boolean saturated() {
-    return openSessions >= rules.maxOpenSessions();
-  }
-
   /**
    * Whether new beacons should wait for the store: it refuses writes and {@link SessionRules#maxUnstored} beacons
    * wait for it already (until then the event log keeps them and ingest acknowledges them).
    */
   public boolean storeBacklogFull() {
     return failed && unstored >= rules.maxUnstored();
+  }
+
+  /** Sessions held in memory (as of the last beacon applied). */
+  public int openSessions() {
+    return openSessions;
   }
 
   /** Whether the last write to the store failed (cleared by the next successful one). */

@@ -54,9 +54,10 @@ final class StateCodec {
         throw new IllegalStateException("unknown session state version " + version);
       }
       ViewState s = new ViewState(str(in), str(in), str(in), str(in), str(in), str(in));
-      s.viewerId = str(in);
-      s.domain = str(in);
-      s.sourceHost = str(in);
+      // bounded as a beacon's are: a snapshot from before the bounds keeps no more than a new session
+      s.viewerId = io.viewpulse.model.Bounded.viewerId(str(in));
+      s.domain = io.viewpulse.model.Bounded.host(str(in));
+      s.sourceHost = io.viewpulse.model.Bounded.host(str(in));
       s.region = str(in);
       s.dims = new Dimensions(str(in), str(in), str(in), str(in), str(in), str(in), str(in), str(in), str(in),
           str(in), str(in));

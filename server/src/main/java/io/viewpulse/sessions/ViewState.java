@@ -1,6 +1,7 @@
 package io.viewpulse.sessions;
 
 import io.viewpulse.model.Beacon;
+import io.viewpulse.model.Bounded;
 import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.EventType;
 import io.viewpulse.model.Heartbeat;
@@ -30,6 +31,11 @@ import io.viewpulse.model.ViewRecord;
  *       rather than wrap to a negative count.
  *   <li>Ended: an {@code ended} event, the page's last beacon (sendBeacon), or a timeout; any later event reopens it.
  * </ul>
+ *
+ * <p>Memory. What a session keeps of what its player sent is bounded ({@link Bounded}, applied to every
+ * {@link Beacon}): the session id in its key and the viewer id at most {@link Bounded#MAX_ID} characters or a
+ * fixed-length hash, the page domain and media host at most {@link Bounded#MAX_HOST}; the other strings are the
+ * catalog's (account, playback id, creator) or shared dimensions. So a session's heap has an upper bound.
  *
  * <p>Duplicates. Players re-send failed batches with the same event ids, and a heartbeat re-sent under an id already
  * seen carries the cumulative values of the heartbeats merged into it, with a newer timestamp. So heartbeats are
@@ -120,9 +126,14 @@ final class ViewState {
     this.live = b.live();
   }
 
-  /** Restores the identity fields; counters are filled in by the codec. */
+  /**
+   * Restores the identity fields; counters are filled in by the codec. The key's session id is bounded as a beacon's
+   * is ({@link Bounded#sessionId}): a snapshot written before ids were bounded still meets its session's beacons.
+   */
   ViewState(String key, String accountId, String mediaId, String playbackId, String creatorId, String dStorageUrl) {
-    this.key = key;
+    int sessionAt = accountId.length() + playbackId.length() + 2;
+    this.key = key.length() - sessionAt <= Bounded.MAX_ID || !key.startsWith(accountId + '|' + playbackId + '|') ? key
+        : accountId + '|' + playbackId + '|' + Bounded.sessionId(key.substring(sessionAt));
     this.accountId = accountId;
     this.mediaId = mediaId;
     this.playbackId = playbackId;

@@ -111,6 +111,26 @@ class BeaconEndpointTest {
         .isEqualTo("uid must be a non-blank string without control characters");
   }
 
+  /**
+   * Session and viewer ids longer than 64 characters are kept as fixed-length hashes (so an open session's heap is
+   * bounded), distinct ones stay distinct, and ids up to 64 characters are kept as sent.
+   */
+  @Test
+  void longIdsAreKeptAsHashesThatKeepDistinctIdsApart() throws Exception {
+    s.asset("pb-long-ids");
+    String common = "S".repeat(127);
+    String uid65 = "v".repeat(65);
+    String uid64 = "w".repeat(64);
+    for (String[] viewer : new String[][] {{common + "1", uid65}, {common + "2", uid64}}) {
+      assertThat(s.beacon(Beacons.session(viewer[0], "pb-long-ids").uid(viewer[1]).play(T0)
+          .heartbeat(null, T0.plusSeconds(5), 5_000, 0, 0, 0, 200L).json(), "192.0.2.1").status()).isEqualTo(200);
+    }
+    JsonNode v = s.query("/api/data/views/query?breakdownBy[]=viewerId&playbackId=pb-long-ids").json();
+    assertThat(v).extracting(n -> n.get("viewerId").asText())
+        .containsExactlyInAnyOrder("sha256:" + sha256(uid65), uid64);
+    assertThat(v).extracting(n -> n.get("viewCount").asLong()).containsExactly(1L, 1L);
+  }
+
   private static String sha256(String s) throws Exception {
     return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
         .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

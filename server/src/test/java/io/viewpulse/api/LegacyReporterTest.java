@@ -163,6 +163,7 @@ class LegacyReporterTest {
 
   @Test
   void theSocketDeclinesCompressionABrowserOffers() throws Exception {
+    s.asset(PB);
     try (java.net.Socket raw = new java.net.Socket("127.0.0.1", s.vp.port())) {
       raw.setSoTimeout(10_000);
       raw.getOutputStream().write(("GET /json_video+" + PB + ".js?tkn=t-deflate HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -202,5 +203,78 @@ class LegacyReporterTest {
     }
     assertThat(view(5_000).has("ttffMs")).isFalse();
     assertThat(s.http.get("/metrics").body()).contains("viewpulse_beacons_rejected_total{reason=\"malformed_json\"} 2.0");
+  }
+
+  /** The answer to a WebSocket upgrade sent by hand: its head, and its body when it is not an upgrade. */
+  private record Handshake(int status, String head, String body) {}
+
+  private Handshake upgrade(TestServer server, String path) throws Exception {
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.vp.port())) {
+      raw.setSoTimeout(10_000);
+      raw.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.InputStream in = raw.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int c = in.read();
+        assertThat(c).as("the handshake's answer ends").isNotNegative();
+        head.append((char) c);
+      }
+      int status = Integer.parseInt(head.substring(9, 12));
+      java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+      String body = length.find()
+          ? new String(in.readNBytes(Integer.parseInt(length.group(1))), java.nio.charset.StandardCharsets.UTF_8) : "";
+      return new Handshake(status, head.toString(), body);
+    }
+  }
+
+  private static double metric(TestServer server, String line) {
+    for (String l : server.http.get("/metrics").body().split("\n")) {
+      if (l.startsWith(line + " ")) {
+        return Double.parseDouble(l.substring(line.length() + 1));
+      }
+    }
+    throw new AssertionError("no metric " + line);
+  }
+
+  /** An upgrade for a playback id nobody owns, or a malformed one, is refused before anything is kept. */
+  @Test
+  void aSocketForAPlaybackIdNobodyOwnsIsRefusedWith404AndKeepsNothing() throws Exception {
+    s.asset(PB);
+    String longId = "x".repeat(7_000);
+    for (int i = 0; i < 20; i++) {
+      String id = i % 2 == 0 ? longId + i : "nobodys" + i;
+      Handshake h = upgrade(s, "/json_video+" + id + ".js?tkn=t" + i);
+      assertThat(h.status()).isEqualTo(404);
+      assertThat(h.head().toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/json");
+      assertThat(io.viewpulse.testing.Http.JSON.readTree(h.body()).get("errors").get(0).asText()).isEqualTo(i % 2 == 0
+          ? "no asset or stream has this playback id (ids are 1 to 128 printable ASCII characters)"
+          : "no asset or stream has playback id nobodys" + i);
+    }
+    assertThat(metric(s, "viewpulse_legacy_sessions")).isZero();
+    assertThat(metric(s, "viewpulse_beacons_rejected_total{reason=\"unknown_playback_id\"}")).isEqualTo(20);
+    assertThat(upgrade(s, "/json_video+" + PB + ".js?tkn=t-known").status()).isEqualTo(101);
+  }
+
+  /** Sessions of the legacy reporter hold memory like the sessionizer's and count toward --max-open-sessions. */
+  @Test
+  void legacySessionsCountTowardTheOpenSessionLimit() throws Exception {
+    try (TestServer small = new TestServer(c -> c.withSessions(c.sessions().withMaxOpenSessions(3)))) {
+      small.asset(PB);
+      for (int i = 1; i <= 3; i++) {
+        assertThat(upgrade(small, "/json_video+" + PB + ".js?tkn=cap" + i).status()).isEqualTo(101);
+      }
+      Handshake full = upgrade(small, "/json_video+" + PB + ".js?tkn=cap4");
+      assertThat(full.status()).isEqualTo(503);
+      assertThat(full.head()).contains("Retry-After: 1");
+      assertThat(io.viewpulse.testing.Http.JSON.readTree(full.body()).get("errors").get(0).asText())
+          .isEqualTo("Viewpulse is at capacity; retry in a few seconds");
+      assertThat(metric(small, "viewpulse_legacy_sessions")).isEqualTo(3);
+      // a beacon of a new session is refused too, and a known session's socket still reconnects
+      assertThat(small.beacon(io.viewpulse.testing.Beacons.session("post1", PB).play(T0).json(), "192.0.2.9").status())
+          .isEqualTo(503);
+      assertThat(upgrade(small, "/json_video+" + PB + ".js?tkn=cap2").status()).isEqualTo(101);
+    }
   }
 }

@@ -51,4 +51,26 @@ class UserAgentsTest {
     assertThat(UserAgents.deviceType("Robot")).isEqualTo("bot");
     assertThat(UserAgents.deviceType("Unknown")).isNull();
   }
+
+  /**
+   * Yauaa sees at most the first {@value UserAgents#MAX_LENGTH} characters of a user agent: a long one parses as
+   * what it starts with, and user agents alike that far share one parse (so distinct long ones cost one).
+   */
+  @Test
+  void onlyTheFirstCharactersOfALongUserAgentAreParsed() {
+    String start = Beacons.CHROME_LINUX + " " + "x".repeat(UserAgents.MAX_LENGTH);
+    UserAgents.Parsed a = UserAgents.parse(start + "a".repeat(1_500));
+    assertThat(UserAgents.parse(start + "b".repeat(1_500))).isSameAs(a);
+    assertThat(a.browser()).isEqualTo("Chrome");
+    assertThat(UserAgents.cached(start + "c")).isSameAs(a);
+  }
+
+  @Test
+  void aUserAgentNotParsedYetIsNotCached() {
+    String ua = Beacons.FIREFOX_WINDOWS + " never-" + System.nanoTime();
+    assertThat(UserAgents.cached(ua)).isNull();
+    assertThat(UserAgents.cached(null)).isEqualTo(new UserAgents.Parsed(null, null, null, null, null, null));
+    UserAgents.Parsed p = UserAgents.parse(ua);
+    assertThat(UserAgents.cached(ua)).isSameAs(p);
+  }
 }

@@ -157,4 +157,52 @@ class ViewStateTest {
     assertThat(back.apply(hb("h1", 6000, 4000, 0, 400, 0, 300L))).as("dedup memory survives too").isFalse();
     assertThat(back.apply(ev("p", EventType.PLAY, 1000))).isFalse();
   }
+
+  /** A host name of 253 characters, the longest DNS allows: four labels. */
+  private static final String LONGEST_HOST = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "."
+      + "d".repeat(61);
+
+  private static Beacon longest(String sessionId, String uid) {
+    return new Beacon("acc", "m", "pb", null, null, sessionId, uid, false, LONGEST_HOST, LONGEST_HOST,
+        Dimensions.UNKNOWN, null, false, 0, List.of());
+  }
+
+  /**
+   * Whatever a player sends, the strings a session keeps of it are bounded: a long session id or viewer id becomes a
+   * fixed-length hash, a long host name its parent domain; short ids are kept as sent.
+   */
+  @Test
+  void theStringsASessionKeepsAreBoundedWhateverItsPlayerSends() {
+    String id = "s".repeat(128);
+    ViewState v = new ViewState(ViewState.keyOf(longest(id, "u".repeat(256))), longest(id, "u".repeat(256)));
+    assertThat(v.sessionId()).hasSize(23).startsWith("~");
+    assertThat(v.key).isEqualTo("acc|pb|" + v.sessionId());
+    assertThat(v.viewerId).isEqualTo("sha256:" + io.viewpulse.model.Sha256.hex("u".repeat(256)));
+    assertThat(v.domain).isEqualTo("c".repeat(63) + "." + "d".repeat(61));
+    assertThat(v.sourceHost).isEqualTo(v.domain);
+    ViewState shortIds = new ViewState(ViewState.keyOf(longest("s".repeat(64), "u".repeat(64))),
+        longest("s".repeat(64), "u".repeat(64)));
+    assertThat(shortIds.sessionId()).isEqualTo("s".repeat(64));
+    assertThat(shortIds.viewerId).isEqualTo("u".repeat(64));
+  }
+
+  @Test
+  void twoLongSessionIdsThatDifferOnlyAtTheEndAreTwoSessions() {
+    String a = "x".repeat(127) + "a";
+    String b = "x".repeat(127) + "b";
+    assertThat(ViewState.keyOf(longest(a, null))).isNotEqualTo(ViewState.keyOf(longest(b, null)));
+    assertThat(ViewState.keyOf(longest(a, null))).isEqualTo(ViewState.keyOf(longest(a, null)));
+    assertThat(ViewState.keyOf(longest(a, null)).length()).isEqualTo(ViewState.keyOf(longest(b, null)).length());
+  }
+
+  /** A snapshot written before the bounds holds the long session id: restored, it meets its new beacons' key. */
+  @Test
+  void aSnapshotWithALongSessionIdIsRestoredUnderTheBoundedKey() {
+    String id = "s".repeat(100);
+    ViewState old = new ViewState("acc|pb|" + id, longest(id, null));
+    old.viewerId = "u".repeat(200);
+    ViewState restored = StateCodec.decode(StateCodec.encode(old));
+    assertThat(restored.key).isEqualTo(ViewState.keyOf(longest(id, null)));
+    assertThat(restored.viewerId).isEqualTo("sha256:" + io.viewpulse.model.Sha256.hex("u".repeat(200)));
+  }
 }
