@@ -40,6 +40,8 @@ public final class LiveStats {
   private final long graceMs;
   /** stream key ({@link MinutePart#streamKey}) → minute start → what happened in it. */
   private final Map<String, TreeMap<Long, Minute>> open = new HashMap<>();
+  /** The earliest start of an open minute ({@link Long#MAX_VALUE} when none): nothing closes before its grace ends. */
+  private long earliestOpen = Long.MAX_VALUE;
   /** stream key → start of its newest closed minute, for the streams that had one in the last {@link #CLOSED_MEMORY}. */
   private final Map<String, Long> newestClosed = new HashMap<>();
   /** How long a stream's newest closed minute is remembered; beacons never wait in the sessionizer's queue as long. */
@@ -162,6 +164,11 @@ public final class LiveStats {
     }
   }
 
+  /** Whether a minute's grace has passed at {@code nowMs}: {@link #closeDue} would close something. Cheap. */
+  public boolean anyDue(long nowMs) {
+    return earliestOpen != Long.MAX_VALUE && closed(earliestOpen, nowMs);
+  }
+
   /** Closes the minutes whose grace has passed at {@code nowMs}, oldest first. */
   public List<MinuteRow> closeDue(long nowMs) {
     List<MinuteRow> out = new ArrayList<>();
@@ -179,9 +186,28 @@ public final class LiveStats {
       }
     }
     newestClosed.values().removeIf(minuteStart -> minuteStart < nowMs - CLOSED_MEMORY);
+    earliestOpen = Long.MAX_VALUE;
+    for (TreeMap<Long, Minute> minutes : open.values()) {
+      earliestOpen = Math.min(earliestOpen, minutes.firstKey());
+    }
     out.sort(Comparator.comparingLong(MinuteRow::minuteStart).thenComparing(MinuteRow::accountId)
         .thenComparing(MinuteRow::streamId));
     return out;
+  }
+
+  /** Whether a commit at {@code nowMs} would have something of live statistics to write. */
+  public boolean hasPending(long nowMs) {
+    for (TreeMap<Long, Minute> minutes : open.values()) {
+      if (!minutes.isEmpty() && closed(minutes.firstKey(), nowMs)) {
+        return true;
+      }
+      for (Minute m : minutes.values()) {
+        if (m.changed) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The parts of the open minutes changed since {@link #committed()}; they stay pending until it is called. */
@@ -225,6 +251,7 @@ public final class LiveStats {
           m = new Minute(p.accountId(), p.streamId());
           MinutePartCodec.apply(p.state(), m);
           open.computeIfAbsent(stream, k -> new TreeMap<>()).put(p.minuteStart(), m);
+          earliestOpen = Math.min(earliestOpen, p.minuteStart());
         } else {
           MinutePartCodec.apply(p.state(), m);
         }
@@ -270,7 +297,10 @@ public final class LiveStats {
       return null;
     }
     return open.computeIfAbsent(stream, k -> new TreeMap<>())
-        .computeIfAbsent(minuteStart, k -> new Minute(accountId, streamId));
+        .computeIfAbsent(minuteStart, k -> {
+          earliestOpen = Math.min(earliestOpen, k);
+          return new Minute(accountId, streamId);
+        });
   }
 
   private static Map<String, Double> add(Map<String, Double> m, String reason, double seconds) {

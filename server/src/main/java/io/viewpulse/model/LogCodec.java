@@ -11,6 +11,7 @@ import java.util.List;
 public final class LogCodec {
   private static final byte BEACON_V1 = 3;
   private static final byte STREAM_EVENT_V1 = 4;
+  private static final byte TICK_V1 = 5;
   private static final EventType[] TYPES = EventType.values();
   private static final StreamEvent.Type[] STREAM_TYPES = StreamEvent.Type.values();
 
@@ -57,6 +58,9 @@ public final class LogCodec {
           str(o, ev.category());
           str(o, ev.message());
         }
+      } else if (e instanceof Tick t) {
+        o.putByte(TICK_V1);
+        o.putLong(t.receivedAtMs());
       } else {
         StreamEvent s = (StreamEvent) e;
         o.putByte(STREAM_EVENT_V1);
@@ -77,6 +81,9 @@ public final class LogCodec {
     {
       Binary.Reader in = new Binary.Reader(bytes);
       byte kind = in.getByte();
+      if (kind == TICK_V1) {
+        return new Tick(in.getLong());
+      }
       if (kind == BEACON_V1) {
         String accountId = str(in);
         String mediaId = str(in);

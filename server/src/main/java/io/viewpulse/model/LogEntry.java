@@ -1,7 +1,7 @@
 package io.viewpulse.model;
 
-/** What the event log carries: player beacons, and events reported by servers about streams. */
-public sealed interface LogEntry permits Beacon, StreamEvent {
+/** What the event log carries: player beacons, events reported by servers about streams, and the log's time. */
+public sealed interface LogEntry permits Beacon, StreamEvent, Tick {
   /** Server time of arrival, Unix ms. */
   long receivedAtMs();
 

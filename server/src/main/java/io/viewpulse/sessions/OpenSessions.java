@@ -14,11 +14,11 @@ import io.viewpulse.model.LogEntry;
 import io.viewpulse.model.PlayerEvent;
 import io.viewpulse.model.SessionSnapshot;
 import io.viewpulse.model.StreamEvent;
+import io.viewpulse.model.Tick;
 import io.viewpulse.model.ViewRecord;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  *   <li>What the records and timeouts changed since the last {@link #drain} is pending: the changed sessions, the
  *       closed ones with their views, the live minutes that closed and the parts of those still open. A drain hands
  *       all of it over as one {@link SessionStore.Commit} at {@link #applied()} and starts again from nothing pending.
- *   <li>Decisions about live minutes depend only on the records' receive times and on the minutes already closed,
- *       so that a replay of the log decides as the first run did.
+ *   <li>Every decision depends on the log alone: sessions end and live minutes close by the partition's time,
+ *       {@link #logTime()} (the latest receive time of its records, ticks included), and live minutes open by their
+ *       records' receive times; so a replay of the partition, after a crash or on another node, decides exactly as
+ *       the first run did.
  * </ul>
  * Not thread-safe: owned by the sessionizer's thread.
  */
@@ -58,12 +60,16 @@ final class OpenSessions {
   /** Sessions changed since the last drain; by identity, so a drain does not look each one up again by key. */
   private final Set<ViewState> dirty = Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<ViewRecord> finished = new ArrayList<>();
-  private final Set<String> closed = new HashSet<>();
+  private final List<SessionStore.Closed> closed = new ArrayList<>();
+  /** Minutes of live statistics that closed since the last drain. */
+  private final List<MinuteRow> closedMinutes = new ArrayList<>();
   /** hash of a finished session's key, to the time it finished; insertion ordered, so the oldest come first. */
   private final LinkedHashMap<Long, Long> recentlyClosed = new LinkedHashMap<>();
   private final Interner<String> strings = new Interner<>(200_000);
   private final Interner<Dimensions> dimensions = new Interner<>(100_000);
   private long applied = -1;
+  /** The partition's time: the latest receive time of a record applied (a tick's included). */
+  private long logTime = Long.MIN_VALUE;
 
   /** @param isStream whether (account id, media id) is a live stream, whose sessions feed live statistics */
   OpenSessions(int partition, SessionRules rules, BiPredicate<String, String> isStream, Counter duplicates,
@@ -94,6 +100,7 @@ final class OpenSessions {
       // a snapshot from another version: its view stays as last written, only its open state is lost
       LOG.warn("{} open sessions could not be restored (written by another version)", unreadable);
     }
+    recentlyClosed.putAll(r.recentlyClosed());
     int unreadableMinutes = live.restore(r.openMinuteParts(), r.newestClosedMinutes());
     if (unreadableMinutes > 0) {
       LOG.warn("{} parts of open live minutes could not be restored (written by another version)", unreadableMinutes);
@@ -113,8 +120,13 @@ final class OpenSessions {
     return sessions.size();
   }
 
-  /** Applies one record of the log. */
-  void apply(long offset, byte[] payload) {
+  /** The partition's time, by its records; {@link Long#MIN_VALUE} before any. */
+  long logTime() {
+    return logTime;
+  }
+
+  /** Applies one record of the log; false when it was only the log's time (a tick) or unreadable. */
+  boolean apply(long offset, byte[] payload) {
     applied = offset;
     LogEntry entry;
     try {
@@ -122,19 +134,33 @@ final class OpenSessions {
     } catch (RuntimeException e) {
       // written by an older version, or damaged: skip it rather than stop
       LOG.warn("skipping an unreadable event-log entry at offset {}: {}", offset, e.getMessage());
-      return;
+      return false;
+    }
+    logTime = Math.max(logTime, entry.receivedAtMs());
+    if (live.anyDue(logTime)) {
+      // minutes close at the first record of the log whose time passes their grace, wherever commits fall
+      closedMinutes.addAll(live.closeDue(logTime));
+    }
+    if (entry instanceof Tick) {
+      return false;
     }
     if (entry instanceof StreamEvent e) {
       applyStreamEvent(e);
-      return;
+      return true;
     }
     Beacon b = shared((Beacon) entry);
     String key = ViewState.keyOf(b);
     ViewState s = sessions.get(key);
+    if (s != null && overAt(s) <= logTime) {
+      // over before this beacon came, whether or not a sweep has found it yet
+      close(s);
+      s = null;
+    }
     if (s == null) {
-      if (recentlyClosed.containsKey(ViewState.hash(key))) {
+      Long closedAt = recentlyClosed.get(SessionStore.keyHash(key));
+      if (closedAt != null && logTime - closedAt < rules.closedMemory().toMillis()) {
         lateEvents.increment(b.events().size());
-        return;
+        return true;
       }
       s = new ViewState(key, b);
       s.onStream = isStream.test(b.accountId(), b.mediaId());
@@ -160,6 +186,7 @@ final class OpenSessions {
     s.afterBeacon(b.lastOfPage(), newest);
     s.timedOut = false;
     dirty.add(s);
+    return true;
   }
 
   /** The beacon with its repeated values shared with the open sessions that hold them already. */
@@ -193,39 +220,25 @@ final class OpenSessions {
   }
 
   /**
-   * Ends the sessions that are over at {@code now} by the rules of {@link SessionRules}, and forgets old closed ids.
-   * Returns, per stream (account|media id), how many of its sessions are watching: not ended, a beacon in the last
-   * minute.
+   * Ends the sessions that are over at the partition's time by the rules of {@link SessionRules}, and forgets old
+   * closed ids. Returns, per stream (media id), how many of its sessions are watching: not ended, a beacon in the
+   * last minute.
    */
-  Map<String, Integer> expire(long now) {
+  Map<String, Integer> expire() {
+    long now = logTime;
+    if (now == Long.MIN_VALUE) {
+      return Map.of();
+    }
     Map<String, Integer> watching = new HashMap<>();
-    Iterator<ViewState> it = sessions.values().iterator();
-    while (it.hasNext()) {
-      ViewState s = it.next();
-      long quiet = now - s.seenAt;
-      if (s.onStream && !s.ended() && quiet <= 60_000) {
+    List<ViewState> over = new ArrayList<>();
+    for (ViewState s : sessions.values()) {
+      if (overAt(s) <= now) {
+        over.add(s);
+      } else if (s.onStream && !s.ended() && now - s.seenAt <= 60_000) {
         watching.merge(s.mediaId, 1, Integer::sum);
       }
-      boolean idle = quiet >= rules.idleTimeout().toMillis();
-      boolean paused = s.lastPlayingAt != ViewState.UNSET && s.lastEventAt - s.lastPlayingAt
-          >= rules.pausedTimeout().toMillis();
-      // a page's last beacon means hidden as often as gone (a phone switching apps): such a session waits the idle
-      // timeout, and a viewer back within it goes on with the same view; an ended video waits only the close grace
-      boolean settled = s.endedByPlayer && quiet >= rules.closeGrace().toMillis();
-      if (!(idle || paused || settled)) {
-        continue;
-      }
-      if (!s.ended()) {
-        s.timedOut = true;
-      }
-      it.remove();
-      dirty.remove(s);
-      closed.add(s.key);
-      if (s.playIntent) {
-        finished.add(s.toView());
-      }
-      recentlyClosed.put(ViewState.hash(s.key), now);
     }
+    over.forEach(this::close);
     Iterator<Map.Entry<Long, Long>> old = recentlyClosed.entrySet().iterator();
     while (old.hasNext()) {
       Map.Entry<Long, Long> e = old.next();
@@ -238,23 +251,66 @@ final class OpenSessions {
   }
 
   /**
-   * Everything pending at {@code now} (live minutes whose grace ran out close), as one commit at {@link #applied()},
-   * after which nothing is pending. The commit holds no change when nothing happened.
+   * When a session is over, by the rules of {@link SessionRules} and its own facts only: the idle timeout after its last
+   * beacon, the close grace after an ended video, or at once when it went on without playing for the paused timeout.
+   * A session is over when the partition's time reaches this, whatever applies first: a sweep or its next beacon.
    */
-  SessionStore.Commit drain(long now) {
-    List<MinuteRow> minutes = live.closeDue(now);
+  private long overAt(ViewState s) {
+    long at = s.seenAt + rules.idleTimeout().toMillis();
+    if (s.endedByPlayer) {
+      // a page's last beacon means hidden as often as gone (a phone switching apps): such a session waits the idle
+      // timeout, and a viewer back within it goes on with the same view; an ended video waits only the close grace
+      at = Math.min(at, s.seenAt + rules.closeGrace().toMillis());
+    }
+    if (s.lastPlayingAt != ViewState.UNSET && s.lastEventAt - s.lastPlayingAt >= rules.pausedTimeout().toMillis()) {
+      at = Math.min(at, s.seenAt);
+    }
+    return at;
+  }
+
+  /** Ends a session: its view is finished, and its key remembered so that late events are dropped, not a new view. */
+  private void close(ViewState s) {
+    if (!s.ended()) {
+      s.timedOut = true;
+    }
+    sessions.remove(s.key);
+    dirty.remove(s);
+    long at = overAt(s);
+    closed.add(new SessionStore.Closed(s.key, at));
+    if (s.playIntent) {
+      finished.add(s.toView());
+    }
+    recentlyClosed.put(SessionStore.keyHash(s.key), at);
+  }
+
+  /**
+   * Everything pending at the partition's time (live minutes whose grace ran out close), as one commit at
+   * {@link #applied()}, after which nothing is pending. The commit holds no change when nothing happened.
+   */
+  SessionStore.Commit drain() {
+    List<MinuteRow> minutes = new ArrayList<>(closedMinutes);
+    closedMinutes.clear();
+    if (logTime != Long.MIN_VALUE) {
+      minutes.addAll(live.closeDue(logTime));
+    }
     List<MinutePart> parts = live.changes();
     live.committed();
     List<SessionSnapshot> changed = new ArrayList<>(dirty.size());
     for (ViewState s : dirty) {
       changed.add(new SessionSnapshot(s.key, s.playIntent, s.seenAt, StateCodec.encode(s), s.toView()));
     }
-    SessionStore.Commit c = new SessionStore.Commit(partition, applied, changed, new ArrayList<>(closed),
-        finished, minutes, parts);
+    SessionStore.Commit c = new SessionStore.Commit(partition, applied, changed, closed, finished, minutes, parts,
+        logTime == Long.MIN_VALUE ? Long.MIN_VALUE : logTime - rules.closedMemory().toMillis());
     dirty.clear();
     closed.clear();
     finished.clear();
     return c;
+  }
+
+  /** Whether a drain now would hold any change (beyond moving the checkpoint). */
+  boolean hasChanges() {
+    return !dirty.isEmpty() || !closed.isEmpty() || !finished.isEmpty() || !closedMinutes.isEmpty()
+        || logTime != Long.MIN_VALUE && live.hasPending(logTime);
   }
 
   /** How many sessions changed since the last drain: a reason to write early when it grows large. */

@@ -49,28 +49,56 @@ public interface SessionStore {
    * @param openSessions the serialized state of every open session, as {@link Commit#changed} last gave it
    * @param openMinuteParts the parts of the open minutes of live statistics, in commit order
    * @param newestClosedMinutes stream key ({@code account|stream}) to the start of its newest closed minute
+   * @param recentlyClosed {@link #keyHash} of each session closed since the last commit's
+   *     {@link Commit#forgetClosedBefore}, to when it closed: their late events are dropped, not a new view
    */
   record Recovery(long checkpoint, List<byte[]> openSessions, List<MinutePart> openMinuteParts,
-      Map<String, Long> newestClosedMinutes) {}
+      Map<String, Long> newestClosedMinutes, Map<Long, Long> recentlyClosed) {}
+
+  /** A session that is over, and when (by the log's time): what a replay needs to drop its late events. */
+  record Closed(String key, long closedAt) {
+    public long keyHash() {
+      return SessionStore.keyHash(key);
+    }
+  }
+
+  /** 64-bit FNV-1a of a session key: what the store keeps of a closed session (never zero). */
+  static long keyHash(String key) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < key.length(); i++) {
+      h ^= key.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h == 0 ? 1 : h;
+  }
 
   /**
    * Everything a partition's sessions changed since its previous commit.
    *
    * @param checkpoint the last event-log offset reflected by all of it
    * @param changed new snapshots of open sessions, replacing their previous ones
-   * @param closed keys of sessions that are over: their snapshots go
+   * @param closed sessions that are over: their snapshots go, and the store remembers them (see
+   *     {@link Recovery#recentlyClosed}) until {@code forgetClosedBefore} passes their close time
    * @param finished the views of sessions that are over (the ones with play intent)
    * @param minutes minutes of live statistics that closed: their parts go
    * @param openParts what changed in the minutes of live statistics still open
+   * @param forgetClosedBefore closed sessions of the partition that closed before this need not be remembered
    */
-  record Commit(int partition, long checkpoint, List<SessionSnapshot> changed, List<String> closed,
-      List<ViewRecord> finished, List<MinuteRow> minutes, List<MinutePart> openParts) {
+  record Commit(int partition, long checkpoint, List<SessionSnapshot> changed, List<Closed> closed,
+      List<ViewRecord> finished, List<MinuteRow> minutes, List<MinutePart> openParts, long forgetClosedBefore) {
     public Commit {
       changed = List.copyOf(changed);
       closed = List.copyOf(closed);
       finished = List.copyOf(finished);
       minutes = List.copyOf(minutes);
       openParts = List.copyOf(openParts);
+    }
+
+    /** A commit whose closed sessions closed at time 0 and need not be remembered (for tests and loading). */
+    public static Commit of(int partition, long checkpoint, List<SessionSnapshot> changed, List<String> closedKeys,
+        List<ViewRecord> finished, List<MinuteRow> minutes, List<MinutePart> openParts) {
+      return new Commit(partition, checkpoint, changed, closedKeys.stream().map(k -> new Closed(k, 0)).toList(),
+          finished, minutes, openParts, Long.MIN_VALUE);
     }
 
     /** Whether the commit changes nothing but (perhaps) the checkpoint. */

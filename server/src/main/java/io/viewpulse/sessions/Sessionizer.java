@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.viewpulse.eventlog.EventLog;
+import io.viewpulse.model.LogCodec;
+import io.viewpulse.model.Tick;
 import io.viewpulse.model.StoreException;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -45,9 +47,18 @@ public final class Sessionizer implements AutoCloseable {
 
   private record Stop() implements Item {}
 
+  /** How long a partition may go without a record before its owner writes a tick into it (its time moves on). */
+  private static final long TICK_MS = 1_000;
+  /** A commit that would only move the checkpoint waits this long after the last one (ticks keep moving it). */
+  private static final long CHECKPOINT_ONLY_MS = 10_000;
+
   /** What this process holds of one partition it owns. */
   private static final class Partition {
     final OpenSessions sessions;
+    /** The clock when this process last applied a record of the partition, or wrote a tick into it. */
+    long lastActivity;
+    /** The clock at the last commit that took effect. */
+    long lastCommit;
     /** A commit that failed, to be retried as it is before any other; null when none. */
     SessionStore.Commit failedCommit;
     long committed;
@@ -79,6 +90,8 @@ public final class Sessionizer implements AutoCloseable {
   private volatile int openSessions;
   private volatile long unstored;
   private volatile int owned;
+  /** The partitions owned, for other threads (flush). */
+  private volatile java.util.List<Integer> ownedIds = java.util.List.of();
 
   /** @param isStream whether (account id, media id) is a live stream, whose sessions feed live statistics */
   public Sessionizer(EventLog log, SessionStore store, InstantSource clock, SessionRules rules, MeterRegistry metrics,
@@ -157,8 +170,12 @@ public final class Sessionizer implements AutoCloseable {
   private long assign(int partition) {
     OpenSessions sessions = new OpenSessions(partition, rules, isStream, duplicates, lateEvents);
     sessions.restore(store.recover(partition));
-    partitions.put(partition, new Partition(sessions));
+    Partition p = new Partition(sessions);
+    p.lastActivity = clock.millis();
+    p.lastCommit = p.lastActivity;
+    partitions.put(partition, p);
     owned = partitions.size();
+    ownedIds = java.util.List.copyOf(partitions.keySet());
     openSessions = openCount();
     return sessions.applied();
   }
@@ -169,12 +186,13 @@ public final class Sessionizer implements AutoCloseable {
     if (p == null) {
       return;
     }
-    if (!write(p)) {
+    if (!write(p, true)) {
       LOG.warn("partition {} goes to another process with what the store refused: its next owner replays it from"
           + " offset {}", partition, p.committed);
     }
     partitions.remove(partition);
     owned = partitions.size();
+    ownedIds = java.util.List.copyOf(partitions.keySet());
     openSessions = openCount();
   }
 
@@ -184,8 +202,10 @@ public final class Sessionizer implements AutoCloseable {
       // delivered after its partition went: the next owner has it
       return;
     }
-    p.sessions.apply(offset, payload);
-    p.unstored++;
+    if (p.sessions.apply(offset, payload)) {
+      p.unstored++;
+    }
+    p.lastActivity = clock.millis();
   }
 
   /**
@@ -195,6 +215,10 @@ public final class Sessionizer implements AutoCloseable {
   public void flush() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
+      // the partitions' time is the clock's now: a tick into each, applied before the flush
+      for (int partition : ownedIds) {
+        log.appendTo(partition, LogCodec.encode(new Tick(clock.millis()))).get(60, TimeUnit.SECONDS);
+      }
       inbox.put(new FlushRequest(done));
       done.get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -244,7 +268,7 @@ public final class Sessionizer implements AutoCloseable {
           continue;
         } else if (item instanceof FlushRequest f) {
           expire();
-          if (writeAll()) {
+          if (writeAll(true)) {
             f.done().complete(null);
           } else {
             f.done().completeExceptionally(new StoreException("the store refused the write", null));
@@ -252,17 +276,18 @@ public final class Sessionizer implements AutoCloseable {
           continue;
         } else if (item instanceof Stop) {
           expire();
-          writeAll();
+          writeAll(true);
           return;
         }
         long now = clock.millis();
         if (now >= nextFlushAt || changed() >= rules.flushSize()) {
           // ending sessions walks all of them: once a second is enough
           if (now >= nextExpireAt) {
+            tickQuietPartitions(now);
             expire();
             nextExpireAt = now + 1_000;
           }
-          writeAll();
+          writeAll(false);
           nextFlushAt = now + rules.flushInterval().toMillis();
         }
       } catch (InterruptedException e) {
@@ -298,28 +323,45 @@ public final class Sessionizer implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Writes a tick into each owned partition that had no record for a while, so that its time (and with it timeouts
+   * and live minutes) moves on through the log. Fire and forget: a tick that fails is followed by the next.
+   */
+  private void tickQuietPartitions(long now) {
+    for (Map.Entry<Integer, Partition> e : partitions.entrySet()) {
+      Partition p = e.getValue();
+      if (now - p.lastActivity >= TICK_MS) {
+        p.lastActivity = now;
+        log.appendTo(e.getKey(), LogCodec.encode(new Tick(now)));
+      }
+    }
+  }
+
+  /** Ends the sessions that are over by each partition's time. */
   private void expire() {
-    long now = clock.millis();
     Map<String, Integer> watching = new HashMap<>();
     for (Partition p : partitions.values()) {
-      p.sessions.expire(now).forEach((stream, n) -> watching.merge(stream, n, Integer::sum));
+      p.sessions.expire().forEach((stream, n) -> watching.merge(stream, n, Integer::sum));
     }
-    streamGauges.publish(now, watching);
+    streamGauges.publish(clock.millis(), watching);
     openSessions = openCount();
   }
 
-  /** Commits what every partition has pending; true when the store is up to date with every record applied. */
-  private boolean writeAll() {
+  /**
+   * Commits what every partition has pending; true when the store is up to date with every record applied. Without
+   * {@code force}, a commit that would only move a checkpoint waits (ticks move it every second).
+   */
+  private boolean writeAll(boolean force) {
     boolean all = true;
     for (Partition p : partitions.values()) {
-      all &= write(p);
+      all &= write(p, force);
     }
     unstored = unstoredCount();
     return all;
   }
 
   /** Commits what a partition has pending; true when the store is now up to date with its records. */
-  private boolean write(Partition p) {
+  private boolean write(Partition p, boolean force) {
     if (p.failedCommit != null) {
       if (!commit(p, p.failedCommit)) {
         return false;
@@ -327,7 +369,11 @@ public final class Sessionizer implements AutoCloseable {
       p.failedCommit = null;
     }
     long waiting = p.unstored;
-    SessionStore.Commit c = p.sessions.drain(clock.millis());
+    if (!p.sessions.hasChanges() && !force && clock.millis() - p.lastCommit < CHECKPOINT_ONLY_MS) {
+      // nothing changed but (perhaps) the checkpoint; the next commit will carry it
+      return p.sessions.applied() == p.committed;
+    }
+    SessionStore.Commit c = p.sessions.drain();
     if (c.isEmpty() && c.checkpoint() == p.committed) {
       return true;
     }
@@ -356,6 +402,7 @@ public final class Sessionizer implements AutoCloseable {
     }
     failed = false;
     p.committed = c.checkpoint();
+    p.lastCommit = clock.millis();
     log.release(c.partition(), p.committed);
     return true;
   }

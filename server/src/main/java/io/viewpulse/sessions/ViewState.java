@@ -409,11 +409,6 @@ final class ViewState {
 
   /** 64-bit FNV-1a of an event id: collisions within one session's window are vanishingly unlikely. */
   static long hash(String s) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < s.length(); i++) {
-      h ^= s.charAt(i);
-      h *= 0x100000001b3L;
-    }
-    return h == 0 ? 1 : h;
+    return SessionStore.keyHash(s);
   }
 }

@@ -98,13 +98,13 @@ class StoreContractTest {
   /** Two open sessions, A and B: committed at offset 10. */
   private void twoOpenSessions(SessionStore s) {
     s.recover(0);
-    s.commit(new SessionStore.Commit(0, 10, List.of(open("a", T0.toEpochMilli()), open("b", T0.toEpochMilli())),
+    s.commit(SessionStore.Commit.of(0, 10, List.of(open("a", T0.toEpochMilli()), open("b", T0.toEpochMilli())),
         List.of(), List.of(), List.of(), List.of()));
   }
 
   /** A ends (its view finished), B goes on: the commit at offset 20. */
   private static SessionStore.Commit aEnds() {
-    return new SessionStore.Commit(0, 20, List.of(open("b", T0.toEpochMilli())), List.of("acc|pb|a"),
+    return SessionStore.Commit.of(0, 20, List.of(open("b", T0.toEpochMilli())), List.of("acc|pb|a"),
         List.of(view("a".hashCode(), "a", T0.toEpochMilli(), true)), List.of(), List.of());
   }
 
@@ -202,9 +202,9 @@ class StoreContractTest {
     s.recover(0);
     s.recover(1);
     byte[] part = {1, 2, 3};
-    s.commit(new SessionStore.Commit(0, 5, List.of(), List.of(), List.of(),
+    s.commit(SessionStore.Commit.of(0, 5, List.of(), List.of(), List.of(),
         List.of(new MinuteRow("acc", "chan", m0, one)), List.of(new MinutePart("acc", "chan", m0 + 60_000, part))));
-    s.commit(new SessionStore.Commit(1, 7, List.of(), List.of(), List.of(),
+    s.commit(SessionStore.Commit.of(1, 7, List.of(), List.of(), List.of(),
         List.of(new MinuteRow("acc", "chan", m0, two)), List.of()));
     reopen();
     SessionStore.Recovery r0 = store.sessions().recover(0);
@@ -220,7 +220,7 @@ class StoreContractTest {
     assertThat(merged.concurrent()).isEqualTo(new MinuteStats.Group(3, 150_000,
         Map.of("7", new MinuteStats.Slate(5_000, 1)), Map.of()));
     // the minute closes: its part goes
-    store.sessions().commit(new SessionStore.Commit(0, 9, List.of(), List.of(), List.of(),
+    store.sessions().commit(SessionStore.Commit.of(0, 9, List.of(), List.of(), List.of(),
         List.of(new MinuteRow("acc", "chan", m0 + 60_000, MinuteStats.EMPTY)), List.of()));
     reopen();
     assertThat(store.sessions().recover(0).openMinuteParts()).isEmpty();
@@ -244,10 +244,10 @@ class StoreContractTest {
           random.nextInt(5) == 0 ? random.nextInt(20_000) : 0, random.nextInt(25) == 0 ? 1 : 0, frame, true));
     }
     store.sessions().recover(0);
-    store.sessions().commit(new SessionStore.Commit(0, 1, List.of(), List.of(), batch.subList(0, 2000), List.of(),
+    store.sessions().commit(SessionStore.Commit.of(0, 1, List.of(), List.of(), batch.subList(0, 2000), List.of(),
         List.of()));
     store.load(batch.subList(2000, 3000));
-    store.sessions().commit(new SessionStore.Commit(0, 2, List.of(open("o1", T0.toEpochMilli() + 86_400_000L),
+    store.sessions().commit(SessionStore.Commit.of(0, 2, List.of(open("o1", T0.toEpochMilli() + 86_400_000L),
         open("o2", T0.toEpochMilli() + 100_000L)), List.of(), List.of(), List.of(), List.of()));
     store.catchUp();
     Instant[][] ranges = {{null, null}, {T0.plusSeconds(5400), T0.plusSeconds(2 * 86_400 + 1800)},

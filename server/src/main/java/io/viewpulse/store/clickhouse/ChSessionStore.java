@@ -72,10 +72,17 @@ final class ChSessionStore implements SessionStore {
     Partition p = new Partition();
     String state = schema.t("session_state");
     Map<String, Object> at = Map.of("p", partition);
-    List<long[]> checkpoint = ch.queryList("SELECT checkpoint, version FROM " + state + " FINAL WHERE kind = 'c'"
-        + " AND log_partition = {p:Int32} AND is_deleted = 0", at, r -> new long[] {r.getLong(1), r.getLong(2)});
+    List<long[]> checkpoint = ch.queryList("SELECT checkpoint, version, toUnixTimestamp64Milli(seen_at) FROM " + state
+        + " FINAL WHERE kind = 'c' AND log_partition = {p:Int32} AND is_deleted = 0", at,
+        r -> new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
     long offset = checkpoint.isEmpty() ? -1 : checkpoint.get(0)[0];
     p.version = checkpoint.isEmpty() ? 0 : checkpoint.get(0)[1];
+    long forgetBefore = checkpoint.isEmpty() ? 0 : checkpoint.get(0)[2];
+    Map<Long, Long> recentlyClosed = new LinkedHashMap<>();
+    ch.query("SELECT toInt64(key), toUnixTimestamp64Milli(seen_at) FROM " + state + " FINAL WHERE kind = 'x'"
+        + " AND log_partition = {p:Int32} AND is_deleted = 0 AND seen_at >= fromUnixTimestamp64Milli({f:Int64}, 'UTC')"
+        + " ORDER BY seen_at", Map.of("p", partition, "f", forgetBefore), r -> Map.entry(r.getLong(1), r.getLong(2)),
+        e -> recentlyClosed.put(e.getKey(), e.getValue()));
     List<byte[]> sessions = ch.queryList("SELECT base64Encode(state) FROM " + state + " FINAL WHERE kind = 's'"
         + " AND log_partition = {p:Int32} AND is_deleted = 0", at, r -> ChClient.bytes(r, 1));
     List<MinutePart> parts = new ArrayList<>();
@@ -100,7 +107,7 @@ final class ChSessionStore implements SessionStore {
     partitions.put(partition, p);
     // what the last commits left in the outbox goes into views now (the rows already there are left out)
     moveOutbox(partition, p);
-    return new Recovery(offset, sessions, parts, newest);
+    return new Recovery(offset, sessions, parts, newest, recentlyClosed);
   }
 
   @Override
@@ -135,11 +142,18 @@ final class ChSessionStore implements SessionStore {
         view(w, s.view());
         row(w, partition, version, false);
       }
-      for (String key : c.closed()) {
+      for (SessionStore.Closed closed : c.closed()) {
+        String account = closed.key().substring(0, Math.max(0, closed.key().indexOf('|')));
         w.setValue("kind", "s");
-        w.setValue("key", key);
-        w.setValue("account_id", key.substring(0, Math.max(0, key.indexOf('|'))));
+        w.setValue("key", closed.key());
+        w.setValue("account_id", account);
         row(w, partition, version, true);
+        // remembered, so that a replay drops its late events; forgotten with the partition's forget bound
+        w.setValue("kind", "x");
+        w.setValue("key", Long.toString(closed.keyHash()));
+        w.setValue("account_id", account);
+        w.setValue("seen_at", utc(closed.closedAt()));
+        row(w, partition, version, false);
       }
       for (ViewRecord v : c.finished()) {
         w.setValue("kind", "v");
@@ -186,6 +200,7 @@ final class ChSessionStore implements SessionStore {
       w.setValue("kind", "c");
       w.setValue("key", "partition " + partition);
       w.setValue("checkpoint", c.checkpoint());
+      w.setValue("seen_at", utc(Math.max(0, c.forgetClosedBefore())));
       row(w, partition, version, false);
     });
     // the commit took effect: what it did is now the partition's state

@@ -121,6 +121,9 @@ public final class ChStore implements Store {
     try {
       ch.execute("DELETE FROM " + schema.t("session_state") + " WHERE kind = 'm' AND NOT ("
           + ChLiveMinutes.retained(schema) + ")");
+      // closed sessions are remembered past every partition's forget bound no longer
+      ch.execute("DELETE FROM " + schema.t("session_state") + " WHERE kind = 'x' AND seen_at < (SELECT min(seen_at)"
+          + " FROM " + schema.t("session_state") + " FINAL WHERE kind = 'c')");
       ch.execute("OPTIMIZE TABLE " + schema.t("session_state") + " FINAL CLEANUP");
     } catch (StoreException e) {
       LOG.warn("ClickHouse housekeeping failed, will retry: {}", e.getMessage());

@@ -8,6 +8,7 @@ import io.viewpulse.model.SessionSnapshot;
 import io.viewpulse.model.StoreException;
 import io.viewpulse.model.ViewRecord;
 import io.viewpulse.sessions.SessionStore;
+import io.viewpulse.sessions.SessionStore.Closed;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -66,7 +67,7 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
   public Recovery recover(int partition) {
     try {
       return new Recovery(checkpoint(partition), openSessionStates(partition), openMinuteParts(partition),
-          newestClosedMinutes(partition));
+          newestClosedMinutes(partition), recentlyClosed(partition));
     } catch (SQLException e) {
       throw new StoreException("cannot read the recovery point of partition " + partition + ": " + e.getMessage(), e);
     }
@@ -109,6 +110,20 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
     }
   }
 
+  private Map<Long, Long> recentlyClosed(int partition) throws SQLException {
+    try (PreparedStatement p = conn().prepareStatement(
+        "SELECT key_hash, closed_at FROM closed_sessions WHERE log_partition = ? ORDER BY closed_at")) {
+      p.setInt(1, partition);
+      try (ResultSet rs = p.executeQuery()) {
+        Map<Long, Long> out = new java.util.LinkedHashMap<>();
+        while (rs.next()) {
+          out.put(rs.getLong(1), rs.getLong(2));
+        }
+        return out;
+      }
+    }
+  }
+
   private Map<String, Long> newestClosedMinutes(int partition) throws SQLException {
     try (PreparedStatement p = conn().prepareStatement("SELECT account_id, stream_id, epoch_ms(max(minute_start))"
         + " FROM live_minutes WHERE log_partition = ? GROUP BY account_id, stream_id")) {
@@ -136,8 +151,8 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
             for (SessionSnapshot snap : commit.changed()) {
               a.beginRow().append(snap.key()).endRow();
             }
-            for (String k : commit.closed()) {
-              a.beginRow().append(k).endRow();
+            for (Closed k : commit.closed()) {
+              a.beginRow().append(k.key()).endRow();
             }
           }
           s.execute("DELETE FROM live_views WHERE log_partition = " + partition
@@ -152,6 +167,17 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
               a.endRow();
             }
           }
+        }
+        if (!commit.closed().isEmpty()) {
+          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "closed_sessions")) {
+            for (Closed k : commit.closed()) {
+              a.beginRow().append(partition).append(k.keyHash()).append(k.closedAt()).endRow();
+            }
+          }
+        }
+        if (commit.forgetClosedBefore() != Long.MIN_VALUE) {
+          s.execute("DELETE FROM closed_sessions WHERE log_partition = " + partition + " AND closed_at < "
+              + commit.forgetClosedBefore());
         }
         if (!commit.finished().isEmpty()) {
           try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "views")) {

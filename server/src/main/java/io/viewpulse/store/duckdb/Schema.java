@@ -129,7 +129,8 @@ final class Schema {
   }
 
   /**
-   * Version 2, the store as a seam: checkpoints and open state per event-log partition; media ids per account (their
+   * Version 2, the store as a seam: checkpoints and open state per event-log partition, with the sessions closed in
+   * the last hour (so that a replay drops their late events as the first run did); media ids per account (their
    * uniqueness among an account's live items is the catalog's), with deleted items kept as tombstones (their playback
    * ids stay reserved to their account); closed minutes of live
    * statistics in Viewpulse's own form ({@link MinuteStatsCodec}) instead of Uplynk's JSON, one row per partition.
@@ -139,6 +140,8 @@ final class Schema {
     s.execute("INSERT INTO log_checkpoints SELECT 0, CAST(value AS BIGINT) FROM meta WHERE name = 'checkpoint'");
     s.execute("DELETE FROM meta WHERE name = 'checkpoint'");
 
+    s.execute("CREATE TABLE closed_sessions (log_partition INTEGER NOT NULL, key_hash BIGINT NOT NULL,"
+        + " closed_at BIGINT NOT NULL)");
     s.execute("CREATE TABLE live_views_v2 (log_partition INTEGER NOT NULL, session_key VARCHAR NOT NULL,"
         + " play_intent BOOLEAN NOT NULL, seen_at TIMESTAMP NOT NULL, state BLOB NOT NULL, " + VIEW_COLUMNS + ")");
     s.execute("INSERT INTO live_views_v2 SELECT 0, * FROM live_views");

@@ -45,21 +45,27 @@ class ChHousekeepingTest {
         keys.add("acc|pb|s" + i);
         finished.add(view(i, true));
       }
-      s.commit(new SessionStore.Commit(0, 1, open, List.of(), List.of(), List.of(
+      s.commit(SessionStore.Commit.of(0, 1, open, List.of(), List.of(), List.of(
           new MinuteRow("acc", "chan", T0 - 72 * 3_600_000L, MinuteStats.EMPTY),
           new MinuteRow("acc", "chan", T0, MinuteStats.EMPTY)), List.of()));
-      s.commit(new SessionStore.Commit(0, 2, List.of(), keys, finished, List.of(), List.of()));
+      s.commit(new SessionStore.Commit(0, 2, List.of(), keys.stream().map(k -> new SessionStore.Closed(k, T0)).toList(),
+          finished, List.of(), List.of(), Long.MIN_VALUE));
+      // an hour on, the closed sessions need not be remembered any more
+      s.commit(new SessionStore.Commit(0, 3, List.of(), List.of(), List.of(), List.of(), List.of(), T0 + 1));
       ViewsQuery all = new ViewsQuery("acc", null, null, null, null, null, null, List.of(), List.of(),
           ViewsQuery.Detail.FULL);
       var before = store.views().views(all);
       assertThat(before.get(0).viewCount()).isEqualTo(100);
       long rows = rows(store);
-      // 100 snapshots, their 100 tombstones, 100 outbox rows and their 100 tombstones, 2 minutes, 2 checkpoints
-      assertThat(rows).isEqualTo(404);
+      // 100 snapshots, their 100 tombstones, 100 closed-session marks, 100 outbox rows and their 100 tombstones,
+      // 2 minutes, 3 checkpoints
+      assertThat(rows).isEqualTo(505);
 
       store.housekeep();
 
-      assertThat(rows(store)).as("only the newest checkpoint and the minute within 48 hours of the newest").isEqualTo(2);
+      assertThat(rows(store)).as("only the newest checkpoint and the minute within 48 hours of the newest")
+          .isEqualTo(2);
+      assertThat(store.sessions().recover(0).recentlyClosed()).isEmpty();
       assertThat(store.views().views(all)).isEqualTo(before);
       assertThat(store.liveMinutes().series("acc", "chan", T0 - 100 * 3_600_000L, T0 + 60_000))
           .extracting(MinuteRow::minuteStart).containsExactly(T0);

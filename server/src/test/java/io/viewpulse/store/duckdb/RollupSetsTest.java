@@ -77,11 +77,11 @@ class RollupSetsTest {
           d, "example.com", false, random.nextInt(600_000), frame ? 50 + random.nextInt(5000) : null, 0,
           random.nextInt(25) == 0 ? 1 : 0, frame, true));
       if (batch.size() == 500) {
-        store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
+        store.commit(io.viewpulse.sessions.SessionStore.Commit.of(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
         batch.clear();
       }
     }
-    store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
+    store.commit(io.viewpulse.sessions.SessionStore.Commit.of(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
   }
 
   private Set<String> rolling() {
@@ -178,7 +178,7 @@ class RollupSetsTest {
       batch.add(new ViewRecord(0L, "acc", "pb", null, null, "v" + i, DAY0.toEpochMilli() + i * 30_000L, null, d,
           "example.com", false, 60_000, 400, 0, 0, true, true));
     }
-    store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
+    store.commit(io.viewpulse.sessions.SessionStore.Commit.of(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
 
     assertThat(rollups.catchUp()).isEqualTo(2000);
 

@@ -80,11 +80,11 @@ class RollupsTest {
     for (int i = 0; i < n; i++) {
       batch.add(randomView(account, DAY0.toEpochMilli() + (long) (random.nextDouble() * 4 * 86_400_000L)));
       if (batch.size() == 250) {
-        store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
+        store.commit(io.viewpulse.sessions.SessionStore.Commit.of(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
         batch.clear();
       }
     }
-    store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
+    store.commit(io.viewpulse.sessions.SessionStore.Commit.of(0, offset++, List.of(), List.of(), batch, List.of(), List.of()));
   }
 
   private void commitOpenSessions(int n) {
@@ -93,7 +93,7 @@ class RollupsTest {
       open.add(new SessionSnapshot("open-" + i, i % 5 != 0, DAY0.toEpochMilli(), new byte[] {1},
           randomView("acc", DAY0.toEpochMilli() + 3 * 86_400_000L + random.nextInt(86_400_000))));
     }
-    store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, offset++, open, List.of(), List.of(), List.of(), List.of()));
+    store.commit(io.viewpulse.sessions.SessionStore.Commit.of(0, offset++, open, List.of(), List.of(), List.of(), List.of()));
   }
 
   private List<ViewsQuery> queries() {

@@ -42,7 +42,7 @@ class DuckViewReaderTest {
         batch.add(new ViewRecord(0L, ACCOUNT, "pb", null, null, viewer(i), t0 + i * 1000L, null, d, "example.com", false,
             60_000, 300, 0, 0, true, true));
         if (batch.size() == 10_000 || i == VIEWS - 1) {
-          store.commit(new io.viewpulse.sessions.SessionStore.Commit(0, i, List.of(), List.of(), batch, List.of(), List.of()));
+          store.commit(io.viewpulse.sessions.SessionStore.Commit.of(0, i, List.of(), List.of(), batch, List.of(), List.of()));
           batch.clear();
         }
       }
