@@ -8,6 +8,7 @@ import io.viewpulse.auth.KeyService;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Account;
 import io.viewpulse.model.ApiKey;
+import io.viewpulse.model.DomainException;
 import io.viewpulse.model.Media;
 import java.util.List;
 
@@ -53,7 +54,7 @@ public final class Admin {
 
   public JsonNode revokeKey(String keyId) {
     if (!keys.revoke(keyId)) {
-      throw new NotFound("no live key " + keyId);
+      throw DomainException.notFound("no live key " + keyId);
     }
     return keys.keys(null).stream().filter(k -> k.id().equals(keyId)).findFirst().map(Admin::key).orElseThrow();
   }
@@ -70,7 +71,7 @@ public final class Admin {
 
   public JsonNode getMedia(String account, Media.Kind kind, String id) {
     return catalog.get(accountId(account), id).filter(m -> m.kind() == kind).map(Admin::media)
-        .orElseThrow(() -> new NotFound("no " + kind.wire() + " " + id));
+        .orElseThrow(() -> DomainException.notFound("no " + kind.wire() + " " + id));
   }
 
   public JsonNode deleteMedia(String account, Media.Kind kind, String id) {
@@ -83,7 +84,7 @@ public final class Admin {
   private String accountId(String account) {
     if (account != null) {
       if (keys.account(account).isEmpty()) {
-        throw new NotFound("no account " + account);
+        throw DomainException.notFound("no account " + account);
       }
       return account;
     }
@@ -146,12 +147,4 @@ public final class Admin {
     return o;
   }
 
-  /** The thing asked for does not exist. */
-  public static final class NotFound extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    public NotFound(String message) {
-      super(message, null, false, false);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.viewpulse.api;
 
+import io.viewpulse.model.DomainException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -8,7 +9,6 @@ import io.viewpulse.admin.Admin;
 import io.viewpulse.auth.AuthException;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Media;
-import io.viewpulse.query.QueryException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,19 +70,15 @@ final class AdminRoutes {
   private void run(RoutingContext ctx, Callable<JsonNode> work) {
     Blocking.run(vertx, ctx, () -> {
       if (!local.fromThisMachine(ctx.request())) {
-        throw new AuthException(403, ADMIN_LOCAL_ONLY);
+        throw AuthException.forbidden(ADMIN_LOCAL_ONLY);
       }
       String h = ctx.request().getHeader("Authorization");
       String token = h != null && h.startsWith("Bearer ") ? h.substring(7).strip() : null;
       if (!isAdminToken.test(token)) {
-        throw new AuthException(401, "the admin routes need the admin token (the command line derives it from "
+        throw AuthException.unauthenticated("the admin routes need the admin token (the command line derives it from "
             + "the master key and the admin secret in the data directory)");
       }
-      try {
-        return work.call();
-      } catch (Admin.NotFound e) {
-        throw new QueryException(404, e.getMessage());
-      }
+      return work.call();
     }, body -> Json.ok(ctx, body));
   }
 

@@ -1,12 +1,12 @@
 package io.viewpulse.api;
 
+import io.viewpulse.model.DomainException;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.auth.Principal;
 import io.viewpulse.query.Dimension;
-import io.viewpulse.query.QueryException;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.UsageQuery;
 import io.viewpulse.query.UsageRow;
@@ -83,7 +83,7 @@ final class DataRoutes {
     r.filters().forEach(f -> used.add(f.dimension()));
     for (Dimension d : used) {
       if (!CORS_DIMENSIONS.contains(d)) {
-        throw new io.viewpulse.auth.AuthException(403, "a CORS key may not break down or filter by " + d.apiName()
+        throw io.viewpulse.auth.AuthException.forbidden("a CORS key may not break down or filter by " + d.apiName()
             + ": it may use " + String.join(", ", CORS_DIMENSIONS.stream().map(Dimension::apiName).sorted()
             .toList()) + " (a secret key may use any)");
       }
@@ -106,7 +106,7 @@ final class DataRoutes {
       String id = URLDecoder.decode(raw.substring(raw.indexOf(TOTAL) + TOTAL.length()).replace("+", "%2B"),
           StandardCharsets.UTF_8);
       if (id.isEmpty()) {
-        throw new QueryException(404, "give a playback id or dStorage id: " + TOTAL + "{id}");
+        throw DomainException.notFound("give a playback id or dStorage id: " + TOTAL + "{id}");
       }
       return MetricJson.total(viewership.total(id));
     }, body -> Json.ok(ctx, body));
@@ -128,7 +128,7 @@ final class DataRoutes {
       Principal p = guard.secret(ctx);
       String userId = Params.string(ctx, "userId");
       if (userId != null && !userId.equals(p.accountId())) {
-        throw new QueryException(403, "only admins can query usage for other users");
+        throw DomainException.forbidden("only admins can query usage for other users");
       }
       TimeStep step = Params.timeStep(ctx, EnumSet.of(TimeStep.HOUR, TimeStep.DAY));
       boolean byCreator = !Params.breakdown(ctx, EnumSet.of(Dimension.CREATOR_ID)).isEmpty();

@@ -2,9 +2,6 @@ package io.viewpulse.api;
 
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import io.viewpulse.auth.AuthException;
-import io.viewpulse.ingest.Rejection;
-import io.viewpulse.query.QueryException;
 import io.viewpulse.model.DomainException;
 import io.viewpulse.model.StoreException;
 import io.vertx.core.http.HttpClosedException;
@@ -50,32 +47,23 @@ final class Failures {
       LOG.debug("answer to {} {} broken off: {}", ctx.request().method(), ctx.request().path(), e.toString());
       return;
     }
-    if (e instanceof AuthException a) {
-      Json.error(ctx, a.status(), a.getMessage());
-    } else if (e instanceof QueryException q) {
-      Json.error(ctx, q.status(), q.getMessage());
-    } else if (e instanceof Rejection r) {
-      if (r.retryAfterSeconds() > 0) {
-        ctx.response().putHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
-      } else if (r.status() == 503) {
+    if (e instanceof StoreException s) {
+      LOG.warn("store unavailable: {}", s.getMessage());
+      ctx.response().putHeader("Retry-After", "5");
+      Json.error(ctx, 503, "the store is unavailable; retry later");
+    } else if (e instanceof DomainException d) {
+      if (d.retryAfterSeconds() > 0) {
+        ctx.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
+      } else if (d.kind() == DomainException.Kind.UNAVAILABLE || d.kind() == DomainException.Kind.RATE_LIMITED) {
         ctx.response().putHeader("Retry-After", "1");
       }
-      Json.error(ctx, r.status(), r.getMessage());
+      Json.error(ctx, status(d.kind()), d.getMessage());
     } else if (e instanceof IllegalArgumentException i) {
       Json.error(ctx, 400, i.getMessage());
     } else if (e instanceof HttpException h && h.getStatusCode() >= 400 && h.getStatusCode() < 500) {
       // Vert.x-Web refusing the request, e.g. a query string that is not valid percent-encoding
       Json.error(ctx, h.getStatusCode(), h.getStatusCode() == 400 ? badRequest(ctx, h)
           : h.getPayload() == null ? h.getMessage() : h.getPayload());
-    } else if (e instanceof StoreException s) {
-      LOG.warn("store unavailable: {}", s.getMessage());
-      ctx.response().putHeader("Retry-After", "5");
-      Json.error(ctx, 503, "the store is unavailable; retry later");
-    } else if (e instanceof DomainException d) {
-      if (d.kind() == DomainException.Kind.UNAVAILABLE || d.kind() == DomainException.Kind.RATE_LIMITED) {
-        ctx.response().putHeader("Retry-After", "1");
-      }
-      Json.error(ctx, status(d.kind()), d.getMessage());
     } else {
       LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), e);
       Json.error(ctx, 500, "internal error");

@@ -25,7 +25,7 @@ final class Guard {
   Principal secret(RoutingContext ctx) {
     Principal p = any(ctx);
     if (p.isCors()) {
-      throw new AuthException(403, CORS_FORBIDDEN);
+      throw AuthException.forbidden(CORS_FORBIDDEN);
     }
     return p;
   }
@@ -36,7 +36,7 @@ final class Guard {
     if (p.isCors()) {
       for (String origin : ctx.request().headers().getAll("Origin")) {
         if (!Origins.allows(p.allowedOrigins(), origin)) {
-          throw new AuthException(403, "credential disallows CORS access from origin " + origin);
+          throw AuthException.forbidden("credential disallows CORS access from origin " + origin);
         }
       }
     }
@@ -55,16 +55,16 @@ final class Guard {
   private static String bearer(RoutingContext ctx) {
     String h = ctx.request().getHeader("Authorization");
     if (h == null || h.isBlank()) {
-      throw new AuthException(401, "request is not authenticated: send Authorization: Bearer <API key>");
+      throw AuthException.unauthenticated("request is not authenticated: send Authorization: Bearer <API key>");
     }
     h = h.strip();
     int space = h.indexOf(' ');
     String scheme = space < 0 ? h : h.substring(0, space);
     if (!scheme.toLowerCase(Locale.ROOT).equals("bearer")) {
       if (KNOWN_SCHEMES.contains(scheme.toLowerCase(Locale.ROOT))) {
-        throw new AuthException(401, "unsupported authorization header scheme: " + scheme);
+        throw AuthException.unauthenticated("unsupported authorization header scheme: " + scheme);
       }
-      throw new AuthException(401, "the Authorization header has no scheme: send Authorization: Bearer <API key>");
+      throw AuthException.unauthenticated("the Authorization header has no scheme: send Authorization: Bearer <API key>");
     }
     // "Bearer" alone (HTTP drops a trailing space) is the right scheme without a key, and is answered as such
     return space < 0 ? "" : h.substring(space + 1).strip();

@@ -1,5 +1,6 @@
 package io.viewpulse.api;
 
+import io.viewpulse.model.DomainException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +12,6 @@ import io.viewpulse.auth.AuthException;
 import io.viewpulse.auth.Principal;
 import io.viewpulse.auth.SignedRequests;
 import io.viewpulse.ingest.StreamEvents;
-import io.viewpulse.query.QueryException;
 import io.viewpulse.viewership.StreamStats;
 import java.io.IOException;
 import java.time.Instant;
@@ -170,7 +170,7 @@ final class LiveRoutes {
       return new Auth(s.principal(), s.params());
     }
     if (ctx.request().getHeader("Authorization") == null) {
-      throw new AuthException(401, "sign the request (msg and sig) or send Authorization: Bearer <secret key>");
+      throw AuthException.unauthenticated("sign the request (msg and sig) or send Authorization: Bearer <secret key>");
     }
     return new Auth(guard.secret(ctx), Json.object());
   }
@@ -257,23 +257,23 @@ final class LiveRoutes {
       ids = signedParams.get("stream_ids");
     }
     if (ids == null || ids.isNull()) {
-      throw new QueryException(400, "stream_ids is required: a JSON list of live channel or live event ids");
+      throw DomainException.invalid("stream_ids is required: a JSON list of live channel or live event ids");
     }
     if (ids.isTextual()) {
       try {
         ids = Json.MAPPER.readTree(ids.asText());
       } catch (IOException e) {
-        throw new QueryException(400, "stream_ids is a string that does not hold a JSON list");
+        throw DomainException.invalid("stream_ids is a string that does not hold a JSON list");
       }
     }
     if (ids == null || !ids.isArray()) {
-      throw new QueryException(400, "stream_ids must be a list of ids");
+      throw DomainException.invalid("stream_ids must be a list of ids");
     }
     // an id asked for twice is answered once, in the order first asked
     Set<String> out = new LinkedHashSet<>();
     for (JsonNode id : ids) {
       if (!id.isTextual() || id.asText().isEmpty() || id.asText().length() > 128) {
-        throw new QueryException(400, "stream_ids must hold ids as strings of 1 to 128 characters");
+        throw DomainException.invalid("stream_ids must hold ids as strings of 1 to 128 characters");
       }
       out.add(id.asText());
     }

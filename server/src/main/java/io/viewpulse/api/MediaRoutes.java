@@ -1,5 +1,6 @@
 package io.viewpulse.api;
 
+import io.viewpulse.model.DomainException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +10,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.auth.Principal;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Media;
-import io.viewpulse.query.QueryException;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
@@ -70,7 +70,7 @@ final class MediaRoutes {
     run(ctx, () -> {
       Principal p = guard.secret(ctx);
       Media m = catalog.get(p.accountId(), ctx.pathParam("id")).filter(x -> x.kind() == kind)
-          .orElseThrow(() -> new QueryException(404, kind.wire() + " not found"));
+          .orElseThrow(() -> DomainException.notFound(kind.wire() + " not found"));
       return (JsonNode) json(m);
     }, body -> Json.ok(ctx, body));
   }
@@ -81,7 +81,7 @@ final class MediaRoutes {
       String id = ctx.pathParam("id");
       boolean mine = catalog.get(p.accountId(), id).filter(x -> x.kind() == kind).isPresent();
       if (!mine || !catalog.delete(p.accountId(), id)) {
-        throw new QueryException(404, kind.wire() + " not found");
+        throw DomainException.notFound(kind.wire() + " not found");
       }
       return Boolean.TRUE;
     }, ok -> ctx.response().setStatusCode(204).end());

@@ -1,8 +1,8 @@
 package io.viewpulse.api;
 
+import io.viewpulse.model.DomainException;
 import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.query.Dimension;
-import io.viewpulse.query.QueryException;
 import io.viewpulse.query.TimeStep;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,7 +25,7 @@ final class Params {
     for (String v : ctx.queryParam(name)) {
       if (v != null && !v.isEmpty()) {
         if (v.length() > 512) {
-          throw new QueryException(400, name + " is longer than 512 characters");
+          throw DomainException.invalid(name + " is longer than 512 characters");
         }
         return v;
       }
@@ -46,13 +46,13 @@ final class Params {
       try {
         t = Instant.ofEpochMilli(Long.parseLong(v));
       } catch (NumberFormatException | java.time.DateTimeException e2) {
-        throw new QueryException(400, "bad time \"" + v + "\" for " + name
+        throw DomainException.invalid("bad time \"" + v + "\" for " + name
             + ". must be in RFC3339 or Unix Timestamp (millisecond) formats");
       }
     }
     // RFC 3339 years have four digits; far beyond them times overflow in the store's arithmetic
     if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
-      throw new QueryException(400, "time \"" + v + "\" for " + name + " is outside the years 0000 to 9999");
+      throw DomainException.invalid("time \"" + v + "\" for " + name + " is outside the years 0000 to 9999");
     }
     return t;
   }
@@ -64,7 +64,7 @@ final class Params {
     }
     TimeStep t = TimeStep.byApiName(v).orElse(null);
     if (t == null || !allowed.contains(t)) {
-      throw new QueryException(400, "invalid time step: " + v + " (expected one of "
+      throw DomainException.invalid("invalid time step: " + v + " (expected one of "
           + String.join(", ", allowed.stream().sorted().map(TimeStep::apiName).toList()) + ")");
     }
     return t;
@@ -82,7 +82,7 @@ final class Params {
         }
         Dimension d = Dimension.byApiName(name.strip()).orElse(null);
         if (d == null || !allowed.contains(d)) {
-          throw new QueryException(400, "invalid breakdown field: " + name.strip() + " (expected one of "
+          throw DomainException.invalid("invalid breakdown field: " + name.strip() + " (expected one of "
               + String.join(", ", allowed.stream().sorted().map(Dimension::apiName).toList()) + ")");
         }
         if (!out.contains(d)) {
@@ -98,7 +98,7 @@ final class Params {
     List<String> raw = new ArrayList<>(ctx.queryParam("filters[]"));
     raw.addAll(ctx.queryParam("filters"));
     if (raw.size() > 20) {
-      throw new QueryException(400, "at most 20 filters");
+      throw DomainException.invalid("at most 20 filters");
     }
     return raw.stream().filter(v -> !v.isBlank()).map(io.viewpulse.query.Filter::parse).toList();
   }
@@ -107,7 +107,7 @@ final class Params {
   static void forbid(RoutingContext ctx, String message, String... names) {
     for (String n : names) {
       if (string(ctx, n) != null) {
-        throw new QueryException(400, message);
+        throw DomainException.invalid(message);
       }
     }
   }

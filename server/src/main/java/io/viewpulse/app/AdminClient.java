@@ -45,14 +45,12 @@ interface AdminClient extends AutoCloseable {
     return new Local(dataDir, store, envKey);
   }
 
-  /** An error the server or the store gave, with the status it maps to. */
+  /** An error the server or the store gave, with its message. */
   final class Failure extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    final int status;
 
-    Failure(int status, String message) {
+    Failure(String message) {
       super(message, null, false, false);
-      this.status = status;
     }
   }
 
@@ -78,14 +76,14 @@ interface AdminClient extends AutoCloseable {
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode n = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
         if (r.statusCode() >= 400) {
-          throw new Failure(r.statusCode(), n.path("errors").path(0).asText("HTTP " + r.statusCode()));
+          throw new Failure(n.path("errors").path(0).asText("HTTP " + r.statusCode()));
         }
         return n;
       } catch (IOException e) {
-        throw new Failure(503, "cannot reach the server at " + base + ": " + e.getMessage());
+        throw new Failure("cannot reach the server at " + base + ": " + e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new Failure(503, "interrupted");
+        throw new Failure("interrupted");
       }
     }
 
@@ -103,7 +101,7 @@ interface AdminClient extends AutoCloseable {
       try {
         store = Stores.open(config);
       } catch (RuntimeException e) {
-        throw new Failure(503, "cannot open the store in " + dataDir + " (is a server running on it without a "
+        throw new Failure("cannot open the store in " + dataDir + " (is a server running on it without a "
             + "server.json?): " + e.getMessage());
       }
       KeyService keys = new KeyService(store.keys(), master, InstantSource.system());
@@ -129,14 +127,12 @@ interface AdminClient extends AutoCloseable {
               text(body, "type")));
           case "GET /media/{id}" -> admin.getMedia(account, kind(kind), p.split("/")[2]);
           case "DELETE /media/{id}" -> admin.deleteMedia(account, kind(kind), p.split("/")[2]);
-          default -> throw new Failure(404, "no admin action " + method + " " + p);
+          default -> throw new Failure("no admin action " + method + " " + p);
         };
-      } catch (Admin.NotFound e) {
-        throw new Failure(404, e.getMessage());
       } catch (IllegalArgumentException e) {
-        throw new Failure(400, e.getMessage());
+        throw new Failure(e.getMessage());
       } catch (DomainException e) {
-        throw new Failure(e.kind() == DomainException.Kind.CONFLICT ? 409 : 400, e.getMessage());
+        throw new Failure(e.getMessage());
       }
     }
 

@@ -40,6 +40,12 @@ public final class Viewpulse implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Viewpulse.class);
 
   private final Store store;
+  /**
+   * How often a node on a shared store reads keys and media again: a key revoked on another node stops working here
+   * within this and the time of one read.
+   */
+  static final java.time.Duration DIRECTORY_REFRESH = java.time.Duration.ofSeconds(2);
+  private java.util.concurrent.ScheduledExecutorService directoryRefresh;
   private final KeyService keys;
   private final Catalog catalog;
   private final EventLog log;
@@ -80,6 +86,9 @@ public final class Viewpulse implements AutoCloseable {
     sessionizer.start();
     store.bindMetrics(metrics);
     store.startBackgroundWork();
+    if (store.shared()) {
+      directoryRefresh = refreshEvery(keys, catalog, DIRECTORY_REFRESH);
+    }
     maxOpenSessions = c.sessions().maxOpenSessions();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         this::backpressure);
@@ -133,6 +142,31 @@ public final class Viewpulse implements AutoCloseable {
     }
     long open = sessionizer.openSessions() + ingest.legacySessions();
     return open >= maxOpenSessions ? io.viewpulse.ingest.Reason.OVERLOADED : null;
+  }
+
+  /** Reads keys and media again from the store now (a node on a shared store does it every two seconds anyway). */
+  public void refreshDirectory() {
+    keys.refresh();
+    catalog.refresh();
+  }
+
+  /** Reads keys and media again every {@code period}, on a thread of its own; a failed read waits for the next. */
+  private static java.util.concurrent.ScheduledExecutorService refreshEvery(KeyService keys, Catalog catalog,
+      java.time.Duration period) {
+    var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "viewpulse-directory-refresh");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        keys.refresh();
+        catalog.refresh();
+      } catch (RuntimeException e) {
+        LOG.warn("cannot read keys and media again from the store, will retry: {}", e.getMessage());
+      }
+    }, period.toMillis(), period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return timer;
   }
 
   public static Viewpulse start(ServerConfig config) {
@@ -234,6 +268,9 @@ public final class Viewpulse implements AutoCloseable {
 
   /** Everything the API serves from, in the order that lets each part finish its work. */
   private void closeBehindApi() {
+    if (directoryRefresh != null) {
+      directoryRefresh.shutdownNow();
+    }
     log.close();
     sessionizer.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();

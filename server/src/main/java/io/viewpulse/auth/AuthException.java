@@ -1,16 +1,22 @@
 package io.viewpulse.auth;
 
-/** A request is not allowed. {@code status} is 401 (who are you?) or 403 (not with this key). */
-public final class AuthException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
-  private final int status;
+import io.viewpulse.model.DomainException;
 
-  public AuthException(int status, String message) {
-    super(message, null, false, false);
-    this.status = status;
+/** A request is not allowed: no usable credential ({@code UNAUTHENTICATED}), or not with this one ({@code FORBIDDEN}). */
+public final class AuthException extends DomainException {
+  private static final long serialVersionUID = 1L;
+
+  private AuthException(Kind kind, String message) {
+    super(kind, message);
   }
 
-  public int status() {
-    return status;
+  /** Who are you? No key, an unknown or revoked one, a bad signature. */
+  public static AuthException unauthenticated(String message) {
+    return new AuthException(Kind.UNAUTHENTICATED, message);
+  }
+
+  /** Not with this key (a CORS key outside its routes or origins, a request from elsewhere). */
+  public static AuthException forbidden(String message) {
+    return new AuthException(Kind.FORBIDDEN, message);
   }
 }

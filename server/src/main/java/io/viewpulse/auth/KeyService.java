@@ -36,6 +36,15 @@ public final class KeyService {
     this.store = store;
     this.master = master;
     this.clock = clock;
+    refresh();
+  }
+
+  /**
+   * Reads accounts and keys again from the store: what another node (or the command line) changed there is seen
+   * here from now on, a revoked key refused. Keys and accounts are never deleted, so the maps only gain entries and
+   * change keys' revocation, each update atomic per entry.
+   */
+  public synchronized void refresh() {
     store.accounts().forEach(a -> accounts.put(a.id(), a));
     for (KeyStore.StoredKey k : store.keys()) {
       keysById.put(k.key().id(), k.key());
@@ -130,15 +139,15 @@ public final class KeyService {
    */
   public Principal authenticate(String token) {
     if (token == null || token.isBlank()) {
-      throw new AuthException(401, "no API key: send Authorization: Bearer <API key>");
+      throw AuthException.unauthenticated("no API key: send Authorization: Bearer <API key>");
     }
     String keyId = keyIdByTokenHash.get(Sha256.hex(token.strip()));
     ApiKey k = keyId == null ? null : keysById.get(keyId);
     if (k == null) {
-      throw new AuthException(401, "invalid API key");
+      throw AuthException.unauthenticated("invalid API key");
     }
     if (k.isRevoked()) {
-      throw new AuthException(401, "this API key has been revoked");
+      throw AuthException.unauthenticated("this API key has been revoked");
     }
     return new Principal(k.accountId(), k.id(), k.allowedOrigins());
   }

@@ -64,27 +64,27 @@ public final class SignedRequests {
    */
   public Signed verify(String msg, String sig, Consumer<JsonNode> requirement) {
     if (msg == null || sig == null) {
-      throw new AuthException(401, "a signed request needs both msg and sig");
+      throw AuthException.unauthenticated("a signed request needs both msg and sig");
     }
     JsonNode params = decode(msg);
     JsonNode owner = params.get("_owner");
     JsonNode ts = params.get("_timestamp");
     if (owner == null || !owner.isTextual() || ts == null || !ts.canConvertToLong()) {
-      throw new AuthException(401, "msg must hold _owner (your user id) and _timestamp (Unix seconds)");
+      throw AuthException.unauthenticated("msg must hold _owner (your user id) and _timestamp (Unix seconds)");
     }
     if (keys.account(owner.asText()).isEmpty()) {
-      throw new AuthException(401, "unknown _owner " + owner.asText());
+      throw AuthException.unauthenticated("unknown _owner " + owner.asText());
     }
     long skew = Math.abs(clock.instant().getEpochSecond() - ts.asLong());
     if (skew > WINDOW.toSeconds()) {
-      throw new AuthException(401, "_timestamp is " + skew + " s away from the server's clock; at most "
+      throw AuthException.unauthenticated("_timestamp is " + skew + " s away from the server's clock; at most "
           + WINDOW.toSeconds() + " s is accepted");
     }
     byte[] presented;
     try {
       presented = HexFormat.of().parseHex(sig.strip().toLowerCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new AuthException(401, "sig must be the hex HMAC-SHA256 of msg");
+      throw AuthException.unauthenticated("sig must be the hex HMAC-SHA256 of msg");
     }
     byte[] message = msg.getBytes(StandardCharsets.UTF_8);
     for (String secret : keys.secretTokens(owner.asText())) {
@@ -92,12 +92,12 @@ public final class SignedRequests {
       if (MessageDigest.isEqual(expected, presented)) {
         requirement.accept(params);
         if (used.asMap().putIfAbsent(HexFormat.of().formatHex(expected), Boolean.TRUE) != null) {
-          throw new AuthException(401, REPLAYED);
+          throw AuthException.unauthenticated(REPLAYED);
         }
         return new Signed(new Principal(owner.asText(), null, null), params);
       }
     }
-    throw new AuthException(401, "bad signature: sig does not match msg for any secret key of " + owner.asText());
+    throw AuthException.unauthenticated("bad signature: sig does not match msg for any secret key of " + owner.asText());
   }
 
   /**
@@ -108,7 +108,7 @@ public final class SignedRequests {
     return params -> {
       JsonNode d = params.get("_body_sha256");
       if (d == null || !d.isTextual()) {
-        throw new AuthException(401, "a signed write must carry _body_sha256 in msg: the lowercase hex SHA-256 of"
+        throw AuthException.unauthenticated("a signed write must carry _body_sha256 in msg: the lowercase hex SHA-256 of"
             + " the exact body bytes (or send Authorization: Bearer <secret key>)");
       }
       byte[] actual;
@@ -119,7 +119,7 @@ public final class SignedRequests {
       }
       if (!MessageDigest.isEqual(HexFormat.of().formatHex(actual).getBytes(StandardCharsets.US_ASCII),
           d.asText().getBytes(StandardCharsets.UTF_8))) {
-        throw new AuthException(401, "_body_sha256 in msg does not match the body: sign the lowercase hex SHA-256"
+        throw AuthException.unauthenticated("_body_sha256 in msg does not match the body: sign the lowercase hex SHA-256"
             + " of the exact bytes sent");
       }
     };
@@ -169,6 +169,6 @@ public final class SignedRequests {
   }
 
   private static AuthException garbled(String why) {
-    return new AuthException(401, "msg must be base64 of zlib-compressed JSON (" + why + ")");
+    return AuthException.unauthenticated("msg must be base64 of zlib-compressed JSON (" + why + ")");
   }
 }

@@ -43,14 +43,33 @@ public final class Catalog {
   public Catalog(MediaStore store, InstantSource clock) {
     this.store = store;
     this.clock = clock;
-    for (Media m : store.deleted()) {
-      reserved.put(m.playbackId(), m.accountId());
+    refresh();
+  }
+
+  /**
+   * Reads the items again from the store: what another node (or the command line) created or deleted there is seen
+   * here from now on. Entries are added, replaced and removed one by one, so a lookup meanwhile finds the old or the
+   * new state of an item, never none of it.
+   */
+  public synchronized void refresh() {
+    List<Media> deleted = store.deleted();
+    List<Media> live = store.media();
+    Map<String, Media> ids = new java.util.HashMap<>();
+    Map<String, Media> playbackIds = new java.util.HashMap<>();
+    for (Media m : live) {
+      ids.put(key(m.accountId(), m.id()), m);
+      playbackIds.put(m.playbackId(), m);
     }
-    for (Media m : store.media()) {
-      byId.put(key(m.accountId(), m.id()), m);
-      byPlaybackId.put(m.playbackId(), m);
-      reserved.remove(m.playbackId());
+    byId.putAll(ids);
+    byId.keySet().retainAll(ids.keySet());
+    byPlaybackId.putAll(playbackIds);
+    byPlaybackId.keySet().retainAll(playbackIds.keySet());
+    for (Media m : deleted) {
+      if (!playbackIds.containsKey(m.playbackId())) {
+        reserved.put(m.playbackId(), m.accountId());
+      }
     }
+    reserved.keySet().removeAll(playbackIds.keySet());
   }
 
   /**

@@ -127,7 +127,7 @@ public final class Ingest implements AutoCloseable {
     this.acceptedBeacons = metrics.counter("viewpulse_beacons_accepted_total");
     // every series exists from the start (at 0), as Prometheus recommends for known label values
     for (Reason r : Reason.values()) {
-      if (r.status() == 0) {
+      if (!r.refusesBeacon()) {
         droppedEvents.put(r, metrics.counter("viewpulse_events_dropped_total", "reason", r.tag()));
       } else {
         rejectedBeacons.put(r, metrics.counter("viewpulse_beacons_rejected_total", "reason", r.tag()));

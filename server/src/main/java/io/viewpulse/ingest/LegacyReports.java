@@ -1,5 +1,6 @@
 package io.viewpulse.ingest;
 
+import io.viewpulse.model.DomainException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -250,8 +251,8 @@ public final class LegacyReports {
         Throwable cause = Ingest.cause(e);
         // refused for now (overloaded, store unavailable): sent again with the next beacon; refused for good (an
         // unknown playback id, an invalid field): sending it again would be refused again
-        if (cause != null && !(cause instanceof Rejection r && r.reason().status() != 503
-            && r.reason().status() != 429)) {
+        if (cause != null && !(cause instanceof Rejection r && r.kind() != DomainException.Kind.UNAVAILABLE
+            && r.kind() != DomainException.Kind.RATE_LIMITED)) {
           synchronized (session) {
             session.giveBack(b.sent());
           }

@@ -1,37 +1,43 @@
 package io.viewpulse.ingest;
 
+import io.viewpulse.model.DomainException.Kind;
 import java.util.Locale;
 
 /** Why ingest refused a beacon or dropped an event. Every occurrence is counted under {@link #tag()}. */
 public enum Reason {
   // a whole beacon refused
-  BODY_TOO_LARGE(413),
-  MALFORMED_JSON(400),
-  INVALID_FIELD(400),
-  UNKNOWN_PLAYBACK_ID(404),
-  OVERLOADED(503),
-  STORE_UNAVAILABLE(503),
+  BODY_TOO_LARGE(Kind.TOO_LARGE),
+  MALFORMED_JSON(Kind.INVALID),
+  INVALID_FIELD(Kind.INVALID),
+  UNKNOWN_PLAYBACK_ID(Kind.NOT_FOUND),
+  OVERLOADED(Kind.UNAVAILABLE),
+  STORE_UNAVAILABLE(Kind.UNAVAILABLE),
   // one client address asking more than it may (AddressLimits)
-  TOO_MANY_BEACONS(429),
-  TOO_MANY_NEW_SESSIONS(429),
-  TOO_MANY_SOCKETS(429),
+  TOO_MANY_BEACONS(Kind.RATE_LIMITED),
+  TOO_MANY_NEW_SESSIONS(Kind.RATE_LIMITED),
+  TOO_MANY_SOCKETS(Kind.RATE_LIMITED),
   // one event dropped, the rest of the beacon kept
-  UNKNOWN_EVENT_TYPE(0),
-  TIMESTAMP_IN_FUTURE(0),
-  TIMESTAMP_TOO_OLD(0),
-  ABSURD_VALUE(0),
-  DUPLICATE_EVENT(0),
-  SESSION_CLOSED(0);
+  UNKNOWN_EVENT_TYPE(null),
+  TIMESTAMP_IN_FUTURE(null),
+  TIMESTAMP_TOO_OLD(null),
+  ABSURD_VALUE(null),
+  DUPLICATE_EVENT(null),
+  SESSION_CLOSED(null);
 
-  private final int status;
+  private final Kind kind;
 
-  Reason(int status) {
-    this.status = status;
+  Reason(Kind kind) {
+    this.kind = kind;
   }
 
-  /** HTTP status for a refused beacon; 0 for reasons that drop single events. */
-  public int status() {
-    return status;
+  /** What kind of failure refusing a beacon for this reason is; null for reasons that drop single events. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** Whether the reason refuses a whole beacon (rather than dropping one event). */
+  public boolean refusesBeacon() {
+    return kind != null;
   }
 
   public String tag() {

@@ -28,19 +28,32 @@ public class DomainException extends RuntimeException {
   }
 
   private final Kind kind;
+  private final long retryAfterSeconds;
 
   public DomainException(Kind kind, String message) {
+    this(kind, message, 0);
+  }
+
+  /** @param retryAfterSeconds when the caller may try again, for the kinds that say so (0: not said) */
+  public DomainException(Kind kind, String message, long retryAfterSeconds) {
     super(message, null, false, false);
     this.kind = kind;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   protected DomainException(Kind kind, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
+    this.retryAfterSeconds = 0;
   }
 
   public Kind kind() {
     return kind;
+  }
+
+  /** Seconds after which the caller may try again, or 0 when not said. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static DomainException invalid(String message) {

@@ -1,5 +1,6 @@
 package io.viewpulse.query;
 
+import io.viewpulse.model.DomainException;
 /**
  * A condition on a dimension: {@code country:US} keeps views from the US, {@code !browser:Chrome} drops Chrome's
  * (the syntax of Mux's filters).
@@ -11,11 +12,11 @@ public record Filter(Dimension dimension, String value, boolean negated) {
     String body = neg ? s.substring(1) : s;
     int colon = body.indexOf(':');
     if (colon <= 0) {
-      throw new QueryException(400, "a filter is dimension:value or !dimension:value, got '" + s + "'");
+      throw DomainException.invalid("a filter is dimension:value or !dimension:value, got '" + s + "'");
     }
     String name = body.substring(0, colon);
     Dimension d = Dimension.byApiName(name)
-        .orElseThrow(() -> new QueryException(400, "invalid filter dimension: " + name));
+        .orElseThrow(() -> DomainException.invalid("invalid filter dimension: " + name));
     return new Filter(d, body.substring(colon + 1), neg);
   }
 

@@ -42,6 +42,12 @@ public interface Store extends AutoCloseable {
   /** Publishes the store's own gauges (rollup progress and the like). */
   void bindMetrics(MeterRegistry registry);
 
+  /**
+   * Whether other processes may change this store (several nodes on one ClickHouse): then what they change in the
+   * directory (keys, media) must be read again now and then.
+   */
+  boolean shared();
+
   /** Where the data is, for the start-up banner and logs: never a password. */
   String describe();
 

@@ -1,12 +1,12 @@
 package io.viewpulse.viewership;
 
+import io.viewpulse.model.DomainException;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.live.LiveStats;
 import io.viewpulse.live.MinuteRow;
 import io.viewpulse.live.MinuteStats;
 import io.viewpulse.model.Media;
 import io.viewpulse.query.LiveMinuteReader;
-import io.viewpulse.query.QueryException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -48,7 +48,7 @@ public final class StreamStats {
 
   public List<Item> latest(String accountId, List<String> ids) {
     if (ids.size() > MAX_IDS) {
-      throw new QueryException(400, "at most " + MAX_IDS + " stream ids per request, got " + ids.size());
+      throw DomainException.invalid("at most " + MAX_IDS + " stream ids per request, got " + ids.size());
     }
     List<String> unique = new ArrayList<>(new LinkedHashSet<>(ids));
     List<String> mine = unique.stream().filter(id -> stream(accountId, id) != null).toList();
@@ -69,14 +69,14 @@ public final class StreamStats {
     Instant end = to == null ? clock.instant() : to;
     Instant start = from == null ? end.minus(Duration.ofHours(1)) : from;
     if (!start.isBefore(end)) {
-      throw new QueryException(400, "from must be before to");
+      throw DomainException.invalid("from must be before to");
     }
     if (Duration.between(start, end).compareTo(MAX_SERIES) > 0) {
-      throw new QueryException(400, "a series spans at most 24 hours per call");
+      throw DomainException.invalid("a series spans at most 24 hours per call");
     }
     Media m = stream(accountId, id);
     if (m == null) {
-      throw new QueryException(404, "stream not found");
+      throw DomainException.notFound("stream not found");
     }
     List<Item> out = new ArrayList<>();
     for (MinuteRow r : store.series(accountId, id, start.toEpochMilli() - LiveStats.MINUTE,

@@ -1,11 +1,11 @@
 package io.viewpulse.viewership;
 
+import io.viewpulse.model.DomainException;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.catalog.DStorage;
 import io.viewpulse.model.Media;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.MetricRow;
-import io.viewpulse.query.QueryException;
 import io.viewpulse.query.RealtimeQuery;
 import io.viewpulse.query.RealtimeRow;
 import io.viewpulse.query.TimeStep;
@@ -54,7 +54,7 @@ public final class Viewership {
   /** {@code /data/views/query/creator}: engagement only, for exactly one asset or stream; rows as {@link #query}. */
   public void creator(String accountId, ViewsRequest r, Consumer<List<MetricRow>> batches) {
     if ((r.assetId() == null) == (r.streamId() == null)) {
-      throw new QueryException(400, "must provide exactly 1 of assetId or streamId for creator query");
+      throw DomainException.invalid("must provide exactly 1 of assetId or streamId for creator query");
     }
     ViewsRequest withoutPlayback = new ViewsRequest(null, r.assetId(), r.streamId(), r.creatorId(), r.from(), r.to(),
         r.timeStep(), r.breakdown(), r.filters());
@@ -83,7 +83,7 @@ public final class Viewership {
     playbackId = playbackIdOf(accountId, playbackId, assetId, streamId);
     for (Dimension d : breakdown) {
       if (!REALTIME_DIMENSIONS.contains(d)) {
-        throw new QueryException(400, "invalid breakdown field: " + d.apiName()
+        throw DomainException.invalid("invalid breakdown field: " + d.apiName()
             + " (the realtime API breaks down by playbackId, device, browser or country)");
       }
     }
@@ -94,7 +94,7 @@ public final class Viewership {
   /** {@code /data/usage/query}. */
   public List<UsageRow> usage(UsageQuery q) {
     if (q.timeStep() != null && q.timeStep() != TimeStep.HOUR && q.timeStep() != TimeStep.DAY) {
-      throw new QueryException(400, "invalid time step: " + q.timeStep().apiName() + " (usage is by hour or day)");
+      throw DomainException.invalid("invalid time step: " + q.timeStep().apiName() + " (usage is by hour or day)");
     }
     return store.usage(q);
   }
@@ -110,7 +110,7 @@ public final class Viewership {
       }
     }
     if (r.from() != null && r.to() != null && !r.from().isBefore(r.to())) {
-      throw new QueryException(400, "from must be before to");
+      throw DomainException.invalid("from must be before to");
     }
     return new ViewsQuery(accountId, playbackId, dStorage, r.creatorId(), r.from(), r.to(), r.timeStep(),
         r.breakdown(), r.filters(), detail);
@@ -131,7 +131,7 @@ public final class Viewership {
     String what = kind == Media.Kind.ASSET ? "asset" : "stream";
     Media m = catalog.get(accountId, id).orElse(null);
     if (m == null || m.kind() != kind) {
-      throw new QueryException(404, what + " not found");
+      throw DomainException.notFound(what + " not found");
     }
     return m;
   }

@@ -58,7 +58,7 @@ class HostileInputTest {
    */
   private static final long MAX_PLAYTIME_MS = Duration.ofDays(8).plusMinutes(10).toMillis();
   private static final long MAX_TTFF_MS = 3_600_000;
-  private static final Set<String> DROP_TAGS = Arrays.stream(Reason.values()).filter(r -> r.status() == 0)
+  private static final Set<String> DROP_TAGS = Arrays.stream(Reason.values()).filter(r -> !r.refusesBeacon())
       .map(Reason::tag).collect(java.util.stream.Collectors.toSet());
 
   private static final AtomicLong SENT = new AtomicLong();

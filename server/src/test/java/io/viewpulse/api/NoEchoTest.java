@@ -91,7 +91,13 @@ class NoEchoTest {
     for (String[] c : cases) {
       Http.Response r = s.http.get(path + c[0]);
       assertThat(r.body()).doesNotContain(s.secretKey);
-      assertThat(r.status() + " " + r.error()).isEqualTo("401 " + c[1]);
+      if (c[0].startsWith("msg=" + s.secretKey)) {
+        // a key is base64url: whether a MIME decoder takes what is left of it depends on the key's characters
+        assertThat(r.status() + " " + r.error()).isIn("401 " + c[1],
+            "401 msg must be base64 of zlib-compressed JSON (not base64)");
+      } else {
+        assertThat(r.status() + " " + r.error()).isEqualTo("401 " + c[1]);
+      }
     }
   }
 

@@ -7,7 +7,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.MetricRow;
-import io.viewpulse.query.QueryException;
+import io.viewpulse.model.DomainException;
 import io.viewpulse.model.StoreException;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
@@ -64,7 +64,7 @@ class ViewsAnswerTest {
         hand(all, to);
         // time for the encoder to get far into the answer (wherever it is, the answer must be the error)
         Thread.sleep(300);
-        throw new QueryException(400, "query must return less than 200000 datapoints");
+        throw DomainException.invalid("query must return less than 200000 datapoints");
       });
       return null;
     }, sent -> {}));

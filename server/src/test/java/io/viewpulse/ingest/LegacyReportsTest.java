@@ -84,12 +84,13 @@ class LegacyReportsTest {
     assertThat(beacons).isLessThanOrEqualTo(messages.size());
   }
 
-  private static int status(Runnable r) {
+  /** How an open ends: "opened", or the kind of its refusal. */
+  private static String outcome(Runnable r) {
     try {
       r.run();
-      return 101;
+      return "opened";
     } catch (Rejection e) {
-      return e.status();
+      return e.kind().name();
     }
   }
 
@@ -101,10 +102,10 @@ class LegacyReportsTest {
       for (int i = 0; i < 1_000; i++) {
         String id = i % 2 == 0 ? longId + i : "unknown" + i;
         int token = i;
-        assertThat(status(() -> legacy.open(id, "tok" + token, "192.0.2.1", Map.of()))).isEqualTo(404);
+        assertThat(outcome(() -> legacy.open(id, "tok" + token, "192.0.2.1", Map.of()))).isEqualTo("NOT_FOUND");
       }
-      assertThat(status(() -> legacy.open("bad id", "tok", "192.0.2.1", Map.of()))).isEqualTo(404);
-      assertThat(status(() -> legacy.open(null, "tok", "192.0.2.1", Map.of()))).isEqualTo(404);
+      assertThat(outcome(() -> legacy.open("bad id", "tok", "192.0.2.1", Map.of()))).isEqualTo("NOT_FOUND");
+      assertThat(outcome(() -> legacy.open(null, "tok", "192.0.2.1", Map.of()))).isEqualTo("NOT_FOUND");
       legacy.cleanUp();
       assertThat(legacy.sessions()).isZero();
       assertThat(legacy.weight()).isZero();
@@ -170,8 +171,8 @@ class LegacyReportsTest {
       LegacyReports legacy = p.ingest.legacy();
       legacy.open("pb1", "tok1", "192.0.2.1", Map.of());
       p.busy.set(Reason.OVERLOADED);
-      assertThat(status(() -> legacy.open("pb1", "tok2", "192.0.2.1", Map.of()))).isEqualTo(503);
-      assertThat(status(() -> legacy.open("pb1", "tok1", "192.0.2.1", Map.of()))).isEqualTo(101);
+      assertThat(outcome(() -> legacy.open("pb1", "tok2", "192.0.2.1", Map.of()))).isEqualTo("UNAVAILABLE");
+      assertThat(outcome(() -> legacy.open("pb1", "tok1", "192.0.2.1", Map.of()))).isEqualTo("opened");
       legacy.cleanUp();
       assertThat(legacy.sessions()).isEqualTo(1);
     }

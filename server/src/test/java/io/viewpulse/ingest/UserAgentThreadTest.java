@@ -93,7 +93,7 @@ class UserAgentThreadTest {
     CompletableFuture<Ingest.Ack> over = send("queue-over", "Mozilla/5.0 over-" + System.nanoTime(), "over");
     assertThat(over).isCompletedExceptionally();
     ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, over::get);
-    assertThat(((Rejection) refused.getCause()).status()).isEqualTo(503);
+    assertThat(((Rejection) refused.getCause()).kind()).isEqualTo(io.viewpulse.model.DomainException.Kind.UNAVAILABLE);
     assertThat(queued).noneMatch(CompletableFuture::isDone);
     release.countDown();
     for (CompletableFuture<Ingest.Ack> f : queued) {

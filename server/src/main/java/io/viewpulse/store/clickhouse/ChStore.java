@@ -142,6 +142,11 @@ public final class ChStore implements Store {
   }
 
   @Override
+  public boolean shared() {
+    return true;
+  }
+
+  @Override
   public String describe() {
     return "ClickHouse " + config;
   }

@@ -96,6 +96,11 @@ public final class DuckStore implements Store {
   }
 
   @Override
+  public boolean shared() {
+    return false;
+  }
+
+  @Override
   public String describe() {
     return "DuckDB file " + db.file().toAbsolutePath();
   }
