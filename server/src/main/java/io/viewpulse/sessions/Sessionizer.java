@@ -195,6 +195,7 @@ public final class Sessionizer implements AutoCloseable {
   public void flush() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
+      log.delivered().get(60, TimeUnit.SECONDS);
       inbox.put(new FlushRequest(done));
       done.get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
