@@ -183,7 +183,7 @@ public final class KafkaEventLog implements EventLog {
   static Map<String, Object> adminConfig(EventLogConfig.Kafka c) {
     return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers(),
         AdminClientConfig.CLIENT_ID_CONFIG, "viewpulse-admin",
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(5_000, c.startTimeout().toMillis()),
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) c.startTimeout().toMillis(),
         AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 3_000L,
         AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 10_000L);
