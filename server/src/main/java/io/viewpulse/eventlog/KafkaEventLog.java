@@ -61,11 +61,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Appends.</b> An idempotent producer with {@code acks=all}: an append's future completes with the record's
  * offset only once every in-sync replica has it (with replication factor 3 and {@code min.insync.replicas} 2, at
  * least two brokers), and fails with {@link LogUnavailableException} when Kafka does not acknowledge within the
- * delivery timeout (unreachable, slow, too few replicas in sync). {@code send} never blocks for long: metadata is
- * fetched at start, and appends in flight are capped by count and bytes below the producer's buffer, so that beyond
- * the cap an append fails at once as overload and memory stays bounded. Nothing completes that Kafka did not
- * acknowledge. A failed append may still have reached Kafka (a timeout is ambiguous): the client retries and the
- * sessionizer drops the events it already has.
+ * delivery timeout (unreachable, slow, too few replicas in sync). An append never blocks its caller (an event loop):
+ * the producer waits for nothing ({@code max.block.ms=0}); an append it refuses for want of the topic's metadata
+ * (Kafka away, or back without a leader yet) waits in an ordered backlog and is sent again, for up to half the
+ * delivery timeout, and every later append queues behind it so a session's records keep their order. Appends in
+ * flight are capped by count and bytes below the producer's buffer: beyond the cap an append fails at once as
+ * overload and memory stays bounded. Nothing completes that Kafka did not acknowledge. A failed append may still have
+ * reached Kafka (a timeout is ambiguous): the client retries and the sessionizer drops the events it already has.
  *
  * <p><b>Topic.</b> Created at start when missing, with the configured partitions, replication factor and (for 3 or
  * more replicas) {@code min.insync.replicas=2}; two nodes creating it at once is fine. A topic whose partition count
@@ -401,7 +403,9 @@ public final class KafkaEventLog implements EventLog {
   }
 
   private void deliver(ConsumerRecords<byte[], byte[]> records) {
-    for (TopicPartition tp : records.partitions()) {
+    List<TopicPartition> parts = new ArrayList<>(records.partitions());
+    for (int i = 0; i < parts.size(); i++) {
+      TopicPartition tp = parts.get(i);
       int p = tp.partition();
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
         if (!owned.contains(p)) {
@@ -410,8 +414,11 @@ public final class KafkaEventLog implements EventLog {
         try {
           owner.accept(p, r.offset(), r.value());
         } catch (RuntimeException e) {
-          // what the owner did not take is delivered again: the position goes back to this record
+          // what the owner did not take is delivered again: positions go back to the first record not taken
           consumer.seek(tp, r.offset());
+          for (TopicPartition rest : parts.subList(i + 1, parts.size())) {
+            consumer.seek(rest, records.records(rest).get(0).offset());
+          }
           throw e;
         }
       }

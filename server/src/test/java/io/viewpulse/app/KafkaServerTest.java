@@ -163,6 +163,63 @@ class KafkaServerTest {
     assertThat(acknowledged.size() + refusedWhileDown).isEqualTo(next.get());
   }
 
+  @Test
+  @Order(3)
+  void aTopicWithAnotherPartitionCountStopsTheStartWithOneLineNamingBothCounts() {
+    java.nio.file.Path data = TestServer.newTempDir();
+    try {
+      java.io.StringWriter err = new java.io.StringWriter();
+      int code = Main.run(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err), "serve",
+          "--data", data.toString(), "--host", "127.0.0.1", "--port", "0",
+          "--event-log", "kafka://" + broker.bootstrap(), "--kafka-topic", "beacons", "--kafka-partitions", "5",
+          "--kafka-replication-factor", "1");
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString()).isEqualTo("viewpulse: Kafka topic beacons has 4 partitions but --kafka-partitions is"
+          + " 5: a topic's partition count is fixed at creation (adding partitions would move sessions to other"
+          + " partitions mid-session); start with --kafka-partitions 4 or use a new topic" + System.lineSeparator());
+      // the store was closed: the admin command line opens it
+      java.io.StringWriter out = new java.io.StringWriter();
+      assertThat(Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()),
+          "account", "list", "--data", data.toString())).isZero();
+    } finally {
+      TestServer.deleteTree(data);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void badEventLogOptionsAreRefusedBeforeAnythingStarts() {
+    assertThat(serveRefused("--event-log", "redis://x:1"))
+        .startsWith("--event-log must be file or kafka://HOST:9092[,HOST:9092...], not 'redis://x:1'");
+    assertThat(serveRefused("--event-log", "kafka://"))
+        .startsWith("--event-log names brokers as kafka://HOST:9092[,HOST:9092...]; '' is not HOST:PORT");
+    assertThat(serveRefused("--event-log", "kafka://k1:9092,k2"))
+        .startsWith("--event-log names brokers as kafka://HOST:9092[,HOST:9092...]; 'k2' is not HOST:PORT");
+    assertThat(serveRefused("--event-log", "kafka://k1:99999"))
+        .startsWith("--event-log names brokers as kafka://HOST:9092[,HOST:9092...]; '99999' is not a port");
+    assertThat(serveRefused("--event-log", "kafka://k1:9092", "--kafka-partitions", "0"))
+        .startsWith("--kafka-partitions must be between 1 and 10000, not 0");
+    assertThat(serveRefused("--event-log", "kafka://k1:9092", "--kafka-topic", "a/b"))
+        .startsWith("--kafka-topic must be 1 to 249 letters, digits, '.', '_' or '-', not 'a/b'");
+    assertThat(serveRefused("--event-log", "kafka://k1:9092", "--kafka-replication-factor", "0"))
+        .startsWith("--kafka-replication-factor must be between 1 and 32, not 0");
+  }
+
+  /** What {@code serve} prints when it refuses its options (exit 2, picocli's usage error). */
+  private static String serveRefused(String... args) {
+    java.nio.file.Path data = TestServer.newTempDir();
+    try {
+      java.io.StringWriter err = new java.io.StringWriter();
+      String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("serve", "--data", data.toString(),
+          "--host", "127.0.0.1", "--port", "0"), java.util.Arrays.stream(args)).toArray(String[]::new);
+      assertThat(Main.run(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err), all))
+          .isEqualTo(2);
+      return err.toString();
+    } finally {
+      TestServer.deleteTree(data);
+    }
+  }
+
   /** Posts one new session's beacon; returns the status (200, or 503 with its Retry-After kept). */
   private int post(Instant t, int i, List<String> acknowledged, List<String> retryAfter) {
     String session = "outage-" + i;
