@@ -40,6 +40,7 @@ final class Banner {
       b.append("Metrics: ").append(base).append("/metrics answers whoever presents the token in ")
           .append(c.metricsTokenFile().toAbsolutePath()).append('\n');
     }
+    b.append("Event log: ").append(c.eventLog().describe()).append('\n');
     if (!c.publicHosts().isEmpty()) {
       b.append("Host names: ").append(String.join(", ", c.publicHosts()))
           .append(" (and loopback names); a request naming another host gets 421\n");

@@ -1,5 +1,7 @@
 package io.viewpulse.app;
 
+import io.viewpulse.eventlog.EventLogConfig;
+import io.viewpulse.eventlog.EventLogException;
 import io.viewpulse.ingest.IngestConfig;
 import io.viewpulse.model.DomainException;
 import io.viewpulse.model.StoreException;
@@ -79,6 +81,34 @@ final class ServeCommand implements Callable<Integer> {
       description = "Read the ClickHouse password from this file instead of the --store URI. "
           + "Env: VIEWPULSE_STORE_PASSWORD_FILE")
   Path storePasswordFile;
+
+  @Option(names = "--event-log", defaultValue = "${env:VIEWPULSE_EVENT_LOG:-file}",
+      description = "Where accepted beacons wait for the sessionizer: file (segment files in <data>/log, one node) or "
+          + "kafka://HOST:9092[,HOST:9092...] (a topic shared by the nodes of a cluster). Env: VIEWPULSE_EVENT_LOG. "
+          + "Default: ${DEFAULT-VALUE}")
+  String eventLog;
+
+  @Option(names = "--kafka-topic", defaultValue = "${env:VIEWPULSE_KAFKA_TOPIC:-viewpulse-beacons}",
+      description = "The Kafka event log's topic, created at first start if missing. Env: VIEWPULSE_KAFKA_TOPIC. "
+          + "Default: ${DEFAULT-VALUE}")
+  String kafkaTopic;
+
+  @Option(names = "--kafka-partitions", defaultValue = "${env:VIEWPULSE_KAFKA_PARTITIONS:-12}",
+      description = "Partitions of the Kafka topic: fixed when it is created (adding partitions would move sessions "
+          + "between partitions), so a start on a topic with another count is refused. At most one node works on a "
+          + "partition. Env: VIEWPULSE_KAFKA_PARTITIONS. Default: ${DEFAULT-VALUE}")
+  int kafkaPartitions;
+
+  @Option(names = "--kafka-replication-factor", defaultValue = "${env:VIEWPULSE_KAFKA_REPLICATION_FACTOR:-3}",
+      description = "Replicas of each partition when the topic is created (3 or more: min.insync.replicas 2, so an "
+          + "acknowledged beacon survives the loss of a broker). Env: VIEWPULSE_KAFKA_REPLICATION_FACTOR. "
+          + "Default: ${DEFAULT-VALUE}")
+  int kafkaReplicationFactor;
+
+  @Option(names = "--kafka-group", defaultValue = "${env:VIEWPULSE_KAFKA_GROUP:-viewpulse}",
+      description = "Consumer group of the nodes sharing the topic. Env: VIEWPULSE_KAFKA_GROUP. "
+          + "Default: ${DEFAULT-VALUE}")
+  String kafkaGroup;
 
   @Option(names = "--public-host", split = ",", defaultValue = "${env:VIEWPULSE_PUBLIC_HOST}",
       description = "Host names this server answers for, comma-separated (e.g. viewpulse.example.com): a request "
@@ -169,7 +199,14 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e instanceof java.io.IOException
           ? "cannot read --store-password-file " + storePasswordFile + ": " + e.getMessage() : e.getMessage());
     }
-    ServerConfig config = ServerConfig.defaults(data).withStore(storeConfig).withHost(host).withPort(port)
+    EventLogConfig eventLogConfig;
+    try {
+      eventLogConfig = EventLogConfig.parse(eventLog, data, kafkaTopic, kafkaPartitions, kafkaReplicationFactor,
+          kafkaGroup);
+    } catch (DomainException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    ServerConfig config = ServerConfig.defaults(data).withStore(storeConfig).withEventLog(eventLogConfig).withHost(host).withPort(port)
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn)
             .withLimits(new IngestConfig.Limits(beaconsPerSecondPerAddress, newSessionsPerMinutePerAddress,
                 socketsPerAddress)))
@@ -183,8 +220,9 @@ final class ServeCommand implements Callable<Integer> {
     Viewpulse vp;
     try {
       vp = Viewpulse.start(config);
-    } catch (StoreException | UncheckedIOException e) {
-      // a busy port, a store another process holds, a disk that refuses: what to fix, without a stack trace
+    } catch (StoreException | UncheckedIOException | EventLogException e) {
+      // a busy port, a store another process holds, a disk that refuses, Kafka unreachable or a topic that does not
+      // fit: what to fix, without a stack trace
       spec.commandLine().getErr().println("viewpulse: " + e.getMessage());
       spec.commandLine().getErr().flush();
       return 1;

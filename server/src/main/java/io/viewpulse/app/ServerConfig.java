@@ -1,6 +1,7 @@
 package io.viewpulse.app;
 
 import io.viewpulse.api.LocalRequests;
+import io.viewpulse.eventlog.EventLogConfig;
 import io.viewpulse.ingest.IngestConfig;
 import io.viewpulse.sessions.SessionRules;
 import io.viewpulse.store.StoreConfig;
@@ -25,6 +26,7 @@ import java.util.function.Predicate;
  * @param store which store, and its settings
  * @param publicHosts see {@link #withPublicHosts}
  * @param loopbackPeer which peer addresses are this machine (loopback ones; see {@link #withLoopbackPeer})
+ * @param eventLog which event log, and its settings (the file log in {@code <data>/log} by default)
  */
 public record ServerConfig(
     Path dataDir,
@@ -42,7 +44,8 @@ public record ServerConfig(
     Path metricsTokenFile,
     StoreConfig store,
     List<String> publicHosts,
-    Predicate<String> loopbackPeer) {
+    Predicate<String> loopbackPeer,
+    EventLogConfig eventLog) {
 
   public ServerConfig {
     bootstrapOrigins = List.copyOf(bootstrapOrigins);
@@ -52,60 +55,67 @@ public record ServerConfig(
   /** The same server on another store. */
   public ServerConfig withStore(StoreConfig s) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, s, publicHosts, loopbackPeer);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, s, publicHosts, loopbackPeer, eventLog);
+  }
+
+  /** The same server on another event log. */
+  public ServerConfig withEventLog(EventLogConfig e) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, e);
   }
 
   /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
         SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false, null,
-        StoreConfig.duckdb(dataDir), List.of(), LocalRequests::isLoopbackAddress);
+        StoreConfig.duckdb(dataDir), List.of(), LocalRequests::isLoopbackAddress,
+        EventLogConfig.file(dataDir.resolve("log")));
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
   }
 
   public ServerConfig withIngest(IngestConfig i) {
     return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
   }
 
   public ServerConfig withSessions(SessionRules s) {
     return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
   }
 
   public ServerConfig withClock(InstantSource c) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
   }
 
   public ServerConfig withTls(Path keystore, String password) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        keystore, password, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
+        keystore, password, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
   }
 
   public ServerConfig withBootstrap(boolean b, List<String> origins) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock, tlsKeystore,
-        tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer);
+        tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
   }
 
   public ServerConfig withBenchEndpoints(boolean on) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, on, metricsTokenFile, store, publicHosts, loopbackPeer);
+        tlsKeystore, tlsPassword, on, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
   }
 
   /** Require {@code Authorization: Bearer <token>} on /metrics, the token read from this file (null: open). */
   public ServerConfig withMetricsTokenFile(Path file) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, file, store, publicHosts, loopbackPeer);
+        tlsKeystore, tlsPassword, benchEndpoints, file, store, publicHosts, loopbackPeer, eventLog);
   }
 
   /**
@@ -114,7 +124,7 @@ public record ServerConfig(
    */
   public ServerConfig withPublicHosts(List<String> names) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, names, loopbackPeer);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, names, loopbackPeer, eventLog);
   }
 
   /**
@@ -123,7 +133,7 @@ public record ServerConfig(
    */
   public ServerConfig withLoopbackPeer(Predicate<String> isLoopback) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, isLoopback);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, isLoopback, eventLog);
   }
 
   /**

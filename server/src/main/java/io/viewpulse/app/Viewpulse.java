@@ -16,7 +16,7 @@ import io.viewpulse.auth.MasterKey;
 import io.viewpulse.auth.MetricsToken;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.eventlog.EventLog;
-import io.viewpulse.eventlog.FileEventLog;
+import io.viewpulse.eventlog.EventLogs;
 import io.viewpulse.ingest.Ingest;
 import io.viewpulse.model.Media;
 import io.viewpulse.viewership.Viewership;
@@ -76,11 +76,18 @@ public final class Viewpulse implements AutoCloseable {
     keys = new KeyService(store.keys(), master, c.clock());
     catalog = new Catalog(store.media(), c.clock());
     bootstrapKeys = c.bootstrap() ? bootstrap(c) : List.of();
-    log = new FileEventLog(c.dataDir().resolve("log"), 64L << 20, 200_000, 256L << 20);
+    try {
+      log = EventLogs.open(c.eventLog(), metrics);
+    } catch (RuntimeException e) {
+      // Kafka unreachable, or a topic that does not fit: nothing of this start may outlive it
+      store.close();
+      throw e;
+    }
     io.micrometer.core.instrument.Gauge.builder("viewpulse_eventlog_queue_depth", log, EventLog::pending)
-        .description("beacons waiting for the disk").register(metrics);
+        .description("beacons waiting for the disk (or for Kafka's acknowledgement)").register(metrics);
     io.micrometer.core.instrument.FunctionCounter.builder("viewpulse_eventlog_syncs", log, EventLog::syncs)
-        .description("syncs of the event log to disk (beacons per sync: accepted beacons / syncs)").register(metrics);
+        .description("syncs of the event log to disk (beacons per sync: accepted beacons / syncs); on Kafka, beacons"
+            + " Kafka acknowledged").register(metrics);
     sessionizer = new Sessionizer(log, store.sessions(), c.clock(), c.sessions(), metrics,
         (account, media) -> catalog.get(account, media).map(m -> m.kind() == Media.Kind.STREAM).orElse(false));
     sessionizer.start();

@@ -48,6 +48,12 @@ public interface EventLog extends AutoCloseable {
   /** Appends one record to a given partition (the sessionizer's time ticks for a partition it owns). */
   CompletableFuture<Long> appendTo(int partition, byte[] payload);
 
+  /**
+   * Completes once every record acknowledged before this call, in the partitions this process owns, has been handed
+   * to the owner ({@link Owner#accept}); fails with {@link LogUnavailableException} when the log cannot tell.
+   */
+  CompletableFuture<Void> delivered();
+
   /** Records of {@code partition} up to and including {@code offset} are folded into the store and may go. */
   void release(int partition, long offset);
 

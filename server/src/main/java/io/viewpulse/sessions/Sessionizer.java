@@ -85,7 +85,10 @@ public final class Sessionizer implements AutoCloseable {
   private final Timer storeWrites;
   private long nextFlushAt;
   private long nextExpireAt;
-  private Thread thread;
+  private volatile Thread thread;
+  /** The thread running {@link #start}: the log's calls on it (the first assignments, the replay) run directly. */
+  private volatile Thread starter;
+  private volatile boolean started;
   private volatile boolean failed;
   private volatile int openSessions;
   private volatile long unstored;
@@ -120,10 +123,11 @@ public final class Sessionizer implements AutoCloseable {
    */
   public void start() {
     long[] replayed = {0};
+    starter = Thread.currentThread();
     log.start(new EventLog.Owner() {
       @Override
       public long assigned(int partition) {
-        if (thread == null) {
+        if (direct()) {
           return assign(partition);
         }
         CompletableFuture<Long> checkpoint = new CompletableFuture<>();
@@ -133,7 +137,7 @@ public final class Sessionizer implements AutoCloseable {
 
       @Override
       public void accept(int partition, long offset, byte[] payload) {
-        if (thread == null) {
+        if (direct()) {
           apply(partition, offset, payload);
           replayed[0]++;
         } else {
@@ -143,7 +147,7 @@ public final class Sessionizer implements AutoCloseable {
 
       @Override
       public void revoked(int partition) {
-        if (thread == null) {
+        if (direct()) {
           revoke(partition);
           return;
         }
@@ -155,7 +159,17 @@ public final class Sessionizer implements AutoCloseable {
     LOG.info("recovered {} open sessions and replayed {} beacons", openSessions, replayed[0]);
     nextFlushAt = clock.millis();
     thread = new Thread(this::run, "sessionizer");
+    started = true;
     thread.start();
+  }
+
+  /**
+   * Whether a call of the log runs on the thread starting the sessionizer, before its own thread runs: then it is
+   * applied at once (the first assignments and their replay); any other call is queued for the sessionizer's thread,
+   * which owns the sessions.
+   */
+  private boolean direct() {
+    return !started && Thread.currentThread() == starter;
   }
 
   private void put(Item item) {
@@ -215,10 +229,12 @@ public final class Sessionizer implements AutoCloseable {
   public void flush() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
-      // the partitions' time is the clock's now: a tick into each, applied before the flush
+      // the partitions' time is the clock's now: a tick into each, delivered (with every beacon acknowledged
+      // before it) before the flush
       for (int partition : ownedIds) {
         log.appendTo(partition, LogCodec.encode(new Tick(clock.millis()))).get(60, TimeUnit.SECONDS);
       }
+      log.delivered().get(60, TimeUnit.SECONDS);
       inbox.put(new FlushRequest(done));
       done.get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -260,11 +276,19 @@ public final class Sessionizer implements AutoCloseable {
           openSessions = openCount();
           unstored = unstoredCount();
         } else if (item instanceof Assign a) {
-          a.checkpoint().complete(assign(a.partition()));
+          try {
+            a.checkpoint().complete(assign(a.partition()));
+          } catch (RuntimeException e) {
+            // the store cannot be read now: the log is told, and asks again
+            a.checkpoint().completeExceptionally(e);
+          }
           continue;
         } else if (item instanceof Revoke r) {
-          revoke(r.partition());
-          r.done().complete(null);
+          try {
+            revoke(r.partition());
+          } finally {
+            r.done().complete(null);
+          }
           continue;
         } else if (item instanceof FlushRequest f) {
           expire();

@@ -40,9 +40,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * the commit that finishes it, then as an outbox row until it is in {@code views}, then from {@code views}.
  *
  * <p>A commit that threw is retried unchanged (the sessionizer's rule) under the same version; inserting its rows a
- * second time replaces them with themselves. One writer per partition; partitions share nothing but the tables.
+ * second time replaces them with themselves. One writer per partition at a time; partitions share nothing but the
+ * tables. When a partition moves, its new owner recovers it and writes in a new epoch of versions, above all of the
+ * old owner's: should the old owner still write a commit after losing the partition, its rows lose to the new
+ * owner's, and its views, moved or not, are left out of views by id when the new owner decides them again.
  */
 final class ChSessionStore implements SessionStore {
+  /** Versions are (epoch, commit): an owner's commits count up within the epoch it took at recovery. */
+  static final int EPOCH_BITS = 32;
+
   private final ChClient ch;
   private final ChSchema schema;
   private final Map<Integer, Partition> partitions = new ConcurrentHashMap<>();
@@ -76,7 +82,10 @@ final class ChSessionStore implements SessionStore {
         + " FINAL WHERE kind = 'c' AND log_partition = {p:Int32} AND is_deleted = 0", at,
         r -> new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
     long offset = checkpoint.isEmpty() ? -1 : checkpoint.get(0)[0];
-    p.version = checkpoint.isEmpty() ? 0 : checkpoint.get(0)[1];
+    // a new owner writes in an epoch of its own, above every version of the owners before it: a late commit of an
+    // owner that lost the partition (Kafka gave up on it while it was still writing) loses to every row of this one
+    long last = checkpoint.isEmpty() ? 0 : checkpoint.get(0)[1];
+    p.version = ((last >>> EPOCH_BITS) + 1) << EPOCH_BITS;
     long forgetBefore = checkpoint.isEmpty() ? 0 : checkpoint.get(0)[2];
     Map<Long, Long> recentlyClosed = new LinkedHashMap<>();
     ch.query("SELECT toInt64(key), toUnixTimestamp64Milli(seen_at) FROM " + state + " FINAL WHERE kind = 'x'"
