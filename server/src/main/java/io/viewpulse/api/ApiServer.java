@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.admin.Admin;
@@ -16,6 +17,7 @@ import io.viewpulse.catalog.Catalog;
 import io.viewpulse.auth.SignedRequests;
 import io.viewpulse.ingest.Ingest;
 import io.viewpulse.ingest.StreamEvents;
+import io.viewpulse.model.Readiness;
 import io.viewpulse.viewership.StreamStats;
 import io.viewpulse.viewership.Viewership;
 import java.time.InstantSource;
@@ -57,7 +59,18 @@ public final class ApiServer implements AutoCloseable {
       Viewership viewership, StreamStats streamStats, Admin admin,
       java.util.function.Predicate<String> isAdminToken, PrometheusMeterRegistry metrics,
       MetricsToken metricsToken, InstantSource clock, java.util.function.Predicate<String> loopbackPeer,
-      List<String> publicHosts) {}
+      List<String> publicHosts, java.util.function.Supplier<Readiness> readiness) {}
+
+  private static void health(RoutingContext ctx, Readiness r) {
+    ObjectNode body = Json.object().put("status", r.ready() ? "ok" : "not ready");
+    r.parts().forEach(body::putPOJO);
+    if (r.ready()) {
+      Json.ok(ctx, body);
+    } else {
+      ctx.response().setStatusCode(503).putHeader("Retry-After", "1").putHeader("Content-Type", Json.CONTENT_TYPE)
+          .end(body.toString());
+    }
+  }
 
   private ApiServer(Vertx vertx, String deployment, HttpServer server, Router router, LoopLag lag) {
     this.vertx = vertx;
@@ -91,7 +104,10 @@ public final class ApiServer implements AutoCloseable {
     }
     router.get("/api/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", Json.CONTENT_TYPE)
         .putHeader("Access-Control-Allow-Origin", "*").end(OPENAPI));
-    router.get("/healthz").handler(ctx -> Json.ok(ctx, Json.object().put("status", "ok")));
+    // ready (200) or not (503), and what is not: for load balancers and orchestrators
+    // ready (200) or not (503), and what is not: for load balancers and orchestrators; answered from what the parts
+    // last knew, never waiting
+    router.get("/healthz").handler(ctx -> health(ctx, s.readiness().get()));
     router.get("/metrics").handler(ctx -> metrics(ctx, s.metrics(), s.metricsToken(), local));
     // what Vert.x-Web itself refuses, such as a query string that is not valid percent-encoding
     router.errorHandler(400, ctx -> Json.error(ctx, 400, Failures.badRequest(ctx, ctx.failure())));

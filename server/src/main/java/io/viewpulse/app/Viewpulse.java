@@ -19,6 +19,7 @@ import io.viewpulse.eventlog.EventLog;
 import io.viewpulse.eventlog.EventLogs;
 import io.viewpulse.ingest.Ingest;
 import io.viewpulse.model.Media;
+import io.viewpulse.model.Readiness;
 import io.viewpulse.viewership.Viewership;
 import io.viewpulse.sessions.Sessionizer;
 import io.viewpulse.ingest.StreamEvents;
@@ -110,7 +111,7 @@ public final class Viewpulse implements AutoCloseable {
           streamEvents, keys, catalog, new Viewership(catalog, store.views(), c.clock()),
           new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
-          c.clock(), c.loopbackPeer(), c.publicHosts()));
+          c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
       closeBehindApi();
@@ -149,6 +150,22 @@ public final class Viewpulse implements AutoCloseable {
     }
     long open = sessionizer.openSessions() + ingest.legacySessions();
     return open >= maxOpenSessions ? io.viewpulse.ingest.Reason.OVERLOADED : null;
+  }
+
+  /** Whether this node is ready: its store reachable, its event log taking records; blocking (asks the store). */
+  public Readiness readiness() {
+    boolean storeOk = store.reachable();
+    boolean logOk = log.ready();
+    boolean backlogFull = sessionizer.storeBacklogFull();
+    long waiting = sessionizer.beaconsAwaitingStore();
+    java.util.Map<String, Object> parts = new java.util.LinkedHashMap<>();
+    parts.put("store", storeOk ? "ok" : "unreachable");
+    parts.put("eventLog", logOk ? "ok" : "not ready");
+    parts.put("sessions", backlogFull ? "refusing beacons: the store refuses writes"
+        : waiting > 0 ? "the store refuses writes; beacons wait in the event log" : "ok");
+    parts.put("beaconsAwaitingStore", waiting);
+    parts.put("partitionsOwned", sessionizer.partitionsOwned());
+    return new Readiness(storeOk && logOk && !backlogFull, parts);
   }
 
   /** Reads keys and media again from the store now (a node on a shared store does it every two seconds anyway). */

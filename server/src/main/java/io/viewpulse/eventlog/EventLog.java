@@ -60,6 +60,12 @@ public interface EventLog extends AutoCloseable {
   /** How many partitions the log has (all of them, owned here or not). */
   int partitions();
 
+  /**
+   * Whether the log takes and delivers records now: for a node's readiness (a load balancer sends beacons only to
+   * ready nodes). A log that is not ready answers appends with {@link LogUnavailableException}.
+   */
+  boolean ready();
+
   /** Records waiting to become durable. */
   int pending();
 

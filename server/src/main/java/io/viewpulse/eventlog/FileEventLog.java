@@ -61,6 +61,8 @@ public final class FileEventLog implements EventLog {
   private boolean tornTail;
   /** Beacons refused since writes started failing, so a full disk logs twice rather than once per batch. */
   private long refusedSinceFailure;
+  /** The last batch could not be written; cleared by the next that is. */
+  private volatile boolean failing;
   private Thread writer;
   private Owner owner;
 
@@ -180,6 +182,12 @@ public final class FileEventLog implements EventLog {
   @Override
   public void release(int partition, long offset) {
     release(offset);
+  }
+
+  /** Ready unless closed or refusing writes (a full disk, an I/O error). */
+  @Override
+  public boolean ready() {
+    return !closed && !failing;
   }
 
   /** Records up to and including {@code offset} may go. */
@@ -306,6 +314,7 @@ public final class FileEventLog implements EventLog {
     synchronized (segmentsLock) {
       nextOffset = firstOffset + batch.size();
     }
+    failing = false;
     if (refusedSinceFailure > 0) {
       LOG.warn("event log writes again, after refusing {} beacons", refusedSinceFailure);
       refusedSinceFailure = 0;
@@ -320,6 +329,7 @@ public final class FileEventLog implements EventLog {
   }
 
   private void fail(List<Pending> batch, IOException e) {
+    failing = true;
     if (refusedSinceFailure == 0) {
       LOG.error("event log write failed; beacons are refused until it works again: {}", e.toString());
     }

@@ -127,6 +127,11 @@ public final class KafkaEventLog implements EventLog {
   });
   private final CountDownLatch firstAssignment = new CountDownLatch(1);
   private volatile long lag;
+  /** When Kafka last acknowledged a record, and last refused or timed one out (System.nanoTime; 0 never). */
+  private volatile long lastAck;
+  /** This node has had an assignment from the group (perhaps empty: more nodes than partitions). */
+  private volatile boolean joined;
+  private volatile long lastFailure;
   private volatile boolean closed;
   private volatile boolean stopping;
   private long lastCommit = System.nanoTime();
@@ -465,6 +470,16 @@ public final class KafkaEventLog implements EventLog {
     }
   }
 
+  /**
+   * Ready once this node has joined the group (an assignment, empty or not, was handed over), and unless the
+   * last record Kafka answered for was refused or timed out (the owner's ticks keep this fresh every second). A full
+   * producer buffer is load, not unreadiness.
+   */
+  @Override
+  public boolean ready() {
+    return !closed && joined && (lastFailure == 0 || lastAck > lastFailure);
+  }
+
   private void updateLag() {
     long total = 0;
     for (int p : owned) {
@@ -562,6 +577,7 @@ public final class KafkaEventLog implements EventLog {
   private final class Listener implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      joined = true;
       for (TopicPartition tp : partitions) {
         if (!take(tp)) {
           untaken.add(tp);
@@ -647,6 +663,7 @@ public final class KafkaEventLog implements EventLog {
     try {
       producer.send(a.record(), (metadata, e) -> {
         if (e == null) {
+          lastAck = System.nanoTime();
           done(a.size());
           ackLatency.record(System.nanoTime() - a.started(), TimeUnit.NANOSECONDS);
           acknowledged.incrementAndGet();
@@ -656,6 +673,9 @@ public final class KafkaEventLog implements EventLog {
           // called back within send(), with max.block.ms 0: the metadata is missing
           noMetadata[0] = true;
         } else {
+          if (!(e instanceof BufferExhaustedException)) {
+            lastFailure = System.nanoTime();
+          }
           done(a.size());
           a.done().completeExceptionally(unavailable(e));
         }
@@ -685,6 +705,7 @@ public final class KafkaEventLog implements EventLog {
         Attempt a = backlog.peek();
         if (closed || System.nanoTime() - a.started() >= config.deliveryTimeout().toNanos() / 2) {
           backlog.poll();
+          lastFailure = System.nanoTime();
           done(a.size());
           a.done().completeExceptionally(new LogUnavailableException("Kafka has not said where topic " + topic
               + " is for " + config.deliveryTimeout().toMillis() / 2 + " ms (unreachable, or no leader)", false,

@@ -83,6 +83,7 @@ public final class Sessionizer implements AutoCloseable {
   private final Map<Integer, Partition> partitions = new TreeMap<>();
   private final StreamGauges streamGauges;
   private final Timer storeWrites;
+  private final Timer restores;
   private long nextFlushAt;
   private long nextExpireAt;
   private volatile Thread thread;
@@ -109,6 +110,9 @@ public final class Sessionizer implements AutoCloseable {
     this.streamGauges = new StreamGauges(metrics);
     this.storeWrites = Timer.builder("viewpulse_store_write_latency").publishPercentiles(0.5, 0.99)
         .description("time to commit one flush of views to the store").register(metrics);
+    this.restores = Timer.builder("viewpulse_partition_restore_latency").publishPercentiles(0.5, 0.99)
+        .description("time to read a partition's open sessions back from the store when this process takes it")
+        .register(metrics);
     Gauge.builder("viewpulse_sessions_open", this, s -> s.openSessions).description("sessions held in memory")
         .register(metrics);
     Gauge.builder("viewpulse_sessionizer_queue_depth", inbox, BlockingQueue::size)
@@ -183,7 +187,9 @@ public final class Sessionizer implements AutoCloseable {
   /** Restores a partition from the store; returns the offset after which the log is to deliver its records. */
   private long assign(int partition) {
     OpenSessions sessions = new OpenSessions(partition, rules, isStream, duplicates, lateEvents);
+    long began = System.nanoTime();
     sessions.restore(store.recover(partition));
+    restores.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
     Partition p = new Partition(sessions);
     p.lastActivity = clock.millis();
     p.lastCommit = p.lastActivity;
@@ -248,6 +254,16 @@ public final class Sessionizer implements AutoCloseable {
    */
   public boolean storeBacklogFull() {
     return failed && unstored >= rules.maxUnstored();
+  }
+
+  /** Beacons the store refused so far that wait in the event log for it (0 while it takes writes). */
+  public long beaconsAwaitingStore() {
+    return failed ? unstored : 0;
+  }
+
+  /** The partitions of the log this process owns now. */
+  public int partitionsOwned() {
+    return owned;
   }
 
   /** Sessions held in memory (as of the last beacon applied). */

@@ -30,6 +30,12 @@ public interface Store extends AutoCloseable {
    */
   void load(List<ViewRecord> views);
 
+  /**
+   * Whether the store answered when last asked, for a node's readiness: never blocks (a store that is a server asks it
+   * every few seconds in the background).
+   */
+  boolean reachable();
+
   /** Starts what the store does on its own while a server runs (rolling up, merging, expiring). */
   void startBackgroundWork();
 

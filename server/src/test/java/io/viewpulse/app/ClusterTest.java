@@ -13,6 +13,7 @@ import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.TestStores;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,6 +125,13 @@ class ClusterTest {
     assertThat(a.awaitListening()).as(a.output()).isTrue();
     assertThat(b.awaitListening()).as(b.output()).isTrue();
     await("the partitions shared", () -> partitionsOwned(a) + partitionsOwned(b) == PARTITIONS);
+    long owned = 0;
+    for (ServerProcess n : List.of(a, b)) {
+      HttpResponse<String> health = n.get("/healthz", null);
+      assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+      owned += Http.JSON.readTree(health.body()).get("partitionsOwned").asLong();
+    }
+    assertThat(owned).as("each partition owned by one node").isEqualTo(PARTITIONS);
     var ch = TestStores.chdb().client;
     // both may have recorded the version: the table keeps one row a version (a ReplacingMergeTree), read with FINAL
     assertThat(ch.queryAll("SELECT count() AS n FROM `" + db + "`.schema_migrations FINAL").get(0).getLong("n"))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.viewpulse.loadgen.LoadGenerator;
 import io.viewpulse.testing.Beacons;
+import io.viewpulse.testing.Http;
 import io.viewpulse.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -60,6 +61,9 @@ class FullDiskTest {
           assertThat(r.headers().firstValue("Retry-After")).isPresent();
           assertThat(r.body()).contains("Viewpulse cannot store beacons right now");
           if (++refused == 50) {
+            HttpResponse<String> health = server.get("/healthz", null);
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
+            assertThat(Http.JSON.readTree(health.body()).get("eventLog").asText()).isEqualTo("not ready");
             server.limitFileSize(null);
           }
         }
@@ -68,6 +72,7 @@ class FullDiskTest {
     assertThat(server.output()).contains("event log write failed; beacons are refused until it works again")
         .contains("event log writes again, after refusing");
     assertStored(key, acked);
+    assertThat(server.get("/healthz", null).statusCode()).as("ready again").isEqualTo(200);
     server.stop();
     server.start();
     assertStored(key, acked);

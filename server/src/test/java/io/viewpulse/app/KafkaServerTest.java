@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.viewpulse.eventlog.EventLogConfig;
 import io.viewpulse.testing.Beacons;
+import io.viewpulse.testing.Dashboards;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.KafkaBroker;
 import io.viewpulse.testing.TestServer;
@@ -116,6 +117,18 @@ class KafkaServerTest {
   }
 
   @Test
+  @Order(1)
+  void theOpsDashboardsKafkaPanelsNameMetricsAServerOnKafkaExports() throws Exception {
+    java.util.Set<String> exported = Dashboards.exported(onKafka.http.get("/metrics").body());
+    java.util.Set<String> kafka = new java.util.TreeSet<>();
+    Dashboards.expressions("dashboards/viewpulse-live-ops.json").values()
+        .forEach(names -> names.stream().filter(n -> n.startsWith("viewpulse_kafka_")).forEach(kafka::add));
+    assertThat(kafka).containsExactly("viewpulse_kafka_consumer_lag", "viewpulse_kafka_produce_latency_seconds",
+        "viewpulse_kafka_produce_latency_seconds_max");
+    assertThat(exported).containsAll(kafka);
+  }
+
+  @Test
   @Order(2)
   void withKafkaStoppedForTenSecondsBeaconsGet503WithRetryAfterAndEveryAcknowledgedOneCountsOnceItIsBack()
       throws Exception {
@@ -146,6 +159,10 @@ class KafkaServerTest {
     } finally {
       players.shutdownNow();
     }
+    Http.Response down = onKafka.http.get("/healthz");
+    assertThat(down.status()).as(down.body()).isEqualTo(503);
+    assertThat(down.json().get("eventLog").asText()).isEqualTo("not ready");
+    assertThat(down.json().get("store").asText()).isEqualTo("ok");
     broker.start();
     int refusedWhileDown = retryAfter.size();
     // back: beacons are acknowledged again without a restart of the server
@@ -153,6 +170,15 @@ class KafkaServerTest {
       assertThat(post(t, next.getAndIncrement(), acknowledged, retryAfter)).isEqualTo(200);
     }
     assertThat(refusedWhileDown).isPositive();
+    // ready again once the log's last answer is an acknowledgement (the owner's ticks bring one every second)
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Http.Response up = onKafka.http.get("/healthz");
+    while (up.status() != 200 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      up = onKafka.http.get("/healthz");
+    }
+    assertThat(up.status()).as(up.body()).isEqualTo(200);
+    assertThat(up.json().get("partitionsOwned").asInt()).isEqualTo(4);
     assertThat(retryAfter).allSatisfy(v -> assertThat(v).matches("[1-9][0-9]*"));
 
     onKafka.clock.set(t.plusSeconds(60));

@@ -82,6 +82,13 @@ class StoreOutageTest {
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.header("Retry-After")).isNotNull();
     assertThat(refused.error()).isEqualTo("Viewpulse cannot store beacons right now");
+    Http.Response unready = s.http.get("/healthz");
+    assertThat(unready.status()).as("a load balancer sends beacons elsewhere").isEqualTo(503);
+    assertThat(unready.header("Retry-After")).isEqualTo("1");
+    assertThat(unready.json().get("status").asText()).isEqualTo("not ready");
+    assertThat(unready.json().get("sessions").asText()).isEqualTo("refusing beacons: the store refuses writes");
+    assertThat(unready.json().get("beaconsAwaitingStore").asLong()).isEqualTo(acknowledged - 1);
+    assertThat(unready.json().get("eventLog").asText()).isEqualTo("ok");
     Http.Response query = s.http.getWithKey("/api/data/views/query", s.secretKey);
     if (engine == TestStores.Engine.CLICKHOUSE) {
       // DuckDB's queries read other tables than the one broken here; ClickHouse's read session_state
@@ -93,6 +100,10 @@ class StoreOutageTest {
     probe.repair();
     s.flush();
     assertThat(beat(1, 61).status()).as("taking beacons again").isEqualTo(200);
+    Http.Response ready = s.http.get("/healthz");
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().get("sessions").asText()).isEqualTo("ok");
+    assertThat(ready.json().get("beaconsAwaitingStore").asLong()).isZero();
     acknowledged++;
     Http.Response views = s.query("/api/data/views/query?breakdownBy[]=viewerId");
     assertThat(views.status()).isEqualTo(200);

@@ -25,6 +25,7 @@ public final class ChStore implements Store {
   /** Live statistics are kept 48 hours: Uplynk serves them at least 24 hours after the last viewer. */
   static final Duration LIVE_RETENTION = Duration.ofHours(48);
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(10);
+  private static final Duration PROBE = Duration.ofSeconds(2);
 
   private final StoreConfig.ClickHouse config;
   private final ChClient ch;
@@ -104,13 +105,15 @@ public final class ChStore implements Store {
     if (housekeeping != null) {
       return;
     }
-    housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+    housekeeping = Executors.newScheduledThreadPool(2, r -> {
       Thread t = new Thread(r, "viewpulse-clickhouse-housekeeping");
       t.setDaemon(true);
       return t;
     });
     housekeeping.scheduleWithFixedDelay(this::housekeep, HOUSEKEEPING.toMillis(), HOUSEKEEPING.toMillis(),
         TimeUnit.MILLISECONDS);
+    // its own thread of the two: a long merge must not hold the readiness back
+    housekeeping.scheduleWithFixedDelay(this::probe, PROBE.toMillis(), PROBE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -139,6 +142,26 @@ public final class ChStore implements Store {
   @Override
   public void bindMetrics(MeterRegistry registry) {
     // nothing of its own yet: the client's requests are visible in ClickHouse's system.query_log
+  }
+
+  /** As of the last probe ({@code SELECT 1} every {@link #PROBE}, once background work started). */
+  private volatile boolean reachable = true;
+
+  @Override
+  public boolean reachable() {
+    return reachable;
+  }
+
+  private void probe() {
+    try {
+      ch.execute("SELECT 1");
+      reachable = true;
+    } catch (StoreException e) {
+      if (reachable) {
+        LOG.warn("ClickHouse does not answer: {}", e.getMessage());
+      }
+      reachable = false;
+    }
   }
 
   @Override

@@ -95,6 +95,12 @@ public final class DuckStore implements Store {
     return db.connect();
   }
 
+  /** The file is this process's while it is open. */
+  @Override
+  public boolean reachable() {
+    return !closed;
+  }
+
   @Override
   public boolean shared() {
     return false;
