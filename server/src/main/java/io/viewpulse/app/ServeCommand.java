@@ -206,7 +206,8 @@ final class ServeCommand implements Callable<Integer> {
     } catch (DomainException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    ServerConfig config = ServerConfig.defaults(data).withStore(storeConfig).withEventLog(eventLogConfig).withHost(host).withPort(port)
+    ServerConfig config = ServerConfig.defaults(data).withStore(storeConfig).withEventLog(eventLogConfig)
+        .withMasterKey(System.getenv("VIEWPULSE_MASTER_KEY")).withHost(host).withPort(port)
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn)
             .withLimits(new IngestConfig.Limits(beaconsPerSecondPerAddress, newSessionsPerMinutePerAddress,
                 socketsPerAddress)))

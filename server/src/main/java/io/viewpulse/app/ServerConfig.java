@@ -58,6 +58,12 @@ public record ServerConfig(
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, s, publicHosts, loopbackPeer, eventLog);
   }
 
+  /** The master key as base64 (as {@code VIEWPULSE_MASTER_KEY} gives it), or null for {@code <data>/master.key}. */
+  public ServerConfig withMasterKey(String base64) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, base64, clock,
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
+  }
+
   /** The same server on another event log. */
   public ServerConfig withEventLog(EventLogConfig e) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,

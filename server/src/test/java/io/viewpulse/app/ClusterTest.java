@@ -147,6 +147,73 @@ class ClusterTest {
   }
 
   /**
+   * A node configured as deploy/docker-compose.yml configures one (its environment, with the brokers', ClickHouse's
+   * and the secrets' places swapped for this machine's, and one replica since there is one broker) joins and owns the
+   * topic's partitions; HAProxy's configuration health-checks /healthz on every Viewpulse service of the file. The
+   * file itself is not run here (no Docker).
+   */
+  @Test
+  void aNodeConfiguredAsTheComposeFileSaysStartsAndTheLoadBalancerChecksItsReadiness() throws Exception {
+    Path deploy = Path.of("..", "deploy");
+    Map<String, Object> compose = new org.yaml.snakeyaml.Yaml().load(Files.readString(deploy.resolve(
+        "docker-compose.yml")));
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    List<String> viewpulse = services.keySet().stream().filter(n -> n.startsWith("viewpulse-")).sorted().toList();
+    assertThat(viewpulse).containsExactly("viewpulse-1", "viewpulse-2");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> declared = (Map<String, Object>) services.get("viewpulse-1").get("environment");
+    String serveSource = Files.readString(Path.of("src/main/java/io/viewpulse/app/ServeCommand.java"));
+    Map<String, String> env = new HashMap<>();
+    for (Map.Entry<String, Object> e : declared.entrySet()) {
+      assertThat(serveSource.matches("(?s).*\\$\\{env:" + e.getKey() + "[:}].*")
+          || e.getKey().equals("VIEWPULSE_MASTER_KEY"))
+          .as(e.getKey() + " is an environment variable Viewpulse reads").isTrue();
+      env.put(e.getKey(), String.valueOf(e.getValue()));
+    }
+    assertThat(env.get("VIEWPULSE_EVENT_LOG")).isEqualTo("kafka://kafka-1:9092,kafka-2:9092,kafka-3:9092");
+    assertThat(env.get("VIEWPULSE_KAFKA_REPLICATION_FACTOR")).isEqualTo("3");
+    StoreConfig.ClickHouse ch = TestStores.clickHouse(null, "x").clickHouse();
+    String db = "compose_" + ProcessHandle.current().pid();
+    assertThat(env.get("VIEWPULSE_STORE")).isEqualTo("clickhouse://viewpulse@clickhouse:8123/viewpulse");
+    env.put("VIEWPULSE_STORE", "clickhouse://" + ch.user() + "@" + ch.endpoint().replaceFirst("^http://", "") + "/"
+        + db);
+    Path dir = nodeDir();
+    Path password = dir.resolve("clickhouse.password");
+    Files.writeString(password, ch.password());
+    env.put("VIEWPULSE_STORE_PASSWORD_FILE", password.toString());
+    env.put("VIEWPULSE_EVENT_LOG", "kafka://" + broker.bootstrap());
+    env.put("VIEWPULSE_KAFKA_TOPIC", "compose-beacons");
+    env.put("VIEWPULSE_KAFKA_REPLICATION_FACTOR", "1");
+    env.put("VIEWPULSE_MASTER_KEY", java.util.Base64.getEncoder().encodeToString(MASTER_KEY));
+    Files.delete(dir.resolve("master.key"));
+    // a key made by the command line on another machine of the cluster (its master key in a file)
+    Path admin = nodeDir();
+    JsonNode account = cli(admin, db, "account", "create", "--name", "compose");
+    String key = cli(admin, db, "key", "create", "--account", account.get("id").asText()).get("token").asText();
+    ServerProcess n = new ServerProcess(dir, List.of("-Xmx384m")).withEnv(env);
+    nodes.add(n);
+    n.start();
+    await("the compose node's partitions", () -> partitionsOwned(n) == Integer.parseInt(
+        env.get("VIEWPULSE_KAFKA_PARTITIONS")));
+    HttpResponse<String> health = n.get("/healthz", null);
+    assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+    assertThat(Http.JSON.readTree(health.body()).get("partitionsOwned").asInt()).isEqualTo(12);
+    assertThat(TestStores.chdb().client.queryAll("SELECT count() AS n FROM system.tables WHERE database = '" + db
+        + "'").get(0).getLong("n")).as("the schema made in the store the environment names").isEqualTo(10);
+    assertThat(Files.exists(dir.resolve("master.key"))).as("the master key from the environment").isFalse();
+    assertThat(n.get("/api/data/views/query", key).statusCode()).as("the cluster's key, by the same master key")
+        .isEqualTo(200);
+    n.stop();
+
+    List<String> haproxy = Files.readAllLines(deploy.resolve("haproxy.cfg")).stream().map(String::strip).toList();
+    assertThat(haproxy).contains("option httpchk GET /healthz", "http-check expect status 200");
+    for (String name : viewpulse) {
+      assertThat(haproxy).contains("server " + name + " " + name + ":" + env.get("VIEWPULSE_PORT") + " check");
+    }
+  }
+
+  /**
    * Load on two nodes; one is killed (kill -9) in the middle and its partitions move to the other; it comes back and
    * takes some again. Afterwards every acknowledged session is one view with exactly what was acknowledged (a session
    * of the killed node may also keep the one beacon it had in flight, durable but unanswered), whichever node
@@ -237,6 +304,16 @@ class ClusterTest {
       fromB.keySet().stream().filter(k -> !fromA.containsKey(k)).forEach(k -> d.append(k).append(" only b\n"));
       diff[0] = d.toString();
       return d.length() == 0;
+    });
+
+    // who watches now (open sessions, from the store): the same whichever node answers, while the load's last
+    // sessions are still in its window
+    String[] nowDiff = {""};
+    await("/now alike on both nodes: " + nowDiff[0], () -> {
+      String fromA = a.get("/api/data/views/now?breakdownBy[]=playbackId", key).body();
+      String fromB = b.get("/api/data/views/now?breakdownBy[]=playbackId", key).body();
+      nowDiff[0] = fromA + " / " + fromB;
+      return fromA.equals(fromB) && Http.JSON.readTree(fromA).size() > 0;
     });
 
     // live minutes: what the cluster committed against what one node owning the whole log decides, once the minute

@@ -35,6 +35,7 @@ final class ServerProcess implements AutoCloseable {
   private int runs;
   /** Names this process's output files apart from another's on the same data directory. */
   private String tag = "";
+  private Map<String, String> env = Map.of();
 
   ServerProcess(Path data, List<String> jvmArgs, String... serveArgs) {
     this.data = data;
@@ -45,6 +46,12 @@ final class ServerProcess implements AutoCloseable {
   /** The same server, writing its output under another name (for two processes on one data directory). */
   ServerProcess tagged(String t) {
     this.tag = t;
+    return this;
+  }
+
+  /** The same server, with these environment variables (beside the test JVM's). */
+  ServerProcess withEnv(Map<String, String> variables) {
+    this.env = Map.copyOf(variables);
     return this;
   }
 
@@ -107,7 +114,9 @@ final class ServerProcess implements AutoCloseable {
         "--data", data.toString(), "--port", "0", "--host", "127.0.0.1"));
     cmd.addAll(serveArgs);
     Path out = data.resolve("server-" + tag + runs++ + ".out");
-    process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+    b.environment().putAll(env);
+    process = b.start();
   }
 
   String base() {
