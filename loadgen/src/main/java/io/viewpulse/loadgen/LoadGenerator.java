@@ -93,6 +93,10 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
   @Option(names = "--freshness", description = "Probe freshness (needs --key)")
   boolean freshness;
 
+  @Option(names = "--query-url", description = "Where the freshness probe asks whether its beacon counts (another node "
+      + "of a cluster); default: --url")
+  String queryUrl;
+
   @Option(names = "--json", description = "Print the report as JSON")
   boolean json;
 
@@ -156,6 +160,13 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
   /** Viewers of different seeds run different sessions (and session ids). */
   public LoadGenerator seed(int v) {
     seed = v;
+    return this;
+  }
+
+  /** The freshness probe sends its beacons to {@code url} and asks this server whether they count. */
+  public LoadGenerator freshness(String queryUrlOrNull) {
+    freshness = true;
+    queryUrl = queryUrlOrNull;
     return this;
   }
 
@@ -297,7 +308,13 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
           }
         });
       }
-      Freshness fresh = freshness && key != null ? new Freshness(vertx, http, key) : null;
+      HttpClientAgent queries = http;
+      if (queryUrl != null) {
+        URI q = URI.create(queryUrl);
+        queries = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost(q.getHost())
+            .setDefaultPort(q.getPort()), new PoolOptions().setHttp1MaxSize(2));
+      }
+      Freshness fresh = freshness && key != null ? new Freshness(http, queries, key) : null;
       sleepUnless(done, warmup);
       measuring.set(true);
       long measuredFrom = System.nanoTime();
@@ -365,13 +382,15 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
    */
   private static final class Freshness {
     private final HttpClientAgent http;
+    private final HttpClientAgent queries;
     private final String key;
     private final Histogram query = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(120), 3);
     private final Histogram now = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(120), 3);
     private long seq;
 
-    Freshness(Vertx vertx, HttpClientAgent http, String key) {
+    Freshness(HttpClientAgent http, HttpClientAgent queries, String key) {
       this.http = http;
+      this.queries = queries;
       this.key = key;
     }
 
@@ -433,7 +452,7 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     }
 
     private JsonNode get(String uri) throws Exception {
-      String body = http.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri)
+      String body = queries.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri)
               .putHeader("Authorization", "Bearer " + key))
           .compose(req -> req.send().compose(resp -> resp.body())).map(Buffer::toString)
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

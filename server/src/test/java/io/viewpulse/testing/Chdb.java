@@ -82,6 +82,11 @@ public final class Chdb implements AutoCloseable {
     client = clientBuilder(url, USER, password).build();
   }
 
+  /** The front end's process (the engine runs in it), for benchmarks that count its CPU time. */
+  public ProcessHandle process() {
+    return process.toHandle();
+  }
+
   /**
    * The client configuration production uses, and the one this front end needs: plain (uncompressed) requests and
    * responses, HTTP basic authentication. A real ClickHouse server accepts the same configuration.

@@ -79,6 +79,11 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** The broker's process, for benchmarks that count its CPU time. */
+  public synchronized ProcessHandle process() {
+    return process.toHandle();
+  }
+
   public synchronized boolean running() {
     return process != null && process.isAlive();
   }
