@@ -48,7 +48,9 @@ final class ChClient implements AutoCloseable {
   ChClient(StoreConfig.ClickHouse c) {
     // the configuration works with any ClickHouse server and with the tests' front end over chDB: uncompressed HTTP
     // (ClickHouse's own response compression is off; responses are small or streamed), basic authentication
-    this.client = new Client.Builder()
+    Client.Builder b = new Client.Builder();
+    serverSettings(c).forEach(b::serverSetting);
+    this.client = b
         .addEndpoint(c.endpoint())
         .setUsername(c.user())
         .setPassword(c.password())
@@ -59,6 +61,18 @@ final class ChClient implements AutoCloseable {
         .setSocketTimeout(TIMEOUT_S, ChronoUnit.SECONDS)
         .setMaxRetries(0)
         .build();
+  }
+
+  /**
+   * The server settings every request carries. On a cluster: an insert into a Distributed table returns once the
+   * shards have written it (a view moved out of the outbox is in {@code views} before its outbox row is tombstoned),
+   * and an insert into a replicated table once a majority of its replicas have it (an acknowledged commit survives
+   * the loss of the replica that took it). Replicas read a moment behind are tolerated without settings: a partition's
+   * new owner that recovers an older commit replays more of the log and decides the same, into the same keys.
+   */
+  static Map<String, String> serverSettings(StoreConfig.ClickHouse c) {
+    return c.cluster() == null ? Map.of()
+        : Map.of("distributed_foreground_insert", "1", "insert_quorum", "auto");
   }
 
   /** Runs a statement that answers nothing (DDL, INSERT ... SELECT). */

@@ -60,4 +60,12 @@ class ChSchemaTest {
       }
     }
   }
+
+  @Test
+  void onAClusterInsertsWaitForTheShardsAndAMajorityOfReplicasAndOnOneServerNothingIsAsked() {
+    assertThat(ChClient.serverSettings(new StoreConfig.ClickHouse("http://ch:8123", "vp", "pw", "db", "prod")))
+        .isEqualTo(java.util.Map.of("distributed_foreground_insert", "1", "insert_quorum", "auto"));
+    assertThat(ChClient.serverSettings(new StoreConfig.ClickHouse("http://ch:8123", "vp", "pw", "db", null)))
+        .isEmpty();
+  }
 }
