@@ -73,11 +73,17 @@ public final class Bench implements Runnable {
             + " every ISO country, for a world-wide audience's cardinality")
     int places;
 
+    @Option(names = "--store", defaultValue = "duckdb",
+        description = "As serve's: duckdb (the file in --data), or clickhouse://USER:PASSWORD@HOST:8123/DATABASE")
+    String store;
+
     @Override
     public Integer call() throws Exception {
       String account;
+      io.viewpulse.store.StoreConfig storeConfig = io.viewpulse.store.StoreConfig.parse(store, data, null);
       // an account (and a key to query with) through the server's own start-up, then the server stops
-      try (Viewpulse vp = Viewpulse.start(ServerConfig.defaults(data).withHost("127.0.0.1").withPort(0))) {
+      try (Viewpulse vp = Viewpulse.start(ServerConfig.defaults(data).withStore(storeConfig).withHost("127.0.0.1")
+          .withPort(0))) {
         account = vp.keys().accounts().get(0).id();
         if (!vp.bootstrapKeys().isEmpty()) {
           KeyService.IssuedKey k = vp.bootstrapKeys().get(0);
@@ -86,7 +92,7 @@ public final class Bench implements Runnable {
       }
       History h = new History(seed, playbackIds, days, account, views, places);
       long started = System.nanoTime();
-      try (Store store = Stores.open(io.viewpulse.store.StoreConfig.duckdb(data))) {
+      try (Store store = Stores.open(storeConfig)) {
         long written = 0;
         while (written < views) {
           int n = (int) Math.min(200_000, views - written);
@@ -101,8 +107,8 @@ public final class Bench implements Runnable {
           }
         }
       }
-      long bytes = Files.size(data.resolve("viewpulse.duckdb"));
-      System.out.printf("store: %,d bytes for %,d views = %.1f bytes per view%n", bytes, views, (double) bytes / views);
+      System.out.printf("%,d views loaded in %.1f s%n", views, (System.nanoTime() - started) / 1e9);
+      StoreBytes.print(storeConfig, views);
       return 0;
     }
   }
@@ -188,10 +194,11 @@ public final class Bench implements Runnable {
 
   /** The query API against the same SQL run directly on the store, over a history made by bulk. */
   @Command(name = "query", mixinStandardHelpOptions = true,
-      description = "Median time of /api/data/views/query vs the store, breakdowns by country and device.")
+      description = "Median time of /api/data/views/query vs the store, breakdowns by country and device. With"
+          + " several --data/--store pairs, the stores side by side: each query's runs alternate between them.")
   static final class Query implements Callable<Integer> {
-    @Option(names = "--data", required = true)
-    Path data;
+    @Option(names = "--data", required = true, description = "A data directory bulk wrote (repeat for each store)")
+    List<Path> data;
 
     @Option(names = "--runs", defaultValue = "7")
     int runs;
@@ -217,105 +224,158 @@ public final class Bench implements Runnable {
         description = "Also print the API / store ratio of each run of this many consecutive runs (how it settles)")
     int window;
 
+    @Option(names = "--store", description = "The store bulk wrote in the --data of the same rank: duckdb (the"
+        + " default), or clickhouse://USER:PASSWORD@HOST:8123/DATABASE")
+    List<String> store = new ArrayList<>();
+
+    /** One server on one store, with what its cases need. */
+    private record Server(String name, Viewpulse vp, String key, String account, KeepAliveGet http) {}
+
     @Override
     public Integer call() throws Exception {
-      String key = Files.readString(data.resolve("bench-key")).strip();
-      try (Viewpulse vp = Viewpulse.start(ServerConfig.defaults(data).withHost("127.0.0.1").withPort(0))) {
-        String account = vp.keys().accounts().get(0).id();
-        long rollStart = System.nanoTime();
-        vp.rollUp();
-        System.out.printf("rollups up to date %.1f s after start%n", (System.nanoTime() - rollStart) / 1e9);
-        // whole milliseconds, as the API takes them, so both sides run the same statement
-        Instant to = Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        Instant from = to.minus(Duration.ofDays(days));
-        KeepAliveGet http = new KeepAliveGet(vp.port());
-        System.out.println("query | API median ms | store median ms | API / store | rows | warm-up runs");
-        record Case(String name, String params, ViewsQuery q) {}
-        List<Case> cases = new ArrayList<>();
-        for (TimeStep step : List.of(TimeStep.DAY, TimeStep.HOUR)) {
-          for (Dimension dim : List.of(Dimension.COUNTRY, Dimension.DEVICE, Dimension.SUBDIVISION)) {
-            cases.add(new Case(dim.apiName() + " by " + step.apiName(),
-                "&timeStep=" + step.apiName() + "&breakdownBy[]=" + dim.apiName(),
-                new ViewsQuery(account, null, null, null, from, to, step, List.of(dim), List.of(),
-                    ViewsQuery.Detail.FULL)));
-          }
+      if (store.size() > data.size()) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a --store without its --data");
+      }
+      List<Server> servers = new ArrayList<>();
+      try {
+        for (int i = 0; i < data.size(); i++) {
+          Path dir = data.get(i);
+          io.viewpulse.store.StoreConfig config = io.viewpulse.store.StoreConfig.parse(
+              i < store.size() ? store.get(i) : "duckdb", dir, null);
+          Viewpulse vp = Viewpulse.start(ServerConfig.defaults(dir).withStore(config).withHost("127.0.0.1")
+              .withPort(0));
+          String name = config.engine().name().toLowerCase(java.util.Locale.ROOT);
+          String account = vp.keys().accounts().get(0).id();
+          servers.add(new Server(name, vp, Files.readString(dir.resolve("bench-key")).strip(), account,
+              new KeepAliveGet(vp.port())));
+          long rollStart = System.nanoTime();
+          vp.rollUp();
+          System.out.printf("%s: rollups up to date %.1f s after start%n", name, (System.nanoTime() - rollStart) / 1e9);
+          long stored = vp.directQueries().views(new ViewsQuery(account, null, null, null, null, null, null,
+              List.of(), List.of(), ViewsQuery.Detail.ENGAGEMENT)).get(0).viewCount();
+          StoreBytes.print(config, stored);
         }
-        // what the rollups do not hold is scanned: one video (the most watched), a dimension that is not rolled up
-        cases.add(new Case("playback pb-0 by day", "&timeStep=day&playbackId=pb-0",
-            new ViewsQuery(account, "pb-0", null, null, from, to, TimeStep.DAY, List.of(), List.of(),
-                ViewsQuery.Detail.FULL)));
-        cases.add(new Case("browserEngine by day (scan)", "&timeStep=day&breakdownBy[]=browserEngine",
-            new ViewsQuery(account, null, null, null, from, to, TimeStep.DAY, List.of(Dimension.BROWSER_ENGINE),
-                List.of(), ViewsQuery.Detail.FULL)));
-        // the floor under every API figure: a request and a tiny answer on this connection
-        long[] floor = new long[200];
-        for (int i = 0; i < 2 * floor.length; i++) {
-          long h0 = System.nanoTime();
-          http.get("/healthz", key);
-          if (i >= floor.length) {
-            floor[i - floor.length] = System.nanoTime() - h0;
-          }
-        }
-        System.out.printf("GET /healthz median %.2f ms%n", median(floor) / 1e6);
-        for (Case c : cases) {
-          if (only != null && !c.name().contains(only)) {
-            continue;
-          }
-          String uri = "/api/data/views/query?from=" + from.toEpochMilli()
-              + "&to=" + to.toEpochMilli() + c.params();
-          KeepAliveGet.Response probe = http.get(uri, key);
-          if (probe.status() == 400) {
-            // e.g. 3,000 places by hour over 90 days: more datapoints than the API (as Livepeer's) answers
-            System.out.printf("%s | refused by the API: %s%n", c.name(), probe.text());
-            continue;
-          }
-          long[] api = new long[runs];
-          long[] direct = new long[runs];
-          int rows = 0;
-          long warmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
-          int warmed = 0;
-          for (; warmed < warmup && System.nanoTime() < warmUntil; warmed++) {
-            // alternate which side goes first, so neither always finds the caches the other warmed
-            pair(vp, http, uri, key, c.q(), warmed % 2 == 0);
-          }
-          for (int i = 0; i < runs; i++) {
-            Run run = pair(vp, http, uri, key, c.q(), i % 2 == 0);
-            api[i] = run.api();
-            direct[i] = run.direct();
-            rows = run.rows();
-          }
-          double a = median(api) / 1e6;
-          double d = median(direct) / 1e6;
-          System.out.printf("%s | %.0f | %.0f | %.2f | %,d | %d%n", c.name(), a, d, a / d, rows, warmed);
-          for (int w = 0; window > 0 && w + window <= runs; w += window) {
-            long[] wa = Arrays.copyOfRange(api, w, w + window);
-            long[] wd = Arrays.copyOfRange(direct, w, w + window);
-            System.out.printf("  runs %d to %d: %.1f / %.1f ms = %.2f%n", w + 1, w + window, median(wa) / 1e6,
-                median(wd) / 1e6, median(wa) / median(wd));
-          }
+        measure(servers);
+      } finally {
+        for (Server s : servers) {
+          s.http().close();
+          s.vp().close();
         }
       }
       return 0;
     }
 
+    private void measure(List<Server> servers) throws Exception {
+      // whole milliseconds, as the API takes them, so both sides run the same statement
+      Instant to = Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      Instant from = to.minus(Duration.ofDays(days));
+      record Case(String name, String params, java.util.function.Function<String, ViewsQuery> q) {}
+      List<Case> cases = new ArrayList<>();
+      for (TimeStep step : List.of(TimeStep.DAY, TimeStep.HOUR)) {
+        for (Dimension dim : List.of(Dimension.COUNTRY, Dimension.DEVICE, Dimension.SUBDIVISION)) {
+          cases.add(new Case(dim.apiName() + " by " + step.apiName(),
+              "&timeStep=" + step.apiName() + "&breakdownBy[]=" + dim.apiName(),
+              account -> new ViewsQuery(account, null, null, null, from, to, step, List.of(dim), List.of(),
+                  ViewsQuery.Detail.FULL)));
+        }
+      }
+      // one video (the most watched: about 6 % of the views), and the browser engine
+      cases.add(new Case("playback pb-0 by day", "&timeStep=day&playbackId=pb-0",
+          account -> new ViewsQuery(account, "pb-0", null, null, from, to, TimeStep.DAY, List.of(), List.of(),
+              ViewsQuery.Detail.FULL)));
+      cases.add(new Case("browserEngine by day", "&timeStep=day&breakdownBy[]=browserEngine",
+          account -> new ViewsQuery(account, null, null, null, from, to, TimeStep.DAY,
+              List.of(Dimension.BROWSER_ENGINE), List.of(), ViewsQuery.Detail.FULL)));
+      // the floor under every API figure: a request and a tiny answer on this connection
+      for (Server s : servers) {
+        long[] floor = new long[200];
+        for (int i = 0; i < 2 * floor.length; i++) {
+          long h0 = System.nanoTime();
+          s.http().get("/healthz", s.key());
+          if (i >= floor.length) {
+            floor[i - floor.length] = System.nanoTime() - h0;
+          }
+        }
+        System.out.printf("%sGET /healthz median %.2f ms%n", prefix(servers, s), median(floor) / 1e6);
+      }
+      System.out.println((servers.size() > 1 ? "store | " : "")
+          + "query | API median ms | store median ms | API / store | rows | warm-up runs");
+      String uri0 = "/api/data/views/query?from=" + from.toEpochMilli() + "&to=" + to.toEpochMilli();
+      for (Case c : cases) {
+        if (only != null && !c.name().contains(only)) {
+          continue;
+        }
+        String uri = uri0 + c.params();
+        KeepAliveGet.Response probe = servers.get(0).http().get(uri, servers.get(0).key());
+        if (probe.status() == 400) {
+          // e.g. 3,000 places by hour over 90 days: more datapoints than the API (as Livepeer's) answers
+          System.out.printf("%s | refused by the API: %s%n", c.name(), probe.text());
+          continue;
+        }
+        int n = servers.size();
+        long[][] api = new long[n][runs];
+        long[][] direct = new long[n][runs];
+        int[] rows = new int[n];
+        int[] warmed = new int[n];
+        // each store warms up on its own, then the measured runs alternate between the stores
+        for (int k = 0; k < n; k++) {
+          Server s = servers.get(k);
+          long warmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+          for (; warmed[k] < warmup && System.nanoTime() < warmUntil; warmed[k]++) {
+            // alternate which side goes first, so neither always finds the caches the other warmed
+            pair(s, uri, c.q().apply(s.account()), warmed[k] % 2 == 0);
+          }
+        }
+        for (int i = 0; i < runs; i++) {
+          for (int j = 0; j < n; j++) {
+            int k = (i + j) % n;
+            Server s = servers.get(k);
+            Run run = pair(s, uri, c.q().apply(s.account()), i % 2 == 0);
+            api[k][i] = run.api();
+            direct[k][i] = run.direct();
+            rows[k] = run.rows();
+          }
+        }
+        for (int k = 0; k < n; k++) {
+          double a = median(api[k]) / 1e6;
+          double d = median(direct[k]) / 1e6;
+          System.out.printf("%s%s | %.0f | %.0f | %.2f | %,d | %d%n", prefix(servers, servers.get(k)), c.name(), a, d,
+              a / d, rows[k], warmed[k]);
+          for (int w = 0; window > 0 && w + window <= runs; w += window) {
+            long[] wa = Arrays.copyOfRange(api[k], w, w + window);
+            long[] wd = Arrays.copyOfRange(direct[k], w, w + window);
+            System.out.printf("  runs %d to %d: %.1f / %.1f ms = %.2f%n", w + 1, w + window, median(wa) / 1e6,
+                median(wd) / 1e6, median(wa) / median(wd));
+          }
+        }
+        for (int k = 1; k < n; k++) {
+          System.out.printf("%s / %s | %s | API %.2f | store %.2f%n", servers.get(k).name(), servers.get(0).name(),
+              c.name(), median(api[k]) / median(api[0]), median(direct[k]) / median(direct[0]));
+        }
+      }
+    }
+
+    private static String prefix(List<Server> servers, Server s) {
+      return servers.size() > 1 ? s.name() + " | " : "";
+    }
+
     /** The nanoseconds of one API answer and of the same query on the store, and its rows. */
     private record Run(long api, long direct, int rows) {}
 
-    private static Run pair(Viewpulse vp, KeepAliveGet http, String uri, String key, ViewsQuery q, boolean apiFirst)
-        throws java.io.IOException {
+    private static Run pair(Server s, String uri, ViewsQuery q, boolean apiFirst) throws java.io.IOException {
       long api = 0;
       long direct = 0;
       int rows = 0;
       for (boolean apiTurn : apiFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
         long t0 = System.nanoTime();
         if (apiTurn) {
-          KeepAliveGet.Response r = http.get(uri, key);
+          KeepAliveGet.Response r = s.http().get(uri, s.key());
           api = System.nanoTime() - t0;
           if (r.status() != 200) {
             throw new IllegalStateException(r.text());
           }
         } else {
-          rows = vp.directQueries().views(q).size();
+          rows = s.vp().directQueries().views(q).size();
           direct = System.nanoTime() - t0;
         }
       }

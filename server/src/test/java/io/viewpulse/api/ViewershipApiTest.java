@@ -395,7 +395,7 @@ class ViewershipApiTest {
     assertThat(s.vp.rollUp()).isEqualTo(engine == TestStores.Engine.DUCKDB ? 5 : 0);
     assertThat(asked.stream().map(q -> s.query(q).body()).toList()).isEqualTo(scanned);
     if (engine == TestStores.Engine.DUCKDB) {
-      assertThat(metric("viewpulse_rollup_sets_rolling")).as("every set rolls on a test server").isEqualTo(16);
+      assertThat(metric("viewpulse_rollup_sets_rolling")).as("every set rolls on a test server").isEqualTo(20);
       assertThat(metric("viewpulse_rollup_lag_views")).isZero();
     }
   }

@@ -2,6 +2,7 @@ package io.viewpulse.store.clickhouse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The tables of the ClickHouse store, for one server or for a cluster, from one template.
@@ -12,9 +13,10 @@ import java.util.List;
  *       read without the others. Each row names the event-log partition and commit that decided it, and when it was
  *       stored (a minmax index, so that the few rows of the last seconds are found without a scan).
  *   <li>{@code rollup_hour}, {@code rollup_day}: AggregatingMergeTree tables fed by materialized views over
- *       {@code views}: per account and per value of each rolled dimension (and the account total), counts and sums,
- *       and the states of {@code quantilesTDigest} and {@code uniqCombined64}, merged when read. A materialized view
- *       fires with the insert it belongs to, so the rollups always hold exactly the views in {@code views}.
+ *       {@code views}: per account and per value of each rolled dimension (and the account total; a video by day
+ *       only), counts and sums, and the states of {@code quantilesTDigest} and {@code uniqCombined64}, merged when
+ *       read. A materialized view fires with the insert it belongs to, so the rollups always hold exactly the views in
+ *       {@code views}.
  *   <li>{@code session_state}: what each event-log partition's writer keeps between commits, one kind of row per
  *       use: open sessions' snapshots ({@code s}), finished views waiting to be moved into {@code views} (the outbox,
  *       {@code v}), closed minutes of live statistics ({@code m}) and parts of open ones ({@code p}), and the
@@ -77,9 +79,20 @@ final class ChSchema {
     return String.join(", ", out);
   }
 
-  /** The dimensions with rollups of their own, as (name in the rollups, column). */
+  /** The dimensions with rollups of their own (the column, also their {@code dim} in the rollups), by hour and day. */
   static final List<String> ROLLED = List.of("device_type", "device", "os", "browser", "continent", "country",
-      "subdivision");
+      "subdivision", "browser_engine", "playback_id");
+
+  /**
+   * Rolled dimensions without an hourly rollup: an hour of one video holds too few views for a row of states, and
+   * the views of one video are read by the sorting key of {@code views} without the others.
+   */
+  static final Set<String> DAILY_ONLY = Set.of("playback_id");
+
+  /** The dimensions rolled up by {@code unit} ({@code hour} or {@code day}). */
+  static List<String> rolled(String unit) {
+    return unit.equals("day") ? ROLLED : ROLLED.stream().filter(d -> !DAILY_ONLY.contains(d)).toList();
+  }
 
   /** Precision of the unique-viewer estimates (HyperLogLog-based): 2^14 cells, small states, about 1 % error. */
   static final String UNIQ = "uniqCombined64(14)";
@@ -184,11 +197,11 @@ final class ChSchema {
 
   /**
    * The rows a materialized view adds to a rollup table for the views of one insert: for each view, one row for the
-   * account total ({@code dim} empty) and one per rolled dimension, aggregated per bucket.
+   * account total ({@code dim} empty) and one per dimension rolled up by {@code unit}, aggregated per bucket.
    */
   static String rollupSelect(String unit, String views) {
     StringBuilder dims = new StringBuilder("[tuple('', CAST(NULL, 'Nullable(String)'))");
-    for (String d : ROLLED) {
+    for (String d : rolled(unit)) {
       dims.append(", tuple('").append(d).append("', CAST(").append(d).append(", 'Nullable(String)'))");
     }
     dims.append("]");

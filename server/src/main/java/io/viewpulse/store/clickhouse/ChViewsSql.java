@@ -28,8 +28,9 @@ import java.util.stream.Collectors;
  * <p>What a query reads is every view of the store, each once ({@link #allViews}): the finished views of
  * {@code views}, the open sessions' latest snapshots in {@code session_state}, and the finished views still in the
  * outbox (committed, not moved into {@code views} yet) that are not in {@code views} already. A query scoped to an
- * account, broken down by at most one rolled dimension and filtered only on it, reads the rollups for the whole days
- * and hours of its range and the views for the rest ({@link #viewsFromRollups}). User values only travel as
+ * account, broken down by at most one rolled dimension and filtered only on it (a playback id is a filter on its
+ * dimension), reads the rollups for the whole days and hours of its range and the views for the rest
+ * ({@link #viewsFromRollups}). User values only travel as
  * parameters; identifiers come from the allowlist.
  */
 final class ChViewsSql {
@@ -52,7 +53,8 @@ final class ChViewsSql {
 
   /** Dimensions with rollups of their own (as {@link ChSchema#ROLLED}). */
   static final Set<Dimension> ROLLED = Set.of(Dimension.DEVICE_TYPE, Dimension.DEVICE, Dimension.OS,
-      Dimension.BROWSER, Dimension.CONTINENT, Dimension.COUNTRY, Dimension.SUBDIVISION);
+      Dimension.BROWSER, Dimension.CONTINENT, Dimension.COUNTRY, Dimension.SUBDIVISION, Dimension.BROWSER_ENGINE,
+      Dimension.PLAYBACK_ID);
 
   /** The per-view facts a group's metrics are made of, as the rollup tables keep them. */
   private static final String FACTS = "count() AS views, sum(playtime_ms) AS playtime_ms,"
@@ -111,9 +113,27 @@ final class ChViewsSql {
     return new Sql(sql.toString(), p.values);
   }
 
-  /** The rolled dimension a query can be answered by (empty for the account total), or empty when it cannot. */
-  static Optional<Optional<Dimension>> groupingSet(ViewsQuery q) {
-    if (q.accountId() == null || q.playbackId() != null || q.dStorageUrl() != null || q.creatorId() != null
+  /**
+   * The same query with its playback id, if it selects one, as a filter on the playback-id dimension: the same views,
+   * answered by the playback-id rollup.
+   */
+  static ViewsQuery playbackAsFilter(ViewsQuery q) {
+    if (q.playbackId() == null) {
+      return q;
+    }
+    List<Filter> filters = new ArrayList<>(q.filters());
+    filters.add(new Filter(Dimension.PLAYBACK_ID, q.playbackId(), false));
+    return new ViewsQuery(q.accountId(), null, q.dStorageUrl(), q.creatorId(), q.from(), q.to(), q.timeStep(),
+        q.breakdown(), filters, q.detail());
+  }
+
+  /**
+   * The rolled dimension a query can be answered by (empty for the account total), or empty when it cannot. A
+   * playback id counts as a filter on its dimension ({@link #playbackAsFilter}).
+   */
+  static Optional<Optional<Dimension>> groupingSet(ViewsQuery query) {
+    ViewsQuery q = playbackAsFilter(query);
+    if (q.accountId() == null || q.dStorageUrl() != null || q.creatorId() != null
         || q.breakdown().size() > 1) {
       return Optional.empty();
     }
@@ -128,10 +148,13 @@ final class ChViewsSql {
   /**
    * The views query from the rollups for its whole days and hours and from the views for the rest (the partial
    * hours at its ends, open sessions, the outbox), or empty when the query needs a scan or its range holds no whole
-   * hour. The rollups hold every view of {@code views} (a materialized view fills them with each insert), so there is
-   * nothing to track of how far they got.
+   * hour. A dimension rolled up by day only ({@link ChSchema#DAILY_ONLY}) is read from the views for the partial
+   * days at the ends, and needs a whole day in the range and a step of a day or more. The rollups hold every view of
+   * {@code views} (a materialized view fills them with each insert), so there is nothing to track of how far they
+   * got.
    */
-  Optional<Sql> viewsFromRollups(ViewsQuery q) {
+  Optional<Sql> viewsFromRollups(ViewsQuery query) {
+    ViewsQuery q = playbackAsFilter(query);
     Optional<Optional<Dimension>> set = groupingSet(q);
     if (set.isEmpty()) {
       return Optional.empty();
@@ -151,12 +174,20 @@ final class ChViewsSql {
     List<Segment> segments = new ArrayList<>();
     Instant d1 = h1 == null ? null : ceil(h1, ChronoUnit.DAYS);
     Instant d2 = h2 == null ? null : h2.truncatedTo(ChronoUnit.DAYS);
-    if (q.timeStep() != TimeStep.HOUR && (d1 == null || d2 == null || d1.isBefore(d2))) {
+    boolean wholeDays = q.timeStep() != TimeStep.HOUR && (d1 == null || d2 == null || d1.isBefore(d2));
+    boolean hourly = !ChSchema.DAILY_ONLY.contains(dim);
+    if (!hourly && !wholeDays) {
+      return Optional.empty();
+    }
+    // where the raw views at the ends stop and start: the partial hours, or the partial days without hourly rows
+    Instant rawTo = hourly ? h1 : d1;
+    Instant rawFrom = hourly ? h2 : d2;
+    if (wholeDays) {
       segments.add(new Segment("day", d1, d2));
-      if (h1 != null && h1.isBefore(d1)) {
+      if (hourly && h1 != null && h1.isBefore(d1)) {
         segments.add(new Segment("hour", h1, d1));
       }
-      if (h2 != null && d2.isBefore(h2)) {
+      if (hourly && h2 != null && d2.isBefore(h2)) {
         segments.add(new Segment("hour", d2, h2));
       }
     } else {
@@ -182,11 +213,11 @@ final class ChViewsSql {
     List<String> raw = new ArrayList<>();
     if (q.from() != null) {
       raw.add("SELECT " + ChSchema.VIEW_COLUMNS + " FROM " + schema.t("views") + " WHERE "
-          + conditions(q, p, q.from(), h1));
+          + conditions(q, p, q.from(), rawTo));
     }
     if (q.to() != null) {
       raw.add("SELECT " + ChSchema.VIEW_COLUMNS + " FROM " + schema.t("views") + " WHERE "
-          + conditions(q, p, h2, q.to()));
+          + conditions(q, p, rawFrom, q.to()));
     }
     raw.add(openAndOutbox(conditions(q, p, q.from(), q.to()), p));
     parts.add("SELECT " + bucketOfStart + " AS b, " + rawValue + " AS v, " + FACTS + ", " + STATES + " FROM ("

@@ -35,18 +35,24 @@ import java.util.stream.Stream;
  *       and nothing is left out, however far each set has got.
  * </ul>
  * A query is answered from rollups when it is scoped to one account, breaks down by at most one rolled dimension,
- * filters only on that dimension (or, without a breakdown, on one rolled dimension), and does not select a playback
- * id, creator id or dStorage URL. Everything else scans (see {@link ViewsSql}).
+ * filters only on that dimension (or, without a breakdown, on one rolled dimension), and does not select a creator id
+ * or dStorage URL; a playback id it selects counts as a filter on the playback-id dimension
+ * ({@link #playbackAsFilter}). Everything else scans (see {@link ViewsSql}).
  */
 final class RollupSql {
-  /** Dimensions with a grouping set of their own: the ones with few values, where a rollup is much smaller. */
+  /**
+   * Dimensions with grouping sets of their own: the ones whose rows stand for many views each, in some unit. A set
+   * rolls only while they do ({@link Rollups}): a video's day usually does, its hour usually does not, and a query for
+   * one video scans the views of whatever its sets do not hold.
+   */
   static final List<Dimension> ROLLED = List.of(Dimension.DEVICE_TYPE, Dimension.DEVICE, Dimension.OS,
-      Dimension.BROWSER, Dimension.CONTINENT, Dimension.COUNTRY, Dimension.SUBDIVISION);
+      Dimension.BROWSER, Dimension.CONTINENT, Dimension.COUNTRY, Dimension.SUBDIVISION, Dimension.BROWSER_ENGINE,
+      Dimension.PLAYBACK_ID);
 
   private static final List<String> ROLLED_COLUMNS = ROLLED.stream().map(ViewsSql.COLUMNS::get).toList();
 
   /** Bumped whenever the rollup tables change shape or meaning: the store then rebuilds them from {@code views}. */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   /**
    * Every rollup set: a unit ({@code hour}, {@code day}) and a grouping ({@code ""} for the account total, else a
@@ -229,9 +235,24 @@ final class RollupSql {
     return "list_reduce(list(" + state + " ORDER BY o), lambda x, y: combine(x, y))";
   }
 
+  /**
+   * The same query with its playback id, if it selects one, as a filter on the playback-id dimension: the same views
+   * (the scan's {@code playback_id = ?} is the filter's condition), answered by the playback-id sets.
+   */
+  static ViewsQuery playbackAsFilter(ViewsQuery q) {
+    if (q.playbackId() == null) {
+      return q;
+    }
+    List<Filter> filters = new ArrayList<>(q.filters());
+    filters.add(new Filter(Dimension.PLAYBACK_ID, q.playbackId(), false));
+    return new ViewsQuery(q.accountId(), null, q.dStorageUrl(), q.creatorId(), q.from(), q.to(), q.timeStep(),
+        q.breakdown(), filters, q.detail());
+  }
+
   /** The rolled dimension a query can be answered by (empty for the account total), or empty when it cannot. */
-  static Optional<Optional<Dimension>> groupingSet(ViewsQuery q) {
-    if (q.accountId() == null || q.playbackId() != null || q.dStorageUrl() != null || q.creatorId() != null
+  static Optional<Optional<Dimension>> groupingSet(ViewsQuery query) {
+    ViewsQuery q = playbackAsFilter(query);
+    if (q.accountId() == null || q.dStorageUrl() != null || q.creatorId() != null
         || q.breakdown().size() > 1) {
       return Optional.empty();
     }
@@ -253,7 +274,8 @@ final class RollupSql {
    * group of one raw row finalizes its states; only the groups in {@code m} go through {@code list}/{@code combine},
    * which copies the states and costs about ten times as much per row.
    */
-  static Optional<SqlQuery> views(ViewsQuery q) {
+  static Optional<SqlQuery> views(ViewsQuery query) {
+    ViewsQuery q = playbackAsFilter(query);
     Optional<Optional<Dimension>> set = groupingSet(q);
     if (set.isEmpty()) {
       return Optional.empty();

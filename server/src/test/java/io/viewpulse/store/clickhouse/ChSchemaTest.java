@@ -26,6 +26,17 @@ class ChSchemaTest {
   }
 
   @Test
+  void theBrowserEngineIsRolledUpByHourAndDayAndAVideoByDayOnly() {
+    List<String> ddl = new ChSchema("vp", null).create();
+    String hour = ddl.stream().filter(s -> s.contains("`vp`.`rollup_hour_mv`")).findFirst().orElseThrow();
+    String day = ddl.stream().filter(s -> s.contains("`vp`.`rollup_day_mv`")).findFirst().orElseThrow();
+    assertThat(hour).contains("tuple('browser_engine', CAST(browser_engine, 'Nullable(String)'))")
+        .doesNotContain("playback_id");
+    assertThat(day).contains("tuple('browser_engine', CAST(browser_engine, 'Nullable(String)'))")
+        .contains("tuple('playback_id', CAST(playback_id, 'Nullable(String)'))");
+  }
+
+  @Test
   void aClusterGetsReplicatedShardsBehindDistributedTablesFromTheSameTemplate() {
     List<String> ddl = new ChSchema("vp", "prod").create();
     assertThat(ddl).allMatch(s -> s.contains(" ON CLUSTER `prod`"));

@@ -130,16 +130,52 @@ class RollupSetsTest {
 
     assertThat(rollups.catchUp()).isEqualTo(6000);
 
+    // the browser engine is null throughout: one value
     assertThat(rolling()).containsExactly("account per day", "account per hour", "browser per day",
-        "browser per hour", "continent per day", "continent per hour", "country per day", "device per day",
-        "device_type per day", "device_type per hour", "os per day");
-    assertThat(dimsIn("rollup_hour")).containsExactly("", "browser", "continent", "device_type");
-    assertThat(dimsIn("rollup_day")).containsExactly("", "browser", "continent", "country", "device", "device_type",
-        "os");
+        "browser per hour", "browser_engine per day", "browser_engine per hour", "continent per day",
+        "continent per hour", "country per day", "device per day", "device_type per day", "device_type per hour",
+        "os per day", "playback_id per day");
+    assertThat(dimsIn("rollup_hour")).containsExactly("", "browser", "browser_engine", "continent", "device_type");
+    assertThat(dimsIn("rollup_day")).containsExactly("", "browser", "browser_engine", "continent", "country",
+        "device", "device_type", "os", "playback_id");
     assertThat(mark("hour", "subdivision")).isZero();
     assertThat(rollups.pending()).isZero();
     RollupsTest.assertAnswersAsTheScan(queries, queriesBy(Dimension.SUBDIVISION, Dimension.COUNTRY,
         Dimension.DEVICE_TYPE));
+  }
+
+  @Test
+  void aVideosDaysRollWhileItsHoursAreScannedAndAQueryForOneVideoGetsTheScansAnswer() throws Exception {
+    open(Rollups.WINDOW);
+    // 6,000 views a day over three days, 20 videos: 300 views a video's day, 12.5 a video's hour
+    for (int day = 0; day < 3; day++) {
+      commitViews(6000, day, i -> "S");
+    }
+    assertThat(rollups.catchUp()).isEqualTo(18_000);
+    assertThat(rolling()).contains("playback_id per day").doesNotContain("playback_id per hour");
+    assertThat(mark("day", "playback_id")).isEqualTo(18_000);
+    assertThat(mark("hour", "playback_id")).isZero();
+    assertThat(dimsIn("rollup_hour")).doesNotContain("playback_id");
+
+    List<ViewsQuery> video = new ArrayList<>();
+    Instant[][] ranges = {{null, null}, {DAY0.plusSeconds(5 * 3600 + 600), DAY0.plusSeconds(2 * 86_400 + 7200)},
+        {DAY0.plusSeconds(86_400), DAY0.plusSeconds(2 * 86_400)}};
+    for (Instant[] r : ranges) {
+      for (TimeStep step : Arrays.asList(null, TimeStep.HOUR, TimeStep.DAY)) {
+        video.add(new ViewsQuery("acc", "pb3", null, null, r[0], r[1], step, List.of(), List.of(),
+            ViewsQuery.Detail.FULL));
+        video.add(new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.PLAYBACK_ID),
+            List.of(), ViewsQuery.Detail.FULL));
+      }
+    }
+    RollupsTest.assertAnswersAsTheScan(queries, video);
+    // the day set holds a row per (day, video), every view once
+    try (var c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*), sum(views) FROM rollup_day WHERE dims = 'playback_id'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(60);
+      assertThat(rs.getLong(2)).isEqualTo(18_000);
+    }
   }
 
   @Test

@@ -37,18 +37,49 @@ class RollupSqlTest {
   }
 
   @Test
-  void playbackScopesSeveralDimensionsAndHighCardinalityOnesAreScanned() {
-    assertThat(RollupSql.groupingSet(query("acc", "pb", null, List.of(), List.of()))).isEmpty();
+  void severalDimensionsHighCardinalityOnesAndAVideoBrokenDownByAnotherDimensionAreScanned() {
     assertThat(RollupSql.groupingSet(query(null, null, null, List.of(), List.of()))).isEmpty();
     assertThat(RollupSql.groupingSet(query("acc", null, null, List.of(Dimension.COUNTRY, Dimension.DEVICE),
         List.of()))).isEmpty();
     assertThat(RollupSql.groupingSet(query("acc", null, null, List.of(Dimension.COUNTRY),
         List.of(Filter.parse("browser:Chrome"))))).isEmpty();
-    assertThat(RollupSql.groupingSet(query("acc", null, null, List.of(Dimension.PLAYBACK_ID), List.of())))
-        .isEmpty();
     assertThat(RollupSql.groupingSet(query("acc", null, null, List.of(Dimension.VIEWER_ID), List.of())))
         .isEmpty();
-    assertThat(RollupSql.views(query("acc", "pb", null, List.of(), List.of()))).isEmpty();
+    assertThat(RollupSql.groupingSet(query("acc", "pb", null, List.of(Dimension.COUNTRY), List.of()))).isEmpty();
+    assertThat(RollupSql.views(query("acc", "pb", TimeStep.DAY, List.of(Dimension.BROWSER_ENGINE), List.of())))
+        .isEmpty();
+    assertThat(RollupSql.groupingSet(new ViewsQuery("acc", null, null, "creator", FROM, TO, null, List.of(),
+        List.of(), ViewsQuery.Detail.FULL))).isEmpty();
+  }
+
+  @Test
+  void theBrowserEngineAndTheVideoHaveSetsOfTheirOwn() {
+    assertThat(RollupSql.groupingSet(query("acc", null, TimeStep.DAY, List.of(Dimension.BROWSER_ENGINE),
+        List.of()))).contains(Optional.of(Dimension.BROWSER_ENGINE));
+    assertThat(RollupSql.groupingSet(query("acc", null, TimeStep.DAY, List.of(Dimension.PLAYBACK_ID),
+        List.of(Filter.parse("!playbackId:pb"))))).contains(Optional.of(Dimension.PLAYBACK_ID));
+    assertThat(RollupSql.SETS.stream().map(Object::toString)).contains("browser_engine per hour",
+        "browser_engine per day", "playback_id per hour", "playback_id per day");
+  }
+
+  @Test
+  void aPlaybackIdIsAnsweredAsAFilterOnThePlaybackIdSet() {
+    assertThat(RollupSql.groupingSet(query("acc", "pb", TimeStep.DAY, List.of(), List.of())))
+        .contains(Optional.of(Dimension.PLAYBACK_ID));
+    SqlQuery q = RollupSql.views(query("acc", "pb-7", TimeStep.DAY, List.of(), List.of())).orElseThrow();
+    SqlQuery filtered = RollupSql.views(query("acc", null, TimeStep.DAY, List.of(),
+        List.of(Filter.parse("playbackId:pb-7")))).orElseThrow();
+    assertThat(q).isEqualTo(filtered);
+    assertThat(q.sql()).contains("FROM rollup_day WHERE account_id = ? AND dims = 'playback_id'")
+        .contains("AND playback_id = ?").doesNotContain("pb-7")
+        .contains("rowid >= (SELECT coalesce(max(rows), 0) FROM rollup_mark WHERE unit = 'hour' AND dims ="
+            + " 'playback_id')");
+    assertThat(q.params()).containsSubsequence("acc", micros("2026-03-02T00:00:00Z"), micros("2026-03-04T00:00:00Z"),
+        "pb-7");
+    // with a filter of its own on the video: two conditions on one dimension, both kept
+    SqlQuery both = RollupSql.views(query("acc", "pb-7", null, List.of(),
+        List.of(Filter.parse("!playbackId:pb-8")))).orElseThrow();
+    assertThat(both.params()).containsSubsequence("acc", "pb-8", "pb-7");
   }
 
   @Test

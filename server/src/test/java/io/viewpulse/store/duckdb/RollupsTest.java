@@ -33,6 +33,7 @@ class RollupsTest {
   private static final String[] COUNTRIES = {"US", "DE", "GB", "JP", null};
   private static final String[] DEVICES = {"iPhone", "Pixel 8", "Desktop", null};
   private static final String[] OSES = {"iOS", "Android", "Windows", "Linux"};
+  private static final String[] ENGINES = {"Blink", "WebKit", "Gecko", null};
 
   @TempDir
   Path dir;
@@ -66,7 +67,8 @@ class RollupsTest {
   private ViewRecord randomView(String account, long startMs) {
     String country = COUNTRIES[random.nextInt(COUNTRIES.length)];
     Dimensions d = new Dimensions(random.nextBoolean() ? "mobile" : "desktop", DEVICES[random.nextInt(DEVICES.length)],
-        null, OSES[random.nextInt(OSES.length)], random.nextBoolean() ? "Chrome" : "Safari", null,
+        null, OSES[random.nextInt(OSES.length)], random.nextBoolean() ? "Chrome" : "Safari",
+        ENGINES[random.nextInt(ENGINES.length)],
         country == null ? null : "EU", country, country == null ? null : country + "-1", null, null);
     boolean frame = random.nextInt(10) > 0;
     return new ViewRecord(0L, account, "pb" + random.nextInt(20), null, null, "v" + random.nextInt(400), startMs, null, d,
@@ -114,6 +116,17 @@ class RollupsTest {
             List.of(Filter.parse("!device:iPhone")), ViewsQuery.Detail.FULL));
         out.add(new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(),
             List.of(Filter.parse("os:iOS")), ViewsQuery.Detail.ENGAGEMENT));
+        // one video, as a playback id and as a filter; every video; the browser engine
+        out.add(new ViewsQuery("acc", "pb3", null, null, r[0], r[1], step, List.of(), List.of(),
+            ViewsQuery.Detail.FULL));
+        out.add(new ViewsQuery("acc", "pb3", null, null, r[0], r[1], step, List.of(),
+            List.of(Filter.parse("!playbackId:pb4")), ViewsQuery.Detail.ENGAGEMENT));
+        out.add(new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.PLAYBACK_ID),
+            List.of(Filter.parse("!playbackId:pb3")), ViewsQuery.Detail.FULL));
+        out.add(new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.BROWSER_ENGINE),
+            List.of(), ViewsQuery.Detail.FULL));
+        out.add(new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(),
+            List.of(Filter.parse("!browserEngine:Blink")), ViewsQuery.Detail.FULL));
       }
     }
     return out;
@@ -193,7 +206,7 @@ class RollupsTest {
     try (var c = db.connect(); Statement s = c.createStatement()) {
       for (String table : List.of("rollup_hour", "rollup_day")) {
         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM (SELECT account_id, t, dims, country, device, os,"
-            + " browser, device_type, continent, subdivision, count(*) AS n FROM " + table
+            + " browser, device_type, continent, subdivision, browser_engine, playback_id, count(*) AS n FROM " + table
             + " GROUP BY ALL) WHERE n > 1")) {
           rs.next();
           assertThat(rs.getLong(1)).as("duplicate keys in %s", table).isZero();

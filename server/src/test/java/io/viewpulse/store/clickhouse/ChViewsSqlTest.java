@@ -1,0 +1,63 @@
+package io.viewpulse.store.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewpulse.query.Dimension;
+import io.viewpulse.query.Filter;
+import io.viewpulse.query.TimeStep;
+import io.viewpulse.query.ViewsQuery;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which queries the ClickHouse rollups answer, and what a query for one video reads; without a database. */
+class ChViewsSqlTest {
+  private static final Instant FROM = Instant.parse("2026-03-01T10:30:00Z");
+  private static final Instant TO = Instant.parse("2026-03-04T05:15:00Z");
+  private final ChViewsSql sql = new ChViewsSql(new ChSchema("vp", null));
+
+  private static ViewsQuery query(String playbackId, Instant from, Instant to, TimeStep step, List<Dimension> by,
+      List<Filter> filters) {
+    return new ViewsQuery("acc", playbackId, null, null, from, to, step, by, filters, ViewsQuery.Detail.FULL);
+  }
+
+  private static long millis(String instant) {
+    return Instant.parse(instant).toEpochMilli();
+  }
+
+  @Test
+  void oneVideoByDayReadsItsDaysFromTheDailyRollupAndThePartialDaysAtTheEndsFromTheViews() {
+    ChViewsSql.Sql q = sql.viewsFromRollups(query("pb-7", FROM, TO, TimeStep.DAY, List.of(), List.of()))
+        .orElseThrow();
+    assertThat(q.sql()).contains("FROM `vp`.`rollup_day` WHERE account_id = {p0:String} AND dim = 'playback_id'"
+        + " AND t >= fromUnixTimestamp64Milli({p1:Int64}, 'UTC') AND t < fromUnixTimestamp64Milli({p2:Int64}, 'UTC')"
+        + " AND value = {p3:String}").doesNotContain("rollup_hour").doesNotContain("pb-7");
+    assertThat(q.params().values()).containsSubsequence(
+        // the whole days
+        "acc", millis("2026-03-02T00:00:00Z"), millis("2026-03-04T00:00:00Z"), "pb-7",
+        // the views of the partial days at both ends
+        "acc", "pb-7", millis("2026-03-01T10:30:00Z"), millis("2026-03-02T00:00:00Z"),
+        "acc", "pb-7", millis("2026-03-04T00:00:00Z"), millis("2026-03-04T05:15:00Z"));
+    assertThat(sql.viewsFromRollups(query(null, FROM, TO, TimeStep.DAY, List.of(),
+        List.of(Filter.parse("playbackId:pb-7"))))).contains(q);
+  }
+
+  @Test
+  void oneVideoByHourOrWithoutAWholeDayIsReadFromTheViews() {
+    assertThat(sql.viewsFromRollups(query("pb-7", FROM, TO, TimeStep.HOUR, List.of(), List.of()))).isEmpty();
+    assertThat(sql.viewsFromRollups(query("pb-7", FROM, Instant.parse("2026-03-01T23:00:00Z"), null, List.of(),
+        List.of()))).isEmpty();
+    assertThat(sql.viewsFromRollups(query(null, FROM, TO, TimeStep.HOUR, List.of(Dimension.PLAYBACK_ID),
+        List.of()))).isEmpty();
+    assertThat(sql.viewsFromRollups(query("pb-7", FROM, TO, TimeStep.DAY, List.of(Dimension.COUNTRY), List.of())))
+        .isEmpty();
+  }
+
+  @Test
+  void theBrowserEngineByHourReadsTheHourlyRollup() {
+    ChViewsSql.Sql q = sql.viewsFromRollups(query(null, FROM, TO, TimeStep.HOUR, List.of(Dimension.BROWSER_ENGINE),
+        List.of())).orElseThrow();
+    assertThat(q.sql()).contains("FROM `vp`.`rollup_hour` WHERE account_id = {p0:String} AND dim = 'browser_engine'")
+        .doesNotContain("rollup_day");
+  }
+}
