@@ -104,6 +104,10 @@ class DashboardInBrowserTest {
     p.click("#signin button");
     assertThat(text(p, "[data-metric=viewCount]")).as("views in the last 7 days, the live one too").isEqualTo("6");
     assertThat(text(p, "[data-metric=uniqueViewers]")).isEqualTo("6");
+    assertThat(p.getAttribute("[data-estimate=uniqueViewers]", "title")).as("an estimate, and said to be one")
+        .isEqualTo("An estimate (HyperLogLog): exact for small groups, within a few percent beyond, never more than"
+            + " the views.");
+    assertThat(text(p, "[data-estimates]")).startsWith("≈ estimated: unique viewers");
     assertThat(p.url()).doesNotContain(s.secretKey);
     t.screenshot("dashboard-overview-7d");
 

@@ -1,6 +1,6 @@
 // Videos (assets and streams) and the live page of a stream.
 import { get, qs } from "./api.js";
-import { METRICS, escape, minutes, count, bucketLabel, buckets, fill } from "./format.js";
+import { METRICS, ESTIMATES, label, escape, minutes, count, bucketLabel, buckets, fill } from "./format.js";
 import { state, span as range, step, link } from "./state.js";
 import { startHere } from "./views.js";
 import * as charts from "./charts.js";
@@ -68,9 +68,9 @@ export async function asset(main, id) {
       { label: "TTFF p95 (ms)", data: fill(series, all, "ttffP95Ms", false) }], { legend: true, spanGaps: true, points: true });
   }
   document.getElementById("countries").innerHTML = countries.length === 0 ? "" : `<table><thead><tr><th scope="col">Country</th>` +
-    METRICS.map((m) => `<th scope="col">${m.label}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>
+    METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>
       `<tr><td>${escape(r.country ?? "unknown")}</td>` + METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") +
-    `</tbody></table>`;
+    `</tbody></table>` + ESTIMATES;
 }
 
 export async function streams(main) {
