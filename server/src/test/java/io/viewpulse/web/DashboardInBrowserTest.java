@@ -139,8 +139,9 @@ class DashboardInBrowserTest {
     p.fill("#search", "");
     PlaywrightAssertions.assertThat(p.locator("#assets tbody tr")).hasCount(2);
     p.click("text=video launch1");
-    assertThat(text(p, "#totalViews")).isEqualTo("3");
-    assertThat(text(p, "#totalWatch")).isEqualTo("3.0 min");
+    assertThat(text(p, "#allTimeViews")).isEqualTo("3");
+    assertThat(text(p, "#allTimeWatch")).isEqualTo("3.0 min");
+    assertThat(text(p, "#assetKpis [data-metric=viewCount]")).isEqualTo("3");
     t.screenshot("dashboard-asset");
 
     p.click("[data-nav=live]");
@@ -153,6 +154,57 @@ class DashboardInBrowserTest {
     p.waitForSelector("#signin");
     PlaywrightAssertions.assertThat(p.locator("#top")).isHidden();
     t.screenshot("dashboard-signed-out");
+  }
+
+  /**
+   * The video page with a range and a filter: its figures and both charts answer for that scope, as the API does for
+   * the same asset, range and filter; the all-time total is shown apart, as such.
+   */
+  @Test
+  void aVideosFiguresAndChartsAnswerForTheSelectedRangeAndFilters() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    signIn(t);
+    Page p = t.page();
+    p.evaluate("location.hash = '#/asset/" + launch.id() + "?range=24h&step=hour&f=browser:Chrome'");
+    p.waitForSelector("#assetKpis [data-metric=viewCount]");
+    p.waitForFunction("() => window.Chart && Chart.getChart(document.getElementById('assetQuality'))");
+    t.screenshot("dashboard-asset-filtered");
+
+    long now = System.currentTimeMillis();
+    String scope = "assetId=" + launch.id() + "&from=" + (now - 24 * 3600_000L) + "&to=" + now
+        + "&filters[]=browser:Chrome";
+    var api = s.query("/api/data/views/query?" + scope).json().get(0);
+    assertThat(api.get("viewCount").asLong()).as("the two Chrome views of launch1").isEqualTo(2);
+    assertThat(text(p, "#assetKpis [data-metric=viewCount]")).isEqualTo("2");
+    assertThat(api.get("playtimeMins").asDouble()).isEqualTo(1.5);
+    assertThat(text(p, "#assetKpis [data-metric=playtimeMins]")).isEqualTo("1.5 min");
+    assertThat(api.get("uniqueViewers").asLong()).isEqualTo(2);
+    assertThat(text(p, "#assetKpis [data-metric=uniqueViewers]")).isEqualTo("2");
+    assertThat(api.get("ttffP50Ms").asDouble()).isEqualTo(250.0);
+    assertThat(text(p, "#assetKpis [data-metric=ttffP50Ms]")).isEqualTo("250 ms");
+    assertThat(text(p, "#scope")).isEqualTo("(last 24 hours · browser = Chrome)");
+    assertThat(text(p, "#allTime")).contains("All time, every viewer (no range or filter)");
+    assertThat(text(p, "#allTimeViews")).isEqualTo("3");
+
+    // the charts: the hourly series of the same scope, bucket by bucket
+    List<Long> perHour = new java.util.ArrayList<>();
+    List<Double> p50PerHour = new java.util.ArrayList<>();
+    s.query("/api/data/views/query?" + scope + "&timeStep=hour").json().forEach(r -> {
+      perHour.add(r.get("viewCount").asLong());
+      p50PerHour.add(r.get("ttffP50Ms").asDouble());
+    });
+    assertThat(perHour.stream().mapToLong(Long::longValue).sum()).isEqualTo(2);
+    assertThat(chartPoints(p, "assetViews", 0, "v > 0")).isEqualTo(perHour.stream().map(Long::doubleValue).toList());
+    assertThat(chartPoints(p, "assetQuality", 0, "v !== null")).isEqualTo(p50PerHour);
+    assertThat(t.errors()).isEmpty();
+    p.click("#signout");
+  }
+
+  /** The points of a chart's dataset that pass a filter on {@code v}, in order, as numbers. */
+  private static List<Double> chartPoints(Page p, String canvas, int dataset, String keep) {
+    List<?> points = (List<?>) p.evaluate("() => Chart.getChart(document.getElementById('" + canvas + "')).data"
+        + ".datasets[" + dataset + "].data.filter((v) => " + keep + ")");
+    return points.stream().map(v -> ((Number) v).doubleValue()).toList();
   }
 
   @Test

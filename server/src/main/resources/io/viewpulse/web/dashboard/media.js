@@ -35,30 +35,39 @@ function table(items, href) {
     <td>${new Date(m.createdAt).toISOString().slice(0, 10)}</td></tr>`).join("") + `</tbody></table>`;
 }
 
+/**
+ * A video's page. Its figures and charts all answer for one scope, the selected range and filters, as the overview
+ * does; the all-time total (every viewer, no filter) is shown apart and says so.
+ */
 export async function asset(main, id) {
   main.innerHTML = `<p class="loading">Loading…</p>`;
   const a = await get("/api/asset/" + encodeURIComponent(id));
   const w = range();
   const s = step();
-  const [total, series, countries] = await Promise.all([
+  const scope = { assetId: a.id, from: w.from, to: w.to, "filters[]": state.filters };
+  const [total, figures, series, countries] = await Promise.all([
     get("/api/data/views/query/total/" + encodeURIComponent(a.playbackId)),
-    get("/api/data/views/query" + qs({ assetId: a.id, from: w.from, to: w.to, timeStep: s, "filters[]": state.filters })),
-    get("/api/data/views/query" + qs({ assetId: a.id, from: w.from, to: w.to, "breakdownBy[]": "country", "filters[]": state.filters })),
+    get("/api/data/views/query" + qs(scope)),
+    get("/api/data/views/query" + qs({ ...scope, timeStep: s })),
+    get("/api/data/views/query" + qs({ ...scope, "breakdownBy[]": "country" })),
   ]);
+  const cur = figures[0] || {};
+  const rangeName = document.querySelector("#range option:checked")?.textContent || state.range;
+  const scopeText = [rangeName.toLowerCase(), ...state.filters.map((f) => f.replace(":", " = "))].join(" · ");
   main.innerHTML = `<h1>${escape(a.name)}</h1>
     <p class="muted">Playback id <code>${escape(a.playbackId)}</code>${a.dStorageUrl ? ` · ${escape(a.dStorageUrl)}` : ""}</p>
-    <div class="kpis">
-      <section class="card kpi"><div class="label">Total views</div><div class="value" id="totalViews">${count(total.viewCount)}</div>
-        <div class="delta flat">all time</div></section>
-      <section class="card kpi"><div class="label">Total watch time</div><div class="value" id="totalWatch">${minutes(total.playtimeMins)}</div>
-        <div class="delta flat">all time</div></section>
-    </div>
-    <h2>In the selected range</h2>
-    <div class="grid2"><div class="card chart"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div>
+    <p class="muted" id="allTime">All time, every viewer (no range or filter): <span id="allTimeViews">${count(total.viewCount)}</span>
+      views, <span id="allTimeWatch">${minutes(total.playtimeMins)}</span> watched.</p>
+    <h2>In the selected range <span class="muted" id="scope">(${escape(scopeText)})</span></h2>
+    <div class="kpis" id="assetKpis">` + METRICS.map((m) => `<section class="card kpi" aria-label="${m.label}">
+      <div class="label">${label(m)}</div><div class="value" data-metric="${m.key}">${m.fmt(cur[m.key])}</div></section>`).join("") +
+    ESTIMATES + `</div>
+    <div class="grid2 mt"><div class="card chart"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div>
       <div class="card chart"><canvas id="assetQuality" role="img" aria-label="Quality over time"></canvas></div></div>
     <h2>Where it was watched</h2><div class="scroll" id="countries"></div>`;
   if (series.length === 0) {
-    main.querySelector(".grid2").outerHTML = startHere();
+    main.querySelector(".grid2").outerHTML = state.filters.length > 0 || total.viewCount > 0
+      ? `<div class="empty" id="noneInScope">No views of this video match the selected range and filters.</div>` : startHere();
   } else {
     const all = buckets(w.from, w.to, s);
     const labels = all.map((b) => bucketLabel(b, s));
