@@ -108,8 +108,9 @@ final class Demo implements AutoCloseable {
   private void history() {
     long now = clock.millis();
     for (int i = 0; i < 3_000; i++) {
-      // more recent days are busier, and evenings more than nights
-      long age = (long) (Math.pow(random.nextDouble(), 1.6) * 6.5 * 86_400_000L) + 120_000;
+      // more recent days are busier, and evenings more than nights; the history ends half an hour before now, where
+      // the simulated viewers take over (a view lasts at most about ten minutes)
+      long age = (long) (Math.pow(random.nextDouble(), 1.6) * 6.5 * 86_400_000L) + 1_800_000;
       long start = now - age;
       Viewer v = new Viewer(start);
       ObjectNode b = body(v);

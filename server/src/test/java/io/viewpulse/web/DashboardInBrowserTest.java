@@ -228,6 +228,45 @@ class DashboardInBrowserTest {
     assertThat(t.errors()).isEmpty();
   }
 
+  /**
+   * Refreshes of the live page fail (its requests cut off, as when the server is down): a notice says how old the
+   * numbers on screen are, the page keeps retrying by itself, and the notice goes once a refresh succeeds.
+   */
+  @Test
+  void theLivePageSaysWhenItsNumbersAreStaleAndClearsItOnceARefreshSucceeds() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/#/live/chan1");
+    signIn(t);
+    Page p = t.page();
+    p.evaluate("sessionStorage.setItem('viewpulse.refreshMs', '500')");
+    p.reload();
+    p.waitForSelector("[data-live=concurrent]");
+    PlaywrightAssertions.assertThat(p.locator("#stale")).isHidden();
+    String shown = text(p, "[data-live=concurrent]");
+
+    String live = "**/api/v4/monitoring/**";
+    java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    p.route(live, r -> {
+      refused.incrementAndGet();
+      r.abort();
+    });
+    PlaywrightAssertions.assertThat(p.locator("#stale")).isVisible();
+    assertThat(text(p, "#stale")).matches("Not updated since \\d\\d:\\d\\d:\\d\\d UTC: the server did not answer\\."
+        + " The numbers below are from then\\. Retrying every 1 s…");
+    assertThat(text(p, "[data-live=concurrent]")).as("the last numbers stay").isEqualTo(shown);
+    t.screenshot("dashboard-live-stale");
+    int tries = refused.get();
+    p.waitForCondition(() -> refused.get() >= tries + 4);
+    // still failing, still said
+    PlaywrightAssertions.assertThat(p.locator("#stale")).isVisible();
+
+    p.unroute(live);
+    PlaywrightAssertions.assertThat(p.locator("#stale")).isHidden();
+    assertThat(text(p, "[data-live=concurrent]")).isEqualTo(shown);
+    assertThat(t.errors()).as("only the refused requests")
+        .allMatch(e -> e.contains("net::ERR_FAILED"));
+    p.click("#signout");
+  }
+
   @Test
   void onAPhoneTheOverviewStillReads() {
     Chromium.Tab t = chromium.open(base + "/dashboard/", new int[] {390, 844});

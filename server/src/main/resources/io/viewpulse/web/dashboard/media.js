@@ -94,12 +94,14 @@ let refresh = null;
 export function stopRefresh() {
   if (refresh) clearInterval(refresh);
   refresh = null;
+  document.getElementById("main").classList.remove("is-stale");
 }
 
 export async function live(main, id) {
   const s = await get("/api/stream/" + encodeURIComponent(id));
   main.innerHTML = `<h1>${escape(s.name)} <span class="pill">${escape(s.type)}</span></h1>
     <p class="muted">Per minute, on the server's clock, about a minute behind. Updates on its own.</p>
+    <div class="stale" id="stale" role="status" hidden></div>
     <div class="kpis" id="liveKpis"></div>
     <h2>Sessions per minute (last hour)</h2><div class="card chart"><canvas id="liveChart" role="img" aria-label="Sessions per minute"></canvas></div>
     <div class="grid2"><div><h2>Locations</h2><div class="scroll" id="locations"></div></div>
@@ -136,6 +138,24 @@ export async function live(main, id) {
         slate.map((r) => `<tr><td>${r[0]}</td><td>${r[1] === "mcs" ? "missing content" : "ad"}</td><td>${escape(r[2])}</td><td>${r[3].toFixed(1)}</td><td>${r[4]}</td></tr>`).join("") + `</tbody></table>`;
   };
   await update();
+  // a failed refresh leaves the last numbers on screen: say so, and how old they are, until a refresh succeeds
+  const every = Number(sessionStorage.getItem("viewpulse.refreshMs")) || 15000;
+  const stale = document.getElementById("stale");
+  let updatedAt = new Date();
+  const refreshOnce = async () => {
+    try {
+      await update();
+      updatedAt = new Date();
+      stale.hidden = true;
+      main.classList.remove("is-stale");
+    } catch (err) {
+      const why = err.status ? err.message : "the server did not answer";
+      stale.textContent = `Not updated since ${updatedAt.toISOString().slice(11, 19)} UTC: ${why}. `
+        + `The numbers below are from then. Retrying every ${Math.max(1, Math.round(every / 1000))} s…`;
+      stale.hidden = false;
+      main.classList.add("is-stale");
+    }
+  };
   stopRefresh();
-  refresh = setInterval(() => update().catch(() => {}), Number(sessionStorage.getItem("viewpulse.refreshMs")) || 15000);
+  refresh = setInterval(refreshOnce, every);
 }
