@@ -134,7 +134,7 @@ public final class Bench implements Runnable {
       {"mobile", "Samsung SM-S918B", "ARM", "Android", "Chrome", "Blink"},
       {"desktop", "Linux Desktop", "Intel x86_64", "Linux", "Firefox", "Gecko"},
       {"tablet", "Apple iPad", null, "iPadOS", "Safari", "AppleWebKit"},
-      {"tv", "Samsung Smart TV", null, "Tizen", "Samsung Browser", "Blink"},
+      {"tv", "Samsung Smart TV", null, "Tizen", "Tizen Browser", "Blink"},
     };
 
     private final Random r;

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * where the API's metrics are written in ClickHouse's functions. The definitions are those of the DuckDB store
  * ({@code store.duckdb.ViewsSql}); the estimators differ where the engines' do: TTFF percentiles come from
  * ClickHouse's t-digest ({@code quantilesTDigest}, which answers with a centroid where DuckDB's interpolates between
- * two), unique viewers from {@code uniqCombined64(14)} (exact for small groups, about 1 % off beyond).
+ * two), unique viewers from {@code uniqCombined64(14)} (exact for small groups, about 1 % off beyond, and at most
+ * the group's views: an estimate above them is clamped, on scans and rollups alike).
  *
  * <p>What a query reads is every view of the store, each once ({@link #allViews}): the finished views of
  * {@code views}, the open sessions' latest snapshots in {@code session_state}, and the finished views still in the
@@ -102,7 +103,7 @@ final class ChViewsSql {
           + " sum(rebuffer_ms) / nullIf(sum(playtime_ms) + sum(rebuffer_ms), 0) AS rebuffer_ratio,"
           + " countIf(errors > 0) / count() AS error_rate,"
           + " countIf(ended AND NOT first_frame AND errors = 0) / count() AS exits_before_start,"
-          + " uniqCombined64(14)(viewer_id) AS unique_viewers");
+          + " least(uniqCombined64(14)(viewer_id), count()) AS unique_viewers");
     }
     String where = conditions(q, p, q.from(), q.to());
     StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM (")
@@ -237,7 +238,7 @@ final class ChViewsSql {
           + " sum(rebuffer_ms) / nullIf(sum(playtime_ms) + sum(rebuffer_ms), 0) AS rebuffer_ratio,"
           + " sum(errored) / nullIf(sum(views), 0) AS error_rate,"
           + " sum(exits) / nullIf(sum(views), 0) AS exits_before_start,"
-          + " uniqCombined64Merge(14)(viewers) AS unique_viewers");
+          + " least(uniqCombined64Merge(14)(viewers), sum(views)) AS unique_viewers");
     }
     sql.append(" FROM (").append(String.join(" UNION ALL ", parts)).append(")");
     List<String> keys = new ArrayList<>();

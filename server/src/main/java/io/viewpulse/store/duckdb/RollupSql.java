@@ -381,7 +381,7 @@ final class RollupSql {
       sql.append(", ttff_sum::DOUBLE / nullif(ttff_n, 0) AS ttff_ms, ttff_p50 AS ttff_p50_ms, ttff_p95 AS ttff_p95_ms,"
           + " rebuffer_ms::DOUBLE / nullif(playtime_ms + rebuffer_ms, 0) AS rebuffer_ratio,"
           + " errored::DOUBLE / nullif(views, 0) AS error_rate, exits::DOUBLE / nullif(views, 0) AS exits_before_start,"
-          + " unique_viewers");
+          + " least(unique_viewers, views) AS unique_viewers");
     }
     sql.append(" FROM (").append(groups).append(')');
     if (!keys.isEmpty()) {

@@ -24,7 +24,8 @@ import java.util.Map;
  *   <li>errorRate: share of views with at least one error
  *   <li>exitsBeforeStart: share of views that ended without a first frame and without an error (CTA-2066)
  *   <li>uniqueViewers: distinct viewer ids, estimated (HyperLogLog: exact for small groups, within a few percent
- *       beyond; an exact count is five times slower than all the other metrics together over 100 M views)
+ *       beyond; an exact count is five times slower than all the other metrics together over 100 M views), and at
+ *       most the group's views: an estimate above the views is the views ({@link RollupSql} likewise)
  * </ul>
  * User values only ever travel as parameters; identifiers come from the allowlist below.
  */
@@ -56,7 +57,8 @@ final class ViewsSql {
           + " sum(rebuffer_ms) / nullif(sum(playtime_ms) + sum(rebuffer_ms), 0) AS rebuffer_ratio,"
           + " avg(CASE WHEN errors > 0 THEN 1.0 ELSE 0.0 END) AS error_rate,"
           + " avg(CASE WHEN ended AND NOT first_frame AND errors = 0 THEN 1.0 ELSE 0.0 END) AS exits_before_start,"
-          + " " + RollupSql.VIEWERS_STATE + " AS unique_viewers";
+          // an estimate can exceed the distinct count, and so the views: a group never shows more viewers than views
+          + " least(" + RollupSql.VIEWERS_STATE + ", count(*)) AS unique_viewers";
 
   private ViewsSql() {}
 

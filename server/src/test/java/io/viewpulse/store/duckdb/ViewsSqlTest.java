@@ -60,4 +60,12 @@ class ViewsSqlTest {
     assertThat(q.sql()).contains(ViewsSql.QUALITY_METRICS).contains("WHERE d_storage_url = ?");
     assertThat(q.params()).containsExactly("ipfs://x");
   }
+
+  @Test
+  void uniqueViewersAreNeverMoreThanTheGroupsViews() {
+    // the HyperLogLog estimate can exceed the distinct count, and so the views, by a few percent: clamped where the
+    // column is produced, so every route and the dashboard inherit it
+    assertThat(ViewsSql.QUALITY_METRICS)
+        .endsWith(" least(approx_count_distinct(viewer_id), count(*)) AS unique_viewers");
+  }
 }
