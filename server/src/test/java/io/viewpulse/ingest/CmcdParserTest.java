@@ -222,4 +222,31 @@ class CmcdParserTest {
     assertThat(body(line.repeat(1_000), null).get(0).events()).hasSize(1_000);
     assertThat(bodyRefusal(line.repeat(1_001))).isEqualTo("a request carries at most 1000 reports");
   }
+
+  @Test
+  void anyTextEitherParsesOrIsRefusedAsInvalidNeverAnotherFailure() {
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "sidcta=\",;()?:*-.0123456789 \t\\bplrvewfqkx\u00e9\u0001";
+    String[] seeds = {"sid=\"a\",sta=p,ts=1,br=(1;v 2;a),ec=(\"x\"),pr=1.5,bs", "bl=1200,sid=\"b\",su,nor=\"s.ts\""};
+    int parsed = 0;
+    for (int i = 0; i < 100_000; i++) {
+      StringBuilder b = new StringBuilder(seeds[i % 2]);
+      for (int m = random.nextInt(5); m > 0; m--) {
+        int at = random.nextInt(b.length() + 1);
+        if (random.nextBoolean()) {
+          b.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+        } else {
+          b.delete(at, Math.min(b.length(), at + 1 + random.nextInt(4)));
+        }
+      }
+      try {
+        report(b.toString());
+        parsed++;
+      } catch (Rejection r) {
+        assertThat(r.reason()).isEqualTo(Reason.INVALID_FIELD);
+        assertThat(r.getMessage()).startsWith("line 1");
+      }
+    }
+    assertThat(parsed).as("some mutations stay valid").isGreaterThan(1_000);
+  }
 }
