@@ -21,9 +21,10 @@ import java.util.List;
  *   <li>Without {@code sta} (CMCD v1, or a player that leaves the key out): {@code bsd} is a heartbeat with that much
  *       stalled time, {@code bs} a heartbeat with one stall and no known duration (with {@code sta}, the
  *       {@code r} intervals are the stalls, and these would count them twice). In request mode, a request for media
- *       ({@code ot} a, v or av; without {@code ot}, one with a bitrate or duration) with {@code su} is a play event (the player is starting, seeking or recovering); one
- *       without {@code su} is a first frame without a known TTFF: CTA-5004 says the media "SHOULD not be rendering"
- *       when {@code su} is sent, so media requested without it is for playback under way.
+ *       ({@code ot} a, v or av; without {@code ot}, one with a bitrate or duration) with {@code su} is a play event
+ *       (the player is starting, seeking or recovering); one without {@code su} is a first frame without a known
+ *       TTFF: CTA-5004 says the media "SHOULD not be rendering" when {@code su} is sent, so media requested without
+ *       it is for playback under way.
  * </ul>
  *
  * <p>Everything else is validated and kept in the {@link CmcdReport} only: no stored metric uses it yet. A report

@@ -38,9 +38,9 @@ import io.viewpulse.model.ViewRecord;
  * startup); seeking, paused, waiting and the rest count as neither. One interval counts at most
  * {@link #MAX_STATE_INTERVAL_MS}: no session lives longer than that without a report (the idle timeout), so a longer
  * gap is a clock that jumped. A report older than the state already known is late (reports are separate requests,
- * which may overtake one another): its interval is lost, and nothing else of it changes the facts, so a re-sent
- * report counts once. {@code s}, {@code p} and {@code r} are play intent. The first {@code p} is the first frame;
- * TTFF is the media start delay ({@code msd}) when the player reports one on or after the first frame (an
+ * which may overtake one another): its interval is lost, and nothing of it but a start delay changes the facts, so a
+ * re-sent report counts once. {@code s}, {@code p} and {@code r} are play intent. The first {@code p} is the first
+ * frame; TTFF is the media start delay ({@code msd}) when the player reports one on or after the first frame (an
  * {@code msd} reported while still starting cannot be one: dash.js 5.2 sends such), else the time from the first
  * {@code s} (or, for players that report none, the first {@code r}) to the first {@code p}. {@code e} (ended) and
  * {@code q} (quit) end the view; {@code s}, {@code p} or {@code r} after them reopen it, as a play event does. The rest
@@ -277,8 +277,12 @@ final class ViewState {
     String letter = e.category();
     long ts = e.timestamp();
     lastPlayingDelta = 0;
-    if (letter == null || letter.length() != 1 || (playStateAt != UNSET && ts < playStateAt)) {
+    if (letter == null || letter.length() != 1) {
       return false;
+    }
+    if (playStateAt != UNSET && ts < playStateAt) {
+      // overtaken by a later report: its state is history, but a start delay it carries still counts
+      return startDelay(e);
     }
     char st = letter.charAt(0);
     if (playStateAt != UNSET) {
@@ -325,13 +329,25 @@ final class ViewState {
     }
     playState = st;
     playStateAt = ts;
+    startDelay(e);
+    return true;
+  }
+
+  /**
+   * The media start delay a play-state report carries, as TTFF, when reported on or after the first frame and no
+   * other start delay came first.
+   *
+   * @return whether it was taken
+   */
+  private boolean startDelay(PlayerEvent e) {
     Heartbeat m = e.heartbeat();
-    if (m != null && m.playToFirstFrameMs() != null && firstFrame && firstFrameAt != UNSET && ts >= firstFrameAt
-        && (ttffMs < 0 || ttffDerived)) {
+    if (m != null && m.playToFirstFrameMs() != null && firstFrame && firstFrameAt != UNSET
+        && e.timestamp() >= firstFrameAt && (ttffMs < 0 || ttffDerived)) {
       ttffMs = (int) (long) m.playToFirstFrameMs();
       ttffDerived = false;
+      return true;
     }
-    return true;
+    return false;
   }
 
   /** Playing again after the player's end (a replay) reopens the view. */

@@ -87,6 +87,19 @@ class PlayStateTest {
   }
 
   @Test
+  void aStartDelayOnAReportThatArrivesLateStillCounts() {
+    s.apply(state('r', 1_000));
+    s.apply(state('p', 1_229));
+    s.apply(state('a', 13_351));
+    s.apply(state('e', 13_351));
+    assertThat(s.apply(state('e', 13_349, 300))).as("its msd counts, its state does not").isTrue();
+    assertThat(s.apply(state('e', 13_349, 400))).isFalse();
+    ViewRecord v = s.toView();
+    assertThat(v.ttffMs()).isEqualTo(300);
+    assertThat(v.playtimeMs()).isEqualTo(12_122);
+  }
+
+  @Test
   void oneIntervalCountsAtMostTheIdleTimeout() {
     s.apply(state('p', 0));
     s.apply(state('p', 3 * 3_600_000L));
