@@ -232,6 +232,10 @@ public final class ApiServer implements AutoCloseable {
       if (path.endsWith("/query/total/")) {
         path += "{playbackId}";
       }
+      // so does CMCD's request mode: the forwarded media request's path
+      if (path.endsWith("/cmcd/request/")) {
+        path += "{mediaPath}";
+      }
       for (var m : r.methods()) {
         out.add(m.name() + " " + path);
       }

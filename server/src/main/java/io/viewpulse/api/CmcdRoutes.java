@@ -45,16 +45,13 @@ final class CmcdRoutes {
         .handler(ctx -> beacons.accept(ctx, edge(ctx, false)))
         .failureHandler(this::failed);
     for (String path : new String[] {"/analytics/cmcd/request", "/analytics/cmcd/request/*"}) {
-      r.route(path).handler(ctx -> {
-        if (ctx.request().method().name().equals("GET") || ctx.request().method().name().equals("HEAD")
-            || ctx.request().method().name().equals("POST")) {
-          ctx.next();
-        } else {
-          Json.error(ctx, 405, "method " + ctx.request().method() + " not allowed on " + ctx.request().path());
-        }
-      }).handler(Bodies.upTo(BeaconRoutes.BODY_LIMIT))
-          .handler(ctx -> beacons.accept(ctx, edge(ctx, true)))
-          .failureHandler(this::failed);
+      for (io.vertx.core.http.HttpMethod m : new io.vertx.core.http.HttpMethod[] {io.vertx.core.http.HttpMethod.GET,
+          io.vertx.core.http.HttpMethod.HEAD, io.vertx.core.http.HttpMethod.POST}) {
+        r.route(m, path)
+            .handler(Bodies.upTo(BeaconRoutes.BODY_LIMIT))
+            .handler(ctx -> beacons.accept(ctx, edge(ctx, true)))
+            .failureHandler(this::failed);
+      }
     }
   }
 
