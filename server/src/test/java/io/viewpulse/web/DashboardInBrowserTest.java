@@ -33,6 +33,7 @@ class DashboardInBrowserTest {
   private TestServer s;
   private Chromium chromium;
   private Media launch;
+  private Media teaser;
   private String base;
 
   @BeforeAll
@@ -40,7 +41,7 @@ class DashboardInBrowserTest {
     s = new TestServer(MutableClock.real(), c -> c);
     base = "http://127.0.0.1:" + s.vp.port();
     launch = s.asset("launch1");
-    s.asset("teaser2");
+    teaser = s.asset("teaser2");
     s.vp.catalog().create(s.accountId, new Catalog.NewMedia(Media.Kind.STREAM, "chan1", "Channel 1", "chanpb", null,
         null, "channel"));
     Instant now = Instant.now();
@@ -121,10 +122,19 @@ class DashboardInBrowserTest {
     p.selectOption("#dimension", "browser");
     p.waitForSelector("[data-filter='browser:Chrome']");
     assertThat(p.locator("#table tbody tr").count()).isEqualTo(2);
+    assertThat(text(p, "#table thead th")).isEqualTo("Browser");
     t.screenshot("dashboard-breakdown-browser");
+    p.selectOption("#dimension", "os");
+    p.waitForSelector("[data-filter='os:Linux']");
+    assertThat(p.locator("#table tbody td:first-child").allTextContents()).as("platform names, as on the live page")
+        .containsExactly("Linux", "iOS");
+    assertThat(text(p, "#table thead th")).isEqualTo("OS");
+    assertThat(p.content()).doesNotContain(s.secretKey);
+    p.selectOption("#dimension", "browser");
+    p.waitForSelector("[data-filter='browser:Chrome']");
     p.click("[data-filter='browser:Chrome']");
     p.waitForSelector(".chip");
-    assertThat(text(p, ".chip")).startsWith("browser = Chrome");
+    assertThat(text(p, ".chip")).as("a label and the value, not the field name").startsWith("Browser = Chrome");
     PlaywrightAssertions.assertThat(p.locator("[data-metric=viewCount]")).hasText("3");
     t.screenshot("dashboard-overview-filtered");
     p.click(".chip button");
@@ -147,6 +157,17 @@ class DashboardInBrowserTest {
     p.click("[data-nav=live]");
     p.click("text=Channel 1");
     assertThat(text(p, "[data-live=concurrent]")).isEqualTo("1");
+    assertThat(p.locator("#platforms thead th").allTextContents())
+        .containsExactly("Platform", "Sessions", "Missing-content slate", "Ad slate");
+    assertThat(text(p, "#platforms tbody td")).as("the live API's \"linux\", named as the breakdowns name it")
+        .isEqualTo("Linux");
+    var latest = s.query("/api/v4/monitoring/stream_stats_enhanced/chan1").json().get("stats");
+    long served = Math.round(latest.get("concurrent").get("total_time").asDouble()
+        + latest.get("new").get("total_time").asDouble());
+    assertThat(served).as("a minute of one viewer's play").isBetween(1L, 3600L);
+    assertThat(text(p, "[data-live=served]")).as("seconds as a duration")
+        .isEqualTo(served < 60 ? served + " s" : served / 60 + " min " + String.format("%02d", served % 60) + " s");
+    assertThat(p.content()).doesNotContain(s.secretKey);
     t.screenshot("dashboard-live");
 
     assertThat(t.errors()).isEmpty();
@@ -182,7 +203,7 @@ class DashboardInBrowserTest {
     assertThat(text(p, "#assetKpis [data-metric=uniqueViewers]")).isEqualTo("2");
     assertThat(api.get("ttffP50Ms").asDouble()).isEqualTo(250.0);
     assertThat(text(p, "#assetKpis [data-metric=ttffP50Ms]")).isEqualTo("250 ms");
-    assertThat(text(p, "#scope")).isEqualTo("(last 24 hours · browser = Chrome)");
+    assertThat(text(p, "#scope")).isEqualTo("(last 24 hours · Browser = Chrome)");
     assertThat(text(p, "#allTime")).contains("All time, every viewer (no range or filter)");
     assertThat(text(p, "#allTimeViews")).isEqualTo("3");
 
@@ -286,6 +307,7 @@ class DashboardInBrowserTest {
     t.page().fill("#key", other.token());
     t.page().press("#key", "Enter");
     t.page().waitForSelector("#empty", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+    assertThat(text(t.page(), "#empty h2")).isEqualTo("No views yet");
     assertThat(text(t.page(), "#empty")).contains("/collector.js").contains("Authorization: Bearer $KEY");
     // the key is never on the page (screen sharing, screenshots): the snippet names a variable instead
     assertThat(t.page().content()).doesNotContain(other.token());
@@ -331,6 +353,100 @@ class DashboardInBrowserTest {
     p.waitForSelector("[data-filter='os:Linux']");
     assertThat(((Number) p.evaluate("window.staleRows")).intValue()).isZero();
     assertThat(p.locator("#table tbody tr").count()).isEqualTo(3);
+    assertThat(t.errors()).isEmpty();
+    p.click("#signout");
+  }
+
+  /**
+   * Three different kinds of nothing, each said as what it is: filters that match no view (with a way to clear
+   * them), a range without views while the video has views at other times, and an account with no views at all
+   * (in {@link #aNewAccountIsToldWhatToDoNext}).
+   */
+  @Test
+  void aFilterThatMatchesNothingIsToldApartFromARangeWithoutViews() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    signIn(t);
+    Page p = t.page();
+    p.evaluate("location.hash = '#/overview?range=24h&step=auto&f=browser:Opera'");
+    p.waitForSelector("#noMatch");
+    assertThat(text(p, "#noMatch h2")).isEqualTo("Nothing matches these filters");
+    assertThat(text(p, "#noMatch p")).isEqualTo("No views in the last 24 hours match Browser = Opera.");
+    assertThat(p.locator("#empty").count()).as("not the first-steps guide: this account has views").isZero();
+    t.screenshot("dashboard-overview-no-match");
+    p.click("#noMatch [data-clear-filters]");
+    PlaywrightAssertions.assertThat(p.locator("[data-metric=viewCount]")).hasText("4");
+    assertThat(p.url()).doesNotContain("f=");
+    assertThat(p.locator(".chip").count()).isZero();
+
+    p.evaluate("location.hash = '#/breakdown/os?range=24h&step=auto&f=browser:Opera'");
+    p.waitForSelector("#noMatch");
+    assertThat(text(p, "#noMatch p")).isEqualTo("No views in the last 24 hours match Browser = Opera.");
+
+    // teaser2 was watched 26 hours and 3 days ago: nothing in the last 24 hours, which is not "no data"
+    p.evaluate("location.hash = '#/asset/" + teaser.id() + "?range=24h&step=auto'");
+    p.waitForSelector("#noneInRange");
+    assertThat(p.innerText("#noneInRange").strip()).isEqualTo("No views of this video in the last 24 hours."
+        + " Its views are at other times: choose another range.");
+    assertThat(text(p, "#allTimeViews")).isEqualTo("2");
+    t.screenshot("dashboard-asset-none-in-range");
+    assertThat(t.errors()).isEmpty();
+    p.click("#signout");
+  }
+
+  /** A request fails: the page says what went wrong in words, and "Try again" loads it once the server answers. */
+  @Test
+  void aFailedPageSaysWhatWentWrongAndTryAgainLoadsIt() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    signIn(t);
+    Page p = t.page();
+    p.waitForSelector("[data-metric=viewCount]");
+    java.util.function.Predicate<String> views = u -> u.contains("/api/data/views/query?");
+    p.route(views, r -> r.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(503)
+        .setContentType("application/json").setBody("{\"errors\": [\"the store is busy\"]}")));
+    p.evaluate("location.hash = '#/overview?range=24h&step=auto'");
+    PlaywrightAssertions.assertThat(p.locator("#error")).isVisible();
+    assertThat(text(p, "#errorText")).isEqualTo("Could not load this page: the store is busy.");
+    PlaywrightAssertions.assertThat(p.locator("#retry")).hasText("Try again");
+    t.screenshot("dashboard-error");
+
+    p.unroute(views);
+    p.route(views, com.microsoft.playwright.Route::abort);
+    p.click("#retry");
+    PlaywrightAssertions.assertThat(p.locator("#errorText"))
+        .hasText("Could not load this page: the server did not answer.");
+
+    p.unroute(views);
+    p.click("#retry");
+    PlaywrightAssertions.assertThat(p.locator("[data-metric=viewCount]")).hasText("4");
+    PlaywrightAssertions.assertThat(p.locator("#error")).isHidden();
+    assertThat(p.url()).as("the page's state survives the retry").contains("range=24h");
+    assertThat(t.errors()).as("only the failed requests").isNotEmpty()
+        .allMatch(e -> e.contains("503") || e.contains("net::ERR_FAILED"));
+    p.click("#signout");
+  }
+
+  /** While a page waits for the API it shows grey placeholders in the shape of its figures and says it is busy. */
+  @Test
+  void aLoadingPageShowsPlaceholdersAndSaysItIsBusy() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    signIn(t);
+    Page p = t.page();
+    p.waitForSelector("[data-metric=viewCount]");
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.function.Predicate<String> views = u -> u.contains("/api/data/views/query?");
+    p.route(views, held::add);
+    p.evaluate("location.hash = '#/overview?range=30d&step=auto'");
+    p.waitForCondition(() -> held.size() == 3);
+    assertThat(p.locator("#kpis [data-loading]").count()).as("one placeholder per figure").isEqualTo(8);
+    assertThat(p.getAttribute("#main", "aria-busy")).isEqualTo("true");
+    assertThat(p.locator(".chart.is-loading").count()).isEqualTo(1);
+    t.screenshot("dashboard-loading");
+    p.unroute(views);
+    held.forEach(com.microsoft.playwright.Route::resume);
+    PlaywrightAssertions.assertThat(p.locator("[data-metric=viewCount]")).hasText("6");
+    assertThat(p.locator("[data-loading]").count()).isZero();
+    assertThat(p.locator(".chart.is-loading").count()).isZero();
+    assertThat(p.getAttribute("#main", "aria-busy")).isNull();
     assertThat(t.errors()).isEmpty();
     p.click("#signout");
   }

@@ -1,9 +1,9 @@
 // The dashboard's shell: sign-in, the controls, and a hash router over the pages.
 import { key, signIn, forget, navigated } from "./api.js";
 import { state, readHash, link } from "./state.js";
-import { escape } from "./format.js";
+import { escape, placeholders } from "./format.js";
 import * as charts from "./charts.js";
-import { overview, breakdown } from "./views.js";
+import { overview, breakdown, filterName } from "./views.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
 
 const main = document.getElementById("main");
@@ -43,8 +43,8 @@ function renderControls(page) {
     if (a.dataset.nav === page) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   });
   document.getElementById("filters").innerHTML = state.filters.map((f, i) =>
-    `<span class="chip">${escape(f.replace(":", " = "))}<button type="button" data-unfilter="${i}"
-      aria-label="Remove filter ${escape(f)}">×</button></span>`).join("");
+    `<span class="chip">${escape(filterName(f))}<button type="button" data-unfilter="${i}"
+      aria-label="Remove filter ${escape(filterName(f))}">×</button></span>`).join("");
   document.querySelectorAll("[data-unfilter]").forEach((b) => b.addEventListener("click", () => {
     state.filters.splice(Number(b.dataset.unfilter), 1);
     location.hash = link(location.hash.replace(/^#/, "").split("?")[0]);
@@ -62,7 +62,8 @@ async function route() {
   }
   const [page, arg] = readHash();
   renderControls(page);
-  main.innerHTML = `<p class="loading">Loading…</p>`;
+  main.innerHTML = placeholders(4);
+  main.setAttribute("aria-busy", "true");
   try {
     if (page === "breakdown") await breakdown(main, arg || "country");
     else if (page === "videos") await videos(main);
@@ -76,11 +77,29 @@ async function route() {
       showSignIn(err.message);
       return;
     }
-    errorBox.textContent = err.message;
-    errorBox.hidden = false;
+    if (!err.status && !err.network) console.error(err);
+    showError(err);
     main.innerHTML = "";
+  } finally {
+    main.removeAttribute("aria-busy");
   }
 }
+
+/** A page could not load: what went wrong, in words, and a way to try again without losing the page's state. */
+function showError(err) {
+  const why = String(err.message || "something went wrong").replace(/\.$/, "");
+  errorBox.innerHTML = `<p id="errorText">Could not load this page: ${escape(why)}.</p>
+    <button type="button" class="primary" id="retry">Try again</button>`;
+  errorBox.hidden = false;
+  document.getElementById("retry").addEventListener("click", route);
+}
+
+// "Clear filters" in an empty state: the same page, every filter gone
+main.addEventListener("click", (e) => {
+  if (!e.target.closest("[data-clear-filters]")) return;
+  state.filters = [];
+  location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");
+});
 
 document.getElementById("range").addEventListener("change", (e) => {
   state.range = e.target.value;

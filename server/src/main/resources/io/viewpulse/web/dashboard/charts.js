@@ -12,6 +12,7 @@ function make(canvas, config) {
   if (old) old.destroy();
   const chart = new Chart(canvas, config);
   charts.set(canvas.id, chart);
+  canvas.parentElement.classList.remove("is-loading");
   return chart;
 }
 

@@ -13,6 +13,14 @@ export function readHash() {
   return (path || "/overview").split("/").filter(Boolean);
 }
 
+const RANGE_NAMES = { "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days",
+  "90d": "the last 90 days" };
+
+/** The chosen range in words, for a sentence: "the last 7 days". */
+export function rangeName() {
+  return RANGE_NAMES[state.range];
+}
+
 export function link(path) {
   const p = new URLSearchParams();
   p.set("range", state.range);
