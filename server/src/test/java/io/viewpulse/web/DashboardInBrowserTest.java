@@ -288,15 +288,67 @@ class DashboardInBrowserTest {
     p.click("#signout");
   }
 
+  /**
+   * At 390x844 every page is as wide as the screen (a wide table scrolls inside its own box), the header is one
+   * row, the number cards sit two by two, and the breakdown table keeps every quality column.
+   */
   @Test
-  void onAPhoneTheOverviewStillReads() {
+  void onAPhoneNoPageIsWiderThanTheScreen() {
     Chromium.Tab t = chromium.open(base + "/dashboard/", new int[] {390, 844});
+    Page p = t.page();
+    p.waitForSelector("#key");
+    assertThat(scrollWidth(p)).as("sign-in").isEqualTo(390);
     signIn(t);
-    t.page().waitForSelector("#viewsChart");
-    t.screenshot("dashboard-phone");
-    assertThat(t.page().viewportSize().width).isEqualTo(390);
-    assertThat(t.page().locator("main").boundingBox().width).isLessThanOrEqualTo(390);
+    p.waitForSelector("#viewsChart");
+    assertThat(p.viewportSize().width).isEqualTo(390);
+    String[][] pages = {
+        {"#/overview?range=7d&step=auto", "[data-metric=viewCount]", "overview"},
+        {"#/breakdown/country?range=7d&step=auto", "#table table", "breakdown-country"},
+        {"#/breakdown/browser?range=7d&step=auto", "#table table", "breakdown-browser"},
+        {"#/videos", "#assets table", "videos"},
+        {"#/asset/" + launch.id() + "?range=7d&step=auto", "#countries table", "asset"},
+        {"#/live", "main table", "live-list"},
+        {"#/live/chan1", "[data-live=concurrent]", "live"},
+        {"#/overview?range=24h&step=auto&f=browser:Opera", "#noMatch", "no-match"},
+    };
+    for (String[] page : pages) {
+      p.evaluate("location.hash = '" + page[0] + "'");
+      p.waitForSelector(page[1]);
+      p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')");
+      assertThat(scrollWidth(p)).as(page[2] + ": the page is as wide as the screen").isEqualTo(390);
+      t.screenshot("dashboard-phone-" + page[2]);
+      if (page[2].equals("overview")) {
+        assertThat(rowTops(p, "#top .brand, #top nav a, #signout")).as("the header is one row").hasSize(1);
+        List<?> cards = (List<?>) p.evaluate("() => [...document.querySelectorAll('#kpis .kpi')]"
+            + ".map((c) => { const r = c.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.top)]; })");
+        assertThat(cards).hasSize(8);
+        assertThat(cards.stream().map(c -> ((List<?>) c).get(0)).distinct().count()).as("two columns").isEqualTo(2);
+        assertThat(cards.stream().map(c -> ((List<?>) c).get(1)).distinct().count()).as("four rows").isEqualTo(4);
+      }
+      if (page[2].equals("breakdown-browser")) {
+        assertThat(p.locator("#table thead th").allTextContents()).as("every quality column is kept")
+            .containsExactly("Browser", "Views", "Watch time", "Unique viewers ≈", "Error rate",
+                "Time to first frame (p50) ≈", "Time to first frame (p95) ≈", "Rebuffer ratio", "Exits before start");
+        assertThat((Boolean) p.evaluate("() => { const b = document.getElementById('table');"
+            + " return b.scrollWidth > b.clientWidth; }")).as("the table scrolls inside its box").isTrue();
+        p.evaluate("() => { document.getElementById('table').scrollLeft = 10000; }");
+        var last = p.locator("#table thead th").last().boundingBox();
+        assertThat(last.x + last.width).as("the last column, scrolled to").isLessThanOrEqualTo(390);
+        assertThat(last.x).isGreaterThanOrEqualTo(0);
+      }
+    }
     assertThat(t.errors()).isEmpty();
+    p.click("#signout");
+  }
+
+  private static int scrollWidth(Page p) {
+    return ((Number) p.evaluate("() => document.documentElement.scrollWidth")).intValue();
+  }
+
+  /** The distinct vertical centres (rounded to 4 px) of the elements a selector matches. */
+  private static List<?> rowTops(Page p, String selector) {
+    return (List<?>) p.evaluate("() => [...new Set([...document.querySelectorAll('" + selector + "')].map((e) => {"
+        + " const r = e.getBoundingClientRect(); return Math.round((r.top + r.height / 2) / 4); }))]");
   }
 
   @Test
