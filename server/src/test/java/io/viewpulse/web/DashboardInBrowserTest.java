@@ -13,6 +13,11 @@ import io.viewpulse.testing.MutableClock;
 import io.viewpulse.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -501,6 +506,82 @@ class DashboardInBrowserTest {
     assertThat(p.getAttribute("#main", "aria-busy")).isNull();
     assertThat(t.errors()).isEmpty();
     p.click("#signout");
+  }
+
+  /**
+   * Time: today, yesterday and custom days start at midnight in the chosen zone (UTC, or the browser's, here New
+   * York's), the controls say which zone is shown, hours are labelled in it, and only the steps that make sense for
+   * the range can be chosen (a step that does not falls back to Auto).
+   */
+  @Test
+  void rangesStartAtMidnightInTheChosenTimeZoneAndOnlySensibleStepsCanBeChosen() {
+    ZoneId ny = ZoneId.of("America/New_York");
+    Chromium.Tab t = chromium.openInTimeZone(base + "/dashboard/", ny.getId());
+    signIn(t);
+    Page p = t.page();
+    p.waitForSelector("[data-metric=viewCount]");
+    assertThat(text(p, "#tzNote")).isEqualTo("Times are UTC.");
+    assertThat(p.textContent("#tzLocal")).isEqualTo("This browser's (America/New_York)");
+
+    for (String[] r : new String[][] {{"24h", "auto,hour"}, {"today", "auto,hour"}, {"7d", "auto,hour,day"},
+        {"30d", "auto,day,week"}, {"90d", "auto,day,week,month"}}) {
+      p.evaluate("location.hash = '#/overview?range=" + r[0] + "&step=auto'");
+      PlaywrightAssertions.assertThat(p.locator("#range")).hasValue(r[0]);
+      assertThat(String.join(",", enabledSteps(p))).as("steps for " + r[0]).isEqualTo(r[1]);
+    }
+    p.evaluate("location.hash = '#/overview?range=7d&step=hour'");
+    PlaywrightAssertions.assertThat(p.locator("#step")).hasValue("hour");
+    var weekly = p.waitForRequest(u -> u.url().contains("timeStep="),
+        () -> p.evaluate("location.hash = '#/overview?range=90d&step=hour'"));
+    assertThat(weekly.url()).as("90 days by hour is not drawn").contains("timeStep=week");
+    PlaywrightAssertions.assertThat(p.locator("#step")).hasValue("auto");
+
+    p.selectOption("#tz", "local");
+    PlaywrightAssertions.assertThat(p.locator("#tzNote"))
+        .hasText("Times are America/New_York; days, weeks and months are UTC days.");
+    ZonedDateTime midnight = ZonedDateTime.now(ny).truncatedTo(ChronoUnit.DAYS);
+    var today = p.waitForRequest(u -> u.url().contains("timeStep="), () -> p.selectOption("#range", "today"));
+    assertThat(param(today.url(), "from")).isEqualTo(midnight.toInstant().toEpochMilli());
+    var yesterday = p.waitForRequest(u -> u.url().contains("timeStep="),
+        () -> p.selectOption("#range", "yesterday"));
+    assertThat(param(yesterday.url(), "from")).isEqualTo(midnight.minusDays(1).toInstant().toEpochMilli());
+    assertThat(param(yesterday.url(), "to")).isEqualTo(midnight.toInstant().toEpochMilli());
+    assertThat(yesterday.url()).contains("timeStep=hour");
+
+    // one day in New York, the one of the views two hours ago: by hour, labelled from its local midnight
+    LocalDate watched = ZonedDateTime.now(ny).minusHours(2).toLocalDate();
+    var oneDay = p.waitForRequest(u -> u.url().contains("timeStep="), () -> p.evaluate(
+        "location.hash = '#/overview?range=custom&from=" + watched + "&to=" + watched + "&step=auto&tz=local'"));
+    assertThat(param(oneDay.url(), "from")).isEqualTo(watched.atStartOfDay(ny).toInstant().toEpochMilli());
+    assertThat(param(oneDay.url(), "to")).isEqualTo(watched.plusDays(1).atStartOfDay(ny).toInstant().toEpochMilli());
+    p.waitForFunction("() => window.Chart && Chart.getChart(document.getElementById('viewsChart'))");
+    assertThat(p.evaluate("Chart.getChart(document.getElementById('viewsChart')).data.labels[0]"))
+        .isEqualTo(watched.toString().substring(5) + " 00:00");
+    t.screenshot("dashboard-custom-day-new-york");
+
+    // custom days picked in the controls, in UTC: the day of the view three days ago holds that view alone
+    p.selectOption("#tz", "utc");
+    PlaywrightAssertions.assertThat(p.locator("#tzNote")).hasText("Times are UTC.");
+    LocalDate d5 = ZonedDateTime.now(ZoneOffset.UTC).minusDays(3).toLocalDate();
+    p.fill("#from", d5.toString());
+    p.fill("#to", d5.toString());
+    p.waitForURL("**to=" + d5 + "**");
+    PlaywrightAssertions.assertThat(p.locator("[data-metric=viewCount]")).hasText("1");
+    assertThat(p.url()).contains("from=" + d5);
+    assertThat(t.errors()).isEmpty();
+    p.click("#signout");
+  }
+
+  private static List<String> enabledSteps(Page p) {
+    List<?> v = (List<?>) p.evaluate("() => [...document.querySelectorAll('#step option')]"
+        + ".filter((o) => !o.disabled).map((o) => o.value)");
+    return v.stream().map(String::valueOf).toList();
+  }
+
+  private static long param(String url, String name) {
+    var m = java.util.regex.Pattern.compile("[?&]" + name + "=(\\d+)").matcher(url);
+    assertThat(m.find()).as(name + " in " + url).isTrue();
+    return Long.parseLong(m.group(1));
   }
 
 }

@@ -1,6 +1,6 @@
 // The dashboard's shell: sign-in, the controls, and a hash router over the pages.
 import { key, signIn, forget, navigated } from "./api.js";
-import { state, readHash, link } from "./state.js";
+import { state, readHash, link, span, steps, localZone, day } from "./state.js";
 import { escape, placeholders } from "./format.js";
 import * as charts from "./charts.js";
 import { overview, breakdown, filterName } from "./views.js";
@@ -36,7 +36,21 @@ function renderControls(page) {
   document.getElementById("top").hidden = false;
   document.getElementById("controls").hidden = page === "videos" || page === "live";
   document.getElementById("range").value = state.range;
+  const custom = state.range === "custom";
+  document.getElementById("fromLabel").hidden = !custom;
+  document.getElementById("toLabel").hidden = !custom;
+  document.getElementById("from").value = state.from || "";
+  document.getElementById("to").value = state.to || "";
+  // only the steps that make sense for the range can be chosen; one that does not falls back to Auto
+  const w = span();
+  const ok = steps(w.to - w.from);
+  document.querySelectorAll("#step option").forEach((o) => { o.disabled = o.value !== "auto" && !ok.includes(o.value); });
+  if (state.step !== "auto" && !ok.includes(state.step)) state.step = "auto";
   document.getElementById("step").value = state.step;
+  document.getElementById("tz").value = state.tz;
+  document.getElementById("tzLocal").textContent = "This browser's (" + localZone() + ")";
+  document.getElementById("tzNote").textContent = state.tz === "utc" ? "Times are UTC."
+    : "Times are " + localZone() + "; days, weeks and months are UTC days.";
   document.querySelectorAll("[data-nav]").forEach((a) => {
     const base = a.getAttribute("href").split("?")[0];
     a.href = link(base.replace(/^#/, ""));
@@ -103,8 +117,26 @@ main.addEventListener("click", (e) => {
 
 document.getElementById("range").addEventListener("change", (e) => {
   state.range = e.target.value;
+  if (state.range === "custom" && !(state.from && state.to)) {
+    state.to = day(Date.now());
+    state.from = day(Date.now() - 6 * 86400e3);
+  }
   location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");
 });
+document.getElementById("tz").addEventListener("change", (e) => {
+  state.tz = e.target.value;
+  location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");
+});
+for (const id of ["from", "to"]) {
+  document.getElementById(id).addEventListener("change", () => {
+    const from = document.getElementById("from").value;
+    const to = document.getElementById("to").value;
+    if (!from || !to) return;
+    // the days in order, whichever was picked first
+    [state.from, state.to] = from <= to ? [from, to] : [to, from];
+    location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");
+  });
+}
 document.getElementById("step").addEventListener("change", (e) => {
   state.step = e.target.value;
   location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");

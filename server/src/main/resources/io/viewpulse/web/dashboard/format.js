@@ -1,4 +1,6 @@
 // How numbers read on screen.
+import { day, clock } from "./state.js";
+
 const UNIQUE = "An estimate (HyperLogLog): exact for small groups, within a few percent beyond, never more than the views.";
 const PERCENTILE = "An estimate (t-digest): exact for a handful of views, within about a percent of rank beyond.";
 
@@ -94,9 +96,13 @@ export function escape(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
+/**
+ * A bucket's label. Hours read in the chosen time zone; the API's days, weeks and months are UTC ones, so they are
+ * labelled by their UTC date (the controls say so).
+ */
 export function bucketLabel(ts, step) {
   const d = new Date(ts);
-  if (step === "hour") return d.toISOString().slice(5, 16).replace("T", " ");
+  if (step === "hour") return day(ts).slice(5) + " " + clock(ts);
   if (step === "month") return d.toISOString().slice(0, 7);
   return d.toISOString().slice(0, 10);
 }

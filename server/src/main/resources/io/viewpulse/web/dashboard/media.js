@@ -2,7 +2,7 @@
 import { get, qs } from "./api.js";
 import { METRICS, ESTIMATES, label, escape, minutes, count, bucketLabel, buckets, fill, placeholders, duration,
   platformName } from "./format.js";
-import { state, span as range, step, link, rangeName } from "./state.js";
+import { state, span as range, step, link, rangeName, day, clock, zoneName } from "./state.js";
 import { startHere, filterName } from "./views.js";
 import * as charts from "./charts.js";
 
@@ -35,7 +35,7 @@ function table(items, href) {
     <th scope="col">Created</th></tr></thead><tbody>` + items.map((m) => `<tr>
     <td><a href="${href(m)}">${escape(m.name)}</a></td><td><code>${escape(m.playbackId)}</code></td>
     <td>${m.type ? `<span class="pill">${escape(m.type)}</span>` : "asset"}</td>
-    <td>${new Date(m.createdAt).toISOString().slice(0, 10)}</td></tr>`).join("") + `</tbody></table>`;
+    <td>${day(m.createdAt)}</td></tr>`).join("") + `</tbody></table>`;
 }
 
 /**
@@ -105,7 +105,7 @@ export function stopRefresh() {
 export async function live(main, id) {
   const s = await get("/api/stream/" + encodeURIComponent(id));
   main.innerHTML = `<h1>${escape(s.name)} <span class="pill">${escape(s.type)}</span></h1>
-    <p class="muted">Per minute, on the server's clock, about a minute behind. Updates on its own.</p>
+    <p class="muted">Per minute, on the server's clock, about a minute behind; times are ${escape(zoneName())}. Updates on its own.</p>
     <div class="stale" id="stale" role="status" hidden></div>
     <div class="kpis" id="liveKpis"></div>
     <h2>Sessions per minute (last hour)</h2><div class="card chart"><canvas id="liveChart" role="img" aria-label="Sessions per minute"></canvas></div>
@@ -124,7 +124,7 @@ export async function live(main, id) {
       ["Time served", duration(st.concurrent.total_time + st.new.total_time), "served"],
       ["Auth failures", count(st.auth_failures), "auth"]].map(([label, v, k]) =>
       `<section class="card kpi"><div class="label">${label}</div><div class="value" data-live="${k}">${v}</div>
-       <div class="delta flat">minute to ${escape(latest.ts_iso.slice(11, 16))} UTC</div></section>`).join("");
+       <div class="delta flat">minute to ${clock(latest.ts)} ${escape(zoneName())}</div></section>`).join("");
     const items = series.items;
     charts.line(document.getElementById("liveChart"), items.map((i) => bucketLabel(i.ts - 60000, "hour")), [
       { label: "Concurrent", data: items.map((i) => i.stats.concurrent.sessions) },
@@ -157,7 +157,7 @@ export async function live(main, id) {
       main.classList.remove("is-stale");
     } catch (err) {
       const why = err.status ? err.message : "the server did not answer";
-      stale.textContent = `Not updated since ${updatedAt.toISOString().slice(11, 19)} UTC: ${why}. `
+      stale.textContent = `Not updated since ${clock(updatedAt.getTime(), true)} ${zoneName()}: ${why}. `
         + `The numbers below are from then. Retrying every ${Math.max(1, Math.round(every / 1000))} s…`;
       stale.hidden = false;
       main.classList.add("is-stale");
