@@ -584,4 +584,50 @@ class DashboardInBrowserTest {
     return Long.parseLong(m.group(1));
   }
 
+  /**
+   * Light and dark (following the system's setting, emulated here): on every page and state every text has at least
+   * 4.5:1 contrast with what is behind it (3:1 when large), and every chart line 3:1 with its card.
+   */
+  @Test
+  void everyTextIsReadableInLightAndInDarkMode() throws Exception {
+    String contrast;
+    try (var in = getClass().getResourceAsStream("/dashboard/contrast.js")) {
+      contrast = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    Page p = t.page();
+    String[][] pages = {
+        {"#/overview?range=7d&step=auto", "#viewsChart", "overview"},
+        {"#/breakdown/browser?range=7d&step=auto", "#table table", "breakdown"},
+        {"#/videos", "#assets table", "videos"},
+        {"#/asset/" + launch.id() + "?range=7d&step=auto", "#countries table", "asset"},
+        {"#/live/chan1", "[data-live=concurrent]", "live"},
+        {"#/overview?range=24h&step=auto&f=browser:Opera", "#noMatch", "no-match"},
+        {"#/overview?range=custom&from=2020-01-01&to=2020-01-02&step=auto&tz=local", "#noneInRange", "none-in-range"},
+    };
+    for (var scheme : List.of(com.microsoft.playwright.options.ColorScheme.LIGHT,
+        com.microsoft.playwright.options.ColorScheme.DARK)) {
+      String mode = scheme.name().toLowerCase(java.util.Locale.ROOT);
+      p.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
+      p.waitForSelector("#key");
+      p.fill("#key", "vp_wrong_key");
+      p.press("#key", "Enter");
+      p.waitForSelector("#signin .error");
+      assertThat((List<?>) p.evaluate(contrast)).as(mode + " sign-in").isEmpty();
+      t.screenshot("dashboard-" + mode + "-sign-in");
+      signIn(t);
+      assertThat(p.evaluate("getComputedStyle(document.documentElement).backgroundColor"))
+          .isEqualTo(scheme == com.microsoft.playwright.options.ColorScheme.DARK ? "rgb(15, 19, 26)" : "rgb(246, 247, 249)");
+      for (String[] page : pages) {
+        p.evaluate("location.hash = '" + page[0] + "'");
+        p.waitForSelector(page[1]);
+        p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')");
+        assertThat((List<?>) p.evaluate(contrast)).as(mode + " " + page[2]).isEmpty();
+        t.screenshot("dashboard-" + mode + "-" + page[2]);
+      }
+      p.click("#signout");
+    }
+    assertThat(t.errors()).as("only the refused sign-ins").hasSize(4).allMatch(e -> e.contains("401"));
+  }
+
 }
