@@ -572,6 +572,10 @@ class DashboardInBrowserTest {
     p.click("#signout");
   }
 
+  private static Page.WaitForSelectorOptions attached() {
+    return new Page.WaitForSelectorOptions().setState(WaitForSelectorState.ATTACHED);
+  }
+
   private static List<String> enabledSteps(Page p) {
     List<?> v = (List<?>) p.evaluate("() => [...document.querySelectorAll('#step option')]"
         + ".filter((o) => !o.disabled).map((o) => o.value)");
@@ -628,6 +632,98 @@ class DashboardInBrowserTest {
       p.click("#signout");
     }
     assertThat(t.errors()).as("only the refused sign-ins").hasSize(4).allMatch(e -> e.contains("401"));
+  }
+
+  /**
+   * Moving between pages: the tab's title names the page and focus lands on its heading (main is not one big live
+   * region); every chart has its numbers as a table; a change against the previous period says better or worse in
+   * words and an arrow, not only in colour.
+   */
+  @Test
+  void focusAndTitleMoveWithThePageAndEveryChartHasItsNumbers() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    Page p = t.page();
+    p.waitForSelector("#key");
+    assertThat(p.title()).isEqualTo("Sign in · Viewpulse");
+    signIn(t);
+    p.evaluate("location.hash = '#/overview?range=24h&step=auto'");
+    PlaywrightAssertions.assertThat(p.locator("[data-metric=viewCount]")).hasText("4");
+    assertThat(p.title()).isEqualTo("Overview · Viewpulse");
+    assertThat(p.getAttribute("#main", "aria-live")).isNull();
+    assertThat(text(p, "[data-metric=viewCount] + .delta")).as("4 views against 1 the 24 hours before")
+        .isEqualTo("▲ +300.0% vs previous period (better)");
+    assertThat(p.locator("details[data-for=viewsChart] summary").textContent())
+        .isEqualTo("Views over time: the numbers");
+    assertThat(p.locator("details[data-for=viewsChart] thead th").allTextContents()).containsExactly("Time", "Views");
+    List<String> perHour = p.locator("details[data-for=viewsChart] tbody td").allTextContents();
+    assertThat(perHour.stream().mapToInt(Integer::parseInt).sum()).as("the chart's views, hour by hour").isEqualTo(4);
+    assertThat(perHour.size()).isEqualTo(((Number) p.evaluate(
+        "Chart.getChart(document.getElementById('viewsChart')).data.labels.length")).intValue());
+
+    p.click("[data-nav=breakdown]");
+    p.waitForSelector("#table table");
+    assertThat(p.title()).isEqualTo("Breakdown by Country · Viewpulse");
+    assertThat(p.evaluate("document.activeElement.tagName + ' ' + document.activeElement.textContent"))
+        .as("focus on the new page's heading").isEqualTo("H1 Breakdown by Country");
+    p.waitForSelector("details[data-for=dimTime] table", attached());
+    assertThat(p.locator("details[data-for=dimChart] thead th").allTextContents()).containsExactly("Country", "Views");
+    assertThat(p.locator("details[data-for=dimChart] tbody tr").count()).isEqualTo(p.locator("#table tbody tr").count());
+
+    p.evaluate("location.hash = '#/asset/" + launch.id() + "?range=24h&step=auto'");
+    p.waitForSelector("details[data-for=assetQuality] table", attached());
+    assertThat(p.title()).isEqualTo("video launch1 · Viewpulse");
+    assertThat(p.locator("details[data-for=assetQuality] thead th").allTextContents())
+        .containsExactly("Time", "TTFF p50 (ms)", "TTFF p95 (ms)");
+
+    p.click("[data-nav=live]");
+    p.click("text=Channel 1");
+    p.waitForSelector("details[data-for=liveChart] table", attached());
+    assertThat(p.title()).isEqualTo("Channel 1 (live) · Viewpulse");
+    assertThat(p.locator("details[data-for=liveChart] thead th").allTextContents())
+        .containsExactly("Minute", "Concurrent", "New");
+    assertThat(t.errors()).isEmpty();
+    p.click("#signout");
+  }
+
+  /** axe-core (pinned, from npm) finds no serious or critical accessibility violation on any page or state. */
+  @Test
+  void axeFindsNoSeriousViolationOnAnyPage() throws Exception {
+    java.nio.file.Path deps = io.viewpulse.testing.NpmDeps.install("axe", "axe-core/axe.min.js",
+        List.of("package.json", "package-lock.json"));
+    String axe = java.nio.file.Files.readString(deps.resolve("node_modules/axe-core/axe.min.js"));
+    String check = "() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',"
+        + " 'wcag21aa', 'best-practice'] } }).then((r) => r.violations"
+        + ".filter((v) => v.impact === 'serious' || v.impact === 'critical')"
+        + ".map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))";
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    Page p = t.page();
+    p.waitForSelector("#key");
+    // evaluated through the debugging protocol: the dashboard's Content-Security-Policy allows no inline script
+    p.evaluate(axe);
+    assertThat((List<?>) p.evaluate(check)).as("sign-in").isEmpty();
+    signIn(t);
+    String[][] pages = {
+        {"#/overview?range=7d&step=auto", "#viewsChart", "overview"},
+        {"#/breakdown/browser?range=7d&step=auto", "#table table", "breakdown"},
+        {"#/videos", "#assets table", "videos"},
+        {"#/asset/" + launch.id() + "?range=7d&step=auto", "#countries table", "asset"},
+        {"#/live", "main table", "live list"},
+        {"#/live/chan1", "[data-live=concurrent]", "live"},
+        {"#/overview?range=24h&step=auto&f=browser:Opera", "#noMatch", "no match"},
+        {"#/overview?range=custom&from=2020-01-01&to=2020-01-02&step=auto", "#noneInRange", "none in range"},
+    };
+    for (var scheme : List.of(com.microsoft.playwright.options.ColorScheme.LIGHT,
+        com.microsoft.playwright.options.ColorScheme.DARK)) {
+      p.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
+      for (String[] page : pages) {
+        p.evaluate("location.hash = '" + page[0] + "'");
+        p.waitForSelector(page[1]);
+        p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')");
+        assertThat((List<?>) p.evaluate(check)).as(scheme + " " + page[2]).isEmpty();
+      }
+    }
+    assertThat(t.errors()).isEmpty();
+    p.click("#signout");
   }
 
 }

@@ -9,6 +9,21 @@ import { videos, asset, streams, live, stopRefresh } from "./media.js";
 const main = document.getElementById("main");
 const errorBox = document.getElementById("error");
 
+let shown = 0;
+
+/**
+ * A page is on screen: the tab's title names it, and (after the first page) focus moves to its heading, so a screen
+ * reader says where the viewer is now and the next Tab starts from the page, not from the link they used.
+ */
+function arrived(name) {
+  const h1 = main.querySelector("h1");
+  document.title = (name || (h1 && (h1.dataset.title || h1.textContent.trim())) || "Viewpulse") + " · Viewpulse";
+  if (h1 && shown++ > 0) {
+    h1.tabIndex = -1;
+    h1.focus();
+  }
+}
+
 function showSignIn(message) {
   document.getElementById("top").hidden = true;
   document.getElementById("controls").hidden = true;
@@ -20,6 +35,7 @@ function showSignIn(message) {
     <input id="key" name="key" type="password" autocomplete="off" required placeholder="vp_...">
     ${message ? `<p class="error" role="alert">${escape(message)}</p>` : ""}
     <button class="primary" type="submit">Sign in</button></form>`;
+  document.title = "Sign in · Viewpulse";
   document.getElementById("key").focus();
   document.getElementById("signin").addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -85,6 +101,7 @@ async function route() {
     else if (page === "live" && arg) await live(main, arg);
     else if (page === "live") await streams(main);
     else await overview(main);
+    arrived();
   } catch (err) {
     if (err.status === 401) {
       forget();
@@ -105,6 +122,7 @@ function showError(err) {
   errorBox.innerHTML = `<p id="errorText">Could not load this page: ${escape(why)}.</p>
     <button type="button" class="primary" id="retry">Try again</button>`;
   errorBox.hidden = false;
+  document.title = "Could not load · Viewpulse";
   document.getElementById("retry").addEventListener("click", route);
 }
 

@@ -9,8 +9,8 @@ import * as charts from "./charts.js";
 export async function videos(main) {
   main.innerHTML = `<h1>Videos</h1>
     <label>Search <input id="search" type="search" placeholder="name or playback id"></label>
-    <h2>Assets</h2><div class="scroll" id="assets">${placeholders(3)}</div>
-    <h2>Live streams</h2><div class="scroll" id="streams">${placeholders(2)}</div>`;
+    <h2>Assets</h2><div class="scroll" tabindex="0" id="assets">${placeholders(3)}</div>
+    <h2>Live streams</h2><div class="scroll" tabindex="0" id="streams">${placeholders(2)}</div>`;
   const input = document.getElementById("search");
   const render = async () => {
     const search = input.value.trim();
@@ -63,9 +63,9 @@ export async function asset(main, id) {
     <div class="kpis" id="assetKpis">` + METRICS.map((m) => `<section class="card kpi" aria-label="${m.label}">
       <div class="label">${label(m)}</div><div class="value" data-metric="${m.key}">${m.fmt(cur[m.key])}</div></section>`).join("") +
     ESTIMATES + `</div>
-    <div class="grid2 mt"><div class="card chart"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div>
-      <div class="card chart"><canvas id="assetQuality" role="img" aria-label="Quality over time"></canvas></div></div>
-    <h2>Where it was watched</h2><div class="scroll" id="countries"></div>`;
+    <div class="grid2 mt"><div><div class="card chart is-loading"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div></div>
+      <div><div class="card chart is-loading"><canvas id="assetQuality" role="img" aria-label="Time to first frame over time"></canvas></div></div></div>
+    <h2>Where it was watched</h2><div class="scroll" tabindex="0" id="countries"></div>`;
   if (series.length === 0) {
     main.querySelector(".grid2").outerHTML = state.filters.length > 0
       ? `<div class="empty" id="noMatch">No views of this video in ${escape(rangeName())} match
@@ -104,15 +104,15 @@ export function stopRefresh() {
 
 export async function live(main, id) {
   const s = await get("/api/stream/" + encodeURIComponent(id));
-  main.innerHTML = `<h1>${escape(s.name)} <span class="pill">${escape(s.type)}</span></h1>
+  main.innerHTML = `<h1 data-title="${escape(s.name)} (live)">${escape(s.name)} <span class="pill">${escape(s.type)}</span></h1>
     <p class="muted">Per minute, on the server's clock, about a minute behind; times are ${escape(zoneName())}. Updates on its own.</p>
     <div class="stale" id="stale" role="status" hidden></div>
     <div class="kpis" id="liveKpis"></div>
     <h2>Sessions per minute (last hour)</h2><div class="card chart"><canvas id="liveChart" role="img" aria-label="Sessions per minute"></canvas></div>
-    <div class="grid2"><div><h2>Locations</h2><div class="scroll" id="locations"></div></div>
-      <div><h2>Platforms</h2><div class="scroll" id="platforms"></div></div></div>
-    <h2>Domains</h2><div class="scroll" id="domains"></div>
-    <h2>Slate</h2><div class="scroll" id="slate"></div>`;
+    <div class="grid2"><div><h2>Locations</h2><div class="scroll" tabindex="0" id="locations"></div></div>
+      <div><h2>Platforms</h2><div class="scroll" tabindex="0" id="platforms"></div></div></div>
+    <h2>Domains</h2><div class="scroll" tabindex="0" id="domains"></div>
+    <h2>Slate</h2><div class="scroll" tabindex="0" id="slate"></div>`;
   const update = async () => {
     const [latest, series] = await Promise.all([
       get("/api/v4/monitoring/stream_stats_enhanced/" + encodeURIComponent(id)),
@@ -128,7 +128,7 @@ export async function live(main, id) {
     const items = series.items;
     charts.line(document.getElementById("liveChart"), items.map((i) => bucketLabel(i.ts - 60000, "hour")), [
       { label: "Concurrent", data: items.map((i) => i.stats.concurrent.sessions) },
-      { label: "New", data: items.map((i) => i.stats.new.sessions) }], { legend: true, points: true });
+      { label: "New", data: items.map((i) => i.stats.new.sessions) }], { legend: true, points: true, xName: "Minute" });
     for (const [el, list, k, name] of [["locations", st?.locations, "location", "Location"],
       ["platforms", st?.platforms, "platform", "Platform"], ["domains", st?.domains, "domain", "Domain"]]) {
       document.getElementById(el).innerHTML = !list || list.length === 0 ? `<p class="muted">None in the last minute.</p>`

@@ -95,7 +95,9 @@ export async function overview(main) {
     return `<section class="card kpi" aria-label="${m.label}">
       <div class="label">${label(m)}</div>
       <div class="value" data-metric="${m.key}">${m.fmt(cur[m.key])}</div>
-      <div class="delta ${cls}">${d ? escape(d.text) + " vs previous period" : "no previous data"}</div>
+      <div class="delta ${cls}">${d ? `<span aria-hidden="true">${d.dir > 0 ? "▲" : d.dir < 0 ? "▼" : "●"}</span> `
+        + escape(d.text) + " vs previous period" + (d.dir === 0 ? " (no change)" : good ? " (better)" : " (worse)")
+        : "no previous data"}</div>
       <canvas id="spark-${m.key}" aria-hidden="true"></canvas></section>`;
   }).join("") + ESTIMATES;
   const counts = ["viewCount", "playtimeMins", "uniqueViewers"];
@@ -108,13 +110,13 @@ export async function overview(main) {
 export async function breakdown(main, dim) {
   const w = range();
   const options = DIMENSIONS.map(([k, label]) => `<option value="${k}" ${k === dim ? "selected" : ""}>${label}</option>`).join("");
-  main.innerHTML = `<h1>Breakdown</h1>
+  main.innerHTML = `<h1>Breakdown by ${escape(dimensionName(dim))}</h1>
     <label>Break down by <select id="dimension">${options}</select></label>
     <div class="grid2 mt">
-      <div class="card chart is-loading"><canvas id="dimChart" role="img" aria-label="Views by ${escape(dimensionName(dim))}"></canvas></div>
-      <div class="card chart is-loading"><canvas id="dimTime" role="img" aria-label="Views over time by ${escape(dimensionName(dim))}"></canvas></div>
+      <div><div class="card chart is-loading"><canvas id="dimChart" role="img" aria-label="Views by ${escape(dimensionName(dim))}"></canvas></div></div>
+      <div><div class="card chart is-loading"><canvas id="dimTime" role="img" aria-label="Views over time by ${escape(dimensionName(dim))}"></canvas></div></div>
     </div>
-    <h2>All values</h2><div class="scroll" id="table">${placeholders(6)}</div>`;
+    <h2>All values</h2><div class="scroll" tabindex="0" id="table">${placeholders(6)}</div>`;
   document.getElementById("dimension").addEventListener("change", (e) => {
     location.hash = link("/breakdown/" + e.target.value);
   });
@@ -126,7 +128,7 @@ export async function breakdown(main, dim) {
     return;
   }
   const top = rows.slice(0, 10);
-  charts.bars(document.getElementById("dimChart"), top.map((r) => valueName(dim, r[dim])), top.map((r) => r.viewCount), "Views");
+  charts.bars(document.getElementById("dimChart"), top.map((r) => valueName(dim, r[dim])), top.map((r) => r.viewCount), "Views", dimensionName(dim));
   const s = step();
   const series = await get(viewsQuery({ from: w.from, to: w.to, timeStep: s, "breakdownBy[]": dim }));
   const all = buckets(w.from, w.to, s);
