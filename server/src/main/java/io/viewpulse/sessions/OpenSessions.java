@@ -181,7 +181,7 @@ final class OpenSessions {
       }
       newest = Math.max(newest, e.timestamp());
       if (ls != null) {
-        if (e.type() == EventType.HEARTBEAT) {
+        if (e.type() == EventType.HEARTBEAT || e.type() == EventType.PLAY_STATE) {
           live.played(ls, b.receivedAtMs(), sentAt, e.timestamp(), s.lastPlayingDelta);
         } else if (e.type() == EventType.ERROR && "access-control".equals(e.category())) {
           live.authFailure(b.accountId(), b.mediaId(), b.receivedAtMs(), b.receivedAtMs());

@@ -3,9 +3,13 @@ package io.viewpulse.sessions;
 import io.viewpulse.model.Binary;
 import io.viewpulse.model.Dimensions;
 
-/** Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. */
+/**
+ * Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. Version 7
+ * added the CMCD play state at the end; version 6 snapshots are read with none.
+ */
 final class StateCodec {
-  private static final int VERSION = 6;
+  private static final int VERSION = 7;
+  private static final int VERSION_6 = 6;
 
   private StateCodec() {}
 
@@ -42,6 +46,10 @@ final class StateCodec {
       for (long v : s.hb) {
         o.putLong(v);
       }
+      o.putInt(s.playState);
+      o.putLong(s.playStateAt);
+      o.putLong(s.startingAt);
+      o.putBoolean(s.ttffDerived);
       return o.toBytes();
     }
   }
@@ -50,7 +58,7 @@ final class StateCodec {
     {
       Binary.Reader in = new Binary.Reader(b);
       int version = in.getByte();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_6) {
         throw new IllegalStateException("unknown session state version " + version);
       }
       ViewState s = new ViewState(str(in), str(in), str(in), str(in), str(in), str(in));
@@ -88,6 +96,12 @@ final class StateCodec {
       s.hbCount = in.getInt();
       for (int i = 0; i < s.hb.length; i++) {
         s.hb[i] = in.getLong();
+      }
+      if (version >= VERSION) {
+        s.playState = (char) in.getInt();
+        s.playStateAt = in.getLong();
+        s.startingAt = in.getLong();
+        s.ttffDerived = in.getBoolean();
       }
       return s;
     }
