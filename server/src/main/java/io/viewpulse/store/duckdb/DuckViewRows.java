@@ -32,7 +32,14 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
   DuckViewRows(Database db, int connections) {
     pool = new ArrayBlockingQueue<>(connections);
     for (int i = 0; i < connections; i++) {
-      pool.add(db.connect());
+      DuckDBConnection c = db.connect();
+      // rows come as the scan finds them instead of the whole answer first: an export of any size holds a batch
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("SET jdbc_stream_results = true");
+      } catch (SQLException e) {
+        throw new StoreException("cannot set up a store connection: " + e.getMessage(), e);
+      }
+      pool.add(c);
     }
   }
 
