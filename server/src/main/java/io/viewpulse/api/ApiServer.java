@@ -233,6 +233,10 @@ public final class ApiServer implements AutoCloseable {
       if (path.endsWith("/query/total/")) {
         path += "{playbackId}";
       }
+      // so does a viewer's views route: the viewer id, then /views
+      if (path.equals("/api/data/viewers/")) {
+        path += "{viewerId}/views";
+      }
       // so does CMCD's request mode: the forwarded media request's path
       if (path.endsWith("/cmcd/request/")) {
         path += "{mediaPath}";
