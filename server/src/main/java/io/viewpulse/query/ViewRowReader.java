@@ -2,9 +2,7 @@ package io.viewpulse.query;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -30,9 +28,6 @@ public interface ViewRowReader {
    */
   void oldest(ViewsQuery scope, ViewPosition after, Consumer<ViewRow> sink);
 
-  /** The starts of the scope's first and last view, or empty when it has none. */
-  Optional<Span> span(ViewsQuery scope);
-
   /**
    * Writes the views of the scope that come after {@code after} (all when null) to {@code out} as one Parquet file,
    * written by the store's engine as it reads them, with one column per {@link ViewField} under its API name (the
@@ -42,7 +37,4 @@ public interface ViewRowReader {
    * @throws IOException when {@code out} failed (the reader went away); the engine's work is stopped
    */
   void parquet(ViewsQuery scope, ViewPosition after, OutputStream out) throws IOException;
-
-  /** The first and last start of a scope's views (whole seconds). */
-  record Span(Instant first, Instant last) {}
 }

@@ -12,10 +12,8 @@ import io.viewpulse.query.ViewsQuery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -46,14 +44,6 @@ final class ChViewRows implements ViewRowReader {
   public void oldest(ViewsQuery scope, ViewPosition after, Consumer<ViewRow> sink) {
     ChViewsSql.Sql s = sql.oldest(scope, after);
     ch.query(s.sql(), s.params(), ChViewRows::row, sink);
-  }
-
-  @Override
-  public Optional<Span> span(ViewsQuery scope) {
-    ChViewsSql.Sql s = sql.span(scope);
-    List<Span> spans = ch.queryList(s.sql(), s.params(), r -> r.getLong("n") == 0 ? null
-        : new Span(Instant.ofEpochMilli(r.getLong("first_ms")), Instant.ofEpochMilli(r.getLong("last_ms"))));
-    return spans.isEmpty() ? Optional.empty() : Optional.ofNullable(spans.get(0));
   }
 
   @Override

@@ -76,14 +76,6 @@ final class ChViewRowsSql {
         + ") ORDER BY started_at, view_id", p.values);
   }
 
-  /** Columns: first_ms, last_ms (null without views). */
-  ChViewsSql.Sql span(ViewsQuery scope) {
-    ChViewsSql.Params p = new ChViewsSql.Params();
-    return new ChViewsSql.Sql("SELECT toUnixTimestamp64Milli(toDateTime64(min(started_at), 3, 'UTC')) AS first_ms,"
-        + " toUnixTimestamp64Milli(toDateTime64(max(started_at), 3, 'UTC')) AS last_ms, count() AS n FROM ("
-        + union(where(scope, null, ">", p)) + ")", p.values);
-  }
-
   /**
    * The views after {@code after} with one column per field under its API name (the start a UTC timestamp in
    * milliseconds), in the order ClickHouse reads them; to be answered in Parquet.

@@ -11,10 +11,8 @@ import java.io.OutputStream;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
@@ -53,22 +51,6 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
   @Override
   public void oldest(ViewsQuery scope, ViewPosition after, Consumer<ViewRow> sink) {
     read(ViewRowsSql.oldest(scope, after), sink);
-  }
-
-  @Override
-  public Optional<Span> span(ViewsQuery scope) {
-    List<Span> out = new ArrayList<>(1);
-    withConnection(c -> {
-      SqlQuery q = ViewRowsSql.span(scope);
-      try (PreparedStatement p = prepare(c, q); ResultSet rs = p.executeQuery()) {
-        rs.next();
-        long first = rs.getLong(1);
-        if (!rs.wasNull()) {
-          out.add(new Span(Instant.ofEpochMilli(first), Instant.ofEpochMilli(rs.getLong(2))));
-        }
-      }
-    });
-    return out.stream().findFirst();
   }
 
   @Override

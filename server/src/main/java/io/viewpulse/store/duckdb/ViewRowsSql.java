@@ -74,14 +74,6 @@ final class ViewRowsSql {
         + " ORDER BY started_at, rowid", params);
   }
 
-  /** Columns: the first and last start, in Unix ms (null without views). */
-  static SqlQuery span(ViewsQuery scope) {
-    List<Object> params = new ArrayList<>();
-    List<String> where = scope(scope, params);
-    return new SqlQuery("SELECT epoch_ms(min(started_at)), epoch_ms(max(started_at)) FROM views WHERE "
-        + String.join(" AND ", where), params);
-  }
-
   /**
    * A COPY of the views after {@code after} into a Parquet file at {@code path} (not a parameter in DuckDB: quoted
    * here, and chosen by the store, never by a user), one column per field under its API name, the start as a UTC
