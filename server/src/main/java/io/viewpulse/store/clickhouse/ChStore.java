@@ -32,6 +32,7 @@ public final class ChStore implements Store {
   private final ChSchema schema;
   private final ChSessionStore sessions;
   private final ChViewReader views;
+  private final ChViewRows viewRows;
   private final ChLiveMinutes liveMinutes;
   private final ChDirectory directory;
   private final ChMigrations migrations;
@@ -50,6 +51,7 @@ public final class ChStore implements Store {
     }
     this.sessions = new ChSessionStore(ch, schema);
     this.views = new ChViewReader(ch, new ChViewsSql(schema));
+    this.viewRows = new ChViewRows(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
     this.directory = new ChDirectory(ch, schema);
   }
@@ -71,6 +73,11 @@ public final class ChStore implements Store {
   @Override
   public ViewReader views() {
     return views;
+  }
+
+  @Override
+  public io.viewpulse.query.ViewRowReader viewRows() {
+    return viewRows;
   }
 
   @Override
