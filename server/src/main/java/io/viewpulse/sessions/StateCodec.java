@@ -3,9 +3,14 @@ package io.viewpulse.sessions;
 import io.viewpulse.model.Binary;
 import io.viewpulse.model.Dimensions;
 
-/** Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. */
+/**
+ * Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. A state
+ * written by the version before ({@link #V6}: without the quality facts) is read too, those facts empty, so that the
+ * open sessions of an upgraded server go on.
+ */
 final class StateCodec {
-  private static final int VERSION = 6;
+  private static final int VERSION = 7;
+  private static final int V6 = 6;
 
   private StateCodec() {}
 
@@ -42,6 +47,11 @@ final class StateCodec {
       for (long v : s.hb) {
         o.putLong(v);
       }
+      // version 7: the quality facts
+      o.putLong(s.firstFatalAt);
+      o.putInt(s.recoveredErrors);
+      o.putInt(s.warningEvents);
+      o.putInt(s.heartbeatWarnings);
       return o.toBytes();
     }
   }
@@ -50,7 +60,7 @@ final class StateCodec {
     {
       Binary.Reader in = new Binary.Reader(b);
       int version = in.getByte();
-      if (version != VERSION) {
+      if (version != VERSION && version != V6) {
         throw new IllegalStateException("unknown session state version " + version);
       }
       ViewState s = new ViewState(str(in), str(in), str(in), str(in), str(in), str(in));
@@ -89,6 +99,17 @@ final class StateCodec {
       for (int i = 0; i < s.hb.length; i++) {
         s.hb[i] = in.getLong();
       }
+      if (version == V6) {
+        // its errors were of no known kind: fatal, as for a view stored before the kinds (ViewQuality.ofErrors)
+        if (s.errors() > 0) {
+          s.firstFatalAt = s.firstFrame ? Math.max(s.firstFrameAt, s.lastEventAt) : s.startedAt;
+        }
+        return s;
+      }
+      s.firstFatalAt = in.getLong();
+      s.recoveredErrors = in.getInt();
+      s.warningEvents = in.getInt();
+      s.heartbeatWarnings = in.getInt();
       return s;
     }
   }

@@ -6,6 +6,7 @@ import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.EventType;
 import io.viewpulse.model.Heartbeat;
 import io.viewpulse.model.PlayerEvent;
+import io.viewpulse.model.ViewQuality;
 import io.viewpulse.model.ViewRecord;
 
 /**
@@ -28,7 +29,15 @@ import io.viewpulse.model.ViewRecord;
  *       heartbeats before it count nothing. When the first frame becomes known late (batches out of order), the
  *       remembered heartbeats are classified again.
  *   <li>Errors: the larger of the error events received and the heartbeats' error counts, whose sum saturates
- *       rather than wrap to a negative count.
+ *       rather than wrap to a negative count. Livepeer's {@code errorRate} counts them all.
+ *   <li>Fatal and non-fatal errors (the failures split of CTA-2066 and Mux). An {@code error} event is fatal unless
+ *       its category says the player recovered ({@link #RECOVERED_CATEGORIES}: Livepeer's player reports
+ *       {@code fallback} when it switches to another source and plays on); {@code warning} events and the
+ *       heartbeats' {@code warnings} are non-fatal. Errors the heartbeats count beyond the error events received
+ *       (their events were lost) are of unknown kind and taken as fatal. A view failed to start when its earliest
+ *       fatal error came before its first frame (by event time) or it never had one, and failed after starting
+ *       otherwise. Non-fatal errors: the larger of the warning events and the heartbeats' warning counts, plus the
+ *       recovered errors.
  *   <li>Ended: an {@code ended} event, the page's last beacon (sendBeacon), or a timeout; any later event reopens it.
  * </ul>
  *
@@ -55,10 +64,13 @@ final class ViewState {
   static final int HB_STALL_WAIT = 4;
   /** the heartbeat's play-to-first-frame, {@link #NO_FIRST_FRAME}, or {@link #FRAME_WITHOUT_TTFF}. */
   static final int HB_TTFF = 5;
+  /** The heartbeat's error count (low 32 bits) and warning count (high 32 bits; both at most a million). */
   static final int HB_ERRORS = 6;
   static final int HB_FIELDS = 7;
   static final long NO_FIRST_FRAME = -1;
   static final long FRAME_WITHOUT_TTFF = -2;
+  /** Error categories of errors the player recovered from: non-fatal. */
+  static final java.util.Set<String> RECOVERED_CATEGORIES = java.util.Set.of("fallback");
 
   final String key;
   final String accountId;
@@ -91,6 +103,13 @@ final class ViewState {
   int heartbeatErrors;
   int errorEvents;
   int authFailures;
+  /** Time of the earliest fatal error event, or {@link #UNSET}. */
+  long firstFatalAt = UNSET;
+  /** Error events of a category the player recovered from ({@link #RECOVERED_CATEGORIES}). */
+  int recoveredErrors;
+  int warningEvents;
+  /** The heartbeats' warning counts, summed as their error counts are. */
+  int heartbeatWarnings;
   boolean endedByPlayer;
   boolean lastOfPage;
   /** Latest event time of the page's last beacons: only newer events reopen the view. */
@@ -228,13 +247,19 @@ final class ViewState {
         if ("access-control".equals(e.category())) {
           authFailures++;
         }
+        if (e.category() != null && RECOVERED_CATEGORIES.contains(e.category())) {
+          recoveredErrors = saturated(recoveredErrors, 1);
+        } else {
+          firstFatalAt = firstFatalAt == UNSET ? e.timestamp() : Math.min(firstFatalAt, e.timestamp());
+        }
       }
+      case WARNING -> warningEvents = saturated(warningEvents, 1);
       case ENDED -> {
         endedByPlayer = true;
         endedAt = Math.max(endedAt, e.timestamp());
       }
       default -> {
-        // pause, seek, rate, quality, pip, fullscreen, warnings: not part of any view metric
+        // pause, seek, rate, quality, pip, fullscreen: not part of any view metric
       }
     }
   }
@@ -266,21 +291,23 @@ final class ViewState {
     if (slot >= 0) {
       playingMs -= hb(slot, HB_PLAYING);
       rebufferMs -= hb(slot, HB_REBUFFER);
-      heartbeatErrors -= hb(slot, HB_ERRORS);
+      heartbeatErrors -= low(hb(slot, HB_ERRORS));
+      heartbeatWarnings -= high(hb(slot, HB_ERRORS));
     } else {
       slot = freeSlot();
       hb(slot, HB_ID, id);
     }
     hb(slot, HB_TS, e.timestamp());
     hb(slot, HB_PLAYING, h.timePlayingMs());
-    hb(slot, HB_ERRORS, h.errors());
+    hb(slot, HB_ERRORS, pack(h.errors(), h.warnings()));
     hb(slot, HB_STALL_WAIT, Math.max(h.timeStalledMs(), h.timeWaitingMs()));
     hb(slot, HB_TTFF, h.playToFirstFrameMs() != null ? h.playToFirstFrameMs()
         : h.mountToFirstFrameMs() != null ? FRAME_WITHOUT_TTFF : NO_FIRST_FRAME);
     hb(slot, HB_REBUFFER, rebufferOf(slot));
     playingMs += h.timePlayingMs();
     rebufferMs += hb(slot, HB_REBUFFER);
-    heartbeatErrors = (int) Math.min(Integer.MAX_VALUE, (long) heartbeatErrors + h.errors());
+    heartbeatErrors = saturated(heartbeatErrors, h.errors());
+    heartbeatWarnings = saturated(heartbeatWarnings, h.warnings());
     if (firstFrameAt != firstFrameBefore) {
       reclassify();
     }
@@ -318,6 +345,24 @@ final class ViewState {
       rebufferMs += now - hb(i, HB_REBUFFER);
       hb(i, HB_REBUFFER, now);
     }
+  }
+
+  /** Two counts of at most a million, or durations of at most a day, in one long. */
+  static long pack(long low, long high) {
+    return (high << 32) | (low & 0xffffffffL);
+  }
+
+  static int low(long packed) {
+    return (int) packed;
+  }
+
+  static int high(long packed) {
+    return (int) (packed >>> 32);
+  }
+
+  /** A count plus more, saturating rather than wrapping to a negative count. */
+  private static int saturated(int count, long more) {
+    return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) count + more));
   }
 
   private long hb(int slot, int field) {
@@ -376,6 +421,21 @@ final class ViewState {
     return Math.max(heartbeatErrors, errorEvents);
   }
 
+  /** {@link ViewQuality#NO_FAILURE}, {@link ViewQuality#FAILED_TO_START} or {@link ViewQuality#FAILED_AFTER_START}. */
+  int fatal() {
+    // errors the heartbeats counted whose events never arrived: of unknown kind, taken as fatal
+    boolean unreported = heartbeatErrors > errorEvents;
+    if (firstFatalAt == UNSET && !unreported) {
+      return ViewQuality.NO_FAILURE;
+    }
+    boolean beforeStart = !firstFrame || (firstFatalAt != UNSET && firstFatalAt < firstFrameAt);
+    return beforeStart ? ViewQuality.FAILED_TO_START : ViewQuality.FAILED_AFTER_START;
+  }
+
+  int nonFatalErrors() {
+    return saturated(Math.max(heartbeatWarnings, warningEvents), recoveredErrors);
+  }
+
   boolean ended() {
     return endedByPlayer || lastOfPage || timedOut;
   }
@@ -387,7 +447,7 @@ final class ViewState {
         startedAt == UNSET ? seenAt : startedAt, ended && lastEventAt != UNSET ? lastEventAt : null,
         dims == null ? Dimensions.UNKNOWN : dims, domain, live, Math.min(playingMs, most), ttffMs < 0 ? null : ttffMs,
         Math.min(rebufferMs, most),
-        errors(), firstFrame, ended);
+        errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors()));
   }
 
   /**

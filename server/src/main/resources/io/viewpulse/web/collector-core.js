@@ -360,11 +360,17 @@ function viewpulseCollector(scriptUrl) {
       });
 
       if (opts.hls && typeof opts.hls.on === "function") {
+        // a fatal hls.js error stops playback: an error; one hls.js recovers from is a warning (non-fatal)
         var hlsError = guard(function (evt, data) {
-          if (data && data.fatal) {
+          if (!data) { return; }
+          var message = "hls.js " + (data.details || data.type || "error");
+          if (data.fatal) {
             counts.errors++;
             timers.errored.start(now());
-            push("error", { category: "unknown", message: "hls.js " + (data.details || data.type || "error") });
+            push("error", { category: "unknown", message: message });
+          } else {
+            counts.warnings++;
+            push("warning", { category: "hls", message: message });
           }
         });
         opts.hls.on("hlsError", hlsError);

@@ -68,7 +68,7 @@ class CollectorInBrowserTest {
     t.page().navigate("about:blank");
     awaitEnded(playbackId);
     JsonNode rows = vp.query("/api/data/views/query?playbackId=" + playbackId + "&breakdownBy[]=browser"
-        + "&breakdownBy[]=os&breakdownBy[]=deviceType").json();
+        + "&breakdownBy[]=os&breakdownBy[]=deviceType&metrics=quality").json();
     assertThat(rows).hasSize(1);
     return rows.get(0);
   }
@@ -119,6 +119,8 @@ class CollectorInBrowserTest {
     assertThat(v.get("ttffMs").asDouble()).isGreaterThan(0).isLessThan(3000);
     assertThat(v.get("errorRate").asDouble()).isZero();
     assertThat(v.get("exitsBeforeStart").asDouble()).isZero();
+    assertThat(v.get("playbackFailureRate").asDouble()).isZero();
+    assertThat(v.get("nonFatalErrorCount").asLong()).isZero();
   }
 
   @Test
@@ -142,6 +144,9 @@ class CollectorInBrowserTest {
     assertThat(v.get("viewCount").asLong()).isEqualTo(1);
     assertThat(v.get("errorRate").asDouble()).isEqualTo(1.0);
     assertThat(v.get("exitsBeforeStart").asDouble()).isZero();
+    // the video element's error stops playback: a fatal error, before any frame
+    assertThat(v.get("playbackFailureRate").asDouble()).isEqualTo(1.0);
+    assertThat(v.get("videoStartupFailureRate").asDouble()).isEqualTo(1.0);
   }
 
   @Test
@@ -155,6 +160,7 @@ class CollectorInBrowserTest {
     assertThat(v.get("viewCount").asLong()).isEqualTo(1);
     assertThat(v.get("exitsBeforeStart").asDouble()).as(v + "\n" + String.join("\n", t.beacons())).isEqualTo(1.0);
     assertThat(v.get("errorRate").asDouble()).isZero();
+    assertThat(v.get("playbackFailureRate").asDouble()).isZero();
     assertThat(v.get("playtimeMins").asDouble()).isZero();
   }
 

@@ -7,6 +7,7 @@ import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.EventType;
 import io.viewpulse.model.Heartbeat;
 import io.viewpulse.model.PlayerEvent;
+import io.viewpulse.model.ViewQuality;
 import io.viewpulse.model.ViewRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,84 @@ class ViewStateTest {
     assertThat(back.toView()).isEqualTo(s.toView());
     assertThat(back.apply(hb("h1", 6000, 4000, 0, 400, 0, 300L))).as("dedup memory survives too").isFalse();
     assertThat(back.apply(ev("p", EventType.PLAY, 1000))).isFalse();
+  }
+
+  private static PlayerEvent error(String id, long ts, String category) {
+    return new PlayerEvent(id, EventType.ERROR, ts, null, category, "m");
+  }
+
+  private static PlayerEvent warnings(String id, long ts, int warnings) {
+    return new PlayerEvent(id, EventType.HEARTBEAT, ts, new Heartbeat(0, warnings, 0, 0, 0, 0, 0, 1000, 0, null, null,
+        null), null, null);
+  }
+
+  @Test
+  void aFatalErrorBeforeTheFirstFrameIsAStartFailureAndAfterItAPlaybackFailure() {
+    ViewState before = fresh();
+    before.apply(ev("p", EventType.PLAY, 1000));
+    before.apply(error("e", 1500, "unknown"));
+    before.apply(ev("f", EventType.FIRST_FRAME, 2000));
+    assertThat(before.toView().quality()).isEqualTo(new ViewQuality(ViewQuality.FAILED_TO_START, 0));
+
+    ViewState after = fresh();
+    after.apply(ev("p", EventType.PLAY, 1000));
+    after.apply(ev("f", EventType.FIRST_FRAME, 2000));
+    after.apply(error("e", 9000, "offline"));
+    assertThat(after.toView().quality()).isEqualTo(new ViewQuality(ViewQuality.FAILED_AFTER_START, 0));
+
+    ViewState never = fresh();
+    never.apply(ev("p", EventType.PLAY, 1000));
+    never.apply(error("e", 9000, "access-control"));
+    assertThat(never.toView().quality().fatal()).as("no first frame at all").isEqualTo(ViewQuality.FAILED_TO_START);
+    assertThat(never.toView().errors()).isEqualTo(1);
+  }
+
+  @Test
+  void aFallbackErrorAndWarningsAreNonFatalButStillErrorsForLivepeersErrorRate() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(error("e1", 1200, "fallback"));
+    s.apply(new PlayerEvent("w1", EventType.WARNING, 1300, null, "offline", "m"));
+    s.apply(new PlayerEvent("w2", EventType.WARNING, 1400, null, "offline", "m"));
+    s.apply(hb("h1", 5000, 4000, 0, 0, 1, 200L));
+    ViewRecord v = s.toView();
+    assertThat(v.quality()).as("two warnings and a recovered error")
+        .isEqualTo(new ViewQuality(ViewQuality.NO_FAILURE, 3));
+    assertThat(v.errors()).as("the fallback counts in errorRate, as Livepeer's").isEqualTo(1);
+  }
+
+  @Test
+  void heartbeatWarningsCountAsTheirErrorsDoAndAReSentHeartbeatReplacesThem() {
+    s.apply(ev("w1", EventType.WARNING, 900));
+    s.apply(warnings("h1", 5000, 2));
+    assertThat(s.toView().quality().nonFatalErrors()).as("the larger of events and counts").isEqualTo(2);
+    s.apply(warnings("h1", 10000, 3));
+    s.apply(warnings("h2", 15000, 1));
+    assertThat(s.toView().quality().nonFatalErrors()).isEqualTo(4);
+  }
+
+  @Test
+  void errorsOnlyTheHeartbeatsCountAreOfUnknownKindAndTakenAsFatal() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hb("h1", 5000, 4000, 0, 0, 0, 200L));
+    s.apply(hb("h2", 10000, 0, 0, 0, 2, null));
+    assertThat(s.toView().quality().fatal()).isEqualTo(ViewQuality.FAILED_AFTER_START);
+    ViewState noFrame = fresh();
+    noFrame.apply(hb("h1", 5000, 0, 0, 0, 1, null));
+    assertThat(noFrame.toView().quality().fatal()).isEqualTo(ViewQuality.FAILED_TO_START);
+  }
+
+  @Test
+  void aStateWrittenBeforeTheQualityFactsIsReadWithItsErrorsTakenAsFatal() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(error("e", 1500, "fallback"));
+    byte[] v7 = StateCodec.encode(s);
+    // version 6 is version 7 without its last 20 bytes (the fatal error's time and three counts)
+    byte[] v6 = java.util.Arrays.copyOf(v7, v7.length - 20);
+    v6[0] = 6;
+    ViewState back = StateCodec.decode(v6);
+    assertThat(back.toView().quality()).isEqualTo(new ViewQuality(ViewQuality.FAILED_TO_START, 0));
+    assertThat(back.toView().errors()).isEqualTo(1);
+    assertThat(StateCodec.decode(v7).toView().quality()).isEqualTo(new ViewQuality(ViewQuality.NO_FAILURE, 1));
   }
 
   /** A host name of 253 characters, the longest DNS allows: four labels. */

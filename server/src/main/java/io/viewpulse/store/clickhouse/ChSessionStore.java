@@ -307,6 +307,8 @@ final class ChSessionStore implements SessionStore {
     w.setValue("errors", v.errors());
     w.setValue("first_frame", v.firstFrame());
     w.setValue("ended", v.ended());
+    w.setValue("fatal", v.quality().fatal());
+    w.setValue("non_fatal_errors", v.quality().nonFatalErrors());
   }
 
   private static String minuteKey(String accountId, String streamId, long minuteStart) {

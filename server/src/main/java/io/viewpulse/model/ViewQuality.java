@@ -1,0 +1,30 @@
+package io.viewpulse.model;
+
+/**
+ * The playback-quality facts of one view, beside Livepeer's ({@link ViewRecord}): how they are derived from player
+ * events is defined in the sessions package ({@code ViewState}), how they aggregate into metrics in
+ * {@code store.ViewMetrics}.
+ *
+ * @param fatal {@link #NO_FAILURE}, {@link #FAILED_TO_START} (a fatal error before the first frame, or with none) or
+ *     {@link #FAILED_AFTER_START}
+ * @param nonFatalErrors warnings and errors the player recovered from
+ */
+public record ViewQuality(int fatal, int nonFatalErrors) {
+  public static final int NO_FAILURE = 0;
+  public static final int FAILED_TO_START = 1;
+  public static final int FAILED_AFTER_START = 2;
+
+  /** Nothing known beyond Livepeer's facts. */
+  public static final ViewQuality NONE = new ViewQuality(NO_FAILURE, 0);
+
+  /**
+   * What is known of a view that has only Livepeer's facts (a view stored before these existed): its errors, of
+   * unknown kind, taken as fatal, as a player counts an error it does not report as a warning.
+   */
+  public static ViewQuality ofErrors(int errors, boolean firstFrame) {
+    if (errors <= 0) {
+      return NONE;
+    }
+    return new ViewQuality(firstFrame ? FAILED_AFTER_START : FAILED_TO_START, 0);
+  }
+}

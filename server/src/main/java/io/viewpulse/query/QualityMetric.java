@@ -1,0 +1,39 @@
+package io.viewpulse.query;
+
+/**
+ * The playback-quality metrics a views query answers with {@code metrics=quality}, beside Livepeer's: their API names
+ * and whether they are counts (written as integers) or values. How each is computed from the per-view facts is defined
+ * once, for every store, in {@code store.ViewMetrics}; what the facts are, in {@code sessions.ViewState}.
+ */
+public enum QualityMetric {
+  /** Share of views with a fatal error at any point (CTA-2066 and Mux: playback failure). */
+  PLAYBACK_FAILURE_RATE("playbackFailureRate", false),
+  /** Share of views with a fatal error before their first frame (video startup failure). */
+  VIDEO_STARTUP_FAILURE_RATE("videoStartupFailureRate", false),
+  /** Share of views with at least one non-fatal error (a warning, or an error the player recovered from). */
+  NON_FATAL_ERROR_RATE("nonFatalErrorRate", false),
+  /** Non-fatal errors of the group's views, all told. */
+  NON_FATAL_ERROR_COUNT("nonFatalErrorCount", true);
+
+  private final String apiName;
+  private final boolean count;
+
+  QualityMetric(String apiName, boolean count) {
+    this.apiName = apiName;
+    this.count = count;
+  }
+
+  public String apiName() {
+    return apiName;
+  }
+
+  /** A count of things, written as an integer; else a value, written to seven significant digits. */
+  public boolean count() {
+    return count;
+  }
+
+  /** The name of its column in the stores' answers. */
+  public String column() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

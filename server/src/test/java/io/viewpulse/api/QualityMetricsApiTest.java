@@ -1,0 +1,142 @@
+package io.viewpulse.api;
+
+import static io.viewpulse.testing.TestServer.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.viewpulse.testing.Beacons;
+import io.viewpulse.testing.Http;
+import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Scripted sessions through the real server, and the exact quality metrics of {@code metrics=quality} on every store.
+ *
+ * <pre>
+ * session        what happens                                                    facts
+ * q-played       play, first frame (TTFF 200), plays 10 s, ends                   played
+ * q-startfail    play, a fatal error (unknown), the page closes                   failed to start, 1 error
+ * q-playfail     play, first frame, plays 5 s, a fatal error (offline), ends      failed after start, 1 error
+ * q-fallback     play, an error the player recovers from (fallback), first       played, 1 error, 2 non-fatal
+ *                frame, plays 5 s, a warning, ends
+ * q-ebvs         play, waits 3 s, the page closes before a frame                  exit before start
+ * q-ebvs-warn    play, a warning, the page closes before a frame                  exit before start, 1 non-fatal
+ * q-unreported   play, first frame, plays 5 s; a heartbeat counts an error      failed after start, 1 error
+ *                whose event never came, ends
+ * </pre>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestStores.Engine.class)
+class QualityMetricsApiTest {
+  @Parameter
+  TestStores.Engine engine;
+  private TestServer s;
+
+  @BeforeParameterizedClassInvocation
+  void script() {
+    s = new TestServer(engine);
+    s.asset("pbQ");
+    s.asset("pbR");
+    Instant t = T0;
+    ended(Beacons.session("q-played", "pbQ").play(t).heartbeat("a1", t.plusSeconds(5), 4800, 0, 200, 0, 200L)
+        .heartbeat("a2", t.plusSeconds(10), 5200, 0, 0, 0, null).ended(t.plusSeconds(10)), t.plusSeconds(10));
+    t = T0.plusSeconds(60);
+    last(Beacons.session("q-startfail", "pbQ").play(t).error(t.plusSeconds(1), "unknown", "media error 4")
+        .heartbeat("b1", t.plusSeconds(2), 0, 0, 1000, 1, null), t.plusSeconds(2));
+    t = T0.plusSeconds(120);
+    ended(Beacons.session("q-playfail", "pbQ").play(t).heartbeat("c1", t.plusSeconds(5), 5000, 0, 0, 0, 150L)
+        .error(t.plusSeconds(6), "offline", "stream is offline").heartbeat("c2", t.plusSeconds(7), 0, 0, 0, 1, null)
+        .ended(t.plusSeconds(7)), t.plusSeconds(7));
+    t = T0.plusSeconds(180);
+    ended(Beacons.session("q-fallback", "pbR").play(t).error(t.plusMillis(500), "fallback", "webrtc has bframes")
+        .heartbeat("d1", t.plusSeconds(5), 4000, 0, 300, 1, 300L).warning(t.plusSeconds(6), "offline")
+        .heartbeat("d2", t.plusSeconds(10), 1000, 0, 0, 0, null).ended(t.plusSeconds(10)), t.plusSeconds(10));
+    t = T0.plusSeconds(240);
+    last(Beacons.session("q-ebvs", "pbR").play(t).heartbeat("e1", t.plusSeconds(3), 0, 0, 3000, 0, null),
+        t.plusSeconds(3));
+    t = T0.plusSeconds(300);
+    last(Beacons.session("q-ebvs-warn", "pbR").play(t).warning(t.plusSeconds(1), "offline")
+        .heartbeat("f1", t.plusSeconds(2), 0, 0, 2000, 0, null), t.plusSeconds(2));
+    t = T0.plusSeconds(360);
+    ended(Beacons.session("q-unreported", "pbR").play(t).heartbeat("g1", t.plusSeconds(5), 5000, 0, 0, 0, 100L)
+        .heartbeat("g2", t.plusSeconds(6), 0, 0, 0, 1, null).ended(t.plusSeconds(6)), t.plusSeconds(6));
+    s.clock.set(T0.plusSeconds(3600));
+    s.flush();
+  }
+
+  private void ended(Beacons b, Instant at) {
+    s.clock.set(at);
+    ok(s.beacon(b.json(), "192.0.2.10"));
+  }
+
+  private void last(Beacons b, Instant at) {
+    s.clock.set(at);
+    ok(s.lastBeacon(b.json(), "192.0.2.10"));
+  }
+
+  @AfterParameterizedClassInvocation
+  void stop() {
+    s.close();
+  }
+
+  private static void ok(Http.Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  private List<JsonNode> rows(String query) {
+    Http.Response r = s.query(query);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<JsonNode> out = new ArrayList<>();
+    r.json().forEach(out::add);
+    return out;
+  }
+
+  @Test
+  void failuresSplitIntoStartFailuresPlaybackFailuresAndExitsWithNonFatalErrorsApart() {
+    JsonNode r = rows("/api/data/views/query?metrics=quality").get(0);
+    assertThat(r.get("viewCount").asLong()).isEqualTo(7);
+    assertThat(r.get("playbackFailureRate").asText()).as("3 of 7").isEqualTo("0.4285714");
+    assertThat(r.get("videoStartupFailureRate").asText()).as("1 of 7").isEqualTo("0.1428571");
+    assertThat(r.get("exitsBeforeStart").asText()).as("2 of 7, the one with a warning too").isEqualTo("0.2857143");
+    assertThat(r.get("nonFatalErrorRate").asText()).as("2 of 7").isEqualTo("0.2857143");
+    assertThat(r.get("nonFatalErrorCount").asLong()).isEqualTo(3);
+    assertThat(r.get("nonFatalErrorCount").isIntegralNumber()).isTrue();
+    assertThat(r.get("errorRate").asText()).as("Livepeer's: any error, fatal or not: 4 of 7").isEqualTo("0.5714286");
+  }
+
+  @Test
+  void theQualityMetricsBreakDownLikeEveryOther() {
+    List<JsonNode> rows = rows("/api/data/views/query?metrics=quality&breakdownBy[]=playbackId");
+    assertThat(rows).extracting(n -> n.get("playbackId").asText() + " " + n.get("viewCount").asLong() + " "
+        + n.get("playbackFailureRate").asText() + " " + n.get("videoStartupFailureRate").asText() + " "
+        + n.get("nonFatalErrorCount").asLong() + " " + n.get("exitsBeforeStart").asText())
+        .containsExactly("pbR 4 0.25 0.0 3 0.5", "pbQ 3 0.6666667 0.3333333 0 0.0");
+  }
+
+  @Test
+  void withoutMetricsQualityTheAnswerIsLivepeersAlone() {
+    JsonNode r = rows("/api/data/views/query").get(0);
+    assertThat(r.has("playbackFailureRate")).isFalse();
+    assertThat(r.has("nonFatalErrorCount")).isFalse();
+    assertThat(r.get("exitsBeforeStart").asText()).isEqualTo("0.2857143");
+    assertThat(rows("/api/data/views/query?metrics=livepeer").get(0).has("playbackFailureRate")).isFalse();
+  }
+
+  @Test
+  void anUnknownMetricsValueIsRefusedWithWhatIsAllowed() {
+    Http.Response r = s.query("/api/data/views/query?metrics=everything");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.error()).isEqualTo("invalid metrics: everything (expected livepeer or quality)");
+  }
+}
