@@ -128,7 +128,8 @@ final class BeaconParser {
       category = clip(string(n, "category", false, at), 64);
       message = clip(string(n, "message", false, at), 1024);
     }
-    return new PlayerEvent(id, type, ts.asLong(), hb, category, message);
+    Long latency = type == EventType.SEEK ? optionalInteger(n, "latency_ms", at) : null;
+    return new PlayerEvent(id, type, ts.asLong(), hb, category, message, latency);
   }
 
   private static Heartbeat heartbeat(JsonNode n, String at) {

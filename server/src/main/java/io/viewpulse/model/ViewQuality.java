@@ -8,14 +8,17 @@ package io.viewpulse.model;
  * @param fatal {@link #NO_FAILURE}, {@link #FAILED_TO_START} (a fatal error before the first frame, or with none) or
  *     {@link #FAILED_AFTER_START}
  * @param nonFatalErrors warnings and errors the player recovered from
+ * @param rebufferCount rebuffers after the first frame
+ * @param seekCount seeks whose latency the player measured
+ * @param seekMs their latencies (seeking to playing again), summed
  */
-public record ViewQuality(int fatal, int nonFatalErrors) {
+public record ViewQuality(int fatal, int nonFatalErrors, int rebufferCount, int seekCount, int seekMs) {
   public static final int NO_FAILURE = 0;
   public static final int FAILED_TO_START = 1;
   public static final int FAILED_AFTER_START = 2;
 
   /** Nothing known beyond Livepeer's facts. */
-  public static final ViewQuality NONE = new ViewQuality(NO_FAILURE, 0);
+  public static final ViewQuality NONE = new ViewQuality(NO_FAILURE, 0, 0, 0, 0);
 
   /**
    * What is known of a view that has only Livepeer's facts (a view stored before these existed): its errors, of
@@ -25,6 +28,6 @@ public record ViewQuality(int fatal, int nonFatalErrors) {
     if (errors <= 0) {
       return NONE;
     }
-    return new ViewQuality(firstFrame ? FAILED_AFTER_START : FAILED_TO_START, 0);
+    return new ViewQuality(firstFrame ? FAILED_AFTER_START : FAILED_TO_START, 0, 0, 0, 0);
   }
 }

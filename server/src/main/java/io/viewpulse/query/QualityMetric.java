@@ -13,7 +13,15 @@ public enum QualityMetric {
   /** Share of views with at least one non-fatal error (a warning, or an error the player recovered from). */
   NON_FATAL_ERROR_RATE("nonFatalErrorRate", false),
   /** Non-fatal errors of the group's views, all told. */
-  NON_FATAL_ERROR_COUNT("nonFatalErrorCount", true);
+  NON_FATAL_ERROR_COUNT("nonFatalErrorCount", true),
+  /** Rebuffers (stalls after the first frame) of the group's views, all told. */
+  REBUFFER_COUNT("rebufferCount", true),
+  /** Rebuffers per minute of watch time (playing plus rebuffering). */
+  REBUFFER_FREQUENCY("rebufferFrequency", false),
+  /** Rebuffer time per view, in milliseconds. */
+  REBUFFER_DURATION_MS("rebufferDurationMs", false),
+  /** Mean time from seeking to playing again, in milliseconds, over the seeks whose players measure it. */
+  SEEK_LATENCY_MS("seekLatencyMs", false);
 
   private final String apiName;
   private final boolean count;

@@ -52,6 +52,9 @@ final class StateCodec {
       o.putInt(s.recoveredErrors);
       o.putInt(s.warningEvents);
       o.putInt(s.heartbeatWarnings);
+      o.putInt(s.rebufferCount);
+      o.putInt(s.seekCount);
+      o.putInt(s.seekMs);
       return o.toBytes();
     }
   }
@@ -110,6 +113,9 @@ final class StateCodec {
       s.recoveredErrors = in.getInt();
       s.warningEvents = in.getInt();
       s.heartbeatWarnings = in.getInt();
+      s.rebufferCount = in.getInt();
+      s.seekCount = in.getInt();
+      s.seekMs = in.getInt();
       return s;
     }
   }

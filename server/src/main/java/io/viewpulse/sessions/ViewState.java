@@ -28,6 +28,11 @@ import io.viewpulse.model.ViewRecord;
  *       heartbeat that reports the first frame also covers the startup, so its stall/wait time minus the TTFF counts;
  *       heartbeats before it count nothing. When the first frame becomes known late (batches out of order), the
  *       remembered heartbeats are classified again.
+ *   <li>Rebuffers (how many): a heartbeat's larger of its stalled and waiting counts, counted as its time is: in full
+ *       after the first frame, none before it, and in the heartbeat that reports the first frame all but one (the
+ *       startup's own wait, which players count as a wait).
+ *   <li>Seeks: the {@code seek} events that carry a latency (from seeking to playing again, or to the frame shown when
+ *       paused: Viewpulse's collector measures it), their number and their latencies summed.
  *   <li>Errors: the larger of the error events received and the heartbeats' error counts, whose sum saturates
  *       rather than wrap to a negative count. Livepeer's {@code errorRate} counts them all.
  *   <li>Fatal and non-fatal errors (the failures split of CTA-2066 and Mux). An {@code error} event is fatal unless
@@ -59,8 +64,12 @@ final class ViewState {
   static final int HB_ID = 0;
   static final int HB_TS = 1;
   static final int HB_PLAYING = 2;
+  /** The heartbeat's rebuffer time (low 32 bits) and rebuffers (high 32 bits), as {@link #rebufferOf} counts them. */
   static final int HB_REBUFFER = 3;
-  /** the larger of the heartbeat's stalled and waiting time, so its rebuffer share can be recomputed. */
+  /**
+   * The larger of the heartbeat's stalled and waiting time (low 32 bits) and of its stalled and waiting counts (high
+   * 32 bits), so its rebuffer share can be recomputed.
+   */
   static final int HB_STALL_WAIT = 4;
   /** the heartbeat's play-to-first-frame, {@link #NO_FIRST_FRAME}, or {@link #FRAME_WITHOUT_TTFF}. */
   static final int HB_TTFF = 5;
@@ -100,6 +109,10 @@ final class ViewState {
   int ttffMs = -1;
   long playingMs;
   long rebufferMs;
+  int rebufferCount;
+  /** Seeks with a latency (from seeking to playing again), and their latencies summed. */
+  int seekCount;
+  int seekMs;
   int heartbeatErrors;
   int errorEvents;
   int authFailures;
@@ -254,12 +267,18 @@ final class ViewState {
         }
       }
       case WARNING -> warningEvents = saturated(warningEvents, 1);
+      case SEEK -> {
+        if (e.latencyMs() != null) {
+          seekCount = saturated(seekCount, 1);
+          seekMs = saturated(seekMs, e.latencyMs());
+        }
+      }
       case ENDED -> {
         endedByPlayer = true;
         endedAt = Math.max(endedAt, e.timestamp());
       }
       default -> {
-        // pause, seek, rate, quality, pip, fullscreen: not part of any view metric
+        // pause, rate, quality, pip, fullscreen: not part of any view metric
       }
     }
   }
@@ -290,7 +309,8 @@ final class ViewState {
     lastPlayingDelta = h.timePlayingMs() - (slot >= 0 ? hb(slot, HB_PLAYING) : 0);
     if (slot >= 0) {
       playingMs -= hb(slot, HB_PLAYING);
-      rebufferMs -= hb(slot, HB_REBUFFER);
+      rebufferMs -= low(hb(slot, HB_REBUFFER));
+      rebufferCount -= high(hb(slot, HB_REBUFFER));
       heartbeatErrors -= low(hb(slot, HB_ERRORS));
       heartbeatWarnings -= high(hb(slot, HB_ERRORS));
     } else {
@@ -300,12 +320,14 @@ final class ViewState {
     hb(slot, HB_TS, e.timestamp());
     hb(slot, HB_PLAYING, h.timePlayingMs());
     hb(slot, HB_ERRORS, pack(h.errors(), h.warnings()));
-    hb(slot, HB_STALL_WAIT, Math.max(h.timeStalledMs(), h.timeWaitingMs()));
+    hb(slot, HB_STALL_WAIT, pack(Math.max(h.timeStalledMs(), h.timeWaitingMs()),
+        Math.max(h.stalledCount(), h.waitingCount())));
     hb(slot, HB_TTFF, h.playToFirstFrameMs() != null ? h.playToFirstFrameMs()
         : h.mountToFirstFrameMs() != null ? FRAME_WITHOUT_TTFF : NO_FIRST_FRAME);
     hb(slot, HB_REBUFFER, rebufferOf(slot));
     playingMs += h.timePlayingMs();
-    rebufferMs += hb(slot, HB_REBUFFER);
+    rebufferMs += low(hb(slot, HB_REBUFFER));
+    rebufferCount = saturated(rebufferCount, high(hb(slot, HB_REBUFFER)));
     heartbeatErrors = saturated(heartbeatErrors, h.errors());
     heartbeatWarnings = saturated(heartbeatWarnings, h.warnings());
     if (firstFrameAt != firstFrameBefore) {
@@ -324,25 +346,29 @@ final class ViewState {
   }
 
   /**
-   * The rebuffer share of a remembered heartbeat. The heartbeat that reports the first frame also covers the startup,
-   * so its stall/wait time minus the TTFF counts; later heartbeats count in full; earlier ones not at all.
+   * The rebuffer share of a remembered heartbeat, its time and its count ({@link #pack}ed). The heartbeat that reports
+   * the first frame also covers the startup, so its stall/wait time minus the TTFF counts, and its stalls or waits but
+   * the first (the startup's own wait); later heartbeats count in full; earlier ones not at all.
    */
   private long rebufferOf(int slot) {
     long ttff = hb(slot, HB_TTFF);
+    long stallWait = low(hb(slot, HB_STALL_WAIT));
+    int stalls = high(hb(slot, HB_STALL_WAIT));
     if (ttff >= 0) {
-      return Math.max(0, hb(slot, HB_STALL_WAIT) - ttff);
+      return pack(Math.max(0, stallWait - ttff), Math.max(0, stalls - 1));
     }
     if (ttff == FRAME_WITHOUT_TTFF) {
-      return 0;
+      return pack(0, Math.max(0, stalls - 1));
     }
-    return firstFrameAt != UNSET && hb(slot, HB_TS) > firstFrameAt ? hb(slot, HB_STALL_WAIT) : 0;
+    return firstFrameAt != UNSET && hb(slot, HB_TS) > firstFrameAt ? pack(stallWait, stalls) : 0;
   }
 
   /** The first frame moved (it arrived after later heartbeats did): recompute the remembered heartbeats' shares. */
   private void reclassify() {
     for (int i = 0; i < hbCount; i++) {
       long now = rebufferOf(i);
-      rebufferMs += now - hb(i, HB_REBUFFER);
+      rebufferMs += low(now) - low(hb(i, HB_REBUFFER));
+      rebufferCount = saturated(rebufferCount, (long) high(now) - high(hb(i, HB_REBUFFER)));
       hb(i, HB_REBUFFER, now);
     }
   }
@@ -447,7 +473,7 @@ final class ViewState {
         startedAt == UNSET ? seenAt : startedAt, ended && lastEventAt != UNSET ? lastEventAt : null,
         dims == null ? Dimensions.UNKNOWN : dims, domain, live, Math.min(playingMs, most), ttffMs < 0 ? null : ttffMs,
         Math.min(rebufferMs, most),
-        errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors()));
+        errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors(), rebufferCount, seekCount, seekMs));
   }
 
   /**

@@ -116,7 +116,10 @@ public final class ViewMetrics {
       new Fact("failed", Agg.COUNT_IF, "fatal > 0"),
       new Fact("start_failed", Agg.COUNT_IF, "fatal = 1"),
       new Fact("non_fatal_views", Agg.COUNT_IF, "non_fatal_errors > 0"),
-      new Fact("non_fatal_errors", Agg.SUM, "non_fatal_errors"));
+      new Fact("non_fatal_errors", Agg.SUM, "non_fatal_errors"),
+      new Fact("rebuffer_count", Agg.SUM, "rebuffer_count"),
+      new Fact("seek_count", Agg.SUM, "seek_count"),
+      new Fact("seek_ms", Agg.SUM, "seek_ms"));
 
   /** Every fact a query of this detail needs, in the order of the rollups' columns. */
   public static List<Fact> facts(ViewsQuery.Detail detail) {
@@ -137,7 +140,7 @@ public final class ViewMetrics {
       case ENGAGEMENT -> "playtime_ms";
       case FULL -> "playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, fatal, viewer_id";
       case QUALITY -> "playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, fatal, viewer_id,"
-          + " non_fatal_errors";
+          + " non_fatal_errors, rebuffer_count, seek_count, seek_ms";
     };
   }
 
@@ -154,12 +157,20 @@ public final class ViewMetrics {
       "error_rate", "errored / nullif(views, 0)",
       "exits_before_start", "exits / nullif(views, 0)");
 
-  /** The quality metrics over the facts; undefined (null) where a denominator is 0. */
-  public static final Map<QualityMetric, String> QUALITY = new EnumMap<>(Map.of(
-      QualityMetric.PLAYBACK_FAILURE_RATE, "failed / nullif(views, 0)",
-      QualityMetric.VIDEO_STARTUP_FAILURE_RATE, "start_failed / nullif(views, 0)",
-      QualityMetric.NON_FATAL_ERROR_RATE, "non_fatal_views / nullif(views, 0)",
-      QualityMetric.NON_FATAL_ERROR_COUNT, "non_fatal_errors"));
+  /**
+   * The quality metrics over the facts; undefined (null) where a denominator is 0. Watch time, the base of the rebuffer
+   * frequency, is playing plus rebuffer time, as the rebuffer ratio's.
+   */
+  public static final Map<QualityMetric, String> QUALITY = new EnumMap<>(Map.ofEntries(
+      Map.entry(QualityMetric.PLAYBACK_FAILURE_RATE, "failed / nullif(views, 0)"),
+      Map.entry(QualityMetric.VIDEO_STARTUP_FAILURE_RATE, "start_failed / nullif(views, 0)"),
+      Map.entry(QualityMetric.NON_FATAL_ERROR_RATE, "non_fatal_views / nullif(views, 0)"),
+      Map.entry(QualityMetric.NON_FATAL_ERROR_COUNT, "non_fatal_errors"),
+      Map.entry(QualityMetric.REBUFFER_COUNT, "rebuffer_count"),
+      Map.entry(QualityMetric.REBUFFER_FREQUENCY,
+          "rebuffer_count / nullif((playtime_ms + rebuffer_ms) / 60000.0, 0)"),
+      Map.entry(QualityMetric.REBUFFER_DURATION_MS, "rebuffer_ms / nullif(views, 0)"),
+      Map.entry(QualityMetric.SEEK_LATENCY_MS, "seek_ms / nullif(seek_count, 0)")));
 
   /**
    * Every metric of a query with Livepeer's metrics (and with {@code quality} Viewpulse's) over its groups' facts and

@@ -150,6 +150,9 @@ function viewpulseCollector(scriptUrl) {
       var firstFrameReported = false;
       var ttffKnown = true;
       var seeking = false;
+      /** When the viewer's seek began (the first of a run of seeks), until playback goes on; null otherwise. */
+      var seekStartedAt = null;
+      var seekTarget = null;
       var leaving = false;
 
       function push(type, fields) {
@@ -284,11 +287,20 @@ function viewpulseCollector(scriptUrl) {
         }
         push("play", {});
       });
+      /** A seek is over: its latency is from seeking to playing again (to the new frame, when paused). */
+      function seekDone(t) {
+        if (seekStartedAt !== null && !seeking) {
+          push("seek", { payload: seekTarget, latency_ms: Math.max(0, Math.round(t - seekStartedAt)) }).timestamp = t;
+          seekStartedAt = null;
+        }
+      }
+
       on(video, "playing", function () {
         var t = now();
         timers.waiting.stop(t);
         timers.errored.stop(t);
         timers.playing.start(t);
+        seekDone(t);
       });
       on(video, "pause", function () {
         var t = now();
@@ -305,10 +317,14 @@ function viewpulseCollector(scriptUrl) {
           timers.waiting.start(t);
         }
       });
-      on(video, "seeking", function () { seeking = true; });
+      on(video, "seeking", function () {
+        seeking = true;
+        if (seekStartedAt === null) { seekStartedAt = now(); }
+      });
       on(video, "seeked", function () {
         seeking = false;
-        push("seek", { payload: video.currentTime });
+        seekTarget = video.currentTime;
+        if (video.paused) { seekDone(now()); }
       });
       on(video, "timeupdate", function () {
         if (video.currentTime > 0 && !video.paused) {
@@ -319,6 +335,9 @@ function viewpulseCollector(scriptUrl) {
           var t = now();
           timers.waiting.stop(t);
           timers.playing.start(t);
+        }
+        if (!video.paused && !seeking && seekStartedAt !== null && video.readyState >= 3) {
+          seekDone(now());
         }
       });
       on(video, "loadedmetadata", function () { push("can-play", {}); });

@@ -124,6 +124,18 @@ class CollectorInBrowserTest {
   }
 
   @Test
+  void aSeekIsTimedFromSeekingToPlayingAgain() {
+    Chromium.Tab t = play("br-seek", media.base() + "/media/clip.mp4", "&seekAt=1&seekTo=6&playFor=8");
+    waitDone(t);
+    double pageSeekMs = num(t, "state.seekMs");
+    JsonNode v = leaveAndRead(t, "br-seek");
+    assertThat(t.beacons()).anyMatch(b -> b.contains("\"type\":\"seek\"") && b.contains("\"latency_ms\""));
+    assertThat(v.get("seekLatencyMs").asDouble()).as("one seek, as the page timed it")
+        .isCloseTo(pageSeekMs, within(150.0));
+    assertThat(v.get("rebufferCount").asLong()).as("the seek's wait is not a rebuffer").isZero();
+  }
+
+  @Test
   void chromiumOnLinuxIsADesktopBrowser() {
     // native HLS (Chromium has it) and the ES module build of the collector
     Chromium.Tab t = play("br-dims", media.base() + "/media/hls/index.m3u8", "&playFor=1&build=module");

@@ -33,6 +33,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * q-ebvs-warn    play, a warning, the page closes before a frame                  exit before start, 1 non-fatal
  * q-unreported   play, first frame, plays 5 s; a heartbeat counts an error      failed after start, 1 error
  *                whose event never came, ends
+ * q-rebuffer     play, first frame (TTFF 250 after a 250 ms wait), plays 13 s,   played, 2 rebuffers of 1,500 ms,
+ *                stalls 1 s and waits 0.5 s, seeks twice (400 and 600 ms), ends  2 seeks of 1,000 ms
  * </pre>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -71,6 +73,11 @@ class QualityMetricsApiTest {
     t = T0.plusSeconds(360);
     ended(Beacons.session("q-unreported", "pbR").play(t).heartbeat("g1", t.plusSeconds(5), 5000, 0, 0, 0, 100L)
         .heartbeat("g2", t.plusSeconds(6), 0, 0, 0, 1, null).ended(t.plusSeconds(6)), t.plusSeconds(6));
+    t = T0.plusSeconds(420);
+    ended(Beacons.session("q-rebuffer", "pbQ").play(t).heartbeat("r1", t.plusSeconds(5), 4000, 0, 250, 0, 250L)
+        .heartbeat("r2", t.plusSeconds(10), 4000, 1000, 0, 0, null).seek(t.plusSeconds(11), 400)
+        .heartbeat("r3", t.plusSeconds(16), 5000, 0, 500, 0, null).seek(t.plusSeconds(16), 600)
+        .ended(t.plusSeconds(16)), t.plusSeconds(16));
     s.clock.set(T0.plusSeconds(3600));
     s.flush();
   }
@@ -105,14 +112,25 @@ class QualityMetricsApiTest {
   @Test
   void failuresSplitIntoStartFailuresPlaybackFailuresAndExitsWithNonFatalErrorsApart() {
     JsonNode r = rows("/api/data/views/query?metrics=quality").get(0);
-    assertThat(r.get("viewCount").asLong()).isEqualTo(7);
-    assertThat(r.get("playbackFailureRate").asText()).as("3 of 7").isEqualTo("0.4285714");
-    assertThat(r.get("videoStartupFailureRate").asText()).as("1 of 7").isEqualTo("0.1428571");
-    assertThat(r.get("exitsBeforeStart").asText()).as("2 of 7, the one with a warning too").isEqualTo("0.2857143");
-    assertThat(r.get("nonFatalErrorRate").asText()).as("2 of 7").isEqualTo("0.2857143");
+    assertThat(r.get("viewCount").asLong()).isEqualTo(8);
+    assertThat(r.get("playbackFailureRate").asText()).as("3 of 8").isEqualTo("0.375");
+    assertThat(r.get("videoStartupFailureRate").asText()).as("1 of 8").isEqualTo("0.125");
+    assertThat(r.get("exitsBeforeStart").asText()).as("2 of 8, the one with a warning too").isEqualTo("0.25");
+    assertThat(r.get("nonFatalErrorRate").asText()).as("2 of 8").isEqualTo("0.25");
     assertThat(r.get("nonFatalErrorCount").asLong()).isEqualTo(3);
     assertThat(r.get("nonFatalErrorCount").isIntegralNumber()).isTrue();
-    assertThat(r.get("errorRate").asText()).as("Livepeer's: any error, fatal or not: 4 of 7").isEqualTo("0.5714286");
+    assertThat(r.get("errorRate").asText()).as("Livepeer's: any error, fatal or not: 4 of 8").isEqualTo("0.5");
+  }
+
+  @Test
+  void rebuffersAreCountedPerMinuteOfWatchTimeAndTimedPerViewBesideTheRatio() {
+    JsonNode r = rows("/api/data/views/query?metrics=quality").get(0);
+    // playing 38,000 ms in all, rebuffering 1,500 ms (q-rebuffer's stall and wait; startup waits do not count)
+    assertThat(r.get("rebufferRatio").asText()).as("1,500 / 39,500").isEqualTo("0.03797468");
+    assertThat(r.get("rebufferCount").asLong()).isEqualTo(2);
+    assertThat(r.get("rebufferFrequency").asText()).as("2 per 39.5 s of watch time, per minute").isEqualTo("3.037975");
+    assertThat(r.get("rebufferDurationMs").asText()).as("1,500 ms over 8 views").isEqualTo("187.5");
+    assertThat(r.get("seekLatencyMs").asText()).as("400 and 600 ms").isEqualTo("500.0");
   }
 
   @Test
@@ -121,7 +139,7 @@ class QualityMetricsApiTest {
     assertThat(rows).extracting(n -> n.get("playbackId").asText() + " " + n.get("viewCount").asLong() + " "
         + n.get("playbackFailureRate").asText() + " " + n.get("videoStartupFailureRate").asText() + " "
         + n.get("nonFatalErrorCount").asLong() + " " + n.get("exitsBeforeStart").asText())
-        .containsExactly("pbR 4 0.25 0.0 3 0.5", "pbQ 3 0.6666667 0.3333333 0 0.0");
+        .containsExactly("pbQ 4 0.5 0.25 0 0.0", "pbR 4 0.25 0.0 3 0.5");
   }
 
   @Test
@@ -129,7 +147,7 @@ class QualityMetricsApiTest {
     JsonNode r = rows("/api/data/views/query").get(0);
     assertThat(r.has("playbackFailureRate")).isFalse();
     assertThat(r.has("nonFatalErrorCount")).isFalse();
-    assertThat(r.get("exitsBeforeStart").asText()).isEqualTo("0.2857143");
+    assertThat(r.get("exitsBeforeStart").asText()).isEqualTo("0.25");
     assertThat(rows("/api/data/views/query?metrics=livepeer").get(0).has("playbackFailureRate")).isFalse();
   }
 

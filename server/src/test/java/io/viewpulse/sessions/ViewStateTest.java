@@ -168,19 +168,64 @@ class ViewStateTest {
         null), null, null);
   }
 
+  /** A view's failure kind and non-fatal errors. */
+  private static List<Integer> failure(ViewState v) {
+    ViewQuality q = v.toView().quality();
+    return List.of(q.fatal(), q.nonFatalErrors());
+  }
+
+  private static PlayerEvent hbCounts(String id, long ts, long playing, int stalls, long stalledMs, int waits,
+      long waitingMs, Long ttff) {
+    return new PlayerEvent(id, EventType.HEARTBEAT, ts, new Heartbeat(0, 0, stalls, waits, 0, 0, stalledMs, playing,
+        waitingMs, ttff, ttff == null ? null : ttff + 50, null), null, null);
+  }
+
+  @Test
+  void rebuffersAreCountedAfterTheFirstFrameAndTheStartupsWaitIsNotOne() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hbCounts("h0", 3000, 0, 0, 0, 1, 2000, null));
+    s.apply(hbCounts("h1", 6000, 4000, 0, 0, 2, 2900, 2500L));
+    s.apply(hbCounts("h2", 11000, 3000, 1, 800, 2, 1500, null));
+    ViewRecord v = s.toView();
+    assertThat(v.quality().rebufferCount()).as("h0 none, h1 two waits but the startup's, h2 the larger of 1 and 2")
+        .isEqualTo(3);
+    assertThat(v.rebufferMs()).as("h1 2900 - 2500, h2 the larger of 800 and 1500").isEqualTo(1900);
+    // the same heartbeat again, merged with what followed: its count replaced, not added
+    s.apply(hbCounts("h2", 16000, 8000, 1, 800, 3, 2000, null));
+    assertThat(s.toView().quality().rebufferCount()).isEqualTo(4);
+  }
+
+  @Test
+  void rebuffersBeforeAFirstFrameThatArrivesLateAreCountedAgain() {
+    s.apply(hbCounts("h2", 11000, 3000, 0, 0, 2, 1500, null));
+    assertThat(s.toView().quality().rebufferCount()).as("no first frame yet: startup").isZero();
+    s.apply(ev("f", EventType.FIRST_FRAME, 5000));
+    assertThat(s.toView().quality().rebufferCount()).isEqualTo(2);
+  }
+
+  @Test
+  void seeksWithALatencyAreCountedAndTheirLatenciesSummedOncePerEvent() {
+    s.apply(new PlayerEvent("s1", EventType.SEEK, 2000, null, null, null, 350L));
+    s.apply(new PlayerEvent("s2", EventType.SEEK, 9000, null, null, null, 150L));
+    s.apply(new PlayerEvent("s2", EventType.SEEK, 9000, null, null, null, 150L));
+    s.apply(new PlayerEvent("s3", EventType.SEEK, 9500, null, null, null, null));
+    ViewQuality q = s.toView().quality();
+    assertThat(List.of(q.seekCount(), q.seekMs())).as("s3 has no latency; s2 twice is once").isEqualTo(List.of(2, 500));
+  }
+
   @Test
   void aFatalErrorBeforeTheFirstFrameIsAStartFailureAndAfterItAPlaybackFailure() {
     ViewState before = fresh();
     before.apply(ev("p", EventType.PLAY, 1000));
     before.apply(error("e", 1500, "unknown"));
     before.apply(ev("f", EventType.FIRST_FRAME, 2000));
-    assertThat(before.toView().quality()).isEqualTo(new ViewQuality(ViewQuality.FAILED_TO_START, 0));
+    assertThat(failure(before)).isEqualTo(List.of(ViewQuality.FAILED_TO_START, 0));
 
     ViewState after = fresh();
     after.apply(ev("p", EventType.PLAY, 1000));
     after.apply(ev("f", EventType.FIRST_FRAME, 2000));
     after.apply(error("e", 9000, "offline"));
-    assertThat(after.toView().quality()).isEqualTo(new ViewQuality(ViewQuality.FAILED_AFTER_START, 0));
+    assertThat(failure(after)).isEqualTo(List.of(ViewQuality.FAILED_AFTER_START, 0));
 
     ViewState never = fresh();
     never.apply(ev("p", EventType.PLAY, 1000));
@@ -197,8 +242,7 @@ class ViewStateTest {
     s.apply(new PlayerEvent("w2", EventType.WARNING, 1400, null, "offline", "m"));
     s.apply(hb("h1", 5000, 4000, 0, 0, 1, 200L));
     ViewRecord v = s.toView();
-    assertThat(v.quality()).as("two warnings and a recovered error")
-        .isEqualTo(new ViewQuality(ViewQuality.NO_FAILURE, 3));
+    assertThat(failure(s)).as("two warnings and a recovered error").isEqualTo(List.of(ViewQuality.NO_FAILURE, 3));
     assertThat(v.errors()).as("the fallback counts in errorRate, as Livepeer's").isEqualTo(1);
   }
 
@@ -228,13 +272,13 @@ class ViewStateTest {
     s.apply(ev("p", EventType.PLAY, 1000));
     s.apply(error("e", 1500, "fallback"));
     byte[] v7 = StateCodec.encode(s);
-    // version 6 is version 7 without its last 20 bytes (the fatal error's time and three counts)
-    byte[] v6 = java.util.Arrays.copyOf(v7, v7.length - 20);
+    // version 6 is version 7 without its last 32 bytes (the fatal error's time and six counts)
+    byte[] v6 = java.util.Arrays.copyOf(v7, v7.length - 32);
     v6[0] = 6;
     ViewState back = StateCodec.decode(v6);
-    assertThat(back.toView().quality()).isEqualTo(new ViewQuality(ViewQuality.FAILED_TO_START, 0));
+    assertThat(failure(back)).isEqualTo(List.of(ViewQuality.FAILED_TO_START, 0));
     assertThat(back.toView().errors()).isEqualTo(1);
-    assertThat(StateCodec.decode(v7).toView().quality()).isEqualTo(new ViewQuality(ViewQuality.NO_FAILURE, 1));
+    assertThat(failure(StateCodec.decode(v7))).isEqualTo(List.of(ViewQuality.NO_FAILURE, 1));
   }
 
   /** A host name of 253 characters, the longest DNS allows: four labels. */

@@ -111,6 +111,14 @@ public final class Beacons {
     return this;
   }
 
+  /** A seek, as Viewpulse's collector reports one: with its latency (seeking to playing again). */
+  public Beacons seek(Instant at, long latencyMs) {
+    ObjectNode e = event("seek", at, null);
+    e.put("payload", 42.0);
+    e.put("latency_ms", latencyMs);
+    return this;
+  }
+
   public Beacons custom(String type, Instant at) {
     event(type, at, null);
     return this;

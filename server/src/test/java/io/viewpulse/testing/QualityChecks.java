@@ -31,6 +31,9 @@ public final class QualityChecks {
   public static ViewQuality randomQuality(Random random, boolean firstFrame) {
     int fatal = random.nextInt(12) != 0 ? ViewQuality.NO_FAILURE
         : firstFrame && random.nextBoolean() ? ViewQuality.FAILED_AFTER_START : ViewQuality.FAILED_TO_START;
-    return new ViewQuality(fatal, random.nextInt(6) == 0 ? 1 + random.nextInt(4) : 0);
+    boolean rebuffered = firstFrame && random.nextInt(4) == 0;
+    int seeks = firstFrame && random.nextInt(5) == 0 ? 1 + random.nextInt(3) : 0;
+    return new ViewQuality(fatal, random.nextInt(6) == 0 ? 1 + random.nextInt(4) : 0,
+        rebuffered ? 1 + random.nextInt(5) : 0, seeks, seeks * (100 + random.nextInt(2000)));
   }
 }

@@ -66,6 +66,9 @@ final class ChSchema {
     // version 2: the quality facts (model.ViewQuality)
     {"fatal", "UInt8", "0"},
     {"non_fatal_errors", "UInt32", "0"},
+    {"rebuffer_count", "UInt32", "0"},
+    {"seek_count", "UInt32", "0"},
+    {"seek_ms", "UInt32", "0"},
   };
 
   /** The columns version 2 added to a view: from this one on in {@link #VIEW}. */

@@ -309,6 +309,9 @@ final class ChSessionStore implements SessionStore {
     w.setValue("ended", v.ended());
     w.setValue("fatal", v.quality().fatal());
     w.setValue("non_fatal_errors", v.quality().nonFatalErrors());
+    w.setValue("rebuffer_count", v.quality().rebufferCount());
+    w.setValue("seek_count", v.quality().seekCount());
+    w.setValue("seek_ms", v.quality().seekMs());
   }
 
   private static String minuteKey(String accountId, String streamId, long minuteStart) {

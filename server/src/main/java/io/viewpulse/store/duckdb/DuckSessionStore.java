@@ -259,7 +259,8 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
         .append(d.timezone()).append(d.geohash()).append(v.domain()).append(v.live()).append(v.playtimeMs())
         .append(v.ttffMs()).append(v.rebufferMs()).append(v.errors()).append(v.firstFrame()).append(v.ended());
     ViewQuality q = v.quality();
-    a.append((byte) q.fatal()).append(q.nonFatalErrors());
+    a.append((byte) q.fatal()).append(q.nonFatalErrors()).append(q.rebufferCount()).append(q.seekCount())
+        .append(q.seekMs());
   }
 
   @Override

@@ -52,6 +52,9 @@ final class Schema {
   private static final String[][] QUALITY_COLUMNS = {
     {"fatal", "UTINYINT", "0"},
     {"non_fatal_errors", "INTEGER", "0"},
+    {"rebuffer_count", "INTEGER", "0"},
+    {"seek_count", "INTEGER", "0"},
+    {"seek_ms", "INTEGER", "0"},
   };
 
   /** The columns of a view now, in the order of the tables (and of the appender's values). */

@@ -148,7 +148,7 @@ class ChUpgradeTest {
     for (int i = 0; i < 4; i++) {
       fresh.add(new ViewRecord(1000 + i, "acc", "pb1", null, null, "w" + i, later.toEpochMilli() + i * 1000L, null,
           Dimensions.UNKNOWN, null, false, 10_000, 100, 0, 0, true, true,
-          new ViewQuality(i == 0 ? ViewQuality.FAILED_AFTER_START : ViewQuality.NO_FAILURE, i)));
+          new ViewQuality(i == 0 ? ViewQuality.FAILED_AFTER_START : ViewQuality.NO_FAILURE, i, 0, 0, 0)));
     }
     store.load(fresh);
     assertThat(count("SELECT sum(failed) FROM `" + db + "`.rollup_day WHERE dim = ''")).isEqualTo(1);

@@ -77,7 +77,8 @@ class ViewsSqlTest {
         .contains(" unique_viewers, failed / nullif(views, 0) AS playback_failure_rate,"
             + " start_failed / nullif(views, 0) AS video_startup_failure_rate,"
             + " non_fatal_views / nullif(views, 0) AS non_fatal_error_rate,"
-            + " non_fatal_errors AS non_fatal_error_count FROM (SELECT country,")
+            + " non_fatal_errors AS non_fatal_error_count, rebuffer_count AS rebuffer_count,")
+        .contains("seek_ms / nullif(seek_count, 0) AS seek_latency_ms").contains(" FROM (SELECT country,")
         .contains(" count_if(fatal > 0) AS failed, count_if(fatal = 1) AS start_failed,"
             + " count_if(non_fatal_errors > 0) AS non_fatal_views,"
             + " CAST(coalesce(sum(non_fatal_errors), 0) AS BIGINT) AS non_fatal_errors,")
