@@ -67,9 +67,13 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
   @Option(names = "--playback-ids", defaultValue = "100", description = "Videos (lg-0 ...). Default: ${DEFAULT-VALUE}")
   int playbackIds;
 
-  @Option(names = "--path", defaultValue = "/analytics/log",
-      description = "Where beacons go (/bench/noop for the baseline). Default: ${DEFAULT-VALUE}")
+  @Option(names = "--path", description = "Where beacons go (/bench/noop for the baseline). Default: /analytics/log,"
+      + " or /analytics/cmcd with --cmcd")
   String path;
+
+  @Option(names = "--cmcd", description = "Send the sessions as CMCD v2 event-mode reports (application/cmcd, one a"
+      + " line) instead of beacons")
+  boolean cmcd;
 
   // what Chromium's fetch() sends with every beacon: a server that compresses what it may answers to it
   @Option(names = "--accept-encoding", defaultValue = "gzip, deflate, br, zstd",
@@ -175,6 +179,12 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
     return this;
   }
 
+  /** Sessions as CMCD event-mode reports to /analytics/cmcd. */
+  public LoadGenerator cmcd() {
+    cmcd = true;
+    return this;
+  }
+
   @Override
   public Integer call() throws Exception {
     Report r = run(null);
@@ -227,25 +237,28 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
       }
       List<Viewer> all = new ArrayList<>();
       for (int i = 0; i < Math.max(1, viewers); i++) {
-        all.add(new Viewer(seed * 1_000_003L + i, playbackIds, 2.5, "lg" + seed + "v" + i + "-"));
+        all.add(new Viewer(seed * 1_000_003L + i, playbackIds, 2.5, "lg" + seed + "v" + i + "-", cmcd));
       }
+      String target = path != null ? path : cmcd ? "/analytics/cmcd" : "/analytics/log";
       Sender sender = (viewer, then, due) -> {
         Viewer.Beacon b = viewer.next();
-        String body = uidPerSession ? b.body().replace("\"live\":", "\"uid\":\"" + b.session() + "\",\"live\":")
-            : b.body();
+        String body = uidPerSession && !cmcd
+            ? b.body().replace("\"live\":", "\"uid\":\"" + b.session() + "\",\"live\":") : b.body();
         // open loop: from when the beacon was due, so a slow server is not excused by a backlog in this client;
         // closed loop: from when a connection is free, as more viewers than connections queue here by design
         long[] started = {due > 0 ? due : System.nanoTime()};
         // a request counts if it was sent inside the measured window, however late its outcome: requests cut off by
         // a server killed at the window's end fail a moment after it, and were missed
         boolean measured = measuring.get();
-        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI(path + (b.last() ? "?last=1" : ""))
-            .putHeader("Content-Type", "text/plain;charset=UTF-8").putHeader("X-Forwarded-For", b.ip());
+        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI(target + (b.last() && !cmcd ? "?last=1" : ""))
+            .putHeader("Content-Type", cmcd ? "application/cmcd" : "text/plain;charset=UTF-8")
+            .putHeader("X-Forwarded-For", b.ip());
         if (!acceptEncoding.isEmpty()) {
           ro.putHeader("Accept-Encoding", acceptEncoding);
         }
         if (!bareHeaders) {
-          browserHeaders(ro, b);
+          browserHeaders(ro, b, b.last() && !cmcd);
         }
         http.request(ro).compose(req -> {
           if (rate == 0) {
@@ -470,11 +483,11 @@ public final class LoadGenerator implements java.util.concurrent.Callable<Intege
    * What a browser adds to a player's beacon: a cross-site fetch (a page on the video site posting to Viewpulse), or
    * the page's last beacon by sendBeacon (no-cors). About 600 bytes of headers, as Chromium sends them.
    */
-  private static void browserHeaders(RequestOptions ro, Viewer.Beacon b) {
+  private static void browserHeaders(RequestOptions ro, Viewer.Beacon b, boolean sendBeacon) {
     ro.putHeader("User-Agent", b.agent()).putHeader("Accept", "*/*")
         .putHeader("Accept-Language", "en-US,en;q=0.9").putHeader("Origin", "https://loadgen.example.com")
         .putHeader("Referer", "https://loadgen.example.com/watch").putHeader("Sec-Fetch-Site", "cross-site")
-        .putHeader("Sec-Fetch-Mode", b.last() ? "no-cors" : "cors").putHeader("Sec-Fetch-Dest", "empty");
+        .putHeader("Sec-Fetch-Mode", sendBeacon ? "no-cors" : "cors").putHeader("Sec-Fetch-Dest", "empty");
     if (b.agent().contains("Chrome/")) {
       ro.putHeader("sec-ch-ua", "\"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\", \"Not-A.Brand\";v=\"99\"")
           .putHeader("sec-ch-ua-mobile", b.agent().contains("Mobile") ? "?1" : "?0")

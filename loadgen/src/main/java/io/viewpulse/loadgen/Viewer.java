@@ -5,7 +5,9 @@ import java.util.Random;
 /**
  * One simulated viewer, speaking the player wire protocol: a session of heartbeats every 5 s (on its own virtual
  * clock, which runs in the past so no event is from the future), with the first frame, stalls, pauses and seeks, and
- * sometimes an error or an exit before the first frame. When a session ends, the viewer starts another.
+ * sometimes an error or an exit before the first frame. When a session ends, the viewer starts another. With
+ * {@code cmcd}, the same sessions as a CMCD v2 player reports them in event mode (one request every 5 s: a
+ * time-interval report, and the play-state reports since the last one, one a line).
  */
 final class Viewer {
   private static final String[] AGENTS = {
@@ -15,7 +17,7 @@ final class Viewer {
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
     "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
     "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
-    "Mozilla/5.0 (SMART-TV; Linux; Tizen 7.0) AppleWebKit/537.36 (KHTML, like Gecko) 76.0.3809.146/7.0 TV Safari/537.36",
+    "Mozilla/5.0 (SMART-TV; LINUX; Tizen 7.0) AppleWebKit/537.36 (KHTML, like Gecko) 94.0.4606.31/7.0 TV Safari/537.36",
   };
 
   private final Random random;
@@ -33,9 +35,16 @@ final class Viewer {
   private boolean fails;
   private boolean leavesEarly;
   private final String prefix;
+  private final boolean cmcd;
   private long eventSeq;
+  private int ttff;
 
   Viewer(long seed, int playbackIds, double skew, String prefix) {
+    this(seed, playbackIds, skew, prefix, false);
+  }
+
+  Viewer(long seed, int playbackIds, double skew, String prefix, boolean cmcd) {
+    this.cmcd = cmcd;
     this.random = new Random(seed);
     this.playbackIds = playbackIds;
     this.skew = skew;
@@ -69,6 +78,9 @@ final class Viewer {
   record Beacon(String body, boolean last, String session, int events, long playingMs, String ip, String agent) {}
 
   Beacon next() {
+    if (cmcd) {
+      return nextCmcd();
+    }
     StringBuilder b = new StringBuilder(768);
     b.append("{\"session_id\":\"").append(session).append("\",\"playback_id\":\"").append(playbackId)
         .append("\",\"protocol\":\"application/vnd.apple.mpegurl\",\"domain\":\"loadgen.example.com\",\"path\":\"/watch\"")
@@ -118,6 +130,61 @@ final class Viewer {
       newSession();
     }
     return out;
+  }
+
+  /** The same session's next 5 s as CMCD v2 event-mode reports, with the keys players send along. */
+  private Beacon nextCmcd() {
+    StringBuilder b = new StringBuilder(1024);
+    String head = "bl=(" + (4_000 + random.nextInt(20) * 100) + "),br=(2400),cid=\"" + playbackId
+        + "\",mtp=(" + (20_000 + random.nextInt(100) * 100) + "),sf=h,sid=\"" + session + "\",st=" + (live ? "l" : "v")
+        + ",v=2";
+    int events = 0;
+    boolean playing = !fails && !leavesEarly;
+    if (beat == 0) {
+      ttff = 150 + random.nextInt(600);
+      report(b, head, "ps", "s", clock - 4_800, "");
+      events++;
+      if (playing) {
+        report(b, head, "ps", "p", clock - 4_800 + ttff, ",msd=" + ttff);
+        events++;
+      }
+    }
+    if (fails && beat == 1) {
+      report(b, head, "e", "f", clock - 300, ",ec=(\"MEDIA_ERR_DECODE\")");
+      events += 2;
+    }
+    long stall = playing && beat > 0 && random.nextDouble() < 0.05 ? 300 + random.nextInt(3_000) : 0;
+    if (stall > 0) {
+      report(b, head, "ps", "r", clock - stall - 100, "");
+      report(b, head, "ps", "p", clock - 100, "");
+      events += 2;
+    }
+    if (playing && beat > 1 && random.nextDouble() < 0.03) {
+      report(b, head, "ps", "a", clock - 2_000, "");
+      report(b, head, "ps", "k", clock - 1_900, "");
+      report(b, head, "ps", "p", clock - 1_800, "");
+      events += 3;
+    }
+    report(b, head, "t", playing ? "p" : fails && beat > 0 ? "f" : "s", clock, "");
+    // a fatal state is an error of its own too
+    events += fails && beat > 0 ? 2 : 1;
+    boolean last = beat + 1 >= length;
+    if (last && !live) {
+      report(b, head, "ps", playing ? "e" : "q", clock + 1, "");
+      events++;
+    }
+    Beacon out = new Beacon(b.toString(), last, session, events, playing ? 5_000 - stall : 0, ip, agent);
+    beat++;
+    clock += 5_000;
+    if (last) {
+      newSession();
+    }
+    return out;
+  }
+
+  private void report(StringBuilder b, String head, String e, String sta, long ts, String more) {
+    b.append(head).append(",e=").append(e).append(more).append(",sn=").append(eventSeq++).append(",sta=").append(sta)
+        .append(",ts=").append(ts).append('\n');
   }
 
   private StringBuilder event(StringBuilder b, String type, long ts) {

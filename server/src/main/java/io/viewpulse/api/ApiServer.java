@@ -89,7 +89,9 @@ public final class ApiServer implements AutoCloseable {
     router.route().failureHandler(Failures::clientAbort);
     router.route().handler(local::checkHost);
     router.route("/api/*").handler(Cors::handle);
-    new BeaconRoutes(s.ingest(), s.clock(), 20_000).mount(router);
+    BeaconRoutes beacons = new BeaconRoutes(s.ingest(), s.clock(), 20_000);
+    beacons.mount(router);
+    new CmcdRoutes(beacons, s.ingest(), s.clock()).mount(router);
     new CollectorRoutes(s.ingest().legacy()).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
@@ -229,6 +231,10 @@ public final class ApiServer implements AutoCloseable {
       // the totals route takes the rest of the path, slashes included (ipfs://CID typed as is)
       if (path.endsWith("/query/total/")) {
         path += "{playbackId}";
+      }
+      // so does CMCD's request mode: the forwarded media request's path
+      if (path.endsWith("/cmcd/request/")) {
+        path += "{mediaPath}";
       }
       for (var m : r.methods()) {
         out.add(m.name() + " " + path);

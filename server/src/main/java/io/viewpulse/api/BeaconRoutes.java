@@ -48,6 +48,14 @@ final class BeaconRoutes {
   }
 
   private void log(RoutingContext ctx) {
+    accept(ctx, edge(ctx));
+  }
+
+  /**
+   * Hands what arrived to ingest and answers once it is durable: {@code {"accepted": n, "dropped": {...}}}, or the
+   * refusal. At most {@code maxInFlight} beacons wait at once, CMCD requests included (503 beyond).
+   */
+  void accept(RoutingContext ctx, Edge edge) {
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
       ingest.rejected(Reason.OVERLOADED);
@@ -55,7 +63,6 @@ final class BeaconRoutes {
       Json.error(ctx, 503, "Viewpulse is overloaded; retry in a few seconds");
       return;
     }
-    Edge edge = edge(ctx);
     java.util.concurrent.CompletableFuture<Ingest.Ack> accepted;
     try {
       accepted = ingest.accept(edge);
@@ -83,7 +90,7 @@ final class BeaconRoutes {
         });
   }
 
-  private void failed(RoutingContext ctx) {
+  void failed(RoutingContext ctx) {
     if (ctx.statusCode() == 413) {
       ingest.rejected(Reason.BODY_TOO_LARGE);
       Json.error(ctx, 413, "body is larger than " + BODY_LIMIT + " bytes (the sendBeacon limit)");

@@ -38,7 +38,7 @@ final class Demo implements AutoCloseable {
     "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
     "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
-    "Mozilla/5.0 (SMART-TV; Linux; Tizen 7.0) AppleWebKit/537.36 (KHTML, like Gecko) 76.0.3809.146/7.0 TV Safari/537.36",
+    "Mozilla/5.0 (SMART-TV; LINUX; Tizen 7.0) AppleWebKit/537.36 (KHTML, like Gecko) 94.0.4606.31/7.0 TV Safari/537.36",
   };
   private static final String[][] VIDEOS = {
     {"demo-bbb", "Demo: Big Buck Bunny"}, {"demo-sintel", "Demo: Sintel"}, {"demo-tears", "Demo: Tears of Steel"}};
@@ -108,8 +108,9 @@ final class Demo implements AutoCloseable {
   private void history() {
     long now = clock.millis();
     for (int i = 0; i < 3_000; i++) {
-      // more recent days are busier, and evenings more than nights
-      long age = (long) (Math.pow(random.nextDouble(), 1.6) * 6.5 * 86_400_000L) + 120_000;
+      // more recent days are busier, and evenings more than nights; the history ends half an hour before now, where
+      // the simulated viewers take over (a view lasts at most about ten minutes)
+      long age = (long) (Math.pow(random.nextDouble(), 1.6) * 6.5 * 86_400_000L) + 1_800_000;
       long start = now - age;
       Viewer v = new Viewer(start);
       ObjectNode b = body(v);

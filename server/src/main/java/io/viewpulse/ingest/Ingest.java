@@ -59,6 +59,12 @@ public final class Ingest implements AutoCloseable {
       this.edge = edge;
     }
 
+    Context(Edge edge, RawBeacon raw, java.net.InetAddress client) {
+      this.edge = edge;
+      this.raw = raw;
+      this.client = client;
+    }
+
     void drop(Reason r, int n) {
       if (n > 0) {
         dropped.merge(r, n, Integer::sum);
@@ -66,11 +72,16 @@ public final class Ingest implements AutoCloseable {
     }
   }
 
+  /**
+   * The steps after {@code parse}, which makes one context of a beacon, or one per session of a CMCD request's
+   * reports ({@link CmcdReports}): each context goes through these steps, then {@code enrich}.
+   */
   private final List<NamedStep> steps = List.of(
-      new NamedStep("parse", this::parse),
       new NamedStep("resolve_owner", this::resolveOwner),
       new NamedStep("limit_new_sessions", this::limitNewSessions),
       new NamedStep("check_events", this::checkEvents));
+  /** The first step, named for {@link #stepNames}. */
+  private static final String PARSE = "parse";
   /** The last step, named for {@link #stepNames}: run on this thread or the user-agent thread. */
   private static final String ENRICH = "enrich";
   /** Beacons that may wait for the user-agent thread. */
@@ -186,14 +197,42 @@ public final class Ingest implements AutoCloseable {
       return CompletableFuture.failedFuture(new Rejection(busy, busy == Reason.OVERLOADED
           ? "Viewpulse is at capacity; retry in a few seconds" : "Viewpulse cannot store beacons right now"));
     }
+    List<Context> parts;
     try {
-      for (NamedStep s : steps) {
-        s.step().apply(c);
+      parts = parse(c);
+      // every part passes every step before any is appended: a request is refused whole or taken whole
+      for (Context part : parts) {
+        for (NamedStep s : steps) {
+          s.step().apply(part);
+        }
       }
     } catch (Rejection r) {
       rejected(r.reason());
       return CompletableFuture.failedFuture(r);
     }
+    if (parts.size() == 1) {
+      return deliver(parts.get(0), started);
+    }
+    // several sessions in one CMCD request: each is a beacon of its own; the answer waits for all
+    List<CompletableFuture<Ack>> acks = new ArrayList<>(parts.size());
+    for (Context part : parts) {
+      acks.add(deliver(part, started));
+    }
+    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(x -> {
+      int events = 0;
+      EnumMap<Reason, Integer> dropped = new EnumMap<>(Reason.class);
+      for (CompletableFuture<Ack> a : acks) {
+        Ack ack = a.join();
+        events += ack.acceptedEvents();
+        ack.dropped().forEach((reason, n) -> dropped.merge(reason, n, Integer::sum));
+      }
+      return new Ack(events, Map.copyOf(dropped));
+    });
+  }
+
+  /** Enriches one parsed, checked beacon and appends it; completes once it is durable. */
+  private CompletableFuture<Ack> deliver(Context c, long started) {
+    Edge edge = c.edge;
     c.sessionKey = hash64(c.owner.accountId(), c.raw.sessionId());
     if (c.events.isEmpty() && !edge.lastOfPage()) {
       // nothing to store: nothing to enrich
@@ -319,10 +358,24 @@ public final class Ingest implements AutoCloseable {
     acceptedBeacons.increment();
   }
 
-  private void parse(Context c) {
+  /** The parse step: a beacon's body, or a CMCD request's reports (one context per session and video). */
+  private List<Context> parse(Context c) {
+    if (c.edge.cmcd() != null) {
+      List<RawBeacon> raws = CmcdReports.parse(c.edge, id -> catalog.byPlaybackId(id).isPresent());
+      if (raws.size() == 1) {
+        c.raw = raws.get(0);
+        return List.of(c);
+      }
+      List<Context> out = new ArrayList<>(raws.size());
+      for (RawBeacon raw : raws) {
+        out.add(new Context(c.edge, raw, c.client));
+      }
+      return out;
+    }
     BeaconParser.Parsed p = BeaconParser.parse(c.edge.body());
     c.raw = p.beacon();
     c.drop(Reason.UNKNOWN_EVENT_TYPE, p.unknownTypes());
+    return List.of(c);
   }
 
   private void resolveOwner(Context c) {
@@ -404,6 +457,7 @@ public final class Ingest implements AutoCloseable {
   /** Names of the steps, in order (for docs and tests). */
   public List<String> stepNames() {
     List<String> names = steps.stream().map(NamedStep::name).collect(Collectors.toList());
+    names.add(0, PARSE);
     names.add(ENRICH);
     return names;
   }

@@ -18,6 +18,12 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
  * browser comes first), so that no user agent costs more than one of that length to parse, and user agents alike in
  * their first {@value #MAX_LENGTH} characters share one cache entry. A miss of the cache still costs a parse of up to
  * milliseconds: ingest runs it off the event loops ({@link #cached} tells whether a parse is needed).
+ *
+ * <p>Where Yauaa reads a user agent literally and the result misleads, it is corrected here, for real agents only:
+ * a browser name that is a version number is no name (unknown); Samsung's Tizen TVs, whose agents name their web
+ * engine by a Chromium version ("76.0.3809.146/6.0", from 2020) or as "Version/4.0 TV Safari" (before), are the
+ * browser {@value #TIZEN_BROWSER}, and the Chromium-versioned ones run on Blink. LG's webOS TVs ("LG Browser") and
+ * Fire TV's web views parse right as they are ({@code UserAgentsTest}).
  */
 final class UserAgents {
   /** Device, CPU, OS, browser and engine of one user agent; any field may be null. */
@@ -45,6 +51,12 @@ final class UserAgents {
   private static final Parsed NONE = new Parsed(null, null, null, null, null, null);
 
   private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}|[\\x80-\\x9f]");
+
+  /** A version number where a name should be ("76.0.3809.146"): never a browser's name. */
+  private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("[0-9][0-9.]*");
+
+  /** The browser of Samsung's Tizen TVs: the web engine their web apps and pages run in. */
+  static final String TIZEN_BROWSER = "Tizen Browser";
 
   private UserAgents() {}
 
@@ -85,14 +97,29 @@ final class UserAgents {
 
   private static Parsed analyze(String userAgent) {
     // Yauaa copies parts of the string into its fields: control characters would end up in stored dimensions
-    UserAgent ua = Holder.ANALYZER.parse(hasControl(userAgent) ? CONTROL.matcher(userAgent).replaceAll(" ") : userAgent);
+    UserAgent ua =
+        Holder.ANALYZER.parse(hasControl(userAgent) ? CONTROL.matcher(userAgent).replaceAll(" ") : userAgent);
+    String os = known(ua.getValue(UserAgent.OPERATING_SYSTEM_NAME));
+    String browser = known(ua.getValue(UserAgent.AGENT_NAME));
+    String engine = known(ua.getValue(UserAgent.LAYOUT_ENGINE_NAME));
+    if ("TV".equals(ua.getValue(UserAgent.DEVICE_CLASS)) && "Tizen".equals(os)) {
+      if (browser != null && VERSION.matcher(browser).matches()) {
+        // "... (KHTML, like Gecko) 76.0.3809.146/6.0 TV Safari/537.36": Samsung's web engine names itself by the
+        // version of the Chromium it is built on, then the Tizen version (Samsung's TVs from 2020 on)
+        browser = TIZEN_BROWSER;
+        engine = "Blink";
+      } else if ("Safari".equals(browser)) {
+        // "... (KHTML, like Gecko) Version/4.0 TV Safari/537.36": the same engine before 2020; no Safari runs there
+        browser = TIZEN_BROWSER;
+      }
+    }
     return new Parsed(
         deviceType(ua.getValue(UserAgent.DEVICE_CLASS)),
         known(ua.getValue(UserAgent.DEVICE_NAME)),
         known(ua.getValue(UserAgent.DEVICE_CPU)),
-        known(ua.getValue(UserAgent.OPERATING_SYSTEM_NAME)),
-        known(ua.getValue(UserAgent.AGENT_NAME)),
-        known(ua.getValue(UserAgent.LAYOUT_ENGINE_NAME)));
+        os,
+        browser == null || VERSION.matcher(browser).matches() ? null : browser,
+        engine);
   }
 
   /** Yauaa's device classes folded into the short names Livepeer uses (mobile, tablet, desktop...). */

@@ -14,9 +14,13 @@ import java.util.TreeMap;
 /**
  * Per-minute statistics of live streams, in the vocabulary of Uplynk's Live Streaming Statistics API.
  *
- * <p>Minutes are on the server's clock. A heartbeat that adds {@code P} ms of playing arrives at {@code R}: the play
- * happened over {@code [R - P, R]} and is split over the minutes it covers, so a session never has more than a minute
- * of play in a minute. Slate of {@code S} seconds reported at {@code T} covers {@code [T - S, T]} the same way. In a
+ * <p>Minutes are on the server's clock. A heartbeat that adds {@code P} ms of playing and arrives at {@code R} played
+ * over {@code [E - P, E]}, split over the minutes it covers, where {@code E} is when its play ended on the server's
+ * clock ({@link #playedUntil}): {@code R} for a heartbeat sent as it was made, earlier for one that waited in its
+ * player (a backlog sent after an outage) or that is older than {@code R} by more than a player's clock can be off (a
+ * history sent long after, as {@code serve --demo} does at every start: without this, every such view counted as a
+ * viewer of the minute it arrived in). A session never has more than a minute of play in a minute, whatever its
+ * heartbeats claim. Slate of {@code S} seconds reported at {@code T} covers {@code [T - S, T]} the same way. In a
  * minute, a session with playing or slate is <em>concurrent</em> if it has lasted at least a minute by its last moment
  * in that minute (Uplynk: "a playback session with a duration of at least 1 minute") and <em>new</em> otherwise;
  * domains, locations and platforms count concurrent sessions, as Uplynk's do. A minute stays open until {@code grace} after its end, so heartbeats
@@ -36,6 +40,11 @@ public final class LiveStats {
   public static final long MINUTE = 60_000;
   /** Longest play one heartbeat is spread over; more is a merged backlog whose old minutes are closed anyway. */
   static final long MAX_SPREAD = 10 * MINUTE;
+  /**
+   * How far a player's clock may be off from the server's: ingest drops events further ahead as from a broken clock,
+   * and an event further behind its arrival is that old, so its play ended no later than this before the arrival.
+   */
+  static final long CLOCK_DRIFT = 10 * MINUTE;
 
   private final long graceMs;
   /** stream key ({@link MinutePart#streamKey}) → minute start → what happened in it. */
@@ -98,11 +107,32 @@ public final class LiveStats {
     }
   }
 
-  /** {@code s} played {@code playingMs} more, reported by a beacon that arrived at {@code receivedAtMs}. */
+  /** {@code s} played {@code playingMs} more, by a heartbeat sent as made that arrived at {@code receivedAtMs}. */
   public void played(LiveSession s, long receivedAtMs, long playingMs) {
+    played(s, receivedAtMs, receivedAtMs, receivedAtMs, playingMs);
+  }
+
+  /**
+   * {@code s} played {@code playingMs} more, reported by a heartbeat stamped {@code heartbeatAtMs} by its player, in a
+   * beacon whose newest event the player stamped {@code newestEventAtMs} and that arrived at {@code receivedAtMs}.
+   */
+  public void played(LiveSession s, long receivedAtMs, long newestEventAtMs, long heartbeatAtMs, long playingMs) {
     // each minute gets its overlap, not a share of playingMs: a backlog longer than MAX_SPREAD would put more than a
-    // minute of play into a minute; what is older than that belongs to minutes closed long ago
-    spread(s, receivedAtMs, playingMs, receivedAtMs, (sm, overlap) -> sm.playMs += overlap);
+    // minute of play into a minute; what is older than that belongs to minutes closed long ago. And never more than
+    // the minute itself: heartbeats claiming the same time (a player's bug, a backlog) count it once
+    spread(s, playedUntil(receivedAtMs, newestEventAtMs, heartbeatAtMs), playingMs, receivedAtMs,
+        (sm, overlap) -> sm.playMs = Math.min(MINUTE, sm.playMs + overlap));
+  }
+
+  /**
+   * When, on the server's clock, the play of a heartbeat ended: its beacon's arrival, less how much older the
+   * heartbeat is than the beacon's newest event (both stamped by the player's clock, so its offset cancels out), and
+   * less how far the heartbeat is behind the arrival beyond {@link #CLOCK_DRIFT}.
+   */
+  static long playedUntil(long receivedAtMs, long newestEventAtMs, long heartbeatAtMs) {
+    long behindNewest = Math.max(0, newestEventAtMs - heartbeatAtMs);
+    long behindArrival = Math.max(0, receivedAtMs - heartbeatAtMs - CLOCK_DRIFT);
+    return receivedAtMs - Math.max(behindNewest, behindArrival);
   }
 
   /**

@@ -168,6 +168,11 @@ final class OpenSessions {
     }
     s.touch(b);
     LiveSession ls = s.onStream ? liveSession(s) : null;
+    long sentAt = Long.MIN_VALUE;
+    for (PlayerEvent e : b.events()) {
+      // the player stamped its newest event as it sent the beacon: older heartbeats waited in the player
+      sentAt = Math.max(sentAt, e.timestamp());
+    }
     long newest = ViewState.UNSET;
     for (PlayerEvent e : b.events()) {
       if (!s.apply(e)) {
@@ -176,8 +181,8 @@ final class OpenSessions {
       }
       newest = Math.max(newest, e.timestamp());
       if (ls != null) {
-        if (e.type() == EventType.HEARTBEAT) {
-          live.played(ls, b.receivedAtMs(), s.lastPlayingDelta);
+        if (e.type() == EventType.HEARTBEAT || e.type() == EventType.PLAY_STATE) {
+          live.played(ls, b.receivedAtMs(), sentAt, e.timestamp(), s.lastPlayingDelta);
         } else if (e.type() == EventType.ERROR && "access-control".equals(e.category())) {
           live.authFailure(b.accountId(), b.mediaId(), b.receivedAtMs(), b.receivedAtMs());
         }

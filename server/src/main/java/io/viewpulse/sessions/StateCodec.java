@@ -4,13 +4,16 @@ import io.viewpulse.model.Binary;
 import io.viewpulse.model.Dimensions;
 
 /**
- * Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. A state
- * written by the version before ({@link #V6}: without the quality facts) is read too, those facts empty, so that the
- * open sessions of an upgraded server go on.
+ * Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. A new
+ * version adds fields at the end and reads every older one, so that the open sessions of an upgraded server go on:
+ * version 6 has neither the CMCD play state nor the quality facts, version 7 the play state only, version 8 both.
+ * Without the quality facts a state's errors are of no known kind and taken as fatal, as a view stored before the
+ * kinds ({@code ViewQuality.ofErrors}); its rebuffers and seeks so far are not counted.
  */
 final class StateCodec {
-  private static final int VERSION = 7;
-  private static final int V6 = 6;
+  private static final int VERSION = 8;
+  private static final int VERSION_7 = 7;
+  private static final int VERSION_6 = 6;
 
   private StateCodec() {}
 
@@ -47,7 +50,12 @@ final class StateCodec {
       for (long v : s.hb) {
         o.putLong(v);
       }
-      // version 7: the quality facts
+      // version 7: the CMCD play state
+      o.putInt(s.playState);
+      o.putLong(s.playStateAt);
+      o.putLong(s.startingAt);
+      o.putBoolean(s.ttffDerived);
+      // version 8: the quality facts
       o.putLong(s.firstFatalAt);
       o.putInt(s.recoveredErrors);
       o.putInt(s.warningEvents);
@@ -63,7 +71,7 @@ final class StateCodec {
     {
       Binary.Reader in = new Binary.Reader(b);
       int version = in.getByte();
-      if (version != VERSION && version != V6) {
+      if (version != VERSION && version != VERSION_7 && version != VERSION_6) {
         throw new IllegalStateException("unknown session state version " + version);
       }
       ViewState s = new ViewState(str(in), str(in), str(in), str(in), str(in), str(in));
@@ -102,7 +110,13 @@ final class StateCodec {
       for (int i = 0; i < s.hb.length; i++) {
         s.hb[i] = in.getLong();
       }
-      if (version == V6) {
+      if (version >= VERSION_7) {
+        s.playState = (char) in.getInt();
+        s.playStateAt = in.getLong();
+        s.startingAt = in.getLong();
+        s.ttffDerived = in.getBoolean();
+      }
+      if (version < VERSION) {
         // its errors were of no known kind: fatal, as for a view stored before the kinds (ViewQuality.ofErrors)
         if (s.errors() > 0) {
           s.firstFatalAt = s.firstFrame ? Math.max(s.firstFrameAt, s.lastEventAt) : s.startedAt;

@@ -46,6 +46,20 @@ import io.viewpulse.model.ViewRecord;
  *   <li>Ended: an {@code ended} event, the page's last beacon (sendBeacon), or a timeout; any later event reopens it.
  * </ul>
  *
+ * <p>Play states (CMCD, {@link EventType#PLAY_STATE}). A CMCD player reports the state it is in and when, not
+ * durations: the time from one state report to the next, in the reports' times, belongs to the earlier state. Time in
+ * {@code p} (playing) is playtime; time in {@code r} (rebuffering) after the first frame is rebuffer time (before it,
+ * startup), and each entry into {@code r} after the first frame one rebuffer; seeking, paused, waiting and the rest count as neither. One interval counts at most
+ * {@link #MAX_STATE_INTERVAL_MS}: no session lives longer than that without a report (the idle timeout), so a longer
+ * gap is a clock that jumped. A report older than the state already known is late (reports are separate requests,
+ * which may overtake one another): its interval is lost, and nothing of it but a start delay changes the facts, so a
+ * re-sent report counts once. {@code s}, {@code p} and {@code r} are play intent. The first {@code p} is the first
+ * frame; TTFF is the media start delay ({@code msd}) when the player reports one on or after the first frame (an
+ * {@code msd} reported while still starting cannot be one: dash.js 5.2 sends such), else the time from the first
+ * {@code s} (or, for players that report none, the first {@code r}) to the first {@code p}. {@code e} (ended) and
+ * {@code q} (quit) end the view; {@code s}, {@code p} or {@code r} after them reopen it, as a play event does. The rest
+ * of CMCD's mapping (errors, stalls without states, requests of media) is in {@code ingest.CmcdMapping}.
+ *
  * <p>Memory. What a session keeps of what its player sent is bounded ({@link Bounded}, applied to every
  * {@link Beacon}): the session id in its key and the viewer id at most {@link Bounded#MAX_ID} characters or a
  * fixed-length hash, the page domain and media host at most {@link Bounded#MAX_HOST}; the other strings are the
@@ -80,6 +94,8 @@ final class ViewState {
   static final long FRAME_WITHOUT_TTFF = -2;
   /** Error categories of errors the player recovered from: non-fatal. */
   static final java.util.Set<String> RECOVERED_CATEGORIES = java.util.Set.of("fallback");
+  /** The most one interval between two play-state reports counts: the default idle timeout. */
+  static final long MAX_STATE_INTERVAL_MS = 10 * 60_000L;
 
   final String key;
   final String accountId;
@@ -128,6 +144,14 @@ final class ViewState {
   /** Latest event time of the page's last beacons: only newer events reopen the view. */
   long lastOfPageAt = UNSET;
   boolean timedOut;
+  /** The last play state a CMCD report gave (its letter), or 0 before any. */
+  char playState;
+  /** The time of the report that gave {@link #playState}. */
+  long playStateAt = UNSET;
+  /** When the startup began (the first {@code s}, or {@code r} before the first frame), for TTFF without msd. */
+  long startingAt = UNSET;
+  /** TTFF was derived from play states, so a media start delay reported later replaces it. */
+  boolean ttffDerived;
   /** The session plays a live stream of the catalog (recomputed after a restart, not stored). */
   boolean onStream;
   /** {@link #viewId()} once computed (0 before); derived, not stored. */
@@ -217,7 +241,11 @@ final class ViewState {
    */
   boolean apply(PlayerEvent e) {
     long id = e.id() == null ? 0 : hash(e.id());
-    if (e.type() == EventType.HEARTBEAT) {
+    if (e.type() == EventType.PLAY_STATE) {
+      if (!applyState(e)) {
+        return false;
+      }
+    } else if (e.type() == EventType.HEARTBEAT) {
       if (!applyHeartbeat(id, e)) {
         return false;
       }
@@ -280,6 +308,99 @@ final class ViewState {
       default -> {
         // pause, rate, quality, pip, fullscreen: not part of any view metric
       }
+    }
+  }
+
+  /**
+   * A CMCD play state (see the class comment): the interval since the previous state report goes to that state, then
+   * this state's transitions apply.
+   *
+   * @return false when the report is older than the state already known, and changed nothing
+   */
+  private boolean applyState(PlayerEvent e) {
+    String letter = e.category();
+    long ts = e.timestamp();
+    lastPlayingDelta = 0;
+    if (letter == null || letter.length() != 1) {
+      return false;
+    }
+    if (playStateAt != UNSET && ts < playStateAt) {
+      // overtaken by a later report: its state is history, but a start delay it carries still counts
+      return startDelay(e);
+    }
+    char st = letter.charAt(0);
+    if (playStateAt != UNSET) {
+      long dt = Math.min(ts - playStateAt, MAX_STATE_INTERVAL_MS);
+      if (playState == 'p') {
+        playingMs += dt;
+        lastPlayingDelta = dt;
+      } else if (playState == 'r' && firstFrame) {
+        rebufferMs += dt;
+      }
+    }
+    switch (st) {
+      case 's', 'r' -> {
+        playIntent = true;
+        if (st == 'r' && firstFrame && playState != 'r') {
+          rebufferCount = saturated(rebufferCount, 1);
+        }
+        if (!firstFrame && startingAt == UNSET) {
+          startingAt = ts;
+        }
+        reopen(ts);
+      }
+      case 'p' -> {
+        playIntent = true;
+        lastPlayingAt = Math.max(lastPlayingAt, ts);
+        reopen(ts);
+        if (!firstFrame) {
+          firstFrame = true;
+          firstFrameAt = ts;
+          if (ttffMs < 0 && startingAt != UNSET) {
+            ttffMs = (int) Math.min(ts - startingAt, Integer.MAX_VALUE);
+            ttffDerived = true;
+          }
+          reclassify();
+        } else if (firstFrameAt == UNSET) {
+          firstFrameAt = ts;
+        }
+      }
+      case 'e', 'q' -> {
+        endedByPlayer = true;
+        endedAt = Math.max(endedAt, ts);
+      }
+      case 'f' -> playIntent = true;
+      default -> {
+        // k seeking, a paused, w waiting, d preloading: no fact of their own
+      }
+    }
+    playState = st;
+    playStateAt = ts;
+    startDelay(e);
+    return true;
+  }
+
+  /**
+   * The media start delay a play-state report carries, as TTFF, when reported on or after the first frame and no
+   * other start delay came first.
+   *
+   * @return whether it was taken
+   */
+  private boolean startDelay(PlayerEvent e) {
+    Heartbeat m = e.heartbeat();
+    if (m != null && m.playToFirstFrameMs() != null && firstFrame && firstFrameAt != UNSET
+        && e.timestamp() >= firstFrameAt && (ttffMs < 0 || ttffDerived)) {
+      ttffMs = (int) (long) m.playToFirstFrameMs();
+      ttffDerived = false;
+      return true;
+    }
+    return false;
+  }
+
+  /** Playing again after the player's end (a replay) reopens the view. */
+  private void reopen(long ts) {
+    if (endedByPlayer && ts > endedAt) {
+      endedByPlayer = false;
     }
   }
 

@@ -176,13 +176,14 @@ public final class ViewMetrics {
    * Every metric of a query with Livepeer's metrics (and with {@code quality} Viewpulse's) over its groups' facts and
    * estimates, in the order of the result's columns: view_count, playtime_mins, ttff_ms, ttff_p50_ms, ttff_p95_ms,
    * rebuffer_ratio, error_rate, exits_before_start, unique_viewers [, one per {@link QualityMetric}]. {@code p50} and
-   * {@code p95} are the expressions of the TTFF percentiles, and the groups have a column {@code unique_viewers}.
+   * {@code p95} are the expressions of the TTFF percentiles, {@code viewers} the groups' estimate of their distinct
+   * viewers, which can exceed the distinct count and so the views: a group never shows more viewers than views.
    */
-  public static String selectOverFacts(boolean quality, String p50, String p95) {
+  public static String selectOverFacts(boolean quality, String p50, String p95, String viewers) {
     return "views AS view_count, playtime_ms / 60000.0 AS playtime_mins, " + LIVEPEER.get("ttff_ms") + " AS ttff_ms, "
         + p50 + " AS ttff_p50_ms, " + p95 + " AS ttff_p95_ms, " + LIVEPEER.get("rebuffer_ratio")
         + " AS rebuffer_ratio, " + LIVEPEER.get("error_rate") + " AS error_rate, " + LIVEPEER.get("exits_before_start")
-        + " AS exits_before_start, unique_viewers" + (quality ? ", " + qualitySelect() : "");
+        + " AS exits_before_start, least(" + viewers + ", views) AS unique_viewers" + (quality ? ", " + qualitySelect() : "");
   }
 
   /**

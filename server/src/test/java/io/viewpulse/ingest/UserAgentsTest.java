@@ -2,6 +2,16 @@ package io.viewpulse.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static io.viewpulse.testing.Beacons.FIRE_TV;
+import static io.viewpulse.testing.Beacons.SAMSUNG_TV_BROWSER;
+import static io.viewpulse.testing.Beacons.TIZEN_4;
+import static io.viewpulse.testing.Beacons.TIZEN_5_5;
+import static io.viewpulse.testing.Beacons.TIZEN_6;
+import static io.viewpulse.testing.Beacons.TIZEN_6_5;
+import static io.viewpulse.testing.Beacons.TIZEN_7;
+import static io.viewpulse.testing.Beacons.WEBOS_1;
+import static io.viewpulse.testing.Beacons.WEBOS_4;
+
 import io.viewpulse.testing.Beacons;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +82,29 @@ class UserAgentsTest {
     assertThat(UserAgents.cached(null)).isEqualTo(new UserAgents.Parsed(null, null, null, null, null, null));
     UserAgents.Parsed p = UserAgents.parse(ua);
     assertThat(UserAgents.cached(ua)).isSameAs(p);
+  }
+
+  @Test
+  void samsungTizenTvsHaveTheirBrowserByNameNeverAVersionNumber() {
+    UserAgents.Parsed chromiumBased = new UserAgents.Parsed("tv", "Samsung Smart TV", null, "Tizen", "Tizen Browser",
+        "Blink");
+    for (String ua : new String[] {TIZEN_7, TIZEN_6_5, TIZEN_6, TIZEN_5_5}) {
+      assertThat(UserAgents.parse(ua)).as(ua).isEqualTo(chromiumBased);
+    }
+    assertThat(UserAgents.parse(TIZEN_4)).as("the same engine before 2020, which calls itself Safari")
+        .isEqualTo(new UserAgents.Parsed("tv", "Samsung Smart TV", null, "Tizen", "Tizen Browser", "AppleWebKit"));
+    assertThat(UserAgents.parse(SAMSUNG_TV_BROWSER)).as("the TV's browser app names itself")
+        .isEqualTo(new UserAgents.Parsed("tv", "Samsung Smart TV", null, "Tizen", "SamsungBrowser", "Blink"));
+  }
+
+  @Test
+  void otherSmartTvsAndSetTopBoxesHaveABrowserAndAnEngine() {
+    assertThat(UserAgents.parse(WEBOS_4))
+        .isEqualTo(new UserAgents.Parsed("tv", "LG SmartTv", null, "WebOS", "LG Browser", "Blink"));
+    assertThat(UserAgents.parse(WEBOS_1))
+        .isEqualTo(new UserAgents.Parsed("tv", "LG SmartTv", null, "WebOS", "LG Browser", "AppleWebKit"));
+    // Chrome 25 predates Blink
+    assertThat(UserAgents.parse(FIRE_TV)).isEqualTo(new UserAgents.Parsed("tv", "Amazon Fire TV-1ST GEN (2014)", null,
+        "FireOS", "Chrome", "AppleWebKit"));
   }
 }

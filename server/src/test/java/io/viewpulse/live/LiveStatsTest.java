@@ -269,6 +269,28 @@ class LiveStatsTest {
   }
 
   @Test
+  void aSessionNeverHasMoreThanAMinuteOfPlayInAMinute() {
+    // two heartbeats claiming the same 40 s (a player's bug): the minute holds 60 s of it, not 80
+    live.played(A, T0 + 50_000, 40_000);
+    live.played(A, T0 + 50_000, 40_000);
+    live.played(A, T0 + 55_000, 5_000);
+    // A started at 10:00:00 and was last seen at 10:00:55: new in that minute
+    assertThat(live.closeDue(T0 + 300_000).get(0).stats().fresh().playMs()).isEqualTo(60_000);
+  }
+
+  @Test
+  void aHeartbeatsPlayEndsWhenItsPlayerSaysWithinTheDriftOfItsClock() {
+    long r = T0 + 600_000;
+    assertThat(LiveStats.playedUntil(r, r, r)).as("sent as made").isEqualTo(r);
+    assertThat(LiveStats.playedUntil(r, r - 300_000, r - 300_000)).as("a clock 5 minutes slow").isEqualTo(r);
+    assertThat(LiveStats.playedUntil(r, r - 300_000, r - 330_000)).as("30 s older than its beacon's newest event")
+        .isEqualTo(r - 30_000);
+    assertThat(LiveStats.playedUntil(r, r - 2 * 86_400_000L + 1, r - 2 * 86_400_000L))
+        .as("a view of two days ago, sent now whole (the demo's history): its minutes are long closed")
+        .isEqualTo(r - 2 * 86_400_000L + LiveStats.CLOCK_DRIFT);
+  }
+
+  @Test
   void placesAreSpelledAsUplynkDoes() {
     assertThat(Places.location("US", "CA")).isEqualTo("us:ca");
     assertThat(Places.location("IL", null)).isEqualTo("il:??");

@@ -271,14 +271,33 @@ class ViewStateTest {
   void aStateWrittenBeforeTheQualityFactsIsReadWithItsErrorsTakenAsFatal() {
     s.apply(ev("p", EventType.PLAY, 1000));
     s.apply(error("e", 1500, "fallback"));
-    byte[] v7 = StateCodec.encode(s);
-    // version 6 is version 7 without its last 32 bytes (the fatal error's time and six counts)
-    byte[] v6 = java.util.Arrays.copyOf(v7, v7.length - 32);
+    byte[] v8 = StateCodec.encode(s);
+    assertThat(v8[0]).isEqualTo((byte) 8);
+    // version 7 is version 8 without its last 32 bytes (the fatal error's time and six counts); version 6 is version
+    // 7 without its last 21 (the CMCD play state)
+    byte[] v7 = java.util.Arrays.copyOf(v8, v8.length - 32);
+    v7[0] = 7;
+    byte[] v6 = java.util.Arrays.copyOf(v7, v7.length - 21);
     v6[0] = 6;
-    ViewState back = StateCodec.decode(v6);
-    assertThat(failure(back)).isEqualTo(List.of(ViewQuality.FAILED_TO_START, 0));
-    assertThat(back.toView().errors()).isEqualTo(1);
-    assertThat(failure(StateCodec.decode(v7))).isEqualTo(List.of(ViewQuality.NO_FAILURE, 1));
+    for (byte[] old : List.of(v6, v7)) {
+      ViewState back = StateCodec.decode(old);
+      assertThat(failure(back)).as("version %d", old[0]).isEqualTo(List.of(ViewQuality.FAILED_TO_START, 0));
+      assertThat(back.toView().errors()).isEqualTo(1);
+    }
+    assertThat(failure(StateCodec.decode(v8))).isEqualTo(List.of(ViewQuality.NO_FAILURE, 1));
+  }
+
+  @Test
+  void rebuffersAndSeeksSurviveASnapshot() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hbCounts("h1", 6000, 4000, 0, 0, 2, 2900, 2500L));
+    s.apply(new PlayerEvent("s1", EventType.SEEK, 7000, null, null, null, 350L));
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    ViewQuality q = back.toView().quality();
+    assertThat(List.of(q.rebufferCount(), q.seekCount(), q.seekMs())).isEqualTo(List.of(1, 1, 350));
+    // the heartbeat's count is remembered with it: re-sent, it replaces rather than adds
+    back.apply(hbCounts("h1", 6000, 4000, 0, 0, 2, 2900, 2500L));
+    assertThat(back.toView().quality().rebufferCount()).isEqualTo(1);
   }
 
   /** A host name of 253 characters, the longest DNS allows: four labels. */

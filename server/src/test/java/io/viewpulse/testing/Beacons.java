@@ -14,6 +14,30 @@ public final class Beacons {
   public static final String FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101"
       + " Firefox/125.0";
 
+  // Samsung's list of its TVs' user agents, by Tizen version and year (developer.samsung.com, Smart TV, "Retrieving
+  // Platform Information"), and the TV's own browser app as it reports itself
+  public static final String TIZEN_7 = "Mozilla/5.0 (SMART-TV; LINUX; Tizen 7.0) AppleWebKit/537.36"
+      + " (KHTML, like Gecko) 94.0.4606.31/7.0 TV Safari/537.36";
+  public static final String TIZEN_6_5 = "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.5) AppleWebKit/537.36"
+      + " (KHTML, like Gecko) 85.0.4183.93/6.5 TV Safari/537.36";
+  public static final String TIZEN_6 = "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36"
+      + " (KHTML, like Gecko) 76.0.3809.146/6.0 TV Safari/537.36";
+  public static final String TIZEN_5_5 = "Mozilla/5.0 (SMART-TV; LINUX; Tizen 5.5) AppleWebKit/537.36"
+      + " (KHTML, like Gecko) 69.0.3497.106.1/5.5 TV Safari/537.36";
+  public static final String TIZEN_4 = "Mozilla/5.0 (SMART-TV; LINUX; Tizen 4.0) AppleWebKit/537.36"
+      + " (KHTML, like Gecko) Version/4.0 TV Safari/537.36";
+  public static final String SAMSUNG_TV_BROWSER = "Mozilla/5.0 (SMART-TV; Linux; Tizen 5.0) AppleWebKit/537.36"
+      + " (KHTML, like Gecko) SamsungBrowser/2.2 Chrome/63.0.3239.84 TV Safari/537.36";
+  // LG's examples for webOS TV 4.x and 1.x (webostv.developer.lge.com, "Web Engine")
+  public static final String WEBOS_4 = "Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.36 (KHTML, like Gecko)"
+      + " Chrome/53.0.2785.34 Safari/537.36 WebAppManager";
+  public static final String WEBOS_1 = "Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.41 (KHTML, like Gecko) Large"
+      + " Screen WebAppManager Safari/537.41";
+  // Amazon's example for Fire TV's web app platform (developer.amazon.com, "User Agent Strings (Fire TV)")
+  public static final String FIRE_TV = "Mozilla/5.0 (Linux; Android 4.2.2; AFTB Build/JDQ39) AppleWebKit/537.22"
+      + " (KHTML, like Gecko) Chrome/25.0.1364.173 Mobile Safari/537.22 cordova-amazon-fireos/3.4.0"
+      + " AmazonWebAppPlatform/3.4.0;2.0";
+
   private static final AtomicInteger IDS = new AtomicInteger();
 
   private final ObjectNode root = Http.JSON.createObjectNode();

@@ -68,9 +68,16 @@ public final class MediaServer implements AutoCloseable {
     }
   }
 
-  /** Answers the file with this name (e.g. "seg3.ts") only after {@code millis}, or never with {@link #HANG}. */
+  /**
+   * Answers the file with this name (e.g. "seg3.ts") only after {@code millis}, or never with {@link #HANG}; 0 answers
+   * it at once again.
+   */
   public void delay(String fileName, long millis) {
-    delays.put(fileName, millis);
+    if (millis == 0) {
+      delays.remove(fileName);
+    } else {
+      delays.put(fileName, millis);
+    }
   }
 
   public int port() {

@@ -104,6 +104,10 @@ class DashboardInBrowserTest {
     p.click("#signin button");
     assertThat(text(p, "[data-metric=viewCount]")).as("views in the last 7 days, the live one too").isEqualTo("6");
     assertThat(text(p, "[data-metric=uniqueViewers]")).isEqualTo("6");
+    assertThat(p.getAttribute("[data-estimate=uniqueViewers]", "title")).as("an estimate, and said to be one")
+        .isEqualTo("An estimate (HyperLogLog): exact for small groups, within a few percent beyond, never more than"
+            + " the views.");
+    assertThat(text(p, "[data-estimates]")).startsWith("≈ estimated: unique viewers");
     assertThat(p.url()).doesNotContain(s.secretKey);
     t.screenshot("dashboard-overview-7d");
 
@@ -135,8 +139,9 @@ class DashboardInBrowserTest {
     p.fill("#search", "");
     PlaywrightAssertions.assertThat(p.locator("#assets tbody tr")).hasCount(2);
     p.click("text=video launch1");
-    assertThat(text(p, "#totalViews")).isEqualTo("3");
-    assertThat(text(p, "#totalWatch")).isEqualTo("3.0 min");
+    assertThat(text(p, "#allTimeViews")).isEqualTo("3");
+    assertThat(text(p, "#allTimeWatch")).isEqualTo("3.0 min");
+    assertThat(text(p, "#assetKpis [data-metric=viewCount]")).isEqualTo("3");
     t.screenshot("dashboard-asset");
 
     p.click("[data-nav=live]");
@@ -149,6 +154,57 @@ class DashboardInBrowserTest {
     p.waitForSelector("#signin");
     PlaywrightAssertions.assertThat(p.locator("#top")).isHidden();
     t.screenshot("dashboard-signed-out");
+  }
+
+  /**
+   * The video page with a range and a filter: its figures and both charts answer for that scope, as the API does for
+   * the same asset, range and filter; the all-time total is shown apart, as such.
+   */
+  @Test
+  void aVideosFiguresAndChartsAnswerForTheSelectedRangeAndFilters() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    signIn(t);
+    Page p = t.page();
+    p.evaluate("location.hash = '#/asset/" + launch.id() + "?range=24h&step=hour&f=browser:Chrome'");
+    p.waitForSelector("#assetKpis [data-metric=viewCount]");
+    p.waitForFunction("() => window.Chart && Chart.getChart(document.getElementById('assetQuality'))");
+    t.screenshot("dashboard-asset-filtered");
+
+    long now = System.currentTimeMillis();
+    String scope = "assetId=" + launch.id() + "&from=" + (now - 24 * 3600_000L) + "&to=" + now
+        + "&filters[]=browser:Chrome";
+    var api = s.query("/api/data/views/query?" + scope).json().get(0);
+    assertThat(api.get("viewCount").asLong()).as("the two Chrome views of launch1").isEqualTo(2);
+    assertThat(text(p, "#assetKpis [data-metric=viewCount]")).isEqualTo("2");
+    assertThat(api.get("playtimeMins").asDouble()).isEqualTo(1.5);
+    assertThat(text(p, "#assetKpis [data-metric=playtimeMins]")).isEqualTo("1.5 min");
+    assertThat(api.get("uniqueViewers").asLong()).isEqualTo(2);
+    assertThat(text(p, "#assetKpis [data-metric=uniqueViewers]")).isEqualTo("2");
+    assertThat(api.get("ttffP50Ms").asDouble()).isEqualTo(250.0);
+    assertThat(text(p, "#assetKpis [data-metric=ttffP50Ms]")).isEqualTo("250 ms");
+    assertThat(text(p, "#scope")).isEqualTo("(last 24 hours · browser = Chrome)");
+    assertThat(text(p, "#allTime")).contains("All time, every viewer (no range or filter)");
+    assertThat(text(p, "#allTimeViews")).isEqualTo("3");
+
+    // the charts: the hourly series of the same scope, bucket by bucket
+    List<Long> perHour = new java.util.ArrayList<>();
+    List<Double> p50PerHour = new java.util.ArrayList<>();
+    s.query("/api/data/views/query?" + scope + "&timeStep=hour").json().forEach(r -> {
+      perHour.add(r.get("viewCount").asLong());
+      p50PerHour.add(r.get("ttffP50Ms").asDouble());
+    });
+    assertThat(perHour.stream().mapToLong(Long::longValue).sum()).isEqualTo(2);
+    assertThat(chartPoints(p, "assetViews", 0, "v > 0")).isEqualTo(perHour.stream().map(Long::doubleValue).toList());
+    assertThat(chartPoints(p, "assetQuality", 0, "v !== null")).isEqualTo(p50PerHour);
+    assertThat(t.errors()).isEmpty();
+    p.click("#signout");
+  }
+
+  /** The points of a chart's dataset that pass a filter on {@code v}, in order, as numbers. */
+  private static List<Double> chartPoints(Page p, String canvas, int dataset, String keep) {
+    List<?> points = (List<?>) p.evaluate("() => Chart.getChart(document.getElementById('" + canvas + "')).data"
+        + ".datasets[" + dataset + "].data.filter((v) => " + keep + ")");
+    return points.stream().map(v -> ((Number) v).doubleValue()).toList();
   }
 
   @Test
@@ -170,6 +226,45 @@ class DashboardInBrowserTest {
         new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(20_000));
     t.screenshot("dashboard-live-updated");
     assertThat(t.errors()).isEmpty();
+  }
+
+  /**
+   * Refreshes of the live page fail (its requests cut off, as when the server is down): a notice says how old the
+   * numbers on screen are, the page keeps retrying by itself, and the notice goes once a refresh succeeds.
+   */
+  @Test
+  void theLivePageSaysWhenItsNumbersAreStaleAndClearsItOnceARefreshSucceeds() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/#/live/chan1");
+    signIn(t);
+    Page p = t.page();
+    p.evaluate("sessionStorage.setItem('viewpulse.refreshMs', '500')");
+    p.reload();
+    p.waitForSelector("[data-live=concurrent]");
+    PlaywrightAssertions.assertThat(p.locator("#stale")).isHidden();
+    String shown = text(p, "[data-live=concurrent]");
+
+    String live = "**/api/v4/monitoring/**";
+    java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    p.route(live, r -> {
+      refused.incrementAndGet();
+      r.abort();
+    });
+    PlaywrightAssertions.assertThat(p.locator("#stale")).isVisible();
+    assertThat(text(p, "#stale")).matches("Not updated since \\d\\d:\\d\\d:\\d\\d UTC: the server did not answer\\."
+        + " The numbers below are from then\\. Retrying every 1 s…");
+    assertThat(text(p, "[data-live=concurrent]")).as("the last numbers stay").isEqualTo(shown);
+    t.screenshot("dashboard-live-stale");
+    int tries = refused.get();
+    p.waitForCondition(() -> refused.get() >= tries + 4);
+    // still failing, still said
+    PlaywrightAssertions.assertThat(p.locator("#stale")).isVisible();
+
+    p.unroute(live);
+    PlaywrightAssertions.assertThat(p.locator("#stale")).isHidden();
+    assertThat(text(p, "[data-live=concurrent]")).isEqualTo(shown);
+    assertThat(t.errors()).as("only the refused requests")
+        .allMatch(e -> e.contains("net::ERR_FAILED"));
+    p.click("#signout");
   }
 
   @Test

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * where the API's metrics are written in ClickHouse's functions. The definitions are those of the DuckDB store
  * ({@code store.duckdb.ViewsSql}); the estimators differ where the engines' do: TTFF percentiles come from
  * ClickHouse's t-digest ({@code quantilesTDigest}, which answers with a centroid where DuckDB's interpolates between
- * two), unique viewers from {@code uniqCombined64(14)} (exact for small groups, about 1 % off beyond).
+ * two), unique viewers from {@code uniqCombined64(14)} (exact for small groups, about 1 % off beyond, and at most
+ * the group's views: an estimate above them is clamped, on scans and rollups alike).
  *
  * <p>What a query reads is every view of the store, each once ({@link #allViews}): the finished views of
  * {@code views}, the open sessions' latest snapshots in {@code session_state}, and the finished views still in the
@@ -111,7 +112,7 @@ final class ChViewsSql {
     boolean full = q.detail().full();
     if (full) {
       select.add(ViewMetrics.aggregates(ViewMetrics.facts(q.detail()), ChSchema.DIALECT)
-          + ", quantilesTDigest(0.5, 0.95)(ttff_ms) AS ttff_q, uniqCombined64(14)(viewer_id) AS unique_viewers");
+          + ", quantilesTDigest(0.5, 0.95)(ttff_ms) AS ttff_q, uniqCombined64(14)(viewer_id) AS viewers_est");
     } else {
       select.add("count() AS view_count, sum(playtime_ms) / 60000.0 AS playtime_mins");
     }
@@ -124,7 +125,8 @@ final class ChViewsSql {
     if (full) {
       // the groups' facts, then the metrics over them
       sql = new StringBuilder("SELECT ").append(group.isEmpty() ? "" : String.join(", ", group) + ", ")
-          .append(ViewMetrics.selectOverFacts(q.detail() == ViewsQuery.Detail.QUALITY, "ttff_q[1]", "ttff_q[2]"))
+          .append(ViewMetrics.selectOverFacts(q.detail() == ViewsQuery.Detail.QUALITY, "ttff_q[1]", "ttff_q[2]",
+              "viewers_est"))
           .append(" FROM (").append(sql).append(')');
     }
     if (!group.isEmpty()) {
@@ -264,7 +266,7 @@ final class ChViewsSql {
     StringBuilder groups = new StringBuilder("SELECT ").append(keys.isEmpty() ? "" : String.join(", ", keys) + ", ")
         .append(ViewMetrics.merges(facts, ChSchema.DIALECT));
     if (full) {
-      groups.append(", quantilesTDigestMerge(0.5, 0.95)(ttff_q) AS q, uniqCombined64Merge(14)(viewers) AS unique_viewers");
+      groups.append(", quantilesTDigestMerge(0.5, 0.95)(ttff_q) AS q, uniqCombined64Merge(14)(viewers) AS viewers_est");
     }
     groups.append(" FROM (").append(String.join(" UNION ALL ", parts)).append(")");
     if (!keys.isEmpty()) {
@@ -278,7 +280,8 @@ final class ChViewsSql {
     if (col != null) {
       sql.append("v AS ").append(col).append(", ");
     }
-    sql.append(full ? ViewMetrics.selectOverFacts(detail == ViewsQuery.Detail.QUALITY, "q[1]", "q[2]")
+    sql.append(full
+        ? ViewMetrics.selectOverFacts(detail == ViewsQuery.Detail.QUALITY, "q[1]", "q[2]", "viewers_est")
         : "views AS view_count, playtime_ms / 60000.0 AS playtime_mins");
     sql.append(" FROM (").append(groups).append(')');
     if (!keys.isEmpty()) {

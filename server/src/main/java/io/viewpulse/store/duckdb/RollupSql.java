@@ -386,7 +386,7 @@ final class RollupSql {
       sql.append(col).append(", ");
     }
     if (full) {
-      sql.append(ViewMetrics.selectOverFacts(detail == ViewsQuery.Detail.QUALITY, "ttff_p50", "ttff_p95"));
+      sql.append(ViewMetrics.selectOverFacts(detail == ViewsQuery.Detail.QUALITY, "ttff_p50", "ttff_p95", "unique_viewers"));
     } else {
       sql.append("views AS view_count, playtime_ms / 60000.0 AS playtime_mins");
     }

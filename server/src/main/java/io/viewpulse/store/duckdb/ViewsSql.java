@@ -21,7 +21,8 @@ import java.util.Map;
  *       a percent of rank beyond), the function whose states the rollups keep, so a scan and a rollup give the same
  *       kind of answer
  *   <li>uniqueViewers: distinct viewer ids, estimated (HyperLogLog: exact for small groups, within a few percent
- *       beyond; an exact count is five times slower than all the other metrics together over 100 M views)
+ *       beyond; an exact count is five times slower than all the other metrics together over 100 M views), and at
+ *       most the group's views: an estimate above the views is the views ({@link RollupSql} likewise)
  * </ul>
  * A query with every metric aggregates the facts of its groups in a subquery and computes the metrics over them.
  * User values only ever travel as parameters; identifiers come from the allowlist below.
@@ -128,8 +129,9 @@ final class ViewsSql {
       }
       q.breakdown().forEach(d -> keys.add(COLUMNS.get(d)));
       sql = new StringBuilder("SELECT ").append(keys.isEmpty() ? "" : String.join(", ", keys) + ", ")
-          .append(ViewMetrics.selectOverFacts(q.detail() == ViewsQuery.Detail.QUALITY, "ttff_q[1]", "ttff_q[2]")).append(" FROM (").append(sql)
-          .append(')');
+          .append(ViewMetrics.selectOverFacts(q.detail() == ViewsQuery.Detail.QUALITY, "ttff_q[1]", "ttff_q[2]",
+              "unique_viewers"))
+          .append(" FROM (").append(sql).append(')');
     }
     if (!group.isEmpty()) {
       // a stable order: time first, then the busiest groups

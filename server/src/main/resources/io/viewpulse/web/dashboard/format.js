@@ -1,14 +1,28 @@
 // How numbers read on screen.
+const UNIQUE = "An estimate (HyperLogLog): exact for small groups, within a few percent beyond, never more than the views.";
+const PERCENTILE = "An estimate (t-digest): exact for a handful of views, within about a percent of rank beyond.";
+
 export const METRICS = [
   { key: "viewCount", label: "Views", fmt: count, better: "up" },
   { key: "playtimeMins", label: "Watch time", fmt: minutes, better: "up" },
-  { key: "uniqueViewers", label: "Unique viewers", fmt: count, better: "up" },
+  { key: "uniqueViewers", label: "Unique viewers", fmt: count, better: "up", estimate: UNIQUE },
   { key: "errorRate", label: "Error rate", fmt: percent, better: "down", rate: true },
-  { key: "ttffP50Ms", label: "Time to first frame (p50)", fmt: ms, better: "down" },
-  { key: "ttffP95Ms", label: "Time to first frame (p95)", fmt: ms, better: "down" },
+  { key: "ttffP50Ms", label: "Time to first frame (p50)", fmt: ms, better: "down", estimate: PERCENTILE },
+  { key: "ttffP95Ms", label: "Time to first frame (p95)", fmt: ms, better: "down", estimate: PERCENTILE },
   { key: "rebufferRatio", label: "Rebuffer ratio", fmt: percent, better: "down", rate: true },
   { key: "exitsBeforeStart", label: "Exits before start", fmt: percent, better: "down", rate: true },
 ];
+
+/** A metric's name for a heading, marked "≈" (with what kind of estimate, as a tooltip) where the figure is one. */
+export function label(m) {
+  return escape(m.label) + (m.estimate
+    ? ` <abbr class="estimate" data-estimate="${m.key}" title="${escape(m.estimate)}">≈</abbr>` : "");
+}
+
+/** The footnote under figures marked "≈". */
+export const ESTIMATES = `<p class="muted note" data-estimates>≈ estimated: unique viewers (HyperLogLog: exact for
+  small groups, within a few percent beyond, never more than the views) and time-to-first-frame percentiles
+  (t-digest). Every other figure is exact.</p>`;
 
 export function count(v) {
   return v === undefined || v === null ? "–" : Math.round(v).toLocaleString("en-US");

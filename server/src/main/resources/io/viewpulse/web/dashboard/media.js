@@ -1,6 +1,6 @@
 // Videos (assets and streams) and the live page of a stream.
 import { get, qs } from "./api.js";
-import { METRICS, escape, minutes, count, bucketLabel, buckets, fill } from "./format.js";
+import { METRICS, ESTIMATES, label, escape, minutes, count, bucketLabel, buckets, fill } from "./format.js";
 import { state, span as range, step, link } from "./state.js";
 import { startHere } from "./views.js";
 import * as charts from "./charts.js";
@@ -35,30 +35,39 @@ function table(items, href) {
     <td>${new Date(m.createdAt).toISOString().slice(0, 10)}</td></tr>`).join("") + `</tbody></table>`;
 }
 
+/**
+ * A video's page. Its figures and charts all answer for one scope, the selected range and filters, as the overview
+ * does; the all-time total (every viewer, no filter) is shown apart and says so.
+ */
 export async function asset(main, id) {
   main.innerHTML = `<p class="loading">Loading…</p>`;
   const a = await get("/api/asset/" + encodeURIComponent(id));
   const w = range();
   const s = step();
-  const [total, series, countries] = await Promise.all([
+  const scope = { assetId: a.id, from: w.from, to: w.to, "filters[]": state.filters };
+  const [total, figures, series, countries] = await Promise.all([
     get("/api/data/views/query/total/" + encodeURIComponent(a.playbackId)),
-    get("/api/data/views/query" + qs({ assetId: a.id, from: w.from, to: w.to, timeStep: s, "filters[]": state.filters })),
-    get("/api/data/views/query" + qs({ assetId: a.id, from: w.from, to: w.to, "breakdownBy[]": "country", "filters[]": state.filters })),
+    get("/api/data/views/query" + qs(scope)),
+    get("/api/data/views/query" + qs({ ...scope, timeStep: s })),
+    get("/api/data/views/query" + qs({ ...scope, "breakdownBy[]": "country" })),
   ]);
+  const cur = figures[0] || {};
+  const rangeName = document.querySelector("#range option:checked")?.textContent || state.range;
+  const scopeText = [rangeName.toLowerCase(), ...state.filters.map((f) => f.replace(":", " = "))].join(" · ");
   main.innerHTML = `<h1>${escape(a.name)}</h1>
     <p class="muted">Playback id <code>${escape(a.playbackId)}</code>${a.dStorageUrl ? ` · ${escape(a.dStorageUrl)}` : ""}</p>
-    <div class="kpis">
-      <section class="card kpi"><div class="label">Total views</div><div class="value" id="totalViews">${count(total.viewCount)}</div>
-        <div class="delta flat">all time</div></section>
-      <section class="card kpi"><div class="label">Total watch time</div><div class="value" id="totalWatch">${minutes(total.playtimeMins)}</div>
-        <div class="delta flat">all time</div></section>
-    </div>
-    <h2>In the selected range</h2>
-    <div class="grid2"><div class="card chart"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div>
+    <p class="muted" id="allTime">All time, every viewer (no range or filter): <span id="allTimeViews">${count(total.viewCount)}</span>
+      views, <span id="allTimeWatch">${minutes(total.playtimeMins)}</span> watched.</p>
+    <h2>In the selected range <span class="muted" id="scope">(${escape(scopeText)})</span></h2>
+    <div class="kpis" id="assetKpis">` + METRICS.map((m) => `<section class="card kpi" aria-label="${m.label}">
+      <div class="label">${label(m)}</div><div class="value" data-metric="${m.key}">${m.fmt(cur[m.key])}</div></section>`).join("") +
+    ESTIMATES + `</div>
+    <div class="grid2 mt"><div class="card chart"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div>
       <div class="card chart"><canvas id="assetQuality" role="img" aria-label="Quality over time"></canvas></div></div>
     <h2>Where it was watched</h2><div class="scroll" id="countries"></div>`;
   if (series.length === 0) {
-    main.querySelector(".grid2").outerHTML = startHere();
+    main.querySelector(".grid2").outerHTML = state.filters.length > 0 || total.viewCount > 0
+      ? `<div class="empty" id="noneInScope">No views of this video match the selected range and filters.</div>` : startHere();
   } else {
     const all = buckets(w.from, w.to, s);
     const labels = all.map((b) => bucketLabel(b, s));
@@ -68,9 +77,9 @@ export async function asset(main, id) {
       { label: "TTFF p95 (ms)", data: fill(series, all, "ttffP95Ms", false) }], { legend: true, spanGaps: true, points: true });
   }
   document.getElementById("countries").innerHTML = countries.length === 0 ? "" : `<table><thead><tr><th scope="col">Country</th>` +
-    METRICS.map((m) => `<th scope="col">${m.label}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>
+    METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>
       `<tr><td>${escape(r.country ?? "unknown")}</td>` + METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") +
-    `</tbody></table>`;
+    `</tbody></table>` + ESTIMATES;
 }
 
 export async function streams(main) {
@@ -85,12 +94,14 @@ let refresh = null;
 export function stopRefresh() {
   if (refresh) clearInterval(refresh);
   refresh = null;
+  document.getElementById("main").classList.remove("is-stale");
 }
 
 export async function live(main, id) {
   const s = await get("/api/stream/" + encodeURIComponent(id));
   main.innerHTML = `<h1>${escape(s.name)} <span class="pill">${escape(s.type)}</span></h1>
     <p class="muted">Per minute, on the server's clock, about a minute behind. Updates on its own.</p>
+    <div class="stale" id="stale" role="status" hidden></div>
     <div class="kpis" id="liveKpis"></div>
     <h2>Sessions per minute (last hour)</h2><div class="card chart"><canvas id="liveChart" role="img" aria-label="Sessions per minute"></canvas></div>
     <div class="grid2"><div><h2>Locations</h2><div class="scroll" id="locations"></div></div>
@@ -127,6 +138,24 @@ export async function live(main, id) {
         slate.map((r) => `<tr><td>${r[0]}</td><td>${r[1] === "mcs" ? "missing content" : "ad"}</td><td>${escape(r[2])}</td><td>${r[3].toFixed(1)}</td><td>${r[4]}</td></tr>`).join("") + `</tbody></table>`;
   };
   await update();
+  // a failed refresh leaves the last numbers on screen: say so, and how old they are, until a refresh succeeds
+  const every = Number(sessionStorage.getItem("viewpulse.refreshMs")) || 15000;
+  const stale = document.getElementById("stale");
+  let updatedAt = new Date();
+  const refreshOnce = async () => {
+    try {
+      await update();
+      updatedAt = new Date();
+      stale.hidden = true;
+      main.classList.remove("is-stale");
+    } catch (err) {
+      const why = err.status ? err.message : "the server did not answer";
+      stale.textContent = `Not updated since ${updatedAt.toISOString().slice(11, 19)} UTC: ${why}. `
+        + `The numbers below are from then. Retrying every ${Math.max(1, Math.round(every / 1000))} s…`;
+      stale.hidden = false;
+      main.classList.add("is-stale");
+    }
+  };
   stopRefresh();
-  refresh = setInterval(() => update().catch(() => {}), Number(sessionStorage.getItem("viewpulse.refreshMs")) || 15000);
+  refresh = setInterval(refreshOnce, every);
 }

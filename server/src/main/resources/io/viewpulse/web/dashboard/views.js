@@ -1,6 +1,6 @@
 // Overview and breakdown pages: the viewership API over the chosen range, step and filters.
 import { get, qs } from "./api.js";
-import { METRICS, delta, escape, bucketLabel, count, buckets, fill } from "./format.js";
+import { METRICS, ESTIMATES, label, delta, escape, bucketLabel, count, buckets, fill } from "./format.js";
 import { state, span as range, step, link } from "./state.js";
 import * as charts from "./charts.js";
 
@@ -56,11 +56,11 @@ export async function overview(main) {
     const good = d && d.dir !== 0 && ((d.dir > 0) === (m.better === "up"));
     const cls = !d || d.dir === 0 ? "flat" : good ? "up" : "down";
     return `<section class="card kpi" aria-label="${m.label}">
-      <div class="label">${m.label}</div>
+      <div class="label">${label(m)}</div>
       <div class="value" data-metric="${m.key}">${m.fmt(cur[m.key])}</div>
       <div class="delta ${cls}">${d ? escape(d.text) + " vs previous period" : "no previous data"}</div>
       <canvas id="spark-${m.key}" aria-hidden="true"></canvas></section>`;
-  }).join("");
+  }).join("") + ESTIMATES;
   const counts = ["viewCount", "playtimeMins", "uniqueViewers"];
   METRICS.forEach((m) => charts.line(document.getElementById("spark-" + m.key), labels,
     [{ label: m.label, data: fill(series, all, m.key, counts.includes(m.key)) }], { spark: true, fill: true }));
@@ -99,10 +99,10 @@ export async function breakdown(main, dim) {
   })), { legend: true });
   document.getElementById("table").innerHTML = `<table><caption class="muted">
     Select a value to filter every page by it.</caption><thead><tr><th scope="col">${escape(dim)}</th>` +
-    METRICS.map((m) => `<th scope="col">${m.label}</th>`).join("") + `</tr></thead><tbody>` +
+    METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` +
     rows.map((r) => `<tr><td>${r[dim] == null ? '<span class="muted">unknown</span>'
       : `<button class="row-link" data-filter="${escape(dim + ":" + r[dim])}">${escape(r[dim])}</button>`}</td>` +
-      METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") + `</tbody></table>`;
+      METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") + `</tbody></table>` + ESTIMATES;
   document.querySelectorAll("[data-filter]").forEach((b) => b.addEventListener("click", () => {
     if (!state.filters.includes(b.dataset.filter)) state.filters.push(b.dataset.filter);
     location.hash = link("/overview");

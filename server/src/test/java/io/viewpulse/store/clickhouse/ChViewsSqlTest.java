@@ -60,4 +60,23 @@ class ChViewsSqlTest {
     assertThat(q.sql()).contains("FROM `vp`.`rollup_hour` WHERE account_id = {p0:String} AND dim = 'browser_engine'")
         .doesNotContain("rollup_day");
   }
+
+  @Test
+  void scannedUniqueViewersAreNeverMoreThanTheGroupsViews() {
+    // the estimate (uniqCombined64, HyperLogLog beyond a few hundred ids) can exceed the distinct count and the views
+    String scan = sql.views(query("pb", FROM, TO, TimeStep.DAY, List.of(Dimension.BROWSER_ENGINE), List.of())).sql();
+    assertThat(scan).contains(" uniqCombined64(14)(viewer_id) AS viewers_est FROM (")
+        .contains(" least(viewers_est, views) AS unique_viewers FROM (");
+  }
+
+  @Test
+  void uniqueViewersFromRollupsAreNeverMoreThanTheGroupsViews() {
+    for (TimeStep step : new TimeStep[] {null, TimeStep.HOUR, TimeStep.DAY}) {
+      String rolled = sql.viewsFromRollups(query(null, FROM, TO, step, List.of(Dimension.COUNTRY), List.of()))
+          .orElseThrow().sql();
+      assertThat(rolled).as("%s", step)
+          .contains(" uniqCombined64Merge(14)(viewers) AS viewers_est FROM (")
+          .contains(" least(viewers_est, views) AS unique_viewers FROM (");
+    }
+  }
 }

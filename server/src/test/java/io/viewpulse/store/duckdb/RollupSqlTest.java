@@ -171,4 +171,12 @@ class RollupSqlTest {
         .contains("HAVING count(*) > 1)");
     assertThat(sql.split("combine\\(")).as("states combined in the merged groups only").hasSize(3);
   }
+
+  @Test
+  void uniqueViewersFromRollupsAreNeverMoreThanTheGroupsViews() {
+    for (TimeStep step : new TimeStep[] {null, TimeStep.HOUR, TimeStep.DAY}) {
+      String sql = RollupSql.views(query("acc", null, step, List.of(Dimension.COUNTRY), List.of())).orElseThrow().sql();
+      assertThat(sql).as("%s", step).contains(" least(unique_viewers, views) AS unique_viewers FROM (");
+    }
+  }
 }
