@@ -11,8 +11,26 @@ package io.viewpulse.model;
  * @param rebufferCount rebuffers after the first frame
  * @param seekCount seeks whose latency the player measured
  * @param seekMs their latencies (seeking to playing again), summed
+ * @param bitrateMs playing time whose rendition's bitrate is known
+ * @param bitrateBits over that time, the bitrate times the time: bits played at the renditions' bitrates
+ * @param scaleMs playing time whose video and player sizes are known
+ * @param upscaleMs over that time, the time times the upscaling (the factor the video is enlarged by to fit the
+ *     player, less 1; 0 when it is not enlarged), summed
+ * @param downscaleMs likewise the downscaling (1 less the factor it is shrunk by)
+ * @param droppedFrames frames dropped
+ * @param totalFrames frames decoded, dropped ones included
+ * @param switchesUp rendition switches up
+ * @param switchesDown rendition switches down
  */
-public record ViewQuality(int fatal, int nonFatalErrors, int rebufferCount, int seekCount, int seekMs) {
+public record ViewQuality(int fatal, int nonFatalErrors, int rebufferCount, int seekCount, int seekMs,
+    long bitrateMs, long bitrateBits, long scaleMs, double upscaleMs, double downscaleMs, int droppedFrames,
+    int totalFrames, int switchesUp, int switchesDown) {
+
+  /** Without anything known of the video shown. */
+  public ViewQuality(int fatal, int nonFatalErrors, int rebufferCount, int seekCount, int seekMs) {
+    this(fatal, nonFatalErrors, rebufferCount, seekCount, seekMs, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+
   public static final int NO_FAILURE = 0;
   public static final int FAILED_TO_START = 1;
   public static final int FAILED_AFTER_START = 2;

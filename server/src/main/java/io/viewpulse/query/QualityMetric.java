@@ -21,7 +21,21 @@ public enum QualityMetric {
   /** Rebuffer time per view, in milliseconds. */
   REBUFFER_DURATION_MS("rebufferDurationMs", false),
   /** Mean time from seeking to playing again, in milliseconds, over the seeks whose players measure it. */
-  SEEK_LATENCY_MS("seekLatencyMs", false);
+  SEEK_LATENCY_MS("seekLatencyMs", false),
+  /** Bitrate of the renditions played, weighted by their playing time, in bits per second. */
+  AVERAGE_BITRATE_BPS("averageBitrateBps", false),
+  /** Rendition switches to a higher bitrate (or more pixels), all told. */
+  RENDITION_SWITCH_UP_COUNT("renditionSwitchUpCount", true),
+  /** Rendition switches to a lower one, all told. */
+  RENDITION_SWITCH_DOWN_COUNT("renditionSwitchDownCount", true),
+  /** Frames dropped, all told. */
+  DROPPED_FRAME_COUNT("droppedFrameCount", true),
+  /** Share of the decoded frames that were dropped. */
+  DROPPED_FRAME_RATE("droppedFrameRate", false),
+  /** Mean upscaling over the playing time whose sizes are known (Mux: upscale percentage), as a fraction. */
+  UPSCALE_PERCENTAGE("upscalePercentage", false),
+  /** Mean downscaling over that time, as a fraction. */
+  DOWNSCALE_PERCENTAGE("downscalePercentage", false);
 
   private final String apiName;
   private final boolean count;

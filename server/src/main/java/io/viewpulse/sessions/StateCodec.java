@@ -6,7 +6,8 @@ import io.viewpulse.model.Dimensions;
 /**
  * Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. A new
  * version adds fields at the end and reads every older one, so that the open sessions of an upgraded server go on:
- * version 6 has neither the CMCD play state nor the quality facts, version 7 the play state only, version 8 both.
+ * version 6 has neither the CMCD play state nor the quality facts (failures, rebuffers, seeks, the video shown),
+ * version 7 the play state only, version 8 both.
  * Without the quality facts a state's errors are of no known kind and taken as fatal, as a view stored before the
  * kinds ({@code ViewQuality.ofErrors}); its rebuffers and seeks so far are not counted.
  */
@@ -14,6 +15,11 @@ final class StateCodec {
   private static final int VERSION = 8;
   private static final int VERSION_7 = 7;
   private static final int VERSION_6 = 6;
+  /** What version 7 added at the end: the play state. */
+  static final int PLAY_STATE_BYTES = 4 + 8 + 8 + 1;
+  /** What version 8 added at the end: the quality facts. */
+  static final int QUALITY_BYTES = 8 + 6 * 4 + 4 * 4 + 9 * 8 + 4 * 4
+      + ViewState.HEARTBEAT_SLOTS * ViewState.HBV_FIELDS * 8;
 
   private StateCodec() {}
 
@@ -63,6 +69,19 @@ final class StateCodec {
       o.putInt(s.rebufferCount);
       o.putInt(s.seekCount);
       o.putInt(s.seekMs);
+      for (int v : new int[] {s.videoW, s.videoH, s.playerW, s.playerH}) {
+        o.putInt(v);
+      }
+      for (long v : new long[] {s.videoSizeAt, s.playerSizeAt, s.bitrateBps, s.bitrateAt, s.bitrateMs, s.bitrateBits,
+          s.scaleMs, s.upscaleUnits, s.downscaleUnits}) {
+        o.putLong(v);
+      }
+      for (int v : new int[] {s.droppedFrames, s.totalFrames, s.switchesUp, s.switchesDown}) {
+        o.putInt(v);
+      }
+      for (long v : s.hbv) {
+        o.putLong(v);
+      }
       return o.toBytes();
     }
   }
@@ -130,6 +149,26 @@ final class StateCodec {
       s.rebufferCount = in.getInt();
       s.seekCount = in.getInt();
       s.seekMs = in.getInt();
+      s.videoW = in.getInt();
+      s.videoH = in.getInt();
+      s.playerW = in.getInt();
+      s.playerH = in.getInt();
+      s.videoSizeAt = in.getLong();
+      s.playerSizeAt = in.getLong();
+      s.bitrateBps = in.getLong();
+      s.bitrateAt = in.getLong();
+      s.bitrateMs = in.getLong();
+      s.bitrateBits = in.getLong();
+      s.scaleMs = in.getLong();
+      s.upscaleUnits = in.getLong();
+      s.downscaleUnits = in.getLong();
+      s.droppedFrames = in.getInt();
+      s.totalFrames = in.getInt();
+      s.switchesUp = in.getInt();
+      s.switchesDown = in.getInt();
+      for (int i = 0; i < s.hbv.length; i++) {
+        s.hbv[i] = in.getLong();
+      }
       return s;
     }
   }

@@ -6,6 +6,7 @@ import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.EventType;
 import io.viewpulse.model.Heartbeat;
 import io.viewpulse.model.PlayerEvent;
+import io.viewpulse.model.VideoSample;
 import io.viewpulse.model.ViewQuality;
 import io.viewpulse.model.ViewRecord;
 
@@ -31,6 +32,12 @@ import io.viewpulse.model.ViewRecord;
  *   <li>Rebuffers (how many): a heartbeat's larger of its stalled and waiting counts, counted as its time is: in full
  *       after the first frame, none before it, and in the heartbeat that reports the first frame all but one (the
  *       startup's own wait, which players count as a wait).
+ *   <li>The video shown (heartbeats' {@link VideoSample}s): the video's and player's sizes and the rendition's
+ *       bitrate are sent when they change, so the view keeps the last reported (by heartbeat time); a heartbeat's
+ *       playing time counts at the bitrate and scaling in effect once it is applied. The scaling factor is the one
+ *       that fits the video into the player keeping its aspect ratio, the smaller of the width and height ratios;
+ *       above 1 it is upscaling (by the factor less 1), below 1 downscaling (by 1 less the factor). Dropped and
+ *       decoded frames and rendition switches up and down are heartbeat counts, upserted as the rest.
  *   <li>Seeks: the {@code seek} events that carry a latency (from seeking to playing again, or to the frame shown when
  *       paused: Viewpulse's collector measures it), their number and their latencies summed.
  *   <li>Errors: the larger of the error events received and the heartbeats' error counts, whose sum saturates
@@ -90,6 +97,18 @@ final class ViewState {
   /** The heartbeat's error count (low 32 bits) and warning count (high 32 bits; both at most a million). */
   static final int HB_ERRORS = 6;
   static final int HB_FIELDS = 7;
+  /** A heartbeat's bits played at its rendition's bitrate. */
+  static final int HBV_BITS = 0;
+  /** Its playing time with a known bitrate (low 32 bits) and with known sizes (high 32 bits). */
+  static final int HBV_MS = 1;
+  /** Its playing time times its upscaling, in thousandths of a millisecond. */
+  static final int HBV_UP = 2;
+  static final int HBV_DOWN = 3;
+  /** Its dropped (low 32 bits) and decoded (high 32 bits) frames. */
+  static final int HBV_FRAMES = 4;
+  /** Its rendition switches up (low 32 bits) and down (high 32 bits). */
+  static final int HBV_SWITCHES = 5;
+  static final int HBV_FIELDS = 6;
   static final long NO_FIRST_FRAME = -1;
   static final long FRAME_WITHOUT_TTFF = -2;
   /** Error categories of errors the player recovered from: non-fatal. */
@@ -129,6 +148,28 @@ final class ViewState {
   /** Seeks with a latency (from seeking to playing again), and their latencies summed. */
   int seekCount;
   int seekMs;
+  /** The video's and the player's sizes last reported (0: unknown), and the times of the heartbeats that said so. */
+  int videoW;
+  int videoH;
+  int playerW;
+  int playerH;
+  long videoSizeAt = UNSET;
+  long playerSizeAt = UNSET;
+  /** The bitrate of the rendition playing last reported (0: unknown), and the time of the heartbeat that said so. */
+  long bitrateBps;
+  long bitrateAt = UNSET;
+  /** Each remembered heartbeat's share of the video facts, {@link #HBV_FIELDS} per slot of {@link #hb}. */
+  final long[] hbv = new long[HEARTBEAT_SLOTS * HBV_FIELDS];
+  /** The video facts of {@link ViewQuality}; the scalings in thousandths of a millisecond. */
+  long bitrateMs;
+  long bitrateBits;
+  long scaleMs;
+  long upscaleUnits;
+  long downscaleUnits;
+  int droppedFrames;
+  int totalFrames;
+  int switchesUp;
+  int switchesDown;
   int heartbeatErrors;
   int errorEvents;
   int authFailures;
@@ -429,6 +470,7 @@ final class ViewState {
     }
     lastPlayingDelta = h.timePlayingMs() - (slot >= 0 ? hb(slot, HB_PLAYING) : 0);
     if (slot >= 0) {
+      video(slot, -1);
       playingMs -= hb(slot, HB_PLAYING);
       rebufferMs -= low(hb(slot, HB_REBUFFER));
       rebufferCount -= high(hb(slot, HB_REBUFFER));
@@ -451,6 +493,8 @@ final class ViewState {
     rebufferCount = saturated(rebufferCount, high(hb(slot, HB_REBUFFER)));
     heartbeatErrors = saturated(heartbeatErrors, h.errors());
     heartbeatWarnings = saturated(heartbeatWarnings, h.warnings());
+    videoShare(slot, e.timestamp(), h.timePlayingMs(), e.video());
+    video(slot, 1);
     if (firstFrameAt != firstFrameBefore) {
       reclassify();
     }
@@ -464,6 +508,60 @@ final class ViewState {
       playIntent = true;
     }
     return true;
+  }
+
+  /**
+   * A heartbeat's share of the video facts: the sizes and bitrate it reports become the view's unless a later
+   * heartbeat reported them already; its playing time counts at the bitrate and scaling in effect after it (the
+   * players report a change with the next heartbeat); its frames and switches count as they are.
+   */
+  private void videoShare(int slot, long ts, long playing, VideoSample v) {
+    if (v != null) {
+      if ((v.videoWidthPx() != null || v.videoHeightPx() != null) && ts >= videoSizeAt) {
+        videoW = v.videoWidthPx() != null ? v.videoWidthPx() : videoW;
+        videoH = v.videoHeightPx() != null ? v.videoHeightPx() : videoH;
+        videoSizeAt = ts;
+      }
+      if ((v.playerWidthPx() != null || v.playerHeightPx() != null) && ts >= playerSizeAt) {
+        playerW = v.playerWidthPx() != null ? v.playerWidthPx() : playerW;
+        playerH = v.playerHeightPx() != null ? v.playerHeightPx() : playerH;
+        playerSizeAt = ts;
+      }
+      if (v.bitrateBps() != null && ts >= bitrateAt) {
+        bitrateBps = v.bitrateBps();
+        bitrateAt = ts;
+      }
+    }
+    long rated = bitrateBps > 0 ? playing : 0;
+    hbv[slot * HBV_FIELDS + HBV_BITS] = bitrateBps * rated / 1000;
+    long scaled = 0;
+    long up = 0;
+    long down = 0;
+    if (videoW > 0 && videoH > 0 && playerW > 0 && playerH > 0) {
+      scaled = playing;
+      double factor = Math.min((double) playerW / videoW, (double) playerH / videoH);
+      up = Math.round(playing * 1000.0 * Math.max(0, factor - 1));
+      down = Math.round(playing * 1000.0 * Math.max(0, 1 - factor));
+    }
+    hbv[slot * HBV_FIELDS + HBV_MS] = pack(rated, scaled);
+    hbv[slot * HBV_FIELDS + HBV_UP] = up;
+    hbv[slot * HBV_FIELDS + HBV_DOWN] = down;
+    hbv[slot * HBV_FIELDS + HBV_FRAMES] = v == null ? 0 : pack(v.droppedFrames(), v.totalFrames());
+    hbv[slot * HBV_FIELDS + HBV_SWITCHES] = v == null ? 0 : pack(v.switchesUp(), v.switchesDown());
+  }
+
+  /** Adds ({@code sign} 1) or takes back (-1) a remembered heartbeat's share of the video facts. */
+  private void video(int slot, int sign) {
+    int at = slot * HBV_FIELDS;
+    bitrateBits += sign * hbv[at + HBV_BITS];
+    bitrateMs += sign * (long) low(hbv[at + HBV_MS]);
+    scaleMs += sign * (long) high(hbv[at + HBV_MS]);
+    upscaleUnits += sign * hbv[at + HBV_UP];
+    downscaleUnits += sign * hbv[at + HBV_DOWN];
+    droppedFrames = saturated(droppedFrames, sign * (long) low(hbv[at + HBV_FRAMES]));
+    totalFrames = saturated(totalFrames, sign * (long) high(hbv[at + HBV_FRAMES]));
+    switchesUp = saturated(switchesUp, sign * (long) low(hbv[at + HBV_SWITCHES]));
+    switchesDown = saturated(switchesDown, sign * (long) high(hbv[at + HBV_SWITCHES]));
   }
 
   /**
@@ -594,7 +692,9 @@ final class ViewState {
         startedAt == UNSET ? seenAt : startedAt, ended && lastEventAt != UNSET ? lastEventAt : null,
         dims == null ? Dimensions.UNKNOWN : dims, domain, live, Math.min(playingMs, most), ttffMs < 0 ? null : ttffMs,
         Math.min(rebufferMs, most),
-        errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors(), rebufferCount, seekCount, seekMs));
+        errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors(), rebufferCount, seekCount, seekMs,
+            bitrateMs, bitrateBits, scaleMs, upscaleUnits / 1000.0, downscaleUnits / 1000.0, droppedFrames,
+            totalFrames, switchesUp, switchesDown));
   }
 
   /**

@@ -119,7 +119,16 @@ public final class ViewMetrics {
       new Fact("non_fatal_errors", Agg.SUM, "non_fatal_errors"),
       new Fact("rebuffer_count", Agg.SUM, "rebuffer_count"),
       new Fact("seek_count", Agg.SUM, "seek_count"),
-      new Fact("seek_ms", Agg.SUM, "seek_ms"));
+      new Fact("seek_ms", Agg.SUM, "seek_ms"),
+      new Fact("bitrate_ms", Agg.SUM, "bitrate_ms"),
+      new Fact("bitrate_bits", Agg.SUM, "bitrate_bits"),
+      new Fact("scale_ms", Agg.SUM, "scale_ms"),
+      new Fact("upscale_ms", Agg.SUM_REAL, "upscale_ms"),
+      new Fact("downscale_ms", Agg.SUM_REAL, "downscale_ms"),
+      new Fact("dropped_frames", Agg.SUM, "dropped_frames"),
+      new Fact("total_frames", Agg.SUM, "total_frames"),
+      new Fact("switches_up", Agg.SUM, "switches_up"),
+      new Fact("switches_down", Agg.SUM, "switches_down"));
 
   /** Every fact a query of this detail needs, in the order of the rollups' columns. */
   public static List<Fact> facts(ViewsQuery.Detail detail) {
@@ -140,7 +149,8 @@ public final class ViewMetrics {
       case ENGAGEMENT -> "playtime_ms";
       case FULL -> "playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, fatal, viewer_id";
       case QUALITY -> "playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, fatal, viewer_id,"
-          + " non_fatal_errors, rebuffer_count, seek_count, seek_ms";
+          + " non_fatal_errors, rebuffer_count, seek_count, seek_ms, bitrate_ms, bitrate_bits, scale_ms, upscale_ms,"
+          + " downscale_ms, dropped_frames, total_frames, switches_up, switches_down";
     };
   }
 
@@ -159,7 +169,8 @@ public final class ViewMetrics {
 
   /**
    * The quality metrics over the facts; undefined (null) where a denominator is 0. Watch time, the base of the rebuffer
-   * frequency, is playing plus rebuffer time, as the rebuffer ratio's.
+   * frequency, is playing plus rebuffer time, as the rebuffer ratio's. The average bitrate and the scalings are
+   * weighted by playing time, over the time whose bitrate (sizes) the player reported.
    */
   public static final Map<QualityMetric, String> QUALITY = new EnumMap<>(Map.ofEntries(
       Map.entry(QualityMetric.PLAYBACK_FAILURE_RATE, "failed / nullif(views, 0)"),
@@ -170,7 +181,14 @@ public final class ViewMetrics {
       Map.entry(QualityMetric.REBUFFER_FREQUENCY,
           "rebuffer_count / nullif((playtime_ms + rebuffer_ms) / 60000.0, 0)"),
       Map.entry(QualityMetric.REBUFFER_DURATION_MS, "rebuffer_ms / nullif(views, 0)"),
-      Map.entry(QualityMetric.SEEK_LATENCY_MS, "seek_ms / nullif(seek_count, 0)")));
+      Map.entry(QualityMetric.SEEK_LATENCY_MS, "seek_ms / nullif(seek_count, 0)"),
+      Map.entry(QualityMetric.AVERAGE_BITRATE_BPS, "bitrate_bits * 1000.0 / nullif(bitrate_ms, 0)"),
+      Map.entry(QualityMetric.RENDITION_SWITCH_UP_COUNT, "switches_up"),
+      Map.entry(QualityMetric.RENDITION_SWITCH_DOWN_COUNT, "switches_down"),
+      Map.entry(QualityMetric.DROPPED_FRAME_COUNT, "dropped_frames"),
+      Map.entry(QualityMetric.DROPPED_FRAME_RATE, "dropped_frames / nullif(total_frames, 0)"),
+      Map.entry(QualityMetric.UPSCALE_PERCENTAGE, "upscale_ms / nullif(scale_ms, 0)"),
+      Map.entry(QualityMetric.DOWNSCALE_PERCENTAGE, "downscale_ms / nullif(scale_ms, 0)")));
 
   /**
    * Every metric of a query with Livepeer's metrics (and with {@code quality} Viewpulse's) over its groups' facts and

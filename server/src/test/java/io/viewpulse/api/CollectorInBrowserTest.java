@@ -124,6 +124,29 @@ class CollectorInBrowserTest {
   }
 
   @Test
+  void theVideosScalingAndFramesAreWhatThePageShowed() {
+    Chromium.Tab t = play("br-video", media.base() + "/media/clip.mp4", "&playFor=3");
+    waitDone(t);
+    @SuppressWarnings("unchecked")
+    List<Number> page = (List<Number>) t.page().evaluate("(() => { const v = document.getElementById('v');"
+        + " const q = v.getVideoPlaybackQuality(); return [v.videoWidth, v.videoHeight, v.clientWidth,"
+        + " v.clientHeight, q.droppedVideoFrames, q.totalVideoFrames]; })()");
+    double factor = Math.min(page.get(2).doubleValue() / page.get(0).doubleValue(),
+        page.get(3).doubleValue() / page.get(1).doubleValue());
+    JsonNode v = leaveAndRead(t, "br-video");
+    assertThat(page.get(5).longValue()).as("the page decoded frames").isPositive();
+    // one size all along: the mean scaling over the playing time is the page's own
+    assertThat(v.get("upscalePercentage").asDouble()).isCloseTo(Math.max(0, factor - 1), within(1e-6));
+    assertThat(v.get("downscalePercentage").asDouble()).isCloseTo(Math.max(0, 1 - factor), within(1e-6));
+    assertThat(v.get("droppedFrameCount").asLong()).isEqualTo(page.get(4).longValue());
+    assertThat(v.get("droppedFrameRate").asDouble())
+        .isCloseTo(page.get(4).doubleValue() / page.get(5).doubleValue(), within(1e-6));
+    assertThat(v.get("renditionSwitchUpCount").asLong() + v.get("renditionSwitchDownCount").asLong())
+        .as("one rendition").isZero();
+    assertThat(v.has("averageBitrateBps")).as("native playback of a file tells no bitrate").isFalse();
+  }
+
+  @Test
   void aSeekIsTimedFromSeekingToPlayingAgain() {
     Chromium.Tab t = play("br-seek", media.base() + "/media/clip.mp4", "&seekAt=1&seekTo=6&playFor=8");
     waitDone(t);

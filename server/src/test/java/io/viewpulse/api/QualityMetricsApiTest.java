@@ -35,6 +35,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  *                whose event never came, ends
  * q-rebuffer     play, first frame (TTFF 250 after a 250 ms wait), plays 13 s,   played, 2 rebuffers of 1,500 ms,
  *                stalls 1 s and waits 0.5 s, seeks twice (400 and 600 ms), ends  2 seeks of 1,000 ms
+ *                its heartbeats (4, 4 and 5 s of play) report the video shown:
+ *                720p in a 720p player at 2 Mb/s, 120 frames, 2 dropped          scale 1
+ *                the player grows to 1080p, down to 1 Mb/s, 100 frames           upscaled by 0.5, 1 switch down
+ *                up to 2160p at 8 Mb/s, 130 frames, 3 dropped                    downscaled by 0.5, 1 switch up
+ * (the others report no sizes, bitrate or frames)
  * </pre>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -75,8 +80,17 @@ class QualityMetricsApiTest {
         .heartbeat("g2", t.plusSeconds(6), 0, 0, 0, 1, null).ended(t.plusSeconds(6)), t.plusSeconds(6));
     t = T0.plusSeconds(420);
     ended(Beacons.session("q-rebuffer", "pbQ").play(t).heartbeat("r1", t.plusSeconds(5), 4000, 0, 250, 0, 250L)
-        .heartbeat("r2", t.plusSeconds(10), 4000, 1000, 0, 0, null).seek(t.plusSeconds(11), 400)
-        .heartbeat("r3", t.plusSeconds(16), 5000, 0, 500, 0, null).seek(t.plusSeconds(16), 600)
+        .with("video_width_px", 1280).with("video_height_px", 720).with("player_width_px", 1280)
+        .with("player_height_px", 720).with("bitrate_bps", 2_000_000).with("dropped_frames", 2)
+        .with("total_frames", 120)
+        .heartbeat("r2", t.plusSeconds(10), 4000, 1000, 0, 0, null).with("player_width_px", 1920)
+        .with("player_height_px", 1080).with("bitrate_bps", 1_000_000).with("rendition_down_count", 1)
+        .with("total_frames", 100)
+        .seek(t.plusSeconds(11), 400)
+        .heartbeat("r3", t.plusSeconds(16), 5000, 0, 500, 0, null).with("video_width_px", 3840)
+        .with("video_height_px", 2160).with("bitrate_bps", 8_000_000).with("rendition_up_count", 1)
+        .with("dropped_frames", 3).with("total_frames", 130)
+        .seek(t.plusSeconds(16), 600)
         .ended(t.plusSeconds(16)), t.plusSeconds(16));
     s.clock.set(T0.plusSeconds(3600));
     s.flush();
@@ -107,6 +121,23 @@ class QualityMetricsApiTest {
     List<JsonNode> out = new ArrayList<>();
     r.json().forEach(out::add);
     return out;
+  }
+
+  @Test
+  void theVideoShownIsWeightedByPlayingTimeOverTheTimeThePlayersReportedIt() {
+    JsonNode r = rows("/api/data/views/query?metrics=quality").get(0);
+    assertThat(r.get("averageBitrateBps").asText()).as("(4 s x 2 + 4 s x 1 + 5 s x 8 Mb/s) / 13 s")
+        .isEqualTo("4000000.0");
+    assertThat(r.get("upscalePercentage").asText()).as("4 s upscaled by 0.5 over 13 s").isEqualTo("0.1538462");
+    assertThat(r.get("downscalePercentage").asText()).as("5 s downscaled by 0.5 over 13 s").isEqualTo("0.1923077");
+    assertThat(r.get("droppedFrameCount").asLong()).isEqualTo(5);
+    assertThat(r.get("droppedFrameRate").asText()).as("5 of 350").isEqualTo("0.01428571");
+    assertThat(r.get("renditionSwitchUpCount").asLong()).isEqualTo(1);
+    assertThat(r.get("renditionSwitchDownCount").asLong()).isEqualTo(1);
+    JsonNode other = rows("/api/data/views/query?metrics=quality&playbackId=pbR").get(0);
+    assertThat(other.has("averageBitrateBps")).as("no view of pbR reported a bitrate: undefined").isFalse();
+    assertThat(other.has("upscalePercentage")).isFalse();
+    assertThat(other.get("droppedFrameCount").asLong()).isZero();
   }
 
   @Test

@@ -19,6 +19,8 @@ class LogCodecTest {
         new PlayerEvent("s1", EventType.SEEK, 1000, null, null, null, 350L),
         new PlayerEvent("h1", EventType.HEARTBEAT, 2000, new Heartbeat(1, 2, 3, 4, 5, 6, 7, 8, 9, 200L, null, 60_000L),
             null, null),
+        new PlayerEvent("h2", EventType.HEARTBEAT, 2500, new Heartbeat(0, 0, 0, 0, 0, 0, 0, 500, 0, null, null, null),
+            null, null, null, new VideoSample(1920, 1080, 1280, null, 4_500_000L, 3, 150, 1, 2)),
         new PlayerEvent("e1", EventType.ERROR, 3000, null, "fallback", "webrtc")));
     assertThat(LogCodec.decode(LogCodec.encode(b))).isEqualTo(b);
   }

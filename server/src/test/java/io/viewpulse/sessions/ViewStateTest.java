@@ -7,6 +7,7 @@ import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.EventType;
 import io.viewpulse.model.Heartbeat;
 import io.viewpulse.model.PlayerEvent;
+import io.viewpulse.model.VideoSample;
 import io.viewpulse.model.ViewQuality;
 import io.viewpulse.model.ViewRecord;
 import java.util.List;
@@ -203,6 +204,40 @@ class ViewStateTest {
     assertThat(s.toView().quality().rebufferCount()).isEqualTo(2);
   }
 
+  private static PlayerEvent hbVideo(String id, long ts, long playing, VideoSample v) {
+    return new PlayerEvent(id, EventType.HEARTBEAT, ts, new Heartbeat(0, 0, 0, 0, 0, 0, 0, playing, 0, null, null,
+        null), null, null, null, v);
+  }
+
+  private static List<Number> video(ViewState v) {
+    ViewQuality q = v.toView().quality();
+    return List.of(q.bitrateMs(), q.bitrateBits(), q.scaleMs(), q.upscaleMs(), q.downscaleMs(), q.droppedFrames(),
+        q.totalFrames(), q.switchesUp(), q.switchesDown());
+  }
+
+  @Test
+  void theVideoShownCountsItsPlayingTimeAtTheSizesAndBitrateLastReported() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hbVideo("h1", 5000, 4000, new VideoSample(640, 360, 1280, 720, 1_000_000L, 1, 100, 0, 0)));
+    // only the player's width changes: the height stays 720, so the video fits by its height, still twice its size
+    s.apply(hbVideo("h2", 10000, 2000, new VideoSample(null, null, 1600, null, null, 0, 50, 0, 0)));
+    s.apply(hbVideo("h3", 15000, 3000, new VideoSample(1920, 1080, null, null, 4_000_000L, 2, 90, 1, 0)));
+    assertThat(video(s)).as("h1 upscaled by 1, h2 likewise, h3 1080p in 1600x720: downscaled by 1/3")
+        .isEqualTo(List.of(9000L, 4_000_000L + 2_000_000L + 12_000_000L, 9000L, 6000.0, 1000.0, 3, 240, 1, 0));
+    // h2 re-sent, merged with a heartbeat whose sizes were never applied: replaced, not added
+    s.apply(hbVideo("h2", 11000, 2500, new VideoSample(null, null, null, null, null, 1, 60, 0, 1)));
+    assertThat(video(s)).as("h2 now plays 2.5 s at the sizes and bitrate in effect (1080p in 1600x720, 4 Mb/s)")
+        .isEqualTo(List.of(9500L, 4_000_000L + 10_000_000L + 12_000_000L, 9500L, 4000.0, 1833.333, 4, 250, 1, 1));
+  }
+
+  @Test
+  void anOlderHeartbeatDoesNotOverrideTheSizesALaterOneReported() {
+    s.apply(hbVideo("h2", 10000, 1000, new VideoSample(1280, 720, 1280, 720, 2_000_000L, 0, 0, 0, 0)));
+    s.apply(hbVideo("h1", 5000, 1000, new VideoSample(640, 360, 1280, 720, 500_000L, 0, 0, 0, 0)));
+    assertThat(video(s)).as("h1 arrived late: both seconds at h2's 720p and 2 Mb/s")
+        .isEqualTo(List.of(2000L, 4_000_000L, 2000L, 0.0, 0.0, 0, 0, 0, 0));
+  }
+
   @Test
   void seeksWithALatencyAreCountedAndTheirLatenciesSummedOncePerEvent() {
     s.apply(new PlayerEvent("s1", EventType.SEEK, 2000, null, null, null, 350L));
@@ -273,11 +308,10 @@ class ViewStateTest {
     s.apply(error("e", 1500, "fallback"));
     byte[] v8 = StateCodec.encode(s);
     assertThat(v8[0]).isEqualTo((byte) 8);
-    // version 7 is version 8 without its last 32 bytes (the fatal error's time and six counts); version 6 is version
-    // 7 without its last 21 (the CMCD play state)
-    byte[] v7 = java.util.Arrays.copyOf(v8, v8.length - 32);
+    // version 7 is version 8 without its quality facts at the end; version 6 is version 7 without its play state
+    byte[] v7 = java.util.Arrays.copyOf(v8, v8.length - StateCodec.QUALITY_BYTES);
     v7[0] = 7;
-    byte[] v6 = java.util.Arrays.copyOf(v7, v7.length - 21);
+    byte[] v6 = java.util.Arrays.copyOf(v7, v7.length - StateCodec.PLAY_STATE_BYTES);
     v6[0] = 6;
     for (byte[] old : List.of(v6, v7)) {
       ViewState back = StateCodec.decode(old);
@@ -288,13 +322,19 @@ class ViewStateTest {
   }
 
   @Test
-  void rebuffersAndSeeksSurviveASnapshot() {
+  void rebuffersSeeksAndTheVideoShownSurviveASnapshot() {
     s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hbVideo("v1", 3000, 1000, new VideoSample(640, 360, 1280, 720, 1_000_000L, 1, 30, 1, 0)));
     s.apply(hbCounts("h1", 6000, 4000, 0, 0, 2, 2900, 2500L));
     s.apply(new PlayerEvent("s1", EventType.SEEK, 7000, null, null, null, 350L));
     ViewState back = StateCodec.decode(StateCodec.encode(s));
     ViewQuality q = back.toView().quality();
     assertThat(List.of(q.rebufferCount(), q.seekCount(), q.seekMs())).isEqualTo(List.of(1, 1, 350));
+    assertThat(video(back)).as("v1 at 1 Mb/s upscaled by 1, and h1's 4 s at the same")
+        .isEqualTo(List.of(5000L, 5_000_000L, 5000L, 5000.0, 0.0, 1, 30, 1, 0));
+    back.apply(hbVideo("v1", 3500, 1000, new VideoSample(null, null, null, null, null, 1, 30, 1, 0)));
+    assertThat(video(back)).as("v1 re-sent after the snapshot replaces its share")
+        .isEqualTo(List.of(5000L, 5_000_000L, 5000L, 5000.0, 0.0, 1, 30, 1, 0));
     // the heartbeat's count is remembered with it: re-sent, it replaces rather than adds
     back.apply(hbCounts("h1", 6000, 4000, 0, 0, 2, 2900, 2500L));
     assertThat(back.toView().quality().rebufferCount()).isEqualTo(1);

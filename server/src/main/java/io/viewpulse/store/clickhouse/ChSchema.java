@@ -69,6 +69,15 @@ final class ChSchema {
     {"rebuffer_count", "UInt32", "0"},
     {"seek_count", "UInt32", "0"},
     {"seek_ms", "UInt32", "0"},
+    {"bitrate_ms", "UInt64", "0"},
+    {"bitrate_bits", "UInt64", "0"},
+    {"scale_ms", "UInt64", "0"},
+    {"upscale_ms", "Float64", "0"},
+    {"downscale_ms", "Float64", "0"},
+    {"dropped_frames", "UInt32", "0"},
+    {"total_frames", "UInt32", "0"},
+    {"switches_up", "UInt32", "0"},
+    {"switches_down", "UInt32", "0"},
   };
 
   /** The columns version 2 added to a view: from this one on in {@link #VIEW}. */

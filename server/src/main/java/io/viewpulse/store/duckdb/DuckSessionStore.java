@@ -260,7 +260,9 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
         .append(v.ttffMs()).append(v.rebufferMs()).append(v.errors()).append(v.firstFrame()).append(v.ended());
     ViewQuality q = v.quality();
     a.append((byte) q.fatal()).append(q.nonFatalErrors()).append(q.rebufferCount()).append(q.seekCount())
-        .append(q.seekMs());
+        .append(q.seekMs()).append(q.bitrateMs()).append(q.bitrateBits()).append(q.scaleMs()).append(q.upscaleMs())
+        .append(q.downscaleMs()).append(q.droppedFrames()).append(q.totalFrames()).append(q.switchesUp())
+        .append(q.switchesDown());
   }
 
   @Override

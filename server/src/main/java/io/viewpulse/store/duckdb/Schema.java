@@ -55,6 +55,15 @@ final class Schema {
     {"rebuffer_count", "INTEGER", "0"},
     {"seek_count", "INTEGER", "0"},
     {"seek_ms", "INTEGER", "0"},
+    {"bitrate_ms", "BIGINT", "0"},
+    {"bitrate_bits", "BIGINT", "0"},
+    {"scale_ms", "BIGINT", "0"},
+    {"upscale_ms", "DOUBLE", "0"},
+    {"downscale_ms", "DOUBLE", "0"},
+    {"dropped_frames", "INTEGER", "0"},
+    {"total_frames", "INTEGER", "0"},
+    {"switches_up", "INTEGER", "0"},
+    {"switches_down", "INTEGER", "0"},
   };
 
   /** The columns of a view now, in the order of the tables (and of the appender's values). */
