@@ -21,14 +21,15 @@ package io.viewpulse.model;
  * @param totalFrames frames decoded, dropped ones included
  * @param switchesUp rendition switches up
  * @param switchesDown rendition switches down
+ * @param maxUpscale the largest upscaling of any heartbeat's playing time (0 for none)
  */
 public record ViewQuality(int fatal, int nonFatalErrors, int rebufferCount, int seekCount, int seekMs,
     long bitrateMs, long bitrateBits, long scaleMs, double upscaleMs, double downscaleMs, int droppedFrames,
-    int totalFrames, int switchesUp, int switchesDown) {
+    int totalFrames, int switchesUp, int switchesDown, double maxUpscale) {
 
   /** Without anything known of the video shown. */
   public ViewQuality(int fatal, int nonFatalErrors, int rebufferCount, int seekCount, int seekMs) {
-    this(fatal, nonFatalErrors, rebufferCount, seekCount, seekMs, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    this(fatal, nonFatalErrors, rebufferCount, seekCount, seekMs, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   public static final int NO_FAILURE = 0;

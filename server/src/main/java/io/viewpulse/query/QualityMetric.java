@@ -35,7 +35,17 @@ public enum QualityMetric {
   /** Mean upscaling over the playing time whose sizes are known (Mux: upscale percentage), as a fraction. */
   UPSCALE_PERCENTAGE("upscalePercentage", false),
   /** Mean downscaling over that time, as a fraction. */
-  DOWNSCALE_PERCENTAGE("downscalePercentage", false);
+  DOWNSCALE_PERCENTAGE("downscalePercentage", false),
+  /** Mux's playback success score, 0 to 100: per view 100, 50 for an exit before start, 0 for a failure. */
+  PLAYBACK_SUCCESS_SCORE("playbackSuccessScore", false),
+  /** Startup time score, 0 to 100: per view with a TTFF of s seconds 8 / (8 + s) x 100. */
+  STARTUP_TIME_SCORE("startupTimeScore", false),
+  /** Mux's smoothness score, 0 to 100, over the views with a first frame. */
+  SMOOTHNESS_SCORE("smoothnessScore", false),
+  /** Mux's video quality score, 0 to 100, over the views with a first frame and known sizes. */
+  VIDEO_QUALITY_SCORE("videoQualityScore", false),
+  /** The viewer experience score, 0 to 100: per view, the other scores combined (see store.ViewMetrics). */
+  VIEWER_EXPERIENCE_SCORE("viewerExperienceScore", false);
 
   private final String apiName;
   private final boolean count;

@@ -19,7 +19,7 @@ final class StateCodec {
   static final int PLAY_STATE_BYTES = 4 + 8 + 8 + 1;
   /** What version 8 added at the end: the quality facts. */
   static final int QUALITY_BYTES = 8 + 6 * 4 + 4 * 4 + 9 * 8 + 4 * 4
-      + ViewState.HEARTBEAT_SLOTS * ViewState.HBV_FIELDS * 8;
+      + ViewState.HEARTBEAT_SLOTS * ViewState.HBV_FIELDS * 8 + 8;
 
   private StateCodec() {}
 
@@ -82,6 +82,7 @@ final class StateCodec {
       for (long v : s.hbv) {
         o.putLong(v);
       }
+      o.putDouble(s.maxUpscale);
       return o.toBytes();
     }
   }
@@ -169,6 +170,7 @@ final class StateCodec {
       for (int i = 0; i < s.hbv.length; i++) {
         s.hbv[i] = in.getLong();
       }
+      s.maxUpscale = in.getDouble();
       return s;
     }
   }

@@ -170,6 +170,8 @@ final class ViewState {
   int totalFrames;
   int switchesUp;
   int switchesDown;
+  /** The largest upscaling of a heartbeat with playing time; a re-sent heartbeat does not take it back. */
+  double maxUpscale;
   int heartbeatErrors;
   int errorEvents;
   int authFailures;
@@ -541,6 +543,9 @@ final class ViewState {
       scaled = playing;
       double factor = Math.min((double) playerW / videoW, (double) playerH / videoH);
       up = Math.round(playing * 1000.0 * Math.max(0, factor - 1));
+      if (playing > 0) {
+        maxUpscale = Math.max(maxUpscale, factor - 1);
+      }
       down = Math.round(playing * 1000.0 * Math.max(0, 1 - factor));
     }
     hbv[slot * HBV_FIELDS + HBV_MS] = pack(rated, scaled);
@@ -694,7 +699,7 @@ final class ViewState {
         Math.min(rebufferMs, most),
         errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors(), rebufferCount, seekCount, seekMs,
             bitrateMs, bitrateBits, scaleMs, upscaleUnits / 1000.0, downscaleUnits / 1000.0, droppedFrames,
-            totalFrames, switchesUp, switchesDown));
+            totalFrames, switchesUp, switchesDown, maxUpscale));
   }
 
   /**

@@ -111,6 +111,64 @@ public final class ViewMetrics {
       new Fact("errored", Agg.COUNT_IF, "errors > 0"),
       new Fact("exits", Agg.COUNT_IF, "ended AND NOT first_frame AND fatal = 0"));
 
+  /**
+   * The scores of one view, 0 to 100, as SQL over its columns; null where the view has none. Mux's published formulas
+   * (docs.mux.com, guides/data: playback success, smoothness, video quality); the startup time score is
+   * 8 / (8 + seconds) x 100 (issue 20). A view's percentages are fractions here, as Mux's formulas take them.
+   */
+  public static final class Scores {
+    private Scores() {}
+
+    /** Playback success: 0 for a failure (a fatal error), 50 for an exit before start, else 100. */
+    public static final String SUCCESS = "CASE WHEN fatal > 0 THEN 0 WHEN ended AND NOT first_frame THEN 50 ELSE 100 END";
+
+    /** Startup time: 8 / (8 + TTFF in seconds) x 100, for views with a TTFF. */
+    public static final String STARTUP = "800.0 / (8 + ttff_ms / 1000.0)";
+
+    /**
+     * Smoothness, for views with a first frame: the mean of 100 / sqrt(1 + (rebuffers / 2)^2) and
+     * 100 x e^(-10 x rebuffer fraction), the fraction being rebuffer time over playing plus rebuffer time.
+     */
+    public static final String SMOOTHNESS = "CASE WHEN first_frame THEN (100 / sqrt(1 + power(rebuffer_count / 2.0, 2))"
+        + " + 100 * exp(-10 * coalesce(rebuffer_ms / nullif(playtime_ms + rebuffer_ms, 0), 0))) / 2 END";
+
+    /**
+     * Video quality, for views with a first frame and known sizes: 100 x e^(-0.33 x (0.15 x max upscaling + 0.85 x
+     * mean upscaling)). Downscaling costs nothing: the viewer does not see it.
+     */
+    public static final String VIDEO_QUALITY = "CASE WHEN first_frame AND scale_ms > 0 THEN 100 * exp(-0.33"
+        + " * (0.15 * max_upscale + 0.85 * upscale_ms / scale_ms)) END";
+
+    /**
+     * The weights of the viewer experience score, Viewpulse's choice: rebuffering costs watch time most, a poor
+     * picture next, the startup wait, once per view, least.
+     */
+    public static final double STARTUP_WEIGHT = 0.25;
+    public static final double SMOOTHNESS_WEIGHT = 0.45;
+    public static final double VIDEO_QUALITY_WEIGHT = 0.30;
+
+    /**
+     * Viewer experience: a failed view 0, an exit before start 50 (its playback success score); any other view the
+     * weighted mean of those of its startup, smoothness and video quality scores it has (100 when it has none).
+     */
+    public static final String EXPERIENCE = experience();
+
+    private static String experience() {
+      String[][] parts = {
+        {STARTUP, Double.toString(STARTUP_WEIGHT)},
+        {SMOOTHNESS, Double.toString(SMOOTHNESS_WEIGHT)},
+        {VIDEO_QUALITY, Double.toString(VIDEO_QUALITY_WEIGHT)}};
+      List<String> weighted = new ArrayList<>();
+      List<String> weights = new ArrayList<>();
+      for (String[] p : parts) {
+        weighted.add("coalesce(" + p[1] + " * (" + p[0] + "), 0)");
+        weights.add("CASE WHEN (" + p[0] + ") IS NULL THEN 0 ELSE " + p[1] + " END");
+      }
+      return "CASE WHEN fatal > 0 THEN 0 WHEN ended AND NOT first_frame THEN 50 ELSE coalesce(("
+          + String.join(" + ", weighted) + ") / nullif(" + String.join(" + ", weights) + ", 0), 100) END";
+    }
+  }
+
   /** The facts the quality metrics need beyond Livepeer's. */
   public static final List<Fact> QUALITY_FACTS = List.of(
       new Fact("failed", Agg.COUNT_IF, "fatal > 0"),
@@ -128,7 +186,14 @@ public final class ViewMetrics {
       new Fact("dropped_frames", Agg.SUM, "dropped_frames"),
       new Fact("total_frames", Agg.SUM, "total_frames"),
       new Fact("switches_up", Agg.SUM, "switches_up"),
-      new Fact("switches_down", Agg.SUM, "switches_down"));
+      new Fact("switches_down", Agg.SUM, "switches_down"),
+      new Fact("success_score", Agg.SUM_REAL, Scores.SUCCESS),
+      new Fact("startup_score", Agg.SUM_REAL, Scores.STARTUP),
+      new Fact("smooth_n", Agg.COUNT_IF, "first_frame"),
+      new Fact("smooth_score", Agg.SUM_REAL, Scores.SMOOTHNESS),
+      new Fact("quality_n", Agg.COUNT_IF, "first_frame AND scale_ms > 0"),
+      new Fact("quality_score", Agg.SUM_REAL, Scores.VIDEO_QUALITY),
+      new Fact("experience_score", Agg.SUM_REAL, Scores.EXPERIENCE));
 
   /** Every fact a query of this detail needs, in the order of the rollups' columns. */
   public static List<Fact> facts(ViewsQuery.Detail detail) {
@@ -150,7 +215,7 @@ public final class ViewMetrics {
       case FULL -> "playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, fatal, viewer_id";
       case QUALITY -> "playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, fatal, viewer_id,"
           + " non_fatal_errors, rebuffer_count, seek_count, seek_ms, bitrate_ms, bitrate_bits, scale_ms, upscale_ms,"
-          + " downscale_ms, dropped_frames, total_frames, switches_up, switches_down";
+          + " downscale_ms, dropped_frames, total_frames, switches_up, switches_down, max_upscale";
     };
   }
 
@@ -170,7 +235,8 @@ public final class ViewMetrics {
   /**
    * The quality metrics over the facts; undefined (null) where a denominator is 0. Watch time, the base of the rebuffer
    * frequency, is playing plus rebuffer time, as the rebuffer ratio's. The average bitrate and the scalings are
-   * weighted by playing time, over the time whose bitrate (sizes) the player reported.
+   * weighted by playing time, over the time whose bitrate (sizes) the player reported. A score is the mean of its
+   * views' ({@link Scores}) over the views that have one.
    */
   public static final Map<QualityMetric, String> QUALITY = new EnumMap<>(Map.ofEntries(
       Map.entry(QualityMetric.PLAYBACK_FAILURE_RATE, "failed / nullif(views, 0)"),
@@ -188,7 +254,12 @@ public final class ViewMetrics {
       Map.entry(QualityMetric.DROPPED_FRAME_COUNT, "dropped_frames"),
       Map.entry(QualityMetric.DROPPED_FRAME_RATE, "dropped_frames / nullif(total_frames, 0)"),
       Map.entry(QualityMetric.UPSCALE_PERCENTAGE, "upscale_ms / nullif(scale_ms, 0)"),
-      Map.entry(QualityMetric.DOWNSCALE_PERCENTAGE, "downscale_ms / nullif(scale_ms, 0)")));
+      Map.entry(QualityMetric.DOWNSCALE_PERCENTAGE, "downscale_ms / nullif(scale_ms, 0)"),
+      Map.entry(QualityMetric.PLAYBACK_SUCCESS_SCORE, "success_score / nullif(views, 0)"),
+      Map.entry(QualityMetric.STARTUP_TIME_SCORE, "startup_score / nullif(ttff_n, 0)"),
+      Map.entry(QualityMetric.SMOOTHNESS_SCORE, "smooth_score / nullif(smooth_n, 0)"),
+      Map.entry(QualityMetric.VIDEO_QUALITY_SCORE, "quality_score / nullif(quality_n, 0)"),
+      Map.entry(QualityMetric.VIEWER_EXPERIENCE_SCORE, "experience_score / nullif(views, 0)")));
 
   /**
    * Every metric of a query with Livepeer's metrics (and with {@code quality} Viewpulse's) over its groups' facts and

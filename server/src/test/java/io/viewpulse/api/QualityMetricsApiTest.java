@@ -140,6 +140,35 @@ class QualityMetricsApiTest {
     assertThat(other.get("droppedFrameCount").asLong()).isZero();
   }
 
+  /**
+   * The views' scores: q-played, q-fallback, q-rebuffer succeed (100), q-ebvs and q-ebvs-warn exit before start (50),
+   * the three failures 0. Startup over the five with a TTFF: 800 / (8 + 0.2), / 8.15, / 8.3, / 8.1, / 8.25.
+   * Smoothness over the five with a first frame: 100 but q-rebuffer's (100 / sqrt(2) + 100 e^(-10 x 1500 / 14500)) / 2
+   * = 53.12585. Video quality, q-rebuffer's alone: 100 e^(-0.33 (0.15 x 0.5 + 0.85 x 2000 / 13000)) = 93.43503.
+   * Experience: failures 0, exits 50, q-played (0.25 x 97.56098 + 0.45 x 100) / 0.7 = 99.12892, q-fallback 98.70912,
+   * q-rebuffer (0.25 x 96.9697 + 0.45 x 53.12585 + 0.3 x 93.43503) / 1 = 76.17956.
+   */
+  @Test
+  void theScoresFollowMuxsFormulasPerViewAndAverageOverTheViewsThatHaveThem() {
+    JsonNode r = rows("/api/data/views/query?metrics=quality").get(0);
+    assertThat(r.get("playbackSuccessScore").asText()).as("(3 x 100 + 2 x 50) / 8").isEqualTo("50.0");
+    assertThat(r.get("startupTimeScore").asText()).isEqualTo("97.56823");
+    assertThat(r.get("smoothnessScore").asText()).as("(4 x 100 + 53.12585) / 5").isEqualTo("90.62517");
+    assertThat(r.get("videoQualityScore").asText()).isEqualTo("93.43503");
+    assertThat(r.get("viewerExperienceScore").asText()).as("(99.12892 + 98.70912 + 76.17956 + 2 x 50) / 8")
+        .isEqualTo("46.7522");
+    // q-ebvs alone: the views started in the 20 s around its start
+    List<JsonNode> only = rows("/api/data/views/query?metrics=quality&from=" + T0.plusSeconds(230).toEpochMilli()
+        + "&to=" + T0.plusSeconds(250).toEpochMilli());
+    assertThat(only).hasSize(1);
+    JsonNode ebvs = only.get(0);
+    assertThat(ebvs.get("viewCount").asLong()).isEqualTo(1);
+    assertThat(ebvs.get("exitsBeforeStart").asText()).isEqualTo("1.0");
+    assertThat(ebvs.has("startupTimeScore")).as("no first frame: no startup, smoothness or quality score").isFalse();
+    assertThat(ebvs.has("smoothnessScore")).isFalse();
+    assertThat(ebvs.get("viewerExperienceScore").asText()).isEqualTo("50.0");
+  }
+
   @Test
   void failuresSplitIntoStartFailuresPlaybackFailuresAndExitsWithNonFatalErrorsApart() {
     JsonNode r = rows("/api/data/views/query?metrics=quality").get(0);

@@ -224,6 +224,7 @@ class ViewStateTest {
     s.apply(hbVideo("h3", 15000, 3000, new VideoSample(1920, 1080, null, null, 4_000_000L, 2, 90, 1, 0)));
     assertThat(video(s)).as("h1 upscaled by 1, h2 likewise, h3 1080p in 1600x720: downscaled by 1/3")
         .isEqualTo(List.of(9000L, 4_000_000L + 2_000_000L + 12_000_000L, 9000L, 6000.0, 1000.0, 3, 240, 1, 0));
+    assertThat(s.toView().quality().maxUpscale()).as("h1 and h2 twice the size").isEqualTo(1.0);
     // h2 re-sent, merged with a heartbeat whose sizes were never applied: replaced, not added
     s.apply(hbVideo("h2", 11000, 2500, new VideoSample(null, null, null, null, null, 1, 60, 0, 1)));
     assertThat(video(s)).as("h2 now plays 2.5 s at the sizes and bitrate in effect (1080p in 1600x720, 4 Mb/s)")

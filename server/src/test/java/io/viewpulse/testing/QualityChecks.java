@@ -33,7 +33,15 @@ public final class QualityChecks {
         : firstFrame && random.nextBoolean() ? ViewQuality.FAILED_AFTER_START : ViewQuality.FAILED_TO_START;
     boolean rebuffered = firstFrame && random.nextInt(4) == 0;
     int seeks = firstFrame && random.nextInt(5) == 0 ? 1 + random.nextInt(3) : 0;
+    // the video shown, for some views with a first frame: a few seconds at a bitrate, some of it scaled
+    boolean shown = firstFrame && random.nextInt(3) == 0;
+    long ms = shown ? 1000 + random.nextInt(20_000) : 0;
+    double up = shown && random.nextBoolean() ? random.nextInt(4) * 0.25 : 0;
+    double down = shown && up == 0 ? random.nextInt(3) * 0.25 : 0;
+    int frames = shown ? (int) (ms * 30 / 1000) : 0;
     return new ViewQuality(fatal, random.nextInt(6) == 0 ? 1 + random.nextInt(4) : 0,
-        rebuffered ? 1 + random.nextInt(5) : 0, seeks, seeks * (100 + random.nextInt(2000)));
+        rebuffered ? 1 + random.nextInt(5) : 0, seeks, seeks * (100 + random.nextInt(2000)), ms,
+        ms * (500 + random.nextInt(8000)), ms, ms * up, ms * down, shown ? random.nextInt(5) : 0, frames,
+        shown ? random.nextInt(3) : 0, shown ? random.nextInt(3) : 0, up);
   }
 }

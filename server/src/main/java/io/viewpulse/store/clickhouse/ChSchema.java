@@ -78,6 +78,7 @@ final class ChSchema {
     {"total_frames", "UInt32", "0"},
     {"switches_up", "UInt32", "0"},
     {"switches_down", "UInt32", "0"},
+    {"max_upscale", "Float64", "0"},
   };
 
   /** The columns version 2 added to a view: from this one on in {@link #VIEW}. */

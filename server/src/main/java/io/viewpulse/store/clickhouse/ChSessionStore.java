@@ -321,6 +321,7 @@ final class ChSessionStore implements SessionStore {
     w.setValue("total_frames", v.quality().totalFrames());
     w.setValue("switches_up", v.quality().switchesUp());
     w.setValue("switches_down", v.quality().switchesDown());
+    w.setValue("max_upscale", v.quality().maxUpscale());
   }
 
   private static String minuteKey(String accountId, String streamId, long minuteStart) {

@@ -262,7 +262,7 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
     a.append((byte) q.fatal()).append(q.nonFatalErrors()).append(q.rebufferCount()).append(q.seekCount())
         .append(q.seekMs()).append(q.bitrateMs()).append(q.bitrateBits()).append(q.scaleMs()).append(q.upscaleMs())
         .append(q.downscaleMs()).append(q.droppedFrames()).append(q.totalFrames()).append(q.switchesUp())
-        .append(q.switchesDown());
+        .append(q.switchesDown()).append(q.maxUpscale());
   }
 
   @Override

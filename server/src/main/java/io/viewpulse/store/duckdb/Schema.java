@@ -64,6 +64,7 @@ final class Schema {
     {"total_frames", "INTEGER", "0"},
     {"switches_up", "INTEGER", "0"},
     {"switches_down", "INTEGER", "0"},
+    {"max_upscale", "DOUBLE", "0"},
   };
 
   /** The columns of a view now, in the order of the tables (and of the appender's values). */
