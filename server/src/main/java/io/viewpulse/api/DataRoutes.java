@@ -62,7 +62,7 @@ final class DataRoutes {
   private void query(RoutingContext ctx) {
     views(ctx, batches -> {
       Principal p = guard.secret(ctx);
-      viewership.query(p.accountId(), request(ctx, true), batches);
+      viewership.query(p.accountId(), request(ctx, true), Params.quality(ctx), batches);
     }, true);
   }
 

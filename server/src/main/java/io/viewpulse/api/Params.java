@@ -103,6 +103,21 @@ final class Params {
     return raw.stream().filter(v -> !v.isBlank()).map(io.viewpulse.query.Filter::parse).toList();
   }
 
+  /**
+   * {@code metrics=quality}: Viewpulse's quality metrics and scores too ({@link io.viewpulse.query.QualityMetric});
+   * {@code metrics=livepeer} or none: Livepeer's metrics only.
+   */
+  static boolean quality(RoutingContext ctx) {
+    String v = string(ctx, "metrics");
+    if (v == null || v.equals("livepeer")) {
+      return false;
+    }
+    if (v.equals("quality")) {
+      return true;
+    }
+    throw DomainException.invalid("invalid metrics: " + v + " (expected livepeer or quality)");
+  }
+
   /** Rejects parameters that make no sense on a route. */
   static void forbid(RoutingContext ctx, String message, String... names) {
     for (String n : names) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.MetricRow;
+import io.viewpulse.query.QualityMetric;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,8 @@ final class ViewsJson {
    * dimension's name. Checked at a row's start and after each string, the only parts of unbounded length.
    */
   private static final int ROW_ROOM = 512;
+  /** Room the quality metrics take at their longest: a name of at most 32 bytes and a number of at most 24 each. */
+  private static final int QUALITY_ROOM = 56 * QualityMetric.values().length;
 
   private static final byte[] TIMESTAMP = name("timestamp");
   private static final byte[] VIEW_COUNT = name("viewCount");
@@ -40,10 +43,15 @@ final class ViewsJson {
   private static final byte[] EXITS_BEFORE_START = name("exitsBeforeStart");
   private static final byte[] UNIQUE_VIEWERS = name("uniqueViewers");
   private static final Map<Dimension, byte[]> DIMENSION_NAMES = new EnumMap<>(Dimension.class);
+  private static final QualityMetric[] QUALITY = QualityMetric.values();
+  private static final byte[][] QUALITY_NAMES = new byte[QUALITY.length][];
 
   static {
     for (Dimension d : Dimension.values()) {
       DIMENSION_NAMES.put(d, name(d.apiName()));
+    }
+    for (QualityMetric m : QUALITY) {
+      QUALITY_NAMES[m.ordinal()] = name(m.apiName());
     }
   }
 
@@ -119,6 +127,22 @@ final class ViewsJson {
       if (r.uniqueViewers() != null) {
         field(UNIQUE_VIEWERS);
         pos = NumberOutput.outputLong(r.uniqueViewers(), buf, pos);
+      }
+      double[] quality = r.quality();
+      if (quality != null) {
+        room(QUALITY_ROOM);
+        for (QualityMetric m : QUALITY) {
+          double v = quality[m.ordinal()];
+          if (Double.isNaN(v)) {
+            continue;
+          }
+          if (m.count()) {
+            field(QUALITY_NAMES[m.ordinal()]);
+            pos = NumberOutput.outputLong(Math.round(v), buf, pos);
+          } else {
+            real(QUALITY_NAMES[m.ordinal()], v);
+          }
+        }
       }
     }
     buf[pos++] = '}';

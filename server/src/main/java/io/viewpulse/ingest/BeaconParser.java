@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.viewpulse.model.EventType;
 import io.viewpulse.model.Heartbeat;
 import io.viewpulse.model.PlayerEvent;
+import io.viewpulse.model.VideoSample;
 import io.viewpulse.model.Bounded;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -128,7 +129,42 @@ final class BeaconParser {
       category = clip(string(n, "category", false, at), 64);
       message = clip(string(n, "message", false, at), 1024);
     }
-    return new PlayerEvent(id, type, ts.asLong(), hb, category, message);
+    Long latency = type == EventType.SEEK ? optionalInteger(n, "latency_ms", at) : null;
+    VideoSample video = type == EventType.HEARTBEAT ? video(n) : null;
+    return new PlayerEvent(id, type, ts.asLong(), hb, category, message, latency, video);
+  }
+
+  /**
+   * What a heartbeat says of the video, or null for nothing. Read leniently: Livepeer's player sent the sizes before
+   * Viewpulse read them, so a size or count that is not a plausible number is ignored, never a reason to refuse the
+   * beacon.
+   */
+  private static VideoSample video(JsonNode n) {
+    VideoSample v = new VideoSample(px(n, "video_width_px"), px(n, "video_height_px"), px(n, "player_width_px"),
+        px(n, "player_height_px"), lenient(n, "bitrate_bps", VideoSample.MAX_BITRATE_BPS),
+        count(n, "dropped_frames"), count(n, "total_frames"), count(n, "rendition_up_count"),
+        count(n, "rendition_down_count"));
+    return v.empty() ? null : v;
+  }
+
+  private static Integer px(JsonNode n, String field) {
+    Long v = lenient(n, field, VideoSample.MAX_PX);
+    return v == null || v == 0 ? null : (int) (long) v;
+  }
+
+  private static int count(JsonNode n, String field) {
+    Long v = lenient(n, field, EventChecks.MAX_COUNT);
+    return v == null ? 0 : (int) (long) v;
+  }
+
+  /** A whole number from 0 to {@code max} (a float is rounded), else null. */
+  private static Long lenient(JsonNode n, String field, long max) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) {
+      return null;
+    }
+    long x = v.isIntegralNumber() && v.canConvertToLong() ? v.asLong() : Math.round(v.asDouble());
+    return x < 0 || x > max ? null : x;
   }
 
   private static Heartbeat heartbeat(JsonNode n, String at) {

@@ -16,6 +16,8 @@ final class EventChecks {
   static final long MAX_TTFF_MS = 3_600_000L;
   static final long MAX_MEDIA_DURATION_MS = 31 * 24 * 3_600_000L;
   static final long MAX_COUNT = 1_000_000L;
+  /** A seek's latency: beyond an hour the player was not waiting for the seek. */
+  static final long MAX_SEEK_LATENCY_MS = 3_600_000L;
 
   private EventChecks() {}
 
@@ -29,6 +31,9 @@ final class EventChecks {
     }
     Heartbeat h = e.heartbeat();
     if (h != null && !plausible(h)) {
+      return Reason.ABSURD_VALUE;
+    }
+    if (!optional(e.latencyMs(), MAX_SEEK_LATENCY_MS)) {
       return Reason.ABSURD_VALUE;
     }
     return null;

@@ -12,6 +12,7 @@ package io.viewpulse.model;
  * @param ttffMs play-to-first-frame of the view, null when no first frame was reported
  * @param rebufferMs stalled plus waiting time after the first frame
  * @param ended the view is over (ended event, the page's last beacon, or the inactivity timeout)
+ * @param quality the playback-quality facts beyond Livepeer's
  */
 public record ViewRecord(
     long viewId,
@@ -30,4 +31,14 @@ public record ViewRecord(
     long rebufferMs,
     int errors,
     boolean firstFrame,
-    boolean ended) {}
+    boolean ended,
+    ViewQuality quality) {
+
+  /** A view with Livepeer's facts only: its errors taken as fatal ({@link ViewQuality#ofErrors}). */
+  public ViewRecord(long viewId, String accountId, String playbackId, String creatorId, String dStorageUrl,
+      String viewerId, long startedAtMs, Long endedAtMs, Dimensions dims, String domain, boolean live, long playtimeMs,
+      Integer ttffMs, long rebufferMs, int errors, boolean firstFrame, boolean ended) {
+    this(viewId, accountId, playbackId, creatorId, dStorageUrl, viewerId, startedAtMs, endedAtMs, dims, domain, live,
+        playtimeMs, ttffMs, rebufferMs, errors, firstFrame, ended, ViewQuality.ofErrors(errors, firstFrame));
+  }
+}

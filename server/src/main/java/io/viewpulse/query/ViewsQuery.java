@@ -34,9 +34,18 @@ public record ViewsQuery(
     filters = List.copyOf(filters);
   }
 
-  /** How much a query computes: the creator API and totals only engagement, the full API quality too. */
+  /**
+   * How much a query computes: the creator API and totals only engagement, the full API Livepeer's quality metrics
+   * too, and with {@code metrics=quality} also Viewpulse's own ({@link QualityMetric}), which cost a scan more.
+   */
   public enum Detail {
     ENGAGEMENT,
-    FULL
+    FULL,
+    QUALITY;
+
+    /** Livepeer's quality metrics (TTFF, rebuffer ratio, error rate, exits before start, unique viewers) too. */
+    public boolean full() {
+      return this != ENGAGEMENT;
+    }
   }
 }

@@ -4,12 +4,22 @@ import io.viewpulse.model.Binary;
 import io.viewpulse.model.Dimensions;
 
 /**
- * Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. Version 7
- * added the CMCD play state at the end; version 6 snapshots are read with none.
+ * Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. A new
+ * version adds fields at the end and reads every older one, so that the open sessions of an upgraded server go on:
+ * version 6 has neither the CMCD play state nor the quality facts (failures, rebuffers, seeks, the video shown),
+ * version 7 the play state only, version 8 both.
+ * Without the quality facts a state's errors are of no known kind and taken as fatal, as a view stored before the
+ * kinds ({@code ViewQuality.ofErrors}); its rebuffers and seeks so far are not counted.
  */
 final class StateCodec {
-  private static final int VERSION = 7;
+  private static final int VERSION = 8;
+  private static final int VERSION_7 = 7;
   private static final int VERSION_6 = 6;
+  /** What version 7 added at the end: the play state. */
+  static final int PLAY_STATE_BYTES = 4 + 8 + 8 + 1;
+  /** What version 8 added at the end: the quality facts. */
+  static final int QUALITY_BYTES = 8 + 6 * 4 + 4 * 4 + 9 * 8 + 4 * 4
+      + ViewState.HEARTBEAT_SLOTS * ViewState.HBV_FIELDS * 8 + 8;
 
   private StateCodec() {}
 
@@ -46,10 +56,33 @@ final class StateCodec {
       for (long v : s.hb) {
         o.putLong(v);
       }
+      // version 7: the CMCD play state
       o.putInt(s.playState);
       o.putLong(s.playStateAt);
       o.putLong(s.startingAt);
       o.putBoolean(s.ttffDerived);
+      // version 8: the quality facts
+      o.putLong(s.firstFatalAt);
+      o.putInt(s.recoveredErrors);
+      o.putInt(s.warningEvents);
+      o.putInt(s.heartbeatWarnings);
+      o.putInt(s.rebufferCount);
+      o.putInt(s.seekCount);
+      o.putInt(s.seekMs);
+      for (int v : new int[] {s.videoW, s.videoH, s.playerW, s.playerH}) {
+        o.putInt(v);
+      }
+      for (long v : new long[] {s.videoSizeAt, s.playerSizeAt, s.bitrateBps, s.bitrateAt, s.bitrateMs, s.bitrateBits,
+          s.scaleMs, s.upscaleUnits, s.downscaleUnits}) {
+        o.putLong(v);
+      }
+      for (int v : new int[] {s.droppedFrames, s.totalFrames, s.switchesUp, s.switchesDown}) {
+        o.putInt(v);
+      }
+      for (long v : s.hbv) {
+        o.putLong(v);
+      }
+      o.putDouble(s.maxUpscale);
       return o.toBytes();
     }
   }
@@ -58,7 +91,7 @@ final class StateCodec {
     {
       Binary.Reader in = new Binary.Reader(b);
       int version = in.getByte();
-      if (version != VERSION && version != VERSION_6) {
+      if (version != VERSION && version != VERSION_7 && version != VERSION_6) {
         throw new IllegalStateException("unknown session state version " + version);
       }
       ViewState s = new ViewState(str(in), str(in), str(in), str(in), str(in), str(in));
@@ -97,12 +130,47 @@ final class StateCodec {
       for (int i = 0; i < s.hb.length; i++) {
         s.hb[i] = in.getLong();
       }
-      if (version >= VERSION) {
+      if (version >= VERSION_7) {
         s.playState = (char) in.getInt();
         s.playStateAt = in.getLong();
         s.startingAt = in.getLong();
         s.ttffDerived = in.getBoolean();
       }
+      if (version < VERSION) {
+        // its errors were of no known kind: fatal, as for a view stored before the kinds (ViewQuality.ofErrors)
+        if (s.errors() > 0) {
+          s.firstFatalAt = s.firstFrame ? Math.max(s.firstFrameAt, s.lastEventAt) : s.startedAt;
+        }
+        return s;
+      }
+      s.firstFatalAt = in.getLong();
+      s.recoveredErrors = in.getInt();
+      s.warningEvents = in.getInt();
+      s.heartbeatWarnings = in.getInt();
+      s.rebufferCount = in.getInt();
+      s.seekCount = in.getInt();
+      s.seekMs = in.getInt();
+      s.videoW = in.getInt();
+      s.videoH = in.getInt();
+      s.playerW = in.getInt();
+      s.playerH = in.getInt();
+      s.videoSizeAt = in.getLong();
+      s.playerSizeAt = in.getLong();
+      s.bitrateBps = in.getLong();
+      s.bitrateAt = in.getLong();
+      s.bitrateMs = in.getLong();
+      s.bitrateBits = in.getLong();
+      s.scaleMs = in.getLong();
+      s.upscaleUnits = in.getLong();
+      s.downscaleUnits = in.getLong();
+      s.droppedFrames = in.getInt();
+      s.totalFrames = in.getInt();
+      s.switchesUp = in.getInt();
+      s.switchesDown = in.getInt();
+      for (int i = 0; i < s.hbv.length; i++) {
+        s.hbv[i] = in.getLong();
+      }
+      s.maxUpscale = in.getDouble();
       return s;
     }
   }

@@ -6,6 +6,8 @@ import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.EventType;
 import io.viewpulse.model.Heartbeat;
 import io.viewpulse.model.PlayerEvent;
+import io.viewpulse.model.VideoSample;
+import io.viewpulse.model.ViewQuality;
 import io.viewpulse.model.ViewRecord;
 
 /**
@@ -27,15 +29,34 @@ import io.viewpulse.model.ViewRecord;
  *       heartbeat that reports the first frame also covers the startup, so its stall/wait time minus the TTFF counts;
  *       heartbeats before it count nothing. When the first frame becomes known late (batches out of order), the
  *       remembered heartbeats are classified again.
+ *   <li>Rebuffers (how many): a heartbeat's larger of its stalled and waiting counts, counted as its time is: in full
+ *       after the first frame, none before it, and in the heartbeat that reports the first frame all but one (the
+ *       startup's own wait, which players count as a wait).
+ *   <li>The video shown (heartbeats' {@link VideoSample}s): the video's and player's sizes and the rendition's
+ *       bitrate are sent when they change, so the view keeps the last reported (by heartbeat time); a heartbeat's
+ *       playing time counts at the bitrate and scaling in effect once it is applied. The scaling factor is the one
+ *       that fits the video into the player keeping its aspect ratio, the smaller of the width and height ratios;
+ *       above 1 it is upscaling (by the factor less 1), below 1 downscaling (by 1 less the factor). Dropped and
+ *       decoded frames and rendition switches up and down are heartbeat counts, upserted as the rest.
+ *   <li>Seeks: the {@code seek} events that carry a latency (from seeking to playing again, or to the frame shown when
+ *       paused: Viewpulse's collector measures it), their number and their latencies summed.
  *   <li>Errors: the larger of the error events received and the heartbeats' error counts, whose sum saturates
- *       rather than wrap to a negative count.
+ *       rather than wrap to a negative count. Livepeer's {@code errorRate} counts them all.
+ *   <li>Fatal and non-fatal errors (the failures split of CTA-2066 and Mux). An {@code error} event is fatal unless
+ *       its category says the player recovered ({@link #RECOVERED_CATEGORIES}: Livepeer's player reports
+ *       {@code fallback} when it switches to another source and plays on); {@code warning} events and the
+ *       heartbeats' {@code warnings} are non-fatal. Errors the heartbeats count beyond the error events received
+ *       (their events were lost) are of unknown kind and taken as fatal. A view failed to start when its earliest
+ *       fatal error came before its first frame (by event time) or it never had one, and failed after starting
+ *       otherwise. Non-fatal errors: the larger of the warning events and the heartbeats' warning counts, plus the
+ *       recovered errors.
  *   <li>Ended: an {@code ended} event, the page's last beacon (sendBeacon), or a timeout; any later event reopens it.
  * </ul>
  *
  * <p>Play states (CMCD, {@link EventType#PLAY_STATE}). A CMCD player reports the state it is in and when, not
  * durations: the time from one state report to the next, in the reports' times, belongs to the earlier state. Time in
  * {@code p} (playing) is playtime; time in {@code r} (rebuffering) after the first frame is rebuffer time (before it,
- * startup); seeking, paused, waiting and the rest count as neither. One interval counts at most
+ * startup), and each entry into {@code r} after the first frame one rebuffer; seeking, paused, waiting and the rest count as neither. One interval counts at most
  * {@link #MAX_STATE_INTERVAL_MS}: no session lives longer than that without a report (the idle timeout), so a longer
  * gap is a clock that jumped. A report older than the state already known is late (reports are separate requests,
  * which may overtake one another): its interval is lost, and nothing of it but a start delay changes the facts, so a
@@ -64,15 +85,34 @@ final class ViewState {
   static final int HB_ID = 0;
   static final int HB_TS = 1;
   static final int HB_PLAYING = 2;
+  /** The heartbeat's rebuffer time (low 32 bits) and rebuffers (high 32 bits), as {@link #rebufferOf} counts them. */
   static final int HB_REBUFFER = 3;
-  /** the larger of the heartbeat's stalled and waiting time, so its rebuffer share can be recomputed. */
+  /**
+   * The larger of the heartbeat's stalled and waiting time (low 32 bits) and of its stalled and waiting counts (high
+   * 32 bits), so its rebuffer share can be recomputed.
+   */
   static final int HB_STALL_WAIT = 4;
   /** the heartbeat's play-to-first-frame, {@link #NO_FIRST_FRAME}, or {@link #FRAME_WITHOUT_TTFF}. */
   static final int HB_TTFF = 5;
+  /** The heartbeat's error count (low 32 bits) and warning count (high 32 bits; both at most a million). */
   static final int HB_ERRORS = 6;
   static final int HB_FIELDS = 7;
+  /** A heartbeat's bits played at its rendition's bitrate. */
+  static final int HBV_BITS = 0;
+  /** Its playing time with a known bitrate (low 32 bits) and with known sizes (high 32 bits). */
+  static final int HBV_MS = 1;
+  /** Its playing time times its upscaling, in thousandths of a millisecond. */
+  static final int HBV_UP = 2;
+  static final int HBV_DOWN = 3;
+  /** Its dropped (low 32 bits) and decoded (high 32 bits) frames. */
+  static final int HBV_FRAMES = 4;
+  /** Its rendition switches up (low 32 bits) and down (high 32 bits). */
+  static final int HBV_SWITCHES = 5;
+  static final int HBV_FIELDS = 6;
   static final long NO_FIRST_FRAME = -1;
   static final long FRAME_WITHOUT_TTFF = -2;
+  /** Error categories of errors the player recovered from: non-fatal. */
+  static final java.util.Set<String> RECOVERED_CATEGORIES = java.util.Set.of("fallback");
   /** The most one interval between two play-state reports counts: the default idle timeout. */
   static final long MAX_STATE_INTERVAL_MS = 10 * 60_000L;
 
@@ -104,9 +144,44 @@ final class ViewState {
   int ttffMs = -1;
   long playingMs;
   long rebufferMs;
+  int rebufferCount;
+  /** Seeks with a latency (from seeking to playing again), and their latencies summed. */
+  int seekCount;
+  int seekMs;
+  /** The video's and the player's sizes last reported (0: unknown), and the times of the heartbeats that said so. */
+  int videoW;
+  int videoH;
+  int playerW;
+  int playerH;
+  long videoSizeAt = UNSET;
+  long playerSizeAt = UNSET;
+  /** The bitrate of the rendition playing last reported (0: unknown), and the time of the heartbeat that said so. */
+  long bitrateBps;
+  long bitrateAt = UNSET;
+  /** Each remembered heartbeat's share of the video facts, {@link #HBV_FIELDS} per slot of {@link #hb}. */
+  final long[] hbv = new long[HEARTBEAT_SLOTS * HBV_FIELDS];
+  /** The video facts of {@link ViewQuality}; the scalings in thousandths of a millisecond. */
+  long bitrateMs;
+  long bitrateBits;
+  long scaleMs;
+  long upscaleUnits;
+  long downscaleUnits;
+  int droppedFrames;
+  int totalFrames;
+  int switchesUp;
+  int switchesDown;
+  /** The largest upscaling of a heartbeat with playing time; a re-sent heartbeat does not take it back. */
+  double maxUpscale;
   int heartbeatErrors;
   int errorEvents;
   int authFailures;
+  /** Time of the earliest fatal error event, or {@link #UNSET}. */
+  long firstFatalAt = UNSET;
+  /** Error events of a category the player recovered from ({@link #RECOVERED_CATEGORIES}). */
+  int recoveredErrors;
+  int warningEvents;
+  /** The heartbeats' warning counts, summed as their error counts are. */
+  int heartbeatWarnings;
   boolean endedByPlayer;
   boolean lastOfPage;
   /** Latest event time of the page's last beacons: only newer events reopen the view. */
@@ -256,13 +331,25 @@ final class ViewState {
         if ("access-control".equals(e.category())) {
           authFailures++;
         }
+        if (e.category() != null && RECOVERED_CATEGORIES.contains(e.category())) {
+          recoveredErrors = saturated(recoveredErrors, 1);
+        } else {
+          firstFatalAt = firstFatalAt == UNSET ? e.timestamp() : Math.min(firstFatalAt, e.timestamp());
+        }
+      }
+      case WARNING -> warningEvents = saturated(warningEvents, 1);
+      case SEEK -> {
+        if (e.latencyMs() != null) {
+          seekCount = saturated(seekCount, 1);
+          seekMs = saturated(seekMs, e.latencyMs());
+        }
       }
       case ENDED -> {
         endedByPlayer = true;
         endedAt = Math.max(endedAt, e.timestamp());
       }
       default -> {
-        // pause, seek, rate, quality, pip, fullscreen, warnings: not part of any view metric
+        // pause, rate, quality, pip, fullscreen: not part of any view metric
       }
     }
   }
@@ -297,6 +384,9 @@ final class ViewState {
     switch (st) {
       case 's', 'r' -> {
         playIntent = true;
+        if (st == 'r' && firstFrame && playState != 'r') {
+          rebufferCount = saturated(rebufferCount, 1);
+        }
         if (!firstFrame && startingAt == UNSET) {
           startingAt = ts;
         }
@@ -382,23 +472,31 @@ final class ViewState {
     }
     lastPlayingDelta = h.timePlayingMs() - (slot >= 0 ? hb(slot, HB_PLAYING) : 0);
     if (slot >= 0) {
+      video(slot, -1);
       playingMs -= hb(slot, HB_PLAYING);
-      rebufferMs -= hb(slot, HB_REBUFFER);
-      heartbeatErrors -= hb(slot, HB_ERRORS);
+      rebufferMs -= low(hb(slot, HB_REBUFFER));
+      rebufferCount -= high(hb(slot, HB_REBUFFER));
+      heartbeatErrors -= low(hb(slot, HB_ERRORS));
+      heartbeatWarnings -= high(hb(slot, HB_ERRORS));
     } else {
       slot = freeSlot();
       hb(slot, HB_ID, id);
     }
     hb(slot, HB_TS, e.timestamp());
     hb(slot, HB_PLAYING, h.timePlayingMs());
-    hb(slot, HB_ERRORS, h.errors());
-    hb(slot, HB_STALL_WAIT, Math.max(h.timeStalledMs(), h.timeWaitingMs()));
+    hb(slot, HB_ERRORS, pack(h.errors(), h.warnings()));
+    hb(slot, HB_STALL_WAIT, pack(Math.max(h.timeStalledMs(), h.timeWaitingMs()),
+        Math.max(h.stalledCount(), h.waitingCount())));
     hb(slot, HB_TTFF, h.playToFirstFrameMs() != null ? h.playToFirstFrameMs()
         : h.mountToFirstFrameMs() != null ? FRAME_WITHOUT_TTFF : NO_FIRST_FRAME);
     hb(slot, HB_REBUFFER, rebufferOf(slot));
     playingMs += h.timePlayingMs();
-    rebufferMs += hb(slot, HB_REBUFFER);
-    heartbeatErrors = (int) Math.min(Integer.MAX_VALUE, (long) heartbeatErrors + h.errors());
+    rebufferMs += low(hb(slot, HB_REBUFFER));
+    rebufferCount = saturated(rebufferCount, high(hb(slot, HB_REBUFFER)));
+    heartbeatErrors = saturated(heartbeatErrors, h.errors());
+    heartbeatWarnings = saturated(heartbeatWarnings, h.warnings());
+    videoShare(slot, e.timestamp(), h.timePlayingMs(), e.video());
+    video(slot, 1);
     if (firstFrameAt != firstFrameBefore) {
       reclassify();
     }
@@ -415,27 +513,106 @@ final class ViewState {
   }
 
   /**
-   * The rebuffer share of a remembered heartbeat. The heartbeat that reports the first frame also covers the startup,
-   * so its stall/wait time minus the TTFF counts; later heartbeats count in full; earlier ones not at all.
+   * A heartbeat's share of the video facts: the sizes and bitrate it reports become the view's unless a later
+   * heartbeat reported them already; its playing time counts at the bitrate and scaling in effect after it (the
+   * players report a change with the next heartbeat); its frames and switches count as they are.
+   */
+  private void videoShare(int slot, long ts, long playing, VideoSample v) {
+    if (v != null) {
+      if ((v.videoWidthPx() != null || v.videoHeightPx() != null) && ts >= videoSizeAt) {
+        videoW = v.videoWidthPx() != null ? v.videoWidthPx() : videoW;
+        videoH = v.videoHeightPx() != null ? v.videoHeightPx() : videoH;
+        videoSizeAt = ts;
+      }
+      if ((v.playerWidthPx() != null || v.playerHeightPx() != null) && ts >= playerSizeAt) {
+        playerW = v.playerWidthPx() != null ? v.playerWidthPx() : playerW;
+        playerH = v.playerHeightPx() != null ? v.playerHeightPx() : playerH;
+        playerSizeAt = ts;
+      }
+      if (v.bitrateBps() != null && ts >= bitrateAt) {
+        bitrateBps = v.bitrateBps();
+        bitrateAt = ts;
+      }
+    }
+    long rated = bitrateBps > 0 ? playing : 0;
+    hbv[slot * HBV_FIELDS + HBV_BITS] = bitrateBps * rated / 1000;
+    long scaled = 0;
+    long up = 0;
+    long down = 0;
+    if (videoW > 0 && videoH > 0 && playerW > 0 && playerH > 0) {
+      scaled = playing;
+      double factor = Math.min((double) playerW / videoW, (double) playerH / videoH);
+      up = Math.round(playing * 1000.0 * Math.max(0, factor - 1));
+      if (playing > 0) {
+        maxUpscale = Math.max(maxUpscale, factor - 1);
+      }
+      down = Math.round(playing * 1000.0 * Math.max(0, 1 - factor));
+    }
+    hbv[slot * HBV_FIELDS + HBV_MS] = pack(rated, scaled);
+    hbv[slot * HBV_FIELDS + HBV_UP] = up;
+    hbv[slot * HBV_FIELDS + HBV_DOWN] = down;
+    hbv[slot * HBV_FIELDS + HBV_FRAMES] = v == null ? 0 : pack(v.droppedFrames(), v.totalFrames());
+    hbv[slot * HBV_FIELDS + HBV_SWITCHES] = v == null ? 0 : pack(v.switchesUp(), v.switchesDown());
+  }
+
+  /** Adds ({@code sign} 1) or takes back (-1) a remembered heartbeat's share of the video facts. */
+  private void video(int slot, int sign) {
+    int at = slot * HBV_FIELDS;
+    bitrateBits += sign * hbv[at + HBV_BITS];
+    bitrateMs += sign * (long) low(hbv[at + HBV_MS]);
+    scaleMs += sign * (long) high(hbv[at + HBV_MS]);
+    upscaleUnits += sign * hbv[at + HBV_UP];
+    downscaleUnits += sign * hbv[at + HBV_DOWN];
+    droppedFrames = saturated(droppedFrames, sign * (long) low(hbv[at + HBV_FRAMES]));
+    totalFrames = saturated(totalFrames, sign * (long) high(hbv[at + HBV_FRAMES]));
+    switchesUp = saturated(switchesUp, sign * (long) low(hbv[at + HBV_SWITCHES]));
+    switchesDown = saturated(switchesDown, sign * (long) high(hbv[at + HBV_SWITCHES]));
+  }
+
+  /**
+   * The rebuffer share of a remembered heartbeat, its time and its count ({@link #pack}ed). The heartbeat that reports
+   * the first frame also covers the startup, so its stall/wait time minus the TTFF counts, and its stalls or waits but
+   * the first (the startup's own wait); later heartbeats count in full; earlier ones not at all.
    */
   private long rebufferOf(int slot) {
     long ttff = hb(slot, HB_TTFF);
+    long stallWait = low(hb(slot, HB_STALL_WAIT));
+    int stalls = high(hb(slot, HB_STALL_WAIT));
     if (ttff >= 0) {
-      return Math.max(0, hb(slot, HB_STALL_WAIT) - ttff);
+      return pack(Math.max(0, stallWait - ttff), Math.max(0, stalls - 1));
     }
     if (ttff == FRAME_WITHOUT_TTFF) {
-      return 0;
+      return pack(0, Math.max(0, stalls - 1));
     }
-    return firstFrameAt != UNSET && hb(slot, HB_TS) > firstFrameAt ? hb(slot, HB_STALL_WAIT) : 0;
+    return firstFrameAt != UNSET && hb(slot, HB_TS) > firstFrameAt ? pack(stallWait, stalls) : 0;
   }
 
   /** The first frame moved (it arrived after later heartbeats did): recompute the remembered heartbeats' shares. */
   private void reclassify() {
     for (int i = 0; i < hbCount; i++) {
       long now = rebufferOf(i);
-      rebufferMs += now - hb(i, HB_REBUFFER);
+      rebufferMs += low(now) - low(hb(i, HB_REBUFFER));
+      rebufferCount = saturated(rebufferCount, (long) high(now) - high(hb(i, HB_REBUFFER)));
       hb(i, HB_REBUFFER, now);
     }
+  }
+
+  /** Two counts of at most a million, or durations of at most a day, in one long. */
+  static long pack(long low, long high) {
+    return (high << 32) | (low & 0xffffffffL);
+  }
+
+  static int low(long packed) {
+    return (int) packed;
+  }
+
+  static int high(long packed) {
+    return (int) (packed >>> 32);
+  }
+
+  /** A count plus more, saturating rather than wrapping to a negative count. */
+  private static int saturated(int count, long more) {
+    return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) count + more));
   }
 
   private long hb(int slot, int field) {
@@ -494,6 +671,21 @@ final class ViewState {
     return Math.max(heartbeatErrors, errorEvents);
   }
 
+  /** {@link ViewQuality#NO_FAILURE}, {@link ViewQuality#FAILED_TO_START} or {@link ViewQuality#FAILED_AFTER_START}. */
+  int fatal() {
+    // errors the heartbeats counted whose events never arrived: of unknown kind, taken as fatal
+    boolean unreported = heartbeatErrors > errorEvents;
+    if (firstFatalAt == UNSET && !unreported) {
+      return ViewQuality.NO_FAILURE;
+    }
+    boolean beforeStart = !firstFrame || (firstFatalAt != UNSET && firstFatalAt < firstFrameAt);
+    return beforeStart ? ViewQuality.FAILED_TO_START : ViewQuality.FAILED_AFTER_START;
+  }
+
+  int nonFatalErrors() {
+    return saturated(Math.max(heartbeatWarnings, warningEvents), recoveredErrors);
+  }
+
   boolean ended() {
     return endedByPlayer || lastOfPage || timedOut;
   }
@@ -505,7 +697,9 @@ final class ViewState {
         startedAt == UNSET ? seenAt : startedAt, ended && lastEventAt != UNSET ? lastEventAt : null,
         dims == null ? Dimensions.UNKNOWN : dims, domain, live, Math.min(playingMs, most), ttffMs < 0 ? null : ttffMs,
         Math.min(rebufferMs, most),
-        errors(), firstFrame, ended);
+        errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors(), rebufferCount, seekCount, seekMs,
+            bitrateMs, bitrateBits, scaleMs, upscaleUnits / 1000.0, downscaleUnits / 1000.0, droppedFrames,
+            totalFrames, switchesUp, switchesDown, maxUpscale));
   }
 
   /**

@@ -44,11 +44,17 @@ public final class Viewership {
   }
 
   /**
-   * {@code /data/views/query}: every metric, any filter. The rows go to {@code batches} as the store reads them
+   * {@code /data/views/query}: every metric of Livepeer's, and with {@code quality} Viewpulse's quality metrics too;
+   * any filter. The rows go to {@code batches} as the store reads them
    * ({@link ViewReader#views(ViewsQuery, Consumer)}), so the caller can encode while the rest are read.
    */
+  public void query(String accountId, ViewsRequest r, boolean quality, Consumer<List<MetricRow>> batches) {
+    store.views(resolve(accountId, r, quality ? ViewsQuery.Detail.QUALITY : ViewsQuery.Detail.FULL), batches);
+  }
+
+  /** {@link #query} with Livepeer's metrics. */
   public void query(String accountId, ViewsRequest r, Consumer<List<MetricRow>> batches) {
-    store.views(resolve(accountId, r, ViewsQuery.Detail.FULL), batches);
+    query(accountId, r, false, batches);
   }
 
   /** {@code /data/views/query/creator}: engagement only, for exactly one asset or stream; rows as {@link #query}. */

@@ -142,14 +142,21 @@ function viewpulseCollector(scriptUrl) {
       var inFlight = null;
       var destroyed = false;
       var timers = { playing: new Timer(), waiting: new Timer(), errored: new Timer(), warning: new Timer() };
-      var counts = { errors: 0, warnings: 0, waiting: 0 };
-      var last = { playing: 0, waiting: 0, errored: 0, warning: 0, errors: 0, warnings: 0, waitingCount: 0 };
+      var counts = { errors: 0, warnings: 0, waiting: 0, up: 0, down: 0 };
+      var last = { playing: 0, waiting: 0, errored: 0, warning: 0, errors: 0, warnings: 0, waitingCount: 0,
+        dropped: 0, frames: 0, up: 0, down: 0 };
+      /** The bitrate of the rendition playing (hls.js), and the size of the last rendition seen (native playback). */
+      var bitrate = null;
+      var renditionPx = 0;
       var sent = {};
       var firstPlayAt = null;
       var firstFrameAt = null;
       var firstFrameReported = false;
       var ttffKnown = true;
       var seeking = false;
+      /** When the viewer's seek began (the first of a run of seeks), until playback goes on; null otherwise. */
+      var seekStartedAt = null;
+      var seekTarget = null;
       var leaving = false;
 
       function push(type, fields) {
@@ -190,8 +197,23 @@ function viewpulseCollector(scriptUrl) {
           time_playing_ms: read.playing - last.playing,
           time_waiting_ms: read.waiting - last.waiting
         };
+        // frames dropped and decoded, and rendition switches, since the previous heartbeat
+        var quality = typeof video.getVideoPlaybackQuality === "function" ? video.getVideoPlaybackQuality() : null;
+        var dropped = quality ? quality.droppedVideoFrames : 0;
+        var frames = quality ? quality.totalVideoFrames : 0;
+        if (frames < last.frames || dropped < last.dropped) {
+          // a new source starts counting again
+          last.frames = 0;
+          last.dropped = 0;
+        }
+        if (frames > last.frames) { f.total_frames = frames - last.frames; }
+        if (dropped > last.dropped) { f.dropped_frames = dropped - last.dropped; }
+        if (counts.up > last.up) { f.rendition_up_count = counts.up - last.up; }
+        if (counts.down > last.down) { f.rendition_down_count = counts.down - last.down; }
+        onChange(f, "bitrate_bps", bitrate);
         last = { playing: read.playing, waiting: read.waiting, errored: read.errored, warning: read.warning,
-          errors: counts.errors, warnings: counts.warnings, waitingCount: counts.waiting };
+          errors: counts.errors, warnings: counts.warnings, waitingCount: counts.waiting,
+          dropped: dropped, frames: frames, up: counts.up, down: counts.down };
         if (!sent.autoplay_status) {
           sent.autoplay_status = true;
           f.autoplay_status = video.autoplay ? "autoplay" : "none";
@@ -284,11 +306,20 @@ function viewpulseCollector(scriptUrl) {
         }
         push("play", {});
       });
+      /** A seek is over: its latency is from seeking to playing again (to the new frame, when paused). */
+      function seekDone(t) {
+        if (seekStartedAt !== null && !seeking) {
+          push("seek", { payload: seekTarget, latency_ms: Math.max(0, Math.round(t - seekStartedAt)) }).timestamp = t;
+          seekStartedAt = null;
+        }
+      }
+
       on(video, "playing", function () {
         var t = now();
         timers.waiting.stop(t);
         timers.errored.stop(t);
         timers.playing.start(t);
+        seekDone(t);
       });
       on(video, "pause", function () {
         var t = now();
@@ -305,10 +336,14 @@ function viewpulseCollector(scriptUrl) {
           timers.waiting.start(t);
         }
       });
-      on(video, "seeking", function () { seeking = true; });
+      on(video, "seeking", function () {
+        seeking = true;
+        if (seekStartedAt === null) { seekStartedAt = now(); }
+      });
       on(video, "seeked", function () {
         seeking = false;
-        push("seek", { payload: video.currentTime });
+        seekTarget = video.currentTime;
+        if (video.paused) { seekDone(now()); }
       });
       on(video, "timeupdate", function () {
         if (video.currentTime > 0 && !video.paused) {
@@ -320,8 +355,19 @@ function viewpulseCollector(scriptUrl) {
           timers.waiting.stop(t);
           timers.playing.start(t);
         }
+        if (!video.paused && !seeking && seekStartedAt !== null && video.readyState >= 3) {
+          seekDone(now());
+        }
       });
       on(video, "loadedmetadata", function () { push("can-play", {}); });
+      // native adaptive playback: a rendition switch shows as a new video size (hls.js reports its own, below)
+      on(video, "resize", function () {
+        var px = video.videoWidth * video.videoHeight;
+        if (!px || (opts.hls && typeof opts.hls.on === "function")) { return; }
+        if (renditionPx && px > renditionPx) { counts.up++; }
+        if (renditionPx && px < renditionPx) { counts.down++; }
+        renditionPx = px;
+      });
       on(video, "ratechange", function () { push("rate", { payload: video.playbackRate }); });
       on(video, "resize", function () {
         if (video.videoHeight) { push("video-quality", { payload: video.videoHeight + "p" }); }
@@ -360,15 +406,33 @@ function viewpulseCollector(scriptUrl) {
       });
 
       if (opts.hls && typeof opts.hls.on === "function") {
+        // a fatal hls.js error stops playback: an error; one hls.js recovers from is a warning (non-fatal)
         var hlsError = guard(function (evt, data) {
-          if (data && data.fatal) {
+          if (!data) { return; }
+          var message = "hls.js " + (data.details || data.type || "error");
+          if (data.fatal) {
             counts.errors++;
             timers.errored.start(now());
-            push("error", { category: "unknown", message: "hls.js " + (data.details || data.type || "error") });
+            push("error", { category: "unknown", message: message });
+          } else {
+            counts.warnings++;
+            push("warning", { category: "hls", message: message });
           }
         });
         opts.hls.on("hlsError", hlsError);
         listeners.push([{ removeEventListener: function () { opts.hls.off("hlsError", hlsError); } }, "", null]);
+        // the rendition playing: its bitrate, and whether a switch went up or down
+        var levelSwitched = guard(function (evt, data) {
+          var levels = opts.hls.levels || [];
+          var level = data && levels[data.level];
+          if (!level || !level.bitrate) { return; }
+          if (bitrate !== null && level.bitrate > bitrate) { counts.up++; }
+          if (bitrate !== null && level.bitrate < bitrate) { counts.down++; }
+          bitrate = level.bitrate;
+        });
+        opts.hls.on("hlsLevelSwitched", levelSwitched);
+        listeners.push([{ removeEventListener: function () { opts.hls.off("hlsLevelSwitched", levelSwitched); } },
+          "", null]);
       }
       if (!video.paused && video.currentTime > 0) {
         // already playing when metrics were added: a frame is on screen, but the startup was not seen, so no TTFF

@@ -68,7 +68,7 @@ class CollectorInBrowserTest {
     t.page().navigate("about:blank");
     awaitEnded(playbackId);
     JsonNode rows = vp.query("/api/data/views/query?playbackId=" + playbackId + "&breakdownBy[]=browser"
-        + "&breakdownBy[]=os&breakdownBy[]=deviceType").json();
+        + "&breakdownBy[]=os&breakdownBy[]=deviceType&metrics=quality").json();
     assertThat(rows).hasSize(1);
     return rows.get(0);
   }
@@ -119,6 +119,43 @@ class CollectorInBrowserTest {
     assertThat(v.get("ttffMs").asDouble()).isGreaterThan(0).isLessThan(3000);
     assertThat(v.get("errorRate").asDouble()).isZero();
     assertThat(v.get("exitsBeforeStart").asDouble()).isZero();
+    assertThat(v.get("playbackFailureRate").asDouble()).isZero();
+    assertThat(v.get("nonFatalErrorCount").asLong()).isZero();
+  }
+
+  @Test
+  void theVideosScalingAndFramesAreWhatThePageShowed() {
+    Chromium.Tab t = play("br-video", media.base() + "/media/clip.mp4", "&playFor=3");
+    waitDone(t);
+    @SuppressWarnings("unchecked")
+    List<Number> page = (List<Number>) t.page().evaluate("(() => { const v = document.getElementById('v');"
+        + " const q = v.getVideoPlaybackQuality(); return [v.videoWidth, v.videoHeight, v.clientWidth,"
+        + " v.clientHeight, q.droppedVideoFrames, q.totalVideoFrames]; })()");
+    double factor = Math.min(page.get(2).doubleValue() / page.get(0).doubleValue(),
+        page.get(3).doubleValue() / page.get(1).doubleValue());
+    JsonNode v = leaveAndRead(t, "br-video");
+    assertThat(page.get(5).longValue()).as("the page decoded frames").isPositive();
+    // one size all along: the mean scaling over the playing time is the page's own
+    assertThat(v.get("upscalePercentage").asDouble()).isCloseTo(Math.max(0, factor - 1), within(1e-6));
+    assertThat(v.get("downscalePercentage").asDouble()).isCloseTo(Math.max(0, 1 - factor), within(1e-6));
+    assertThat(v.get("droppedFrameCount").asLong()).isEqualTo(page.get(4).longValue());
+    assertThat(v.get("droppedFrameRate").asDouble())
+        .isCloseTo(page.get(4).doubleValue() / page.get(5).doubleValue(), within(1e-6));
+    assertThat(v.get("renditionSwitchUpCount").asLong() + v.get("renditionSwitchDownCount").asLong())
+        .as("one rendition").isZero();
+    assertThat(v.has("averageBitrateBps")).as("native playback of a file tells no bitrate").isFalse();
+  }
+
+  @Test
+  void aSeekIsTimedFromSeekingToPlayingAgain() {
+    Chromium.Tab t = play("br-seek", media.base() + "/media/clip.mp4", "&seekAt=1&seekTo=6&playFor=8");
+    waitDone(t);
+    double pageSeekMs = num(t, "state.seekMs");
+    JsonNode v = leaveAndRead(t, "br-seek");
+    assertThat(t.beacons()).anyMatch(b -> b.contains("\"type\":\"seek\"") && b.contains("\"latency_ms\""));
+    assertThat(v.get("seekLatencyMs").asDouble()).as("one seek, as the page timed it")
+        .isCloseTo(pageSeekMs, within(150.0));
+    assertThat(v.get("rebufferCount").asLong()).as("the seek's wait is not a rebuffer").isZero();
   }
 
   @Test
@@ -142,6 +179,9 @@ class CollectorInBrowserTest {
     assertThat(v.get("viewCount").asLong()).isEqualTo(1);
     assertThat(v.get("errorRate").asDouble()).isEqualTo(1.0);
     assertThat(v.get("exitsBeforeStart").asDouble()).isZero();
+    // the video element's error stops playback: a fatal error, before any frame
+    assertThat(v.get("playbackFailureRate").asDouble()).isEqualTo(1.0);
+    assertThat(v.get("videoStartupFailureRate").asDouble()).isEqualTo(1.0);
   }
 
   @Test
@@ -155,6 +195,7 @@ class CollectorInBrowserTest {
     assertThat(v.get("viewCount").asLong()).isEqualTo(1);
     assertThat(v.get("exitsBeforeStart").asDouble()).as(v + "\n" + String.join("\n", t.beacons())).isEqualTo(1.0);
     assertThat(v.get("errorRate").asDouble()).isZero();
+    assertThat(v.get("playbackFailureRate").asDouble()).isZero();
     assertThat(v.get("playtimeMins").asDouble()).isZero();
   }
 

@@ -152,13 +152,29 @@ class PlayStateTest {
     back.apply(state('a', 6_900));
     assertThat(back.toView().playtimeMs()).isEqualTo(5_000);
 
-    // a version 6 snapshot: the same bytes without the play state at the end
-    byte[] v7 = StateCodec.encode(s);
-    byte[] v6 = java.util.Arrays.copyOf(v7, v7.length - (4 + 8 + 8 + 1));
+    // a version 6 snapshot: the same bytes without the quality facts (version 8) and the play state (version 7)
+    byte[] v8 = StateCodec.encode(s);
+    byte[] v6 = java.util.Arrays.copyOf(v8, v8.length - StateCodec.QUALITY_BYTES - StateCodec.PLAY_STATE_BYTES);
     v6[0] = 6;
     ViewState old = StateCodec.decode(v6);
     assertThat(old.playState).isEqualTo((char) 0);
     assertThat(old.playStateAt).isEqualTo(ViewState.UNSET);
     assertThat(old.ttffMs).isEqualTo(900);
+  }
+
+  @Test
+  void eachEntryIntoRebufferingAfterTheFirstFrameIsOneRebuffer() {
+    s.apply(state('s', 1_000));
+    s.apply(state('r', 1_200));
+    s.apply(state('p', 1_900));
+    s.apply(state('r', 5_000));
+    s.apply(state('r', 6_000));
+    s.apply(state('p', 7_000));
+    s.apply(state('k', 9_000));
+    s.apply(state('r', 9_500));
+    s.apply(state('p', 10_000));
+    assertThat(s.toView().quality().rebufferCount()).as("the startup's r is none; a repeated r report is the same")
+        .isEqualTo(2);
+    assertThat(s.toView().rebufferMs()).isEqualTo(2_500);
   }
 }

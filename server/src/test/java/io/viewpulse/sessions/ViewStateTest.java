@@ -7,6 +7,8 @@ import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.EventType;
 import io.viewpulse.model.Heartbeat;
 import io.viewpulse.model.PlayerEvent;
+import io.viewpulse.model.VideoSample;
+import io.viewpulse.model.ViewQuality;
 import io.viewpulse.model.ViewRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -156,6 +158,187 @@ class ViewStateTest {
     assertThat(back.toView()).isEqualTo(s.toView());
     assertThat(back.apply(hb("h1", 6000, 4000, 0, 400, 0, 300L))).as("dedup memory survives too").isFalse();
     assertThat(back.apply(ev("p", EventType.PLAY, 1000))).isFalse();
+  }
+
+  private static PlayerEvent error(String id, long ts, String category) {
+    return new PlayerEvent(id, EventType.ERROR, ts, null, category, "m");
+  }
+
+  private static PlayerEvent warnings(String id, long ts, int warnings) {
+    return new PlayerEvent(id, EventType.HEARTBEAT, ts, new Heartbeat(0, warnings, 0, 0, 0, 0, 0, 1000, 0, null, null,
+        null), null, null);
+  }
+
+  /** A view's failure kind and non-fatal errors. */
+  private static List<Integer> failure(ViewState v) {
+    ViewQuality q = v.toView().quality();
+    return List.of(q.fatal(), q.nonFatalErrors());
+  }
+
+  private static PlayerEvent hbCounts(String id, long ts, long playing, int stalls, long stalledMs, int waits,
+      long waitingMs, Long ttff) {
+    return new PlayerEvent(id, EventType.HEARTBEAT, ts, new Heartbeat(0, 0, stalls, waits, 0, 0, stalledMs, playing,
+        waitingMs, ttff, ttff == null ? null : ttff + 50, null), null, null);
+  }
+
+  @Test
+  void rebuffersAreCountedAfterTheFirstFrameAndTheStartupsWaitIsNotOne() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hbCounts("h0", 3000, 0, 0, 0, 1, 2000, null));
+    s.apply(hbCounts("h1", 6000, 4000, 0, 0, 2, 2900, 2500L));
+    s.apply(hbCounts("h2", 11000, 3000, 1, 800, 2, 1500, null));
+    ViewRecord v = s.toView();
+    assertThat(v.quality().rebufferCount()).as("h0 none, h1 two waits but the startup's, h2 the larger of 1 and 2")
+        .isEqualTo(3);
+    assertThat(v.rebufferMs()).as("h1 2900 - 2500, h2 the larger of 800 and 1500").isEqualTo(1900);
+    // the same heartbeat again, merged with what followed: its count replaced, not added
+    s.apply(hbCounts("h2", 16000, 8000, 1, 800, 3, 2000, null));
+    assertThat(s.toView().quality().rebufferCount()).isEqualTo(4);
+  }
+
+  @Test
+  void rebuffersBeforeAFirstFrameThatArrivesLateAreCountedAgain() {
+    s.apply(hbCounts("h2", 11000, 3000, 0, 0, 2, 1500, null));
+    assertThat(s.toView().quality().rebufferCount()).as("no first frame yet: startup").isZero();
+    s.apply(ev("f", EventType.FIRST_FRAME, 5000));
+    assertThat(s.toView().quality().rebufferCount()).isEqualTo(2);
+  }
+
+  private static PlayerEvent hbVideo(String id, long ts, long playing, VideoSample v) {
+    return new PlayerEvent(id, EventType.HEARTBEAT, ts, new Heartbeat(0, 0, 0, 0, 0, 0, 0, playing, 0, null, null,
+        null), null, null, null, v);
+  }
+
+  private static List<Number> video(ViewState v) {
+    ViewQuality q = v.toView().quality();
+    return List.of(q.bitrateMs(), q.bitrateBits(), q.scaleMs(), q.upscaleMs(), q.downscaleMs(), q.droppedFrames(),
+        q.totalFrames(), q.switchesUp(), q.switchesDown());
+  }
+
+  @Test
+  void theVideoShownCountsItsPlayingTimeAtTheSizesAndBitrateLastReported() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hbVideo("h1", 5000, 4000, new VideoSample(640, 360, 1280, 720, 1_000_000L, 1, 100, 0, 0)));
+    // only the player's width changes: the height stays 720, so the video fits by its height, still twice its size
+    s.apply(hbVideo("h2", 10000, 2000, new VideoSample(null, null, 1600, null, null, 0, 50, 0, 0)));
+    s.apply(hbVideo("h3", 15000, 3000, new VideoSample(1920, 1080, null, null, 4_000_000L, 2, 90, 1, 0)));
+    assertThat(video(s)).as("h1 upscaled by 1, h2 likewise, h3 1080p in 1600x720: downscaled by 1/3")
+        .isEqualTo(List.of(9000L, 4_000_000L + 2_000_000L + 12_000_000L, 9000L, 6000.0, 1000.0, 3, 240, 1, 0));
+    assertThat(s.toView().quality().maxUpscale()).as("h1 and h2 twice the size").isEqualTo(1.0);
+    // h2 re-sent, merged with a heartbeat whose sizes were never applied: replaced, not added
+    s.apply(hbVideo("h2", 11000, 2500, new VideoSample(null, null, null, null, null, 1, 60, 0, 1)));
+    assertThat(video(s)).as("h2 now plays 2.5 s at the sizes and bitrate in effect (1080p in 1600x720, 4 Mb/s)")
+        .isEqualTo(List.of(9500L, 4_000_000L + 10_000_000L + 12_000_000L, 9500L, 4000.0, 1833.333, 4, 250, 1, 1));
+  }
+
+  @Test
+  void anOlderHeartbeatDoesNotOverrideTheSizesALaterOneReported() {
+    s.apply(hbVideo("h2", 10000, 1000, new VideoSample(1280, 720, 1280, 720, 2_000_000L, 0, 0, 0, 0)));
+    s.apply(hbVideo("h1", 5000, 1000, new VideoSample(640, 360, 1280, 720, 500_000L, 0, 0, 0, 0)));
+    assertThat(video(s)).as("h1 arrived late: both seconds at h2's 720p and 2 Mb/s")
+        .isEqualTo(List.of(2000L, 4_000_000L, 2000L, 0.0, 0.0, 0, 0, 0, 0));
+  }
+
+  @Test
+  void seeksWithALatencyAreCountedAndTheirLatenciesSummedOncePerEvent() {
+    s.apply(new PlayerEvent("s1", EventType.SEEK, 2000, null, null, null, 350L));
+    s.apply(new PlayerEvent("s2", EventType.SEEK, 9000, null, null, null, 150L));
+    s.apply(new PlayerEvent("s2", EventType.SEEK, 9000, null, null, null, 150L));
+    s.apply(new PlayerEvent("s3", EventType.SEEK, 9500, null, null, null, null));
+    ViewQuality q = s.toView().quality();
+    assertThat(List.of(q.seekCount(), q.seekMs())).as("s3 has no latency; s2 twice is once").isEqualTo(List.of(2, 500));
+  }
+
+  @Test
+  void aFatalErrorBeforeTheFirstFrameIsAStartFailureAndAfterItAPlaybackFailure() {
+    ViewState before = fresh();
+    before.apply(ev("p", EventType.PLAY, 1000));
+    before.apply(error("e", 1500, "unknown"));
+    before.apply(ev("f", EventType.FIRST_FRAME, 2000));
+    assertThat(failure(before)).isEqualTo(List.of(ViewQuality.FAILED_TO_START, 0));
+
+    ViewState after = fresh();
+    after.apply(ev("p", EventType.PLAY, 1000));
+    after.apply(ev("f", EventType.FIRST_FRAME, 2000));
+    after.apply(error("e", 9000, "offline"));
+    assertThat(failure(after)).isEqualTo(List.of(ViewQuality.FAILED_AFTER_START, 0));
+
+    ViewState never = fresh();
+    never.apply(ev("p", EventType.PLAY, 1000));
+    never.apply(error("e", 9000, "access-control"));
+    assertThat(never.toView().quality().fatal()).as("no first frame at all").isEqualTo(ViewQuality.FAILED_TO_START);
+    assertThat(never.toView().errors()).isEqualTo(1);
+  }
+
+  @Test
+  void aFallbackErrorAndWarningsAreNonFatalButStillErrorsForLivepeersErrorRate() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(error("e1", 1200, "fallback"));
+    s.apply(new PlayerEvent("w1", EventType.WARNING, 1300, null, "offline", "m"));
+    s.apply(new PlayerEvent("w2", EventType.WARNING, 1400, null, "offline", "m"));
+    s.apply(hb("h1", 5000, 4000, 0, 0, 1, 200L));
+    ViewRecord v = s.toView();
+    assertThat(failure(s)).as("two warnings and a recovered error").isEqualTo(List.of(ViewQuality.NO_FAILURE, 3));
+    assertThat(v.errors()).as("the fallback counts in errorRate, as Livepeer's").isEqualTo(1);
+  }
+
+  @Test
+  void heartbeatWarningsCountAsTheirErrorsDoAndAReSentHeartbeatReplacesThem() {
+    s.apply(ev("w1", EventType.WARNING, 900));
+    s.apply(warnings("h1", 5000, 2));
+    assertThat(s.toView().quality().nonFatalErrors()).as("the larger of events and counts").isEqualTo(2);
+    s.apply(warnings("h1", 10000, 3));
+    s.apply(warnings("h2", 15000, 1));
+    assertThat(s.toView().quality().nonFatalErrors()).isEqualTo(4);
+  }
+
+  @Test
+  void errorsOnlyTheHeartbeatsCountAreOfUnknownKindAndTakenAsFatal() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hb("h1", 5000, 4000, 0, 0, 0, 200L));
+    s.apply(hb("h2", 10000, 0, 0, 0, 2, null));
+    assertThat(s.toView().quality().fatal()).isEqualTo(ViewQuality.FAILED_AFTER_START);
+    ViewState noFrame = fresh();
+    noFrame.apply(hb("h1", 5000, 0, 0, 0, 1, null));
+    assertThat(noFrame.toView().quality().fatal()).isEqualTo(ViewQuality.FAILED_TO_START);
+  }
+
+  @Test
+  void aStateWrittenBeforeTheQualityFactsIsReadWithItsErrorsTakenAsFatal() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(error("e", 1500, "fallback"));
+    byte[] v8 = StateCodec.encode(s);
+    assertThat(v8[0]).isEqualTo((byte) 8);
+    // version 7 is version 8 without its quality facts at the end; version 6 is version 7 without its play state
+    byte[] v7 = java.util.Arrays.copyOf(v8, v8.length - StateCodec.QUALITY_BYTES);
+    v7[0] = 7;
+    byte[] v6 = java.util.Arrays.copyOf(v7, v7.length - StateCodec.PLAY_STATE_BYTES);
+    v6[0] = 6;
+    for (byte[] old : List.of(v6, v7)) {
+      ViewState back = StateCodec.decode(old);
+      assertThat(failure(back)).as("version %d", old[0]).isEqualTo(List.of(ViewQuality.FAILED_TO_START, 0));
+      assertThat(back.toView().errors()).isEqualTo(1);
+    }
+    assertThat(failure(StateCodec.decode(v8))).isEqualTo(List.of(ViewQuality.NO_FAILURE, 1));
+  }
+
+  @Test
+  void rebuffersSeeksAndTheVideoShownSurviveASnapshot() {
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hbVideo("v1", 3000, 1000, new VideoSample(640, 360, 1280, 720, 1_000_000L, 1, 30, 1, 0)));
+    s.apply(hbCounts("h1", 6000, 4000, 0, 0, 2, 2900, 2500L));
+    s.apply(new PlayerEvent("s1", EventType.SEEK, 7000, null, null, null, 350L));
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    ViewQuality q = back.toView().quality();
+    assertThat(List.of(q.rebufferCount(), q.seekCount(), q.seekMs())).isEqualTo(List.of(1, 1, 350));
+    assertThat(video(back)).as("v1 at 1 Mb/s upscaled by 1, and h1's 4 s at the same")
+        .isEqualTo(List.of(5000L, 5_000_000L, 5000L, 5000.0, 0.0, 1, 30, 1, 0));
+    back.apply(hbVideo("v1", 3500, 1000, new VideoSample(null, null, null, null, null, 1, 30, 1, 0)));
+    assertThat(video(back)).as("v1 re-sent after the snapshot replaces its share")
+        .isEqualTo(List.of(5000L, 5_000_000L, 5000L, 5000.0, 0.0, 1, 30, 1, 0));
+    // the heartbeat's count is remembered with it: re-sent, it replaces rather than adds
+    back.apply(hbCounts("h1", 6000, 4000, 0, 0, 2, 2900, 2500L));
+    assertThat(back.toView().quality().rebufferCount()).isEqualTo(1);
   }
 
   /** A host name of 253 characters, the longest DNS allows: four labels. */

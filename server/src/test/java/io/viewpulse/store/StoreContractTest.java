@@ -14,6 +14,7 @@ import io.viewpulse.model.ViewRecord;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.Filter;
 import io.viewpulse.query.MetricRow;
+import io.viewpulse.testing.QualityChecks;
 import io.viewpulse.query.RealtimeQuery;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.ViewsQuery;
@@ -287,7 +288,8 @@ class StoreContractTest {
               "iOS", random.nextBoolean() ? "Chrome" : "Safari", engines[random.nextInt(engines.length)], "EU",
               country, null, null, null),
           "example.com", false, random.nextInt(600_000), frame ? 50 + random.nextInt(5000) : null,
-          random.nextInt(5) == 0 ? random.nextInt(20_000) : 0, random.nextInt(25) == 0 ? 1 : 0, frame, true));
+          random.nextInt(5) == 0 ? random.nextInt(20_000) : 0, random.nextInt(25) == 0 ? 1 : 0, frame, true,
+          QualityChecks.randomQuality(random, frame)));
     }
     store.sessions().recover(0);
     store.sessions().commit(SessionStore.Commit.of(0, 1, List.of(), List.of(), batch.subList(0, 2000), List.of(),
@@ -312,7 +314,11 @@ class StoreContractTest {
             new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.BROWSER_ENGINE), List.of(),
                 ViewsQuery.Detail.FULL),
             new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(),
-                List.of(Filter.parse("!browserEngine:Blink")), ViewsQuery.Detail.FULL))) {
+                List.of(Filter.parse("!browserEngine:Blink")), ViewsQuery.Detail.FULL),
+            new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.COUNTRY), List.of(),
+                ViewsQuery.Detail.QUALITY),
+            new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(), List.of(),
+                ViewsQuery.Detail.QUALITY))) {
           assertThat(probe.fromRollups(q)).as("answered from pre-aggregates: %s", q).isTrue();
           assertSameAnswer(q, store.views().views(q), probe.byScan(q));
           checked++;
@@ -327,14 +333,16 @@ class StoreContractTest {
             new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(),
                 List.of(Filter.parse("playbackId:pb2")), ViewsQuery.Detail.ENGAGEMENT),
             new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.PLAYBACK_ID),
-                List.of(Filter.parse("!playbackId:pb4")), ViewsQuery.Detail.FULL))) {
+                List.of(Filter.parse("!playbackId:pb4")), ViewsQuery.Detail.FULL),
+            new ViewsQuery("acc", "pb2", null, null, r[0], r[1], step, List.of(), List.of(),
+                ViewsQuery.Detail.QUALITY))) {
           assertThat(probe.fromRollups(q)).as("answered from pre-aggregates: %s", q).isTrue();
           assertSameAnswer(q, store.views().views(q), probe.byScan(q));
           checked++;
         }
       }
     }
-    assertThat(checked).isEqualTo(3 * 4 * 6 + 2 * 3 * 3);
+    assertThat(checked).isEqualTo(3 * 4 * 8 + 2 * 3 * 4);
     assertThat(views()).isEqualTo(3002);
   }
 
@@ -359,6 +367,9 @@ class StoreContractTest {
       // merged t-digests estimate the same distribution: TTFFs spread over 5 s, allow 3 % of that
       closeOrBothNull(what + " p50", r.ttffP50Ms(), s.ttffP50Ms(), 150);
       closeOrBothNull(what + " p95", r.ttffP95Ms(), s.ttffP95Ms(), 150);
+      if (q.detail() == ViewsQuery.Detail.QUALITY) {
+        QualityChecks.assertSameQuality(what, r, s);
+      }
     }
   }
 

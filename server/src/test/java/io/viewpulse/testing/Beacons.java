@@ -135,6 +135,20 @@ public final class Beacons {
     return this;
   }
 
+  /** Adds a field to the last event, such as a heartbeat's {@code video_width_px} or {@code bitrate_bps}. */
+  public Beacons with(String field, long value) {
+    ((ObjectNode) events.get(events.size() - 1)).put(field, value);
+    return this;
+  }
+
+  /** A seek, as Viewpulse's collector reports one: with its latency (seeking to playing again). */
+  public Beacons seek(Instant at, long latencyMs) {
+    ObjectNode e = event("seek", at, null);
+    e.put("payload", 42.0);
+    e.put("latency_ms", latencyMs);
+    return this;
+  }
+
   public Beacons custom(String type, Instant at) {
     event(type, at, null);
     return this;

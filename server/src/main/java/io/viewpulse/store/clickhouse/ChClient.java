@@ -92,8 +92,15 @@ final class ChClient implements AutoCloseable {
 
   /** Runs a query, handing each row to {@code reader}'s caller through {@code sink}. */
   <T> void query(String sql, Map<String, Object> params, RowReader<T> reader, java.util.function.Consumer<T> sink) {
-    try (QueryResponse response = await(client.query(sql, params, new QuerySettings()
-        .setFormat(ClickHouseFormat.RowBinaryWithNamesAndTypes)), sql)) {
+    query(sql, params, Map.of(), reader, sink);
+  }
+
+  /** {@link #query} with server settings for this query only. */
+  <T> void query(String sql, Map<String, Object> params, Map<String, String> settings, RowReader<T> reader,
+      java.util.function.Consumer<T> sink) {
+    QuerySettings s = new QuerySettings().setFormat(ClickHouseFormat.RowBinaryWithNamesAndTypes);
+    settings.forEach(s::serverSetting);
+    try (QueryResponse response = await(client.query(sql, params, s), sql)) {
       ClickHouseBinaryFormatReader r = client.newBinaryFormatReader(response);
       while (r.hasNext()) {
         r.next();

@@ -1,5 +1,6 @@
 package io.viewpulse.store.clickhouse;
 
+import io.viewpulse.store.ViewMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -64,7 +65,34 @@ final class ChSchema {
     {"errors", "UInt32", "0"},
     {"first_frame", "Bool", "false"},
     {"ended", "Bool", "false"},
+    // version 2: the quality facts (model.ViewQuality)
+    {"fatal", "UInt8", "0"},
+    {"non_fatal_errors", "UInt32", "0"},
+    {"rebuffer_count", "UInt32", "0"},
+    {"seek_count", "UInt32", "0"},
+    {"seek_ms", "UInt32", "0"},
+    {"bitrate_ms", "UInt64", "0"},
+    {"bitrate_bits", "UInt64", "0"},
+    {"scale_ms", "UInt64", "0"},
+    {"upscale_ms", "Float64", "0"},
+    {"downscale_ms", "Float64", "0"},
+    {"dropped_frames", "UInt32", "0"},
+    {"total_frames", "UInt32", "0"},
+    {"switches_up", "UInt32", "0"},
+    {"switches_down", "UInt32", "0"},
+    {"max_upscale", "Float64", "0"},
   };
+
+  /** The columns version 2 added to a view: from this one on in {@link #VIEW}. */
+  private static final String FIRST_QUALITY_COLUMN = "fatal";
+
+  /**
+   * What a column added by a migration reads as in the rows stored before it: a view stored before the failure kinds
+   * has only Livepeer's facts, so its errors, of no known kind, are taken as fatal (before its first frame when it had
+   * none), which keeps its exits before start what they were. The other facts were not measured: 0 or null.
+   */
+  private static final java.util.Map<String, String> UPGRADE_DEFAULTS = java.util.Map.of(
+      "fatal", "if(errors > 0, if(first_frame, 2, 1), 0)");
 
   static final String VIEW_COLUMN_DEFS = columns(false);
 
@@ -150,18 +178,17 @@ final class ChSchema {
         + " PARTITION BY toYYYYMM(started_at) ORDER BY (account_id, toDate(started_at), playback_id, started_at)");
     for (String unit : List.of("hour", "day")) {
       String table = "rollup_" + unit;
+      StringBuilder facts = new StringBuilder();
+      for (ViewMetrics.Fact f : ViewMetrics.LIVEPEER_FACTS) {
+        facts.append(rollupColumn(f)).append(", ");
+      }
       out.add("CREATE TABLE IF NOT EXISTS " + local(table) + onCluster() + " (account_id LowCardinality(String),"
-          + " dim LowCardinality(String), value Nullable(String), t DateTime('UTC'),"
-          + " views SimpleAggregateFunction(sum, UInt64), playtime_ms SimpleAggregateFunction(sum, UInt64),"
-          + " ttff_n SimpleAggregateFunction(sum, UInt64), ttff_sum SimpleAggregateFunction(sum, UInt64),"
-          + " rebuffer_ms SimpleAggregateFunction(sum, UInt64), errored SimpleAggregateFunction(sum, UInt64),"
-          + " exits SimpleAggregateFunction(sum, UInt64),"
-          + " ttff_q AggregateFunction(" + TTFF_Q + ", Nullable(UInt32)),"
-          + " viewers AggregateFunction(" + UNIQ + ", Nullable(String)))"
+          + " dim LowCardinality(String), value Nullable(String), t DateTime('UTC'), " + facts
+          + "ttff_q AggregateFunction(" + TTFF_Q + ", Nullable(UInt32)),"
+          + " viewers AggregateFunction(" + UNIQ + ", Nullable(String))"
+          + qualityRollupColumns() + ")"
           + " ENGINE = " + engine("AggregatingMergeTree", table, true, "")
           + " PARTITION BY toYYYYMM(t) ORDER BY (account_id, dim, value, t) SETTINGS allow_nullable_key = 1");
-      out.add("CREATE MATERIALIZED VIEW IF NOT EXISTS " + (cluster == null ? t(table + "_mv") : t(table + "_local_mv"))
-          + onCluster() + " TO " + local(table) + " AS " + rollupSelect(unit, local("views")));
     }
     // a row of one kind sets the columns of that kind and leaves the others to their defaults; the account id of a
     // view is the row's account_id (one column, in the sorting key)
@@ -194,8 +221,109 @@ final class ChSchema {
             + (table.equals("views") ? ", view_id" : "") + ")");
       }
     }
+    out.addAll(materializedViews());
     return out;
   }
+
+  /** Every statement that creates a table of the current schema: {@link #create} without the materialized views. */
+  List<String> tables() {
+    return create().stream().filter(s -> !s.startsWith("CREATE MATERIALIZED VIEW")).toList();
+  }
+
+  /** The materialized views that feed the rollups, created when missing (after {@link #columnUpgrades}). */
+  List<String> materializedViews() {
+    List<String> out = new ArrayList<>();
+    for (String unit : List.of("hour", "day")) {
+      String table = "rollup_" + unit;
+      out.add("CREATE MATERIALIZED VIEW IF NOT EXISTS " + mv(table) + onCluster() + " TO " + local(table) + " AS "
+          + rollupSelect(unit, local("views")));
+    }
+    return out;
+  }
+
+  private String mv(String rollup) {
+    return cluster == null ? t(rollup + "_mv") : t(rollup + "_local_mv");
+  }
+
+  /**
+   * The columns later versions added, to tables an earlier version created: {@code ADD COLUMN IF NOT EXISTS}, so that
+   * they run again, and from two processes at once, harmlessly (on a fresh database, a no-op). On a cluster the
+   * Distributed tables get the columns too.
+   */
+  List<String> columnUpgrades() {
+    List<String> out = new ArrayList<>();
+    boolean added = false;
+    List<String> views = new ArrayList<>();
+    List<String> state = new ArrayList<>();
+    for (String[] c : VIEW) {
+      added |= c[0].equals(FIRST_QUALITY_COLUMN);
+      if (added) {
+        views.add("ADD COLUMN IF NOT EXISTS " + c[0] + " " + c[1] + " DEFAULT " + UPGRADE_DEFAULTS.getOrDefault(c[0],
+            c[2]));
+        state.add("ADD COLUMN IF NOT EXISTS " + c[0] + " " + c[1] + " DEFAULT " + c[2]);
+      }
+    }
+    List<String> rollups = new ArrayList<>();
+    for (ViewMetrics.Fact f : ViewMetrics.QUALITY_FACTS) {
+      rollups.add("ADD COLUMN IF NOT EXISTS " + rollupColumn(f));
+    }
+    out.add("ALTER TABLE " + local("views") + onCluster() + " " + String.join(", ", views));
+    out.add("ALTER TABLE " + t("session_state") + onCluster() + " " + String.join(", ", state));
+    for (String unit : List.of("hour", "day")) {
+      out.add("ALTER TABLE " + local("rollup_" + unit) + onCluster() + " " + String.join(", ", rollups));
+    }
+    if (cluster != null) {
+      out.add("ALTER TABLE " + t("views") + onCluster() + " " + String.join(", ", views));
+      for (String unit : List.of("hour", "day")) {
+        out.add("ALTER TABLE " + t("rollup_" + unit) + onCluster() + " " + String.join(", ", rollups));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The materialized views' current queries, replacing whatever an earlier version installed: {@code MODIFY QUERY}
+   * changes a view in place, so no insert between the old query and the new one goes unrolled.
+   */
+  List<String> viewQueries() {
+    List<String> out = new ArrayList<>();
+    for (String unit : List.of("hour", "day")) {
+      out.add("ALTER TABLE " + mv("rollup_" + unit) + onCluster() + " MODIFY QUERY "
+          + rollupSelect(unit, local("views")));
+    }
+    return out;
+  }
+
+  /** A fact's column in the rollup tables: summed when rows merge. */
+  private static String rollupColumn(ViewMetrics.Fact f) {
+    return f.name() + " SimpleAggregateFunction(sum, " + (f.real() ? "Float64" : "UInt64") + ")";
+  }
+
+  private static String qualityRollupColumns() {
+    StringBuilder out = new StringBuilder();
+    for (ViewMetrics.Fact f : ViewMetrics.QUALITY_FACTS) {
+      out.append(", ").append(rollupColumn(f));
+    }
+    return out.toString();
+  }
+
+  /** ClickHouse's aggregate functions, for {@link ViewMetrics}. */
+  static final ViewMetrics.Dialect DIALECT = new ViewMetrics.Dialect() {
+    @Override
+    public String countIf(String condition) {
+      return "countIf(" + condition + ")";
+    }
+
+    @Override
+    public String wholeType() {
+      return "UInt64";
+    }
+
+    @Override
+    public String realType() {
+      return "Float64";
+    }
+  };
 
   /**
    * The rows a materialized view adds to a rollup table for the views of one insert: for each view, one row for the
@@ -208,11 +336,12 @@ final class ChSchema {
     }
     dims.append("]");
     return "SELECT account_id, d.1 AS dim, d.2 AS value, toStartOf" + (unit.equals("hour") ? "Hour" : "Day")
-        + "(started_at) AS t, count() AS views, sum(playtime_ms) AS playtime_ms, count(ttff_ms) AS ttff_n,"
-        + " sum(ifNull(ttff_ms, 0)) AS ttff_sum, sum(rebuffer_ms) AS rebuffer_ms, countIf(errors > 0) AS errored,"
-        + " countIf(ended AND NOT first_frame AND errors = 0) AS exits,"
+        + "(started_at) AS t, " + ViewMetrics.aggregates(ViewMetrics.LIVEPEER_FACTS, DIALECT) + ","
         + " " + TTFF_Q.replace("quantilesTDigest", "quantilesTDigestState") + "(ttff_ms) AS ttff_q,"
-        + " " + UNIQ.replace("uniqCombined64", "uniqCombined64State") + "(viewer_id) AS viewers"
-        + " FROM " + views + " ARRAY JOIN " + dims + " AS d GROUP BY account_id, dim, value, t";
+        + " " + UNIQ.replace("uniqCombined64", "uniqCombined64State") + "(viewer_id) AS viewers, "
+        + ViewMetrics.aggregates(ViewMetrics.QUALITY_FACTS, DIALECT)
+        + " FROM " + views + " ARRAY JOIN " + dims + " AS d GROUP BY account_id, dim, value, t"
+        // a fact is named as the column it sums, which other facts read: the name means the column (ChViewsSql)
+        + " SETTINGS prefer_column_name_to_alias = 1";
   }
 }

@@ -307,6 +307,21 @@ final class ChSessionStore implements SessionStore {
     w.setValue("errors", v.errors());
     w.setValue("first_frame", v.firstFrame());
     w.setValue("ended", v.ended());
+    w.setValue("fatal", v.quality().fatal());
+    w.setValue("non_fatal_errors", v.quality().nonFatalErrors());
+    w.setValue("rebuffer_count", v.quality().rebufferCount());
+    w.setValue("seek_count", v.quality().seekCount());
+    w.setValue("seek_ms", v.quality().seekMs());
+    w.setValue("bitrate_ms", v.quality().bitrateMs());
+    w.setValue("bitrate_bits", v.quality().bitrateBits());
+    w.setValue("scale_ms", v.quality().scaleMs());
+    w.setValue("upscale_ms", v.quality().upscaleMs());
+    w.setValue("downscale_ms", v.quality().downscaleMs());
+    w.setValue("dropped_frames", v.quality().droppedFrames());
+    w.setValue("total_frames", v.quality().totalFrames());
+    w.setValue("switches_up", v.quality().switchesUp());
+    w.setValue("switches_down", v.quality().switchesDown());
+    w.setValue("max_upscale", v.quality().maxUpscale());
   }
 
   private static String minuteKey(String accountId, String streamId, long minuteStart) {

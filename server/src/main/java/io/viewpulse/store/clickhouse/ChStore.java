@@ -11,6 +11,7 @@ import io.viewpulse.sessions.SessionStore;
 import io.viewpulse.store.Store;
 import io.viewpulse.store.StoreConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -50,7 +51,7 @@ public final class ChStore implements Store {
       throw e;
     }
     this.sessions = new ChSessionStore(ch, schema);
-    this.views = new ChViewReader(ch, new ChViewsSql(schema));
+    this.views = new ChViewReader(ch, new ChViewsSql(schema, migrations.qualityRollupsSince()));
     this.viewRows = new ChViewRows(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
     this.directory = new ChDirectory(ch, schema);
@@ -188,6 +189,10 @@ public final class ChStore implements Store {
 
   ChClient clientForTests() {
     return ch;
+  }
+
+  Instant qualityRollupsSinceForTests() {
+    return migrations.qualityRollupsSince();
   }
 
   ChSchema schemaForTests() {

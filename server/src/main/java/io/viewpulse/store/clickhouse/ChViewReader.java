@@ -3,6 +3,7 @@ package io.viewpulse.store.clickhouse;
 import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.MetricRow;
+import io.viewpulse.query.QualityMetric;
 import io.viewpulse.query.RealtimeQuery;
 import io.viewpulse.query.RealtimeRow;
 import io.viewpulse.query.UsageQuery;
@@ -40,10 +41,10 @@ final class ChViewReader implements ViewReader {
   }
 
   private void views(ViewsQuery q, ChViewsSql.Sql s, Consumer<List<MetricRow>> batches) {
-    boolean full = q.detail() == ViewsQuery.Detail.FULL;
+    boolean full = q.detail().full();
     List<MetricRow> batch = new ArrayList<>(BATCH);
     int[] count = {0};
-    ch.query(s.sql() + " LIMIT " + (MAX_ROWS + 1), s.params(), r -> row(q, full, r), row -> {
+    ch.query(s.sql() + " LIMIT " + (MAX_ROWS + 1), s.params(), ChViewsSql.SETTINGS, r -> row(q, full, r), row -> {
       if (count[0]++ == MAX_ROWS) {
         throw ViewReader.tooManyRows();
       }
@@ -72,9 +73,17 @@ final class ChViewReader implements ViewReader {
     }
     Double errorRate = views == 0 ? null : number(r, "error_rate");
     Double exits = views == 0 ? null : number(r, "exits_before_start");
-    return new MetricRow(ts, dims, views, playtime, number(r, "ttff_mean_ms"), number(r, "ttff_p50_ms"),
+    double[] quality = null;
+    if (q.detail() == ViewsQuery.Detail.QUALITY) {
+      quality = new double[QualityMetric.values().length];
+      for (QualityMetric m : QualityMetric.values()) {
+        Double v = number(r, m.column());
+        quality[m.ordinal()] = v == null ? Double.NaN : v;
+      }
+    }
+    return new MetricRow(ts, dims, views, playtime, number(r, "ttff_ms"), number(r, "ttff_p50_ms"),
         number(r, "ttff_p95_ms"), number(r, "rebuffer_ratio"), errorRate, exits,
-        r.hasValue("unique_viewers") ? r.getLong("unique_viewers") : 0L);
+        r.hasValue("unique_viewers") ? r.getLong("unique_viewers") : 0L, quality);
   }
 
   /** A nullable number, null also when NaN (an average of nothing). */

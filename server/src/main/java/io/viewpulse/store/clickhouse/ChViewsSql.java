@@ -6,6 +6,7 @@ import io.viewpulse.query.RealtimeQuery;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.UsageQuery;
 import io.viewpulse.query.ViewsQuery;
+import io.viewpulse.store.ViewMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -57,25 +58,37 @@ final class ChViewsSql {
       Dimension.BROWSER, Dimension.CONTINENT, Dimension.COUNTRY, Dimension.SUBDIVISION, Dimension.BROWSER_ENGINE,
       Dimension.PLAYBACK_ID);
 
-  /** The per-view facts a group's metrics are made of, as the rollup tables keep them. */
-  private static final String FACTS = "count() AS views, sum(playtime_ms) AS playtime_ms,"
-      + " count(ttff_ms) AS ttff_n, sum(ifNull(ttff_ms, 0)) AS ttff_sum, sum(rebuffer_ms) AS rebuffer_ms,"
-      + " countIf(errors > 0) AS errored, countIf(ended AND NOT first_frame AND errors = 0) AS exits";
-
+  /** The estimators' states of a group of views, as the rollup tables keep them. */
   private static final String STATES = "quantilesTDigestState(0.5, 0.95)(ttff_ms) AS ttff_q,"
       + " uniqCombined64State(14)(viewer_id) AS viewers";
+
+  /**
+   * The setting the views queries run with: a name in an expression is the column of that name, never an alias of the
+   * same select list. A fact is named as the view column it sums ({@code playtime_ms}), and other facts read that
+   * column ({@link ViewMetrics}); ClickHouse would otherwise take the name for the fact, an aggregate inside an
+   * aggregate. The rollups' materialized views carry it in their query ({@link ChSchema#rollupSelect}).
+   */
+  static final Map<String, String> SETTINGS = Map.of("prefer_column_name_to_alias", "1");
 
   /** A statement and its named parameters ({@code {name:Type}} in the SQL). */
   record Sql(String sql, Map<String, Object> params) {}
 
   private final ChSchema schema;
+  /** From when on (by view start) the rollups hold every view's quality facts ({@link ChMigrations}). */
+  private final Instant qualitySince;
 
-  ChViewsSql(ChSchema schema) {
+  ChViewsSql(ChSchema schema, Instant qualitySince) {
     this.schema = schema;
+    this.qualitySince = qualitySince;
+  }
+
+  /** With rollups that hold every view's quality facts (a database created by this version). */
+  ChViewsSql(ChSchema schema) {
+    this(schema, Instant.EPOCH);
   }
 
   /**
-   * Columns: [bucket_ms,] one per breakdown dimension, view_count, playtime_mins [, ttff_mean_ms, ttff_p50_ms,
+   * Columns: [bucket_ms,] one per breakdown dimension, view_count, playtime_mins [, ttff_ms, ttff_p50_ms,
    * ttff_p95_ms, rebuffer_ratio, error_rate, exits_before_start, unique_viewers].
    */
   Sql views(ViewsQuery q) {
@@ -96,20 +109,28 @@ final class ChViewsSql {
       select.add("CAST(" + col + ", 'Nullable(String)') AS " + col);
       group.add(col);
     }
-    select.add("count() AS view_count, sum(playtime_ms) / 60000.0 AS playtime_mins");
-    if (q.detail() == ViewsQuery.Detail.FULL) {
-      select.add("avg(ttff_ms) AS ttff_mean_ms, quantilesTDigest(0.5, 0.95)(ttff_ms) AS ttff_q,"
-          + " ttff_q[1] AS ttff_p50_ms, ttff_q[2] AS ttff_p95_ms,"
-          + " sum(rebuffer_ms) / nullIf(sum(playtime_ms) + sum(rebuffer_ms), 0) AS rebuffer_ratio,"
-          + " countIf(errors > 0) / count() AS error_rate,"
-          + " countIf(ended AND NOT first_frame AND errors = 0) / count() AS exits_before_start,"
-          + " least(uniqCombined64(14)(viewer_id), count()) AS unique_viewers");
+    boolean full = q.detail().full();
+    if (full) {
+      select.add(ViewMetrics.aggregates(ViewMetrics.facts(q.detail()), ChSchema.DIALECT)
+          + ", quantilesTDigest(0.5, 0.95)(ttff_ms) AS ttff_q, uniqCombined64(14)(viewer_id) AS viewers_est");
+    } else {
+      select.add("count() AS view_count, sum(playtime_ms) / 60000.0 AS playtime_mins");
     }
     String where = conditions(q, p, q.from(), q.to());
     StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM (")
         .append(allViews(where, p)).append(")");
     if (!group.isEmpty()) {
-      sql.append(" GROUP BY ").append(String.join(", ", group)).append(order(q));
+      sql.append(" GROUP BY ").append(String.join(", ", group));
+    }
+    if (full) {
+      // the groups' facts, then the metrics over them
+      sql = new StringBuilder("SELECT ").append(group.isEmpty() ? "" : String.join(", ", group) + ", ")
+          .append(ViewMetrics.selectOverFacts(q.detail() == ViewsQuery.Detail.QUALITY, "ttff_q[1]", "ttff_q[2]",
+              "viewers_est"))
+          .append(" FROM (").append(sql).append(')');
+    }
+    if (!group.isEmpty()) {
+      sql.append(order(q));
     }
     return new Sql(sql.toString(), p.values);
   }
@@ -160,14 +181,23 @@ final class ChViewsSql {
     if (set.isEmpty()) {
       return Optional.empty();
     }
-    Instant h1 = q.from() == null ? null : ceil(q.from(), ChronoUnit.HOURS);
+    ViewsQuery.Detail detail = q.detail();
+    // the quality facts are in the rollups for the views started since the upgrade that added them: before, the views
+    Instant rollFrom = q.from();
+    if (detail == ViewsQuery.Detail.QUALITY && qualitySince.isAfter(Instant.EPOCH)
+        && (rollFrom == null || rollFrom.isBefore(qualitySince))) {
+      rollFrom = q.to() != null && q.to().isBefore(qualitySince) ? q.to() : qualitySince;
+    }
+    Instant h1 = rollFrom == null ? null : ceil(rollFrom, ChronoUnit.HOURS);
     Instant h2 = q.to() == null ? null : q.to().truncatedTo(ChronoUnit.HOURS);
     if (h1 != null && h2 != null && !h1.isBefore(h2)) {
       return Optional.empty();
     }
     String dim = set.get().map(COLUMNS::get).orElse("");
     String col = q.breakdown().isEmpty() ? null : dim;
-    boolean full = q.detail() == ViewsQuery.Detail.FULL;
+    boolean full = detail.full();
+    List<ViewMetrics.Fact> facts = ViewMetrics.facts(detail);
+    String states = full ? ", ttff_q, viewers" : "";
     Params p = new Params();
 
     // whole days from rollup_day, the whole hours around them from rollup_hour (all hours for an hourly series)
@@ -199,7 +229,7 @@ final class ChViewsSql {
     List<String> parts = new ArrayList<>();
     for (Segment s : segments) {
       StringBuilder r = new StringBuilder("SELECT ").append(bucketOfT).append(" AS b, ").append(value)
-          .append(" AS v, views, playtime_ms, ttff_n, ttff_sum, rebuffer_ms, errored, exits, ttff_q, viewers FROM ")
+          .append(" AS v, ").append(ViewMetrics.names(facts)).append(states).append(" FROM ")
           .append(schema.t("rollup_" + s.unit())).append(" WHERE account_id = ").append(p.add("String", q.accountId()))
           .append(" AND dim = '").append(dim).append('\'');
       range("t", s.from(), s.to(), r, p);
@@ -212,7 +242,7 @@ final class ChViewsSql {
     String bucketOfStart = q.timeStep() == null ? "toDateTime(0, 'UTC')" : bucket(q.timeStep(), "started_at");
     String rawValue = col == null ? "CAST(NULL, 'Nullable(String)')" : "CAST(" + col + ", 'Nullable(String)')";
     List<String> raw = new ArrayList<>();
-    if (q.from() != null) {
+    if (rollFrom != null) {
       raw.add("SELECT " + ChSchema.VIEW_COLUMNS + " FROM " + schema.t("views") + " WHERE "
           + conditions(q, p, q.from(), rawTo));
     }
@@ -221,26 +251,11 @@ final class ChViewsSql {
           + conditions(q, p, rawFrom, q.to()));
     }
     raw.add(openAndOutbox(conditions(q, p, q.from(), q.to()), p));
-    parts.add("SELECT " + bucketOfStart + " AS b, " + rawValue + " AS v, " + FACTS + ", " + STATES + " FROM ("
+    parts.add("SELECT " + bucketOfStart + " AS b, " + rawValue + " AS v, "
+        + ViewMetrics.aggregates(facts, ChSchema.DIALECT) + (full ? ", " + STATES : "") + " FROM ("
         + String.join(" UNION ALL ", raw) + ") GROUP BY b, v");
 
-    StringBuilder sql = new StringBuilder("SELECT ");
-    if (q.timeStep() != null) {
-      sql.append(epochMs("b")).append(" AS bucket_ms, ");
-    }
-    if (col != null) {
-      sql.append("v AS ").append(col).append(", ");
-    }
-    sql.append("sum(views) AS view_count, sum(playtime_ms) / 60000.0 AS playtime_mins");
-    if (full) {
-      sql.append(", sum(ttff_sum) / nullIf(sum(ttff_n), 0) AS ttff_mean_ms,"
-          + " quantilesTDigestMerge(0.5, 0.95)(ttff_q) AS q, q[1] AS ttff_p50_ms, q[2] AS ttff_p95_ms,"
-          + " sum(rebuffer_ms) / nullIf(sum(playtime_ms) + sum(rebuffer_ms), 0) AS rebuffer_ratio,"
-          + " sum(errored) / nullIf(sum(views), 0) AS error_rate,"
-          + " sum(exits) / nullIf(sum(views), 0) AS exits_before_start,"
-          + " least(uniqCombined64Merge(14)(viewers), sum(views)) AS unique_viewers");
-    }
-    sql.append(" FROM (").append(String.join(" UNION ALL ", parts)).append(")");
+    // the groups' facts and merged states, then the metrics over them
     List<String> keys = new ArrayList<>();
     if (q.timeStep() != null) {
       keys.add("b");
@@ -248,11 +263,30 @@ final class ChViewsSql {
     if (col != null) {
       keys.add("v");
     }
-    if (keys.isEmpty()) {
-      // one row even without views, as a scan gives
-      return Optional.of(new Sql(sql.toString(), p.values));
+    StringBuilder groups = new StringBuilder("SELECT ").append(keys.isEmpty() ? "" : String.join(", ", keys) + ", ")
+        .append(ViewMetrics.merges(facts, ChSchema.DIALECT));
+    if (full) {
+      groups.append(", quantilesTDigestMerge(0.5, 0.95)(ttff_q) AS q, uniqCombined64Merge(14)(viewers) AS viewers_est");
     }
-    sql.append(" GROUP BY ").append(String.join(", ", keys)).append(" HAVING view_count > 0").append(order(q));
+    groups.append(" FROM (").append(String.join(" UNION ALL ", parts)).append(")");
+    if (!keys.isEmpty()) {
+      groups.append(" GROUP BY ").append(String.join(", ", keys)).append(" HAVING sum(views) > 0");
+    }
+    // without keys: one row even without views, as a scan gives
+    StringBuilder sql = new StringBuilder("SELECT ");
+    if (q.timeStep() != null) {
+      sql.append(epochMs("b")).append(" AS bucket_ms, ");
+    }
+    if (col != null) {
+      sql.append("v AS ").append(col).append(", ");
+    }
+    sql.append(full
+        ? ViewMetrics.selectOverFacts(detail == ViewsQuery.Detail.QUALITY, "q[1]", "q[2]", "viewers_est")
+        : "views AS view_count, playtime_ms / 60000.0 AS playtime_mins");
+    sql.append(" FROM (").append(groups).append(')');
+    if (!keys.isEmpty()) {
+      sql.append(order(q));
+    }
     return Optional.of(new Sql(sql.toString(), p.values));
   }
 

@@ -6,6 +6,7 @@ import io.viewpulse.live.MinuteStatsCodec;
 import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.SessionSnapshot;
 import io.viewpulse.model.StoreException;
+import io.viewpulse.model.ViewQuality;
 import io.viewpulse.model.ViewRecord;
 import io.viewpulse.sessions.SessionStore;
 import io.viewpulse.sessions.SessionStore.Closed;
@@ -257,6 +258,11 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
         .append(d.browserEngine()).append(d.continent()).append(d.country()).append(d.subdivision())
         .append(d.timezone()).append(d.geohash()).append(v.domain()).append(v.live()).append(v.playtimeMs())
         .append(v.ttffMs()).append(v.rebufferMs()).append(v.errors()).append(v.firstFrame()).append(v.ended());
+    ViewQuality q = v.quality();
+    a.append((byte) q.fatal()).append(q.nonFatalErrors()).append(q.rebufferCount()).append(q.seekCount())
+        .append(q.seekMs()).append(q.bitrateMs()).append(q.bitrateBits()).append(q.scaleMs()).append(q.upscaleMs())
+        .append(q.downscaleMs()).append(q.droppedFrames()).append(q.totalFrames()).append(q.switchesUp())
+        .append(q.switchesDown()).append(q.maxUpscale());
   }
 
   @Override

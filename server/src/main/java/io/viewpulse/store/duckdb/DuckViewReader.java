@@ -3,6 +3,7 @@ package io.viewpulse.store.duckdb;
 import io.viewpulse.model.StoreException;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.MetricRow;
+import io.viewpulse.query.QualityMetric;
 import io.viewpulse.query.RealtimeQuery;
 import io.viewpulse.query.RealtimeRow;
 import io.viewpulse.query.UsageQuery;
@@ -52,7 +53,8 @@ final class DuckViewReader implements ViewReader, AutoCloseable {
   }
 
   private void views(ViewsQuery q, SqlQuery sql, Consumer<List<MetricRow>> batches) {
-    boolean full = q.detail() == ViewsQuery.Detail.FULL;
+    boolean full = q.detail().full();
+    boolean quality = q.detail() == ViewsQuery.Detail.QUALITY;
     run(sql, batches, rs -> {
       int col = 1;
       Long ts = null;
@@ -74,12 +76,20 @@ final class DuckViewReader implements ViewReader, AutoCloseable {
       Double rebuffer = nullableDouble(rs, col++);
       Double errorRate = nullableDouble(rs, col++);
       Double ebs = nullableDouble(rs, col++);
-      long unique = rs.getLong(col);
+      long unique = rs.getLong(col++);
       if (views == 0) {
         errorRate = null;
         ebs = null;
       }
-      return new MetricRow(ts, dims, views, playtime, ttff, p50, p95, rebuffer, errorRate, ebs, unique);
+      double[] metrics = null;
+      if (quality) {
+        metrics = new double[QualityMetric.values().length];
+        for (int i = 0; i < metrics.length; i++) {
+          Double v = nullableDouble(rs, col++);
+          metrics[i] = v == null ? Double.NaN : v;
+        }
+      }
+      return new MetricRow(ts, dims, views, playtime, ttff, p50, p95, rebuffer, errorRate, ebs, unique, metrics);
     });
   }
 

@@ -4,6 +4,7 @@ import io.viewpulse.query.Dimension;
 import io.viewpulse.query.Filter;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.ViewsQuery;
+import io.viewpulse.store.ViewMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -52,7 +53,7 @@ final class RollupSql {
   private static final List<String> ROLLED_COLUMNS = ROLLED.stream().map(ViewsSql.COLUMNS::get).toList();
 
   /** Bumped whenever the rollup tables change shape or meaning: the store then rebuilds them from {@code views}. */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
 
   /**
    * Every rollup set: a unit ({@code hour}, {@code day}) and a grouping ({@code ""} for the account total, else a
@@ -87,16 +88,14 @@ final class RollupSql {
   static final String TTFF_STATE = "approx_quantile(ttff_ms::DOUBLE, [0.5, 0.95])";
   static final String VIEWERS_STATE = "approx_count_distinct(viewer_id)";
 
-  /** The per-view facts every part of a query aggregates, in the order of the rollup tables' metric columns. */
-  private static final String FACTS = "count(*) AS views, coalesce(sum(playtime_ms), 0)::BIGINT AS playtime_ms,"
-      + " count(ttff_ms) AS ttff_n, coalesce(sum(ttff_ms), 0)::BIGINT AS ttff_sum,"
-      + " coalesce(sum(rebuffer_ms), 0)::BIGINT AS rebuffer_ms, count_if(errors > 0) AS errored,"
-      + " count_if(ended AND NOT first_frame AND errors = 0) AS exits";
+  /**
+   * The facts every part of a query aggregates ({@link ViewMetrics#ALL_FACTS}), in the order of the rollup tables'
+   * metric columns: the rollups keep them all, whatever a query asks.
+   */
+  private static final String FACTS = ViewMetrics.aggregates(ViewMetrics.ALL_FACTS, ViewsSql.DIALECT);
 
   private static final String STATES =
       TTFF_STATE + " EXPORT_STATE AS ttff_q, " + VIEWERS_STATE + " EXPORT_STATE AS viewers";
-
-  private static final String SUM_COLUMNS = "views, playtime_ms, ttff_n, ttff_sum, rebuffer_ms, errored, exits";
 
   /**
    * What a row's states finalize to, kept next to them: a query group made of one rollup row (nearly every group of
@@ -202,24 +201,31 @@ final class RollupSql {
         + " date_trunc('day', t)::TIMESTAMP_S, dims, " + String.join(", ", ROLLED_COLUMNS) + ")";
   }
 
+  /** Every fact merged, and the states combined: what merging rollup rows gives. */
   private static String mergedMetrics() {
-    return mergedMetrics(true);
+    return mergedMetrics(ViewsQuery.Detail.QUALITY);
   }
 
-  /** Sums, and states combined in the order of column {@code o}, so the same rows always give the same digest. */
-  private static String mergedMetrics(boolean full) {
-    if (!full) {
-      return "sum(views)::BIGINT AS views, sum(playtime_ms)::BIGINT AS playtime_ms";
+  /**
+   * The facts of {@code detail} merged by addition, and (but for engagement) the states combined in the order of
+   * column {@code o}, so the same rows always give the same digest.
+   */
+  private static String mergedMetrics(ViewsQuery.Detail detail) {
+    String sums = ViewMetrics.merges(ViewMetrics.facts(detail), ViewsSql.DIALECT);
+    if (!detail.full()) {
+      return sums;
     }
-    return "sum(views)::BIGINT AS views, sum(playtime_ms)::BIGINT AS playtime_ms, sum(ttff_n)::BIGINT AS ttff_n,"
-        + " sum(ttff_sum)::BIGINT AS ttff_sum, sum(rebuffer_ms)::BIGINT AS rebuffer_ms,"
-        + " sum(errored)::BIGINT AS errored, sum(exits)::BIGINT AS exits,"
-        + " " + combined("ttff_q") + " AS ttff_q, " + combined("viewers") + " AS viewers";
+    return sums + ", " + combined("ttff_q") + " AS ttff_q, " + combined("viewers") + " AS viewers";
+  }
+
+  /** The fact columns a query of {@code detail} reads. */
+  private static String sumColumns(ViewsQuery.Detail detail) {
+    return ViewMetrics.names(ViewMetrics.facts(detail));
   }
 
   /** The rows of {@code rows} (sums and states) with their states finalized into the rollups' final columns. */
-  private static String finalized(String rows, String keySelect) {
-    return "SELECT " + keySelect + SUM_COLUMNS + ", " + FINAL_COLUMNS + " FROM (" + withFinals(rows) + ")";
+  private static String finalized(String rows, String keySelect, ViewsQuery.Detail detail) {
+    return "SELECT " + keySelect + sumColumns(detail) + ", " + FINAL_COLUMNS + " FROM (" + withFinals(rows) + ")";
   }
 
   /**
@@ -287,7 +293,10 @@ final class RollupSql {
     }
     String setColumn = set.get().map(ViewsSql.COLUMNS::get).orElse(null);
     String col = q.breakdown().isEmpty() ? null : setColumn;
-    boolean full = q.detail() == ViewsQuery.Detail.FULL;
+    ViewsQuery.Detail detail = q.detail();
+    boolean full = detail.full();
+    String facts = ViewMetrics.aggregates(ViewMetrics.facts(detail), ViewsSql.DIALECT);
+    String sumColumns = sumColumns(detail);
     Parts parts = new Parts(q, setColumn);
     List<String> keys = new ArrayList<>();
     if (q.timeStep() != null) {
@@ -320,8 +329,7 @@ final class RollupSql {
     }
 
     // raw rows: the partial hours at both ends, the views a segment's rollup does not hold yet, open sessions
-    String raw = "SELECT started_at AS t" + (col == null ? "" : ", " + col)
-        + ", playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, viewer_id";
+    String raw = "SELECT started_at AS t" + (col == null ? "" : ", " + col) + ", " + ViewMetrics.columnsRead(detail);
     List<String> rawParts = new ArrayList<>();
     if (q.from() != null) {
       rawParts.add(parts.raw(raw + " FROM views WHERE true", q.from(), h1));
@@ -335,13 +343,13 @@ final class RollupSql {
     rawParts.add(parts.raw(raw + " FROM live_views WHERE play_intent", q.from(), q.to()));
     String nulls = full ? ", NULL::DOUBLE AS ttff_p50, NULL::DOUBLE AS ttff_p95, NULL::BIGINT AS unique_viewers" : "";
     StringBuilder w = new StringBuilder("SELECT ").append(bucket).append(col == null ? "" : col + ", ")
-        .append(full ? FACTS + ", " + STATES : ENGAGEMENT_FACTS).append(nulls)
+        .append(full ? facts + ", " + STATES : ENGAGEMENT_FACTS).append(nulls)
         .append(", 9223372036854775807 AS o FROM (").append(String.join(" UNION ALL ", rawParts)).append(')');
     if (!keys.isEmpty()) {
       w.append(" GROUP BY ").append(keyList);
     }
     String rolledSelect = "SELECT " + bucket + (col == null ? "" : col + ", ")
-        + (full ? SUM_COLUMNS + ", " + FINAL_COLUMNS + ", ttff_q, viewers" : ENGAGEMENT_COLUMNS) + ", epoch_ms(t) AS o";
+        + (full ? sumColumns + ", " + FINAL_COLUMNS + ", ttff_q, viewers" : ENGAGEMENT_COLUMNS) + ", epoch_ms(t) AS o";
     List<String> rolled = new ArrayList<>();
     for (Segment seg : segments) {
       rolled.add(parts.rolled(rolledSelect + " FROM " + seg.set().table(), seg.from(), seg.to()));
@@ -350,11 +358,11 @@ final class RollupSql {
 
     String groups;
     if (!full) {
-      groups = "SELECT " + keySelect + mergedMetrics(false) + " FROM (SELECT * FROM (" + w + ") UNION ALL BY NAME "
+      groups = "SELECT " + keySelect + mergedMetrics(detail) + " FROM (SELECT * FROM (" + w + ") UNION ALL BY NAME "
           + r + ")" + (keys.isEmpty() ? " HAVING count(*) > 0" : " GROUP BY " + keyList);
     } else if (keys.isEmpty()) {
-      groups = finalized("SELECT " + mergedMetrics(true) + " FROM (SELECT * FROM (" + w + ") UNION ALL BY NAME " + r
-          + ") HAVING count(*) > 0", "");
+      groups = finalized("SELECT " + mergedMetrics(detail) + " FROM (SELECT * FROM (" + w + ") UNION ALL BY NAME " + r
+          + ") HAVING count(*) > 0", "", detail);
     } else {
       // a group of one rollup row (nearly all of a series by hour or day) takes the row's finalized values and never
       // reads its states; only groups of several rows, or of raw rows, finalize states
@@ -363,10 +371,11 @@ final class RollupSql {
           .collect(Collectors.joining(" AND ")) + ")";
       groups = "WITH w AS (" + w + "), r AS (" + r + "), m AS (SELECT " + keyList + " FROM (SELECT " + keyList
           + " FROM w UNION ALL SELECT " + keyList + " FROM r) GROUP BY " + keyList + " HAVING count(*) > 1)"
-          + " SELECT " + keySelect + SUM_COLUMNS + ", " + FINAL_COLUMNS + " FROM r p WHERE NOT " + inM
-          + " UNION ALL " + finalized("SELECT * EXCLUDE (" + FINAL_COLUMNS + ") FROM w p WHERE NOT " + inM, keySelect)
-          + " UNION ALL " + finalized("SELECT " + keySelect + mergedMetrics(true) + " FROM (SELECT * FROM w p WHERE "
-              + inM + " UNION ALL BY NAME SELECT * FROM r p WHERE " + inM + ") GROUP BY " + keyList, keySelect);
+          + " SELECT " + keySelect + sumColumns + ", " + FINAL_COLUMNS + " FROM r p WHERE NOT " + inM
+          + " UNION ALL " + finalized("SELECT * EXCLUDE (" + FINAL_COLUMNS + ") FROM w p WHERE NOT " + inM, keySelect,
+              detail)
+          + " UNION ALL " + finalized("SELECT " + keySelect + mergedMetrics(detail) + " FROM (SELECT * FROM w p WHERE "
+              + inM + " UNION ALL BY NAME SELECT * FROM r p WHERE " + inM + ") GROUP BY " + keyList, keySelect, detail);
     }
 
     StringBuilder sql = new StringBuilder("SELECT ");
@@ -376,12 +385,10 @@ final class RollupSql {
     if (col != null) {
       sql.append(col).append(", ");
     }
-    sql.append("views AS view_count, playtime_ms / 60000.0 AS playtime_mins");
     if (full) {
-      sql.append(", ttff_sum::DOUBLE / nullif(ttff_n, 0) AS ttff_ms, ttff_p50 AS ttff_p50_ms, ttff_p95 AS ttff_p95_ms,"
-          + " rebuffer_ms::DOUBLE / nullif(playtime_ms + rebuffer_ms, 0) AS rebuffer_ratio,"
-          + " errored::DOUBLE / nullif(views, 0) AS error_rate, exits::DOUBLE / nullif(views, 0) AS exits_before_start,"
-          + " least(unique_viewers, views) AS unique_viewers");
+      sql.append(ViewMetrics.selectOverFacts(detail == ViewsQuery.Detail.QUALITY, "ttff_p50", "ttff_p95", "unique_viewers"));
+    } else {
+      sql.append("views AS view_count, playtime_ms / 60000.0 AS playtime_mins");
     }
     sql.append(" FROM (").append(groups).append(')');
     if (!keys.isEmpty()) {

@@ -27,11 +27,12 @@ final class Schema {
   private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
 
   /**
-   * The columns of a view. Start times are whole seconds (TIMESTAMP_S): views arrive in time order, so a row group
-   * spans a narrow range of seconds that bit-packs into a few bits a view; when a view ended is not kept (no query
-   * needs it), which with the rest keeps a stored view small.
+   * The columns of a view as version 1 created them (later versions add columns at the end). Start times are whole
+   * seconds (TIMESTAMP_S): views arrive in time order, so a row group spans a narrow range of seconds that bit-packs
+   * into a few bits a view; when a view ended is not kept (no query needs it), which with the rest keeps a stored view
+   * small.
    */
-  static final String VIEW_COLUMNS =
+  private static final String V1_VIEW_COLUMNS =
       "account_id VARCHAR NOT NULL, playback_id VARCHAR NOT NULL, creator_id VARCHAR, d_storage_url VARCHAR,"
           + " viewer_id VARCHAR, started_at TIMESTAMP_S NOT NULL,"
           + " device_type VARCHAR, device VARCHAR, cpu VARCHAR, os VARCHAR, browser VARCHAR, browser_engine VARCHAR,"
@@ -39,10 +40,36 @@ final class Schema {
           + " live BOOLEAN NOT NULL, playtime_ms BIGINT NOT NULL, ttff_ms INTEGER, rebuffer_ms BIGINT NOT NULL,"
           + " errors INTEGER NOT NULL, first_frame BOOLEAN NOT NULL, ended BOOLEAN NOT NULL";
 
-  static final String VIEW_COLUMN_NAMES =
+  private static final String V1_VIEW_COLUMN_NAMES =
       "account_id, playback_id, creator_id, d_storage_url, viewer_id, started_at,"
           + " device_type, device, cpu, os, browser, browser_engine, continent, country, subdivision, timezone, geohash,"
           + " domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended";
+
+  /**
+   * The columns version 3 adds to a view ({@code model.ViewQuality}), with their defaults: small integers, mostly 0
+   * or null, which DuckDB bit-packs into almost nothing.
+   */
+  private static final String[][] QUALITY_COLUMNS = {
+    {"fatal", "UTINYINT", "0"},
+    {"non_fatal_errors", "INTEGER", "0"},
+    {"rebuffer_count", "INTEGER", "0"},
+    {"seek_count", "INTEGER", "0"},
+    {"seek_ms", "INTEGER", "0"},
+    {"bitrate_ms", "BIGINT", "0"},
+    {"bitrate_bits", "BIGINT", "0"},
+    {"scale_ms", "BIGINT", "0"},
+    {"upscale_ms", "DOUBLE", "0"},
+    {"downscale_ms", "DOUBLE", "0"},
+    {"dropped_frames", "INTEGER", "0"},
+    {"total_frames", "INTEGER", "0"},
+    {"switches_up", "INTEGER", "0"},
+    {"switches_down", "INTEGER", "0"},
+    {"max_upscale", "DOUBLE", "0"},
+  };
+
+  /** The columns of a view now, in the order of the tables (and of the appender's values). */
+  static final String VIEW_COLUMN_NAMES = V1_VIEW_COLUMN_NAMES + ", " + String.join(", ",
+      java.util.Arrays.stream(QUALITY_COLUMNS).map(c -> c[0]).toList());
 
   /** A step from one version to the next, run inside the transaction that records the new version. */
   private interface Migration {
@@ -52,7 +79,8 @@ final class Schema {
   /** Migration {@code i} leads to version {@code i + 1}. */
   private static final List<Migration> MIGRATIONS = List.of(
       Schema::first,
-      Schema::storeSeam);
+      Schema::storeSeam,
+      Schema::quality);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -119,9 +147,9 @@ final class Schema {
     s.execute("CREATE TABLE media (id VARCHAR PRIMARY KEY, account_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,"
         + " name VARCHAR NOT NULL, playback_id VARCHAR NOT NULL UNIQUE, creator_id VARCHAR, d_storage_url VARCHAR,"
         + " stream_type VARCHAR, created_at TIMESTAMP NOT NULL)");
-    s.execute("CREATE TABLE views (" + VIEW_COLUMNS + ")");
+    s.execute("CREATE TABLE views (" + V1_VIEW_COLUMNS + ")");
     s.execute("CREATE TABLE live_views (session_key VARCHAR NOT NULL, play_intent BOOLEAN NOT NULL,"
-        + " seen_at TIMESTAMP NOT NULL, state BLOB NOT NULL, " + VIEW_COLUMNS + ")");
+        + " seen_at TIMESTAMP NOT NULL, state BLOB NOT NULL, " + V1_VIEW_COLUMNS + ")");
     s.execute("CREATE TABLE live_minutes (account_id VARCHAR NOT NULL, stream_id VARCHAR NOT NULL,"
         + " minute_start TIMESTAMP NOT NULL, stats VARCHAR NOT NULL)");
     s.execute("CREATE TABLE live_minute_parts (stream_id VARCHAR NOT NULL, minute_start TIMESTAMP NOT NULL,"
@@ -143,7 +171,7 @@ final class Schema {
     s.execute("CREATE TABLE closed_sessions (log_partition INTEGER NOT NULL, key_hash BIGINT NOT NULL,"
         + " closed_at BIGINT NOT NULL)");
     s.execute("CREATE TABLE live_views_v2 (log_partition INTEGER NOT NULL, session_key VARCHAR NOT NULL,"
-        + " play_intent BOOLEAN NOT NULL, seen_at TIMESTAMP NOT NULL, state BLOB NOT NULL, " + VIEW_COLUMNS + ")");
+        + " play_intent BOOLEAN NOT NULL, seen_at TIMESTAMP NOT NULL, state BLOB NOT NULL, " + V1_VIEW_COLUMNS + ")");
     s.execute("INSERT INTO live_views_v2 SELECT 0, * FROM live_views");
     s.execute("DROP VIEW IF EXISTS all_views");
     s.execute("DROP TABLE live_views");
@@ -182,7 +210,23 @@ final class Schema {
     s.execute("DROP TABLE media");
     s.execute("ALTER TABLE media_v2 RENAME TO media");
 
-    s.execute("CREATE VIEW all_views AS SELECT " + VIEW_COLUMN_NAMES + " FROM views UNION ALL SELECT "
+    s.execute("CREATE VIEW all_views AS SELECT " + V1_VIEW_COLUMN_NAMES + " FROM views UNION ALL SELECT "
+        + V1_VIEW_COLUMN_NAMES + " FROM live_views WHERE play_intent");
+  }
+
+  /**
+   * Version 3, the quality facts of a view ({@code model.ViewQuality}) in both views tables. A view stored before has
+   * only Livepeer's facts: its errors, of no known kind, are taken as fatal (before its first frame when it had none),
+   * so its exits before start are what they were.
+   */
+  private static void quality(Connection c, Statement s) throws SQLException {
+    for (String table : List.of("views", "live_views")) {
+      for (String[] col : QUALITY_COLUMNS) {
+        s.execute("ALTER TABLE " + table + " ADD COLUMN " + col[0] + " " + col[1] + " DEFAULT " + col[2]);
+      }
+      s.execute("UPDATE " + table + " SET fatal = CASE WHEN first_frame THEN 2 ELSE 1 END WHERE errors > 0");
+    }
+    s.execute("CREATE OR REPLACE VIEW all_views AS SELECT " + VIEW_COLUMN_NAMES + " FROM views UNION ALL SELECT "
         + VIEW_COLUMN_NAMES + " FROM live_views WHERE play_intent");
   }
 }

@@ -1,6 +1,7 @@
 package io.viewpulse.store.duckdb;
 
 import io.viewpulse.query.Dimension;
+import io.viewpulse.store.ViewMetrics;
 import io.viewpulse.query.RealtimeQuery;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.UsageQuery;
@@ -11,22 +12,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Pure builders from query specs to SQL over {@code all_views}. The only place where API dimensions meet column
- * names, and where the API metrics are defined in terms of per-view facts:
+ * Pure builders from query specs to SQL over {@code all_views}. The only place where API dimensions meet this store's
+ * column names. The metrics are those of {@link ViewMetrics}, the one definition both stores share; the estimators
+ * are DuckDB's:
  *
  * <ul>
- *   <li>viewCount: views (every row of all_views has play intent)
- *   <li>playtimeMins: sum of playing time / 60000
- *   <li>ttffMs, ttffP50Ms, ttffP95Ms: mean, median and 95th percentile of play-to-first-frame; the percentiles are
- *       t-digest estimates ({@code approx_quantile}: exact for a handful of views, within about a percent of rank
- *       beyond), the function whose states the rollups keep, so a scan and a rollup give the same kind of answer
- *   <li>rebufferRatio: rebuffer time / (playing + rebuffer time), summed over the group's views
- *   <li>errorRate: share of views with at least one error
- *   <li>exitsBeforeStart: share of views that ended without a first frame and without an error (CTA-2066)
+ *   <li>ttffP50Ms, ttffP95Ms: t-digest estimates ({@code approx_quantile}: exact for a handful of views, within about
+ *       a percent of rank beyond), the function whose states the rollups keep, so a scan and a rollup give the same
+ *       kind of answer
  *   <li>uniqueViewers: distinct viewer ids, estimated (HyperLogLog: exact for small groups, within a few percent
  *       beyond; an exact count is five times slower than all the other metrics together over 100 M views), and at
  *       most the group's views: an estimate above the views is the views ({@link RollupSql} likewise)
  * </ul>
+ * A query with every metric aggregates the facts of its groups in a subquery and computes the metrics over them.
  * User values only ever travel as parameters; identifiers come from the allowlist below.
  */
 final class ViewsSql {
@@ -50,21 +48,33 @@ final class ViewsSql {
   static final String ENGAGEMENT_METRICS =
       "count(*) AS view_count, coalesce(sum(playtime_ms), 0) / 60000.0 AS playtime_mins";
 
-  static final String QUALITY_METRICS =
-      "avg(ttff_ms) AS ttff_ms,"
-          + " " + RollupSql.TTFF_STATE + "[1] AS ttff_p50_ms,"
-          + " " + RollupSql.TTFF_STATE + "[2] AS ttff_p95_ms,"
-          + " sum(rebuffer_ms) / nullif(sum(playtime_ms) + sum(rebuffer_ms), 0) AS rebuffer_ratio,"
-          + " avg(CASE WHEN errors > 0 THEN 1.0 ELSE 0.0 END) AS error_rate,"
-          + " avg(CASE WHEN ended AND NOT first_frame AND errors = 0 THEN 1.0 ELSE 0.0 END) AS exits_before_start,"
-          // an estimate can exceed the distinct count, and so the views: a group never shows more viewers than views
-          + " least(" + RollupSql.VIEWERS_STATE + ", count(*)) AS unique_viewers";
+  /** DuckDB's aggregate functions, for {@link ViewMetrics}. */
+  static final ViewMetrics.Dialect DIALECT = new ViewMetrics.Dialect() {
+    @Override
+    public String countIf(String condition) {
+      return "count_if(" + condition + ")";
+    }
+
+    @Override
+    public String wholeType() {
+      return "BIGINT";
+    }
+
+    @Override
+    public String realType() {
+      return "DOUBLE";
+    }
+  };
+
+  /** The estimators' results of a group of views, beside its facts. */
+  static final String ESTIMATES = RollupSql.TTFF_STATE + " AS ttff_q, " + RollupSql.VIEWERS_STATE + " AS unique_viewers";
 
   private ViewsSql() {}
 
   /**
    * Columns of the result, in order: [bucket_ms,] one per breakdown dimension, view_count, playtime_mins
-   * [, ttff_ms, ttff_p50_ms, ttff_p95_ms, rebuffer_ratio, error_rate, exits_before_start, unique_viewers].
+   * [, ttff_ms, ttff_p50_ms, ttff_p95_ms, rebuffer_ratio, error_rate, exits_before_start, unique_viewers
+   * [, one per {@link io.viewpulse.query.QualityMetric}]].
    */
   static SqlQuery views(ViewsQuery q) {
     List<Object> params = new ArrayList<>();
@@ -79,10 +89,9 @@ final class ViewsSql {
       select.add(col);
       group.add(col);
     }
-    select.add(ENGAGEMENT_METRICS);
-    if (q.detail() == ViewsQuery.Detail.FULL) {
-      select.add(QUALITY_METRICS);
-    }
+    boolean full = q.detail().full();
+    select.add(full ? ViewMetrics.aggregates(ViewMetrics.facts(q.detail()), DIALECT) + ", " + ESTIMATES
+        : ENGAGEMENT_METRICS);
     List<String> where = new ArrayList<>();
     if (q.accountId() != null) {
       where.add("account_id = ?");
@@ -111,6 +120,20 @@ final class ViewsSql {
     }
     if (!group.isEmpty()) {
       sql.append(" GROUP BY ").append(String.join(", ", group));
+    }
+    if (full) {
+      // the groups' facts, then the metrics over them
+      List<String> keys = new ArrayList<>();
+      if (q.timeStep() != null) {
+        keys.add("bucket_ms");
+      }
+      q.breakdown().forEach(d -> keys.add(COLUMNS.get(d)));
+      sql = new StringBuilder("SELECT ").append(keys.isEmpty() ? "" : String.join(", ", keys) + ", ")
+          .append(ViewMetrics.selectOverFacts(q.detail() == ViewsQuery.Detail.QUALITY, "ttff_q[1]", "ttff_q[2]",
+              "unique_viewers"))
+          .append(" FROM (").append(sql).append(')');
+    }
+    if (!group.isEmpty()) {
       // a stable order: time first, then the busiest groups
       sql.append(" ORDER BY ");
       if (q.timeStep() != null) {

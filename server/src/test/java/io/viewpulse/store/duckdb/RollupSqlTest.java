@@ -144,7 +144,7 @@ class RollupSqlTest {
     SqlQuery q = RollupSql.views(query("acc", null, TimeStep.DAY, List.of(Dimension.COUNTRY), List.of()))
         .orElseThrow();
     assertThat(q.sql()).startsWith("SELECT epoch_ms(b) AS bucket_ms, country, views AS view_count,"
-        + " playtime_ms / 60000.0 AS playtime_mins, ttff_sum::DOUBLE / nullif(ttff_n, 0) AS ttff_ms,"
+        + " playtime_ms / 60000.0 AS playtime_mins, ttff_sum / nullif(ttff_n, 0) AS ttff_ms,"
         + " ttff_p50 AS ttff_p50_ms, ttff_p95 AS ttff_p95_ms,")
         .endsWith("ORDER BY bucket_ms, view_count DESC, country NULLS LAST");
   }

@@ -73,7 +73,8 @@ class RollupsTest {
     boolean frame = random.nextInt(10) > 0;
     return new ViewRecord(0L, account, "pb" + random.nextInt(20), null, null, "v" + random.nextInt(400), startMs, null, d,
         "example.com", false, random.nextInt(600_000), frame ? 50 + random.nextInt(5000) : null,
-        random.nextInt(5) == 0 ? random.nextInt(20_000) : 0, random.nextInt(25) == 0 ? 1 : 0, frame, true);
+        random.nextInt(5) == 0 ? random.nextInt(20_000) : 0, random.nextInt(25) == 0 ? 1 : 0, frame, true,
+        io.viewpulse.testing.QualityChecks.randomQuality(random, frame));
   }
 
   /** {@code n} finished views of account {@code acc}, started anywhere in the four days. */
@@ -127,6 +128,10 @@ class RollupsTest {
             List.of(), ViewsQuery.Detail.FULL));
         out.add(new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(),
             List.of(Filter.parse("!browserEngine:Blink")), ViewsQuery.Detail.FULL));
+        out.add(new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.COUNTRY), List.of(),
+            ViewsQuery.Detail.QUALITY));
+        out.add(new ViewsQuery("acc", "pb3", null, null, r[0], r[1], step, List.of(), List.of(),
+            ViewsQuery.Detail.QUALITY));
       }
     }
     return out;
@@ -162,6 +167,9 @@ class RollupsTest {
         // merged t-digests are estimates of the same distribution: TTFFs spread over 5 s, allow 3 % of that
         closeOrBothNull(what + " p50", r.ttffP50Ms(), s.ttffP50Ms(), 150);
         closeOrBothNull(what + " p95", r.ttffP95Ms(), s.ttffP95Ms(), 150);
+        if (q.detail() == ViewsQuery.Detail.QUALITY) {
+          io.viewpulse.testing.QualityChecks.assertSameQuality(what, r, s);
+        }
       }
     }
   }

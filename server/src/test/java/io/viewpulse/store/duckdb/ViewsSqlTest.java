@@ -54,18 +54,45 @@ class ViewsSqlTest {
   }
 
   @Test
-  void theFullDetailAddsQualityMetrics() {
+  void theFullDetailAggregatesLivepeersFactsAndComputesItsMetricsOverThem() {
     SqlQuery q = ViewsSql.views(new ViewsQuery(null, null, "ipfs://x", null, null, null, null, List.of(),
         List.of(), ViewsQuery.Detail.FULL));
-    assertThat(q.sql()).contains(ViewsSql.QUALITY_METRICS).contains("WHERE d_storage_url = ?");
+    assertThat(q.sql()).isEqualTo("SELECT views AS view_count, playtime_ms / 60000.0 AS playtime_mins,"
+        + " ttff_sum / nullif(ttff_n, 0) AS ttff_ms, ttff_q[1] AS ttff_p50_ms, ttff_q[2] AS ttff_p95_ms,"
+        + " rebuffer_ms / nullif(playtime_ms + rebuffer_ms, 0) AS rebuffer_ratio, errored / nullif(views, 0) AS"
+        + " error_rate, exits / nullif(views, 0) AS exits_before_start, least(unique_viewers, views) AS unique_viewers"
+        + " FROM (SELECT count(*) AS views,"
+        + " CAST(coalesce(sum(playtime_ms), 0) AS BIGINT) AS playtime_ms, count(ttff_ms) AS ttff_n,"
+        + " CAST(coalesce(sum(ttff_ms), 0) AS BIGINT) AS ttff_sum, CAST(coalesce(sum(rebuffer_ms), 0) AS BIGINT) AS"
+        + " rebuffer_ms, count_if(errors > 0) AS errored, count_if(ended AND NOT first_frame AND fatal = 0) AS exits,"
+        + " approx_quantile(ttff_ms::DOUBLE, [0.5, 0.95]) AS ttff_q, approx_count_distinct(viewer_id) AS"
+        + " unique_viewers FROM all_views WHERE d_storage_url = ?)");
     assertThat(q.params()).containsExactly("ipfs://x");
+  }
+
+  @Test
+  void theQualityDetailAddsTheQualityFactsAndMetricsInTheOrderOfTheirEnum() {
+    SqlQuery q = ViewsSql.views(new ViewsQuery("acc", null, null, null, null, null, null,
+        List.of(Dimension.COUNTRY), List.of(), ViewsQuery.Detail.QUALITY));
+    assertThat(q.sql()).startsWith("SELECT country, views AS view_count,")
+        .contains(" least(unique_viewers, views) AS unique_viewers, failed / nullif(views, 0) AS playback_failure_rate,"
+            + " start_failed / nullif(views, 0) AS video_startup_failure_rate,"
+            + " non_fatal_views / nullif(views, 0) AS non_fatal_error_rate,"
+            + " non_fatal_errors AS non_fatal_error_count, rebuffer_count AS rebuffer_count,")
+        .contains("seek_ms / nullif(seek_count, 0) AS seek_latency_ms").contains(" FROM (SELECT country,")
+        .contains(" count_if(fatal > 0) AS failed, count_if(fatal = 1) AS start_failed,"
+            + " count_if(non_fatal_errors > 0) AS non_fatal_views,"
+            + " CAST(coalesce(sum(non_fatal_errors), 0) AS BIGINT) AS non_fatal_errors,")
+        .endsWith(" GROUP BY country) ORDER BY view_count DESC, country NULLS LAST");
   }
 
   @Test
   void uniqueViewersAreNeverMoreThanTheGroupsViews() {
     // the HyperLogLog estimate can exceed the distinct count, and so the views, by a few percent: clamped where the
     // column is produced, so every route and the dashboard inherit it
-    assertThat(ViewsSql.QUALITY_METRICS)
-        .endsWith(" least(approx_count_distinct(viewer_id), count(*)) AS unique_viewers");
+    SqlQuery q = ViewsSql.views(new ViewsQuery("acc", null, null, null, null, null, null,
+        List.of(Dimension.COUNTRY), List.of(), ViewsQuery.Detail.FULL));
+    assertThat(q.sql()).contains(" least(unique_viewers, views) AS unique_viewers FROM (")
+        .contains(" approx_count_distinct(viewer_id) AS unique_viewers FROM all_views");
   }
 }
