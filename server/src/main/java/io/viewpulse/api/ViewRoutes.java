@@ -137,10 +137,14 @@ final class ViewRoutes {
       }
       try {
         ctx.response().putHeader("Content-Disposition", "attachment; filename=\"views." + format.extension + "\"");
+        if (format == Format.PARQUET) {
+          // compressed already (zstd): gzip would cost a core for nothing (Vert.x compresses no answer that says this)
+          ctx.response().putHeader("Content-Encoding", "identity");
+        }
         StreamedAnswer.send(ctx, format.contentType, out -> write(format, p.accountId(), r, after, out));
       } catch (IOException | RuntimeException e) {
         // failed before anything was sent: the error answer is JSON, not an attachment
-        ctx.response().headers().remove("Content-Disposition");
+        ctx.response().headers().remove("Content-Disposition").remove("Content-Encoding");
         throw e;
       } finally {
         exports.release();
