@@ -5,6 +5,7 @@ import { escape, placeholders } from "./format.js";
 import * as charts from "./charts.js";
 import { overview, breakdown, filterName } from "./views.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
+import { quality } from "./quality.js";
 
 const main = document.getElementById("main");
 const errorBox = document.getElementById("error");
@@ -90,12 +91,13 @@ async function route() {
     showSignIn();
     return;
   }
-  const [page, arg] = readHash();
+  const [page, arg, arg2] = readHash();
   renderControls(page);
   main.innerHTML = placeholders(4);
   main.setAttribute("aria-busy", "true");
   try {
-    if (page === "breakdown") await breakdown(main, arg || "country");
+    if (page === "breakdown") await breakdown(main, arg || "country", arg2);
+    else if (page === "quality") await quality(main);
     else if (page === "videos") await videos(main);
     else if (page === "asset") await asset(main, arg);
     else if (page === "live" && arg) await live(main, arg);

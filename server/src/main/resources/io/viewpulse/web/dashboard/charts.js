@@ -69,8 +69,10 @@ export function line(canvas, labels, series, opts = {}) {
     options: {
       responsive: true, maintainAspectRatio: false, animation: false,
       plugins: { legend: { display: series.length > 1 || !!opts.legend } },
+      // the tooltip shows every series at the hovered time
+      interaction: { mode: "index", intersect: false },
       scales: opts.spark ? { x: { display: false }, y: { display: false, beginAtZero: true } }
-        : { y: { beginAtZero: true, ticks: { precision: opts.decimals ? undefined : 0 } } },
+        : { y: { beginAtZero: true, max: opts.max, ticks: { precision: opts.decimals ? undefined : 0 } } },
     },
   }, opts.spark ? null : opts.xName || "Time");
 }

@@ -70,6 +70,25 @@ export function startHere() {
   </div>`;
 }
 
+/**
+ * Number cards: each metric's figure and its change against the previous period, better or worse said in words and
+ * with an arrow; with sparks, a canvas for its small chart.
+ */
+export function kpis(list, cur, prev, sparks) {
+  return list.map((m) => {
+    const d = delta(m, cur[m.key], prev[m.key]);
+    const good = d && d.dir !== 0 && ((d.dir > 0) === (m.better === "up"));
+    const cls = !d || d.dir === 0 ? "flat" : good ? "up" : "down";
+    return `<section class="card kpi" aria-label="${m.label}">
+      <div class="label">${label(m)}</div>
+      <div class="value" data-metric="${m.key}">${m.fmt(cur[m.key])}</div>
+      <div class="delta ${cls}">${d ? `<span aria-hidden="true">${d.dir > 0 ? "▲" : d.dir < 0 ? "▼" : "●"}</span> `
+        + escape(d.text) + " vs previous period" + (d.dir === 0 ? " (no change)" : good ? " (better)" : " (worse)")
+        : "no previous data"}</div>
+      ${sparks ? `<canvas id="spark-${m.key}" aria-hidden="true"></canvas>` : ""}</section>`;
+  }).join("");
+}
+
 export async function overview(main) {
   const w = range();
   const s = step();
@@ -88,18 +107,7 @@ export async function overview(main) {
   }
   const all = buckets(w.from, w.to, s);
   const labels = all.map((b) => bucketLabel(b, s));
-  document.getElementById("kpis").innerHTML = METRICS.map((m) => {
-    const d = delta(m, cur[m.key], prev[m.key]);
-    const good = d && d.dir !== 0 && ((d.dir > 0) === (m.better === "up"));
-    const cls = !d || d.dir === 0 ? "flat" : good ? "up" : "down";
-    return `<section class="card kpi" aria-label="${m.label}">
-      <div class="label">${label(m)}</div>
-      <div class="value" data-metric="${m.key}">${m.fmt(cur[m.key])}</div>
-      <div class="delta ${cls}">${d ? `<span aria-hidden="true">${d.dir > 0 ? "▲" : d.dir < 0 ? "▼" : "●"}</span> `
-        + escape(d.text) + " vs previous period" + (d.dir === 0 ? " (no change)" : good ? " (better)" : " (worse)")
-        : "no previous data"}</div>
-      <canvas id="spark-${m.key}" aria-hidden="true"></canvas></section>`;
-  }).join("") + ESTIMATES;
+  document.getElementById("kpis").innerHTML = kpis(METRICS, cur, prev, true) + ESTIMATES;
   const counts = ["viewCount", "playtimeMins", "uniqueViewers"];
   METRICS.forEach((m) => charts.line(document.getElementById("spark-" + m.key), labels,
     [{ label: m.label, data: fill(series, all, m.key, counts.includes(m.key)) }], { spark: true, fill: true }));

@@ -1,0 +1,246 @@
+package io.viewpulse.web;
+
+import static io.viewpulse.testing.TestServer.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import io.viewpulse.testing.Beacons;
+import io.viewpulse.testing.Chromium;
+import io.viewpulse.testing.Http;
+import io.viewpulse.testing.NpmDeps;
+import io.viewpulse.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The dashboard's analysis in real Chromium against a server with scripted views whose quality is known exactly (the
+ * sessions of QualityMetricsApiTest, on 2026-03-02 between 10:00 and 10:08 UTC, from three browsers):
+ *
+ * <pre>
+ * session        browser  what happens                                       scores, failures
+ * q-played       Chrome   first frame (TTFF 200), plays 10 s, ends           experience 99.12892
+ * q-startfail    Chrome   a fatal error before a frame                       startup failure, 0
+ * q-playfail     Firefox  plays 5 s, then a fatal error                      playback failure, 0
+ * q-fallback     Firefox  a recovered error, a warning, plays 5 s            non-fatal errors, 98.70912
+ * q-ebvs         Safari   waits 3 s, the page closes before a frame          exit before start, 50
+ * q-ebvs-warn    Safari   a warning, the page closes before a frame          exit before start, 50
+ * q-unreported   Chrome   plays 5 s; a heartbeat counts an unsent error      playback failure, 0
+ * q-rebuffer     Chrome   plays 13 s, 2 rebuffers of 1,500 ms, 2 seeks,      76.17956
+ *                         bitrate and sizes (README: quality metrics)
+ * </pre>
+ *
+ * Every page is checked for console errors and with axe-core (no serious or critical finding, light and dark).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardQualityInBrowserTest {
+  private static final String DAY = "range=custom&from=2026-03-02&to=2026-03-02&step=hour";
+  private TestServer s;
+  private Chromium chromium;
+  private String base;
+
+  @BeforeAll
+  void script() {
+    s = new TestServer();
+    base = "http://127.0.0.1:" + s.vp.port();
+    s.asset("pbQ");
+    s.asset("pbR");
+    String chrome = Beacons.CHROME_LINUX;
+    String firefox = Beacons.FIREFOX_WINDOWS;
+    String safari = Beacons.SAFARI_IPHONE;
+    Instant t = T0;
+    ended(Beacons.session("q-played", "pbQ").userAgent(chrome).play(t)
+        .heartbeat("a1", t.plusSeconds(5), 4800, 0, 200, 0, 200L)
+        .heartbeat("a2", t.plusSeconds(10), 5200, 0, 0, 0, null).ended(t.plusSeconds(10)), t.plusSeconds(10));
+    t = T0.plusSeconds(60);
+    last(Beacons.session("q-startfail", "pbQ").userAgent(chrome).play(t)
+        .error(t.plusSeconds(1), "unknown", "media error 4")
+        .heartbeat("b1", t.plusSeconds(2), 0, 0, 1000, 1, null), t.plusSeconds(2));
+    t = T0.plusSeconds(120);
+    ended(Beacons.session("q-playfail", "pbQ").userAgent(firefox).play(t)
+        .heartbeat("c1", t.plusSeconds(5), 5000, 0, 0, 0, 150L)
+        .error(t.plusSeconds(6), "offline", "stream is offline").heartbeat("c2", t.plusSeconds(7), 0, 0, 0, 1, null)
+        .ended(t.plusSeconds(7)), t.plusSeconds(7));
+    t = T0.plusSeconds(180);
+    ended(Beacons.session("q-fallback", "pbR").userAgent(firefox).play(t)
+        .error(t.plusMillis(500), "fallback", "webrtc has bframes")
+        .heartbeat("d1", t.plusSeconds(5), 4000, 0, 300, 1, 300L).warning(t.plusSeconds(6), "offline")
+        .heartbeat("d2", t.plusSeconds(10), 1000, 0, 0, 0, null).ended(t.plusSeconds(10)), t.plusSeconds(10));
+    t = T0.plusSeconds(240);
+    last(Beacons.session("q-ebvs", "pbR").userAgent(safari).play(t)
+        .heartbeat("e1", t.plusSeconds(3), 0, 0, 3000, 0, null), t.plusSeconds(3));
+    t = T0.plusSeconds(300);
+    last(Beacons.session("q-ebvs-warn", "pbR").userAgent(safari).play(t).warning(t.plusSeconds(1), "offline")
+        .heartbeat("f1", t.plusSeconds(2), 0, 0, 2000, 0, null), t.plusSeconds(2));
+    t = T0.plusSeconds(360);
+    ended(Beacons.session("q-unreported", "pbR").userAgent(chrome).play(t)
+        .heartbeat("g1", t.plusSeconds(5), 5000, 0, 0, 0, 100L)
+        .heartbeat("g2", t.plusSeconds(6), 0, 0, 0, 1, null).ended(t.plusSeconds(6)), t.plusSeconds(6));
+    t = T0.plusSeconds(420);
+    ended(Beacons.session("q-rebuffer", "pbQ").userAgent(chrome).play(t)
+        .heartbeat("r1", t.plusSeconds(5), 4000, 0, 250, 0, 250L)
+        .with("video_width_px", 1280).with("video_height_px", 720).with("player_width_px", 1280)
+        .with("player_height_px", 720).with("bitrate_bps", 2_000_000).with("dropped_frames", 2)
+        .with("total_frames", 120)
+        .heartbeat("r2", t.plusSeconds(10), 4000, 1000, 0, 0, null).with("player_width_px", 1920)
+        .with("player_height_px", 1080).with("bitrate_bps", 1_000_000).with("rendition_down_count", 1)
+        .with("total_frames", 100)
+        .seek(t.plusSeconds(11), 400)
+        .heartbeat("r3", t.plusSeconds(16), 5000, 0, 500, 0, null).with("video_width_px", 3840)
+        .with("video_height_px", 2160).with("bitrate_bps", 8_000_000).with("rendition_up_count", 1)
+        .with("dropped_frames", 3).with("total_frames", 130)
+        .seek(t.plusSeconds(16), 600)
+        .ended(t.plusSeconds(16)), t.plusSeconds(16));
+    s.clock.set(T0.plusSeconds(3600));
+    s.flush();
+    chromium = new Chromium(null);
+  }
+
+  private void ended(Beacons b, Instant at) {
+    s.clock.set(at);
+    ok(s.beacon(b.json(), "192.0.2.10"));
+  }
+
+  private void last(Beacons b, Instant at) {
+    s.clock.set(at);
+    ok(s.lastBeacon(b.json(), "192.0.2.10"));
+  }
+
+  private static void ok(Http.Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  @AfterAll
+  void stop() {
+    chromium.close();
+    s.close();
+  }
+
+  private static String text(Page p, String selector) {
+    p.waitForSelector(selector);
+    return p.textContent(selector).strip();
+  }
+
+  private Chromium.Tab signedIn(String hash) {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    Page p = t.page();
+    p.waitForSelector("#key");
+    p.fill("#key", s.secretKey);
+    p.press("#key", "Enter");
+    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+    go(p, hash);
+    return t;
+  }
+
+  private static void go(Page p, String hash) {
+    p.evaluate("location.hash = '" + hash + "'");
+    p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')"
+        + " && !document.querySelector('[data-loading]')");
+  }
+
+  private List<JsonNode> api(String query) {
+    Http.Response r = s.query(query);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<JsonNode> out = new ArrayList<>();
+    r.json().forEach(out::add);
+    return out;
+  }
+
+  /** The points of a chart's dataset, in order, nulls as nulls. */
+  private static List<Object> chartData(Page p, String canvas, int dataset) {
+    return new ArrayList<>((List<?>) p.evaluate("() => Chart.getChart(document.getElementById('" + canvas + "'))"
+        + ".data.datasets[" + dataset + "].data"));
+  }
+
+  /**
+   * The quality page: the experience score and its four components, the failures split and the playback figures,
+   * each exactly as the API answers them (to a tenth, a percentage, a duration), and both charts hour by hour.
+   */
+  @Test
+  void theQualityPageShowsTheScoresAndTheFailuresSplitAsNumbersAndOverTime() throws Exception {
+    Chromium.Tab t = signedIn("#/quality?" + DAY);
+    Page p = t.page();
+    assertThat(p.title()).isEqualTo("Quality · Viewpulse");
+    assertThat(p.locator("#scores .kpi .label").allTextContents()).containsExactly("Viewer experience",
+        "Playback success", "Startup time", "Smoothness", "Video quality");
+    // the API: 46.7522, 50.0, 97.56823, 90.62517, 93.43503
+    assertThat(p.locator("#scores .value").allTextContents()).containsExactly("46.8", "50.0", "97.6", "90.6", "93.4");
+    assertThat(text(p, "#scores [data-metric=viewerExperienceScore] + .delta")).as("no views the day before")
+        .isEqualTo("no previous data");
+    assertThat(p.locator("#failures .kpi .label").allTextContents()).containsExactly("Playback failures",
+        "Video startup failures", "Exits before start", "Non-fatal errors");
+    assertThat(p.locator("#failures .value").allTextContents()).as("3, 1, 2 and 2 of 8")
+        .containsExactly("37.5%", "12.5%", "25.0%", "25.0%");
+    assertThat(p.locator("#playback .kpi .label").allTextContents()).containsExactly("Rebuffer ratio",
+        "Rebuffer frequency", "Rebuffer time per view", "Rebuffers", "Seek latency", "Average bitrate",
+        "Switches up", "Switches down", "Dropped frames", "Upscaling", "Downscaling");
+    assertThat(p.locator("#playback .value").allTextContents()).containsExactly("3.80%", "3.04 per min", "188 ms",
+        "2", "500 ms", "4.00 Mb/s", "1", "1", "1.43%", "15.4%", "19.2%");
+
+    // the charts: 24 hours of the day, the views all in its 10:00 hour
+    JsonNode hour = api("/api/data/views/query?metrics=quality&timeStep=hour&from=2026-03-02T00:00:00Z"
+        + "&to=2026-03-03T00:00:00Z").get(0);
+    assertThat(hour.get("timestamp").asLong()).isEqualTo(T0.toEpochMilli());
+    String[] scores = {"viewerExperienceScore", "playbackSuccessScore", "startupTimeScore", "smoothnessScore",
+        "videoQualityScore"};
+    for (int i = 0; i < scores.length; i++) {
+      List<Object> points = chartData(p, "scoreChart", i);
+      assertThat(points).as(scores[i]).hasSize(24);
+      assertThat(((Number) points.get(10)).doubleValue()).as(scores[i]).isEqualTo(hour.get(scores[i]).asDouble());
+      points.remove(10);
+      assertThat(points).as("no views in the other hours: no score").containsOnlyNulls();
+    }
+    List<Object> failures = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      failures.add(((Number) chartData(p, "failureChart", i).get(10)).doubleValue());
+    }
+    assertThat(failures).as("percent of views in the 10:00 hour").containsExactly(37.5, 12.5, 25.0, 25.0);
+    assertThat(p.locator("details[data-for=failureChart] thead th").allTextContents()).containsExactly("Time",
+        "Playback failures (%)", "Video startup failures (%)", "Exits before start (%)", "Non-fatal errors (%)");
+    t.screenshot("dashboard-quality");
+
+    // a filter applies here too: Safari's two views exited before a frame
+    go(p, "#/quality?" + DAY + "&f=browser:Safari");
+    PlaywrightAssertions.assertThat(p.locator("#failures [data-metric=exitsBeforeStart]")).hasText("100.0%");
+    assertThat(text(p, "#scores [data-metric=viewerExperienceScore]")).isEqualTo("50.0");
+    assertThat(text(p, "#scores [data-metric=smoothnessScore]")).as("no view with a frame: none").isEqualTo("–");
+    go(p, "#/quality?" + DAY + "&f=browser:Opera");
+    assertThat(text(p, "#noMatch h2")).isEqualTo("Nothing matches these filters");
+    assertThat(t.errors()).isEmpty();
+  }
+
+  /** axe-core (pinned) on the new pages and states, light and dark: no serious or critical finding. */
+  @Test
+  void axeFindsNoSeriousViolationOnTheAnalysisPages() throws Exception {
+    Path deps = NpmDeps.install("axe", "axe-core/axe.min.js", List.of("package.json", "package-lock.json"));
+    String axe = Files.readString(deps.resolve("node_modules/axe-core/axe.min.js"));
+    String check = "() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',"
+        + " 'wcag21aa', 'best-practice'] } }).then((r) => r.violations"
+        + ".filter((v) => v.impact === 'serious' || v.impact === 'critical')"
+        + ".map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))";
+    Chromium.Tab t = signedIn("#/quality?" + DAY);
+    Page p = t.page();
+    p.evaluate(axe);
+    String[] pages = {"#/quality?" + DAY, "#/quality?" + DAY + "&f=browser:Opera"};
+    for (var scheme : List.of(com.microsoft.playwright.options.ColorScheme.LIGHT,
+        com.microsoft.playwright.options.ColorScheme.DARK)) {
+      p.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
+      for (String page : pages) {
+        go(p, page);
+        assertThat((List<?>) p.evaluate(check)).as(scheme + " " + page).isEmpty();
+        t.screenshot("dashboard-axe-" + scheme.name().toLowerCase(java.util.Locale.ROOT) + "-"
+            + page.replaceAll("[^a-z]+", "-"));
+      }
+    }
+    assertThat(t.errors()).isEmpty();
+  }
+}
