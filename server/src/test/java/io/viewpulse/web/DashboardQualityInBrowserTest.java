@@ -218,6 +218,103 @@ class DashboardQualityInBrowserTest {
     assertThat(t.errors()).isEmpty();
   }
 
+  private static List<String> column(Page p, String col) {
+    return p.locator("#values tbody td" + (col == null ? ":first-child" : "[data-col=" + col + "]")).allTextContents()
+        .stream().map(String::strip).toList();
+  }
+
+  /**
+   * A breakdown that analyses: the chosen metric by browser, each value's share of views and its negative impact on
+   * the metric ((its figure - the overall one) x its share, worse above zero), ranked worst first; any column sorts.
+   */
+  @Test
+  void aBreakdownRanksValuesByTheirNegativeImpactOnTheChosenMetricAndSortsAnyColumn() throws Exception {
+    Chromium.Tab t = signedIn("#/breakdown/browser?" + DAY);
+    Page p = t.page();
+    p.selectOption("#metric", "playbackFailureRate");
+    p.waitForURL("**/breakdown/browser/playbackFailureRate?**");
+    p.waitForSelector("#values [data-col=negativeImpact], #values [data-col=impact]");
+    assertThat(p.title()).isEqualTo("Breakdown by Browser · Viewpulse");
+    // the API's figures behind the page
+    var byBrowser = new java.util.TreeMap<String, Double>();
+    api("/api/data/views/query?metrics=quality&breakdownBy[]=browser&from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z")
+        .forEach(r -> byBrowser.put(r.get("browser").asText(), r.get("playbackFailureRate").asDouble()));
+    assertThat(byBrowser).containsExactly(java.util.Map.entry("Chrome", 0.5), java.util.Map.entry("Firefox", 0.5),
+        java.util.Map.entry("Safari", 0.0));
+    assertThat(p.locator("#values thead th").allTextContents().stream().map(String::strip).toList())
+        .containsExactly("Browser", "Views", "Share of views", "Playback failures", "Negative impact", "Watch time",
+            "Unique viewers ≈", "Error rate", "Time to first frame (p50) ≈", "Time to first frame (p95) ≈",
+            "Rebuffer ratio", "Exits before start");
+    // overall 3 of 8 failed: Chrome (0.5 - 0.375) x 4/8, Firefox (0.5 - 0.375) x 2/8, Safari (0 - 0.375) x 2/8
+    assertThat(column(p, null)).as("worst first").containsExactly("Chrome", "Firefox", "Safari");
+    assertThat(column(p, "impact")).containsExactly("+6.25 pts", "+3.13 pts", "-9.38 pts");
+    assertThat(column(p, "playbackFailureRate")).containsExactly("50.0%", "50.0%", "0.00%");
+    assertThat(column(p, "share")).containsExactly("50.0%", "25.0%", "25.0%");
+    assertThat(p.getAttribute("#values th:has([data-sort=impact])", "aria-sort")).isEqualTo("descending");
+    assertThat(p.innerText("#values caption")).contains("(the value's playback failures - the overall 37.5%) x its share"
+        + " of views; above zero it makes the overall figure worse.");
+    // the bar chart draws the chosen metric, in percent
+    p.waitForFunction("() => window.Chart && Chart.getChart(document.getElementById('dimTime'))");
+    assertThat(p.evaluate("() => { const c = Chart.getChart(document.getElementById('dimChart'));"
+        + " return c.data.labels.map((l, i) => l + ' ' + c.data.datasets[0].data[i]).sort().join(', ')"
+        + " + ' / ' + c.data.datasets[0].label; }"))
+        .isEqualTo("Chrome 50, Firefox 50, Safari 0 / Playback failures (%)");
+    t.screenshot("dashboard-breakdown-impact");
+
+    // the table as CSV: the figures as the API gives them (fractions), in the table's order
+    var download = p.waitForDownload(() -> p.click("#csv"));
+    assertThat(download.suggestedFilename()).isEqualTo("breakdown-browser-playbackFailureRate.csv");
+    String file = Files.readString(download.path());
+    List<String> lines = List.of(file.split("\r\n", -1));
+    assertThat(lines).hasSize(5);
+    assertThat(lines.get(0)).isEqualTo("browser,viewCount,shareOfViews,playbackFailureRate,negativeImpact,"
+        + "playtimeMins,uniqueViewers,errorRate,ttffP50Ms,ttffP95Ms,rebufferRatio,exitsBeforeStart");
+    assertThat(lines.subList(1, 4).stream().map(l -> String.join(",", List.of(l.split(",")).subList(0, 5))))
+        .containsExactly("Chrome,4,0.5,0.5,0.0625", "Firefox,2,0.25,0.5,0.03125", "Safari,2,0.25,0,-0.09375");
+    assertThat(lines.get(4)).as("CRLF after the last line too").isEmpty();
+
+    // a score: higher is better, so a value below the overall one makes it worse
+    go(p, "#/breakdown/browser/viewerExperienceScore?" + DAY);
+    // Chrome (99.12892 + 0 + 0 + 76.17956) / 4, Firefox (0 + 98.70912) / 2, Safari 50; overall 46.7522
+    assertThat(column(p, null)).containsExactly("Chrome", "Firefox", "Safari");
+    assertThat(column(p, "viewerExperienceScore")).containsExactly("43.8", "49.4", "50.0");
+    assertThat(column(p, "impact")).as("(46.7522 - 43.82712) x 0.5, (46.7522 - 49.35456) x 0.25, (46.7522 - 50) x 0.25")
+        .containsExactly("+1.46 pts", "-0.65 pts", "-0.81 pts");
+    // sorting: the score from the highest, then turned around; names from A, then from Z
+    p.click("#values [data-sort=viewerExperienceScore]");
+    assertThat(column(p, null)).containsExactly("Safari", "Firefox", "Chrome");
+    assertThat(p.getAttribute("#values th:has([data-sort=viewerExperienceScore])", "aria-sort"))
+        .isEqualTo("descending");
+    assertThat(p.evaluate("document.activeElement.dataset.sort")).as("focus stays on the column's button")
+        .isEqualTo("viewerExperienceScore");
+    p.click("#values [data-sort=viewerExperienceScore]");
+    assertThat(column(p, null)).containsExactly("Chrome", "Firefox", "Safari");
+    assertThat(p.getAttribute("#values th:has([data-sort=viewerExperienceScore])", "aria-sort"))
+        .isEqualTo("ascending");
+    p.click("#values [data-sort=name]");
+    assertThat(column(p, null)).containsExactly("Chrome", "Firefox", "Safari");
+    p.click("#values [data-sort=name]");
+    assertThat(column(p, null)).containsExactly("Safari", "Firefox", "Chrome");
+    p.click("#values [data-sort=ttffP50Ms]");
+    assertThat(column(p, "ttffP50Ms")).as("Safari's views had no first frame: last").endsWith("–");
+    assertThat(p.locator("#values [data-sort=impact]").count()).isEqualTo(1);
+
+    // a metric that some values do not have: theirs reads "–", with no impact, ranked last
+    go(p, "#/breakdown/browser/rebufferRatio?" + DAY);
+    // Chrome 1,500 ms of 29,500, Firefox none; overall 1,500 of 39,500
+    assertThat(column(p, null)).containsExactly("Chrome", "Firefox", "Safari");
+    assertThat(column(p, "rebufferRatio")).containsExactly("5.08%", "0.00%", "–");
+    assertThat(column(p, "impact")).containsExactly("+0.64 pts", "-0.95 pts", "–");
+
+    // views alone: no impact column, the biggest first; a value still filters every page
+    go(p, "#/breakdown/browser?" + DAY);
+    assertThat(p.locator("#values [data-sort=impact]").count()).isZero();
+    assertThat(column(p, "viewCount")).containsExactly("4", "2", "2");
+    p.click("[data-filter='browser:Chrome']");
+    PlaywrightAssertions.assertThat(p.locator(".chip")).containsText("Browser = Chrome");
+    assertThat(t.errors()).isEmpty();
+  }
+
   /** axe-core (pinned) on the new pages and states, light and dark: no serious or critical finding. */
   @Test
   void axeFindsNoSeriousViolationOnTheAnalysisPages() throws Exception {
@@ -230,7 +327,8 @@ class DashboardQualityInBrowserTest {
     Chromium.Tab t = signedIn("#/quality?" + DAY);
     Page p = t.page();
     p.evaluate(axe);
-    String[] pages = {"#/quality?" + DAY, "#/quality?" + DAY + "&f=browser:Opera"};
+    String[] pages = {"#/quality?" + DAY, "#/quality?" + DAY + "&f=browser:Opera",
+        "#/breakdown/browser/viewerExperienceScore?" + DAY, "#/breakdown/country/rebufferRatio?" + DAY};
     for (var scheme : List.of(com.microsoft.playwright.options.ColorScheme.LIGHT,
         com.microsoft.playwright.options.ColorScheme.DARK)) {
       p.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));

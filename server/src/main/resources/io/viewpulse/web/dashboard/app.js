@@ -3,7 +3,8 @@ import { key, signIn, forget, navigated } from "./api.js";
 import { state, readHash, link, span, steps, localZone, day } from "./state.js";
 import { escape, placeholders } from "./format.js";
 import * as charts from "./charts.js";
-import { overview, breakdown, filterName } from "./views.js";
+import { overview, filterName } from "./views.js";
+import { breakdown } from "./breakdown.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
 import { quality } from "./quality.js";
 

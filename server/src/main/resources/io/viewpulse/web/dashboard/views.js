@@ -1,4 +1,4 @@
-// Overview and breakdown pages: the viewership API over the chosen range, step and filters.
+// The overview page and what other pages share: the viewership API over the chosen range, step and filters.
 import { get, qs } from "./api.js";
 import { METRICS, ESTIMATES, label, delta, escape, bucketLabel, count, buckets, fill, placeholders, platformName }
   from "./format.js";
@@ -47,7 +47,7 @@ export async function nothing() {
   return startHere();
 }
 
-function viewsQuery(extra) {
+export function viewsQuery(extra) {
   return "/api/data/views/query" + qs({ "filters[]": state.filters, ...extra });
 }
 
@@ -113,47 +113,4 @@ export async function overview(main) {
     [{ label: m.label, data: fill(series, all, m.key, counts.includes(m.key)) }], { spark: true, fill: true }));
   charts.line(document.getElementById("viewsChart"), labels,
     [{ label: "Views", data: fill(series, all, "viewCount", true) }], { fill: true, points: true });
-}
-
-export async function breakdown(main, dim) {
-  const w = range();
-  const options = DIMENSIONS.map(([k, label]) => `<option value="${k}" ${k === dim ? "selected" : ""}>${label}</option>`).join("");
-  main.innerHTML = `<h1>Breakdown by ${escape(dimensionName(dim))}</h1>
-    <label>Break down by <select id="dimension">${options}</select></label>
-    <div class="grid2 mt">
-      <div><div class="card chart is-loading"><canvas id="dimChart" role="img" aria-label="Views by ${escape(dimensionName(dim))}"></canvas></div></div>
-      <div><div class="card chart is-loading"><canvas id="dimTime" role="img" aria-label="Views over time by ${escape(dimensionName(dim))}"></canvas></div></div>
-    </div>
-    <h2>All values</h2><div class="scroll" tabindex="0" id="table">${placeholders(6)}</div>`;
-  document.getElementById("dimension").addEventListener("change", (e) => {
-    location.hash = link("/breakdown/" + e.target.value);
-  });
-  const rows = await get(viewsQuery({ from: w.from, to: w.to, "breakdownBy[]": dim }));
-  if (rows.length === 0) {
-    main.querySelector(".grid2").remove();
-    main.querySelector("#table").previousElementSibling.remove();
-    document.getElementById("table").outerHTML = await nothing();
-    return;
-  }
-  const top = rows.slice(0, 10);
-  charts.bars(document.getElementById("dimChart"), top.map((r) => valueName(dim, r[dim])), top.map((r) => r.viewCount), "Views", dimensionName(dim));
-  const s = step();
-  const series = await get(viewsQuery({ from: w.from, to: w.to, timeStep: s, "breakdownBy[]": dim }));
-  const all = buckets(w.from, w.to, s);
-  const names = top.slice(0, 5).map((r) => r[dim]);
-  charts.line(document.getElementById("dimTime"), all.map((b) => bucketLabel(b, s)), names.map((n) => ({
-    label: valueName(dim, n),
-    data: fill(series.filter((r) => r[dim] === n), all, "viewCount", true),
-  })), { legend: true });
-  document.getElementById("table").innerHTML = `<table><caption class="muted">
-    Select a value to filter every page by it.</caption><thead><tr><th scope="col">${escape(dimensionName(dim))}</th>` +
-    METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` +
-    rows.map((r) => `<tr><td>${r[dim] == null ? '<span class="muted">Unknown</span>'
-      : `<button class="row-link" data-filter="${escape(dim + ":" + r[dim])}">${escape(valueName(dim, r[dim]))}</button>`}</td>` +
-      METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") + `</tbody></table>` + ESTIMATES;
-  document.querySelectorAll("[data-filter]").forEach((b) => b.addEventListener("click", () => {
-    if (!state.filters.includes(b.dataset.filter)) state.filters.push(b.dataset.filter);
-    location.hash = link("/overview");
-  }));
-  return count(rows.length);
 }
