@@ -47,6 +47,7 @@ class DashboardQualityInBrowserTest {
   private TestServer s;
   private Chromium chromium;
   private String base;
+  private io.viewpulse.model.Media video;
 
   @BeforeAll
   void script() {
@@ -100,7 +101,16 @@ class DashboardQualityInBrowserTest {
         .with("dropped_frames", 3).with("total_frames", 130)
         .seek(t.plusSeconds(16), 600)
         .ended(t.plusSeconds(16)), t.plusSeconds(16));
-    s.clock.set(T0.plusSeconds(3600));
+    // pbV, two days later: 12 views a minute apart, the i-th by viewer-i, playing i + 1 seconds (TTFF 100 + i)
+    video = s.asset("pbV");
+    for (int i = 0; i < 12; i++) {
+      Instant start = T0.plus(java.time.Duration.ofDays(2)).plusSeconds(60L * i);
+      long play = 1000L * (i + 1);
+      ended(Beacons.session("v-" + i, "pbV").uid("viewer-" + i).userAgent(i % 2 == 0 ? chrome : firefox).play(start)
+          .heartbeat("v" + i, start.plusMillis(play), play, 0, 0, 0, 100L + i).ended(start.plusMillis(play)),
+          start.plusMillis(play));
+    }
+    s.clock.set(T0.plus(java.time.Duration.ofDays(2)).plusSeconds(3600));
     s.flush();
     chromium = new Chromium(null);
   }
@@ -315,6 +325,76 @@ class DashboardQualityInBrowserTest {
     assertThat(t.errors()).isEmpty();
   }
 
+  /**
+   * A video's views one by one, newest first, a page at a time along the list's cursor (and back), and the export of
+   * every view of the scope as CSV.
+   */
+  @Test
+  void aVideosPageListsItsViewsNewestFirstPageByPageAndExportsThemAsCsv() throws Exception {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    Page p = t.page();
+    p.waitForSelector("#key");
+    p.evaluate("sessionStorage.setItem('viewpulse.viewsPageSize', '10')");
+    p.fill("#key", s.secretKey);
+    p.press("#key", "Enter");
+    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+    String scope = "range=custom&from=2026-03-04&to=2026-03-04&step=hour";
+    go(p, "#/asset/" + video.id() + "?" + scope);
+    p.waitForSelector("#views");
+    assertThat(p.locator("#views thead th").allTextContents()).containsExactly("Started (UTC)", "Viewer", "Browser",
+        "OS", "Country", "Watch time", "Time to first frame", "Rebuffering", "Errors", "Outcome");
+    List<String> first = p.locator("#views tbody tr").allInnerTexts();
+    assertThat(first).hasSize(10);
+    assertThat(p.locator("#views tbody td:first-child").allTextContents()).as("newest first")
+        .containsExactly("2026-03-04 10:11:00", "2026-03-04 10:10:00", "2026-03-04 10:09:00", "2026-03-04 10:08:00",
+            "2026-03-04 10:07:00", "2026-03-04 10:06:00", "2026-03-04 10:05:00", "2026-03-04 10:04:00",
+            "2026-03-04 10:03:00", "2026-03-04 10:02:00");
+    assertThat(p.locator("#views tbody tr").first().locator("td").allTextContents().stream().map(String::strip))
+        .containsExactly("2026-03-04 10:11:00", "viewer-11", "Firefox", "Windows", "US", "12 s", "111 ms", "0 s",
+            "0", "Played");
+    assertThat(text(p, "#viewPage")).isEqualTo("Page 1");
+    PlaywrightAssertions.assertThat(p.locator("#newer")).isDisabled();
+    t.screenshot("dashboard-asset-views");
+
+    var cursor = p.waitForRequest(r -> r.url().contains("/api/data/views?") && r.url().contains("cursor="),
+        () -> p.click("#older"));
+    String next = s.query("/api/data/views?assetId=" + video.id() + "&from=2026-03-04T00:00:00Z"
+        + "&to=2026-03-05T00:00:00Z&limit=10").json().get("next").asText();
+    assertThat(cursor.url()).as("the first page's cursor").contains("cursor=" + next);
+    PlaywrightAssertions.assertThat(p.locator("#viewPage")).hasText("Page 2");
+    assertThat(p.locator("#views tbody td:first-child").allTextContents())
+        .containsExactly("2026-03-04 10:01:00", "2026-03-04 10:00:00");
+    assertThat(p.locator("#views tbody tr").last().locator("td").allTextContents().stream().map(String::strip))
+        .containsExactly("2026-03-04 10:00:00", "viewer-0", "Chrome", "Linux", "US", "1 s", "100 ms", "0 s", "0",
+            "Played");
+    PlaywrightAssertions.assertThat(p.locator("#older")).isDisabled();
+    p.click("#newer");
+    PlaywrightAssertions.assertThat(p.locator("#viewPage")).hasText("Page 1");
+    assertThat(p.locator("#views tbody tr").allInnerTexts()).isEqualTo(first);
+
+    // the export: every view of the scope, oldest first, as the server's CSV export writes it
+    var download = p.waitForDownload(() -> p.click("#exportViews"));
+    assertThat(download.suggestedFilename()).isEqualTo("views-pbV-2026-03-04-to-2026-03-04.csv");
+    String file = Files.readString(download.path());
+    String expected = s.http.get("/api/data/views/export?format=csv&assetId=" + video.id()
+        + "&from=2026-03-04T00:00:00Z&to=2026-03-05T00:00:00Z", "Authorization", "Bearer " + s.secretKey).body();
+    assertThat(file).isEqualTo(expected);
+    List<String> lines = List.of(file.split("\r\n"));
+    assertThat(lines).hasSize(13);
+    assertThat(lines.get(1)).contains("viewer-0");
+    assertThat(lines.get(12)).contains("viewer-11");
+
+    // another scope: a filter narrows the list, and a scope without views says so
+    go(p, "#/asset/" + video.id() + "?" + scope + "&f=browser:Chrome");
+    p.waitForSelector("#views");
+    assertThat(p.locator("#views tbody td:nth-child(2)").allTextContents()).containsExactly("viewer-10", "viewer-8",
+        "viewer-6", "viewer-4", "viewer-2", "viewer-0");
+    PlaywrightAssertions.assertThat(p.locator("#older")).isDisabled();
+    go(p, "#/asset/" + video.id() + "?range=custom&from=2026-03-02&to=2026-03-02&step=hour");
+    assertThat(text(p, "#viewList")).isEqualTo("No finished views in this scope.");
+    assertThat(t.errors()).isEmpty();
+  }
+
   /** axe-core (pinned) on the new pages and states, light and dark: no serious or critical finding. */
   @Test
   void axeFindsNoSeriousViolationOnTheAnalysisPages() throws Exception {
@@ -328,7 +408,8 @@ class DashboardQualityInBrowserTest {
     Page p = t.page();
     p.evaluate(axe);
     String[] pages = {"#/quality?" + DAY, "#/quality?" + DAY + "&f=browser:Opera",
-        "#/breakdown/browser/viewerExperienceScore?" + DAY, "#/breakdown/country/rebufferRatio?" + DAY};
+        "#/breakdown/browser/viewerExperienceScore?" + DAY, "#/breakdown/country/rebufferRatio?" + DAY,
+        "#/asset/" + video.id() + "?range=custom&from=2026-03-04&to=2026-03-04&step=hour"};
     for (var scheme : List.of(com.microsoft.playwright.options.ColorScheme.LIGHT,
         com.microsoft.playwright.options.ColorScheme.DARK)) {
       p.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));

@@ -4,6 +4,8 @@ import { METRICS, ESTIMATES, label, escape, minutes, count, bucketLabel, buckets
   platformName } from "./format.js";
 import { state, span as range, step, link, rangeName, day, clock, zoneName } from "./state.js";
 import { startHere, filterName } from "./views.js";
+import { save } from "./download.js";
+import { key } from "./api.js";
 import * as charts from "./charts.js";
 
 export async function videos(main) {
@@ -65,7 +67,14 @@ export async function asset(main, id) {
     ESTIMATES + `</div>
     <div class="grid2 mt"><div><div class="card chart is-loading"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div></div>
       <div><div class="card chart is-loading"><canvas id="assetQuality" role="img" aria-label="Time to first frame over time"></canvas></div></div></div>
-    <h2>Where it was watched</h2><div class="scroll" tabindex="0" id="countries"></div>`;
+    <h2>Where it was watched</h2><div class="scroll" tabindex="0" id="countries"></div>
+    <h2 id="viewsHeading">Views, newest first</h2>
+    <p class="muted">Finished views one by one (a view shows once it has ended), in the selected range and filters.</p>
+    <div class="scroll" tabindex="0" id="viewList">${placeholders(4)}</div>
+    <div class="pager"><button type="button" id="newer" disabled>Newer views</button>
+      <span class="muted" id="viewPage" aria-live="polite"></span>
+      <button type="button" id="older" disabled>Next page</button>
+      <button type="button" class="primary" id="exportViews">Export these views as CSV</button></div>`;
   if (series.length === 0) {
     main.querySelector(".grid2").outerHTML = state.filters.length > 0
       ? `<div class="empty" id="noMatch">No views of this video in ${escape(rangeName())} match
@@ -81,6 +90,7 @@ export async function asset(main, id) {
       { label: "TTFF p50 (ms)", data: fill(series, all, "ttffP50Ms", false) },
       { label: "TTFF p95 (ms)", data: fill(series, all, "ttffP95Ms", false) }], { legend: true, spanGaps: true, points: true });
   }
+  await viewList(a, scope);
   document.getElementById("countries").innerHTML = countries.length === 0 ? "" : `<table><thead><tr><th scope="col">Country</th>` +
     METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>
       `<tr><td>${escape(r.country ?? "Unknown")}</td>` + METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") +
@@ -165,4 +175,68 @@ export async function live(main, id) {
   };
   stopRefresh();
   refresh = setInterval(refreshOnce, every);
+}
+
+// views a page of the list holds (sessionStorage may lower it, as the tests do)
+const PAGE = () => Number(sessionStorage.getItem("viewpulse.viewsPageSize")) || 25;
+
+/** How a view ended, in words. */
+function outcome(v) {
+  if (v.failed) return "Failed";
+  return v.firstFrame ? "Played" : "Left before it started";
+}
+
+/**
+ * A video's views, newest first, a page at a time: Next page follows the list's cursor, Newer views goes back along
+ * the cursors already seen; the export saves every view of the scope as CSV (the server's export, oldest first).
+ */
+async function viewList(a, scope) {
+  const cursors = [null];
+  let at = 0;
+  let next = null;
+  const box = document.getElementById("viewList");
+  const show = async () => {
+    const page = await get("/api/data/views" + qs({ ...scope, limit: PAGE(), cursor: cursors[at] }));
+    next = page.next;
+    box.innerHTML = page.views.length === 0 ? `<p class="muted empty-list">No finished views in this scope.</p>`
+      : `<table id="views"><thead><tr><th scope="col">Started (${escape(zoneName())})</th><th scope="col">Viewer</th>
+        <th scope="col">Browser</th><th scope="col">OS</th><th scope="col">Country</th><th scope="col">Watch time</th>
+        <th scope="col">Time to first frame</th><th scope="col">Rebuffering</th><th scope="col">Errors</th>
+        <th scope="col">Outcome</th></tr></thead><tbody>` + page.views.map((v) => `<tr>
+        <td>${day(v.startedAt)} ${clock(v.startedAt, true)}</td><td>${v.viewerId == null ? "–" : `<code>${escape(v.viewerId)}</code>`}</td>
+        <td>${escape(v.browser ?? "Unknown")}</td><td>${escape(platformName(v.os))}</td><td>${escape(v.country ?? "Unknown")}</td>
+        <td>${duration(v.playtimeMs / 1000)}</td><td>${v.ttffMs == null ? "–" : count(v.ttffMs) + " ms"}</td>
+        <td>${duration(v.rebufferMs / 1000)}</td><td>${count(v.errors)}</td><td>${outcome(v)}</td></tr>`).join("")
+        + `</tbody></table>`;
+    document.getElementById("viewPage").textContent = page.views.length === 0 ? "" : `Page ${at + 1}`;
+    document.getElementById("newer").disabled = at === 0;
+    document.getElementById("older").disabled = !next || page.views.length === 0;
+  };
+  await show();
+  const move = async (by) => {
+    if (by > 0) cursors[at + 1] = next;
+    at += by;
+    try {
+      await show();
+    } catch (err) {
+      at -= by;
+      box.insertAdjacentHTML("afterbegin", `<p class="error" role="alert">Could not load the views: ${escape(err.message)}.</p>`);
+    }
+  };
+  document.getElementById("older").addEventListener("click", () => move(1));
+  document.getElementById("newer").addEventListener("click", () => move(-1));
+  document.getElementById("exportViews").addEventListener("click", async (e) => {
+    const button = e.target;
+    button.disabled = true;
+    try {
+      const r = await fetch("/api/data/views/export" + qs({ ...scope, format: "csv" }),
+        { headers: { Authorization: "Bearer " + key() } });
+      if (!r.ok) throw new Error((await r.json().catch(() => ({}))).errors?.join("; ") || "HTTP " + r.status);
+      save(`views-${a.playbackId}-${day(scope.from)}-to-${day(scope.to - 1)}.csv`, await r.blob());
+    } catch (err) {
+      box.insertAdjacentHTML("afterbegin", `<p class="error" role="alert">Could not export the views: ${escape(err.message)}.</p>`);
+    } finally {
+      button.disabled = false;
+    }
+  });
 }
