@@ -316,6 +316,13 @@ class DashboardQualityInBrowserTest {
     assertThat(column(p, "rebufferRatio")).containsExactly("5.08%", "0.00%", "–");
     assertThat(column(p, "impact")).containsExactly("+0.64 pts", "-0.95 pts", "–");
 
+    // videos by name: pbQ failed 2 of 4 (q-startfail, q-playfail), pbR 1 of 4 (q-unreported)
+    go(p, "#/breakdown/playbackId/playbackFailureRate?" + DAY);
+    assertThat(column(p, null)).containsExactly("video pbQ", "video pbR");
+    assertThat(column(p, "impact")).containsExactly("+6.25 pts", "-6.25 pts");
+    assertThat(p.evaluate("Chart.getChart(document.getElementById('dimChart')).data.labels.join(', ')"))
+        .isEqualTo("video pbQ, video pbR");
+
     // views alone: no impact column, the biggest first; a value still filters every page
     go(p, "#/breakdown/browser?" + DAY);
     assertThat(p.locator("#values [data-sort=impact]").count()).isZero();
@@ -395,6 +402,65 @@ class DashboardQualityInBrowserTest {
     assertThat(t.errors()).isEmpty();
   }
 
+  private String[][] pages() {
+    return new String[][] {
+        {"#/quality?" + DAY, "quality"},
+        {"#/quality?" + DAY + "&f=browser:Opera", "quality-no-match"},
+        {"#/breakdown/browser/viewerExperienceScore?" + DAY, "breakdown-score"},
+        {"#/breakdown/country/rebufferRatio?" + DAY, "breakdown-rebuffering"},
+        {"#/asset/" + video.id() + "?range=custom&from=2026-03-04&to=2026-03-04&step=hour", "asset-views"},
+    };
+  }
+
+  /**
+   * The new pages in light and dark: every text at least 4.5:1 against what is behind it (3:1 when large) and every
+   * chart line 3:1 with its card (the contrast script of the dashboard's other test).
+   */
+  @Test
+  void theAnalysisPagesAreReadableInLightAndDarkMode() throws Exception {
+    String contrast;
+    try (var in = getClass().getResourceAsStream("/dashboard/contrast.js")) {
+      contrast = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Chromium.Tab t = signedIn("#/quality?" + DAY);
+    Page p = t.page();
+    for (var scheme : List.of(com.microsoft.playwright.options.ColorScheme.LIGHT,
+        com.microsoft.playwright.options.ColorScheme.DARK)) {
+      String mode = scheme.name().toLowerCase(java.util.Locale.ROOT);
+      p.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
+      for (String[] page : pages()) {
+        go(p, page[0]);
+        assertThat((List<?>) p.evaluate(contrast)).as(mode + " " + page[1]).isEmpty();
+        t.screenshot("dashboard-" + mode + "-" + page[1]);
+      }
+    }
+    assertThat(t.errors()).isEmpty();
+  }
+
+  /** At 390x844 the new pages are as wide as the screen: their wide tables scroll inside their own boxes. */
+  @Test
+  void onAPhoneTheAnalysisPagesAreNoWiderThanTheScreen() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/", new int[] {390, 844});
+    Page p = t.page();
+    p.waitForSelector("#key");
+    p.fill("#key", s.secretKey);
+    p.press("#key", "Enter");
+    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+    // the header: every section's link (five now, with Quality) in view, without scrolling the menu
+    List<?> rights = (List<?>) p.evaluate("() => [...document.querySelectorAll('#top nav a, #signout')]"
+        + ".map((a) => Math.ceil(a.getBoundingClientRect().right))");
+    assertThat(rights).hasSize(6).allMatch(r -> ((Number) r).intValue() <= 390);
+    assertThat((Boolean) p.evaluate("() => { const n = document.querySelector('#top nav');"
+        + " return n.scrollWidth <= n.clientWidth; }")).as("the menu does not scroll").isTrue();
+    for (String[] page : pages()) {
+      go(p, page[0]);
+      assertThat(((Number) p.evaluate("() => document.documentElement.scrollWidth")).intValue())
+          .as(page[1] + ": the page is as wide as the screen").isEqualTo(390);
+      t.screenshot("dashboard-phone-" + page[1]);
+    }
+    assertThat(t.errors()).isEmpty();
+  }
+
   /** axe-core (pinned) on the new pages and states, light and dark: no serious or critical finding. */
   @Test
   void axeFindsNoSeriousViolationOnTheAnalysisPages() throws Exception {
@@ -407,17 +473,12 @@ class DashboardQualityInBrowserTest {
     Chromium.Tab t = signedIn("#/quality?" + DAY);
     Page p = t.page();
     p.evaluate(axe);
-    String[] pages = {"#/quality?" + DAY, "#/quality?" + DAY + "&f=browser:Opera",
-        "#/breakdown/browser/viewerExperienceScore?" + DAY, "#/breakdown/country/rebufferRatio?" + DAY,
-        "#/asset/" + video.id() + "?range=custom&from=2026-03-04&to=2026-03-04&step=hour"};
     for (var scheme : List.of(com.microsoft.playwright.options.ColorScheme.LIGHT,
         com.microsoft.playwright.options.ColorScheme.DARK)) {
       p.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
-      for (String page : pages) {
-        go(p, page);
-        assertThat((List<?>) p.evaluate(check)).as(scheme + " " + page).isEmpty();
-        t.screenshot("dashboard-axe-" + scheme.name().toLowerCase(java.util.Locale.ROOT) + "-"
-            + page.replaceAll("[^a-z]+", "-"));
+      for (String[] page : pages()) {
+        go(p, page[0]);
+        assertThat((List<?>) p.evaluate(check)).as(scheme + " " + page[1]).isEmpty();
       }
     }
     assertThat(t.errors()).isEmpty();

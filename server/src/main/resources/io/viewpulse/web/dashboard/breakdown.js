@@ -42,6 +42,12 @@ function impactText(m, v) {
 // the table's order, kept while the viewer stays on the same dimension and metric
 let sorted = { page: "", key: null, dir: -1 };
 
+/** The names of the account's videos, by playback id. */
+async function videoNames() {
+  const [assets, streams] = await Promise.all([get("/api/asset"), get("/api/stream")]);
+  return new Map([...assets, ...streams].map((m) => [m.playbackId, m.name]));
+}
+
 export async function breakdown(main, dim, metricKey) {
   const w = range();
   const m = ANALYSE.find((a) => a.key === metricKey) || ANALYSE[0];
@@ -61,11 +67,14 @@ export async function breakdown(main, dim, metricKey) {
   document.getElementById("dimension").addEventListener("change", (e) => { location.hash = link(path(e.target.value, m.key)); });
   document.getElementById("metric").addEventListener("change", (e) => { location.hash = link(path(dim, e.target.value)); });
   const s = step();
-  const [rows, whole, series] = await Promise.all([
+  const [rows, whole, series, videos] = await Promise.all([
     get(viewsQuery({ from: w.from, to: w.to, "breakdownBy[]": dim, metrics: "quality" })),
     get(viewsQuery({ from: w.from, to: w.to, metrics: "quality" })),
     get(viewsQuery({ from: w.from, to: w.to, timeStep: s, "breakdownBy[]": dim, metrics: "quality" })),
+    dim === "playbackId" ? videoNames() : new Map(),
   ]);
+  // videos by their names, not their playback ids (an id no asset or stream has any more stays as it is)
+  const nameOf = (v) => videos.has(v) ? videos.get(v) : valueName(dim, v);
   if (rows.length === 0) {
     main.querySelector(".grid2").remove();
     main.querySelector("#table").previousElementSibling.remove();
@@ -82,13 +91,13 @@ export async function breakdown(main, dim, metricKey) {
   const shown = (v) => v === undefined || v === null ? null : m.rate ? Number((v * 100).toPrecision(7)) : v;
   const unit = m.rate ? " (%)" : "";
   const top = [...rows].sort((a, b) => b.viewCount - a.viewCount).slice(0, 10);
-  charts.bars(document.getElementById("dimChart"), top.map((r) => valueName(dim, r[dim])), top.map((r) => shown(r[m.key])),
+  charts.bars(document.getElementById("dimChart"), top.map((r) => nameOf(r[dim])), top.map((r) => shown(r[m.key])),
     m.label + unit, dimensionName(dim));
 
   const page = dim + "/" + m.key;
   if (sorted.page !== page) sorted = { page, key: analysing ? "impact" : "viewCount", dir: -1 };
   const cols = [
-    { key: "name", label: escape(dimensionName(dim)), value: (r) => valueName(dim, r[dim]), csv: dim },
+    { key: "name", label: escape(dimensionName(dim)), value: (r) => nameOf(r[dim]), csv: dim },
     { key: "viewCount", label: "Views", value: (r) => r.viewCount, fmt: METRICS[0].fmt, csv: "viewCount" },
     { key: "share", label: "Share of views", value: (r) => r.share, fmt: percent, csv: "shareOfViews" },
     ...(analysing ? [
@@ -115,7 +124,7 @@ export async function breakdown(main, dim, metricKey) {
       cols.map((c) => `<th scope="col" ${c === col ? `aria-sort="${sorted.dir > 0 ? "ascending" : "descending"}"` : ""}><button type="button" class="sort" data-sort="${c.key}">${c.label}</button></th>`).join("") +
       `</tr></thead><tbody>` + order.map((r) => `<tr>` + cols.map((c, i) => i === 0
         ? `<td>${r[dim] == null ? '<span class="muted">Unknown</span>' : `<button class="row-link"
-            data-filter="${escape(dim + ":" + r[dim])}">${escape(valueName(dim, r[dim]))}</button>`}</td>`
+            data-filter="${escape(dim + ":" + r[dim])}">${escape(nameOf(r[dim]))}</button>`}</td>`
         : `<td data-col="${c.key}">${c.fmt(c.value(r))}</td>`).join("") + `</tr>`).join("") + `</tbody></table>`
       + ESTIMATES + `<p><button type="button" id="csv">Download CSV</button></p>`;
     document.querySelectorAll("#values [data-filter]").forEach((b) => b.addEventListener("click", () => {
@@ -137,7 +146,7 @@ export async function breakdown(main, dim, metricKey) {
   const all = buckets(w.from, w.to, s);
   const names = top.slice(0, 5).map((r) => r[dim]);
   charts.line(document.getElementById("dimTime"), all.map((b) => bucketLabel(b, s)), names.map((n) => ({
-    label: valueName(dim, n),
+    label: nameOf(n),
     data: fill(series.filter((r) => r[dim] === n), all, m.key, !analysing).map(shown),
   })), { legend: true, spanGaps: analysing, points: true, decimals: analysing });
 }
