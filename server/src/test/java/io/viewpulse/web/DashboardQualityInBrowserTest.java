@@ -402,6 +402,50 @@ class DashboardQualityInBrowserTest {
     assertThat(t.errors()).isEmpty();
   }
 
+  /**
+   * The videos list with each video's views, watch time and quality for the selected range and filters, sortable by
+   * any of them.
+   */
+  @Test
+  void theVideosListShowsEachVideosViewsAndQualityAndSortsByAnyColumn() {
+    Chromium.Tab t = signedIn("#/videos?" + DAY);
+    Page p = t.page();
+    p.waitForSelector("#assets table");
+    assertThat(p.locator("#assets thead th").allTextContents().stream().map(String::strip).toList())
+        .containsExactly("Name", "Playback id", "Type", "Created", "Views", "Watch time", "Viewer experience",
+            "Playback failures", "Rebuffer ratio", "Time to first frame (p50) ≈");
+    // pbQ: q-played, q-startfail, q-playfail, q-rebuffer (28 s played, 2 failed); pbR: q-fallback, q-ebvs,
+    // q-ebvs-warn, q-unreported (10 s, 1 failed, TTFF 300 and 100); pbV: none that day
+    assertThat(p.locator("#assets tbody tr").allInnerTexts().stream()
+        .map(r -> r.replaceAll("\\s+", " ").replaceAll(" \\d{4}-\\d\\d-\\d\\d", "").strip()).toList())
+        .as("the most viewed first, equals by name")
+        .containsExactly("video pbQ pbQ asset 4 28 s 43.8 50.0% 5.08% 200 ms",
+            "video pbR pbR asset 4 10 s 49.7 25.0% 0.00% 200 ms",
+            "video pbV pbV asset 0 0 s – – – –");
+    assertThat(p.getAttribute("#assets th:has([data-sort=viewCount])", "aria-sort")).isEqualTo("descending");
+    p.click("#assets [data-sort=viewerExperienceScore]");
+    assertThat(p.locator("#assets tbody td:first-child").allTextContents()).as("the best first, none last")
+        .containsExactly("video pbR", "video pbQ", "video pbV");
+    p.click("#assets [data-sort=viewerExperienceScore]");
+    assertThat(p.locator("#assets tbody td:first-child").allTextContents())
+        .containsExactly("video pbQ", "video pbR", "video pbV");
+    assertThat(p.getAttribute("#assets th:has([data-sort=viewerExperienceScore])", "aria-sort"))
+        .isEqualTo("ascending");
+    // the order stays while searching; the figures follow the filters
+    p.fill("#search", "pbQ");
+    PlaywrightAssertions.assertThat(p.locator("#assets tbody tr")).hasCount(1);
+    assertThat(p.getAttribute("#assets th:has([data-sort=viewerExperienceScore])", "aria-sort"))
+        .isEqualTo("ascending");
+    go(p, "#/videos?" + DAY + "&f=browser:Safari");
+    p.waitForSelector("#assets table");
+    assertThat(p.locator("#assets td[data-col=viewCount]").allTextContents()).as("pbR's two Safari views")
+        .containsExactly("2", "0", "0");
+    assertThat(p.locator("#assets tbody td:first-child").allTextContents()).as("still by experience, none last")
+        .containsExactly("video pbR", "video pbQ", "video pbV");
+    t.screenshot("dashboard-videos-quality");
+    assertThat(t.errors()).isEmpty();
+  }
+
   private String[][] pages() {
     return new String[][] {
         {"#/quality?" + DAY, "quality"},
@@ -409,6 +453,7 @@ class DashboardQualityInBrowserTest {
         {"#/breakdown/browser/viewerExperienceScore?" + DAY, "breakdown-score"},
         {"#/breakdown/country/rebufferRatio?" + DAY, "breakdown-rebuffering"},
         {"#/asset/" + video.id() + "?range=custom&from=2026-03-04&to=2026-03-04&step=hour", "asset-views"},
+        {"#/videos?" + DAY, "videos"},
     };
   }
 

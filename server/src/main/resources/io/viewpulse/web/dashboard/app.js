@@ -52,7 +52,7 @@ function showSignIn(message) {
 
 function renderControls(page) {
   document.getElementById("top").hidden = false;
-  document.getElementById("controls").hidden = page === "videos" || page === "live";
+  document.getElementById("controls").hidden = page === "live";
   document.getElementById("range").value = state.range;
   const custom = state.range === "custom";
   document.getElementById("fromLabel").hidden = !custom;

@@ -1,12 +1,17 @@
 // Charts with Chart.js (served from its WebJar: no CDN).
+import { key } from "./api.js";
+
 const charts = new Map();
 // line colours with at least 3:1 against the card they are drawn on, one set per colour scheme
 const LIGHT = ["#3b5bdb", "#087f5b", "#d9480f", "#c2255c", "#7048e8", "#0b7285", "#c92a2a", "#5c940d"];
 const DARK = ["#91a7ff", "#38d9a9", "#ffa94d", "#f783ac", "#b197fc", "#66d9e8", "#ff8787", "#a9e34b"];
 const dark = window.matchMedia("(prefers-color-scheme: dark)");
 let PALETTE = LIGHT;
-// the system switches between light and dark: draw the page again in the other colours
-dark.addEventListener("change", () => window.dispatchEvent(new HashChangeEvent("hashchange")));
+// the system switches between light and dark: draw the page again in the other colours (signed out there is no chart,
+// and drawing the sign-in form again would wipe a key being typed and the last refusal's message)
+dark.addEventListener("change", () => {
+  if (key()) window.dispatchEvent(new HashChangeEvent("hashchange"));
+});
 
 /** Chart.js's own text and grid colours from the page's (so they follow dark mode). */
 function theme() {

@@ -1,6 +1,6 @@
 // Videos (assets and streams) and the live page of a stream.
 import { get, qs } from "./api.js";
-import { METRICS, ESTIMATES, label, escape, minutes, count, bucketLabel, buckets, fill, placeholders, duration,
+import { METRICS, SCORES, FAILURES, ESTIMATES, label, escape, minutes, count, bucketLabel, buckets, fill, placeholders, duration,
   platformName } from "./format.js";
 import { state, span as range, step, link, rangeName, day, clock, zoneName } from "./state.js";
 import { startHere, filterName } from "./views.js";
@@ -8,21 +8,53 @@ import { save } from "./download.js";
 import { key } from "./api.js";
 import * as charts from "./charts.js";
 
+// the videos' figures that the list shows and sorts by (for the selected range and filters)
+const LISTED = [
+  METRICS[0], METRICS[1],
+  SCORES[0], FAILURES[0],
+  METRICS.find((m) => m.key === "rebufferRatio"), METRICS.find((m) => m.key === "ttffP50Ms"),
+];
+// each list's order, kept across searches and visits: the most viewed first
+const order = { assets: { key: "viewCount", dir: -1 }, streams: { key: "viewCount", dir: -1 } };
+
+/**
+ * Videos: assets and live streams with their views, watch time and quality in the selected range and filters,
+ * searchable, every column sortable.
+ */
 export async function videos(main) {
+  const w = range();
   main.innerHTML = `<h1>Videos</h1>
     <label>Search <input id="search" type="search" placeholder="name or playback id"></label>
+    <p class="muted">Figures for ${escape(rangeName())}${state.filters.length ? ", " + state.filters.map(filterName).map(escape).join(" and ") : ""}; select a column's name to sort by it.</p>
     <h2>Assets</h2><div class="scroll" tabindex="0" id="assets">${placeholders(3)}</div>
     <h2>Live streams</h2><div class="scroll" tabindex="0" id="streams">${placeholders(2)}</div>`;
   const input = document.getElementById("search");
+  const figures = new Map((await get("/api/data/views/query" + qs({ from: w.from, to: w.to, "breakdownBy[]": "playbackId",
+    metrics: "quality", "filters[]": state.filters }))).map((r) => [r.playbackId, r]));
+  let lists = { assets: [], streams: [] };
+  const draw = (which, search) => {
+    const items = lists[which];
+    const box = document.getElementById(which);
+    if (items.length === 0) {
+      const what = which === "assets" ? "assets" : "streams";
+      box.innerHTML = `<p class="empty">${search ? `No ${what} match “${escape(search)}”.` : `No ${what} yet.`}</p>`;
+      return;
+    }
+    box.innerHTML = table(which, items, figures, (m) => link((which === "assets" ? "/asset/" : "/live/") + m.id));
+    box.querySelectorAll("[data-sort]").forEach((b) => b.addEventListener("click", () => {
+      const k = b.dataset.sort;
+      const o = order[which];
+      order[which] = { key: k, dir: k === o.key ? -o.dir : k === "name" ? 1 : -1 };
+      draw(which, search);
+      box.querySelector(`[data-sort="${k}"]`).focus();
+    }));
+  };
   const render = async () => {
     const search = input.value.trim();
     const [assets, streams] = await Promise.all([get("/api/asset" + qs({ search })), get("/api/stream" + qs({ search }))]);
-    document.getElementById("assets").innerHTML = assets.length === 0
-      ? `<p class="empty">${search ? `No assets match “${escape(search)}”.` : "No assets yet."}</p>`
-      : table(assets, (a) => link("/asset/" + a.id));
-    document.getElementById("streams").innerHTML = streams.length === 0
-      ? `<p class="empty">${search ? `No streams match “${escape(search)}”.` : "No streams yet."}</p>`
-      : table(streams, (s) => link("/live/" + s.id));
+    lists = { assets, streams };
+    draw("assets", search);
+    draw("streams", search);
   };
   let timer;
   input.addEventListener("input", () => {
@@ -32,10 +64,35 @@ export async function videos(main) {
   await render();
 }
 
-function table(items, href) {
+function table(which, items, figures, href) {
+  const o = order[which];
+  const value = (m, k) => k === "name" ? m.name : k === "createdAt" ? m.createdAt
+    : (figures.get(m.playbackId) || { viewCount: 0, playtimeMins: 0 })[k];
+  // missing figures last whichever the direction, equal ones by name
+  const sorted = [...items].sort((a, b) => {
+    const x = value(a, o.key);
+    const y = value(b, o.key);
+    const none = (v) => v === undefined || v === null;
+    const c = none(x) || none(y) ? (none(x) ? 1 : 0) - (none(y) ? 1 : 0)
+      : (typeof x === "string" ? x.localeCompare(y) : x - y) * o.dir;
+    return c || a.name.localeCompare(b.name);
+  });
+  const th = (k, text) => `<th scope="col"${o.key === k ? ` aria-sort="${o.dir > 0 ? "ascending" : "descending"}"` : ""}><button
+    type="button" class="sort" data-sort="${k}">${text}</button></th>`;
+  return `<table><thead><tr>${th("name", "Name")}<th scope="col">Playback id</th><th scope="col">Type</th>`
+    + th("createdAt", "Created") + LISTED.map((m) => th(m.key, label(m))).join("") + `</tr></thead><tbody>`
+    + sorted.map((m) => `<tr>
+    <td><a href="${href(m)}">${escape(m.name)}</a></td><td><code>${escape(m.playbackId)}</code></td>
+    <td>${m.type ? `<span class="pill">${escape(m.type)}</span>` : "asset"}</td>
+    <td>${day(m.createdAt)}</td>` + LISTED.map((f) => `<td data-col="${f.key}">${f.fmt(value(m, f.key))}</td>`).join("")
+    + `</tr>`).join("") + `</tbody></table>`;
+}
+
+/** The live streams as a list, without figures (the live page of each has them). */
+function streamTable(items) {
   return `<table><thead><tr><th scope="col">Name</th><th scope="col">Playback id</th><th scope="col">Type</th>
     <th scope="col">Created</th></tr></thead><tbody>` + items.map((m) => `<tr>
-    <td><a href="${href(m)}">${escape(m.name)}</a></td><td><code>${escape(m.playbackId)}</code></td>
+    <td><a href="${link("/live/" + m.id)}">${escape(m.name)}</a></td><td><code>${escape(m.playbackId)}</code></td>
     <td>${m.type ? `<span class="pill">${escape(m.type)}</span>` : "asset"}</td>
     <td>${day(m.createdAt)}</td></tr>`).join("") + `</tbody></table>`;
 }
@@ -101,7 +158,7 @@ export async function streams(main) {
   const list = await get("/api/stream");
   main.innerHTML = `<h1>Live</h1>` + (list.length === 0
     ? `<div class="empty">No live streams yet. Register one with <code>POST /api/stream</code> ({"name": "...", "type": "channel"}).</div>`
-    : table(list, (s) => link("/live/" + s.id)));
+    : streamTable(list));
 }
 
 let refresh = null;
