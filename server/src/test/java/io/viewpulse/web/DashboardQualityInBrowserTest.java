@@ -110,7 +110,11 @@ class DashboardQualityInBrowserTest {
           .heartbeat("v" + i, start.plusMillis(play), play, 0, 0, 0, 100L + i).ended(start.plusMillis(play)),
           start.plusMillis(play));
     }
-    s.clock.set(T0.plus(java.time.Duration.ofDays(2)).plusSeconds(3600));
+    Instant now = T0.plus(java.time.Duration.ofDays(2)).plusSeconds(3600);
+    s.clock.set(now);
+    // one view playing now (of pbQ, two days after its other views)
+    ok(s.beacon(Beacons.session("now-1", "pbQ").userAgent(chrome).play(now.minusSeconds(20))
+        .heartbeat("n1", now.minusSeconds(5), 15_000, 0, 0, 0, 150L).json(), "192.0.2.10"));
     s.flush();
     chromium = new Chromium(null);
   }
@@ -218,6 +222,26 @@ class DashboardQualityInBrowserTest {
         "Playback failures (%)", "Video startup failures (%)", "Exits before start (%)", "Non-fatal errors (%)");
     t.screenshot("dashboard-quality");
 
+    // each chart downloads as a PNG (the canvas's size, on the card's colour) and its numbers as CSV
+    var png = p.waitForDownload(() -> p.click("[data-exports-for=scoreChart] [data-png]"));
+    assertThat(png.suggestedFilename()).isEqualTo("scores-over-time.png");
+    byte[] image = Files.readAllBytes(png.path());
+    assertThat(java.util.Arrays.copyOf(image, 8)).as("a PNG signature")
+        .isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    var header = java.nio.ByteBuffer.wrap(image, 16, 8);
+    assertThat(List.of(header.getInt(), header.getInt())).as("width and height, as the canvas")
+        .isEqualTo(List.of(((Number) p.evaluate("document.getElementById('scoreChart').width")).intValue(),
+            ((Number) p.evaluate("document.getElementById('scoreChart').height")).intValue()));
+    var table = p.waitForDownload(() -> p.click("[data-exports-for=failureChart] [data-csv]"));
+    assertThat(table.suggestedFilename()).isEqualTo("failures-over-time.csv");
+    List<String> rows = List.of(Files.readString(table.path()).split("\\r\\n", -1));
+    assertThat(rows).hasSize(26);
+    assertThat(rows.get(0)).isEqualTo("Time,Playback failures (%),Video startup failures (%),Exits before start (%),"
+        + "Non-fatal errors (%)");
+    assertThat(rows.get(1)).isEqualTo("03-02 00:00,,,,");
+    assertThat(rows.get(11)).isEqualTo("03-02 10:00,37.5,12.5,25,25");
+    assertThat(rows.get(25)).isEmpty();
+
     // a filter applies here too: Safari's two views exited before a frame
     go(p, "#/quality?" + DAY + "&f=browser:Safari");
     PlaywrightAssertions.assertThat(p.locator("#failures [data-metric=exitsBeforeStart]")).hasText("100.0%");
@@ -261,8 +285,9 @@ class DashboardQualityInBrowserTest {
     assertThat(column(p, "playbackFailureRate")).containsExactly("50.0%", "50.0%", "0.00%");
     assertThat(column(p, "share")).containsExactly("50.0%", "25.0%", "25.0%");
     assertThat(p.getAttribute("#values th:has([data-sort=impact])", "aria-sort")).isEqualTo("descending");
-    assertThat(p.innerText("#values caption")).contains("(the value's playback failures - the overall 37.5%) x its share"
-        + " of views; above zero it makes the overall figure worse.");
+    assertThat(p.innerText("#values caption"))
+        .contains("(the value's playback failures - the overall 37.5%) x its share of views; above zero it makes"
+            + " the overall figure worse.");
     // the bar chart draws the chosen metric, in percent
     p.waitForFunction("() => window.Chart && Chart.getChart(document.getElementById('dimTime'))");
     assertThat(p.evaluate("() => { const c = Chart.getChart(document.getElementById('dimChart'));"
@@ -446,6 +471,23 @@ class DashboardQualityInBrowserTest {
     assertThat(t.errors()).isEmpty();
   }
 
+  /** The overview says how many views are playing now, whatever the range and filters. */
+  @Test
+  void theOverviewSaysHowManyAreWatchingNow() {
+    Chromium.Tab t = signedIn("#/overview?" + DAY);
+    Page p = t.page();
+    assertThat(api("/api/data/views/now").stream().mapToLong(r -> r.get("viewCount").asLong()).sum()).isEqualTo(1);
+    assertThat(text(p, "[data-now]")).isEqualTo("1");
+    assertThat(p.innerText("#now").replaceAll("\\s+", " ").strip())
+        .isEqualTo("Watching now: 1 (views with a beacon in the last minute, whatever the range and filters)");
+    assertThat(text(p, "[data-metric=viewCount]")).as("the day's views: the one playing now is not among them")
+        .isEqualTo("8");
+    go(p, "#/overview?" + DAY + "&f=browser:Safari");
+    PlaywrightAssertions.assertThat(p.locator("[data-metric=viewCount]")).hasText("2");
+    assertThat(text(p, "[data-now]")).isEqualTo("1");
+    assertThat(t.errors()).isEmpty();
+  }
+
   private String[][] pages() {
     return new String[][] {
         {"#/quality?" + DAY, "quality"},
@@ -454,6 +496,7 @@ class DashboardQualityInBrowserTest {
         {"#/breakdown/country/rebufferRatio?" + DAY, "breakdown-rebuffering"},
         {"#/asset/" + video.id() + "?range=custom&from=2026-03-04&to=2026-03-04&step=hour", "asset-views"},
         {"#/videos?" + DAY, "videos"},
+        {"#/overview?" + DAY, "overview"},
     };
   }
 

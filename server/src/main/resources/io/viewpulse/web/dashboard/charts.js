@@ -1,5 +1,6 @@
 // Charts with Chart.js (served from its WebJar: no CDN).
 import { key } from "./api.js";
+import { csv, save } from "./download.js";
 
 const charts = new Map();
 // line colours with at least 3:1 against the card they are drawn on, one set per colour scheme
@@ -54,6 +55,7 @@ function numbers(canvas, data, xName) {
       <div class="scroll" tabindex="0"></div>`;
     card.after(box);
   }
+  exports(canvas, box);
   const cell = (v) => v === null || v === undefined ? "–" : typeof v === "number" ? v.toLocaleString("en-US") : esc(v);
   box.querySelector(".scroll").innerHTML = `<table><thead><tr><th scope="col">${esc(xName)}</th>`
     + data.datasets.map((d) => `<th scope="col">${esc(d.label)}</th>`).join("") + `</tr></thead><tbody>`
@@ -90,4 +92,43 @@ export function bars(canvas, labels, data, label, xName) {
     options: { responsive: true, maintainAspectRatio: false, animation: false, indexAxis: "y",
       plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } },
   }, xName || "Value");
+}
+
+/** A file name from a chart's label: "Scores over time" -> "scores-over-time". */
+const fileName = (canvas) => (canvas.getAttribute("aria-label") || canvas.id).toLowerCase().replace(/[^a-z0-9]+/g, "-")
+  .replace(/^-|-$/g, "");
+
+/**
+ * Download buttons after a chart's numbers: the chart as a PNG (on its card's colour, so it reads outside the page
+ * too) and its numbers as CSV. They act on the chart drawn when clicked (the live page redraws).
+ */
+function exports(canvas, box) {
+  if (box.nextElementSibling && box.nextElementSibling.dataset.exportsFor === canvas.id) return;
+  const bar = document.createElement("div");
+  bar.className = "exports";
+  bar.dataset.exportsFor = canvas.id;
+  const name = esc(canvas.getAttribute("aria-label") || "Chart");
+  bar.innerHTML = `<button type="button" data-png aria-label="Download ${name} as PNG">PNG</button>
+    <button type="button" data-csv aria-label="Download ${name} as CSV">CSV</button>`;
+  box.after(bar);
+  bar.querySelector("[data-png]").addEventListener("click", () => {
+    const chart = charts.get(canvas.id);
+    if (!chart) return;
+    const out = document.createElement("canvas");
+    out.width = chart.canvas.width;
+    out.height = chart.canvas.height;
+    const g = out.getContext("2d");
+    g.fillStyle = getComputedStyle(document.documentElement).getPropertyValue("--card").trim() || "#fff";
+    g.fillRect(0, 0, out.width, out.height);
+    g.drawImage(chart.canvas, 0, 0);
+    out.toBlob((png) => save(fileName(canvas) + ".png", png));
+  });
+  bar.querySelector("[data-csv]").addEventListener("click", () => {
+    const chart = charts.get(canvas.id);
+    if (!chart) return;
+    const data = chart.data;
+    const head = box.querySelector("thead th");
+    save(fileName(canvas) + ".csv", csv([head ? head.textContent : "Time", ...data.datasets.map((d) => d.label)],
+      data.labels.map((l, i) => [l, ...data.datasets.map((d) => d.data[i])])));
+  });
 }

@@ -106,11 +106,12 @@ export async function asset(main, id) {
   const w = range();
   const s = step();
   const scope = { assetId: a.id, from: w.from, to: w.to, "filters[]": state.filters };
-  const [total, figures, series, countries] = await Promise.all([
+  const [total, figures, series, countries, firstViews] = await Promise.all([
     get("/api/data/views/query/total/" + encodeURIComponent(a.playbackId)),
     get("/api/data/views/query" + qs(scope)),
     get("/api/data/views/query" + qs({ ...scope, timeStep: s })),
     get("/api/data/views/query" + qs({ ...scope, "breakdownBy[]": "country" })),
+    get("/api/data/views" + qs({ ...scope, limit: PAGE() })),
   ]);
   const cur = figures[0] || {};
   const scopeText = [rangeName().replace(/^the /, ""), ...state.filters.map(filterName)].join(" · ");
@@ -147,7 +148,7 @@ export async function asset(main, id) {
       { label: "TTFF p50 (ms)", data: fill(series, all, "ttffP50Ms", false) },
       { label: "TTFF p95 (ms)", data: fill(series, all, "ttffP95Ms", false) }], { legend: true, spanGaps: true, points: true });
   }
-  await viewList(a, scope);
+  viewList(a, scope, firstViews);
   document.getElementById("countries").innerHTML = countries.length === 0 ? "" : `<table><thead><tr><th scope="col">Country</th>` +
     METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>
       `<tr><td>${escape(r.country ?? "Unknown")}</td>` + METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") +
@@ -247,13 +248,12 @@ function outcome(v) {
  * A video's views, newest first, a page at a time: Next page follows the list's cursor, Newer views goes back along
  * the cursors already seen; the export saves every view of the scope as CSV (the server's export, oldest first).
  */
-async function viewList(a, scope) {
+function viewList(a, scope, firstViews) {
   const cursors = [null];
   let at = 0;
   let next = null;
   const box = document.getElementById("viewList");
-  const show = async () => {
-    const page = await get("/api/data/views" + qs({ ...scope, limit: PAGE(), cursor: cursors[at] }));
+  const draw = (page) => {
     next = page.next;
     box.innerHTML = page.views.length === 0 ? `<p class="muted empty-list">No finished views in this scope.</p>`
       : `<table id="views"><thead><tr><th scope="col">Started (${escape(zoneName())})</th><th scope="col">Viewer</th>
@@ -269,7 +269,9 @@ async function viewList(a, scope) {
     document.getElementById("newer").disabled = at === 0;
     document.getElementById("older").disabled = !next || page.views.length === 0;
   };
-  await show();
+  // the first page came with the page's other figures; the others are asked for as the viewer moves
+  draw(firstViews);
+  const show = async () => draw(await get("/api/data/views" + qs({ ...scope, limit: PAGE(), cursor: cursors[at] })));
   const move = async (by) => {
     if (by > 0) cursors[at + 1] = next;
     at += by;

@@ -94,10 +94,11 @@ export async function overview(main) {
   const s = step();
   main.innerHTML = `<h1>Overview</h1><div class="kpis" id="kpis">${placeholders(8, "kpi")}</div>
     <h2>Views over time</h2><div class="card chart is-loading"><canvas id="viewsChart" aria-label="Views over time" role="img"></canvas></div>`;
-  const [now, before, series] = await Promise.all([
+  const [now, before, series, playing] = await Promise.all([
     get(viewsQuery({ from: w.from, to: w.to })),
     get(viewsQuery({ from: w.prevFrom, to: w.prevTo })),
     get(viewsQuery({ from: w.from, to: w.to, timeStep: s })),
+    get("/api/data/views/now"),
   ]);
   const cur = now[0] || {};
   const prev = before[0] || {};
@@ -107,6 +108,9 @@ export async function overview(main) {
   }
   const all = buckets(w.from, w.to, s);
   const labels = all.map((b) => bucketLabel(b, s));
+  document.getElementById("kpis").insertAdjacentHTML("beforebegin", `<p class="now" id="now"><span class="pulse"
+    aria-hidden="true"></span> Watching now: <strong data-now>${count(playing.reduce((n, r) => n + r.viewCount, 0))}</strong>
+    <span class="muted">(views with a beacon in the last minute, whatever the range and filters)</span></p>`);
   document.getElementById("kpis").innerHTML = kpis(METRICS, cur, prev, true) + ESTIMATES;
   const counts = ["viewCount", "playtimeMins", "uniqueViewers"];
   METRICS.forEach((m) => charts.line(document.getElementById("spark-" + m.key), labels,
