@@ -482,9 +482,24 @@ class DashboardQualityInBrowserTest {
         .isEqualTo("Watching now: 1 (views with a beacon in the last minute, whatever the range and filters)");
     assertThat(text(p, "[data-metric=viewCount]")).as("the day's views: the one playing now is not among them")
         .isEqualTo("8");
+    p.waitForFunction("() => window.Chart && Chart.getChart(document.getElementById('viewsChart'))");
+    assertThat(p.evaluate("Chart.getChart(document.getElementById('viewsChart')).data.labels.filter("
+        + "(l) => l.includes('so far')).length")).as("a day in the past: every hour finished").isEqualTo(0);
     go(p, "#/overview?" + DAY + "&f=browser:Safari");
     PlaywrightAssertions.assertThat(p.locator("[data-metric=viewCount]")).hasText("2");
     assertThat(text(p, "[data-now]")).isEqualTo("1");
+
+    // today, at 11:30 UTC on the day of pbV's views (the page's clock set there), ends in the hour under way: its
+    // label says so, in the chart and in its numbers
+    p.clock().setFixedTime(java.util.Date.from(Instant.parse("2026-03-04T11:30:00Z")));
+    go(p, "#/overview?range=today&step=hour");
+    assertThat(text(p, "[data-metric=viewCount]")).as("pbV's 12 and the one playing").isEqualTo("13");
+    p.waitForFunction("() => window.Chart && Chart.getChart(document.getElementById('viewsChart'))");
+    List<String> labels = ((List<?>) p.evaluate("Chart.getChart(document.getElementById('viewsChart')).data.labels"))
+        .stream().map(String::valueOf).toList();
+    assertThat(labels.stream().filter(l -> l.endsWith(" (so far)")).toList()).as("the last alone")
+        .containsExactly(labels.get(labels.size() - 1));
+    assertThat(p.locator("details[data-for=viewsChart] tbody th").last().textContent()).endsWith(" (so far)");
     assertThat(t.errors()).isEmpty();
   }
 

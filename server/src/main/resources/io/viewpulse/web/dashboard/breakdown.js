@@ -1,7 +1,7 @@
 // Breakdowns that analyse: any metric by any dimension, every column sortable, and the values ranked by their negative
 // impact on the metric (Mux's workflow: which browser, country or video makes rebuffering worst overall).
 import { get } from "./api.js";
-import { METRICS, SCORES, FAILURES, PLAYBACK, ESTIMATES, label, escape, percent, ms, bucketLabel, buckets, fill,
+import { METRICS, SCORES, FAILURES, PLAYBACK, ESTIMATES, label, escape, percent, ms, bucketLabels, buckets, fill,
   placeholders } from "./format.js";
 import { state, span as range, step, link } from "./state.js";
 import { DIMENSIONS, dimensionName, valueName, nothing, viewsQuery } from "./views.js";
@@ -145,7 +145,7 @@ export async function breakdown(main, dim, metricKey) {
 
   const all = buckets(w.from, w.to, s);
   const names = top.slice(0, 5).map((r) => r[dim]);
-  charts.line(document.getElementById("dimTime"), all.map((b) => bucketLabel(b, s)), names.map((n) => ({
+  charts.line(document.getElementById("dimTime"), bucketLabels(all, s), names.map((n) => ({
     label: nameOf(n),
     data: fill(series.filter((r) => r[dim] === n), all, m.key, !analysing).map(shown),
   })), { legend: true, spanGaps: analysing, points: true, decimals: analysing });

@@ -65,12 +65,15 @@ function numbers(canvas, data, xName) {
 
 export function line(canvas, labels, series, opts = {}) {
   theme();
+  const unfinished = labels.length > 0 && String(labels[labels.length - 1]).endsWith("(so far)");
   return make(canvas, {
     type: "line",
     data: {
       labels,
       datasets: series.map((s, i) => ({ label: s.label, data: s.data, borderColor: PALETTE[i % PALETTE.length],
         backgroundColor: PALETTE[i % PALETTE.length] + "22", fill: !!opts.fill, tension: 0, spanGaps: !!opts.spanGaps,
+        // the line into an unfinished bucket is dashed (its label says "so far")
+        segment: { borderDash: (c) => c.p1DataIndex === labels.length - 1 && unfinished ? [6, 4] : undefined },
         pointRadius: opts.points ? 2 : 0 })),
     },
     options: {

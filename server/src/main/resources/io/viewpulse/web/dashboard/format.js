@@ -159,6 +159,24 @@ export function bucketLabel(ts, step) {
   return d.toISOString().slice(0, 10);
 }
 
+/** The start of the bucket after one, UTC (as {@link buckets} steps). */
+function after(ts, step) {
+  const d = new Date(ts);
+  if (step === "hour") d.setUTCHours(d.getUTCHours() + 1);
+  else if (step === "day") d.setUTCDate(d.getUTCDate() + 1);
+  else if (step === "week") d.setUTCDate(d.getUTCDate() + 7);
+  else if (step === "month") d.setUTCMonth(d.getUTCMonth() + 1);
+  else d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return d.getTime();
+}
+
+/** Buckets' labels; the last one says "(so far)" while it has not ended: its figures will still change. */
+export function bucketLabels(all, step) {
+  const out = all.map((b) => bucketLabel(b, step));
+  if (all.length > 0 && after(all[all.length - 1], step) > Date.now()) out[out.length - 1] += " (so far)";
+  return out;
+}
+
 /** Every bucket start of a step in [from, to), UTC, weeks from Sunday: so empty buckets show as zero, not as a gap. */
 export function buckets(from, to, step) {
   const out = [];

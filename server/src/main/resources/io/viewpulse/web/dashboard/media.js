@@ -1,6 +1,6 @@
 // Videos (assets and streams) and the live page of a stream.
 import { get, qs } from "./api.js";
-import { METRICS, SCORES, FAILURES, ESTIMATES, label, escape, minutes, count, bucketLabel, buckets, fill, placeholders, duration,
+import { METRICS, SCORES, FAILURES, ESTIMATES, label, escape, minutes, count, bucketLabel, bucketLabels, buckets, fill, placeholders, duration,
   platformName } from "./format.js";
 import { state, span as range, step, link, rangeName, day, clock, zoneName } from "./state.js";
 import { startHere, filterName } from "./views.js";
@@ -142,7 +142,7 @@ export async function asset(main, id) {
           Its views are at other times: choose another range.</div>` : startHere();
   } else {
     const all = buckets(w.from, w.to, s);
-    const labels = all.map((b) => bucketLabel(b, s));
+    const labels = bucketLabels(all, s);
     charts.line(document.getElementById("assetViews"), labels, [{ label: "Views", data: fill(series, all, "viewCount", true) }], { fill: true, points: true });
     charts.line(document.getElementById("assetQuality"), labels, [
       { label: "TTFF p50 (ms)", data: fill(series, all, "ttffP50Ms", false) },

@@ -1,7 +1,7 @@
 // The quality page: Mux's viewer experience score and its components, the failures split, rebuffering and the picture
 // shown, as numbers (against the previous period) and over time, from the views query's metrics=quality.
 import { get, qs } from "./api.js";
-import { SCORES, FAILURES, PLAYBACK, bucketLabel, buckets, fill, placeholders } from "./format.js";
+import { SCORES, FAILURES, PLAYBACK, bucketLabels, buckets, fill, placeholders } from "./format.js";
 import { state, span as range, step } from "./state.js";
 import { kpis, nothing } from "./views.js";
 import * as charts from "./charts.js";
@@ -43,7 +43,7 @@ export async function quality(main) {
   document.getElementById("failures").innerHTML = kpis(FAILURES, cur, prev);
   document.getElementById("playback").innerHTML = kpis(PLAYBACK, cur, prev);
   const all = buckets(w.from, w.to, s);
-  const labels = all.map((b) => bucketLabel(b, s));
+  const labels = bucketLabels(all, s);
   charts.line(document.getElementById("scoreChart"), labels,
     SCORES.map((m) => ({ label: m.label, data: fill(series, all, m.key, false) })),
     { legend: true, spanGaps: true, points: true, decimals: true, max: 100 });

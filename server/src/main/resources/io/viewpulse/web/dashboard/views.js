@@ -1,6 +1,6 @@
 // The overview page and what other pages share: the viewership API over the chosen range, step and filters.
 import { get, qs } from "./api.js";
-import { METRICS, ESTIMATES, label, delta, escape, bucketLabel, count, buckets, fill, placeholders, platformName }
+import { METRICS, ESTIMATES, label, delta, escape, bucketLabels, count, buckets, fill, placeholders, platformName }
   from "./format.js";
 import { state, span as range, step, link, rangeName } from "./state.js";
 import * as charts from "./charts.js";
@@ -107,7 +107,7 @@ export async function overview(main) {
     return;
   }
   const all = buckets(w.from, w.to, s);
-  const labels = all.map((b) => bucketLabel(b, s));
+  const labels = bucketLabels(all, s);
   document.getElementById("kpis").insertAdjacentHTML("beforebegin", `<p class="now" id="now"><span class="pulse"
     aria-hidden="true"></span> Watching now: <strong data-now>${count(playing.reduce((n, r) => n + r.viewCount, 0))}</strong>
     <span class="muted">(views with a beacon in the last minute, whatever the range and filters)</span></p>`);
