@@ -424,6 +424,19 @@ class DashboardQualityInBrowserTest {
     PlaywrightAssertions.assertThat(p.locator("#older")).isDisabled();
     go(p, "#/asset/" + video.id() + "?range=custom&from=2026-03-02&to=2026-03-02&step=hour");
     assertThat(text(p, "#viewList")).isEqualTo("No finished views in this scope.");
+
+    // filter everything by this video: the overview of its views, the filter named by the video's name, also when
+    // the page is loaded afresh with it
+    go(p, "#/asset/" + video.id() + "?" + scope);
+    p.click("#filterByVideo");
+    p.waitForURL("**#/overview?**");
+    assertThat(p.url()).contains("f=playbackId%3ApbV");
+    PlaywrightAssertions.assertThat(p.locator(".chip")).hasText("Video = video pbV×");
+    PlaywrightAssertions.assertThat(p.locator("[data-metric=viewCount]")).hasText("12");
+    p.reload();
+    PlaywrightAssertions.assertThat(p.locator(".chip")).hasText("Video = video pbV×");
+    PlaywrightAssertions.assertThat(p.locator("[data-metric=viewCount]")).hasText("12");
+    assertThat(p.getAttribute(".chip button", "aria-label")).isEqualTo("Remove filter Video = video pbV");
     assertThat(t.errors()).isEmpty();
   }
 

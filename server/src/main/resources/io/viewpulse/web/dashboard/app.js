@@ -3,7 +3,7 @@ import { key, signIn, forget, navigated } from "./api.js";
 import { state, readHash, link, span, steps, localZone, day } from "./state.js";
 import { escape, placeholders } from "./format.js";
 import * as charts from "./charts.js";
-import { overview, filterName } from "./views.js";
+import { overview, filterName, videoNames, learnVideoNames } from "./views.js";
 import { breakdown } from "./breakdown.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
 import { quality } from "./quality.js";
@@ -74,6 +74,14 @@ function renderControls(page) {
     a.href = link(base.replace(/^#/, ""));
     if (a.dataset.nav === page) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   });
+  chips();
+  // a filter on a video reads as its name: learn the names once if the page does not
+  if (state.filters.some((f) => f.startsWith("playbackId:") && !videoNames.has(f.slice("playbackId:".length)))) {
+    learnVideoNames().then(chips, () => {});
+  }
+}
+
+function chips() {
   document.getElementById("filters").innerHTML = state.filters.map((f, i) =>
     `<span class="chip">${escape(filterName(f))}<button type="button" data-unfilter="${i}"
       aria-label="Remove filter ${escape(filterName(f))}">×</button></span>`).join("");

@@ -4,7 +4,7 @@ import { get } from "./api.js";
 import { METRICS, SCORES, FAILURES, PLAYBACK, ESTIMATES, label, escape, percent, ms, bucketLabels, buckets, fill,
   placeholders } from "./format.js";
 import { state, span as range, step, link } from "./state.js";
-import { DIMENSIONS, dimensionName, valueName, nothing, viewsQuery } from "./views.js";
+import { DIMENSIONS, dimensionName, valueName, nothing, viewsQuery, learnVideoNames } from "./views.js";
 import { csv, save } from "./download.js";
 import * as charts from "./charts.js";
 
@@ -42,12 +42,6 @@ function impactText(m, v) {
 // the table's order, kept while the viewer stays on the same dimension and metric
 let sorted = { page: "", key: null, dir: -1 };
 
-/** The names of the account's videos, by playback id. */
-async function videoNames() {
-  const [assets, streams] = await Promise.all([get("/api/asset"), get("/api/stream")]);
-  return new Map([...assets, ...streams].map((m) => [m.playbackId, m.name]));
-}
-
 export async function breakdown(main, dim, metricKey) {
   const w = range();
   const m = ANALYSE.find((a) => a.key === metricKey) || ANALYSE[0];
@@ -71,7 +65,7 @@ export async function breakdown(main, dim, metricKey) {
     get(viewsQuery({ from: w.from, to: w.to, "breakdownBy[]": dim, metrics: "quality" })),
     get(viewsQuery({ from: w.from, to: w.to, metrics: "quality" })),
     get(viewsQuery({ from: w.from, to: w.to, timeStep: s, "breakdownBy[]": dim, metrics: "quality" })),
-    dim === "playbackId" ? videoNames() : new Map(),
+    dim === "playbackId" ? learnVideoNames() : new Map(),
   ]);
   // videos by their names, not their playback ids (an id no asset or stream has any more stays as it is)
   const nameOf = (v) => videos.has(v) ? videos.get(v) : valueName(dim, v);

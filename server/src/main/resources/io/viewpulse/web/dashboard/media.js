@@ -3,7 +3,7 @@ import { get, qs } from "./api.js";
 import { METRICS, SCORES, FAILURES, ESTIMATES, label, escape, minutes, count, bucketLabel, bucketLabels, buckets, fill, placeholders, duration,
   platformName } from "./format.js";
 import { state, span as range, step, link, rangeName, day, clock, zoneName } from "./state.js";
-import { startHere, filterName } from "./views.js";
+import { startHere, filterName, videoNames } from "./views.js";
 import { save } from "./download.js";
 import { key } from "./api.js";
 import * as charts from "./charts.js";
@@ -117,6 +117,8 @@ export async function asset(main, id) {
   const scopeText = [rangeName().replace(/^the /, ""), ...state.filters.map(filterName)].join(" · ");
   main.innerHTML = `<h1>${escape(a.name)}</h1>
     <p class="muted">Playback id <code>${escape(a.playbackId)}</code>${a.dStorageUrl ? ` · ${escape(a.dStorageUrl)}` : ""}</p>
+    ${state.filters.includes("playbackId:" + a.playbackId) ? ""
+      : `<p><button type="button" id="filterByVideo">Filter every page by this video</button></p>`}
     <p class="muted" id="allTime">All time, every viewer (no range or filter): <span id="allTimeViews">${count(total.viewCount)}</span>
       views, <span id="allTimeWatch">${minutes(total.playtimeMins)}</span> watched.</p>
     <h2>In the selected range <span class="muted" id="scope">(${escape(scopeText)})</span></h2>
@@ -149,6 +151,11 @@ export async function asset(main, id) {
       { label: "TTFF p95 (ms)", data: fill(series, all, "ttffP95Ms", false) }], { legend: true, spanGaps: true, points: true });
   }
   viewList(a, scope, firstViews);
+  videoNames.set(a.playbackId, a.name);
+  document.getElementById("filterByVideo")?.addEventListener("click", () => {
+    state.filters.push("playbackId:" + a.playbackId);
+    location.hash = link("/overview");
+  });
   document.getElementById("countries").innerHTML = countries.length === 0 ? "" : `<table><thead><tr><th scope="col">Country</th>` +
     METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>
       `<tr><td>${escape(r.country ?? "Unknown")}</td>` + METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") +

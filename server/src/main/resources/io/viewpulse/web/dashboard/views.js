@@ -26,7 +26,19 @@ export function valueName(dim, v) {
 /** A filter ("browser:Chrome") for people: "Browser = Chrome". */
 export function filterName(f) {
   const i = f.indexOf(":");
-  return i < 0 ? f : dimensionName(f.slice(0, i)) + " = " + valueName(f.slice(0, i), f.slice(i + 1));
+  if (i < 0) return f;
+  const [dim, v] = [f.slice(0, i), f.slice(i + 1)];
+  return dimensionName(dim) + " = " + (dim === "playbackId" && videoNames.has(v) ? videoNames.get(v) : valueName(dim, v));
+}
+
+/** The names of the account's videos by playback id, as far as pages have learnt them: filters on a video read so. */
+export const videoNames = new Map();
+
+/** Learns the names of every asset and stream of the account. */
+export async function learnVideoNames() {
+  const [assets, streams] = await Promise.all([get("/api/asset"), get("/api/stream")]);
+  [...assets, ...streams].forEach((m) => videoNames.set(m.playbackId, m.name));
+  return videoNames;
 }
 
 /**
