@@ -101,6 +101,11 @@ class DashboardQualityInBrowserTest {
         .with("dropped_frames", 3).with("total_frames", 130)
         .seek(t.plusSeconds(16), 600)
         .ended(t.plusSeconds(16)), t.plusSeconds(16));
+    // the day before: one view of pbQ that played well (TTFF 200, 10 s), switching up twice
+    t = T0.minus(java.time.Duration.ofDays(1));
+    ended(Beacons.session("y-played", "pbQ").userAgent(chrome).play(t)
+        .heartbeat("y1", t.plusSeconds(10), 10_000, 0, 200, 0, 200L).with("rendition_up_count", 2)
+        .ended(t.plusSeconds(10)), t.plusSeconds(10));
     // pbV, two days later: 12 views a minute apart, the i-th by viewer-i, playing i + 1 seconds (TTFF 100 + i)
     video = s.asset("pbV");
     for (int i = 0; i < 12; i++) {
@@ -188,8 +193,17 @@ class DashboardQualityInBrowserTest {
         "Playback success", "Startup time", "Smoothness", "Video quality");
     // the API: 46.7522, 50.0, 97.56823, 90.62517, 93.43503
     assertThat(p.locator("#scores .value").allTextContents()).containsExactly("46.8", "50.0", "97.6", "90.6", "93.4");
-    assertThat(text(p, "#scores [data-metric=viewerExperienceScore] + .delta")).as("no views the day before")
+    // the day before, one view: experience (0.25 x 97.56098 + 0.45 x 100) / 0.7 = 99.12892, no failure
+    assertThat(text(p, "#scores [data-metric=viewerExperienceScore] + .delta")).as("46.7522 - 99.12892")
+        .isEqualTo("▼ -52.4 pts vs previous period (worse)");
+    assertThat(text(p, "#scores [data-metric=videoQualityScore] + .delta")).as("no sizes the day before")
         .isEqualTo("no previous data");
+    assertThat(text(p, "#failures [data-metric=playbackFailureRate] + .delta"))
+        .isEqualTo("▲ +37.50 pts vs previous period (worse)");
+    assertThat(text(p, "#playback [data-metric=renditionSwitchUpCount] + .delta")).as("1 against 2: neither")
+        .isEqualTo("▼ -50.0% vs previous period");
+    assertThat(p.getAttribute("#playback [data-metric=renditionSwitchUpCount] + .delta", "class"))
+        .isEqualTo("delta flat");
     assertThat(p.locator("#failures .kpi .label").allTextContents()).containsExactly("Playback failures",
         "Video startup failures", "Exits before start", "Non-fatal errors");
     assertThat(p.locator("#failures .value").allTextContents()).as("3, 1, 2 and 2 of 8")

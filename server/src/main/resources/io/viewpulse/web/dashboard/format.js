@@ -40,7 +40,8 @@ export const SCORES = [
   { key: "videoQualityScore", label: "Video quality", fmt: score, better: "up", score: true },
 ];
 
-// the failures split: fatal before the first frame, fatal at any point, gone before the first frame, recovered errors
+// the failures split: a fatal error at any point, one before the first frame, gone before the first frame without
+// one, errors the player recovered from
 export const FAILURES = [
   { key: "playbackFailureRate", label: "Playback failures", fmt: percent, better: "down", rate: true },
   { key: "videoStartupFailureRate", label: "Video startup failures", fmt: percent, better: "down", rate: true },
@@ -56,8 +57,9 @@ export const PLAYBACK = [
   { key: "rebufferCount", label: "Rebuffers", fmt: (v) => count(v), better: "down" },
   { key: "seekLatencyMs", label: "Seek latency", fmt: (v) => ms(v), better: "down" },
   { key: "averageBitrateBps", label: "Average bitrate", fmt: bitrate, better: "up" },
-  { key: "renditionSwitchUpCount", label: "Switches up", fmt: (v) => count(v), better: "up" },
-  { key: "renditionSwitchDownCount", label: "Switches down", fmt: (v) => count(v), better: "down" },
+  // more switches either way is neither better nor worse in itself
+  { key: "renditionSwitchUpCount", label: "Switches up", fmt: (v) => count(v), better: null },
+  { key: "renditionSwitchDownCount", label: "Switches down", fmt: (v) => count(v), better: null },
   { key: "droppedFrameRate", label: "Dropped frames", fmt: percent, better: "down", rate: true },
   { key: "upscalePercentage", label: "Upscaling", fmt: percent, better: "down", rate: true },
   { key: "downscalePercentage", label: "Downscaling", fmt: percent, better: "down", rate: true },

@@ -90,12 +90,12 @@ export function kpis(list, cur, prev, sparks) {
   return list.map((m) => {
     const d = delta(m, cur[m.key], prev[m.key]);
     const good = d && d.dir !== 0 && ((d.dir > 0) === (m.better === "up"));
-    const cls = !d || d.dir === 0 ? "flat" : good ? "up" : "down";
+    const cls = !d || d.dir === 0 || !m.better ? "flat" : good ? "up" : "down";
     return `<section class="card kpi" aria-label="${m.label}">
       <div class="label">${label(m)}</div>
       <div class="value" data-metric="${m.key}">${m.fmt(cur[m.key])}</div>
       <div class="delta ${cls}">${d ? `<span aria-hidden="true">${d.dir > 0 ? "▲" : d.dir < 0 ? "▼" : "●"}</span> `
-        + escape(d.text) + " vs previous period" + (d.dir === 0 ? " (no change)" : good ? " (better)" : " (worse)")
+        + escape(d.text) + " vs previous period" + (d.dir === 0 ? " (no change)" : !m.better ? "" : good ? " (better)" : " (worse)")
         : "no previous data"}</div>
       ${sparks ? `<canvas id="spark-${m.key}" aria-hidden="true"></canvas>` : ""}</section>`;
   }).join("");
