@@ -39,10 +39,14 @@ import org.junit.jupiter.api.TestInstance;
  *                         bitrate and sizes (README: quality metrics)
  * </pre>
  *
- * Every page is checked for console errors and with axe-core (no serious or critical finding, light and dark).
+ * and, for the other pages: a view of pbQ the day before, 12 views of pbV two days after, one view playing now.
+ * Covered: the quality page, breakdowns with a metric and negative impact, sorting, CSV and PNG downloads, a video's
+ * views page by page and their export, the videos list with figures, watching now, unfinished buckets, filtering by a
+ * video. Every page is checked for console errors, contrast (light and dark), width on a phone, and with axe-core (no
+ * serious or critical finding, light and dark).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardQualityInBrowserTest {
+class DashboardAnalysisInBrowserTest {
   private static final String DAY = "range=custom&from=2026-03-02&to=2026-03-02&step=hour";
   private TestServer s;
   private Chromium chromium;
