@@ -222,6 +222,39 @@ class ViewershipApiTest {
   }
 
   @Test
+  void severalValuesOfOneDimensionAreAlternativesAndOtherDimensionsMustHoldToo() {
+    assertThat(count("/api/data/views/query?filters[]=browser:Firefox&filters[]=browser:Safari"))
+        .as("Firefox or Safari").isEqualTo(2);
+    assertThat(count("/api/data/views/query?filters[]=browser:Chrome&filters[]=browser:Safari"
+        + "&filters[]=deviceType:mobile")).as("(Chrome or Safari) and mobile").isEqualTo(1);
+    assertThat(count("/api/data/views/query?filters[]=browser:Chrome&filters[]=browser:Chrome")).isEqualTo(2);
+    assertThat(count("/api/data/views/query?filters[]=playbackId:pbA&filters[]=playbackId:pbB")).isEqualTo(4);
+    assertThat(count("/api/data/views/query?playbackId=pbA&filters[]=playbackId:pbB"))
+        .as("the playback id and the filter must both hold").isZero();
+    assertThat(count("/api/data/views/query?filters[]=!browser:Chrome&filters[]=!browser:Safari")).isEqualTo(1);
+    assertThat(rows("/api/data/views/query?filters[]=browser:Firefox&filters[]=browser:Safari&breakdownBy[]=browser"))
+        .extracting(n -> n.get("browser").asText() + "=" + n.get("viewCount").asLong())
+        .containsExactlyInAnyOrder("Firefox=1", "Safari=1");
+  }
+
+  @Test
+  void realtimeTakesFiltersOnItsOwnDimensions() {
+    assertThat(rows("/api/data/views/now?filters[]=browser:Chrome&filters[]=browser:Safari"))
+        .extracting(n -> n.get("viewCount").asLong()).containsExactly(1L);
+    assertThat(rows("/api/data/views/now?filters[]=!browser:Chrome")).extracting(n -> n.get("viewCount").asLong())
+        .containsExactly(0L);
+    Http.Response bad = s.query("/api/data/views/now?filters[]=os:Linux");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.error()).isEqualTo(
+        "invalid filter dimension: os (the realtime API filters by playbackId, device, browser or country)");
+  }
+
+  private long count(String query) {
+    List<JsonNode> r = rows(query);
+    return r.isEmpty() ? 0 : r.get(0).get("viewCount").asLong();
+  }
+
+  @Test
   void hourlyBucketsStartOnTheHour() {
     assertThat(rows("/api/data/views/query?timeStep=hour"))
         .extracting(n -> n.get("timestamp").asLong(), n -> n.get("viewCount").asLong())
