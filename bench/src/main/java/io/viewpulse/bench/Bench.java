@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  * docs/BENCHMARKS.md records them. Never part of the test suite.
  */
 @Command(name = "viewpulse-bench", mixinStandardHelpOptions = true,
-    subcommands = {Bench.Bulk.class, Bench.Query.class, Bench.Memory.class, Bench.Jmh.class, HostileAgents.class})
+    subcommands = {Bench.Bulk.class, Bench.Query.class, Bench.Memory.class, Bench.Jmh.class, HostileAgents.class,
+        ViewsBench.class})
 public final class Bench implements Runnable {
   public static void main(String[] args) {
     System.exit(new CommandLine(new Bench()).execute(args));

@@ -79,7 +79,96 @@ final class Transport {
     }).thenCompose(f -> f);
   }
 
-  private CompletableFuture<JsonNode> retry(Call call, int n, String retryAfter) {
+  /**
+   * A GET whose answer is read as a stream (an export): retried as {@link #send} is until the status arrives; an
+   * error answer is thrown as a {@link ViewpulseException}. The caller closes the stream. No request timeout: an
+   * export takes as long as it takes (the connect timeout still applies).
+   */
+  HttpResponse<java.io.InputStream> stream(Call call) {
+    for (int n = 0;; n++) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + call.path().get())).GET();
+      for (int i = 0; i + 1 < call.headers().size(); i += 2) {
+        b.header(call.headers().get(i), call.headers().get(i + 1));
+      }
+      HttpResponse<java.io.InputStream> r;
+      try {
+        r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (IOException e) {
+        if (n < retries) {
+          pause(n, null);
+          continue;
+        }
+        throw new ViewpulseException(0, List.of(String.valueOf(e.getMessage())), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ViewpulseException(0, List.of("interrupted"), e);
+      }
+      if (r.statusCode() < 300) {
+        return r;
+      }
+      String body;
+      try (java.io.InputStream in = r.body()) {
+        body = new String(in.readNBytes(64 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        body = "";
+      }
+      if ((r.statusCode() == 429 || r.statusCode() == 503) && n < retries) {
+        pause(n, r.headers().firstValue("Retry-After").orElse(null));
+        continue;
+      }
+      parse(new StringResponse(r, body));
+      throw new ViewpulseException(r.statusCode(), List.of("HTTP " + r.statusCode()), null);
+    }
+  }
+
+  private void pause(int n, String retryAfter) {
+    try {
+      Thread.sleep(Math.min(waitMillis(n, retryAfter), 30_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ViewpulseException(0, List.of("interrupted"), e);
+    }
+  }
+
+  /** An answer already read, for {@link #parse}. */
+  private record StringResponse(HttpResponse<?> r, String body) implements HttpResponse<String> {
+    @Override
+    public int statusCode() {
+      return r.statusCode();
+    }
+
+    @Override
+    public HttpRequest request() {
+      return r.request();
+    }
+
+    @Override
+    public java.util.Optional<HttpResponse<String>> previousResponse() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.net.http.HttpHeaders headers() {
+      return r.headers();
+    }
+
+    @Override
+    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+      return r.sslSession();
+    }
+
+    @Override
+    public URI uri() {
+      return r.uri();
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return r.version();
+    }
+  }
+
+  private long waitMillis(int n, String retryAfter) {
     long wait = backoff.toMillis() << n;
     if (retryAfter != null) {
       try {
@@ -88,6 +177,11 @@ final class Transport {
         // an HTTP date: keep the backoff
       }
     }
+    return wait;
+  }
+
+  private CompletableFuture<JsonNode> retry(Call call, int n, String retryAfter) {
+    long wait = waitMillis(n, retryAfter);
     Executor later = CompletableFuture.delayedExecutor(Math.min(wait, 30_000), TimeUnit.MILLISECONDS);
     return CompletableFuture.supplyAsync(() -> null, later).thenCompose(v -> attempt(call, n + 1));
   }

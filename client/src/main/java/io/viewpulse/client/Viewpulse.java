@@ -311,6 +311,109 @@ public final class Viewpulse {
     return transport.send(call).thenApply(map);
   }
 
+  // ---- views one by one: the explorer and the export ----
+
+  /** Views newest first, a page at a time ({@link ViewPage#next}); needs a secret key. */
+  public ViewPage listViews(ViewListQuery q) {
+    return join(listViewsAsync(q));
+  }
+
+  public CompletableFuture<ViewPage> listViewsAsync(ViewListQuery q) {
+    return get("/api/data/views" + listQuery(q, true).add("limit", q.limit() == null ? null : q.limit().toString())
+        .add("cursor", q.cursor()), Viewpulse::page);
+  }
+
+  /** A viewer's views, newest first ({@code cursor}: the {@code next} of the previous page, or null). */
+  public ViewPage getViewerViews(String viewerId, String cursor, int limit) {
+    return join(getViewerViewsAsync(viewerId, cursor, limit));
+  }
+
+  public CompletableFuture<ViewPage> getViewerViewsAsync(String viewerId, String cursor, int limit) {
+    return get("/api/data/viewers/" + enc(viewerId) + "/views"
+        + new Query().add("limit", Integer.toString(limit)).add("cursor", cursor), Viewpulse::page);
+  }
+
+  /**
+   * Writes an export of every view of {@code q}'s scope with a start in {@code [from, to)} to {@code out} as it
+   * arrives, telling {@code progress} after each view (CSV, NDJSON) or each block (Parquet). Blocks until the export
+   * is whole. To resume an export that broke, pass what it had written ({@code resume}: the last progress, or one
+   * made from the last line of the file): the views after it are appended, without a second CSV header. Parquet
+   * cannot be resumed (its file is only readable whole): export shorter ranges instead.
+   *
+   * @throws ViewpulseException when the server refused, or the connection broke (then resume)
+   * @throws java.io.UncheckedIOException when {@code out} failed
+   */
+  public ExportProgress exportViews(ViewListQuery q, ExportFormat format, java.io.OutputStream out,
+      ExportProgress resume, java.util.function.Consumer<ExportProgress> progress) {
+    if (q.from() == null || q.to() == null) {
+      throw new IllegalArgumentException("an export needs from and to");
+    }
+    boolean resuming = resume != null && resume.lastStart() != null;
+    if (resuming && format == ExportFormat.PARQUET) {
+      throw new IllegalArgumentException("a Parquet export cannot be resumed: export the rest of the range anew");
+    }
+    ViewListQuery scope = resuming ? new ViewListQuery(q.playbackId(), q.assetId(), q.streamId(), q.creatorId(),
+        q.viewerId(), resume.lastStart(), q.to(), q.filters(), null, null) : q;
+    List<String> headers = auth == null ? List.of() : List.of("Authorization", "Bearer " + auth);
+    var response = transport.stream(new Transport.Call("GET", "/api/data/views/export"
+        + listQuery(scope, true).add("format", format.apiName()), headers, null));
+    ExportCopy copy = new ExportCopy(format, out, progress, resume);
+    try (java.io.InputStream in = response.body()) {
+      return copy.copy(new DestinationFailures(in));
+    } catch (DestinationFailures.SourceFailure e) {
+      throw new ViewpulseException(0, List.of("the export broke off: " + e.getCause().getMessage()), e.getCause());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Tells a failure to read the answer (the connection) from a failure to write the destination. */
+  private static final class DestinationFailures extends java.io.FilterInputStream {
+    static final class SourceFailure extends java.io.IOException {
+      SourceFailure(java.io.IOException cause) {
+        super(cause);
+      }
+    }
+
+    DestinationFailures(java.io.InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws java.io.IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (java.io.IOException e) {
+        throw new SourceFailure(e);
+      }
+    }
+  }
+
+  private static Query listQuery(ViewListQuery q, boolean withViewer) {
+    Query qs = new Query().add("playbackId", q.playbackId()).add("assetId", q.assetId())
+        .add("streamId", q.streamId()).add("creatorId", q.creatorId())
+        .add("viewerId", withViewer ? q.viewerId() : null).add("from", millis(q.from())).add("to", millis(q.to()));
+    for (String f : q.filters()) {
+      qs.add("filters[]", f);
+    }
+    return qs;
+  }
+
+  private static ViewPage page(JsonNode n) {
+    List<View> views = new ArrayList<>();
+    for (JsonNode v : n.path("views")) {
+      views.add(new View(text(v, "viewId"), text(v, "playbackId"), text(v, "creatorId"), text(v, "dStorageUrl"),
+          text(v, "viewerId"), Instant.ofEpochMilli(v.path("startedAt").asLong()), text(v, "deviceType"),
+          text(v, "device"), text(v, "cpu"), text(v, "os"), text(v, "browser"), text(v, "browserEngine"),
+          text(v, "continent"), text(v, "country"), text(v, "subdivision"), text(v, "timezone"), text(v, "geohash"),
+          text(v, "domain"), v.path("live").asBoolean(), v.path("playtimeMs").asLong(),
+          v.hasNonNull("ttffMs") ? v.get("ttffMs").asInt() : null, v.path("rebufferMs").asLong(),
+          v.path("errors").asInt(), v.path("firstFrame").asBoolean(), v.path("ended").asBoolean(),
+          v.path("failed").asBoolean()));
+    }
+    return new ViewPage(views, text(n, "next"));
+  }
+
   // ---- plumbing ----
 
   private <T> CompletableFuture<T> get(String path, Function<JsonNode, T> map) {

@@ -56,7 +56,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** What the routes need. */
   public record Services(Ingest ingest, StreamEvents streamEvents, KeyService keys, Catalog catalog,
-      Viewership viewership, StreamStats streamStats, Admin admin,
+      Viewership viewership, io.viewpulse.viewership.ViewExplorer explorer, StreamStats streamStats, Admin admin,
       java.util.function.Predicate<String> isAdminToken, PrometheusMeterRegistry metrics,
       MetricsToken metricsToken, InstantSource clock, java.util.function.Predicate<String> loopbackPeer,
       List<String> publicHosts, java.util.function.Supplier<Readiness> readiness) {}
@@ -93,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
     beacons.mount(router);
     new CmcdRoutes(beacons, s.ingest(), s.clock()).mount(router);
     new CollectorRoutes(s.ingest().legacy()).mount(router);
+    new ViewRoutes(vertx, guard, s.explorer()).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
     new AdminRoutes(vertx, s.admin(), s.isAdminToken(), local).mount(router);
@@ -231,6 +232,10 @@ public final class ApiServer implements AutoCloseable {
       // the totals route takes the rest of the path, slashes included (ipfs://CID typed as is)
       if (path.endsWith("/query/total/")) {
         path += "{playbackId}";
+      }
+      // so does a viewer's views route: the viewer id, then /views
+      if (path.equals("/api/data/viewers/")) {
+        path += "{viewerId}/views";
       }
       // so does CMCD's request mode: the forwarded media request's path
       if (path.endsWith("/cmcd/request/")) {

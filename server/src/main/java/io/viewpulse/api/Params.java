@@ -13,9 +13,9 @@ import java.util.Set;
 
 /** Query-string parameters of the metrics API, parsed into typed values or a 400 that names the parameter. */
 final class Params {
-  private static final Instant EARLIEST = java.time.LocalDate.of(0, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC)
+  static final Instant EARLIEST = java.time.LocalDate.of(0, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC)
       .toInstant();
-  private static final Instant LATEST = java.time.LocalDate.of(10_000, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC)
+  static final Instant LATEST = java.time.LocalDate.of(10_000, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC)
       .toInstant().minusMillis(1);
 
   private Params() {}

@@ -43,9 +43,12 @@ final class StreamedAnswer extends OutputStream {
   private boolean dropped;
   private boolean started;
 
-  private StreamedAnswer(HttpServerResponse response, boolean released) {
+  private final String contentType;
+
+  private StreamedAnswer(HttpServerResponse response, boolean released, String contentType) {
     this.response = response;
     this.released = released;
+    this.contentType = contentType;
   }
 
   /** What writes the body. */
@@ -55,7 +58,12 @@ final class StreamedAnswer extends OutputStream {
 
   /** Writes the whole answer, each chunk out as soon as it is full; call from a worker thread. */
   static void send(RoutingContext ctx, Body body) throws IOException {
-    new StreamedAnswer(ctx.response(), true).send(body);
+    send(ctx, Json.CONTENT_TYPE, body);
+  }
+
+  /** {@link #send(RoutingContext, Body)} for a body of another type (CSV, NDJSON, Parquet). */
+  static void send(RoutingContext ctx, String contentType, Body body) throws IOException {
+    new StreamedAnswer(ctx.response(), true, contentType).send(body);
   }
 
   /**
@@ -64,7 +72,7 @@ final class StreamedAnswer extends OutputStream {
    * is touched, so the error answer can still be sent instead ({@link #send} not called, or its body failing).
    */
   static StreamedAnswer held(RoutingContext ctx) {
-    return new StreamedAnswer(ctx.response(), false);
+    return new StreamedAnswer(ctx.response(), false, Json.CONTENT_TYPE);
   }
 
   /** Lets the answer go out: what is held at the next chunk or at the end, and the rest as it comes. Any thread. */
@@ -149,7 +157,7 @@ final class StreamedAnswer extends OutputStream {
       if (response.ended() || response.closed()) {
         dropped = true;
       } else {
-        response.setStatusCode(200).putHeader("Content-Type", Json.CONTENT_TYPE)
+        response.setStatusCode(200).putHeader("Content-Type", contentType)
             .putHeader("Cache-Control", "no-store");
       }
     }

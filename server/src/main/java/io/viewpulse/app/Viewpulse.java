@@ -106,9 +106,11 @@ public final class Viewpulse implements AutoCloseable {
     try {
       MetricsToken metricsToken = c.metricsTokenFile() == null ? MetricsToken.open()
           : MetricsToken.load(c.metricsTokenFile());
+      Viewership viewership = new Viewership(catalog, store.views(), c.clock());
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
-          streamEvents, keys, catalog, new Viewership(catalog, store.views(), c.clock()),
+          streamEvents, keys, catalog, viewership,
+          new io.viewpulse.viewership.ViewExplorer(viewership, store.viewRows(), c.clock()),
           new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
           c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness));

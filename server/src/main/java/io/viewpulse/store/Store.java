@@ -6,6 +6,7 @@ import io.viewpulse.catalog.MediaStore;
 import io.viewpulse.model.ViewRecord;
 import io.viewpulse.query.LiveMinuteReader;
 import io.viewpulse.query.ViewReader;
+import io.viewpulse.query.ViewRowReader;
 import io.viewpulse.sessions.SessionStore;
 import java.util.List;
 
@@ -17,6 +18,9 @@ public interface Store extends AutoCloseable {
   SessionStore sessions();
 
   ViewReader views();
+
+  /** Finished views one by one: the views explorer and the export. */
+  ViewRowReader viewRows();
 
   LiveMinuteReader liveMinutes();
 

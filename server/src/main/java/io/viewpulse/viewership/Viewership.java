@@ -111,7 +111,7 @@ public final class Viewership {
     return store.usage(q);
   }
 
-  private ViewsQuery resolve(String accountId, ViewsRequest r, ViewsQuery.Detail detail) {
+  ViewsQuery resolve(String accountId, ViewsRequest r, ViewsQuery.Detail detail) {
     String playbackId = playbackIdOf(accountId, r.playbackId(), r.assetId(), r.streamId());
     String dStorage = null;
     if (playbackId != null) {

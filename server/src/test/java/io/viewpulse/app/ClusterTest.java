@@ -332,13 +332,16 @@ class ClusterTest {
       closedEverywhere = Math.min(closedEverywhere, newest);
     }
     int compared = 0;
+    StringBuilder seen = new StringBuilder("closed everywhere at " + closedEverywhere);
     for (Map.Entry<String, String> s : streams.entrySet()) {
       Map<Long, MinuteStats> expected = OneNode.of(one.minutes(), s.getKey());
       JsonNode series = Http.JSON.readTree(a.get("/api/v4/monitoring/stream_stats_enhanced/" + s.getKey()
           + "/series?from=" + java.time.Instant.ofEpochMilli(closedEverywhere).minus(Duration.ofHours(1))
           + "&to=" + java.time.Instant.ofEpochMilli(closedEverywhere), key).body());
+      seen.append("; ").append(s.getValue()).append(": the one node decided ").append(expected.keySet()).append(", served");
       for (JsonNode item : series.get("items")) {
         long minuteStart = item.get("ts").asLong() - 60_000;
+        seen.append(' ').append(minuteStart);
         if (minuteStart + 75_000 > closedEverywhere) {
           continue;
         }
@@ -353,7 +356,7 @@ class ClusterTest {
         compared++;
       }
     }
-    assertThat(compared).as("minutes compared (every minute of the load)").isGreaterThanOrEqualTo(2);
+    assertThat(compared).as("minutes compared (every minute of the load); " + seen).isGreaterThanOrEqualTo(2);
     System.out.printf("cluster: %d sessions acknowledged over two nodes and a kill -9, each counted once; %d live"
         + " minutes as one node decides them%n", acked.size(), compared);
   }

@@ -112,12 +112,56 @@ class StoreContractTest {
   private void assertTheEndState() {
     assertThat(views()).as("A and B, each once").isEqualTo(2);
     assertThat(watching()).as("only B is open").isEqualTo(1);
+    assertThat(store.viewRows().newest(everything(), null, 10)).as("views one by one: A once, B not finished")
+        .extracting(io.viewpulse.query.ViewRow::viewerId).containsExactly("viewer-a");
     long[] finished = probe.finishedViewsAndDuplicates();
     assertThat(finished[0]).as("A's view is stored once").isEqualTo(1);
     assertThat(finished[1]).isZero();
     SessionStore.Recovery r = store.sessions().recover(0);
     assertThat(r.checkpoint()).isEqualTo(20);
     assertThat(r.openSessions()).extracting(String::new).containsExactly("state of b");
+  }
+
+  private static ViewsQuery everything() {
+    return new ViewsQuery("acc", null, null, null, null, null, null, List.of(), List.of(), ViewsQuery.Detail.FULL);
+  }
+
+  private static String brief(io.viewpulse.query.ViewRow r) {
+    return r.viewerId() + "@" + (r.startedAtMs() - T0.toEpochMilli()) / 1000;
+  }
+
+  /**
+   * Views one by one: finished views only (committed ones, still in ClickHouse's outbox or moved, and loaded ones),
+   * each once, newest first by start then id; a position splits them into before and after, the same after a restart.
+   */
+  @Test
+  void viewsOneByOneAreTheFinishedViewsEachOnceInTheirOrderAcrossARestart() {
+    twoOpenSessions(store.sessions());
+    assertThat(store.viewRows().newest(everything(), null, 10)).as("open sessions are not listed").isEmpty();
+    store.sessions().commit(aEnds());
+    store.load(List.of(view(900, "c", T0.toEpochMilli() + 10_400, true), view(901, "d", T0.toEpochMilli() + 10_900,
+        true), view(902, "e", T0.toEpochMilli() - 60_000, true)));
+    for (int round = 0; round < 2; round++) {
+      List<io.viewpulse.query.ViewRow> all = store.viewRows().newest(everything(), null, 10);
+      assertThat(all).extracting(StoreContractTest::brief).as("round " + round).containsExactly("viewer-d@10",
+          "viewer-c@10", "viewer-a@0", "viewer-e@-60");
+      assertThat(all.get(0).position()).isGreaterThan(all.get(1).position());
+      assertThat(all.get(0)).extracting(r -> r.dims().country(), io.viewpulse.query.ViewRow::playtimeMs,
+          io.viewpulse.query.ViewRow::ttffMs, io.viewpulse.query.ViewRow::ended).containsExactly("DE", 60_000L, 300,
+          true);
+      assertThat(store.viewRows().newest(everything(), all.get(1).position(), 10)).extracting(StoreContractTest::brief)
+          .containsExactly("viewer-a@0", "viewer-e@-60");
+      assertThat(store.viewRows().newest(everything(), all.get(0).position(), 1)).extracting(StoreContractTest::brief)
+          .containsExactly("viewer-c@10");
+      List<String> after = new java.util.ArrayList<>();
+      store.viewRows().oldest(everything(), all.get(2).position(), r -> after.add(brief(r)));
+      assertThat(after).containsExactly("viewer-c@10", "viewer-d@10");
+      List<String> range = new java.util.ArrayList<>();
+      store.viewRows().oldest(new ViewsQuery("acc", null, null, null, T0, T0.plusSeconds(10), null, List.of(),
+          List.of(), ViewsQuery.Detail.FULL), null, r -> range.add(brief(r)));
+      assertThat(range).containsExactly("viewer-a@0");
+      reopen();
+    }
   }
 
   @Test

@@ -101,6 +101,16 @@ public final class AccessRoutes {
                 r.json().get("playbackId").asText()).isEqualTo(t.a.assetPlaybackId())),
             t -> ok(200, (r, x, q) -> assertThat(r.json().get("playbackId").asText())
                 .isEqualTo(t.a.assetPlaybackId()))),
+        route("GET /api/data/views", Guard.SECRET,
+            get(t -> "/api/data/views?assetId=" + t.a.assetId()), ok(200, (r, t, q) -> assertThat(
+                r.json().get("views").isArray()).isTrue()), t -> error(404, "asset not found")),
+        route("GET /api/data/viewers/{viewerId}/views", Guard.SECRET,
+            get(t -> "/api/data/viewers/someone/views?assetId=" + t.a.assetId()), ok(200, (r, t, q) -> assertThat(
+                r.json().get("views").isArray()).isTrue()), t -> error(404, "asset not found")),
+        route("GET /api/data/views/export", Guard.SECRET,
+            get(t -> "/api/data/views/export?format=csv&from=0&to=4102444800000&assetId=" + t.a.assetId()),
+            ok(200, (r, t, q) -> assertThat(r.body()).startsWith("viewId,playbackId,")),
+            t -> error(404, "asset not found")),
         route("GET /api/data/views/now", Guard.SECRET,
             get(t -> "/api/data/views/now?playbackId=" + t.a.assetPlaybackId()), ok(200, (r, t, q) -> assertThat(
                 r.json().isArray()).isTrue()), t -> ok(200, (r, x, q) -> assertThat(r.body()).isEqualTo("[{\"viewCount\":0,\"errorRate\":0.0}]"))),

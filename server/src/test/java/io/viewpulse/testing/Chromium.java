@@ -21,6 +21,7 @@ public final class Chromium implements AutoCloseable {
   private final Playwright playwright;
   private final Browser browser;
   private final BrowserContext context;
+  private final List<BrowserContext> others = new CopyOnWriteArrayList<>();
 
   /** @param hostRules Chromium host-resolver rules, e.g. "MAP playback.livepeer.studio 127.0.0.1:8443", or null */
   public Chromium(String hostRules) {
@@ -56,7 +57,18 @@ public final class Chromium implements AutoCloseable {
 
   /** Opens a page with a viewport of its own (e.g. a phone's), or the default one when null. */
   public Tab open(String url, int[] viewport) {
-    Page page = context.newPage();
+    return open(context.newPage(), url, viewport);
+  }
+
+  /** Opens a page in a context of its own whose browser time zone is {@code timezoneId}, e.g. "America/New_York". */
+  public Tab openInTimeZone(String url, String timezoneId) {
+    BrowserContext zoned = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800)
+        .setTimezoneId(timezoneId));
+    others.add(zoned);
+    return open(zoned.newPage(), url, null);
+  }
+
+  private Tab open(Page page, String url, int[] viewport) {
     if (viewport != null) {
       page.setViewportSize(viewport[0], viewport[1]);
     }
@@ -93,6 +105,7 @@ public final class Chromium implements AutoCloseable {
 
   @Override
   public void close() {
+    others.forEach(BrowserContext::close);
     context.close();
     browser.close();
     playwright.close();

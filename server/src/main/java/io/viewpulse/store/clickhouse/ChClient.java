@@ -114,6 +114,43 @@ final class ChClient implements AutoCloseable {
     }
   }
 
+  /** Reads the raw bytes of an answer. */
+  interface BytesReader {
+    void read(java.io.InputStream in) throws IOException;
+  }
+
+  /**
+   * Runs a query whose answer the server writes in {@code format} (Parquet, say), handing its bytes to
+   * {@code reader} as they arrive: nothing is held but the client's buffer, and a reader that stops reading stops
+   * the server, which waits on the connection. The query is cancelled when the reader fails or the connection
+   * closes early.
+   *
+   * @throws IOException what the reader threw (its destination failed)
+   */
+  void stream(String sql, Map<String, Object> params, ClickHouseFormat format, Map<String, String> serverSettings,
+      BytesReader reader) throws IOException {
+    QuerySettings settings = new QuerySettings().setFormat(format)
+        .serverSetting("cancel_http_readonly_queries_on_client_close", "1");
+    serverSettings.forEach(settings::serverSetting);
+    QueryResponse response;
+    try {
+      response = await(client.query(sql, params, settings), sql);
+    } catch (StoreException e) {
+      throw e;
+    } catch (Exception e) {
+      throw failure(e, sql);
+    }
+    try (response) {
+      reader.read(response.getInputStream());
+    } catch (IOException e) {
+      throw e;
+    } catch (DomainException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new StoreException("reading a ClickHouse answer failed: " + e.getMessage(), e);
+    }
+  }
+
   /** The rows of a query, in a list. */
   <T> java.util.List<T> queryList(String sql, Map<String, Object> params, RowReader<T> reader) {
     java.util.List<T> out = new java.util.ArrayList<>();

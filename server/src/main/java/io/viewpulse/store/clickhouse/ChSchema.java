@@ -10,13 +10,15 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code views}: one row per finished view, inserted once, never updated. Partitioned by month of start and
- *       ordered by (account, playback id, start), so that one account's or one video's views over a time range are
- *       read without the others. Each row names the event-log partition and commit that decided it, and when it was
+ *       ordered by (account, day of start, playback id, start), so that one account's views over a time range, and
+ *       one video's day by day, are read without the others' (with the video first, a few hours of an account read
+ *       its whole month). Each row names the event-log partition and commit that decided it, and when it was
  *       stored (a minmax index, so that the few rows of the last seconds are found without a scan).
  *   <li>{@code rollup_hour}, {@code rollup_day}: AggregatingMergeTree tables fed by materialized views over
  *       {@code views}: per account and per value of each rolled dimension (and the account total; a video by day
  *       only), counts and sums, and the states of {@code quantilesTDigest} and {@code uniqCombined64}, merged when
- *       read. A materialized view fires with the insert it belongs to, so the rollups always hold exactly the views in
+ *       read. Ordered by value before time, so that one value's buckets (one video's days) are read without the
+ *       others'. A materialized view fires with the insert it belongs to, so the rollups always hold exactly the views in
  *       {@code views}.
  *   <li>{@code session_state}: what each event-log partition's writer keeps between commits, one kind of row per
  *       use: open sessions' snapshots ({@code s}), finished views waiting to be moved into {@code views} (the outbox,
@@ -173,7 +175,7 @@ final class ChSchema {
         + " log_partition Int32, commit_offset Int64, stored_at DateTime64(3, 'UTC') DEFAULT now64(3),"
         + " INDEX stored_at_idx stored_at TYPE minmax GRANULARITY 1)"
         + " ENGINE = " + engine("MergeTree", "views", true, "")
-        + " PARTITION BY toYYYYMM(started_at) ORDER BY (account_id, playback_id, started_at)");
+        + " PARTITION BY toYYYYMM(started_at) ORDER BY (account_id, toDate(started_at), playback_id, started_at)");
     for (String unit : List.of("hour", "day")) {
       String table = "rollup_" + unit;
       StringBuilder facts = new StringBuilder();
@@ -186,7 +188,7 @@ final class ChSchema {
           + " viewers AggregateFunction(" + UNIQ + ", Nullable(String))"
           + qualityRollupColumns() + ")"
           + " ENGINE = " + engine("AggregatingMergeTree", table, true, "")
-          + " PARTITION BY toYYYYMM(t) ORDER BY (account_id, dim, t, value) SETTINGS allow_nullable_key = 1");
+          + " PARTITION BY toYYYYMM(t) ORDER BY (account_id, dim, value, t) SETTINGS allow_nullable_key = 1");
     }
     // a row of one kind sets the columns of that kind and leaves the others to their defaults; the account id of a
     // view is the row's account_id (one column, in the sorting key)

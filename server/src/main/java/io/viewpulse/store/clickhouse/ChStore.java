@@ -33,6 +33,7 @@ public final class ChStore implements Store {
   private final ChSchema schema;
   private final ChSessionStore sessions;
   private final ChViewReader views;
+  private final ChViewRows viewRows;
   private final ChLiveMinutes liveMinutes;
   private final ChDirectory directory;
   private final ChMigrations migrations;
@@ -51,6 +52,7 @@ public final class ChStore implements Store {
     }
     this.sessions = new ChSessionStore(ch, schema);
     this.views = new ChViewReader(ch, new ChViewsSql(schema, migrations.qualityRollupsSince()));
+    this.viewRows = new ChViewRows(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
     this.directory = new ChDirectory(ch, schema);
   }
@@ -72,6 +74,11 @@ public final class ChStore implements Store {
   @Override
   public ViewReader views() {
     return views;
+  }
+
+  @Override
+  public io.viewpulse.query.ViewRowReader viewRows() {
+    return viewRows;
   }
 
   @Override

@@ -19,11 +19,17 @@ public final class DuckStore implements Store {
   private static final Duration ROLLUP_PERIOD = Duration.ofSeconds(30);
   /** Connections for queries: a views answer and another query at once (the machine has two cores). */
   private static final int QUERY_CONNECTIONS = 2;
+  /**
+   * Connections for reading views one by one: pages of the views explorer and exports, which read for as long as
+   * their clients take (the API runs at most this many exports at once, so a page still finds one).
+   */
+  private static final int ROW_CONNECTIONS = 5;
 
   private final Database db;
   private final DuckDirectory directory;
   private final DuckSessionStore sessions;
   private final DuckViewReader views;
+  private final DuckViewRows viewRows;
   private final DuckLiveMinutes liveMinutes;
   private final Rollups rollups;
 
@@ -32,6 +38,7 @@ public final class DuckStore implements Store {
     this.directory = new DuckDirectory(db);
     this.sessions = new DuckSessionStore(db);
     this.views = new DuckViewReader(db, QUERY_CONNECTIONS);
+    this.viewRows = new DuckViewRows(db, ROW_CONNECTIONS);
     this.liveMinutes = new DuckLiveMinutes(db);
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
   }
@@ -49,6 +56,11 @@ public final class DuckStore implements Store {
   @Override
   public ViewReader views() {
     return views;
+  }
+
+  @Override
+  public io.viewpulse.query.ViewRowReader viewRows() {
+    return viewRows;
   }
 
   @Override
@@ -121,6 +133,7 @@ public final class DuckStore implements Store {
     closed = true;
     rollups.close();
     views.close();
+    viewRows.close();
     liveMinutes.close();
     sessions.close();
     directory.close();

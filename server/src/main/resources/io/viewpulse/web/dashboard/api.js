@@ -40,7 +40,15 @@ export function navigated() {
 /** GET a JSON path of the API; throws an Error with the server's message (and .status). */
 export async function get(path) {
   const asked = navigation;
-  const r = await fetch(path, { headers: { Authorization: "Bearer " + key() } });
+  let r;
+  try {
+    r = await fetch(path, { headers: { Authorization: "Bearer " + key() } });
+  } catch (cause) {
+    if (asked !== navigation) return never();
+    const e = new Error("the server did not answer");
+    e.network = true;
+    throw e;
+  }
   if (asked !== navigation) return never();
   if (!r.ok) {
     const e = new Error(await message(r));

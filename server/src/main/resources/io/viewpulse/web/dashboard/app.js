@@ -1,13 +1,28 @@
 // The dashboard's shell: sign-in, the controls, and a hash router over the pages.
 import { key, signIn, forget, navigated } from "./api.js";
-import { state, readHash, link } from "./state.js";
-import { escape } from "./format.js";
+import { state, readHash, link, span, steps, localZone, day } from "./state.js";
+import { escape, placeholders } from "./format.js";
 import * as charts from "./charts.js";
-import { overview, breakdown } from "./views.js";
+import { overview, breakdown, filterName } from "./views.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
 
 const main = document.getElementById("main");
 const errorBox = document.getElementById("error");
+
+let shown = 0;
+
+/**
+ * A page is on screen: the tab's title names it, and (after the first page) focus moves to its heading, so a screen
+ * reader says where the viewer is now and the next Tab starts from the page, not from the link they used.
+ */
+function arrived(name) {
+  const h1 = main.querySelector("h1");
+  document.title = (name || (h1 && (h1.dataset.title || h1.textContent.trim())) || "Viewpulse") + " · Viewpulse";
+  if (h1 && shown++ > 0) {
+    h1.tabIndex = -1;
+    h1.focus();
+  }
+}
 
 function showSignIn(message) {
   document.getElementById("top").hidden = true;
@@ -20,6 +35,7 @@ function showSignIn(message) {
     <input id="key" name="key" type="password" autocomplete="off" required placeholder="vp_...">
     ${message ? `<p class="error" role="alert">${escape(message)}</p>` : ""}
     <button class="primary" type="submit">Sign in</button></form>`;
+  document.title = "Sign in · Viewpulse";
   document.getElementById("key").focus();
   document.getElementById("signin").addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -36,15 +52,29 @@ function renderControls(page) {
   document.getElementById("top").hidden = false;
   document.getElementById("controls").hidden = page === "videos" || page === "live";
   document.getElementById("range").value = state.range;
+  const custom = state.range === "custom";
+  document.getElementById("fromLabel").hidden = !custom;
+  document.getElementById("toLabel").hidden = !custom;
+  document.getElementById("from").value = state.from || "";
+  document.getElementById("to").value = state.to || "";
+  // only the steps that make sense for the range can be chosen; one that does not falls back to Auto
+  const w = span();
+  const ok = steps(w.to - w.from);
+  document.querySelectorAll("#step option").forEach((o) => { o.disabled = o.value !== "auto" && !ok.includes(o.value); });
+  if (state.step !== "auto" && !ok.includes(state.step)) state.step = "auto";
   document.getElementById("step").value = state.step;
+  document.getElementById("tz").value = state.tz;
+  document.getElementById("tzLocal").textContent = "This browser's (" + localZone() + ")";
+  document.getElementById("tzNote").textContent = state.tz === "utc" ? "Times are UTC."
+    : "Times are " + localZone() + "; days, weeks and months are UTC days.";
   document.querySelectorAll("[data-nav]").forEach((a) => {
     const base = a.getAttribute("href").split("?")[0];
     a.href = link(base.replace(/^#/, ""));
     if (a.dataset.nav === page) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   });
   document.getElementById("filters").innerHTML = state.filters.map((f, i) =>
-    `<span class="chip">${escape(f.replace(":", " = "))}<button type="button" data-unfilter="${i}"
-      aria-label="Remove filter ${escape(f)}">×</button></span>`).join("");
+    `<span class="chip">${escape(filterName(f))}<button type="button" data-unfilter="${i}"
+      aria-label="Remove filter ${escape(filterName(f))}">×</button></span>`).join("");
   document.querySelectorAll("[data-unfilter]").forEach((b) => b.addEventListener("click", () => {
     state.filters.splice(Number(b.dataset.unfilter), 1);
     location.hash = link(location.hash.replace(/^#/, "").split("?")[0]);
@@ -62,7 +92,8 @@ async function route() {
   }
   const [page, arg] = readHash();
   renderControls(page);
-  main.innerHTML = `<p class="loading">Loading…</p>`;
+  main.innerHTML = placeholders(4);
+  main.setAttribute("aria-busy", "true");
   try {
     if (page === "breakdown") await breakdown(main, arg || "country");
     else if (page === "videos") await videos(main);
@@ -70,22 +101,60 @@ async function route() {
     else if (page === "live" && arg) await live(main, arg);
     else if (page === "live") await streams(main);
     else await overview(main);
+    arrived();
   } catch (err) {
     if (err.status === 401) {
       forget();
       showSignIn(err.message);
       return;
     }
-    errorBox.textContent = err.message;
-    errorBox.hidden = false;
+    if (!err.status && !err.network) console.error(err);
+    showError(err);
     main.innerHTML = "";
+  } finally {
+    main.removeAttribute("aria-busy");
   }
 }
 
-document.getElementById("range").addEventListener("change", (e) => {
-  state.range = e.target.value;
+/** A page could not load: what went wrong, in words, and a way to try again without losing the page's state. */
+function showError(err) {
+  const why = String(err.message || "something went wrong").replace(/\.$/, "");
+  errorBox.innerHTML = `<p id="errorText">Could not load this page: ${escape(why)}.</p>
+    <button type="button" class="primary" id="retry">Try again</button>`;
+  errorBox.hidden = false;
+  document.title = "Could not load · Viewpulse";
+  document.getElementById("retry").addEventListener("click", route);
+}
+
+// "Clear filters" in an empty state: the same page, every filter gone
+main.addEventListener("click", (e) => {
+  if (!e.target.closest("[data-clear-filters]")) return;
+  state.filters = [];
   location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");
 });
+
+document.getElementById("range").addEventListener("change", (e) => {
+  state.range = e.target.value;
+  if (state.range === "custom" && !(state.from && state.to)) {
+    state.to = day(Date.now());
+    state.from = day(Date.now() - 6 * 86400e3);
+  }
+  location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");
+});
+document.getElementById("tz").addEventListener("change", (e) => {
+  state.tz = e.target.value;
+  location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");
+});
+for (const id of ["from", "to"]) {
+  document.getElementById(id).addEventListener("change", () => {
+    const from = document.getElementById("from").value;
+    const to = document.getElementById("to").value;
+    if (!from || !to) return;
+    // the days in order, whichever was picked first
+    [state.from, state.to] = from <= to ? [from, to] : [to, from];
+    location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");
+  });
+}
 document.getElementById("step").addEventListener("change", (e) => {
   state.step = e.target.value;
   location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");

@@ -1,4 +1,6 @@
 // How numbers read on screen.
+import { day, clock } from "./state.js";
+
 const UNIQUE = "An estimate (HyperLogLog): exact for small groups, within a few percent beyond, never more than the views.";
 const PERCENTILE = "An estimate (t-digest): exact for a handful of views, within about a percent of rank beyond.";
 
@@ -39,6 +41,32 @@ export function percent(v) {
   return v === undefined || v === null ? "–" : (v * 100).toFixed(v < 0.1 ? 2 : 1) + "%";
 }
 
+/** Seconds as a duration: "45 s", "2 min 05 s", "1 h 02 min". */
+export function duration(seconds) {
+  if (seconds === undefined || seconds === null) return "–";
+  const t = Math.round(seconds);
+  if (t < 60) return t + " s";
+  const two = (n) => String(n).padStart(2, "0");
+  if (t < 3600) return Math.floor(t / 60) + " min " + two(t % 60) + " s";
+  return Math.floor(t / 3600).toLocaleString("en-US") + " h " + two(Math.floor((t % 3600) / 60)) + " min";
+}
+
+// One name per platform on every page: the breakdowns' OS names (from the user agent) and the live page's platform
+// keys (lower case, as Uplynk's API gives them) read the same.
+const PLATFORMS = { windows: "Windows", mac: "macOS", ios: "iOS", android: "Android", chromeos: "ChromeOS",
+  linux: "Linux", tizen: "Tizen", webos: "webOS", unknown: "Unknown" };
+
+/** The display name of an OS or platform value, whichever way the API spells it. */
+export function platformName(v) {
+  if (v === undefined || v === null) return "Unknown";
+  const o = String(v).toLowerCase();
+  const k = o.startsWith("windows") ? "windows" : o.startsWith("mac") || o === "os x" ? "mac"
+    : o === "ios" || o === "ipados" ? "ios" : o.startsWith("android") || o === "fire os" ? "android"
+      : o === "chrome os" || o === "chromeos" ? "chromeos"
+        : ["linux", "ubuntu", "debian", "fedora"].includes(o) ? "linux" : o === "web os" ? "webos" : o;
+  return PLATFORMS[k] || String(v);
+}
+
 export function ms(v) {
   return v === undefined || v === null ? "–" : Math.round(v).toLocaleString("en-US") + " ms";
 }
@@ -55,13 +83,26 @@ export function delta(metric, now, before) {
   return { text: (pct >= 0 ? "+" : "") + pct.toFixed(1) + "%", dir: Math.sign(pct) };
 }
 
+/** Grey blocks in the shape of what is loading (hidden from screen readers: the page says it is busy). */
+export function placeholders(n, kind) {
+  if (kind === "kpi") {
+    return Array.from({ length: n }, () => `<div class="card kpi ph" data-loading aria-hidden="true">
+      <div class="ph-line"></div><div class="ph-value"></div></div>`).join("");
+  }
+  return `<div class="ph-rows" data-loading aria-hidden="true">` + `<div class="ph-line"></div>`.repeat(n) + `</div>`;
+}
+
 export function escape(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
+/**
+ * A bucket's label. Hours read in the chosen time zone; the API's days, weeks and months are UTC ones, so they are
+ * labelled by their UTC date (the controls say so).
+ */
 export function bucketLabel(ts, step) {
   const d = new Date(ts);
-  if (step === "hour") return d.toISOString().slice(5, 16).replace("T", " ");
+  if (step === "hour") return day(ts).slice(5) + " " + clock(ts);
   if (step === "month") return d.toISOString().slice(0, 7);
   return d.toISOString().slice(0, 10);
 }

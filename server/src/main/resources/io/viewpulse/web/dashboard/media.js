@@ -1,22 +1,25 @@
 // Videos (assets and streams) and the live page of a stream.
 import { get, qs } from "./api.js";
-import { METRICS, ESTIMATES, label, escape, minutes, count, bucketLabel, buckets, fill } from "./format.js";
-import { state, span as range, step, link } from "./state.js";
-import { startHere } from "./views.js";
+import { METRICS, ESTIMATES, label, escape, minutes, count, bucketLabel, buckets, fill, placeholders, duration,
+  platformName } from "./format.js";
+import { state, span as range, step, link, rangeName, day, clock, zoneName } from "./state.js";
+import { startHere, filterName } from "./views.js";
 import * as charts from "./charts.js";
 
 export async function videos(main) {
   main.innerHTML = `<h1>Videos</h1>
     <label>Search <input id="search" type="search" placeholder="name or playback id"></label>
-    <h2>Assets</h2><div class="scroll" id="assets"><p class="loading">Loading…</p></div>
-    <h2>Live streams</h2><div class="scroll" id="streams"><p class="loading">Loading…</p></div>`;
+    <h2>Assets</h2><div class="scroll" tabindex="0" id="assets">${placeholders(3)}</div>
+    <h2>Live streams</h2><div class="scroll" tabindex="0" id="streams">${placeholders(2)}</div>`;
   const input = document.getElementById("search");
   const render = async () => {
     const search = input.value.trim();
     const [assets, streams] = await Promise.all([get("/api/asset" + qs({ search })), get("/api/stream" + qs({ search }))]);
-    document.getElementById("assets").innerHTML = assets.length === 0 ? `<p class="empty">No assets${search ? " match" : " yet"}.</p>`
+    document.getElementById("assets").innerHTML = assets.length === 0
+      ? `<p class="empty">${search ? `No assets match “${escape(search)}”.` : "No assets yet."}</p>`
       : table(assets, (a) => link("/asset/" + a.id));
-    document.getElementById("streams").innerHTML = streams.length === 0 ? `<p class="empty">No streams${search ? " match" : " yet"}.</p>`
+    document.getElementById("streams").innerHTML = streams.length === 0
+      ? `<p class="empty">${search ? `No streams match “${escape(search)}”.` : "No streams yet."}</p>`
       : table(streams, (s) => link("/live/" + s.id));
   };
   let timer;
@@ -32,7 +35,7 @@ function table(items, href) {
     <th scope="col">Created</th></tr></thead><tbody>` + items.map((m) => `<tr>
     <td><a href="${href(m)}">${escape(m.name)}</a></td><td><code>${escape(m.playbackId)}</code></td>
     <td>${m.type ? `<span class="pill">${escape(m.type)}</span>` : "asset"}</td>
-    <td>${new Date(m.createdAt).toISOString().slice(0, 10)}</td></tr>`).join("") + `</tbody></table>`;
+    <td>${day(m.createdAt)}</td></tr>`).join("") + `</tbody></table>`;
 }
 
 /**
@@ -40,7 +43,6 @@ function table(items, href) {
  * does; the all-time total (every viewer, no filter) is shown apart and says so.
  */
 export async function asset(main, id) {
-  main.innerHTML = `<p class="loading">Loading…</p>`;
   const a = await get("/api/asset/" + encodeURIComponent(id));
   const w = range();
   const s = step();
@@ -52,8 +54,7 @@ export async function asset(main, id) {
     get("/api/data/views/query" + qs({ ...scope, "breakdownBy[]": "country" })),
   ]);
   const cur = figures[0] || {};
-  const rangeName = document.querySelector("#range option:checked")?.textContent || state.range;
-  const scopeText = [rangeName.toLowerCase(), ...state.filters.map((f) => f.replace(":", " = "))].join(" · ");
+  const scopeText = [rangeName().replace(/^the /, ""), ...state.filters.map(filterName)].join(" · ");
   main.innerHTML = `<h1>${escape(a.name)}</h1>
     <p class="muted">Playback id <code>${escape(a.playbackId)}</code>${a.dStorageUrl ? ` · ${escape(a.dStorageUrl)}` : ""}</p>
     <p class="muted" id="allTime">All time, every viewer (no range or filter): <span id="allTimeViews">${count(total.viewCount)}</span>
@@ -62,12 +63,16 @@ export async function asset(main, id) {
     <div class="kpis" id="assetKpis">` + METRICS.map((m) => `<section class="card kpi" aria-label="${m.label}">
       <div class="label">${label(m)}</div><div class="value" data-metric="${m.key}">${m.fmt(cur[m.key])}</div></section>`).join("") +
     ESTIMATES + `</div>
-    <div class="grid2 mt"><div class="card chart"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div>
-      <div class="card chart"><canvas id="assetQuality" role="img" aria-label="Quality over time"></canvas></div></div>
-    <h2>Where it was watched</h2><div class="scroll" id="countries"></div>`;
+    <div class="grid2 mt"><div><div class="card chart is-loading"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div></div>
+      <div><div class="card chart is-loading"><canvas id="assetQuality" role="img" aria-label="Time to first frame over time"></canvas></div></div></div>
+    <h2>Where it was watched</h2><div class="scroll" tabindex="0" id="countries"></div>`;
   if (series.length === 0) {
-    main.querySelector(".grid2").outerHTML = state.filters.length > 0 || total.viewCount > 0
-      ? `<div class="empty" id="noneInScope">No views of this video match the selected range and filters.</div>` : startHere();
+    main.querySelector(".grid2").outerHTML = state.filters.length > 0
+      ? `<div class="empty" id="noMatch">No views of this video in ${escape(rangeName())} match
+          ${state.filters.map((f) => escape(filterName(f))).join(" and ")}.
+          <button type="button" class="primary" data-clear-filters>Clear filters</button></div>`
+      : total.viewCount > 0 ? `<div class="empty" id="noneInRange">No views of this video in ${escape(rangeName())}.
+          Its views are at other times: choose another range.</div>` : startHere();
   } else {
     const all = buckets(w.from, w.to, s);
     const labels = all.map((b) => bucketLabel(b, s));
@@ -78,7 +83,7 @@ export async function asset(main, id) {
   }
   document.getElementById("countries").innerHTML = countries.length === 0 ? "" : `<table><thead><tr><th scope="col">Country</th>` +
     METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>
-      `<tr><td>${escape(r.country ?? "unknown")}</td>` + METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") +
+      `<tr><td>${escape(r.country ?? "Unknown")}</td>` + METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") +
     `</tbody></table>` + ESTIMATES;
 }
 
@@ -99,15 +104,15 @@ export function stopRefresh() {
 
 export async function live(main, id) {
   const s = await get("/api/stream/" + encodeURIComponent(id));
-  main.innerHTML = `<h1>${escape(s.name)} <span class="pill">${escape(s.type)}</span></h1>
-    <p class="muted">Per minute, on the server's clock, about a minute behind. Updates on its own.</p>
+  main.innerHTML = `<h1 data-title="${escape(s.name)} (live)">${escape(s.name)} <span class="pill">${escape(s.type)}</span></h1>
+    <p class="muted">Per minute, on the server's clock, about a minute behind; times are ${escape(zoneName())}. Updates on its own.</p>
     <div class="stale" id="stale" role="status" hidden></div>
     <div class="kpis" id="liveKpis"></div>
     <h2>Sessions per minute (last hour)</h2><div class="card chart"><canvas id="liveChart" role="img" aria-label="Sessions per minute"></canvas></div>
-    <div class="grid2"><div><h2>Locations</h2><div class="scroll" id="locations"></div></div>
-      <div><h2>Platforms</h2><div class="scroll" id="platforms"></div></div></div>
-    <h2>Domains</h2><div class="scroll" id="domains"></div>
-    <h2>Slate</h2><div class="scroll" id="slate"></div>`;
+    <div class="grid2"><div><h2>Locations</h2><div class="scroll" tabindex="0" id="locations"></div></div>
+      <div><h2>Platforms</h2><div class="scroll" tabindex="0" id="platforms"></div></div></div>
+    <h2>Domains</h2><div class="scroll" tabindex="0" id="domains"></div>
+    <h2>Slate</h2><div class="scroll" tabindex="0" id="slate"></div>`;
   const update = async () => {
     const [latest, series] = await Promise.all([
       get("/api/v4/monitoring/stream_stats_enhanced/" + encodeURIComponent(id)),
@@ -116,26 +121,28 @@ export async function live(main, id) {
     document.getElementById("liveKpis").innerHTML = !st ? `<div class="empty">No viewers in the last 24 hours.</div>` : [
       ["Concurrent sessions", count(st.concurrent.sessions), "concurrent"],
       ["New sessions", count(st.new.sessions), "new"],
-      ["Seconds served", count(st.concurrent.total_time + st.new.total_time), "served"],
+      ["Time served", duration(st.concurrent.total_time + st.new.total_time), "served"],
       ["Auth failures", count(st.auth_failures), "auth"]].map(([label, v, k]) =>
       `<section class="card kpi"><div class="label">${label}</div><div class="value" data-live="${k}">${v}</div>
-       <div class="delta flat">minute to ${escape(latest.ts_iso.slice(11, 16))} UTC</div></section>`).join("");
+       <div class="delta flat">minute to ${clock(latest.ts)} ${escape(zoneName())}</div></section>`).join("");
     const items = series.items;
     charts.line(document.getElementById("liveChart"), items.map((i) => bucketLabel(i.ts - 60000, "hour")), [
       { label: "Concurrent", data: items.map((i) => i.stats.concurrent.sessions) },
-      { label: "New", data: items.map((i) => i.stats.new.sessions) }], { legend: true, points: true });
-    for (const [el, list, k] of [["locations", st?.locations, "location"], ["platforms", st?.platforms, "platform"], ["domains", st?.domains, "domain"]]) {
+      { label: "New", data: items.map((i) => i.stats.new.sessions) }], { legend: true, points: true, xName: "Minute" });
+    for (const [el, list, k, name] of [["locations", st?.locations, "location", "Location"],
+      ["platforms", st?.platforms, "platform", "Platform"], ["domains", st?.domains, "domain", "Domain"]]) {
       document.getElementById(el).innerHTML = !list || list.length === 0 ? `<p class="muted">None in the last minute.</p>`
-        : `<table><thead><tr><th scope="col">${k}</th><th scope="col">Sessions</th><th scope="col">Missing-content slate</th><th scope="col">Ad slate</th></tr></thead><tbody>` +
-          list.map((r) => `<tr><td>${escape(r[k])}</td><td>${r.sessions}</td><td>${r.mcs}</td><td>${r.ad_slate}</td></tr>`).join("") + `</tbody></table>`;
+        : `<table><thead><tr><th scope="col">${name}</th><th scope="col">Sessions</th><th scope="col">Missing-content slate</th><th scope="col">Ad slate</th></tr></thead><tbody>` +
+          list.map((r) => `<tr><td>${escape(k === "platform" ? platformName(r[k]) : r[k])}</td><td>${count(r.sessions)}</td>
+            <td>${count(r.mcs)}</td><td>${count(r.ad_slate)}</td></tr>`).join("") + `</tbody></table>`;
     }
     const slate = [];
     for (const g of ["concurrent", "new"]) for (const kind of ["ad_slate", "mcs"]) {
       for (const [reason, v] of Object.entries(st?.[g]?.[kind] || {})) slate.push([g, kind, reason, v.time, v.sessions]);
     }
     document.getElementById("slate").innerHTML = slate.length === 0 ? `<p class="muted">No slate in the last minute.</p>`
-      : `<table><thead><tr><th scope="col">Sessions</th><th scope="col">Kind</th><th scope="col">Reason</th><th scope="col">Seconds</th><th scope="col">Sessions served</th></tr></thead><tbody>` +
-        slate.map((r) => `<tr><td>${r[0]}</td><td>${r[1] === "mcs" ? "missing content" : "ad"}</td><td>${escape(r[2])}</td><td>${r[3].toFixed(1)}</td><td>${r[4]}</td></tr>`).join("") + `</tbody></table>`;
+      : `<table><thead><tr><th scope="col">Sessions</th><th scope="col">Kind</th><th scope="col">Reason</th><th scope="col">Time</th><th scope="col">Sessions served</th></tr></thead><tbody>` +
+        slate.map((r) => `<tr><td>${r[0] === "new" ? "New" : "Concurrent"}</td><td>${r[1] === "mcs" ? "missing content" : "ad"}</td><td>${escape(r[2])}</td><td>${duration(r[3])}</td><td>${r[4]}</td></tr>`).join("") + `</tbody></table>`;
   };
   await update();
   // a failed refresh leaves the last numbers on screen: say so, and how old they are, until a refresh succeeds
@@ -150,7 +157,7 @@ export async function live(main, id) {
       main.classList.remove("is-stale");
     } catch (err) {
       const why = err.status ? err.message : "the server did not answer";
-      stale.textContent = `Not updated since ${updatedAt.toISOString().slice(11, 19)} UTC: ${why}. `
+      stale.textContent = `Not updated since ${clock(updatedAt.getTime(), true)} ${zoneName()}: ${why}. `
         + `The numbers below are from then. Retrying every ${Math.max(1, Math.round(every / 1000))} s…`;
       stale.hidden = false;
       main.classList.add("is-stale");

@@ -1,7 +1,8 @@
 // Overview and breakdown pages: the viewership API over the chosen range, step and filters.
 import { get, qs } from "./api.js";
-import { METRICS, ESTIMATES, label, delta, escape, bucketLabel, count, buckets, fill } from "./format.js";
-import { state, span as range, step, link } from "./state.js";
+import { METRICS, ESTIMATES, label, delta, escape, bucketLabel, count, buckets, fill, placeholders, platformName }
+  from "./format.js";
+import { state, span as range, step, link, rangeName } from "./state.js";
 import * as charts from "./charts.js";
 
 export const DIMENSIONS = [
@@ -9,6 +10,42 @@ export const DIMENSIONS = [
   ["browser", "Browser"], ["browserEngine", "Browser engine"], ["os", "OS"], ["deviceType", "Device type"],
   ["device", "Device"], ["cpu", "CPU"], ["playbackId", "Video"], ["creatorId", "Creator"], ["geohash", "Geohash"],
 ];
+
+/** A dimension's name for people: "Browser", not "browser". */
+export function dimensionName(dim) {
+  const d = DIMENSIONS.find(([k]) => k === dim);
+  return d ? d[1] : dim;
+}
+
+/** A dimension's value for people: one platform name everywhere, "Unknown" where the API has none. */
+export function valueName(dim, v) {
+  if (v === undefined || v === null || v === "") return "Unknown";
+  return dim === "os" ? platformName(v) : String(v);
+}
+
+/** A filter ("browser:Chrome") for people: "Browser = Chrome". */
+export function filterName(f) {
+  const i = f.indexOf(":");
+  return i < 0 ? f : dimensionName(f.slice(0, i)) + " = " + valueName(f.slice(0, i), f.slice(i + 1));
+}
+
+/**
+ * What to show when the chosen scope has no views, told apart: the filters match nothing, the range is empty but
+ * there are views at other times, or the account has no views at all yet.
+ */
+export async function nothing() {
+  if (state.filters.length > 0) {
+    return `<div class="empty" id="noMatch"><h2>Nothing matches these filters</h2>
+      <p>No views in ${escape(rangeName())} match ${state.filters.map((f) => escape(filterName(f))).join(" and ")}.</p>
+      <button type="button" class="primary" data-clear-filters>Clear filters</button></div>`;
+  }
+  const ever = await get("/api/data/views/query");
+  if (ever.length > 0 && ever[0].viewCount > 0) {
+    return `<div class="empty" id="noneInRange"><h2>No views in this range</h2>
+      <p>There are no views in ${escape(rangeName())}. There are views at other times: choose another range.</p></div>`;
+  }
+  return startHere();
+}
 
 function viewsQuery(extra) {
   return "/api/data/views/query" + qs({ "filters[]": state.filters, ...extra });
@@ -18,7 +55,7 @@ function viewsQuery(extra) {
 export function startHere() {
   const origin = location.origin;
   return `<div class="empty" id="empty">
-    <h2>No views in this range yet</h2>
+    <h2>No views yet</h2>
     <p>Register a video, then add the collector to your player page. Views show here within a second.</p>
     <p class="muted">Set <code>KEY</code> to a secret key of your account (the one you signed in with; this page never
       shows it).</p>
@@ -36,8 +73,8 @@ export function startHere() {
 export async function overview(main) {
   const w = range();
   const s = step();
-  main.innerHTML = `<h1>Overview</h1><div class="kpis" id="kpis"><p class="loading">Loading…</p></div>
-    <h2>Views over time</h2><div class="card chart"><canvas id="viewsChart" aria-label="Views over time" role="img"></canvas></div>`;
+  main.innerHTML = `<h1>Overview</h1><div class="kpis" id="kpis">${placeholders(8, "kpi")}</div>
+    <h2>Views over time</h2><div class="card chart is-loading"><canvas id="viewsChart" aria-label="Views over time" role="img"></canvas></div>`;
   const [now, before, series] = await Promise.all([
     get(viewsQuery({ from: w.from, to: w.to })),
     get(viewsQuery({ from: w.prevFrom, to: w.prevTo })),
@@ -46,7 +83,7 @@ export async function overview(main) {
   const cur = now[0] || {};
   const prev = before[0] || {};
   if (!cur.viewCount) {
-    main.innerHTML = `<h1>Overview</h1>` + startHere();
+    main.innerHTML = `<h1>Overview</h1>` + await nothing();
     return;
   }
   const all = buckets(w.from, w.to, s);
@@ -58,7 +95,9 @@ export async function overview(main) {
     return `<section class="card kpi" aria-label="${m.label}">
       <div class="label">${label(m)}</div>
       <div class="value" data-metric="${m.key}">${m.fmt(cur[m.key])}</div>
-      <div class="delta ${cls}">${d ? escape(d.text) + " vs previous period" : "no previous data"}</div>
+      <div class="delta ${cls}">${d ? `<span aria-hidden="true">${d.dir > 0 ? "▲" : d.dir < 0 ? "▼" : "●"}</span> `
+        + escape(d.text) + " vs previous period" + (d.dir === 0 ? " (no change)" : good ? " (better)" : " (worse)")
+        : "no previous data"}</div>
       <canvas id="spark-${m.key}" aria-hidden="true"></canvas></section>`;
   }).join("") + ESTIMATES;
   const counts = ["viewCount", "playtimeMins", "uniqueViewers"];
@@ -71,37 +110,38 @@ export async function overview(main) {
 export async function breakdown(main, dim) {
   const w = range();
   const options = DIMENSIONS.map(([k, label]) => `<option value="${k}" ${k === dim ? "selected" : ""}>${label}</option>`).join("");
-  main.innerHTML = `<h1>Breakdown</h1>
+  main.innerHTML = `<h1>Breakdown by ${escape(dimensionName(dim))}</h1>
     <label>Break down by <select id="dimension">${options}</select></label>
     <div class="grid2 mt">
-      <div class="card chart"><canvas id="dimChart" role="img" aria-label="Views by ${escape(dim)}"></canvas></div>
-      <div class="card chart"><canvas id="dimTime" role="img" aria-label="Views over time by ${escape(dim)}"></canvas></div>
+      <div><div class="card chart is-loading"><canvas id="dimChart" role="img" aria-label="Views by ${escape(dimensionName(dim))}"></canvas></div></div>
+      <div><div class="card chart is-loading"><canvas id="dimTime" role="img" aria-label="Views over time by ${escape(dimensionName(dim))}"></canvas></div></div>
     </div>
-    <h2>All values</h2><div class="scroll" id="table"><p class="loading">Loading…</p></div>`;
+    <h2>All values</h2><div class="scroll" tabindex="0" id="table">${placeholders(6)}</div>`;
   document.getElementById("dimension").addEventListener("change", (e) => {
     location.hash = link("/breakdown/" + e.target.value);
   });
   const rows = await get(viewsQuery({ from: w.from, to: w.to, "breakdownBy[]": dim }));
   if (rows.length === 0) {
     main.querySelector(".grid2").remove();
-    document.getElementById("table").outerHTML = startHere();
+    main.querySelector("#table").previousElementSibling.remove();
+    document.getElementById("table").outerHTML = await nothing();
     return;
   }
   const top = rows.slice(0, 10);
-  charts.bars(document.getElementById("dimChart"), top.map((r) => r[dim] ?? "unknown"), top.map((r) => r.viewCount), "Views");
+  charts.bars(document.getElementById("dimChart"), top.map((r) => valueName(dim, r[dim])), top.map((r) => r.viewCount), "Views", dimensionName(dim));
   const s = step();
   const series = await get(viewsQuery({ from: w.from, to: w.to, timeStep: s, "breakdownBy[]": dim }));
   const all = buckets(w.from, w.to, s);
   const names = top.slice(0, 5).map((r) => r[dim]);
   charts.line(document.getElementById("dimTime"), all.map((b) => bucketLabel(b, s)), names.map((n) => ({
-    label: n ?? "unknown",
+    label: valueName(dim, n),
     data: fill(series.filter((r) => r[dim] === n), all, "viewCount", true),
   })), { legend: true });
   document.getElementById("table").innerHTML = `<table><caption class="muted">
-    Select a value to filter every page by it.</caption><thead><tr><th scope="col">${escape(dim)}</th>` +
+    Select a value to filter every page by it.</caption><thead><tr><th scope="col">${escape(dimensionName(dim))}</th>` +
     METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` +
-    rows.map((r) => `<tr><td>${r[dim] == null ? '<span class="muted">unknown</span>'
-      : `<button class="row-link" data-filter="${escape(dim + ":" + r[dim])}">${escape(r[dim])}</button>`}</td>` +
+    rows.map((r) => `<tr><td>${r[dim] == null ? '<span class="muted">Unknown</span>'
+      : `<button class="row-link" data-filter="${escape(dim + ":" + r[dim])}">${escape(valueName(dim, r[dim]))}</button>`}</td>` +
       METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") + `</tbody></table>` + ESTIMATES;
   document.querySelectorAll("[data-filter]").forEach((b) => b.addEventListener("click", () => {
     if (!state.filters.includes(b.dataset.filter)) state.filters.push(b.dataset.filter);

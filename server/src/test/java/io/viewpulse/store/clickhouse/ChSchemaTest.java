@@ -18,7 +18,10 @@ class ChSchemaTest {
     assertThat(ddl).noneMatch(s -> s.contains("ON CLUSTER") || s.contains("Replicated") || s.contains("Distributed"));
     assertThat(ddl).anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS `vp`.`views` (")
         && s.contains("ENGINE = MergeTree() PARTITION BY toYYYYMM(started_at)"
-            + " ORDER BY (account_id, playback_id, started_at)"));
+            + " ORDER BY (account_id, toDate(started_at), playback_id, started_at)"));
+    // a value's buckets together: one video's days are read without the other videos'
+    assertThat(ddl).anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS `vp`.`rollup_day` (")
+        && s.contains(" ORDER BY (account_id, dim, value, t)"));
     assertThat(ddl).anyMatch(s -> s.startsWith("CREATE MATERIALIZED VIEW IF NOT EXISTS `vp`.`rollup_hour_mv`"
         + " TO `vp`.`rollup_hour` AS SELECT") && s.contains("FROM `vp`.`views` ARRAY JOIN"));
     assertThat(ddl).anyMatch(s -> s.contains("`vp`.`session_state`")

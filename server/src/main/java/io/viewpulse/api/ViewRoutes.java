@@ -1,0 +1,218 @@
+package io.viewpulse.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.viewpulse.auth.Principal;
+import io.viewpulse.model.DomainException;
+import io.viewpulse.query.Filter;
+import io.viewpulse.query.ViewPosition;
+import io.viewpulse.query.ViewRow;
+import io.viewpulse.query.ViewsRequest;
+import io.viewpulse.viewership.ViewExplorer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The views explorer and the export, under {@code /api/data} with a secret key: views one by one
+ * ({@link ViewExplorer}). Everything a request gets wrong (a bad cursor, format, limit or range) is refused with a 400
+ * before anything is sent. An export is written by its worker thread as it is read ({@link StreamedAnswer}: one chunk
+ * in memory, the client's pace), so at most {@link #EXPORTS} run at once; one more is refused (429).
+ */
+final class ViewRoutes {
+  /** Exports at once: each holds a worker thread and a store connection for as long as its client reads. */
+  static final int EXPORTS = 3;
+  private static final int DEFAULT_LIMIT = 50;
+  private static final String VIEWERS = "/api/data/viewers/";
+
+  private final Vertx vertx;
+  private final Guard guard;
+  private final ViewExplorer explorer;
+  private final Semaphore exports = new Semaphore(EXPORTS);
+
+  ViewRoutes(Vertx vertx, Guard guard, ViewExplorer explorer) {
+    this.vertx = vertx;
+    this.guard = guard;
+    this.explorer = explorer;
+  }
+
+  void mount(Router r) {
+    r.get("/api/data/views").handler(this::list);
+    r.get("/api/data/views/export").handler(this::export);
+    r.get(VIEWERS + "*").handler(this::viewer);
+  }
+
+  private void list(RoutingContext ctx) {
+    page(ctx, null);
+  }
+
+  /** {@code /api/data/viewers/{viewerId}/views}: a viewer's views, as the list filtered by viewerId. */
+  private void viewer(RoutingContext ctx) {
+    String raw = ctx.request().path().substring(ctx.request().path().indexOf(VIEWERS) + VIEWERS.length());
+    if (!raw.endsWith("/views") || raw.length() == "/views".length()) {
+      Json.error(ctx, 404, "no route GET " + ctx.request().path() + ": a viewer's views are at " + VIEWERS
+          + "{viewerId}/views");
+      return;
+    }
+    String id = URLDecoder.decode(raw.substring(0, raw.length() - "/views".length()).replace("+", "%2B"),
+        StandardCharsets.UTF_8);
+    page(ctx, id);
+  }
+
+  private void page(RoutingContext ctx, String viewerId) {
+    Blocking.run(vertx, ctx, () -> {
+      Principal p = guard.secret(ctx);
+      ViewsRequest r = request(ctx, viewerId);
+      ViewPosition before = ViewCursor.decode(Params.string(ctx, "cursor"), "cursor");
+      int limit = limit(ctx);
+      ViewExplorer.Page page = explorer.newest(p.accountId(), r, before, limit);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+        g.writeStartObject();
+        g.writeArrayFieldStart("views");
+        for (ViewRow row : page.views()) {
+          ViewRowsJson.write(g, row, true);
+        }
+        g.writeEndArray();
+        if (page.next() == null) {
+          g.writeNullField("next");
+        } else {
+          g.writeStringField("next", ViewCursor.encode(page.next()));
+        }
+        g.writeEndObject();
+      }
+      return out.toByteArray();
+    }, body -> {
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response().setStatusCode(200).putHeader("Content-Type", Json.CONTENT_TYPE)
+            .putHeader("Cache-Control", "no-store").end(io.vertx.core.buffer.Buffer.buffer(body));
+      }
+    });
+  }
+
+  /** The export formats, by the name of {@code format}. */
+  enum Format {
+    CSV("text/csv; charset=utf-8", "csv"),
+    NDJSON("application/x-ndjson", "ndjson"),
+    PARQUET("application/vnd.apache.parquet", "parquet");
+
+    final String contentType;
+    final String extension;
+
+    Format(String contentType, String extension) {
+      this.contentType = contentType;
+      this.extension = extension;
+    }
+
+    static Format of(String name) {
+      if (name == null) {
+        throw DomainException.invalid("give format: csv, ndjson or parquet");
+      }
+      for (Format f : values()) {
+        if (f.extension.equals(name.toLowerCase(Locale.ROOT))) {
+          return f;
+        }
+      }
+      throw DomainException.invalid("invalid format: " + name + " (expected one of csv, ndjson, parquet)");
+    }
+  }
+
+  private void export(RoutingContext ctx) {
+    Blocking.run(vertx, ctx, () -> {
+      Principal p = guard.secret(ctx);
+      Format format = Format.of(Params.string(ctx, "format"));
+      ViewsRequest r = request(ctx, null);
+      ViewPosition after = ViewCursor.decode(Params.string(ctx, "after"), "after");
+      explorer.checkExport(p.accountId(), r);
+      if (!exports.tryAcquire()) {
+        throw new DomainException(DomainException.Kind.RATE_LIMITED, "at most " + EXPORTS
+            + " exports run at once: retry when one has finished", 10);
+      }
+      try {
+        ctx.response().putHeader("Content-Disposition", "attachment; filename=\"views." + format.extension + "\"");
+        if (format == Format.PARQUET) {
+          // compressed already (zstd): gzip would cost a core for nothing (Vert.x compresses no answer that says this)
+          ctx.response().putHeader("Content-Encoding", "identity");
+        }
+        StreamedAnswer.send(ctx, format.contentType, out -> write(format, p.accountId(), r, after, out));
+      } catch (IOException | RuntimeException e) {
+        // failed before anything was sent: the error answer is JSON, not an attachment
+        ctx.response().headers().remove("Content-Disposition").remove("Content-Encoding");
+        throw e;
+      } finally {
+        exports.release();
+      }
+      return null;
+    }, done -> {});
+  }
+
+  private void write(Format format, String accountId, ViewsRequest r, ViewPosition after, java.io.OutputStream out)
+      throws IOException {
+    try {
+      switch (format) {
+        case PARQUET -> explorer.parquet(accountId, r, after, out);
+        case NDJSON -> {
+          try (ViewRowsJson.Ndjson w = new ViewRowsJson.Ndjson(out)) {
+            explorer.export(accountId, r, after, row -> unchecked(() -> w.row(row)));
+          }
+        }
+        case CSV -> {
+          try (ViewRowsJson.Csv w = new ViewRowsJson.Csv(out)) {
+            explorer.export(accountId, r, after, row -> unchecked(() -> w.row(row)));
+          }
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private interface IoWork {
+    void run() throws IOException;
+  }
+
+  private static void unchecked(IoWork w) {
+    try {
+      w.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int limit(RoutingContext ctx) {
+    String v = Params.string(ctx, "limit");
+    if (v == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 1 && n <= ViewExplorer.MAX_PAGE) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw DomainException.invalid("invalid limit: " + v + " (expected 1 to " + ViewExplorer.MAX_PAGE + ")");
+  }
+
+  /** The scope: the media, the filters and the time range of the viewership queries, and a viewer when given. */
+  private static ViewsRequest request(RoutingContext ctx, String viewerId) {
+    Params.forbid(ctx, "views are listed one by one: timeStep and breakdownBy do not apply", "timeStep",
+        "breakdownBy", "breakdownBy[]");
+    List<Filter> filters = new ArrayList<>(Params.filters(ctx));
+    String viewer = viewerId != null ? viewerId : Params.string(ctx, "viewerId");
+    if (viewer != null) {
+      filters.add(new Filter(io.viewpulse.query.Dimension.VIEWER_ID, viewer, false));
+    }
+    return new ViewsRequest(Params.string(ctx, "playbackId"), Params.string(ctx, "assetId"),
+        Params.string(ctx, "streamId"), Params.string(ctx, "creatorId"), Params.time(ctx, "from"),
+        Params.time(ctx, "to"), null, List.of(), filters);
+  }
+}

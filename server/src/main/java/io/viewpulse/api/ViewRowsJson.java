@@ -1,0 +1,148 @@
+package io.viewpulse.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.viewpulse.model.Dimensions;
+import io.viewpulse.query.ViewField;
+import io.viewpulse.query.ViewRow;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Views one by one in the API's shapes: a JSON object per view (the explorer's pages, NDJSON lines) and CSV lines,
+ * with the fields of {@link ViewField} in its order under its names. The view id is a string in JSON (ClickHouse's ids
+ * use all 64 bits, beyond what a JavaScript number holds exactly), the start Unix milliseconds, an unknown value null
+ * in JSON and empty in CSV.
+ */
+final class ViewRowsJson {
+  private ViewRowsJson() {}
+
+  /** The value of one field of a row: a String, Long, Integer, Boolean or null. */
+  static Object value(ViewRow r, ViewField f) {
+    Dimensions d = r.dims();
+    return switch (f) {
+      case VIEW_ID -> Long.toString(r.viewId());
+      case PLAYBACK_ID -> r.playbackId();
+      case CREATOR_ID -> r.creatorId();
+      case D_STORAGE_URL -> r.dStorageUrl();
+      case VIEWER_ID -> r.viewerId();
+      case STARTED_AT -> r.startedAtMs();
+      case DEVICE_TYPE -> d.deviceType();
+      case DEVICE -> d.device();
+      case CPU -> d.cpu();
+      case OS -> d.os();
+      case BROWSER -> d.browser();
+      case BROWSER_ENGINE -> d.browserEngine();
+      case CONTINENT -> d.continent();
+      case COUNTRY -> d.country();
+      case SUBDIVISION -> d.subdivision();
+      case TIMEZONE -> d.timezone();
+      case GEOHASH -> d.geohash();
+      case DOMAIN -> r.domain();
+      case LIVE -> r.live();
+      case PLAYTIME_MS -> r.playtimeMs();
+      case TTFF_MS -> r.ttffMs();
+      case REBUFFER_MS -> r.rebufferMs();
+      case ERRORS -> r.errors();
+      case FIRST_FRAME -> r.firstFrame();
+      case ENDED -> r.ended();
+    };
+  }
+
+  /** One view as a JSON object; with {@code failed} (any error) after the fields when {@code withFailed}. */
+  static void write(JsonGenerator g, ViewRow r, boolean withFailed) throws IOException {
+    g.writeStartObject();
+    for (ViewField f : ViewField.ALL) {
+      Object v = value(r, f);
+      g.writeFieldName(f.apiName());
+      if (v == null) {
+        g.writeNull();
+      } else if (v instanceof String s) {
+        g.writeString(s);
+      } else if (v instanceof Boolean b) {
+        g.writeBoolean(b);
+      } else if (v instanceof Long l) {
+        g.writeNumber(l);
+      } else {
+        g.writeNumber((Integer) v);
+      }
+    }
+    if (withFailed) {
+      g.writeBooleanField("failed", r.failed());
+    }
+    g.writeEndObject();
+  }
+
+  /** Writes NDJSON: one object a line. */
+  static final class Ndjson implements AutoCloseable {
+    private final JsonGenerator g;
+
+    Ndjson(OutputStream out) throws IOException {
+      g = Json.MAPPER.getFactory().createGenerator(out);
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    }
+
+    void row(ViewRow r) throws IOException {
+      write(g, r, false);
+      g.writeRaw('\n');
+    }
+
+    @Override
+    public void close() throws IOException {
+      g.close();
+    }
+  }
+
+  /** Writes CSV (RFC 4180: CRLF lines, a header line, fields quoted when they hold a comma, quote or line break). */
+  static final class Csv implements AutoCloseable {
+    private final Writer w;
+
+    Csv(OutputStream out) throws IOException {
+      w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 16 * 1024);
+      for (ViewField f : ViewField.ALL) {
+        if (f.ordinal() > 0) {
+          w.write(',');
+        }
+        w.write(f.apiName());
+      }
+      w.write("\r\n");
+    }
+
+    void row(ViewRow r) throws IOException {
+      for (ViewField f : ViewField.ALL) {
+        if (f.ordinal() > 0) {
+          w.write(',');
+        }
+        Object v = value(r, f);
+        if (v instanceof String s) {
+          field(s);
+        } else if (v != null) {
+          w.write(v.toString());
+        }
+      }
+      w.write("\r\n");
+    }
+
+    private void field(String s) throws IOException {
+      boolean quote = s.isEmpty();
+      for (int i = 0; i < s.length() && !quote; i++) {
+        char c = s.charAt(i);
+        quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+      }
+      if (!quote) {
+        w.write(s);
+        return;
+      }
+      // an empty string is quoted so that it differs from an unknown value (an empty field)
+      w.write('"');
+      w.write(s.replace("\"", "\"\""));
+      w.write('"');
+    }
+
+    @Override
+    public void close() throws IOException {
+      w.flush();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.viewpulse.query;
+
+import io.viewpulse.model.Dimensions;
+
+/**
+ * One finished view as a store keeps it ({@link ViewField} names its fields): what the views explorer lists and the
+ * export writes.
+ *
+ * @param viewId identifies the view in its store, and orders views that started in the same second: on ClickHouse
+ *     the view's own id (derived from its session and start), on DuckDB its row in the append-only views table
+ * @param startedAtMs when the view started, in whole seconds (as both stores keep it)
+ * @param ttffMs play-to-first-frame, null when no first frame was reported
+ * @param rebufferMs stalled or waiting time after the first frame
+ * @param errors the errors the player reported; a view with any failed
+ */
+public record ViewRow(
+    long viewId,
+    String playbackId,
+    String creatorId,
+    String dStorageUrl,
+    String viewerId,
+    long startedAtMs,
+    Dimensions dims,
+    String domain,
+    boolean live,
+    long playtimeMs,
+    Integer ttffMs,
+    long rebufferMs,
+    int errors,
+    boolean firstFrame,
+    boolean ended) {
+
+  /** Whether playback failed: the player reported an error (the views API's error rate counts these views). */
+  public boolean failed() {
+    return errors > 0;
+  }
+
+  /** The view's place in the order of views (start, then id). */
+  public ViewPosition position() {
+    return new ViewPosition(Math.floorDiv(startedAtMs, 1000L), viewId);
+  }
+}

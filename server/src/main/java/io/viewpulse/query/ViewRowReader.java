@@ -1,0 +1,40 @@
+package io.viewpulse.query;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What the views explorer and the export read from a store: finished views one by one, with every field
+ * ({@link ViewField}), in the order of {@link ViewPosition} (start, then view id). Blocking: call from worker threads.
+ *
+ * <p>A scope is a {@link ViewsQuery} of which only the account, playback id, dStorage URL, creator id, filters and
+ * time range {@code [from, to)} count (its time step, breakdown and detail are ignored). Only finished views are
+ * read: an open session shows once its view has ended (and has been committed), at its start, and never moves after.
+ * Failures of the store throw {@link io.viewpulse.model.StoreException}.
+ */
+public interface ViewRowReader {
+  /**
+   * The newest views of the scope, newest first, that come before {@code before} (all when null), at most
+   * {@code limit}. Cheap when the scope's time range is short: callers look back in growing ranges.
+   */
+  List<ViewRow> newest(ViewsQuery scope, ViewPosition before, int limit);
+
+  /**
+   * Every view of the scope that comes after {@code after} (all when null), oldest first, each handed to
+   * {@code sink} as it is read on the calling thread, so that memory holds a batch whatever the number of views. The
+   * store may sort the scope's views first: callers ask for short ranges.
+   */
+  void oldest(ViewsQuery scope, ViewPosition after, Consumer<ViewRow> sink);
+
+  /**
+   * Writes the views of the scope that come after {@code after} (all when null) to {@code out} as one Parquet file,
+   * written by the store's engine as it reads them, with one column per {@link ViewField} under its API name (the
+   * start a UTC timestamp), in the store's order (not sorted: a Parquet file is only readable whole). Blocks while
+   * {@code out} does, so a slow reader slows the engine down instead of filling memory.
+   *
+   * @throws IOException when {@code out} failed (the reader went away); the engine's work is stopped
+   */
+  void parquet(ViewsQuery scope, ViewPosition after, OutputStream out) throws IOException;
+}

@@ -1,0 +1,146 @@
+package io.viewpulse.store.duckdb;
+
+import io.viewpulse.query.Filter;
+import io.viewpulse.query.ViewField;
+import io.viewpulse.query.ViewPosition;
+import io.viewpulse.query.ViewsQuery;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Pure builders of the SQL that reads finished views one by one ({@link DuckViewRows}): the views explorer's pages, the
+ * export's ranges and its Parquet file. They read {@code views} only (finished views; open sessions are in
+ * {@code live_views} until their view ends). A view's id here is its {@code rowid}: {@code views} is only ever
+ * appended to, so a row keeps its id for good (the rollups' marks rely on the same). User values only travel as
+ * parameters; identifiers come from the allowlists.
+ */
+final class ViewRowsSql {
+  /** Each field's expression over {@code views}, in {@link ViewField} order. */
+  static final Map<ViewField, String> FIELDS = new EnumMap<>(Map.ofEntries(
+      Map.entry(ViewField.VIEW_ID, "rowid"),
+      Map.entry(ViewField.PLAYBACK_ID, "playback_id"),
+      Map.entry(ViewField.CREATOR_ID, "creator_id"),
+      Map.entry(ViewField.D_STORAGE_URL, "d_storage_url"),
+      Map.entry(ViewField.VIEWER_ID, "viewer_id"),
+      Map.entry(ViewField.STARTED_AT, "epoch_ms(started_at)"),
+      Map.entry(ViewField.DEVICE_TYPE, "device_type"),
+      Map.entry(ViewField.DEVICE, "device"),
+      Map.entry(ViewField.CPU, "cpu"),
+      Map.entry(ViewField.OS, "os"),
+      Map.entry(ViewField.BROWSER, "browser"),
+      Map.entry(ViewField.BROWSER_ENGINE, "browser_engine"),
+      Map.entry(ViewField.CONTINENT, "continent"),
+      Map.entry(ViewField.COUNTRY, "country"),
+      Map.entry(ViewField.SUBDIVISION, "subdivision"),
+      Map.entry(ViewField.TIMEZONE, "timezone"),
+      Map.entry(ViewField.GEOHASH, "geohash"),
+      Map.entry(ViewField.DOMAIN, "domain"),
+      Map.entry(ViewField.LIVE, "live"),
+      Map.entry(ViewField.PLAYTIME_MS, "playtime_ms"),
+      Map.entry(ViewField.TTFF_MS, "ttff_ms"),
+      Map.entry(ViewField.REBUFFER_MS, "rebuffer_ms"),
+      Map.entry(ViewField.ERRORS, "errors"),
+      Map.entry(ViewField.FIRST_FRAME, "first_frame"),
+      Map.entry(ViewField.ENDED, "ended")));
+
+  /** The fields, in {@link ViewField} order, as the result's columns. */
+  private static final String SELECT = ViewField.ALL.stream().map(FIELDS::get).collect(Collectors.joining(", "));
+
+  private ViewRowsSql() {}
+
+  /** Columns: the fields in {@link ViewField} order. Newest first, before {@code before} (exclusive). */
+  static SqlQuery newest(ViewsQuery scope, ViewPosition before, int limit) {
+    List<Object> params = new ArrayList<>();
+    List<String> where = scope(scope, params);
+    if (before != null) {
+      position(before, "<", where, params);
+    }
+    params.add(limit);
+    return new SqlQuery("SELECT " + SELECT + " FROM views WHERE " + String.join(" AND ", where)
+        + " ORDER BY started_at DESC, rowid DESC LIMIT ?", params);
+  }
+
+  /** Columns: the fields in {@link ViewField} order. Oldest first, after {@code after} (exclusive). */
+  static SqlQuery oldest(ViewsQuery scope, ViewPosition after) {
+    List<Object> params = new ArrayList<>();
+    List<String> where = scope(scope, params);
+    if (after != null) {
+      position(after, ">", where, params);
+    }
+    return new SqlQuery("SELECT " + SELECT + " FROM views WHERE " + String.join(" AND ", where)
+        + " ORDER BY started_at, rowid", params);
+  }
+
+  /**
+   * A COPY of the views after {@code after} into a Parquet file at {@code path} (not a parameter in DuckDB: quoted
+   * here, and chosen by the store, never by a user), one column per field under its API name, the start as a UTC
+   * timestamp, in the table's order. Written straight to the path, never to a temporary file beside it.
+   */
+  static SqlQuery parquet(ViewsQuery scope, ViewPosition after, String path) {
+    List<Object> params = new ArrayList<>();
+    List<String> where = scope(scope, params);
+    if (after != null) {
+      position(after, ">", where, params);
+    }
+    List<String> cols = new ArrayList<>();
+    for (ViewField f : ViewField.ALL) {
+      String expr = f == ViewField.STARTED_AT ? "to_timestamp(epoch(started_at))" : FIELDS.get(f);
+      cols.add(expr + " AS \"" + f.apiName() + "\"");
+    }
+    return new SqlQuery("COPY (SELECT " + String.join(", ", cols) + " FROM views WHERE " + String.join(" AND ", where)
+        + ") TO '" + path.replace("'", "''") + "' (FORMAT parquet, COMPRESSION zstd, USE_TMP_FILE false)", params);
+  }
+
+  /** The scope's conditions: account, media, filters, time range. Never empty (the account at least, or TRUE). */
+  private static List<String> scope(ViewsQuery q, List<Object> params) {
+    List<String> where = new ArrayList<>();
+    if (q.accountId() != null) {
+      where.add("account_id = ?");
+      params.add(q.accountId());
+    }
+    if (q.playbackId() != null) {
+      where.add("playback_id = ?");
+      params.add(q.playbackId());
+    }
+    if (q.dStorageUrl() != null) {
+      where.add("d_storage_url = ?");
+      params.add(q.dStorageUrl());
+    }
+    if (q.creatorId() != null) {
+      where.add("creator_id = ?");
+      params.add(q.creatorId());
+    }
+    for (Filter f : q.filters()) {
+      where.add(ViewsSql.COLUMNS.get(f.dimension()) + (f.negated() ? " IS DISTINCT FROM ?" : " = ?"));
+      params.add(f.value());
+    }
+    if (q.from() != null) {
+      where.add("started_at >= " + DuckDirectory.TS);
+      params.add(ViewsSql.micros(q.from()));
+    }
+    if (q.to() != null) {
+      where.add("started_at < " + DuckDirectory.TS);
+      params.add(ViewsSql.micros(q.to()));
+    }
+    if (where.isEmpty()) {
+      where.add("TRUE");
+    }
+    return where;
+  }
+
+  /**
+   * Views before ({@code <}) or after ({@code >}) a position: the bound on the start alone comes first, so that the
+   * scan skips row groups outside it by their zone maps.
+   */
+  private static void position(ViewPosition p, String op, List<String> where, List<Object> params) {
+    long micros = Math.multiplyExact(p.startSeconds(), 1_000_000L);
+    where.add("started_at " + op + "= " + DuckDirectory.TS);
+    params.add(micros);
+    where.add("(started_at " + op + " " + DuckDirectory.TS + " OR rowid " + op + " ?)");
+    params.add(micros);
+    params.add(p.viewId());
+  }
+}

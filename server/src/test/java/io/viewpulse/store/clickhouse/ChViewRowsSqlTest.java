@@ -1,0 +1,53 @@
+package io.viewpulse.store.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewpulse.query.Filter;
+import io.viewpulse.query.ViewField;
+import io.viewpulse.query.ViewPosition;
+import io.viewpulse.query.ViewsQuery;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The SQL that reads views one by one on ClickHouse, without a database. */
+class ChViewRowsSqlTest {
+  private static final String EVIL = "x' OR '1'='1";
+  private final ChViewRowsSql sql = new ChViewRowsSql(new ChSchema("vp", null));
+
+  private static ViewsQuery scope() {
+    return new ViewsQuery("acc", EVIL, null, null, Instant.ofEpochSecond(1000), Instant.ofEpochSecond(2000), null,
+        List.of(), List.of(Filter.parse("viewerId:" + EVIL)), ViewsQuery.Detail.FULL);
+  }
+
+  @Test
+  void everyFieldHasAColumn() {
+    assertThat(ChViewRowsSql.FIELDS.keySet()).isEqualTo(EnumSet.allOf(ViewField.class));
+  }
+
+  @Test
+  void aPageReadsBothTheViewsAndTheOutboxBackwardsFromThePosition() {
+    ChViewsSql.Sql q = sql.newest(scope(), new ViewPosition(1500, -7), 50);
+    assertThat(q.sql()).doesNotContain(EVIL);
+    String where = "account_id = {p0:String} AND playback_id = {p1:String} AND viewer_id = {p2:String}"
+        + " AND started_at >= fromUnixTimestamp64Milli({p3:Int64}, 'UTC')"
+        + " AND started_at < fromUnixTimestamp64Milli({p4:Int64}, 'UTC')"
+        + " AND started_at <= toDateTime({p5:Int64}, 'UTC')"
+        + " AND (started_at < toDateTime({p5:Int64}, 'UTC') OR view_id < {p6:Int64})";
+    assertThat(q.sql()).contains(" FROM `vp`.`views` WHERE " + where
+        + " ORDER BY started_at DESC, view_id DESC LIMIT 50) UNION ALL (")
+        .contains(" FROM `vp`.`session_state` FINAL WHERE kind = 'v' AND is_deleted = 0 AND " + where)
+        .endsWith(")) ORDER BY started_at DESC, view_id DESC LIMIT 50");
+    assertThat(q.params().values()).containsExactly("acc", EVIL, EVIL, 1_000_000L, 2_000_000L, 1500L, -7L);
+  }
+
+  @Test
+  void parquetGivesTheStartAsATimestampAndEveryFieldByItsApiName() {
+    ChViewsSql.Sql q = sql.parquet(scope(), null);
+    for (ViewField f : ViewField.ALL) {
+      assertThat(q.sql()).contains(" AS " + f.apiName());
+    }
+    assertThat(q.sql()).contains("toDateTime64(started_at, 3, 'UTC') AS startedAt").doesNotContain("ORDER BY");
+  }
+}
