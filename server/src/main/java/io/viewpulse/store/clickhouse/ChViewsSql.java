@@ -400,7 +400,7 @@ final class ChViewsSql {
    * The conditions of {@code filters} on the columns {@code column} names ({@link Filter}): one value {@code col = v},
    * several {@code col IN (v, ...)}, a negation {@code (col IS NULL OR col != v)}.
    */
-  private static List<String> filters(List<Filter> filters, java.util.function.Function<Dimension, String> column,
+  static List<String> filters(List<Filter> filters, java.util.function.Function<Dimension, String> column,
       Params p) {
     List<String> out = new ArrayList<>();
     Filter.alternatives(filters).forEach((d, values) -> {
