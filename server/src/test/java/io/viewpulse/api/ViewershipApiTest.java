@@ -219,6 +219,12 @@ class ViewershipApiTest {
     Http.Response bad = s.query("/api/data/views/query?filters[]=colour:red");
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.error()).isEqualTo("invalid filter dimension: colour");
+    Http.Response syntax = s.query("/api/data/views/query?filters[]=Chrome");
+    assertThat(syntax.status()).isEqualTo(400);
+    assertThat(syntax.error()).isEqualTo("a filter is dimension:value or !dimension:value, got 'Chrome'");
+    Http.Response longOne = s.query("/api/data/views/query?filters[]=browser:" + "x".repeat(600));
+    assertThat(longOne.status()).isEqualTo(400);
+    assertThat(longOne.error()).isEqualTo("a filter is longer than 512 characters");
   }
 
   @Test
