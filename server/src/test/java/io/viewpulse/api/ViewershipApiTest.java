@@ -322,6 +322,13 @@ class ViewershipApiTest {
   }
 
   @Test
+  void theCreatorApiTakesSeveralValuesOfADimensionAndNegations() {
+    assertThat(rows("/api/data/views/query/creator?assetId=" + assetA.id() + "&breakdownBy[]=country"
+        + "&filters[]=country:DE&filters[]=country:US&filters[]=!browser:Safari"))
+        .extracting(n -> n.get("country").asText() + "=" + n.get("viewCount").asLong()).containsExactly("US=1");
+  }
+
+  @Test
   void theCreatorApiNeedsExactlyOneOfAssetIdAndStreamId() {
     Http.Response none = s.query("/api/data/views/query/creator");
     assertThat(none.status()).isEqualTo(400);
