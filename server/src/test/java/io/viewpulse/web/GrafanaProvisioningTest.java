@@ -400,6 +400,28 @@ class GrafanaProvisioningTest {
     return out;
   }
 
+  /** Grafana places panels on a grid 24 columns wide by their gridPos, and tells them apart by id. */
+  @Test
+  void panelsHaveIdsOfTheirOwnAndDoNotOverlapOnTheGrid() throws Exception {
+    for (String f : DASHBOARDS) {
+      Set<Integer> ids = new HashSet<>();
+      Set<String> cells = new HashSet<>();
+      for (JsonNode p : read(f).get("panels")) {
+        assertThat(ids.add(p.get("id").asInt())).as(f + ": id of " + p.get("title")).isTrue();
+        JsonNode g = p.get("gridPos");
+        int x = g.get("x").asInt();
+        int y = g.get("y").asInt();
+        assertThat(x + g.get("w").asInt()).as(f + ": " + p.get("title")).isBetween(1, 24);
+        for (int i = x; i < x + g.get("w").asInt(); i++) {
+          for (int j = y; j < y + g.get("h").asInt(); j++) {
+            assertThat(cells.add(i + "," + j)).as(f + ": " + p.get("title") + " overlaps at " + i + "," + j).isTrue();
+          }
+        }
+      }
+      assertThat(ids).as(f).hasSizeGreaterThan(10);
+    }
+  }
+
   @Test
   void theInfinityPluginJoinsUrlsByConcatenation() {
     assertThat(infinityUrl("https://vp.example.com", "/api/data/views/query?to=2&from=1&breakdownBy[]=os"))
