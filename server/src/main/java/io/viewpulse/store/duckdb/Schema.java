@@ -80,7 +80,8 @@ final class Schema {
   private static final List<Migration> MIGRATIONS = List.of(
       Schema::first,
       Schema::storeSeam,
-      Schema::quality);
+      Schema::quality,
+      Schema::erasures);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -228,5 +229,14 @@ final class Schema {
     }
     s.execute("CREATE OR REPLACE VIEW all_views AS SELECT " + VIEW_COLUMN_NAMES + " FROM views UNION ALL SELECT "
         + VIEW_COLUMN_NAMES + " FROM live_views WHERE play_intent");
+  }
+
+  /**
+   * Version 4, the record of erasures of viewers ({@code privacy.Erasures}): who asked (a key id), when, and how many
+   * views went; nothing of the viewer.
+   */
+  private static void erasures(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE erasures (account_id VARCHAR NOT NULL, key_id VARCHAR NOT NULL,"
+        + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
   }
 }
