@@ -20,10 +20,10 @@ import java.util.List;
  */
 public final class Erasures {
   /**
-   * The longest viewer id accepted. The ingest keeps an id longer than {@link Bounded#MAX_ID} as a hash of it, so an
+   * The longest viewer id accepted (a request line is at most 8 KiB). The ingest keeps an id longer than {@link Bounded#MAX_ID} as a hash of it, so an
    * erasure hashes it the same way (the stored form, {@code sha256:...}, is accepted as well).
    */
-  public static final int MAX_VIEWER_ID = 8192;
+  public static final int MAX_VIEWER_ID = 4096;
   public static final int MAX_LIST = 1000;
   /** Seconds after which a refused erasure may be retried: about the time an idle session takes to close. */
   static final long RETRY_SECONDS = 60;
