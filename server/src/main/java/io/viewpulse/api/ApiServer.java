@@ -234,16 +234,15 @@ public final class ApiServer implements AutoCloseable {
       if (path.endsWith("/query/total/")) {
         path += "{playbackId}";
       }
-      // so does a viewer's views route: the viewer id, then /views
-      if (path.equals("/api/data/viewers/")) {
-        path += "{viewerId}/views";
-      }
+      // so do a viewer's routes: the viewer id (then /views for its views)
+      boolean viewer = path.equals("/api/data/viewers/");
       // so does CMCD's request mode: the forwarded media request's path
       if (path.endsWith("/cmcd/request/")) {
         path += "{mediaPath}";
       }
       for (var m : r.methods()) {
-        out.add(m.name() + " " + path);
+        out.add(m.name() + " " + path + (!viewer ? "" : m.name().equals("DELETE") ? "{viewerId}"
+            : "{viewerId}/views"));
       }
     }
     return out;
