@@ -16,9 +16,14 @@ import org.duckdb.DuckDBConnection;
  * started after the erasure. On a connection of its own, used by one erasure at a time.
  *
  * <p>A deleted row's bytes stay in the file's blocks until a checkpoint reclaims them (DuckDB checkpoints on its own
- * as its write-ahead log grows, and when the store closes).
+ * as its write-ahead log grows, and when the store closes). The rowids of the rows left do not change (a view's id is
+ * its rowid), except that a checkpoint drops trailing row groups whose rows were all deleted, and the next views
+ * take those rowids again: the rollups' marks ({@link RollupSql}) are lowered to the last row left in the erasure's
+ * transaction, so that those views are rolled up (or scanned) like any other. A view id of an erased view may then
+ * name a later view.
  */
 final class DuckErasures implements ErasureStore, AutoCloseable {
+  private static final String END_ROW = "(SELECT coalesce(max(rowid) + 1, 0) FROM views)";
   private final Database db;
   private DuckDBConnection c;
 
@@ -53,6 +58,13 @@ final class DuckErasures implements ErasureStore, AutoCloseable {
           p.setString(1, accountId);
           p.setString(2, viewerId);
           views = p.executeUpdate();
+        }
+        if (views > 0) {
+          try (java.sql.Statement s = c.createStatement()) {
+            // marks past the last row left are lowered to it: once a checkpoint drops the trailing row groups the
+            // delete emptied, new views take their rowids again, and must still be rolled up or scanned
+            s.execute("UPDATE rollup_mark SET rows = " + END_ROW + " WHERE rows > " + END_ROW);
+          }
         }
         try (PreparedStatement p = c.prepareStatement(
             "INSERT INTO erasures VALUES (?, ?, make_timestamp(?::BIGINT), ?)")) {
