@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What the erasure of a viewer needs from a store: delete every stored row that names the viewer, and record that it
- * was done without the viewer's id. Blocking: call from worker threads. Failures of the store throw
+ * was done without the viewer's id. A table added later that holds viewer ids (or anything derived from one view of a
+ * viewer, such as its timeline) is erased here too, and its case added to the store contract test. Blocking: call from worker threads. Failures of the store throw
  * {@link io.viewpulse.model.StoreException}.
  */
 public interface ErasureStore {
