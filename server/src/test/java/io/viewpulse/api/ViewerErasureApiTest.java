@@ -170,13 +170,20 @@ class ViewerErasureApiTest {
   }
 
   @Test
-  void badRequestsAreRefusedNamingTheProblem() {
+  void badRequestsAreRefusedNamingTheProblem() throws Exception {
     Http.Response r = erase("", secret);
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.error()).isEqualTo("no route DELETE /api/data/viewers/: a viewer is erased at DELETE"
         + " /api/data/viewers/{viewerId}");
     r = erase("alice/views", secret);
     assertThat(r.status()).isEqualTo(404);
+    try (io.viewpulse.testing.RawHttp raw = new io.viewpulse.testing.RawHttp(s.vp.port(), 10_000)) {
+      io.viewpulse.testing.RawHttp.Reply bad = raw.exchange(("DELETE /api/data/viewers/%zz HTTP/1.1\r\nHost: 127.0.0.1"
+          + "\r\nAuthorization: Bearer " + secret + "\r\nContent-Length: 0\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(bad.status()).as(bad.text()).isEqualTo(400);
+      assertThat(bad.text()).startsWith("{\"errors\":[");
+    }
     r = erase("x".repeat(4097), secret);
     assertThat(r.status()).as(r.body()).isEqualTo(400);
     assertThat(r.error()).isEqualTo("viewer id too long: at most 4096 characters");
