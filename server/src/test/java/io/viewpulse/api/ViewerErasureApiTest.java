@@ -118,6 +118,15 @@ class ViewerErasureApiTest {
     return r.body();
   }
 
+  /** The viewers of the aggregate answer broken down by viewer (carol's open session counts there). */
+  private List<String> byViewer() {
+    List<String> out = new ArrayList<>();
+    get("/api/data/views/query?breakdownBy[]=viewerId&playbackId=pbA", secret)
+        .forEach(row -> out.add(row.get("viewerId").asText()));
+    java.util.Collections.sort(out);
+    return out;
+  }
+
   private static String keyId(String token) {
     return token.split("_")[1];
   }
@@ -125,6 +134,7 @@ class ViewerErasureApiTest {
   @Test
   void anErasedViewerIsFoundNowhereAndTheErasureIsRecordedWithoutItsId() {
     assertThat(viewers(get("/api/data/views", secret))).containsExactly("alice@pbA", "bob@pbA", "alice@pbA");
+    assertThat(byViewer()).containsExactly("alice", "bob", "carol");
     Http.Response r = erase("alice", secret);
     ok(r);
     assertThat(r.json().get("views").asLong()).isEqualTo(2);
@@ -135,6 +145,8 @@ class ViewerErasureApiTest {
       assertThat(viewers(get("/api/data/viewers/alice/views", secret))).as("round " + round).isEmpty();
       assertThat(viewers(get("/api/data/views", secret))).containsExactly("bob@pbA");
       assertThat(export(secret)).doesNotContain("alice").contains("\"viewerId\":\"bob\"");
+      assertThat(byViewer()).as("the rollups hold no viewer: a breakdown by viewer reads the views").containsExactly(
+          "bob", "carol");
       assertThat(viewers(get("/api/data/viewers/alice/views", otherSecret))).as("another account's alice stays")
           .containsExactly("alice@pbX");
       JsonNode erasures = get("/api/data/erasures", secret);
