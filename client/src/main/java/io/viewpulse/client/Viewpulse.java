@@ -148,14 +148,28 @@ public final class Viewpulse {
    * country.
    */
   public List<RealtimeMetric> getRealtimeViews(String playbackId, String creatorId, Dimension... breakdownBy) {
-    return join(getRealtimeViewsAsync(playbackId, creatorId, breakdownBy));
+    return join(getRealtimeViewsAsync(playbackId, creatorId, List.of(), breakdownBy));
+  }
+
+  /** {@link #getRealtimeViews(String, String, Dimension...)} with filters on playback id, device, browser, country. */
+  public List<RealtimeMetric> getRealtimeViews(String playbackId, String creatorId, List<Filter> filters,
+      Dimension... breakdownBy) {
+    return join(getRealtimeViewsAsync(playbackId, creatorId, filters, breakdownBy));
   }
 
   public CompletableFuture<List<RealtimeMetric>> getRealtimeViewsAsync(String playbackId, String creatorId,
       Dimension... breakdownBy) {
+    return getRealtimeViewsAsync(playbackId, creatorId, List.of(), breakdownBy);
+  }
+
+  public CompletableFuture<List<RealtimeMetric>> getRealtimeViewsAsync(String playbackId, String creatorId,
+      List<Filter> filters, Dimension... breakdownBy) {
     Query qs = new Query().add("playbackId", playbackId).add("creatorId", creatorId);
     for (Dimension d : breakdownBy) {
       qs.add("breakdownBy[]", d.apiName());
+    }
+    for (Filter f : filters) {
+      qs.add("filters[]", f.toString());
     }
     return get("/api/data/views/now" + qs, n -> {
       List<RealtimeMetric> out = new ArrayList<>();
@@ -456,6 +470,9 @@ public final class Viewpulse {
         .add("to", millis(q.to())).add("timeStep", q.timeStep() == null ? null : q.timeStep().apiName());
     for (Dimension d : q.breakdownBy()) {
       qs.add("breakdownBy[]", d.apiName());
+    }
+    for (Filter f : q.filters()) {
+      qs.add("filters[]", f.toString());
     }
     return qs.toString();
   }

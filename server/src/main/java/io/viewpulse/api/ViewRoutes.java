@@ -255,15 +255,33 @@ final class ViewRoutes {
     throw DomainException.invalid("invalid limit: " + v + " (expected 1 to " + ViewExplorer.MAX_PAGE + ")");
   }
 
+  /**
+   * {@code filters} and the viewer, who must both hold: positive viewerId filters are alternatives among themselves
+   * ({@link Filter}), so the viewer is not simply one more of them. The viewer among them: the viewer alone; not among
+   * them: no view (the viewer and not the viewer).
+   */
+  static List<Filter> withViewer(List<Filter> filters, String viewer) {
+    io.viewpulse.query.Dimension dim = io.viewpulse.query.Dimension.VIEWER_ID;
+    List<String> named = Filter.alternatives(filters).getOrDefault(dim, List.of());
+    List<Filter> out = new ArrayList<>();
+    for (Filter f : filters) {
+      if (f.negated() || f.dimension() != dim) {
+        out.add(f);
+      }
+    }
+    out.add(new Filter(dim, viewer, false));
+    if (!named.isEmpty() && !named.contains(viewer)) {
+      out.add(new Filter(dim, viewer, true));
+    }
+    return out;
+  }
+
   /** The scope: the media, the filters and the time range of the viewership queries, and a viewer when given. */
   private static ViewsRequest request(RoutingContext ctx, String viewerId) {
     Params.forbid(ctx, "views are listed one by one: timeStep and breakdownBy do not apply", "timeStep",
         "breakdownBy", "breakdownBy[]");
-    List<Filter> filters = new ArrayList<>(Params.filters(ctx));
     String viewer = viewerId != null ? viewerId : Params.string(ctx, "viewerId");
-    if (viewer != null) {
-      filters.add(new Filter(io.viewpulse.query.Dimension.VIEWER_ID, viewer, false));
-    }
+    List<Filter> filters = viewer == null ? Params.filters(ctx) : withViewer(Params.filters(ctx), viewer);
     return new ViewsRequest(Params.string(ctx, "playbackId"), Params.string(ctx, "assetId"),
         Params.string(ctx, "streamId"), Params.string(ctx, "creatorId"), Params.time(ctx, "from"),
         Params.time(ctx, "to"), null, List.of(), filters);

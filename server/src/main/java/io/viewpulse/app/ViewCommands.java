@@ -52,12 +52,15 @@ final class ViewCommands {
     @Option(names = "--viewer-id", description = "Only this viewer's views")
     String viewerId;
 
-    @Option(names = "--filter", description = "dimension:value or !dimension:value (repeatable), e.g. country:US")
-    List<String> filters = new ArrayList<>();
+    @Option(names = "--filter", converter = QueryCommands.FilterConverter.class, paramLabel = "[!]DIMENSION:VALUE",
+        description = "Keep views whose dimension has this value, or drop them with a leading ! (repeatable; several "
+            + "values of one dimension are alternatives): --filter country:US --filter country:DE "
+            + "--filter '!browser:Chrome'")
+    List<io.viewpulse.client.Filter> filters = new ArrayList<>();
 
     ViewListQuery.Builder query(Instant from, Instant to) {
       return ViewListQuery.builder().playbackId(playbackId).assetId(assetId).streamId(streamId)
-          .creatorId(creatorId).viewerId(viewerId).from(from).to(to).filters(filters.toArray(String[]::new));
+          .creatorId(creatorId).viewerId(viewerId).from(from).to(to).filters(filters.stream().map(Object::toString).toArray(String[]::new));
     }
   }
 

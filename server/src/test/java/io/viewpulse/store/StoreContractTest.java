@@ -176,6 +176,19 @@ class StoreContractTest {
   }
 
   @Test
+  void realtimeTakesFiltersWithAlternativesAndNegations() {
+    twoOpenSessions(store.sessions());
+    assertThat(watching(List.of(Filter.parse("country:US"), Filter.parse("country:DE")))).isEqualTo(2);
+    assertThat(watching(List.of(Filter.parse("country:US"), Filter.parse("device:Desktop")))).isZero();
+    assertThat(watching(List.of(Filter.parse("!country:US"), Filter.parse("!browser:Safari")))).isEqualTo(2);
+    assertThat(watching(List.of(Filter.parse("!browser:Chrome")))).isZero();
+  }
+
+  private long watching(List<Filter> filters) {
+    return store.views().realtime(new RealtimeQuery("acc", null, null, T0, List.of(), filters)).get(0).viewCount();
+  }
+
+  @Test
   void aFailedStepIsRetriedUnchangedAndTakesEffectOnce() {
     for (StoreProbe.Step step : probe.steps()) {
       if (step == StoreProbe.Step.DELETE_MOVED) {
@@ -318,7 +331,9 @@ class StoreContractTest {
             new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.COUNTRY), List.of(),
                 ViewsQuery.Detail.QUALITY),
             new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(), List.of(),
-                ViewsQuery.Detail.QUALITY))) {
+                ViewsQuery.Detail.QUALITY),
+            new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.COUNTRY),
+                List.of(Filter.parse("country:US"), Filter.parse("country:DE")), ViewsQuery.Detail.FULL))) {
           assertThat(probe.fromRollups(q)).as("answered from pre-aggregates: %s", q).isTrue();
           assertSameAnswer(q, store.views().views(q), probe.byScan(q));
           checked++;
@@ -335,15 +350,26 @@ class StoreContractTest {
             new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.PLAYBACK_ID),
                 List.of(Filter.parse("!playbackId:pb4")), ViewsQuery.Detail.FULL),
             new ViewsQuery("acc", "pb2", null, null, r[0], r[1], step, List.of(), List.of(),
-                ViewsQuery.Detail.QUALITY))) {
+                ViewsQuery.Detail.QUALITY),
+            new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.PLAYBACK_ID),
+                List.of(Filter.parse("playbackId:pb1"), Filter.parse("playbackId:pb3"),
+                    Filter.parse("!playbackId:pb3")), ViewsQuery.Detail.FULL))) {
           assertThat(probe.fromRollups(q)).as("answered from pre-aggregates: %s", q).isTrue();
           assertSameAnswer(q, store.views().views(q), probe.byScan(q));
           checked++;
         }
       }
     }
-    assertThat(checked).isEqualTo(3 * 4 * 8 + 2 * 3 * 4);
+    assertThat(checked).isEqualTo(3 * 4 * 9 + 2 * 3 * 5);
     assertThat(views()).isEqualTo(3002);
+    // several values of one dimension are alternatives, each negation drops its value, dimensions must all hold
+    long expected = batch.stream().filter(v -> ("US".equals(v.dims().country()) || "DE".equals(v.dims().country()))
+        && !"Chrome".equals(v.dims().browser())).count();
+    ViewsQuery mixed = new ViewsQuery("acc", null, null, null, null, null, null, List.of(),
+        List.of(Filter.parse("country:US"), Filter.parse("!browser:Chrome"), Filter.parse("country:DE")),
+        ViewsQuery.Detail.FULL);
+    assertThat(probe.fromRollups(mixed)).isFalse();
+    assertThat(store.views().views(mixed).get(0).viewCount()).isEqualTo(expected).isGreaterThan(300);
   }
 
   private static void assertSameAnswer(ViewsQuery q, List<MetricRow> rolled, List<MetricRow> scanned) {

@@ -231,6 +231,7 @@ public final class AccessRoutes {
 
   static List<Route> open() {
     Check javascript = (r, t, q) -> assertThat(r.header("Content-Type")).contains("javascript");
+    Expect accepted = ok(200, (r, t, q) -> assertThat(r.body()).isEqualTo("{\"accepted\":1,\"dropped\":{}}"));
     return List.of(
         open("GET /analytics/log", get(t -> "/analytics/log"), ok(200, null)),
         open("HEAD /analytics/log", t -> new Request("HEAD", "/analytics/log", null, null), ok(200, null)),
@@ -238,6 +239,16 @@ public final class AccessRoutes {
                 Beacons.session(t.unique("matrix-session-"), t.a.assetPlaybackId())
                     .play(Instant.ofEpochMilli(t.nowMillis())).json(), "text/plain;charset=UTF-8"),
             ok(200, (r, t, q) -> assertThat(r.body()).isEqualTo("{\"accepted\":1,\"dropped\":{}}"))),
+        // CMCD: event mode (a report a line) and request mode (the query argument of a forwarded segment request)
+        open("POST /analytics/cmcd", t -> new Request("POST", "/analytics/cmcd", cmcd(t, "e=ps,v=2,ts="
+            + t.nowMillis()), "application/cmcd"), accepted),
+        open("GET /analytics/cmcd/request", t -> cmcdRequest("GET", t, ""), accepted),
+        open("HEAD /analytics/cmcd/request", t -> cmcdRequest("HEAD", t, ""), ok(200, null)),
+        open("POST /analytics/cmcd/request", t -> cmcdRequest("POST", t, ""), accepted),
+        open("GET /analytics/cmcd/request/{mediaPath}", t -> cmcdRequest("GET", t, "/hls/v/seg0.ts"), accepted),
+        open("HEAD /analytics/cmcd/request/{mediaPath}", t -> cmcdRequest("HEAD", t, "/hls/v/seg0.ts"),
+            ok(200, null)),
+        open("POST /analytics/cmcd/request/{mediaPath}", t -> cmcdRequest("POST", t, "/hls/v/seg0.ts"), accepted),
         open("GET /collector.js", get(t -> "/collector.js"), ok(200, javascript)),
         open("GET /collector.mjs", get(t -> "/collector.mjs"), ok(200, javascript)),
         open("GET /json_video+{playbackId}.js", get(t -> "/json_video+" + t.a.assetPlaybackId() + ".js"),
@@ -255,6 +266,17 @@ public final class AccessRoutes {
         new Route("GET /dashboard/app.js", Guard.STATIC, get(t -> "/dashboard/app.js"), ok(200, javascript), null),
         new Route("GET /webjars/chart.js/4.5.1/dist/chart.umd.min.js", Guard.STATIC,
             get(t -> "/webjars/chart.js/4.5.1/dist/chart.umd.min.js"), ok(200, javascript), null));
+  }
+
+  /** A CMCD report of a session of its own on account A's asset, with the keys given after the session's. */
+  private static String cmcd(Tenants t, String more) {
+    return "sid=\"" + t.unique("matrix-cmcd-") + "\",cid=\"" + t.a.assetPlaybackId() + "\",sta=p"
+        + (more.isEmpty() ? "" : "," + more);
+  }
+
+  private static Request cmcdRequest(String method, Tenants t, String mediaPath) {
+    return new Request(method, "/analytics/cmcd/request" + mediaPath + "?CMCD="
+        + java.net.URLEncoder.encode(cmcd(t, ""), java.nio.charset.StandardCharsets.UTF_8), null, null);
   }
 
   static List<String> ids(JsonNode array) {

@@ -222,10 +222,13 @@ class GrafanaProvisioningTest {
       assertThat(t.at("/datasource/uid").asText()).isEqualTo(infinity.get("uid").asText());
       for (String playbackId : List.of("", "vod1")) {
         for (String step : timeSteps) {
+          // the filters as typed: none, or a negation each (everything the seed holds stays)
+          boolean filtered = step.equals("day");
           String panelUrl = t.get("url").asText()
               .replace("${__from}", Long.toString(T0.minusSeconds(86_400).toEpochMilli()))
               .replace("${__to}", Long.toString(T0.plusSeconds(86_400).toEpochMilli()))
-              .replace("${playbackId}", playbackId).replace("${timeStep}", step);
+              .replace("${playbackId}", playbackId).replace("${timeStep}", step)
+              .replace("${filter}", filtered ? "!country:ZZ" : "").replace("${filter2}", filtered ? "!os:None" : "");
           assertThat(panelUrl).doesNotContain("$");
           String url = infinityUrl(base, panelUrl);
           assertThat(allowed).as("Infinity's allowed hosts for " + url).anyMatch(url::startsWith);
@@ -241,6 +244,8 @@ class GrafanaProvisioningTest {
       }
     }
     assertThat(asked).isEqualTo(targets.size() * 2 * timeSteps.size());
+    // every engagement panel takes the two filters
+    assertThat(targets).allMatch(t -> t.get("url").asText().endsWith("&filters[]=${filter}&filters[]=${filter2}"));
   }
 
   @Test

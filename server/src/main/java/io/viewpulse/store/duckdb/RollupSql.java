@@ -247,7 +247,9 @@ final class RollupSql {
    * (the scan's {@code playback_id = ?} is the filter's condition), answered by the playback-id sets.
    */
   static ViewsQuery playbackAsFilter(ViewsQuery q) {
-    if (q.playbackId() == null) {
+    // with playback-id filters of its own, the playback id would be one more alternative: the query stays a scan
+    if (q.playbackId() == null || !Filter.alternatives(q.filters()).getOrDefault(Dimension.PLAYBACK_ID, List.of())
+        .isEmpty()) {
       return q;
     }
     List<Filter> filters = new ArrayList<>(q.filters());
@@ -259,7 +261,7 @@ final class RollupSql {
   /** The rolled dimension a query can be answered by (empty for the account total), or empty when it cannot. */
   static Optional<Optional<Dimension>> groupingSet(ViewsQuery query) {
     ViewsQuery q = playbackAsFilter(query);
-    if (q.accountId() == null || q.dStorageUrl() != null || q.creatorId() != null
+    if (q.accountId() == null || q.playbackId() != null || q.dStorageUrl() != null || q.creatorId() != null
         || q.breakdown().size() > 1) {
       return Optional.empty();
     }
@@ -448,10 +450,9 @@ final class RollupSql {
     }
 
     private void filters(StringBuilder s) {
-      for (Filter f : q.filters()) {
-        s.append(" AND ").append(col).append(f.negated() ? " IS DISTINCT FROM ?" : " = ?");
-        params.add(f.value());
-      }
+      List<String> where = new ArrayList<>();
+      ViewsSql.filters(q.filters(), d -> col, where, params);
+      where.forEach(w -> s.append(" AND ").append(w));
     }
   }
 

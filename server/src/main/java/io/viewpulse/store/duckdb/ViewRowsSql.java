@@ -1,6 +1,5 @@
 package io.viewpulse.store.duckdb;
 
-import io.viewpulse.query.Filter;
 import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewPosition;
 import io.viewpulse.query.ViewsQuery;
@@ -114,10 +113,7 @@ final class ViewRowsSql {
       where.add("creator_id = ?");
       params.add(q.creatorId());
     }
-    for (Filter f : q.filters()) {
-      where.add(ViewsSql.COLUMNS.get(f.dimension()) + (f.negated() ? " IS DISTINCT FROM ?" : " = ?"));
-      params.add(f.value());
-    }
+    ViewsSql.filters(q.filters(), ViewsSql.COLUMNS::get, where, params);
     if (q.from() != null) {
       where.add("started_at >= " + DuckDirectory.TS);
       params.add(ViewsSql.micros(q.from()));
