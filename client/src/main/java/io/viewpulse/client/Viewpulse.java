@@ -334,6 +334,34 @@ public final class Viewpulse {
   }
 
   /**
+   * Erases every finished view of a viewer in the key's account (the right to erasure of privacy laws); needs a secret
+   * key. Returns the record of it (how many views went).
+   *
+   * @throws ViewpulseException 409 while the viewer is watching (nothing erased: retry once the viewer has stopped)
+   */
+  public Erasure eraseViewer(String viewerId) {
+    return join(eraseViewerAsync(viewerId));
+  }
+
+  public CompletableFuture<Erasure> eraseViewerAsync(String viewerId) {
+    return send("DELETE", "/api/data/viewers/" + enc(viewerId), null, Viewpulse::erasure);
+  }
+
+  /** The account's erasures of viewers, newest first, at most {@code limit} (1 to 1000). */
+  public List<Erasure> listErasures(int limit) {
+    return join(get("/api/data/erasures" + new Query().add("limit", Integer.toString(limit)), n -> {
+      List<Erasure> out = new java.util.ArrayList<>();
+      n.get("erasures").forEach(e -> out.add(erasure(e)));
+      return out;
+    }));
+  }
+
+  private static Erasure erasure(JsonNode n) {
+    return new Erasure(n.get("keyId").asText(), Instant.ofEpochMilli(n.get("erasedAt").asLong()),
+        n.get("views").asLong());
+  }
+
+  /**
    * Writes an export of every view of {@code q}'s scope with a start in {@code [from, to)} to {@code out} as it
    * arrives, telling {@code progress} after each view (CSV, NDJSON) or each block (Parquet). Blocks until the export
    * is whole. To resume an export that broke, pass what it had written ({@code resume}: the last progress, or one

@@ -106,6 +106,25 @@ final class ViewCommands {
     }
   }
 
+  @Command(name = "erase-viewer", mixinStandardHelpOptions = true,
+      description = "Erase every finished view of a viewer (the right to erasure of privacy laws) and print the record"
+          + " of it: the key that asked, when, how many views. Refused while the viewer is watching: retry later."
+          + " Rollups keep their aggregates (counts and sums over time).")
+  static final class EraseViewer extends QueryCommands.Connection implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "VIEWER_ID", description = "The viewer id")
+    String viewerId;
+
+    @Override
+    public Integer call() {
+      return print(c -> {
+        io.viewpulse.client.Erasure e = c.eraseViewer(viewerId);
+        Table t = new Table(List.of("erasedAt", "keyId", "views"));
+        t.add(java.util.Arrays.asList(e.erasedAt().toString(), e.keyId(), e.views()));
+        return t;
+      });
+    }
+  }
+
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = "Every view of a time range into a file (CSV, NDJSON or Parquet), with a progress bar. A broken "
           + "CSV or NDJSON export goes on where it stopped with --resume.")

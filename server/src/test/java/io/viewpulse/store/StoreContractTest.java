@@ -416,4 +416,69 @@ class StoreContractTest {
       probe.repair();
     }
   }
+
+  private static ViewRecord viewOf(long id, String account, String viewer, long startMs) {
+    ViewRecord v = view(id, "x", startMs, true);
+    return new ViewRecord(id, account, v.playbackId(), null, null, viewer, startMs, null, v.dims(), v.domain(), false,
+        v.playtimeMs(), v.ttffMs(), v.rebufferMs(), v.errors(), v.firstFrame(), true);
+  }
+
+  private List<String> viewersOf(String account) {
+    ViewsQuery q = new ViewsQuery(account, null, null, null, null, null, null, List.of(), List.of(),
+        ViewsQuery.Detail.FULL);
+    List<String> newest = store.viewRows().newest(q, null, 100).stream().map(io.viewpulse.query.ViewRow::viewerId)
+        .toList();
+    List<String> oldest = new ArrayList<>();
+    store.viewRows().oldest(new ViewsQuery(account, null, null, null, T0.minusSeconds(3600), T0.plusSeconds(3600),
+        null, List.of(), List.of(), ViewsQuery.Detail.FULL), null, r -> oldest.add(r.viewerId()));
+    List<String> reversed = new ArrayList<>(newest);
+    java.util.Collections.reverse(reversed);
+    assertThat(oldest).as("the export reads what the list shows, oldest first").containsExactlyElementsOf(reversed);
+    return newest;
+  }
+
+  /** A viewer id a statement must escape. */
+  private static final String X = "viewer-x 'quoted' \\ \t\r\n";
+
+  /**
+   * Erasing a viewer deletes its finished views wherever they are (committed by the sessionizer, in ClickHouse's
+   * outbox or moved, loaded), only its own in its own account, records the count without the id, refuses while the
+   * viewer has a session open, and stays done across a restart and the next commits.
+   */
+  @Test
+  void anErasedViewerIsFoundNowhereAndTheErasureIsRecordedWithItsCount() {
+    twoOpenSessions(store.sessions());
+    store.sessions().commit(aEnds());
+    long t = T0.toEpochMilli();
+    store.load(List.of(viewOf(900, "acc", X, t + 1_000), viewOf(901, "acc", "viewer-c", t + 2_000),
+        viewOf(902, "acc", X, t + 3_000), viewOf(903, "other", X, t + 4_000)));
+    assertThat(viewersOf("acc")).containsExactly(X, "viewer-c", X, "viewer-a");
+
+    Instant at = Instant.parse("2026-01-02T03:04:05.678Z");
+    assertThat(store.erasures().erase("acc", "viewer-b", new io.viewpulse.privacy.ErasureStore.ErasureRecord("k0",
+        at, 0))).as("B is watching: refused").isEqualTo(new io.viewpulse.privacy.ErasureStore.Outcome(0, 1));
+    assertThat(store.erasures().erasures("acc", 10)).as("a refusal is not recorded").isEmpty();
+    assertThat(store.erasures().erase("acc", "viewer-a", new io.viewpulse.privacy.ErasureStore.ErasureRecord("k1",
+        at, 0))).isEqualTo(new io.viewpulse.privacy.ErasureStore.Outcome(1, 0));
+    assertThat(store.erasures().erase("acc", X, new io.viewpulse.privacy.ErasureStore.ErasureRecord("k2",
+        at.plusSeconds(1), 0))).isEqualTo(new io.viewpulse.privacy.ErasureStore.Outcome(2, 0));
+    assertThat(store.erasures().erase("acc", "nobody", new io.viewpulse.privacy.ErasureStore.ErasureRecord("k3",
+        at.plusSeconds(2), 0))).isEqualTo(new io.viewpulse.privacy.ErasureStore.Outcome(0, 0));
+
+    for (int round = 0; round < 2; round++) {
+      assertThat(viewersOf("acc")).as("round " + round).containsExactly("viewer-c");
+      assertThat(viewersOf("other")).as("another account's viewer of the same id stays").containsExactly(X);
+      assertThat(store.erasures().erasures("acc", 10)).as("newest first, nothing of the viewer").containsExactly(
+          new io.viewpulse.privacy.ErasureStore.ErasureRecord("k3", at.plusSeconds(2), 0),
+          new io.viewpulse.privacy.ErasureStore.ErasureRecord("k2", at.plusSeconds(1), 2),
+          new io.viewpulse.privacy.ErasureStore.ErasureRecord("k1", at, 1));
+      assertThat(store.erasures().erasures("other", 10)).isEmpty();
+      reopen();
+    }
+    // the next commits (B's view ends) move what waits to be stored: A's erased view does not come back
+    store.sessions().recover(0);
+    store.sessions().commit(SessionStore.Commit.of(0, 30, List.of(), List.of("acc|pb|b"),
+        List.of(view("b".hashCode(), "b", T0.toEpochMilli(), true)), List.of(), List.of()));
+    assertThat(viewersOf("acc")).containsExactly("viewer-c", "viewer-b");
+  }
 }

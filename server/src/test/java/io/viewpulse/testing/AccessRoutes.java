@@ -107,6 +107,16 @@ public final class AccessRoutes {
         route("GET /api/data/viewers/{viewerId}/views", Guard.SECRET,
             get(t -> "/api/data/viewers/someone/views?assetId=" + t.a.assetId()), ok(200, (r, t, q) -> assertThat(
                 r.json().get("views").isArray()).isTrue()), t -> error(404, "asset not found")),
+        // an id of nobody's: a view of A's matrix is not erased from under the other routes; B's erasure is B's own
+        route("DELETE /api/data/viewers/{viewerId}", Guard.SECRET,
+            t -> new Request("DELETE", "/api/data/viewers/" + t.unique("matrix-viewer-"), null, null),
+            ok(200, (r, t, q) -> assertThat(r.json().get("views").asLong()).isZero()),
+            t -> ok(200, (r, x, q) -> assertThat(r.json().get("keyId").asText())
+                .isEqualTo(t.b.secret().split("_")[1]))),
+        route("GET /api/data/erasures", Guard.SECRET, get(t -> "/api/data/erasures"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("erasures").isArray()).isTrue()),
+            t -> ok(200, (r, x, q) -> r.json().get("erasures").forEach(e -> assertThat(e.get("keyId").asText())
+                .as("B sees its own erasures only").isNotEqualTo(t.a.secret().split("_")[1])))),
         route("GET /api/data/views/export", Guard.SECRET,
             get(t -> "/api/data/views/export?format=csv&from=0&to=4102444800000&assetId=" + t.a.assetId()),
             ok(200, (r, t, q) -> assertThat(r.body()).startsWith("viewId,playbackId,")),

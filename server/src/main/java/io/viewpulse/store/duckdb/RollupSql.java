@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  *
  * <p>Invariants the rest of the store keeps:
  * <ul>
- *   <li>{@code views} is append-only, so a rowid names a view for good. A rollup set ({@link #SETS}: a unit, and the
+ *   <li>{@code views} is appended to, and only erasures delete from it ({@link DuckErasures}, which keeps the marks
+ *       below the next rowid). A rollup set ({@link #SETS}: a unit, and the
  *       account total or one {@link #ROLLED} dimension) holds, in its table's rows with its {@code dims}, exactly
  *       the views with {@code rowid <} its {@code rollup_mark.rows}, each once. Sets move on their own: a set that
  *       is not worth its rows ({@link Rollups}) stops where it is, and one that becomes worth them (again) goes on from

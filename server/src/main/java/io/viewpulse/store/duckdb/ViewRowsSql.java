@@ -12,8 +12,9 @@ import java.util.stream.Collectors;
 /**
  * Pure builders of the SQL that reads finished views one by one ({@link DuckViewRows}): the views explorer's pages, the
  * export's ranges and its Parquet file. They read {@code views} only (finished views; open sessions are in
- * {@code live_views} until their view ends). A view's id here is its {@code rowid}: {@code views} is only ever
- * appended to, so a row keeps its id for good (the rollups' marks rely on the same). User values only travel as
+ * {@code live_views} until their view ends). A view's id here is its {@code rowid}: {@code views} is only
+ * appended to but for erasures, which leave the other rows their ids (the rollups' marks rely on the same); a view id
+ * of an erased view may be taken again by a later one ({@link DuckErasures}). User values only travel as
  * parameters; identifiers come from the allowlists.
  */
 final class ViewRowsSql {
