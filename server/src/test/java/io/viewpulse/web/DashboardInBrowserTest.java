@@ -332,7 +332,7 @@ class DashboardInBrowserTest {
       }
       if (page[2].equals("breakdown-browser")) {
         assertThat(p.locator("#table thead th").allTextContents()).as("every quality column is kept")
-            .containsExactly("Browser", "Views", "Watch time", "Unique viewers ≈", "Error rate",
+            .containsExactly("Browser", "Views", "Share of views", "Watch time", "Unique viewers ≈", "Error rate",
                 "Time to first frame (p50) ≈", "Time to first frame (p95) ≈", "Rebuffer ratio", "Exits before start");
         assertThat((Boolean) p.evaluate("() => { const b = document.getElementById('table');"
             + " return b.scrollWidth > b.clientWidth; }")).as("the table scrolls inside its box").isTrue();

@@ -3,8 +3,10 @@ import { key, signIn, forget, navigated } from "./api.js";
 import { state, readHash, link, span, steps, localZone, day } from "./state.js";
 import { escape, placeholders } from "./format.js";
 import * as charts from "./charts.js";
-import { overview, breakdown, filterName } from "./views.js";
+import { overview, filterName, videoNames, learnVideoNames } from "./views.js";
+import { breakdown } from "./breakdown.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
+import { quality } from "./quality.js";
 
 const main = document.getElementById("main");
 const errorBox = document.getElementById("error");
@@ -50,7 +52,7 @@ function showSignIn(message) {
 
 function renderControls(page) {
   document.getElementById("top").hidden = false;
-  document.getElementById("controls").hidden = page === "videos" || page === "live";
+  document.getElementById("controls").hidden = page === "live";
   document.getElementById("range").value = state.range;
   const custom = state.range === "custom";
   document.getElementById("fromLabel").hidden = !custom;
@@ -72,6 +74,14 @@ function renderControls(page) {
     a.href = link(base.replace(/^#/, ""));
     if (a.dataset.nav === page) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   });
+  chips();
+  // a filter on a video reads as its name: learn the names once if the page does not
+  if (state.filters.some((f) => f.startsWith("playbackId:") && !videoNames.has(f.slice("playbackId:".length)))) {
+    learnVideoNames().then(chips, () => {});
+  }
+}
+
+function chips() {
   document.getElementById("filters").innerHTML = state.filters.map((f, i) =>
     `<span class="chip">${escape(filterName(f))}<button type="button" data-unfilter="${i}"
       aria-label="Remove filter ${escape(filterName(f))}">×</button></span>`).join("");
@@ -90,12 +100,13 @@ async function route() {
     showSignIn();
     return;
   }
-  const [page, arg] = readHash();
+  const [page, arg, arg2] = readHash();
   renderControls(page);
   main.innerHTML = placeholders(4);
   main.setAttribute("aria-busy", "true");
   try {
-    if (page === "breakdown") await breakdown(main, arg || "country");
+    if (page === "breakdown") await breakdown(main, arg || "country", arg2);
+    else if (page === "quality") await quality(main);
     else if (page === "videos") await videos(main);
     else if (page === "asset") await asset(main, arg);
     else if (page === "live" && arg) await live(main, arg);

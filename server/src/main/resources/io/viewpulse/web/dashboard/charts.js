@@ -1,12 +1,18 @@
 // Charts with Chart.js (served from its WebJar: no CDN).
+import { key } from "./api.js";
+import { csv, save } from "./download.js";
+
 const charts = new Map();
 // line colours with at least 3:1 against the card they are drawn on, one set per colour scheme
 const LIGHT = ["#3b5bdb", "#087f5b", "#d9480f", "#c2255c", "#7048e8", "#0b7285", "#c92a2a", "#5c940d"];
 const DARK = ["#91a7ff", "#38d9a9", "#ffa94d", "#f783ac", "#b197fc", "#66d9e8", "#ff8787", "#a9e34b"];
 const dark = window.matchMedia("(prefers-color-scheme: dark)");
 let PALETTE = LIGHT;
-// the system switches between light and dark: draw the page again in the other colours
-dark.addEventListener("change", () => window.dispatchEvent(new HashChangeEvent("hashchange")));
+// the system switches between light and dark: draw the page again in the other colours (signed out there is no chart,
+// and drawing the sign-in form again would wipe a key being typed and the last refusal's message)
+dark.addEventListener("change", () => {
+  if (key()) window.dispatchEvent(new HashChangeEvent("hashchange"));
+});
 
 /** Chart.js's own text and grid colours from the page's (so they follow dark mode). */
 function theme() {
@@ -49,6 +55,7 @@ function numbers(canvas, data, xName) {
       <div class="scroll" tabindex="0"></div>`;
     card.after(box);
   }
+  exports(canvas, box);
   const cell = (v) => v === null || v === undefined ? "–" : typeof v === "number" ? v.toLocaleString("en-US") : esc(v);
   box.querySelector(".scroll").innerHTML = `<table><thead><tr><th scope="col">${esc(xName)}</th>`
     + data.datasets.map((d) => `<th scope="col">${esc(d.label)}</th>`).join("") + `</tr></thead><tbody>`
@@ -58,19 +65,24 @@ function numbers(canvas, data, xName) {
 
 export function line(canvas, labels, series, opts = {}) {
   theme();
+  const unfinished = labels.length > 0 && String(labels[labels.length - 1]).endsWith("(so far)");
   return make(canvas, {
     type: "line",
     data: {
       labels,
       datasets: series.map((s, i) => ({ label: s.label, data: s.data, borderColor: PALETTE[i % PALETTE.length],
         backgroundColor: PALETTE[i % PALETTE.length] + "22", fill: !!opts.fill, tension: 0, spanGaps: !!opts.spanGaps,
+        // the line into an unfinished bucket is dashed (its label says "so far")
+        segment: { borderDash: (c) => c.p1DataIndex === labels.length - 1 && unfinished ? [6, 4] : undefined },
         pointRadius: opts.points ? 2 : 0 })),
     },
     options: {
       responsive: true, maintainAspectRatio: false, animation: false,
       plugins: { legend: { display: series.length > 1 || !!opts.legend } },
+      // the tooltip shows every series at the hovered time
+      interaction: { mode: "index", intersect: false },
       scales: opts.spark ? { x: { display: false }, y: { display: false, beginAtZero: true } }
-        : { y: { beginAtZero: true, ticks: { precision: opts.decimals ? undefined : 0 } } },
+        : { y: { beginAtZero: true, max: opts.max, ticks: { precision: opts.decimals ? undefined : 0 } } },
     },
   }, opts.spark ? null : opts.xName || "Time");
 }
@@ -83,4 +95,43 @@ export function bars(canvas, labels, data, label, xName) {
     options: { responsive: true, maintainAspectRatio: false, animation: false, indexAxis: "y",
       plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } },
   }, xName || "Value");
+}
+
+/** A file name from a chart's label: "Scores over time" -> "scores-over-time". */
+const fileName = (canvas) => (canvas.getAttribute("aria-label") || canvas.id).toLowerCase().replace(/[^a-z0-9]+/g, "-")
+  .replace(/^-|-$/g, "");
+
+/**
+ * Download buttons after a chart's numbers: the chart as a PNG (on its card's colour, so it reads outside the page
+ * too) and its numbers as CSV. They act on the chart drawn when clicked (the live page redraws).
+ */
+function exports(canvas, box) {
+  if (box.nextElementSibling && box.nextElementSibling.dataset.exportsFor === canvas.id) return;
+  const bar = document.createElement("div");
+  bar.className = "exports";
+  bar.dataset.exportsFor = canvas.id;
+  const name = esc(canvas.getAttribute("aria-label") || "Chart");
+  bar.innerHTML = `<button type="button" data-png aria-label="Download ${name} as PNG">PNG</button>
+    <button type="button" data-csv aria-label="Download ${name} as CSV">CSV</button>`;
+  box.after(bar);
+  bar.querySelector("[data-png]").addEventListener("click", () => {
+    const chart = charts.get(canvas.id);
+    if (!chart) return;
+    const out = document.createElement("canvas");
+    out.width = chart.canvas.width;
+    out.height = chart.canvas.height;
+    const g = out.getContext("2d");
+    g.fillStyle = getComputedStyle(document.documentElement).getPropertyValue("--card").trim() || "#fff";
+    g.fillRect(0, 0, out.width, out.height);
+    g.drawImage(chart.canvas, 0, 0);
+    out.toBlob((png) => save(fileName(canvas) + ".png", png));
+  });
+  bar.querySelector("[data-csv]").addEventListener("click", () => {
+    const chart = charts.get(canvas.id);
+    if (!chart) return;
+    const data = chart.data;
+    const head = box.querySelector("thead th");
+    save(fileName(canvas) + ".csv", csv([head ? head.textContent : "Time", ...data.datasets.map((d) => d.label)],
+      data.labels.map((l, i) => [l, ...data.datasets.map((d) => d.data[i])])));
+  });
 }

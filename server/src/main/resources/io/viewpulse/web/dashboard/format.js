@@ -15,6 +15,54 @@ export const METRICS = [
   { key: "exitsBeforeStart", label: "Exits before start", fmt: percent, better: "down", rate: true },
 ];
 
+/** A 0 to 100 score, to a tenth. */
+export function score(v) {
+  return v === undefined || v === null ? "–" : v.toFixed(1);
+}
+
+/** A bitrate in bits per second: "4.00 Mb/s", "850 kb/s". */
+export function bitrate(v) {
+  if (v === undefined || v === null) return "–";
+  return v >= 1e6 ? (v / 1e6).toFixed(2) + " Mb/s" : Math.round(v / 1e3).toLocaleString("en-US") + " kb/s";
+}
+
+/** Occurrences per minute of watch time: "3.04 per min". */
+export function perMinute(v) {
+  return v === undefined || v === null ? "–" : v.toFixed(2) + " per min";
+}
+
+// Mux's scores, 0 to 100 (metrics=quality); a change reads in points
+export const SCORES = [
+  { key: "viewerExperienceScore", label: "Viewer experience", fmt: score, better: "up", score: true },
+  { key: "playbackSuccessScore", label: "Playback success", fmt: score, better: "up", score: true },
+  { key: "startupTimeScore", label: "Startup time", fmt: score, better: "up", score: true },
+  { key: "smoothnessScore", label: "Smoothness", fmt: score, better: "up", score: true },
+  { key: "videoQualityScore", label: "Video quality", fmt: score, better: "up", score: true },
+];
+
+// the failures split: fatal before the first frame, fatal at any point, gone before the first frame, recovered errors
+export const FAILURES = [
+  { key: "playbackFailureRate", label: "Playback failures", fmt: percent, better: "down", rate: true },
+  { key: "videoStartupFailureRate", label: "Video startup failures", fmt: percent, better: "down", rate: true },
+  { key: "exitsBeforeStart", label: "Exits before start", fmt: percent, better: "down", rate: true },
+  { key: "nonFatalErrorRate", label: "Non-fatal errors", fmt: percent, better: "down", rate: true },
+];
+
+// rebuffering, seeking and the picture shown
+export const PLAYBACK = [
+  { key: "rebufferRatio", label: "Rebuffer ratio", fmt: percent, better: "down", rate: true },
+  { key: "rebufferFrequency", label: "Rebuffer frequency", fmt: perMinute, better: "down" },
+  { key: "rebufferDurationMs", label: "Rebuffer time per view", fmt: (v) => ms(v), better: "down" },
+  { key: "rebufferCount", label: "Rebuffers", fmt: (v) => count(v), better: "down" },
+  { key: "seekLatencyMs", label: "Seek latency", fmt: (v) => ms(v), better: "down" },
+  { key: "averageBitrateBps", label: "Average bitrate", fmt: bitrate, better: "up" },
+  { key: "renditionSwitchUpCount", label: "Switches up", fmt: (v) => count(v), better: "up" },
+  { key: "renditionSwitchDownCount", label: "Switches down", fmt: (v) => count(v), better: "down" },
+  { key: "droppedFrameRate", label: "Dropped frames", fmt: percent, better: "down", rate: true },
+  { key: "upscalePercentage", label: "Upscaling", fmt: percent, better: "down", rate: true },
+  { key: "downscalePercentage", label: "Downscaling", fmt: percent, better: "down", rate: true },
+];
+
 /** A metric's name for a heading, marked "≈" (with what kind of estimate, as a tooltip) where the figure is one. */
 export function label(m) {
   return escape(m.label) + (m.estimate
@@ -74,6 +122,10 @@ export function ms(v) {
 /** Change against the previous period: relative for counts, in points for rates. */
 export function delta(metric, now, before) {
   if (now === undefined || now === null || before === undefined || before === null) return null;
+  if (metric.score) {
+    const pts = now - before;
+    return { text: (pts >= 0 ? "+" : "") + pts.toFixed(1) + " pts", dir: Math.sign(pts) };
+  }
   if (metric.rate) {
     const pts = (now - before) * 100;
     return { text: (pts >= 0 ? "+" : "") + pts.toFixed(2) + " pts", dir: Math.sign(pts) };
@@ -105,6 +157,24 @@ export function bucketLabel(ts, step) {
   if (step === "hour") return day(ts).slice(5) + " " + clock(ts);
   if (step === "month") return d.toISOString().slice(0, 7);
   return d.toISOString().slice(0, 10);
+}
+
+/** The start of the bucket after one, UTC (as {@link buckets} steps). */
+function after(ts, step) {
+  const d = new Date(ts);
+  if (step === "hour") d.setUTCHours(d.getUTCHours() + 1);
+  else if (step === "day") d.setUTCDate(d.getUTCDate() + 1);
+  else if (step === "week") d.setUTCDate(d.getUTCDate() + 7);
+  else if (step === "month") d.setUTCMonth(d.getUTCMonth() + 1);
+  else d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return d.getTime();
+}
+
+/** Buckets' labels; the last one says "(so far)" while it has not ended: its figures will still change. */
+export function bucketLabels(all, step) {
+  const out = all.map((b) => bucketLabel(b, step));
+  if (all.length > 0 && after(all[all.length - 1], step) > Date.now()) out[out.length - 1] += " (so far)";
+  return out;
 }
 
 /** Every bucket start of a step in [from, to), UTC, weeks from Sunday: so empty buckets show as zero, not as a gap. */

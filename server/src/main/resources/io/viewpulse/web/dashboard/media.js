@@ -1,26 +1,60 @@
 // Videos (assets and streams) and the live page of a stream.
 import { get, qs } from "./api.js";
-import { METRICS, ESTIMATES, label, escape, minutes, count, bucketLabel, buckets, fill, placeholders, duration,
+import { METRICS, SCORES, FAILURES, ESTIMATES, label, escape, minutes, count, bucketLabel, bucketLabels, buckets, fill, placeholders, duration,
   platformName } from "./format.js";
 import { state, span as range, step, link, rangeName, day, clock, zoneName } from "./state.js";
-import { startHere, filterName } from "./views.js";
+import { startHere, filterName, videoNames } from "./views.js";
+import { save } from "./download.js";
+import { key } from "./api.js";
 import * as charts from "./charts.js";
 
+// the videos' figures that the list shows and sorts by (for the selected range and filters)
+const LISTED = [
+  METRICS[0], METRICS[1],
+  SCORES[0], FAILURES[0],
+  METRICS.find((m) => m.key === "rebufferRatio"), METRICS.find((m) => m.key === "ttffP50Ms"),
+];
+// each list's order, kept across searches and visits: the most viewed first
+const order = { assets: { key: "viewCount", dir: -1 }, streams: { key: "viewCount", dir: -1 } };
+
+/**
+ * Videos: assets and live streams with their views, watch time and quality in the selected range and filters,
+ * searchable, every column sortable.
+ */
 export async function videos(main) {
+  const w = range();
   main.innerHTML = `<h1>Videos</h1>
     <label>Search <input id="search" type="search" placeholder="name or playback id"></label>
+    <p class="muted">Figures for ${escape(rangeName())}${state.filters.length ? ", " + state.filters.map(filterName).map(escape).join(" and ") : ""}; select a column's name to sort by it.</p>
     <h2>Assets</h2><div class="scroll" tabindex="0" id="assets">${placeholders(3)}</div>
     <h2>Live streams</h2><div class="scroll" tabindex="0" id="streams">${placeholders(2)}</div>`;
   const input = document.getElementById("search");
+  const figures = new Map((await get("/api/data/views/query" + qs({ from: w.from, to: w.to, "breakdownBy[]": "playbackId",
+    metrics: "quality", "filters[]": state.filters }))).map((r) => [r.playbackId, r]));
+  let lists = { assets: [], streams: [] };
+  const draw = (which, search) => {
+    const items = lists[which];
+    const box = document.getElementById(which);
+    if (items.length === 0) {
+      const what = which === "assets" ? "assets" : "streams";
+      box.innerHTML = `<p class="empty">${search ? `No ${what} match “${escape(search)}”.` : `No ${what} yet.`}</p>`;
+      return;
+    }
+    box.innerHTML = table(which, items, figures, (m) => link((which === "assets" ? "/asset/" : "/live/") + m.id));
+    box.querySelectorAll("[data-sort]").forEach((b) => b.addEventListener("click", () => {
+      const k = b.dataset.sort;
+      const o = order[which];
+      order[which] = { key: k, dir: k === o.key ? -o.dir : k === "name" ? 1 : -1 };
+      draw(which, search);
+      box.querySelector(`[data-sort="${k}"]`).focus();
+    }));
+  };
   const render = async () => {
     const search = input.value.trim();
     const [assets, streams] = await Promise.all([get("/api/asset" + qs({ search })), get("/api/stream" + qs({ search }))]);
-    document.getElementById("assets").innerHTML = assets.length === 0
-      ? `<p class="empty">${search ? `No assets match “${escape(search)}”.` : "No assets yet."}</p>`
-      : table(assets, (a) => link("/asset/" + a.id));
-    document.getElementById("streams").innerHTML = streams.length === 0
-      ? `<p class="empty">${search ? `No streams match “${escape(search)}”.` : "No streams yet."}</p>`
-      : table(streams, (s) => link("/live/" + s.id));
+    lists = { assets, streams };
+    draw("assets", search);
+    draw("streams", search);
   };
   let timer;
   input.addEventListener("input", () => {
@@ -30,10 +64,35 @@ export async function videos(main) {
   await render();
 }
 
-function table(items, href) {
+function table(which, items, figures, href) {
+  const o = order[which];
+  const value = (m, k) => k === "name" ? m.name : k === "createdAt" ? m.createdAt
+    : (figures.get(m.playbackId) || { viewCount: 0, playtimeMins: 0 })[k];
+  // missing figures last whichever the direction, equal ones by name
+  const sorted = [...items].sort((a, b) => {
+    const x = value(a, o.key);
+    const y = value(b, o.key);
+    const none = (v) => v === undefined || v === null;
+    const c = none(x) || none(y) ? (none(x) ? 1 : 0) - (none(y) ? 1 : 0)
+      : (typeof x === "string" ? x.localeCompare(y) : x - y) * o.dir;
+    return c || a.name.localeCompare(b.name);
+  });
+  const th = (k, text) => `<th scope="col"${o.key === k ? ` aria-sort="${o.dir > 0 ? "ascending" : "descending"}"` : ""}><button
+    type="button" class="sort" data-sort="${k}">${text}</button></th>`;
+  return `<table><thead><tr>${th("name", "Name")}<th scope="col">Playback id</th><th scope="col">Type</th>`
+    + th("createdAt", "Created") + LISTED.map((m) => th(m.key, label(m))).join("") + `</tr></thead><tbody>`
+    + sorted.map((m) => `<tr>
+    <td><a href="${href(m)}">${escape(m.name)}</a></td><td><code>${escape(m.playbackId)}</code></td>
+    <td>${m.type ? `<span class="pill">${escape(m.type)}</span>` : "asset"}</td>
+    <td>${day(m.createdAt)}</td>` + LISTED.map((f) => `<td data-col="${f.key}">${f.fmt(value(m, f.key))}</td>`).join("")
+    + `</tr>`).join("") + `</tbody></table>`;
+}
+
+/** The live streams as a list, without figures (the live page of each has them). */
+function streamTable(items) {
   return `<table><thead><tr><th scope="col">Name</th><th scope="col">Playback id</th><th scope="col">Type</th>
     <th scope="col">Created</th></tr></thead><tbody>` + items.map((m) => `<tr>
-    <td><a href="${href(m)}">${escape(m.name)}</a></td><td><code>${escape(m.playbackId)}</code></td>
+    <td><a href="${link("/live/" + m.id)}">${escape(m.name)}</a></td><td><code>${escape(m.playbackId)}</code></td>
     <td>${m.type ? `<span class="pill">${escape(m.type)}</span>` : "asset"}</td>
     <td>${day(m.createdAt)}</td></tr>`).join("") + `</tbody></table>`;
 }
@@ -47,16 +106,19 @@ export async function asset(main, id) {
   const w = range();
   const s = step();
   const scope = { assetId: a.id, from: w.from, to: w.to, "filters[]": state.filters };
-  const [total, figures, series, countries] = await Promise.all([
+  const [total, figures, series, countries, firstViews] = await Promise.all([
     get("/api/data/views/query/total/" + encodeURIComponent(a.playbackId)),
     get("/api/data/views/query" + qs(scope)),
     get("/api/data/views/query" + qs({ ...scope, timeStep: s })),
     get("/api/data/views/query" + qs({ ...scope, "breakdownBy[]": "country" })),
+    get("/api/data/views" + qs({ ...scope, limit: PAGE() })),
   ]);
   const cur = figures[0] || {};
   const scopeText = [rangeName().replace(/^the /, ""), ...state.filters.map(filterName)].join(" · ");
   main.innerHTML = `<h1>${escape(a.name)}</h1>
     <p class="muted">Playback id <code>${escape(a.playbackId)}</code>${a.dStorageUrl ? ` · ${escape(a.dStorageUrl)}` : ""}</p>
+    ${state.filters.includes("playbackId:" + a.playbackId) ? ""
+      : `<p><button type="button" id="filterByVideo">Filter every page by this video</button></p>`}
     <p class="muted" id="allTime">All time, every viewer (no range or filter): <span id="allTimeViews">${count(total.viewCount)}</span>
       views, <span id="allTimeWatch">${minutes(total.playtimeMins)}</span> watched.</p>
     <h2>In the selected range <span class="muted" id="scope">(${escape(scopeText)})</span></h2>
@@ -65,7 +127,14 @@ export async function asset(main, id) {
     ESTIMATES + `</div>
     <div class="grid2 mt"><div><div class="card chart is-loading"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div></div>
       <div><div class="card chart is-loading"><canvas id="assetQuality" role="img" aria-label="Time to first frame over time"></canvas></div></div></div>
-    <h2>Where it was watched</h2><div class="scroll" tabindex="0" id="countries"></div>`;
+    <h2>Where it was watched</h2><div class="scroll" tabindex="0" id="countries"></div>
+    <h2 id="viewsHeading">Views, newest first</h2>
+    <p class="muted">Finished views one by one (a view shows once it has ended), in the selected range and filters.</p>
+    <div class="scroll" tabindex="0" id="viewList">${placeholders(4)}</div>
+    <div class="pager"><button type="button" id="newer" disabled>Newer views</button>
+      <span class="muted" id="viewPage" aria-live="polite"></span>
+      <button type="button" id="older" disabled>Next page</button>
+      <button type="button" class="primary" id="exportViews">Export these views as CSV</button></div>`;
   if (series.length === 0) {
     main.querySelector(".grid2").outerHTML = state.filters.length > 0
       ? `<div class="empty" id="noMatch">No views of this video in ${escape(rangeName())} match
@@ -75,12 +144,18 @@ export async function asset(main, id) {
           Its views are at other times: choose another range.</div>` : startHere();
   } else {
     const all = buckets(w.from, w.to, s);
-    const labels = all.map((b) => bucketLabel(b, s));
+    const labels = bucketLabels(all, s);
     charts.line(document.getElementById("assetViews"), labels, [{ label: "Views", data: fill(series, all, "viewCount", true) }], { fill: true, points: true });
     charts.line(document.getElementById("assetQuality"), labels, [
       { label: "TTFF p50 (ms)", data: fill(series, all, "ttffP50Ms", false) },
       { label: "TTFF p95 (ms)", data: fill(series, all, "ttffP95Ms", false) }], { legend: true, spanGaps: true, points: true });
   }
+  viewList(a, scope, firstViews);
+  videoNames.set(a.playbackId, a.name);
+  document.getElementById("filterByVideo")?.addEventListener("click", () => {
+    state.filters.push("playbackId:" + a.playbackId);
+    location.hash = link("/overview");
+  });
   document.getElementById("countries").innerHTML = countries.length === 0 ? "" : `<table><thead><tr><th scope="col">Country</th>` +
     METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>
       `<tr><td>${escape(r.country ?? "Unknown")}</td>` + METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") +
@@ -91,7 +166,7 @@ export async function streams(main) {
   const list = await get("/api/stream");
   main.innerHTML = `<h1>Live</h1>` + (list.length === 0
     ? `<div class="empty">No live streams yet. Register one with <code>POST /api/stream</code> ({"name": "...", "type": "channel"}).</div>`
-    : table(list, (s) => link("/live/" + s.id)));
+    : streamTable(list));
 }
 
 let refresh = null;
@@ -165,4 +240,69 @@ export async function live(main, id) {
   };
   stopRefresh();
   refresh = setInterval(refreshOnce, every);
+}
+
+// views a page of the list holds (sessionStorage may lower it, as the tests do)
+const PAGE = () => Number(sessionStorage.getItem("viewpulse.viewsPageSize")) || 25;
+
+/** How a view ended, in words. */
+function outcome(v) {
+  if (v.failed) return "Failed";
+  return v.firstFrame ? "Played" : "Left before it started";
+}
+
+/**
+ * A video's views, newest first, a page at a time: Next page follows the list's cursor, Newer views goes back along
+ * the cursors already seen; the export saves every view of the scope as CSV (the server's export, oldest first).
+ */
+function viewList(a, scope, firstViews) {
+  const cursors = [null];
+  let at = 0;
+  let next = null;
+  const box = document.getElementById("viewList");
+  const draw = (page) => {
+    next = page.next;
+    box.innerHTML = page.views.length === 0 ? `<p class="muted empty-list">No finished views in this scope.</p>`
+      : `<table id="views"><thead><tr><th scope="col">Started (${escape(zoneName())})</th><th scope="col">Viewer</th>
+        <th scope="col">Browser</th><th scope="col">OS</th><th scope="col">Country</th><th scope="col">Watch time</th>
+        <th scope="col">Time to first frame</th><th scope="col">Rebuffering</th><th scope="col">Errors</th>
+        <th scope="col">Outcome</th></tr></thead><tbody>` + page.views.map((v) => `<tr>
+        <td>${day(v.startedAt)} ${clock(v.startedAt, true)}</td><td>${v.viewerId == null ? "–" : `<code>${escape(v.viewerId)}</code>`}</td>
+        <td>${escape(v.browser ?? "Unknown")}</td><td>${escape(platformName(v.os))}</td><td>${escape(v.country ?? "Unknown")}</td>
+        <td>${duration(v.playtimeMs / 1000)}</td><td>${v.ttffMs == null ? "–" : count(v.ttffMs) + " ms"}</td>
+        <td>${duration(v.rebufferMs / 1000)}</td><td>${count(v.errors)}</td><td>${outcome(v)}</td></tr>`).join("")
+        + `</tbody></table>`;
+    document.getElementById("viewPage").textContent = page.views.length === 0 ? "" : `Page ${at + 1}`;
+    document.getElementById("newer").disabled = at === 0;
+    document.getElementById("older").disabled = !next || page.views.length === 0;
+  };
+  // the first page came with the page's other figures; the others are asked for as the viewer moves
+  draw(firstViews);
+  const show = async () => draw(await get("/api/data/views" + qs({ ...scope, limit: PAGE(), cursor: cursors[at] })));
+  const move = async (by) => {
+    if (by > 0) cursors[at + 1] = next;
+    at += by;
+    try {
+      await show();
+    } catch (err) {
+      at -= by;
+      box.insertAdjacentHTML("afterbegin", `<p class="error" role="alert">Could not load the views: ${escape(err.message)}.</p>`);
+    }
+  };
+  document.getElementById("older").addEventListener("click", () => move(1));
+  document.getElementById("newer").addEventListener("click", () => move(-1));
+  document.getElementById("exportViews").addEventListener("click", async (e) => {
+    const button = e.target;
+    button.disabled = true;
+    try {
+      const r = await fetch("/api/data/views/export" + qs({ ...scope, format: "csv" }),
+        { headers: { Authorization: "Bearer " + key() } });
+      if (!r.ok) throw new Error((await r.json().catch(() => ({}))).errors?.join("; ") || "HTTP " + r.status);
+      save(`views-${a.playbackId}-${day(scope.from)}-to-${day(scope.to - 1)}.csv`, await r.blob());
+    } catch (err) {
+      box.insertAdjacentHTML("afterbegin", `<p class="error" role="alert">Could not export the views: ${escape(err.message)}.</p>`);
+    } finally {
+      button.disabled = false;
+    }
+  });
 }

@@ -1,6 +1,6 @@
-// Overview and breakdown pages: the viewership API over the chosen range, step and filters.
+// The overview page and what other pages share: the viewership API over the chosen range, step and filters.
 import { get, qs } from "./api.js";
-import { METRICS, ESTIMATES, label, delta, escape, bucketLabel, count, buckets, fill, placeholders, platformName }
+import { METRICS, ESTIMATES, label, delta, escape, bucketLabels, count, buckets, fill, placeholders, platformName }
   from "./format.js";
 import { state, span as range, step, link, rangeName } from "./state.js";
 import * as charts from "./charts.js";
@@ -26,7 +26,19 @@ export function valueName(dim, v) {
 /** A filter ("browser:Chrome") for people: "Browser = Chrome". */
 export function filterName(f) {
   const i = f.indexOf(":");
-  return i < 0 ? f : dimensionName(f.slice(0, i)) + " = " + valueName(f.slice(0, i), f.slice(i + 1));
+  if (i < 0) return f;
+  const [dim, v] = [f.slice(0, i), f.slice(i + 1)];
+  return dimensionName(dim) + " = " + (dim === "playbackId" && videoNames.has(v) ? videoNames.get(v) : valueName(dim, v));
+}
+
+/** The names of the account's videos by playback id, as far as pages have learnt them: filters on a video read so. */
+export const videoNames = new Map();
+
+/** Learns the names of every asset and stream of the account. */
+export async function learnVideoNames() {
+  const [assets, streams] = await Promise.all([get("/api/asset"), get("/api/stream")]);
+  [...assets, ...streams].forEach((m) => videoNames.set(m.playbackId, m.name));
+  return videoNames;
 }
 
 /**
@@ -47,7 +59,7 @@ export async function nothing() {
   return startHere();
 }
 
-function viewsQuery(extra) {
+export function viewsQuery(extra) {
   return "/api/data/views/query" + qs({ "filters[]": state.filters, ...extra });
 }
 
@@ -70,25 +82,12 @@ export function startHere() {
   </div>`;
 }
 
-export async function overview(main) {
-  const w = range();
-  const s = step();
-  main.innerHTML = `<h1>Overview</h1><div class="kpis" id="kpis">${placeholders(8, "kpi")}</div>
-    <h2>Views over time</h2><div class="card chart is-loading"><canvas id="viewsChart" aria-label="Views over time" role="img"></canvas></div>`;
-  const [now, before, series] = await Promise.all([
-    get(viewsQuery({ from: w.from, to: w.to })),
-    get(viewsQuery({ from: w.prevFrom, to: w.prevTo })),
-    get(viewsQuery({ from: w.from, to: w.to, timeStep: s })),
-  ]);
-  const cur = now[0] || {};
-  const prev = before[0] || {};
-  if (!cur.viewCount) {
-    main.innerHTML = `<h1>Overview</h1>` + await nothing();
-    return;
-  }
-  const all = buckets(w.from, w.to, s);
-  const labels = all.map((b) => bucketLabel(b, s));
-  document.getElementById("kpis").innerHTML = METRICS.map((m) => {
+/**
+ * Number cards: each metric's figure and its change against the previous period, better or worse said in words and
+ * with an arrow; with sparks, a canvas for its small chart.
+ */
+export function kpis(list, cur, prev, sparks) {
+  return list.map((m) => {
     const d = delta(m, cur[m.key], prev[m.key]);
     const good = d && d.dir !== 0 && ((d.dir > 0) === (m.better === "up"));
     const cls = !d || d.dir === 0 ? "flat" : good ? "up" : "down";
@@ -98,54 +97,36 @@ export async function overview(main) {
       <div class="delta ${cls}">${d ? `<span aria-hidden="true">${d.dir > 0 ? "▲" : d.dir < 0 ? "▼" : "●"}</span> `
         + escape(d.text) + " vs previous period" + (d.dir === 0 ? " (no change)" : good ? " (better)" : " (worse)")
         : "no previous data"}</div>
-      <canvas id="spark-${m.key}" aria-hidden="true"></canvas></section>`;
-  }).join("") + ESTIMATES;
+      ${sparks ? `<canvas id="spark-${m.key}" aria-hidden="true"></canvas>` : ""}</section>`;
+  }).join("");
+}
+
+export async function overview(main) {
+  const w = range();
+  const s = step();
+  main.innerHTML = `<h1>Overview</h1><div class="kpis" id="kpis">${placeholders(8, "kpi")}</div>
+    <h2>Views over time</h2><div class="card chart is-loading"><canvas id="viewsChart" aria-label="Views over time" role="img"></canvas></div>`;
+  const [now, before, series, playing] = await Promise.all([
+    get(viewsQuery({ from: w.from, to: w.to })),
+    get(viewsQuery({ from: w.prevFrom, to: w.prevTo })),
+    get(viewsQuery({ from: w.from, to: w.to, timeStep: s })),
+    get("/api/data/views/now"),
+  ]);
+  const cur = now[0] || {};
+  const prev = before[0] || {};
+  if (!cur.viewCount) {
+    main.innerHTML = `<h1>Overview</h1>` + await nothing();
+    return;
+  }
+  const all = buckets(w.from, w.to, s);
+  const labels = bucketLabels(all, s);
+  document.getElementById("kpis").insertAdjacentHTML("beforebegin", `<p class="now" id="now"><span class="pulse"
+    aria-hidden="true"></span> Watching now: <strong data-now>${count(playing.reduce((n, r) => n + r.viewCount, 0))}</strong>
+    <span class="muted">(views with a beacon in the last minute, whatever the range and filters)</span></p>`);
+  document.getElementById("kpis").innerHTML = kpis(METRICS, cur, prev, true) + ESTIMATES;
   const counts = ["viewCount", "playtimeMins", "uniqueViewers"];
   METRICS.forEach((m) => charts.line(document.getElementById("spark-" + m.key), labels,
     [{ label: m.label, data: fill(series, all, m.key, counts.includes(m.key)) }], { spark: true, fill: true }));
   charts.line(document.getElementById("viewsChart"), labels,
     [{ label: "Views", data: fill(series, all, "viewCount", true) }], { fill: true, points: true });
-}
-
-export async function breakdown(main, dim) {
-  const w = range();
-  const options = DIMENSIONS.map(([k, label]) => `<option value="${k}" ${k === dim ? "selected" : ""}>${label}</option>`).join("");
-  main.innerHTML = `<h1>Breakdown by ${escape(dimensionName(dim))}</h1>
-    <label>Break down by <select id="dimension">${options}</select></label>
-    <div class="grid2 mt">
-      <div><div class="card chart is-loading"><canvas id="dimChart" role="img" aria-label="Views by ${escape(dimensionName(dim))}"></canvas></div></div>
-      <div><div class="card chart is-loading"><canvas id="dimTime" role="img" aria-label="Views over time by ${escape(dimensionName(dim))}"></canvas></div></div>
-    </div>
-    <h2>All values</h2><div class="scroll" tabindex="0" id="table">${placeholders(6)}</div>`;
-  document.getElementById("dimension").addEventListener("change", (e) => {
-    location.hash = link("/breakdown/" + e.target.value);
-  });
-  const rows = await get(viewsQuery({ from: w.from, to: w.to, "breakdownBy[]": dim }));
-  if (rows.length === 0) {
-    main.querySelector(".grid2").remove();
-    main.querySelector("#table").previousElementSibling.remove();
-    document.getElementById("table").outerHTML = await nothing();
-    return;
-  }
-  const top = rows.slice(0, 10);
-  charts.bars(document.getElementById("dimChart"), top.map((r) => valueName(dim, r[dim])), top.map((r) => r.viewCount), "Views", dimensionName(dim));
-  const s = step();
-  const series = await get(viewsQuery({ from: w.from, to: w.to, timeStep: s, "breakdownBy[]": dim }));
-  const all = buckets(w.from, w.to, s);
-  const names = top.slice(0, 5).map((r) => r[dim]);
-  charts.line(document.getElementById("dimTime"), all.map((b) => bucketLabel(b, s)), names.map((n) => ({
-    label: valueName(dim, n),
-    data: fill(series.filter((r) => r[dim] === n), all, "viewCount", true),
-  })), { legend: true });
-  document.getElementById("table").innerHTML = `<table><caption class="muted">
-    Select a value to filter every page by it.</caption><thead><tr><th scope="col">${escape(dimensionName(dim))}</th>` +
-    METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` +
-    rows.map((r) => `<tr><td>${r[dim] == null ? '<span class="muted">Unknown</span>'
-      : `<button class="row-link" data-filter="${escape(dim + ":" + r[dim])}">${escape(valueName(dim, r[dim]))}</button>`}</td>` +
-      METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") + `</tbody></table>` + ESTIMATES;
-  document.querySelectorAll("[data-filter]").forEach((b) => b.addEventListener("click", () => {
-    if (!state.filters.includes(b.dataset.filter)) state.filters.push(b.dataset.filter);
-    location.hash = link("/overview");
-  }));
-  return count(rows.length);
 }

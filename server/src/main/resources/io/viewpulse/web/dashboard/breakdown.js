@@ -1,0 +1,146 @@
+// Breakdowns that analyse: any metric by any dimension, every column sortable, and the values ranked by their negative
+// impact on the metric (Mux's workflow: which browser, country or video makes rebuffering worst overall).
+import { get } from "./api.js";
+import { METRICS, SCORES, FAILURES, PLAYBACK, ESTIMATES, label, escape, percent, ms, bucketLabels, buckets, fill,
+  placeholders } from "./format.js";
+import { state, span as range, step, link } from "./state.js";
+import { DIMENSIONS, dimensionName, valueName, nothing, viewsQuery, learnVideoNames } from "./views.js";
+import { csv, save } from "./download.js";
+import * as charts from "./charts.js";
+
+const by = (keys, list) => keys.map((k) => list.find((m) => m.key === k));
+
+/** The metrics a breakdown can analyse: views, then the quality metrics (better up or down). */
+export const ANALYSE = [
+  METRICS[0],
+  ...SCORES,
+  ...FAILURES,
+  ...by(["errorRate"], METRICS),
+  { key: "ttffMs", label: "Time to first frame (mean)", fmt: ms, better: "down" },
+  ...by(["ttffP50Ms", "ttffP95Ms"], METRICS),
+  ...by(["rebufferRatio", "rebufferFrequency", "rebufferDurationMs", "seekLatencyMs", "averageBitrateBps",
+    "droppedFrameRate", "upscalePercentage", "downscalePercentage"], PLAYBACK),
+];
+
+/**
+ * A value's negative impact on a metric (Mux): (its figure - the overall figure) x its share of views, signed so that
+ * above zero it makes the overall figure worse. Undefined where the value or the whole has no figure.
+ */
+export function impact(m, value, overall, share) {
+  if (value === undefined || value === null || overall === undefined || overall === null) return null;
+  return (value - overall) * share * (m.better === "up" ? -1 : 1);
+}
+
+/** An impact in the metric's unit: rates and scores in points, others as the metric reads. */
+function impactText(m, v) {
+  if (v === null) return "–";
+  const sign = v > 0 ? "+" : v < 0 ? "-" : "";
+  const a = Math.abs(v);
+  return sign + (m.rate ? (a * 100).toFixed(2) + " pts" : m.score ? a.toFixed(2) + " pts" : m.fmt(a));
+}
+
+// the table's order, kept while the viewer stays on the same dimension and metric
+let sorted = { page: "", key: null, dir: -1 };
+
+export async function breakdown(main, dim, metricKey) {
+  const w = range();
+  const m = ANALYSE.find((a) => a.key === metricKey) || ANALYSE[0];
+  const analysing = m.key !== "viewCount";
+  const dimOptions = DIMENSIONS.map(([k, l]) => `<option value="${k}" ${k === dim ? "selected" : ""}>${l}</option>`).join("");
+  const metricOptions = ANALYSE.map((a) => `<option value="${a.key}" ${a === m ? "selected" : ""}>${escape(a.label)}</option>`).join("");
+  const what = analysing ? escape(m.label) : "Views";
+  main.innerHTML = `<h1>Breakdown by ${escape(dimensionName(dim))}</h1>
+    <div class="pickers"><label>Break down by <select id="dimension">${dimOptions}</select></label>
+      <label>Metric <select id="metric">${metricOptions}</select></label></div>
+    <div class="grid2 mt">
+      <div><div class="card chart is-loading"><canvas id="dimChart" role="img" aria-label="${what} by ${escape(dimensionName(dim))}"></canvas></div></div>
+      <div><div class="card chart is-loading"><canvas id="dimTime" role="img" aria-label="${what} over time by ${escape(dimensionName(dim))}"></canvas></div></div>
+    </div>
+    <h2>All values</h2><div class="scroll" tabindex="0" id="table">${placeholders(6)}</div>`;
+  const path = (d, k) => "/breakdown/" + d + (k && k !== "viewCount" ? "/" + k : "");
+  document.getElementById("dimension").addEventListener("change", (e) => { location.hash = link(path(e.target.value, m.key)); });
+  document.getElementById("metric").addEventListener("change", (e) => { location.hash = link(path(dim, e.target.value)); });
+  const s = step();
+  const [rows, whole, series, videos] = await Promise.all([
+    get(viewsQuery({ from: w.from, to: w.to, "breakdownBy[]": dim, metrics: "quality" })),
+    get(viewsQuery({ from: w.from, to: w.to, metrics: "quality" })),
+    get(viewsQuery({ from: w.from, to: w.to, timeStep: s, "breakdownBy[]": dim, metrics: "quality" })),
+    dim === "playbackId" ? learnVideoNames() : new Map(),
+  ]);
+  // videos by their names, not their playback ids (an id no asset or stream has any more stays as it is)
+  const nameOf = (v) => videos.has(v) ? videos.get(v) : valueName(dim, v);
+  if (rows.length === 0) {
+    main.querySelector(".grid2").remove();
+    main.querySelector("#table").previousElementSibling.remove();
+    document.getElementById("table").outerHTML = await nothing();
+    return;
+  }
+  const overall = whole[0] || {};
+  const total = overall.viewCount || rows.reduce((n, r) => n + r.viewCount, 0);
+  rows.forEach((r) => {
+    r.share = r.viewCount / total;
+    r.impact = analysing ? impact(m, r[m.key], overall[m.key], r.share) : null;
+  });
+  // a chart shows a rate in percent
+  const shown = (v) => v === undefined || v === null ? null : m.rate ? Number((v * 100).toPrecision(7)) : v;
+  const unit = m.rate ? " (%)" : "";
+  const top = [...rows].sort((a, b) => b.viewCount - a.viewCount).slice(0, 10);
+  charts.bars(document.getElementById("dimChart"), top.map((r) => nameOf(r[dim])), top.map((r) => shown(r[m.key])),
+    m.label + unit, dimensionName(dim));
+
+  const page = dim + "/" + m.key;
+  if (sorted.page !== page) sorted = { page, key: analysing ? "impact" : "viewCount", dir: -1 };
+  const cols = [
+    { key: "name", label: escape(dimensionName(dim)), value: (r) => nameOf(r[dim]), csv: dim },
+    { key: "viewCount", label: "Views", value: (r) => r.viewCount, fmt: METRICS[0].fmt, csv: "viewCount" },
+    { key: "share", label: "Share of views", value: (r) => r.share, fmt: percent, csv: "shareOfViews" },
+    ...(analysing ? [
+      { key: m.key, label: label(m), value: (r) => r[m.key], fmt: m.fmt, csv: m.key },
+      { key: "impact", label: "Negative impact", value: (r) => r.impact, fmt: (v) => impactText(m, v), csv: "negativeImpact" },
+    ] : []),
+    ...METRICS.filter((x) => x.key !== "viewCount" && x.key !== m.key)
+      .map((x) => ({ key: x.key, label: label(x), value: (r) => r[x.key], fmt: x.fmt, csv: x.key })),
+  ];
+  const draw = () => {
+    const col = cols.find((c) => c.key === sorted.key) || cols[1];
+    const order = [...rows].sort((a, b) => {
+      const x = col.value(a);
+      const y = col.value(b);
+      // missing figures last, whichever the direction
+      if (x === undefined || x === null) return y === undefined || y === null ? 0 : 1;
+      if (y === undefined || y === null) return -1;
+      return (typeof x === "string" ? x.localeCompare(y) : x - y) * sorted.dir;
+    });
+    document.getElementById("table").innerHTML = `<table id="values"><caption class="muted">
+      Select a value to filter every page by it; select a column's name to sort by it.${analysing
+        ? ` Negative impact: (the value's ${escape(m.label.toLowerCase())} - the overall ${escape(m.fmt(overall[m.key]))})
+          x its share of views; above zero it makes the overall figure worse.` : ""}</caption><thead><tr>` +
+      cols.map((c) => `<th scope="col" ${c === col ? `aria-sort="${sorted.dir > 0 ? "ascending" : "descending"}"` : ""}><button type="button" class="sort" data-sort="${c.key}">${c.label}</button></th>`).join("") +
+      `</tr></thead><tbody>` + order.map((r) => `<tr>` + cols.map((c, i) => i === 0
+        ? `<td>${r[dim] == null ? '<span class="muted">Unknown</span>' : `<button class="row-link"
+            data-filter="${escape(dim + ":" + r[dim])}">${escape(nameOf(r[dim]))}</button>`}</td>`
+        : `<td data-col="${c.key}">${c.fmt(c.value(r))}</td>`).join("") + `</tr>`).join("") + `</tbody></table>`
+      + ESTIMATES + `<p><button type="button" id="csv">Download CSV</button></p>`;
+    document.querySelectorAll("#values [data-filter]").forEach((b) => b.addEventListener("click", () => {
+      if (!state.filters.includes(b.dataset.filter)) state.filters.push(b.dataset.filter);
+      location.hash = link("/overview");
+    }));
+    document.querySelectorAll("#values [data-sort]").forEach((b) => b.addEventListener("click", () => {
+      const k = b.dataset.sort;
+      // a new column starts with its largest (names: from A), the same column turns around
+      sorted = { page, key: k, dir: k === sorted.key ? -sorted.dir : k === "name" ? 1 : -1 };
+      draw();
+      document.querySelector(`#values [data-sort="${k}"]`).focus();
+    }));
+    document.getElementById("csv").addEventListener("click", () => save(`breakdown-${dim}${analysing ? "-" + m.key : ""}.csv`,
+      csv(cols.map((c) => c.csv), order.map((r) => cols.map((c, i) => i === 0 ? r[dim] : c.value(r))))));
+  };
+  draw();
+
+  const all = buckets(w.from, w.to, s);
+  const names = top.slice(0, 5).map((r) => r[dim]);
+  charts.line(document.getElementById("dimTime"), bucketLabels(all, s), names.map((n) => ({
+    label: nameOf(n),
+    data: fill(series.filter((r) => r[dim] === n), all, m.key, !analysing).map(shown),
+  })), { legend: true, spanGaps: analysing, points: true, decimals: analysing });
+}
