@@ -77,9 +77,28 @@ public record ViewListQuery(String playbackId, String assetId, String streamId, 
       return this;
     }
 
-    /** Adds filters such as {@code country:US} or {@code !browser:Chrome}. */
+    /**
+     * Adds filters such as {@code country:US} or {@code !browser:Chrome} (as {@link Filter} writes them; several
+     * values of one dimension are alternatives).
+     */
     public Builder filters(String... v) {
       filters.addAll(List.of(v));
+      return this;
+    }
+
+    /** Keeps views whose {@code dimension} is one of {@code values} (with other calls: one of all of them). */
+    public Builder filter(Dimension dimension, String... values) {
+      for (String v : values) {
+        filters.add(Filter.is(dimension, v).toString());
+      }
+      return this;
+    }
+
+    /** Drops views whose {@code dimension} is any of {@code values}. */
+    public Builder exclude(Dimension dimension, String... values) {
+      for (String v : values) {
+        filters.add(Filter.not(dimension, v).toString());
+      }
       return this;
     }
 

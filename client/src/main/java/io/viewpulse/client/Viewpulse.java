@@ -148,14 +148,28 @@ public final class Viewpulse {
    * country.
    */
   public List<RealtimeMetric> getRealtimeViews(String playbackId, String creatorId, Dimension... breakdownBy) {
-    return join(getRealtimeViewsAsync(playbackId, creatorId, breakdownBy));
+    return join(getRealtimeViewsAsync(playbackId, creatorId, List.of(), breakdownBy));
+  }
+
+  /** {@link #getRealtimeViews(String, String, Dimension...)} with filters on playback id, device, browser, country. */
+  public List<RealtimeMetric> getRealtimeViews(String playbackId, String creatorId, List<Filter> filters,
+      Dimension... breakdownBy) {
+    return join(getRealtimeViewsAsync(playbackId, creatorId, filters, breakdownBy));
   }
 
   public CompletableFuture<List<RealtimeMetric>> getRealtimeViewsAsync(String playbackId, String creatorId,
       Dimension... breakdownBy) {
+    return getRealtimeViewsAsync(playbackId, creatorId, List.of(), breakdownBy);
+  }
+
+  public CompletableFuture<List<RealtimeMetric>> getRealtimeViewsAsync(String playbackId, String creatorId,
+      List<Filter> filters, Dimension... breakdownBy) {
     Query qs = new Query().add("playbackId", playbackId).add("creatorId", creatorId);
     for (Dimension d : breakdownBy) {
       qs.add("breakdownBy[]", d.apiName());
+    }
+    for (Filter f : filters) {
+      qs.add("filters[]", f.toString());
     }
     return get("/api/data/views/now" + qs, n -> {
       List<RealtimeMetric> out = new ArrayList<>();
@@ -320,6 +334,34 @@ public final class Viewpulse {
   }
 
   /**
+   * Erases every finished view of a viewer in the key's account (the right to erasure of privacy laws); needs a secret
+   * key. Returns the record of it (how many views went).
+   *
+   * @throws ViewpulseException 409 while the viewer is watching (nothing erased: retry once the viewer has stopped)
+   */
+  public Erasure eraseViewer(String viewerId) {
+    return join(eraseViewerAsync(viewerId));
+  }
+
+  public CompletableFuture<Erasure> eraseViewerAsync(String viewerId) {
+    return send("DELETE", "/api/data/viewers/" + enc(viewerId), null, Viewpulse::erasure);
+  }
+
+  /** The account's erasures of viewers, newest first, at most {@code limit} (1 to 1000). */
+  public List<Erasure> listErasures(int limit) {
+    return join(get("/api/data/erasures" + new Query().add("limit", Integer.toString(limit)), n -> {
+      List<Erasure> out = new java.util.ArrayList<>();
+      n.get("erasures").forEach(e -> out.add(erasure(e)));
+      return out;
+    }));
+  }
+
+  private static Erasure erasure(JsonNode n) {
+    return new Erasure(n.get("keyId").asText(), Instant.ofEpochMilli(n.get("erasedAt").asLong()),
+        n.get("views").asLong());
+  }
+
+  /**
    * Writes an export of every view of {@code q}'s scope with a start in {@code [from, to)} to {@code out} as it
    * arrives, telling {@code progress} after each view (CSV, NDJSON) or each block (Parquet). Blocks until the export
    * is whole. To resume an export that broke, pass what it had written ({@code resume}: the last progress, or one
@@ -428,6 +470,9 @@ public final class Viewpulse {
         .add("to", millis(q.to())).add("timeStep", q.timeStep() == null ? null : q.timeStep().apiName());
     for (Dimension d : q.breakdownBy()) {
       qs.add("breakdownBy[]", d.apiName());
+    }
+    for (Filter f : q.filters()) {
+      qs.add("filters[]", f.toString());
     }
     return qs.toString();
   }

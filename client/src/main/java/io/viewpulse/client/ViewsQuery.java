@@ -10,12 +10,20 @@ import java.util.List;
  *
  * @param from inclusive lower bound on view start
  * @param to exclusive upper bound on view start
+ * @param filters conditions on dimensions ({@link Filter})
  */
 public record ViewsQuery(String playbackId, String assetId, String streamId, String creatorId, Instant from,
-    Instant to, TimeStep timeStep, List<Dimension> breakdownBy) {
+    Instant to, TimeStep timeStep, List<Dimension> breakdownBy, List<Filter> filters) {
 
   public ViewsQuery {
     breakdownBy = breakdownBy == null ? List.of() : List.copyOf(breakdownBy);
+    filters = filters == null ? List.of() : List.copyOf(filters);
+  }
+
+  /** Without filters. */
+  public ViewsQuery(String playbackId, String assetId, String streamId, String creatorId, Instant from, Instant to,
+      TimeStep timeStep, List<Dimension> breakdownBy) {
+    this(playbackId, assetId, streamId, creatorId, from, to, timeStep, breakdownBy, List.of());
   }
 
   public static Builder builder() {
@@ -32,6 +40,7 @@ public record ViewsQuery(String playbackId, String assetId, String streamId, Str
     private Instant to;
     private TimeStep timeStep;
     private final List<Dimension> breakdownBy = new ArrayList<>();
+    private final List<Filter> filters = new ArrayList<>();
 
     public Builder playbackId(String v) {
       playbackId = v;
@@ -73,8 +82,29 @@ public record ViewsQuery(String playbackId, String assetId, String streamId, Str
       return this;
     }
 
+    /** Keeps views whose {@code dimension} is one of {@code values} (with other calls: one of all of them). */
+    public Builder filter(Dimension dimension, String... values) {
+      for (String v : values) {
+        filters.add(Filter.is(dimension, v));
+      }
+      return this;
+    }
+
+    /** Drops views whose {@code dimension} is any of {@code values}. */
+    public Builder exclude(Dimension dimension, String... values) {
+      for (String v : values) {
+        filters.add(Filter.not(dimension, v));
+      }
+      return this;
+    }
+
+    public Builder filters(List<Filter> v) {
+      filters.addAll(v);
+      return this;
+    }
+
     public ViewsQuery build() {
-      return new ViewsQuery(playbackId, assetId, streamId, creatorId, from, to, timeStep, breakdownBy);
+      return new ViewsQuery(playbackId, assetId, streamId, creatorId, from, to, timeStep, breakdownBy, filters);
     }
   }
 }

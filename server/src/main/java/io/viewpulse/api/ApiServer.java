@@ -56,7 +56,8 @@ public final class ApiServer implements AutoCloseable {
 
   /** What the routes need. */
   public record Services(Ingest ingest, StreamEvents streamEvents, KeyService keys, Catalog catalog,
-      Viewership viewership, io.viewpulse.viewership.ViewExplorer explorer, StreamStats streamStats, Admin admin,
+      Viewership viewership, io.viewpulse.viewership.ViewExplorer explorer, io.viewpulse.privacy.Erasures erasures,
+      StreamStats streamStats, Admin admin,
       java.util.function.Predicate<String> isAdminToken, PrometheusMeterRegistry metrics,
       MetricsToken metricsToken, InstantSource clock, java.util.function.Predicate<String> loopbackPeer,
       List<String> publicHosts, java.util.function.Supplier<Readiness> readiness) {}
@@ -93,7 +94,7 @@ public final class ApiServer implements AutoCloseable {
     beacons.mount(router);
     new CmcdRoutes(beacons, s.ingest(), s.clock()).mount(router);
     new CollectorRoutes(s.ingest().legacy()).mount(router);
-    new ViewRoutes(vertx, guard, s.explorer()).mount(router);
+    new ViewRoutes(vertx, guard, s.explorer(), s.erasures()).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
     new AdminRoutes(vertx, s.admin(), s.isAdminToken(), local).mount(router);
@@ -233,16 +234,15 @@ public final class ApiServer implements AutoCloseable {
       if (path.endsWith("/query/total/")) {
         path += "{playbackId}";
       }
-      // so does a viewer's views route: the viewer id, then /views
-      if (path.equals("/api/data/viewers/")) {
-        path += "{viewerId}/views";
-      }
+      // so do a viewer's routes: the viewer id (then /views for its views)
+      boolean viewer = path.equals("/api/data/viewers/");
       // so does CMCD's request mode: the forwarded media request's path
       if (path.endsWith("/cmcd/request/")) {
         path += "{mediaPath}";
       }
       for (var m : r.methods()) {
-        out.add(m.name() + " " + path);
+        out.add(m.name() + " " + path + (!viewer ? "" : m.name().equals("DELETE") ? "{viewerId}"
+            : "{viewerId}/views"));
       }
     }
     return out;

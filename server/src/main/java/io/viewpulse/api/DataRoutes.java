@@ -119,7 +119,8 @@ final class DataRoutes {
           "from", "to", "timeStep");
       List<Dimension> breakdown = Params.breakdown(ctx, Viewership.REALTIME_DIMENSIONS);
       return MetricJson.realtime(viewership.now(p.accountId(), Params.string(ctx, "playbackId"),
-          Params.string(ctx, "assetId"), Params.string(ctx, "streamId"), Params.string(ctx, "creatorId"), breakdown));
+          Params.string(ctx, "assetId"), Params.string(ctx, "streamId"), Params.string(ctx, "creatorId"), breakdown,
+          Params.filters(ctx)));
     }, body -> Json.ok(ctx, body));
   }
 

@@ -100,6 +100,11 @@ final class Params {
     if (raw.size() > 20) {
       throw DomainException.invalid("at most 20 filters");
     }
+    for (String v : raw) {
+      if (v.length() > 512) {
+        throw DomainException.invalid("a filter is longer than 512 characters");
+      }
+    }
     return raw.stream().filter(v -> !v.isBlank()).map(io.viewpulse.query.Filter::parse).toList();
   }
 

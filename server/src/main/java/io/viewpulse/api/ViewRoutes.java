@@ -6,6 +6,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.auth.Principal;
 import io.viewpulse.model.DomainException;
+import io.viewpulse.privacy.ErasureStore;
+import io.viewpulse.privacy.Erasures;
 import io.viewpulse.query.Filter;
 import io.viewpulse.query.ViewPosition;
 import io.viewpulse.query.ViewRow;
@@ -35,18 +37,69 @@ final class ViewRoutes {
   private final Vertx vertx;
   private final Guard guard;
   private final ViewExplorer explorer;
+  private final Erasures erasures;
   private final Semaphore exports = new Semaphore(EXPORTS);
 
-  ViewRoutes(Vertx vertx, Guard guard, ViewExplorer explorer) {
+  ViewRoutes(Vertx vertx, Guard guard, ViewExplorer explorer, Erasures erasures) {
     this.vertx = vertx;
     this.guard = guard;
     this.explorer = explorer;
+    this.erasures = erasures;
   }
 
   void mount(Router r) {
     r.get("/api/data/views").handler(this::list);
     r.get("/api/data/views/export").handler(this::export);
     r.get(VIEWERS + "*").handler(this::viewer);
+    r.delete(VIEWERS + "*").handler(this::erase);
+    r.get("/api/data/erasures").handler(this::erasures);
+  }
+
+  /**
+   * {@code DELETE /api/data/viewers/{viewerId}}: erases every finished view of the viewer ({@link Erasures}); answers
+   * the erasure's record (when, by which key, how many views), 409 while the viewer has a session open.
+   */
+  private void erase(RoutingContext ctx) {
+    String raw = ctx.request().path().substring(ctx.request().path().indexOf(VIEWERS) + VIEWERS.length());
+    if (raw.isEmpty() || raw.contains("/")) {
+      Json.error(ctx, 404, "no route DELETE " + ctx.request().path() + ": a viewer is erased at DELETE " + VIEWERS
+          + "{viewerId}");
+      return;
+    }
+    String id = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    Blocking.run(vertx, ctx, () -> {
+      Principal p = guard.secret(ctx);
+      return record(erasures.erase(p.accountId(), p.keyId(), id));
+    }, body -> Json.ok(ctx, body));
+  }
+
+  /** {@code GET /api/data/erasures}: the account's erasures, newest first. */
+  private void erasures(RoutingContext ctx) {
+    Blocking.run(vertx, ctx, () -> {
+      Principal p = guard.secret(ctx);
+      String v = Params.string(ctx, "limit");
+      int limit = DEFAULT_LIMIT;
+      if (v != null) {
+        try {
+          limit = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+          limit = -1;
+        }
+        if (limit < 1 || limit > Erasures.MAX_LIST) {
+          throw DomainException.invalid("invalid limit: " + v + " (expected 1 to " + Erasures.MAX_LIST + ")");
+        }
+      }
+      com.fasterxml.jackson.databind.node.ArrayNode list = Json.array();
+      for (ErasureStore.ErasureRecord e : erasures.list(p.accountId(), limit)) {
+        list.add(record(e));
+      }
+      return (com.fasterxml.jackson.databind.JsonNode) Json.object().set("erasures", list);
+    }, body -> Json.ok(ctx, body));
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode record(ErasureStore.ErasureRecord e) {
+    return Json.object().put("keyId", e.keyId()).put("erasedAt", e.erasedAt().toEpochMilli())
+        .put("views", e.views());
   }
 
   private void list(RoutingContext ctx) {
@@ -202,15 +255,33 @@ final class ViewRoutes {
     throw DomainException.invalid("invalid limit: " + v + " (expected 1 to " + ViewExplorer.MAX_PAGE + ")");
   }
 
+  /**
+   * {@code filters} and the viewer, who must both hold: positive viewerId filters are alternatives among themselves
+   * ({@link Filter}), so the viewer is not simply one more of them. The viewer among them: the viewer alone; not among
+   * them: no view (the viewer and not the viewer).
+   */
+  static List<Filter> withViewer(List<Filter> filters, String viewer) {
+    io.viewpulse.query.Dimension dim = io.viewpulse.query.Dimension.VIEWER_ID;
+    List<String> named = Filter.alternatives(filters).getOrDefault(dim, List.of());
+    List<Filter> out = new ArrayList<>();
+    for (Filter f : filters) {
+      if (f.negated() || f.dimension() != dim) {
+        out.add(f);
+      }
+    }
+    out.add(new Filter(dim, viewer, false));
+    if (!named.isEmpty() && !named.contains(viewer)) {
+      out.add(new Filter(dim, viewer, true));
+    }
+    return out;
+  }
+
   /** The scope: the media, the filters and the time range of the viewership queries, and a viewer when given. */
   private static ViewsRequest request(RoutingContext ctx, String viewerId) {
     Params.forbid(ctx, "views are listed one by one: timeStep and breakdownBy do not apply", "timeStep",
         "breakdownBy", "breakdownBy[]");
-    List<Filter> filters = new ArrayList<>(Params.filters(ctx));
     String viewer = viewerId != null ? viewerId : Params.string(ctx, "viewerId");
-    if (viewer != null) {
-      filters.add(new Filter(io.viewpulse.query.Dimension.VIEWER_ID, viewer, false));
-    }
+    List<Filter> filters = viewer == null ? Params.filters(ctx) : withViewer(Params.filters(ctx), viewer);
     return new ViewsRequest(Params.string(ctx, "playbackId"), Params.string(ctx, "assetId"),
         Params.string(ctx, "streamId"), Params.string(ctx, "creatorId"), Params.time(ctx, "from"),
         Params.time(ctx, "to"), null, List.of(), filters);

@@ -1,6 +1,7 @@
 package io.viewpulse.app;
 
 import io.viewpulse.client.Dimension;
+import io.viewpulse.client.Filter;
 import io.viewpulse.client.RealtimeMetric;
 import io.viewpulse.client.StreamStats;
 import io.viewpulse.client.TimeStep;
@@ -101,8 +102,14 @@ final class QueryCommands {
         description = "Break down by these dimensions (API names: country, browser, deviceType, ...)")
     List<Dimension> by = new ArrayList<>();
 
+    @Option(names = "--filter", converter = FilterConverter.class, paramLabel = "[!]DIMENSION:VALUE",
+        description = "Keep views whose dimension has this value, or drop them with a leading ! (repeatable; several "
+            + "values of one dimension are alternatives): --filter country:US --filter country:DE "
+            + "--filter '!browser:Chrome'")
+    List<Filter> filter = new ArrayList<>();
+
     ViewsQuery query() {
-      return new ViewsQuery(playbackId, assetId, streamId, creatorId, from, to, timeStep, by);
+      return new ViewsQuery(playbackId, assetId, streamId, creatorId, from, to, timeStep, by, filter);
     }
   }
 
@@ -173,6 +180,10 @@ final class QueryCommands {
         description = "playbackId, device, browser, country")
     List<Dimension> by = new ArrayList<>();
 
+    @Option(names = "--filter", converter = FilterConverter.class, paramLabel = "[!]DIMENSION:VALUE",
+        description = "Filter by playbackId, device, browser or country, as views' --filter (repeatable)")
+    List<Filter> filter = new ArrayList<>();
+
     @Override
     public Integer call() {
       return print(c -> {
@@ -180,7 +191,7 @@ final class QueryCommands {
         by.forEach(d -> cols.add(d.apiName()));
         cols.addAll(List.of("views", "errorRate"));
         Table t = new Table(cols);
-        for (RealtimeMetric m : c.getRealtimeViews(playbackId, creatorId, by.toArray(Dimension[]::new))) {
+        for (RealtimeMetric m : c.getRealtimeViews(playbackId, creatorId, filter, by.toArray(Dimension[]::new))) {
           List<Object> r = new ArrayList<>();
           by.forEach(d -> r.add(m.dimensions().get(d)));
           r.add(m.viewCount());
@@ -269,6 +280,13 @@ final class QueryCommands {
     @Override
     public TimeStep convert(String v) {
       return TimeStep.valueOf(v.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  static final class FilterConverter implements ITypeConverter<Filter> {
+    @Override
+    public Filter convert(String v) {
+      return Filter.parse(v.strip());
     }
   }
 

@@ -52,12 +52,15 @@ final class ViewCommands {
     @Option(names = "--viewer-id", description = "Only this viewer's views")
     String viewerId;
 
-    @Option(names = "--filter", description = "dimension:value or !dimension:value (repeatable), e.g. country:US")
-    List<String> filters = new ArrayList<>();
+    @Option(names = "--filter", converter = QueryCommands.FilterConverter.class, paramLabel = "[!]DIMENSION:VALUE",
+        description = "Keep views whose dimension has this value, or drop them with a leading ! (repeatable; several "
+            + "values of one dimension are alternatives): --filter country:US --filter country:DE "
+            + "--filter '!browser:Chrome'")
+    List<io.viewpulse.client.Filter> filters = new ArrayList<>();
 
     ViewListQuery.Builder query(Instant from, Instant to) {
       return ViewListQuery.builder().playbackId(playbackId).assetId(assetId).streamId(streamId)
-          .creatorId(creatorId).viewerId(viewerId).from(from).to(to).filters(filters.toArray(String[]::new));
+          .creatorId(creatorId).viewerId(viewerId).from(from).to(to).filters(filters.stream().map(Object::toString).toArray(String[]::new));
     }
   }
 
@@ -100,6 +103,25 @@ final class ViewCommands {
         err.flush();
       }
       return code;
+    }
+  }
+
+  @Command(name = "erase-viewer", mixinStandardHelpOptions = true,
+      description = "Erase every finished view of a viewer (the right to erasure of privacy laws) and print the record"
+          + " of it: the key that asked, when, how many views. Refused while the viewer is watching: retry later."
+          + " Rollups keep their aggregates (counts and sums over time).")
+  static final class EraseViewer extends QueryCommands.Connection implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "VIEWER_ID", description = "The viewer id")
+    String viewerId;
+
+    @Override
+    public Integer call() {
+      return print(c -> {
+        io.viewpulse.client.Erasure e = c.eraseViewer(viewerId);
+        Table t = new Table(List.of("erasedAt", "keyId", "views"));
+        t.add(java.util.Arrays.asList(e.erasedAt().toString(), e.keyId(), e.views()));
+        return t;
+      });
     }
   }
 

@@ -111,6 +111,7 @@ public final class Viewpulse implements AutoCloseable {
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, viewership,
           new io.viewpulse.viewership.ViewExplorer(viewership, store.viewRows(), c.clock()),
+          new io.viewpulse.privacy.Erasures(store.erasures(), c.clock()),
           new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
           c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness));

@@ -7,10 +7,18 @@ import java.util.List;
  * Views playing now: sessions not ended that sent a beacon since {@code activeSince}.
  *
  * @param breakdown among playbackId, device, browser, country
+ * @param filters on those dimensions ({@link Filter})
  */
 public record RealtimeQuery(String accountId, String playbackId, String creatorId, Instant activeSince,
-    List<Dimension> breakdown) {
+    List<Dimension> breakdown, List<Filter> filters) {
   public RealtimeQuery {
     breakdown = List.copyOf(breakdown);
+    filters = List.copyOf(filters);
+  }
+
+  /** Without filters. */
+  public RealtimeQuery(String accountId, String playbackId, String creatorId, Instant activeSince,
+      List<Dimension> breakdown) {
+    this(accountId, playbackId, creatorId, activeSince, breakdown, List.of());
   }
 }

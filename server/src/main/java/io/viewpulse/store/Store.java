@@ -22,6 +22,9 @@ public interface Store extends AutoCloseable {
   /** Finished views one by one: the views explorer and the export. */
   ViewRowReader viewRows();
 
+  /** Erasure of a viewer's views, and its record. */
+  io.viewpulse.privacy.ErasureStore erasures();
+
   LiveMinuteReader liveMinutes();
 
   KeyStore keys();

@@ -85,7 +85,7 @@ public final class Viewership {
    * an asset or a stream of the account, as Livepeer resolves them).
    */
   public List<RealtimeRow> now(String accountId, String playbackId, String assetId, String streamId, String creatorId,
-      List<Dimension> breakdown) {
+      List<Dimension> breakdown, List<io.viewpulse.query.Filter> filters) {
     playbackId = playbackIdOf(accountId, playbackId, assetId, streamId);
     for (Dimension d : breakdown) {
       if (!REALTIME_DIMENSIONS.contains(d)) {
@@ -93,8 +93,14 @@ public final class Viewership {
             + " (the realtime API breaks down by playbackId, device, browser or country)");
       }
     }
+    for (io.viewpulse.query.Filter f : filters) {
+      if (!REALTIME_DIMENSIONS.contains(f.dimension())) {
+        throw DomainException.invalid("invalid filter dimension: " + f.dimension().apiName()
+            + " (the realtime API filters by playbackId, device, browser or country)");
+      }
+    }
     return store.realtime(new RealtimeQuery(accountId, playbackId, creatorId,
-        clock.instant().minus(NOW_WINDOW), breakdown));
+        clock.instant().minus(NOW_WINDOW), breakdown, filters));
   }
 
   /** {@code /data/usage/query}. */

@@ -9,6 +9,7 @@ import io.viewpulse.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
@@ -40,6 +41,40 @@ class OpenApiTest {
             + path.getKey()));
       }
       assertThat(s.vp.routes()).isEqualTo(documented);
+    }
+  }
+
+  /**
+   * {@code filters[]} is documented on the routes that take it, with the dimensions they check it against: those of the
+   * route's {@code breakdownBy[]}, or every dimension where views are listed one by one.
+   */
+  @Test
+  void filtersAreDocumentedWhereTheyAreTakenWithTheDimensionsOfTheBreakdowns() throws Exception {
+    com.fasterxml.jackson.databind.JsonNode paths = Http.JSON.readTree(Files.readString(DOC)).get("paths");
+    Map<String, String> patterns = new java.util.TreeMap<>();
+    Map<String, String> breakdowns = new java.util.TreeMap<>();
+    paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+      for (com.fasterxml.jackson.databind.JsonNode param : op.getValue().path("parameters")) {
+        String name = param.path("name").asText();
+        if (name.equals("filters[]")) {
+          patterns.put(path.getKey(), param.get("schema").get("items").get("pattern").asText());
+        } else if (name.equals("breakdownBy[]")) {
+          java.util.List<String> dims = new java.util.ArrayList<>();
+          param.get("schema").get("items").get("enum").forEach(e -> dims.add(e.asText()));
+          breakdowns.put(path.getKey(), "^!?(" + String.join("|", dims) + "):");
+        }
+      }
+    }));
+    String every = "^!?(" + String.join("|", java.util.Arrays.stream(io.viewpulse.query.Dimension.values())
+        .map(io.viewpulse.query.Dimension::apiName).toList()) + "):";
+    assertThat(patterns).containsOnlyKeys("/api/data/views/query", "/api/data/views/query/creator",
+        "/api/data/views/now", "/api/data/views", "/api/data/views/export", "/api/data/viewers/{viewerId}/views");
+    assertThat(patterns.get("/api/data/views/now")).isEqualTo("^!?(playbackId|device|browser|country):");
+    for (String route : List.of("/api/data/views/query", "/api/data/views/query/creator", "/api/data/views/now")) {
+      assertThat(patterns.get(route)).as(route).isEqualTo(breakdowns.get(route));
+    }
+    for (String route : List.of("/api/data/views", "/api/data/views/export", "/api/data/viewers/{viewerId}/views")) {
+      assertThat(patterns.get(route)).as(route).isEqualTo(every);
     }
   }
 

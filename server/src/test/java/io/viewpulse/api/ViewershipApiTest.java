@@ -219,6 +219,45 @@ class ViewershipApiTest {
     Http.Response bad = s.query("/api/data/views/query?filters[]=colour:red");
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.error()).isEqualTo("invalid filter dimension: colour");
+    Http.Response syntax = s.query("/api/data/views/query?filters[]=Chrome");
+    assertThat(syntax.status()).isEqualTo(400);
+    assertThat(syntax.error()).isEqualTo("a filter is dimension:value or !dimension:value, got 'Chrome'");
+    Http.Response longOne = s.query("/api/data/views/query?filters[]=browser:" + "x".repeat(600));
+    assertThat(longOne.status()).isEqualTo(400);
+    assertThat(longOne.error()).isEqualTo("a filter is longer than 512 characters");
+  }
+
+  @Test
+  void severalValuesOfOneDimensionAreAlternativesAndOtherDimensionsMustHoldToo() {
+    assertThat(count("/api/data/views/query?filters[]=browser:Firefox&filters[]=browser:Safari"))
+        .as("Firefox or Safari").isEqualTo(2);
+    assertThat(count("/api/data/views/query?filters[]=browser:Chrome&filters[]=browser:Safari"
+        + "&filters[]=deviceType:mobile")).as("(Chrome or Safari) and mobile").isEqualTo(1);
+    assertThat(count("/api/data/views/query?filters[]=browser:Chrome&filters[]=browser:Chrome")).isEqualTo(2);
+    assertThat(count("/api/data/views/query?filters[]=playbackId:pbA&filters[]=playbackId:pbB")).isEqualTo(4);
+    assertThat(count("/api/data/views/query?playbackId=pbA&filters[]=playbackId:pbB"))
+        .as("the playback id and the filter must both hold").isZero();
+    assertThat(count("/api/data/views/query?filters[]=!browser:Chrome&filters[]=!browser:Safari")).isEqualTo(1);
+    assertThat(rows("/api/data/views/query?filters[]=browser:Firefox&filters[]=browser:Safari&breakdownBy[]=browser"))
+        .extracting(n -> n.get("browser").asText() + "=" + n.get("viewCount").asLong())
+        .containsExactlyInAnyOrder("Firefox=1", "Safari=1");
+  }
+
+  @Test
+  void realtimeTakesFiltersOnItsOwnDimensions() {
+    assertThat(rows("/api/data/views/now?filters[]=browser:Chrome&filters[]=browser:Safari"))
+        .extracting(n -> n.get("viewCount").asLong()).containsExactly(1L);
+    assertThat(rows("/api/data/views/now?filters[]=!browser:Chrome")).extracting(n -> n.get("viewCount").asLong())
+        .containsExactly(0L);
+    Http.Response bad = s.query("/api/data/views/now?filters[]=os:Linux");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.error()).isEqualTo(
+        "invalid filter dimension: os (the realtime API filters by playbackId, device, browser or country)");
+  }
+
+  private long count(String query) {
+    List<JsonNode> r = rows(query);
+    return r.isEmpty() ? 0 : r.get(0).get("viewCount").asLong();
   }
 
   @Test
@@ -280,6 +319,13 @@ class ViewershipApiTest {
     assertThat(us.get("playtimeMins").asDouble()).isCloseTo(13_800 / 60_000.0, within(1e-12));
     assertThat(us.has("ttffMs")).isFalse();
     assertThat(us.has("errorRate")).isFalse();
+  }
+
+  @Test
+  void theCreatorApiTakesSeveralValuesOfADimensionAndNegations() {
+    assertThat(rows("/api/data/views/query/creator?assetId=" + assetA.id() + "&breakdownBy[]=country"
+        + "&filters[]=country:DE&filters[]=country:US&filters[]=!browser:Safari"))
+        .extracting(n -> n.get("country").asText() + "=" + n.get("viewCount").asLong()).containsExactly("US=1");
   }
 
   @Test

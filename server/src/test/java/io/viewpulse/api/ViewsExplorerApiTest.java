@@ -195,6 +195,14 @@ class ViewsExplorerApiTest {
         "pbA bob +60s 0ms");
     assertThat(briefs(get("/api/data/views?filters[]=!browser:Firefox&from=" + T0.plusSeconds(30).toEpochMilli()
         + "&to=" + T0.plusSeconds(7200).toEpochMilli()).get("views"))).containsExactly("pbA bob +60s 0ms");
+    assertThat(briefs(get("/api/data/views?filters[]=country:DE&filters[]=country:GB").get("views")))
+        .as("several values of one dimension are alternatives").containsExactlyInAnyOrder("pbB carol +3600s 3000ms",
+            "pbB carol +3600s 2000ms", "pbB carol +3600s 1000ms", "pbA bob +60s 0ms");
+    assertThat(briefs(get("/api/data/views?filters[]=country:US&filters[]=country:GB&filters[]=!browser:Firefox"
+        + "&filters[]=!playbackId:nothing").get("views"))).as("and the other dimensions' conditions hold too")
+        .containsExactly("pbA alice +7200s 4000ms", "pbA alice +0s 5000ms");
+    assertThat(briefs(get("/api/data/views?filters[]=!country:US&filters[]=!country:GB").get("views")))
+        .as("each negation drops its value").containsExactly("pbA bob +60s 0ms");
   }
 
   @Test
@@ -204,6 +212,13 @@ class ViewsExplorerApiTest {
         .containsExactly("pbA alice +7200s 4000ms", "pbA alice +0s 5000ms");
     assertThat(briefs(get("/api/data/views?viewerId=bob").get("views"))).containsExactly("pbA bob +60s 0ms");
     assertThat(get("/api/data/viewers/nobody/views").get("views")).isEmpty();
+    // the viewer and the filters must both hold: a filter naming other viewers does not widen the viewer's views
+    assertThat(briefs(get("/api/data/viewers/bob/views?filters[]=viewerId:alice").get("views"))).isEmpty();
+    assertThat(briefs(get("/api/data/viewers/bob/views?filters[]=viewerId:alice&filters[]=viewerId:bob")
+        .get("views"))).containsExactly("pbA bob +60s 0ms");
+    assertThat(briefs(get("/api/data/views?viewerId=alice&filters[]=viewerId:carol").get("views"))).isEmpty();
+    assertThat(briefs(get("/api/data/views?viewerId=alice&filters[]=!playbackId:pbB&filters[]=country:US")
+        .get("views"))).containsExactly("pbA alice +7200s 4000ms", "pbA alice +0s 5000ms");
   }
 
   @Test
@@ -403,6 +418,24 @@ class ViewsExplorerApiTest {
     assertThat(r.body()).isEqualTo(CSV_HEADER + "\r\n");
     Http.Response n = s.query("/api/data/views/export?format=ndjson&from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z");
     assertThat(n.body()).isEmpty();
+  }
+
+  @Test
+  @Order(10)
+  void anExportTakesTheFiltersOfTheList() throws Exception {
+    Http.Response r = s.query("/api/data/views/export?format=ndjson&" + RANGE
+        + "&filters[]=country:US&filters[]=country:DE&filters[]=!playbackId:pbB");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<String> rows = new ArrayList<>();
+    for (String line : r.body().split("\n")) {
+      JsonNode v = Json.MAPPER.readTree(line);
+      rows.add(v.get("viewerId").asText() + "/" + v.get("country").asText() + "/" + v.get("playbackId").asText());
+    }
+    assertThat(rows).as("e2 (US, but pbB) and carol's (GB) left out")
+        .containsExactly("alice/US/pbA", "bob/DE/pbA", "alice/US/pbA");
+    Http.Response bad = s.query("/api/data/views/export?format=csv&" + RANGE + "&filters[]=colour:red");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.error()).isEqualTo("invalid filter dimension: colour");
   }
 
 }

@@ -70,6 +70,22 @@ class QueryCommandLineTest {
   }
 
   @Test
+  void viewsAndNowTakeFiltersWithSeveralValuesAndNegations() {
+    Out o = cli("views", "--by", "country", "--filter", "country:US", "--filter", "country:DE", "--filter",
+        "!browser:Safari", "--format", "csv");
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out().lines().map(l -> l.split(",")[0] + "," + l.split(",")[1]).toList())
+        .as("a and the channel's view from the US; b, from DE, is Safari's").containsExactly("country,views", "US,2");
+    assertThat(cli("now", "--filter", "!playbackId:chanpb", "--format", "csv").out())
+        .isEqualTo("views,errorRate\n0,0.0\n");
+    assertThat(cli("now", "--filter", "playbackId:chanpb", "--filter", "playbackId:other", "--format", "csv").out())
+        .isEqualTo("views,errorRate\n1,0.0\n");
+    Out bad = cli("views", "--filter", "colour:red");
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err()).contains("unknown filter dimension 'colour'");
+  }
+
+  @Test
   void viewsPrintAsCsvAndJson() throws Exception {
     Out csv = cli("views", "--playback-id", "launch1", "--time-step", "day", "--format", "csv");
     assertThat(csv.out()).isEqualTo("""

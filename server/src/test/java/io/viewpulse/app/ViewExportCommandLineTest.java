@@ -3,6 +3,7 @@ package io.viewpulse.app;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.viewpulse.client.Dimension;
 import io.viewpulse.client.View;
 import io.viewpulse.client.ViewListQuery;
 import io.viewpulse.client.ViewPage;
@@ -190,6 +191,25 @@ class ViewExportCommandLineTest {
         .containsExactly(24_950L * 3, 24_850L * 3, 24_750L * 3);
     assertThat(viewer.views()).allMatch(View::failed);
     assertThat(client.getViewerViews("viewer-50", viewer.next(), 1000).views()).hasSize(VIEWS / 100 - 3);
+  }
+
+  @Test
+  void theClientAndListViewsTakeSeveralValuesOfADimensionAndNegations() {
+    Viewpulse client = Viewpulse.builder().baseUrl(server()).apiKey(s.secretKey).build();
+    // starts 0, 3, ..., 27 s: i = 0..9, video pb(i % 3), viewer-i
+    ViewPage page = client.listViews(ViewListQuery.builder().from(T0).to(T0.plusSeconds(30))
+        .filter(Dimension.PLAYBACK_ID, "pb1", "pb2").exclude(Dimension.VIEWER_ID, "viewer-1").build());
+    assertThat(page.views()).extracting(v -> v.startedAt().getEpochSecond() - T0.getEpochSecond() + " "
+        + v.playbackId()).containsExactly("24 pb2", "21 pb1", "15 pb2", "12 pb1", "6 pb2");
+
+    Out o = cli(server(), "list-views", "--from", FROM, "--to", T0.plusSeconds(30).toString(), "--filter",
+        "playbackId:pb0", "--filter", "!viewerId:viewer-3", "--filter", "!viewerId:viewer-6", "--format", "csv");
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out().lines().skip(1).map(l -> l.split(",")[0] + " " + l.split(",")[2] + " " + l.split(",")[3]))
+        .containsExactly(T0.plusSeconds(27) + " pb0 viewer-9", T0 + " pb0 viewer-0");
+    Out bad = cli(server(), "list-views", "--filter", "colour:red");
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err()).contains("unknown filter dimension 'colour'");
   }
 
   @Test

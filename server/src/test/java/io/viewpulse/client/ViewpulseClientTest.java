@@ -99,6 +99,20 @@ class ViewpulseClientTest {
   }
 
   @Test
+  void filtersTakeSeveralValuesAndNegations() {
+    assertThat(client.getViews(ViewsQuery.builder().playbackId("launch1").filter(Dimension.COUNTRY, "US", "DE")
+        .build())).extracting(ViewershipMetric::viewCount).containsExactly(2L);
+    assertThat(client.getViews(ViewsQuery.builder().playbackId("launch1").exclude(Dimension.BROWSER, "Safari")
+        .breakdownBy(Dimension.COUNTRY).build()))
+        .extracting(r -> r.dimension(Dimension.COUNTRY) + "=" + r.viewCount()).containsExactly("US=1");
+    assertThat(client.getViews(ViewsQuery.builder().filters(List.of(io.viewpulse.client.Filter.parse("country:DE"),
+        io.viewpulse.client.Filter.parse("!browser:Safari"))).build())).extracting(ViewershipMetric::viewCount)
+        .as("the only view from DE is Safari's").containsExactly(0L);
+    assertThat(client.getRealtimeViews(null, null, List.of(io.viewpulse.client.Filter.not(Dimension.PLAYBACK_ID,
+        "key1")))).extracting(RealtimeMetric::viewCount).containsExactly(0L);
+  }
+
+  @Test
   void viewsByCreatorCarryEngagementOnly() {
     List<ViewershipMetric> rows = client.getViewsByCreator(ViewsQuery.builder().assetId(asset.id())
         .breakdownBy(Dimension.DEVICE_TYPE).build());

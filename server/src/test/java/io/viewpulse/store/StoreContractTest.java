@@ -176,6 +176,19 @@ class StoreContractTest {
   }
 
   @Test
+  void realtimeTakesFiltersWithAlternativesAndNegations() {
+    twoOpenSessions(store.sessions());
+    assertThat(watching(List.of(Filter.parse("country:US"), Filter.parse("country:DE")))).isEqualTo(2);
+    assertThat(watching(List.of(Filter.parse("country:US"), Filter.parse("device:Desktop")))).isZero();
+    assertThat(watching(List.of(Filter.parse("!country:US"), Filter.parse("!browser:Safari")))).isEqualTo(2);
+    assertThat(watching(List.of(Filter.parse("!browser:Chrome")))).isZero();
+  }
+
+  private long watching(List<Filter> filters) {
+    return store.views().realtime(new RealtimeQuery("acc", null, null, T0, List.of(), filters)).get(0).viewCount();
+  }
+
+  @Test
   void aFailedStepIsRetriedUnchangedAndTakesEffectOnce() {
     for (StoreProbe.Step step : probe.steps()) {
       if (step == StoreProbe.Step.DELETE_MOVED) {
@@ -318,7 +331,9 @@ class StoreContractTest {
             new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.COUNTRY), List.of(),
                 ViewsQuery.Detail.QUALITY),
             new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(), List.of(),
-                ViewsQuery.Detail.QUALITY))) {
+                ViewsQuery.Detail.QUALITY),
+            new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.COUNTRY),
+                List.of(Filter.parse("country:US"), Filter.parse("country:DE")), ViewsQuery.Detail.FULL))) {
           assertThat(probe.fromRollups(q)).as("answered from pre-aggregates: %s", q).isTrue();
           assertSameAnswer(q, store.views().views(q), probe.byScan(q));
           checked++;
@@ -335,15 +350,26 @@ class StoreContractTest {
             new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.PLAYBACK_ID),
                 List.of(Filter.parse("!playbackId:pb4")), ViewsQuery.Detail.FULL),
             new ViewsQuery("acc", "pb2", null, null, r[0], r[1], step, List.of(), List.of(),
-                ViewsQuery.Detail.QUALITY))) {
+                ViewsQuery.Detail.QUALITY),
+            new ViewsQuery("acc", null, null, null, r[0], r[1], step, List.of(Dimension.PLAYBACK_ID),
+                List.of(Filter.parse("playbackId:pb1"), Filter.parse("playbackId:pb3"),
+                    Filter.parse("!playbackId:pb3")), ViewsQuery.Detail.FULL))) {
           assertThat(probe.fromRollups(q)).as("answered from pre-aggregates: %s", q).isTrue();
           assertSameAnswer(q, store.views().views(q), probe.byScan(q));
           checked++;
         }
       }
     }
-    assertThat(checked).isEqualTo(3 * 4 * 8 + 2 * 3 * 4);
+    assertThat(checked).isEqualTo(3 * 4 * 9 + 2 * 3 * 5);
     assertThat(views()).isEqualTo(3002);
+    // several values of one dimension are alternatives, each negation drops its value, dimensions must all hold
+    long expected = batch.stream().filter(v -> ("US".equals(v.dims().country()) || "DE".equals(v.dims().country()))
+        && !"Chrome".equals(v.dims().browser())).count();
+    ViewsQuery mixed = new ViewsQuery("acc", null, null, null, null, null, null, List.of(),
+        List.of(Filter.parse("country:US"), Filter.parse("!browser:Chrome"), Filter.parse("country:DE")),
+        ViewsQuery.Detail.FULL);
+    assertThat(probe.fromRollups(mixed)).isFalse();
+    assertThat(store.views().views(mixed).get(0).viewCount()).isEqualTo(expected).isGreaterThan(300);
   }
 
   private static void assertSameAnswer(ViewsQuery q, List<MetricRow> rolled, List<MetricRow> scanned) {
@@ -389,5 +415,70 @@ class StoreContractTest {
     } finally {
       probe.repair();
     }
+  }
+
+  private static ViewRecord viewOf(long id, String account, String viewer, long startMs) {
+    ViewRecord v = view(id, "x", startMs, true);
+    return new ViewRecord(id, account, v.playbackId(), null, null, viewer, startMs, null, v.dims(), v.domain(), false,
+        v.playtimeMs(), v.ttffMs(), v.rebufferMs(), v.errors(), v.firstFrame(), true);
+  }
+
+  private List<String> viewersOf(String account) {
+    ViewsQuery q = new ViewsQuery(account, null, null, null, null, null, null, List.of(), List.of(),
+        ViewsQuery.Detail.FULL);
+    List<String> newest = store.viewRows().newest(q, null, 100).stream().map(io.viewpulse.query.ViewRow::viewerId)
+        .toList();
+    List<String> oldest = new ArrayList<>();
+    store.viewRows().oldest(new ViewsQuery(account, null, null, null, T0.minusSeconds(3600), T0.plusSeconds(3600),
+        null, List.of(), List.of(), ViewsQuery.Detail.FULL), null, r -> oldest.add(r.viewerId()));
+    List<String> reversed = new ArrayList<>(newest);
+    java.util.Collections.reverse(reversed);
+    assertThat(oldest).as("the export reads what the list shows, oldest first").containsExactlyElementsOf(reversed);
+    return newest;
+  }
+
+  /** A viewer id a statement must escape. */
+  private static final String X = "viewer-x 'quoted' \\ \t\r\n";
+
+  /**
+   * Erasing a viewer deletes its finished views wherever they are (committed by the sessionizer, in ClickHouse's
+   * outbox or moved, loaded), only its own in its own account, records the count without the id, refuses while the
+   * viewer has a session open, and stays done across a restart and the next commits.
+   */
+  @Test
+  void anErasedViewerIsFoundNowhereAndTheErasureIsRecordedWithItsCount() {
+    twoOpenSessions(store.sessions());
+    store.sessions().commit(aEnds());
+    long t = T0.toEpochMilli();
+    store.load(List.of(viewOf(900, "acc", X, t + 1_000), viewOf(901, "acc", "viewer-c", t + 2_000),
+        viewOf(902, "acc", X, t + 3_000), viewOf(903, "other", X, t + 4_000)));
+    assertThat(viewersOf("acc")).containsExactly(X, "viewer-c", X, "viewer-a");
+
+    Instant at = Instant.parse("2026-01-02T03:04:05.678Z");
+    assertThat(store.erasures().erase("acc", "viewer-b", new io.viewpulse.privacy.ErasureStore.ErasureRecord("k0",
+        at, 0))).as("B is watching: refused").isEqualTo(new io.viewpulse.privacy.ErasureStore.Outcome(0, 1));
+    assertThat(store.erasures().erasures("acc", 10)).as("a refusal is not recorded").isEmpty();
+    assertThat(store.erasures().erase("acc", "viewer-a", new io.viewpulse.privacy.ErasureStore.ErasureRecord("k1",
+        at, 0))).isEqualTo(new io.viewpulse.privacy.ErasureStore.Outcome(1, 0));
+    assertThat(store.erasures().erase("acc", X, new io.viewpulse.privacy.ErasureStore.ErasureRecord("k2",
+        at.plusSeconds(1), 0))).isEqualTo(new io.viewpulse.privacy.ErasureStore.Outcome(2, 0));
+    assertThat(store.erasures().erase("acc", "nobody", new io.viewpulse.privacy.ErasureStore.ErasureRecord("k3",
+        at.plusSeconds(2), 0))).isEqualTo(new io.viewpulse.privacy.ErasureStore.Outcome(0, 0));
+
+    for (int round = 0; round < 2; round++) {
+      assertThat(viewersOf("acc")).as("round " + round).containsExactly("viewer-c");
+      assertThat(viewersOf("other")).as("another account's viewer of the same id stays").containsExactly(X);
+      assertThat(store.erasures().erasures("acc", 10)).as("newest first, nothing of the viewer").containsExactly(
+          new io.viewpulse.privacy.ErasureStore.ErasureRecord("k3", at.plusSeconds(2), 0),
+          new io.viewpulse.privacy.ErasureStore.ErasureRecord("k2", at.plusSeconds(1), 2),
+          new io.viewpulse.privacy.ErasureStore.ErasureRecord("k1", at, 1));
+      assertThat(store.erasures().erasures("other", 10)).isEmpty();
+      reopen();
+    }
+    // the next commits (B's view ends) move what waits to be stored: A's erased view does not come back
+    store.sessions().recover(0);
+    store.sessions().commit(SessionStore.Commit.of(0, 30, List.of(), List.of("acc|pb|b"),
+        List.of(view("b".hashCode(), "b", T0.toEpochMilli(), true)), List.of(), List.of()));
+    assertThat(viewersOf("acc")).containsExactly("viewer-c", "viewer-b");
   }
 }

@@ -107,6 +107,16 @@ public final class AccessRoutes {
         route("GET /api/data/viewers/{viewerId}/views", Guard.SECRET,
             get(t -> "/api/data/viewers/someone/views?assetId=" + t.a.assetId()), ok(200, (r, t, q) -> assertThat(
                 r.json().get("views").isArray()).isTrue()), t -> error(404, "asset not found")),
+        // an id of nobody's: a view of A's matrix is not erased from under the other routes; B's erasure is B's own
+        route("DELETE /api/data/viewers/{viewerId}", Guard.SECRET,
+            t -> new Request("DELETE", "/api/data/viewers/" + t.unique("matrix-viewer-"), null, null),
+            ok(200, (r, t, q) -> assertThat(r.json().get("views").asLong()).isZero()),
+            t -> ok(200, (r, x, q) -> assertThat(r.json().get("keyId").asText())
+                .isEqualTo(t.b.secret().split("_")[1]))),
+        route("GET /api/data/erasures", Guard.SECRET, get(t -> "/api/data/erasures"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("erasures").isArray()).isTrue()),
+            t -> ok(200, (r, x, q) -> r.json().get("erasures").forEach(e -> assertThat(e.get("keyId").asText())
+                .as("B sees its own erasures only").isNotEqualTo(t.a.secret().split("_")[1])))),
         route("GET /api/data/views/export", Guard.SECRET,
             get(t -> "/api/data/views/export?format=csv&from=0&to=4102444800000&assetId=" + t.a.assetId()),
             ok(200, (r, t, q) -> assertThat(r.body()).startsWith("viewId,playbackId,")),
@@ -221,6 +231,7 @@ public final class AccessRoutes {
 
   static List<Route> open() {
     Check javascript = (r, t, q) -> assertThat(r.header("Content-Type")).contains("javascript");
+    Expect accepted = ok(200, (r, t, q) -> assertThat(r.body()).isEqualTo("{\"accepted\":1,\"dropped\":{}}"));
     return List.of(
         open("GET /analytics/log", get(t -> "/analytics/log"), ok(200, null)),
         open("HEAD /analytics/log", t -> new Request("HEAD", "/analytics/log", null, null), ok(200, null)),
@@ -228,6 +239,16 @@ public final class AccessRoutes {
                 Beacons.session(t.unique("matrix-session-"), t.a.assetPlaybackId())
                     .play(Instant.ofEpochMilli(t.nowMillis())).json(), "text/plain;charset=UTF-8"),
             ok(200, (r, t, q) -> assertThat(r.body()).isEqualTo("{\"accepted\":1,\"dropped\":{}}"))),
+        // CMCD: event mode (a report a line) and request mode (the query argument of a forwarded segment request)
+        open("POST /analytics/cmcd", t -> new Request("POST", "/analytics/cmcd", cmcd(t, "e=ps,v=2,ts="
+            + t.nowMillis()), "application/cmcd"), accepted),
+        open("GET /analytics/cmcd/request", t -> cmcdRequest("GET", t, ""), accepted),
+        open("HEAD /analytics/cmcd/request", t -> cmcdRequest("HEAD", t, ""), ok(200, null)),
+        open("POST /analytics/cmcd/request", t -> cmcdRequest("POST", t, ""), accepted),
+        open("GET /analytics/cmcd/request/{mediaPath}", t -> cmcdRequest("GET", t, "/hls/v/seg0.ts"), accepted),
+        open("HEAD /analytics/cmcd/request/{mediaPath}", t -> cmcdRequest("HEAD", t, "/hls/v/seg0.ts"),
+            ok(200, null)),
+        open("POST /analytics/cmcd/request/{mediaPath}", t -> cmcdRequest("POST", t, "/hls/v/seg0.ts"), accepted),
         open("GET /collector.js", get(t -> "/collector.js"), ok(200, javascript)),
         open("GET /collector.mjs", get(t -> "/collector.mjs"), ok(200, javascript)),
         open("GET /json_video+{playbackId}.js", get(t -> "/json_video+" + t.a.assetPlaybackId() + ".js"),
@@ -245,6 +266,17 @@ public final class AccessRoutes {
         new Route("GET /dashboard/app.js", Guard.STATIC, get(t -> "/dashboard/app.js"), ok(200, javascript), null),
         new Route("GET /webjars/chart.js/4.5.1/dist/chart.umd.min.js", Guard.STATIC,
             get(t -> "/webjars/chart.js/4.5.1/dist/chart.umd.min.js"), ok(200, javascript), null));
+  }
+
+  /** A CMCD report of a session of its own on account A's asset, with the keys given after the session's. */
+  private static String cmcd(Tenants t, String more) {
+    return "sid=\"" + t.unique("matrix-cmcd-") + "\",cid=\"" + t.a.assetPlaybackId() + "\",sta=p"
+        + (more.isEmpty() ? "" : "," + more);
+  }
+
+  private static Request cmcdRequest(String method, Tenants t, String mediaPath) {
+    return new Request(method, "/analytics/cmcd/request" + mediaPath + "?CMCD="
+        + java.net.URLEncoder.encode(cmcd(t, ""), java.nio.charset.StandardCharsets.UTF_8), null, null);
   }
 
   static List<String> ids(JsonNode array) {

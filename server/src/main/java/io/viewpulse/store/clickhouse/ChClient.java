@@ -75,9 +75,26 @@ final class ChClient implements AutoCloseable {
         : Map.of("distributed_foreground_insert", "1", "insert_quorum", "auto");
   }
 
+  /**
+   * The parameters as the server reads them: it parses a String parameter in its escaped form (as in TSV), in which a
+   * backslash starts an escape and a tab or line break ends the value, so those are escaped (a viewer id may hold
+   * any of them). The client sends the values as they are. An array's text ({@link #array}) is read as a literal,
+   * its strings quoted and escaped already: it goes as it is.
+   */
+  static Map<String, Object> escaped(Map<String, Object> params) {
+    if (params.values().stream().noneMatch(v -> v instanceof String || v instanceof Verbatim)) {
+      return params;
+    }
+    Map<String, Object> out = new java.util.HashMap<>(params);
+    out.replaceAll((k, v) -> v instanceof String str ? str.replace("\\", "\\\\").replace("\t", "\\t")
+        .replace("\n", "\\n").replace("\r", "\\r").replace("\0", "\\0")
+        : v instanceof Verbatim raw ? raw.text() : v);
+    return out;
+  }
+
   /** Runs a statement that answers nothing (DDL, INSERT ... SELECT). */
   void execute(String sql, Map<String, Object> params) {
-    try (var response = await(client.execute(sql, params), sql)) {
+    try (var response = await(client.execute(sql, escaped(params)), sql)) {
       // nothing to read
     } catch (StoreException e) {
       throw e;
@@ -100,7 +117,7 @@ final class ChClient implements AutoCloseable {
       java.util.function.Consumer<T> sink) {
     QuerySettings s = new QuerySettings().setFormat(ClickHouseFormat.RowBinaryWithNamesAndTypes);
     settings.forEach(s::serverSetting);
-    try (QueryResponse response = await(client.query(sql, params, s), sql)) {
+    try (QueryResponse response = await(client.query(sql, escaped(params), s), sql)) {
       ClickHouseBinaryFormatReader r = client.newBinaryFormatReader(response);
       while (r.hasNext()) {
         r.next();
@@ -134,7 +151,7 @@ final class ChClient implements AutoCloseable {
     serverSettings.forEach(settings::serverSetting);
     QueryResponse response;
     try {
-      response = await(client.query(sql, params, settings), sql);
+      response = await(client.query(sql, escaped(params), settings), sql);
     } catch (StoreException e) {
       throw e;
     } catch (Exception e) {
@@ -158,8 +175,11 @@ final class ChClient implements AutoCloseable {
     return out;
   }
 
+  /** The text of a parameter the server does not read as a String (an array): sent as it is. */
+  record Verbatim(String text) {}
+
   /** A list of strings as the text of a ClickHouse {@code Array(String)} query parameter. */
-  static String array(java.util.List<String> values) {
+  static Verbatim array(java.util.List<String> values) {
     StringBuilder b = new StringBuilder("[");
     for (String v : values) {
       if (b.length() > 1) {
@@ -167,7 +187,7 @@ final class ChClient implements AutoCloseable {
       }
       b.append('\'').append(v.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
     }
-    return b.append(']').toString();
+    return new Verbatim(b.append(']').toString());
   }
 
   /**

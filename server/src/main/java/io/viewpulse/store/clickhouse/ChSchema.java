@@ -214,6 +214,9 @@ final class ChSchema {
         + " deleted_at Nullable(DateTime64(3, 'UTC')), version UInt64)"
         + " ENGINE = " + engine("ReplacingMergeTree", "media", false, "version")
         + " ORDER BY (account_id, id, created_at)");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("erasures") + onCluster() + " (account_id String, key_id String,"
+        + " erased_at DateTime64(3, 'UTC'), views UInt64) ENGINE = " + engine("MergeTree", "erasures", false, "")
+        + " ORDER BY (account_id, erased_at)");
     if (cluster != null) {
       for (String table : List.of("views", "rollup_hour", "rollup_day")) {
         out.add("CREATE TABLE IF NOT EXISTS " + t(table) + onCluster() + " AS " + local(table)
@@ -223,6 +226,31 @@ final class ChSchema {
     }
     out.addAll(materializedViews());
     return out;
+  }
+
+  /**
+   * The statement that deletes the views of one viewer ({@code viewer}) of one account ({@code account}): a lightweight
+   * delete (the rows are gone from every query at once, and from the disk when their parts merge), on every shard's
+   * table in a cluster. The values are literals: a statement sent to the cluster's other servers carries no
+   * parameters.
+   */
+  String deleteViews(String account, String viewer) {
+    return "DELETE FROM " + local("views") + onCluster() + " WHERE account_id = " + literal(account)
+        + " AND viewer_id = " + literal(viewer);
+  }
+
+  /**
+   * The statement that deletes the rows of {@code session_state} naming a viewer: its views waiting in the outbox and
+   * old versions of its closed sessions' snapshots (one replicated table: a delete reaches every replica).
+   */
+  String deleteSessionState(String account, String viewer) {
+    return "DELETE FROM " + t("session_state") + " WHERE kind IN ('s', 'v') AND account_id = " + literal(account)
+        + " AND viewer_id = " + literal(viewer);
+  }
+
+  /** A ClickHouse string literal of {@code s}: backslashes and quotes escaped. */
+  static String literal(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** Every statement that creates a table of the current schema: {@link #create} without the materialized views. */

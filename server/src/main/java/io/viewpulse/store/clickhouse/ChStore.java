@@ -34,6 +34,7 @@ public final class ChStore implements Store {
   private final ChSessionStore sessions;
   private final ChViewReader views;
   private final ChViewRows viewRows;
+  private final ChErasures erasures;
   private final ChLiveMinutes liveMinutes;
   private final ChDirectory directory;
   private final ChMigrations migrations;
@@ -53,6 +54,7 @@ public final class ChStore implements Store {
     this.sessions = new ChSessionStore(ch, schema);
     this.views = new ChViewReader(ch, new ChViewsSql(schema, migrations.qualityRollupsSince()));
     this.viewRows = new ChViewRows(ch, schema);
+    this.erasures = new ChErasures(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
     this.directory = new ChDirectory(ch, schema);
   }
@@ -79,6 +81,11 @@ public final class ChStore implements Store {
   @Override
   public io.viewpulse.query.ViewRowReader viewRows() {
     return viewRows;
+  }
+
+  @Override
+  public io.viewpulse.privacy.ErasureStore erasures() {
+    return erasures;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.viewpulse.store.clickhouse;
 
-import io.viewpulse.query.Filter;
 import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewPosition;
 import io.viewpulse.query.ViewsQuery;
@@ -128,11 +127,7 @@ final class ChViewRowsSql {
     if (q.creatorId() != null) {
       where.add("creator_id = " + p.add("String", q.creatorId()));
     }
-    for (Filter f : q.filters()) {
-      String column = ChViewsSql.COLUMNS.get(f.dimension());
-      String v = p.add("String", f.value());
-      where.add(f.negated() ? "(" + column + " IS NULL OR " + column + " != " + v + ")" : column + " = " + v);
-    }
+    where.addAll(ChViewsSql.filters(q.filters(), ChViewsSql.COLUMNS::get, p));
     if (q.from() != null) {
       where.add("started_at >= fromUnixTimestamp64Milli(" + p.add("Int64", q.from().toEpochMilli()) + ", 'UTC')");
     }

@@ -140,7 +140,9 @@ final class ChViewsSql {
    * answered by the playback-id rollup.
    */
   static ViewsQuery playbackAsFilter(ViewsQuery q) {
-    if (q.playbackId() == null) {
+    // with playback-id filters of its own, the playback id would be one more alternative: the query stays a scan
+    if (q.playbackId() == null || !Filter.alternatives(q.filters()).getOrDefault(Dimension.PLAYBACK_ID, List.of())
+        .isEmpty()) {
       return q;
     }
     List<Filter> filters = new ArrayList<>(q.filters());
@@ -155,7 +157,7 @@ final class ChViewsSql {
    */
   static Optional<Optional<Dimension>> groupingSet(ViewsQuery query) {
     ViewsQuery q = playbackAsFilter(query);
-    if (q.accountId() == null || q.dStorageUrl() != null || q.creatorId() != null
+    if (q.accountId() == null || q.playbackId() != null || q.dStorageUrl() != null || q.creatorId() != null
         || q.breakdown().size() > 1) {
       return Optional.empty();
     }
@@ -233,8 +235,8 @@ final class ChViewsSql {
           .append(schema.t("rollup_" + s.unit())).append(" WHERE account_id = ").append(p.add("String", q.accountId()))
           .append(" AND dim = '").append(dim).append('\'');
       range("t", s.from(), s.to(), r, p);
-      for (Filter f : q.filters()) {
-        r.append(" AND ").append(filter("value", f, p));
+      for (String f : filters(q.filters(), d -> "value", p)) {
+        r.append(" AND ").append(f);
       }
       parts.add(r.toString());
     }
@@ -308,6 +310,9 @@ final class ChViewsSql {
     }
     if (q.creatorId() != null) {
       sql.append(" AND creator_id = ").append(p.add("String", q.creatorId()));
+    }
+    for (String f : filters(q.filters(), COLUMNS::get, p)) {
+      sql.append(" AND ").append(f);
     }
     if (!cols.isEmpty()) {
       sql.append(" GROUP BY ").append(String.join(", ", cols)).append(" ORDER BY view_count DESC");
@@ -385,17 +390,29 @@ final class ChViewsSql {
     if (q.creatorId() != null) {
       where.add("creator_id = " + p.add("String", q.creatorId()));
     }
-    for (Filter f : q.filters()) {
-      where.add(filter(COLUMNS.get(f.dimension()), f, p));
-    }
+    where.addAll(filters(q.filters(), COLUMNS::get, p));
     StringBuilder s = new StringBuilder(where.isEmpty() ? "true" : String.join(" AND ", where));
     range("started_at", from, to, s, p);
     return s.toString();
   }
 
-  private static String filter(String column, Filter f, Params p) {
-    String v = p.add("String", f.value());
-    return f.negated() ? "(" + column + " IS NULL OR " + column + " != " + v + ")" : column + " = " + v;
+  /**
+   * The conditions of {@code filters} on the columns {@code column} names ({@link Filter}): one value {@code col = v},
+   * several {@code col IN (v, ...)}, a negation {@code (col IS NULL OR col != v)}.
+   */
+  static List<String> filters(List<Filter> filters, java.util.function.Function<Dimension, String> column,
+      Params p) {
+    List<String> out = new ArrayList<>();
+    Filter.alternatives(filters).forEach((d, values) -> {
+      List<String> vs = values.stream().map(v -> p.add("String", v)).toList();
+      out.add(column.apply(d) + (vs.size() == 1 ? " = " + vs.get(0) : " IN (" + String.join(", ", vs) + ")"));
+    });
+    for (Filter f : Filter.exclusions(filters)) {
+      String v = p.add("String", f.value());
+      String c = column.apply(f.dimension());
+      out.add("(" + c + " IS NULL OR " + c + " != " + v + ")");
+    }
+    return out;
   }
 
   private static void range(String column, Instant from, Instant to, StringBuilder s, Params p) {

@@ -32,6 +32,7 @@ public final class DuckStore implements Store {
   private final DuckViewRows viewRows;
   private final DuckLiveMinutes liveMinutes;
   private final Rollups rollups;
+  private final DuckErasures erasures;
 
   private DuckStore(Database db, int rollupMinViewsPerRow) {
     this.db = db;
@@ -41,6 +42,7 @@ public final class DuckStore implements Store {
     this.viewRows = new DuckViewRows(db, ROW_CONNECTIONS);
     this.liveMinutes = new DuckLiveMinutes(db);
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
+    this.erasures = new DuckErasures(db);
   }
 
   /** Opens (creating or migrating) the file under {@code dataDir}. */
@@ -61,6 +63,11 @@ public final class DuckStore implements Store {
   @Override
   public io.viewpulse.query.ViewRowReader viewRows() {
     return viewRows;
+  }
+
+  @Override
+  public io.viewpulse.privacy.ErasureStore erasures() {
+    return erasures;
   }
 
   @Override
@@ -134,6 +141,7 @@ public final class DuckStore implements Store {
     rollups.close();
     views.close();
     viewRows.close();
+    erasures.close();
     liveMinutes.close();
     sessions.close();
     directory.close();

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  *
  * <p>Invariants the rest of the store keeps:
  * <ul>
- *   <li>{@code views} is append-only, so a rowid names a view for good. A rollup set ({@link #SETS}: a unit, and the
+ *   <li>{@code views} is appended to, and only erasures delete from it ({@link DuckErasures}, which keeps the marks
+ *       below the next rowid). A rollup set ({@link #SETS}: a unit, and the
  *       account total or one {@link #ROLLED} dimension) holds, in its table's rows with its {@code dims}, exactly
  *       the views with {@code rowid <} its {@code rollup_mark.rows}, each once. Sets move on their own: a set that
  *       is not worth its rows ({@link Rollups}) stops where it is, and one that becomes worth them (again) goes on from
@@ -246,7 +247,9 @@ final class RollupSql {
    * (the scan's {@code playback_id = ?} is the filter's condition), answered by the playback-id sets.
    */
   static ViewsQuery playbackAsFilter(ViewsQuery q) {
-    if (q.playbackId() == null) {
+    // with playback-id filters of its own, the playback id would be one more alternative: the query stays a scan
+    if (q.playbackId() == null || !Filter.alternatives(q.filters()).getOrDefault(Dimension.PLAYBACK_ID, List.of())
+        .isEmpty()) {
       return q;
     }
     List<Filter> filters = new ArrayList<>(q.filters());
@@ -258,7 +261,7 @@ final class RollupSql {
   /** The rolled dimension a query can be answered by (empty for the account total), or empty when it cannot. */
   static Optional<Optional<Dimension>> groupingSet(ViewsQuery query) {
     ViewsQuery q = playbackAsFilter(query);
-    if (q.accountId() == null || q.dStorageUrl() != null || q.creatorId() != null
+    if (q.accountId() == null || q.playbackId() != null || q.dStorageUrl() != null || q.creatorId() != null
         || q.breakdown().size() > 1) {
       return Optional.empty();
     }
@@ -447,10 +450,9 @@ final class RollupSql {
     }
 
     private void filters(StringBuilder s) {
-      for (Filter f : q.filters()) {
-        s.append(" AND ").append(col).append(f.negated() ? " IS DISTINCT FROM ?" : " = ?");
-        params.add(f.value());
-      }
+      List<String> where = new ArrayList<>();
+      ViewsSql.filters(q.filters(), d -> col, where, params);
+      where.forEach(w -> s.append(" AND ").append(w));
     }
   }
 

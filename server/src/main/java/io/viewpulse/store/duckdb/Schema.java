@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * version it leads to, so a crash leaves a file at one version or the next, never between. Two processes never
  * migrate one file at once: DuckDB lets one process hold a file, and the second one's open fails before reading it.
  *
- * <p>{@code views} holds one row per finished view and is only ever appended to. {@code live_views} holds the latest
+ * <p>{@code views} holds one row per finished view and is only appended to, but for erasures of a viewer. {@code live_views} holds the latest
  * snapshot of every open session (view or not yet) with its serialized state, replaced on every commit; with the
  * partition's row of {@code log_checkpoints} (the last event-log offset folded into those snapshots) and
  * {@code live_minute_parts} (what the open minutes of live statistics hold) it is a partition's recovery point.
@@ -80,7 +80,8 @@ final class Schema {
   private static final List<Migration> MIGRATIONS = List.of(
       Schema::first,
       Schema::storeSeam,
-      Schema::quality);
+      Schema::quality,
+      Schema::erasures);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -228,5 +229,14 @@ final class Schema {
     }
     s.execute("CREATE OR REPLACE VIEW all_views AS SELECT " + VIEW_COLUMN_NAMES + " FROM views UNION ALL SELECT "
         + VIEW_COLUMN_NAMES + " FROM live_views WHERE play_intent");
+  }
+
+  /**
+   * Version 4, the record of erasures of viewers ({@code privacy.Erasures}): who asked (a key id), when, and how many
+   * views went; nothing of the viewer.
+   */
+  private static void erasures(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE erasures (account_id VARCHAR NOT NULL, key_id VARCHAR NOT NULL,"
+        + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
   }
 }

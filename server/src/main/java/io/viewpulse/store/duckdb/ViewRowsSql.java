@@ -1,6 +1,5 @@
 package io.viewpulse.store.duckdb;
 
-import io.viewpulse.query.Filter;
 import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewPosition;
 import io.viewpulse.query.ViewsQuery;
@@ -13,8 +12,9 @@ import java.util.stream.Collectors;
 /**
  * Pure builders of the SQL that reads finished views one by one ({@link DuckViewRows}): the views explorer's pages, the
  * export's ranges and its Parquet file. They read {@code views} only (finished views; open sessions are in
- * {@code live_views} until their view ends). A view's id here is its {@code rowid}: {@code views} is only ever
- * appended to, so a row keeps its id for good (the rollups' marks rely on the same). User values only travel as
+ * {@code live_views} until their view ends). A view's id here is its {@code rowid}: {@code views} is only
+ * appended to but for erasures, which leave the other rows their ids (the rollups' marks rely on the same); a view id
+ * of an erased view may be taken again by a later one ({@link DuckErasures}). User values only travel as
  * parameters; identifiers come from the allowlists.
  */
 final class ViewRowsSql {
@@ -113,10 +113,7 @@ final class ViewRowsSql {
       where.add("creator_id = ?");
       params.add(q.creatorId());
     }
-    for (Filter f : q.filters()) {
-      where.add(ViewsSql.COLUMNS.get(f.dimension()) + (f.negated() ? " IS DISTINCT FROM ?" : " = ?"));
-      params.add(f.value());
-    }
+    ViewsSql.filters(q.filters(), ViewsSql.COLUMNS::get, where, params);
     if (q.from() != null) {
       where.add("started_at >= " + DuckDirectory.TS);
       params.add(ViewsSql.micros(q.from()));

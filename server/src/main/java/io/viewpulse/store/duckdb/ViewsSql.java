@@ -72,6 +72,24 @@ final class ViewsSql {
   private ViewsSql() {}
 
   /**
+   * The conditions of {@code filters} on the columns {@code column} names ({@link io.viewpulse.query.Filter}): one
+   * value {@code col = ?}, several {@code col IN (?, ...)}, a negation {@code col IS DISTINCT FROM ?}.
+   */
+  static void filters(List<io.viewpulse.query.Filter> filters,
+      java.util.function.Function<io.viewpulse.query.Dimension, String> column, List<String> where,
+      List<Object> params) {
+    io.viewpulse.query.Filter.alternatives(filters).forEach((d, values) -> {
+      where.add(column.apply(d) + (values.size() == 1 ? " = ?"
+          : " IN (" + String.join(", ", java.util.Collections.nCopies(values.size(), "?")) + ")"));
+      params.addAll(values);
+    });
+    for (io.viewpulse.query.Filter f : io.viewpulse.query.Filter.exclusions(filters)) {
+      where.add(column.apply(f.dimension()) + " IS DISTINCT FROM ?");
+      params.add(f.value());
+    }
+  }
+
+  /**
    * Columns of the result, in order: [bucket_ms,] one per breakdown dimension, view_count, playtime_mins
    * [, ttff_ms, ttff_p50_ms, ttff_p95_ms, rebuffer_ratio, error_rate, exits_before_start, unique_viewers
    * [, one per {@link io.viewpulse.query.QualityMetric}]].
@@ -109,10 +127,7 @@ final class ViewsSql {
       where.add("creator_id = ?");
       params.add(q.creatorId());
     }
-    for (io.viewpulse.query.Filter f : q.filters()) {
-      where.add(COLUMNS.get(f.dimension()) + (f.negated() ? " IS DISTINCT FROM ?" : " = ?"));
-      params.add(f.value());
-    }
+    filters(q.filters(), COLUMNS::get, where, params);
     timeRange(q.from(), q.to(), where, params);
     StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM all_views");
     if (!where.isEmpty()) {
@@ -169,6 +184,9 @@ final class ViewsSql {
       sql.append(" AND creator_id = ?");
       params.add(q.creatorId());
     }
+    List<String> where = new ArrayList<>();
+    filters(q.filters(), COLUMNS::get, where, params);
+    where.forEach(w -> sql.append(" AND ").append(w));
     if (!cols.isEmpty()) {
       sql.append(" GROUP BY ").append(String.join(", ", cols)).append(" ORDER BY view_count DESC");
       for (String c : cols) {

@@ -55,6 +55,23 @@ class ChSchemaTest {
             + " version, is_deleted)"));
   }
 
+  /**
+   * An erasure deletes from every shard's local views on a cluster (a Distributed table takes no delete) and from the
+   * one replicated session_state; the values are literals, quotes and backslashes escaped.
+   */
+  @Test
+  void anErasureDeletesFromEveryShardsViewsAndEscapesTheViewerId() {
+    assertThat(new ChSchema("vp", "prod").deleteViews("acc", "o'brien\\x")).isEqualTo(
+        "DELETE FROM `vp`.`views_local` ON CLUSTER `prod` WHERE account_id = 'acc' AND viewer_id = 'o\\'brien\\\\x'");
+    assertThat(new ChSchema("vp", null).deleteViews("acc", "v")).isEqualTo(
+        "DELETE FROM `vp`.`views` WHERE account_id = 'acc' AND viewer_id = 'v'");
+    assertThat(new ChSchema("vp", "prod").deleteSessionState("acc", "v")).isEqualTo(
+        "DELETE FROM `vp`.`session_state` WHERE kind IN ('s', 'v') AND account_id = 'acc' AND viewer_id = 'v'");
+    assertThat(new ChSchema("vp", "prod").create()).anyMatch(s -> s.startsWith(
+        "CREATE TABLE IF NOT EXISTS `vp`.`erasures` ON CLUSTER `prod` (") && s.contains(
+        "ReplicatedMergeTree('/clickhouse/tables/all/vp/erasures', '{replica}')"));
+  }
+
   @Test
   void theStoreUriNamesServerDatabaseClusterAndCredentialsAndNeverRepeatsAPassword() {
     StoreConfig c = StoreConfig.parse("clickhouse://vp:s%40cret@ch.example:9000/analytics?cluster=prod", null, null);

@@ -43,6 +43,17 @@ class ChViewRowsSqlTest {
   }
 
   @Test
+  void severalValuesOfADimensionAreAlternativesAndEachNegationDropsItsValue() {
+    ChViewsSql.Sql q = sql.newest(new ViewsQuery("acc", null, null, null, null, null, null, List.of(),
+        List.of(Filter.parse("country:US"), Filter.parse("!browser:Chrome"), Filter.parse("country:DE")),
+        ViewsQuery.Detail.FULL), null, 50);
+    assertThat(q.sql()).contains(" FROM `vp`.`views` WHERE account_id = {p0:String}"
+        + " AND country IN ({p1:String}, {p2:String}) AND (browser IS NULL OR browser != {p3:String})"
+        + " ORDER BY started_at DESC");
+    assertThat(q.params().values()).containsExactly("acc", "US", "DE", "Chrome");
+  }
+
+  @Test
   void parquetGivesTheStartAsATimestampAndEveryFieldByItsApiName() {
     ChViewsSql.Sql q = sql.parquet(scope(), null);
     for (ViewField f : ViewField.ALL) {

@@ -54,6 +54,36 @@ class ChViewsSqlTest {
   }
 
   @Test
+  void severalValuesOfADimensionAreAlternativesAndEachNegationDropsItsValue() {
+    ChViewsSql.Sql q = sql.views(query(null, null, null, null, List.of(), List.of(Filter.parse("country:US"),
+        Filter.parse("!browser:Chrome"), Filter.parse("country:DE"), Filter.parse("!browser:Safari"))));
+    assertThat(q.sql()).contains("account_id = {p0:String} AND country IN ({p1:String}, {p2:String})"
+        + " AND (browser IS NULL OR browser != {p3:String}) AND (browser IS NULL OR browser != {p4:String})");
+    assertThat(q.params().values()).containsExactly("acc", "US", "DE", "Chrome", "Safari");
+    ChViewsSql.Sql rolled = sql.viewsFromRollups(query(null, FROM, TO, TimeStep.DAY, List.of(Dimension.COUNTRY),
+        List.of(Filter.parse("country:US"), Filter.parse("country:DE")))).orElseThrow();
+    assertThat(rolled.sql()).contains("AND dim = 'country'").contains(" AND value IN (");
+  }
+
+  @Test
+  void aVideoWithAFilterNamingOtherVideosIsScanned() {
+    // as a filter, the playback id would become one more alternative; both must hold, which the scan says
+    assertThat(sql.viewsFromRollups(query("pb-7", FROM, TO, TimeStep.DAY, List.of(),
+        List.of(Filter.parse("playbackId:pb-8"))))).isEmpty();
+    assertThat(sql.views(query("pb-7", FROM, TO, TimeStep.DAY, List.of(), List.of(Filter.parse("playbackId:pb-8"))))
+        .sql()).contains("playback_id = {p1:String}").contains("AND playback_id = {p2:String}");
+  }
+
+  @Test
+  void realtimeTakesTheSameFilters() {
+    ChViewsSql.Sql q = sql.realtime(new io.viewpulse.query.RealtimeQuery("acc", null, null, FROM,
+        List.of(), List.of(Filter.parse("device:iPhone"), Filter.parse("device:iPad"), Filter.parse("!country:US"))));
+    assertThat(q.sql()).endsWith(" AND device IN ({p2:String}, {p3:String})"
+        + " AND (country IS NULL OR country != {p4:String})");
+    assertThat(q.params().values()).containsExactly(FROM.toEpochMilli(), "acc", "iPhone", "iPad", "US");
+  }
+
+  @Test
   void theBrowserEngineByHourReadsTheHourlyRollup() {
     ChViewsSql.Sql q = sql.viewsFromRollups(query(null, FROM, TO, TimeStep.HOUR, List.of(Dimension.BROWSER_ENGINE),
         List.of())).orElseThrow();

@@ -83,6 +83,21 @@ class RollupSqlTest {
   }
 
   @Test
+  void aVideoWithAFilterNamingOtherVideosIsScanned() {
+    // as a filter, the playback id would become one more alternative; both must hold, which the scan says
+    assertThat(RollupSql.groupingSet(query("acc", "pb-7", TimeStep.DAY, List.of(),
+        List.of(Filter.parse("playbackId:pb-8"))))).isEmpty();
+  }
+
+  @Test
+  void severalValuesOfTheRolledDimensionAreAlternatives() {
+    SqlQuery q = RollupSql.views(query("acc", null, TimeStep.DAY, List.of(Dimension.COUNTRY),
+        List.of(Filter.parse("country:US"), Filter.parse("country:DE"), Filter.parse("!country:FR")))).orElseThrow();
+    assertThat(q.sql()).contains("dims = 'country'").contains(" AND country IN (?, ?) AND country IS DISTINCT FROM ?");
+    assertThat(q.params()).containsSubsequence("acc", "US", "DE", "FR");
+  }
+
+  @Test
   void aRangeWithoutAWholeHourIsScanned() {
     ViewsQuery q = new ViewsQuery("acc", null, null, null, Instant.parse("2026-03-01T10:30:00Z"),
         Instant.parse("2026-03-01T11:15:00Z"), null, List.of(), List.of(), ViewsQuery.Detail.FULL);

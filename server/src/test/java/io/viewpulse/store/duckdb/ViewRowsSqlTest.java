@@ -40,6 +40,16 @@ class ViewRowsSqlTest {
   }
 
   @Test
+  void severalValuesOfADimensionAreAlternativesAndEachNegationDropsItsValue() {
+    SqlQuery q = ViewRowsSql.oldest(new ViewsQuery("acc", null, null, null, null, null, null, List.of(),
+        List.of(Filter.parse("country:US"), Filter.parse("!browser:Chrome"), Filter.parse("country:DE")),
+        ViewsQuery.Detail.FULL), null);
+    assertThat(q.sql()).endsWith(" FROM views WHERE account_id = ? AND country IN (?, ?)"
+        + " AND browser IS DISTINCT FROM ? ORDER BY started_at, rowid");
+    assertThat(q.params()).containsExactly("acc", "US", "DE", "Chrome");
+  }
+
+  @Test
   void anExportRangeIsTheOldestAfterThePosition() {
     SqlQuery q = ViewRowsSql.oldest(scope(List.of()), new ViewPosition(1500, 42));
     assertThat(q.sql()).endsWith(" AND started_at >= make_timestamp(?::BIGINT)"

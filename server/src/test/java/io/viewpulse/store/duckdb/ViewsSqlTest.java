@@ -48,6 +48,26 @@ class ViewsSqlTest {
   }
 
   @Test
+  void severalValuesOfADimensionAreAlternativesAndEachNegationDropsItsValue() {
+    SqlQuery q = ViewsSql.views(new ViewsQuery("acc", null, null, null, null, null, null, List.of(),
+        List.of(Filter.parse("country:US"), Filter.parse("!browser:Chrome"), Filter.parse("country:DE"),
+            Filter.parse("country:US"), Filter.parse("!browser:Safari")), ViewsQuery.Detail.ENGAGEMENT));
+    assertThat(q.sql()).endsWith("WHERE account_id = ? AND country IN (?, ?) AND browser IS DISTINCT FROM ?"
+        + " AND browser IS DISTINCT FROM ?");
+    assertThat(q.params()).containsExactly("acc", "US", "DE", "Chrome", "Safari");
+  }
+
+  @Test
+  void realtimeTakesTheSameFilters() {
+    SqlQuery q = ViewsSql.realtime(new io.viewpulse.query.RealtimeQuery("acc", "pb", null,
+        Instant.ofEpochMilli(5000), List.of(Dimension.COUNTRY),
+        List.of(Filter.parse("device:iPhone"), Filter.parse("device:iPad"), Filter.parse("!country:US"))));
+    assertThat(q.sql()).contains(" AND account_id = ? AND playback_id = ? AND device IN (?, ?)"
+        + " AND country IS DISTINCT FROM ? GROUP BY country");
+    assertThat(q.params()).containsExactly(5_000_000L, "acc", "pb", "iPhone", "iPad", "US");
+  }
+
+  @Test
   void weeksStartOnSunday() {
     assertThat(ViewsSql.bucket(TimeStep.WEEK, "t"))
         .isEqualTo("(date_trunc('week', t + INTERVAL 1 DAY) - INTERVAL 1 DAY)");
