@@ -271,7 +271,7 @@ class DashboardAnalysisInBrowserTest {
   }
 
   private static List<String> column(Page p, String col) {
-    return p.locator("#values tbody td" + (col == null ? ":first-child" : "[data-col=" + col + "]")).allTextContents()
+    return p.locator("#values tbody td" + (col == null ? ":first-child > :first-child" : "[data-col=" + col + "]")).allTextContents()
         .stream().map(String::strip).toList();
   }
 
@@ -372,6 +372,60 @@ class DashboardAnalysisInBrowserTest {
     assertThat(column(p, "viewCount")).containsExactly("4", "2", "2");
     p.click("[data-filter='browser:Chrome']");
     PlaywrightAssertions.assertThat(p.locator(".chip")).containsText("Browser = Chrome");
+    assertThat(t.errors()).isEmpty();
+  }
+
+  /**
+   * "Is not": a breakdown's value excluded from the page it is on (the table and the API's answer without it), a filter
+   * built by hand with the builder, and keeping a value after excluding it replaces the exclusion.
+   */
+  @Test
+  void aBreakdownValueCanBeExcludedWhereItIsAndAFilterBuiltByHand() {
+    Chromium.Tab t = signedIn("#/breakdown/browser?" + DAY);
+    Page p = t.page();
+    assertThat(column(p, null)).containsExactly("Chrome", "Firefox", "Safari");
+    p.click("[data-exclude='!browser:Chrome']");
+    p.waitForURL("**/breakdown/browser?**");
+    p.waitForFunction("() => !document.querySelector(\"[data-filter='browser:Chrome']\")"
+        + " && !document.getElementById('main').hasAttribute('aria-busy')");
+    assertThat(p.url()).contains("f=%21browser%3AChrome");
+    PlaywrightAssertions.assertThat(p.locator(".chip")).hasText(java.util.regex.Pattern.compile(
+        "^Browser is not Chrome"));
+    // the API with the same filter: Firefox 2 and Safari 2 of the day's 8 views
+    var views = new java.util.TreeMap<String, Long>();
+    api("/api/data/views/query?breakdownBy[]=browser&filters[]=!browser:Chrome"
+        + "&from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z")
+        .forEach(r -> views.put(r.get("browser").asText(), r.get("viewCount").asLong()));
+    assertThat(views).containsExactly(java.util.Map.entry("Firefox", 2L), java.util.Map.entry("Safari", 2L));
+    assertThat(column(p, null)).containsExactly("Firefox", "Safari");
+    assertThat(column(p, "viewCount")).containsExactly("2", "2");
+
+    // the builder: OS is not iOS (the Safari views are the iPhone's), on top of the first
+    p.click("#builder summary");
+    p.selectOption("#filterDim", "os");
+    p.selectOption("#filterOp", "!");
+    p.fill("#filterValue", "iOS");
+    p.click("#addFilter button[type=submit]");
+    p.waitForFunction("() => document.querySelectorAll('.chip').length === 2"
+        + " && !document.getElementById('main').hasAttribute('aria-busy')");
+    assertThat(p.locator(".chip").allTextContents().stream().map(c -> c.replace("×", "").strip()).toList())
+        .containsExactly("Browser is not Chrome", "OS is not iOS");
+    assertThat(column(p, null)).containsExactly("Firefox");
+    assertThat(column(p, "viewCount")).containsExactly("2");
+    assertThat(p.isVisible("#addFilter")).as("the builder closes once it added its filter").isFalse();
+
+    // keeping a value replaces its exclusion: Browser = Firefox instead of nothing
+    p.click("#builder summary");
+    p.selectOption("#filterDim", "browser");
+    p.selectOption("#filterOp", "");
+    p.fill("#filterValue", "Chrome");
+    p.click("#addFilter button[type=submit]");
+    p.waitForFunction("() => [...document.querySelectorAll('.chip')].some(c => c.textContent.startsWith('Browser = '))"
+        + " && !document.getElementById('main').hasAttribute('aria-busy')");
+    assertThat(p.locator(".chip").allTextContents().stream().map(c -> c.replace("×", "").strip()).toList())
+        .containsExactly("OS is not iOS", "Browser = Chrome");
+    assertThat(column(p, null)).containsExactly("Chrome");
+    assertThat(column(p, "viewCount")).containsExactly("4");
     assertThat(t.errors()).isEmpty();
   }
 

@@ -3,7 +3,7 @@ import { key, signIn, forget, navigated } from "./api.js";
 import { state, readHash, link, span, steps, localZone, day } from "./state.js";
 import { escape, placeholders } from "./format.js";
 import * as charts from "./charts.js";
-import { overview, filterName, videoNames, learnVideoNames } from "./views.js";
+import { overview, filterName, videoNames, learnVideoNames, addFilter, DIMENSIONS } from "./views.js";
 import { breakdown } from "./breakdown.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
 import { quality } from "./quality.js";
@@ -174,6 +174,17 @@ document.getElementById("signout").addEventListener("click", () => {
   forget();
   location.hash = "";
   showSignIn();
+});
+// the filter builder: any dimension of the breakdowns, "is" or "is not", a value as the API writes it
+document.getElementById("filterDim").innerHTML = DIMENSIONS
+  .map(([k, name]) => `<option value="${k}">${name}</option>`).join("");
+document.getElementById("addFilter").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const value = document.getElementById("filterValue").value.trim();
+  if (!value) return;
+  document.getElementById("filterValue").value = "";
+  document.getElementById("builder").open = false;
+  addFilter(document.getElementById("filterOp").value + document.getElementById("filterDim").value + ":" + value);
 });
 window.addEventListener("hashchange", route);
 route();

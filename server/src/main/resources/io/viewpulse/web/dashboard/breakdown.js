@@ -4,7 +4,7 @@ import { get } from "./api.js";
 import { METRICS, SCORES, FAILURES, PLAYBACK, ESTIMATES, label, escape, percent, ms, bucketLabels, buckets, fill,
   placeholders } from "./format.js";
 import { state, span as range, step, link } from "./state.js";
-import { DIMENSIONS, dimensionName, valueName, nothing, viewsQuery, learnVideoNames } from "./views.js";
+import { DIMENSIONS, dimensionName, valueName, nothing, viewsQuery, learnVideoNames, addFilter } from "./views.js";
 import { csv, save } from "./download.js";
 import * as charts from "./charts.js";
 
@@ -118,13 +118,19 @@ export async function breakdown(main, dim, metricKey) {
       cols.map((c) => `<th scope="col" ${c === col ? `aria-sort="${sorted.dir > 0 ? "ascending" : "descending"}"` : ""}><button type="button" class="sort" data-sort="${c.key}">${c.label}</button></th>`).join("") +
       `</tr></thead><tbody>` + order.map((r) => `<tr>` + cols.map((c, i) => i === 0
         ? `<td>${r[dim] == null ? '<span class="muted">Unknown</span>' : `<button class="row-link"
-            data-filter="${escape(dim + ":" + r[dim])}">${escape(nameOf(r[dim]))}</button>`}</td>`
+            data-filter="${escape(dim + ":" + r[dim])}">${escape(nameOf(r[dim]))}</button><button type="button"
+            class="exclude" data-exclude="${escape("!" + dim + ":" + r[dim])}"
+            aria-label="not ${escape(nameOf(r[dim]))} (exclude it from every page)" title="Exclude: ${escape(dimensionName(dim))} is not
+            ${escape(nameOf(r[dim]))}">not</button>`}</td>`
         : `<td data-col="${c.key}">${c.fmt(c.value(r))}</td>`).join("") + `</tr>`).join("") + `</tbody></table>`
       + ESTIMATES + `<p><button type="button" id="csv">Download CSV</button></p>`;
     document.querySelectorAll("#values [data-filter]").forEach((b) => b.addEventListener("click", () => {
       if (!state.filters.includes(b.dataset.filter)) state.filters.push(b.dataset.filter);
       location.hash = link("/overview");
     }));
+    // "is not": the value dropped from every page, this one redrawn without it
+    document.querySelectorAll("#values [data-exclude]").forEach((b) => b.addEventListener("click",
+      () => addFilter(b.dataset.exclude)));
     document.querySelectorAll("#values [data-sort]").forEach((b) => b.addEventListener("click", () => {
       const k = b.dataset.sort;
       // a new column starts with its largest (names: from A), the same column turns around

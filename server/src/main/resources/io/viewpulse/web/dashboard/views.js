@@ -23,12 +23,26 @@ export function valueName(dim, v) {
   return dim === "os" ? platformName(v) : String(v);
 }
 
-/** A filter ("browser:Chrome") for people: "Browser = Chrome". */
+/** A filter for people: "browser:Chrome" reads "Browser = Chrome", "!browser:Chrome" reads "Browser is not Chrome". */
 export function filterName(f) {
-  const i = f.indexOf(":");
+  const negated = f.startsWith("!");
+  const body = negated ? f.slice(1) : f;
+  const i = body.indexOf(":");
   if (i < 0) return f;
-  const [dim, v] = [f.slice(0, i), f.slice(i + 1)];
-  return dimensionName(dim) + " = " + (dim === "playbackId" && videoNames.has(v) ? videoNames.get(v) : valueName(dim, v));
+  const [dim, v] = [body.slice(0, i), body.slice(i + 1)];
+  return dimensionName(dim) + (negated ? " is not " : " = ")
+    + (dim === "playbackId" && videoNames.has(v) ? videoNames.get(v) : valueName(dim, v));
+}
+
+/**
+ * Adds a filter ("dim:value", or "!dim:value" for "is not") to every page, replacing its opposite (a value cannot be
+ * both kept and dropped), and redraws the page the viewer is on.
+ */
+export function addFilter(f) {
+  const opposite = f.startsWith("!") ? f.slice(1) : "!" + f;
+  state.filters = state.filters.filter((x) => x !== opposite);
+  if (!state.filters.includes(f)) state.filters.push(f);
+  location.hash = link(location.hash.replace(/^#/, "").split("?")[0] || "/overview");
 }
 
 /** The names of the account's videos by playback id, as far as pages have learnt them: filters on a video read so. */
