@@ -9,8 +9,9 @@
 # Needs chDB (tools/chdb/install.sh) and gcc; builds what it runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -ntp -pl server -am -DskipTests test-compile
-mvn -q -B -ntp -pl server dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+# one reactor: the server's own modules (client, loadgen) resolve to their builds here, installed or not
+mvn -q -B -ntp -pl server -am -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt \
+  -Dmdep.includeScope=test
 # the reactor's own modules as just built, ahead of any installed copy
 root=$(pwd)
 cp="$root/server/target/test-classes:$root/server/target/classes:$root/client/target/classes"
