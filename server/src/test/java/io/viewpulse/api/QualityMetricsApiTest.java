@@ -4,11 +4,10 @@ import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
+import io.viewpulse.testing.QualitySessions;
 import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.TestStores;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,56 +54,11 @@ class QualityMetricsApiTest {
     s = new TestServer(engine);
     s.asset("pbQ");
     s.asset("pbR");
-    Instant t = T0;
-    ended(Beacons.session("q-played", "pbQ").play(t).heartbeat("a1", t.plusSeconds(5), 4800, 0, 200, 0, 200L)
-        .heartbeat("a2", t.plusSeconds(10), 5200, 0, 0, 0, null).ended(t.plusSeconds(10)), t.plusSeconds(10));
-    t = T0.plusSeconds(60);
-    last(Beacons.session("q-startfail", "pbQ").play(t).error(t.plusSeconds(1), "unknown", "media error 4")
-        .heartbeat("b1", t.plusSeconds(2), 0, 0, 1000, 1, null), t.plusSeconds(2));
-    t = T0.plusSeconds(120);
-    ended(Beacons.session("q-playfail", "pbQ").play(t).heartbeat("c1", t.plusSeconds(5), 5000, 0, 0, 0, 150L)
-        .error(t.plusSeconds(6), "offline", "stream is offline").heartbeat("c2", t.plusSeconds(7), 0, 0, 0, 1, null)
-        .ended(t.plusSeconds(7)), t.plusSeconds(7));
-    t = T0.plusSeconds(180);
-    ended(Beacons.session("q-fallback", "pbR").play(t).error(t.plusMillis(500), "fallback", "webrtc has bframes")
-        .heartbeat("d1", t.plusSeconds(5), 4000, 0, 300, 1, 300L).warning(t.plusSeconds(6), "offline")
-        .heartbeat("d2", t.plusSeconds(10), 1000, 0, 0, 0, null).ended(t.plusSeconds(10)), t.plusSeconds(10));
-    t = T0.plusSeconds(240);
-    last(Beacons.session("q-ebvs", "pbR").play(t).heartbeat("e1", t.plusSeconds(3), 0, 0, 3000, 0, null),
-        t.plusSeconds(3));
-    t = T0.plusSeconds(300);
-    last(Beacons.session("q-ebvs-warn", "pbR").play(t).warning(t.plusSeconds(1), "offline")
-        .heartbeat("f1", t.plusSeconds(2), 0, 0, 2000, 0, null), t.plusSeconds(2));
-    t = T0.plusSeconds(360);
-    ended(Beacons.session("q-unreported", "pbR").play(t).heartbeat("g1", t.plusSeconds(5), 5000, 0, 0, 0, 100L)
-        .heartbeat("g2", t.plusSeconds(6), 0, 0, 0, 1, null).ended(t.plusSeconds(6)), t.plusSeconds(6));
-    t = T0.plusSeconds(420);
-    ended(Beacons.session("q-rebuffer", "pbQ").play(t).heartbeat("r1", t.plusSeconds(5), 4000, 0, 250, 0, 250L)
-        .with("video_width_px", 1280).with("video_height_px", 720).with("player_width_px", 1280)
-        .with("player_height_px", 720).with("bitrate_bps", 2_000_000).with("dropped_frames", 2)
-        .with("total_frames", 120)
-        .heartbeat("r2", t.plusSeconds(10), 4000, 1000, 0, 0, null).with("player_width_px", 1920)
-        .with("player_height_px", 1080).with("bitrate_bps", 1_000_000).with("rendition_down_count", 1)
-        .with("total_frames", 100)
-        .seek(t.plusSeconds(11), 400)
-        .heartbeat("r3", t.plusSeconds(16), 5000, 0, 500, 0, null).with("video_width_px", 3840)
-        .with("video_height_px", 2160).with("bitrate_bps", 8_000_000).with("rendition_up_count", 1)
-        .with("dropped_frames", 3).with("total_frames", 130)
-        .seek(t.plusSeconds(16), 600)
-        .ended(t.plusSeconds(16)), t.plusSeconds(16));
+    QualitySessions.play(s, QualitySessions.Browsers.DEFAULT);
     s.clock.set(T0.plusSeconds(3600));
     s.flush();
   }
 
-  private void ended(Beacons b, Instant at) {
-    s.clock.set(at);
-    ok(s.beacon(b.json(), "192.0.2.10"));
-  }
-
-  private void last(Beacons b, Instant at) {
-    s.clock.set(at);
-    ok(s.lastBeacon(b.json(), "192.0.2.10"));
-  }
 
   @AfterParameterizedClassInvocation
   void stop() {
