@@ -97,31 +97,7 @@ final class ViewRowsSql {
   /** The scope's conditions: account, media, filters, time range. Never empty (the account at least, or TRUE). */
   private static List<String> scope(ViewsQuery q, List<Object> params) {
     List<String> where = new ArrayList<>();
-    if (q.accountId() != null) {
-      where.add("account_id = ?");
-      params.add(q.accountId());
-    }
-    if (q.playbackId() != null) {
-      where.add("playback_id = ?");
-      params.add(q.playbackId());
-    }
-    if (q.dStorageUrl() != null) {
-      where.add("d_storage_url = ?");
-      params.add(q.dStorageUrl());
-    }
-    if (q.creatorId() != null) {
-      where.add("creator_id = ?");
-      params.add(q.creatorId());
-    }
-    ViewsSql.filters(q.filters(), ViewsSql.COLUMNS::get, where, params);
-    if (q.from() != null) {
-      where.add("started_at >= " + DuckDirectory.TS);
-      params.add(ViewsSql.micros(q.from()));
-    }
-    if (q.to() != null) {
-      where.add("started_at < " + DuckDirectory.TS);
-      params.add(ViewsSql.micros(q.to()));
-    }
+    ViewsSql.scope(q, where, params);
     if (where.isEmpty()) {
       where.add("TRUE");
     }

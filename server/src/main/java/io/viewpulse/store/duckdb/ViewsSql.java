@@ -111,24 +111,7 @@ final class ViewsSql {
     select.add(full ? ViewMetrics.aggregates(ViewMetrics.facts(q.detail()), DIALECT) + ", " + ESTIMATES
         : ENGAGEMENT_METRICS);
     List<String> where = new ArrayList<>();
-    if (q.accountId() != null) {
-      where.add("account_id = ?");
-      params.add(q.accountId());
-    }
-    if (q.playbackId() != null) {
-      where.add("playback_id = ?");
-      params.add(q.playbackId());
-    }
-    if (q.dStorageUrl() != null) {
-      where.add("d_storage_url = ?");
-      params.add(q.dStorageUrl());
-    }
-    if (q.creatorId() != null) {
-      where.add("creator_id = ?");
-      params.add(q.creatorId());
-    }
-    filters(q.filters(), COLUMNS::get, where, params);
-    timeRange(q.from(), q.to(), where, params);
+    scope(q, where, params);
     StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM all_views");
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(String.join(" AND ", where));
@@ -225,6 +208,28 @@ final class ViewsSql {
           .append(String.join(", ", group.stream().map(g -> g + " NULLS LAST").toList()));
     }
     return new SqlQuery(sql.toString(), params);
+  }
+
+  /** A query's scope on the views: account, media, filters and time range, each a condition when given. */
+  static void scope(ViewsQuery q, List<String> where, List<Object> params) {
+    if (q.accountId() != null) {
+      where.add("account_id = ?");
+      params.add(q.accountId());
+    }
+    if (q.playbackId() != null) {
+      where.add("playback_id = ?");
+      params.add(q.playbackId());
+    }
+    if (q.dStorageUrl() != null) {
+      where.add("d_storage_url = ?");
+      params.add(q.dStorageUrl());
+    }
+    if (q.creatorId() != null) {
+      where.add("creator_id = ?");
+      params.add(q.creatorId());
+    }
+    filters(q.filters(), COLUMNS::get, where, params);
+    timeRange(q.from(), q.to(), where, params);
   }
 
   private static void timeRange(java.time.Instant from, java.time.Instant to, List<String> where,
