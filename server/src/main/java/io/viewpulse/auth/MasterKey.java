@@ -41,15 +41,24 @@ public final class MasterKey {
       if (!Files.exists(file)) {
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
+        // written whole beside it, then linked into place: a link never replaces a file, so of two processes
+        // starting at once one key wins and the other reads it whole (never a file still being written)
+        Path tmp;
         try {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          tmp = Files.createTempFile(dataDir, "master.key.", ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
-          Files.createFile(file);
-        } catch (FileAlreadyExistsException e) {
-          return new MasterKey(Files.readAllBytes(file));
+          tmp = Files.createTempFile(dataDir, "master.key.", ".tmp");
         }
-        Files.write(file, k, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-        return new MasterKey(k);
+        try {
+          Files.write(tmp, k, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+          Files.createLink(file, tmp);
+          return new MasterKey(k);
+        } catch (FileAlreadyExistsException e) {
+          // the other process's key is in place
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
       }
       byte[] k = Files.readAllBytes(file);
       if (k.length < 32) {
