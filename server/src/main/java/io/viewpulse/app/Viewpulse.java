@@ -144,14 +144,14 @@ public final class Viewpulse implements AutoCloseable {
 
   /**
    * Why ingest cannot take a new session now: the store refuses writes and enough waits for it already, or the open
-   * sessions (the sessionizer's and those of the legacy socket reporter, which hold memory of their own) reached
-   * --max-open-sessions.
+   * sessions (the sessionizer's, the records queued for it, each of which may open one, and those of the legacy socket
+   * reporter, which hold memory of their own) reached --max-open-sessions.
    */
   private io.viewpulse.ingest.Reason backpressure() {
     if (sessionizer.storeBacklogFull()) {
       return io.viewpulse.ingest.Reason.STORE_UNAVAILABLE;
     }
-    long open = sessionizer.openSessions() + ingest.legacySessions();
+    long open = sessionizer.openSessions() + sessionizer.recordsQueued() + ingest.legacySessions();
     return open >= maxOpenSessions ? io.viewpulse.ingest.Reason.OVERLOADED : null;
   }
 

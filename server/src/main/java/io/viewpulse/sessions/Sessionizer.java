@@ -271,6 +271,14 @@ public final class Sessionizer implements AutoCloseable {
     return openSessions;
   }
 
+  /**
+   * Records handed to the sessionizer and not applied yet. Each may open a session, so admission counts them with the
+   * open sessions: otherwise a flood outruns the count by as many records as the sessionizer lags behind.
+   */
+  public int recordsQueued() {
+    return inbox.size();
+  }
+
   /** Whether the last write to the store failed (cleared by the next successful one). */
   public boolean storeFailing() {
     return failed;
