@@ -175,6 +175,53 @@ class StoreContractTest {
     assertTheEndState();
   }
 
+  /**
+   * A writer owning several partitions commits them together: each partition's recovery is its own commit, each view
+   * is counted once; a batch that could not be written took no effect, and its retry takes effect once.
+   */
+  @Test
+  void commitsOfSeveralPartitionsWrittenTogetherAreEachTheirPartitionsState() {
+    SessionStore s = store.sessions();
+    long t = T0.toEpochMilli();
+    for (int partition = 0; partition < 3; partition++) {
+      s.recover(partition);
+    }
+    s.commitAll(List.of(
+        SessionStore.Commit.of(0, 10, List.of(open("a", t)), List.of(), List.of(), List.of(), List.of()),
+        SessionStore.Commit.of(1, 7, List.of(open("b", t), open("c", t)), List.of(), List.of(), List.of(), List.of()),
+        SessionStore.Commit.of(2, 3, List.of(open("d", t)), List.of(), List.of(), List.of(), List.of())));
+    List<SessionStore.Commit> second = List.of(
+        SessionStore.Commit.of(1, 12, List.of(), List.of("acc|pb|b"), List.of(view("b".hashCode(), "b", t, true)),
+            List.of(), List.of()),
+        SessionStore.Commit.of(2, 9, List.of(), List.of("acc|pb|d"), List.of(view("d".hashCode(), "d", t, true)),
+            List.of(), List.of()));
+    probe.breakAt(StoreProbe.Step.COMMIT);
+    assertThatThrownBy(() -> s.commitAll(second)).isInstanceOf(StoreException.class);
+    probe.repair();
+    assertThat(store.viewRows().newest(everything(), null, 10)).as("the failed batch took no effect").isEmpty();
+    assertThat(watching()).as("a, b, c and d are open").isEqualTo(4);
+    s.commitAll(second);
+    for (int round = 0; round < 2; round++) {
+      assertThat(views()).as("a, b, c and d once each (round %d)", round).isEqualTo(4);
+      assertThat(watching()).as("a and c are open").isEqualTo(2);
+      assertThat(store.viewRows().newest(everything(), null, 10)).extracting(io.viewpulse.query.ViewRow::viewerId)
+          .containsExactlyInAnyOrder("viewer-b", "viewer-d");
+      assertThat(probe.finishedViewsAndDuplicates()).containsExactly(2, 0);
+      reopen();
+      long[] checkpoints = new long[3];
+      List<String> open = new ArrayList<>();
+      for (int partition = 0; partition < 3; partition++) {
+        SessionStore.Recovery r = store.sessions().recover(partition);
+        checkpoints[partition] = r.checkpoint();
+        for (byte[] b : r.openSessions()) {
+          open.add(partition + ":" + new String(b));
+        }
+      }
+      assertThat(checkpoints).containsExactly(10, 12, 9);
+      assertThat(open).containsExactlyInAnyOrder("0:state of a", "1:state of c");
+    }
+  }
+
   @Test
   void realtimeTakesFiltersWithAlternativesAndNegations() {
     twoOpenSessions(store.sessions());
