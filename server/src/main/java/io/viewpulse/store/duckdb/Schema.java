@@ -81,7 +81,8 @@ final class Schema {
       Schema::first,
       Schema::storeSeam,
       Schema::quality,
-      Schema::erasures);
+      Schema::erasures,
+      Schema::retention);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -238,5 +239,10 @@ final class Schema {
   private static void erasures(Connection c, Statement s) throws SQLException {
     s.execute("CREATE TABLE erasures (account_id VARCHAR NOT NULL, key_id VARCHAR NOT NULL,"
         + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
+  }
+
+  /** Version 5: the accounts' retention periods for their views ({@code retention.RetentionStore}). */
+  private static void retention(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER NOT NULL)");
   }
 }
