@@ -111,7 +111,7 @@ async function route() {
     else if (page === "asset") await asset(main, arg);
     else if (page === "live" && arg) await live(main, arg);
     else if (page === "live") await streams(main);
-    else await overview(main);
+    else await overview(main, arg);
     arrived();
   } catch (err) {
     if (err.status === 401) {

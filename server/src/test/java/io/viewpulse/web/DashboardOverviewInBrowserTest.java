@@ -1,0 +1,241 @@
+package io.viewpulse.web;
+
+import static io.viewpulse.testing.TestServer.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import io.viewpulse.testing.Beacons;
+import io.viewpulse.testing.Chromium;
+import io.viewpulse.testing.Http;
+import io.viewpulse.testing.NpmDeps;
+import io.viewpulse.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The overview's full charts against the previous period, in real Chromium at a desktop's 1440x900 and a phone's
+ * 390x844, against a server with scripted views whose figures are known exactly:
+ *
+ * <pre>
+ * 2026-03-02 (the range)      10:00 three views from the US; 12:10 two from Germany (one fails with an error);
+ *                             12:30 one from Great Britain; 15:00 one from Japan
+ * 2026-03-01 (the period      10:00 two views from the US; 14:00 one from Great Britain
+ *             before)
+ * </pre>
+ *
+ * (the test GeoIP file places 192.0.2.0/24 in the US, 198.51.100.0/24 in Germany, 203.0.113.0/24 in Great Britain and
+ * 2001:db8::/32 in Japan). Every page is checked for console errors and with axe-core (no serious or critical
+ * finding) at both sizes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardOverviewInBrowserTest {
+  private static final String DAY = "range=custom&from=2026-03-02&to=2026-03-02&step=hour";
+  private static final int[] DESKTOP = {1440, 900};
+  private static final int[] PHONE = {390, 844};
+  private TestServer s;
+  private Chromium chromium;
+  private String base;
+
+  @BeforeAll
+  void script() {
+    s = new TestServer();
+    base = "http://127.0.0.1:" + s.vp.port();
+    s.asset("pbO");
+    String chrome = Beacons.CHROME_LINUX;
+    Instant before = T0.minus(Duration.ofDays(1));
+    for (int i = 0; i < 2; i++) {
+      played("p-us-" + i, before.plusSeconds(60L * i), "192.0.2.10");
+    }
+    played("p-gb", before.plusSeconds(4 * 3600), "203.0.113.30");
+    for (int i = 0; i < 3; i++) {
+      played("c-us-" + i, T0.plusSeconds(60L * i), "192.0.2.10");
+    }
+    played("c-de-0", T0.plusSeconds(2 * 3600 + 600), "198.51.100.20");
+    Instant e0 = T0.plusSeconds(2 * 3600 + 660);
+    s.clock.set(e0.plusSeconds(5));
+    ok(s.beacon(Beacons.session("c-de-1", "pbO").userAgent(chrome).play(e0).error(e0.plusSeconds(2), "unknown", "")
+        .heartbeat("e1", e0.plusSeconds(5), 0, 0, 0, 1, null).json(), "198.51.100.20"));
+    played("c-gb", T0.plusSeconds(2 * 3600 + 1800), "203.0.113.30");
+    played("c-jp", T0.plusSeconds(5 * 3600), "2001:db8::1");
+    s.clock.set(T0.plus(Duration.ofDays(2)));
+    s.flush();
+    chromium = new Chromium(null);
+  }
+
+  /** A view that plays 10 s (first frame after 200 ms) and ends. */
+  private void played(String session, Instant start, String ip) {
+    Instant end = start.plusSeconds(10);
+    s.clock.set(end);
+    ok(s.beacon(Beacons.session(session, "pbO").userAgent(Beacons.CHROME_LINUX).play(start)
+        .heartbeat(session + "-h", end, 10_000, 0, 200, 0, 200L).ended(end).json(), ip));
+  }
+
+  private static void ok(Http.Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  @AfterAll
+  void stop() {
+    chromium.close();
+    s.close();
+  }
+
+  private Chromium.Tab signedIn(String hash, int[] size) {
+    Chromium.Tab t = chromium.open(base + "/dashboard/", size);
+    Page p = t.page();
+    p.waitForSelector("#key");
+    p.fill("#key", s.secretKey);
+    p.press("#key", "Enter");
+    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+    go(p, hash);
+    return t;
+  }
+
+  private static void go(Page p, String hash) {
+    p.evaluate("location.hash = '" + hash + "'");
+    settled(p);
+  }
+
+  private static void settled(Page p) {
+    p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')"
+        + " && !document.querySelector('[data-loading]')");
+  }
+
+  private static String text(Page p, String selector) {
+    p.waitForSelector(selector);
+    return p.textContent(selector).strip();
+  }
+
+  private static List<Object> chartData(Page p, String canvas, int dataset) {
+    return new ArrayList<>((List<?>) p.evaluate("() => Chart.getChart(document.getElementById('" + canvas + "'))"
+        + ".data.datasets[" + dataset + "].data"));
+  }
+
+  private static String axe() throws Exception {
+    Path deps = NpmDeps.install("axe", "axe-core/axe.min.js", List.of("package.json", "package-lock.json"));
+    return Files.readString(deps.resolve("node_modules/axe-core/axe.min.js"));
+  }
+
+  private static final String AXE_CHECK = "() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a',"
+      + " 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }).then((r) => r.violations"
+      + ".filter((v) => v.impact === 'serious' || v.impact === 'critical')"
+      + ".map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))";
+
+  /** The page fits the screen, axe-core finds nothing serious, and a screenshot is saved. */
+  private static void checked(Chromium.Tab t, String axe, String name, int width) {
+    Page p = t.page();
+    if (p.evaluate("() => typeof axe").equals("undefined")) {
+      p.evaluate(axe);
+    }
+    assertThat((List<?>) p.evaluate(AXE_CHECK)).as(name).isEmpty();
+    assertThat(((Number) p.evaluate("() => document.documentElement.scrollWidth")).intValue()).as(name)
+        .isEqualTo(width);
+    t.screenshot("dashboard-" + name + "-" + width);
+  }
+
+  /**
+   * Every figure of the overview opens its full chart, the previous day drawn beside the day hour for hour, and the
+   * tooltip at an hour names every series with its figure (the previous period's with its own hour).
+   */
+  @Test
+  void everyFigureOpensItsChartWithThePreviousPeriodBesideIt() throws Exception {
+    String axe = axe();
+    for (int[] size : List.of(DESKTOP, PHONE)) {
+      Chromium.Tab t = signedIn("#/overview?" + DAY, size);
+      Page p = t.page();
+      assertThat(text(p, "[data-metric=viewCount]")).isEqualTo("7");
+      assertThat(text(p, "[data-metric=viewCount] + .delta")).isEqualTo("▲ +133.3% vs previous period (better)");
+      assertThat(p.locator(".kpi [data-open]").count()).as("every figure opens its chart").isEqualTo(8);
+      assertThat(text(p, "#chartTitle")).isEqualTo("Views over time");
+      List<Object> views = chartData(p, "viewsChart", 0);
+      List<Object> previous = chartData(p, "viewsChart", 1);
+      assertThat(views).hasSize(24);
+      assertThat(previous).hasSize(24);
+      assertThat(views.subList(9, 16)).containsExactly(0, 3, 0, 3, 0, 0, 1);
+      assertThat(previous.subList(9, 16)).containsExactly(0, 2, 0, 0, 0, 1, 0);
+      assertThat(views.stream().mapToInt(v -> ((Number) v).intValue()).sum()).isEqualTo(7);
+      assertThat(previous.stream().mapToInt(v -> ((Number) v).intValue()).sum()).isEqualTo(3);
+      assertThat(p.evaluate("() => Chart.getChart(document.getElementById('viewsChart')).data.datasets"
+          + ".map((d) => d.label)")).isEqualTo(List.of("Views", "Previous period"));
+
+      // hovering 10:00: the tooltip shows both series, the previous one at its own hour
+      assertThat(tooltipAt(p, "viewsChart", 10)).isEqualTo(List.of("03-02 10:00",
+          "Views: 3", "Previous period (03-01 10:00): 2"));
+      // the numbers under the chart, hour for hour
+      assertThat(p.locator("details[data-for=viewsChart] thead th").allTextContents()).containsExactly("Time",
+          "Views", "Previous period: time", "Previous period");
+      assertThat(p.locator("details[data-for=viewsChart] tbody tr").nth(10).locator("th, td").allTextContents())
+          .containsExactly("03-02 10:00", "3", "03-01 10:00", "2");
+      checked(t, axe, "overview-views", size[0]);
+
+      // the error rate: its name opens its chart; the address keeps the choice
+      p.click("[data-open=errorRate]");
+      settled(p);
+      p.waitForFunction("() => document.getElementById('chartTitle').textContent === 'Error rate over time'");
+      assertThat((String) p.evaluate("location.hash")).isEqualTo("#/overview/errorRate?" + DAY);
+      assertThat(p.getAttribute("[data-open=errorRate]", "aria-current")).isEqualTo("true");
+      assertThat(text(p, "[data-metric=errorRate]")).as("1 of 7").isEqualTo("14.3%");
+      List<Object> errors = chartData(p, "viewsChart", 0);
+      assertThat(((Number) errors.get(10)).doubleValue()).isEqualTo(0.0);
+      assertThat(((Number) errors.get(12)).doubleValue()).as("1 of the 3 views of 12:00, in percent")
+          .isEqualTo(33.33333);
+      assertThat(errors.get(11)).as("no views at 11:00: no rate").isNull();
+      assertThat(((Number) chartData(p, "viewsChart", 1).get(10)).doubleValue()).isEqualTo(0.0);
+      assertThat(tooltipAt(p, "viewsChart", 10)).isEqualTo(List.of("03-02 10:00",
+          "Error rate (%): 0", "Previous period (03-01 10:00): 0"));
+      assertThat(tooltipAt(p, "viewsChart", 12)).as("no views the day before at 12:00: no rate to show")
+          .isEqualTo(List.of("03-02 12:00", "Error rate (%): 33.333"));
+      checked(t, axe, "overview-error-rate", size[0]);
+      assertThat(t.errors()).isEmpty();
+      t.page().close();
+    }
+  }
+
+  /** Today's last hour is unfinished and says so; the previous period beside it is not marked. */
+  @Test
+  void todaysUnfinishedHourIsMarkedAndThePreviousPeriodIsNot() {
+    Chromium.Tab t = signedIn("#/overview?" + DAY, DESKTOP);
+    Page p = t.page();
+    p.clock().setFixedTime(java.util.Date.from(Instant.parse("2026-03-02T12:20:00Z")));
+    go(p, "#/overview?range=today&step=hour");
+    assertThat(text(p, "[data-metric=viewCount]")).as("the US's three and Germany's two by 12:20").isEqualTo("5");
+    List<?> labels = (List<?>) p.evaluate("Chart.getChart(document.getElementById('viewsChart')).data.labels");
+    assertThat(labels).hasSize(13);
+    assertThat(labels.get(12)).isEqualTo("03-02 12:00 (so far)");
+    assertThat(p.evaluate("Chart.getChart(document.getElementById('viewsChart')).data.datasets[1].at[12]"))
+        .isEqualTo("03-01 12:00");
+    assertThat(chartData(p, "viewsChart", 1).get(10)).as("yesterday by 12:20").isEqualTo(2);
+    assertThat(tooltipAt(p, "viewsChart", 12)).isEqualTo(List.of("03-02 12:00 (so far)",
+        "Views: 2", "Previous period (03-01 12:00): 0"));
+    assertThat(t.errors()).isEmpty();
+  }
+
+  /** Moves the mouse over a chart's point and reads its tooltip: the title, then a line per series. */
+  @SuppressWarnings("unchecked")
+  static List<String> tooltipAt(Page p, String canvas, int index) {
+    p.locator("#" + canvas).scrollIntoViewIfNeeded();
+    Map<String, Object> at = (Map<String, Object>) p.evaluate("() => { const c = Chart.getChart(document"
+        + ".getElementById('" + canvas + "')); const r = c.canvas.getBoundingClientRect();"
+        + " return { x: r.left + c.scales.x.getPixelForValue(" + index + "), y: r.top + (c.chartArea.top"
+        + " + c.chartArea.bottom) / 2 }; }");
+    p.mouse().move(((Number) at.get("x")).doubleValue(), ((Number) at.get("y")).doubleValue());
+    p.waitForFunction("() => { const t = Chart.getChart(document.getElementById('" + canvas + "')).tooltip;"
+        + " return t.opacity > 0 && t.dataPoints.length > 0 && t.dataPoints[0].dataIndex === " + index + "; }");
+    List<String> out = new ArrayList<>();
+    out.addAll((List<String>) p.evaluate("() => Chart.getChart(document.getElementById('" + canvas + "'))"
+        + ".tooltip.title"));
+    out.addAll((List<String>) p.evaluate("() => Chart.getChart(document.getElementById('" + canvas + "'))"
+        + ".tooltip.body.flatMap((b) => b.lines)"));
+    return out;
+  }
+}
