@@ -220,6 +220,93 @@ class DashboardOverviewInBrowserTest {
     assertThat(t.errors()).isEmpty();
   }
 
+  /** The shade and figure of each country the map draws with one, as "US shade-5 3". */
+  private static List<String> shaded(Page p) {
+    return new ArrayList<>(((List<?>) p.evaluate("() => [...document.querySelectorAll('#worldMap path[data-value]')]"
+        + ".map((e) => e.dataset.country + ' ' + e.getAttribute('class') + ' ' + e.dataset.value).sort()"))
+        .stream().map(String::valueOf).toList());
+  }
+
+  private static List<String> mapTable(Page p) {
+    return p.locator("#mapTable tbody tr").all().stream()
+        .map(r -> String.join(" | ", r.locator("th, td").allTextContents().stream().map(String::strip).toList()))
+        .toList();
+  }
+
+  /**
+   * The breakdown by country draws a world map (shapes served by Viewpulse), shaded by views or by the chosen metric,
+   * with the same figures as a table; a country clicked on the map filters every page by it.
+   */
+  @Test
+  void theWorldMapShadesEachCountryByTheChosenMetricWithATableBesideIt() throws Exception {
+    String axe = axe();
+    for (int[] size : List.of(DESKTOP, PHONE)) {
+      Chromium.Tab t = signedIn("#/breakdown/country?" + DAY, size);
+      Page p = t.page();
+      p.waitForSelector("#worldMap");
+      assertThat(text(p, "#mapTitle")).isEqualTo("Views by country");
+      assertThat(p.isHidden("#geoipOff")).as("the test server has a GeoIP file").isTrue();
+      // views: 3, 2, 1 and 1 on a scale of five shades up to 3
+      assertThat(shaded(p)).containsExactly("DE shade-4 2", "GB shade-2 1", "JP shade-2 1", "US shade-5 3");
+      assertThat(p.getAttribute("#worldMap path[data-country=FR]", "class")).isEqualTo("shade-0");
+      assertThat(p.textContent("#worldMap path[data-country=DE] title")).isEqualTo("Germany: 2");
+      assertThat(p.textContent("#worldMap path[data-country=FR] title")).isEqualTo("France: no views");
+      assertThat(p.getAttribute("#worldMap", "aria-label")).isEqualTo("Views by country on a world map: 4 countries"
+          + " with views (the table below has every figure)");
+      assertThat(mapTable(p)).containsExactly("United States | US | 3", "Germany | DE | 2",
+          "United Kingdom | GB | 1", "Japan | JP | 1");
+      assertThat(p.isVisible("#mapUnknown")).as("every view placed").isFalse();
+      checked(t, axe, "map-views", size[0]);
+
+      // the error rate: Germany's one failure of two is the worst
+      go(p, "#/breakdown/country/errorRate?" + DAY);
+      p.waitForSelector("#worldMap");
+      assertThat(text(p, "#mapTitle")).isEqualTo("Error rate by country");
+      assertThat(shaded(p)).containsExactly("DE shade-5 0.5", "GB shade-1 0", "JP shade-1 0", "US shade-1 0");
+      assertThat(mapTable(p)).containsExactly("Germany | DE | 50.0%", "United Kingdom | GB | 0.00%",
+          "Japan | JP | 0.00%", "United States | US | 0.00%");
+      checked(t, axe, "map-error-rate", size[0]);
+
+      // a country on the map filters every page by it
+      p.dispatchEvent("#worldMap path[data-country=DE]", "click");
+      p.waitForFunction("() => location.hash.includes('f=country%3ADE')");
+      settled(p);
+      assertThat(shaded(p)).containsExactly("DE shade-5 0.5");
+      assertThat(t.errors()).isEmpty();
+      p.close();
+    }
+  }
+
+  /** A server without a GeoIP database says so on its health answer, and the geographic breakdowns say it in words. */
+  @Test
+  void withoutGeoIpTheGeographicBreakdownsSaySo() throws Exception {
+    String axe = axe();
+    try (TestServer plain = new TestServer(c -> c.withIngest(new io.viewpulse.ingest.IngestConfig(List.of(),
+        List.of("127.0.0.1/32", "::1/128"), "none")))) {
+      assertThat(plain.http.get("/healthz").json().get("geoip").asText()).isEqualTo("off");
+      assertThat(s.http.get("/healthz").json().get("geoip").asText()).isEqualTo("on");
+      for (int[] size : List.of(DESKTOP, PHONE)) {
+        Chromium.Tab t = chromium.open("http://127.0.0.1:" + plain.vp.port() + "/dashboard/", size);
+        Page p = t.page();
+        p.waitForSelector("#key");
+        p.fill("#key", plain.secretKey);
+        p.press("#key", "Enter");
+        p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+        for (String dim : List.of("country", "subdivision")) {
+          go(p, "#/breakdown/" + dim + "?" + DAY);
+          p.waitForSelector("#geoipOff", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+          assertThat(p.innerText("#geoipOff").replaceAll("\\s+", " ").strip()).startsWith("GeoIP is off. This server"
+              + " has no GeoIP database loaded, so views get no country, region or time zone");
+          checked(t, axe, "geoip-off-" + dim, size[0]);
+        }
+        go(p, "#/breakdown/browser?" + DAY);
+        assertThat(p.isHidden("#geoipOff")).as("not a geographic breakdown").isTrue();
+        assertThat(t.errors()).isEmpty();
+        p.close();
+      }
+    }
+  }
+
   /** Moves the mouse over a chart's point and reads its tooltip: the title, then a line per series. */
   @SuppressWarnings("unchecked")
   static List<String> tooltipAt(Page p, String canvas, int index) {

@@ -86,9 +86,9 @@ export function startHere() {
     <p>Register a video, then add the collector to your player page. Views show here within a second.</p>
     <p class="muted">Set <code>KEY</code> to a secret key of your account (the one you signed in with; this page never
       shows it).</p>
-    <pre class="snippet">curl -s -X POST ${escape(origin)}/api/asset -H "Authorization: Bearer $KEY" \\
+    <pre class="snippet" tabindex="0">curl -s -X POST ${escape(origin)}/api/asset -H "Authorization: Bearer $KEY" \\
      -d '{"name": "My video", "playbackId": "my-video"}'</pre>
-    <pre class="snippet">&lt;script src="${escape(origin)}/collector.js"&gt;&lt;/script&gt;
+    <pre class="snippet" tabindex="0">&lt;script src="${escape(origin)}/collector.js"&gt;&lt;/script&gt;
 &lt;script&gt;
   const video = document.querySelector("video");
   Viewpulse.addMediaMetrics(video, video.src, console.error, { playbackId: "my-video" });
