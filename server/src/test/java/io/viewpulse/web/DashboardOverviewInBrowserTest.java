@@ -307,6 +307,69 @@ class DashboardOverviewInBrowserTest {
     }
   }
 
+  /**
+   * A view (page, metric, range, step, filters) saved under a name is listed, opens again from the list, has a link
+   * that opens the same view for someone else signing in (another browser), and is deleted. The list is this
+   * browser's (localStorage): the other browser's is empty.
+   */
+  @Test
+  void aViewIsSavedByNameOpenedAgainSharedByLinkAndDeleted() throws Exception {
+    String axe = axe();
+    String view = "#/breakdown/country/errorRate?" + DAY + "&f=browser:Chrome";
+    List<String> germanErrors = List.of("DE shade-5 0.5", "GB shade-1 0", "JP shade-1 0", "US shade-1 0");
+    for (int[] size : List.of(DESKTOP, PHONE)) {
+      Chromium.Tab t = signedIn(view, size);
+      Page p = t.page();
+      p.click("#savedViews summary");
+      assertThat(text(p, "#noSaved")).isEqualTo("No saved views yet in this browser.");
+      p.fill("#savedName", "German errors");
+      p.click("#saveView button[type=submit]");
+      p.waitForSelector("#savedList");
+      assertThat(p.locator("#savedList [data-open-saved]").allTextContents()).containsExactly("German errors");
+      String link = p.inputValue("#share-0");
+      assertThat(link).isEqualTo(base + "/dashboard/#/breakdown/country/errorRate?range=custom&from=2026-03-02"
+          + "&to=2026-03-02&step=hour&f=browser%3AChrome&view=German+errors");
+      checked(t, axe, "saved-views", size[0]);
+
+      // elsewhere, then the saved view from the list: the same page, metric, range and filter
+      go(p, "#/overview?range=7d&step=day");
+      p.click("#savedList [data-open-saved]");
+      p.waitForSelector("#worldMap");
+      settled(p);
+      assertThat((String) p.evaluate("location.hash")).isEqualTo(view);
+      assertThat(text(p, "h1")).isEqualTo("Breakdown by Country");
+      assertThat(p.inputValue("#metric")).isEqualTo("errorRate");
+      assertThat(p.inputValue("#range")).isEqualTo("custom");
+      assertThat(p.locator("#filters .chip").allTextContents().stream().map(c -> c.replace("×", "").strip()))
+          .containsExactly("Browser = Chrome");
+      assertThat(shaded(p)).isEqualTo(germanErrors);
+
+      // someone else, in another browser, opens the link and signs in: the same view, named
+      Chromium.Tab other = chromium.openInTimeZone(link, "UTC");
+      Page o = other.page();
+      o.waitForSelector("#key");
+      o.fill("#key", s.secretKey);
+      o.press("#key", "Enter");
+      o.waitForSelector("#worldMap");
+      settled(o);
+      assertThat(text(o, "#viewName")).isEqualTo("Saved view: German errors");
+      assertThat(o.inputValue("#metric")).isEqualTo("errorRate");
+      assertThat(shaded(o)).isEqualTo(germanErrors);
+      o.click("#savedViews summary");
+      assertThat(text(o, "#noSaved")).as("saved views are this browser's").isEqualTo(
+          "No saved views yet in this browser.");
+      checked(other, axe, "saved-view-shared", 1280);
+      assertThat(other.errors()).isEmpty();
+      o.close();
+
+      p.click("#savedList [data-delete-saved='0']");
+      p.waitForSelector("#noSaved");
+      assertThat(p.evaluate("localStorage.getItem('viewpulse.savedViews')")).isEqualTo("[]");
+      assertThat(t.errors()).isEmpty();
+      p.close();
+    }
+  }
+
   /** Moves the mouse over a chart's point and reads its tooltip: the title, then a line per series. */
   @SuppressWarnings("unchecked")
   static List<String> tooltipAt(Page p, String canvas, int index) {
