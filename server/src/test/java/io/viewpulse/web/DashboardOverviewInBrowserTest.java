@@ -67,9 +67,43 @@ class DashboardOverviewInBrowserTest {
         .heartbeat("e1", e0.plusSeconds(5), 0, 0, 0, 1, null).json(), "198.51.100.20"));
     played("c-gb", T0.plusSeconds(2 * 3600 + 1800), "203.0.113.30");
     played("c-jp", T0.plusSeconds(5 * 3600), "2001:db8::1");
-    s.clock.set(T0.plus(Duration.ofDays(2)));
+    // a live channel: two viewers for 150 s three hours before now, one for 150 s forty minutes before now
+    s.vp.catalog().create(s.accountId, new io.viewpulse.catalog.Catalog.NewMedia(io.viewpulse.model.Media.Kind.STREAM,
+        "chanO", "Channel O", "chanpbO", null, null, "channel"));
+    liveViewers(NOW.minus(Duration.ofHours(3)), "live-a", "live-b");
+    liveViewers(NOW.minus(Duration.ofMinutes(40)), "live-c");
+    s.clock.set(NOW);
     s.flush();
     chromium = new Chromium(null);
+  }
+
+  private static final Instant NOW = T0.plus(Duration.ofDays(2));
+
+  /**
+   * Live viewers of chanpbO from {@code start} for 150 s, a heartbeat every 5 s: the first frame after 300 ms; the
+   * first viewer of each call stalls 1 s in its 11th heartbeat; the second ends with a fatal error; the others end.
+   */
+  private void liveViewers(Instant start, String... sessions) {
+    for (int k = 0; k <= 30; k++) {
+      Instant at = start.plusSeconds(5L * k);
+      s.clock.set(at);
+      for (int v = 0; v < sessions.length; v++) {
+        Beacons b = Beacons.session(sessions[v], "chanpbO").live(true).userAgent(Beacons.CHROME_LINUX);
+        if (k == 0) {
+          b.play(at);
+        }
+        boolean fails = k == 30 && v == 1;
+        if (fails) {
+          b.error(at, "unknown", "");
+        }
+        b.heartbeat(sessions[v] + "-" + k, at, k == 10 && v == 0 ? 4000 : 5000, k == 10 && v == 0 ? 1000 : 0, 0,
+            fails ? 1 : 0, k == 0 ? 300L : null);
+        if (k == 30) {
+          b.ended(at);
+        }
+        ok(s.beacon(b.json(), "192.0.2.20"));
+      }
+    }
   }
 
   /** A view that plays 10 s (first frame after 200 ms) and ends. */
@@ -368,6 +402,81 @@ class DashboardOverviewInBrowserTest {
       assertThat(t.errors()).isEmpty();
       p.close();
     }
+  }
+
+  /**
+   * A live stream's page: peak concurrent sessions, errors, rebuffering and startup over the last hour, and over 6
+   * hours from the live minutes API's longer range (where the two viewers of three hours ago count); a link to the
+   * stream's viewing analytics.
+   */
+  @Test
+  void theLivePageShowsPeakErrorsRebufferingAndStartupOverHoursOfHistory() throws Exception {
+    String axe = axe();
+    for (int[] size : List.of(DESKTOP, PHONE)) {
+      Chromium.Tab t = signedIn("#/live", size);
+      Page p = t.page();
+      // the page's clock is the server's
+      p.clock().setFixedTime(java.util.Date.from(NOW));
+      go(p, "#/live/chanO");
+      p.waitForSelector("[data-window=peak]");
+      assertThat(text(p, "#windowTitle")).isEqualTo("Over the last hour");
+      assertThat(text(p, "[data-window=peak]")).as("live-c alone").isEqualTo("1");
+      assertThat(text(p, "[data-window=errorRate]")).isEqualTo("0.00%");
+      assertThat(text(p, "[data-window=errorRate] + .delta")).isEqualTo("1 views");
+      assertThat(text(p, "[data-window=rebufferRatio]")).as("live-c's one second")
+          .isEqualTo(rebufferText(1)).isNotEqualTo("0.00%");
+      assertThat(text(p, "[data-window=ttffP50Ms]")).isEqualTo("300 ms");
+      assertThat(text(p, "[data-live=concurrent]")).as("its last minute").isEqualTo("1");
+      checked(t, axe, "live-hour", size[0]);
+
+      // six hours: the live minutes API's longer range and the views query over the same window
+      p.selectOption("#liveWindow", "6h");
+      p.waitForFunction("() => document.getElementById('windowTitle')"
+          + " && document.getElementById('windowTitle').textContent === 'Over the last 6 hours'");
+      p.waitForSelector("[data-window=peak]");
+      assertThat((String) p.evaluate("location.hash")).isEqualTo("#/live/chanO?window=6h");
+      com.fasterxml.jackson.databind.JsonNode series = s.query("/api/v4/monitoring/stream_stats_enhanced/chanO/series"
+          + "?from=" + NOW.minus(Duration.ofHours(6)).toEpochMilli() + "&to=" + NOW.toEpochMilli()).json();
+      long peak = 0;
+      long peakTs = 0;
+      for (var i : series.get("items")) {
+        if (i.get("stats").get("concurrent").get("sessions").asLong() > peak) {
+          peak = i.get("stats").get("concurrent").get("sessions").asLong();
+          peakTs = i.get("ts").asLong();
+        }
+      }
+      assertThat(peak).as("the API: live-a and live-b together").isEqualTo(2);
+      assertThat(text(p, "[data-window=peak]")).isEqualTo("2");
+      assertThat(text(p, "[data-window=peak] + .delta")).isEqualTo("minute to "
+          + java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC)
+          .format(Instant.ofEpochMilli(peakTs)) + " UTC");
+      assertThat(text(p, "[data-window=errorRate]")).as("live-b of three").isEqualTo("33.3%");
+      assertThat(text(p, "[data-window=errorRate] + .delta")).isEqualTo("3 views");
+      assertThat(text(p, "[data-window=rebufferRatio]")).as("live-a's and live-c's second each")
+          .isEqualTo(rebufferText(6)).isNotEqualTo(rebufferText(1));
+      assertThat(text(p, "[data-window=ttffP50Ms]")).isEqualTo("300 ms");
+      assertThat(((Number) p.evaluate("() => Math.max(...Chart.getChart(document.getElementById('liveChart'))"
+          + ".data.datasets[0].data)")).intValue()).isEqualTo(2);
+      checked(t, axe, "live-6h", size[0]);
+
+      // the stream's viewing analytics: the overview filtered by its playback id
+      assertThat(p.getAttribute("#streamAnalytics", "href"))
+          .isEqualTo("#/overview?range=24h&step=hour&f=playbackId%3AchanpbO");
+      p.click("#streamAnalytics");
+      settled(p);
+      p.waitForSelector("[data-metric=viewCount]");
+      assertThat(text(p, "[data-metric=viewCount]")).isEqualTo("3");
+      assertThat(t.errors()).isEmpty();
+      p.close();
+    }
+  }
+
+  /** The stream's rebuffer ratio over the last hours as the API answers it, written as the page writes a rate. */
+  private String rebufferText(int hours) {
+    double v = s.query("/api/data/views/query?metrics=quality&filters[]=playbackId:chanpbO&from="
+        + NOW.minus(Duration.ofHours(hours)).toEpochMilli() + "&to=" + NOW.toEpochMilli()).json().get(0)
+        .get("rebufferRatio").asDouble();
+    return String.format(java.util.Locale.ROOT, v < 0.1 ? "%.2f%%" : "%.1f%%", v * 100);
   }
 
   /** Moves the mouse over a chart's point and reads its tooltip: the title, then a line per series. */
