@@ -283,6 +283,10 @@ class DashboardOverviewInBrowserTest {
       // views: 3, 2, 1 and 1 on a scale of five shades up to 3
       assertThat(shaded(p)).containsExactly("DE shade-4 2", "GB shade-2 1", "JP shade-2 1", "US shade-5 3");
       assertThat(p.getAttribute("#worldMap path[data-country=FR]", "class")).isEqualTo("shade-0");
+      assertThat(p.locator(".legend li").allTextContents()).as("the shades in use and their figures")
+          .containsExactly("no views", "1", "2", "3");
+      assertThat(p.getAttribute("#worldMap path[data-country=RU]", "d")).as("Russia's east, past the antimeridian,"
+          + " is drawn off the right edge instead of across the map").doesNotContain("M0.0,", "L0.0,").contains("L960.0,");
       assertThat(p.textContent("#worldMap path[data-country=DE] title")).isEqualTo("Germany: 2");
       assertThat(p.textContent("#worldMap path[data-country=FR] title")).isEqualTo("France: no views");
       assertThat(p.getAttribute("#worldMap", "aria-label")).isEqualTo("Views by country on a world map: 4 countries"
@@ -297,6 +301,7 @@ class DashboardOverviewInBrowserTest {
       p.waitForSelector("#worldMap");
       assertThat(text(p, "#mapTitle")).isEqualTo("Error rate by country");
       assertThat(shaded(p)).containsExactly("DE shade-5 0.5", "GB shade-1 0", "JP shade-1 0", "US shade-1 0");
+      assertThat(p.locator(".legend li").allTextContents()).containsExactly("no views", "0.00%", "50.0%");
       assertThat(mapTable(p)).containsExactly("Germany | DE | 50.0%", "United Kingdom | GB | 0.00%",
           "Japan | JP | 0.00%", "United States | US | 0.00%");
       checked(t, axe, "map-error-rate", size[0]);

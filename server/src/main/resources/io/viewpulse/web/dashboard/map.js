@@ -25,9 +25,19 @@ const TOP = 84;
 export const HEIGHT = Math.round((TOP + 58) * K);
 const xy = ([lon, lat]) => ((lon + 180) * K).toFixed(1) + "," + ((TOP - lat) * K).toFixed(1);
 
+/**
+ * A ring that crosses the antimeridian (Russia's east, Fiji) jumps from 180 to -180: drawn as it is, it would streak
+ * across the map. Its western longitudes are moved past 180 instead, off the map's right edge, where the map clips.
+ */
+function unwrapped(ring) {
+  const crosses = ring.some((p, i) => i > 0 && Math.abs(p[0] - ring[i - 1][0]) > 180);
+  return crosses ? ring.map(([lon, lat]) => [lon < 0 ? lon + 360 : lon, lat]) : ring;
+}
+
 function path(g) {
   const polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
-  return polygons.map((rings) => rings.map((ring) => "M" + ring.map(xy).join("L") + "Z").join("")).join("");
+  return polygons.map((rings) => rings.map((ring) => "M" + unwrapped(ring).map(xy).join("L") + "Z").join(""))
+    .join("");
 }
 
 /** A country's name in English from its ISO code ("DE" -> "Germany"), the code itself where the browser has none. */
@@ -47,6 +57,18 @@ export function shade(v, max) {
   if (v === null || v === undefined) return 0;
   if (max <= 0) return 1;
   return Math.max(1, Math.min(SHADES, Math.ceil((v / max) * SHADES)));
+}
+
+/** The legend: "no views", then each shade in use with the figures it stands for ("2", or "1.2%–3.4%"). */
+function legend(values, max, fmt) {
+  const byShade = new Map();
+  Object.values(values).filter((v) => v !== null && v !== undefined).forEach((v) => {
+    const s = shade(v, max);
+    const [lo, hi] = byShade.get(s) || [v, v];
+    byShade.set(s, [Math.min(lo, v), Math.max(hi, v)]);
+  });
+  return [[0, "no views"], ...[...byShade.entries()].sort((a, b) => a[0] - b[0])
+    .map(([s, [lo, hi]]) => [s, fmt(lo) === fmt(hi) ? fmt(lo) : fmt(lo) + "–" + fmt(hi)])];
 }
 
 /**
@@ -69,8 +91,8 @@ export async function draw(box, values, fmt, what, onPick) {
       && v !== null ? ` data-value="${v}"` : ""}><title>${esc(c.code ? countryName(c.code) : c.name)}: ${v === undefined
       || v === null ? "no views" : esc(fmt(v))}</title></path>`;
   }).join("")}</svg>
-    <ol class="legend" aria-label="Shades">${[0, ...Array.from({ length: SHADES }, (_, i) => i + 1)].map((s) =>
-    `<li><span class="swatch shade-${s}" aria-hidden="true"></span>${s === 0 ? "no views" : "up to " + esc(fmt(max * s / SHADES))}</li>`).join("")}</ol>`;
+    <ol class="legend" aria-label="Shades">${legend(values, max, fmt).map(([s, text]) =>
+    `<li><span class="swatch shade-${s}" aria-hidden="true"></span>${esc(text)}</li>`).join("")}</ol>`;
   if (onPick) {
     box.querySelector("svg").addEventListener("click", (e) => {
       const c = e.target.closest("[data-country]");
