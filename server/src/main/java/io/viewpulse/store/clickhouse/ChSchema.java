@@ -217,6 +217,9 @@ final class ChSchema {
     out.add("CREATE TABLE IF NOT EXISTS " + t("erasures") + onCluster() + " (account_id String, key_id String,"
         + " erased_at DateTime64(3, 'UTC'), views UInt64) ENGINE = " + engine("MergeTree", "erasures", false, "")
         + " ORDER BY (account_id, erased_at)");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("webhook_endpoints") + onCluster() + " (id String, account_id String,"
+        + " url String, created_at DateTime64(3, 'UTC'), position String, deleted UInt8, version UInt64)"
+        + " ENGINE = " + engine("ReplacingMergeTree", "webhook_endpoints", false, "version") + " ORDER BY id");
     if (cluster != null) {
       for (String table : List.of("views", "rollup_hour", "rollup_day")) {
         out.add("CREATE TABLE IF NOT EXISTS " + t(table) + onCluster() + " AS " + local(table)

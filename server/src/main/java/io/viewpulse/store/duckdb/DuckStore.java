@@ -33,6 +33,7 @@ public final class DuckStore implements Store {
   private final DuckLiveMinutes liveMinutes;
   private final Rollups rollups;
   private final DuckErasures erasures;
+  private final DuckWebhooks webhooks;
 
   private DuckStore(Database db, int rollupMinViewsPerRow) {
     this.db = db;
@@ -43,6 +44,7 @@ public final class DuckStore implements Store {
     this.liveMinutes = new DuckLiveMinutes(db);
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
     this.erasures = new DuckErasures(db);
+    this.webhooks = new DuckWebhooks(db);
   }
 
   /** Opens (creating or migrating) the file under {@code dataDir}. */
@@ -63,6 +65,11 @@ public final class DuckStore implements Store {
   @Override
   public io.viewpulse.query.ViewRowReader viewRows() {
     return viewRows;
+  }
+
+  @Override
+  public io.viewpulse.webhooks.WebhookStore webhooks() {
+    return webhooks;
   }
 
   @Override
@@ -142,6 +149,7 @@ public final class DuckStore implements Store {
     views.close();
     viewRows.close();
     erasures.close();
+    webhooks.close();
     liveMinutes.close();
     sessions.close();
     directory.close();

@@ -81,7 +81,8 @@ final class Schema {
       Schema::first,
       Schema::storeSeam,
       Schema::quality,
-      Schema::erasures);
+      Schema::erasures,
+      Schema::webhooks);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -238,5 +239,14 @@ final class Schema {
   private static void erasures(Connection c, Statement s) throws SQLException {
     s.execute("CREATE TABLE erasures (account_id VARCHAR NOT NULL, key_id VARCHAR NOT NULL,"
         + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
+  }
+
+  /**
+   * Version 5: the streaming export's webhook endpoints, each with its position in {@code views}: the rowid from
+   * which views are still to be posted (rows are appended; an erasure lowers it like the rollups' marks).
+   */
+  private static void webhooks(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE webhook_endpoints (id VARCHAR PRIMARY KEY, account_id VARCHAR NOT NULL,"
+        + " url VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, next_row BIGINT NOT NULL)");
   }
 }
