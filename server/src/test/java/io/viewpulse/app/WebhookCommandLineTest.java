@@ -56,7 +56,8 @@ class WebhookCommandLineTest {
     assertThat(row[3]).startsWith("whsec_").hasSize("whsec_".length() + 43);
 
     Out listed = cli("webhook", "list", "--format", "csv");
-    assertThat(listed.out()).isEqualTo("id,url,createdAt\n" + row[0] + ",https://hooks.example.invalid/vp," + T0 + "\n");
+    assertThat(listed.out())
+        .isEqualTo("id,url,createdAt\n" + row[0] + ",https://hooks.example.invalid/vp," + T0 + "\n");
     assertThat(client().listWebhooks()).containsExactly(new Webhook(row[0], "https://hooks.example.invalid/vp", T0,
         null));
 
