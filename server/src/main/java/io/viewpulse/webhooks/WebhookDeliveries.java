@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * (2xx) moves the position past it. A batch that failed is tried again, the same views from the same position under
  * the same {@code Viewpulse-Delivery} id, after a back-off that doubles from {@link #FIRST_RETRY} up to
  * {@link #MAX_RETRY} (on the server's clock); the position is in the store, so a restart goes on from it and what
- * was not delivered is delivered later. A view can be posted twice (a receiver that took a batch but answered too late, a restart between the post
- * and the move of the position), never skipped.
+ * was not delivered is delivered later. A view can be posted twice (a receiver that took a batch but answered too
+ * late, a restart between the post and the move of the position), never skipped.
  */
 public final class WebhookDeliveries implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);

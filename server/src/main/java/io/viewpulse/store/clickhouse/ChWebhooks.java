@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * whose commits are numbered upwards and move their views into {@code views} in that order (a move that failed is
  * redone with the next commit's, in one insert), so a view stored later in a partition comes later in that order. It
  * also holds the newest {@code stored_at} delivered, from which the read looks back {@link #LOOK_BACK} to prune
- * the table's parts by its index. Views loaded as a history ({@link ChStore#load}, partition -1) are not posted. An erasure deletes the
- * viewer's views, and so what was pending of them.
+ * the table's parts by its index. Views loaded as a history ({@link ChStore#load}, partition -1) are not posted.
+ * An erasure deletes the viewer's views, and so what was pending of them.
  */
 final class ChWebhooks implements WebhookStore {
   private static final java.time.Duration LOOK_BACK = java.time.Duration.ofHours(1);
