@@ -47,6 +47,7 @@ public final class Viewpulse implements AutoCloseable {
    */
   static final java.time.Duration DIRECTORY_REFRESH = java.time.Duration.ofSeconds(2);
   private java.util.concurrent.ScheduledExecutorService directoryRefresh;
+  private final io.viewpulse.retention.Retention retention;
   private final KeyService keys;
   private final Catalog catalog;
   private final EventLog log;
@@ -100,6 +101,8 @@ public final class Viewpulse implements AutoCloseable {
     if (store.shared()) {
       directoryRefresh = refreshEvery(keys, catalog, DIRECTORY_REFRESH);
     }
+    retention = new io.viewpulse.retention.Retention(store.retention(), c.clock());
+    retention.start();
     maxOpenSessions = c.sessions().maxOpenSessions();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         this::backpressure);
@@ -121,7 +124,7 @@ public final class Viewpulse implements AutoCloseable {
           streamEvents, keys, catalog, viewership,
           new io.viewpulse.viewership.ViewExplorer(viewership, store.viewRows(), c.clock()),
           new io.viewpulse.privacy.Erasures(store.erasures(), c.clock()),
-          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog),
+          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog, retention, c.clock()),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
           c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness, webhookEndpoints));
     } catch (RuntimeException e) {
@@ -314,6 +317,7 @@ public final class Viewpulse implements AutoCloseable {
       directoryRefresh.shutdownNow();
     }
     deliveries.close();
+    retention.close();
     log.close();
     sessionizer.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();

@@ -33,6 +33,7 @@ public final class DuckStore implements Store {
   private final DuckLiveMinutes liveMinutes;
   private final Rollups rollups;
   private final DuckErasures erasures;
+  private final DuckRetention retention;
   private final DuckWebhooks webhooks;
 
   private DuckStore(Database db, int rollupMinViewsPerRow) {
@@ -44,6 +45,7 @@ public final class DuckStore implements Store {
     this.liveMinutes = new DuckLiveMinutes(db);
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
     this.erasures = new DuckErasures(db);
+    this.retention = new DuckRetention(db);
     this.webhooks = new DuckWebhooks(db);
   }
 
@@ -75,6 +77,11 @@ public final class DuckStore implements Store {
   @Override
   public io.viewpulse.privacy.ErasureStore erasures() {
     return erasures;
+  }
+
+  @Override
+  public io.viewpulse.retention.RetentionStore retention() {
+    return retention;
   }
 
   @Override
@@ -149,6 +156,7 @@ public final class DuckStore implements Store {
     views.close();
     viewRows.close();
     erasures.close();
+    retention.close();
     webhooks.close();
     liveMinutes.close();
     sessions.close();

@@ -82,6 +82,7 @@ final class Schema {
       Schema::storeSeam,
       Schema::quality,
       Schema::erasures,
+      Schema::retention,
       Schema::webhooks);
 
   static final int VERSION = MIGRATIONS.size();
@@ -241,8 +242,13 @@ final class Schema {
         + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
   }
 
+  /** Version 5: the accounts' retention periods for their views ({@code retention.RetentionStore}). */
+  private static void retention(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER NOT NULL)");
+  }
+
   /**
-   * Version 5: the streaming export's webhook endpoints, each with its position in {@code views}: the rowid from
+   * Version 6: the streaming export's webhook endpoints, each with its position in {@code views}: the rowid from
    * which views are still to be posted (rows are appended; an erasure lowers it like the rollups' marks).
    */
   private static void webhooks(Connection c, Statement s) throws SQLException {
