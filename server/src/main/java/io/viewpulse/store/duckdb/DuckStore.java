@@ -34,6 +34,7 @@ public final class DuckStore implements Store {
   private final Rollups rollups;
   private final DuckErasures erasures;
   private final DuckRetention retention;
+  private final DuckWebhooks webhooks;
 
   private DuckStore(Database db, int rollupMinViewsPerRow) {
     this.db = db;
@@ -45,6 +46,7 @@ public final class DuckStore implements Store {
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
     this.erasures = new DuckErasures(db);
     this.retention = new DuckRetention(db);
+    this.webhooks = new DuckWebhooks(db);
   }
 
   /** Opens (creating or migrating) the file under {@code dataDir}. */
@@ -65,6 +67,11 @@ public final class DuckStore implements Store {
   @Override
   public io.viewpulse.query.ViewRowReader viewRows() {
     return viewRows;
+  }
+
+  @Override
+  public io.viewpulse.webhooks.WebhookStore webhooks() {
+    return webhooks;
   }
 
   @Override
@@ -150,6 +157,7 @@ public final class DuckStore implements Store {
     viewRows.close();
     erasures.close();
     retention.close();
+    webhooks.close();
     liveMinutes.close();
     sessions.close();
     directory.close();

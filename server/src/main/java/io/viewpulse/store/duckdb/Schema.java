@@ -82,7 +82,8 @@ final class Schema {
       Schema::storeSeam,
       Schema::quality,
       Schema::erasures,
-      Schema::retention);
+      Schema::retention,
+      Schema::webhooks);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -244,5 +245,14 @@ final class Schema {
   /** Version 5: the accounts' retention periods for their views ({@code retention.RetentionStore}). */
   private static void retention(Connection c, Statement s) throws SQLException {
     s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER NOT NULL)");
+  }
+
+  /**
+   * Version 6: the streaming export's webhook endpoints, each with its position in {@code views}: the rowid from
+   * which views are still to be posted (rows are appended; an erasure lowers it like the rollups' marks).
+   */
+  private static void webhooks(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE webhook_endpoints (id VARCHAR PRIMARY KEY, account_id VARCHAR NOT NULL,"
+        + " url VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, next_row BIGINT NOT NULL)");
   }
 }
