@@ -81,7 +81,8 @@ final class Schema {
       Schema::first,
       Schema::storeSeam,
       Schema::quality,
-      Schema::erasures);
+      Schema::erasures,
+      Schema::timelines);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -238,5 +239,14 @@ final class Schema {
   private static void erasures(Connection c, Statement s) throws SQLException {
     s.execute("CREATE TABLE erasures (account_id VARCHAR NOT NULL, key_id VARCHAR NOT NULL,"
         + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
+  }
+
+  /**
+   * Version 5, the views' timelines ({@code model.Timeline}): a BLOB at the end of {@code views}, null for a view
+   * stored before and once its timeline is past the retention period. Not in {@link #VIEW_COLUMN_NAMES}: no query of
+   * many views reads it, and open sessions have none.
+   */
+  private static void timelines(Connection c, Statement s) throws SQLException {
+    s.execute("ALTER TABLE views ADD COLUMN timeline BLOB");
   }
 }
