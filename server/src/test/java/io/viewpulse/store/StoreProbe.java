@@ -36,6 +36,9 @@ public interface StoreProbe {
   /** Finished views the store keeps (not open sessions), and how many of those share a view id with another. */
   long[] finishedViewsAndDuplicates();
 
+  /** The stored timelines (not empty) of a viewer's views, wherever the store keeps them. */
+  long timelinesOf(String viewerId);
+
   /** The query answered by a scan of every view, never from pre-aggregates. */
   List<MetricRow> byScan(ViewsQuery q);
 

@@ -62,6 +62,13 @@ public final class ChProbe implements StoreProbe {
   }
 
   @Override
+  public long timelinesOf(String viewerId) {
+    return store.clientForTests().queryList("SELECT (SELECT count() FROM " + schema.t("views")
+        + " WHERE viewer_id = {v:String} AND timeline != '') + (SELECT count() FROM " + schema.t("session_state")
+        + " WHERE viewer_id = {v:String} AND timeline != '')", Map.of("v", viewerId), r -> r.getLong(1)).get(0);
+  }
+
+  @Override
   public List<MetricRow> byScan(ViewsQuery q) {
     return ((ChViewReader) store.views()).viewsByScan(q);
   }
