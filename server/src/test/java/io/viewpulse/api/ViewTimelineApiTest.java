@@ -2,6 +2,7 @@ package io.viewpulse.api;
 
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.viewpulse.testing.Beacons;
@@ -101,6 +102,27 @@ class ViewTimelineApiTest {
     assertThat(v.get("view").get("ttffMs").asInt()).isEqualTo(500);
     assertThat(v.get("view").get("failed").asBoolean()).isTrue();
     assertThat(v.get("timeline").toString()).isEqualTo(T1);
+  }
+
+  /** The Java client reads the same timeline. */
+  @Test
+  @Order(1)
+  void theJavaClientOpensTheView() {
+    io.viewpulse.client.Viewpulse client = io.viewpulse.client.Viewpulse.builder()
+        .baseUrl("http://127.0.0.1:" + s.vp.port()).apiKey(s.secretKey).build();
+    io.viewpulse.client.ViewTimeline t = client.getView(viewId);
+    assertThat(t.view().viewId()).isEqualTo(viewId);
+    assertThat(t.dropped()).isZero();
+    assertThat(t.events()).extracting(io.viewpulse.client.ViewTimeline.Event::type).containsExactly("play",
+        "first-frame", "stall", "seek", "rendition", "pause", "error", "error", "end");
+    assertThat(t.events().get(2)).isEqualTo(new io.viewpulse.client.ViewTimeline.Event("stall",
+        T0.plusSeconds(8), 8000, 800L, 1, null, null, null, null, null, null, null));
+    assertThat(t.events().get(4).to()).isEqualTo(new io.viewpulse.client.ViewTimeline.Rendition(4_000_000L, 1920,
+        1080));
+    assertThat(t.events().get(6)).extracting(e -> e.fatal(), e -> e.category(), e -> e.message())
+        .containsExactly(true, "network", "boom");
+    assertThatThrownBy(() -> client.getView("12345")).isInstanceOf(io.viewpulse.client.ViewpulseException.class)
+        .hasMessageContaining("no view 12345 in this account");
   }
 
   @Test
