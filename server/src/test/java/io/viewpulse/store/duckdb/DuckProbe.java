@@ -54,6 +54,11 @@ public final class DuckProbe implements StoreProbe {
   }
 
   @Override
+  public long timelineBytes() {
+    return -1;
+  }
+
+  @Override
   public long timelinesOf(String viewerId) {
     try (Connection c = store.connectionForTests();
         java.sql.PreparedStatement p = c.prepareStatement("SELECT count(*) FROM views WHERE viewer_id = ?"
