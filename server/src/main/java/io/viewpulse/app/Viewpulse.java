@@ -51,6 +51,7 @@ public final class Viewpulse implements AutoCloseable {
   private java.util.concurrent.ScheduledExecutorService timelineDrop;
   private io.viewpulse.viewership.ViewExplorer explorer;
   private static final java.time.Duration TIMELINE_DROP = java.time.Duration.ofHours(1);
+  private final io.viewpulse.retention.Retention retention;
   private final KeyService keys;
   private final Catalog catalog;
   private final EventLog log;
@@ -101,6 +102,8 @@ public final class Viewpulse implements AutoCloseable {
     if (store.shared()) {
       directoryRefresh = refreshEvery(keys, catalog, DIRECTORY_REFRESH);
     }
+    retention = new io.viewpulse.retention.Retention(store.retention(), c.clock());
+    retention.start();
     maxOpenSessions = c.sessions().maxOpenSessions();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         this::backpressure);
@@ -119,7 +122,7 @@ public final class Viewpulse implements AutoCloseable {
           streamEvents, keys, catalog, viewership,
           explorer,
           new io.viewpulse.privacy.Erasures(store.erasures(), c.clock()),
-          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog),
+          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog, retention, c.clock()),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
           c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness));
     } catch (RuntimeException e) {
@@ -175,6 +178,8 @@ public final class Viewpulse implements AutoCloseable {
         : waiting > 0 ? "the store refuses writes; beacons wait in the event log" : "ok");
     parts.put("beaconsAwaitingStore", waiting);
     parts.put("partitionsOwned", sessionizer.partitionsOwned());
+    // not part of readiness: a node without a GeoIP database serves, it only places no viewer (the dashboard says so)
+    parts.put("geoip", ingest.geolocates() ? "on" : "off");
     return new Readiness(storeOk && logOk && !backlogFull, parts);
   }
 
@@ -331,6 +336,7 @@ public final class Viewpulse implements AutoCloseable {
     if (directoryRefresh != null) {
       directoryRefresh.shutdownNow();
     }
+    retention.close();
     log.close();
     sessionizer.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();

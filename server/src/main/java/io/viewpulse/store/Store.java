@@ -25,6 +25,9 @@ public interface Store extends AutoCloseable {
   /** Erasure of a viewer's views, and its record. */
   io.viewpulse.privacy.ErasureStore erasures();
 
+  /** The accounts' retention periods, and the deletion of views older than them. */
+  io.viewpulse.retention.RetentionStore retention();
+
   LiveMinuteReader liveMinutes();
 
   KeyStore keys();

@@ -229,7 +229,12 @@ public final class AccessRoutes {
             ok(200, (r, t, q) -> assertThat(r.json().get("id").asText()).isEqualTo(t.a.assetId())), null),
         route("DELETE /admin/media/{id}", Guard.ADMIN,
             t -> new Request("DELETE", "/admin/media/" + t.spareMedia("asset") + assets.apply(t), null, null),
-            ok(200, (r, t, q) -> assertThat(r.json().get("name").asText()).startsWith("spare ")), null));
+            ok(200, (r, t, q) -> assertThat(r.json().get("name").asText()).startsWith("spare ")), null),
+        route("GET /admin/retention", Guard.ADMIN, get(t -> "/admin/retention?account=" + t.b.id()),
+            ok(200, (r, t, q) -> assertThat(r.json().get("accountId").asText()).isEqualTo(t.b.id())), null),
+        route("PUT /admin/retention", Guard.ADMIN, json("PUT", t -> "/admin/retention",
+                t -> "{\"account\": \"" + t.a.id() + "\", \"viewDays\": 36500}"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("viewDays").asInt()).isEqualTo(36_500)), null));
   }
 
   static List<Route> open() {

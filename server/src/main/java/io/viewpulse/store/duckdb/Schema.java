@@ -82,6 +82,7 @@ final class Schema {
       Schema::storeSeam,
       Schema::quality,
       Schema::erasures,
+      Schema::retention,
       Schema::timelines);
 
   static final int VERSION = MIGRATIONS.size();
@@ -241,8 +242,13 @@ final class Schema {
         + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
   }
 
+  /** Version 5: the accounts' retention periods for their views ({@code retention.RetentionStore}). */
+  private static void retention(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER NOT NULL)");
+  }
+
   /**
-   * Version 5, the views' timelines ({@code model.Timeline}): a BLOB at the end of {@code views}, null for a view
+   * Version 6, the views' timelines ({@code model.Timeline}): a BLOB at the end of {@code views}, null for a view
    * stored before and once its timeline is past the retention period. Not in {@link #VIEW_COLUMN_NAMES}: no query of
    * many views reads it, and open sessions have none.
    */
