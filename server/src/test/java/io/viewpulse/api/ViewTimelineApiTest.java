@@ -70,6 +70,17 @@ class ViewTimelineApiTest {
         .error(T0.plusSeconds(17), "network", "boom")
         .warning(T0.plusMillis(17_500), "offline")
         .ended(T0.plusSeconds(20)).json(), "192.0.2.10"));
+    // a CMCD player's play states (dash.js): started, rebuffering before the first frame (startup), playing, a
+    // rebuffering of 1.5 s, paused, ended
+    s.asset("pbC");
+    String d = "sid=\"c-dash\",cid=\"pbC\",v=2,sf=d,st=v,e=ps,";
+    long c0 = T0.plusSeconds(3600).toEpochMilli();
+    s.clock.set(T0.plusSeconds(3600 + 30));
+    ok(s.http.post("/analytics/cmcd", String.join("\n", d + "sta=s,sn=0,ts=" + c0, d + "sta=r,sn=1,ts=" + (c0 + 200),
+        d + "sta=p,sn=2,ts=" + (c0 + 600), d + "sta=r,sn=3,ts=" + (c0 + 12_600), d + "sta=p,sn=4,ts=" + (c0 + 14_100),
+        d + "sta=a,sn=5,ts=" + (c0 + 16_000), d + "sta=e,sn=6,ts=" + (c0 + 20_100)) + "\n", "Content-Type",
+        "application/cmcd", "User-Agent", Beacons.CHROME_LINUX, "X-Forwarded-For", "192.0.2.11", "Origin",
+        "https://www.example.com"));
     s.clock.set(T0.plusSeconds(4 * 3600));
     s.flush();
     JsonNode views = get("/api/data/views?playbackId=pbA").get("views");
@@ -123,6 +134,21 @@ class ViewTimelineApiTest {
         .containsExactly(true, "network", "boom");
     assertThatThrownBy(() -> client.getView("12345")).isInstanceOf(io.viewpulse.client.ViewpulseException.class)
         .hasMessageContaining("no view 12345 in this account");
+  }
+
+  /** A CMCD player's timeline comes from its play states: a rebuffering after the first frame is one stall. */
+  @Test
+  @Order(1)
+  void aCmcdViewsTimelineComesFromItsPlayStates() {
+    String id = get("/api/data/views?playbackId=pbC").get("views").get(0).get("viewId").asText();
+    assertThat(get("/api/data/views/" + id).get("timeline").toString()).isEqualTo("{\"events\":["
+        + "{\"type\":\"play\",\"at\":\"2026-03-02T11:00:00Z\",\"offsetMs\":0},"
+        + "{\"type\":\"first-frame\",\"at\":\"2026-03-02T11:00:00.600Z\",\"offsetMs\":600},"
+        + "{\"type\":\"stall\",\"at\":\"2026-03-02T11:00:12.600Z\",\"offsetMs\":12600,\"durationMs\":1500,"
+        + "\"count\":1},"
+        + "{\"type\":\"pause\",\"at\":\"2026-03-02T11:00:16Z\",\"offsetMs\":16000},"
+        + "{\"type\":\"end\",\"at\":\"2026-03-02T11:00:20.100Z\",\"offsetMs\":20100,\"cause\":\"ended\"}],"
+        + "\"dropped\":0}");
   }
 
   @Test
