@@ -72,6 +72,13 @@ import io.viewpulse.model.ViewRecord;
  * fixed-length hash, the page domain and media host at most {@link Bounded#MAX_HOST}; the other strings are the
  * catalog's (account, playback id, creator) or shared dimensions. So a session's heap has an upper bound.
  *
+ * <p>Timeline. What the player reported is also kept event by event ({@link io.viewpulse.model.Timeline.Recorder}, at
+ * most {@link io.viewpulse.model.Timeline#MAX_BYTES} encoded, the rest counted as dropped): play and pause events,
+ * the first frame (an event, the heartbeat that first reports one, or the first {@code p}), stalls (a heartbeat's
+ * rebuffers as counted above, at its time, with their time and number; or a CMCD {@code r} after the first frame,
+ * from its start to the next state), seeks, rendition switches (a heartbeat whose bitrate or video size differs from
+ * the one known), errors and warnings with their kind, and the end. Duplicates are left out as for the facts.
+ *
  * <p>Duplicates. Players re-send failed batches with the same event ids, and a heartbeat re-sent under an id already
  * seen carries the cumulative values of the heartbeats merged into it, with a newer timestamp. So heartbeats are
  * upserted: the newest version of an id replaces the older one's contribution, never adds to it. Other events are
