@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     description = "Self-hostable video viewership and playback-quality analytics.",
     subcommands = {ServeCommand.class, AdminCommands.AdminGroup.class, AdminCommands.Account.class, AdminCommands.Key.class,
         AdminCommands.Asset.class, AdminCommands.Stream.class, QueryCommands.Views.class, QueryCommands.Total.class,
-        QueryCommands.Now.class, QueryCommands.Usage.class, QueryCommands.Live.class, ViewCommands.ListViews.class,
+        QueryCommands.Now.class, QueryCommands.CustomDimensions.class, QueryCommands.Usage.class,
+        QueryCommands.Live.class, ViewCommands.ListViews.class,
         ViewCommands.Export.class, ViewCommands.EraseViewer.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {

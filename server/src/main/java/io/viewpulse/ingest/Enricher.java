@@ -28,6 +28,11 @@ final class Enricher {
     this.viewerSalt = viewerSalt.clone();
   }
 
+  /** The one instance of dimensions equal to these. */
+  Dimensions intern(Dimensions d) {
+    return interned.get(d, k -> k);
+  }
+
   /** The user agent a beacon is enriched with: the player's, else the request's. */
   static String userAgent(Edge edge, RawBeacon raw) {
     return raw.userAgent() != null ? raw.userAgent() : edge.header("user-agent");

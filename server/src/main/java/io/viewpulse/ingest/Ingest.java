@@ -50,6 +50,7 @@ public final class Ingest implements AutoCloseable {
     List<PlayerEvent> events;
     Enricher.Enriched enriched;
     String sourceHost;
+    CustomValues.Result custom;
     final EnumMap<Reason, Integer> dropped = new EnumMap<>(Reason.class);
 
     java.net.InetAddress client;
@@ -79,7 +80,8 @@ public final class Ingest implements AutoCloseable {
   private final List<NamedStep> steps = List.of(
       new NamedStep("resolve_owner", this::resolveOwner),
       new NamedStep("limit_new_sessions", this::limitNewSessions),
-      new NamedStep("check_events", this::checkEvents));
+      new NamedStep("check_events", this::checkEvents),
+      new NamedStep("custom_dimensions", this::customDimensions));
   /** The first step, named for {@link #stepNames}. */
   private static final String PARSE = "parse";
   /** The last step, named for {@link #stepNames}: run on this thread or the user-agent thread. */
@@ -292,10 +294,14 @@ public final class Ingest implements AutoCloseable {
       accepted();
       return CompletableFuture.completedFuture(ack);
     }
+    io.viewpulse.model.Dimensions dims = c.enriched.dims();
+    if (c.custom != null && (c.custom.slots() != null || c.custom.cdn() != null)) {
+      dims = enricher.intern(dims.withCustom(c.custom.slots()).withCdn(c.custom.cdn()));
+    }
     Beacon b = new Beacon(c.owner.accountId(), c.owner.id(), c.raw.playbackId(), c.owner.creatorId(),
         c.owner.dStorageUrl(), c.raw.sessionId(), c.enriched.viewerId(),
         c.raw.live() || c.owner.kind() == Media.Kind.STREAM, c.raw.domain(), c.sourceHost,
-        c.enriched.dims(),
+        dims,
         c.enriched.region(), edge.lastOfPage(), edge.receivedAtMs(), c.events);
     return log.append(b.partitionKey(), LogCodec.encode(b)).handle((offset, err) -> {
       if (err != null) {
@@ -422,6 +428,17 @@ public final class Ingest implements AutoCloseable {
       }
     }
     c.events = kept;
+  }
+
+  /** Puts the beacon's custom values in its account's slots, dropping undeclared names and bad values. */
+  private void customDimensions(Context c) {
+    RawBeacon.Metadata m = c.raw.metadata();
+    if (m.custom().isEmpty() && m.player() == null && m.cdn() == null) {
+      return;
+    }
+    c.custom = CustomValues.of(m, catalog.declaredDimensions(c.owner.accountId()));
+    c.drop(Reason.CUSTOM_DIMENSION_UNDECLARED, c.custom.undeclared());
+    c.drop(Reason.CUSTOM_VALUE_INVALID, c.custom.invalid());
   }
 
   /**

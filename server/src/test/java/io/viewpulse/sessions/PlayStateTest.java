@@ -153,8 +153,8 @@ class PlayStateTest {
     assertThat(back.toView().playtimeMs()).isEqualTo(5_000);
 
     // a version 6 snapshot: the same bytes without the quality facts (version 8) and the play state (version 7)
-    byte[] v8 = StateCodec.encode(s);
-    byte[] v6 = java.util.Arrays.copyOf(v8, v8.length - StateCodec.QUALITY_BYTES - StateCodec.PLAY_STATE_BYTES);
+    byte[] v9 = StateCodec.encode(s);
+    byte[] v6 = java.util.Arrays.copyOf(v9, v9.length - StateCodec.NO_TAIL_BYTES - StateCodec.QUALITY_BYTES - StateCodec.PLAY_STATE_BYTES);
     v6[0] = 6;
     ViewState old = StateCodec.decode(v6);
     assertThat(old.playState).isEqualTo((char) 0);
