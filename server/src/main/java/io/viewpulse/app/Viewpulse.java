@@ -168,6 +168,8 @@ public final class Viewpulse implements AutoCloseable {
         : waiting > 0 ? "the store refuses writes; beacons wait in the event log" : "ok");
     parts.put("beaconsAwaitingStore", waiting);
     parts.put("partitionsOwned", sessionizer.partitionsOwned());
+    // not a readiness condition: whether the network dimensions asn and isp are found (an ASN database is loaded)
+    parts.put("networkDimensions", ingest.findsNetworks() ? "on" : "off: no ASN database");
     return new Readiness(storeOk && logOk && !backlogFull, parts);
   }
 

@@ -100,6 +100,7 @@ public final class Ingest implements AutoCloseable {
   private final java.util.concurrent.ConcurrentHashMap<Long, Integer> waiting =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final GeoLookup geo;
+  private final AsnLookup asn;
   private final MeterRegistry metrics;
   private final Timer ackLatency;
   // looked up once: a registry lookup per beacon (building and hashing the meter id) costs more than the increment
@@ -126,7 +127,8 @@ public final class Ingest implements AutoCloseable {
     this.geo = new GeoLookup(config.geoipFiles());
     List<Cidr> proxies = config.trustedProxies().stream().map(Cidr::parse).toList();
     this.locator = new ClientLocator(proxies, ClientLocator.Cdn.parse(config.cdn()), geo);
-    this.enricher = new Enricher(locator, viewerSalt);
+    this.asn = new AsnLookup(config.asnFiles());
+    this.enricher = new Enricher(locator, asn, viewerSalt);
     this.limits = new AddressLimits(config.limits(), clock);
     this.parser = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
         new java.util.concurrent.ArrayBlockingQueue<>(PARSE_QUEUE), r -> {
@@ -176,6 +178,11 @@ public final class Ingest implements AutoCloseable {
   /** Whether addresses are geolocated (a GeoIP database is loaded). */
   public boolean geolocates() {
     return geo.enabled();
+  }
+
+  /** Whether addresses' networks are found (an ASN database is loaded): the dimensions asn and isp. */
+  public boolean findsNetworks() {
+    return asn.enabled();
   }
 
   /**
@@ -484,6 +491,7 @@ public final class Ingest implements AutoCloseable {
     parser.shutdown();
     try {
       geo.close();
+      asn.close();
     } catch (IOException ignored) {
       // read-only files
     }

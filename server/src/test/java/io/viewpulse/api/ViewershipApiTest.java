@@ -398,7 +398,8 @@ class ViewershipApiTest {
     refusals.put("/api/data/views/now?from=" + T0.toEpochMilli(),
         "time range params (from, to, timeStep) are not supported for Realtime Viewership API");
     refusals.put("/api/data/views/now?breakdownBy[]=os",
-        "invalid breakdown field: os (expected one of playbackId, device, browser, country)");
+        "invalid breakdown field: os (expected one of playbackId, device, browser, country, asn, isp, cdn, or"
+            + " custom.<name> of a declared custom dimension)");
     refusals.put("/api/data/usage/query?timeStep=week", "invalid time step: week (expected one of hour, day)");
     refusals.forEach((path, error) -> {
       Http.Response r = s.query(path);
