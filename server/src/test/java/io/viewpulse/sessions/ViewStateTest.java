@@ -144,6 +144,35 @@ class ViewStateTest {
     assertThat(inOrder.toView().startedAtMs()).isEqualTo(1000);
   }
 
+  private static Beacon withDims(Dimensions d) {
+    return new Beacon("a", "m", "pb", null, null, "s", "v", false, null, null, d, null, false, 0, List.of());
+  }
+
+  private static List<String> slots(String first, String second) {
+    List<String> out = new java.util.ArrayList<>(java.util.Collections.nCopies(
+        io.viewpulse.model.CustomDimension.MAX, null));
+    out.set(0, first);
+    out.set(1, second);
+    return out;
+  }
+
+  @Test
+  void customValuesAndTheCdnStayUntilABeaconSendsOthersAndSurviveASnapshot() {
+    ViewState v = fresh();
+    Dimensions plain = new Dimensions("desktop", null, null, "Linux", "Chrome", "Blink", "Europe", "DE", null, null,
+        null);
+    v.touch(withDims(plain.withCustom(slots("A", "vod")).withCdn("akamai")));
+    v.touch(withDims(plain));
+    assertThat(List.of(v.dims.custom(1), v.dims.custom(2), v.dims.cdn())).as("a beacon without them keeps them")
+        .isEqualTo(List.of("A", "vod", "akamai"));
+    v.touch(withDims(plain.withCustom(slots("B", null))));
+    assertThat(java.util.Arrays.asList(v.dims.custom(1), v.dims.custom(2), v.dims.cdn()))
+        .as("a new value replaces its slot only").isEqualTo(java.util.Arrays.asList("B", "vod", "akamai"));
+    ViewState back = StateCodec.decode(StateCodec.encode(v));
+    assertThat(back.dims).isEqualTo(v.dims);
+    assertThat(back.toView().dims().custom(2)).isEqualTo("vod");
+  }
+
   private static ViewState fresh() {
     return new ViewState("k", new Beacon("a", "m", "pb", null, null, "s", "v", false, null, null, Dimensions.UNKNOWN,
         null, false, 0, List.of()));
