@@ -139,6 +139,24 @@ class CustomDimensionsApiTest {
 
   @Test
   @Order(3)
+  void theJavaClientBreaksDownAndFiltersByCustomAndNetworkDimensions() {
+    io.viewpulse.client.Viewpulse client = io.viewpulse.client.Viewpulse.builder()
+        .baseUrl("http://127.0.0.1:" + s.vp.port()).apiKey(s.secretKey).build();
+    io.viewpulse.client.Dimension arm = io.viewpulse.client.Dimension.custom("experiment");
+    assertThat(client.listCustomDimensions()).containsExactly(arm, io.viewpulse.client.Dimension.custom("player"),
+        io.viewpulse.client.Dimension.custom("content-type"));
+    Map<String, Long> byArm = new TreeMap<>();
+    for (var m : client.getViews(io.viewpulse.client.ViewsQuery.builder().breakdownBy(arm)
+        .exclude(io.viewpulse.client.Dimension.CDN, "akamai").build())) {
+      byArm.put(String.valueOf(m.dimension(arm)), m.viewCount());
+    }
+    assertThat(byArm).isEqualTo(Map.of("B", 1L, "5", 1L, "null", 1L));
+    assertThat(io.viewpulse.client.Filter.parse("!custom.experiment:B"))
+        .isEqualTo(io.viewpulse.client.Filter.not(arm, "B"));
+  }
+
+  @Test
+  @Order(4)
   void aCustomDimensionTheAccountDidNotDeclareIsRefused() {
     Http.Response r = s.query("/api/data/views/query?breakdownBy[]=custom.region");
     assertThat(r.status()).isEqualTo(400);
@@ -151,7 +169,7 @@ class CustomDimensionsApiTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void anAccountDeclaresAtMostTenAndEachNameOnce() {
     assertThat(declare("experiment").status()).isEqualTo(409);
     assertThat(declare("Bad Name").status()).isEqualTo(400);
