@@ -47,6 +47,9 @@ final class ViewRowsJson {
       case ERRORS -> r.errors();
       case FIRST_FRAME -> r.firstFrame();
       case ENDED -> r.ended();
+      case ASN -> d.asn();
+      case ISP -> d.isp();
+      case CDN -> d.cdn();
     };
   }
 
