@@ -47,6 +47,7 @@ public final class Viewpulse implements AutoCloseable {
    */
   static final java.time.Duration DIRECTORY_REFRESH = java.time.Duration.ofSeconds(2);
   private java.util.concurrent.ScheduledExecutorService directoryRefresh;
+  private final io.viewpulse.retention.Retention retention;
   private final KeyService keys;
   private final Catalog catalog;
   private final EventLog log;
@@ -59,6 +60,9 @@ public final class Viewpulse implements AutoCloseable {
   private final MasterKey master;
   private final StreamEvents streamEvents;
   private final java.time.InstantSource clock;
+  private final io.viewpulse.webhooks.WebhookClient webhooks;
+  private final io.viewpulse.webhooks.Webhooks webhookEndpoints;
+  private final io.viewpulse.webhooks.WebhookDeliveries deliveries;
   private Demo demo;
   private final java.nio.file.Path dataDir;
 
@@ -97,10 +101,18 @@ public final class Viewpulse implements AutoCloseable {
     if (store.shared()) {
       directoryRefresh = refreshEvery(keys, catalog, DIRECTORY_REFRESH);
     }
+    retention = new io.viewpulse.retention.Retention(store.retention(), c.clock());
+    retention.start();
     maxOpenSessions = c.sessions().maxOpenSessions();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         this::backpressure);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
+    io.viewpulse.webhooks.WebhookGuard webhookGuard =
+        io.viewpulse.webhooks.WebhookGuard.allowing(c.webhookAllowHosts());
+    webhooks = new io.viewpulse.webhooks.WebhookClient(vertx, webhookGuard, c.clock(),
+        io.viewpulse.webhooks.WebhookClient.Limits.defaults());
+    webhookEndpoints = new io.viewpulse.webhooks.Webhooks(store.webhooks(), webhookGuard, master, c.clock());
+    deliveries = new io.viewpulse.webhooks.WebhookDeliveries(webhookEndpoints, webhooks, c.clock());
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
     clock = c.clock();
     try {
@@ -112,14 +124,15 @@ public final class Viewpulse implements AutoCloseable {
           streamEvents, keys, catalog, viewership,
           new io.viewpulse.viewership.ViewExplorer(viewership, store.viewRows(), c.clock()),
           new io.viewpulse.privacy.Erasures(store.erasures(), c.clock()),
-          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog),
+          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog, retention, c.clock()),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
-          c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness));
+          c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness, webhookEndpoints));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
       closeBehindApi();
       throw e;
     }
+    deliveries.start(java.time.Duration.ofSeconds(1));
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
   }
@@ -168,6 +181,8 @@ public final class Viewpulse implements AutoCloseable {
         : waiting > 0 ? "the store refuses writes; beacons wait in the event log" : "ok");
     parts.put("beaconsAwaitingStore", waiting);
     parts.put("partitionsOwned", sessionizer.partitionsOwned());
+    // not part of readiness: a node without a GeoIP database serves, it only places no viewer (the dashboard says so)
+    parts.put("geoip", ingest.geolocates() ? "on" : "off");
     // not a readiness condition: whether the network dimensions asn and isp are found (an ASN database is loaded)
     parts.put("networkDimensions", ingest.findsNetworks() ? "on" : "off: no ASN database");
     return new Readiness(storeOk && logOk && !backlogFull, parts);
@@ -237,6 +252,11 @@ public final class Viewpulse implements AutoCloseable {
     return api.routes();
   }
 
+  /** Posts signed webhooks to the addresses the configuration allows (public ones, and those it names). */
+  public io.viewpulse.webhooks.WebhookClient webhooks() {
+    return webhooks;
+  }
+
   public KeyService keys() {
     return keys;
   }
@@ -300,6 +320,8 @@ public final class Viewpulse implements AutoCloseable {
     if (directoryRefresh != null) {
       directoryRefresh.shutdownNow();
     }
+    deliveries.close();
+    retention.close();
     log.close();
     sessionizer.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();

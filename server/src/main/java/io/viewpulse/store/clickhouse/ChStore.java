@@ -35,6 +35,8 @@ public final class ChStore implements Store {
   private final ChViewReader views;
   private final ChViewRows viewRows;
   private final ChErasures erasures;
+  private final ChRetention retention;
+  private final ChWebhooks webhooks;
   private final ChLiveMinutes liveMinutes;
   private final ChDirectory directory;
   private final ChMigrations migrations;
@@ -55,6 +57,8 @@ public final class ChStore implements Store {
     this.views = new ChViewReader(ch, new ChViewsSql(schema, migrations.qualityRollupsSince()));
     this.viewRows = new ChViewRows(ch, schema);
     this.erasures = new ChErasures(ch, schema);
+    this.retention = new ChRetention(ch, schema);
+    this.webhooks = new ChWebhooks(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
     this.directory = new ChDirectory(ch, schema);
   }
@@ -84,8 +88,18 @@ public final class ChStore implements Store {
   }
 
   @Override
+  public io.viewpulse.webhooks.WebhookStore webhooks() {
+    return webhooks;
+  }
+
+  @Override
   public io.viewpulse.privacy.ErasureStore erasures() {
     return erasures;
+  }
+
+  @Override
+  public io.viewpulse.retention.RetentionStore retention() {
+    return retention;
   }
 
   @Override

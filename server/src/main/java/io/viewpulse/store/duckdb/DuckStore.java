@@ -33,6 +33,8 @@ public final class DuckStore implements Store {
   private final DuckLiveMinutes liveMinutes;
   private final Rollups rollups;
   private final DuckErasures erasures;
+  private final DuckRetention retention;
+  private final DuckWebhooks webhooks;
 
   private DuckStore(Database db, int rollupMinViewsPerRow) {
     this.db = db;
@@ -43,6 +45,8 @@ public final class DuckStore implements Store {
     this.liveMinutes = new DuckLiveMinutes(db);
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
     this.erasures = new DuckErasures(db);
+    this.retention = new DuckRetention(db);
+    this.webhooks = new DuckWebhooks(db);
   }
 
   /** Opens (creating or migrating) the file under {@code dataDir}. */
@@ -66,8 +70,18 @@ public final class DuckStore implements Store {
   }
 
   @Override
+  public io.viewpulse.webhooks.WebhookStore webhooks() {
+    return webhooks;
+  }
+
+  @Override
   public io.viewpulse.privacy.ErasureStore erasures() {
     return erasures;
+  }
+
+  @Override
+  public io.viewpulse.retention.RetentionStore retention() {
+    return retention;
   }
 
   @Override
@@ -142,6 +156,8 @@ public final class DuckStore implements Store {
     views.close();
     viewRows.close();
     erasures.close();
+    retention.close();
+    webhooks.close();
     liveMinutes.close();
     sessions.close();
     directory.close();

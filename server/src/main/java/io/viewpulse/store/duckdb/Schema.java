@@ -68,7 +68,7 @@ final class Schema {
   };
 
   /**
-   * The columns version 5 adds to a view: the custom dimensions by slot ({@code model.CustomDimension}) and the
+   * The columns version 7 adds to a view: the custom dimensions by slot ({@code model.CustomDimension}) and the
    * network dimensions, null when unknown.
    */
   static final List<String> DIMENSION_COLUMNS = dimensionColumns();
@@ -99,6 +99,8 @@ final class Schema {
       Schema::storeSeam,
       Schema::quality,
       Schema::erasures,
+      Schema::retention,
+      Schema::webhooks,
       Schema::dimensions);
 
   static final int VERSION = MIGRATIONS.size();
@@ -258,8 +260,22 @@ final class Schema {
         + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
   }
 
+  /** Version 5: the accounts' retention periods for their views ({@code retention.RetentionStore}). */
+  private static void retention(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER NOT NULL)");
+  }
+
   /**
-   * Version 5, custom and network dimensions: the custom dimensions accounts declare ({@code custom_dimensions}, a
+   * Version 6: the streaming export's webhook endpoints, each with its position in {@code views}: the rowid from
+   * which views are still to be posted (rows are appended; an erasure lowers it like the rollups' marks).
+   */
+  private static void webhooks(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE webhook_endpoints (id VARCHAR PRIMARY KEY, account_id VARCHAR NOT NULL,"
+        + " url VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, next_row BIGINT NOT NULL)");
+  }
+
+  /**
+   * Version 7, custom and network dimensions: the custom dimensions accounts declare ({@code custom_dimensions}, a
    * name per slot), and in both views tables a column per slot and the network dimensions (ASN, ISP, CDN), null in
    * the views stored before.
    */
