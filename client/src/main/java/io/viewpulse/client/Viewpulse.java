@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -200,6 +199,31 @@ public final class Viewpulse {
       }
       return out;
     });
+  }
+
+  // ---- custom dimensions ----
+
+  /**
+   * Declares a custom dimension of the account ({@code POST /api/custom-dimensions}): players may then send a value
+   * for it, and queries break down and filter by it ({@link Dimension#custom}). Returns the dimension.
+   */
+  public Dimension declareCustomDimension(String name) {
+    return join(declareCustomDimensionAsync(name));
+  }
+
+  public CompletableFuture<Dimension> declareCustomDimensionAsync(String name) {
+    ObjectNode body = Transport.JSON.createObjectNode();
+    body.put("name", name);
+    return send("POST", "/api/custom-dimensions", body.toString(), n -> Dimension.custom(n.get("name").asText()));
+  }
+
+  /** The account's custom dimensions, by slot. */
+  public List<Dimension> listCustomDimensions() {
+    return join(get("/api/custom-dimensions", n -> {
+      List<Dimension> out = new ArrayList<>();
+      n.forEach(d -> out.add(Dimension.custom(d.get("name").asText())));
+      return out;
+    }));
   }
 
   // ---- assets and streams ----
@@ -564,12 +588,20 @@ public final class Viewpulse {
   }
 
   private static Map<Dimension, String> dimensions(JsonNode r) {
-    Map<Dimension, String> dims = new EnumMap<>(Dimension.class);
+    Map<Dimension, String> dims = new java.util.LinkedHashMap<>();
     for (Dimension d : Dimension.values()) {
       if (r.hasNonNull(d.apiName())) {
         dims.put(d, r.get(d.apiName()).asText());
       }
     }
+    r.fields().forEachRemaining(f -> {
+      if (f.getKey().startsWith(Dimension.CUSTOM_PREFIX) && !f.getValue().isNull()) {
+        Dimension d = Dimension.byApiName(f.getKey());
+        if (d != null) {
+          dims.put(d, f.getValue().asText());
+        }
+      }
+    });
     return dims;
   }
 

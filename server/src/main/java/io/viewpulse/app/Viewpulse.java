@@ -190,6 +190,8 @@ public final class Viewpulse implements AutoCloseable {
     parts.put("partitionsOwned", sessionizer.partitionsOwned());
     // not part of readiness: a node without a GeoIP database serves, it only places no viewer (the dashboard says so)
     parts.put("geoip", ingest.geolocates() ? "on" : "off");
+    // not a readiness condition: whether the network dimensions asn and isp are found (an ASN database is loaded)
+    parts.put("networkDimensions", ingest.findsNetworks() ? "on" : "off: no ASN database");
     return new Readiness(storeOk && logOk && !backlogFull, parts);
   }
 

@@ -8,12 +8,13 @@ import io.viewpulse.model.Dimensions;
  * version adds fields at the end and reads every older one, so that the open sessions of an upgraded server go on:
  * version 6 has neither the CMCD play state nor the quality facts (failures, rebuffers, seeks, the video shown),
  * version 7 the play state only, version 8 both, version 9 also the timeline (a state of an earlier version starts
- * with an empty one).
+ * with an empty one), version 10 the custom and network dimensions ({@link Dimensions#tail}).
  * Without the quality facts a state's errors are of no known kind and taken as fatal, as a view stored before the
  * kinds ({@code ViewQuality.ofErrors}); its rebuffers and seeks so far are not counted.
  */
 final class StateCodec {
-  private static final int VERSION = 9;
+  private static final int VERSION = 10;
+  private static final int VERSION_9 = 9;
   private static final int VERSION_8 = 8;
   private static final int VERSION_7 = 7;
   private static final int VERSION_6 = 6;
@@ -27,6 +28,9 @@ final class StateCodec {
   static int timelineBytes(ViewState s) {
     return 8 + 8 + 4 + 4 + s.timeline.size();
   }
+
+  /** What version 10 added at the end when the state has no custom or network dimensions: a null string each. */
+  static final int NO_TAIL_BYTES = (io.viewpulse.model.CustomDimension.MAX + 3) * 4;
 
   private StateCodec() {}
 
@@ -93,6 +97,10 @@ final class StateCodec {
       // version 9: the timeline
       o.putLong(s.stallSince);
       s.timeline.save(o);
+      // version 10: the custom and network dimensions
+      for (String v : d.tail()) {
+        str(o, v);
+      }
       return o.toBytes();
     }
   }
@@ -101,7 +109,8 @@ final class StateCodec {
     {
       Binary.Reader in = new Binary.Reader(b);
       int version = in.getByte();
-      if (version != VERSION && version != VERSION_8 && version != VERSION_7 && version != VERSION_6) {
+      if (version != VERSION && version != VERSION_9 && version != VERSION_8 && version != VERSION_7
+          && version != VERSION_6) {
         throw new IllegalStateException("unknown session state version " + version);
       }
       ViewState s = new ViewState(str(in), str(in), str(in), str(in), str(in), str(in));
@@ -181,9 +190,16 @@ final class StateCodec {
         s.hbv[i] = in.getLong();
       }
       s.maxUpscale = in.getDouble();
-      if (version >= VERSION) {
+      if (version >= VERSION_9) {
         s.stallSince = in.getLong();
         s.timeline = io.viewpulse.model.Timeline.Recorder.restore(in);
+      }
+      if (version >= VERSION) {
+        String[] tail = new String[io.viewpulse.model.CustomDimension.MAX + 3];
+        for (int i = 0; i < tail.length; i++) {
+          tail[i] = str(in);
+        }
+        s.dims = s.dims.withTail(tail);
       }
       return s;
     }

@@ -280,7 +280,8 @@ final class ViewState {
       startServerMs = b.receivedAtMs() - (b.events().isEmpty() ? 0 : Math.min(max - min, 600_000));
     }
     if (b.dims() != null) {
-      dims = b.dims();
+      // a player may send its custom dimensions with its first beacon only: they stay until it sends others
+      dims = b.dims().over(dims);
     }
     if (b.region() != null) {
       region = b.region();

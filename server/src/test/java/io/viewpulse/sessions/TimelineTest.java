@@ -135,8 +135,9 @@ class TimelineTest {
     ViewState back = StateCodec.decode(StateCodec.encode(s));
     back.apply(ev(EventType.ENDED, 3000));
     assertThat(timeline(back).events()).containsExactly(at(Kind.PLAY, 1000), seek(2000, 120), end(3000, "ended"));
-    byte[] v9 = StateCodec.encode(s);
-    byte[] v8 = java.util.Arrays.copyOf(v9, v9.length - StateCodec.timelineBytes(s));
+    byte[] v10 = StateCodec.encode(s);
+    // version 8: without the custom and network dimensions (version 10, all null here) and the timeline (version 9)
+    byte[] v8 = java.util.Arrays.copyOf(v10, v10.length - StateCodec.NO_TAIL_BYTES - StateCodec.timelineBytes(s));
     v8[0] = 8;
     ViewState old = StateCodec.decode(v8);
     assertThat(old.toView()).isEqualTo(s.toView());

@@ -231,6 +231,62 @@ class StoreContractTest {
     assertThat(watching(List.of(Filter.parse("!browser:Chrome")))).isZero();
   }
 
+  /** A view with custom dimensions (slot 1 and 3) and network dimensions. */
+  private static ViewRecord custom(long id, String session, String arm, String player, String asn, String isp,
+      String cdn, boolean ended) {
+    List<String> slots = new ArrayList<>(java.util.Collections.nCopies(io.viewpulse.model.CustomDimension.MAX, null));
+    slots.set(0, arm);
+    slots.set(2, player);
+    Dimensions d = view(id, session, 0, ended).dims().withTail(new String[] {arm, null, player, null, null, null, null,
+        null, null, null, asn, isp, cdn});
+    return new ViewRecord(id, "acc", "pb", null, null, "viewer-" + session, T0.toEpochMilli() + id * 1000, null, d,
+        "example.com", false, 60_000 * id, 300, 0, 0, true, ended);
+  }
+
+  private Map<String, Long> viewsBy(Dimension d, List<Filter> filters) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (MetricRow r : store.views().views(new ViewsQuery("acc", null, null, null, null, null, null, List.of(d),
+        filters, ViewsQuery.Detail.FULL))) {
+      out.put(String.valueOf(r.dimensions().get(d)), r.viewCount());
+    }
+    return out;
+  }
+
+  @Test
+  void customAndNetworkDimensionsBreakDownAndFilterViewsAndOpenSessions() {
+    store.sessions().recover(0);
+    ViewRecord open = custom(4, "d", "A", null, null, null, "akamai", false);
+    store.sessions().commit(SessionStore.Commit.of(0, 10,
+        List.of(new SessionSnapshot("acc|pb|d", true, T0.toEpochMilli() + 5_000, "state".getBytes(), open)),
+        List.of(), List.of(custom(1, "a", "A", "hls.js", "3320", "Deutsche Telekom AG", "akamai", true),
+            custom(2, "b", "B", "shaka", "15169", "Google LLC", "fastly", true),
+            custom(3, "c", "B", null, null, null, null, true)), List.of(), List.of()));
+    Dimension arm = Dimension.custom(1);
+    List<String> declared = new ArrayList<>(java.util.Collections.nCopies(io.viewpulse.model.CustomDimension.MAX,
+        null));
+    declared.set(0, "experiment");
+    declared.set(2, "player");
+    assertThat(viewsBy(arm, List.of())).isEqualTo(Map.of("A", 2L, "B", 2L));
+    assertThat(viewsBy(Dimension.custom(3), List.of())).isEqualTo(Map.of("hls.js", 1L, "shaka", 1L, "null", 2L));
+    assertThat(viewsBy(arm, List.of(Filter.parse("cdn:akamai")))).isEqualTo(Map.of("A", 2L));
+    assertThat(viewsBy(Dimension.CDN, List.of(Filter.parse("custom.experiment:B", declared))))
+        .isEqualTo(Map.of("fastly", 1L, "null", 1L));
+    assertThat(viewsBy(Dimension.ASN, List.of(Filter.parse("!custom.player:hls.js", declared))))
+        .isEqualTo(Map.of("15169", 1L, "null", 2L));
+    assertThat(viewsBy(Dimension.ISP, List.of(Filter.parse("asn:3320")))).isEqualTo(Map.of("Deutsche Telekom AG", 1L));
+    // the playtime of a group: views 1 and 4 of arm A, 1 and 4 minutes
+    assertThat(store.views().views(new ViewsQuery("acc", null, null, null, null, null, null, List.of(arm),
+        List.of(Filter.parse("custom.experiment:A", declared)), ViewsQuery.Detail.FULL)).get(0).playtimeMins())
+        .isEqualTo(5.0);
+    Map<String, Long> now = new java.util.TreeMap<>();
+    for (var r : store.views().realtime(new RealtimeQuery("acc", null, null, T0, List.of(arm, Dimension.CDN)))) {
+      now.put(r.dimensions().get(arm) + "/" + r.dimensions().get(Dimension.CDN), r.viewCount());
+    }
+    assertThat(now).isEqualTo(Map.of("A/akamai", 1L));
+    reopen();
+    assertThat(viewsBy(arm, List.of(Filter.parse("!cdn:fastly")))).isEqualTo(Map.of("A", 2L, "B", 1L));
+  }
+
   private long watching(List<Filter> filters) {
     return store.views().realtime(new RealtimeQuery("acc", null, null, T0, List.of(), filters)).get(0).viewCount();
   }

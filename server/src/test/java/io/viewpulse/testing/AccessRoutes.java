@@ -81,6 +81,7 @@ public final class AccessRoutes {
     all.addAll(viewership());
     all.addAll(media("asset"));
     all.addAll(media("stream"));
+    all.addAll(customDimensions());
     all.addAll(live());
     all.addAll(admin());
     all.addAll(open());
@@ -196,6 +197,19 @@ public final class AccessRoutes {
             ok(204, (r, t, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret()).status()).isEqualTo(404)),
             t -> new Expect(404, notFound, (r, x, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret())
                 .status()).isEqualTo(200))));
+  }
+
+  static List<Route> customDimensions() {
+    String base = "/api/custom-dimensions";
+    Function<List<String>, Check> names = want -> (r, t, q) -> assertThat(r.json().isArray()).isTrue();
+    return List.of(
+        route("GET " + base, Guard.SECRET, get(t -> base), ok(200, names.apply(null)), t -> ok(200, names.apply(null))),
+        // what B declares is B's: A's list does not have it
+        route("POST " + base, Guard.SECRET, json("POST", t -> base, t -> "{\"name\": \"" + t.unique("matrix-") + "\"}"),
+            ok(201, (r, t, q) -> assertThat(t.http.getWithKey(base, t.a.secret()).body())
+                .contains("\"" + r.json().get("name").asText() + "\"")),
+            t -> ok(201, (r, x, q) -> assertThat(t.http.getWithKey(base, t.a.secret()).body())
+                .doesNotContain("\"" + r.json().get("name").asText() + "\""))));
   }
 
   static List<Route> live() {

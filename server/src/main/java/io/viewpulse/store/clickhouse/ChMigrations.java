@@ -19,13 +19,16 @@ import org.slf4j.LoggerFactory;
  *       and the rollups' materialized views computing them. A view stored before reads its failure kind from its
  *       errors ({@link ChSchema#columnUpgrades}); the rollup rows stored before hold none of the new facts, so the
  *       rollups hold the quality facts of the views stored from the upgrade on only: {@link #qualityRollupsSince}.
- *   <li>Version 3: the views' timelines, a column of views and session_state ({@link ChSchema#timelineColumns}).
+ *   <li>Version 3: custom dimensions ({@code custom_dimensions}, and a column per slot in views and session_state)
+ *       and the network dimensions (asn, isp, cdn); null in the views stored before, and not in the rollups (a query
+ *       by them scans the views).
+ *   <li>Version 4: the views' timelines, a column of views and session_state ({@link ChSchema#timelineColumns}).
  * </ul>
  */
 final class ChMigrations {
   private static final Logger LOG = LoggerFactory.getLogger(ChMigrations.class);
   /** The current version. */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
   /** The version from which the rollups hold the quality facts. */
   static final int QUALITY = 2;
   /**
@@ -55,6 +58,7 @@ final class ChMigrations {
         Map.of(), r -> r.getLong(1)).get(0) == 0;
     run(schema.materializedViews());
     run(schema.viewQueries());
+    // every version not recorded yet, each with its own row: qualityRollupsSince reads when version 2's rollups began
     for (int v = QUALITY; v <= VERSION; v++) {
       if (!applied.contains((long) v)) {
         String since = v != QUALITY || empty ? "0" : "now64(3) + INTERVAL " + CLOCK_MARGIN.toMinutes() + " MINUTE";

@@ -402,6 +402,13 @@ final class ChSessionStore implements SessionStore {
     w.setValue("switches_up", v.quality().switchesUp());
     w.setValue("switches_down", v.quality().switchesDown());
     w.setValue("max_upscale", v.quality().maxUpscale());
+    String[] tail = d.tail();
+    for (int i = 0; i < io.viewpulse.model.CustomDimension.MAX; i++) {
+      w.setValue("custom_" + (i + 1), tail[i]);
+    }
+    w.setValue("asn", d.asn());
+    w.setValue("isp", d.isp());
+    w.setValue("cdn", d.cdn());
   }
 
   private static String minuteKey(String accountId, String streamId, long minuteStart) {

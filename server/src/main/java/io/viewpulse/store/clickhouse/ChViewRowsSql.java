@@ -42,12 +42,15 @@ final class ChViewRowsSql {
       Map.entry(ViewField.REBUFFER_MS, "toInt64(rebuffer_ms)"),
       Map.entry(ViewField.ERRORS, "toInt32(errors)"),
       Map.entry(ViewField.FIRST_FRAME, "first_frame"),
-      Map.entry(ViewField.ENDED, "ended")));
+      Map.entry(ViewField.ENDED, "ended"),
+      Map.entry(ViewField.ASN, "CAST(asn, 'Nullable(String)')"),
+      Map.entry(ViewField.ISP, "CAST(isp, 'Nullable(String)')"),
+      Map.entry(ViewField.CDN, "CAST(cdn, 'Nullable(String)')")));
 
   /** The columns the branches of the union give, as stored. */
   private static final String STORED = "view_id, playback_id, creator_id, d_storage_url, viewer_id, started_at,"
       + " device_type, device, cpu, os, browser, browser_engine, continent, country, subdivision, timezone, geohash,"
-      + " domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended";
+      + " domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, asn, isp, cdn";
 
   private final ChSchema schema;
 

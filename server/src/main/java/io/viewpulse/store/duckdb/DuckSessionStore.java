@@ -287,6 +287,10 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
         .append(q.seekMs()).append(q.bitrateMs()).append(q.bitrateBits()).append(q.scaleMs()).append(q.upscaleMs())
         .append(q.downscaleMs()).append(q.droppedFrames()).append(q.totalFrames()).append(q.switchesUp())
         .append(q.switchesDown()).append(q.maxUpscale());
+    // version 7: the custom dimensions by slot, then asn, isp, cdn
+    for (String t : d.tail()) {
+      a.append(t);
+    }
   }
 
   @Override

@@ -156,7 +156,8 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
     return new ViewRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
         rs.getLong(6), new Dimensions(rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
             rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
-            rs.getString(16), rs.getString(17)), rs.getString(18), rs.getBoolean(19), rs.getLong(20), ttffMs,
+            rs.getString(16), rs.getString(17), null, rs.getString(26), rs.getString(27), rs.getString(28)),
+        rs.getString(18), rs.getBoolean(19), rs.getLong(20), ttffMs,
         rs.getLong(22), rs.getInt(23), rs.getBoolean(24), rs.getBoolean(25));
   }
 

@@ -44,7 +44,10 @@ final class ViewRowsSql {
       Map.entry(ViewField.REBUFFER_MS, "rebuffer_ms"),
       Map.entry(ViewField.ERRORS, "errors"),
       Map.entry(ViewField.FIRST_FRAME, "first_frame"),
-      Map.entry(ViewField.ENDED, "ended")));
+      Map.entry(ViewField.ENDED, "ended"),
+      Map.entry(ViewField.ASN, "asn"),
+      Map.entry(ViewField.ISP, "isp"),
+      Map.entry(ViewField.CDN, "cdn")));
 
   /** The fields, in {@link ViewField} order, as the result's columns. */
   private static final String SELECT = ViewField.ALL.stream().map(FIELDS::get).collect(Collectors.joining(", "));
