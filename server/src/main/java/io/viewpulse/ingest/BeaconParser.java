@@ -206,7 +206,9 @@ final class BeaconParser {
         integer(n, "time_waiting_ms", at, 0),
         optionalInteger(n, "play_to_first_frame_ms", at),
         optionalInteger(n, "mount_to_first_frame_ms", at),
-        optionalInteger(n, "duration_ms", at));
+        optionalInteger(n, "duration_ms", at),
+        optionalInteger(n, "position_ms", at),
+        optionalInteger(n, "offset_ms", at));
   }
 
   private static long integer(JsonNode n, String field, String at, long dflt) {

@@ -44,7 +44,8 @@ final class EventChecks {
         && duration(h.timeErroredMs()) && duration(h.timeWarningMs()) && duration(h.timeStalledMs())
         && duration(h.timePlayingMs()) && duration(h.timeWaitingMs())
         && optional(h.playToFirstFrameMs(), MAX_TTFF_MS) && optional(h.mountToFirstFrameMs(), MAX_DURATION_MS)
-        && optional(h.durationMs(), MAX_MEDIA_DURATION_MS);
+        && optional(h.durationMs(), MAX_MEDIA_DURATION_MS) && optional(h.positionMs(), MAX_MEDIA_DURATION_MS)
+        && optional(h.offsetMs(), MAX_MEDIA_DURATION_MS);
   }
 
   private static boolean count(long v) {

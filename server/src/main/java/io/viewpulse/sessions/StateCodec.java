@@ -8,12 +8,15 @@ import io.viewpulse.model.Dimensions;
  * version adds fields at the end and reads every older one, so that the open sessions of an upgraded server go on:
  * version 6 has neither the CMCD play state nor the quality facts (failures, rebuffers, seeks, the video shown),
  * version 7 the play state only, version 8 both, version 9 also the timeline (a state of an earlier version starts
- * with an empty one), version 10 the custom and network dimensions ({@link Dimensions#tail}).
+ * with an empty one), version 10 the custom and network dimensions ({@link Dimensions#tail}), version 11 what the view
+ * watched ({@link Watched}; a state of an earlier version starts with nothing watched, its duration unknown until a
+ * heartbeat reports it again).
  * Without the quality facts a state's errors are of no known kind and taken as fatal, as a view stored before the
  * kinds ({@code ViewQuality.ofErrors}); its rebuffers and seeks so far are not counted.
  */
 final class StateCodec {
-  private static final int VERSION = 10;
+  private static final int VERSION = 11;
+  private static final int VERSION_10 = 10;
   private static final int VERSION_9 = 9;
   private static final int VERSION_8 = 8;
   private static final int VERSION_7 = 7;
@@ -31,6 +34,11 @@ final class StateCodec {
 
   /** What version 10 added at the end when the state has no custom or network dimensions: a null string each. */
   static final int NO_TAIL_BYTES = (io.viewpulse.model.CustomDimension.MAX + 3) * 4;
+
+  /** What version 11 added at the end for a state: what its view watched ({@link Watched#save}). */
+  static int watchedBytes(ViewState s) {
+    return 8 + 8 + ViewState.HEARTBEAT_SLOTS * 8 + 1 + (s.watched.counts == null ? 0 : Watched.BUCKETS);
+  }
 
   private StateCodec() {}
 
@@ -101,6 +109,8 @@ final class StateCodec {
       for (String v : d.tail()) {
         str(o, v);
       }
+      // version 11: what the view watched
+      s.watched.save(o);
       return o.toBytes();
     }
   }
@@ -109,7 +119,7 @@ final class StateCodec {
     {
       Binary.Reader in = new Binary.Reader(b);
       int version = in.getByte();
-      if (version != VERSION && version != VERSION_9 && version != VERSION_8 && version != VERSION_7
+      if (version != VERSION && version != VERSION_10 && version != VERSION_9 && version != VERSION_8 && version != VERSION_7
           && version != VERSION_6) {
         throw new IllegalStateException("unknown session state version " + version);
       }
@@ -194,12 +204,15 @@ final class StateCodec {
         s.stallSince = in.getLong();
         s.timeline = io.viewpulse.model.Timeline.Recorder.restore(in);
       }
-      if (version >= VERSION) {
+      if (version >= VERSION_10) {
         String[] tail = new String[io.viewpulse.model.CustomDimension.MAX + 3];
         for (int i = 0; i < tail.length; i++) {
           tail[i] = str(in);
         }
         s.dims = s.dims.withTail(tail);
+      }
+      if (version >= VERSION) {
+        s.watched = Watched.restore(in);
       }
       return s;
     }

@@ -79,6 +79,9 @@ import io.viewpulse.model.ViewRecord;
  * from its start to the next state), seeks, rendition switches (a heartbeat whose bitrate or video size differs from
  * the one known), errors and warnings with their kind, and the end. Duplicates are left out as for the facts.
  *
+ * <p>Audience retention. Which percents of an on-demand video's duration the view watched, and how often (replays
+ * count), from its heartbeats' playheads or, without them, their playing time ({@link Watched}).
+ *
  * <p>Duplicates. Players re-send failed batches with the same event ids, and a heartbeat re-sent under an id already
  * seen carries the cumulative values of the heartbeats merged into it, with a newer timestamp. So heartbeats are
  * upserted: the newest version of an id replaces the older one's contribution, never adds to it. Other events are
@@ -206,6 +209,8 @@ final class ViewState {
   boolean onStream;
   /** What happened, event by event, bounded ({@link io.viewpulse.model.Timeline.Recorder}). */
   io.viewpulse.model.Timeline.Recorder timeline = new io.viewpulse.model.Timeline.Recorder();
+  /** Which parts of an on-demand video the view watched, and how often ({@link Watched}). */
+  Watched watched = new Watched();
   /** When the play state last entered {@code r} after the first frame (a stall under way), or {@link #UNSET}. */
   long stallSince = UNSET;
   /** {@link #viewId()} once computed (0 before); derived, not stored. */
@@ -501,6 +506,7 @@ final class ViewState {
     if (slot >= 0 && e.timestamp() <= hb(slot, HB_TS)) {
       return false;
     }
+    boolean reSent = slot >= 0;
     long firstFrameBefore = firstFrameAt;
     long stallMsBefore = rebufferMs;
     int stallsBefore = rebufferCount;
@@ -533,6 +539,7 @@ final class ViewState {
         : h.mountToFirstFrameMs() != null ? FRAME_WITHOUT_TTFF : NO_FIRST_FRAME);
     hb(slot, HB_REBUFFER, rebufferOf(slot));
     playingMs += h.timePlayingMs();
+    watched.heartbeat(slot, reSent, h, playingMs, live);
     rebufferMs += low(hb(slot, HB_REBUFFER));
     rebufferCount = saturated(rebufferCount, high(hb(slot, HB_REBUFFER)));
     heartbeatErrors = saturated(heartbeatErrors, h.errors());
@@ -751,6 +758,11 @@ final class ViewState {
   byte[] timelineBytes() {
     String cause = endedByPlayer ? null : lastOfPage ? "page" : timedOut ? "timeout" : null;
     return timeline.toBytes(cause, lastEventAt == UNSET ? seenAt : lastEventAt);
+  }
+
+  /** The stored form of what the view watched ({@link Watched#toBytes}), or null. */
+  byte[] watchedBytes() {
+    return watched.toBytes();
   }
 
   ViewRecord toView() {

@@ -248,6 +248,10 @@ function viewpulseCollector(scriptUrl) {
         var live = session.live || video.duration === Infinity;
         if (!live && isFinite(video.duration)) {
           onChange(f, "duration_ms", Math.floor(video.duration * 1000));
+          // the playhead, for audience retention: which parts of the video this heartbeat's playing time covered
+          if (isFinite(video.currentTime)) {
+            f.position_ms = Math.round(video.currentTime * 1000);
+          }
         }
         onChange(f, "video_height_px", video.videoHeight);
         onChange(f, "video_width_px", video.videoWidth);

@@ -66,12 +66,45 @@ class LogCodecTest {
         back.dims().cdn())).isEqualTo(List.of("B", "hls.js", "3320", "Deutsche Telekom AG", "akamai"));
   }
 
+  /** A heartbeat's playhead and start offset (version 5 of the log) read back; without them, nulls. */
+  @Test
+  void aHeartbeatsPlayheadAndOffsetReadBack() {
+    Beacon b = beacon(List.of(new PlayerEvent("h1", EventType.HEARTBEAT, 2000,
+        new Heartbeat(0, 0, 0, 0, 0, 0, 0, 5000, 0, null, null, 60_000L, 12_000L, 7_000L), null, null)));
+    Beacon back = (Beacon) LogCodec.decode(LogCodec.encode(b));
+    assertThat(back).isEqualTo(b);
+    assertThat(back.events().get(0).heartbeat().positionMs()).isEqualTo(12_000L);
+    assertThat(back.events().get(0).heartbeat().offsetMs()).isEqualTo(7_000L);
+    // version 4 (kind 8) is version 5 without the playhead and offset after each heartbeat's duration
+    Beacon without = beacon(List.of(new PlayerEvent("h1", EventType.HEARTBEAT, 2000,
+        new Heartbeat(0, 0, 0, 0, 0, 0, 0, 5000, 0, null, null, 60_000L), null, null)));
+    byte[] v5 = LogCodec.encode(without);
+    assertThat(v5[0]).isEqualTo((byte) 9);
+    byte[] duration = new Binary.Writer(8).putLong(60_000).toBytes();
+    int at = indexOf(v5, duration) + duration.length;
+    byte[] v4 = new byte[v5.length - 16];
+    System.arraycopy(v5, 0, v4, 0, at);
+    System.arraycopy(v5, at + 16, v4, at, v5.length - at - 16);
+    v4[0] = 8;
+    assertThat(LogCodec.decode(v4)).isEqualTo(without);
+  }
+
+  private static int indexOf(byte[] in, byte[] part) {
+    for (int i = 0; i + part.length <= in.length; i++) {
+      if (java.util.Arrays.equals(in, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
+  }
+
   /** Version 3 of the log (kind 7): the same as version 4 without the custom and network dimensions at the end. */
   @Test
   void aBeaconOfVersionThreeIsReadWithoutCustomDimensions() {
     Beacon b = beacon(List.of(new PlayerEvent("p", EventType.PLAY, 1000, null, null, null)));
     byte[] v4 = LogCodec.encode(b);
-    assertThat(v4[0]).isEqualTo((byte) 8);
+    // a beacon without heartbeats is written alike by versions 4 and 5
+    assertThat(v4[0]).isEqualTo((byte) 9);
     byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - (CustomDimension.MAX + 3) * 4);
     v3[0] = 7;
     assertThat(LogCodec.decode(v3)).isEqualTo(b);

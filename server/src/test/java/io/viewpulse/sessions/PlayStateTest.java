@@ -155,7 +155,7 @@ class PlayStateTest {
     // a version 6 snapshot: the same bytes without the custom dimensions (version 10), the timeline (version 9), the
     // quality facts (version 8) and the play state (version 7)
     byte[] v10 = StateCodec.encode(s);
-    byte[] v6 = java.util.Arrays.copyOf(v10, v10.length - StateCodec.NO_TAIL_BYTES - StateCodec.timelineBytes(s)
+    byte[] v6 = java.util.Arrays.copyOf(v10, v10.length - StateCodec.watchedBytes(s) - StateCodec.NO_TAIL_BYTES - StateCodec.timelineBytes(s)
         - StateCodec.QUALITY_BYTES - StateCodec.PLAY_STATE_BYTES);
     v6[0] = 6;
     ViewState old = StateCodec.decode(v6);

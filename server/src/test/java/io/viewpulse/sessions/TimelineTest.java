@@ -137,7 +137,7 @@ class TimelineTest {
     assertThat(timeline(back).events()).containsExactly(at(Kind.PLAY, 1000), seek(2000, 120), end(3000, "ended"));
     byte[] v10 = StateCodec.encode(s);
     // version 8: without the custom and network dimensions (version 10, all null here) and the timeline (version 9)
-    byte[] v8 = java.util.Arrays.copyOf(v10, v10.length - StateCodec.NO_TAIL_BYTES - StateCodec.timelineBytes(s));
+    byte[] v8 = java.util.Arrays.copyOf(v10, v10.length - StateCodec.watchedBytes(s) - StateCodec.NO_TAIL_BYTES - StateCodec.timelineBytes(s));
     v8[0] = 8;
     ViewState old = StateCodec.decode(v8);
     assertThat(old.toView()).isEqualTo(s.toView());

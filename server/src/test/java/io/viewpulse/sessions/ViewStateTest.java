@@ -337,10 +337,10 @@ class ViewStateTest {
     s.apply(ev("p", EventType.PLAY, 1000));
     s.apply(error("e", 1500, "fallback"));
     byte[] v10 = StateCodec.encode(s);
-    assertThat(v10[0]).isEqualTo((byte) 10);
-    // version 9 is version 10 without its custom and network dimensions (all null here: a length of -1 each);
+    assertThat(v10[0]).isEqualTo((byte) 11);
+    // version 10 is version 11 without what the view watched; version 9 is version 10 without its custom and network dimensions (all null here: a length of -1 each);
     // version 8 is version 9 without its timeline at the end
-    byte[] v8 = java.util.Arrays.copyOf(v10, v10.length - StateCodec.NO_TAIL_BYTES - StateCodec.timelineBytes(s));
+    byte[] v8 = java.util.Arrays.copyOf(v10, v10.length - StateCodec.watchedBytes(s) - StateCodec.NO_TAIL_BYTES - StateCodec.timelineBytes(s));
     v8[0] = 8;
     // version 7 is version 8 without its quality facts at the end; version 6 is version 7 without its play state
     byte[] v7 = java.util.Arrays.copyOf(v8, v8.length - StateCodec.QUALITY_BYTES);
