@@ -38,6 +38,13 @@ public interface ViewRowReader {
    */
   void parquet(ViewsQuery scope, ViewPosition after, OutputStream out) throws IOException;
 
+  /**
+   * What each finished view of the scope watched, for those that have it (views of on-demand videos with a known
+   * duration): {@link AudienceRetention#BUCKETS} counters, how often each percent of the duration was watched
+   * (unsigned bytes, saturating), handed to {@code sink} one view at a time on the calling thread, in no order.
+   */
+  void watched(ViewsQuery scope, Consumer<byte[]> sink);
+
   /** The finished view of {@code accountId} with this id (as {@link #newest} gives it), or empty when none. */
   java.util.Optional<ViewDetail> view(String accountId, long viewId);
 

@@ -62,6 +62,8 @@ final class OpenSessions {
   private final List<ViewRecord> finished = new ArrayList<>();
   /** The finished views' timelines by view id, for the next commit. */
   private final Map<Long, byte[]> timelines = new HashMap<>();
+  /** What the finished views watched by view id, for the next commit. */
+  private final Map<Long, byte[]> watched = new HashMap<>();
   private final List<SessionStore.Closed> closed = new ArrayList<>();
   /** Minutes of live statistics that closed since the last drain. */
   private final List<MinuteRow> closedMinutes = new ArrayList<>();
@@ -288,6 +290,10 @@ final class OpenSessions {
       ViewRecord v = s.toView();
       finished.add(v);
       timelines.put(v.viewId(), s.timelineBytes());
+      byte[] w = s.watchedBytes();
+      if (w != null) {
+        watched.put(v.viewId(), w);
+      }
     }
     recentlyClosed.put(SessionStore.keyHash(s.key), at);
   }
@@ -309,8 +315,10 @@ final class OpenSessions {
       changed.add(new SessionSnapshot(s.key, s.playIntent, s.seenAt, StateCodec.encode(s), s.toView()));
     }
     SessionStore.Commit c = new SessionStore.Commit(partition, applied, changed, closed, finished, minutes, parts,
-        logTime == Long.MIN_VALUE ? Long.MIN_VALUE : logTime - rules.closedMemory().toMillis(), timelines);
+        logTime == Long.MIN_VALUE ? Long.MIN_VALUE : logTime - rules.closedMemory().toMillis(), timelines,
+        watched);
     timelines.clear();
+    watched.clear();
     dirty.clear();
     closed.clear();
     finished.clear();

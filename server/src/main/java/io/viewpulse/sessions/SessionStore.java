@@ -94,10 +94,12 @@ public interface SessionStore {
    * @param forgetClosedBefore closed sessions of the partition that closed before this need not be remembered
    * @param timelines the finished views' timelines ({@link io.viewpulse.model.Timeline}'s stored form) by view id,
    *     stored with their views; a view without one has none
+   * @param watched what the finished views of on-demand videos watched (100 one-byte counters, one per percent of the
+   *     duration) by view id, stored with their views; a view without them has none
    */
   record Commit(int partition, long checkpoint, List<SessionSnapshot> changed, List<Closed> closed,
       List<ViewRecord> finished, List<MinuteRow> minutes, List<MinutePart> openParts, long forgetClosedBefore,
-      Map<Long, byte[]> timelines) {
+      Map<Long, byte[]> timelines, Map<Long, byte[]> watched) {
     public Commit {
       changed = List.copyOf(changed);
       closed = List.copyOf(closed);
@@ -105,17 +107,32 @@ public interface SessionStore {
       minutes = List.copyOf(minutes);
       openParts = List.copyOf(openParts);
       timelines = Map.copyOf(timelines);
+      watched = Map.copyOf(watched);
+    }
+
+    /** A commit whose views watched nothing known. */
+    public Commit(int partition, long checkpoint, List<SessionSnapshot> changed, List<Closed> closed,
+        List<ViewRecord> finished, List<MinuteRow> minutes, List<MinutePart> openParts, long forgetClosedBefore,
+        Map<Long, byte[]> timelines) {
+      this(partition, checkpoint, changed, closed, finished, minutes, openParts, forgetClosedBefore, timelines,
+          Map.of());
     }
 
     /** A commit whose views have no timelines. */
     public Commit(int partition, long checkpoint, List<SessionSnapshot> changed, List<Closed> closed,
         List<ViewRecord> finished, List<MinuteRow> minutes, List<MinutePart> openParts, long forgetClosedBefore) {
-      this(partition, checkpoint, changed, closed, finished, minutes, openParts, forgetClosedBefore, Map.of());
+      this(partition, checkpoint, changed, closed, finished, minutes, openParts, forgetClosedBefore, Map.of(),
+          Map.of());
     }
 
     /** The timeline of a finished view, or null. */
     public byte[] timeline(ViewRecord v) {
       return timelines.get(v.viewId());
+    }
+
+    /** What a finished view watched, or null. */
+    public byte[] watched(ViewRecord v) {
+      return watched.get(v.viewId());
     }
 
     /** A commit whose closed sessions closed at time 0 and need not be remembered (for tests and loading). */

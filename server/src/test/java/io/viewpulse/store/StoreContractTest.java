@@ -656,6 +656,65 @@ class StoreContractTest {
     assertThat(probe.timelinesOf("viewer-b")).as("no timeline of B's anywhere").isZero();
   }
 
+  /** Counters per percent: {@code count} over {@code [from, to)} for each run given as from, to, count. */
+  private static byte[] watched(int... runs) {
+    byte[] c = new byte[io.viewpulse.query.AudienceRetention.BUCKETS];
+    for (int i = 0; i < runs.length; i += 3) {
+      for (int b = runs[i]; b < runs[i + 1]; b++) {
+        c[b] = (byte) runs[i + 2];
+      }
+    }
+    return c;
+  }
+
+  /**
+   * What finished views watched is stored with them and summed per percent for one video, in its scope only (time
+   * range, filters), from the sessionizer's commits and across a restart; views without it are not counted.
+   */
+  @Test
+  void theAudienceRetentionOfAVideoSumsWhatItsViewsWatched() {
+    long t = T0.toEpochMilli();
+    ViewRecord a = view(1, "a", t, true);
+    ViewRecord b = view(2, "b", t + 1_000, true);
+    ViewRecord c = view(3, "c", t + 2_000, true);
+    ViewRecord late = view(4, "d", t + 3_600_000, true);
+    ViewRecord none = view(5, "e", t + 3_000, true);
+    // a watched the first half; b all of it, the first tenth three times (two replays); c a quarter; late all of it
+    store.sessions().commit(new SessionStore.Commit(0, 10, List.of(), List.of(), List.of(a, b, none), List.of(),
+        List.of(), Long.MIN_VALUE, Map.of(), Map.of(1L, watched(0, 50, 1), 2L, watched(0, 10, 3, 10, 100, 1))));
+    store.sessions().commit(new SessionStore.Commit(0, 20, List.of(), List.of(), List.of(c, late), List.of(),
+        List.of(), Long.MIN_VALUE, Map.of(), Map.of(3L, watched(25, 50, (byte) 255), 4L, watched(0, 100, 1))));
+    ViewsQuery hour = new ViewsQuery("acc", "pb", null, null, T0, T0.plusSeconds(3_600), null, List.of(), List.of(),
+        ViewsQuery.Detail.FULL);
+    for (int round = 0; round < 2; round++) {
+      io.viewpulse.query.AudienceRetention r = io.viewpulse.query.AudienceRetention.of(store.viewRows(), hour);
+      assertThat(r.views()).as("round " + round).isEqualTo(3);
+      long[] viewers = new long[100];
+      long[] watches = new long[100];
+      for (int i = 0; i < 100; i++) {
+        viewers[i] = i < 25 ? 2 : i < 50 ? 3 : 1;
+        watches[i] = i < 10 ? 4 : i < 25 ? 2 : i < 50 ? 257 : 1;
+      }
+      assertThat(r.viewers()).isEqualTo(viewers);
+      assertThat(r.watches()).isEqualTo(watches);
+      assertThat(r.share(30)).isEqualTo(1.0);
+      assertThat(r.share(60)).isEqualTo(1.0 / 3);
+      reopen();
+    }
+    ViewsQuery all = new ViewsQuery("acc", "pb", null, null, null, null, null, List.of(), List.of(),
+        ViewsQuery.Detail.FULL);
+    assertThat(io.viewpulse.query.AudienceRetention.of(store.viewRows(), all).views()).isEqualTo(4);
+    ViewsQuery notGermany = new ViewsQuery("acc", "pb", null, null, null, null, null, List.of(),
+        List.of(io.viewpulse.query.Filter.parse("!country:DE")), ViewsQuery.Detail.FULL);
+    io.viewpulse.query.AudienceRetention filtered = io.viewpulse.query.AudienceRetention.of(store.viewRows(),
+        notGermany);
+    assertThat(filtered.views()).isZero();
+    assertThat(filtered.share(0)).isZero();
+    ViewsQuery otherVideo = new ViewsQuery("acc", "other", null, null, null, null, null, List.of(), List.of(),
+        ViewsQuery.Detail.FULL);
+    assertThat(io.viewpulse.query.AudienceRetention.of(store.viewRows(), otherVideo).views()).isZero();
+  }
+
   /** A viewer id a statement must escape. */
   private static final String X = "viewer-x 'quoted' \\ \t\r\n";
 

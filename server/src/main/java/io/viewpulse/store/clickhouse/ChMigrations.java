@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class ChMigrations {
   private static final Logger LOG = LoggerFactory.getLogger(ChMigrations.class);
   /** The current version. */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
   /** The version from which the rollups hold the quality facts. */
   static final int QUALITY = 2;
   /**
@@ -49,6 +49,7 @@ final class ChMigrations {
     run(schema.tables());
     run(schema.columnUpgrades());
     run(schema.timelineColumns());
+    run(schema.watchedColumns());
     ch.execute("ALTER TABLE " + schema.t("schema_migrations") + " ADD COLUMN IF NOT EXISTS"
         + " rollups_complete_since DateTime64(3, 'UTC') DEFAULT 0");
     List<Long> applied = ch.queryList("SELECT version FROM " + schema.t("schema_migrations") + " FINAL", Map.of(),

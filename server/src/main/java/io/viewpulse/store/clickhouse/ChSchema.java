@@ -370,6 +370,23 @@ final class ChSchema {
     return out;
   }
 
+  /**
+   * Version 5, what the views of on-demand videos watched: 100 one-byte counters (how often each percent of the
+   * duration was watched), a column of {@code views} and of {@code session_state}'s outbox rows, empty for a view of
+   * unknown duration, a live view, or one stored before. Not in {@link #VIEW_COLUMNS}: only the audience retention
+   * query reads it.
+   */
+  List<String> watchedColumns() {
+    List<String> out = new ArrayList<>();
+    String col = "ADD COLUMN IF NOT EXISTS watched String DEFAULT '' CODEC(ZSTD(1))";
+    out.add("ALTER TABLE " + local("views") + onCluster() + " " + col);
+    out.add("ALTER TABLE " + t("session_state") + onCluster() + " " + col);
+    if (cluster != null) {
+      out.add("ALTER TABLE " + t("views") + onCluster() + " " + col);
+    }
+    return out;
+  }
+
   /** The partitions ({@code toYYYYMM} of the start) of {@code views} on this server: {@code partition_id}. */
   String viewPartitions() {
     return "SELECT DISTINCT partition_id FROM system.parts WHERE database = " + literal(db) + " AND table = "

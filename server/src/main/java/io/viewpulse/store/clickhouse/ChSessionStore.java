@@ -230,6 +230,10 @@ final class ChSessionStore implements SessionStore {
       if (timeline != null) {
         w.setValue("timeline", timeline);
       }
+      byte[] watched = c.watched(v);
+      if (watched != null) {
+        w.setValue("watched", watched);
+      }
       row(w, partition, version, false);
     }
     for (Map.Entry<Long, String> e : x.tombstoned.entrySet()) {
@@ -336,8 +340,9 @@ final class ChSessionStore implements SessionStore {
       return;
     }
     String state = schema.t("session_state");
-    ch.execute("INSERT INTO " + schema.t("views") + " (" + ChSchema.VIEW_COLUMNS + ", timeline, log_partition,"
-        + " commit_offset) SELECT " + ChSchema.VIEW_COLUMNS + ", timeline, log_partition, toInt64(version) FROM "
+    ch.execute("INSERT INTO " + schema.t("views") + " (" + ChSchema.VIEW_COLUMNS + ", timeline, watched,"
+        + " log_partition, commit_offset) SELECT " + ChSchema.VIEW_COLUMNS + ", timeline, watched, log_partition,"
+        + " toInt64(version) FROM "
         + state + " FINAL"
         + " WHERE kind = 'v' AND log_partition IN {ps:Array(Int32)} AND is_deleted = 0"
         + " AND view_id NOT IN (SELECT view_id FROM " + schema.t("views") + " WHERE log_partition IN {ps:Array(Int32)}"

@@ -62,6 +62,12 @@ final class ChViewRows implements ViewRowReader {
         timeline))).stream().findFirst();
   }
 
+  @Override
+  public void watched(ViewsQuery scope, Consumer<byte[]> sink) {
+    ChViewsSql.Sql s = sql.watched(scope);
+    ch.query(s.sql(), s.params(), r -> ChClient.bytes(r, 1), sink);
+  }
+
   /**
    * Empties the timelines of each month of views (a partition) that ended before {@code before}: whole partitions,
    * so a month's timelines stay until its last day is past the retention (readers leave out the older ones).

@@ -102,6 +102,20 @@ final class ChViewRowsSql {
         + " FINAL WHERE kind = 'v' AND is_deleted = 0 AND " + where + ") LIMIT 1", p.values);
   }
 
+  /**
+   * Column: what each view of the scope that has it watched (base64), from {@code views} and the outbox, each view
+   * once.
+   */
+  ChViewsSql.Sql watched(ViewsQuery scope) {
+    ChViewsSql.Params p = new ChViewsSql.Params();
+    String where = where(scope, null, ">", p) + " AND watched != ''";
+    String state = schema.t("session_state");
+    return new ChViewsSql.Sql("SELECT base64Encode(watched) FROM " + schema.t("views") + " WHERE " + where
+        + " UNION ALL SELECT base64Encode(watched) FROM " + state + " FINAL WHERE kind = 'v' AND is_deleted = 0 AND "
+        + where + " AND view_id NOT IN (SELECT view_id FROM " + schema.t("views") + " WHERE stored_at >= (SELECT"
+        + " minOrNull(stored_at) FROM " + state + " WHERE kind = 'v'))", p.values);
+  }
+
   /** The fields as {@link ChViewRows} reads them, over a table with the views' columns. */
   String select(boolean parquet) {
     List<String> cols = new ArrayList<>();

@@ -213,6 +213,7 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
           a.beginRow();
           appendView(a, v);
           timeline(a, commit.timeline(v));
+          timeline(a, commit.watched(v));
           a.endRow();
         }
       }
@@ -259,6 +260,7 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
         a.beginRow();
         appendView(a, v);
         a.appendNull();
+        a.appendNull();
         a.endRow();
       }
     } catch (SQLException e) {
@@ -266,6 +268,7 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
     }
   }
 
+  /** A BLOB or null. */
   private static void timeline(DuckDBAppender a, byte[] timeline) throws SQLException {
     if (timeline == null) {
       a.appendNull();

@@ -98,6 +98,17 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
   }
 
   @Override
+  public void watched(ViewsQuery scope, Consumer<byte[]> sink) {
+    withConnection(c -> {
+      try (PreparedStatement p = prepare(c, ViewRowsSql.watched(scope)); ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          sink.accept(rs.getBytes(1));
+        }
+      }
+    });
+  }
+
+  @Override
   public void dropTimelines(java.time.Instant before) {
     withConnection(c -> {
       try (PreparedStatement p = prepare(c, ViewRowsSql.dropTimelines(

@@ -102,7 +102,8 @@ final class Schema {
       Schema::retention,
       Schema::webhooks,
       Schema::dimensions,
-      Schema::timelines);
+      Schema::timelines,
+      Schema::watched);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -299,5 +300,14 @@ final class Schema {
    */
   private static void timelines(Connection c, Statement s) throws SQLException {
     s.execute("ALTER TABLE views ADD COLUMN timeline BLOB");
+  }
+
+  /**
+   * Version 9, what the views of on-demand videos watched: a BLOB at the end of {@code views}, 100 one-byte counters
+   * (how often each percent of the duration was watched), null for a view of unknown duration, a live view, or one
+   * stored before. Not in {@link #VIEW_COLUMN_NAMES}: only the audience retention query reads it.
+   */
+  private static void watched(Connection c, Statement s) throws SQLException {
+    s.execute("ALTER TABLE views ADD COLUMN watched BLOB");
   }
 }

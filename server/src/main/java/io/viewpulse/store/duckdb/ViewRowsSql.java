@@ -92,6 +92,14 @@ final class ViewRowsSql {
         List.of(accountId, viewId));
   }
 
+  /** Column: what each view of the scope that has it watched. */
+  static SqlQuery watched(ViewsQuery scope) {
+    List<Object> params = new ArrayList<>();
+    List<String> where = scope(scope, params);
+    return new SqlQuery("SELECT watched FROM views WHERE " + String.join(" AND ", where) + " AND watched IS NOT NULL",
+        params);
+  }
+
   /** Empties the timelines of the views that started before a time (Unix micros). */
   static SqlQuery dropTimelines(long beforeMicros) {
     return new SqlQuery("UPDATE views SET timeline = NULL WHERE started_at < " + DuckDirectory.TS
