@@ -58,6 +58,7 @@ final class ViewRoutes {
     // a view id is a (signed) number: the other names under /api/data/views are other routes
     r.getWithRegex("/api/data/views/(-?[0-9]{1,19})").setRegexGroupsNames(List.of("viewId"))
         .setName(ApiServer.NAMED_ROUTE + "/api/data/views/{viewId}").handler(this::open);
+    r.get("/api/data/views/query/retention/:playbackId").handler(this::retention);
     r.get(VIEWERS + "*").handler(this::viewer);
     r.delete(VIEWERS + "*").handler(this::erase);
     r.get("/api/data/erasures").handler(this::erasures);
@@ -125,6 +126,23 @@ final class ViewRoutes {
         throw DomainException.invalid("invalid view id: " + raw + " (expected a view id as the views list gives it)");
       }
       return (com.fasterxml.jackson.databind.JsonNode) ViewTimelineJson.of(explorer.open(p.accountId(), id));
+    }, body -> Json.ok(ctx, body));
+  }
+
+  /**
+   * {@code GET /api/data/views/query/retention/{playbackId}}: the audience retention of an on-demand video over the
+   * time range and filters of the views query, per percent of its duration.
+   */
+  private void retention(RoutingContext ctx) {
+    String playbackId = ctx.pathParam("playbackId");
+    Blocking.run(vertx, ctx, () -> {
+      Principal p = guard.secret(ctx);
+      Params.forbid(ctx, "audience retention is of one video over its time range: timeStep and breakdownBy do not"
+          + " apply", "timeStep", "breakdownBy", "breakdownBy[]");
+      ViewsRequest r = new ViewsRequest(playbackId, null, null, null, Params.time(ctx, "from"),
+          Params.time(ctx, "to"), null, List.of(), Params.filters(ctx, customNames.apply(p.accountId())));
+      return (com.fasterxml.jackson.databind.JsonNode) RetentionJson.of(playbackId,
+          explorer.retention(p.accountId(), r));
     }, body -> Json.ok(ctx, body));
   }
 

@@ -161,6 +161,17 @@ public final class ViewExplorer {
     rows.parquet(exportScope(accountId, r), after, out);
   }
 
+  /**
+   * The audience retention of one video over the request's scope (its media must be the playback id's: the time
+   * step and breakdown are refused): what its finished views watched, percent by percent.
+   */
+  public io.viewpulse.query.AudienceRetention retention(String accountId, ViewsRequest r) {
+    if (r.playbackId() == null) {
+      throw DomainException.invalid("audience retention is of one video: give its playbackId");
+    }
+    return io.viewpulse.query.AudienceRetention.of(rows, scope(accountId, r));
+  }
+
   /** Refuses an export without a whole time range before anything is written. */
   public void checkExport(String accountId, ViewsRequest r) {
     exportScope(accountId, r);
