@@ -80,7 +80,8 @@ class OpenApiTest {
         .filter(d -> d.customSlot() == 0).map(io.viewpulse.query.Dimension::apiName).toList())
         + "|" + CUSTOM + "):";
     assertThat(patterns).containsOnlyKeys("/api/data/views/query", "/api/data/views/query/creator",
-        "/api/data/views/now", "/api/data/views", "/api/data/views/export", "/api/data/viewers/{viewerId}/views");
+        "/api/data/views/now", "/api/data/views", "/api/data/views/export", "/api/data/viewers/{viewerId}/views",
+        "/api/data/views/query/retention/{playbackId}");
     assertThat(patterns.get("/api/data/views/now"))
         .isEqualTo("^!?(playbackId|device|browser|country|asn|isp|cdn|" + CUSTOM + "):");
     assertThat("custom.content-type").matches(CUSTOM).as("the names Catalog takes")
@@ -89,7 +90,8 @@ class OpenApiTest {
     for (String route : List.of("/api/data/views/query", "/api/data/views/query/creator", "/api/data/views/now")) {
       assertThat(patterns.get(route)).as(route).isEqualTo(breakdowns.get(route));
     }
-    for (String route : List.of("/api/data/views", "/api/data/views/export", "/api/data/viewers/{viewerId}/views")) {
+    for (String route : List.of("/api/data/views", "/api/data/views/export", "/api/data/viewers/{viewerId}/views",
+        "/api/data/views/query/retention/{playbackId}")) {
       assertThat(patterns.get(route)).as(route).isEqualTo(every);
     }
   }

@@ -102,6 +102,10 @@ public final class AccessRoutes {
                 r.json().get("playbackId").asText()).isEqualTo(t.a.assetPlaybackId())),
             t -> ok(200, (r, x, q) -> assertThat(r.json().get("playbackId").asText())
                 .isEqualTo(t.a.assetPlaybackId()))),
+        route("GET /api/data/views/query/retention/{playbackId}", Guard.SECRET,
+            get(t -> "/api/data/views/query/retention/" + t.a.assetPlaybackId()), ok(200, (r, t, q) -> assertThat(
+                r.json().get("share").size()).isEqualTo(100)), t -> ok(200, (r, x, q) -> assertThat(
+                    r.json().get("views").asLong()).isZero())),
         route("GET /api/data/views", Guard.SECRET,
             get(t -> "/api/data/views?assetId=" + t.a.assetId()), ok(200, (r, t, q) -> assertThat(
                 r.json().get("views").isArray()).isTrue()), t -> error(404, "asset not found")),
