@@ -488,6 +488,31 @@ public final class Viewpulse {
   }
 
   /**
+   * The audience retention of an on-demand video over its views that started in {@code [from, to)} (either may be
+   * null: unbounded) and pass the filters (as the API writes them: {@code country:US}); needs a secret key.
+   */
+  public AudienceRetention getAudienceRetention(String playbackId, Instant from, Instant to, List<String> filters) {
+    return join(getAudienceRetentionAsync(playbackId, from, to, filters));
+  }
+
+  public CompletableFuture<AudienceRetention> getAudienceRetentionAsync(String playbackId, Instant from, Instant to,
+      List<String> filters) {
+    Query qs = new Query().add("from", millis(from)).add("to", millis(to));
+    for (String f : filters == null ? List.<String>of() : filters) {
+      qs.add("filters[]", f);
+    }
+    return get("/api/data/views/query/retention/" + enc(playbackId) + qs, n -> {
+      List<Double> share = new ArrayList<>();
+      List<Long> viewers = new ArrayList<>();
+      List<Long> watches = new ArrayList<>();
+      n.path("share").forEach(v -> share.add(v.asDouble()));
+      n.path("viewers").forEach(v -> viewers.add(v.asLong()));
+      n.path("watches").forEach(v -> watches.add(v.asLong()));
+      return new AudienceRetention(text(n, "playbackId"), n.path("views").asLong(), share, viewers, watches);
+    });
+  }
+
+  /**
    * One view of the key's account by its id (as {@link #listViews} gives it), with its timeline; needs a secret key.
    *
    * @throws ViewpulseException 404 when the account has no such view

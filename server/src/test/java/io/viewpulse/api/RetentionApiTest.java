@@ -120,6 +120,22 @@ class RetentionApiTest {
     assertThat(numbers(none.get("share"))).isEqualTo(curve());
   }
 
+  /** The Java client reads the same curve, with the filters and time range. */
+  @Test
+  void theJavaClientReadsTheCurve() {
+    io.viewpulse.client.Viewpulse client = io.viewpulse.client.Viewpulse.builder()
+        .baseUrl("http://127.0.0.1:" + s.vp.port()).apiKey(s.secretKey).build();
+    io.viewpulse.client.AudienceRetention all = client.getAudienceRetention("pbR", null, null, List.of());
+    assertThat(all.playbackId()).isEqualTo("pbR");
+    assertThat(all.views()).isEqualTo(2);
+    assertThat(all.share()).isEqualTo(curve(0, 25, 0.5, 50, 70, 0.5));
+    assertThat(all.watches().stream().map(Long::doubleValue).toList()).isEqualTo(curve(0, 5, 2, 5, 25, 1, 50, 70, 1));
+    io.viewpulse.client.AudienceRetention firefox = client.getAudienceRetention("pbR", T0, T0.plusSeconds(3600),
+        List.of("browser:Firefox"));
+    assertThat(firefox.views()).isEqualTo(1);
+    assertThat(firefox.viewers().stream().map(Long::doubleValue).toList()).isEqualTo(curve(50, 70, 1));
+  }
+
   @Test
   void aBreakdownOrATimeStepIsRefused() {
     Http.Response r = s.query("/api/data/views/query/retention/pbR?timeStep=hour");
