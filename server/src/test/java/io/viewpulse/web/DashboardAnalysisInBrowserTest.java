@@ -68,13 +68,15 @@ class DashboardAnalysisInBrowserTest {
     ended(Beacons.session("y-played", "pbQ").userAgent(chrome).play(t)
         .heartbeat("y1", t.plusSeconds(10), 10_000, 0, 200, 0, 200L).with("rendition_up_count", 2)
         .ended(t.plusSeconds(10)), t.plusSeconds(10));
-    // pbV, two days later: 12 views a minute apart, the i-th by viewer-i, playing i + 1 seconds (TTFF 100 + i)
+    // pbV, two days later: 12 views a minute apart, the i-th by viewer-i, playing i + 1 seconds (TTFF 100 + i) from
+    // the start of the 20 s video
     video = s.asset("pbV");
     for (int i = 0; i < 12; i++) {
       Instant start = T0.plus(java.time.Duration.ofDays(2)).plusSeconds(60L * i);
       long play = 1000L * (i + 1);
       ended(Beacons.session("v-" + i, "pbV").uid("viewer-" + i).userAgent(i % 2 == 0 ? chrome : firefox).play(start)
-          .heartbeat("v" + i, start.plusMillis(play), play, 0, 0, 0, 100L + i).ended(start.plusMillis(play)),
+          .heartbeat("v" + i, start.plusMillis(play), play, 0, 0, 0, 100L + i).with("duration_ms", 20_000)
+          .with("position_ms", play).ended(start.plusMillis(play)),
           start.plusMillis(play));
     }
     Instant now = T0.plus(java.time.Duration.ofDays(2)).plusSeconds(3600);
@@ -379,6 +381,26 @@ class DashboardAnalysisInBrowserTest {
         .containsExactly("OS is not iOS", "Browser = Chrome");
     assertThat(column(p, null)).containsExactly("Chrome");
     assertThat(column(p, "viewCount")).containsExactly("4");
+    assertThat(t.errors()).isEmpty();
+  }
+
+  /**
+   * A video's page shows its audience retention: the i-th view of pbV watched the first 5 (i + 1) percent of the
+   * video, so all 12 the start, 2 past the middle, none the end.
+   */
+  @Test
+  void aVideosPageShowsItsAudienceRetention() {
+    Chromium.Tab t = signedIn("#/asset/" + video.id() + "?range=custom&from=2026-03-04&to=2026-03-04&step=hour");
+    Page p = t.page();
+    p.waitForFunction("() => !document.getElementById('retentionSummary').textContent.startsWith('Loading')");
+    assertThat(text(p, "#retentionSummary")).isEqualTo("Of 12 views: 100.0% watched the start, 16.7% the middle,"
+        + " 0.00% the end; the most watched part is 0% to 1% (12 watches, replays counted).");
+    assertThat(p.isVisible("#retention")).isTrue();
+    t.screenshot("dashboard-audience-retention");
+    go(p, "#/asset/" + video.id() + "?" + DAY);
+    p.waitForFunction("() => !document.getElementById('retentionSummary').textContent.startsWith('Loading')");
+    assertThat(text(p, "#retentionSummary")).startsWith("No finished view of this video in the selected range");
+    assertThat(p.isVisible("#retention")).isFalse();
     assertThat(t.errors()).isEmpty();
   }
 

@@ -128,6 +128,9 @@ export async function asset(main, id) {
     <div class="grid2 mt"><div><div class="card chart is-loading"><canvas id="assetViews" role="img" aria-label="Views over time"></canvas></div></div>
       <div><div class="card chart is-loading"><canvas id="assetQuality" role="img" aria-label="Time to first frame over time"></canvas></div></div></div>
     <h2>Where it was watched</h2><div class="scroll" tabindex="0" id="countries"></div>
+    <h2 id="retentionHeading">Audience retention</h2>
+    <p class="muted" id="retentionSummary" aria-live="polite">Loading…</p>
+    <div class="card chart" id="retentionBox" hidden><canvas id="retention" role="img" aria-label="Share of views still watching at each percent of the video"></canvas></div>
     <h2 id="viewsHeading">Views, newest first</h2>
     <p class="muted">Finished views one by one (a view shows once it has ended), in the selected range and filters.</p>
     <div class="scroll" tabindex="0" id="viewList">${placeholders(4)}</div>
@@ -152,6 +155,7 @@ export async function asset(main, id) {
       { label: "TTFF p95 (ms)", data: fill(series, all, "ttffP95Ms", false) }], { legend: true, spanGaps: true, points: true });
   }
   viewList(a, scope, firstViews);
+  retention(a, w);
   videoNames.set(a.playbackId, a.name);
   document.getElementById("filterByVideo")?.addEventListener("click", () => {
     state.filters.push("playbackId:" + a.playbackId);
@@ -306,6 +310,35 @@ function eventDetail(e) {
     case "end": return { ended: "the video ended", quit: "the player quit", page: "the page was left", timeout: "no more events" }[e.cause] ?? e.cause;
     default: return "";
   }
+}
+
+/**
+ * The video's audience retention in the selected range and filters: per percent of its duration, the share of its
+ * views that watched it and how many times it was watched (replays count).
+ */
+async function retention(a, w) {
+  const summary = document.getElementById("retentionSummary");
+  const r = await get("/api/data/views/query/retention/" + encodeURIComponent(a.playbackId)
+    + qs({ from: w.from, to: w.to, "filters[]": state.filters }));
+  if (!summary.isConnected) {
+    return;
+  }
+  if (r.views === 0) {
+    summary.textContent = "No finished view of this video in the selected range reported what it watched "
+      + "(a live stream, or players that did not send the video's duration).";
+    return;
+  }
+  let most = 0;
+  r.watches.forEach((n, i) => { if (n > r.watches[most]) { most = i; } });
+  summary.textContent = `Of ${count(r.views)} views: ${percent(r.share[0])} watched the start, `
+    + `${percent(r.share[50])} the middle, ${percent(r.share[99])} the end; the most watched part is ${most}% `
+    + `to ${most + 1}% (${count(r.watches[most])} watches, replays counted).`;
+  document.getElementById("retentionBox").hidden = false;
+  const labels = r.share.map((_, i) => i + "%");
+  charts.line(document.getElementById("retention"), labels, [
+    { label: "Views still watching (%)", data: r.share.map((x) => Math.round(x * 1000) / 10) },
+    { label: "Watches per view (replays count)", data: r.watches.map((n) => Math.round(n / r.views * 100) / 100) }],
+  { legend: true, decimals: true, xName: "Part of the video" });
 }
 
 /** Opens one view's timeline below the list: what its player reported, at the player's times. */
