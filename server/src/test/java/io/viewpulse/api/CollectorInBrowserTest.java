@@ -162,6 +162,35 @@ class CollectorInBrowserTest {
     assertThat(v.has("averageBitrateBps")).as("native playback of a file tells no bitrate").isFalse();
   }
 
+  /**
+   * For audience retention the collector sends the playhead with each on-demand heartbeat: the last one, sent after
+   * the pause, is where the page paused, and the duration is the video's (the server's side: RetentionApiTest).
+   */
+  @Test
+  void theCollectorSendsThePlayheadAndTheDuration() throws Exception {
+    Chromium.Tab t = play("br-retention", media.base() + "/media/clip.mp4", "&playFor=3");
+    waitDone(t);
+    double paused = num(t, "state.pausedAt");
+    double duration = num(t, "document.querySelector('video').duration");
+    leaveAndRead(t, "br-retention");
+    List<Long> positions = new java.util.ArrayList<>();
+    List<Long> durations = new java.util.ArrayList<>();
+    for (String b : t.beacons()) {
+      // each is the request's fetch mode, a space, then its body
+      for (JsonNode e : io.viewpulse.testing.Http.JSON.readTree(b.substring(b.indexOf(' ') + 1)).path("events")) {
+        if (e.path("type").asText().equals("heartbeat") && e.has("position_ms")) {
+          positions.add(e.get("position_ms").asLong());
+        }
+        if (e.has("duration_ms")) {
+          durations.add(e.get("duration_ms").asLong());
+        }
+      }
+    }
+    assertThat(durations).containsOnly((long) Math.floor(duration * 1000));
+    assertThat(positions).isNotEmpty().isSorted();
+    assertThat(positions.get(positions.size() - 1)).isEqualTo(Math.round(paused * 1000));
+  }
+
   @Test
   void aSeekIsTimedFromSeekingToPlayingAgain() {
     Chromium.Tab t = play("br-seek", media.base() + "/media/clip.mp4", "&seekAt=1&seekTo=6&playFor=8");
