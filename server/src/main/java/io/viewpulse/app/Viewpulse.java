@@ -105,7 +105,7 @@ public final class Viewpulse implements AutoCloseable {
     if (store.shared()) {
       directoryRefresh = refreshEvery(keys, catalog, DIRECTORY_REFRESH);
     }
-    retention = new io.viewpulse.retention.Retention(store.retention(), c.clock());
+    retention = new io.viewpulse.retention.Retention(store.retention(), c.clock(), c.timelineRetention());
     retention.start();
     maxOpenSessions = c.sessions().maxOpenSessions();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
@@ -124,7 +124,7 @@ public final class Viewpulse implements AutoCloseable {
           : MetricsToken.load(c.metricsTokenFile());
       Viewership viewership = new Viewership(catalog, store.views(), c.clock());
       explorer = new io.viewpulse.viewership.ViewExplorer(viewership,
-          store.viewRows(), c.clock(), c.timelineRetention());
+          store.viewRows(), c.clock(), c.timelineRetention(), retention::timelineRetention);
       timelineDrop = dropTimelinesEvery(explorer, TIMELINE_DROP);
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,

@@ -396,11 +396,13 @@ class StoreContractTest {
   @Test
   void viewsBeforeACutoffGoWithTheirPreAggregatesAndOtherAccountsKeepTheirs() {
     io.viewpulse.retention.RetentionStore retention = store.retention();
-    assertThat(retention.viewDays()).isEmpty();
-    retention.setViewDays("acc", 2);
-    retention.setViewDays("other", 30);
-    retention.setViewDays("other", null);
-    assertThat(retention.viewDays()).isEqualTo(Map.of("acc", 2));
+    assertThat(retention.policies()).isEmpty();
+    retention.setPolicy("acc", new io.viewpulse.retention.RetentionStore.Policy(2, null));
+    retention.setPolicy("other", new io.viewpulse.retention.RetentionStore.Policy(30, 5));
+    retention.setPolicy("third", new io.viewpulse.retention.RetentionStore.Policy(null, 5));
+    retention.setPolicy("other", io.viewpulse.retention.RetentionStore.Policy.DEFAULT);
+    assertThat(retention.policies()).isEqualTo(Map.of("acc", new io.viewpulse.retention.RetentionStore.Policy(2,
+        null), "third", new io.viewpulse.retention.RetentionStore.Policy(null, 5)));
     Instant midnight = T0.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
     List<ViewRecord> batch = new ArrayList<>();
     String[] countries = {"US", "DE", "GB"};
@@ -440,7 +442,7 @@ class StoreContractTest {
     assertThat(starts).hasSize(2 * 96).first().isEqualTo(cutoff.toEpochMilli());
     assertThat(retention.deleteViewsBefore("acc", cutoff)).as("nothing left to delete").isZero();
     reopen();
-    assertThat(store.retention().viewDays()).isEqualTo(Map.of("acc", 2));
+    assertThat(store.retention().policies()).containsOnlyKeys("acc", "third");
     assertThat(views()).isEqualTo(2 * 96);
   }
 

@@ -236,7 +236,8 @@ final class ChSchema {
         + " erased_at DateTime64(3, 'UTC'), views UInt64) ENGINE = " + engine("MergeTree", "erasures", false, "")
         + " ORDER BY (account_id, erased_at)");
     out.add("CREATE TABLE IF NOT EXISTS " + t("retention_policies") + onCluster() + " (account_id String,"
-        + " view_days UInt32, version UInt64) ENGINE = " + engine("ReplacingMergeTree", "retention_policies", false,
+        + " view_days UInt32, timeline_days UInt32, version UInt64) ENGINE = " + engine("ReplacingMergeTree",
+        "retention_policies", false,
         "version") + " ORDER BY account_id");
     out.add("CREATE TABLE IF NOT EXISTS " + t("webhook_endpoints") + onCluster() + " (id String, account_id String,"
         + " url String, created_at DateTime64(3, 'UTC'), position String, deleted UInt8, version UInt64)"
@@ -288,6 +289,15 @@ final class ChSchema {
             + " AND t < " + before,
         "DELETE FROM " + local("rollup_day") + onCluster() + " WHERE account_id = " + literal(account)
             + " AND t < " + before);
+  }
+
+  /**
+   * The statement that empties the timelines of an account's views that started before {@code cutoff} (epoch
+   * seconds): a mutation, on every shard's table in a cluster, values as literals.
+   */
+  String dropTimelinesBefore(String account, long cutoff) {
+    return "ALTER TABLE " + local("views") + onCluster() + " UPDATE timeline = '' WHERE account_id = "
+        + literal(account) + " AND started_at < toDateTime(" + cutoff + ", 'UTC') AND timeline != ''";
   }
 
   /** A ClickHouse string literal of {@code s}: backslashes and quotes escaped. */

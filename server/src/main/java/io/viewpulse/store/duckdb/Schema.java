@@ -261,9 +261,10 @@ final class Schema {
         + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
   }
 
-  /** Version 5: the accounts' retention periods for their views ({@code retention.RetentionStore}). */
+  /** Version 5: the accounts' retention periods for their views and timelines ({@code retention.RetentionStore}). */
   private static void retention(Connection c, Statement s) throws SQLException {
-    s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER NOT NULL)");
+    s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER,"
+        + " timeline_days INTEGER)");
   }
 
   /**
