@@ -321,6 +321,11 @@ public final class Viewpulse implements AutoCloseable {
     explorer.dropOldTimelines();
   }
 
+  /** Applies the accounts' retention periods now (the server does it every hour); for tests. */
+  public java.util.Map<String, Long> enforceRetention() {
+    return retention.enforce();
+  }
+
   /** Makes every beacon acknowledged so far visible to queries. */
   public void flush() {
     sessionizer.flush();

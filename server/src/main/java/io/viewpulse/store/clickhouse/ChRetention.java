@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Retention on ClickHouse: the periods in {@code retention_policies} (the latest version of an account's row wins; a
- * period of 0 is a cleared one); timelines dropped by a mutation that empties them (asynchronous: the server applies
- * it part by part, and readers leave out timelines past the period meanwhile); and deletion with lightweight deletes that wait until done ({@link
+ * period of 0 is a cleared one); timelines dropped by a mutation that empties them (waited for; readers leave out
+ * timelines past the period from the start); and deletion with lightweight deletes that wait until done ({@link
  * ChSchema#deleteViewsBefore}): the account's outbox rows, views and rollup rows before the cutoff. A failure between
  * the statements leaves part deleted; the next run deletes the rest. Dropping whole monthly partitions would be
  * cheaper, but a partition holds every account's views of its month.

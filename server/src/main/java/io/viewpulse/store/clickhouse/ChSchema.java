@@ -293,11 +293,13 @@ final class ChSchema {
 
   /**
    * The statement that empties the timelines of an account's views that started before {@code cutoff} (epoch
-   * seconds): a mutation, on every shard's table in a cluster, values as literals.
+   * seconds): a mutation that the statement waits for (on every replica), on every shard's table in a cluster, values as
+   * literals.
    */
   String dropTimelinesBefore(String account, long cutoff) {
     return "ALTER TABLE " + local("views") + onCluster() + " UPDATE timeline = '' WHERE account_id = "
-        + literal(account) + " AND started_at < toDateTime(" + cutoff + ", 'UTC') AND timeline != ''";
+        + literal(account) + " AND started_at < toDateTime(" + cutoff + ", 'UTC') AND timeline != ''"
+        + " SETTINGS mutations_sync = 2";
   }
 
   /** A ClickHouse string literal of {@code s}: backslashes and quotes escaped. */
