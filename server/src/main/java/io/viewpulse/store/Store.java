@@ -25,6 +25,9 @@ public interface Store extends AutoCloseable {
   /** Erasure of a viewer's views, and its record. */
   io.viewpulse.privacy.ErasureStore erasures();
 
+  /** Alert rules and their incidents. */
+  io.viewpulse.alerts.AlertStore alerts();
+
   LiveMinuteReader liveMinutes();
 
   KeyStore keys();

@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
  *       and the rollups' materialized views computing them. A view stored before reads its failure kind from its
  *       errors ({@link ChSchema#columnUpgrades}); the rollup rows stored before hold none of the new facts, so the
  *       rollups hold the quality facts of the views stored from the upgrade on only: {@link #qualityRollupsSince}.
+ *   <li>Version 3: alert rules and their incidents ({@code alert_rules}, {@code alert_incidents}).
  * </ul>
  */
 final class ChMigrations {
   private static final Logger LOG = LoggerFactory.getLogger(ChMigrations.class);
   /** The current version. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   /** The version from which the rollups hold the quality facts. */
   static final int QUALITY = 2;
   /**
@@ -53,9 +54,13 @@ final class ChMigrations {
         Map.of(), r -> r.getLong(1)).get(0) == 0;
     run(schema.materializedViews());
     run(schema.viewQueries());
-    if (!applied.contains((long) VERSION)) {
+    if (!applied.contains((long) QUALITY)) {
       ch.execute("INSERT INTO " + schema.t("schema_migrations") + " (version, rollups_complete_since) VALUES ("
-          + VERSION + ", " + (empty ? "0" : "now64(3) + INTERVAL " + CLOCK_MARGIN.toMinutes() + " MINUTE") + ")");
+          + QUALITY + ", " + (empty ? "0" : "now64(3) + INTERVAL " + CLOCK_MARGIN.toMinutes() + " MINUTE") + ")");
+    }
+    // version 3's tables are among schema.tables(), created above when missing
+    if (!applied.contains((long) VERSION)) {
+      ch.execute("INSERT INTO " + schema.t("schema_migrations") + " (version) VALUES (" + VERSION + ")");
       LOG.info("ClickHouse schema at version {}", VERSION);
     }
   }

@@ -35,6 +35,7 @@ public final class ChStore implements Store {
   private final ChViewReader views;
   private final ChViewRows viewRows;
   private final ChErasures erasures;
+  private final ChAlerts alerts;
   private final ChLiveMinutes liveMinutes;
   private final ChDirectory directory;
   private final ChMigrations migrations;
@@ -55,6 +56,7 @@ public final class ChStore implements Store {
     this.views = new ChViewReader(ch, new ChViewsSql(schema, migrations.qualityRollupsSince()));
     this.viewRows = new ChViewRows(ch, schema);
     this.erasures = new ChErasures(ch, schema);
+    this.alerts = new ChAlerts(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
     this.directory = new ChDirectory(ch, schema);
   }
@@ -81,6 +83,11 @@ public final class ChStore implements Store {
   @Override
   public io.viewpulse.query.ViewRowReader viewRows() {
     return viewRows;
+  }
+
+  @Override
+  public io.viewpulse.alerts.AlertStore alerts() {
+    return alerts;
   }
 
   @Override

@@ -33,6 +33,7 @@ public final class DuckStore implements Store {
   private final DuckLiveMinutes liveMinutes;
   private final Rollups rollups;
   private final DuckErasures erasures;
+  private final DuckAlerts alerts;
 
   private DuckStore(Database db, int rollupMinViewsPerRow) {
     this.db = db;
@@ -43,6 +44,7 @@ public final class DuckStore implements Store {
     this.liveMinutes = new DuckLiveMinutes(db);
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
     this.erasures = new DuckErasures(db);
+    this.alerts = new DuckAlerts(db);
   }
 
   /** Opens (creating or migrating) the file under {@code dataDir}. */
@@ -68,6 +70,11 @@ public final class DuckStore implements Store {
   @Override
   public io.viewpulse.privacy.ErasureStore erasures() {
     return erasures;
+  }
+
+  @Override
+  public io.viewpulse.alerts.AlertStore alerts() {
+    return alerts;
   }
 
   @Override
@@ -142,6 +149,7 @@ public final class DuckStore implements Store {
     views.close();
     viewRows.close();
     erasures.close();
+    alerts.close();
     liveMinutes.close();
     sessions.close();
     directory.close();
