@@ -60,6 +60,7 @@ public final class Viewpulse implements AutoCloseable {
   private final StreamEvents streamEvents;
   private final java.time.InstantSource clock;
   private Demo demo;
+  private io.viewpulse.alerts.Alerts alerts;
   private final java.nio.file.Path dataDir;
 
   private Viewpulse(ServerConfig c) {
@@ -107,12 +108,14 @@ public final class Viewpulse implements AutoCloseable {
       MetricsToken metricsToken = c.metricsTokenFile() == null ? MetricsToken.open()
           : MetricsToken.load(c.metricsTokenFile());
       Viewership viewership = new Viewership(catalog, store.views(), c.clock());
+      alerts = new io.viewpulse.alerts.Alerts(store.alerts(), store.views(), c.clock(),
+          io.viewpulse.alerts.Notifier.NONE, metrics);
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, viewership,
           new io.viewpulse.viewership.ViewExplorer(viewership, store.viewRows(), c.clock()),
           new io.viewpulse.privacy.Erasures(store.erasures(), c.clock()),
-          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog),
+          new StreamStats(catalog, store.liveMinutes(), c.clock()), alerts, new Admin(keys, catalog),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
           c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness));
     } catch (RuntimeException e) {
@@ -120,6 +123,7 @@ public final class Viewpulse implements AutoCloseable {
       closeBehindApi();
       throw e;
     }
+    alerts.start();
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
   }
@@ -293,8 +297,16 @@ public final class Viewpulse implements AutoCloseable {
     closeBehindApi();
   }
 
+  /** Alert rules, their evaluation and incidents. */
+  public io.viewpulse.alerts.Alerts alerts() {
+    return alerts;
+  }
+
   /** Everything the API serves from, in the order that lets each part finish its work. */
   private void closeBehindApi() {
+    if (alerts != null) {
+      alerts.close();
+    }
     if (directoryRefresh != null) {
       directoryRefresh.shutdownNow();
     }
