@@ -59,6 +59,7 @@ public final class Viewpulse implements AutoCloseable {
   private final MasterKey master;
   private final StreamEvents streamEvents;
   private final java.time.InstantSource clock;
+  private final io.viewpulse.webhooks.WebhookClient webhooks;
   private Demo demo;
   private io.viewpulse.alerts.Alerts alerts;
   private final java.nio.file.Path dataDir;
@@ -102,6 +103,9 @@ public final class Viewpulse implements AutoCloseable {
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         this::backpressure);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
+    webhooks = new io.viewpulse.webhooks.WebhookClient(vertx,
+        io.viewpulse.webhooks.WebhookGuard.allowing(c.webhookAllowHosts()), c.clock(),
+        io.viewpulse.webhooks.WebhookClient.Limits.defaults());
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
     clock = c.clock();
     try {
@@ -237,6 +241,11 @@ public final class Viewpulse implements AutoCloseable {
   /** The HTTP route table, as {@code "METHOD /path/{param}"}. */
   public java.util.SortedSet<String> routes() {
     return api.routes();
+  }
+
+  /** Posts signed webhooks to the addresses the configuration allows (public ones, and those it names). */
+  public io.viewpulse.webhooks.WebhookClient webhooks() {
+    return webhooks;
   }
 
   public KeyService keys() {
