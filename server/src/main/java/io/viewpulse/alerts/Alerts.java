@@ -35,13 +35,16 @@ public final class Alerts implements AutoCloseable {
   private final Readings readings;
   private final Notifications notifications;
   private final AlertGauges gauges;
+  private final SigningSecrets secrets;
   private final Map<String, Hysteresis> states = new HashMap<>();
   private Instant lastMinute;
   private boolean loaded;
   private ScheduledExecutorService timer;
 
-  public Alerts(AlertStore store, ViewReader views, InstantSource clock, Notifier notifier, MeterRegistry metrics) {
+  public Alerts(AlertStore store, ViewReader views, InstantSource clock, Notifier notifier, SigningSecrets secrets,
+      MeterRegistry metrics) {
     this.store = store;
+    this.secrets = secrets;
     this.clock = clock;
     this.readings = new Readings(views);
     this.notifications = new Notifications(notifier);
@@ -80,6 +83,11 @@ public final class Alerts implements AutoCloseable {
         store.putIncident(open.resolved(clock.instant()));
       }
     }
+  }
+
+  /** The secret the account's notifications are signed with ({@link SigningSecrets}). */
+  public String signingSecret(String accountId) {
+    return secrets.of(accountId);
   }
 
   public List<Rule> rules(String accountId) {

@@ -131,13 +131,10 @@ public final class RuleJson {
   private static List<Filter> filters(JsonNode body, AlertMetric metric) {
     JsonNode f = body.get("filters");
     List<Filter> out = new ArrayList<>();
-    if (f == null || f.isNull()) {
-      return out;
-    }
-    if (!f.isArray() || f.size() > MAX_FILTERS) {
+    if (f != null && !f.isNull() && (!f.isArray() || f.size() > MAX_FILTERS)) {
       throw invalid("filters", "an array of at most " + MAX_FILTERS + " filters such as \"country:US\"");
     }
-    for (JsonNode x : f) {
+    for (JsonNode x : f == null ? List.<JsonNode>of() : f) {
       if (!x.isTextual()) {
         throw invalid("filters", "each filter is a string such as \"country:US\" or \"!browser:Chrome\"");
       }

@@ -38,6 +38,13 @@ final class AlertRoutes {
     r.put(RULES + "/:id").handler(Bodies.upTo(16 * 1024)).handler(this::replace);
     r.delete(RULES + "/:id").handler(this::delete);
     r.get("/api/alerts/incidents").handler(this::incidents);
+    r.get("/api/alerts/signing-secret").handler(this::secret);
+  }
+
+  /** {@code GET /api/alerts/signing-secret}: what the account's notifications are signed with. */
+  private void secret(RoutingContext ctx) {
+    Blocking.run(vertx, ctx, () -> (JsonNode) Json.object().put("secret",
+        alerts.signingSecret(guard.secret(ctx).accountId())), body -> Json.ok(ctx, body));
   }
 
   private void list(RoutingContext ctx) {

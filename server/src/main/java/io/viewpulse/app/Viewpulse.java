@@ -112,8 +112,9 @@ public final class Viewpulse implements AutoCloseable {
       MetricsToken metricsToken = c.metricsTokenFile() == null ? MetricsToken.open()
           : MetricsToken.load(c.metricsTokenFile());
       Viewership viewership = new Viewership(catalog, store.views(), c.clock());
+      io.viewpulse.alerts.SigningSecrets secrets = new io.viewpulse.alerts.SigningSecrets(master);
       alerts = new io.viewpulse.alerts.Alerts(store.alerts(), store.views(), c.clock(),
-          io.viewpulse.alerts.Notifier.NONE, metrics);
+          new io.viewpulse.alerts.WebhookNotifier(webhooks, secrets), secrets, metrics);
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, viewership,

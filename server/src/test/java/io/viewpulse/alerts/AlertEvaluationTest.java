@@ -56,7 +56,7 @@ class AlertEvaluationTest {
     alerts = new Alerts(store.alerts(), store.views(), clock,
         (rule, incident) -> sent.add(rule.name() + (incident.open() ? " opened " : " resolved ")
             + Duration.between(T0, incident.open() ? incident.openedAt() : incident.resolvedAt()).toMinutes()),
-        metrics);
+        new SigningSecrets(io.viewpulse.auth.MasterKey.of(new byte[32])), metrics);
   }
 
   @AfterEach

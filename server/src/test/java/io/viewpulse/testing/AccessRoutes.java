@@ -192,6 +192,10 @@ public final class AccessRoutes {
             ok(204, (r, t, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret()).status()).isEqualTo(404)),
             t -> new Expect(404, "alert rule not found", (r, x, q) -> assertThat(t.http.getWithKey(q.path(),
                 t.a.secret()).status()).isEqualTo(200))),
+        route("GET /api/alerts/signing-secret", Guard.SECRET, get(t -> "/api/alerts/signing-secret"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("secret").asText()).hasSize(64)),
+            t -> ok(200, (r, x, q) -> assertThat(r.json().get("secret").asText()).as("B's own secret")
+                .isNotEqualTo(t.http.getWithKey(q.path(), t.a.secret()).json().get("secret").asText()))),
         route("GET /api/alerts/incidents", Guard.SECRET, get(t -> "/api/alerts/incidents"),
             ok(200, (r, t, q) -> assertThat(r.json().get("incidents").isArray()).isTrue()),
             t -> ok(200, (r, x, q) -> assertThat(r.json().get("incidents").isArray()).isTrue())));
