@@ -169,7 +169,7 @@ public final class RuleJson {
         throw invalid("anomaly." + f, "unknown field (expected weeks, stddevs or factor)");
       }
     }
-    int weeks = (int) integer(a, "weeks", WEEKS, 1, 12);
+    int weeks = (int) integer(a, "weeks", "anomaly.weeks", WEEKS, 1, 12);
     JsonNode s = a.get("stddevs");
     JsonNode f = a.get("factor");
     boolean hasS = s != null && !s.isNull();
@@ -216,12 +216,16 @@ public final class RuleJson {
   }
 
   private static long integer(JsonNode body, String field, long dflt, long min, long max) {
+    return integer(body, field, field, dflt, min, max);
+  }
+
+  private static long integer(JsonNode body, String field, String name, long dflt, long min, long max) {
     JsonNode v = body.get(field);
     if (v == null || v.isNull()) {
       return dflt;
     }
     if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
-      throw invalid(field, "an integer from " + min + " to " + max);
+      throw invalid(name, "an integer from " + min + " to " + max);
     }
     return v.asLong();
   }

@@ -126,6 +126,31 @@ class AlertEvaluationTest {
     assertThat(sent).containsExactly("errors opened 2", "errors resolved 11");
   }
 
+  /** A new process on the same store goes on with the open incident: no second opening, one resolution. */
+  @Test
+  void anOpenIncidentOutlivesARestartAndResolvesOnce() throws Exception {
+    Rule errors = rule("acc", "{\"name\": \"errors\", \"metric\": \"errorRate\", \"comparison\": \">=\","
+        + " \"threshold\": 0.5, \"minViews\": 10, \"webhookUrl\": \"https://hooks.example.com/a\"}");
+    views("acc", T0.plusSeconds(30), 20, 10, "DE");
+    at(1);
+    at(2);
+    // what waits to be sent when the process stops is not sent (notifications are not kept across restarts)
+    awaitSent(1);
+    alerts.close();
+    metrics = new SimpleMeterRegistry();
+    alerts = new Alerts(store.alerts(), store.views(), clock, (rule, incident) -> sent.add(rule.name()
+        + (incident.open() ? " opened again" : " resolved after the restart")),
+        new SigningSecrets(io.viewpulse.auth.MasterKey.of(new byte[32])), metrics);
+    for (int m = 3; m <= 8; m++) {
+      at(m);
+    }
+    awaitSent(2);
+    assertThat(sent).containsExactly("errors opened 2", "errors resolved after the restart");
+    assertThat(alerts.incidents("acc", false, 10)).extracting(Incident::ruleId, Incident::openedAt,
+        Incident::resolvedAt).containsExactly(org.assertj.core.groups.Tuple.tuple(errors.id(), T0.plusSeconds(120),
+        T0.plusSeconds(420)));
+  }
+
   @Test
   void anAnomalyIsJudgedAgainstTheSameHourOfThePreviousWeeks() throws Exception {
     Duration week = Duration.ofDays(7);

@@ -154,6 +154,10 @@ class AlertsApiTest {
     Http.Response r = send("POST", "/api/alerts/rules", "{" + ok + ", \"threshold\": 1, \"webhookUrl\": \"ftp://x\"}");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.error()).isEqualTo("field 'webhookUrl': an absolute http or https URL of at most 2048 characters");
+    assertThat(send("POST", "/api/alerts/rules", "{" + ok + ", \"anomaly\": {\"weeks\": 13, \"factor\": 2}}")
+        .error()).isEqualTo("field 'anomaly.weeks': an integer from 1 to 12");
+    assertThat(send("POST", "/api/alerts/rules", "{" + ok + ", \"threshold\": 1, \"severity\": 1}").error())
+        .startsWith("field 'severity': unknown field (expected anomaly, comparison, filters,");
     assertThat(send("GET", "/api/alerts/incidents?limit=0", null).error())
         .isEqualTo("invalid limit: 0 (expected 1 to 1000)");
     assertThat(send("GET", "/api/alerts/rules", null).json().get("rules")).isEmpty();
