@@ -134,6 +134,28 @@ class AlertsApiTest {
     }
   }
 
+  /** A receiver that fails is tried again with the same delivery id and the same body, until it takes it. */
+  @Test
+  void aNotificationTheReceiverRefusedIsRetriedUnderItsDeliveryId() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    hook.answer(r -> r.response().setStatusCode(calls.incrementAndGet() < 3 ? 500 : 204).end());
+    assertThat(send("POST", "/api/alerts/rules", "{\"name\": \"errors\", \"metric\": \"errorRate\","
+        + " \"comparison\": \">\", \"threshold\": 0.2, \"minViews\": 10, \"openAfter\": 1, \"webhookUrl\": \""
+        + hook.url("/x") + "\"}").status()).isEqualTo(201);
+    views(T0.plusSeconds(30), 20, 10);
+    evaluateAt(1);
+    for (int i = 0; i < 1000 && hook.received().size() < 3; i++) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(200);
+    List<WebhookReceiver.Received> got = hook.received();
+    assertThat(got).as("two refused, the third taken, none after").hasSize(3);
+    assertThat(got).extracting(r -> r.headers().get("Viewpulse-Delivery")).containsOnly(got.get(0).headers()
+        .get("Viewpulse-Delivery"));
+    assertThat(got).extracting(r -> new String(r.body(), StandardCharsets.UTF_8)).containsOnly(
+        new String(got.get(0).body(), StandardCharsets.UTF_8));
+  }
+
   @Test
   void aWrongRuleIsRefusedNamingItsField() {
     String ok = "\"name\": \"n\", \"metric\": \"errorRate\", \"comparison\": \">\"";
