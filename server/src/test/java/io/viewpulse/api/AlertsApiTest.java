@@ -156,6 +156,30 @@ class AlertsApiTest {
         new String(got.get(0).body(), StandardCharsets.UTF_8));
   }
 
+  /** {@code concurrentViewers} counts the sessions of its stream playing now, as {@code /data/views/now} does. */
+  @Test
+  void concurrentViewersAreTheSessionsOfTheVideoPlayingNow() throws Exception {
+    s.asset("launch1");
+    s.asset("other1");
+    String id = send("POST", "/api/alerts/rules", "{\"name\": \"crowd\", \"metric\": \"concurrentViewers\","
+        + " \"filters\": [\"playbackId:launch1\"], \"comparison\": \">=\", \"threshold\": 2, \"openAfter\": 1}")
+        .json().get("id").asText();
+    s.clock.set(T0.plusSeconds(30));
+    String[][] sessions = {{"a", "launch1"}, {"b", "launch1"}, {"c", "other1"}};
+    for (int i = 0; i < sessions.length; i++) {
+      Instant at = T0.plusSeconds(30);
+      assertThat(s.beacon(io.viewpulse.testing.Beacons.session(sessions[i][0], sessions[i][1]).play(at)
+          .heartbeat(sessions[i][0] + "h", at, 5000, 0, 0, 0, 250L).json(), "192.0.2." + (10 + i)).status())
+          .isEqualTo(200);
+    }
+    s.flush();
+    evaluateAt(1);
+    JsonNode incidents = send("GET", "/api/alerts/incidents", null).json().get("incidents");
+    assertThat(incidents).hasSize(1);
+    assertThat(incidents.get(0).get("ruleId").asText()).isEqualTo(id);
+    assertThat(incidents.get(0).get("value").asDouble()).isEqualTo(2.0);
+  }
+
   @Test
   void aWrongRuleIsRefusedNamingItsField() {
     String ok = "\"name\": \"n\", \"metric\": \"errorRate\", \"comparison\": \">\"";
