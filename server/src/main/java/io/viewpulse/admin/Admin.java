@@ -10,6 +10,8 @@ import io.viewpulse.model.Account;
 import io.viewpulse.model.ApiKey;
 import io.viewpulse.model.DomainException;
 import io.viewpulse.model.Media;
+import io.viewpulse.retention.Retention;
+import java.time.InstantSource;
 import java.util.List;
 
 /**
@@ -22,10 +24,14 @@ public final class Admin {
 
   private final KeyService keys;
   private final Catalog catalog;
+  private final Retention retention;
+  private final InstantSource clock;
 
-  public Admin(KeyService keys, Catalog catalog) {
+  public Admin(KeyService keys, Catalog catalog, Retention retention, InstantSource clock) {
     this.keys = keys;
     this.catalog = catalog;
+    this.retention = retention;
+    this.clock = clock;
   }
 
   public JsonNode createAccount(String name) {
@@ -36,6 +42,51 @@ public final class Admin {
     ArrayNode out = JSON.createArrayNode();
     keys.accounts().forEach(a -> out.add(account(a)));
     return out;
+  }
+
+  /** How long an account keeps its views. */
+  public JsonNode retention(String account) {
+    String id = accountId(account);
+    return retentionJson(id, retention.viewDays(id));
+  }
+
+  /**
+   * Sets how long an account keeps its views: {@code viewDays} days before today (UTC), or every view when null.
+   * Older views go within the hour.
+   */
+  public JsonNode setRetention(String account, Integer viewDays) {
+    String id = accountId(account);
+    retention.setViewDays(id, viewDays);
+    return retentionJson(id, viewDays);
+  }
+
+  /** The {@code viewDays} of a request body: a whole number of days, or null to keep every view. */
+  public static Integer viewDays(JsonNode body) {
+    JsonNode v = body == null ? null : body.get("viewDays");
+    if (v == null) {
+      throw DomainException.invalid("give viewDays: a number of days, or null to keep every view");
+    }
+    if (v.isNull()) {
+      return null;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      throw DomainException.invalid("viewDays must be a whole number of days from 1 to " + Retention.MAX_DAYS
+          + ", or null to keep every view");
+    }
+    return v.intValue();
+  }
+
+  private ObjectNode retentionJson(String accountId, Integer days) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("accountId", accountId);
+    if (days == null) {
+      o.putNull("viewDays");
+      o.putNull("keepsViewsFrom");
+    } else {
+      o.put("viewDays", days);
+      o.put("keepsViewsFrom", Retention.cutoff(clock.instant(), days).toString());
+    }
+    return o;
   }
 
   /** @param origins null for a secret key, else the CORS key's allowed origins */

@@ -65,6 +65,11 @@ final class AdminRoutes {
         kind(ctx), ctx.pathParam("id"))));
     r.delete("/admin/media/:id").handler(ctx -> run(ctx, () -> admin.deleteMedia(Params.string(ctx, "account"),
         kind(ctx), ctx.pathParam("id"))));
+    r.get("/admin/retention").handler(ctx -> run(ctx, () -> admin.retention(Params.string(ctx, "account"))));
+    r.put("/admin/retention").handler(ctx -> run(ctx, () -> {
+      JsonNode b = body(ctx);
+      return admin.setRetention(text(b, "account"), Admin.viewDays(b));
+    }));
   }
 
   private void run(RoutingContext ctx, Callable<JsonNode> work) {

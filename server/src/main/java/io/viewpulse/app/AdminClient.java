@@ -105,7 +105,8 @@ interface AdminClient extends AutoCloseable {
             + "server.json?): " + e.getMessage());
       }
       KeyService keys = new KeyService(store.keys(), master, InstantSource.system());
-      admin = new Admin(keys, new Catalog(store.media(), InstantSource.system()));
+      admin = new Admin(keys, new Catalog(store.media(), InstantSource.system()),
+          new io.viewpulse.retention.Retention(store.retention(), InstantSource.system()), InstantSource.system());
     }
 
     @Override
@@ -127,6 +128,8 @@ interface AdminClient extends AutoCloseable {
               text(body, "type")));
           case "GET /media/{id}" -> admin.getMedia(account, kind(kind), p.split("/")[2]);
           case "DELETE /media/{id}" -> admin.deleteMedia(account, kind(kind), p.split("/")[2]);
+          case "GET /retention" -> admin.retention(account);
+          case "PUT /retention" -> admin.setRetention(text(body, "account"), Admin.viewDays(body));
           default -> throw new Failure("no admin action " + method + " " + p);
         };
       } catch (IllegalArgumentException e) {

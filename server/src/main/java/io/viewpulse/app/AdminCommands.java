@@ -101,8 +101,9 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "account", mixinStandardHelpOptions = true, description = "Create and list accounts.",
-      subcommands = {AccountCreate.class, AccountList.class})
+  @Command(name = "account", mixinStandardHelpOptions = true,
+      description = "Create and list accounts, and set how long they keep their views.",
+      subcommands = {AccountCreate.class, AccountList.class, AccountRetention.class})
   static final class Account {}
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an account.")
@@ -121,6 +122,40 @@ final class AdminCommands {
     @Override
     public Integer call() {
       return print(c -> c.call("GET", "/accounts", null));
+    }
+  }
+
+  @Command(name = "retention", mixinStandardHelpOptions = true,
+      description = "Show or set how long an account keeps its views: with --view-days N, the views that started before"
+          + " midnight (UTC) N days before today are deleted within the hour, with their pre-aggregates; with"
+          + " --keep-all, every view is kept (the default).")
+  static final class AccountRetention extends Common implements Callable<Integer> {
+    @Option(names = "--account", description = "Account id (optional when there is one account)")
+    String account;
+
+    @Option(names = "--view-days", description = "Keep this many whole days of views before today (1 to 36500)")
+    Integer viewDays;
+
+    @Option(names = "--keep-all", description = "Keep every view")
+    boolean keepAll;
+
+    @Override
+    public Integer call() {
+      if (viewDays != null && keepAll) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "give --view-days or --keep-all, not both");
+      }
+      if (viewDays == null && !keepAll) {
+        return print(c -> c.call("GET", "/retention" + (account == null ? "" : "?account="
+            + java.net.URLEncoder.encode(account, java.nio.charset.StandardCharsets.UTF_8)), null));
+      }
+      com.fasterxml.jackson.databind.node.ObjectNode body = AdminClient.body().put("account", account);
+      if (keepAll) {
+        body.putNull("viewDays");
+      } else {
+        body.put("viewDays", viewDays);
+      }
+      return print(c -> c.call("PUT", "/retention", body));
     }
   }
 

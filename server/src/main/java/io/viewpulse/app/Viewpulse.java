@@ -47,6 +47,7 @@ public final class Viewpulse implements AutoCloseable {
    */
   static final java.time.Duration DIRECTORY_REFRESH = java.time.Duration.ofSeconds(2);
   private java.util.concurrent.ScheduledExecutorService directoryRefresh;
+  private final io.viewpulse.retention.Retention retention;
   private final KeyService keys;
   private final Catalog catalog;
   private final EventLog log;
@@ -60,6 +61,8 @@ public final class Viewpulse implements AutoCloseable {
   private final StreamEvents streamEvents;
   private final java.time.InstantSource clock;
   private final io.viewpulse.webhooks.WebhookClient webhooks;
+  private final io.viewpulse.webhooks.Webhooks webhookEndpoints;
+  private final io.viewpulse.webhooks.WebhookDeliveries deliveries;
   private Demo demo;
   private io.viewpulse.alerts.Alerts alerts;
   private final java.nio.file.Path dataDir;
@@ -99,13 +102,18 @@ public final class Viewpulse implements AutoCloseable {
     if (store.shared()) {
       directoryRefresh = refreshEvery(keys, catalog, DIRECTORY_REFRESH);
     }
+    retention = new io.viewpulse.retention.Retention(store.retention(), c.clock());
+    retention.start();
     maxOpenSessions = c.sessions().maxOpenSessions();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         this::backpressure);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
-    webhooks = new io.viewpulse.webhooks.WebhookClient(vertx,
-        io.viewpulse.webhooks.WebhookGuard.allowing(c.webhookAllowHosts()), c.clock(),
+    io.viewpulse.webhooks.WebhookGuard webhookGuard =
+        io.viewpulse.webhooks.WebhookGuard.allowing(c.webhookAllowHosts());
+    webhooks = new io.viewpulse.webhooks.WebhookClient(vertx, webhookGuard, c.clock(),
         io.viewpulse.webhooks.WebhookClient.Limits.defaults());
+    webhookEndpoints = new io.viewpulse.webhooks.Webhooks(store.webhooks(), webhookGuard, master, c.clock());
+    deliveries = new io.viewpulse.webhooks.WebhookDeliveries(webhookEndpoints, webhooks, c.clock());
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
     clock = c.clock();
     try {
@@ -120,14 +128,16 @@ public final class Viewpulse implements AutoCloseable {
           streamEvents, keys, catalog, viewership,
           new io.viewpulse.viewership.ViewExplorer(viewership, store.viewRows(), c.clock()),
           new io.viewpulse.privacy.Erasures(store.erasures(), c.clock()),
-          new StreamStats(catalog, store.liveMinutes(), c.clock()), alerts, new Admin(keys, catalog),
+          new StreamStats(catalog, store.liveMinutes(), c.clock()), alerts,
+          new Admin(keys, catalog, retention, c.clock()),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
-          c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness));
+          c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness, webhookEndpoints));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
       closeBehindApi();
       throw e;
     }
+    deliveries.start(java.time.Duration.ofSeconds(1));
     alerts.start();
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
@@ -320,6 +330,8 @@ public final class Viewpulse implements AutoCloseable {
     if (directoryRefresh != null) {
       directoryRefresh.shutdownNow();
     }
+    deliveries.close();
+    retention.close();
     log.close();
     sessionizer.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();

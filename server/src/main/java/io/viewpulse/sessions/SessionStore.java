@@ -43,6 +43,15 @@ public interface SessionStore {
   void commit(Commit commit);
 
   /**
+   * Applies commits of several partitions, at most one of each, as one: all of them or none, in as few writes as the
+   * store can (a writer owning many partitions would otherwise pay a round trip, or several, per partition). Each is
+   * what {@link #commit} makes of it, and the batch is bounded as a commit is (by the writer's flush size).
+   *
+   * @throws StoreException when it could not; as for {@link #commit}, the writer retries the same batch unchanged
+   */
+  void commitAll(List<Commit> commits);
+
+  /**
    * What a partition starts again from.
    *
    * @param checkpoint the last event-log offset whose effects are stored, -1 when none

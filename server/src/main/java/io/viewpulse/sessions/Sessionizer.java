@@ -9,7 +9,9 @@ import io.viewpulse.model.LogCodec;
 import io.viewpulse.model.Tick;
 import io.viewpulse.model.StoreException;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>The log tells it which partitions this process owns ({@link EventLog.Owner}). For each, it restores the open
  * sessions from the store ({@link SessionStore#recover}), has the log replay what came after the store's checkpoint,
  * then follows the partition: applies durable records in log order, ends sessions by the injected clock, and writes
- * what changed through {@link SessionStore#commit} with the offset of the last record applied. It writes on a tick
+ * what changed with the offset of the last record applied: the commits of all its partitions together, through
+ * {@link SessionStore#commitAll}, so that a process owning many partitions writes as often as one owning one. It writes
+ * on a tick
  * ({@link SessionRules#flushInterval()}), when enough sessions have changed, on {@link #flush()}, on stop, and when a
  * partition goes to another process. A commit that fails is kept whole and retried, unchanged, before anything later
  * of its partition is written (the store's retry rule); meanwhile the sessions keep changing and the next commit takes
@@ -61,6 +65,8 @@ public final class Sessionizer implements AutoCloseable {
     long lastCommit;
     /** A commit that failed, to be retried as it is before any other; null when none. */
     SessionStore.Commit failedCommit;
+    /** The records that {@link #failedCommit} stores (those applied before it was drained). */
+    long failedUnstored;
     long committed;
     /** Records applied since the last commit that took effect: what waits for the store. */
     long unstored;
@@ -95,7 +101,7 @@ public final class Sessionizer implements AutoCloseable {
   private volatile long unstored;
   private volatile int owned;
   /** The partitions owned, for other threads (flush). */
-  private volatile java.util.List<Integer> ownedIds = java.util.List.of();
+  private volatile List<Integer> ownedIds = List.of();
 
   /** @param isStream whether (account id, media id) is a live stream, whose sessions feed live statistics */
   public Sessionizer(EventLog log, SessionStore store, InstantSource clock, SessionRules rules, MeterRegistry metrics,
@@ -195,7 +201,7 @@ public final class Sessionizer implements AutoCloseable {
     p.lastCommit = p.lastActivity;
     partitions.put(partition, p);
     owned = partitions.size();
-    ownedIds = java.util.List.copyOf(partitions.keySet());
+    ownedIds = List.copyOf(partitions.keySet());
     openSessions = openCount();
     return sessions.applied();
   }
@@ -212,7 +218,7 @@ public final class Sessionizer implements AutoCloseable {
     }
     partitions.remove(partition);
     owned = partitions.size();
-    ownedIds = java.util.List.copyOf(partitions.keySet());
+    ownedIds = List.copyOf(partitions.keySet());
     openSessions = openCount();
   }
 
@@ -396,47 +402,77 @@ public final class Sessionizer implements AutoCloseable {
   }
 
   /**
-   * Commits what every partition has pending; true when the store is up to date with every record applied. Without
-   * {@code force}, a commit that would only move a checkpoint waits (ticks move it every second).
+   * Commits what every partition has pending, in one batch; true when the store is up to date with every record
+   * applied. Without {@code force}, a commit that would only move a checkpoint waits (ticks move it every second).
    */
   private boolean writeAll(boolean force) {
-    boolean all = true;
-    for (Partition p : partitions.values()) {
-      all &= write(p, force);
-    }
+    boolean upToDate = write(List.copyOf(partitions.values()), force);
     unstored = unstoredCount();
-    return all;
+    return upToDate;
   }
 
-  /** Commits what a partition has pending; true when the store is now up to date with its records. */
+  /** Commits what one partition has pending (when it goes to another process). */
   private boolean write(Partition p, boolean force) {
-    if (p.failedCommit != null) {
-      if (!commit(p, p.failedCommit)) {
+    return write(List.of(p), force);
+  }
+
+  private boolean write(List<Partition> ps, boolean force) {
+    // failed commits first, unchanged, before anything later of their partitions
+    List<Partition> retried = new ArrayList<>();
+    for (Partition p : ps) {
+      if (p.failedCommit != null) {
+        retried.add(p);
+      }
+    }
+    if (!retried.isEmpty()) {
+      if (!commit(retried, retried.stream().map(p -> p.failedCommit).toList())) {
         return false;
       }
-      p.failedCommit = null;
+      for (Partition p : retried) {
+        p.unstored -= p.failedUnstored;
+        p.failedCommit = null;
+      }
     }
-    long waiting = p.unstored;
-    if (!p.sessions.hasChanges() && !force && clock.millis() - p.lastCommit < CHECKPOINT_ONLY_MS) {
-      // nothing changed but (perhaps) the checkpoint; the next commit will carry it
-      return p.sessions.applied() == p.committed;
+    boolean upToDate = true;
+    List<Partition> writers = new ArrayList<>();
+    List<SessionStore.Commit> batch = new ArrayList<>();
+    long[] waiting = new long[ps.size()];
+    for (Partition p : ps) {
+      if (!p.sessions.hasChanges() && !force && clock.millis() - p.lastCommit < CHECKPOINT_ONLY_MS) {
+        // nothing changed but (perhaps) the checkpoint; the next commit will carry it
+        upToDate &= p.sessions.applied() == p.committed;
+        continue;
+      }
+      long records = p.unstored;
+      SessionStore.Commit c = p.sessions.drain();
+      if (c.isEmpty() && c.checkpoint() == p.committed) {
+        continue;
+      }
+      waiting[writers.size()] = records;
+      writers.add(p);
+      batch.add(c);
     }
-    SessionStore.Commit c = p.sessions.drain();
-    if (c.isEmpty() && c.checkpoint() == p.committed) {
-      return true;
+    if (batch.isEmpty()) {
+      return upToDate;
     }
-    if (!commit(p, c)) {
-      p.failedCommit = c;
+    if (!commit(writers, batch)) {
+      for (int i = 0; i < writers.size(); i++) {
+        writers.get(i).failedCommit = batch.get(i);
+        writers.get(i).failedUnstored = waiting[i];
+      }
       return false;
     }
-    p.unstored -= waiting;
-    return true;
+    for (int i = 0; i < writers.size(); i++) {
+      writers.get(i).unstored -= waiting[i];
+    }
+    return upToDate;
   }
 
-  private boolean commit(Partition p, SessionStore.Commit c) {
+  /** One batch of commits, the i-th of the i-th partition; true when it took effect. */
+  private boolean commit(List<Partition> ps, List<SessionStore.Commit> batch) {
     long started = System.nanoTime();
     try {
-      store.commit(c);
+      store.commitAll(batch);
     } catch (StoreException e) {
       if (!failed) {
         LOG.error("cannot write views to the store; will retry: {}", e.getMessage());
@@ -449,9 +485,14 @@ public final class Sessionizer implements AutoCloseable {
       LOG.warn("the store takes writes again");
     }
     failed = false;
-    p.committed = c.checkpoint();
-    p.lastCommit = clock.millis();
-    log.release(c.partition(), p.committed);
+    long now = clock.millis();
+    for (int i = 0; i < ps.size(); i++) {
+      Partition p = ps.get(i);
+      SessionStore.Commit c = batch.get(i);
+      p.committed = c.checkpoint();
+      p.lastCommit = now;
+      log.release(c.partition(), p.committed);
+    }
     return true;
   }
 

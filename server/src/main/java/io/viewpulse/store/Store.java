@@ -22,11 +22,16 @@ public interface Store extends AutoCloseable {
   /** Finished views one by one: the views explorer and the export. */
   ViewRowReader viewRows();
 
+  /** Webhook endpoints and their positions in the finished views: the streaming export. */
+  io.viewpulse.webhooks.WebhookStore webhooks();
+
   /** Erasure of a viewer's views, and its record. */
   io.viewpulse.privacy.ErasureStore erasures();
 
   /** Alert rules and their incidents. */
   io.viewpulse.alerts.AlertStore alerts();
+  /** The accounts' retention periods, and the deletion of views older than them. */
+  io.viewpulse.retention.RetentionStore retention();
 
   LiveMinuteReader liveMinutes();
 

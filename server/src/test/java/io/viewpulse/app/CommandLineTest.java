@@ -169,6 +169,35 @@ class CommandLineTest {
   }
 
   @Test
+  void anAccountsRetentionIsSetOnAStoppedStoreShownThroughTheServerAndCleared() {
+    String id = cli("account", "create", "--name", "acme").out().get("id").asText();
+    assertThat(cli("account", "retention").out().get("viewDays").isNull()).as("every view is kept by default").isTrue();
+    Result set = cli("account", "retention", "--view-days", "90");
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(set.out().get("accountId").asText()).isEqualTo(id);
+    assertThat(set.out().get("viewDays").asInt()).isEqualTo(90);
+    Result zero = cli("account", "retention", "--view-days", "0");
+    assertThat(zero.code()).isEqualTo(1);
+    assertThat(zero.err()).contains("viewDays must be a whole number of days from 1 to 36500");
+    try (TestServer s = new TestServer(data, new MutableClock(TestServer.T0), false, store)) {
+      Result shown = cli("account", "retention", "--account", id);
+      assertThat(shown.code()).as(shown.err()).isZero();
+      assertThat(shown.out().get("viewDays").asInt()).isEqualTo(90);
+      // 90 whole days before the server's today (T0 is 2026-03-02)
+      assertThat(shown.out().get("keepsViewsFrom").asText()).isEqualTo("2025-12-02T00:00:00Z");
+      Http.Response bad = s.http.send("PUT", "/admin/retention", "{\"account\": \"" + id
+          + "\", \"viewDays\": \"ninety\"}", "Authorization", "Bearer " + s.vp.adminToken(),
+          "Content-Type", "application/json");
+      assertThat(bad.status() + " " + bad.error()).isEqualTo("400 viewDays must be a whole number of days from 1 to"
+          + " 36500, or null to keep every view");
+      Result cleared = cli("account", "retention", "--keep-all");
+      assertThat(cleared.code()).as(cleared.err()).isZero();
+      assertThat(cleared.out().get("viewDays").isNull()).isTrue();
+    }
+    assertThat(cli("account", "retention").out().get("viewDays").isNull()).isTrue();
+  }
+
+  @Test
   void aCommandWithoutAnAccountWhenThereAreSeveralSaysWhichToName() {
     cli("account", "create", "--name", "a");
     cli("account", "create", "--name", "b");

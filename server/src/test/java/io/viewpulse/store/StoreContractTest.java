@@ -175,6 +175,53 @@ class StoreContractTest {
     assertTheEndState();
   }
 
+  /**
+   * A writer owning several partitions commits them together: each partition's recovery is its own commit, each view
+   * is counted once; a batch that could not be written took no effect, and its retry takes effect once.
+   */
+  @Test
+  void commitsOfSeveralPartitionsWrittenTogetherAreEachTheirPartitionsState() {
+    SessionStore s = store.sessions();
+    long t = T0.toEpochMilli();
+    for (int partition = 0; partition < 3; partition++) {
+      s.recover(partition);
+    }
+    s.commitAll(List.of(
+        SessionStore.Commit.of(0, 10, List.of(open("a", t)), List.of(), List.of(), List.of(), List.of()),
+        SessionStore.Commit.of(1, 7, List.of(open("b", t), open("c", t)), List.of(), List.of(), List.of(), List.of()),
+        SessionStore.Commit.of(2, 3, List.of(open("d", t)), List.of(), List.of(), List.of(), List.of())));
+    List<SessionStore.Commit> second = List.of(
+        SessionStore.Commit.of(1, 12, List.of(), List.of("acc|pb|b"), List.of(view("b".hashCode(), "b", t, true)),
+            List.of(), List.of()),
+        SessionStore.Commit.of(2, 9, List.of(), List.of("acc|pb|d"), List.of(view("d".hashCode(), "d", t, true)),
+            List.of(), List.of()));
+    probe.breakAt(StoreProbe.Step.COMMIT);
+    assertThatThrownBy(() -> s.commitAll(second)).isInstanceOf(StoreException.class);
+    probe.repair();
+    assertThat(store.viewRows().newest(everything(), null, 10)).as("the failed batch took no effect").isEmpty();
+    assertThat(watching()).as("a, b, c and d are open").isEqualTo(4);
+    s.commitAll(second);
+    for (int round = 0; round < 2; round++) {
+      assertThat(views()).as("a, b, c and d once each (round %d)", round).isEqualTo(4);
+      assertThat(watching()).as("a and c are open").isEqualTo(2);
+      assertThat(store.viewRows().newest(everything(), null, 10)).extracting(io.viewpulse.query.ViewRow::viewerId)
+          .containsExactlyInAnyOrder("viewer-b", "viewer-d");
+      assertThat(probe.finishedViewsAndDuplicates()).containsExactly(2, 0);
+      reopen();
+      long[] checkpoints = new long[3];
+      List<String> open = new ArrayList<>();
+      for (int partition = 0; partition < 3; partition++) {
+        SessionStore.Recovery r = store.sessions().recover(partition);
+        checkpoints[partition] = r.checkpoint();
+        for (byte[] b : r.openSessions()) {
+          open.add(partition + ":" + new String(b));
+        }
+      }
+      assertThat(checkpoints).containsExactly(10, 12, 9);
+      assertThat(open).containsExactlyInAnyOrder("0:state of a", "1:state of c");
+    }
+  }
+
   @Test
   void realtimeTakesFiltersWithAlternativesAndNegations() {
     twoOpenSessions(store.sessions());
@@ -283,6 +330,62 @@ class StoreContractTest {
     reopen();
     assertThat(store.sessions().recover(0).openMinuteParts()).isEmpty();
     assertThat(store.liveMinutes().latest("other-account", List.of("chan"), m0)).isEmpty();
+  }
+
+  /**
+   * Retention: an account's views that started before a cutoff go, with the pre-aggregates of the hours and days
+   * before it, so that answers from pre-aggregates are still the scan's; another account keeps its views; the periods
+   * are kept across a restart.
+   */
+  @Test
+  void viewsBeforeACutoffGoWithTheirPreAggregatesAndOtherAccountsKeepTheirs() {
+    io.viewpulse.retention.RetentionStore retention = store.retention();
+    assertThat(retention.viewDays()).isEmpty();
+    retention.setViewDays("acc", 2);
+    retention.setViewDays("other", 30);
+    retention.setViewDays("other", null);
+    assertThat(retention.viewDays()).isEqualTo(Map.of("acc", 2));
+    Instant midnight = T0.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+    List<ViewRecord> batch = new ArrayList<>();
+    String[] countries = {"US", "DE", "GB"};
+    for (int day = 0; day < 4; day++) {
+      for (int i = 0; i < 96; i++) {
+        long start = midnight.toEpochMilli() + day * 86_400_000L + i * 900_000L;
+        for (String account : List.of("acc", "other")) {
+          batch.add(new ViewRecord(batch.size() + 1, account, "pb", null, null, "v" + i, start, null,
+              new Dimensions("desktop", null, null, "Linux", "Chrome", "Blink", "EU", countries[i % 3], null, null,
+                  null), "example.com", false, 60_000, 500, 0, 0, true, true));
+        }
+      }
+    }
+    store.load(batch);
+    store.catchUp();
+    Instant cutoff = midnight.plus(2, java.time.temporal.ChronoUnit.DAYS);
+    assertThat(retention.deleteViewsBefore("acc", cutoff)).as("acc's first two days").isEqualTo(2 * 96);
+    assertThat(views()).isEqualTo(2 * 96);
+    for (TimeStep step : Arrays.asList(null, TimeStep.HOUR, TimeStep.DAY)) {
+      for (ViewsQuery q : List.of(
+          new ViewsQuery("acc", null, null, null, null, null, step, List.of(), List.of(), ViewsQuery.Detail.FULL),
+          new ViewsQuery("acc", null, null, null, midnight, midnight.plus(4, java.time.temporal.ChronoUnit.DAYS), step,
+              List.of(Dimension.COUNTRY), List.of(), ViewsQuery.Detail.FULL))) {
+        assertThat(probe.fromRollups(q)).as("answered from pre-aggregates: %s", q).isTrue();
+        List<MetricRow> rows = store.views().views(q);
+        assertSameAnswer(q, rows, probe.byScan(q));
+        assertThat(rows.stream().mapToLong(MetricRow::viewCount).sum()).as("%s", q).isEqualTo(2 * 96);
+      }
+    }
+    ViewsQuery byDay = new ViewsQuery("acc", null, null, null, null, null, TimeStep.DAY, List.of(), List.of(),
+        ViewsQuery.Detail.ENGAGEMENT);
+    assertThat(store.views().views(byDay)).extracting(MetricRow::viewCount).containsExactly(96L, 96L);
+    assertThat(store.views().views(new ViewsQuery("other", null, null, null, null, null, null, List.of(), List.of(),
+        ViewsQuery.Detail.FULL)).get(0).viewCount()).as("the other account keeps all").isEqualTo(4 * 96);
+    List<Long> starts = new ArrayList<>();
+    store.viewRows().oldest(everything(), null, r -> starts.add(r.startedAtMs()));
+    assertThat(starts).hasSize(2 * 96).first().isEqualTo(cutoff.toEpochMilli());
+    assertThat(retention.deleteViewsBefore("acc", cutoff)).as("nothing left to delete").isZero();
+    reopen();
+    assertThat(store.retention().viewDays()).isEqualTo(Map.of("acc", 2));
+    assertThat(views()).isEqualTo(2 * 96);
   }
 
   /** Views of three days, random in every dimension; some open; queried every way the rollups answer. */
@@ -534,5 +637,71 @@ class StoreContractTest {
     assertThat(alerts.deleteRule("acc", "r1")).as("once").isFalse();
     assertThat(alerts.rules("acc")).containsExactly(r2);
     assertThat(alerts.rules("other")).as("another account's rule of the same id stays").containsExactly(other);
+  }
+
+  private static SessionStore.Commit finishes(int partition, long offset, ViewRecord... views) {
+    return SessionStore.Commit.of(partition, offset, List.of(), List.of(), List.of(views), List.of(), List.of());
+  }
+
+  private List<String> pending(String endpoint, int limit) {
+    return store.webhooks().pending(endpoint, limit).views().stream().map(io.viewpulse.query.ViewRow::viewerId)
+        .toList();
+  }
+
+  /**
+   * The webhooks' positions: an endpoint gets the views stored after its creation, in the order they were stored
+   * (not by start), of its account only, from every log partition; a delivered batch moves the position, durably; a
+   * stale move is ignored; an erased viewer's pending views go with its views; a deleted endpoint has nothing.
+   */
+  @Test
+  void aWebhookGetsEveryViewStoredAfterItsCreationInOrderUntilDelivered() {
+    var hooks = store.webhooks();
+    store.sessions().recover(0);
+    store.sessions().recover(1);
+    long t = T0.toEpochMilli();
+    store.sessions().commit(finishes(0, 10, view(1, "before", t, true)));
+    hooks.create(new io.viewpulse.webhooks.WebhookStore.Endpoint("e1", "acc", "https://a.example/h", T0));
+    hooks.create(new io.viewpulse.webhooks.WebhookStore.Endpoint("e2", "other", "https://b.example/h", T0));
+    assertThat(pending("e1", 10)).as("what was stored before it").isEmpty();
+    // stored in this order; started in another
+    store.sessions().commit(finishes(0, 20, view(2, "late-start", t + 50_000, true)));
+    store.sessions().commit(finishes(1, 5, view(3, "early-start", t - 50_000, true)));
+    store.sessions().commit(finishes(0, 30, view(4, "c", t + 1_000, true),
+        viewOf(5, "other", "viewer-o", t + 2_000)));
+    assertThat(pending("e1", 10)).containsExactlyInAnyOrder("viewer-late-start", "viewer-early-start", "viewer-c");
+    assertThat(pending("e2", 10)).containsExactly("viewer-o");
+
+    var first = hooks.pending("e1", 1);
+    assertThat(first.views()).hasSize(1);
+    hooks.delivered("e1", first.from(), first.to());
+    List<String> rest = pending("e1", 10);
+    assertThat(rest).hasSize(2).doesNotContain(first.views().get(0).viewerId());
+    hooks.delivered("e1", first.from(), first.from());
+    assertThat(pending("e1", 10)).as("a move from where it is not is ignored").isEqualTo(rest);
+    reopen();
+    assertThat(pending("e1", 10)).as("after a restart").isEqualTo(rest);
+    hooks = store.webhooks();
+
+    assertThat(store.erasures().erase("acc", "viewer-c", new io.viewpulse.privacy.ErasureStore.ErasureRecord("k",
+        T0, 0)).views()).isEqualTo(1);
+    assertThat(pending("e1", 10)).as("an erased viewer is not posted").isEqualTo(rest.stream()
+        .filter(v -> !v.equals("viewer-c")).toList());
+    var all = hooks.pending("e1", 10);
+    hooks.delivered("e1", all.from(), all.to());
+    assertThat(pending("e1", 10)).isEmpty();
+    store.sessions().recover(0);
+    store.sessions().commit(finishes(0, 40, view(6, "d", t + 3_000, true)));
+    assertThat(pending("e1", 10)).as("a view stored after an erasure of the last ones").containsExactly("viewer-d");
+
+    assertThat(hooks.endpoints("acc")).extracting(io.viewpulse.webhooks.WebhookStore.Endpoint::id)
+        .containsExactly("e1");
+    assertThat(hooks.endpoints(null)).extracting(io.viewpulse.webhooks.WebhookStore.Endpoint::id)
+        .containsExactlyInAnyOrder("e1", "e2");
+    assertThat(hooks.endpoints("acc").get(0)).isEqualTo(new io.viewpulse.webhooks.WebhookStore.Endpoint("e1", "acc",
+        "https://a.example/h", T0));
+    assertThat(hooks.delete("other", "e1")).as("not another account's").isFalse();
+    assertThat(hooks.delete("acc", "e1")).isTrue();
+    assertThat(hooks.endpoints("acc")).isEmpty();
+    assertThat(pending("e1", 10)).isEmpty();
   }
 }

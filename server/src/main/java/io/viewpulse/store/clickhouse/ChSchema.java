@@ -217,6 +217,12 @@ final class ChSchema {
     out.add("CREATE TABLE IF NOT EXISTS " + t("erasures") + onCluster() + " (account_id String, key_id String,"
         + " erased_at DateTime64(3, 'UTC'), views UInt64) ENGINE = " + engine("MergeTree", "erasures", false, "")
         + " ORDER BY (account_id, erased_at)");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("retention_policies") + onCluster() + " (account_id String,"
+        + " view_days UInt32, version UInt64) ENGINE = " + engine("ReplacingMergeTree", "retention_policies", false,
+        "version") + " ORDER BY account_id");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("webhook_endpoints") + onCluster() + " (id String, account_id String,"
+        + " url String, created_at DateTime64(3, 'UTC'), position String, deleted UInt8, version UInt64)"
+        + " ENGINE = " + engine("ReplacingMergeTree", "webhook_endpoints", false, "version") + " ORDER BY id");
     out.add("CREATE TABLE IF NOT EXISTS " + t("alert_rules") + onCluster() + " (account_id String, id String,"
         + " created_at DateTime64(3, 'UTC'), spec String, version UInt64, is_deleted UInt8) ENGINE = "
         + engine("ReplacingMergeTree", "alert_rules", false, "version, is_deleted") + " ORDER BY (account_id, id)");
@@ -253,6 +259,24 @@ final class ChSchema {
   String deleteSessionState(String account, String viewer) {
     return "DELETE FROM " + t("session_state") + " WHERE kind IN ('s', 'v') AND account_id = " + literal(account)
         + " AND viewer_id = " + literal(viewer);
+  }
+
+  /**
+   * The statements that delete an account's views that started before {@code cutoff} (epoch seconds, a UTC midnight),
+   * outbox first (so that no writer moves one into {@code views} again), then {@code views}, then the rollup rows of
+   * the buckets before it: lightweight deletes, on every shard's tables in a cluster, values as literals.
+   */
+  List<String> deleteViewsBefore(String account, long cutoff) {
+    String before = "toDateTime(" + cutoff + ", 'UTC')";
+    return List.of(
+        "DELETE FROM " + t("session_state") + " WHERE kind = 'v' AND account_id = " + literal(account)
+            + " AND started_at < " + before,
+        "DELETE FROM " + local("views") + onCluster() + " WHERE account_id = " + literal(account)
+            + " AND started_at < " + before,
+        "DELETE FROM " + local("rollup_hour") + onCluster() + " WHERE account_id = " + literal(account)
+            + " AND t < " + before,
+        "DELETE FROM " + local("rollup_day") + onCluster() + " WHERE account_id = " + literal(account)
+            + " AND t < " + before);
   }
 
   /** A ClickHouse string literal of {@code s}: backslashes and quotes escaped. */

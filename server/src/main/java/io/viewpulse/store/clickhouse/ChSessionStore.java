@@ -36,6 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       it fails or the process dies first, the next commit of the partition, or its recovery, moves them; the rows
  *       already in {@code views} are left out by view id, so a row is moved at most once whatever fails when.
  * </ol>
+ * A writer that owns several partitions writes their commits together ({@link #commitAll}): one insert of all their
+ * rows, one move, one delete, so the statements per write do not grow with the partitions owned.
  * Queries count each view once through all this ({@link ChViewsSql#allViews}): an open session by its snapshot until
  * the commit that finishes it, then as an outbox row until it is in {@code views}, then from {@code views}.
  *
@@ -115,12 +117,64 @@ final class ChSessionStore implements SessionStore {
         e -> p.outbox.put(e.getKey(), e.getValue()));
     partitions.put(partition, p);
     // what the last commits left in the outbox goes into views now (the rows already there are left out)
-    moveOutbox(partition, p);
+    moveOutbox(List.of(partition));
     return new Recovery(offset, sessions, parts, newest, recentlyClosed);
   }
 
   @Override
   public void commit(Commit c) {
+    commitAll(List.of(c));
+  }
+
+  /**
+   * The commits of several partitions as one insert into {@code session_state} (applied whole or not at all, so each
+   * commit with it), then one move of their outbox rows into views and one delete of the moved ones: three statements
+   * however many partitions the writer owns.
+   */
+  @Override
+  public void commitAll(List<Commit> commits) {
+    List<Pending> batch = new ArrayList<>(commits.size());
+    for (Commit c : commits) {
+      batch.add(prepare(c));
+    }
+    ch.insert(schema.t("session_state"), new InsertSettings(), w -> {
+      for (Pending x : batch) {
+        rows(w, x);
+      }
+    });
+    // the commits took effect: what they did is now their partitions' state
+    List<Integer> written = new ArrayList<>(batch.size());
+    for (Pending x : batch) {
+      tookEffect(x);
+      written.add(x.commit.partition());
+    }
+    try {
+      moveOutbox(written);
+      deleteMoved(written);
+    } catch (StoreException e) {
+      // what is not moved stays in the outbox, counted by queries from there, and moves with the next commit; what is
+      // moved and not deleted is deleted with it (queries count a row in both places once, from views)
+    }
+  }
+
+  /** A commit about to be written: its version and what it deletes of the partition's earlier commits. */
+  private static final class Pending {
+    final Commit commit;
+    final Partition p;
+    final long version;
+    final Map<Long, String> tombstoned;
+    final Map<String, List<String>> closedParts = new HashMap<>();
+    final List<String> newParts = new ArrayList<>();
+
+    Pending(Commit commit, Partition p, long version) {
+      this.commit = commit;
+      this.p = p;
+      this.version = version;
+      this.tombstoned = new LinkedHashMap<>(p.moved);
+    }
+  }
+
+  private Pending prepare(Commit c) {
     Partition p = partitions.computeIfAbsent(c.partition(), k -> new Partition());
     long version;
     if (p.attempted == c) {
@@ -130,145 +184,166 @@ final class ChSessionStore implements SessionStore {
       p.attempted = c;
       p.attemptedVersion = version;
     }
-    Map<Long, String> tombstoned = new LinkedHashMap<>(p.moved);
-    Map<String, List<String>> closedParts = new HashMap<>();
+    Pending x = new Pending(c, p, version);
     for (MinuteRow m : c.minutes()) {
       String mk = minuteKey(m.accountId(), m.streamId(), m.minuteStart());
       List<String> keys = p.partKeys.get(mk);
       if (keys != null) {
-        closedParts.put(mk, keys);
+        x.closedParts.put(mk, keys);
       }
     }
-    List<String> newParts = new ArrayList<>();
-    ch.insert(schema.t("session_state"), new InsertSettings(), w -> {
-      int partition = c.partition();
-      for (SessionSnapshot s : c.changed()) {
-        w.setValue("kind", "s");
-        w.setValue("key", s.key());
-        w.setValue("state", s.state());
-        w.setValue("play_intent", s.playIntent());
-        w.setValue("seen_at", utc(s.seenAtMs()));
-        view(w, s.view());
-        row(w, partition, version, false);
-      }
-      for (SessionStore.Closed closed : c.closed()) {
-        String account = closed.key().substring(0, Math.max(0, closed.key().indexOf('|')));
-        w.setValue("kind", "s");
-        w.setValue("key", closed.key());
-        w.setValue("account_id", account);
-        row(w, partition, version, true);
-        // remembered, so that a replay drops its late events; forgotten with the partition's forget bound
-        w.setValue("kind", "x");
-        w.setValue("key", Long.toString(closed.keyHash()));
-        w.setValue("account_id", account);
-        w.setValue("seen_at", utc(closed.closedAt()));
-        row(w, partition, version, false);
-      }
-      for (ViewRecord v : c.finished()) {
-        w.setValue("kind", "v");
-        w.setValue("key", Long.toUnsignedString(v.viewId()));
-        view(w, v);
-        row(w, partition, version, false);
-      }
-      for (Map.Entry<Long, String> e : tombstoned.entrySet()) {
-        w.setValue("kind", "v");
-        w.setValue("key", Long.toUnsignedString(e.getKey()));
-        w.setValue("account_id", e.getValue());
-        row(w, partition, version, true);
-      }
-      for (MinuteRow m : c.minutes()) {
-        w.setValue("kind", "m");
-        w.setValue("key", m.streamId() + '|' + m.minuteStart() + '|' + partition);
-        w.setValue("account_id", m.accountId());
-        w.setValue("stream_id", m.streamId());
-        w.setValue("minute_start", utcSeconds(m.minuteStart()));
-        w.setValue("state", MinuteStatsCodec.encode(m.stats()));
-        row(w, partition, version, false);
-      }
-      for (Map.Entry<String, List<String>> e : closedParts.entrySet()) {
-        String account = e.getKey().substring(0, e.getKey().indexOf('|'));
-        for (String key : e.getValue()) {
-          w.setValue("kind", "p");
-          w.setValue("key", key);
-          w.setValue("account_id", account);
-          row(w, partition, version, true);
-        }
-      }
-      newParts.clear();
-      for (MinutePart part : c.openParts()) {
-        String key = part.streamId() + '|' + part.minuteStart() + '|' + partition + '|' + version;
-        newParts.add(key);
+    return x;
+  }
+
+  /** The rows of one commit, every one with the commit's version. */
+  private static void rows(RowBinaryFormatWriter w, Pending x) throws IOException {
+    Commit c = x.commit;
+    long version = x.version;
+    int partition = c.partition();
+    for (SessionSnapshot s : c.changed()) {
+      w.setValue("kind", "s");
+      w.setValue("key", s.key());
+      w.setValue("state", s.state());
+      w.setValue("play_intent", s.playIntent());
+      w.setValue("seen_at", utc(s.seenAtMs()));
+      view(w, s.view());
+      row(w, partition, version, false);
+    }
+    for (SessionStore.Closed closed : c.closed()) {
+      String account = closed.key().substring(0, Math.max(0, closed.key().indexOf('|')));
+      w.setValue("kind", "s");
+      w.setValue("key", closed.key());
+      w.setValue("account_id", account);
+      row(w, partition, version, true);
+      // remembered, so that a replay drops its late events; forgotten with the partition's forget bound
+      w.setValue("kind", "x");
+      w.setValue("key", Long.toString(closed.keyHash()));
+      w.setValue("account_id", account);
+      w.setValue("seen_at", utc(closed.closedAt()));
+      row(w, partition, version, false);
+    }
+    for (ViewRecord v : c.finished()) {
+      w.setValue("kind", "v");
+      w.setValue("key", Long.toUnsignedString(v.viewId()));
+      view(w, v);
+      row(w, partition, version, false);
+    }
+    for (Map.Entry<Long, String> e : x.tombstoned.entrySet()) {
+      w.setValue("kind", "v");
+      w.setValue("key", Long.toUnsignedString(e.getKey()));
+      w.setValue("account_id", e.getValue());
+      row(w, partition, version, true);
+    }
+    for (MinuteRow m : c.minutes()) {
+      w.setValue("kind", "m");
+      w.setValue("key", m.streamId() + '|' + m.minuteStart() + '|' + partition);
+      w.setValue("account_id", m.accountId());
+      w.setValue("stream_id", m.streamId());
+      w.setValue("minute_start", utcSeconds(m.minuteStart()));
+      w.setValue("state", MinuteStatsCodec.encode(m.stats()));
+      row(w, partition, version, false);
+    }
+    for (Map.Entry<String, List<String>> e : x.closedParts.entrySet()) {
+      String account = e.getKey().substring(0, e.getKey().indexOf('|'));
+      for (String key : e.getValue()) {
         w.setValue("kind", "p");
         w.setValue("key", key);
-        w.setValue("account_id", part.accountId());
-        w.setValue("stream_id", part.streamId());
-        w.setValue("minute_start", utcSeconds(part.minuteStart()));
-        w.setValue("state", part.state());
-        row(w, partition, version, false);
+        w.setValue("account_id", account);
+        row(w, partition, version, true);
       }
-      w.setValue("kind", "c");
-      w.setValue("key", "partition " + partition);
-      w.setValue("checkpoint", c.checkpoint());
-      w.setValue("seen_at", utc(Math.max(0, c.forgetClosedBefore())));
+    }
+    // the insert may be retried by the client: the keys of a try replace those of the one before
+    x.newParts.clear();
+    for (MinutePart part : c.openParts()) {
+      String key = part.streamId() + '|' + part.minuteStart() + '|' + partition + '|' + version;
+      x.newParts.add(key);
+      w.setValue("kind", "p");
+      w.setValue("key", key);
+      w.setValue("account_id", part.accountId());
+      w.setValue("stream_id", part.streamId());
+      w.setValue("minute_start", utcSeconds(part.minuteStart()));
+      w.setValue("state", part.state());
       row(w, partition, version, false);
-    });
-    // the commit took effect: what it did is now the partition's state
-    p.version = version;
+    }
+    w.setValue("kind", "c");
+    w.setValue("key", "partition " + partition);
+    w.setValue("checkpoint", c.checkpoint());
+    w.setValue("seen_at", utc(Math.max(0, c.forgetClosedBefore())));
+    row(w, partition, version, false);
+  }
+
+  private static void tookEffect(Pending x) {
+    Partition p = x.p;
+    p.version = x.version;
     p.attempted = null;
-    p.moved.keySet().removeAll(tombstoned.keySet());
-    for (ViewRecord v : c.finished()) {
+    p.moved.keySet().removeAll(x.tombstoned.keySet());
+    for (ViewRecord v : x.commit.finished()) {
       p.outbox.put(v.viewId(), v.accountId());
     }
-    closedParts.keySet().forEach(p.partKeys::remove);
+    x.closedParts.keySet().forEach(p.partKeys::remove);
     int i = 0;
-    for (MinutePart part : c.openParts()) {
+    for (MinutePart part : x.commit.openParts()) {
       p.partKeys.computeIfAbsent(minuteKey(part.accountId(), part.streamId(), part.minuteStart()),
-          k -> new ArrayList<>()).add(newParts.get(i++));
-    }
-    try {
-      moveOutbox(c.partition(), p);
-      deleteMoved(c.partition(), p);
-    } catch (StoreException e) {
-      // what is not moved stays in the outbox, counted by queries from there, and moves with the next commit; what is
-      // moved and not deleted is deleted with it (queries count a row in both places once, from views)
+          k -> new ArrayList<>()).add(x.newParts.get(i++));
     }
   }
 
   /**
-   * Deletes the outbox rows that are in views: tombstones one version above the last commit (above the rows they
-   * delete; the next commit's rows of other kinds and keys share that version harmlessly).
+   * Deletes the outbox rows that are in views: tombstones one version above each partition's last commit (above the
+   * rows they delete; the partition's next commit's rows of other kinds and keys share that version harmlessly).
    */
-  private void deleteMoved(int partition, Partition p) {
-    if (p.moved.isEmpty()) {
+  private void deleteMoved(List<Integer> written) {
+    Map<Integer, Map<Long, String>> rows = new LinkedHashMap<>();
+    for (int partition : written) {
+      Partition p = partitions.get(partition);
+      if (!p.moved.isEmpty()) {
+        rows.put(partition, new LinkedHashMap<>(p.moved));
+      }
+    }
+    if (rows.isEmpty()) {
       return;
     }
-    Map<Long, String> rows = new LinkedHashMap<>(p.moved);
     ch.insert(schema.t("session_state"), new InsertSettings(), w -> {
-      for (Map.Entry<Long, String> e : rows.entrySet()) {
-        w.setValue("kind", "v");
-        w.setValue("key", Long.toUnsignedString(e.getKey()));
-        w.setValue("account_id", e.getValue());
-        row(w, partition, p.version + 1, true);
+      for (Map.Entry<Integer, Map<Long, String>> of : rows.entrySet()) {
+        long version = partitions.get(of.getKey()).version + 1;
+        for (Map.Entry<Long, String> e : of.getValue().entrySet()) {
+          w.setValue("kind", "v");
+          w.setValue("key", Long.toUnsignedString(e.getKey()));
+          w.setValue("account_id", e.getValue());
+          row(w, of.getKey(), version, true);
+        }
       }
     });
-    p.moved.keySet().removeAll(rows.keySet());
+    rows.forEach((partition, deleted) -> partitions.get(partition).moved.keySet().removeAll(deleted.keySet()));
   }
 
-  /** Moves the partition's outbox rows into views, leaving out those there already; then they await deletion. */
-  private void moveOutbox(int partition, Partition p) {
-    if (p.outbox.isEmpty()) {
+  /**
+   * Moves the outbox rows of the partitions into views, leaving out those there already (a view is always of the
+   * same partition, whoever decided it); then they await deletion.
+   */
+  private void moveOutbox(List<Integer> written) {
+    List<String> moving = new ArrayList<>();
+    for (int partition : written) {
+      if (!partitions.get(partition).outbox.isEmpty()) {
+        moving.add(Integer.toString(partition));
+      }
+    }
+    if (moving.isEmpty()) {
       return;
     }
     String state = schema.t("session_state");
     ch.execute("INSERT INTO " + schema.t("views") + " (" + ChSchema.VIEW_COLUMNS + ", log_partition, commit_offset)"
         + " SELECT " + ChSchema.VIEW_COLUMNS + ", log_partition, toInt64(version) FROM " + state + " FINAL"
-        + " WHERE kind = 'v' AND log_partition = {p:Int32} AND is_deleted = 0"
-        + " AND view_id NOT IN (SELECT view_id FROM " + schema.t("views") + " WHERE log_partition = {p:Int32}"
+        + " WHERE kind = 'v' AND log_partition IN {ps:Array(Int32)} AND is_deleted = 0"
+        + " AND view_id NOT IN (SELECT view_id FROM " + schema.t("views") + " WHERE log_partition IN {ps:Array(Int32)}"
         + " AND stored_at >= (SELECT minOrNull(stored_at) FROM " + state + " WHERE kind = 'v'"
-        + " AND log_partition = {p:Int32}) - INTERVAL 1 MINUTE) ORDER BY view_id",
-        Map.of("p", partition));
-    p.moved.putAll(p.outbox);
-    p.outbox.clear();
+        + " AND log_partition IN {ps:Array(Int32)}) - INTERVAL 1 MINUTE) ORDER BY view_id",
+        Map.of("ps", new ChClient.Verbatim("[" + String.join(",", moving) + "]")));
+    for (String partition : moving) {
+      Partition p = partitions.get(Integer.parseInt(partition));
+      p.moved.putAll(p.outbox);
+      p.outbox.clear();
+    }
   }
 
   private static void row(RowBinaryFormatWriter w, int partition, long version, boolean deleted) throws IOException {

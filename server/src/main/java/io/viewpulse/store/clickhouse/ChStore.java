@@ -36,6 +36,8 @@ public final class ChStore implements Store {
   private final ChViewRows viewRows;
   private final ChErasures erasures;
   private final ChAlerts alerts;
+  private final ChRetention retention;
+  private final ChWebhooks webhooks;
   private final ChLiveMinutes liveMinutes;
   private final ChDirectory directory;
   private final ChMigrations migrations;
@@ -57,6 +59,8 @@ public final class ChStore implements Store {
     this.viewRows = new ChViewRows(ch, schema);
     this.erasures = new ChErasures(ch, schema);
     this.alerts = new ChAlerts(ch, schema);
+    this.retention = new ChRetention(ch, schema);
+    this.webhooks = new ChWebhooks(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
     this.directory = new ChDirectory(ch, schema);
   }
@@ -91,8 +95,18 @@ public final class ChStore implements Store {
   }
 
   @Override
+  public io.viewpulse.webhooks.WebhookStore webhooks() {
+    return webhooks;
+  }
+
+  @Override
   public io.viewpulse.privacy.ErasureStore erasures() {
     return erasures;
+  }
+
+  @Override
+  public io.viewpulse.retention.RetentionStore retention() {
+    return retention;
   }
 
   @Override

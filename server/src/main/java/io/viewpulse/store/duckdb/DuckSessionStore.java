@@ -22,7 +22,8 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The sessionizer's writes on DuckDB. Each {@link #commit} is one transaction: replace the snapshots of the changed
+ * The sessionizer's writes on DuckDB. Each {@link #commit} (and each batch of them, {@link #commitAll}) is one
+ * transaction: replace the snapshots of the changed
  * open sessions, drop the closed ones, append the finished views and the closed minutes of live statistics, store
  * what changed in the open minutes, and move the partition's checkpoint. So the file is always at a consistent cut
  * of each partition's log, and a failed commit took no effect at all (a retry of it is simply the commit). Owned by
@@ -141,86 +142,19 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
 
   @Override
   public void commit(Commit commit) {
+    commitAll(List.of(commit));
+  }
+
+  /** The commits of several partitions in one transaction: all of them take effect, or none. */
+  @Override
+  public void commitAll(List<Commit> commits) {
     DuckDBConnection c = conn();
-    int partition = commit.partition();
     try {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
-        if (!commit.changed().isEmpty() || !commit.closed().isEmpty()) {
-          s.execute("DELETE FROM doomed_keys");
-          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "doomed_keys")) {
-            for (SessionSnapshot snap : commit.changed()) {
-              a.beginRow().append(snap.key()).endRow();
-            }
-            for (Closed k : commit.closed()) {
-              a.beginRow().append(k.key()).endRow();
-            }
-          }
-          s.execute("DELETE FROM live_views WHERE log_partition = " + partition
-              + " AND session_key IN (SELECT session_key FROM doomed_keys)");
+        for (Commit commit : commits) {
+          write(c, s, commit);
         }
-        if (!commit.changed().isEmpty()) {
-          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "live_views")) {
-            for (SessionSnapshot snap : commit.changed()) {
-              a.beginRow().append(partition).append(snap.key()).append(snap.playIntent())
-                  .appendEpochMicros(snap.seenAtMs() * 1000L).append(snap.state());
-              appendView(a, snap.view());
-              a.endRow();
-            }
-          }
-        }
-        if (!commit.closed().isEmpty()) {
-          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "closed_sessions")) {
-            for (Closed k : commit.closed()) {
-              a.beginRow().append(partition).append(k.keyHash()).append(k.closedAt()).endRow();
-            }
-          }
-        }
-        if (commit.forgetClosedBefore() != Long.MIN_VALUE) {
-          s.execute("DELETE FROM closed_sessions WHERE log_partition = " + partition + " AND closed_at < "
-              + commit.forgetClosedBefore());
-        }
-        if (!commit.finished().isEmpty()) {
-          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "views")) {
-            for (ViewRecord v : commit.finished()) {
-              a.beginRow();
-              appendView(a, v);
-              a.endRow();
-            }
-          }
-        }
-        List<MinuteRow> minutes = commit.minutes();
-        if (!minutes.isEmpty()) {
-          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "live_minutes")) {
-            for (MinuteRow m : minutes) {
-              a.beginRow().append(m.accountId()).append(m.streamId()).appendEpochMicros(m.minuteStart() * 1000L)
-                  .append(partition).append(MinuteStatsCodec.encode(m.stats())).endRow();
-            }
-          }
-          long oldest = minutes.stream().mapToLong(MinuteRow::minuteStart).max().getAsLong() - LIVE_RETENTION_MS;
-          s.execute("DELETE FROM live_minutes WHERE minute_start < make_timestamp(" + oldest * 1000L + ")");
-        }
-        if (!commit.openParts().isEmpty()) {
-          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "live_minute_parts")) {
-            for (MinutePart p : commit.openParts()) {
-              a.beginRow().append(partition).append(p.accountId()).append(p.streamId())
-                  .appendEpochMicros(p.minuteStart() * 1000L).append(commit.checkpoint()).append(p.state()).endRow();
-            }
-          }
-        }
-        if (!minutes.isEmpty()) {
-          s.execute("DELETE FROM closing_minutes");
-          try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "closing_minutes")) {
-            for (MinuteRow m : minutes) {
-              a.beginRow().append(m.accountId()).append(m.streamId()).appendEpochMicros(m.minuteStart() * 1000L)
-                  .endRow();
-            }
-          }
-          s.execute("DELETE FROM live_minute_parts USING closing_minutes c WHERE live_minute_parts.log_partition = "
-              + partition + " AND live_minute_parts.account_id = c.account_id"
-              + " AND live_minute_parts.stream_id = c.stream_id AND live_minute_parts.minute_start = c.minute_start");
-        }
-        s.execute("INSERT OR REPLACE INTO log_checkpoints VALUES (" + partition + ", " + commit.checkpoint() + ")");
       }
       c.commit();
       c.setAutoCommit(true);
@@ -234,6 +168,86 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
       this.c = null;
       throw new StoreException("cannot write views: " + e.getMessage(), e);
     }
+  }
+
+  /** One partition's commit, within the transaction under way. */
+  private static void write(DuckDBConnection c, Statement s, Commit commit) throws SQLException {
+    int partition = commit.partition();
+    if (!commit.changed().isEmpty() || !commit.closed().isEmpty()) {
+      s.execute("DELETE FROM doomed_keys");
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "doomed_keys")) {
+        for (SessionSnapshot snap : commit.changed()) {
+          a.beginRow().append(snap.key()).endRow();
+        }
+        for (Closed k : commit.closed()) {
+          a.beginRow().append(k.key()).endRow();
+        }
+      }
+      s.execute("DELETE FROM live_views WHERE log_partition = " + partition
+          + " AND session_key IN (SELECT session_key FROM doomed_keys)");
+    }
+    if (!commit.changed().isEmpty()) {
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "live_views")) {
+        for (SessionSnapshot snap : commit.changed()) {
+          a.beginRow().append(partition).append(snap.key()).append(snap.playIntent())
+              .appendEpochMicros(snap.seenAtMs() * 1000L).append(snap.state());
+          appendView(a, snap.view());
+          a.endRow();
+        }
+      }
+    }
+    if (!commit.closed().isEmpty()) {
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "closed_sessions")) {
+        for (Closed k : commit.closed()) {
+          a.beginRow().append(partition).append(k.keyHash()).append(k.closedAt()).endRow();
+        }
+      }
+    }
+    if (commit.forgetClosedBefore() != Long.MIN_VALUE) {
+      s.execute("DELETE FROM closed_sessions WHERE log_partition = " + partition + " AND closed_at < "
+          + commit.forgetClosedBefore());
+    }
+    if (!commit.finished().isEmpty()) {
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "views")) {
+        for (ViewRecord v : commit.finished()) {
+          a.beginRow();
+          appendView(a, v);
+          a.endRow();
+        }
+      }
+    }
+    List<MinuteRow> minutes = commit.minutes();
+    if (!minutes.isEmpty()) {
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "live_minutes")) {
+        for (MinuteRow m : minutes) {
+          a.beginRow().append(m.accountId()).append(m.streamId()).appendEpochMicros(m.minuteStart() * 1000L)
+              .append(partition).append(MinuteStatsCodec.encode(m.stats())).endRow();
+        }
+      }
+      long oldest = minutes.stream().mapToLong(MinuteRow::minuteStart).max().getAsLong() - LIVE_RETENTION_MS;
+      s.execute("DELETE FROM live_minutes WHERE minute_start < make_timestamp(" + oldest * 1000L + ")");
+    }
+    if (!commit.openParts().isEmpty()) {
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "live_minute_parts")) {
+        for (MinutePart p : commit.openParts()) {
+          a.beginRow().append(partition).append(p.accountId()).append(p.streamId())
+              .appendEpochMicros(p.minuteStart() * 1000L).append(commit.checkpoint()).append(p.state()).endRow();
+        }
+      }
+    }
+    if (!minutes.isEmpty()) {
+      s.execute("DELETE FROM closing_minutes");
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "closing_minutes")) {
+        for (MinuteRow m : minutes) {
+          a.beginRow().append(m.accountId()).append(m.streamId()).appendEpochMicros(m.minuteStart() * 1000L)
+              .endRow();
+        }
+      }
+      s.execute("DELETE FROM live_minute_parts USING closing_minutes c WHERE live_minute_parts.log_partition = "
+          + partition + " AND live_minute_parts.account_id = c.account_id"
+          + " AND live_minute_parts.stream_id = c.stream_id AND live_minute_parts.minute_start = c.minute_start");
+    }
+    s.execute("INSERT OR REPLACE INTO log_checkpoints VALUES (" + partition + ", " + commit.checkpoint() + ")");
   }
 
   /** Appends views as they are, outside of any partition's commit: for loading a history (benchmarks, demo). */

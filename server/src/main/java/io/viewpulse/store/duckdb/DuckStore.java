@@ -34,6 +34,8 @@ public final class DuckStore implements Store {
   private final Rollups rollups;
   private final DuckErasures erasures;
   private final DuckAlerts alerts;
+  private final DuckRetention retention;
+  private final DuckWebhooks webhooks;
 
   private DuckStore(Database db, int rollupMinViewsPerRow) {
     this.db = db;
@@ -45,6 +47,8 @@ public final class DuckStore implements Store {
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
     this.erasures = new DuckErasures(db);
     this.alerts = new DuckAlerts(db);
+    this.retention = new DuckRetention(db);
+    this.webhooks = new DuckWebhooks(db);
   }
 
   /** Opens (creating or migrating) the file under {@code dataDir}. */
@@ -68,6 +72,11 @@ public final class DuckStore implements Store {
   }
 
   @Override
+  public io.viewpulse.webhooks.WebhookStore webhooks() {
+    return webhooks;
+  }
+
+  @Override
   public io.viewpulse.privacy.ErasureStore erasures() {
     return erasures;
   }
@@ -75,6 +84,11 @@ public final class DuckStore implements Store {
   @Override
   public io.viewpulse.alerts.AlertStore alerts() {
     return alerts;
+  }
+
+  @Override
+  public io.viewpulse.retention.RetentionStore retention() {
+    return retention;
   }
 
   @Override
@@ -150,6 +164,8 @@ public final class DuckStore implements Store {
     viewRows.close();
     erasures.close();
     alerts.close();
+    retention.close();
+    webhooks.close();
     liveMinutes.close();
     sessions.close();
     directory.close();

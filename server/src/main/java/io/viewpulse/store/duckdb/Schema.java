@@ -82,6 +82,8 @@ final class Schema {
       Schema::storeSeam,
       Schema::quality,
       Schema::erasures,
+      Schema::retention,
+      Schema::webhooks,
       Schema::alerts);
 
   static final int VERSION = MIGRATIONS.size();
@@ -241,8 +243,22 @@ final class Schema {
         + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
   }
 
+  /** Version 5: the accounts' retention periods for their views ({@code retention.RetentionStore}). */
+  private static void retention(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER NOT NULL)");
+  }
+
   /**
-   * Version 5, alert rules and their incidents ({@code alerts.Alerts}): a rule's definition is kept as the JSON of
+   * Version 6: the streaming export's webhook endpoints, each with its position in {@code views}: the rowid from
+   * which views are still to be posted (rows are appended; an erasure lowers it like the rollups' marks).
+   */
+  private static void webhooks(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE webhook_endpoints (id VARCHAR PRIMARY KEY, account_id VARCHAR NOT NULL,"
+        + " url VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, next_row BIGINT NOT NULL)");
+  }
+
+  /**
+   * Version 7, alert rules and their incidents ({@code alerts.Alerts}): a rule's definition is kept as the JSON of
    * {@code alerts.RuleJson}; an incident is replaced by its resolution.
    */
   private static void alerts(Connection c, Statement s) throws SQLException {

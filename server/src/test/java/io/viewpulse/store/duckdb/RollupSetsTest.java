@@ -43,7 +43,7 @@ class RollupSetsTest {
   private long offset;
 
   private void open(java.time.Duration window) {
-    open(Rollups.CHUNK, Rollups.MAX_GROUPS, 100, window);
+    open(RollupStep.CHUNK, RollupStep.MAX_GROUPS, 100, window);
   }
 
   /** A store whose statements aggregate at most {@code chunk} views and aim at {@code maxGroups} groups. */
@@ -124,7 +124,7 @@ class RollupSetsTest {
 
   @Test
   void setsWhoseRowsWouldStandForFewViewsAreNotRolledUpAndTheirQueriesScan() throws Exception {
-    open(Rollups.WINDOW);
+    open(RollupPolicy.WINDOW);
     // 6,000 views in 24 hours: 250 an hour, 125 an hour per device type, 50 per country, one per subdivision
     commitViews(6000, 0, i -> "S-" + i);
 
@@ -146,7 +146,7 @@ class RollupSetsTest {
 
   @Test
   void aVideosDaysRollWhileItsHoursAreScannedAndAQueryForOneVideoGetsTheScansAnswer() throws Exception {
-    open(Rollups.WINDOW);
+    open(RollupPolicy.WINDOW);
     // 6,000 views a day over three days, 20 videos: 300 views a video's day, 12.5 a video's hour
     for (int day = 0; day < 3; day++) {
       commitViews(6000, day, i -> "S");
@@ -205,7 +205,7 @@ class RollupSetsTest {
   @Test
   void aSparseHistoryIsAggregatedInStatementsOfAboutTheirGroupCapNotAChunkEach() throws Exception {
     // a statement may take 100,000 views but should hold 100 groups: a sparse history must be cut far finer
-    open(100_000, 100, 1, Rollups.WINDOW);
+    open(100_000, 100, 1, RollupPolicy.WINDOW);
     // 2,000 views in time order, one every 30 s, each of 400 subdivisions in turn: one view per (hour, subdivision)
     List<ViewRecord> batch = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {

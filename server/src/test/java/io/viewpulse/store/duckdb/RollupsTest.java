@@ -49,7 +49,7 @@ class RollupsTest {
   @BeforeEach
   void open() {
     // every set rolls, however few views
-    parts = RollupParts.open(dir, Rollups.CHUNK, Rollups.MAX_GROUPS, 1, Rollups.WINDOW);
+    parts = RollupParts.open(dir, RollupStep.CHUNK, RollupStep.MAX_GROUPS, 1, RollupPolicy.WINDOW);
     db = parts.db();
     store = parts.store();
     rollups = parts.rollups();
@@ -249,13 +249,13 @@ class RollupsTest {
   void closingDuringACatchUpLeavesTheRollupsConsistentAndTheNextStartFinishesIt() throws Exception {
     commitViews("acc", 60_000);
     rollups.close();
-    rollups = new Rollups(db, 5_000, 1, Rollups.WINDOW); // many small steps, so the close lands in the middle of the catch-up
+    rollups = new Rollups(db, 5_000, 1, RollupPolicy.WINDOW); // many small steps, so the close lands in the middle of the catch-up
     Thread t = new Thread(() -> rollups.catchUp());
     t.start();
     Thread.sleep(50);
     rollups.close();
     t.join();
-    rollups = new Rollups(db, Rollups.CHUNK, 1, Rollups.WINDOW);
+    rollups = new Rollups(db, RollupStep.CHUNK, 1, RollupPolicy.WINDOW);
     long left = rollups.pending();
     assertThat(left).isBetween(0L, 60_000L);
     assertThat(rollups.catchUp()).isEqualTo(left);

@@ -1,0 +1,127 @@
+package io.viewpulse.store.duckdb;
+
+import io.viewpulse.model.StoreException;
+import io.viewpulse.retention.RetentionStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Retention on DuckDB: the periods in {@code retention_policies}; a deletion is one transaction that deletes the
+ * account's views before the cutoff and its rows of both rollup tables before it (a cutoff is a UTC midnight, so those
+ * buckets hold exactly the deleted views), then lowers the rollups' marks past the last row left, as an erasure does
+ * ({@link DuckErasures}). A rollup step that commits in between makes the transaction fail; it is retried at the next
+ * run. On a connection of its own, used by one call at a time.
+ */
+final class DuckRetention implements RetentionStore, AutoCloseable {
+  private static final String END_ROW = "(SELECT coalesce(max(rowid) + 1, 0) FROM views)";
+  private final Database db;
+  private DuckDBConnection c;
+
+  DuckRetention(Database db) {
+    this.db = db;
+  }
+
+  private DuckDBConnection conn() {
+    if (c == null) {
+      c = db.connect();
+    }
+    return c;
+  }
+
+  @Override
+  public synchronized Map<String, Integer> viewDays() {
+    try (Statement s = conn().createStatement();
+        ResultSet rs = s.executeQuery("SELECT account_id, view_days FROM retention_policies")) {
+      Map<String, Integer> out = new HashMap<>();
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getInt(2));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failed("cannot read the retention periods", e);
+    }
+  }
+
+  @Override
+  public synchronized void setViewDays(String accountId, Integer days) {
+    String sql = days == null ? "DELETE FROM retention_policies WHERE account_id = ?"
+        : "INSERT OR REPLACE INTO retention_policies VALUES (?, ?)";
+    try (PreparedStatement p = conn().prepareStatement(sql)) {
+      p.setString(1, accountId);
+      if (days != null) {
+        p.setInt(2, days);
+      }
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw failed("cannot set the retention period", e);
+    }
+  }
+
+  @Override
+  public synchronized long deleteViewsBefore(String accountId, Instant cutoff) {
+    DuckDBConnection c = conn();
+    long micros = cutoff.getEpochSecond() * 1_000_000L;
+    try {
+      c.setAutoCommit(false);
+      try {
+        long views = delete(c, "DELETE FROM views WHERE account_id = ? AND started_at < make_timestamp(?::BIGINT)",
+            accountId, micros);
+        if (views > 0) {
+          for (String table : new String[] {"rollup_hour", "rollup_day"}) {
+            delete(c, "DELETE FROM " + table + " WHERE account_id = ? AND t < make_timestamp(?::BIGINT)", accountId,
+                micros);
+          }
+          try (Statement s = c.createStatement()) {
+            s.execute("UPDATE rollup_mark SET rows = " + END_ROW + " WHERE rows > " + END_ROW);
+            // so are the webhooks' positions, as after an erasure
+            s.execute("UPDATE webhook_endpoints SET next_row = " + END_ROW + " WHERE next_row > " + END_ROW);
+          }
+        }
+        c.commit();
+        return views;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failed("cannot delete old views", e);
+    }
+  }
+
+  private static long delete(DuckDBConnection c, String sql, String accountId, long micros) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, accountId);
+      p.setLong(2, micros);
+      return p.executeUpdate();
+    }
+  }
+
+  private StoreException failed(String what, SQLException e) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the original failure is what matters
+      }
+      c = null;
+    }
+    return new StoreException(what + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        throw new StoreException("cannot close: " + e.getMessage(), e);
+      }
+      c = null;
+    }
+  }
+}
