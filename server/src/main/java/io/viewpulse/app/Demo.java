@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code serve --demo}: a few hundred simulated viewers on three demo videos and a live channel, sent through the
- * real ingest pipeline (beacons in the player wire protocol from random public addresses, so GeoIP places them), plus
+ * real ingest pipeline (beacons in the player wire protocol, each viewer placed in a country and region of a made-up
+ * spread as a trusted CDN's headers would place it, whether or not a GeoIP database is loaded), plus
  * a week of history, so a new user sees a living dashboard at once. Some viewers stall, some fail, some leave before
  * the first frame; the live channel gets ad slate now and then.
  */
@@ -40,6 +41,28 @@ final class Demo implements AutoCloseable {
     "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
     "Mozilla/5.0 (SMART-TV; LINUX; Tizen 7.0) AppleWebKit/537.36 (KHTML, like Gecko) 94.0.4606.31/7.0 TV Safari/537.36",
   };
+  /**
+   * Where the simulated viewers are, weighted roughly as a global streaming service's audience is (a made-up spread,
+   * not a measurement): country, region (its ISO 3166-2 name), the region's main city's position, weight.
+   */
+  private static final Object[][] PLACES = {
+    {"US", "California", 34.05, -118.24, 12}, {"US", "New York", 40.71, -74.01, 8}, {"US", "Texas", 29.76, -95.37, 7},
+    {"US", "Florida", 25.76, -80.19, 5}, {"US", "Illinois", 41.88, -87.63, 4}, {"CA", "Ontario", 43.65, -79.38, 4},
+    {"CA", "Quebec", 45.50, -73.57, 2}, {"MX", "Ciudad de M\u00e9xico", 19.43, -99.13, 3},
+    {"BR", "S\u00e3o Paulo", -23.55, -46.63, 6}, {"BR", "Rio de Janeiro", -22.91, -43.17, 3},
+    {"AR", "Ciudad Aut\u00f3noma de Buenos Aires", -34.60, -58.38, 2}, {"GB", "England", 51.51, -0.13, 8},
+    {"GB", "Scotland", 55.95, -3.19, 1}, {"IE", "Leinster", 53.35, -6.26, 1},
+    {"FR", "\u00cele-de-France", 48.86, 2.35, 5}, {"DE", "Bavaria", 48.14, 11.58, 3},
+    {"DE", "Berlin", 52.52, 13.40, 3}, {"NL", "Noord-Holland", 52.37, 4.90, 2},
+    {"ES", "Madrid, Comunidad de", 40.42, -3.70, 3}, {"IT", "Lombardia", 45.46, 9.19, 3},
+    {"SE", "Stockholms l\u00e4n", 59.33, 18.07, 1}, {"PL", "Mazowieckie", 52.23, 21.01, 2},
+    {"NG", "Lagos", 6.52, 3.38, 2}, {"ZA", "Gauteng", -26.20, 28.05, 1}, {"EG", "Al Qahirah", 30.04, 31.24, 1},
+    {"IN", "Maharashtra", 19.08, 72.88, 5}, {"IN", "Karnataka", 12.97, 77.59, 3}, {"JP", "Tokyo", 35.69, 139.69, 5},
+    {"KR", "Seoul-teukbyeolsi", 37.57, 126.98, 2}, {"ID", "Jakarta Raya", -6.21, 106.85, 2},
+    {"PH", "National Capital Region", 14.60, 120.98, 2}, {"AU", "New South Wales", -33.87, 151.21, 3},
+    {"NZ", "Auckland", -36.85, 174.76, 1},
+  };
+  private static final int PLACE_WEIGHTS = java.util.Arrays.stream(PLACES).mapToInt(p -> (Integer) p[4]).sum();
   private static final String[][] VIDEOS = {
     {"demo-bbb", "Demo: Big Buck Bunny"}, {"demo-sintel", "Demo: Sintel"}, {"demo-tears", "Demo: Tears of Steel"}};
   static final String LIVE_ID = "demo-live-channel";
@@ -62,7 +85,10 @@ final class Demo implements AutoCloseable {
     final String session = "demo-" + Long.toString(seq++, 36) + "-" + Integer.toString(random.nextInt(1 << 30), 36);
     final String playbackId;
     final boolean live;
+    // an address for the viewer's anonymous id (hashed, as every address is; never stored), and a place of the
+    // spread above in place of a GeoIP lookup, so the demo shows its geography without a GeoIP database
     final String ip = publicAddress();
+    final Edge.Place place = place();
     final String agent = AGENTS[random.nextInt(AGENTS.length)];
     final long endsAt;
     final boolean fails = random.nextDouble() < 0.03;
@@ -126,7 +152,7 @@ final class Demo implements AutoCloseable {
       } else {
         heartbeat(events, start + 3_000, 0, 0, null).put("time_waiting_ms", 2_500);
       }
-      send(b, v.ip, true);
+      send(b, v, true);
     }
   }
 
@@ -157,7 +183,7 @@ final class Demo implements AutoCloseable {
         if (last && playing && !v.live) {
           event(events, "ended", now);
         }
-        send(b, v.ip, last);
+        send(b, v, last);
         v.beats++;
         v.nextBeat = now + 5_000;
         if (last) {
@@ -209,9 +235,21 @@ final class Demo implements AutoCloseable {
     return h;
   }
 
-  private void send(ObjectNode body, String ip, boolean lastOfPage) {
-    ingest.accept(new Edge(body.toString().getBytes(StandardCharsets.UTF_8), ip, Map.of(), lastOfPage,
-        clock.millis()));
+  private void send(ObjectNode body, Viewer v, boolean lastOfPage) {
+    ingest.accept(new Edge(body.toString().getBytes(StandardCharsets.UTF_8), v.ip, Map.of(), lastOfPage,
+        clock.millis(), null, v.place));
+  }
+
+  /** A place of the spread, drawn by weight. */
+  private Edge.Place place() {
+    int n = random.nextInt(PLACE_WEIGHTS);
+    for (Object[] p : PLACES) {
+      n -= (Integer) p[4];
+      if (n < 0) {
+        return new Edge.Place((String) p[0], (String) p[1], (Double) p[2], (Double) p[3]);
+      }
+    }
+    throw new IllegalStateException("weights");
   }
 
   /** A random address outside private, loopback, multicast and reserved ranges. */

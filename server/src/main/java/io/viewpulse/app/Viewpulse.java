@@ -187,6 +187,8 @@ public final class Viewpulse implements AutoCloseable {
         : waiting > 0 ? "the store refuses writes; beacons wait in the event log" : "ok");
     parts.put("beaconsAwaitingStore", waiting);
     parts.put("partitionsOwned", sessionizer.partitionsOwned());
+    // not part of readiness: a node without a GeoIP database serves, it only places no viewer (the dashboard says so)
+    parts.put("geoip", ingest.geolocates() ? "on" : "off");
     return new Readiness(storeOk && logOk && !backlogFull, parts);
   }
 

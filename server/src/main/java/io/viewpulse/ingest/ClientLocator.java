@@ -75,8 +75,19 @@ final class ClientLocator {
     return client;
   }
 
-  /** The viewer's location, from the CDN's headers when trusted and present, else from the GeoIP database. */
+  /**
+   * The viewer's location: where a beacon made inside the server says it is (the demo's), else from the CDN's headers
+   * when trusted and present, else from the GeoIP database.
+   */
   GeoLocation locate(Edge e, InetAddress client) {
+    if (e.place() != null) {
+      Edge.Place p = e.place();
+      GeoLocation placed = fromHeaders(p.country(), p.region(), null, null, Double.toString(p.latitude()),
+          Double.toString(p.longitude()));
+      if (placed != null) {
+        return placed;
+      }
+    }
     GeoLocation fromCdn = switch (cdn) {
       case CLOUDFLARE -> fromHeaders(e.header("cf-ipcountry"), e.header("cf-region"), e.header("cf-region-code"),
           e.header("cf-timezone"), e.header("cf-iplatitude"), e.header("cf-iplongitude"));

@@ -15,12 +15,28 @@ import java.util.Map;
  * @param cmcd null for a beacon of the wire protocol; for CMCD, how it came and what its URL said
  */
 public record Edge(byte[] body, String peerAddress, Map<String, String> headers, boolean lastOfPage,
-    long receivedAtMs, Cmcd cmcd) {
+    long receivedAtMs, Cmcd cmcd, Place place) {
 
   /** A beacon of the wire protocol. */
   public Edge(byte[] body, String peerAddress, Map<String, String> headers, boolean lastOfPage, long receivedAtMs) {
-    this(body, peerAddress, headers, lastOfPage, receivedAtMs, null);
+    this(body, peerAddress, headers, lastOfPage, receivedAtMs, null, null);
   }
+
+  /** A beacon as it came over HTTP: placed by the trusted CDN's headers or GeoIP, never by itself. */
+  public Edge(byte[] body, String peerAddress, Map<String, String> headers, boolean lastOfPage, long receivedAtMs,
+      Cmcd cmcd) {
+    this(body, peerAddress, headers, lastOfPage, receivedAtMs, cmcd, null);
+  }
+
+  /**
+   * Where a beacon made inside the server (the demo's simulated viewers) comes from, in place of a GeoIP lookup:
+   * taken as a trusted CDN's location headers are (country code, region name, position), and completed the same way
+   * (continent, subdivision code, time zone, geohash). No beacon from the network carries one.
+   *
+   * @param country ISO 3166-1 alpha-2 code
+   * @param region the region's name, or null
+   */
+  public record Place(String country, String region, double latitude, double longitude) {}
 
   /**
    * What a CMCD request carries besides its body and headers.

@@ -45,6 +45,21 @@ class DemoModeTest {
       JsonNode quality = s.query("/api/data/views/query").json().get(0);
       assertThat(quality.get("errorRate").asDouble()).isBetween(0.005, 0.1);
       assertThat(quality.get("exitsBeforeStart").asDouble()).isBetween(0.005, 0.1);
+      // every simulated viewer is placed (the test server's GeoIP file knows none of their addresses): in a country
+      // of the demo's spread, a region and a time zone
+      java.util.Set<String> countries = new java.util.TreeSet<>();
+      for (JsonNode r : s.query("/api/data/views/query?breakdownBy[]=country&breakdownBy[]=timezone").json()) {
+        assertThat(r.path("country").asText(null)).as(r.toString()).isNotNull();
+        assertThat(r.path("timezone").asText(null)).as(r.toString()).isNotNull();
+        countries.add(r.get("country").asText());
+      }
+      assertThat(countries).hasSizeGreaterThanOrEqualTo(20).isSubsetOf("US", "CA", "MX", "BR", "AR", "GB", "IE",
+          "FR", "DE", "NL", "ES", "IT", "SE", "PL", "NG", "ZA", "EG", "IN", "JP", "KR", "ID", "PH", "AU", "NZ");
+      java.util.Set<String> states = new java.util.TreeSet<>();
+      for (JsonNode r : s.query("/api/data/views/query?breakdownBy[]=subdivision&filters[]=country:US").json()) {
+        states.add(r.path("subdivision").asText("none"));
+      }
+      assertThat(states).containsExactly("California", "Florida", "Illinois", "New York", "Texas");
     }
   }
 }

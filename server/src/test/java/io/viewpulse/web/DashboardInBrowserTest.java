@@ -493,7 +493,8 @@ class DashboardInBrowserTest {
     java.util.function.Predicate<String> views = u -> u.contains("/api/data/views/query?");
     p.route(views, held::add);
     p.evaluate("location.hash = '#/overview?range=30d&step=auto'");
-    p.waitForCondition(() -> held.size() == 3);
+    // the figures now and before, and both periods' series
+    p.waitForCondition(() -> held.size() == 4);
     assertThat(p.locator("#kpis [data-loading]").count()).as("one placeholder per figure").isEqualTo(8);
     assertThat(p.getAttribute("#main", "aria-busy")).isEqualTo("true");
     assertThat(p.locator(".chart.is-loading").count()).isEqualTo(1);
@@ -539,14 +540,18 @@ class DashboardInBrowserTest {
     p.selectOption("#tz", "local");
     PlaywrightAssertions.assertThat(p.locator("#tzNote"))
         .hasText("Times are America/New_York; days, weeks and months are UTC days.");
+    settle(p);
     ZonedDateTime midnight = ZonedDateTime.now(ny).truncatedTo(ChronoUnit.DAYS);
     var today = p.waitForRequest(u -> u.url().contains("timeStep="), () -> p.selectOption("#range", "today"));
     assertThat(param(today.url(), "from")).isEqualTo(midnight.toInstant().toEpochMilli());
+    // the page asks for the previous period's series too: the next request watched for is the next page's
+    settle(p);
     var yesterday = p.waitForRequest(u -> u.url().contains("timeStep="),
         () -> p.selectOption("#range", "yesterday"));
     assertThat(param(yesterday.url(), "from")).isEqualTo(midnight.minusDays(1).toInstant().toEpochMilli());
     assertThat(param(yesterday.url(), "to")).isEqualTo(midnight.toInstant().toEpochMilli());
     assertThat(yesterday.url()).contains("timeStep=hour");
+    settle(p);
 
     // one day in New York, the one of the views two hours ago: by hour, labelled from its local midnight
     LocalDate watched = ZonedDateTime.now(ny).minusHours(2).toLocalDate();
@@ -580,6 +585,12 @@ class DashboardInBrowserTest {
     List<?> v = (List<?>) p.evaluate("() => [...document.querySelectorAll('#step option')]"
         + ".filter((o) => !o.disabled).map((o) => o.value)");
     return v.stream().map(String::valueOf).toList();
+  }
+
+  /** Waits until the page has drawn (every request it makes answered). */
+  private static void settle(Page p) {
+    p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')"
+        + " && !document.querySelector('[data-loading]')");
   }
 
   private static long param(String url, String name) {
@@ -654,8 +665,9 @@ class DashboardInBrowserTest {
         .isEqualTo("▲ +300.0% vs previous period (better)");
     assertThat(p.locator("details[data-for=viewsChart] summary").textContent())
         .isEqualTo("Views over time: the numbers");
-    assertThat(p.locator("details[data-for=viewsChart] thead th").allTextContents()).containsExactly("Time", "Views");
-    List<String> perHour = p.locator("details[data-for=viewsChart] tbody td").allTextContents();
+    assertThat(p.locator("details[data-for=viewsChart] thead th").allTextContents()).containsExactly("Time", "Views",
+        "Previous period: time", "Previous period");
+    List<String> perHour = p.locator("details[data-for=viewsChart] tbody td:nth-of-type(1)").allTextContents();
     assertThat(perHour.stream().mapToInt(Integer::parseInt).sum()).as("the chart's views, hour by hour").isEqualTo(4);
     assertThat(perHour.size()).isEqualTo(((Number) p.evaluate(
         "Chart.getChart(document.getElementById('viewsChart')).data.labels.length")).intValue());

@@ -8,6 +8,7 @@ import { breakdown } from "./breakdown.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
 import { quality } from "./quality.js";
 import { alerts } from "./alerts.js";
+import * as saved from "./saved.js";
 
 const main = document.getElementById("main");
 const errorBox = document.getElementById("error");
@@ -76,6 +77,11 @@ function renderControls(page) {
     if (a.dataset.nav === page) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   });
   chips();
+  // a saved view's link names it
+  const viewName = new URLSearchParams(location.hash.split("?")[1] || "").get("view");
+  document.getElementById("viewName").hidden = !viewName;
+  document.getElementById("viewName").textContent = viewName ? "Saved view: " + viewName : "";
+  saved.render(document.getElementById("savedBox"));
   // a filter on a video reads as its name: learn the names once if the page does not
   if (state.filters.some((f) => f.startsWith("playbackId:") && !videoNames.has(f.slice("playbackId:".length)))) {
     learnVideoNames().then(chips, () => {});
@@ -113,7 +119,7 @@ async function route() {
     else if (page === "asset") await asset(main, arg);
     else if (page === "live" && arg) await live(main, arg);
     else if (page === "live") await streams(main);
-    else await overview(main);
+    else await overview(main, arg);
     arrived();
   } catch (err) {
     if (err.status === 401) {
@@ -187,6 +193,14 @@ document.getElementById("addFilter").addEventListener("submit", (e) => {
   document.getElementById("filterValue").value = "";
   document.getElementById("builder").open = false;
   addFilter(document.getElementById("filterOp").value + document.getElementById("filterDim").value + ":" + value);
+});
+document.getElementById("saveView").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const name = document.getElementById("savedName").value.trim();
+  if (!name) return;
+  saved.save(name);
+  document.getElementById("savedName").value = "";
+  saved.render(document.getElementById("savedBox"));
 });
 window.addEventListener("hashchange", route);
 route();

@@ -7,6 +7,22 @@ import { state, span as range, step, link } from "./state.js";
 import { DIMENSIONS, dimensionName, valueName, nothing, viewsQuery, learnVideoNames, addFilter } from "./views.js";
 import { csv, save } from "./download.js";
 import * as charts from "./charts.js";
+import * as worldMap from "./map.js";
+
+const GEO = ["country", "subdivision", "continent", "timezone", "geohash"];
+
+/**
+ * Whether this server places viewers (a GeoIP database is loaded), from its health answer; null when it cannot say.
+ */
+async function geolocates() {
+  try {
+    const r = await fetch("/healthz");
+    const body = await r.json();
+    return body.geoip === undefined ? null : body.geoip === "on";
+  } catch (e) {
+    return null;
+  }
+}
 
 const by = (keys, list) => keys.map((k) => list.find((m) => m.key === k));
 
@@ -52,6 +68,11 @@ export async function breakdown(main, dim, metricKey) {
   main.innerHTML = `<h1>Breakdown by ${escape(dimensionName(dim))}</h1>
     <div class="pickers"><label>Break down by <select id="dimension">${dimOptions}</select></label>
       <label>Metric <select id="metric">${metricOptions}</select></label></div>
+    <div class="stale" id="geoipOff" role="note" hidden><strong>GeoIP is off.</strong> This server has no GeoIP
+      database loaded, so views get no country, region or time zone and read as Unknown here. Add one (the README's
+      GeoIP section says how: <code>--geoip</code> or a file in <code>data/geoip</code>) and restart; views from then
+      on are placed.</div>
+    ${dim === "country" ? `<h2 id="mapTitle">${what} by country</h2><div class="card map" id="map"></div>` : ""}
     <div class="grid2 mt">
       <div><div class="card chart is-loading"><canvas id="dimChart" role="img" aria-label="${what} by ${escape(dimensionName(dim))}"></canvas></div></div>
       <div><div class="card chart is-loading"><canvas id="dimTime" role="img" aria-label="${what} over time by ${escape(dimensionName(dim))}"></canvas></div></div>
@@ -61,15 +82,21 @@ export async function breakdown(main, dim, metricKey) {
   document.getElementById("dimension").addEventListener("change", (e) => { location.hash = link(path(e.target.value, m.key)); });
   document.getElementById("metric").addEventListener("change", (e) => { location.hash = link(path(dim, e.target.value)); });
   const s = step();
-  const [rows, whole, series, videos] = await Promise.all([
+  const [rows, whole, series, videos, placed] = await Promise.all([
     get(viewsQuery({ from: w.from, to: w.to, "breakdownBy[]": dim, metrics: "quality" })),
     get(viewsQuery({ from: w.from, to: w.to, metrics: "quality" })),
     get(viewsQuery({ from: w.from, to: w.to, timeStep: s, "breakdownBy[]": dim, metrics: "quality" })),
     dim === "playbackId" ? learnVideoNames() : new Map(),
+    GEO.includes(dim) ? geolocates() : null,
   ]);
+  document.getElementById("geoipOff").hidden = placed !== false;
   // videos by their names, not their playback ids (an id no asset or stream has any more stays as it is)
   const nameOf = (v) => videos.has(v) ? videos.get(v) : valueName(dim, v);
   if (rows.length === 0) {
+    if (document.getElementById("map")) {
+      document.getElementById("map").remove();
+      document.getElementById("mapTitle").remove();
+    }
     main.querySelector(".grid2").remove();
     main.querySelector("#table").previousElementSibling.remove();
     document.getElementById("table").outerHTML = await nothing();
@@ -84,6 +111,7 @@ export async function breakdown(main, dim, metricKey) {
   // a chart shows a rate in percent
   const shown = (v) => v === undefined || v === null ? null : m.rate ? Number((v * 100).toPrecision(7)) : v;
   const unit = m.rate ? " (%)" : "";
+  if (dim === "country") await countryMap(m, rows);
   const top = [...rows].sort((a, b) => b.viewCount - a.viewCount).slice(0, 10);
   charts.bars(document.getElementById("dimChart"), top.map((r) => nameOf(r[dim])), top.map((r) => shown(r[m.key])),
     m.label + unit, dimensionName(dim));
@@ -149,4 +177,23 @@ export async function breakdown(main, dim, metricKey) {
     label: nameOf(n),
     data: fill(series.filter((r) => r[dim] === n), all, m.key, !analysing).map(shown),
   })), { legend: true, spanGaps: analysing, points: true, decimals: analysing });
+}
+
+/** The map of a metric by country, and its figures as a table under it (country, code, figure; largest first). */
+async function countryMap(m, rows) {
+  const values = {};
+  rows.filter((r) => r.country).forEach((r) => { values[r.country] = r[m.key]; });
+  const box = document.getElementById("map");
+  const what = m.key === "viewCount" ? "Views" : m.label;
+  await worldMap.draw(box, values, m.fmt, what, (code) => addFilter("country:" + code));
+  const listed = rows.filter((r) => r.country && r[m.key] !== null && r[m.key] !== undefined)
+    .sort((a, b) => b[m.key] - a[m.key] || a.country.localeCompare(b.country));
+  const unknown = rows.filter((r) => !r.country).reduce((n, r) => n + r.viewCount, 0);
+  box.insertAdjacentHTML("afterend", `<details class="numbers" id="mapNumbers"><summary>${escape(what)} by country:
+      the numbers</summary><div class="scroll" tabindex="0"><table id="mapTable"><thead><tr><th scope="col">Country</th>
+      <th scope="col">Code</th><th scope="col">${escape(what)}</th></tr></thead><tbody>${listed.map((r) =>
+    `<tr><th scope="row">${escape(worldMap.countryName(r.country))}</th><td>${escape(r.country)}</td>
+      <td>${escape(m.fmt(r[m.key]))}</td></tr>`).join("")}</tbody></table></div>
+      ${unknown ? `<p class="muted" id="mapUnknown">${unknown.toLocaleString("en-US")} ${unknown === 1 ? "view" : "views"}
+        without a known country ${unknown === 1 ? "is" : "are"} not on the map.</p>` : ""}</details>`);
 }

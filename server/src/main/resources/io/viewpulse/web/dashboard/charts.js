@@ -58,9 +58,11 @@ function numbers(canvas, data, xName) {
   exports(canvas, box);
   const cell = (v) => v === null || v === undefined ? "–" : typeof v === "number" ? v.toLocaleString("en-US") : esc(v);
   box.querySelector(".scroll").innerHTML = `<table><thead><tr><th scope="col">${esc(xName)}</th>`
-    + data.datasets.map((d) => `<th scope="col">${esc(d.label)}</th>`).join("") + `</tr></thead><tbody>`
+    + data.datasets.map((d) => (d.at ? `<th scope="col">${esc(d.label)}: time</th>` : "")
+      + `<th scope="col">${esc(d.label)}</th>`).join("") + `</tr></thead><tbody>`
     + data.labels.map((l, i) => `<tr><th scope="row">${esc(l)}</th>`
-      + data.datasets.map((d) => `<td>${cell(d.data[i])}</td>`).join("") + `</tr>`).join("") + `</tbody></table>`;
+      + data.datasets.map((d) => (d.at ? `<td>${cell(d.at[i])}</td>` : "") + `<td>${cell(d.data[i])}</td>`).join("")
+      + `</tr>`).join("") + `</tbody></table>`;
 }
 
 export function line(canvas, labels, series, opts = {}) {
@@ -71,14 +73,23 @@ export function line(canvas, labels, series, opts = {}) {
     data: {
       labels,
       datasets: series.map((s, i) => ({ label: s.label, data: s.data, borderColor: PALETTE[i % PALETTE.length],
-        backgroundColor: PALETTE[i % PALETTE.length] + "22", fill: !!opts.fill, tension: 0, spanGaps: !!opts.spanGaps,
-        // the line into an unfinished bucket is dashed (its label says "so far")
-        segment: { borderDash: (c) => c.p1DataIndex === labels.length - 1 && unfinished ? [6, 4] : undefined },
+        backgroundColor: PALETTE[i % PALETTE.length] + "22", fill: !!opts.fill && !s.dashed, tension: 0,
+        spanGaps: !!opts.spanGaps, borderDash: s.dashed ? [2, 3] : undefined, at: s.at,
+        // the line into an unfinished bucket is dashed (its label says "so far"); a finished series (the previous
+        // period) has none
+        segment: { borderDash: (c) => c.p1DataIndex === labels.length - 1 && unfinished && !s.finished ? [6, 4]
+          : s.dashed ? [2, 3] : undefined },
+        pointStyle: s.dashed ? "rectRot" : "circle",
         pointRadius: opts.points ? 2 : 0 })),
     },
     options: {
       responsive: true, maintainAspectRatio: false, animation: false,
-      plugins: { legend: { display: series.length > 1 || !!opts.legend } },
+      plugins: {
+        legend: { display: series.length > 1 || !!opts.legend },
+        // a series with times of its own (the previous period) names its time in the tooltip
+        tooltip: { callbacks: { label: (c) => c.dataset.label + (c.dataset.at ? " (" + c.dataset.at[c.dataIndex] + ")"
+          : "") + ": " + (c.parsed.y === null ? "–" : c.parsed.y.toLocaleString("en-US")) } },
+      },
       // the tooltip shows every series at the hovered time
       interaction: { mode: "index", intersect: false },
       scales: opts.spark ? { x: { display: false }, y: { display: false, beginAtZero: true } }
@@ -131,7 +142,8 @@ function exports(canvas, box) {
     if (!chart) return;
     const data = chart.data;
     const head = box.querySelector("thead th");
-    save(fileName(canvas) + ".csv", csv([head ? head.textContent : "Time", ...data.datasets.map((d) => d.label)],
-      data.labels.map((l, i) => [l, ...data.datasets.map((d) => d.data[i])])));
+    save(fileName(canvas) + ".csv", csv([head ? head.textContent : "Time",
+      ...data.datasets.flatMap((d) => d.at ? [d.label + ": time", d.label] : [d.label])],
+      data.labels.map((l, i) => [l, ...data.datasets.flatMap((d) => d.at ? [d.at[i], d.data[i]] : [d.data[i]])])));
   });
 }

@@ -1,7 +1,7 @@
 // Videos (assets and streams) and the live page of a stream.
 import { get, qs } from "./api.js";
 import { METRICS, SCORES, FAILURES, ESTIMATES, label, escape, minutes, count, bucketLabel, bucketLabels, buckets, fill, placeholders, duration,
-  platformName } from "./format.js";
+  platformName, percent, ms } from "./format.js";
 import { state, span as range, step, link, rangeName, day, clock, zoneName } from "./state.js";
 import { startHere, filterName, videoNames } from "./views.js";
 import { save } from "./download.js";
@@ -177,22 +177,54 @@ export function stopRefresh() {
   document.getElementById("main").classList.remove("is-stale");
 }
 
+// how far back the live page looks: the live minutes API gives at most 24 hours a call
+const WINDOWS = { "1h": [1, "the last hour"], "6h": [6, "the last 6 hours"], "24h": [24, "the last 24 hours"] };
+
 export async function live(main, id) {
   const s = await get("/api/stream/" + encodeURIComponent(id));
+  const asked = new URLSearchParams(location.hash.split("?")[1] || "").get("window");
+  const win = WINDOWS[asked] ? asked : "1h";
+  const [hours, winName] = WINDOWS[win];
+  const analytics = "#/overview?range=24h&step=hour&f=" + encodeURIComponent("playbackId:" + s.playbackId);
   main.innerHTML = `<h1 data-title="${escape(s.name)} (live)">${escape(s.name)} <span class="pill">${escape(s.type)}</span></h1>
     <p class="muted">Per minute, on the server's clock, about a minute behind; times are ${escape(zoneName())}. Updates on its own.</p>
+    <p><a id="streamAnalytics" href="${escape(analytics)}">Viewing analytics of this stream</a>
+      <span class="muted">(every metric and breakdown of its views, filtered by its playback id)</span></p>
     <div class="stale" id="stale" role="status" hidden></div>
     <div class="kpis" id="liveKpis"></div>
-    <h2>Sessions per minute (last hour)</h2><div class="card chart"><canvas id="liveChart" role="img" aria-label="Sessions per minute"></canvas></div>
+    <div class="pickers mt"><label>History <select id="liveWindow">${Object.entries(WINDOWS).map(([k, [, name]]) =>
+      `<option value="${k}" ${k === win ? "selected" : ""}>${name[0].toUpperCase() + name.slice(1)}</option>`).join("")}</select></label></div>
+    <h2 id="windowTitle">Over ${winName}</h2>
+    <p class="muted">Peak: the most concurrent sessions in a minute. Errors, rebuffering and startup: the stream's views
+      that started in the window and have ended (the views query).</p>
+    <div class="kpis" id="windowKpis"></div>
+    <h2>Sessions per minute (${winName})</h2><div class="card chart"><canvas id="liveChart" role="img" aria-label="Sessions per minute"></canvas></div>
     <div class="grid2"><div><h2>Locations</h2><div class="scroll" tabindex="0" id="locations"></div></div>
       <div><h2>Platforms</h2><div class="scroll" tabindex="0" id="platforms"></div></div></div>
     <h2>Domains</h2><div class="scroll" tabindex="0" id="domains"></div>
     <h2>Slate</h2><div class="scroll" tabindex="0" id="slate"></div>`;
+  document.getElementById("liveWindow").addEventListener("change", (e) => {
+    location.hash = "#/live/" + encodeURIComponent(id) + "?window=" + e.target.value;
+  });
   const update = async () => {
-    const [latest, series] = await Promise.all([
+    const to = Date.now();
+    const from = to - hours * 3600e3;
+    const [latest, series, views] = await Promise.all([
       get("/api/v4/monitoring/stream_stats_enhanced/" + encodeURIComponent(id)),
-      get("/api/v4/monitoring/stream_stats_enhanced/" + encodeURIComponent(id) + "/series")]);
+      get("/api/v4/monitoring/stream_stats_enhanced/" + encodeURIComponent(id) + "/series" + qs({ from, to })),
+      get("/api/data/views/query" + qs({ "filters[]": "playbackId:" + s.playbackId, from, to, metrics: "quality" }))]);
     const st = latest.stats;
+    const peak = series.items.reduce((best, i) => !best || i.stats.concurrent.sessions > best.stats.concurrent.sessions
+      ? i : best, null);
+    const q = views[0] || {};
+    document.getElementById("windowKpis").innerHTML = [
+      ["Peak concurrent sessions", peak ? count(peak.stats.concurrent.sessions) : "–", "peak",
+        peak ? "minute to " + clock(peak.ts) + " " + escape(zoneName()) : "no minutes with viewers"],
+      ["Error rate", percent(q.errorRate), "errorRate", views.length ? count(q.viewCount) + " views" : "no ended views"],
+      ["Rebuffer ratio", percent(q.rebufferRatio), "rebufferRatio", "of watch time"],
+      ["Time to first frame (p50)", ms(q.ttffP50Ms), "ttffP50Ms", "median startup"]].map(([label, v, k, note]) =>
+      `<section class="card kpi"><div class="label">${label}</div><div class="value" data-window="${k}">${v}</div>
+       <div class="delta flat">${note}</div></section>`).join("");
     document.getElementById("liveKpis").innerHTML = !st ? `<div class="empty">No viewers in the last 24 hours.</div>` : [
       ["Concurrent sessions", count(st.concurrent.sessions), "concurrent"],
       ["New sessions", count(st.new.sessions), "new"],

@@ -1,6 +1,7 @@
 // The overview page and what other pages share: the viewership API over the chosen range, step and filters.
 import { get, qs } from "./api.js";
-import { METRICS, ESTIMATES, label, delta, escape, bucketLabels, count, buckets, fill, placeholders, platformName }
+import { METRICS, ESTIMATES, label, delta, escape, bucketLabel, bucketLabels, count, buckets, fill, placeholders,
+  platformName }
   from "./format.js";
 import { state, span as range, step, link, rangeName } from "./state.js";
 import * as charts from "./charts.js";
@@ -85,9 +86,9 @@ export function startHere() {
     <p>Register a video, then add the collector to your player page. Views show here within a second.</p>
     <p class="muted">Set <code>KEY</code> to a secret key of your account (the one you signed in with; this page never
       shows it).</p>
-    <pre class="snippet">curl -s -X POST ${escape(origin)}/api/asset -H "Authorization: Bearer $KEY" \\
+    <pre class="snippet" tabindex="0">curl -s -X POST ${escape(origin)}/api/asset -H "Authorization: Bearer $KEY" \\
      -d '{"name": "My video", "playbackId": "my-video"}'</pre>
-    <pre class="snippet">&lt;script src="${escape(origin)}/collector.js"&gt;&lt;/script&gt;
+    <pre class="snippet" tabindex="0">&lt;script src="${escape(origin)}/collector.js"&gt;&lt;/script&gt;
 &lt;script&gt;
   const video = document.querySelector("video");
   Viewpulse.addMediaMetrics(video, video.src, console.error, { playbackId: "my-video" });
@@ -98,15 +99,19 @@ export function startHere() {
 
 /**
  * Number cards: each metric's figure and its change against the previous period, better or worse said in words and
- * with an arrow; with sparks, a canvas for its small chart.
+ * with an arrow; with sparks, a canvas for its small chart. With {@code open} (a metric key to address), each card's
+ * name is a link that opens that metric's full chart; the one shown is marked current.
  */
-export function kpis(list, cur, prev, sparks) {
+export function kpis(list, cur, prev, sparks, open, chosen) {
   return list.map((m) => {
     const d = delta(m, cur[m.key], prev[m.key]);
     const good = d && d.dir !== 0 && ((d.dir > 0) === (m.better === "up"));
     const cls = !d || d.dir === 0 || !m.better ? "flat" : good ? "up" : "down";
-    return `<section class="card kpi" aria-label="${m.label}">
-      <div class="label">${label(m)}</div>
+    const name = open ? `<a class="open" href="${open(m.key)}" data-open="${m.key}"${m.key === chosen
+      ? ' aria-current="true"' : ""}>${escape(m.label)}<span class="visually-hidden">: chart against the previous period</span></a>${m.estimate
+      ? ` <abbr class="estimate" data-estimate="${m.key}" title="${escape(m.estimate)}">≈</abbr>` : ""}` : label(m);
+    return `<section class="card kpi${open && m.key === chosen ? " chosen" : ""}" aria-label="${m.label}">
+      <div class="label">${name}</div>
       <div class="value" data-metric="${m.key}">${m.fmt(cur[m.key])}</div>
       <div class="delta ${cls}">${d ? `<span aria-hidden="true">${d.dir > 0 ? "▲" : d.dir < 0 ? "▼" : "●"}</span> `
         + escape(d.text) + " vs previous period" + (d.dir === 0 ? " (no change)" : !m.better ? "" : good ? " (better)" : " (worse)")
@@ -115,15 +120,36 @@ export function kpis(list, cur, prev, sparks) {
   }).join("");
 }
 
-export async function overview(main) {
+/** A metric's figures as a chart draws them: rates in percent (without a float's noise), the rest as they are. */
+function plotted(m, v) {
+  return v === null || v === undefined ? null : m.rate ? Number((v * 100).toPrecision(7)) : v;
+}
+
+/** A metric's series name with its unit: "Error rate (%)", "Watch time (min)". */
+function seriesName(m) {
+  const unit = m.rate ? "%" : m.key === "playtimeMins" ? "min" : m.key.endsWith("Ms") ? "ms" : "";
+  return m.label + (unit ? " (" + unit + ")" : "");
+}
+
+/**
+ * The overview: every figure against the previous period, and one of them (views unless the address names another)
+ * as a full chart with the previous period drawn beside it: the same number of buckets, shifted back by the range's
+ * length, each point of the previous line at the bucket of the range it corresponds to.
+ */
+export async function overview(main, chosenKey) {
   const w = range();
   const s = step();
+  const m = METRICS.find((x) => x.key === chosenKey) || METRICS[0];
+  const title = m.label + " over time";
   main.innerHTML = `<h1>Overview</h1><div class="kpis" id="kpis">${placeholders(8, "kpi")}</div>
-    <h2>Views over time</h2><div class="card chart is-loading"><canvas id="viewsChart" aria-label="Views over time" role="img"></canvas></div>`;
-  const [now, before, series, playing] = await Promise.all([
+    <h2 id="chartTitle">${escape(title)}</h2>
+    <p class="muted" id="chartNote">${escape(rangeName())}, against the period before it of the same length.</p>
+    <div class="card chart is-loading"><canvas id="viewsChart" aria-label="${escape(title)}" role="img"></canvas></div>`;
+  const [now, before, series, prevSeries, playing] = await Promise.all([
     get(viewsQuery({ from: w.from, to: w.to })),
     get(viewsQuery({ from: w.prevFrom, to: w.prevTo })),
     get(viewsQuery({ from: w.from, to: w.to, timeStep: s })),
+    get(viewsQuery({ from: w.prevFrom, to: w.prevTo, timeStep: s })),
     get("/api/data/views/now"),
   ]);
   const cur = now[0] || {};
@@ -134,13 +160,22 @@ export async function overview(main) {
   }
   const all = buckets(w.from, w.to, s);
   const labels = bucketLabels(all, s);
+  // the previous period's buckets, one for one with the range's (as many, in order)
+  const prevAll = buckets(w.prevFrom, w.prevTo, s).slice(0, all.length);
+  const prevLabels = prevAll.map((b) => bucketLabel(b, s));
   document.getElementById("kpis").insertAdjacentHTML("beforebegin", `<p class="now" id="now"><span class="pulse"
     aria-hidden="true"></span> Watching now: <strong data-now>${count(playing.reduce((n, r) => n + r.viewCount, 0))}</strong>
     <span class="muted">(views with a beacon in the last minute, whatever the range and filters)</span></p>`);
-  document.getElementById("kpis").innerHTML = kpis(METRICS, cur, prev, true) + ESTIMATES;
+  document.getElementById("kpis").innerHTML = kpis(METRICS, cur, prev, true, (k) => link("/overview/" + k), m.key)
+    + ESTIMATES;
   const counts = ["viewCount", "playtimeMins", "uniqueViewers"];
-  METRICS.forEach((m) => charts.line(document.getElementById("spark-" + m.key), labels,
-    [{ label: m.label, data: fill(series, all, m.key, counts.includes(m.key)) }], { spark: true, fill: true }));
-  charts.line(document.getElementById("viewsChart"), labels,
-    [{ label: "Views", data: fill(series, all, "viewCount", true) }], { fill: true, points: true });
+  const zero = counts.includes(m.key);
+  METRICS.forEach((x) => charts.line(document.getElementById("spark-" + x.key), labels,
+    [{ label: x.label, data: fill(series, all, x.key, counts.includes(x.key)) }], { spark: true, fill: true }));
+  const previous = fill(prevSeries, prevAll, m.key, zero).map((v) => plotted(m, v));
+  while (previous.length < all.length) previous.push(zero ? 0 : null);
+  charts.line(document.getElementById("viewsChart"), labels, [
+    { label: seriesName(m), data: fill(series, all, m.key, zero).map((v) => plotted(m, v)) },
+    { label: "Previous period", data: previous, dashed: true, finished: true, at: prevLabels },
+  ], { fill: true, points: true, legend: true, decimals: !zero, spanGaps: !zero });
 }
