@@ -242,6 +242,13 @@ final class ChSchema {
     out.add("CREATE TABLE IF NOT EXISTS " + t("webhook_endpoints") + onCluster() + " (id String, account_id String,"
         + " url String, created_at DateTime64(3, 'UTC'), position String, deleted UInt8, version UInt64)"
         + " ENGINE = " + engine("ReplacingMergeTree", "webhook_endpoints", false, "version") + " ORDER BY id");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("alert_rules") + onCluster() + " (account_id String, id String,"
+        + " created_at DateTime64(3, 'UTC'), spec String, version UInt64, is_deleted UInt8) ENGINE = "
+        + engine("ReplacingMergeTree", "alert_rules", false, "version, is_deleted") + " ORDER BY (account_id, id)");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("alert_incidents") + onCluster() + " (account_id String, id String,"
+        + " rule_id String, rule_name String, metric String, opened_at DateTime64(3, 'UTC'),"
+        + " resolved_at Nullable(DateTime64(3, 'UTC')), value Float64, bound Float64, version UInt64) ENGINE = "
+        + engine("ReplacingMergeTree", "alert_incidents", false, "version") + " ORDER BY (account_id, id)");
     if (cluster != null) {
       for (String table : List.of("views", "rollup_hour", "rollup_day")) {
         out.add("CREATE TABLE IF NOT EXISTS " + t(table) + onCluster() + " AS " + local(table)
