@@ -365,6 +365,7 @@ public final class Viewpulse implements AutoCloseable {
   private void closeBehindApi() {
     if (timelineDrop != null) {
       timelineDrop.shutdownNow();
+    }
     if (alerts != null) {
       alerts.close();
     }
