@@ -27,7 +27,8 @@ import java.util.Set;
  *       all; a ReplacingMergeTree keyed by kind, account and key keeps the latest version of each row, and
  *       tombstones ({@code is_deleted}) remove rows. Small: it holds open sessions and a few seconds of views.
  *   <li>{@code accounts}, {@code api_keys}, {@code media}: the directory, ReplacingMergeTree by id (a change is a new
- *       version), read whole with FINAL (they are small).
+ *       version), read whole with FINAL (they are small); {@code saved_views}, the dashboards' saved views, the
+ *       same way (a deletion is a version with {@code deleted} set).
  *   <li>{@code schema_migrations}: the migrations applied.
  * </ul>
  *
@@ -220,6 +221,10 @@ final class ChSchema {
     out.add("CREATE TABLE IF NOT EXISTS " + t("retention_policies") + onCluster() + " (account_id String,"
         + " view_days UInt32, version UInt64) ENGINE = " + engine("ReplacingMergeTree", "retention_policies", false,
         "version") + " ORDER BY account_id");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("saved_views") + onCluster() + " (account_id String, id String,"
+        + " name String, state String, created_at DateTime64(3, 'UTC'), key_id String, deleted UInt8,"
+        + " version UInt64) ENGINE = " + engine("ReplacingMergeTree", "saved_views", false, "version")
+        + " ORDER BY (account_id, id)");
     if (cluster != null) {
       for (String table : List.of("views", "rollup_hour", "rollup_day")) {
         out.add("CREATE TABLE IF NOT EXISTS " + t(table) + onCluster() + " AS " + local(table)

@@ -36,6 +36,7 @@ public final class ChStore implements Store {
   private final ChViewRows viewRows;
   private final ChErasures erasures;
   private final ChRetention retention;
+  private final ChSavedViews savedViews;
   private final ChLiveMinutes liveMinutes;
   private final ChDirectory directory;
   private final ChMigrations migrations;
@@ -57,6 +58,7 @@ public final class ChStore implements Store {
     this.viewRows = new ChViewRows(ch, schema);
     this.erasures = new ChErasures(ch, schema);
     this.retention = new ChRetention(ch, schema);
+    this.savedViews = new ChSavedViews(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
     this.directory = new ChDirectory(ch, schema);
   }
@@ -93,6 +95,11 @@ public final class ChStore implements Store {
   @Override
   public io.viewpulse.retention.RetentionStore retention() {
     return retention;
+  }
+
+  @Override
+  public io.viewpulse.savedviews.SavedViewStore savedViews() {
+    return savedViews;
   }
 
   @Override

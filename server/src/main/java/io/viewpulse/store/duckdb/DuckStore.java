@@ -34,6 +34,7 @@ public final class DuckStore implements Store {
   private final Rollups rollups;
   private final DuckErasures erasures;
   private final DuckRetention retention;
+  private final DuckSavedViews savedViews;
 
   private DuckStore(Database db, int rollupMinViewsPerRow) {
     this.db = db;
@@ -45,6 +46,7 @@ public final class DuckStore implements Store {
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
     this.erasures = new DuckErasures(db);
     this.retention = new DuckRetention(db);
+    this.savedViews = new DuckSavedViews(db);
   }
 
   /** Opens (creating or migrating) the file under {@code dataDir}. */
@@ -75,6 +77,11 @@ public final class DuckStore implements Store {
   @Override
   public io.viewpulse.retention.RetentionStore retention() {
     return retention;
+  }
+
+  @Override
+  public io.viewpulse.savedviews.SavedViewStore savedViews() {
+    return savedViews;
   }
 
   @Override
@@ -150,6 +157,7 @@ public final class DuckStore implements Store {
     viewRows.close();
     erasures.close();
     retention.close();
+    savedViews.close();
     liveMinutes.close();
     sessions.close();
     directory.close();

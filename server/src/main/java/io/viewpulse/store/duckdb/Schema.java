@@ -82,7 +82,8 @@ final class Schema {
       Schema::storeSeam,
       Schema::quality,
       Schema::erasures,
-      Schema::retention);
+      Schema::retention,
+      Schema::savedViews);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -244,5 +245,15 @@ final class Schema {
   /** Version 5: the accounts' retention periods for their views ({@code retention.RetentionStore}). */
   private static void retention(Connection c, Statement s) throws SQLException {
     s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER NOT NULL)");
+  }
+
+  /**
+   * Version 6: the accounts' saved dashboard views ({@code savedviews.SavedViewStore}): a name, the dashboard's state
+   * as it wrote it, when and by which key; a deleted view's row is deleted.
+   */
+  private static void savedViews(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE saved_views (account_id VARCHAR NOT NULL, id VARCHAR NOT NULL, name VARCHAR NOT NULL,"
+        + " state VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, key_id VARCHAR NOT NULL,"
+        + " PRIMARY KEY (account_id, id))");
   }
 }
