@@ -98,7 +98,7 @@ final class MediaRoutes {
         || m.id().startsWith(s);
   }
 
-  private static JsonNode body(RoutingContext ctx, Set<String> allowed) {
+  static JsonNode body(RoutingContext ctx, Set<String> allowed) {
     JsonNode n;
     try {
       n = ctx.body().buffer() == null ? null : Json.MAPPER.readTree(ctx.body().buffer().getBytes());
@@ -118,7 +118,7 @@ final class MediaRoutes {
     return n;
   }
 
-  private static String text(JsonNode body, String field) {
+  static String text(JsonNode body, String field) {
     JsonNode v = body.get(field);
     if (v == null || v.isNull()) {
       return null;
