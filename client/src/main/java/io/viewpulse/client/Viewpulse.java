@@ -394,6 +394,42 @@ public final class Viewpulse {
     }));
   }
 
+  // ---- webhooks: the streaming export ----
+
+  /**
+   * Creates a webhook endpoint: every view of the account finished from now on is posted to {@code url} in batches,
+   * signed. Needs a secret key. The answer holds the signing secret, this once.
+   *
+   * @throws ViewpulseException 400 for a URL the server will not post to (not http(s), or an address that is not
+   *     public), 409 when the account has the most endpoints it may have
+   */
+  public Webhook createWebhook(String url) {
+    return join(createWebhookAsync(url));
+  }
+
+  public CompletableFuture<Webhook> createWebhookAsync(String url) {
+    ObjectNode body = Transport.JSON.createObjectNode().put("url", url);
+    return send("POST", "/api/data/webhooks", body.toString(), Viewpulse::webhook);
+  }
+
+  /** The account's webhook endpoints, oldest first (without their secrets). */
+  public List<Webhook> listWebhooks() {
+    return join(get("/api/data/webhooks", n -> {
+      List<Webhook> out = new java.util.ArrayList<>();
+      n.get("webhooks").forEach(w -> out.add(webhook(w)));
+      return out;
+    }));
+  }
+
+  public void deleteWebhook(String id) {
+    join(send("DELETE", "/api/data/webhooks/" + enc(id), null, n -> null));
+  }
+
+  private static Webhook webhook(JsonNode n) {
+    return new Webhook(n.get("id").asText(), n.get("url").asText(), Instant.ofEpochMilli(n.get("createdAt").asLong()),
+        n.hasNonNull("secret") ? n.get("secret").asText() : null);
+  }
+
   private static Erasure erasure(JsonNode n) {
     return new Erasure(n.get("keyId").asText(), Instant.ofEpochMilli(n.get("erasedAt").asLong()),
         n.get("views").asLong());

@@ -61,7 +61,7 @@ public final class ApiServer implements AutoCloseable {
       java.util.function.Predicate<String> isAdminToken, PrometheusMeterRegistry metrics,
       MetricsToken metricsToken, InstantSource clock, java.util.function.Predicate<String> loopbackPeer,
       List<String> publicHosts, java.util.function.Supplier<Readiness> readiness,
-      io.viewpulse.savedviews.SavedViews savedViews) {}
+      io.viewpulse.webhooks.Webhooks webhooks, io.viewpulse.savedviews.SavedViews savedViews) {}
 
   private static void health(RoutingContext ctx, Readiness r) {
     ObjectNode body = Json.object().put("status", r.ready() ? "ok" : "not ready");
@@ -97,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
     new CollectorRoutes(s.ingest().legacy()).mount(router);
     new ViewRoutes(vertx, guard, s.explorer(), s.erasures()).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
+    new WebhookRoutes(vertx, guard, s.webhooks()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
     new SavedViewRoutes(vertx, guard, s.savedViews()).mount(router);
     new AdminRoutes(vertx, s.admin(), s.isAdminToken(), local).mount(router);

@@ -1,7 +1,6 @@
 package io.viewpulse.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.viewpulse.model.Dimensions;
 import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewRow;
 import java.io.IOException;
@@ -20,34 +19,7 @@ final class ViewRowsJson {
 
   /** The value of one field of a row: a String, Long, Integer, Boolean or null. */
   static Object value(ViewRow r, ViewField f) {
-    Dimensions d = r.dims();
-    return switch (f) {
-      case VIEW_ID -> Long.toString(r.viewId());
-      case PLAYBACK_ID -> r.playbackId();
-      case CREATOR_ID -> r.creatorId();
-      case D_STORAGE_URL -> r.dStorageUrl();
-      case VIEWER_ID -> r.viewerId();
-      case STARTED_AT -> r.startedAtMs();
-      case DEVICE_TYPE -> d.deviceType();
-      case DEVICE -> d.device();
-      case CPU -> d.cpu();
-      case OS -> d.os();
-      case BROWSER -> d.browser();
-      case BROWSER_ENGINE -> d.browserEngine();
-      case CONTINENT -> d.continent();
-      case COUNTRY -> d.country();
-      case SUBDIVISION -> d.subdivision();
-      case TIMEZONE -> d.timezone();
-      case GEOHASH -> d.geohash();
-      case DOMAIN -> r.domain();
-      case LIVE -> r.live();
-      case PLAYTIME_MS -> r.playtimeMs();
-      case TTFF_MS -> r.ttffMs();
-      case REBUFFER_MS -> r.rebufferMs();
-      case ERRORS -> r.errors();
-      case FIRST_FRAME -> r.firstFrame();
-      case ENDED -> r.ended();
-    };
+    return r.field(f);
   }
 
   /** One view as a JSON object; with {@code failed} (any error) after the fields when {@code withFailed}. */

@@ -115,6 +115,12 @@ final class ServeCommand implements Callable<Integer> {
           + "naming another host (and no loopback name or address) gets 421. Default: any. Env: VIEWPULSE_PUBLIC_HOST")
   List<String> publicHosts;
 
+  @Option(names = "--webhook-allow-hosts", split = ",", defaultValue = "${env:VIEWPULSE_WEBHOOK_ALLOW_HOSTS}",
+      description = "Networks, addresses or host names webhooks may be posted to although they are not public "
+          + "(loopback, private, link-local, ...: refused by default), comma-separated (e.g. 127.0.0.1,10.0.0.0/8). "
+          + "Env: VIEWPULSE_WEBHOOK_ALLOW_HOSTS")
+  List<String> webhookAllowHosts;
+
   @Option(names = "--rollup-min-views-per-row", defaultValue = "${env:VIEWPULSE_ROLLUP_MIN_VIEWS_PER_ROW:-200}",
       description = "Keep an hourly or daily rollup of a breakdown only while its rows stand for at least this many "
           + "views each (default ${DEFAULT-VALUE}: a row then takes under a quarter of its views' disk). Lower: "
@@ -206,13 +212,19 @@ final class ServeCommand implements Callable<Integer> {
     } catch (DomainException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    List<String> allowHosts = webhookAllowHosts == null ? List.of() : webhookAllowHosts;
+    try {
+      io.viewpulse.webhooks.WebhookGuard.allowing(allowHosts);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--webhook-allow-hosts: " + e.getMessage());
+    }
     ServerConfig config = ServerConfig.defaults(data).withStore(storeConfig).withEventLog(eventLogConfig)
         .withMasterKey(System.getenv("VIEWPULSE_MASTER_KEY")).withHost(host).withPort(port)
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn)
             .withLimits(new IngestConfig.Limits(beaconsPerSecondPerAddress, newSessionsPerMinutePerAddress,
                 socketsPerAddress)))
         .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword).withBenchEndpoints(benchEndpoints)
-        .withMetricsTokenFile(metricsTokenFile)
+        .withMetricsTokenFile(metricsTokenFile).withWebhookAllowHosts(allowHosts)
         .withPublicHosts(publicHosts == null ? List.of() : publicHosts.stream().map(String::strip)
             .filter(h -> !h.isEmpty()).toList())
         .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions)

@@ -27,6 +27,7 @@ import java.util.function.Predicate;
  * @param publicHosts see {@link #withPublicHosts}
  * @param loopbackPeer which peer addresses are this machine (loopback ones; see {@link #withLoopbackPeer})
  * @param eventLog which event log, and its settings (the file log in {@code <data>/log} by default)
+ * @param webhookAllowHosts see {@link #withWebhookAllowHosts}
  */
 public record ServerConfig(
     Path dataDir,
@@ -45,29 +46,34 @@ public record ServerConfig(
     StoreConfig store,
     List<String> publicHosts,
     Predicate<String> loopbackPeer,
-    EventLogConfig eventLog) {
+    EventLogConfig eventLog,
+    List<String> webhookAllowHosts) {
 
   public ServerConfig {
     bootstrapOrigins = List.copyOf(bootstrapOrigins);
     publicHosts = List.copyOf(publicHosts);
+    webhookAllowHosts = List.copyOf(webhookAllowHosts);
   }
 
   /** The same server on another store. */
   public ServerConfig withStore(StoreConfig s) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, s, publicHosts, loopbackPeer, eventLog);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, s, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   /** The master key as base64 (as {@code VIEWPULSE_MASTER_KEY} gives it), or null for {@code <data>/master.key}. */
   public ServerConfig withMasterKey(String base64) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, base64, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   /** The same server on another event log. */
   public ServerConfig withEventLog(EventLogConfig e) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, e);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
+        e, webhookAllowHosts);
   }
 
   /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
@@ -75,53 +81,62 @@ public record ServerConfig(
     return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
         SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false, null,
         StoreConfig.duckdb(dataDir), List.of(), LocalRequests::isLoopbackAddress,
-        EventLogConfig.file(dataDir.resolve("log")));
+        EventLogConfig.file(dataDir.resolve("log")), List.of());
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   public ServerConfig withIngest(IngestConfig i) {
     return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   public ServerConfig withSessions(SessionRules s) {
     return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   public ServerConfig withClock(InstantSource c) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   public ServerConfig withTls(Path keystore, String password) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        keystore, password, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
+        keystore, password, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   public ServerConfig withBootstrap(boolean b, List<String> origins) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock, tlsKeystore,
-        tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
+        tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   public ServerConfig withBenchEndpoints(boolean on) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, on, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog);
+        tlsKeystore, tlsPassword, on, metricsTokenFile, store, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   /** Require {@code Authorization: Bearer <token>} on /metrics, the token read from this file (null: open). */
   public ServerConfig withMetricsTokenFile(Path file) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, file, store, publicHosts, loopbackPeer, eventLog);
+        tlsKeystore, tlsPassword, benchEndpoints, file, store, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   /**
@@ -130,7 +145,8 @@ public record ServerConfig(
    */
   public ServerConfig withPublicHosts(List<String> names) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, names, loopbackPeer, eventLog);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, names, loopbackPeer,
+        eventLog, webhookAllowHosts);
   }
 
   /**
@@ -139,7 +155,8 @@ public record ServerConfig(
    */
   public ServerConfig withLoopbackPeer(Predicate<String> isLoopback) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
-        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, isLoopback, eventLog);
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, isLoopback,
+        eventLog, webhookAllowHosts);
   }
 
   /**
@@ -148,5 +165,15 @@ public record ServerConfig(
    */
   public ServerConfig withRollupMinViewsPerRow(int views) {
     return withStore(store.withRollupMinViewsPerRow(views));
+  }
+
+  /**
+   * Networks, addresses or host names webhooks may be posted to although they are loopback, private, link-local or
+   * otherwise not public (refused by default: webhook URLs are typed by users and fetched by the server).
+   */
+  public ServerConfig withWebhookAllowHosts(List<String> entries) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
+        eventLog, entries);
   }
 }

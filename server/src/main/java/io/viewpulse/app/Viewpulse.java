@@ -60,6 +60,9 @@ public final class Viewpulse implements AutoCloseable {
   private final MasterKey master;
   private final StreamEvents streamEvents;
   private final java.time.InstantSource clock;
+  private final io.viewpulse.webhooks.WebhookClient webhooks;
+  private final io.viewpulse.webhooks.Webhooks webhookEndpoints;
+  private final io.viewpulse.webhooks.WebhookDeliveries deliveries;
   private Demo demo;
   private final java.nio.file.Path dataDir;
 
@@ -104,6 +107,12 @@ public final class Viewpulse implements AutoCloseable {
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         this::backpressure);
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
+    io.viewpulse.webhooks.WebhookGuard webhookGuard =
+        io.viewpulse.webhooks.WebhookGuard.allowing(c.webhookAllowHosts());
+    webhooks = new io.viewpulse.webhooks.WebhookClient(vertx, webhookGuard, c.clock(),
+        io.viewpulse.webhooks.WebhookClient.Limits.defaults());
+    webhookEndpoints = new io.viewpulse.webhooks.Webhooks(store.webhooks(), webhookGuard, master, c.clock());
+    deliveries = new io.viewpulse.webhooks.WebhookDeliveries(webhookEndpoints, webhooks, c.clock());
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
     clock = c.clock();
     try {
@@ -117,13 +126,14 @@ public final class Viewpulse implements AutoCloseable {
           new io.viewpulse.privacy.Erasures(store.erasures(), c.clock()),
           new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog, retention, c.clock()),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
-          c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness,
+          c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness, webhookEndpoints,
           new io.viewpulse.savedviews.SavedViews(store.savedViews(), c.clock())));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
       closeBehindApi();
       throw e;
     }
+    deliveries.start(java.time.Duration.ofSeconds(1));
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
   }
@@ -241,6 +251,11 @@ public final class Viewpulse implements AutoCloseable {
     return api.routes();
   }
 
+  /** Posts signed webhooks to the addresses the configuration allows (public ones, and those it names). */
+  public io.viewpulse.webhooks.WebhookClient webhooks() {
+    return webhooks;
+  }
+
   public KeyService keys() {
     return keys;
   }
@@ -304,6 +319,7 @@ public final class Viewpulse implements AutoCloseable {
     if (directoryRefresh != null) {
       directoryRefresh.shutdownNow();
     }
+    deliveries.close();
     retention.close();
     log.close();
     sessionizer.close();

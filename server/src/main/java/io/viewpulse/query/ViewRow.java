@@ -35,6 +35,42 @@ public record ViewRow(
     return errors > 0;
   }
 
+  /**
+   * The value of one field, as the API writes it (the export, the explorer, the webhooks): a String, Long, Integer,
+   * Boolean or null; the view id a string (ClickHouse's ids use all 64 bits, beyond a JavaScript number), the start
+   * Unix milliseconds.
+   */
+  public Object field(ViewField f) {
+    Dimensions d = dims;
+    return switch (f) {
+      case VIEW_ID -> Long.toString(viewId);
+      case PLAYBACK_ID -> playbackId;
+      case CREATOR_ID -> creatorId;
+      case D_STORAGE_URL -> dStorageUrl;
+      case VIEWER_ID -> viewerId;
+      case STARTED_AT -> startedAtMs;
+      case DEVICE_TYPE -> d.deviceType();
+      case DEVICE -> d.device();
+      case CPU -> d.cpu();
+      case OS -> d.os();
+      case BROWSER -> d.browser();
+      case BROWSER_ENGINE -> d.browserEngine();
+      case CONTINENT -> d.continent();
+      case COUNTRY -> d.country();
+      case SUBDIVISION -> d.subdivision();
+      case TIMEZONE -> d.timezone();
+      case GEOHASH -> d.geohash();
+      case DOMAIN -> domain;
+      case LIVE -> live;
+      case PLAYTIME_MS -> playtimeMs;
+      case TTFF_MS -> ttffMs;
+      case REBUFFER_MS -> rebufferMs;
+      case ERRORS -> errors;
+      case FIRST_FRAME -> firstFrame;
+      case ENDED -> ended;
+    };
+  }
+
   /** The view's place in the order of views (start, then id). */
   public ViewPosition position() {
     return new ViewPosition(Math.floorDiv(startedAtMs, 1000L), viewId);

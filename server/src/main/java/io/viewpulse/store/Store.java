@@ -22,6 +22,9 @@ public interface Store extends AutoCloseable {
   /** Finished views one by one: the views explorer and the export. */
   ViewRowReader viewRows();
 
+  /** Webhook endpoints and their positions in the finished views: the streaming export. */
+  io.viewpulse.webhooks.WebhookStore webhooks();
+
   /** Erasure of a viewer's views, and its record. */
   io.viewpulse.privacy.ErasureStore erasures();
 

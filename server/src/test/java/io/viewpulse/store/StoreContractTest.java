@@ -585,6 +585,72 @@ class StoreContractTest {
     assertThat(viewersOf("acc")).containsExactly("viewer-c", "viewer-b");
   }
 
+  private static SessionStore.Commit finishes(int partition, long offset, ViewRecord... views) {
+    return SessionStore.Commit.of(partition, offset, List.of(), List.of(), List.of(views), List.of(), List.of());
+  }
+
+  private List<String> pending(String endpoint, int limit) {
+    return store.webhooks().pending(endpoint, limit).views().stream().map(io.viewpulse.query.ViewRow::viewerId)
+        .toList();
+  }
+
+  /**
+   * The webhooks' positions: an endpoint gets the views stored after its creation, in the order they were stored
+   * (not by start), of its account only, from every log partition; a delivered batch moves the position, durably; a
+   * stale move is ignored; an erased viewer's pending views go with its views; a deleted endpoint has nothing.
+   */
+  @Test
+  void aWebhookGetsEveryViewStoredAfterItsCreationInOrderUntilDelivered() {
+    var hooks = store.webhooks();
+    store.sessions().recover(0);
+    store.sessions().recover(1);
+    long t = T0.toEpochMilli();
+    store.sessions().commit(finishes(0, 10, view(1, "before", t, true)));
+    hooks.create(new io.viewpulse.webhooks.WebhookStore.Endpoint("e1", "acc", "https://a.example/h", T0));
+    hooks.create(new io.viewpulse.webhooks.WebhookStore.Endpoint("e2", "other", "https://b.example/h", T0));
+    assertThat(pending("e1", 10)).as("what was stored before it").isEmpty();
+    // stored in this order; started in another
+    store.sessions().commit(finishes(0, 20, view(2, "late-start", t + 50_000, true)));
+    store.sessions().commit(finishes(1, 5, view(3, "early-start", t - 50_000, true)));
+    store.sessions().commit(finishes(0, 30, view(4, "c", t + 1_000, true),
+        viewOf(5, "other", "viewer-o", t + 2_000)));
+    assertThat(pending("e1", 10)).containsExactlyInAnyOrder("viewer-late-start", "viewer-early-start", "viewer-c");
+    assertThat(pending("e2", 10)).containsExactly("viewer-o");
+
+    var first = hooks.pending("e1", 1);
+    assertThat(first.views()).hasSize(1);
+    hooks.delivered("e1", first.from(), first.to());
+    List<String> rest = pending("e1", 10);
+    assertThat(rest).hasSize(2).doesNotContain(first.views().get(0).viewerId());
+    hooks.delivered("e1", first.from(), first.from());
+    assertThat(pending("e1", 10)).as("a move from where it is not is ignored").isEqualTo(rest);
+    reopen();
+    assertThat(pending("e1", 10)).as("after a restart").isEqualTo(rest);
+    hooks = store.webhooks();
+
+    assertThat(store.erasures().erase("acc", "viewer-c", new io.viewpulse.privacy.ErasureStore.ErasureRecord("k",
+        T0, 0)).views()).isEqualTo(1);
+    assertThat(pending("e1", 10)).as("an erased viewer is not posted").isEqualTo(rest.stream()
+        .filter(v -> !v.equals("viewer-c")).toList());
+    var all = hooks.pending("e1", 10);
+    hooks.delivered("e1", all.from(), all.to());
+    assertThat(pending("e1", 10)).isEmpty();
+    store.sessions().recover(0);
+    store.sessions().commit(finishes(0, 40, view(6, "d", t + 3_000, true)));
+    assertThat(pending("e1", 10)).as("a view stored after an erasure of the last ones").containsExactly("viewer-d");
+
+    assertThat(hooks.endpoints("acc")).extracting(io.viewpulse.webhooks.WebhookStore.Endpoint::id)
+        .containsExactly("e1");
+    assertThat(hooks.endpoints(null)).extracting(io.viewpulse.webhooks.WebhookStore.Endpoint::id)
+        .containsExactlyInAnyOrder("e1", "e2");
+    assertThat(hooks.endpoints("acc").get(0)).isEqualTo(new io.viewpulse.webhooks.WebhookStore.Endpoint("e1", "acc",
+        "https://a.example/h", T0));
+    assertThat(hooks.delete("other", "e1")).as("not another account's").isFalse();
+    assertThat(hooks.delete("acc", "e1")).isTrue();
+    assertThat(hooks.endpoints("acc")).isEmpty();
+    assertThat(pending("e1", 10)).isEmpty();
+  }
+
   /**
    * Saved views: listed oldest first with what was saved (name, state as written, time to the millisecond, key), one
    * by one only in their account, a deleted one gone everywhere and not deleted twice, the same after a restart.

@@ -118,6 +118,31 @@ public final class AccessRoutes {
             ok(200, (r, t, q) -> assertThat(r.json().get("erasures").isArray()).isTrue()),
             t -> ok(200, (r, x, q) -> r.json().get("erasures").forEach(e -> assertThat(e.get("keyId").asText())
                 .as("B sees its own erasures only").isNotEqualTo(t.a.secret().split("_")[1])))),
+        route("GET /api/data/webhooks", Guard.SECRET, get(t -> "/api/data/webhooks"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("webhooks").isArray()).isTrue()),
+            t -> ok(200, (r, x, q) -> assertThat(r.body()).as("B sees its own webhooks only")
+                .doesNotContain("hooks-of-a"))),
+        // what B creates is B's: A does not list it; each one made is deleted again (an account has at most ten)
+        route("POST /api/data/webhooks", Guard.SECRET, json("POST", t -> "/api/data/webhooks",
+                t -> "{\"url\": \"https://hooks.example.invalid/made-by-the-matrix\"}"),
+            ok(201, (r, t, q) -> {
+              assertThat(r.json().get("secret").asText()).startsWith("whsec_");
+              assertThat(t.http.delete("/api/data/webhooks/" + r.json().get("id").asText(), "Authorization",
+                  "Bearer " + t.a.secret()).status()).isEqualTo(204);
+            }),
+            t -> ok(201, (r, x, q) -> {
+              assertThat(t.http.delete("/api/data/webhooks/" + r.json().get("id").asText(), "Authorization",
+                  "Bearer " + t.a.secret()).status()).as("A cannot delete B's").isEqualTo(404);
+              assertThat(t.http.delete("/api/data/webhooks/" + r.json().get("id").asText(), "Authorization",
+                  "Bearer " + t.b.secret()).status()).isEqualTo(204);
+            })),
+        route("DELETE /api/data/webhooks/{id}", Guard.SECRET,
+            t -> new Request("DELETE", "/api/data/webhooks/" + spareWebhook(t), null, null),
+            ok(204, (r, t, q) -> assertThat(t.http.getWithKey("/api/data/webhooks", t.a.secret()).body())
+                .doesNotContain(q.path().substring(q.path().lastIndexOf('/') + 1))),
+            t -> new Expect(404, "webhook not found", (r, x, q) -> assertThat(t.http.getWithKey(
+                "/api/data/webhooks", t.a.secret()).body()).contains(q.path().substring(q.path().lastIndexOf('/')
+                + 1)))),
         route("GET /api/data/views/export", Guard.SECRET,
             get(t -> "/api/data/views/export?format=csv&from=0&to=4102444800000&assetId=" + t.a.assetId()),
             ok(200, (r, t, q) -> assertThat(r.body()).startsWith("viewId,playbackId,")),
@@ -132,6 +157,17 @@ public final class AccessRoutes {
               assertThat(r.json().get("UserID").asText()).isEqualTo(t.b.id());
               assertThat(r.json().get("DeliveryUsageMins").asDouble()).isZero();
             })));
+  }
+
+  /** A webhook endpoint of A's to delete, made afresh after deleting A's others (an account has at most ten). */
+  private static String spareWebhook(Tenants t) {
+    for (JsonNode w : t.http.getWithKey("/api/data/webhooks", t.a.secret()).json().get("webhooks")) {
+      t.http.delete("/api/data/webhooks/" + w.get("id").asText(), "Authorization", "Bearer " + t.a.secret());
+    }
+    Http.Response r = t.http.post("/api/data/webhooks", "{\"url\": \"https://hooks-of-a.example.invalid/vp\"}",
+        "Authorization", "Bearer " + t.a.secret(), "Content-Type", "application/json");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json().get("id").asText();
   }
 
   static List<Route> media(String kind) {

@@ -73,6 +73,13 @@ public final class TestServer implements AutoCloseable {
         List.of("127.0.0.1/32", "::1/128"), "none")).withStore(store.withRollupMinViewsPerRow(1)));
   }
 
+  /** A server on a data directory and a store the test keeps, with some of its configuration changed. */
+  public TestServer(Path dataDir, MutableClock clock, boolean ownsDir, io.viewpulse.store.StoreConfig store,
+      UnaryOperator<ServerConfig> tweak) {
+    this(dataDir, clock, ownsDir, c -> tweak.apply(c.withIngest(new IngestConfig(List.of(geo("test-dbip.mmdb")),
+        List.of("127.0.0.1/32", "::1/128"), "none")).withStore(store.withRollupMinViewsPerRow(1))));
+  }
+
   /** A default test server with some of its configuration changed. */
   public TestServer(UnaryOperator<ServerConfig> tweak) {
     this(newTempDir(), new MutableClock(T0), true, c -> tweak.apply(c.withIngest(new IngestConfig(

@@ -221,6 +221,9 @@ final class ChSchema {
     out.add("CREATE TABLE IF NOT EXISTS " + t("retention_policies") + onCluster() + " (account_id String,"
         + " view_days UInt32, version UInt64) ENGINE = " + engine("ReplacingMergeTree", "retention_policies", false,
         "version") + " ORDER BY account_id");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("webhook_endpoints") + onCluster() + " (id String, account_id String,"
+        + " url String, created_at DateTime64(3, 'UTC'), position String, deleted UInt8, version UInt64)"
+        + " ENGINE = " + engine("ReplacingMergeTree", "webhook_endpoints", false, "version") + " ORDER BY id");
     out.add("CREATE TABLE IF NOT EXISTS " + t("saved_views") + onCluster() + " (account_id String, id String,"
         + " name String, state String, created_at DateTime64(3, 'UTC'), key_id String, deleted UInt8,"
         + " version UInt64) ENGINE = " + engine("ReplacingMergeTree", "saved_views", false, "version")

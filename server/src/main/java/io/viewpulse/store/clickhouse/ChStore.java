@@ -36,6 +36,7 @@ public final class ChStore implements Store {
   private final ChViewRows viewRows;
   private final ChErasures erasures;
   private final ChRetention retention;
+  private final ChWebhooks webhooks;
   private final ChSavedViews savedViews;
   private final ChLiveMinutes liveMinutes;
   private final ChDirectory directory;
@@ -58,6 +59,7 @@ public final class ChStore implements Store {
     this.viewRows = new ChViewRows(ch, schema);
     this.erasures = new ChErasures(ch, schema);
     this.retention = new ChRetention(ch, schema);
+    this.webhooks = new ChWebhooks(ch, schema);
     this.savedViews = new ChSavedViews(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
     this.directory = new ChDirectory(ch, schema);
@@ -85,6 +87,11 @@ public final class ChStore implements Store {
   @Override
   public io.viewpulse.query.ViewRowReader viewRows() {
     return viewRows;
+  }
+
+  @Override
+  public io.viewpulse.webhooks.WebhookStore webhooks() {
+    return webhooks;
   }
 
   @Override

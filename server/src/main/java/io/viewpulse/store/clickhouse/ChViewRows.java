@@ -69,7 +69,7 @@ final class ChViewRows implements ViewRowReader {
     }
   }
 
-  private static ViewRow row(ClickHouseBinaryFormatReader r) {
+  static ViewRow row(ClickHouseBinaryFormatReader r) {
     return new ViewRow(r.getLong(name(ViewField.VIEW_ID)), text(r, ViewField.PLAYBACK_ID),
         text(r, ViewField.CREATOR_ID), text(r, ViewField.D_STORAGE_URL), text(r, ViewField.VIEWER_ID),
         r.getLong(name(ViewField.STARTED_AT)),

@@ -85,7 +85,8 @@ final class ChViewRowsSql {
         p.values);
   }
 
-  private String select(boolean parquet) {
+  /** The fields as {@link ChViewRows} reads them, over a table with the views' columns. */
+  String select(boolean parquet) {
     List<String> cols = new ArrayList<>();
     for (ViewField f : ViewField.ALL) {
       String expr = FIELDS.get(f);

@@ -64,6 +64,8 @@ final class DuckErasures implements ErasureStore, AutoCloseable {
             // marks past the last row left are lowered to it: once a checkpoint drops the trailing row groups the
             // delete emptied, new views take their rowids again, and must still be rolled up or scanned
             s.execute("UPDATE rollup_mark SET rows = " + END_ROW + " WHERE rows > " + END_ROW);
+            // so are the webhooks' positions: those views are still to be posted
+            s.execute("UPDATE webhook_endpoints SET next_row = " + END_ROW + " WHERE next_row > " + END_ROW);
           }
         }
         try (PreparedStatement p = c.prepareStatement(

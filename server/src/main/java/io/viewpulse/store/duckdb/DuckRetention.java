@@ -79,6 +79,8 @@ final class DuckRetention implements RetentionStore, AutoCloseable {
           }
           try (Statement s = c.createStatement()) {
             s.execute("UPDATE rollup_mark SET rows = " + END_ROW + " WHERE rows > " + END_ROW);
+            // so are the webhooks' positions, as after an erasure
+            s.execute("UPDATE webhook_endpoints SET next_row = " + END_ROW + " WHERE next_row > " + END_ROW);
           }
         }
         c.commit();

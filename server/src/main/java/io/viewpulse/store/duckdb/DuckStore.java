@@ -34,6 +34,7 @@ public final class DuckStore implements Store {
   private final Rollups rollups;
   private final DuckErasures erasures;
   private final DuckRetention retention;
+  private final DuckWebhooks webhooks;
   private final DuckSavedViews savedViews;
 
   private DuckStore(Database db, int rollupMinViewsPerRow) {
@@ -46,6 +47,7 @@ public final class DuckStore implements Store {
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
     this.erasures = new DuckErasures(db);
     this.retention = new DuckRetention(db);
+    this.webhooks = new DuckWebhooks(db);
     this.savedViews = new DuckSavedViews(db);
   }
 
@@ -67,6 +69,11 @@ public final class DuckStore implements Store {
   @Override
   public io.viewpulse.query.ViewRowReader viewRows() {
     return viewRows;
+  }
+
+  @Override
+  public io.viewpulse.webhooks.WebhookStore webhooks() {
+    return webhooks;
   }
 
   @Override
@@ -157,6 +164,7 @@ public final class DuckStore implements Store {
     viewRows.close();
     erasures.close();
     retention.close();
+    webhooks.close();
     savedViews.close();
     liveMinutes.close();
     sessions.close();

@@ -126,7 +126,7 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
   }
 
   /** A row of the fields in {@link io.viewpulse.query.ViewField} order. */
-  private static ViewRow row(ResultSet rs) throws SQLException {
+  static ViewRow row(ResultSet rs) throws SQLException {
     int ttff = rs.getInt(21);
     Integer ttffMs = rs.wasNull() ? null : ttff;
     return new ViewRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),

@@ -83,6 +83,7 @@ final class Schema {
       Schema::quality,
       Schema::erasures,
       Schema::retention,
+      Schema::webhooks,
       Schema::savedViews);
 
   static final int VERSION = MIGRATIONS.size();
@@ -248,7 +249,16 @@ final class Schema {
   }
 
   /**
-   * Version 6: the accounts' saved dashboard views ({@code savedviews.SavedViewStore}): a name, the dashboard's state
+   * Version 6: the streaming export's webhook endpoints, each with its position in {@code views}: the rowid from
+   * which views are still to be posted (rows are appended; an erasure lowers it like the rollups' marks).
+   */
+  private static void webhooks(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE webhook_endpoints (id VARCHAR PRIMARY KEY, account_id VARCHAR NOT NULL,"
+        + " url VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, next_row BIGINT NOT NULL)");
+  }
+
+  /**
+   * Version 7: the accounts' saved dashboard views ({@code savedviews.SavedViewStore}): a name, the dashboard's state
    * as it wrote it, when and by which key; a deleted view's row is deleted.
    */
   private static void savedViews(Connection c, Statement s) throws SQLException {

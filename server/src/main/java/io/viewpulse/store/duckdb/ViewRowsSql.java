@@ -63,6 +63,15 @@ final class ViewRowsSql {
         + " ORDER BY started_at DESC, rowid DESC LIMIT ?", params);
   }
 
+  /**
+   * Columns: the fields in {@link ViewField} order. An account's views from rowid {@code fromRow} on, in the order they
+   * were stored (the webhooks' batches).
+   */
+  static SqlQuery stored(String accountId, long fromRow, int limit) {
+    return new SqlQuery("SELECT " + SELECT + " FROM views WHERE account_id = ? AND rowid >= ? ORDER BY rowid LIMIT ?",
+        List.of(accountId, fromRow, limit));
+  }
+
   /** Columns: the fields in {@link ViewField} order. Oldest first, after {@code after} (exclusive). */
   static SqlQuery oldest(ViewsQuery scope, ViewPosition after) {
     List<Object> params = new ArrayList<>();
