@@ -426,6 +426,40 @@ class DashboardOverviewInBrowserTest {
     }
   }
 
+  /** A save the server refuses (the account keeps as many as it may) says why beside the list, and saves nothing. */
+  @Test
+  void aSaveTheServerRefusesSaysWhy() {
+    List<String> ids = new ArrayList<>();
+    try {
+      for (int i = 0; i < io.viewpulse.savedviews.SavedViews.MAX_PER_ACCOUNT; i++) {
+        Http.Response r = s.http.post("/api/saved-view", "{\"name\": \"view " + i + "\", \"state\": \"#/overview\"}",
+            "Authorization", "Bearer " + s.secretKey, "Content-Type", "application/json");
+        ok201(r);
+        ids.add(r.json().get("id").asText());
+      }
+      Chromium.Tab t = signedIn("#/overview?" + DAY, DESKTOP);
+      Page p = t.page();
+      p.click("#savedViews summary");
+      p.waitForSelector("#savedList");
+      p.fill("#savedName", "One too many");
+      p.click("#saveView button[type=submit]");
+      assertThat(text(p, "#savedError")).isEqualTo("Could not save this view: the account has 200 saved views, the"
+          + " most it may keep: delete one first");
+      assertThat(p.inputValue("#savedName")).as("the name stays, to save once one is deleted").isEqualTo(
+          "One too many");
+      assertThat(s.http.getWithKey("/api/saved-view", s.secretKey).json()).hasSize(ids.size());
+      assertThat(t.errors()).containsExactlyInAnyOrder("HTTP 409 " + base + "/api/saved-view",
+          "Failed to load resource: the server responded with a status of 409 (Conflict)");
+      p.close();
+    } finally {
+      ids.forEach(id -> s.http.delete("/api/saved-view/" + id, "Authorization", "Bearer " + s.secretKey));
+    }
+  }
+
+  private static void ok201(Http.Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+  }
+
   /** Moves the mouse over a chart's point and reads its tooltip: the title, then a line per series. */
   @SuppressWarnings("unchecked")
   static List<String> tooltipAt(Page p, String canvas, int index) {
