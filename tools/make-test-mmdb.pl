@@ -1,7 +1,8 @@
 #!/usr/bin/env perl
-# Builds the small GeoIP databases the tests use, in the two layouts Viewpulse reads:
+# Builds the small GeoIP and ASN databases the tests use, in the layouts Viewpulse reads:
 #   test-dbip.mmdb      the flat layout of ip-location-db's DB-IP Lite files (country_code, state1, latitude, ...)
 #   test-geolite2.mmdb  MaxMind's GeoLite2 City layout (country.iso_code, subdivisions, location.time_zone, ...)
+#   test-asn.mmdb       the ASN layout (autonomous_system_number, autonomous_system_organization)
 # Networks are documentation ranges (RFC 5737, RFC 3849) given made-up places.
 # Run: apt-get install -y libmaxmind-db-writer-perl && perl tools/make-test-mmdb.pl server/src/test/resources/geo
 use strict;
@@ -54,4 +55,21 @@ $mm->insert_network('192.0.2.0/24', {
 });
 open $fh, '>:raw', "$out/test-geolite2.mmdb" or die $!;
 $mm->write_tree($fh);
+close $fh;
+
+# test-asn.mmdb: the layout of ip-location-db's asn-mmdb files and MaxMind's GeoLite2 ASN
+# (autonomous_system_number, autonomous_system_organization); networks are documentation ranges, numbers are
+# private-use ASNs (RFC 6996).
+my %asn_types = (autonomous_system_number => 'uint32', autonomous_system_organization => 'utf8_string');
+my $asn = MaxMind::DB::Writer::Tree->new(
+    ip_version => 6, record_size => 24, database_type => 'GeoLite2-ASN',
+    languages => ['en'], description => { en => 'Viewpulse test data, ASN layout' },
+    alias_ipv6_to_ipv4 => 1, remove_reserved_networks => 0, map_key_type_callback => sub { $asn_types{ $_[0] } },
+);
+for my $n (['192.0.2.0/24', 64500, 'Example Cable Ltd'], ['198.51.100.0/24', 64501, 'Beispiel Telekom AG'],
+    ['2001:db8::/32', 64502, 'Example IPv6 Networks']) {
+    $asn->insert_network($n->[0], { autonomous_system_number => $n->[1], autonomous_system_organization => $n->[2] });
+}
+open $fh, '>:raw', "$out/test-asn.mmdb" or die $!;
+$asn->write_tree($fh);
 close $fh;

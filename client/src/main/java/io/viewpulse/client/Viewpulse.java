@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -200,6 +199,31 @@ public final class Viewpulse {
       }
       return out;
     });
+  }
+
+  // ---- custom dimensions ----
+
+  /**
+   * Declares a custom dimension of the account ({@code POST /api/custom-dimensions}): players may then send a value
+   * for it, and queries break down and filter by it ({@link Dimension#custom}). Returns the dimension.
+   */
+  public Dimension declareCustomDimension(String name) {
+    return join(declareCustomDimensionAsync(name));
+  }
+
+  public CompletableFuture<Dimension> declareCustomDimensionAsync(String name) {
+    ObjectNode body = Transport.JSON.createObjectNode();
+    body.put("name", name);
+    return send("POST", "/api/custom-dimensions", body.toString(), n -> Dimension.custom(n.get("name").asText()));
+  }
+
+  /** The account's custom dimensions, by slot. */
+  public List<Dimension> listCustomDimensions() {
+    return join(get("/api/custom-dimensions", n -> {
+      List<Dimension> out = new ArrayList<>();
+      n.forEach(d -> out.add(Dimension.custom(d.get("name").asText())));
+      return out;
+    }));
   }
 
   // ---- assets and streams ----
@@ -501,19 +525,58 @@ public final class Viewpulse {
     return qs;
   }
 
+  /**
+   * One view of the key's account by its id (as {@link #listViews} gives it), with its timeline; needs a secret key.
+   *
+   * @throws ViewpulseException 404 when the account has no such view
+   */
+  public ViewTimeline getView(String viewId) {
+    return join(getViewAsync(viewId));
+  }
+
+  public CompletableFuture<ViewTimeline> getViewAsync(String viewId) {
+    return get("/api/data/views/" + enc(viewId), Viewpulse::timeline);
+  }
+
+  private static ViewTimeline timeline(JsonNode n) {
+    List<ViewTimeline.Event> events = new ArrayList<>();
+    for (JsonNode e : n.path("timeline").path("events")) {
+      events.add(new ViewTimeline.Event(text(e, "type"), Instant.parse(e.get("at").asText()),
+          e.path("offsetMs").asLong(), e.hasNonNull("durationMs") ? e.get("durationMs").asLong() : null,
+          e.hasNonNull("count") ? e.get("count").asInt() : null,
+          e.hasNonNull("latencyMs") ? e.get("latencyMs").asLong() : null, rendition(e.get("from")),
+          rendition(e.get("to")), e.hasNonNull("fatal") ? e.get("fatal").asBoolean() : null, text(e, "category"),
+          text(e, "message"), text(e, "cause")));
+    }
+    return new ViewTimeline(view(n.get("view")), events, n.path("timeline").path("dropped").asInt());
+  }
+
+  private static ViewTimeline.Rendition rendition(JsonNode r) {
+    if (r == null || r.isNull()) {
+      return null;
+    }
+    return new ViewTimeline.Rendition(r.hasNonNull("bitrateBps") ? r.get("bitrateBps").asLong() : null,
+        r.hasNonNull("width") ? r.get("width").asInt() : null, r.hasNonNull("height") ? r.get("height").asInt()
+            : null);
+  }
+
   private static ViewPage page(JsonNode n) {
     List<View> views = new ArrayList<>();
     for (JsonNode v : n.path("views")) {
-      views.add(new View(text(v, "viewId"), text(v, "playbackId"), text(v, "creatorId"), text(v, "dStorageUrl"),
+      views.add(view(v));
+    }
+    return new ViewPage(views, text(n, "next"));
+  }
+
+  private static View view(JsonNode v) {
+    return new View(text(v, "viewId"), text(v, "playbackId"), text(v, "creatorId"), text(v, "dStorageUrl"),
           text(v, "viewerId"), Instant.ofEpochMilli(v.path("startedAt").asLong()), text(v, "deviceType"),
           text(v, "device"), text(v, "cpu"), text(v, "os"), text(v, "browser"), text(v, "browserEngine"),
           text(v, "continent"), text(v, "country"), text(v, "subdivision"), text(v, "timezone"), text(v, "geohash"),
           text(v, "domain"), v.path("live").asBoolean(), v.path("playtimeMs").asLong(),
           v.hasNonNull("ttffMs") ? v.get("ttffMs").asInt() : null, v.path("rebufferMs").asLong(),
           v.path("errors").asInt(), v.path("firstFrame").asBoolean(), v.path("ended").asBoolean(),
-          v.path("failed").asBoolean()));
-    }
-    return new ViewPage(views, text(n, "next"));
+          v.path("failed").asBoolean());
   }
 
   // ---- plumbing ----
@@ -563,12 +626,20 @@ public final class Viewpulse {
   }
 
   private static Map<Dimension, String> dimensions(JsonNode r) {
-    Map<Dimension, String> dims = new EnumMap<>(Dimension.class);
+    Map<Dimension, String> dims = new java.util.LinkedHashMap<>();
     for (Dimension d : Dimension.values()) {
       if (r.hasNonNull(d.apiName())) {
         dims.put(d, r.get(d.apiName()).asText());
       }
     }
+    r.fields().forEachRemaining(f -> {
+      if (f.getKey().startsWith(Dimension.CUSTOM_PREFIX) && !f.getValue().isNull()) {
+        Dimension d = Dimension.byApiName(f.getKey());
+        if (d != null) {
+          dims.put(d, f.getValue().asText());
+        }
+      }
+    });
     return dims;
   }
 

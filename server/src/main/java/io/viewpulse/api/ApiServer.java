@@ -95,10 +95,11 @@ public final class ApiServer implements AutoCloseable {
     beacons.mount(router);
     new CmcdRoutes(beacons, s.ingest(), s.clock()).mount(router);
     new CollectorRoutes(s.ingest().legacy()).mount(router);
-    new ViewRoutes(vertx, guard, s.explorer(), s.erasures()).mount(router);
+    new ViewRoutes(vertx, guard, s.explorer(), s.erasures(), s.catalog()::declaredDimensions).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
     new WebhookRoutes(vertx, guard, s.webhooks()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
+    new CustomDimensionRoutes(vertx, guard, s.catalog()).mount(router);
     new SavedViewRoutes(vertx, guard, s.savedViews()).mount(router);
     new AdminRoutes(vertx, s.admin(), s.isAdminToken(), local).mount(router);
     new LiveRoutes(vertx, guard, new SignedRequests(s.keys(), s.clock()), s.streamStats(), s.streamEvents())
@@ -221,6 +222,9 @@ public final class ApiServer implements AutoCloseable {
     return t.getMessage();
   }
 
+  /** The prefix of a regex route's name that gives its path in the route table. */
+  static final String NAMED_ROUTE = "route:";
+
   /**
    * The route table as {@code "METHOD /path/{param}"} lines (the path syntax of OpenAPI), for checking the published
    * document against what the server really serves.
@@ -229,6 +233,8 @@ public final class ApiServer implements AutoCloseable {
     java.util.SortedSet<String> out = new java.util.TreeSet<>();
     for (io.vertx.ext.web.Route r : router.getRoutes()) {
       String path = r.getPath() != null ? r.getPath().replaceAll(":([A-Za-z]+)", "{$1}")
+          : r.isRegexPath() && r.getName() != null && r.getName().startsWith(NAMED_ROUTE)
+              ? r.getName().substring(NAMED_ROUTE.length())
           : r.isRegexPath() ? "/json_video+{playbackId}.js" : null;
       if (path == null || r.methods() == null || r.methods().isEmpty()) {
         continue;

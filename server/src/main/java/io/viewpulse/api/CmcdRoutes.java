@@ -81,14 +81,15 @@ final class CmcdRoutes {
 
   /**
    * The headers ingest reads for CMCD, by lower-case name: those of a beacon (user agent, proxies' and CDNs' address
-   * and geo headers), the {@code CMCD-*} headers, and Origin and Referer for the page's host.
+   * and geo headers), the {@code CMCD-*} headers, Origin and Referer for the page's host, and a forwarder's
+   * {@code Viewpulse-CDN} (the CDN that served the media).
    */
   private static Map<String, String> headers(HttpServerRequest req) {
     Map<String, String> headers = new HashMap<>();
     req.headers().forEach(h -> {
       String name = h.getKey();
       char c = Character.toLowerCase(name.charAt(0));
-      if (c == 'u' || c == 'x' || c == 'c' || c == 'f' || c == 'o' || c == 'r') {
+      if (c == 'u' || c == 'x' || c == 'c' || c == 'f' || c == 'o' || c == 'r' || c == 'v') {
         headers.putIfAbsent(name.toLowerCase(Locale.ROOT), h.getValue());
       }
     });

@@ -60,21 +60,24 @@ final class DataRoutes {
   }
 
   private void query(RoutingContext ctx) {
-    views(ctx, batches -> {
-      Principal p = guard.secret(ctx);
-      viewership.query(p.accountId(), request(ctx, true), Params.quality(ctx), batches);
-    }, true);
+    views(ctx, guard::secret, (p, custom, batches) ->
+        viewership.query(p.accountId(), request(ctx, true, custom), Params.quality(ctx), batches), true);
   }
 
   private void creator(RoutingContext ctx) {
-    views(ctx, batches -> {
-      Principal p = guard.any(ctx);
-      ViewsRequest r = request(ctx, false);
+    views(ctx, guard::any, (p, custom, batches) -> {
+      ViewsRequest r = request(ctx, false, custom);
       if (p.isCors()) {
         corsLimits(r);
       }
       viewership.creator(p.accountId(), r, batches);
     }, false);
+  }
+
+  /** What reads the rows of a views answer for a caller, with its account's custom dimensions' names. */
+  private interface Rows {
+    void read(Principal p, List<String> custom, java.util.function.Consumer<List<io.viewpulse.query.MetricRow>> batches)
+        throws Exception;
   }
 
   /** Refuses (403) a breakdown or a filter by a dimension a CORS key may not use. */
@@ -91,9 +94,12 @@ final class DataRoutes {
   }
 
   /** A views answer: the rows are read on a worker thread and encoded on another as they come ({@link ViewsAnswer}). */
-  private void views(RoutingContext ctx, ViewsAnswer.Rows rows, boolean full) {
+  private void views(RoutingContext ctx, java.util.function.Function<RoutingContext, Principal> auth, Rows rows,
+      boolean full) {
     run(ctx, () -> {
-      ViewsAnswer.send(ctx, full, encoders, rows);
+      Principal p = auth.apply(ctx);
+      List<String> custom = viewership.customNames(p.accountId());
+      ViewsAnswer.send(ctx, full, custom, encoders, batches -> rows.read(p, custom, batches));
       return null;
     }, sent -> {});
   }
@@ -117,10 +123,11 @@ final class DataRoutes {
       Principal p = guard.secret(ctx);
       Params.forbid(ctx, "time range params (from, to, timeStep) are not supported for Realtime Viewership API",
           "from", "to", "timeStep");
-      List<Dimension> breakdown = Params.breakdown(ctx, Viewership.REALTIME_DIMENSIONS);
+      List<String> custom = viewership.customNames(p.accountId());
+      List<Dimension> breakdown = Params.breakdown(ctx, Viewership.REALTIME_DIMENSIONS, custom);
       return MetricJson.realtime(viewership.now(p.accountId(), Params.string(ctx, "playbackId"),
           Params.string(ctx, "assetId"), Params.string(ctx, "streamId"), Params.string(ctx, "creatorId"), breakdown,
-          Params.filters(ctx)));
+          Params.filters(ctx, custom)), custom);
     }, body -> Json.ok(ctx, body));
   }
 
@@ -154,11 +161,11 @@ final class DataRoutes {
     }, body -> Json.ok(ctx, body));
   }
 
-  private ViewsRequest request(RoutingContext ctx, boolean withPlaybackId) {
+  private ViewsRequest request(RoutingContext ctx, boolean withPlaybackId, List<String> custom) {
     return new ViewsRequest(withPlaybackId ? Params.string(ctx, "playbackId") : null,
         Params.string(ctx, "assetId"), Params.string(ctx, "streamId"), Params.string(ctx, "creatorId"),
         Params.time(ctx, "from"), Params.time(ctx, "to"), Params.timeStep(ctx, ALL_STEPS),
-        Params.breakdown(ctx, ALL), Params.filters(ctx));
+        Params.breakdown(ctx, ALL, custom), Params.filters(ctx, custom));
   }
 
   private <T> void run(RoutingContext ctx, Callable<T> work, Consumer<T> reply) {

@@ -18,10 +18,15 @@ final class MetricJson {
   private MetricJson() {}
 
   static ArrayNode realtime(List<RealtimeRow> rows) {
+    return realtime(rows, Params.NO_CUSTOM);
+  }
+
+  /** @param custom the names of the account's custom dimensions by slot ({@code custom.<name>} in the rows) */
+  static ArrayNode realtime(List<RealtimeRow> rows, List<String> custom) {
     ArrayNode out = Json.array();
     for (RealtimeRow r : rows) {
       ObjectNode o = out.addObject();
-      dims(o, r.dimensions());
+      dims(o, r.dimensions(), custom);
       o.put("viewCount", r.viewCount());
       o.put("errorRate", r.errorRate());
     }
@@ -57,9 +62,13 @@ final class MetricJson {
   }
 
   private static void dims(ObjectNode o, Map<Dimension, String> dims) {
+    dims(o, dims, Params.NO_CUSTOM);
+  }
+
+  private static void dims(ObjectNode o, Map<Dimension, String> dims, List<String> custom) {
     dims.forEach((d, v) -> {
       if (v != null) {
-        o.put(d.apiName(), v);
+        o.put(d.customSlot() > 0 && custom.get(d.customSlot() - 1) != null ? d.apiName(custom) : d.apiName(), v);
       }
     });
   }

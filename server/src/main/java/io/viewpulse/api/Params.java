@@ -72,6 +72,18 @@ final class Params {
 
   /** {@code breakdownBy[]} (as the SDK sends it) and {@code breakdownBy}, repeated, in order, without repeats. */
   static List<Dimension> breakdown(RoutingContext ctx, Set<Dimension> allowed) {
+    return breakdown(ctx, allowed, NO_CUSTOM);
+  }
+
+  /** An account without custom dimensions. */
+  static final List<String> NO_CUSTOM =
+      java.util.Collections.nCopies(io.viewpulse.model.CustomDimension.MAX, null);
+
+  /**
+   * {@code breakdownBy[]}, with {@code custom.<name>} for the custom dimensions the account declared ({@code declared},
+   * by slot): one it did not declare is invalid.
+   */
+  static List<Dimension> breakdown(RoutingContext ctx, Set<Dimension> allowed, List<String> declared) {
     List<String> raw = new ArrayList<>(ctx.queryParam("breakdownBy[]"));
     raw.addAll(ctx.queryParam("breakdownBy"));
     List<Dimension> out = new ArrayList<>();
@@ -80,10 +92,12 @@ final class Params {
         if (name.isBlank()) {
           continue;
         }
-        Dimension d = Dimension.byApiName(name.strip()).orElse(null);
+        Dimension d = Dimension.resolve(name.strip(), declared).orElse(null);
         if (d == null || !allowed.contains(d)) {
+          boolean custom = allowed.stream().anyMatch(a -> a.customSlot() > 0);
           throw DomainException.invalid("invalid breakdown field: " + name.strip() + " (expected one of "
-              + String.join(", ", allowed.stream().sorted().map(Dimension::apiName).toList()) + ")");
+              + String.join(", ", allowed.stream().filter(a -> a.customSlot() == 0).sorted().map(Dimension::apiName)
+              .toList()) + (custom ? ", or custom.<name> of a declared custom dimension" : "") + ")");
         }
         if (!out.contains(d)) {
           out.add(d);
@@ -95,6 +109,11 @@ final class Params {
 
   /** {@code filters[]=country:US} and {@code filters[]=!browser:Chrome} (repeatable; a Viewpulse extension). */
   static List<io.viewpulse.query.Filter> filters(RoutingContext ctx) {
+    return filters(ctx, NO_CUSTOM);
+  }
+
+  /** {@code filters[]}, with {@code custom.<name>:value} for the custom dimensions the account declared. */
+  static List<io.viewpulse.query.Filter> filters(RoutingContext ctx, List<String> declared) {
     List<String> raw = new ArrayList<>(ctx.queryParam("filters[]"));
     raw.addAll(ctx.queryParam("filters"));
     if (raw.size() > 20) {
@@ -105,7 +124,7 @@ final class Params {
         throw DomainException.invalid("a filter is longer than 512 characters");
       }
     }
-    return raw.stream().filter(v -> !v.isBlank()).map(io.viewpulse.query.Filter::parse).toList();
+    return raw.stream().filter(v -> !v.isBlank()).map(v -> io.viewpulse.query.Filter.parse(v, declared)).toList();
   }
 
   /**

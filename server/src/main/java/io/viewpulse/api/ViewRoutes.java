@@ -40,7 +40,12 @@ final class ViewRoutes {
   private final Erasures erasures;
   private final Semaphore exports = new Semaphore(EXPORTS);
 
-  ViewRoutes(Vertx vertx, Guard guard, ViewExplorer explorer, Erasures erasures) {
+  /** The names of an account's custom dimensions by slot, for filters by {@code custom.<name>}. */
+  private final java.util.function.Function<String, List<String>> customNames;
+
+  ViewRoutes(Vertx vertx, Guard guard, ViewExplorer explorer, Erasures erasures,
+      java.util.function.Function<String, List<String>> customNames) {
+    this.customNames = customNames;
     this.vertx = vertx;
     this.guard = guard;
     this.explorer = explorer;
@@ -50,6 +55,9 @@ final class ViewRoutes {
   void mount(Router r) {
     r.get("/api/data/views").handler(this::list);
     r.get("/api/data/views/export").handler(this::export);
+    // a view id is a (signed) number: the other names under /api/data/views are other routes
+    r.getWithRegex("/api/data/views/(-?[0-9]{1,19})").setRegexGroupsNames(List.of("viewId"))
+        .setName(ApiServer.NAMED_ROUTE + "/api/data/views/{viewId}").handler(this::open);
     r.get(VIEWERS + "*").handler(this::viewer);
     r.delete(VIEWERS + "*").handler(this::erase);
     r.get("/api/data/erasures").handler(this::erasures);
@@ -102,6 +110,24 @@ final class ViewRoutes {
         .put("views", e.views());
   }
 
+  /**
+   * {@code GET /api/data/views/{viewId}}: one view of the account, with its timeline; 404 for an id the account has
+   * no view of.
+   */
+  private void open(RoutingContext ctx) {
+    String raw = ctx.pathParam("viewId");
+    Blocking.run(vertx, ctx, () -> {
+      Principal p = guard.secret(ctx);
+      long id;
+      try {
+        id = Long.parseLong(raw);
+      } catch (NumberFormatException e) {
+        throw DomainException.invalid("invalid view id: " + raw + " (expected a view id as the views list gives it)");
+      }
+      return (com.fasterxml.jackson.databind.JsonNode) ViewTimelineJson.of(explorer.open(p.accountId(), id));
+    }, body -> Json.ok(ctx, body));
+  }
+
   private void list(RoutingContext ctx) {
     page(ctx, null);
   }
@@ -122,7 +148,7 @@ final class ViewRoutes {
   private void page(RoutingContext ctx, String viewerId) {
     Blocking.run(vertx, ctx, () -> {
       Principal p = guard.secret(ctx);
-      ViewsRequest r = request(ctx, viewerId);
+      ViewsRequest r = request(ctx, viewerId, customNames.apply(p.accountId()));
       ViewPosition before = ViewCursor.decode(Params.string(ctx, "cursor"), "cursor");
       int limit = limit(ctx);
       ViewExplorer.Page page = explorer.newest(p.accountId(), r, before, limit);
@@ -181,7 +207,7 @@ final class ViewRoutes {
     Blocking.run(vertx, ctx, () -> {
       Principal p = guard.secret(ctx);
       Format format = Format.of(Params.string(ctx, "format"));
-      ViewsRequest r = request(ctx, null);
+      ViewsRequest r = request(ctx, null, customNames.apply(p.accountId()));
       ViewPosition after = ViewCursor.decode(Params.string(ctx, "after"), "after");
       explorer.checkExport(p.accountId(), r);
       if (!exports.tryAcquire()) {
@@ -277,11 +303,12 @@ final class ViewRoutes {
   }
 
   /** The scope: the media, the filters and the time range of the viewership queries, and a viewer when given. */
-  private static ViewsRequest request(RoutingContext ctx, String viewerId) {
+  private static ViewsRequest request(RoutingContext ctx, String viewerId, List<String> custom) {
     Params.forbid(ctx, "views are listed one by one: timeStep and breakdownBy do not apply", "timeStep",
         "breakdownBy", "breakdownBy[]");
     String viewer = viewerId != null ? viewerId : Params.string(ctx, "viewerId");
-    List<Filter> filters = viewer == null ? Params.filters(ctx) : withViewer(Params.filters(ctx), viewer);
+    List<Filter> filters = viewer == null ? Params.filters(ctx, custom)
+        : withViewer(Params.filters(ctx, custom), viewer);
     return new ViewsRequest(Params.string(ctx, "playbackId"), Params.string(ctx, "assetId"),
         Params.string(ctx, "streamId"), Params.string(ctx, "creatorId"), Params.time(ctx, "from"),
         Params.time(ctx, "to"), null, List.of(), filters);

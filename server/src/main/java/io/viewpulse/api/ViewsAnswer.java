@@ -37,14 +37,15 @@ final class ViewsAnswer {
   }
 
   /**
-   * Answers with {@code rows}, read on the calling (worker) thread and encoded on one of {@code encoders}. Throws
+   * Answers with {@code rows} (the custom dimensions named by {@code custom}, the account's names by slot), read on the calling (worker) thread and encoded on one of {@code encoders}. Throws
    * what the reading threw, with nothing of the answer sent, or what sending threw.
    */
-  static void send(RoutingContext ctx, boolean full, WorkerExecutor encoders, Rows rows) throws Exception {
+  static void send(RoutingContext ctx, boolean full, List<String> custom, WorkerExecutor encoders, Rows rows)
+      throws Exception {
     StreamedAnswer out = StreamedAnswer.held(ctx);
     BlockingQueue<List<MetricRow>> queue = new LinkedBlockingQueue<>();
     CompletableFuture<Void> encoded = encoders.<Void>executeBlocking(() -> {
-      out.send(o -> encode(new ViewsJson(o, full), queue));
+      out.send(o -> encode(new ViewsJson(o, full, custom), queue));
       return null;
     }, false).toCompletionStage().toCompletableFuture();
     try {

@@ -57,6 +57,7 @@ final class ViewsJson {
 
   private final OutputStream out;
   private final boolean full;
+  private final Map<Dimension, byte[]> customNames = new EnumMap<>(Dimension.class);
   private byte[] buf = new byte[BUFFER];
   private int pos;
   private boolean firstRow = true;
@@ -65,8 +66,18 @@ final class ViewsJson {
 
   /** Starts an answer to {@code out}: rows follow with {@link #rows}, then {@link #end}. */
   ViewsJson(OutputStream out, boolean full) {
+    this(out, full, Params.NO_CUSTOM);
+  }
+
+  /** @param custom the names of the account's custom dimensions by slot: {@code custom.<name>} in the rows */
+  ViewsJson(OutputStream out, boolean full, List<String> custom) {
     this.out = out;
     this.full = full;
+    for (int slot = 1; slot <= custom.size(); slot++) {
+      if (custom.get(slot - 1) != null) {
+        customNames.put(Dimension.custom(slot), name(Dimension.custom(slot).apiName(custom)));
+      }
+    }
     buf[pos++] = '[';
   }
 
@@ -109,7 +120,8 @@ final class ViewsJson {
     }
     for (Map.Entry<Dimension, String> d : r.dimensions().entrySet()) {
       if (d.getValue() != null) {
-        field(DIMENSION_NAMES.get(d.getKey()));
+        field(d.getKey().customSlot() > 0 ? customNames.getOrDefault(d.getKey(), DIMENSION_NAMES.get(d.getKey()))
+            : DIMENSION_NAMES.get(d.getKey()));
         string(d.getValue());
       }
     }

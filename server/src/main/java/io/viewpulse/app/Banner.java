@@ -11,7 +11,7 @@ import java.util.List;
 final class Banner {
   private Banner() {}
 
-  static void print(Viewpulse vp, ServerConfig c, List<Path> geo) {
+  static void print(Viewpulse vp, ServerConfig c, List<Path> geo, List<Path> asn) {
     String base = "http://localhost:" + vp.port();
     StringBuilder b = new StringBuilder();
     b.append("\nViewpulse is running on ").append(base).append("  (data: ").append(c.dataDir().toAbsolutePath())
@@ -53,6 +53,12 @@ final class Banner {
       if (geo.stream().anyMatch(p -> p.toString().contains("dbip"))) {
         b.append("IP geolocation by DB-IP (https://db-ip.com), licensed CC BY 4.0.\n");
       }
+    }
+    if (asn.isEmpty()) {
+      b.append("Network dimensions asn and isp are off: no ASN database. Put the CSV files of the npm package\n")
+          .append("@ip-location-db/asn (CC BY 4.0, RouteViews and DB-IP) under <data>/asn, or pass --asn-db (see README).\n");
+    } else {
+      b.append("ASN: ").append(asn).append("\n");
     }
     System.out.println(b);
     System.out.flush();

@@ -99,7 +99,8 @@ final class QueryCommands {
     TimeStep timeStep;
 
     @Option(names = "--by", split = ",", converter = DimensionConverter.class,
-        description = "Break down by these dimensions (API names: country, browser, deviceType, ...)")
+        description = "Break down by these dimensions (API names: country, browser, deviceType, asn, isp, cdn, ...,"
+            + " custom.<name> for a declared custom dimension)")
     List<Dimension> by = new ArrayList<>();
 
     @Option(names = "--filter", converter = FilterConverter.class, paramLabel = "[!]DIMENSION:VALUE",
@@ -168,6 +169,37 @@ final class QueryCommands {
     }
   }
 
+  @Command(name = "custom-dimensions", mixinStandardHelpOptions = true,
+      description = "The account's custom dimensions; with 'declare NAME', declares one (at most 10).")
+  static final class CustomDimensions extends Connection implements Callable<Integer> {
+    @Parameters(paramLabel = "ACTION", arity = "0..1", description = "list (default) or declare")
+    String action = "list";
+
+    @Parameters(paramLabel = "NAME", arity = "0..1", description = "The name to declare: lowercase letters, digits,"
+        + " '_' or '-', a letter first")
+    String name;
+
+    @Override
+    public Integer call() {
+      if (!action.equals("list") && !action.equals("declare")) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown action '" + action
+            + "': list or declare");
+      }
+      if (action.equals("declare") && name == null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "declare needs a NAME");
+      }
+      return print(c -> {
+        Table t = new Table(List.of("dimension"));
+        if (action.equals("declare")) {
+          t.add(List.of(c.declareCustomDimension(name).apiName()));
+        } else {
+          c.listCustomDimensions().forEach(d -> t.add(List.of(d.apiName())));
+        }
+        return t;
+      });
+    }
+  }
+
   @Command(name = "now", mixinStandardHelpOptions = true, description = "Views playing now.")
   static final class Now extends Connection implements Callable<Integer> {
     @Option(names = "--playback-id")
@@ -177,11 +209,12 @@ final class QueryCommands {
     String creatorId;
 
     @Option(names = "--by", split = ",", converter = DimensionConverter.class,
-        description = "playbackId, device, browser, country")
+        description = "playbackId, device, browser, country, asn, isp, cdn, custom.<name>")
     List<Dimension> by = new ArrayList<>();
 
     @Option(names = "--filter", converter = FilterConverter.class, paramLabel = "[!]DIMENSION:VALUE",
-        description = "Filter by playbackId, device, browser or country, as views' --filter (repeatable)")
+        description = "Filter by playbackId, device, browser, country, asn, isp, cdn or custom.<name>, as views'"
+            + " --filter (repeatable)")
     List<Filter> filter = new ArrayList<>();
 
     @Override

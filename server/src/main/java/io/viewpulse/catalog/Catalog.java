@@ -40,9 +40,12 @@ public final class Catalog {
   /** Playback ids of deleted items, to the account they stay reserved to. */
   private final Map<String, String> reserved = new ConcurrentHashMap<>();
 
+  private final CustomDimensions custom;
+
   public Catalog(MediaStore store, InstantSource clock) {
     this.store = store;
     this.clock = clock;
+    this.custom = new CustomDimensions(store, clock);
     refresh();
   }
 
@@ -70,6 +73,28 @@ public final class Catalog {
       }
     }
     reserved.keySet().removeAll(playbackIds.keySet());
+    custom.refresh();
+  }
+
+  /**
+   * The names of an account's custom dimensions by slot: index 0 is slot 1, null where no name was given
+   * ({@link io.viewpulse.model.CustomDimension#MAX} entries).
+   */
+  public List<String> declaredDimensions(String accountId) {
+    return custom.names(accountId);
+  }
+
+  /** An account's custom dimensions, by slot. */
+  public List<io.viewpulse.model.CustomDimension> customDimensions(String accountId) {
+    return custom.list(accountId);
+  }
+
+  /**
+   * Declares a custom dimension of an account, in its next slot: invalid for a bad name or an eleventh, a conflict
+   * for a name declared already.
+   */
+  public io.viewpulse.model.CustomDimension declareDimension(String accountId, String name) {
+    return custom.declare(accountId, name);
   }
 
   /**

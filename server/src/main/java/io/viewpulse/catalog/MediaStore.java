@@ -22,4 +22,10 @@ public interface MediaStore {
 
   /** Every deleted item's tombstone: its account and its playback id stay reserved. */
   List<Media> deleted();
+
+  /** Records a custom dimension an account declared. */
+  void insertCustomDimension(io.viewpulse.model.CustomDimension d);
+
+  /** Every custom dimension of every account. */
+  List<io.viewpulse.model.CustomDimension> customDimensions();
 }

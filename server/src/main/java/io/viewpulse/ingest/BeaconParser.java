@@ -66,9 +66,11 @@ final class BeaconParser {
     // session id likewise kept as a hash, so an open session's heap is bounded
     uid = Bounded.viewerId(uid);
     sessionId = Bounded.sessionId(sessionId);
-    for (String f : List.of("protocol", "path", "params", "hash", "player", "version")) {
+    for (String f : List.of("protocol", "path", "params", "hash", "version")) {
       string(root, f, false);
     }
+    RawBeacon.Metadata metadata = new RawBeacon.Metadata(custom(root), string(root, "player", false),
+        string(root, "cdn", false));
     String userAgent = string(root, "user_agent", false);
     boolean live = bool(root, "live");
     JsonNode events = root.get("events");
@@ -92,8 +94,32 @@ final class BeaconParser {
       }
     }
     return new Parsed(new RawBeacon(sessionId, playbackId, sourceUrl, domain,
-        userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 1024)), uid, live, out),
-        unknown);
+        userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 1024)), uid, live, out,
+        metadata), unknown);
+  }
+
+  /** Keys a beacon's {@code custom} object may have: more refuse the beacon. */
+  static final int MAX_CUSTOM_KEYS = 32;
+
+  /**
+   * The {@code custom} object: custom dimensions by name. A number or boolean is taken as its text; any other value
+   * (an object, an array, null) is kept as null, for ingest to drop and count.
+   */
+  private static java.util.Map<String, String> custom(JsonNode root) {
+    JsonNode n = root.get("custom");
+    if (n == null || n.isNull()) {
+      return java.util.Map.of();
+    }
+    if (!n.isObject()) {
+      throw invalid("custom must be an object of custom dimensions' values by name");
+    }
+    if (n.size() > MAX_CUSTOM_KEYS) {
+      throw invalid("custom has " + n.size() + " keys, at most " + MAX_CUSTOM_KEYS + " are accepted");
+    }
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isValueNode() && !e.getValue().isNull()
+        ? e.getValue().asText() : null));
+    return out;
   }
 
   /** One event, or null when its type is unknown (ignored and counted, as newer players may send more types). */

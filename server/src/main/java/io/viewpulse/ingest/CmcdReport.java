@@ -11,8 +11,9 @@ import java.util.Set;
  * line, or what one media request carried in its query argument and headers. Keys Viewpulse turns into views are
  * kept, and so are those a later quality metric needs (bitrate, throughput, buffer, dropped frames, playhead, live
  * latency, response timing); every key the specification defines is type-checked even when unused. A key of the
- * wrong type is refused, naming it; an unknown key, or a custom one ({@code com.example-key}), is ignored once it
- * parses.
+ * wrong type is refused, naming it; an unknown key is ignored once it parses. A custom key ({@code com.example-key},
+ * a hyphen in its name) is a custom dimension named by what follows its first hyphen ({@link #custom}): a string,
+ * token, number or boolean value as its text.
  *
  * <p>Lists. In v2 bitrates, buffer lengths and throughputs are inner lists whose items may carry the object type they
  * describe as a parameter ({@code br=(3000;v 128;a)}); in v1 they are one integer. Both are accepted, as
@@ -83,7 +84,8 @@ record CmcdReport(
     String url,
     Long responseCode,
     Long ttfbMs,
-    Long ttlbMs) {
+    Long ttlbMs,
+    Map<String, String> custom) {
 
   /** One value of a CMCD number list and the object type it is for ({@code v}, {@code a}, ...; null: unsaid). */
   record Measure(double value, String objectType) {}
@@ -178,7 +180,26 @@ record CmcdReport(
         v.token("ot"), v.token("st"), v.token("sf"), pr == null ? null : ((Number) pr).doubleValue(),
         v.measures("br"), v.measures("bl"), v.measures("mtp"), v.measures("tb"), v.measures("pb"), v.integer("d"),
         dropped, v.integer("pt"), v.integer("ltc"), (Boolean) v.values.get("bg"), v.string("cdn"), v.string("url"),
-        v.integer("rc"), v.integer("ttfb"), v.integer("ttlb"));
+        v.integer("rc"), v.integer("ttfb"), v.integer("ttlb"), custom(members));
+  }
+
+  /** The custom keys' values by the name after the key's first hyphen; another value (a list, bytes) as null. */
+  private static Map<String, String> custom(Map<String, Object> members) {
+    Map<String, String> out = null;
+    for (Map.Entry<String, Object> m : members.entrySet()) {
+      int dash = m.getKey().indexOf('-');
+      if (dash < 0 || KEYS.containsKey(m.getKey())) {
+        continue;
+      }
+      Object v = m.getValue() instanceof CmcdParser.Item item ? item.value() : m.getValue();
+      String text = v instanceof String || v instanceof CmcdParser.Token || v instanceof Number
+          || v instanceof Boolean ? v.toString() : null;
+      if (out == null) {
+        out = new java.util.LinkedHashMap<>();
+      }
+      out.put(m.getKey().substring(dash + 1), text);
+    }
+    return out == null ? Map.of() : out;
   }
 
   /** Whether it is a request for media (audio, video or both), or an event-mode report of a media response. */

@@ -58,16 +58,32 @@ final class CmcdReports {
             : r.cid() != null && r.cid().contains("://") ? r.cid() : how.mediaUrl();
       }
       g.events.addAll(CmcdMapping.events(r, edge.receivedAtMs(), how.requestMode()));
+      g.custom.putAll(r.custom());
+      if (r.cdn() != null) {
+        g.cdn = r.cdn();
+      }
     }
     List<RawBeacon> out = new ArrayList<>(groups.size());
     for (Group g : groups.values()) {
+      // the CDN: the reports' cdn key (CMCD v2), else what a forwarder names in its Viewpulse-CDN header
+      String cdn = g.cdn != null ? g.cdn : edge.header("viewpulse-cdn");
       out.add(new RawBeacon(Bounded.sessionId(g.sid), g.playbackId, absolute(g.sourceUrl, edge), domain, null, null,
-          g.live, g.events));
+          g.live, g.events, g.custom.isEmpty() && cdn == null ? RawBeacon.Metadata.NONE
+              : new RawBeacon.Metadata(Map.copyOf(nonNull(g.custom)), null, cdn)));
     }
     return out;
   }
 
+  /** Map.copyOf refuses nulls: a custom key whose value is no text is kept as the empty string, which ingest drops. */
+  private static Map<String, String> nonNull(Map<String, String> m) {
+    Map<String, String> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, v == null ? "" : v));
+    return out;
+  }
+
   private static final class Group {
+    final Map<String, String> custom = new LinkedHashMap<>();
+    String cdn;
     final String sid;
     final String playbackId;
     final List<PlayerEvent> events = new ArrayList<>();

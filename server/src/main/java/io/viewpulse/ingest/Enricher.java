@@ -10,7 +10,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Derives the dimensions of a beacon from its user agent and its sender's address, and the viewer id when the player
+ * Derives the dimensions of a beacon from its user agent and its sender's address (place and network), and the
+ * viewer id when the player
  * gave none. The address goes no further than this class: the viewer id made from it is a salted hash (the salt is
  * derived from the installation's master key), so it cannot be reversed by trying all IPv4 addresses.
  */
@@ -19,13 +20,20 @@ final class Enricher {
   record Enriched(Dimensions dims, String region, String viewerId) {}
 
   private final ClientLocator locator;
+  private final AsnLookup asn;
   private final byte[] viewerSalt;
   /** Many sessions share the same dimensions: keep one instance of each, so open sessions cost little heap. */
   private final Cache<Dimensions, Dimensions> interned = Caffeine.newBuilder().maximumSize(100_000).build();
 
-  Enricher(ClientLocator locator, byte[] viewerSalt) {
+  Enricher(ClientLocator locator, AsnLookup asn, byte[] viewerSalt) {
     this.locator = locator;
+    this.asn = asn;
     this.viewerSalt = viewerSalt.clone();
+  }
+
+  /** The one instance of dimensions equal to these. */
+  Dimensions intern(Dimensions d) {
+    return interned.get(d, k -> k);
   }
 
   /** The user agent a beacon is enriched with: the player's, else the request's. */
@@ -38,8 +46,10 @@ final class Enricher {
     String ua = userAgent(edge, raw);
     UserAgents.Parsed p = UserAgents.parse(ua);
     GeoLocation g = locator.locate(edge, client);
+    AsnLookup.Asn network = asn.lookup(client);
     Dimensions d = new Dimensions(p.deviceType(), p.device(), p.cpu(), p.os(), p.browser(), p.browserEngine(),
-        g.continent(), g.country(), g.subdivision(), g.timezone(), g.geohash());
+        g.continent(), g.country(), g.subdivision(), g.timezone(), g.geohash(), null, network.number(),
+        network.organisation(), null);
     Dimensions shared = interned.get(d, k -> k);
     String viewer = raw.uid() != null ? raw.uid() : viewerHash(client, ua, raw.domain());
     return new Enriched(shared, g.subdivisionCode(), viewer);

@@ -50,6 +50,7 @@ public final class Ingest implements AutoCloseable {
     List<PlayerEvent> events;
     Enricher.Enriched enriched;
     String sourceHost;
+    CustomValues.Result custom;
     final EnumMap<Reason, Integer> dropped = new EnumMap<>(Reason.class);
 
     java.net.InetAddress client;
@@ -79,7 +80,8 @@ public final class Ingest implements AutoCloseable {
   private final List<NamedStep> steps = List.of(
       new NamedStep("resolve_owner", this::resolveOwner),
       new NamedStep("limit_new_sessions", this::limitNewSessions),
-      new NamedStep("check_events", this::checkEvents));
+      new NamedStep("check_events", this::checkEvents),
+      new NamedStep("custom_dimensions", this::customDimensions));
   /** The first step, named for {@link #stepNames}. */
   private static final String PARSE = "parse";
   /** The last step, named for {@link #stepNames}: run on this thread or the user-agent thread. */
@@ -98,6 +100,7 @@ public final class Ingest implements AutoCloseable {
   private final java.util.concurrent.ConcurrentHashMap<Long, Integer> waiting =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final GeoLookup geo;
+  private final AsnLookup asn;
   private final MeterRegistry metrics;
   private final Timer ackLatency;
   // looked up once: a registry lookup per beacon (building and hashing the meter id) costs more than the increment
@@ -124,7 +127,8 @@ public final class Ingest implements AutoCloseable {
     this.geo = new GeoLookup(config.geoipFiles());
     List<Cidr> proxies = config.trustedProxies().stream().map(Cidr::parse).toList();
     this.locator = new ClientLocator(proxies, ClientLocator.Cdn.parse(config.cdn()), geo);
-    this.enricher = new Enricher(locator, viewerSalt);
+    this.asn = new AsnLookup(config.asnFiles());
+    this.enricher = new Enricher(locator, asn, viewerSalt);
     this.limits = new AddressLimits(config.limits(), clock);
     this.parser = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
         new java.util.concurrent.ArrayBlockingQueue<>(PARSE_QUEUE), r -> {
@@ -174,6 +178,11 @@ public final class Ingest implements AutoCloseable {
   /** Whether addresses are geolocated (a GeoIP database is loaded). */
   public boolean geolocates() {
     return geo.enabled();
+  }
+
+  /** Whether addresses' networks are found (an ASN database is loaded): the dimensions asn and isp. */
+  public boolean findsNetworks() {
+    return asn.enabled();
   }
 
   /**
@@ -292,10 +301,14 @@ public final class Ingest implements AutoCloseable {
       accepted();
       return CompletableFuture.completedFuture(ack);
     }
+    io.viewpulse.model.Dimensions dims = c.enriched.dims();
+    if (c.custom != null && (c.custom.slots() != null || c.custom.cdn() != null)) {
+      dims = enricher.intern(dims.withCustom(c.custom.slots()).withCdn(c.custom.cdn()));
+    }
     Beacon b = new Beacon(c.owner.accountId(), c.owner.id(), c.raw.playbackId(), c.owner.creatorId(),
         c.owner.dStorageUrl(), c.raw.sessionId(), c.enriched.viewerId(),
         c.raw.live() || c.owner.kind() == Media.Kind.STREAM, c.raw.domain(), c.sourceHost,
-        c.enriched.dims(),
+        dims,
         c.enriched.region(), edge.lastOfPage(), edge.receivedAtMs(), c.events);
     return log.append(b.partitionKey(), LogCodec.encode(b)).handle((offset, err) -> {
       if (err != null) {
@@ -424,6 +437,17 @@ public final class Ingest implements AutoCloseable {
     c.events = kept;
   }
 
+  /** Puts the beacon's custom values in its account's slots, dropping undeclared names and bad values. */
+  private void customDimensions(Context c) {
+    RawBeacon.Metadata m = c.raw.metadata();
+    if (m.custom().isEmpty() && m.player() == null && m.cdn() == null) {
+      return;
+    }
+    c.custom = CustomValues.of(m, catalog.declaredDimensions(c.owner.accountId()));
+    c.drop(Reason.CUSTOM_DIMENSION_UNDECLARED, c.custom.undeclared());
+    c.drop(Reason.CUSTOM_VALUE_INVALID, c.custom.invalid());
+  }
+
   /**
    * Enriches now when that needs no parse of a new user agent (the session's earlier beacon was enriched, or the user
    * agent's parse is cached); false when it does.
@@ -467,6 +491,7 @@ public final class Ingest implements AutoCloseable {
     parser.shutdown();
     try {
       geo.close();
+      asn.close();
     } catch (IOException ignored) {
       // read-only files
     }

@@ -11,12 +11,25 @@ import java.util.List;
  * @param cdn the CDN whose headers are believed: none, cloudflare, cloudfront or fastly
  * @param legacyMaxBytes what the sessions of Livepeer's legacy socket reporter may weigh together ({@link LegacyReports})
  * @param limits what one client address may ask ({@link AddressLimits})
+ * @param asnFiles ASN databases (MaxMind DB files in the ASN layout, or ip-location-db's CSV files) to find the
+ *     network (ASN and ISP) of addresses with; empty turns the network dimensions asn and isp off
  */
 public record IngestConfig(List<Path> geoipFiles, List<String> trustedProxies, String cdn, long legacyMaxBytes,
-    Limits limits) {
+    Limits limits, List<Path> asnFiles) {
   public IngestConfig {
     geoipFiles = List.copyOf(geoipFiles);
     trustedProxies = List.copyOf(trustedProxies);
+    asnFiles = List.copyOf(asnFiles);
+  }
+
+  /** Without an ASN database. */
+  public IngestConfig(List<Path> geoipFiles, List<String> trustedProxies, String cdn, long legacyMaxBytes,
+      Limits limits) {
+    this(geoipFiles, trustedProxies, cdn, legacyMaxBytes, limits, List.of());
+  }
+
+  public IngestConfig withAsnFiles(List<Path> files) {
+    return new IngestConfig(geoipFiles, trustedProxies, cdn, legacyMaxBytes, limits, files);
   }
 
   /** With the default bounds and limits. */
@@ -25,11 +38,11 @@ public record IngestConfig(List<Path> geoipFiles, List<String> trustedProxies, S
   }
 
   public IngestConfig withLegacyMaxBytes(long bytes) {
-    return new IngestConfig(geoipFiles, trustedProxies, cdn, bytes, limits);
+    return new IngestConfig(geoipFiles, trustedProxies, cdn, bytes, limits, asnFiles);
   }
 
   public IngestConfig withLimits(Limits l) {
-    return new IngestConfig(geoipFiles, trustedProxies, cdn, legacyMaxBytes, l);
+    return new IngestConfig(geoipFiles, trustedProxies, cdn, legacyMaxBytes, l, asnFiles);
   }
 
   /**

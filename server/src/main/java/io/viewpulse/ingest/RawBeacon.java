@@ -15,4 +15,20 @@ record RawBeacon(
     String userAgent,
     String uid,
     boolean live,
-    List<PlayerEvent> events) {}
+    List<PlayerEvent> events,
+    Metadata metadata) {
+
+  /**
+   * What the player says of itself beyond its events: its custom dimensions by name (a value that is no string,
+   * number or boolean as null, dropped by ingest), its name (Livepeer's {@code player} field), and the CDN it plays
+   * from.
+   */
+  record Metadata(java.util.Map<String, String> custom, String player, String cdn) {
+    static final Metadata NONE = new Metadata(java.util.Map.of(), null, null);
+  }
+
+  RawBeacon(String sessionId, String playbackId, String sourceUrl, String domain, String userAgent, String uid,
+      boolean live, List<PlayerEvent> events) {
+    this(sessionId, playbackId, sourceUrl, domain, userAgent, uid, live, events, Metadata.NONE);
+  }
+}

@@ -22,7 +22,10 @@ public enum Reason {
   TIMESTAMP_TOO_OLD(null),
   ABSURD_VALUE(null),
   DUPLICATE_EVENT(null),
-  SESSION_CLOSED(null);
+  SESSION_CLOSED(null),
+  // one custom dimension's value dropped, the rest of the beacon kept (CustomValues)
+  CUSTOM_DIMENSION_UNDECLARED(null),
+  CUSTOM_VALUE_INVALID(null);
 
   private final Kind kind;
 

@@ -6,13 +6,15 @@ import java.util.List;
 /**
  * How entries are written to the event log: a compact binary form (a version byte, then the fields in order), about
  * three times smaller and ten times faster to write and read than JSON. The version byte lets a later format read
- * older logs: a beacon is written as {@link #BEACON_V3} (each event followed by its seek latency, then its video
- * sample); {@link #BEACON_V2} (the latency only) and {@link #BEACON_V1} (neither) are still read.
+ * older logs: a beacon is written as {@link #BEACON_V4} (each event followed by its seek latency, then its video
+ * sample; after the events, the custom and network dimensions, {@link Dimensions#tail}); {@link #BEACON_V3} (without
+ * those dimensions), {@link #BEACON_V2} (the latency only) and {@link #BEACON_V1} (neither) are still read.
  */
 public final class LogCodec {
   private static final byte BEACON_V1 = 3;
   private static final byte BEACON_V2 = 6;
   private static final byte BEACON_V3 = 7;
+  private static final byte BEACON_V4 = 8;
   private static final byte STREAM_EVENT_V1 = 4;
   private static final byte TICK_V1 = 5;
   private static final EventType[] TYPES = EventType.values();
@@ -24,7 +26,7 @@ public final class LogCodec {
     Binary.Writer o = Binary.Writer.local();
     {
       if (e instanceof Beacon b) {
-        o.putByte(BEACON_V3);
+        o.putByte(BEACON_V4);
         for (String s : new String[] {b.accountId(), b.mediaId(), b.playbackId(), b.creatorId(), b.dStorageUrl(),
             b.sessionId(), b.viewerId(), b.domain(), b.sourceHost(), b.region()}) {
           str(o, s);
@@ -74,6 +76,10 @@ public final class LogCodec {
             o.putInt(v.droppedFrames()).putInt(v.totalFrames()).putInt(v.switchesUp()).putInt(v.switchesDown());
           }
         }
+        // version 4
+        for (String s : d.tail()) {
+          str(o, s);
+        }
       } else if (e instanceof Tick t) {
         o.putByte(TICK_V1);
         o.putLong(t.receivedAtMs());
@@ -100,9 +106,9 @@ public final class LogCodec {
       if (kind == TICK_V1) {
         return new Tick(in.getLong());
       }
-      if (kind == BEACON_V1 || kind == BEACON_V2 || kind == BEACON_V3) {
-        boolean v2 = kind == BEACON_V2 || kind == BEACON_V3;
-        boolean v3 = kind == BEACON_V3;
+      if (kind == BEACON_V1 || kind == BEACON_V2 || kind == BEACON_V3 || kind == BEACON_V4) {
+        boolean v2 = kind != BEACON_V1;
+        boolean v3 = kind == BEACON_V3 || kind == BEACON_V4;
         String accountId = str(in);
         String mediaId = str(in);
         String playbackId = str(in);
@@ -138,6 +144,13 @@ public final class LogCodec {
                 in.getInt(), in.getInt(), in.getInt(), in.getInt());
           }
           events.add(new PlayerEvent(id, type, ts, h, category, message, latency, video));
+        }
+        if (kind == BEACON_V4) {
+          String[] tail = new String[CustomDimension.MAX + 3];
+          for (int i = 0; i < tail.length; i++) {
+            tail[i] = str(in);
+          }
+          dims = dims.withTail(tail);
         }
         return new Beacon(accountId, mediaId, playbackId, creatorId, dStorageUrl, sessionId, viewerId, live, domain,
             sourceHost, dims, region, last, received, events);

@@ -8,8 +8,16 @@ import io.viewpulse.model.DomainException;
  * different dimensions must all hold. {@link #alternatives} and {@link #exclusions} give them in that form.
  */
 public record Filter(Dimension dimension, String value, boolean negated) {
-  /** Parses {@code dim:value} or {@code !dim:value}. */
+  /** Parses {@code dim:value} or {@code !dim:value}, without custom dimensions. */
   public static Filter parse(String s) {
+    return parse(s, java.util.Collections.nCopies(io.viewpulse.model.CustomDimension.MAX, null));
+  }
+
+  /**
+   * Parses {@code dim:value} or {@code !dim:value}; {@code custom.<name>} by the names an account declared (by slot,
+   * {@link Dimension#resolve}). The name ends at the first colon: custom names have none.
+   */
+  public static Filter parse(String s, java.util.List<String> declared) {
     boolean neg = s.startsWith("!");
     String body = neg ? s.substring(1) : s;
     int colon = body.indexOf(':');
@@ -17,7 +25,7 @@ public record Filter(Dimension dimension, String value, boolean negated) {
       throw DomainException.invalid("a filter is dimension:value or !dimension:value, got '" + s + "'");
     }
     String name = body.substring(0, colon);
-    Dimension d = Dimension.byApiName(name)
+    Dimension d = Dimension.resolve(name, declared)
         .orElseThrow(() -> DomainException.invalid("invalid filter dimension: " + name));
     return new Filter(d, body.substring(colon + 1), neg);
   }

@@ -32,7 +32,10 @@ public enum ViewField {
   REBUFFER_MS("rebufferMs"),
   ERRORS("errors"),
   FIRST_FRAME("firstFrame"),
-  ENDED("ended");
+  ENDED("ended"),
+  ASN("asn"),
+  ISP("isp"),
+  CDN("cdn");
 
   /** Every field, in the export's column order. */
   public static final List<ViewField> ALL = List.of(values());

@@ -68,6 +68,9 @@ public record ViewRow(
       case ERRORS -> errors;
       case FIRST_FRAME -> firstFrame;
       case ENDED -> ended;
+      case ASN -> d.asn();
+      case ISP -> d.isp();
+      case CDN -> d.cdn();
     };
   }
 

@@ -7,12 +7,15 @@ import io.viewpulse.model.Dimensions;
  * Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. A new
  * version adds fields at the end and reads every older one, so that the open sessions of an upgraded server go on:
  * version 6 has neither the CMCD play state nor the quality facts (failures, rebuffers, seeks, the video shown),
- * version 7 the play state only, version 8 both.
+ * version 7 the play state only, version 8 both, version 9 also the timeline (a state of an earlier version starts
+ * with an empty one), version 10 the custom and network dimensions ({@link Dimensions#tail}).
  * Without the quality facts a state's errors are of no known kind and taken as fatal, as a view stored before the
  * kinds ({@code ViewQuality.ofErrors}); its rebuffers and seeks so far are not counted.
  */
 final class StateCodec {
-  private static final int VERSION = 8;
+  private static final int VERSION = 10;
+  private static final int VERSION_9 = 9;
+  private static final int VERSION_8 = 8;
   private static final int VERSION_7 = 7;
   private static final int VERSION_6 = 6;
   /** What version 7 added at the end: the play state. */
@@ -20,6 +23,14 @@ final class StateCodec {
   /** What version 8 added at the end: the quality facts. */
   static final int QUALITY_BYTES = 8 + 6 * 4 + 4 * 4 + 9 * 8 + 4 * 4
       + ViewState.HEARTBEAT_SLOTS * ViewState.HBV_FIELDS * 8 + 8;
+
+  /** What version 9 added at the end for a state: its timeline. */
+  static int timelineBytes(ViewState s) {
+    return 8 + 8 + 4 + 4 + s.timeline.size();
+  }
+
+  /** What version 10 added at the end when the state has no custom or network dimensions: a null string each. */
+  static final int NO_TAIL_BYTES = (io.viewpulse.model.CustomDimension.MAX + 3) * 4;
 
   private StateCodec() {}
 
@@ -83,6 +94,13 @@ final class StateCodec {
         o.putLong(v);
       }
       o.putDouble(s.maxUpscale);
+      // version 9: the timeline
+      o.putLong(s.stallSince);
+      s.timeline.save(o);
+      // version 10: the custom and network dimensions
+      for (String v : d.tail()) {
+        str(o, v);
+      }
       return o.toBytes();
     }
   }
@@ -91,7 +109,8 @@ final class StateCodec {
     {
       Binary.Reader in = new Binary.Reader(b);
       int version = in.getByte();
-      if (version != VERSION && version != VERSION_7 && version != VERSION_6) {
+      if (version != VERSION && version != VERSION_9 && version != VERSION_8 && version != VERSION_7
+          && version != VERSION_6) {
         throw new IllegalStateException("unknown session state version " + version);
       }
       ViewState s = new ViewState(str(in), str(in), str(in), str(in), str(in), str(in));
@@ -136,7 +155,7 @@ final class StateCodec {
         s.startingAt = in.getLong();
         s.ttffDerived = in.getBoolean();
       }
-      if (version < VERSION) {
+      if (version < VERSION_8) {
         // its errors were of no known kind: fatal, as for a view stored before the kinds (ViewQuality.ofErrors)
         if (s.errors() > 0) {
           s.firstFatalAt = s.firstFrame ? Math.max(s.firstFrameAt, s.lastEventAt) : s.startedAt;
@@ -171,6 +190,17 @@ final class StateCodec {
         s.hbv[i] = in.getLong();
       }
       s.maxUpscale = in.getDouble();
+      if (version >= VERSION_9) {
+        s.stallSince = in.getLong();
+        s.timeline = io.viewpulse.model.Timeline.Recorder.restore(in);
+      }
+      if (version >= VERSION) {
+        String[] tail = new String[io.viewpulse.model.CustomDimension.MAX + 3];
+        for (int i = 0; i < tail.length; i++) {
+          tail[i] = str(in);
+        }
+        s.dims = s.dims.withTail(tail);
+      }
       return s;
     }
   }

@@ -27,9 +27,22 @@ import java.util.function.Consumer;
  * caller's account. Blocking: runs store queries.
  */
 public final class Viewership {
-  /** Breakdowns the realtime API accepts, as Livepeer's does. */
-  public static final Set<Dimension> REALTIME_DIMENSIONS =
-      Set.of(Dimension.PLAYBACK_ID, Dimension.DEVICE, Dimension.BROWSER, Dimension.COUNTRY);
+  /**
+   * Breakdowns the realtime API accepts: Livepeer's (playbackId, device, browser, country), and Viewpulse's network
+   * and custom dimensions, which tell what is watched now where (an experiment's arm, a CDN, a network).
+   */
+  public static final Set<Dimension> REALTIME_DIMENSIONS = realtimeDimensions();
+
+  private static Set<Dimension> realtimeDimensions() {
+    Set<Dimension> out = java.util.EnumSet.of(Dimension.PLAYBACK_ID, Dimension.DEVICE, Dimension.BROWSER,
+        Dimension.COUNTRY, Dimension.ASN, Dimension.ISP, Dimension.CDN);
+    for (int slot = 1; slot <= io.viewpulse.model.CustomDimension.MAX; slot++) {
+      out.add(Dimension.custom(slot));
+    }
+    return java.util.Collections.unmodifiableSet(out);
+  }
+
+  private static final String REALTIME_NAMES = "playbackId, device, browser, country, asn, isp, cdn or custom.<name>";
   /** A session counts as watching now when its last beacon is this recent (players beat every 5 s). */
   public static final Duration NOW_WINDOW = Duration.ofSeconds(60);
 
@@ -41,6 +54,11 @@ public final class Viewership {
     this.catalog = catalog;
     this.store = store;
     this.clock = clock;
+  }
+
+  /** The names of an account's custom dimensions by slot (index 0 is slot 1; null where none). */
+  public List<String> customNames(String accountId) {
+    return catalog.declaredDimensions(accountId);
   }
 
   /**
@@ -90,13 +108,13 @@ public final class Viewership {
     for (Dimension d : breakdown) {
       if (!REALTIME_DIMENSIONS.contains(d)) {
         throw DomainException.invalid("invalid breakdown field: " + d.apiName()
-            + " (the realtime API breaks down by playbackId, device, browser or country)");
+            + " (the realtime API breaks down by " + REALTIME_NAMES + ")");
       }
     }
     for (io.viewpulse.query.Filter f : filters) {
       if (!REALTIME_DIMENSIONS.contains(f.dimension())) {
         throw DomainException.invalid("invalid filter dimension: " + f.dimension().apiName()
-            + " (the realtime API filters by playbackId, device, browser or country)");
+            + " (the realtime API filters by " + REALTIME_NAMES + ")");
       }
     }
     return store.realtime(new RealtimeQuery(accountId, playbackId, creatorId,

@@ -94,6 +94,20 @@ function viewpulseCollector(scriptUrl) {
   Timer.prototype.read = function (t) { return this.total + (this.since === null ? 0 : Math.max(0, t - this.since)); };
   Timer.prototype.running = function () { return this.since !== null; };
 
+  /** The custom dimensions of options.custom: string, number and boolean values only, or undefined for none. */
+  function customOf(custom) {
+    if (!custom || typeof custom !== "object") { return undefined; }
+    var out = {};
+    var any = false;
+    for (var k in custom) {
+      if (Object.prototype.hasOwnProperty.call(custom, k)) {
+        var v = custom[k];
+        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") { out[k] = v; any = true; }
+      }
+    }
+    return any ? out : undefined;
+  }
+
   function addMediaMetrics(video, sourceUrl, onError, options) {
     var opts = options || {};
     var report = typeof onError === "function" ? onError : function () {};
@@ -135,7 +149,9 @@ function viewpulseCollector(scriptUrl) {
         version: VERSION,
         user_agent: String(navigator.userAgent || "").replace(/["\\]/g, ""),
         uid: opts.viewerId || undefined,
-        live: !!opts.live
+        live: !!opts.live,
+        custom: customOf(opts.custom),
+        cdn: typeof opts.cdn === "string" ? opts.cdn : undefined
       };
 
       var pending = [];

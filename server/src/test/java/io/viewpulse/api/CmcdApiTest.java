@@ -53,6 +53,7 @@ class CmcdApiTest {
     s.asset("cmB");
     s.asset("nA");
     s.asset("nB");
+    s.vp.catalog().declareDimension(s.accountId, "experiment");
 
     String d = "sid=\"c-dash\",cid=\"cmA\",v=2,sf=d,st=v,";
     at(1);
@@ -80,7 +81,8 @@ class CmcdApiTest {
     ok(events("?playbackId=cmA", Beacons.FIREFOX_WINDOWS, "203.0.113.30",
         h + "e=t,ec=(\"bufferStalledError\"),sta=f,sn=4,ts=" + ms(99_000)), 2);
 
-    String k = "sid=\"c-shaka\",cid=\"https://cdn.example.com/hls/cmB/index.m3u8\",v=2,";
+    // a custom key (a hyphen in its name) is the custom dimension named after the hyphen
+    String k = "sid=\"c-shaka\",cid=\"https://cdn.example.com/hls/cmB/index.m3u8\",v=2,com.example-experiment=\"B\",";
     at(122);
     ok(events("", Beacons.SAFARI_IPHONE, "198.51.100.20",
         k + "e=ps,sta=r,sn=0,ts=" + ms(120_000), k + "e=ps,sta=p,sn=1,ts=" + ms(120_400)), 2);
@@ -99,11 +101,11 @@ class CmcdApiTest {
     String av = "sf=h,sid=\"4BCE1E09-66A1-4DA4-9F0B-0C3B5E8E6D2A\",st=v";
     at(300);
     ok(forwarded("/hls/nA/index.m3u8", null, AVPLAYER_UA, "2001:db8::1",
-        "CMCD-Object", "ot=m", "CMCD-Request", "su", "CMCD-Session", av), 0);
+        "CMCD-Object", "ot=m", "CMCD-Request", "su", "CMCD-Session", av, "Viewpulse-CDN", "akamai"), 0);
     at(301);
     ok(forwarded("/hls/nA/seg0.ts", null, AVPLAYER_UA, "2001:db8::1",
         "CMCD-Object", "br=2400,d=2000,ot=av", "CMCD-Request", "bl=0,mtp=12300,nor=\"seg1.ts\",su",
-        "CMCD-Session", av), 1);
+        "CMCD-Session", av, "Viewpulse-CDN", "akamai"), 1);
     at(302);
     ok(forwarded("/hls/nA/seg1.ts", null, AVPLAYER_UA, "2001:db8::1",
         "CMCD-Object", "br=2400,d=2000,ot=av", "CMCD-Request", "bl=2000,mtp=14100,nor=\"seg2.ts\"",
@@ -204,6 +206,21 @@ class CmcdApiTest {
             "cmB/Safari/iOS/DE=1",
             "nA/AppleCoreMedia/iOS/JP=1",
             "nB/ViewpulseDemo/Android/US=1");
+  }
+
+  @Test
+  void customKeysAreCustomDimensionsAndAForwarderNamesTheCdn() {
+    List<String> arms = new ArrayList<>();
+    for (JsonNode r : rows("/api/data/views/query?breakdownBy[]=custom.experiment&breakdownBy[]=playbackId")) {
+      arms.add(r.path("custom.experiment").asText("-") + " " + r.get("playbackId").asText() + " "
+          + r.get("viewCount").asLong());
+    }
+    assertThat(arms).filteredOn(a -> !a.startsWith("-")).containsExactly("B cmB 1");
+    List<String> cdns = new ArrayList<>();
+    for (JsonNode r : rows("/api/data/views/query?breakdownBy[]=cdn&filters[]=playbackId:nA")) {
+      cdns.add(r.path("cdn").asText("-") + " " + r.get("viewCount").asLong());
+    }
+    assertThat(cdns).as("the forwarder's Viewpulse-CDN header").containsExactly("akamai 1");
   }
 
   @Test

@@ -124,6 +124,22 @@ class CollectorInBrowserTest {
   }
 
   @Test
+  void theCollectorSendsItsCustomDimensionsAndCdn() {
+    vp.vp.catalog().declareDimension(vp.accountId, "experiment");
+    Chromium.Tab t = play("br-custom", media.base() + "/media/clip.mp4", "&playFor=2&cdn=akamai&custom="
+        + enc("{\"experiment\":\"B\",\"color\":{\"nested\":1}}"));
+    waitDone(t);
+    assertThat(t.errors()).isEmpty();
+    t.page().navigate("about:blank");
+    awaitEnded("br-custom");
+    JsonNode rows = vp.query("/api/data/views/query?playbackId=br-custom&breakdownBy[]=custom.experiment"
+        + "&breakdownBy[]=cdn").json();
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).get("custom.experiment").asText() + " " + rows.get(0).get("cdn").asText() + " "
+        + rows.get(0).get("viewCount").asLong()).as("an object value is not sent").isEqualTo("B akamai 1");
+  }
+
+  @Test
   void theVideosScalingAndFramesAreWhatThePageShowed() {
     Chromium.Tab t = play("br-video", media.base() + "/media/clip.mp4", "&playFor=3");
     waitDone(t);

@@ -44,6 +44,9 @@ class OpenApiTest {
     }
   }
 
+  /** A custom dimension in queries: {@code custom.} and a name as {@link io.viewpulse.model.CustomDimension#NAME}. */
+  private static final String CUSTOM = "custom\\.[a-z][a-z0-9_-]{0,31}";
+
   /**
    * {@code filters[]} is documented on the routes that take it, with the dimensions they check it against: those of the
    * route's {@code breakdownBy[]}, or every dimension where views are listed one by one.
@@ -60,16 +63,29 @@ class OpenApiTest {
           patterns.put(path.getKey(), param.get("schema").get("items").get("pattern").asText());
         } else if (name.equals("breakdownBy[]")) {
           java.util.List<String> dims = new java.util.ArrayList<>();
-          param.get("schema").get("items").get("enum").forEach(e -> dims.add(e.asText()));
+          com.fasterxml.jackson.databind.JsonNode items = param.get("schema").get("items");
+          if (items.has("anyOf")) {
+            // the fixed dimensions, or a custom one by the pattern of its name
+            items.get("anyOf").get(0).get("enum").forEach(e -> dims.add(e.asText()));
+            String custom = items.get("anyOf").get(1).get("pattern").asText();
+            dims.add(custom.substring(1, custom.length() - 1));
+          } else {
+            items.get("enum").forEach(e -> dims.add(e.asText()));
+          }
           breakdowns.put(path.getKey(), "^!?(" + String.join("|", dims) + "):");
         }
       }
     }));
     String every = "^!?(" + String.join("|", java.util.Arrays.stream(io.viewpulse.query.Dimension.values())
-        .map(io.viewpulse.query.Dimension::apiName).toList()) + "):";
+        .filter(d -> d.customSlot() == 0).map(io.viewpulse.query.Dimension::apiName).toList())
+        + "|" + CUSTOM + "):";
     assertThat(patterns).containsOnlyKeys("/api/data/views/query", "/api/data/views/query/creator",
         "/api/data/views/now", "/api/data/views", "/api/data/views/export", "/api/data/viewers/{viewerId}/views");
-    assertThat(patterns.get("/api/data/views/now")).isEqualTo("^!?(playbackId|device|browser|country):");
+    assertThat(patterns.get("/api/data/views/now"))
+        .isEqualTo("^!?(playbackId|device|browser|country|asn|isp|cdn|" + CUSTOM + "):");
+    assertThat("custom.content-type").matches(CUSTOM).as("the names Catalog takes")
+        .startsWith(io.viewpulse.model.CustomDimension.PREFIX);
+    assertThat("content-type").matches(io.viewpulse.model.CustomDimension.NAME.pattern());
     for (String route : List.of("/api/data/views/query", "/api/data/views/query/creator", "/api/data/views/now")) {
       assertThat(patterns.get(route)).as(route).isEqualTo(breakdowns.get(route));
     }

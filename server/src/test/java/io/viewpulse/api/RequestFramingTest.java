@@ -121,7 +121,7 @@ class RequestFramingTest {
       assertThat(chunked.status()).as(chunked.text()).isBetween(200, 499);
       assertThat(chunked.header("connection")).as("kept alive").isNull();
       RawHttp.Reply healthz = http.exchange(SMUGGLED.getBytes(StandardCharsets.ISO_8859_1));
-      assertThat(healthz.text()).isEqualTo("{\"status\":\"ok\",\"store\":\"ok\",\"eventLog\":\"ok\",\"sessions\":\"ok\",\"beaconsAwaitingStore\":0,\"partitionsOwned\":1,\"geoip\":\"on\"}");
+      assertThat(healthz.text()).isEqualTo("{\"status\":\"ok\",\"store\":\"ok\",\"eventLog\":\"ok\",\"sessions\":\"ok\",\"beaconsAwaitingStore\":0,\"partitionsOwned\":1,\"geoip\":\"on\",\"networkDimensions\":\"off: no ASN database\"}");
     }
   }
 }

@@ -252,7 +252,8 @@ class ViewershipApiTest {
     Http.Response bad = s.query("/api/data/views/now?filters[]=os:Linux");
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.error()).isEqualTo(
-        "invalid filter dimension: os (the realtime API filters by playbackId, device, browser or country)");
+        "invalid filter dimension: os (the realtime API filters by playbackId, device, browser, country, asn, isp, cdn"
+            + " or custom.<name>)");
   }
 
   private long count(String query) {
@@ -388,7 +389,8 @@ class ViewershipApiTest {
         "invalid time step: fortnight (expected one of hour, day, week, month, year)");
     refusals.put("/api/data/views/query?breakdownBy[]=planet", "invalid breakdown field: planet (expected one of "
         + "playbackId, dStorageUrl, deviceType, device, cpu, os, browser, browserEngine, continent, country, "
-        + "subdivision, timezone, geohash, viewerId, creatorId)");
+        + "subdivision, timezone, geohash, viewerId, creatorId, asn, isp, cdn, or custom.<name> of a declared custom "
+        + "dimension)");
     refusals.put("/api/data/views/query?from=yesterday", "bad time \"yesterday\" for from. must be in RFC3339 or Unix"
         + " Timestamp (millisecond) formats");
     refusals.put("/api/data/views/query?from=" + T0.toEpochMilli() + "&to=" + T0.toEpochMilli(),
@@ -396,7 +398,8 @@ class ViewershipApiTest {
     refusals.put("/api/data/views/now?from=" + T0.toEpochMilli(),
         "time range params (from, to, timeStep) are not supported for Realtime Viewership API");
     refusals.put("/api/data/views/now?breakdownBy[]=os",
-        "invalid breakdown field: os (expected one of playbackId, device, browser, country)");
+        "invalid breakdown field: os (expected one of playbackId, device, browser, country, asn, isp, cdn, or"
+            + " custom.<name> of a declared custom dimension)");
     refusals.put("/api/data/usage/query?timeStep=week", "invalid time step: week (expected one of hour, day)");
     refusals.forEach((path, error) -> {
       Http.Response r = s.query(path);

@@ -54,12 +54,12 @@ class ViewsAnswerTest {
     Router router = Router.router(vertx);
     router.get("/rows/:batches").handler(ctx -> Blocking.run(vertx, ctx, () -> {
       List<List<MetricRow>> all = batches(Integer.parseInt(ctx.pathParam("batches")));
-      ViewsAnswer.send(ctx, true, encoders, to -> hand(all, to));
+      ViewsAnswer.send(ctx, true, Params.NO_CUSTOM, encoders, to -> hand(all, to));
       return null;
     }, sent -> {}));
     router.get("/too-many/:batches").handler(ctx -> Blocking.run(vertx, ctx, () -> {
       List<List<MetricRow>> all = batches(Integer.parseInt(ctx.pathParam("batches")));
-      ViewsAnswer.send(ctx, true, encoders, to -> {
+      ViewsAnswer.send(ctx, true, Params.NO_CUSTOM, encoders, to -> {
         // rows for many chunks, encoded before the store turns the answer into an error
         hand(all, to);
         // time for the encoder to get far into the answer (wherever it is, the answer must be the error)
@@ -69,7 +69,7 @@ class ViewsAnswerTest {
       return null;
     }, sent -> {}));
     router.get("/store-down").handler(ctx -> Blocking.run(vertx, ctx, () -> {
-      ViewsAnswer.send(ctx, true, encoders, to -> {
+      ViewsAnswer.send(ctx, true, Params.NO_CUSTOM, encoders, to -> {
         hand(batches(5), to);
         throw new StoreException("query failed: disk I/O error", null);
       });

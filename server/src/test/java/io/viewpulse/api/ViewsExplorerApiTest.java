@@ -58,7 +58,7 @@ class ViewsExplorerApiTest {
   private static final String RANGE = "from=" + T0.toEpochMilli() + "&to=" + T0.plusSeconds(3 * 3600).toEpochMilli();
   private static final String CSV_HEADER = "viewId,playbackId,creatorId,dStorageUrl,viewerId,startedAt,deviceType,"
       + "device,cpu,os,browser,browserEngine,continent,country,subdivision,timezone,geohash,domain,live,playtimeMs,"
-      + "ttffMs,rebufferMs,errors,firstFrame,ended";
+      + "ttffMs,rebufferMs,errors,firstFrame,ended,asn,isp,cdn";
 
   @Parameter
   TestStores.Engine engine;
@@ -303,7 +303,7 @@ class ViewsExplorerApiTest {
     assertThat(rows).as("e2 (added by the walk test) is in the range, e1 is not").hasSize(7);
     long t0 = T0.toEpochMilli();
     String[] a1 = rows.get(0).split(",", -1);
-    assertThat(a1).hasSize(25);
+    assertThat(a1).as("with asn, isp and cdn (none sent)").hasSize(28);
     assertThat(a1[13]).as("country").isEqualTo("US");
     a1[12] = "";
     a1[13] = "";
@@ -311,8 +311,9 @@ class ViewsExplorerApiTest {
     a1[15] = "";
     a1[16] = "";
     assertThat(withoutId(String.join(",", a1))).isEqualTo("pbA,,,alice," + t0 + ",desktop,Linux Desktop,"
-        + "Intel x86_64,Linux,Chrome,Blink,,,,,,www.example.com,false,5000,200,0,0,true,true");
-    assertThat(rows.get(1)).contains(",bob," + (t0 + 60_000) + ",").endsWith(",false,0,,0,1,false,true");
+        + "Intel x86_64,Linux,Chrome,Blink,,,,,,www.example.com,false,5000,200,0,0,true,true,64500,Example Cable Ltd,");
+    assertThat(rows.get(1)).contains(",bob," + (t0 + 60_000) + ",")
+        .endsWith(",false,0,,0,1,false,true,64501,Beispiel Telekom AG,");
     assertThat(rows.get(2)).contains(",pbB,,,erin," + (t0 + 1_800_000) + ",");
     assertThat(rows.subList(3, 6)).allMatch(l -> l.contains(",carol," + (t0 + 3_600_000) + ","));
     assertThat(rows.subList(3, 6)).extracting(l -> l.split(",")[19])

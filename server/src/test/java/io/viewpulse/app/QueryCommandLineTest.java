@@ -59,6 +59,25 @@ class QueryCommandLineTest {
   }
 
   @Test
+  void customDimensionsAreDeclaredListedAndQueriedByName() {
+    Out declared = cli("custom-dimensions", "declare", "experiment", "--format", "csv");
+    assertThat(declared.code()).as(declared.err()).isZero();
+    assertThat(declared.out()).isEqualTo("dimension\ncustom.experiment\n");
+    assertThat(cli("custom-dimensions", "--format", "csv").out()).isEqualTo("dimension\ncustom.experiment\n");
+    Out again = cli("custom-dimensions", "declare", "experiment");
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err()).isEqualTo("viewpulse: custom dimension experiment is declared already (HTTP 409)\n");
+    Out views = cli("views", "--playback-id", "launch1", "--by", "custom.experiment", "--format", "csv");
+    assertThat(views.code()).as(views.err()).isZero();
+    assertThat(views.out().lines().map(l -> l.split(",")[0] + "," + l.split(",")[1]).toList())
+        .as("no view sent one: one group, without a value").containsExactly("custom.experiment,views", ",2");
+    Out undeclared = cli("views", "--by", "custom.arm");
+    assertThat(undeclared.code()).isEqualTo(1);
+    assertThat(undeclared.err()).isEqualTo("viewpulse: custom dimension arm is not declared (this account declared"
+        + " experiment) (HTTP 400)\n");
+  }
+
+  @Test
   void viewsPrintAsATable() {
     Out o = cli("views", "--playback-id", "launch1", "--by", "country,browser");
     assertThat(o.code()).as(o.err()).isZero();

@@ -49,4 +49,31 @@ class LogCodecTest {
         new PlayerEvent("h1", EventType.HEARTBEAT, 2000, new Heartbeat(1, 2, 3, 4, 5, 6, 7, 8, 9, 200L, null, 60_000L),
             null, null))));
   }
+
+  @Test
+  void aBeaconWithCustomAndNetworkDimensionsReadsBackTheSame() {
+    java.util.List<String> custom = new java.util.ArrayList<>(java.util.Collections.nCopies(CustomDimension.MAX, null));
+    custom.set(0, "B");
+    custom.set(9, "hls.js");
+    Beacon plain = beacon(List.of(new PlayerEvent("p", EventType.PLAY, 1000, null, null, null)));
+    Dimensions d = plain.dims().withCustom(custom).withTail(new String[] {"B", null, null, null, null, null, null, null,
+        null, "hls.js", "3320", "Deutsche Telekom AG", "akamai"});
+    Beacon b = new Beacon("acc", "m", "pb", null, null, "sess", "viewer", false, "example.com", null, d, "BY", true,
+        1234, plain.events());
+    Beacon back = (Beacon) LogCodec.decode(LogCodec.encode(b));
+    assertThat(back).isEqualTo(b);
+    assertThat(List.of(back.dims().custom(1), back.dims().custom(10), back.dims().asn(), back.dims().isp(),
+        back.dims().cdn())).isEqualTo(List.of("B", "hls.js", "3320", "Deutsche Telekom AG", "akamai"));
+  }
+
+  /** Version 3 of the log (kind 7): the same as version 4 without the custom and network dimensions at the end. */
+  @Test
+  void aBeaconOfVersionThreeIsReadWithoutCustomDimensions() {
+    Beacon b = beacon(List.of(new PlayerEvent("p", EventType.PLAY, 1000, null, null, null)));
+    byte[] v4 = LogCodec.encode(b);
+    assertThat(v4[0]).isEqualTo((byte) 8);
+    byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - (CustomDimension.MAX + 3) * 4);
+    v3[0] = 7;
+    assertThat(LogCodec.decode(v3)).isEqualTo(b);
+  }
 }

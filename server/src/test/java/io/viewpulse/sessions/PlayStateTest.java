@@ -152,9 +152,11 @@ class PlayStateTest {
     back.apply(state('a', 6_900));
     assertThat(back.toView().playtimeMs()).isEqualTo(5_000);
 
-    // a version 6 snapshot: the same bytes without the quality facts (version 8) and the play state (version 7)
-    byte[] v8 = StateCodec.encode(s);
-    byte[] v6 = java.util.Arrays.copyOf(v8, v8.length - StateCodec.QUALITY_BYTES - StateCodec.PLAY_STATE_BYTES);
+    // a version 6 snapshot: the same bytes without the custom dimensions (version 10), the timeline (version 9), the
+    // quality facts (version 8) and the play state (version 7)
+    byte[] v10 = StateCodec.encode(s);
+    byte[] v6 = java.util.Arrays.copyOf(v10, v10.length - StateCodec.NO_TAIL_BYTES - StateCodec.timelineBytes(s)
+        - StateCodec.QUALITY_BYTES - StateCodec.PLAY_STATE_BYTES);
     v6[0] = 6;
     ViewState old = StateCodec.decode(v6);
     assertThat(old.playState).isEqualTo((char) 0);

@@ -144,6 +144,35 @@ class ViewStateTest {
     assertThat(inOrder.toView().startedAtMs()).isEqualTo(1000);
   }
 
+  private static Beacon withDims(Dimensions d) {
+    return new Beacon("a", "m", "pb", null, null, "s", "v", false, null, null, d, null, false, 0, List.of());
+  }
+
+  private static List<String> slots(String first, String second) {
+    List<String> out = new java.util.ArrayList<>(java.util.Collections.nCopies(
+        io.viewpulse.model.CustomDimension.MAX, null));
+    out.set(0, first);
+    out.set(1, second);
+    return out;
+  }
+
+  @Test
+  void customValuesAndTheCdnStayUntilABeaconSendsOthersAndSurviveASnapshot() {
+    ViewState v = fresh();
+    Dimensions plain = new Dimensions("desktop", null, null, "Linux", "Chrome", "Blink", "Europe", "DE", null, null,
+        null);
+    v.touch(withDims(plain.withCustom(slots("A", "vod")).withCdn("akamai")));
+    v.touch(withDims(plain));
+    assertThat(List.of(v.dims.custom(1), v.dims.custom(2), v.dims.cdn())).as("a beacon without them keeps them")
+        .isEqualTo(List.of("A", "vod", "akamai"));
+    v.touch(withDims(plain.withCustom(slots("B", null))));
+    assertThat(java.util.Arrays.asList(v.dims.custom(1), v.dims.custom(2), v.dims.cdn()))
+        .as("a new value replaces its slot only").isEqualTo(java.util.Arrays.asList("B", "vod", "akamai"));
+    ViewState back = StateCodec.decode(StateCodec.encode(v));
+    assertThat(back.dims).isEqualTo(v.dims);
+    assertThat(back.toView().dims().custom(2)).isEqualTo("vod");
+  }
+
   private static ViewState fresh() {
     return new ViewState("k", new Beacon("a", "m", "pb", null, null, "s", "v", false, null, null, Dimensions.UNKNOWN,
         null, false, 0, List.of()));
@@ -307,8 +336,12 @@ class ViewStateTest {
   void aStateWrittenBeforeTheQualityFactsIsReadWithItsErrorsTakenAsFatal() {
     s.apply(ev("p", EventType.PLAY, 1000));
     s.apply(error("e", 1500, "fallback"));
-    byte[] v8 = StateCodec.encode(s);
-    assertThat(v8[0]).isEqualTo((byte) 8);
+    byte[] v10 = StateCodec.encode(s);
+    assertThat(v10[0]).isEqualTo((byte) 10);
+    // version 9 is version 10 without its custom and network dimensions (all null here: a length of -1 each);
+    // version 8 is version 9 without its timeline at the end
+    byte[] v8 = java.util.Arrays.copyOf(v10, v10.length - StateCodec.NO_TAIL_BYTES - StateCodec.timelineBytes(s));
+    v8[0] = 8;
     // version 7 is version 8 without its quality facts at the end; version 6 is version 7 without its play state
     byte[] v7 = java.util.Arrays.copyOf(v8, v8.length - StateCodec.QUALITY_BYTES);
     v7[0] = 7;

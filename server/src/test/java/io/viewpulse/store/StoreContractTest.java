@@ -231,6 +231,62 @@ class StoreContractTest {
     assertThat(watching(List.of(Filter.parse("!browser:Chrome")))).isZero();
   }
 
+  /** A view with custom dimensions (slot 1 and 3) and network dimensions. */
+  private static ViewRecord custom(long id, String session, String arm, String player, String asn, String isp,
+      String cdn, boolean ended) {
+    List<String> slots = new ArrayList<>(java.util.Collections.nCopies(io.viewpulse.model.CustomDimension.MAX, null));
+    slots.set(0, arm);
+    slots.set(2, player);
+    Dimensions d = view(id, session, 0, ended).dims().withTail(new String[] {arm, null, player, null, null, null, null,
+        null, null, null, asn, isp, cdn});
+    return new ViewRecord(id, "acc", "pb", null, null, "viewer-" + session, T0.toEpochMilli() + id * 1000, null, d,
+        "example.com", false, 60_000 * id, 300, 0, 0, true, ended);
+  }
+
+  private Map<String, Long> viewsBy(Dimension d, List<Filter> filters) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (MetricRow r : store.views().views(new ViewsQuery("acc", null, null, null, null, null, null, List.of(d),
+        filters, ViewsQuery.Detail.FULL))) {
+      out.put(String.valueOf(r.dimensions().get(d)), r.viewCount());
+    }
+    return out;
+  }
+
+  @Test
+  void customAndNetworkDimensionsBreakDownAndFilterViewsAndOpenSessions() {
+    store.sessions().recover(0);
+    ViewRecord open = custom(4, "d", "A", null, null, null, "akamai", false);
+    store.sessions().commit(SessionStore.Commit.of(0, 10,
+        List.of(new SessionSnapshot("acc|pb|d", true, T0.toEpochMilli() + 5_000, "state".getBytes(), open)),
+        List.of(), List.of(custom(1, "a", "A", "hls.js", "3320", "Deutsche Telekom AG", "akamai", true),
+            custom(2, "b", "B", "shaka", "15169", "Google LLC", "fastly", true),
+            custom(3, "c", "B", null, null, null, null, true)), List.of(), List.of()));
+    Dimension arm = Dimension.custom(1);
+    List<String> declared = new ArrayList<>(java.util.Collections.nCopies(io.viewpulse.model.CustomDimension.MAX,
+        null));
+    declared.set(0, "experiment");
+    declared.set(2, "player");
+    assertThat(viewsBy(arm, List.of())).isEqualTo(Map.of("A", 2L, "B", 2L));
+    assertThat(viewsBy(Dimension.custom(3), List.of())).isEqualTo(Map.of("hls.js", 1L, "shaka", 1L, "null", 2L));
+    assertThat(viewsBy(arm, List.of(Filter.parse("cdn:akamai")))).isEqualTo(Map.of("A", 2L));
+    assertThat(viewsBy(Dimension.CDN, List.of(Filter.parse("custom.experiment:B", declared))))
+        .isEqualTo(Map.of("fastly", 1L, "null", 1L));
+    assertThat(viewsBy(Dimension.ASN, List.of(Filter.parse("!custom.player:hls.js", declared))))
+        .isEqualTo(Map.of("15169", 1L, "null", 2L));
+    assertThat(viewsBy(Dimension.ISP, List.of(Filter.parse("asn:3320")))).isEqualTo(Map.of("Deutsche Telekom AG", 1L));
+    // the playtime of a group: views 1 and 4 of arm A, 1 and 4 minutes
+    assertThat(store.views().views(new ViewsQuery("acc", null, null, null, null, null, null, List.of(arm),
+        List.of(Filter.parse("custom.experiment:A", declared)), ViewsQuery.Detail.FULL)).get(0).playtimeMins())
+        .isEqualTo(5.0);
+    Map<String, Long> now = new java.util.TreeMap<>();
+    for (var r : store.views().realtime(new RealtimeQuery("acc", null, null, T0, List.of(arm, Dimension.CDN)))) {
+      now.put(r.dimensions().get(arm) + "/" + r.dimensions().get(Dimension.CDN), r.viewCount());
+    }
+    assertThat(now).isEqualTo(Map.of("A/akamai", 1L));
+    reopen();
+    assertThat(viewsBy(arm, List.of(Filter.parse("!cdn:fastly")))).isEqualTo(Map.of("A", 2L, "B", 1L));
+  }
+
   private long watching(List<Filter> filters) {
     return store.views().realtime(new RealtimeQuery("acc", null, null, T0, List.of(), filters)).get(0).viewCount();
   }
@@ -538,6 +594,66 @@ class StoreContractTest {
     java.util.Collections.reverse(reversed);
     assertThat(oldest).as("the export reads what the list shows, oldest first").containsExactlyElementsOf(reversed);
     return newest;
+  }
+
+  /** A timeline as the sessionizer stores it: play, a stall, an error, the end. */
+  private static byte[] timeline(long t) {
+    io.viewpulse.model.Timeline.Recorder r = new io.viewpulse.model.Timeline.Recorder();
+    r.play(t);
+    r.stall(t + 8_000, 800, 1);
+    r.error(t + 9_000, true, "network", "boom \u00e9\u0000\u00ff");
+    return r.toBytes("timeout", t + 20_000);
+  }
+
+  /**
+   * A finished view's timeline is stored with it and read back by the view's id (as the list gives it) in its own
+   * account only, across a restart; dropped by start time while the view stays; erased with its viewer.
+   */
+  @Test
+  void aViewsTimelineIsStoredWithItDroppedByTimeAndErasedWithItsViewer() {
+    twoOpenSessions(store.sessions());
+    long t = T0.toEpochMilli();
+    ViewRecord a = view("a".hashCode(), "a", t, true);
+    byte[] tl = timeline(t);
+    store.sessions().commit(new SessionStore.Commit(0, 20, List.of(open("b", t)),
+        List.of(new SessionStore.Closed("acc|pb|a", 0)), List.of(a), List.of(), List.of(), Long.MIN_VALUE,
+        Map.of(a.viewId(), tl)));
+    store.load(List.of(view(900, "c", t + 1_000, true)));
+    io.viewpulse.query.ViewRow row = store.viewRows().newest(everything(), null, 10).get(1);
+    assertThat(row.viewerId()).isEqualTo("viewer-a");
+    for (int round = 0; round < 2; round++) {
+      io.viewpulse.query.ViewDetail d = store.viewRows().view("acc", row.viewId()).orElseThrow();
+      assertThat(d.row()).isEqualTo(row);
+      assertThat(d.timeline()).as("round " + round).isEqualTo(tl);
+      assertThat(io.viewpulse.model.Timeline.decode(d.timeline()).events()).extracting(e -> e.kind().apiName() + "@"
+          + (e.atMs() - t)).containsExactly("play@0", "stall@8000", "error@9000", "end@20000");
+      io.viewpulse.query.ViewRow loaded = store.viewRows().newest(everything(), null, 1).get(0);
+      assertThat(io.viewpulse.model.Timeline.decode(store.viewRows().view("acc", loaded.viewId()).orElseThrow()
+          .timeline())).as("a view stored without a timeline has none").isEqualTo(io.viewpulse.model.Timeline.EMPTY);
+      assertThat(store.viewRows().view("other", row.viewId())).as("another account's").isEmpty();
+      assertThat(store.viewRows().view("acc", 12345)).isEmpty();
+      reopen();
+    }
+    store.viewRows().dropTimelines(T0);
+    assertThat(store.viewRows().view("acc", row.viewId()).orElseThrow().timeline()).as("started at T0: kept")
+        .isEqualTo(tl);
+    // past the month of T0 (ClickHouse drops whole months)
+    store.viewRows().dropTimelines(T0.plus(java.time.Duration.ofDays(62)));
+    io.viewpulse.query.ViewDetail dropped = store.viewRows().view("acc", row.viewId()).orElseThrow();
+    assertThat(io.viewpulse.model.Timeline.decode(dropped.timeline())).isEqualTo(io.viewpulse.model.Timeline.EMPTY);
+    assertThat(dropped.row()).as("the view stays").isEqualTo(row);
+
+    store.sessions().recover(0);
+    store.sessions().commit(new SessionStore.Commit(0, 30, List.of(), List.of(new SessionStore.Closed("acc|pb|b", 0)),
+        List.of(view("b".hashCode(), "b", t, true)), List.of(), List.of(), Long.MIN_VALUE,
+        Map.of((long) "b".hashCode(), tl)));
+    io.viewpulse.query.ViewRow b = store.viewRows().newest(everything(), null, 10).stream()
+        .filter(r -> r.viewerId().equals("viewer-b")).findFirst().orElseThrow();
+    assertThat(store.viewRows().view("acc", b.viewId()).orElseThrow().timeline()).isEqualTo(tl);
+    assertThat(store.erasures().erase("acc", "viewer-b", new io.viewpulse.privacy.ErasureStore.ErasureRecord("k", T0,
+        0))).isEqualTo(new io.viewpulse.privacy.ErasureStore.Outcome(1, 0));
+    assertThat(store.viewRows().view("acc", b.viewId())).as("erased with its viewer").isEmpty();
+    assertThat(probe.timelinesOf("viewer-b")).as("no timeline of B's anywhere").isZero();
   }
 
   /** A viewer id a statement must escape. */

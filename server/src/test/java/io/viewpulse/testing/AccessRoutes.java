@@ -81,6 +81,7 @@ public final class AccessRoutes {
     all.addAll(viewership());
     all.addAll(media("asset"));
     all.addAll(media("stream"));
+    all.addAll(customDimensions());
     all.addAll(savedViews());
     all.addAll(live());
     all.addAll(admin());
@@ -147,6 +148,9 @@ public final class AccessRoutes {
             get(t -> "/api/data/views/export?format=csv&from=0&to=4102444800000&assetId=" + t.a.assetId()),
             ok(200, (r, t, q) -> assertThat(r.body()).startsWith("viewId,playbackId,")),
             t -> error(404, "asset not found")),
+        // the matrix's accounts have no views: a view of A's opened is ViewTimelineApiTest's, with B's key refused
+        route("GET /api/data/views/{viewId}", Guard.SECRET, get(t -> "/api/data/views/1"),
+            error(404, "no view 1 in this account"), t -> error(404, "no view 1 in this account")),
         route("GET /api/data/views/now", Guard.SECRET,
             get(t -> "/api/data/views/now?playbackId=" + t.a.assetPlaybackId()), ok(200, (r, t, q) -> assertThat(
                 r.json().isArray()).isTrue()), t -> ok(200, (r, x, q) -> assertThat(r.body()).isEqualTo("[{\"viewCount\":0,\"errorRate\":0.0}]"))),
@@ -195,6 +199,19 @@ public final class AccessRoutes {
             ok(204, (r, t, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret()).status()).isEqualTo(404)),
             t -> new Expect(404, notFound, (r, x, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret())
                 .status()).isEqualTo(200))));
+  }
+
+  static List<Route> customDimensions() {
+    String base = "/api/custom-dimensions";
+    Function<List<String>, Check> names = want -> (r, t, q) -> assertThat(r.json().isArray()).isTrue();
+    return List.of(
+        route("GET " + base, Guard.SECRET, get(t -> base), ok(200, names.apply(null)), t -> ok(200, names.apply(null))),
+        // what B declares is B's: A's list does not have it
+        route("POST " + base, Guard.SECRET, json("POST", t -> base, t -> "{\"name\": \"" + t.unique("matrix-") + "\"}"),
+            ok(201, (r, t, q) -> assertThat(t.http.getWithKey(base, t.a.secret()).body())
+                .contains("\"" + r.json().get("name").asText() + "\"")),
+            t -> ok(201, (r, x, q) -> assertThat(t.http.getWithKey(base, t.a.secret()).body())
+                .doesNotContain("\"" + r.json().get("name").asText() + "\""))));
   }
 
   /** The dashboard's saved views: secret keys only; another account's are not found, and what B saves is B's. */

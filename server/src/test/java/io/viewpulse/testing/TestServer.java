@@ -63,7 +63,8 @@ public final class TestServer implements AutoCloseable {
   private TestServer(Path dataDir, MutableClock clock, boolean ownsDir, TestStores.Engine engine,
       UnaryOperator<ServerConfig> tweak) {
     this(dataDir, clock, ownsDir, c -> tweak.apply(c.withIngest(new IngestConfig(List.of(geo("test-dbip.mmdb")),
-        List.of("127.0.0.1/32", "::1/128"), "none")).withStore(TestStores.fresh(engine, dataDir)
+        List.of("127.0.0.1/32", "::1/128"), "none").withAsnFiles(List.of(geo("test-asn.mmdb"))))
+        .withStore(TestStores.fresh(engine, dataDir)
         .withRollupMinViewsPerRow(1))));
   }
 

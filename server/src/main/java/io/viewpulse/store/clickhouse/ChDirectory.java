@@ -129,6 +129,25 @@ final class ChDirectory implements KeyStore, MediaStore {
     return media("deleted_at IS NOT NULL");
   }
 
+  @Override
+  public synchronized void insertCustomDimension(io.viewpulse.model.CustomDimension d) {
+    ch.insert(schema.t("custom_dimensions"), new InsertSettings(), w -> {
+      w.setValue("account_id", d.accountId());
+      w.setValue("slot", d.slot());
+      w.setValue("name", d.name());
+      w.setValue("declared_at", ChSessionStore.utc(d.declaredAt().toEpochMilli()));
+      w.commitRow();
+    });
+  }
+
+  @Override
+  public List<io.viewpulse.model.CustomDimension> customDimensions() {
+    return ch.queryList("SELECT account_id, slot, name, toUnixTimestamp64Milli(declared_at) FROM "
+        + schema.t("custom_dimensions") + " FINAL ORDER BY account_id, slot", Map.of(),
+        r -> new io.viewpulse.model.CustomDimension(r.getString(1), (int) r.getLong(2), r.getString(3),
+            Instant.ofEpochMilli(r.getLong(4))));
+  }
+
   private List<Media> media(String condition) {
     return ch.queryList("SELECT id, account_id, kind, name, playback_id, creator_id, d_storage_url, stream_type,"
         + " toUnixTimestamp64Milli(created_at) FROM " + schema.t("media") + " FINAL WHERE " + condition

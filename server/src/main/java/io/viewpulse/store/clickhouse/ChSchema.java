@@ -26,6 +26,7 @@ import java.util.Set;
  *       checkpoint ({@code c}). A commit is one insert into this one table, which ClickHouse applies whole or not at
  *       all; a ReplacingMergeTree keyed by kind, account and key keeps the latest version of each row, and
  *       tombstones ({@code is_deleted}) remove rows. Small: it holds open sessions and a few seconds of views.
+ *   <li>{@code custom_dimensions}: the names accounts declared, a row per slot (version 3).
  *   <li>{@code accounts}, {@code api_keys}, {@code media}: the directory, ReplacingMergeTree by id (a change is a new
  *       version), read whole with FINAL (they are small); {@code saved_views}, the dashboards' saved views, the
  *       same way (a deletion is a version with {@code deleted} set).
@@ -82,6 +83,20 @@ final class ChSchema {
     {"switches_up", "UInt32", "0"},
     {"switches_down", "UInt32", "0"},
     {"max_upscale", "Float64", "0"},
+    // version 3: the custom dimensions by slot (model.CustomDimension) and the network dimensions
+    {"custom_1", "LowCardinality(Nullable(String))", "NULL"},
+    {"custom_2", "LowCardinality(Nullable(String))", "NULL"},
+    {"custom_3", "LowCardinality(Nullable(String))", "NULL"},
+    {"custom_4", "LowCardinality(Nullable(String))", "NULL"},
+    {"custom_5", "LowCardinality(Nullable(String))", "NULL"},
+    {"custom_6", "LowCardinality(Nullable(String))", "NULL"},
+    {"custom_7", "LowCardinality(Nullable(String))", "NULL"},
+    {"custom_8", "LowCardinality(Nullable(String))", "NULL"},
+    {"custom_9", "LowCardinality(Nullable(String))", "NULL"},
+    {"custom_10", "LowCardinality(Nullable(String))", "NULL"},
+    {"asn", "LowCardinality(Nullable(String))", "NULL"},
+    {"isp", "LowCardinality(Nullable(String))", "NULL"},
+    {"cdn", "LowCardinality(Nullable(String))", "NULL"},
   };
 
   /** The columns version 2 added to a view: from this one on in {@link #VIEW}. */
@@ -215,6 +230,9 @@ final class ChSchema {
         + " deleted_at Nullable(DateTime64(3, 'UTC')), version UInt64)"
         + " ENGINE = " + engine("ReplacingMergeTree", "media", false, "version")
         + " ORDER BY (account_id, id, created_at)");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("custom_dimensions") + onCluster() + " (account_id String,"
+        + " slot UInt8, name String, declared_at DateTime64(3, 'UTC')) ENGINE = "
+        + engine("ReplacingMergeTree", "custom_dimensions", false, "") + " ORDER BY (account_id, slot)");
     out.add("CREATE TABLE IF NOT EXISTS " + t("erasures") + onCluster() + " (account_id String, key_id String,"
         + " erased_at DateTime64(3, 'UTC'), views UInt64) ENGINE = " + engine("MergeTree", "erasures", false, "")
         + " ORDER BY (account_id, erased_at)");
@@ -336,6 +354,37 @@ final class ChSchema {
       }
     }
     return out;
+  }
+
+  /**
+   * Version 3, the views' timelines ({@code model.Timeline}'s binary form): a column of {@code views}, empty for a
+   * view stored before and once past the retention period ({@link #clearTimelines}), and of {@code session_state}'s
+   * outbox rows. Not in {@link #VIEW_COLUMNS}: no query of many views reads it. With it, a skip index on the view id.
+   */
+  List<String> timelineColumns() {
+    List<String> out = new ArrayList<>();
+    String col = "ADD COLUMN IF NOT EXISTS timeline String DEFAULT '' CODEC(ZSTD(1))";
+    out.add("ALTER TABLE " + local("views") + onCluster() + " " + col);
+    // a view opened by its id alone: granules without it are skipped (parts written before are read whole)
+    out.add("ALTER TABLE " + local("views") + onCluster()
+        + " ADD INDEX IF NOT EXISTS view_id_bloom view_id TYPE bloom_filter(0.01) GRANULARITY 1");
+    out.add("ALTER TABLE " + t("session_state") + onCluster() + " " + col);
+    if (cluster != null) {
+      out.add("ALTER TABLE " + t("views") + onCluster() + " " + col);
+    }
+    return out;
+  }
+
+  /** The partitions ({@code toYYYYMM} of the start) of {@code views} on this server: {@code partition_id}. */
+  String viewPartitions() {
+    return "SELECT DISTINCT partition_id FROM system.parts WHERE database = " + literal(db) + " AND table = "
+        + literal(cluster == null ? "views" : "views_local") + " AND active ORDER BY partition_id";
+  }
+
+  /** Empties the timelines of one month of views (a partition), leaving the views: their column's files go. */
+  String clearTimelines(String partitionId) {
+    return "ALTER TABLE " + local("views") + onCluster() + " CLEAR COLUMN timeline IN PARTITION ID "
+        + literal(partitionId);
   }
 
   /**

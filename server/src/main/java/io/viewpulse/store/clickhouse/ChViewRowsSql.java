@@ -42,12 +42,15 @@ final class ChViewRowsSql {
       Map.entry(ViewField.REBUFFER_MS, "toInt64(rebuffer_ms)"),
       Map.entry(ViewField.ERRORS, "toInt32(errors)"),
       Map.entry(ViewField.FIRST_FRAME, "first_frame"),
-      Map.entry(ViewField.ENDED, "ended")));
+      Map.entry(ViewField.ENDED, "ended"),
+      Map.entry(ViewField.ASN, "CAST(asn, 'Nullable(String)')"),
+      Map.entry(ViewField.ISP, "CAST(isp, 'Nullable(String)')"),
+      Map.entry(ViewField.CDN, "CAST(cdn, 'Nullable(String)')")));
 
   /** The columns the branches of the union give, as stored. */
   private static final String STORED = "view_id, playback_id, creator_id, d_storage_url, viewer_id, started_at,"
       + " device_type, device, cpu, os, browser, browser_engine, continent, country, subdivision, timezone, geohash,"
-      + " domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended";
+      + " domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, asn, isp, cdn";
 
   private final ChSchema schema;
 
@@ -83,6 +86,20 @@ final class ChViewRowsSql {
     ChViewsSql.Params p = new ChViewsSql.Params();
     return new ChViewsSql.Sql("SELECT " + select(true) + " FROM (" + union(where(scope, after, ">", p)) + ")",
         p.values);
+  }
+
+  /**
+   * Columns as {@link #newest}, then {@code timeline}: the view of an account with this id, from {@code views} or the
+   * outbox.
+   */
+  ChViewsSql.Sql one(String accountId, long viewId) {
+    ChViewsSql.Params p = new ChViewsSql.Params();
+    String where = "account_id = " + p.add("String", accountId) + " AND view_id = " + p.add("Int64", viewId);
+    String state = schema.t("session_state");
+    return new ChViewsSql.Sql("SELECT " + select(false) + ", base64Encode(timeline) FROM (SELECT " + STORED
+        + ", timeline FROM "
+        + schema.t("views") + " WHERE " + where + " UNION ALL SELECT " + STORED + ", timeline FROM " + state
+        + " FINAL WHERE kind = 'v' AND is_deleted = 0 AND " + where + ") LIMIT 1", p.values);
   }
 
   /** The fields as {@link ChViewRows} reads them, over a table with the views' columns. */

@@ -51,7 +51,17 @@ final class ChViewsSql {
       Map.entry(Dimension.TIMEZONE, "timezone"),
       Map.entry(Dimension.GEOHASH, "geohash"),
       Map.entry(Dimension.VIEWER_ID, "viewer_id"),
-      Map.entry(Dimension.CREATOR_ID, "creator_id")));
+      Map.entry(Dimension.CREATOR_ID, "creator_id"),
+      Map.entry(Dimension.ASN, "asn"),
+      Map.entry(Dimension.ISP, "isp"),
+      Map.entry(Dimension.CDN, "cdn")));
+
+  static {
+    // the custom dimensions' slots, never in the rollups: a query by them scans the views
+    for (int slot = 1; slot <= io.viewpulse.model.CustomDimension.MAX; slot++) {
+      COLUMNS.put(Dimension.custom(slot), "custom_" + slot);
+    }
+  }
 
   /** Dimensions with rollups of their own (as {@link ChSchema#ROLLED}). */
   static final Set<Dimension> ROLLED = Set.of(Dimension.DEVICE_TYPE, Dimension.DEVICE, Dimension.OS,

@@ -122,6 +122,19 @@ final class DuckDirectory implements KeyStore, MediaStore, AutoCloseable {
     }
   }
 
+  @Override
+  public synchronized void insertCustomDimension(io.viewpulse.model.CustomDimension d) {
+    update("INSERT INTO custom_dimensions VALUES (?, ?, ?, " + TS + ")", d.accountId(), d.slot(), d.name(),
+        micros(d.declaredAt()));
+  }
+
+  @Override
+  public synchronized List<io.viewpulse.model.CustomDimension> customDimensions() {
+    return query("SELECT account_id, slot, name, epoch_ms(declared_at) FROM custom_dimensions"
+        + " ORDER BY account_id, slot", rs -> new io.viewpulse.model.CustomDimension(rs.getString(1), rs.getInt(2),
+            rs.getString(3), instant(rs, 4)));
+  }
+
   private int update(String sql, Object... args) {
     try (PreparedStatement p = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {

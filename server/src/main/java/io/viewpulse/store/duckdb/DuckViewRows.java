@@ -2,6 +2,7 @@ package io.viewpulse.store.duckdb;
 
 import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.StoreException;
+import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewPosition;
 import io.viewpulse.query.ViewRow;
 import io.viewpulse.query.ViewRowReader;
@@ -83,6 +84,29 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
     }
   }
 
+  @Override
+  public java.util.Optional<io.viewpulse.query.ViewDetail> view(String accountId, long viewId) {
+    io.viewpulse.query.ViewDetail[] found = new io.viewpulse.query.ViewDetail[1];
+    withConnection(c -> {
+      try (PreparedStatement p = prepare(c, ViewRowsSql.one(accountId, viewId)); ResultSet rs = p.executeQuery()) {
+        if (rs.next()) {
+          found[0] = new io.viewpulse.query.ViewDetail(row(rs), rs.getBytes(ViewField.ALL.size() + 1));
+        }
+      }
+    });
+    return java.util.Optional.ofNullable(found[0]);
+  }
+
+  @Override
+  public void dropTimelines(java.time.Instant before) {
+    withConnection(c -> {
+      try (PreparedStatement p = prepare(c, ViewRowsSql.dropTimelines(
+          Math.multiplyExact(before.getEpochSecond(), 1_000_000L)))) {
+        p.executeUpdate();
+      }
+    });
+  }
+
   private interface Work {
     void run(DuckDBConnection c) throws SQLException;
   }
@@ -132,7 +156,8 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
     return new ViewRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
         rs.getLong(6), new Dimensions(rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
             rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
-            rs.getString(16), rs.getString(17)), rs.getString(18), rs.getBoolean(19), rs.getLong(20), ttffMs,
+            rs.getString(16), rs.getString(17), null, rs.getString(26), rs.getString(27), rs.getString(28)),
+        rs.getString(18), rs.getBoolean(19), rs.getLong(20), ttffMs,
         rs.getLong(22), rs.getInt(23), rs.getBoolean(24), rs.getBoolean(25));
   }
 

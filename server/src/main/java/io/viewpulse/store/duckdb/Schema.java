@@ -67,9 +67,26 @@ final class Schema {
     {"max_upscale", "DOUBLE", "0"},
   };
 
-  /** The columns of a view now, in the order of the tables (and of the appender's values). */
-  static final String VIEW_COLUMN_NAMES = V1_VIEW_COLUMN_NAMES + ", " + String.join(", ",
+  /**
+   * The columns version 7 adds to a view: the custom dimensions by slot ({@code model.CustomDimension}) and the
+   * network dimensions, null when unknown.
+   */
+  static final List<String> DIMENSION_COLUMNS = dimensionColumns();
+
+  private static List<String> dimensionColumns() {
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 1; i <= io.viewpulse.model.CustomDimension.MAX; i++) {
+      out.add("custom_" + i);
+    }
+    out.addAll(List.of("asn", "isp", "cdn"));
+    return List.copyOf(out);
+  }
+
+  private static final String V3_VIEW_COLUMN_NAMES = V1_VIEW_COLUMN_NAMES + ", " + String.join(", ",
       java.util.Arrays.stream(QUALITY_COLUMNS).map(c -> c[0]).toList());
+
+  /** The columns of a view now, in the order of the tables (and of the appender's values). */
+  static final String VIEW_COLUMN_NAMES = V3_VIEW_COLUMN_NAMES + ", " + String.join(", ", DIMENSION_COLUMNS);
 
   /** A step from one version to the next, run inside the transaction that records the new version. */
   private interface Migration {
@@ -84,6 +101,8 @@ final class Schema {
       Schema::erasures,
       Schema::retention,
       Schema::webhooks,
+      Schema::dimensions,
+      Schema::timelines,
       Schema::savedViews);
 
   static final int VERSION = MIGRATIONS.size();
@@ -230,8 +249,8 @@ final class Schema {
       }
       s.execute("UPDATE " + table + " SET fatal = CASE WHEN first_frame THEN 2 ELSE 1 END WHERE errors > 0");
     }
-    s.execute("CREATE OR REPLACE VIEW all_views AS SELECT " + VIEW_COLUMN_NAMES + " FROM views UNION ALL SELECT "
-        + VIEW_COLUMN_NAMES + " FROM live_views WHERE play_intent");
+    s.execute("CREATE OR REPLACE VIEW all_views AS SELECT " + V3_VIEW_COLUMN_NAMES + " FROM views UNION ALL SELECT "
+        + V3_VIEW_COLUMN_NAMES + " FROM live_views WHERE play_intent");
   }
 
   /**
@@ -258,7 +277,33 @@ final class Schema {
   }
 
   /**
-   * Version 7: the accounts' saved dashboard views ({@code savedviews.SavedViewStore}): a name, the dashboard's state
+   * Version 7, custom and network dimensions: the custom dimensions accounts declare ({@code custom_dimensions}, a
+   * name per slot), and in both views tables a column per slot and the network dimensions (ASN, ISP, CDN), null in
+   * the views stored before.
+   */
+  private static void dimensions(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE custom_dimensions (account_id VARCHAR NOT NULL, slot INTEGER NOT NULL,"
+        + " name VARCHAR NOT NULL, declared_at TIMESTAMP NOT NULL, PRIMARY KEY (account_id, slot))");
+    for (String table : List.of("views", "live_views")) {
+      for (String col : DIMENSION_COLUMNS) {
+        s.execute("ALTER TABLE " + table + " ADD COLUMN " + col + " VARCHAR");
+      }
+    }
+    s.execute("CREATE OR REPLACE VIEW all_views AS SELECT " + VIEW_COLUMN_NAMES + " FROM views UNION ALL SELECT "
+        + VIEW_COLUMN_NAMES + " FROM live_views WHERE play_intent");
+  }
+
+  /**
+   * Version 8, the views' timelines ({@code model.Timeline}): a BLOB at the end of {@code views}, null for a view
+   * stored before and once its timeline is past the retention period. Not in {@link #VIEW_COLUMN_NAMES}: no query of
+   * many views reads it, and open sessions have none.
+   */
+  private static void timelines(Connection c, Statement s) throws SQLException {
+    s.execute("ALTER TABLE views ADD COLUMN timeline BLOB");
+  }
+
+  /**
+   * Version 9: the accounts' saved dashboard views ({@code savedviews.SavedViewStore}): a name, the dashboard's state
    * as it wrote it, when and by which key; a deleted view's row is deleted.
    */
   private static void savedViews(Connection c, Statement s) throws SQLException {

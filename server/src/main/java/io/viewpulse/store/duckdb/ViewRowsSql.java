@@ -44,7 +44,10 @@ final class ViewRowsSql {
       Map.entry(ViewField.REBUFFER_MS, "rebuffer_ms"),
       Map.entry(ViewField.ERRORS, "errors"),
       Map.entry(ViewField.FIRST_FRAME, "first_frame"),
-      Map.entry(ViewField.ENDED, "ended")));
+      Map.entry(ViewField.ENDED, "ended"),
+      Map.entry(ViewField.ASN, "asn"),
+      Map.entry(ViewField.ISP, "isp"),
+      Map.entry(ViewField.CDN, "cdn")));
 
   /** The fields, in {@link ViewField} order, as the result's columns. */
   private static final String SELECT = ViewField.ALL.stream().map(FIELDS::get).collect(Collectors.joining(", "));
@@ -81,6 +84,18 @@ final class ViewRowsSql {
     }
     return new SqlQuery("SELECT " + SELECT + " FROM views WHERE " + String.join(" AND ", where)
         + " ORDER BY started_at, rowid", params);
+  }
+
+  /** Columns: the fields in {@link ViewField} order, then the timeline. The view of an account with this id. */
+  static SqlQuery one(String accountId, long viewId) {
+    return new SqlQuery("SELECT " + SELECT + ", timeline FROM views WHERE account_id = ? AND rowid = ?",
+        List.of(accountId, viewId));
+  }
+
+  /** Empties the timelines of the views that started before a time (Unix micros). */
+  static SqlQuery dropTimelines(long beforeMicros) {
+    return new SqlQuery("UPDATE views SET timeline = NULL WHERE started_at < " + DuckDirectory.TS
+        + " AND timeline IS NOT NULL", List.of(beforeMicros));
   }
 
   /**

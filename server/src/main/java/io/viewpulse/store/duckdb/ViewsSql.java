@@ -43,7 +43,17 @@ final class ViewsSql {
       Map.entry(Dimension.TIMEZONE, "timezone"),
       Map.entry(Dimension.GEOHASH, "geohash"),
       Map.entry(Dimension.VIEWER_ID, "viewer_id"),
-      Map.entry(Dimension.CREATOR_ID, "creator_id")));
+      Map.entry(Dimension.CREATOR_ID, "creator_id"),
+      Map.entry(Dimension.ASN, "asn"),
+      Map.entry(Dimension.ISP, "isp"),
+      Map.entry(Dimension.CDN, "cdn")));
+
+  static {
+    // the custom dimensions' slots, never in the rollups: a query by them scans the views
+    for (int slot = 1; slot <= io.viewpulse.model.CustomDimension.MAX; slot++) {
+      COLUMNS.put(Dimension.custom(slot), "custom_" + slot);
+    }
+  }
 
   static final String ENGAGEMENT_METRICS =
       "count(*) AS view_count, coalesce(sum(playtime_ms), 0) / 60000.0 AS playtime_mins";
