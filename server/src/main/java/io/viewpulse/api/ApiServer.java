@@ -61,7 +61,7 @@ public final class ApiServer implements AutoCloseable {
       java.util.function.Predicate<String> isAdminToken, PrometheusMeterRegistry metrics,
       MetricsToken metricsToken, InstantSource clock, java.util.function.Predicate<String> loopbackPeer,
       List<String> publicHosts, java.util.function.Supplier<Readiness> readiness,
-      io.viewpulse.webhooks.Webhooks webhooks) {}
+      io.viewpulse.webhooks.Webhooks webhooks, io.viewpulse.savedviews.SavedViews savedViews) {}
 
   private static void health(RoutingContext ctx, Readiness r) {
     ObjectNode body = Json.object().put("status", r.ready() ? "ok" : "not ready");
@@ -101,6 +101,7 @@ public final class ApiServer implements AutoCloseable {
     new WebhookRoutes(vertx, guard, s.webhooks()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
     new CustomDimensionRoutes(vertx, guard, s.catalog()).mount(router);
+    new SavedViewRoutes(vertx, guard, s.savedViews()).mount(router);
     new AdminRoutes(vertx, s.admin(), s.isAdminToken(), local).mount(router);
     new LiveRoutes(vertx, guard, new SignedRequests(s.keys(), s.clock()), s.streamStats(), s.streamEvents())
         .mount(router);

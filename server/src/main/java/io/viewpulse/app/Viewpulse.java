@@ -138,7 +138,8 @@ public final class Viewpulse implements AutoCloseable {
           new StreamStats(catalog, store.liveMinutes(), c.clock()), alerts,
           new Admin(keys, catalog, retention, c.clock()),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
-          c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness, webhookEndpoints));
+          c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness, webhookEndpoints,
+          new io.viewpulse.savedviews.SavedViews(store.savedViews(), c.clock())));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
       closeBehindApi();

@@ -33,6 +33,9 @@ public interface Store extends AutoCloseable {
   /** The accounts' retention periods, and the deletion of views older than them. */
   io.viewpulse.retention.RetentionStore retention();
 
+  /** The accounts' saved dashboard views. */
+  io.viewpulse.savedviews.SavedViewStore savedViews();
+
   LiveMinuteReader liveMinutes();
 
   KeyStore keys();

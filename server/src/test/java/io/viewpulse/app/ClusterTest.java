@@ -410,7 +410,7 @@ class ClusterTest {
   private static final List<String> SCHEMA = List.of("accounts", "alert_incidents", "alert_rules", "api_keys",
       "custom_dimensions",
       "erasures", "media", "retention_policies", "rollup_day", "rollup_day_mv", "rollup_hour", "rollup_hour_mv",
-      "schema_migrations", "session_state", "views", "webhook_endpoints");
+      "saved_views", "schema_migrations", "session_state", "views", "webhook_endpoints");
 
   private static List<String> tables(String db) {
     return TestStores.chdb().client.queryAll("SELECT name FROM system.tables WHERE database = '" + db

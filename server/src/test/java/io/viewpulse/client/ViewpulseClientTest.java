@@ -187,6 +187,27 @@ class ViewpulseClientTest {
   }
 
   @Test
+  void savedViewsAreSavedListedReadAndDeleted() {
+    SavedView saved = client.createSavedView("Errors by browser", "#/breakdown/browser/errorRate?range=7d");
+    assertThat(saved).isEqualTo(new SavedView(saved.id(), "Errors by browser", "#/breakdown/browser/errorRate?range=7d",
+        java.time.Instant.ofEpochMilli(s.clock.millis()), s.secretKey.split("_")[1]));
+    assertThat(client.listSavedViews()).containsExactly(saved);
+    assertThat(client.getSavedView(saved.id())).isEqualTo(saved);
+    assertThatThrownBy(() -> client.createSavedView(" ", "#/")).isInstanceOfSatisfying(ViewpulseException.class,
+        e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.messages()).containsExactly("name is required and may not be blank");
+        });
+    client.deleteSavedView(saved.id());
+    assertThat(client.listSavedViews()).isEmpty();
+    assertThatThrownBy(() -> client.getSavedView(saved.id())).isInstanceOfSatisfying(ViewpulseException.class,
+        e -> {
+          assertThat(e.status()).isEqualTo(404);
+          assertThat(e.messages()).containsExactly("saved view not found");
+        });
+  }
+
+  @Test
   void errorsCarryTheStatusAndTheServersMessages() {
     assertThatThrownBy(() -> client.getViewsByCreator(ViewsQuery.builder().build()))
         .isInstanceOfSatisfying(ViewpulseException.class, e -> {

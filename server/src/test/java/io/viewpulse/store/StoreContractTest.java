@@ -822,4 +822,38 @@ class StoreContractTest {
     assertThat(hooks.endpoints("acc")).isEmpty();
     assertThat(pending("e1", 10)).isEmpty();
   }
+
+  /**
+   * Saved views: listed oldest first with what was saved (name, state as written, time to the millisecond, key), one
+   * by one only in their account, a deleted one gone everywhere and not deleted twice, the same after a restart.
+   */
+  @Test
+  void savedViewsAreTheAccountsOwnAndADeletedOneIsGone() {
+    io.viewpulse.savedviews.SavedViewStore saved = store.savedViews();
+    Instant at = Instant.parse("2026-01-02T03:04:05.678Z");
+    var first = new io.viewpulse.savedviews.SavedView("acc", "v1", "Errors by browser",
+        "#/breakdown?dim=browser&metric=errorRate&filter=country%3ADE", at, "k1");
+    var second = new io.viewpulse.savedviews.SavedView("acc", "v2", "Überblick \u2014 \"quoted\" 'name'",
+        "#/overview?range=7d", at.plusMillis(1), "k2");
+    var others = new io.viewpulse.savedviews.SavedView("other", "v3", "Theirs", "#/videos", at, "k9");
+    saved.insertSavedView(second);
+    saved.insertSavedView(first);
+    saved.insertSavedView(others);
+    for (int round = 0; round < 2; round++) {
+      assertThat(store.savedViews().savedViews("acc")).as("round " + round).containsExactly(first, second);
+      assertThat(store.savedViews().savedView("acc", "v2")).contains(second);
+      assertThat(store.savedViews().savedView("acc", "v3")).as("another account's").isEmpty();
+      assertThat(store.savedViews().savedView("other", "v3")).contains(others);
+      reopen();
+    }
+    saved = store.savedViews();
+    assertThat(saved.deleteSavedView("acc", "v3", at)).as("not this account's").isFalse();
+    assertThat(saved.deleteSavedView("acc", "v1", at)).isTrue();
+    assertThat(saved.deleteSavedView("acc", "v1", at)).as("deleted already").isFalse();
+    assertThat(saved.savedView("acc", "v1")).isEmpty();
+    reopen();
+    assertThat(store.savedViews().savedViews("acc")).containsExactly(second);
+    assertThat(store.savedViews().savedViews("other")).containsExactly(others);
+    assertThat(store.savedViews().savedViews("nobody")).isEmpty();
+  }
 }

@@ -82,6 +82,7 @@ public final class AccessRoutes {
     all.addAll(media("asset"));
     all.addAll(media("stream"));
     all.addAll(customDimensions());
+    all.addAll(savedViews());
     all.addAll(live());
     all.addAll(alerts());
     all.addAll(admin());
@@ -179,7 +180,8 @@ public final class AccessRoutes {
     String notFound = kind + " not found";
     Function<Tenants, String> mine = t -> kind.equals("asset") ? t.a.assetId() : t.a.streamId();
     return List.of(
-        route("GET " + base, Guard.SECRET, get(t -> base),
+        // A's kept view is saved before the list is asked for
+        route("GET " + base, Guard.SECRET, get(t -> t.keptSavedView().isEmpty() ? null : base),
             ok(200, (r, t, q) -> assertThat(ids(r.json())).contains(mine.apply(t))),
             t -> ok(200, (r, x, q) -> assertThat(ids(r.json())).doesNotContain(mine.apply(t))
                 .contains(kind.equals("asset") ? t.b.assetId() : t.b.streamId()))),
@@ -252,6 +254,31 @@ public final class AccessRoutes {
         route("GET /api/alerts/incidents", Guard.SECRET, get(t -> "/api/alerts/incidents"),
             ok(200, (r, t, q) -> assertThat(r.json().get("incidents").isArray()).isTrue()),
             t -> ok(200, (r, x, q) -> assertThat(r.json().get("incidents").isArray()).isTrue())));
+  }
+
+  /** The dashboard's saved views: secret keys only; another account's are not found, and what B saves is B's. */
+  static List<Route> savedViews() {
+    String base = "/api/saved-view";
+    String notFound = "saved view not found";
+    return List.of(
+        // A's kept view is saved before the list is asked for
+        route("GET " + base, Guard.SECRET, get(t -> t.keptSavedView().isEmpty() ? null : base),
+            ok(200, (r, t, q) -> assertThat(ids(r.json())).contains(t.keptSavedView())),
+            t -> ok(200, (r, x, q) -> assertThat(ids(r.json())).doesNotContain(t.keptSavedView()))),
+        route("POST " + base, Guard.SECRET,
+            json("POST", t -> base, t -> "{\"name\": \"made by the matrix\", \"state\": \"#/overview\"}"),
+            ok(201, (r, t, q) -> assertThat(t.http.getWithKey(base + "/" + r.json().get("id").asText(),
+                t.a.secret()).status()).isEqualTo(200)),
+            t -> ok(201, (r, x, q) -> assertThat(t.http.getWithKey(base + "/" + r.json().get("id").asText(),
+                t.a.secret()).status()).isEqualTo(404))),
+        route("GET " + base + "/{id}", Guard.SECRET, get(t -> base + "/" + t.keptSavedView()),
+            ok(200, (r, t, q) -> assertThat(base + "/" + r.json().get("id").asText()).isEqualTo(q.path())),
+            t -> error(404, notFound)),
+        route("DELETE " + base + "/{id}", Guard.SECRET, t -> new Request("DELETE", base + "/" + t.savedView(), null,
+                null),
+            ok(204, (r, t, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret()).status()).isEqualTo(404)),
+            t -> new Expect(404, notFound, (r, x, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret())
+                .status()).isEqualTo(200))));
   }
 
   static List<Route> live() {

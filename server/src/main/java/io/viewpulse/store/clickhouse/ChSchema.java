@@ -28,7 +28,8 @@ import java.util.Set;
  *       tombstones ({@code is_deleted}) remove rows. Small: it holds open sessions and a few seconds of views.
  *   <li>{@code custom_dimensions}: the names accounts declared, a row per slot (version 3).
  *   <li>{@code accounts}, {@code api_keys}, {@code media}: the directory, ReplacingMergeTree by id (a change is a new
- *       version), read whole with FINAL (they are small).
+ *       version), read whole with FINAL (they are small); {@code saved_views}, the dashboards' saved views, the
+ *       same way (a deletion is a version with {@code deleted} set).
  *   <li>{@code schema_migrations}: the migrations applied.
  * </ul>
  *
@@ -249,6 +250,10 @@ final class ChSchema {
         + " rule_id String, rule_name String, metric String, opened_at DateTime64(3, 'UTC'),"
         + " resolved_at Nullable(DateTime64(3, 'UTC')), value Float64, bound Float64, version UInt64) ENGINE = "
         + engine("ReplacingMergeTree", "alert_incidents", false, "version") + " ORDER BY (account_id, id)");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("saved_views") + onCluster() + " (account_id String, id String,"
+        + " name String, state String, created_at DateTime64(3, 'UTC'), key_id String, deleted UInt8,"
+        + " version UInt64) ENGINE = " + engine("ReplacingMergeTree", "saved_views", false, "version")
+        + " ORDER BY (account_id, id)");
     if (cluster != null) {
       for (String table : List.of("views", "rollup_hour", "rollup_day")) {
         out.add("CREATE TABLE IF NOT EXISTS " + t(table) + onCluster() + " AS " + local(table)

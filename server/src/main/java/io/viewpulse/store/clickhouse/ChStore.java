@@ -38,6 +38,7 @@ public final class ChStore implements Store {
   private final ChAlerts alerts;
   private final ChRetention retention;
   private final ChWebhooks webhooks;
+  private final ChSavedViews savedViews;
   private final ChLiveMinutes liveMinutes;
   private final ChDirectory directory;
   private final ChMigrations migrations;
@@ -61,6 +62,7 @@ public final class ChStore implements Store {
     this.alerts = new ChAlerts(ch, schema);
     this.retention = new ChRetention(ch, schema);
     this.webhooks = new ChWebhooks(ch, schema);
+    this.savedViews = new ChSavedViews(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
     this.directory = new ChDirectory(ch, schema);
   }
@@ -107,6 +109,11 @@ public final class ChStore implements Store {
   @Override
   public io.viewpulse.retention.RetentionStore retention() {
     return retention;
+  }
+
+  @Override
+  public io.viewpulse.savedviews.SavedViewStore savedViews() {
+    return savedViews;
   }
 
   @Override

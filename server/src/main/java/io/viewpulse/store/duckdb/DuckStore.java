@@ -36,6 +36,7 @@ public final class DuckStore implements Store {
   private final DuckAlerts alerts;
   private final DuckRetention retention;
   private final DuckWebhooks webhooks;
+  private final DuckSavedViews savedViews;
 
   private DuckStore(Database db, int rollupMinViewsPerRow) {
     this.db = db;
@@ -49,6 +50,7 @@ public final class DuckStore implements Store {
     this.alerts = new DuckAlerts(db);
     this.retention = new DuckRetention(db);
     this.webhooks = new DuckWebhooks(db);
+    this.savedViews = new DuckSavedViews(db);
   }
 
   /** Opens (creating or migrating) the file under {@code dataDir}. */
@@ -89,6 +91,11 @@ public final class DuckStore implements Store {
   @Override
   public io.viewpulse.retention.RetentionStore retention() {
     return retention;
+  }
+
+  @Override
+  public io.viewpulse.savedviews.SavedViewStore savedViews() {
+    return savedViews;
   }
 
   @Override
@@ -166,6 +173,7 @@ public final class DuckStore implements Store {
     alerts.close();
     retention.close();
     webhooks.close();
+    savedViews.close();
     liveMinutes.close();
     sessions.close();
     directory.close();

@@ -103,7 +103,8 @@ final class Schema {
       Schema::webhooks,
       Schema::dimensions,
       Schema::timelines,
-      Schema::alerts);
+      Schema::alerts,
+      Schema::savedViews);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -313,6 +314,16 @@ final class Schema {
     s.execute("CREATE TABLE alert_incidents (account_id VARCHAR NOT NULL, id VARCHAR NOT NULL,"
         + " rule_id VARCHAR NOT NULL, rule_name VARCHAR NOT NULL, metric VARCHAR NOT NULL,"
         + " opened_at TIMESTAMP NOT NULL, resolved_at TIMESTAMP, value DOUBLE NOT NULL, bound DOUBLE NOT NULL,"
+        + " PRIMARY KEY (account_id, id))");
+  }
+
+  /**
+   * Version 10: the accounts' saved dashboard views ({@code savedviews.SavedViewStore}): a name, the dashboard's state
+   * as it wrote it, when and by which key; a deleted view's row is deleted.
+   */
+  private static void savedViews(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE saved_views (account_id VARCHAR NOT NULL, id VARCHAR NOT NULL, name VARCHAR NOT NULL,"
+        + " state VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, key_id VARCHAR NOT NULL,"
         + " PRIMARY KEY (account_id, id))");
   }
 }

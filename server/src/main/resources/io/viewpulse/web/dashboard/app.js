@@ -81,7 +81,8 @@ function renderControls(page) {
   const viewName = new URLSearchParams(location.hash.split("?")[1] || "").get("view");
   document.getElementById("viewName").hidden = !viewName;
   document.getElementById("viewName").textContent = viewName ? "Saved view: " + viewName : "";
-  saved.render(document.getElementById("savedBox"));
+  // the account's saved views are listed while their panel is open (they change on other people's screens too)
+  if (document.getElementById("savedViews").open) saved.render(document.getElementById("savedBox"));
   // a filter on a video reads as its name: learn the names once if the page does not
   if (state.filters.some((f) => f.startsWith("playbackId:") && !videoNames.has(f.slice("playbackId:".length)))) {
     learnVideoNames().then(chips, () => {});
@@ -105,6 +106,25 @@ async function route() {
   errorBox.hidden = true;
   if (!key()) {
     showSignIn();
+    return;
+  }
+  // a saved view's link: its address, from the server, in place of the link's in the history
+  const shared = location.hash.match(/^#\/saved\/([^/?]+)$/);
+  if (shared) {
+    try {
+      const v = await saved.fetchOne(decodeURIComponent(shared[1]));
+      location.replace(saved.addressOf(v));
+    } catch (err) {
+      if (err.status === 401) {
+        forget();
+        showSignIn(err.message);
+        return;
+      }
+      document.getElementById("top").hidden = false;
+      main.innerHTML = "";
+      showError(err.status === 404 ? new Error("this account has no such saved view (it may have been deleted)")
+        : err);
+    }
     return;
   }
   const [page, arg, arg2] = readHash();
@@ -198,9 +218,12 @@ document.getElementById("saveView").addEventListener("submit", (e) => {
   e.preventDefault();
   const name = document.getElementById("savedName").value.trim();
   if (!name) return;
-  saved.save(name);
-  document.getElementById("savedName").value = "";
-  saved.render(document.getElementById("savedBox"));
+  saved.save(document.getElementById("savedBox"), name).then((ok) => {
+    if (ok) document.getElementById("savedName").value = "";
+  });
+});
+document.getElementById("savedViews").addEventListener("toggle", (e) => {
+  if (e.target.open) saved.render(document.getElementById("savedBox"));
 });
 window.addEventListener("hashchange", route);
 route();
