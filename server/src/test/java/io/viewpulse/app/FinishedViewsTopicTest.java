@@ -1,0 +1,132 @@
+package io.viewpulse.app;
+
+import static io.viewpulse.testing.TestServer.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.viewpulse.eventlog.EventLogConfig;
+import io.viewpulse.testing.Beacons;
+import io.viewpulse.testing.Http;
+import io.viewpulse.testing.KafkaBroker;
+import io.viewpulse.testing.MutableClock;
+import io.viewpulse.testing.TestServer;
+import io.viewpulse.testing.TestStores;
+import io.viewpulse.testing.TopicReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code serve --finished-views-topic}: a node on the Kafka event log publishes every view it finishes to the topic,
+ * one record per view keyed by its view id, the value the export's NDJSON line of the view; a node started again on
+ * the same store goes on from its position. A real broker in a child process; a plain consumer reads the topic.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FinishedViewsTopicTest {
+  private static final String TOPIC = "finished-views";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  private KafkaBroker broker;
+
+  @BeforeAll
+  void start() {
+    broker = new KafkaBroker();
+  }
+
+  @AfterAll
+  void stop() {
+    broker.close();
+  }
+
+  private TestServer node(Path data, MutableClock clock) {
+    return new TestServer(data, clock, false, TestStores.fresh(TestStores.Engine.DUCKDB, data), c -> c.withEventLog(
+        new EventLogConfig(null, EventLogConfig.kafka(List.of(broker.bootstrap()), "beacons", 4, 1, "topic-test")
+            .kafka().withDeliveryTimeout(Duration.ofSeconds(3)).withFinishedViewsTopic(TOPIC))));
+  }
+
+  /** Sessions that play and end, from {@code at} on, one a second; then their views are stored. */
+  private static void finish(TestServer s, Instant at, String prefix, int count) {
+    for (int i = 0; i < count; i++) {
+      Instant t0 = at.plusSeconds(i);
+      s.clock.set(t0.plusSeconds(5));
+      Http.Response r = s.beacon(Beacons.session(prefix + i, "pbA").play(t0)
+          .heartbeat(prefix + i + "-h", t0.plusSeconds(5), 4000, 0, 0, 0, 150L).ended(t0.plusSeconds(5)).json(),
+          "192.0.2." + (10 + i));
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+    s.clock.set(at.plus(Duration.ofHours(2)));
+    s.flush();
+  }
+
+  /** The export's NDJSON lines of the views started on the day of T0, by view id. */
+  private static Map<String, String> exported(TestServer s, String key) throws Exception {
+    s.flush();
+    Http.Response r = s.http.getWithKey("/api/data/views/export?format=ndjson&from=" + T0 + "&to="
+        + T0.plus(Duration.ofDays(1)), key);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    Map<String, String> byId = new TreeMap<>();
+    // the export's generator separates its objects by a space before each line's: not part of the object
+    for (String line : r.body().strip().split("\n *")) {
+      byId.put(JSON.readTree(line).get("viewId").asText(), line);
+    }
+    return byId;
+  }
+
+  private Map<String, String> published(int n) {
+    return TopicReader.byKey(broker.bootstrap(), TOPIC, n);
+  }
+
+  @Test
+  void everyFinishedViewIsOnTheTopicByViewIdAndANodeStartedAgainGoesOnFromItsPosition() throws Exception {
+    Path data = TestServer.newTempDir();
+    MutableClock clock = new MutableClock(T0);
+    Map<String, String> first;
+    String key;
+    try (TestServer a = node(data, clock)) {
+      a.asset("pbA");
+      finish(a, T0, "s-a-", 5);
+      key = a.secretKey;
+      first = exported(a, key);
+      assertThat(first).hasSize(5);
+      assertThat(published(5)).isEqualTo(first);
+    }
+    try (TestServer b = node(data, clock)) {
+      finish(b, T0.plus(Duration.ofHours(3)), "s-b-", 3);
+      Map<String, String> all = exported(b, key);
+      assertThat(all).hasSize(8).containsAllEntriesOf(first);
+      assertThat(published(8)).isEqualTo(all);
+    } finally {
+      TestServer.deleteTree(data);
+    }
+  }
+
+  @Test
+  void theOptionNeedsTheKafkaEventLogAndATopicOfItsOwn() {
+    assertThat(serveRefused("--finished-views-topic", TOPIC))
+        .startsWith("--finished-views-topic needs the Kafka event log (--event-log kafka://...)");
+    assertThat(serveRefused("--event-log", "kafka://k1:9092", "--kafka-topic", "beacons", "--finished-views-topic",
+        "beacons")).startsWith("--finished-views-topic must be 1 to 249 letters, digits, '.', '_' or '-', and not the"
+        + " event log's topic, not 'beacons'");
+  }
+
+  /** What {@code serve} prints when it refuses its options (exit 2, picocli's usage error). */
+  private static String serveRefused(String... args) {
+    Path data = TestServer.newTempDir();
+    try {
+      java.io.StringWriter err = new java.io.StringWriter();
+      String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("serve", "--data", data.toString(),
+          "--host", "127.0.0.1", "--port", "0"), java.util.Arrays.stream(args)).toArray(String[]::new);
+      assertThat(Main.run(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err), all))
+          .isEqualTo(2);
+      return err.toString();
+    } finally {
+      TestServer.deleteTree(data);
+    }
+  }
+}
