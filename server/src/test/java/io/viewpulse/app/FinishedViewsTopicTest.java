@@ -45,9 +45,14 @@ class FinishedViewsTopicTest {
   }
 
   private TestServer node(Path data, MutableClock clock) {
-    return new TestServer(data, clock, false, TestStores.fresh(TestStores.Engine.DUCKDB, data), c -> c.withEventLog(
-        new EventLogConfig(null, EventLogConfig.kafka(List.of(broker.bootstrap()), "beacons", 4, 1, "topic-test")
-            .kafka().withDeliveryTimeout(Duration.ofSeconds(3)).withFinishedViewsTopic(TOPIC))));
+    return node(data, clock, TestStores.fresh(TestStores.Engine.DUCKDB, data), "beacons", TOPIC);
+  }
+
+  private TestServer node(Path data, MutableClock clock, io.viewpulse.store.StoreConfig store, String log,
+      String topic) {
+    return new TestServer(data, clock, false, store, c -> c.withEventLog(new EventLogConfig(null,
+        EventLogConfig.kafka(List.of(broker.bootstrap()), log, 4, 1, log + "-group").kafka()
+            .withDeliveryTimeout(Duration.ofSeconds(3)).withFinishedViewsTopic(topic))));
   }
 
   /** Sessions that play and end, from {@code at} on, one a second; then their views are stored. */
@@ -80,6 +85,52 @@ class FinishedViewsTopicTest {
 
   private Map<String, String> published(int n) {
     return TopicReader.byKey(broker.bootstrap(), TOPIC, n);
+  }
+
+  /**
+   * Two nodes on one ClickHouse store: the node that owns partition 0 publishes. A alone owns it and publishes; B
+   * joins (the group shares the partitions); A stops, B owns every partition and goes on from the stored position.
+   */
+  @Test
+  void whenThePublishingNodeStopsTheNodeThatTakesPartitionZeroGoesOnFromThePosition() throws Exception {
+    String topic = "finished-views-ch";
+    String db = "finished_views_" + ProcessHandle.current().pid();
+    Path dirA = TestServer.newTempDir();
+    Path dirB = TestServer.newTempDir();
+    MutableClock clock = new MutableClock(T0);
+    TestServer a = node(dirA, clock, TestStores.clickHouse(dirA, db), "beacons-ch", topic);
+    TestServer b = null;
+    try {
+      a.asset("pbA");
+      finish(a, T0, "s-a-", 5);
+      String key = a.secretKey;
+      Map<String, String> first = exported(a, key);
+      assertThat(first).hasSize(5);
+      assertThat(TopicReader.byKey(broker.bootstrap(), topic, 5)).isEqualTo(first);
+
+      b = node(dirB, clock, TestStores.clickHouse(dirB, db), "beacons-ch", topic);
+      a.close();
+      a = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (b.http.get("/healthz").json().get("partitionsOwned").asInt() < 4) {
+        assertThat(System.nanoTime()).as("B owns every partition in time").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      b.vp.refreshDirectory();
+      finish(b, T0.plus(Duration.ofHours(6)), "s-b-", 3);
+      Map<String, String> all = exported(b, key);
+      assertThat(all).hasSize(8).containsAllEntriesOf(first);
+      assertThat(TopicReader.byKey(broker.bootstrap(), topic, 8)).as("B published what it finished")
+          .isEqualTo(all);
+    } finally {
+      for (TestServer n : java.util.Arrays.asList(a, b)) {
+        if (n != null) {
+          n.close();
+        }
+      }
+      TestServer.deleteTree(dirA);
+      TestServer.deleteTree(dirB);
+    }
   }
 
   @Test
