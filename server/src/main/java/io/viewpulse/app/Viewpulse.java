@@ -128,7 +128,8 @@ public final class Viewpulse implements AutoCloseable {
     deliveries = new io.viewpulse.webhooks.WebhookDeliveries(webhookEndpoints, webhooks, c.clock());
     // one publisher in the cluster: the owner of the event log's partition 0 (see ARCHITECTURE.md)
     viewExport = viewTopic == null ? null : new io.viewpulse.webhooks.FinishedViewsExport(store.webhooks(),
-        viewTopic.name(), () -> ((io.viewpulse.eventlog.KafkaEventLog) log).owns(0), viewTopic::send, c.clock());
+        viewTopic.name(), () -> ((io.viewpulse.eventlog.KafkaEventLog) log).owns(0), viewTopic::send, c.clock(),
+        metrics);
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
     clock = c.clock();
     try {

@@ -40,6 +40,7 @@ public final class FinishedViewsExport implements AutoCloseable {
   private final BooleanSupplier publisher;
   private final Sink sink;
   private final InstantSource clock;
+  private final io.micrometer.core.instrument.Counter published;
   private int failures;
   private long nextAttemptMs;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -55,7 +56,14 @@ public final class FinishedViewsExport implements AutoCloseable {
    * @param publisher whether this node publishes now
    */
   public FinishedViewsExport(WebhookStore store, String topic, BooleanSupplier publisher, Sink sink,
-      InstantSource clock) {
+      InstantSource clock, io.micrometer.core.instrument.MeterRegistry metrics) {
+    this.published = io.micrometer.core.instrument.Counter.builder("viewpulse_finished_views_published")
+        .description("finished views this node published to the Kafka topic of finished views (Kafka acknowledged)")
+        .register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("viewpulse_finished_views_publisher", publisher,
+        p -> p.getAsBoolean() ? 1 : 0)
+        .description("1 while this node is the one publishing finished views (it owns the event log's partition 0)")
+        .register(metrics);
     this.store = store;
     this.feedId = "topic:" + topic;
     this.topic = topic;
@@ -94,6 +102,7 @@ public final class FinishedViewsExport implements AutoCloseable {
       }
       failures = 0;
       sent += batch.views().size();
+      published.increment(batch.views().size());
       try {
         store.delivered(feedId, batch.from(), batch.to());
       } catch (RuntimeException e) {

@@ -69,6 +69,27 @@ class FinishedViewsTopicTest {
     s.flush();
   }
 
+  /** A metric's value on /metrics. */
+  private static double metric(TestServer s, String name) {
+    for (String line : s.http.get("/metrics").body().split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1));
+      }
+    }
+    throw new AssertionError(name + " is not on /metrics");
+  }
+
+  /** A metric's value once it reached {@code expected} (it moves just after Kafka's acknowledgement), or after 10 s. */
+  private static double metric(TestServer s, String name, double expected) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    double v = metric(s, name);
+    while (v < expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      v = metric(s, name);
+    }
+    return v;
+  }
+
   /** The export's NDJSON lines of the views started on the day of T0, by view id. */
   private static Map<String, String> exported(TestServer s, String key) throws Exception {
     s.flush();
@@ -146,6 +167,8 @@ class FinishedViewsTopicTest {
       first = exported(a, key);
       assertThat(first).hasSize(5);
       assertThat(published(5)).isEqualTo(first);
+      assertThat(metric(a, "viewpulse_finished_views_publisher")).as("A alone owns partition 0").isEqualTo(1.0);
+      assertThat(metric(a, "viewpulse_finished_views_published_total", 5.0)).isEqualTo(5.0);
     }
     try (TestServer b = node(data, clock)) {
       finish(b, T0.plus(Duration.ofHours(3)), "s-b-", 3);

@@ -28,7 +28,8 @@ class FinishedViewsExportTest {
   private static final String TOPIC = "views-out";
 
   private static FinishedViewsExport export(TestServer s, FinishedViewsTopic topic, MutableClock clock) {
-    return new FinishedViewsExport(s.vp.store().webhooks(), TOPIC, () -> true, topic::send, clock);
+    return new FinishedViewsExport(s.vp.store().webhooks(), TOPIC, () -> true, topic::send, clock,
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
   @Test
