@@ -463,19 +463,58 @@ public final class Viewpulse {
     return qs;
   }
 
+  /**
+   * One view of the key's account by its id (as {@link #listViews} gives it), with its timeline; needs a secret key.
+   *
+   * @throws ViewpulseException 404 when the account has no such view
+   */
+  public ViewTimeline getView(String viewId) {
+    return join(getViewAsync(viewId));
+  }
+
+  public CompletableFuture<ViewTimeline> getViewAsync(String viewId) {
+    return get("/api/data/views/" + enc(viewId), Viewpulse::timeline);
+  }
+
+  private static ViewTimeline timeline(JsonNode n) {
+    List<ViewTimeline.Event> events = new ArrayList<>();
+    for (JsonNode e : n.path("timeline").path("events")) {
+      events.add(new ViewTimeline.Event(text(e, "type"), Instant.parse(e.get("at").asText()),
+          e.path("offsetMs").asLong(), e.hasNonNull("durationMs") ? e.get("durationMs").asLong() : null,
+          e.hasNonNull("count") ? e.get("count").asInt() : null,
+          e.hasNonNull("latencyMs") ? e.get("latencyMs").asLong() : null, rendition(e.get("from")),
+          rendition(e.get("to")), e.hasNonNull("fatal") ? e.get("fatal").asBoolean() : null, text(e, "category"),
+          text(e, "message"), text(e, "cause")));
+    }
+    return new ViewTimeline(view(n.get("view")), events, n.path("timeline").path("dropped").asInt());
+  }
+
+  private static ViewTimeline.Rendition rendition(JsonNode r) {
+    if (r == null || r.isNull()) {
+      return null;
+    }
+    return new ViewTimeline.Rendition(r.hasNonNull("bitrateBps") ? r.get("bitrateBps").asLong() : null,
+        r.hasNonNull("width") ? r.get("width").asInt() : null, r.hasNonNull("height") ? r.get("height").asInt()
+            : null);
+  }
+
   private static ViewPage page(JsonNode n) {
     List<View> views = new ArrayList<>();
     for (JsonNode v : n.path("views")) {
-      views.add(new View(text(v, "viewId"), text(v, "playbackId"), text(v, "creatorId"), text(v, "dStorageUrl"),
+      views.add(view(v));
+    }
+    return new ViewPage(views, text(n, "next"));
+  }
+
+  private static View view(JsonNode v) {
+    return new View(text(v, "viewId"), text(v, "playbackId"), text(v, "creatorId"), text(v, "dStorageUrl"),
           text(v, "viewerId"), Instant.ofEpochMilli(v.path("startedAt").asLong()), text(v, "deviceType"),
           text(v, "device"), text(v, "cpu"), text(v, "os"), text(v, "browser"), text(v, "browserEngine"),
           text(v, "continent"), text(v, "country"), text(v, "subdivision"), text(v, "timezone"), text(v, "geohash"),
           text(v, "domain"), v.path("live").asBoolean(), v.path("playtimeMs").asLong(),
           v.hasNonNull("ttffMs") ? v.get("ttffMs").asInt() : null, v.path("rebufferMs").asLong(),
           v.path("errors").asInt(), v.path("firstFrame").asBoolean(), v.path("ended").asBoolean(),
-          v.path("failed").asBoolean()));
-    }
-    return new ViewPage(views, text(n, "next"));
+          v.path("failed").asBoolean());
   }
 
   // ---- plumbing ----

@@ -220,6 +220,9 @@ public final class ApiServer implements AutoCloseable {
     return t.getMessage();
   }
 
+  /** The prefix of a regex route's name that gives its path in the route table. */
+  static final String NAMED_ROUTE = "route:";
+
   /**
    * The route table as {@code "METHOD /path/{param}"} lines (the path syntax of OpenAPI), for checking the published
    * document against what the server really serves.
@@ -228,6 +231,8 @@ public final class ApiServer implements AutoCloseable {
     java.util.SortedSet<String> out = new java.util.TreeSet<>();
     for (io.vertx.ext.web.Route r : router.getRoutes()) {
       String path = r.getPath() != null ? r.getPath().replaceAll(":([A-Za-z]+)", "{$1}")
+          : r.isRegexPath() && r.getName() != null && r.getName().startsWith(NAMED_ROUTE)
+              ? r.getName().substring(NAMED_ROUTE.length())
           : r.isRegexPath() ? "/json_video+{playbackId}.js" : null;
       if (path == null || r.methods() == null || r.methods().isEmpty()) {
         continue;

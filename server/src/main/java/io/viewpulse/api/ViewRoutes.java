@@ -50,6 +50,9 @@ final class ViewRoutes {
   void mount(Router r) {
     r.get("/api/data/views").handler(this::list);
     r.get("/api/data/views/export").handler(this::export);
+    // a view id is a (signed) number: the other names under /api/data/views are other routes
+    r.getWithRegex("/api/data/views/(-?[0-9]{1,19})").setRegexGroupsNames(List.of("viewId"))
+        .setName(ApiServer.NAMED_ROUTE + "/api/data/views/{viewId}").handler(this::open);
     r.get(VIEWERS + "*").handler(this::viewer);
     r.delete(VIEWERS + "*").handler(this::erase);
     r.get("/api/data/erasures").handler(this::erasures);
@@ -100,6 +103,24 @@ final class ViewRoutes {
   private static com.fasterxml.jackson.databind.node.ObjectNode record(ErasureStore.ErasureRecord e) {
     return Json.object().put("keyId", e.keyId()).put("erasedAt", e.erasedAt().toEpochMilli())
         .put("views", e.views());
+  }
+
+  /**
+   * {@code GET /api/data/views/{viewId}}: one view of the account, with its timeline; 404 for an id the account has
+   * no view of.
+   */
+  private void open(RoutingContext ctx) {
+    String raw = ctx.pathParam("viewId");
+    Blocking.run(vertx, ctx, () -> {
+      Principal p = guard.secret(ctx);
+      long id;
+      try {
+        id = Long.parseLong(raw);
+      } catch (NumberFormatException e) {
+        throw DomainException.invalid("invalid view id: " + raw + " (expected a view id as the views list gives it)");
+      }
+      return (com.fasterxml.jackson.databind.JsonNode) ViewTimelineJson.of(explorer.open(p.accountId(), id));
+    }, body -> Json.ok(ctx, body));
   }
 
   private void list(RoutingContext ctx) {

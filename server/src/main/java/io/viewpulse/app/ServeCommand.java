@@ -176,6 +176,11 @@ final class ServeCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}")
   Duration idleTimeout;
 
+  @Option(names = "--timeline-retention", defaultValue = "${env:VIEWPULSE_TIMELINE_RETENTION:-30d}",
+      converter = DurationConverter.class,
+      description = "Views' timelines older than this (by start) are dropped; the views stay. Default: ${DEFAULT-VALUE}")
+  Duration timelineRetention;
+
   @Option(names = "--cors-origins", split = ",", defaultValue = "*",
       description = "Allowed origins of the CORS key created on first start. Default: ${DEFAULT-VALUE}")
   List<String> corsOrigins;
@@ -185,6 +190,9 @@ final class ServeCommand implements Callable<Integer> {
     if (rollupMinViewsPerRow < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--rollup-min-views-per-row must be at least 1, not " + rollupMinViewsPerRow);
+    }
+    if (timelineRetention.isNegative() || timelineRetention.isZero()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--timeline-retention must be positive");
     }
     if (beaconsPerSecondPerAddress < 0 || newSessionsPerMinutePerAddress < 0 || socketsPerAddress < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--beacons-per-second-per-address, "
@@ -242,7 +250,8 @@ final class ServeCommand implements Callable<Integer> {
             .filter(h -> !h.isEmpty()).toList())
         .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions)
             .withMaxUnstored(maxUnstored)
-            .withIdleTimeout(idleTimeout));
+            .withIdleTimeout(idleTimeout))
+        .withTimelineRetention(timelineRetention);
     Viewpulse vp;
     try {
       vp = Viewpulse.start(config);
@@ -270,20 +279,21 @@ final class ServeCommand implements Callable<Integer> {
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String v) {
-      var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(v.trim());
+      var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(v.trim());
       if (m.matches()) {
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
           case "ms" -> Duration.ofMillis(n);
           case "s" -> Duration.ofSeconds(n);
           case "m" -> Duration.ofMinutes(n);
+          case "d" -> Duration.ofDays(n);
           default -> Duration.ofHours(n);
         };
       }
       try {
         return Duration.parse(v);
       } catch (java.time.format.DateTimeParseException e) {
-        throw new CommandLine.TypeConversionException("'" + v + "' is not a duration such as 90s, 10m or 1h");
+        throw new CommandLine.TypeConversionException("'" + v + "' is not a duration such as 90s, 10m, 1h or 30d");
       }
     }
   }

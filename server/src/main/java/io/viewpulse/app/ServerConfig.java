@@ -28,6 +28,7 @@ import java.util.function.Predicate;
  * @param loopbackPeer which peer addresses are this machine (loopback ones; see {@link #withLoopbackPeer})
  * @param eventLog which event log, and its settings (the file log in {@code <data>/log} by default)
  * @param webhookAllowHosts see {@link #withWebhookAllowHosts}
+ * @param timelineRetention how long views' timelines are kept (by start); the views themselves stay
  */
 public record ServerConfig(
     Path dataDir,
@@ -47,7 +48,11 @@ public record ServerConfig(
     List<String> publicHosts,
     Predicate<String> loopbackPeer,
     EventLogConfig eventLog,
-    List<String> webhookAllowHosts) {
+    List<String> webhookAllowHosts,
+    java.time.Duration timelineRetention) {
+
+  /** How long views' timelines are kept by default. */
+  public static final java.time.Duration DEFAULT_TIMELINE_RETENTION = java.time.Duration.ofDays(30);
 
   public ServerConfig {
     bootstrapOrigins = List.copyOf(bootstrapOrigins);
@@ -55,25 +60,32 @@ public record ServerConfig(
     webhookAllowHosts = List.copyOf(webhookAllowHosts);
   }
 
+  /** The same server keeping views' timelines this long. */
+  public ServerConfig withTimelineRetention(java.time.Duration d) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog,
+        webhookAllowHosts, d);
+  }
+
   /** The same server on another store. */
   public ServerConfig withStore(StoreConfig s) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, s, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   /** The master key as base64 (as {@code VIEWPULSE_MASTER_KEY} gives it), or null for {@code <data>/master.key}. */
   public ServerConfig withMasterKey(String base64) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, base64, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   /** The same server on another event log. */
   public ServerConfig withEventLog(EventLogConfig e) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        e, webhookAllowHosts);
+        e, webhookAllowHosts, timelineRetention);
   }
 
   /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
@@ -81,62 +93,62 @@ public record ServerConfig(
     return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
         SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false, null,
         StoreConfig.duckdb(dataDir), List.of(), LocalRequests::isLoopbackAddress,
-        EventLogConfig.file(dataDir.resolve("log")), List.of());
+        EventLogConfig.file(dataDir.resolve("log")), List.of(), DEFAULT_TIMELINE_RETENTION);
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   public ServerConfig withIngest(IngestConfig i) {
     return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   public ServerConfig withSessions(SessionRules s) {
     return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   public ServerConfig withClock(InstantSource c) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   public ServerConfig withTls(Path keystore, String password) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         keystore, password, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   public ServerConfig withBootstrap(boolean b, List<String> origins) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock, tlsKeystore,
         tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   public ServerConfig withBenchEndpoints(boolean on) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, on, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   /** Require {@code Authorization: Bearer <token>} on /metrics, the token read from this file (null: open). */
   public ServerConfig withMetricsTokenFile(Path file) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, file, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   /**
@@ -146,7 +158,7 @@ public record ServerConfig(
   public ServerConfig withPublicHosts(List<String> names) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, names, loopbackPeer,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   /**
@@ -156,7 +168,7 @@ public record ServerConfig(
   public ServerConfig withLoopbackPeer(Predicate<String> isLoopback) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, isLoopback,
-        eventLog, webhookAllowHosts);
+        eventLog, webhookAllowHosts, timelineRetention);
   }
 
   /**
@@ -174,6 +186,6 @@ public record ServerConfig(
   public ServerConfig withWebhookAllowHosts(List<String> entries) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, entries);
+        eventLog, entries, timelineRetention);
   }
 }

@@ -106,6 +106,48 @@ final class ViewCommands {
     }
   }
 
+  @Command(name = "show-view", mixinStandardHelpOptions = true,
+      description = "One view's timeline, as the list gives its id: each event at the player's time, its offset from"
+          + " the view's start and what it carries (a stall's length, a seek's latency, a rendition switch, an"
+          + " error's kind and message, an end's cause).")
+  static final class ShowView extends QueryCommands.Connection implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "VIEW_ID", description = "The view id")
+    String viewId;
+
+    @Override
+    public Integer call() {
+      return print(c -> {
+        io.viewpulse.client.ViewTimeline v = c.getView(viewId);
+        Table t = new Table(List.of("at", "offsetMs", "type", "detail"));
+        for (io.viewpulse.client.ViewTimeline.Event e : v.events()) {
+          t.add(java.util.Arrays.asList(e.at().toString(), e.offsetMs(), e.type(), detail(e)));
+        }
+        if (v.dropped() > 0) {
+          t.add(java.util.Arrays.asList(null, null, "dropped", v.dropped() + " events beyond the bound"));
+        }
+        return t;
+      });
+    }
+
+    private static String detail(io.viewpulse.client.ViewTimeline.Event e) {
+      return switch (e.type()) {
+        case "stall" -> e.durationMs() + " ms" + (e.count() != null && e.count() > 1 ? " (" + e.count() + " stalls)"
+            : "");
+        case "seek" -> e.latencyMs() == null ? "" : "latency " + e.latencyMs() + " ms";
+        case "rendition" -> rendition(e.from()) + " -> " + rendition(e.to());
+        case "error" -> (Boolean.TRUE.equals(e.fatal()) ? "fatal" : "non-fatal")
+            + (e.category() == null ? "" : " " + e.category()) + (e.message() == null ? "" : ": " + e.message());
+        case "end" -> e.cause();
+        default -> "";
+      };
+    }
+
+    private static String rendition(io.viewpulse.client.ViewTimeline.Rendition r) {
+      return (r.bitrateBps() == null ? "?" : r.bitrateBps() + " b/s") + " "
+          + (r.width() == null ? "?" : r.width() + "x" + r.height());
+    }
+  }
+
   @Command(name = "erase-viewer", mixinStandardHelpOptions = true,
       description = "Erase every finished view of a viewer (the right to erasure of privacy laws) and print the record"
           + " of it: the key that asked, when, how many views. Refused while the viewer is watching: retry later."

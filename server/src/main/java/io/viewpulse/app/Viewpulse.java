@@ -47,6 +47,10 @@ public final class Viewpulse implements AutoCloseable {
    */
   static final java.time.Duration DIRECTORY_REFRESH = java.time.Duration.ofSeconds(2);
   private java.util.concurrent.ScheduledExecutorService directoryRefresh;
+  /** Drops timelines past their retention, every {@link #TIMELINE_DROP}, on a thread of its own. */
+  private java.util.concurrent.ScheduledExecutorService timelineDrop;
+  private io.viewpulse.viewership.ViewExplorer explorer;
+  private static final java.time.Duration TIMELINE_DROP = java.time.Duration.ofHours(1);
   private final io.viewpulse.retention.Retention retention;
   private final KeyService keys;
   private final Catalog catalog;
@@ -136,10 +140,13 @@ public final class Viewpulse implements AutoCloseable {
       MetricsToken metricsToken = c.metricsTokenFile() == null ? MetricsToken.open()
           : MetricsToken.load(c.metricsTokenFile());
       Viewership viewership = new Viewership(catalog, store.views(), c.clock());
+      explorer = new io.viewpulse.viewership.ViewExplorer(viewership,
+          store.viewRows(), c.clock(), c.timelineRetention());
+      timelineDrop = dropTimelinesEvery(explorer, TIMELINE_DROP);
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, viewership,
-          new io.viewpulse.viewership.ViewExplorer(viewership, store.viewRows(), c.clock()),
+          explorer,
           new io.viewpulse.privacy.Erasures(store.erasures(), c.clock()),
           new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog, retention, c.clock()),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
@@ -231,6 +238,24 @@ public final class Viewpulse implements AutoCloseable {
     return timer;
   }
 
+  /** Drops the timelines past their retention now and every {@code period}; a failed drop waits for the next. */
+  private static java.util.concurrent.ScheduledExecutorService dropTimelinesEvery(
+      io.viewpulse.viewership.ViewExplorer explorer, java.time.Duration period) {
+    var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "viewpulse-timeline-retention");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        explorer.dropOldTimelines();
+      } catch (RuntimeException e) {
+        LOG.warn("cannot drop timelines past their retention, will retry: {}", e.getMessage());
+      }
+    }, 0, period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return timer;
+  }
+
   public static Viewpulse start(ServerConfig config) {
     return new Viewpulse(config);
   }
@@ -309,6 +334,11 @@ public final class Viewpulse implements AutoCloseable {
     return store.catchUp();
   }
 
+  /** Drops the timelines past their retention now (normally done every hour). */
+  public void dropOldTimelines() {
+    explorer.dropOldTimelines();
+  }
+
   /** Makes every beacon acknowledged so far visible to queries. */
   public void flush() {
     sessionizer.flush();
@@ -335,6 +365,9 @@ public final class Viewpulse implements AutoCloseable {
 
   /** Everything the API serves from, in the order that lets each part finish its work. */
   private void closeBehindApi() {
+    if (timelineDrop != null) {
+      timelineDrop.shutdownNow();
+    }
     if (directoryRefresh != null) {
       directoryRefresh.shutdownNow();
     }

@@ -37,4 +37,13 @@ public interface ViewRowReader {
    * @throws IOException when {@code out} failed (the reader went away); the engine's work is stopped
    */
   void parquet(ViewsQuery scope, ViewPosition after, OutputStream out) throws IOException;
+
+  /** The finished view of {@code accountId} with this id (as {@link #newest} gives it), or empty when none. */
+  java.util.Optional<ViewDetail> view(String accountId, long viewId);
+
+  /**
+   * Drops the stored timelines of views that started before {@code before}; the views stay. A store may keep some
+   * longer (whole partitions at a time), never shorter: readers leave out the ones past the retention themselves.
+   */
+  void dropTimelines(java.time.Instant before);
 }

@@ -60,6 +60,8 @@ final class OpenSessions {
   /** Sessions changed since the last drain; by identity, so a drain does not look each one up again by key. */
   private final Set<ViewState> dirty = Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<ViewRecord> finished = new ArrayList<>();
+  /** The finished views' timelines by view id, for the next commit. */
+  private final Map<Long, byte[]> timelines = new HashMap<>();
   private final List<SessionStore.Closed> closed = new ArrayList<>();
   /** Minutes of live statistics that closed since the last drain. */
   private final List<MinuteRow> closedMinutes = new ArrayList<>();
@@ -283,7 +285,9 @@ final class OpenSessions {
     long at = overAt(s);
     closed.add(new SessionStore.Closed(s.key, at));
     if (s.playIntent) {
-      finished.add(s.toView());
+      ViewRecord v = s.toView();
+      finished.add(v);
+      timelines.put(v.viewId(), s.timelineBytes());
     }
     recentlyClosed.put(SessionStore.keyHash(s.key), at);
   }
@@ -305,7 +309,8 @@ final class OpenSessions {
       changed.add(new SessionSnapshot(s.key, s.playIntent, s.seenAt, StateCodec.encode(s), s.toView()));
     }
     SessionStore.Commit c = new SessionStore.Commit(partition, applied, changed, closed, finished, minutes, parts,
-        logTime == Long.MIN_VALUE ? Long.MIN_VALUE : logTime - rules.closedMemory().toMillis());
+        logTime == Long.MIN_VALUE ? Long.MIN_VALUE : logTime - rules.closedMemory().toMillis(), timelines);
+    timelines.clear();
     dirty.clear();
     closed.clear();
     finished.clear();

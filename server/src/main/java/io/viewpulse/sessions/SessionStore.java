@@ -92,15 +92,30 @@ public interface SessionStore {
    * @param minutes minutes of live statistics that closed: their parts go
    * @param openParts what changed in the minutes of live statistics still open
    * @param forgetClosedBefore closed sessions of the partition that closed before this need not be remembered
+   * @param timelines the finished views' timelines ({@link io.viewpulse.model.Timeline}'s stored form) by view id,
+   *     stored with their views; a view without one has none
    */
   record Commit(int partition, long checkpoint, List<SessionSnapshot> changed, List<Closed> closed,
-      List<ViewRecord> finished, List<MinuteRow> minutes, List<MinutePart> openParts, long forgetClosedBefore) {
+      List<ViewRecord> finished, List<MinuteRow> minutes, List<MinutePart> openParts, long forgetClosedBefore,
+      Map<Long, byte[]> timelines) {
     public Commit {
       changed = List.copyOf(changed);
       closed = List.copyOf(closed);
       finished = List.copyOf(finished);
       minutes = List.copyOf(minutes);
       openParts = List.copyOf(openParts);
+      timelines = Map.copyOf(timelines);
+    }
+
+    /** A commit whose views have no timelines. */
+    public Commit(int partition, long checkpoint, List<SessionSnapshot> changed, List<Closed> closed,
+        List<ViewRecord> finished, List<MinuteRow> minutes, List<MinutePart> openParts, long forgetClosedBefore) {
+      this(partition, checkpoint, changed, closed, finished, minutes, openParts, forgetClosedBefore, Map.of());
+    }
+
+    /** The timeline of a finished view, or null. */
+    public byte[] timeline(ViewRecord v) {
+      return timelines.get(v.viewId());
     }
 
     /** A commit whose closed sessions closed at time 0 and need not be remembered (for tests and loading). */

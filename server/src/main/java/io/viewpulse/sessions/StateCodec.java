@@ -7,12 +7,14 @@ import io.viewpulse.model.Dimensions;
  * Binary form of a {@link ViewState}, stored with each open session's snapshot so a restart can rebuild it. A new
  * version adds fields at the end and reads every older one, so that the open sessions of an upgraded server go on:
  * version 6 has neither the CMCD play state nor the quality facts (failures, rebuffers, seeks, the video shown),
- * version 7 the play state only, version 8 both.
+ * version 7 the play state only, version 8 both, version 9 also the timeline (a state of an earlier version starts
+ * with an empty one).
  * Without the quality facts a state's errors are of no known kind and taken as fatal, as a view stored before the
  * kinds ({@code ViewQuality.ofErrors}); its rebuffers and seeks so far are not counted.
  */
 final class StateCodec {
-  private static final int VERSION = 8;
+  private static final int VERSION = 9;
+  private static final int VERSION_8 = 8;
   private static final int VERSION_7 = 7;
   private static final int VERSION_6 = 6;
   /** What version 7 added at the end: the play state. */
@@ -20,6 +22,11 @@ final class StateCodec {
   /** What version 8 added at the end: the quality facts. */
   static final int QUALITY_BYTES = 8 + 6 * 4 + 4 * 4 + 9 * 8 + 4 * 4
       + ViewState.HEARTBEAT_SLOTS * ViewState.HBV_FIELDS * 8 + 8;
+
+  /** What version 9 added at the end for a state: its timeline. */
+  static int timelineBytes(ViewState s) {
+    return 8 + 8 + 4 + 4 + s.timeline.size();
+  }
 
   private StateCodec() {}
 
@@ -83,6 +90,9 @@ final class StateCodec {
         o.putLong(v);
       }
       o.putDouble(s.maxUpscale);
+      // version 9: the timeline
+      o.putLong(s.stallSince);
+      s.timeline.save(o);
       return o.toBytes();
     }
   }
@@ -91,7 +101,7 @@ final class StateCodec {
     {
       Binary.Reader in = new Binary.Reader(b);
       int version = in.getByte();
-      if (version != VERSION && version != VERSION_7 && version != VERSION_6) {
+      if (version != VERSION && version != VERSION_8 && version != VERSION_7 && version != VERSION_6) {
         throw new IllegalStateException("unknown session state version " + version);
       }
       ViewState s = new ViewState(str(in), str(in), str(in), str(in), str(in), str(in));
@@ -136,7 +146,7 @@ final class StateCodec {
         s.startingAt = in.getLong();
         s.ttffDerived = in.getBoolean();
       }
-      if (version < VERSION) {
+      if (version < VERSION_8) {
         // its errors were of no known kind: fatal, as for a view stored before the kinds (ViewQuality.ofErrors)
         if (s.errors() > 0) {
           s.firstFatalAt = s.firstFrame ? Math.max(s.firstFrameAt, s.lastEventAt) : s.startedAt;
@@ -171,6 +181,10 @@ final class StateCodec {
         s.hbv[i] = in.getLong();
       }
       s.maxUpscale = in.getDouble();
+      if (version >= VERSION) {
+        s.stallSince = in.getLong();
+        s.timeline = io.viewpulse.model.Timeline.Recorder.restore(in);
+      }
       return s;
     }
   }

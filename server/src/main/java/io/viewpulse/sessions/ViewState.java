@@ -72,6 +72,13 @@ import io.viewpulse.model.ViewRecord;
  * fixed-length hash, the page domain and media host at most {@link Bounded#MAX_HOST}; the other strings are the
  * catalog's (account, playback id, creator) or shared dimensions. So a session's heap has an upper bound.
  *
+ * <p>Timeline. What the player reported is also kept event by event ({@link io.viewpulse.model.Timeline.Recorder}, at
+ * most {@link io.viewpulse.model.Timeline#MAX_BYTES} encoded, the rest counted as dropped): play and pause events,
+ * the first frame (an event, the heartbeat that first reports one, or the first {@code p}), stalls (a heartbeat's
+ * rebuffers as counted above, at its time, with their time and number; or a CMCD {@code r} after the first frame,
+ * from its start to the next state), seeks, rendition switches (a heartbeat whose bitrate or video size differs from
+ * the one known), errors and warnings with their kind, and the end. Duplicates are left out as for the facts.
+ *
  * <p>Duplicates. Players re-send failed batches with the same event ids, and a heartbeat re-sent under an id already
  * seen carries the cumulative values of the heartbeats merged into it, with a newer timestamp. So heartbeats are
  * upserted: the newest version of an id replaces the older one's contribution, never adds to it. Other events are
@@ -197,6 +204,10 @@ final class ViewState {
   boolean ttffDerived;
   /** The session plays a live stream of the catalog (recomputed after a restart, not stored). */
   boolean onStream;
+  /** What happened, event by event, bounded ({@link io.viewpulse.model.Timeline.Recorder}). */
+  io.viewpulse.model.Timeline.Recorder timeline = new io.viewpulse.model.Timeline.Recorder();
+  /** When the play state last entered {@code r} after the first frame (a stall under way), or {@link #UNSET}. */
+  long stallSince = UNSET;
   /** {@link #viewId()} once computed (0 before); derived, not stored. */
   private long viewId;
 
@@ -310,6 +321,7 @@ final class ViewState {
   private void applyOther(PlayerEvent e) {
     switch (e.type()) {
       case PLAY -> {
+        timeline.play(e.timestamp());
         playIntent = true;
         lastPlayingAt = Math.max(lastPlayingAt, e.timestamp());
         if (endedByPlayer && e.timestamp() > endedAt) {
@@ -317,6 +329,7 @@ final class ViewState {
         }
       }
       case FIRST_FRAME -> {
+        timeline.firstFrame(e.timestamp());
         playIntent = true;
         firstFrame = true;
         long before = firstFrameAt;
@@ -331,25 +344,33 @@ final class ViewState {
         if ("access-control".equals(e.category())) {
           authFailures++;
         }
-        if (e.category() != null && RECOVERED_CATEGORIES.contains(e.category())) {
+        boolean recovered = e.category() != null && RECOVERED_CATEGORIES.contains(e.category());
+        timeline.error(e.timestamp(), !recovered, e.category(), e.message());
+        if (recovered) {
           recoveredErrors = saturated(recoveredErrors, 1);
         } else {
           firstFatalAt = firstFatalAt == UNSET ? e.timestamp() : Math.min(firstFatalAt, e.timestamp());
         }
       }
-      case WARNING -> warningEvents = saturated(warningEvents, 1);
+      case WARNING -> {
+        timeline.error(e.timestamp(), false, e.category(), e.message());
+        warningEvents = saturated(warningEvents, 1);
+      }
+      case PAUSE -> timeline.pause(e.timestamp());
       case SEEK -> {
+        timeline.seek(e.timestamp(), e.latencyMs() == null ? -1 : e.latencyMs());
         if (e.latencyMs() != null) {
           seekCount = saturated(seekCount, 1);
           seekMs = saturated(seekMs, e.latencyMs());
         }
       }
       case ENDED -> {
+        timeline.end(e.timestamp(), "ended");
         endedByPlayer = true;
         endedAt = Math.max(endedAt, e.timestamp());
       }
       default -> {
-        // pause, rate, quality, pip, fullscreen: not part of any view metric
+        // rate, quality, pip, fullscreen: not part of any view metric nor of the timeline
       }
     }
   }
@@ -374,6 +395,10 @@ final class ViewState {
     char st = letter.charAt(0);
     if (playStateAt != UNSET) {
       long dt = Math.min(ts - playStateAt, MAX_STATE_INTERVAL_MS);
+      if (st != 'r' && stallSince != UNSET) {
+        timeline.stall(stallSince, Math.min(ts - stallSince, MAX_STATE_INTERVAL_MS), 1);
+        stallSince = UNSET;
+      }
       if (playState == 'p') {
         playingMs += dt;
         lastPlayingDelta = dt;
@@ -381,10 +406,23 @@ final class ViewState {
         rebufferMs += dt;
       }
     }
+    if (st != playState) {
+      switch (st) {
+        case 's' -> timeline.play(ts);
+        case 'k' -> timeline.seek(ts, -1);
+        case 'a' -> timeline.pause(ts);
+        case 'e' -> timeline.end(ts, "ended");
+        case 'q' -> timeline.end(ts, "quit");
+        default -> {
+          // the first p is the first frame (below); r is a stall, recorded with its length when it ends
+        }
+      }
+    }
     switch (st) {
       case 's', 'r' -> {
         playIntent = true;
         if (st == 'r' && firstFrame && playState != 'r') {
+          stallSince = ts;
           rebufferCount = saturated(rebufferCount, 1);
         }
         if (!firstFrame && startingAt == UNSET) {
@@ -397,6 +435,7 @@ final class ViewState {
         lastPlayingAt = Math.max(lastPlayingAt, ts);
         reopen(ts);
         if (!firstFrame) {
+          timeline.firstFrame(ts);
           firstFrame = true;
           firstFrameAt = ts;
           if (ttffMs < 0 && startingAt != UNSET) {
@@ -462,6 +501,8 @@ final class ViewState {
       return false;
     }
     long firstFrameBefore = firstFrameAt;
+    long stallMsBefore = rebufferMs;
+    int stallsBefore = rebufferCount;
     if (h.playToFirstFrameMs() != null || h.mountToFirstFrameMs() != null) {
       firstFrame = true;
       playIntent |= h.playToFirstFrameMs() != null;
@@ -499,6 +540,13 @@ final class ViewState {
     video(slot, 1);
     if (firstFrameAt != firstFrameBefore) {
       reclassify();
+      if (firstFrameBefore == UNSET) {
+        timeline.firstFrame(firstFrameAt);
+      }
+    }
+    if (rebufferCount > stallsBefore || rebufferMs > stallMsBefore) {
+      // the stalls a heartbeat reports since the last: their time and number, at the heartbeat's time
+      timeline.stall(e.timestamp(), Math.max(0, rebufferMs - stallMsBefore), Math.max(1, rebufferCount - stallsBefore));
     }
     if (h.timePlayingMs() > 0) {
       playIntent = true;
@@ -519,6 +567,7 @@ final class ViewState {
    */
   private void videoShare(int slot, long ts, long playing, VideoSample v) {
     if (v != null) {
+      io.viewpulse.model.Timeline.Rendition from = new io.viewpulse.model.Timeline.Rendition(bitrateBps, videoW, videoH);
       if ((v.videoWidthPx() != null || v.videoHeightPx() != null) && ts >= videoSizeAt) {
         videoW = v.videoWidthPx() != null ? v.videoWidthPx() : videoW;
         videoH = v.videoHeightPx() != null ? v.videoHeightPx() : videoH;
@@ -532,6 +581,10 @@ final class ViewState {
       if (v.bitrateBps() != null && ts >= bitrateAt) {
         bitrateBps = v.bitrateBps();
         bitrateAt = ts;
+      }
+      if (from.bitrateBps() != 0 && from.bitrateBps() != bitrateBps
+          || from.height() != 0 && (from.width() != videoW || from.height() != videoH)) {
+        timeline.rendition(ts, from, new io.viewpulse.model.Timeline.Rendition(bitrateBps, videoW, videoH));
       }
     }
     long rated = bitrateBps > 0 ? playing : 0;
@@ -688,6 +741,15 @@ final class ViewState {
 
   boolean ended() {
     return endedByPlayer || lastOfPage || timedOut;
+  }
+
+  /**
+   * The stored form of the view's timeline: its events, and how it ended when not by the player's own end event
+   * (the page's last beacon, or the timeout) at its last event.
+   */
+  byte[] timelineBytes() {
+    String cause = endedByPlayer ? null : lastOfPage ? "page" : timedOut ? "timeout" : null;
+    return timeline.toBytes(cause, lastEventAt == UNSET ? seenAt : lastEventAt);
   }
 
   ViewRecord toView() {

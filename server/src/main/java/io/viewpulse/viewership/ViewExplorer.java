@@ -44,11 +44,44 @@ public final class ViewExplorer {
   private final Viewership viewership;
   private final ViewRowReader rows;
   private final InstantSource clock;
+  private final Duration timelineRetention;
 
+  /** An explorer keeping timelines 30 days. */
   public ViewExplorer(Viewership viewership, ViewRowReader rows, InstantSource clock) {
+    this(viewership, rows, clock, Duration.ofDays(30));
+  }
+
+  /** An explorer keeping timelines {@code timelineRetention} (by the view's start). */
+  public ViewExplorer(Viewership viewership, ViewRowReader rows, InstantSource clock, Duration timelineRetention) {
     this.viewership = viewership;
     this.rows = rows;
     this.clock = clock;
+    this.timelineRetention = timelineRetention;
+  }
+
+  /** One view opened: its row and its timeline (empty when it has none, or it is past the retention). */
+  public record Opened(ViewRow row, io.viewpulse.model.Timeline timeline) {}
+
+  /**
+   * The view of the account with this id (as the pages give it), with its timeline when the view started within the
+   * retention period.
+   *
+   * @throws DomainException {@code NOT_FOUND} when the account has no such view (another account's included)
+   */
+  public Opened open(String accountId, long viewId) {
+    io.viewpulse.query.ViewDetail d = rows.view(accountId, viewId).orElseThrow(
+        () -> DomainException.notFound("no view " + viewId + " in this account"));
+    boolean kept = !Instant.ofEpochMilli(d.row().startedAtMs()).isBefore(clock.instant().minus(timelineRetention));
+    return new Opened(d.row(), kept ? io.viewpulse.model.Timeline.decode(d.timeline())
+        : io.viewpulse.model.Timeline.EMPTY);
+  }
+
+  /**
+   * Drops the stored timelines past the retention period (the views stay). Blocking: a store write, on a thread of
+   * its own.
+   */
+  public void dropOldTimelines() {
+    rows.dropTimelines(clock.instant().minus(timelineRetention));
   }
 
   /** A page of views, newest first, and where the next one begins (null when there is no more). */

@@ -540,6 +540,66 @@ class StoreContractTest {
     return newest;
   }
 
+  /** A timeline as the sessionizer stores it: play, a stall, an error, the end. */
+  private static byte[] timeline(long t) {
+    io.viewpulse.model.Timeline.Recorder r = new io.viewpulse.model.Timeline.Recorder();
+    r.play(t);
+    r.stall(t + 8_000, 800, 1);
+    r.error(t + 9_000, true, "network", "boom \u00e9\u0000\u00ff");
+    return r.toBytes("timeout", t + 20_000);
+  }
+
+  /**
+   * A finished view's timeline is stored with it and read back by the view's id (as the list gives it) in its own
+   * account only, across a restart; dropped by start time while the view stays; erased with its viewer.
+   */
+  @Test
+  void aViewsTimelineIsStoredWithItDroppedByTimeAndErasedWithItsViewer() {
+    twoOpenSessions(store.sessions());
+    long t = T0.toEpochMilli();
+    ViewRecord a = view("a".hashCode(), "a", t, true);
+    byte[] tl = timeline(t);
+    store.sessions().commit(new SessionStore.Commit(0, 20, List.of(open("b", t)),
+        List.of(new SessionStore.Closed("acc|pb|a", 0)), List.of(a), List.of(), List.of(), Long.MIN_VALUE,
+        Map.of(a.viewId(), tl)));
+    store.load(List.of(view(900, "c", t + 1_000, true)));
+    io.viewpulse.query.ViewRow row = store.viewRows().newest(everything(), null, 10).get(1);
+    assertThat(row.viewerId()).isEqualTo("viewer-a");
+    for (int round = 0; round < 2; round++) {
+      io.viewpulse.query.ViewDetail d = store.viewRows().view("acc", row.viewId()).orElseThrow();
+      assertThat(d.row()).isEqualTo(row);
+      assertThat(d.timeline()).as("round " + round).isEqualTo(tl);
+      assertThat(io.viewpulse.model.Timeline.decode(d.timeline()).events()).extracting(e -> e.kind().apiName() + "@"
+          + (e.atMs() - t)).containsExactly("play@0", "stall@8000", "error@9000", "end@20000");
+      io.viewpulse.query.ViewRow loaded = store.viewRows().newest(everything(), null, 1).get(0);
+      assertThat(io.viewpulse.model.Timeline.decode(store.viewRows().view("acc", loaded.viewId()).orElseThrow()
+          .timeline())).as("a view stored without a timeline has none").isEqualTo(io.viewpulse.model.Timeline.EMPTY);
+      assertThat(store.viewRows().view("other", row.viewId())).as("another account's").isEmpty();
+      assertThat(store.viewRows().view("acc", 12345)).isEmpty();
+      reopen();
+    }
+    store.viewRows().dropTimelines(T0);
+    assertThat(store.viewRows().view("acc", row.viewId()).orElseThrow().timeline()).as("started at T0: kept")
+        .isEqualTo(tl);
+    // past the month of T0 (ClickHouse drops whole months)
+    store.viewRows().dropTimelines(T0.plus(java.time.Duration.ofDays(62)));
+    io.viewpulse.query.ViewDetail dropped = store.viewRows().view("acc", row.viewId()).orElseThrow();
+    assertThat(io.viewpulse.model.Timeline.decode(dropped.timeline())).isEqualTo(io.viewpulse.model.Timeline.EMPTY);
+    assertThat(dropped.row()).as("the view stays").isEqualTo(row);
+
+    store.sessions().recover(0);
+    store.sessions().commit(new SessionStore.Commit(0, 30, List.of(), List.of(new SessionStore.Closed("acc|pb|b", 0)),
+        List.of(view("b".hashCode(), "b", t, true)), List.of(), List.of(), Long.MIN_VALUE,
+        Map.of((long) "b".hashCode(), tl)));
+    io.viewpulse.query.ViewRow b = store.viewRows().newest(everything(), null, 10).stream()
+        .filter(r -> r.viewerId().equals("viewer-b")).findFirst().orElseThrow();
+    assertThat(store.viewRows().view("acc", b.viewId()).orElseThrow().timeline()).isEqualTo(tl);
+    assertThat(store.erasures().erase("acc", "viewer-b", new io.viewpulse.privacy.ErasureStore.ErasureRecord("k", T0,
+        0))).isEqualTo(new io.viewpulse.privacy.ErasureStore.Outcome(1, 0));
+    assertThat(store.viewRows().view("acc", b.viewId())).as("erased with its viewer").isEmpty();
+    assertThat(probe.timelinesOf("viewer-b")).as("no timeline of B's anywhere").isZero();
+  }
+
   /** A viewer id a statement must escape. */
   private static final String X = "viewer-x 'quoted' \\ \t\r\n";
 

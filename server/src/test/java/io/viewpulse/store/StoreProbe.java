@@ -36,6 +36,15 @@ public interface StoreProbe {
   /** Finished views the store keeps (not open sessions), and how many of those share a view id with another. */
   long[] finishedViewsAndDuplicates();
 
+  /** The stored timelines (not empty) of a viewer's views, wherever the store keeps them. */
+  long timelinesOf(String viewerId);
+
+  /**
+   * The bytes the stored timelines take: on ClickHouse the timeline column's compressed bytes in {@code views} (its
+   * parts merged first); on DuckDB -1 (it keeps no size per column: compare file sizes instead).
+   */
+  long timelineBytes();
+
   /** The query answered by a scan of every view, never from pre-aggregates. */
   List<MetricRow> byScan(ViewsQuery q);
 

@@ -146,6 +146,9 @@ public final class AccessRoutes {
             get(t -> "/api/data/views/export?format=csv&from=0&to=4102444800000&assetId=" + t.a.assetId()),
             ok(200, (r, t, q) -> assertThat(r.body()).startsWith("viewId,playbackId,")),
             t -> error(404, "asset not found")),
+        // the matrix's accounts have no views: a view of A's opened is ViewTimelineApiTest's, with B's key refused
+        route("GET /api/data/views/{viewId}", Guard.SECRET, get(t -> "/api/data/views/1"),
+            error(404, "no view 1 in this account"), t -> error(404, "no view 1 in this account")),
         route("GET /api/data/views/now", Guard.SECRET,
             get(t -> "/api/data/views/now?playbackId=" + t.a.assetPlaybackId()), ok(200, (r, t, q) -> assertThat(
                 r.json().isArray()).isTrue()), t -> ok(200, (r, x, q) -> assertThat(r.body()).isEqualTo("[{\"viewCount\":0,\"errorRate\":0.0}]"))),

@@ -382,6 +382,26 @@ class DashboardAnalysisInBrowserTest {
     assertThat(t.errors()).isEmpty();
   }
 
+  /** A view of the list opens its timeline below it: each event at its offset from the view's start. */
+  @Test
+  void aViewOfTheListOpensItsTimeline() {
+    Chromium.Tab t = chromium.open(base + "/dashboard/");
+    Page p = t.page();
+    p.waitForSelector("#key");
+    p.fill("#key", s.secretKey);
+    p.press("#key", "Enter");
+    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+    go(p, "#/asset/" + video.id() + "?range=custom&from=2026-03-04&to=2026-03-04&step=hour");
+    p.waitForSelector("#views");
+    p.locator("#views tbody tr").first().locator("button.open-view").click();
+    p.waitForSelector("#events");
+    assertThat(text(p, "#timeline h2")).isEqualTo("Timeline of the view of 2026-03-04 10:11:00 by viewer-11");
+    assertThat(p.locator("#events tbody tr").allInnerTexts().stream().map(r -> r.replace('\t', '|').strip()))
+        .containsExactly("+0.0 s|Play|", "+12.0 s|First frame|", "+12.0 s|End|the video ended");
+    t.screenshot("dashboard-view-timeline");
+    assertThat(t.errors()).isEmpty();
+  }
+
   /**
    * A video's views one by one, newest first, a page at a time along the list's cursor (and back), and the export of
    * every view of the scope as CSV.

@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
  *       and the rollups' materialized views computing them. A view stored before reads its failure kind from its
  *       errors ({@link ChSchema#columnUpgrades}); the rollup rows stored before hold none of the new facts, so the
  *       rollups hold the quality facts of the views stored from the upgrade on only: {@link #qualityRollupsSince}.
+ *   <li>Version 3: the views' timelines, a column of views and session_state ({@link ChSchema#timelineColumns}).
  * </ul>
  */
 final class ChMigrations {
   private static final Logger LOG = LoggerFactory.getLogger(ChMigrations.class);
   /** The current version. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   /** The version from which the rollups hold the quality facts. */
   static final int QUALITY = 2;
   /**
@@ -44,6 +45,7 @@ final class ChMigrations {
   void apply() {
     run(schema.tables());
     run(schema.columnUpgrades());
+    run(schema.timelineColumns());
     ch.execute("ALTER TABLE " + schema.t("schema_migrations") + " ADD COLUMN IF NOT EXISTS"
         + " rollups_complete_since DateTime64(3, 'UTC') DEFAULT 0");
     List<Long> applied = ch.queryList("SELECT version FROM " + schema.t("schema_migrations") + " FINAL", Map.of(),
@@ -53,10 +55,13 @@ final class ChMigrations {
         Map.of(), r -> r.getLong(1)).get(0) == 0;
     run(schema.materializedViews());
     run(schema.viewQueries());
-    if (!applied.contains((long) VERSION)) {
-      ch.execute("INSERT INTO " + schema.t("schema_migrations") + " (version, rollups_complete_since) VALUES ("
-          + VERSION + ", " + (empty ? "0" : "now64(3) + INTERVAL " + CLOCK_MARGIN.toMinutes() + " MINUTE") + ")");
-      LOG.info("ClickHouse schema at version {}", VERSION);
+    for (int v = QUALITY; v <= VERSION; v++) {
+      if (!applied.contains((long) v)) {
+        String since = v != QUALITY || empty ? "0" : "now64(3) + INTERVAL " + CLOCK_MARGIN.toMinutes() + " MINUTE";
+        ch.execute("INSERT INTO " + schema.t("schema_migrations") + " (version, rollups_complete_since) VALUES ("
+            + v + ", " + since + ")");
+        LOG.info("ClickHouse schema at version {}", v);
+      }
     }
   }
 

@@ -334,6 +334,37 @@ final class ChSchema {
   }
 
   /**
+   * Version 3, the views' timelines ({@code model.Timeline}'s binary form): a column of {@code views}, empty for a
+   * view stored before and once past the retention period ({@link #clearTimelines}), and of {@code session_state}'s
+   * outbox rows. Not in {@link #VIEW_COLUMNS}: no query of many views reads it. With it, a skip index on the view id.
+   */
+  List<String> timelineColumns() {
+    List<String> out = new ArrayList<>();
+    String col = "ADD COLUMN IF NOT EXISTS timeline String DEFAULT '' CODEC(ZSTD(1))";
+    out.add("ALTER TABLE " + local("views") + onCluster() + " " + col);
+    // a view opened by its id alone: granules without it are skipped (parts written before are read whole)
+    out.add("ALTER TABLE " + local("views") + onCluster()
+        + " ADD INDEX IF NOT EXISTS view_id_bloom view_id TYPE bloom_filter(0.01) GRANULARITY 1");
+    out.add("ALTER TABLE " + t("session_state") + onCluster() + " " + col);
+    if (cluster != null) {
+      out.add("ALTER TABLE " + t("views") + onCluster() + " " + col);
+    }
+    return out;
+  }
+
+  /** The partitions ({@code toYYYYMM} of the start) of {@code views} on this server: {@code partition_id}. */
+  String viewPartitions() {
+    return "SELECT DISTINCT partition_id FROM system.parts WHERE database = " + literal(db) + " AND table = "
+        + literal(cluster == null ? "views" : "views_local") + " AND active ORDER BY partition_id";
+  }
+
+  /** Empties the timelines of one month of views (a partition), leaving the views: their column's files go. */
+  String clearTimelines(String partitionId) {
+    return "ALTER TABLE " + local("views") + onCluster() + " CLEAR COLUMN timeline IN PARTITION ID "
+        + literal(partitionId);
+  }
+
+  /**
    * The materialized views' current queries, replacing whatever an earlier version installed: {@code MODIFY QUERY}
    * changes a view in place, so no insert between the old query and the new one goes unrolled.
    */

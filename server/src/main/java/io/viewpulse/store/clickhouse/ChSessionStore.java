@@ -226,6 +226,10 @@ final class ChSessionStore implements SessionStore {
       w.setValue("kind", "v");
       w.setValue("key", Long.toUnsignedString(v.viewId()));
       view(w, v);
+      byte[] timeline = c.timeline(v);
+      if (timeline != null) {
+        w.setValue("timeline", timeline);
+      }
       row(w, partition, version, false);
     }
     for (Map.Entry<Long, String> e : x.tombstoned.entrySet()) {
@@ -332,8 +336,9 @@ final class ChSessionStore implements SessionStore {
       return;
     }
     String state = schema.t("session_state");
-    ch.execute("INSERT INTO " + schema.t("views") + " (" + ChSchema.VIEW_COLUMNS + ", log_partition, commit_offset)"
-        + " SELECT " + ChSchema.VIEW_COLUMNS + ", log_partition, toInt64(version) FROM " + state + " FINAL"
+    ch.execute("INSERT INTO " + schema.t("views") + " (" + ChSchema.VIEW_COLUMNS + ", timeline, log_partition,"
+        + " commit_offset) SELECT " + ChSchema.VIEW_COLUMNS + ", timeline, log_partition, toInt64(version) FROM "
+        + state + " FINAL"
         + " WHERE kind = 'v' AND log_partition IN {ps:Array(Int32)} AND is_deleted = 0"
         + " AND view_id NOT IN (SELECT view_id FROM " + schema.t("views") + " WHERE log_partition IN {ps:Array(Int32)}"
         + " AND stored_at >= (SELECT minOrNull(stored_at) FROM " + state + " WHERE kind = 'v'"

@@ -28,9 +28,11 @@ final class ChViewRows implements ViewRowReader {
 
   private final ChClient ch;
   private final ChViewRowsSql sql;
+  private final ChSchema schema;
 
   ChViewRows(ChClient ch, ChSchema schema) {
     this.ch = ch;
+    this.schema = schema;
     this.sql = new ChViewRowsSql(schema);
   }
 
@@ -50,6 +52,29 @@ final class ChViewRows implements ViewRowReader {
   public void parquet(ViewsQuery scope, ViewPosition after, OutputStream out) throws IOException {
     ChViewsSql.Sql s = sql.parquet(scope, after);
     ch.stream(s.sql(), s.params(), ClickHouseFormat.Parquet, PARQUET, in -> copy(in, out));
+  }
+
+  @Override
+  public java.util.Optional<io.viewpulse.query.ViewDetail> view(String accountId, long viewId) {
+    ChViewsSql.Sql s = sql.one(accountId, viewId);
+    int timeline = ViewField.ALL.size() + 1;
+    return ch.queryList(s.sql(), s.params(), r -> new io.viewpulse.query.ViewDetail(row(r), ChClient.bytes(r,
+        timeline))).stream().findFirst();
+  }
+
+  /**
+   * Empties the timelines of each month of views (a partition) that ended before {@code before}: whole partitions,
+   * so a month's timelines stay until its last day is past the retention (readers leave out the older ones).
+   */
+  @Override
+  public void dropTimelines(java.time.Instant before) {
+    java.time.YearMonth last = java.time.YearMonth.from(before.atZone(java.time.ZoneOffset.UTC)).minusMonths(1);
+    for (String id : ch.queryList(schema.viewPartitions(), Map.of(), r -> r.getString(1))) {
+      if (id.matches("\\d{6}") && !java.time.YearMonth.of(Integer.parseInt(id.substring(0, 4)),
+          Integer.parseInt(id.substring(4))).isAfter(last)) {
+        ch.execute(schema.clearTimelines(id));
+      }
+    }
   }
 
   /** Copies the server's bytes: a failure to read is the store's, a failure to write the destination's. */

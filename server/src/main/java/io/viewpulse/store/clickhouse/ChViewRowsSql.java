@@ -85,6 +85,20 @@ final class ChViewRowsSql {
         p.values);
   }
 
+  /**
+   * Columns as {@link #newest}, then {@code timeline}: the view of an account with this id, from {@code views} or the
+   * outbox.
+   */
+  ChViewsSql.Sql one(String accountId, long viewId) {
+    ChViewsSql.Params p = new ChViewsSql.Params();
+    String where = "account_id = " + p.add("String", accountId) + " AND view_id = " + p.add("Int64", viewId);
+    String state = schema.t("session_state");
+    return new ChViewsSql.Sql("SELECT " + select(false) + ", base64Encode(timeline) FROM (SELECT " + STORED
+        + ", timeline FROM "
+        + schema.t("views") + " WHERE " + where + " UNION ALL SELECT " + STORED + ", timeline FROM " + state
+        + " FINAL WHERE kind = 'v' AND is_deleted = 0 AND " + where + ") LIMIT 1", p.values);
+  }
+
   /** The fields as {@link ChViewRows} reads them, over a table with the views' columns. */
   String select(boolean parquet) {
     List<String> cols = new ArrayList<>();

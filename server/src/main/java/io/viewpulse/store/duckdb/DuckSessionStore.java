@@ -212,6 +212,7 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
         for (ViewRecord v : commit.finished()) {
           a.beginRow();
           appendView(a, v);
+          timeline(a, commit.timeline(v));
           a.endRow();
         }
       }
@@ -257,10 +258,19 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
       for (ViewRecord v : views) {
         a.beginRow();
         appendView(a, v);
+        a.appendNull();
         a.endRow();
       }
     } catch (SQLException e) {
       throw new StoreException("cannot write views: " + e.getMessage(), e);
+    }
+  }
+
+  private static void timeline(DuckDBAppender a, byte[] timeline) throws SQLException {
+    if (timeline == null) {
+      a.appendNull();
+    } else {
+      a.append(timeline);
     }
   }
 

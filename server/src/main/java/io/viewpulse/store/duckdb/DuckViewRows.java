@@ -2,6 +2,7 @@ package io.viewpulse.store.duckdb;
 
 import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.StoreException;
+import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewPosition;
 import io.viewpulse.query.ViewRow;
 import io.viewpulse.query.ViewRowReader;
@@ -81,6 +82,29 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
     } finally {
       pool.add(c);
     }
+  }
+
+  @Override
+  public java.util.Optional<io.viewpulse.query.ViewDetail> view(String accountId, long viewId) {
+    io.viewpulse.query.ViewDetail[] found = new io.viewpulse.query.ViewDetail[1];
+    withConnection(c -> {
+      try (PreparedStatement p = prepare(c, ViewRowsSql.one(accountId, viewId)); ResultSet rs = p.executeQuery()) {
+        if (rs.next()) {
+          found[0] = new io.viewpulse.query.ViewDetail(row(rs), rs.getBytes(ViewField.ALL.size() + 1));
+        }
+      }
+    });
+    return java.util.Optional.ofNullable(found[0]);
+  }
+
+  @Override
+  public void dropTimelines(java.time.Instant before) {
+    withConnection(c -> {
+      try (PreparedStatement p = prepare(c, ViewRowsSql.dropTimelines(
+          Math.multiplyExact(before.getEpochSecond(), 1_000_000L)))) {
+        p.executeUpdate();
+      }
+    });
   }
 
   private interface Work {

@@ -83,7 +83,8 @@ final class Schema {
       Schema::quality,
       Schema::erasures,
       Schema::retention,
-      Schema::webhooks);
+      Schema::webhooks,
+      Schema::timelines);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -254,5 +255,14 @@ final class Schema {
   private static void webhooks(Connection c, Statement s) throws SQLException {
     s.execute("CREATE TABLE webhook_endpoints (id VARCHAR PRIMARY KEY, account_id VARCHAR NOT NULL,"
         + " url VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, next_row BIGINT NOT NULL)");
+  }
+
+  /**
+   * Version 7, the views' timelines ({@code model.Timeline}): a BLOB at the end of {@code views}, null for a view
+   * stored before and once its timeline is past the retention period. Not in {@link #VIEW_COLUMN_NAMES}: no query of
+   * many views reads it, and open sessions have none.
+   */
+  private static void timelines(Connection c, Statement s) throws SQLException {
+    s.execute("ALTER TABLE views ADD COLUMN timeline BLOB");
   }
 }

@@ -87,6 +87,18 @@ final class ViewRowsSql {
         + " ORDER BY started_at, rowid", params);
   }
 
+  /** Columns: the fields in {@link ViewField} order, then the timeline. The view of an account with this id. */
+  static SqlQuery one(String accountId, long viewId) {
+    return new SqlQuery("SELECT " + SELECT + ", timeline FROM views WHERE account_id = ? AND rowid = ?",
+        List.of(accountId, viewId));
+  }
+
+  /** Empties the timelines of the views that started before a time (Unix micros). */
+  static SqlQuery dropTimelines(long beforeMicros) {
+    return new SqlQuery("UPDATE views SET timeline = NULL WHERE started_at < " + DuckDirectory.TS
+        + " AND timeline IS NOT NULL", List.of(beforeMicros));
+  }
+
   /**
    * A COPY of the views after {@code after} into a Parquet file at {@code path} (not a parameter in DuckDB: quoted
    * here, and chosen by the store, never by a user), one column per field under its API name, the start as a UTC

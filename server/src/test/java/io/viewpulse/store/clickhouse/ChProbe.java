@@ -62,6 +62,22 @@ public final class ChProbe implements StoreProbe {
   }
 
   @Override
+  public long timelineBytes() {
+    store.executeForTests("OPTIMIZE TABLE " + schema.t("views") + " FINAL", Map.of());
+    return store.clientForTests().queryList("SELECT sum(column_data_compressed_bytes) FROM system.parts_columns"
+        + " WHERE concat('`', database, '`.`', table, '`') = {t:String} AND column = 'timeline' AND active",
+        Map.of("t", schema.t("views")),
+        r -> r.getLong(1)).get(0);
+  }
+
+  @Override
+  public long timelinesOf(String viewerId) {
+    return store.clientForTests().queryList("SELECT (SELECT count() FROM " + schema.t("views")
+        + " WHERE viewer_id = {v:String} AND timeline != '') + (SELECT count() FROM " + schema.t("session_state")
+        + " WHERE viewer_id = {v:String} AND timeline != '')", Map.of("v", viewerId), r -> r.getLong(1)).get(0);
+  }
+
+  @Override
   public List<MetricRow> byScan(ViewsQuery q) {
     return ((ChViewReader) store.views()).viewsByScan(q);
   }

@@ -54,6 +54,26 @@ public final class DuckProbe implements StoreProbe {
   }
 
   @Override
+  public long timelineBytes() {
+    return -1;
+  }
+
+  @Override
+  public long timelinesOf(String viewerId) {
+    try (Connection c = store.connectionForTests();
+        java.sql.PreparedStatement p = c.prepareStatement("SELECT count(*) FROM views WHERE viewer_id = ?"
+            + " AND timeline IS NOT NULL")) {
+      p.setString(1, viewerId);
+      try (ResultSet rs = p.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
   public List<MetricRow> byScan(ViewsQuery q) {
     return ((DuckViewReader) store.views()).viewsByScan(q);
   }
