@@ -137,6 +137,7 @@ class FinishedViewsTopicTest {
         assertThat(System.nanoTime()).as("B owns every partition in time").isLessThan(deadline);
         Thread.sleep(100);
       }
+      assertThat(metric(b, "viewpulse_finished_views_publisher")).as("B owns partition 0 now").isEqualTo(1.0);
       b.vp.refreshDirectory();
       finish(b, T0.plus(Duration.ofHours(6)), "s-b-", 3);
       Map<String, String> all = exported(b, key);
