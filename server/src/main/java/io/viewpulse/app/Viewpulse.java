@@ -67,6 +67,9 @@ public final class Viewpulse implements AutoCloseable {
   private final io.viewpulse.webhooks.WebhookClient webhooks;
   private final io.viewpulse.webhooks.Webhooks webhookEndpoints;
   private final io.viewpulse.webhooks.WebhookDeliveries deliveries;
+  /** The topic of finished views and what publishes to it, or null without --finished-views-topic. */
+  private final io.viewpulse.eventlog.FinishedViewsTopic viewTopic;
+  private final io.viewpulse.webhooks.FinishedViewsExport viewExport;
   private Demo demo;
   private io.viewpulse.alerts.Alerts alerts;
   private final java.nio.file.Path dataDir;
@@ -87,9 +90,19 @@ public final class Viewpulse implements AutoCloseable {
     catalog = new Catalog(store.media(), c.clock());
     bootstrapKeys = c.bootstrap() ? bootstrap(c) : List.of();
     try {
+      viewTopic = c.eventLog().isKafka() && c.eventLog().kafka().finishedViewsTopic() != null
+          ? new io.viewpulse.eventlog.FinishedViewsTopic(c.eventLog().kafka()) : null;
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    try {
       log = EventLogs.open(c.eventLog(), metrics);
     } catch (RuntimeException e) {
       // Kafka unreachable, or a topic that does not fit: nothing of this start may outlive it
+      if (viewTopic != null) {
+        viewTopic.close();
+      }
       store.close();
       throw e;
     }
@@ -118,6 +131,10 @@ public final class Viewpulse implements AutoCloseable {
         io.viewpulse.webhooks.WebhookClient.Limits.defaults());
     webhookEndpoints = new io.viewpulse.webhooks.Webhooks(store.webhooks(), webhookGuard, master, c.clock());
     deliveries = new io.viewpulse.webhooks.WebhookDeliveries(webhookEndpoints, webhooks, c.clock());
+    // one publisher in the cluster: the owner of the event log's partition 0 (see ARCHITECTURE.md)
+    viewExport = viewTopic == null ? null : new io.viewpulse.webhooks.FinishedViewsExport(store.webhooks(),
+        viewTopic.name(), () -> ((io.viewpulse.eventlog.KafkaEventLog) log).owns(0), viewTopic::send, c.clock(),
+        metrics);
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
     clock = c.clock();
     try {
@@ -147,6 +164,9 @@ public final class Viewpulse implements AutoCloseable {
     }
     deliveries.start(java.time.Duration.ofSeconds(1));
     alerts.start();
+    if (viewExport != null) {
+      viewExport.start(java.time.Duration.ofSeconds(1));
+    }
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
   }
@@ -374,6 +394,10 @@ public final class Viewpulse implements AutoCloseable {
       directoryRefresh.shutdownNow();
     }
     deliveries.close();
+    if (viewExport != null) {
+      viewExport.close();
+      viewTopic.close();
+    }
     retention.close();
     log.close();
     sessionizer.close();

@@ -856,4 +856,44 @@ class StoreContractTest {
     assertThat(store.savedViews().savedViews("other")).containsExactly(others);
     assertThat(store.savedViews().savedViews("nobody")).isEmpty();
   }
+
+  private List<String> feed(String id, int limit) {
+    return store.webhooks().feedPending(id, limit).views().stream().map(io.viewpulse.query.ViewRow::viewerId)
+        .toList();
+  }
+
+  /**
+   * A feed (the Kafka topic of finished views): every account's views stored after its first read, until delivered,
+   * durably; an erased viewer's go with its views; no account lists it and no endpoint reads it.
+   */
+  @Test
+  void aFeedGetsEveryAccountsViewsStoredAfterItsFirstReadUntilDelivered() {
+    var hooks = store.webhooks();
+    store.sessions().recover(0);
+    store.sessions().recover(1);
+    long t = T0.toEpochMilli();
+    store.sessions().commit(finishes(0, 10, view(1, "before", t, true)));
+    assertThat(feed("topic:v", 10)).as("what was stored before its first read").isEmpty();
+    store.sessions().commit(finishes(0, 20, view(2, "a", t + 50_000, true)));
+    store.sessions().commit(finishes(1, 5, viewOf(3, "other", "viewer-o", t - 50_000)));
+    store.sessions().commit(finishes(0, 30, view(4, "c", t + 1_000, true)));
+    assertThat(feed("topic:v", 10)).containsExactlyInAnyOrder("viewer-a", "viewer-o", "viewer-c");
+
+    var first = hooks.feedPending("topic:v", 1);
+    assertThat(first.views()).hasSize(1);
+    hooks.delivered("topic:v", first.from(), first.to());
+    List<String> rest = feed("topic:v", 10);
+    assertThat(rest).hasSize(2).doesNotContain(first.views().get(0).viewerId());
+    reopen();
+    assertThat(feed("topic:v", 10)).as("after a restart").isEqualTo(rest);
+    hooks = store.webhooks();
+    String erased = rest.contains("viewer-c") ? "viewer-c" : "viewer-a";
+    assertThat(store.erasures().erase("acc", erased, new io.viewpulse.privacy.ErasureStore.ErasureRecord("k", T0,
+        0)).views()).isEqualTo(1);
+    assertThat(feed("topic:v", 10)).as("an erased viewer is not published")
+        .isEqualTo(rest.stream().filter(v -> !v.equals(erased)).toList());
+    assertThat(hooks.endpoints(null)).as("not an endpoint").isEmpty();
+    assertThat(hooks.pending("topic:v", 10).views()).as("not read as an endpoint").isEmpty();
+    assertThat(feed("topic:v", 10)).hasSize(1);
+  }
 }
