@@ -57,7 +57,7 @@ public final class ApiServer implements AutoCloseable {
   /** What the routes need. */
   public record Services(Ingest ingest, StreamEvents streamEvents, KeyService keys, Catalog catalog,
       Viewership viewership, io.viewpulse.viewership.ViewExplorer explorer, io.viewpulse.privacy.Erasures erasures,
-      StreamStats streamStats, Admin admin,
+      StreamStats streamStats, io.viewpulse.alerts.Alerts alerts, Admin admin,
       java.util.function.Predicate<String> isAdminToken, PrometheusMeterRegistry metrics,
       MetricsToken metricsToken, InstantSource clock, java.util.function.Predicate<String> loopbackPeer,
       List<String> publicHosts, java.util.function.Supplier<Readiness> readiness,
@@ -97,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
     new CollectorRoutes(s.ingest().legacy()).mount(router);
     new ViewRoutes(vertx, guard, s.explorer(), s.erasures(), s.catalog()::declaredDimensions).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
+    new AlertRoutes(vertx, guard, s.alerts()).mount(router);
     new WebhookRoutes(vertx, guard, s.webhooks()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
     new CustomDimensionRoutes(vertx, guard, s.catalog()).mount(router);

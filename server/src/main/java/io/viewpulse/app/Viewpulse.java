@@ -68,6 +68,7 @@ public final class Viewpulse implements AutoCloseable {
   private final io.viewpulse.webhooks.Webhooks webhookEndpoints;
   private final io.viewpulse.webhooks.WebhookDeliveries deliveries;
   private Demo demo;
+  private io.viewpulse.alerts.Alerts alerts;
   private final java.nio.file.Path dataDir;
 
   private Viewpulse(ServerConfig c) {
@@ -105,7 +106,7 @@ public final class Viewpulse implements AutoCloseable {
     if (store.shared()) {
       directoryRefresh = refreshEvery(keys, catalog, DIRECTORY_REFRESH);
     }
-    retention = new io.viewpulse.retention.Retention(store.retention(), c.clock());
+    retention = new io.viewpulse.retention.Retention(store.retention(), c.clock(), c.timelineRetention());
     retention.start();
     maxOpenSessions = c.sessions().maxOpenSessions();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
@@ -124,14 +125,18 @@ public final class Viewpulse implements AutoCloseable {
           : MetricsToken.load(c.metricsTokenFile());
       Viewership viewership = new Viewership(catalog, store.views(), c.clock());
       explorer = new io.viewpulse.viewership.ViewExplorer(viewership,
-          store.viewRows(), c.clock(), c.timelineRetention());
+          store.viewRows(), c.clock(), c.timelineRetention(), retention::timelineRetention);
       timelineDrop = dropTimelinesEvery(explorer, TIMELINE_DROP);
+      io.viewpulse.alerts.SigningSecrets secrets = new io.viewpulse.alerts.SigningSecrets(master);
+      alerts = new io.viewpulse.alerts.Alerts(store.alerts(), store.views(), c.clock(),
+          new io.viewpulse.alerts.WebhookNotifier(webhooks, secrets), secrets, metrics);
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, viewership,
           explorer,
           new io.viewpulse.privacy.Erasures(store.erasures(), c.clock()),
-          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog, retention, c.clock()),
+          new StreamStats(catalog, store.liveMinutes(), c.clock()), alerts,
+          new Admin(keys, catalog, retention, c.clock()),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
           c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness, webhookEndpoints));
     } catch (RuntimeException e) {
@@ -140,6 +145,7 @@ public final class Viewpulse implements AutoCloseable {
       throw e;
     }
     deliveries.start(java.time.Duration.ofSeconds(1));
+    alerts.start();
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
   }
@@ -321,6 +327,11 @@ public final class Viewpulse implements AutoCloseable {
     explorer.dropOldTimelines();
   }
 
+  /** Applies the accounts' retention periods now (the server does it every hour); for tests. */
+  public java.util.Map<String, Long> enforceRetention() {
+    return retention.enforce();
+  }
+
   /** Makes every beacon acknowledged so far visible to queries. */
   public void flush() {
     sessionizer.flush();
@@ -345,10 +356,18 @@ public final class Viewpulse implements AutoCloseable {
     closeBehindApi();
   }
 
+  /** Alert rules, their evaluation and incidents. */
+  public io.viewpulse.alerts.Alerts alerts() {
+    return alerts;
+  }
+
   /** Everything the API serves from, in the order that lets each part finish its work. */
   private void closeBehindApi() {
     if (timelineDrop != null) {
       timelineDrop.shutdownNow();
+    }
+    if (alerts != null) {
+      alerts.close();
     }
     if (directoryRefresh != null) {
       directoryRefresh.shutdownNow();

@@ -83,6 +83,7 @@ public final class AccessRoutes {
     all.addAll(media("stream"));
     all.addAll(customDimensions());
     all.addAll(live());
+    all.addAll(alerts());
     all.addAll(admin());
     all.addAll(open());
     return all;
@@ -210,6 +211,47 @@ public final class AccessRoutes {
                 .contains("\"" + r.json().get("name").asText() + "\"")),
             t -> ok(201, (r, x, q) -> assertThat(t.http.getWithKey(base, t.a.secret()).body())
                 .doesNotContain("\"" + r.json().get("name").asText() + "\""))));
+  }
+
+  private static final String RULE = "{\"name\": \"matrix\", \"metric\": \"errorRate\", \"comparison\": \">\","
+      + " \"threshold\": 0.5}";
+
+  /** A new rule of A's, for the routes of one rule. */
+  private static String ruleOfA(Tenants t) {
+    return t.http.post("/api/alerts/rules", RULE, "Authorization", "Bearer " + t.a.secret(), "Content-Type",
+        "application/json").json().get("id").asText();
+  }
+
+  static List<Route> alerts() {
+    String rules = "/api/alerts/rules";
+    return List.of(
+        route("GET " + rules, Guard.SECRET, get(t -> rules),
+            ok(200, (r, t, q) -> assertThat(r.json().get("rules").isArray()).isTrue()),
+            t -> ok(200, (r, x, q) -> r.json().get("rules").forEach(n -> assertThat(n.get("name").asText())
+                .as("B sees its own rules only").isNotEqualTo("matrix")))),
+        route("POST " + rules, Guard.SECRET, json("POST", t -> rules, t -> RULE),
+            ok(201, (r, t, q) -> assertThat(t.http.getWithKey(rules + "/" + r.json().get("id").asText(),
+                t.a.secret()).status()).isEqualTo(200)),
+            t -> ok(201, (r, x, q) -> assertThat(t.http.getWithKey(rules + "/" + r.json().get("id").asText(),
+                t.a.secret()).status()).isEqualTo(404))),
+        route("GET " + rules + "/{id}", Guard.SECRET, get(t -> rules + "/" + ruleOfA(t)),
+            ok(200, (r, t, q) -> assertThat(r.json().get("name").asText()).isEqualTo("matrix")),
+            t -> error(404, "alert rule not found")),
+        route("PUT " + rules + "/{id}", Guard.SECRET, json("PUT", t -> rules + "/" + ruleOfA(t), t -> RULE),
+            ok(200, (r, t, q) -> assertThat(r.json().get("threshold").asDouble()).isEqualTo(0.5)),
+            t -> error(404, "alert rule not found")),
+        route("DELETE " + rules + "/{id}", Guard.SECRET, t -> new Request("DELETE", rules + "/" + ruleOfA(t), null,
+                null),
+            ok(204, (r, t, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret()).status()).isEqualTo(404)),
+            t -> new Expect(404, "alert rule not found", (r, x, q) -> assertThat(t.http.getWithKey(q.path(),
+                t.a.secret()).status()).isEqualTo(200))),
+        route("GET /api/alerts/signing-secret", Guard.SECRET, get(t -> "/api/alerts/signing-secret"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("secret").asText()).hasSize(64)),
+            t -> ok(200, (r, x, q) -> assertThat(r.json().get("secret").asText()).as("B's own secret")
+                .isNotEqualTo(t.http.getWithKey(q.path(), t.a.secret()).json().get("secret").asText()))),
+        route("GET /api/alerts/incidents", Guard.SECRET, get(t -> "/api/alerts/incidents"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("incidents").isArray()).isTrue()),
+            t -> ok(200, (r, x, q) -> assertThat(r.json().get("incidents").isArray()).isTrue())));
   }
 
   static List<Route> live() {

@@ -35,6 +35,7 @@ public final class ChStore implements Store {
   private final ChViewReader views;
   private final ChViewRows viewRows;
   private final ChErasures erasures;
+  private final ChAlerts alerts;
   private final ChRetention retention;
   private final ChWebhooks webhooks;
   private final ChLiveMinutes liveMinutes;
@@ -57,6 +58,7 @@ public final class ChStore implements Store {
     this.views = new ChViewReader(ch, new ChViewsSql(schema, migrations.qualityRollupsSince()));
     this.viewRows = new ChViewRows(ch, schema);
     this.erasures = new ChErasures(ch, schema);
+    this.alerts = new ChAlerts(ch, schema);
     this.retention = new ChRetention(ch, schema);
     this.webhooks = new ChWebhooks(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
@@ -85,6 +87,11 @@ public final class ChStore implements Store {
   @Override
   public io.viewpulse.query.ViewRowReader viewRows() {
     return viewRows;
+  }
+
+  @Override
+  public io.viewpulse.alerts.AlertStore alerts() {
+    return alerts;
   }
 
   @Override

@@ -33,6 +33,7 @@ public final class DuckStore implements Store {
   private final DuckLiveMinutes liveMinutes;
   private final Rollups rollups;
   private final DuckErasures erasures;
+  private final DuckAlerts alerts;
   private final DuckRetention retention;
   private final DuckWebhooks webhooks;
 
@@ -45,6 +46,7 @@ public final class DuckStore implements Store {
     this.liveMinutes = new DuckLiveMinutes(db);
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
     this.erasures = new DuckErasures(db);
+    this.alerts = new DuckAlerts(db);
     this.retention = new DuckRetention(db);
     this.webhooks = new DuckWebhooks(db);
   }
@@ -77,6 +79,11 @@ public final class DuckStore implements Store {
   @Override
   public io.viewpulse.privacy.ErasureStore erasures() {
     return erasures;
+  }
+
+  @Override
+  public io.viewpulse.alerts.AlertStore alerts() {
+    return alerts;
   }
 
   @Override
@@ -156,6 +163,7 @@ public final class DuckStore implements Store {
     views.close();
     viewRows.close();
     erasures.close();
+    alerts.close();
     retention.close();
     webhooks.close();
     liveMinutes.close();

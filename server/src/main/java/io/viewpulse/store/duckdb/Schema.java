@@ -102,7 +102,8 @@ final class Schema {
       Schema::retention,
       Schema::webhooks,
       Schema::dimensions,
-      Schema::timelines);
+      Schema::timelines,
+      Schema::alerts);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -261,9 +262,10 @@ final class Schema {
         + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
   }
 
-  /** Version 5: the accounts' retention periods for their views ({@code retention.RetentionStore}). */
+  /** Version 5: the accounts' retention periods for their views and timelines ({@code retention.RetentionStore}). */
   private static void retention(Connection c, Statement s) throws SQLException {
-    s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER NOT NULL)");
+    s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER,"
+        + " timeline_days INTEGER)");
   }
 
   /**
@@ -299,5 +301,18 @@ final class Schema {
    */
   private static void timelines(Connection c, Statement s) throws SQLException {
     s.execute("ALTER TABLE views ADD COLUMN timeline BLOB");
+  }
+
+  /**
+   * Version 9, alert rules and their incidents ({@code alerts.Alerts}): a rule's definition is kept as the JSON of
+   * {@code alerts.RuleJson}; an incident is replaced by its resolution.
+   */
+  private static void alerts(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE alert_rules (account_id VARCHAR NOT NULL, id VARCHAR NOT NULL,"
+        + " created_at TIMESTAMP NOT NULL, spec VARCHAR NOT NULL, PRIMARY KEY (account_id, id))");
+    s.execute("CREATE TABLE alert_incidents (account_id VARCHAR NOT NULL, id VARCHAR NOT NULL,"
+        + " rule_id VARCHAR NOT NULL, rule_name VARCHAR NOT NULL, metric VARCHAR NOT NULL,"
+        + " opened_at TIMESTAMP NOT NULL, resolved_at TIMESTAMP, value DOUBLE NOT NULL, bound DOUBLE NOT NULL,"
+        + " PRIMARY KEY (account_id, id))");
   }
 }

@@ -8,6 +8,7 @@ import { overview, filterName, videoNames, learnVideoNames, addFilter, allDimens
 import { breakdown } from "./breakdown.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
 import { quality } from "./quality.js";
+import { alerts } from "./alerts.js";
 import * as saved from "./saved.js";
 
 const main = document.getElementById("main");
@@ -118,6 +119,7 @@ async function route() {
     chips();
     if (page === "breakdown") await breakdown(main, arg || "country", arg2);
     else if (page === "quality") await quality(main);
+    else if (page === "alerts") await alerts(main);
     else if (page === "videos") await videos(main);
     else if (page === "asset") await asset(main, arg);
     else if (page === "live" && arg) await live(main, arg);
