@@ -3,7 +3,8 @@ import { key, signIn, forget, navigated } from "./api.js";
 import { state, readHash, link, span, steps, localZone, day } from "./state.js";
 import { escape, placeholders } from "./format.js";
 import * as charts from "./charts.js";
-import { overview, filterName, videoNames, learnVideoNames, addFilter, DIMENSIONS } from "./views.js";
+import { overview, filterName, videoNames, learnVideoNames, addFilter, allDimensions, learnCustomDimensions }
+  from "./views.js";
 import { breakdown } from "./breakdown.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
 import { quality } from "./quality.js";
@@ -132,6 +133,10 @@ async function route() {
   main.innerHTML = placeholders(4);
   main.setAttribute("aria-busy", "true");
   try {
+    // the account's custom dimensions, for the breakdowns, the filter builder and the filters' names
+    await learnCustomDimensions();
+    fillBuilder();
+    chips();
     if (page === "breakdown") await breakdown(main, arg || "country", arg2);
     else if (page === "quality") await quality(main);
     else if (page === "alerts") await alerts(main);
@@ -203,9 +208,15 @@ document.getElementById("signout").addEventListener("click", () => {
   location.hash = "";
   showSignIn();
 });
-// the filter builder: any dimension of the breakdowns, "is" or "is not", a value as the API writes it
-document.getElementById("filterDim").innerHTML = DIMENSIONS
-  .map(([k, name]) => `<option value="${k}">${name}</option>`).join("");
+// the filter builder: any dimension of the breakdowns (the account's custom ones too), "is" or "is not", a value as
+// the API writes it
+function fillBuilder() {
+  const select = document.getElementById("filterDim");
+  const chosen = select.value;
+  select.innerHTML = allDimensions().map(([k, name]) => `<option value="${escape(k)}">${escape(name)}</option>`).join("");
+  if (allDimensions().some(([k]) => k === chosen)) select.value = chosen;
+}
+fillBuilder();
 document.getElementById("addFilter").addEventListener("submit", (e) => {
   e.preventDefault();
   const value = document.getElementById("filterValue").value.trim();
