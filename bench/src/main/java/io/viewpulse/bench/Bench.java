@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "viewpulse-bench", mixinStandardHelpOptions = true,
     subcommands = {Bench.Bulk.class, Bench.Query.class, Bench.Memory.class, Bench.Jmh.class, HostileAgents.class,
-        ViewsBench.class})
+        ViewsBench.class, AlertsBench.class})
 public final class Bench implements Runnable {
   public static void main(String[] args) {
     System.exit(new CommandLine(new Bench()).execute(args));

@@ -295,6 +295,141 @@ public final class Viewpulse {
     });
   }
 
+  // ---- alerts ----
+
+  public AlertRule createAlertRule(AlertRule r) {
+    return join(send("POST", "/api/alerts/rules", ruleBody(r), Viewpulse::alertRule));
+  }
+
+  /** Replaces rule {@code id} with {@code r}; its open incident goes on. */
+  public AlertRule replaceAlertRule(String id, AlertRule r) {
+    return join(send("PUT", "/api/alerts/rules/" + enc(id), ruleBody(r), Viewpulse::alertRule));
+  }
+
+  public AlertRule getAlertRule(String id) {
+    return join(get("/api/alerts/rules/" + enc(id), Viewpulse::alertRule));
+  }
+
+  public List<AlertRule> listAlertRules() {
+    return join(get("/api/alerts/rules", n -> {
+      List<AlertRule> out = new ArrayList<>();
+      n.get("rules").forEach(r -> out.add(alertRule(r)));
+      return out;
+    }));
+  }
+
+  // ---- the dashboard's saved views ----
+
+  /** The account's saved dashboard views, oldest first; needs a secret key. */
+  public List<SavedView> listSavedViews() {
+    return join(get("/api/saved-view", n -> {
+      List<SavedView> out = new ArrayList<>();
+      n.forEach(v -> out.add(savedView(v)));
+      return out;
+    }));
+  }
+
+  public void deleteAlertRule(String id) {
+    join(send("DELETE", "/api/alerts/rules/" + enc(id), null, n -> null));
+  }
+
+  /** The account's incidents, newest first, at most {@code limit} (1 to 1000); only open ones when {@code openOnly}. */
+  public List<Incident> listIncidents(boolean openOnly, int limit) {
+    return join(get("/api/alerts/incidents" + new Query().add("open", openOnly ? "true" : null)
+        .add("limit", Integer.toString(limit)), n -> {
+          List<Incident> out = new ArrayList<>();
+          n.get("incidents").forEach(i -> out.add(new Incident(i.get("id").asText(), i.get("ruleId").asText(),
+              i.get("ruleName").asText(), i.get("metric").asText(), Instant.ofEpochMilli(i.get("openedAt").asLong()),
+              i.get("resolvedAt").isNull() ? null : Instant.ofEpochMilli(i.get("resolvedAt").asLong()),
+              i.get("value").asDouble(), i.get("bound").asDouble())));
+          return out;
+        }));
+  }
+
+  /** The secret the account's alert notifications are signed with (HMAC key: its ASCII bytes). */
+  public String getAlertSigningSecret() {
+    return join(get("/api/alerts/signing-secret", n -> n.get("secret").asText()));
+  }
+
+  private static String ruleBody(AlertRule r) {
+    ObjectNode body = Transport.JSON.createObjectNode();
+    putIf(body, "name", r.name());
+    putIf(body, "metric", r.metric());
+    if (!r.filters().isEmpty()) {
+      r.filters().forEach(body.putArray("filters")::add);
+    }
+    putIf(body, "comparison", r.comparison());
+    if (r.threshold() != null) {
+      body.put("threshold", r.threshold());
+    }
+    if (r.anomaly() != null) {
+      ObjectNode a = body.putObject("anomaly");
+      if (r.anomaly().weeks() != null) {
+        a.put("weeks", r.anomaly().weeks());
+      }
+      if (r.anomaly().stddevs() != null) {
+        a.put("stddevs", r.anomaly().stddevs());
+      }
+      if (r.anomaly().factor() != null) {
+        a.put("factor", r.anomaly().factor());
+      }
+    }
+    if (r.minViews() != null) {
+      body.put("minViews", r.minViews());
+    }
+    if (r.windowMinutes() != null) {
+      body.put("windowMinutes", r.windowMinutes());
+    }
+    if (r.openAfter() != null) {
+      body.put("openAfter", r.openAfter());
+    }
+    if (r.resolveAfter() != null) {
+      body.put("resolveAfter", r.resolveAfter());
+    }
+    putIf(body, "webhookUrl", r.webhookUrl());
+    return body.toString();
+  }
+
+  private static AlertRule alertRule(JsonNode n) {
+    List<String> filters = new ArrayList<>();
+    n.path("filters").forEach(f -> filters.add(f.asText()));
+    JsonNode a = n.get("anomaly");
+    AlertRule.Anomaly anomaly = a == null ? null : new AlertRule.Anomaly(a.get("weeks").asInt(),
+        a.has("stddevs") ? a.get("stddevs").asDouble() : null, a.has("factor") ? a.get("factor").asDouble() : null);
+    return new AlertRule(n.get("id").asText(), n.get("name").asText(), n.get("metric").asText(), filters,
+        n.get("comparison").asText(), n.has("threshold") ? n.get("threshold").asDouble() : null, anomaly,
+        n.get("minViews").asLong(), n.get("windowMinutes").asInt(), n.get("openAfter").asInt(),
+        n.get("resolveAfter").asInt(), n.has("webhookUrl") ? n.get("webhookUrl").asText() : null,
+        Instant.ofEpochMilli(n.get("createdAt").asLong()));
+  }
+
+  /**
+   * Saves a dashboard state under a name (at most 100 characters, not blank; the state at most 4096).
+   *
+   * @throws ViewpulseException 400 naming a bad name or state, 409 when the account keeps 200 already
+   */
+  public SavedView createSavedView(String name, String state) {
+    ObjectNode body = Transport.JSON.createObjectNode();
+    body.put("name", name);
+    body.put("state", state);
+    return join(send("POST", "/api/saved-view", body.toString(), Viewpulse::savedView));
+  }
+
+  /** @throws ViewpulseException 404 when the account has no such saved view */
+  public SavedView getSavedView(String id) {
+    return join(get("/api/saved-view/" + enc(id), Viewpulse::savedView));
+  }
+
+  /** @throws ViewpulseException 404 when the account has no such saved view */
+  public void deleteSavedView(String id) {
+    join(send("DELETE", "/api/saved-view/" + enc(id), null, n -> null));
+  }
+
+  private static SavedView savedView(JsonNode n) {
+    return new SavedView(n.get("id").asText(), n.get("name").asText(), n.get("state").asText(),
+        Instant.ofEpochMilli(n.get("createdAt").asLong()), n.get("createdBy").asText());
+  }
+
   // ---- live statistics (the Uplynk v4 API) ----
 
   /** The last complete minute of each stream, in the order asked; streams without data have null stats. */

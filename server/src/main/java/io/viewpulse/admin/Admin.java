@@ -44,48 +44,58 @@ public final class Admin {
     return out;
   }
 
-  /** How long an account keeps its views. */
+  /** How long an account keeps its views and their timelines. */
   public JsonNode retention(String account) {
     String id = accountId(account);
-    return retentionJson(id, retention.viewDays(id));
+    return retentionJson(id, retention.policy(id));
   }
 
   /**
-   * Sets how long an account keeps its views: {@code viewDays} days before today (UTC), or every view when null.
-   * Older views go within the hour.
+   * Sets how long an account keeps its views ({@code viewDays}: whole days before today, UTC; null: every view) and
+   * their timelines ({@code timelineDays}; null: as long as the server keeps them), from a request body: a field left
+   * out keeps its value. What is older goes within the hour.
    */
-  public JsonNode setRetention(String account, Integer viewDays) {
-    String id = accountId(account);
-    retention.setViewDays(id, viewDays);
-    return retentionJson(id, viewDays);
+  public JsonNode setRetention(JsonNode body) {
+    String id = accountId(body == null || !body.hasNonNull("account") ? null : body.get("account").asText());
+    if (body == null || !body.has("viewDays") && !body.has("timelineDays")) {
+      throw DomainException.invalid("give viewDays or timelineDays (a number of days, or null for the default)");
+    }
+    io.viewpulse.retention.RetentionStore.Policy was = retention.policy(id);
+    Integer views = body.has("viewDays") ? days(body, "viewDays", Retention.MAX_DAYS) : was.viewDays();
+    Integer timelines = body.has("timelineDays") ? days(body, "timelineDays", retention.maxTimelineDays())
+        : was.timelineDays();
+    return retentionJson(id, retention.set(id, views, timelines));
   }
 
-  /** The {@code viewDays} of a request body: a whole number of days, or null to keep every view. */
-  public static Integer viewDays(JsonNode body) {
-    JsonNode v = body == null ? null : body.get("viewDays");
-    if (v == null) {
-      throw DomainException.invalid("give viewDays: a number of days, or null to keep every view");
-    }
+  /** A number of days from a request body: a whole number from 1 to {@code max}, or null. */
+  private static Integer days(JsonNode body, String field, int max) {
+    JsonNode v = body.get(field);
     if (v.isNull()) {
       return null;
     }
-    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      throw DomainException.invalid("viewDays must be a whole number of days from 1 to " + Retention.MAX_DAYS
-          + ", or null to keep every view");
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1 || v.intValue() > max) {
+      throw DomainException.invalid(field + " must be a whole number of days from 1 to " + max
+          + ", or null for the default");
     }
     return v.intValue();
   }
 
-  private ObjectNode retentionJson(String accountId, Integer days) {
+  private ObjectNode retentionJson(String accountId, io.viewpulse.retention.RetentionStore.Policy p) {
     ObjectNode o = JSON.createObjectNode();
     o.put("accountId", accountId);
-    if (days == null) {
+    if (p.viewDays() == null) {
       o.putNull("viewDays");
       o.putNull("keepsViewsFrom");
     } else {
-      o.put("viewDays", days);
-      o.put("keepsViewsFrom", Retention.cutoff(clock.instant(), days).toString());
+      o.put("viewDays", p.viewDays());
+      o.put("keepsViewsFrom", Retention.cutoff(clock.instant(), p.viewDays()).toString());
     }
+    if (p.timelineDays() == null) {
+      o.putNull("timelineDays");
+    } else {
+      o.put("timelineDays", p.timelineDays());
+    }
+    o.put("serverTimelineDays", retention.maxTimelineDays());
     return o;
   }
 

@@ -66,10 +66,7 @@ final class AdminRoutes {
     r.delete("/admin/media/:id").handler(ctx -> run(ctx, () -> admin.deleteMedia(Params.string(ctx, "account"),
         kind(ctx), ctx.pathParam("id"))));
     r.get("/admin/retention").handler(ctx -> run(ctx, () -> admin.retention(Params.string(ctx, "account"))));
-    r.put("/admin/retention").handler(ctx -> run(ctx, () -> {
-      JsonNode b = body(ctx);
-      return admin.setRetention(text(b, "account"), Admin.viewDays(b));
-    }));
+    r.put("/admin/retention").handler(ctx -> run(ctx, () -> admin.setRetention(body(ctx))));
   }
 
   private void run(RoutingContext ctx, Callable<JsonNode> work) {

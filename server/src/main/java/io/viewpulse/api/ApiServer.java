@@ -57,11 +57,11 @@ public final class ApiServer implements AutoCloseable {
   /** What the routes need. */
   public record Services(Ingest ingest, StreamEvents streamEvents, KeyService keys, Catalog catalog,
       Viewership viewership, io.viewpulse.viewership.ViewExplorer explorer, io.viewpulse.privacy.Erasures erasures,
-      StreamStats streamStats, Admin admin,
+      StreamStats streamStats, io.viewpulse.alerts.Alerts alerts, Admin admin,
       java.util.function.Predicate<String> isAdminToken, PrometheusMeterRegistry metrics,
       MetricsToken metricsToken, InstantSource clock, java.util.function.Predicate<String> loopbackPeer,
       List<String> publicHosts, java.util.function.Supplier<Readiness> readiness,
-      io.viewpulse.webhooks.Webhooks webhooks) {}
+      io.viewpulse.webhooks.Webhooks webhooks, io.viewpulse.savedviews.SavedViews savedViews) {}
 
   private static void health(RoutingContext ctx, Readiness r) {
     ObjectNode body = Json.object().put("status", r.ready() ? "ok" : "not ready");
@@ -97,9 +97,11 @@ public final class ApiServer implements AutoCloseable {
     new CollectorRoutes(s.ingest().legacy()).mount(router);
     new ViewRoutes(vertx, guard, s.explorer(), s.erasures(), s.catalog()::declaredDimensions).mount(router);
     new DataRoutes(vertx, guard, s.viewership()).mount(router);
+    new AlertRoutes(vertx, guard, s.alerts()).mount(router);
     new WebhookRoutes(vertx, guard, s.webhooks()).mount(router);
     new MediaRoutes(vertx, guard, s.catalog()).mount(router);
     new CustomDimensionRoutes(vertx, guard, s.catalog()).mount(router);
+    new SavedViewRoutes(vertx, guard, s.savedViews()).mount(router);
     new AdminRoutes(vertx, s.admin(), s.isAdminToken(), local).mount(router);
     new LiveRoutes(vertx, guard, new SignedRequests(s.keys(), s.clock()), s.streamStats(), s.streamEvents())
         .mount(router);

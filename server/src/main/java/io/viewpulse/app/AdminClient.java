@@ -106,7 +106,8 @@ interface AdminClient extends AutoCloseable {
       }
       KeyService keys = new KeyService(store.keys(), master, InstantSource.system());
       admin = new Admin(keys, new Catalog(store.media(), InstantSource.system()),
-          new io.viewpulse.retention.Retention(store.retention(), InstantSource.system()), InstantSource.system());
+          new io.viewpulse.retention.Retention(store.retention(), InstantSource.system(),
+              ServerConfig.DEFAULT_TIMELINE_RETENTION), InstantSource.system());
     }
 
     @Override
@@ -129,7 +130,7 @@ interface AdminClient extends AutoCloseable {
           case "GET /media/{id}" -> admin.getMedia(account, kind(kind), p.split("/")[2]);
           case "DELETE /media/{id}" -> admin.deleteMedia(account, kind(kind), p.split("/")[2]);
           case "GET /retention" -> admin.retention(account);
-          case "PUT /retention" -> admin.setRetention(text(body, "account"), Admin.viewDays(body));
+          case "PUT /retention" -> admin.setRetention(body);
           default -> throw new Failure("no admin action " + method + " " + p);
         };
       } catch (IllegalArgumentException e) {

@@ -126,9 +126,11 @@ final class AdminCommands {
   }
 
   @Command(name = "retention", mixinStandardHelpOptions = true,
-      description = "Show or set how long an account keeps its views: with --view-days N, the views that started before"
-          + " midnight (UTC) N days before today are deleted within the hour, with their pre-aggregates; with"
-          + " --keep-all, every view is kept (the default).")
+      description = "Show or set how long an account keeps its views and their timelines. With --view-days N, the"
+          + " views that started before midnight (UTC) N days before today are deleted within the hour, with their"
+          + " pre-aggregates; --keep-all keeps every view (the default). With --timeline-days N, views' timelines"
+          + " older than N days are dropped (at most the server's --timeline-retention); --server-timelines keeps"
+          + " them as long as the server does (the default). Without these options, shows the account's periods.")
   static final class AccountRetention extends Common implements Callable<Integer> {
     @Option(names = "--account", description = "Account id (optional when there is one account)")
     String account;
@@ -139,21 +141,32 @@ final class AdminCommands {
     @Option(names = "--keep-all", description = "Keep every view")
     boolean keepAll;
 
+    @Option(names = "--timeline-days", description = "Keep views' timelines this many days")
+    Integer timelineDays;
+
+    @Option(names = "--server-timelines", description = "Keep views' timelines as long as the server does")
+    boolean serverTimelines;
+
     @Override
     public Integer call() {
-      if (viewDays != null && keepAll) {
+      if (viewDays != null && keepAll || timelineDays != null && serverTimelines) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "give --view-days or --keep-all, not both");
+            "give --view-days or --keep-all, --timeline-days or --server-timelines, not both of a pair");
       }
-      if (viewDays == null && !keepAll) {
+      if (viewDays == null && !keepAll && timelineDays == null && !serverTimelines) {
         return print(c -> c.call("GET", "/retention" + (account == null ? "" : "?account="
             + java.net.URLEncoder.encode(account, java.nio.charset.StandardCharsets.UTF_8)), null));
       }
       com.fasterxml.jackson.databind.node.ObjectNode body = AdminClient.body().put("account", account);
       if (keepAll) {
         body.putNull("viewDays");
-      } else {
+      } else if (viewDays != null) {
         body.put("viewDays", viewDays);
+      }
+      if (serverTimelines) {
+        body.putNull("timelineDays");
+      } else if (timelineDays != null) {
+        body.put("timelineDays", timelineDays);
       }
       return print(c -> c.call("PUT", "/retention", body));
     }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         AdminCommands.Asset.class, AdminCommands.Stream.class, QueryCommands.Views.class, QueryCommands.Total.class,
         QueryCommands.Now.class, QueryCommands.CustomDimensions.class, QueryCommands.Usage.class,
         QueryCommands.Live.class, ViewCommands.ListViews.class, ViewCommands.Export.class,
-        ViewCommands.EraseViewer.class, ViewCommands.ShowView.class, WebhookCommands.Group.class})
+        ViewCommands.EraseViewer.class, ViewCommands.ShowView.class, AlertCommands.Alert.class,
+        WebhookCommands.Group.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s - %5$s%6$s%n");

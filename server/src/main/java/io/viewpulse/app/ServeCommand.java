@@ -117,6 +117,12 @@ final class ServeCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}")
   String kafkaGroup;
 
+  @Option(names = "--finished-views-topic", defaultValue = "${env:VIEWPULSE_FINISHED_VIEWS_TOPIC}",
+      description = "With the Kafka event log: publish every finished view, at least once, to this Kafka topic (one "
+          + "record per view, keyed by view id, the export's JSON row), created if missing with the event log's "
+          + "partitions and replication factor. Default: off. Env: VIEWPULSE_FINISHED_VIEWS_TOPIC")
+  String finishedViewsTopic;
+
   @Option(names = "--public-host", split = ",", defaultValue = "${env:VIEWPULSE_PUBLIC_HOST}",
       description = "Host names this server answers for, comma-separated (e.g. viewpulse.example.com): a request "
           + "naming another host (and no loopback name or address) gets 421. Default: any. Env: VIEWPULSE_PUBLIC_HOST")
@@ -231,6 +237,13 @@ final class ServeCommand implements Callable<Integer> {
     try {
       eventLogConfig = EventLogConfig.parse(eventLog, data, kafkaTopic, kafkaPartitions, kafkaReplicationFactor,
           kafkaGroup);
+      if (finishedViewsTopic != null && !finishedViewsTopic.isBlank()) {
+        if (!eventLogConfig.isKafka()) {
+          throw DomainException.invalid("--finished-views-topic needs the Kafka event log (--event-log kafka://...)");
+        }
+        eventLogConfig = new EventLogConfig(null,
+            eventLogConfig.kafka().withFinishedViewsTopic(finishedViewsTopic.strip()));
+      }
     } catch (DomainException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

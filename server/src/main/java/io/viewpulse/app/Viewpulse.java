@@ -67,7 +67,11 @@ public final class Viewpulse implements AutoCloseable {
   private final io.viewpulse.webhooks.WebhookClient webhooks;
   private final io.viewpulse.webhooks.Webhooks webhookEndpoints;
   private final io.viewpulse.webhooks.WebhookDeliveries deliveries;
+  /** The topic of finished views and what publishes to it, or null without --finished-views-topic. */
+  private final io.viewpulse.eventlog.FinishedViewsTopic viewTopic;
+  private final io.viewpulse.webhooks.FinishedViewsExport viewExport;
   private Demo demo;
+  private io.viewpulse.alerts.Alerts alerts;
   private final java.nio.file.Path dataDir;
 
   private Viewpulse(ServerConfig c) {
@@ -86,9 +90,19 @@ public final class Viewpulse implements AutoCloseable {
     catalog = new Catalog(store.media(), c.clock());
     bootstrapKeys = c.bootstrap() ? bootstrap(c) : List.of();
     try {
+      viewTopic = c.eventLog().isKafka() && c.eventLog().kafka().finishedViewsTopic() != null
+          ? new io.viewpulse.eventlog.FinishedViewsTopic(c.eventLog().kafka()) : null;
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    try {
       log = EventLogs.open(c.eventLog(), metrics);
     } catch (RuntimeException e) {
       // Kafka unreachable, or a topic that does not fit: nothing of this start may outlive it
+      if (viewTopic != null) {
+        viewTopic.close();
+      }
       store.close();
       throw e;
     }
@@ -105,7 +119,7 @@ public final class Viewpulse implements AutoCloseable {
     if (store.shared()) {
       directoryRefresh = refreshEvery(keys, catalog, DIRECTORY_REFRESH);
     }
-    retention = new io.viewpulse.retention.Retention(store.retention(), c.clock());
+    retention = new io.viewpulse.retention.Retention(store.retention(), c.clock(), c.timelineRetention());
     retention.start();
     maxOpenSessions = c.sessions().maxOpenSessions();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
@@ -117,6 +131,10 @@ public final class Viewpulse implements AutoCloseable {
         io.viewpulse.webhooks.WebhookClient.Limits.defaults());
     webhookEndpoints = new io.viewpulse.webhooks.Webhooks(store.webhooks(), webhookGuard, master, c.clock());
     deliveries = new io.viewpulse.webhooks.WebhookDeliveries(webhookEndpoints, webhooks, c.clock());
+    // one publisher in the cluster: the owner of the event log's partition 0 (see ARCHITECTURE.md)
+    viewExport = viewTopic == null ? null : new io.viewpulse.webhooks.FinishedViewsExport(store.webhooks(),
+        viewTopic.name(), () -> ((io.viewpulse.eventlog.KafkaEventLog) log).owns(0), viewTopic::send, c.clock(),
+        metrics);
     streamEvents = new StreamEvents(catalog, log, c.clock(), c.sessions().liveGrace().toMillis(), metrics);
     clock = c.clock();
     try {
@@ -124,22 +142,31 @@ public final class Viewpulse implements AutoCloseable {
           : MetricsToken.load(c.metricsTokenFile());
       Viewership viewership = new Viewership(catalog, store.views(), c.clock());
       explorer = new io.viewpulse.viewership.ViewExplorer(viewership,
-          store.viewRows(), c.clock(), c.timelineRetention());
+          store.viewRows(), c.clock(), c.timelineRetention(), retention::timelineRetention);
       timelineDrop = dropTimelinesEvery(explorer, TIMELINE_DROP);
+      io.viewpulse.alerts.SigningSecrets secrets = new io.viewpulse.alerts.SigningSecrets(master);
+      alerts = new io.viewpulse.alerts.Alerts(store.alerts(), store.views(), c.clock(),
+          new io.viewpulse.alerts.WebhookNotifier(webhooks, secrets), secrets, metrics);
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, viewership,
           explorer,
           new io.viewpulse.privacy.Erasures(store.erasures(), c.clock()),
-          new StreamStats(catalog, store.liveMinutes(), c.clock()), new Admin(keys, catalog, retention, c.clock()),
+          new StreamStats(catalog, store.liveMinutes(), c.clock()), alerts,
+          new Admin(keys, catalog, retention, c.clock()),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
-          c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness, webhookEndpoints));
+          c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness, webhookEndpoints,
+          new io.viewpulse.savedviews.SavedViews(store.savedViews(), c.clock())));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
       closeBehindApi();
       throw e;
     }
     deliveries.start(java.time.Duration.ofSeconds(1));
+    alerts.start();
+    if (viewExport != null) {
+      viewExport.start(java.time.Duration.ofSeconds(1));
+    }
     ServerFile.write(c.dataDir(), api.port());
     LOG.info("Viewpulse listening on {}:{} with data in {}", c.host(), api.port(), c.dataDir().toAbsolutePath());
   }
@@ -321,6 +348,11 @@ public final class Viewpulse implements AutoCloseable {
     explorer.dropOldTimelines();
   }
 
+  /** Applies the accounts' retention periods now (the server does it every hour); for tests. */
+  public java.util.Map<String, Long> enforceRetention() {
+    return retention.enforce();
+  }
+
   /** Makes every beacon acknowledged so far visible to queries. */
   public void flush() {
     sessionizer.flush();
@@ -345,15 +377,27 @@ public final class Viewpulse implements AutoCloseable {
     closeBehindApi();
   }
 
+  /** Alert rules, their evaluation and incidents. */
+  public io.viewpulse.alerts.Alerts alerts() {
+    return alerts;
+  }
+
   /** Everything the API serves from, in the order that lets each part finish its work. */
   private void closeBehindApi() {
     if (timelineDrop != null) {
       timelineDrop.shutdownNow();
     }
+    if (alerts != null) {
+      alerts.close();
+    }
     if (directoryRefresh != null) {
       directoryRefresh.shutdownNow();
     }
     deliveries.close();
+    if (viewExport != null) {
+      viewExport.close();
+      viewTopic.close();
+    }
     retention.close();
     log.close();
     sessionizer.close();

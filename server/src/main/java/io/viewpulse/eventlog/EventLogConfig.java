@@ -31,11 +31,24 @@ public record EventLogConfig(Path dir, Kafka kafka) {
    * @param maxPending appends waiting for Kafka before further ones fail at once as overload
    * @param maxPendingBytes bytes of those appends before further ones fail at once as overload
    * @param startTimeout how long each step of the start (create and describe the topic) may wait for Kafka
+   * @param finishedViewsTopic the topic every finished view is published to, or null for none (created when missing,
+   *     with the partitions and replication factor of the event log's topic)
    */
   public record Kafka(List<String> bootstrap, String topic, int partitions, int replicationFactor, String group,
-      Duration deliveryTimeout, int maxPending, long maxPendingBytes, Duration startTimeout) {
+      Duration deliveryTimeout, int maxPending, long maxPendingBytes, Duration startTimeout,
+      String finishedViewsTopic) {
     public Kafka {
       bootstrap = List.copyOf(bootstrap);
+    }
+
+    /** Publishes every finished view to topic {@code t} (null: to none). */
+    public Kafka withFinishedViewsTopic(String t) {
+      if (t != null && (!validTopic(t) || t.equals(topic))) {
+        throw DomainException.invalid("--finished-views-topic must be 1 to 249 letters, digits, '.', '_' or '-',"
+            + " and not the event log's topic, not '" + t + "'");
+      }
+      return new Kafka(bootstrap, topic, partitions, replicationFactor, group, deliveryTimeout, maxPending,
+          maxPendingBytes, startTimeout, t);
     }
 
     /** {@code host:port,host:port}, as the Kafka clients take it. */
@@ -44,26 +57,28 @@ public record EventLogConfig(Path dir, Kafka kafka) {
     }
 
     public Kafka withDeliveryTimeout(Duration d) {
-      return new Kafka(bootstrap, topic, partitions, replicationFactor, group, d, maxPending, maxPendingBytes, startTimeout);
+      return new Kafka(bootstrap, topic, partitions, replicationFactor, group, d, maxPending, maxPendingBytes,
+          startTimeout, finishedViewsTopic);
     }
 
     public Kafka withMaxPending(int records, long bytes) {
-      return new Kafka(bootstrap, topic, partitions, replicationFactor, group, deliveryTimeout, records, bytes, startTimeout);
+      return new Kafka(bootstrap, topic, partitions, replicationFactor, group, deliveryTimeout, records, bytes,
+          startTimeout, finishedViewsTopic);
     }
 
     public Kafka withTopic(String t) {
       return new Kafka(bootstrap, t, partitions, replicationFactor, group, deliveryTimeout, maxPending,
-          maxPendingBytes, startTimeout);
+          maxPendingBytes, startTimeout, finishedViewsTopic);
     }
 
     public Kafka withGroup(String g) {
       return new Kafka(bootstrap, topic, partitions, replicationFactor, g, deliveryTimeout, maxPending,
-          maxPendingBytes, startTimeout);
+          maxPendingBytes, startTimeout, finishedViewsTopic);
     }
 
     public Kafka withStartTimeout(Duration d) {
       return new Kafka(bootstrap, topic, partitions, replicationFactor, group, deliveryTimeout, maxPending,
-          maxPendingBytes, d);
+          maxPendingBytes, d, finishedViewsTopic);
     }
   }
 
@@ -79,7 +94,7 @@ public record EventLogConfig(Path dir, Kafka kafka) {
   public static EventLogConfig kafka(List<String> bootstrap, String topic, int partitions, int replicationFactor,
       String group) {
     return new EventLogConfig(null, new Kafka(bootstrap, topic, partitions, replicationFactor, group,
-        Duration.ofSeconds(10), 100_000, 64L << 20, Duration.ofSeconds(15)));
+        Duration.ofSeconds(10), 100_000, 64L << 20, Duration.ofSeconds(15), null));
   }
 
   public boolean isKafka() {
@@ -92,7 +107,8 @@ public record EventLogConfig(Path dir, Kafka kafka) {
       return "files in " + dir.toAbsolutePath() + " (this node only)";
     }
     return "Kafka topic " + kafka.topic() + " (" + kafka.partitions() + " partitions, replication factor "
-        + kafka.replicationFactor() + ") at " + kafka.bootstrapServers() + ", consumer group " + kafka.group();
+        + kafka.replicationFactor() + ") at " + kafka.bootstrapServers() + ", consumer group " + kafka.group()
+        + (kafka.finishedViewsTopic() == null ? "" : "; finished views to topic " + kafka.finishedViewsTopic());
   }
 
   /**
@@ -114,7 +130,7 @@ public record EventLogConfig(Path dir, Kafka kafka) {
     for (String b : s.substring("kafka://".length()).split(",", -1)) {
       brokers.add(broker(b.strip()));
     }
-    if (topic == null || !topic.matches("[A-Za-z0-9._-]{1,249}") || topic.equals(".") || topic.equals("..")) {
+    if (!validTopic(topic)) {
       throw DomainException.invalid("--kafka-topic must be 1 to 249 letters, digits, '.', '_' or '-', not '" + topic
           + "'");
     }
@@ -128,6 +144,10 @@ public record EventLogConfig(Path dir, Kafka kafka) {
       throw DomainException.invalid("--kafka-group must be a name of 1 to 255 characters");
     }
     return kafka(brokers, topic, partitions, replicationFactor, group.strip());
+  }
+
+  private static boolean validTopic(String topic) {
+    return topic != null && topic.matches("[A-Za-z0-9._-]{1,249}") && !topic.equals(".") && !topic.equals("..");
   }
 
   /** {@code HOST:PORT} checked: a host name or address (IPv6 in brackets) and a port. */

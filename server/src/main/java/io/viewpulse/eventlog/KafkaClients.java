@@ -91,6 +91,11 @@ final class KafkaClients {
    * creating it at the same moment is fine), then checks its partition count.
    */
   static void ensureTopic(Admin a, EventLogConfig.Kafka config) {
+    ensureTopic(a, config, true);
+  }
+
+  /** The same, with the partition count checked only when {@code exactPartitions}. */
+  static void ensureTopic(Admin a, EventLogConfig.Kafka config, boolean exactPartitions) {
     String topic = config.topic();
     NewTopic t = new NewTopic(topic, config.partitions(), (short) config.replicationFactor());
     if (config.replicationFactor() >= 3) {
@@ -122,7 +127,7 @@ final class KafkaClients {
         TopicDescription d = a.describeTopics(List.of(topic)).allTopicNames()
             .get(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS).get(topic);
         int have = d.partitions().size();
-        if (have != config.partitions()) {
+        if (exactPartitions && have != config.partitions()) {
           throw new EventLogException("Kafka topic " + topic + " has " + have + " partitions but --kafka-partitions"
               + " is " + config.partitions() + ": a topic's partition count is fixed at creation (adding partitions"
               + " would move sessions to other partitions mid-session); start with --kafka-partitions " + have

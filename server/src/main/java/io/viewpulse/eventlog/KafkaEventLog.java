@@ -110,6 +110,11 @@ public final class KafkaEventLog implements EventLog {
     follower.release(partition, offset);
   }
 
+  /** Whether this node owns a partition of the log now (the group assigned it, and it was not revoked since). */
+  public boolean owns(int partition) {
+    return !closed && follower.owns(partition);
+  }
+
   @Override
   public int partitions() {
     return config.partitions();

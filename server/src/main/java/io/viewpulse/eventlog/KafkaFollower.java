@@ -114,6 +114,11 @@ final class KafkaFollower {
     released.merge(partition, offset, Math::max);
   }
 
+  /** Whether the owner holds this partition now (assigned and not revoked since). */
+  boolean owns(int partition) {
+    return owned.contains(partition);
+  }
+
   /** Delivers the owned partitions up to their end offsets of now, while that makes progress. */
   private void replay() {
     Map<TopicPartition, Long> ends;

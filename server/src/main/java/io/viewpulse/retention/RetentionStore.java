@@ -4,16 +4,24 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * What retention needs from a store: each account's retention period for its views, and the deletion of an account's
- * views that started before a time. Blocking: call from worker threads. Failures of the store throw
- * {@link io.viewpulse.model.StoreException}.
+ * What retention needs from a store: each account's retention periods, the deletion of an account's views that
+ * started before a time, and the dropping of its views' timelines before a time. Blocking: call from worker threads.
+ * Failures of the store throw {@link io.viewpulse.model.StoreException}.
  */
 public interface RetentionStore {
-  /** Account id to the days its finished views are kept, for the accounts that set a period (the others keep all). */
-  Map<String, Integer> viewDays();
+  /**
+   * What an account keeps: its views for {@code viewDays} whole days (null: all), its views' timelines for
+   * {@code timelineDays} days (null: as long as the server keeps timelines).
+   */
+  record Policy(Integer viewDays, Integer timelineDays) {
+    public static final Policy DEFAULT = new Policy(null, null);
+  }
 
-  /** Sets how many days an account keeps its views ({@code days > 0}), or clears the period ({@code null}). */
-  void setViewDays(String accountId, Integer days);
+  /** The policies of the accounts that set one, by account id (the others keep the default). */
+  Map<String, Policy> policies();
+
+  /** Sets an account's policy; {@link Policy#DEFAULT} removes it. */
+  void setPolicy(String accountId, Policy policy);
 
   /**
    * Deletes the finished views of {@code accountId} that started before {@code cutoff}, a UTC midnight, with what the
@@ -23,4 +31,10 @@ public interface RetentionStore {
    * @return how many views went
    */
   long deleteViewsBefore(String accountId, Instant cutoff);
+
+  /**
+   * Drops the timelines of the views of {@code accountId} that started before {@code cutoff}; the views stay. Runs
+   * while ingest and queries go on; running it again drops what is left.
+   */
+  void dropTimelinesBefore(String accountId, Instant cutoff);
 }

@@ -28,8 +28,13 @@ public interface Store extends AutoCloseable {
   /** Erasure of a viewer's views, and its record. */
   io.viewpulse.privacy.ErasureStore erasures();
 
+  /** Alert rules and their incidents. */
+  io.viewpulse.alerts.AlertStore alerts();
   /** The accounts' retention periods, and the deletion of views older than them. */
   io.viewpulse.retention.RetentionStore retention();
+
+  /** The accounts' saved dashboard views. */
+  io.viewpulse.savedviews.SavedViewStore savedViews();
 
   LiveMinuteReader liveMinutes();
 

@@ -45,6 +45,7 @@ public final class ViewExplorer {
   private final ViewRowReader rows;
   private final InstantSource clock;
   private final Duration timelineRetention;
+  private final java.util.function.Function<String, Duration> accountTimelines;
 
   /** An explorer keeping timelines 30 days. */
   public ViewExplorer(Viewership viewership, ViewRowReader rows, InstantSource clock) {
@@ -53,10 +54,20 @@ public final class ViewExplorer {
 
   /** An explorer keeping timelines {@code timelineRetention} (by the view's start). */
   public ViewExplorer(Viewership viewership, ViewRowReader rows, InstantSource clock, Duration timelineRetention) {
+    this(viewership, rows, clock, timelineRetention, account -> timelineRetention);
+  }
+
+  /**
+   * An explorer keeping timelines {@code timelineRetention} (by the view's start), and showing an account's for as
+   * long as {@code accountTimelines} says (at most that).
+   */
+  public ViewExplorer(Viewership viewership, ViewRowReader rows, InstantSource clock, Duration timelineRetention,
+      java.util.function.Function<String, Duration> accountTimelines) {
     this.viewership = viewership;
     this.rows = rows;
     this.clock = clock;
     this.timelineRetention = timelineRetention;
+    this.accountTimelines = accountTimelines;
   }
 
   /** One view opened: its row and its timeline (empty when it has none, or it is past the retention). */
@@ -71,7 +82,9 @@ public final class ViewExplorer {
   public Opened open(String accountId, long viewId) {
     io.viewpulse.query.ViewDetail d = rows.view(accountId, viewId).orElseThrow(
         () -> DomainException.notFound("no view " + viewId + " in this account"));
-    boolean kept = !Instant.ofEpochMilli(d.row().startedAtMs()).isBefore(clock.instant().minus(timelineRetention));
+    Duration kept0 = accountTimelines.apply(accountId);
+    Duration shown = kept0.compareTo(timelineRetention) < 0 ? kept0 : timelineRetention;
+    boolean kept = !Instant.ofEpochMilli(d.row().startedAtMs()).isBefore(clock.instant().minus(shown));
     return new Opened(d.row(), kept ? io.viewpulse.model.Timeline.decode(d.timeline())
         : io.viewpulse.model.Timeline.EMPTY);
   }

@@ -1,12 +1,6 @@
 package io.viewpulse.webhooks;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewRow;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -38,7 +32,6 @@ public final class WebhookDeliveries implements AutoCloseable {
   private static final int BATCHES_PER_ROUND = 20;
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   static final Duration MAX_RETRY = Duration.ofMinutes(10);
-  private static final JsonFactory JSON = new JsonFactory();
 
   private final Webhooks webhooks;
   private final WebhookClient client;
@@ -123,33 +116,7 @@ public final class WebhookDeliveries implements AutoCloseable {
 
   /** A JSON array of views, each an object of the export's fields under their API names. */
   static byte[] body(List<ViewRow> views) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(views.size() * 512);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartArray();
-      for (ViewRow r : views) {
-        g.writeStartObject();
-        for (ViewField f : ViewField.ALL) {
-          Object v = r.field(f);
-          g.writeFieldName(f.apiName());
-          if (v == null) {
-            g.writeNull();
-          } else if (v instanceof String s) {
-            g.writeString(s);
-          } else if (v instanceof Boolean b) {
-            g.writeBoolean(b);
-          } else if (v instanceof Long l) {
-            g.writeNumber(l);
-          } else {
-            g.writeNumber((Integer) v);
-          }
-        }
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    } catch (IOException x) {
-      throw new UncheckedIOException(x);
-    }
-    return out.toByteArray();
+    return ViewJson.array(views);
   }
 
   @Override

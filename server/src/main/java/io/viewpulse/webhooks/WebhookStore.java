@@ -42,6 +42,14 @@ public interface WebhookStore {
   Batch pending(String endpointId, int limit);
 
   /**
+   * At most {@code limit} views of every account pending for a feed (the Kafka topic of finished views), oldest
+   * stored first. A feed's position is kept beside the endpoints', under the feed's id with no account: no account
+   * lists it and no webhook is posted for it. It starts at the end of the views stored when the feed is first read;
+   * {@link #delivered} moves it, and an erasure lowers it as it does the endpoints'.
+   */
+  Batch feedPending(String feedId, int limit);
+
+  /**
    * Moves an endpoint's position from {@code from} to {@code to} (a delivered batch's), unless it moved meanwhile (a
    * concurrent change, such as an erasure lowering it): then nothing changes and the views are posted again.
    */

@@ -189,6 +189,21 @@ class TenantIsolationTest {
   }
 
   @Test
+  void savedViewsAreListedFoundAndDeletedOnlyByTheirAccount() {
+    String mine = t.savedView();
+    String b = t.b.secret();
+    assertThat(ids(get(t.a.secret(), "/api/saved-view"))).contains(mine);
+    assertThat(ids(get(b, "/api/saved-view"))).doesNotContain(mine);
+    String path = "/api/saved-view/" + mine;
+    assertThat(refused(b, path).status()).isEqualTo(404);
+    assertThat(refused(b, path).error()).isEqualTo("saved view not found");
+    Http.Response deleted = s.http.delete(path, "Authorization", "Bearer " + b);
+    assertThat(deleted.status()).isEqualTo(404);
+    assertThat(deleted.error()).isEqualTo("saved view not found");
+    assertThat(get(t.a.secret(), path).get("id").asText()).isEqualTo(mine);
+  }
+
+  @Test
   void liveStatisticsOfTheOtherAccountsStreamsAreNullsAndNotFound() {
     String enhanced = "/api/v4/monitoring/stream_stats_enhanced/";
     assertThat(concurrent(get(t.a.secret(), enhanced + t.a.streamId()))).isEqualTo("1 sessions, 60.0 s");

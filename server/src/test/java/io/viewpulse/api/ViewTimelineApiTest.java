@@ -200,4 +200,36 @@ class ViewTimelineApiTest {
     assertThat(r.json().get("views").asLong()).isEqualTo(1);
     assertThat(s.query("/api/data/views/" + viewId).status()).isEqualTo(404);
   }
+
+  /**
+   * An account with a timeline period of its own (shorter than the server's 30 days) stops showing a view's timeline
+   * once it is older than that, and the run of its retention drops it; the view stays.
+   */
+  @Test
+  @Order(5)
+  void anAccountsOwnTimelinePeriodHidesAndDropsOlderTimelines() {
+    // a view of its own (the earlier tests dropped the others' timelines): played and ended at T0 + 2 h
+    Instant at = T0.plusSeconds(2 * 3600);
+    s.asset("pbR");
+    ok(s.beacon(Beacons.session("r1", "pbR").uid("rita").play(at).ended(at.plusSeconds(5)).json(), "192.0.2.12"));
+    s.flush();
+    String cmcd = get("/api/data/views?playbackId=pbR").get("views").get(0).get("viewId").asText();
+    assertThat(get("/api/data/views/" + cmcd).get("timeline").toString()).isEqualTo("{\"events\":["
+        + "{\"type\":\"play\",\"at\":\"2026-03-02T12:00:00Z\",\"offsetMs\":0},"
+        + "{\"type\":\"end\",\"at\":\"2026-03-02T12:00:05Z\",\"offsetMs\":5000,\"cause\":\"ended\"}],"
+        + "\"dropped\":0}");
+    Http.Response set = s.http.send("PUT", "/admin/retention", "{\"account\": \"" + s.accountId
+        + "\", \"timelineDays\": 1}", "Authorization", "Bearer " + s.vp.adminToken(), "Content-Type",
+        "application/json");
+    assertThat(set.status()).as(set.body()).isEqualTo(200);
+    Instant now = s.clock.instant();
+    s.clock.set(at.plus(Duration.ofDays(1)).plusSeconds(1));
+    assertThat(get("/api/data/views/" + cmcd).get("timeline").toString()).as("past the account's day")
+        .isEqualTo("{\"events\":[],\"dropped\":0}");
+    s.vp.enforceRetention();
+    s.clock.set(now);
+    assertThat(get("/api/data/views/" + cmcd).get("timeline").toString()).as("dropped for good")
+        .isEqualTo("{\"events\":[],\"dropped\":0}");
+    assertThat(get("/api/data/views?playbackId=pbR").get("views")).hasSize(1);
+  }
 }

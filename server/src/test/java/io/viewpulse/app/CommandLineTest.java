@@ -189,7 +189,12 @@ class CommandLineTest {
           + "\", \"viewDays\": \"ninety\"}", "Authorization", "Bearer " + s.vp.adminToken(),
           "Content-Type", "application/json");
       assertThat(bad.status() + " " + bad.error()).isEqualTo("400 viewDays must be a whole number of days from 1 to"
-          + " 36500, or null to keep every view");
+          + " 36500, or null for the default");
+      Result timelines = cli("account", "retention", "--account", id, "--timeline-days", "7");
+      assertThat(timelines.code()).as(timelines.err()).isZero();
+      assertThat(timelines.out().get("viewDays").asInt()).as("left as it was").isEqualTo(90);
+      assertThat(timelines.out().get("timelineDays").asInt()).isEqualTo(7);
+      assertThat(timelines.out().get("serverTimelineDays").asInt()).isEqualTo(30);
       Result cleared = cli("account", "retention", "--keep-all");
       assertThat(cleared.code()).as(cleared.err()).isZero();
       assertThat(cleared.out().get("viewDays").isNull()).isTrue();
@@ -213,9 +218,10 @@ class CommandLineTest {
     assertThat(c.convert("10m")).isEqualTo(java.time.Duration.ofMinutes(10));
     assertThat(c.convert("1h")).isEqualTo(java.time.Duration.ofHours(1));
     assertThat(c.convert("250ms")).isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(c.convert("30d")).isEqualTo(java.time.Duration.ofDays(30));
     assertThat(c.convert("PT5M")).isEqualTo(java.time.Duration.ofMinutes(5));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.convert("soon"))
-        .hasMessage("'soon' is not a duration such as 90s, 10m or 1h");
+        .hasMessage("'soon' is not a duration such as 90s, 10m, 1h or 30d");
   }
 
   @Test

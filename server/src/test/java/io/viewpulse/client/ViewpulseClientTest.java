@@ -165,6 +165,49 @@ class ViewpulseClientTest {
   }
 
   @Test
+  void alertRulesAreMadeReadReplacedAndDeleted() {
+    AlertRule made = client.createAlertRule(AlertRule.threshold("client errors", "errorRate", ">", 0.1)
+        .withFilters(List.of("country:DE")).withMinViews(50).withWebhookUrl("https://hooks.example.com/a"));
+    assertThat(made).isEqualTo(new AlertRule(made.id(), "client errors", "errorRate", List.of("country:DE"), ">", 0.1,
+        null, 50L, 5, 2, 2, "https://hooks.example.com/a", made.createdAt()));
+    AlertRule anomaly = client.replaceAlertRule(made.id(), AlertRule.anomaly("client ttff", "ttffP95Ms", ">=",
+        new AlertRule.Anomaly(3, 2.5, null)).withWindowMinutes(15).withHysteresis(3, 4));
+    assertThat(anomaly).isEqualTo(new AlertRule(made.id(), "client ttff", "ttffP95Ms", List.of(), ">=", null,
+        new AlertRule.Anomaly(3, 2.5, null), 100L, 15, 3, 4, null, made.createdAt()));
+    assertThat(client.getAlertRule(made.id())).isEqualTo(anomaly);
+    assertThat(client.listAlertRules()).contains(anomaly);
+    assertThat(client.getAlertSigningSecret()).hasSize(64);
+    assertThat(client.listIncidents(true, 10)).allSatisfy(i -> assertThat(i.open()).isTrue());
+    assertThatThrownBy(() -> client.createAlertRule(AlertRule.threshold("x", "errorRate", "!=", 1)))
+        .isInstanceOfSatisfying(ViewpulseException.class, e -> assertThat(e.messages())
+            .containsExactly("field 'comparison': required: one of >, >=, <, <="));
+    client.deleteAlertRule(made.id());
+    assertThatThrownBy(() -> client.getAlertRule(made.id())).isInstanceOfSatisfying(ViewpulseException.class,
+        e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
+  void savedViewsAreSavedListedReadAndDeleted() {
+    SavedView saved = client.createSavedView("Errors by browser", "#/breakdown/browser/errorRate?range=7d");
+    assertThat(saved).isEqualTo(new SavedView(saved.id(), "Errors by browser", "#/breakdown/browser/errorRate?range=7d",
+        java.time.Instant.ofEpochMilli(s.clock.millis()), s.secretKey.split("_")[1]));
+    assertThat(client.listSavedViews()).containsExactly(saved);
+    assertThat(client.getSavedView(saved.id())).isEqualTo(saved);
+    assertThatThrownBy(() -> client.createSavedView(" ", "#/")).isInstanceOfSatisfying(ViewpulseException.class,
+        e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.messages()).containsExactly("name is required and may not be blank");
+        });
+    client.deleteSavedView(saved.id());
+    assertThat(client.listSavedViews()).isEmpty();
+    assertThatThrownBy(() -> client.getSavedView(saved.id())).isInstanceOfSatisfying(ViewpulseException.class,
+        e -> {
+          assertThat(e.status()).isEqualTo(404);
+          assertThat(e.messages()).containsExactly("saved view not found");
+        });
+  }
+
+  @Test
   void errorsCarryTheStatusAndTheServersMessages() {
     assertThatThrownBy(() -> client.getViewsByCreator(ViewsQuery.builder().build()))
         .isInstanceOfSatisfying(ViewpulseException.class, e -> {

@@ -25,7 +25,7 @@ class RetentionTest {
   private final Path dir = TestServer.newTempDir();
   private final Store store = Stores.open(TestStores.fresh(TestStores.Engine.DUCKDB, dir));
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-10T15:30:00Z"));
-  private final Retention retention = new Retention(store.retention(), clock);
+  private final Retention retention = new Retention(store.retention(), clock, Duration.ofDays(30));
 
   @AfterEach
   void close() {
@@ -55,17 +55,18 @@ class RetentionTest {
       views.add(view(views.size() + 1, "all", first.plus(Duration.ofDays(day))));
     }
     store.load(views);
-    retention.setViewDays("short", 3);
-    retention.setViewDays("long", 7);
-    assertThat(retention.all()).isEqualTo(Map.of("long", 7, "short", 3));
+    retention.set("short", 3, null);
+    retention.set("long", 7, 10);
+    assertThat(retention.all()).isEqualTo(Map.of("long", new RetentionStore.Policy(7, 10), "short",
+        new RetentionStore.Policy(3, null)));
     // on March 10th, "short" keeps March 7th on, "long" March 3rd on
     assertThat(retention.enforce()).isEqualTo(Map.of("long", 2L, "short", 6L));
     assertThat(retention.enforce()).isEqualTo(Map.of("long", 0L, "short", 0L));
     clock.advance(Duration.ofDays(1));
     assertThat(retention.enforce()).isEqualTo(Map.of("long", 1L, "short", 1L));
-    retention.setViewDays("long", null);
-    assertThat(retention.viewDays("long")).isNull();
-    assertThat(retention.viewDays("short")).isEqualTo(3);
+    retention.set("long", null, null);
+    assertThat(retention.policy("long")).isEqualTo(RetentionStore.Policy.DEFAULT);
+    assertThat(retention.policy("short").viewDays()).isEqualTo(3);
     clock.advance(Duration.ofDays(1));
     assertThat(retention.enforce()).isEqualTo(Map.of("short", 1L));
     Map<String, Long> left = new java.util.TreeMap<>();
@@ -77,12 +78,27 @@ class RetentionTest {
   }
 
   @Test
-  void aPeriodOutsideOneDayToAHundredYearsIsRefusedWithItsBounds() {
+  void aPeriodOutsideItsBoundsIsRefusedWithThem() {
     for (int days : new int[] {0, -1, Retention.MAX_DAYS + 1}) {
-      assertThatThrownBy(() -> retention.setViewDays("acc", days)).isInstanceOf(DomainException.class)
+      assertThatThrownBy(() -> retention.set("acc", days, null)).isInstanceOf(DomainException.class)
           .hasMessage("viewDays must be a whole number of days from 1 to 36500, or null to keep every view")
           .extracting(e -> ((DomainException) e).kind()).isEqualTo(DomainException.Kind.INVALID);
     }
+    // the server keeps timelines 30 days: no account keeps them longer
+    for (int days : new int[] {0, 31}) {
+      assertThatThrownBy(() -> retention.set("acc", null, days)).isInstanceOf(DomainException.class)
+          .hasMessage("timelineDays must be a whole number of days from 1 to 30 (this server's timeline retention),"
+              + " or null for the server's");
+    }
     assertThat(retention.all()).isEmpty();
+  }
+
+  @Test
+  void anAccountsTimelinePeriodShortensWhatIsShownOfItsViewsTimelines() {
+    assertThat(retention.timelineRetention("acc")).isEqualTo(Duration.ofDays(30));
+    retention.set("acc", null, 7);
+    assertThat(retention.timelineRetention("acc")).isEqualTo(Duration.ofDays(7));
+    assertThat(retention.timelineRetention("other")).isEqualTo(Duration.ofDays(30));
+    assertThat(retention.enforce()).as("no view period: no views deleted").isEmpty();
   }
 }

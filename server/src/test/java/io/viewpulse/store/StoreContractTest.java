@@ -396,11 +396,13 @@ class StoreContractTest {
   @Test
   void viewsBeforeACutoffGoWithTheirPreAggregatesAndOtherAccountsKeepTheirs() {
     io.viewpulse.retention.RetentionStore retention = store.retention();
-    assertThat(retention.viewDays()).isEmpty();
-    retention.setViewDays("acc", 2);
-    retention.setViewDays("other", 30);
-    retention.setViewDays("other", null);
-    assertThat(retention.viewDays()).isEqualTo(Map.of("acc", 2));
+    assertThat(retention.policies()).isEmpty();
+    retention.setPolicy("acc", new io.viewpulse.retention.RetentionStore.Policy(2, null));
+    retention.setPolicy("other", new io.viewpulse.retention.RetentionStore.Policy(30, 5));
+    retention.setPolicy("third", new io.viewpulse.retention.RetentionStore.Policy(null, 5));
+    retention.setPolicy("other", io.viewpulse.retention.RetentionStore.Policy.DEFAULT);
+    assertThat(retention.policies()).isEqualTo(Map.of("acc", new io.viewpulse.retention.RetentionStore.Policy(2,
+        null), "third", new io.viewpulse.retention.RetentionStore.Policy(null, 5)));
     Instant midnight = T0.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
     List<ViewRecord> batch = new ArrayList<>();
     String[] countries = {"US", "DE", "GB"};
@@ -440,7 +442,7 @@ class StoreContractTest {
     assertThat(starts).hasSize(2 * 96).first().isEqualTo(cutoff.toEpochMilli());
     assertThat(retention.deleteViewsBefore("acc", cutoff)).as("nothing left to delete").isZero();
     reopen();
-    assertThat(store.retention().viewDays()).isEqualTo(Map.of("acc", 2));
+    assertThat(store.retention().policies()).containsOnlyKeys("acc", "third");
     assertThat(views()).isEqualTo(2 * 96);
   }
 
@@ -760,6 +762,60 @@ class StoreContractTest {
     assertThat(viewersOf("acc")).containsExactly("viewer-c", "viewer-b");
   }
 
+  /**
+   * Alert rules and incidents: a rule is kept whole (every field of its JSON form) and replaced by id, deleted once,
+   * scoped to its account; an incident is replaced by its resolution; open-only lists and limits; across a restart.
+   */
+  @Test
+  void alertRulesAndIncidentsAreKeptAndReplacedByIdPerAccount() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Instant at = Instant.parse("2026-01-02T03:04:05.678Z");
+    io.viewpulse.alerts.Rule r1 = io.viewpulse.alerts.RuleJson.read(json.readTree("{\"name\": \"errors 'up'\","
+        + " \"metric\": \"errorRate\", \"filters\": [\"country:US\", \"!browser:Chrome\"], \"comparison\": \">\","
+        + " \"threshold\": 0.05, \"minViews\": 30, \"windowMinutes\": 15, \"openAfter\": 3,"
+        + " \"webhookUrl\": \"https://hooks.example.com/x?y=1\"}"), "r1", "acc", at);
+    io.viewpulse.alerts.Rule r2 = io.viewpulse.alerts.RuleJson.read(json.readTree("{\"name\": \"ttff\","
+        + " \"metric\": \"ttffP95Ms\", \"comparison\": \">=\", \"anomaly\": {\"weeks\": 3, \"stddevs\": 2.5}}"),
+        "r2", "acc", at.plusSeconds(1));
+    io.viewpulse.alerts.Rule other = io.viewpulse.alerts.RuleJson.read(json.readTree("{\"name\": \"now\","
+        + " \"metric\": \"viewsNow\", \"comparison\": \"<\", \"threshold\": 3}"), "r1", "other", at);
+    var alerts = store.alerts();
+    alerts.putRule(r1);
+    alerts.putRule(r2);
+    alerts.putRule(other);
+    assertThat(alerts.rules("acc")).containsExactly(r1, r2);
+    assertThat(alerts.rules(null)).containsExactlyInAnyOrder(r1, r2, other);
+    io.viewpulse.alerts.Rule r1b = io.viewpulse.alerts.RuleJson.read(json.readTree("{\"name\": \"errors\","
+        + " \"metric\": \"videoStartupFailureRate\", \"comparison\": \">\", \"anomaly\": {\"factor\": 2}}"),
+        "r1", "acc", at);
+    alerts.putRule(r1b);
+    var open = new io.viewpulse.alerts.Incident("i1", "acc", "r1", "errors", "errorRate", at.plusSeconds(60), null,
+        0.125, 0.05);
+    var older = new io.viewpulse.alerts.Incident("i0", "acc", "r2", "ttff", "ttffP95Ms", at, at.plusSeconds(30),
+        2500, 1800.5);
+    alerts.putIncident(open);
+    alerts.putIncident(older);
+    alerts.putIncident(new io.viewpulse.alerts.Incident("i1", "other", "r1", "now", "viewsNow", at, null, 1, 3));
+    for (int round = 0; round < 2; round++) {
+      assertThat(alerts.rules("acc")).as("round " + round).containsExactly(r1b, r2);
+      assertThat(alerts.rules("other")).containsExactly(other);
+      assertThat(alerts.incidents("acc", false, 10)).containsExactly(open, older);
+      assertThat(alerts.incidents("acc", true, 10)).containsExactly(open);
+      assertThat(alerts.incidents("acc", false, 1)).containsExactly(open);
+      assertThat(alerts.incidents(null, true, 10)).hasSize(2);
+      reopen();
+      alerts = store.alerts();
+    }
+    alerts.putIncident(new io.viewpulse.alerts.Incident("i1", "acc", "r1", "errors", "errorRate", at.plusSeconds(60),
+        at.plusSeconds(240), 0.125, 0.05));
+    assertThat(alerts.incidents("acc", true, 10)).isEmpty();
+    assertThat(alerts.incidents("acc", false, 10).get(0).resolvedAt()).isEqualTo(at.plusSeconds(240));
+    assertThat(alerts.deleteRule("acc", "r1")).isTrue();
+    assertThat(alerts.deleteRule("acc", "r1")).as("once").isFalse();
+    assertThat(alerts.rules("acc")).containsExactly(r2);
+    assertThat(alerts.rules("other")).as("another account's rule of the same id stays").containsExactly(other);
+  }
+
   private static SessionStore.Commit finishes(int partition, long offset, ViewRecord... views) {
     return SessionStore.Commit.of(partition, offset, List.of(), List.of(), List.of(views), List.of(), List.of());
   }
@@ -824,5 +880,79 @@ class StoreContractTest {
     assertThat(hooks.delete("acc", "e1")).isTrue();
     assertThat(hooks.endpoints("acc")).isEmpty();
     assertThat(pending("e1", 10)).isEmpty();
+  }
+
+  /**
+   * Saved views: listed oldest first with what was saved (name, state as written, time to the millisecond, key), one
+   * by one only in their account, a deleted one gone everywhere and not deleted twice, the same after a restart.
+   */
+  @Test
+  void savedViewsAreTheAccountsOwnAndADeletedOneIsGone() {
+    io.viewpulse.savedviews.SavedViewStore saved = store.savedViews();
+    Instant at = Instant.parse("2026-01-02T03:04:05.678Z");
+    var first = new io.viewpulse.savedviews.SavedView("acc", "v1", "Errors by browser",
+        "#/breakdown?dim=browser&metric=errorRate&filter=country%3ADE", at, "k1");
+    var second = new io.viewpulse.savedviews.SavedView("acc", "v2", "Überblick \u2014 \"quoted\" 'name'",
+        "#/overview?range=7d", at.plusMillis(1), "k2");
+    var others = new io.viewpulse.savedviews.SavedView("other", "v3", "Theirs", "#/videos", at, "k9");
+    saved.insertSavedView(second);
+    saved.insertSavedView(first);
+    saved.insertSavedView(others);
+    for (int round = 0; round < 2; round++) {
+      assertThat(store.savedViews().savedViews("acc")).as("round " + round).containsExactly(first, second);
+      assertThat(store.savedViews().savedView("acc", "v2")).contains(second);
+      assertThat(store.savedViews().savedView("acc", "v3")).as("another account's").isEmpty();
+      assertThat(store.savedViews().savedView("other", "v3")).contains(others);
+      reopen();
+    }
+    saved = store.savedViews();
+    assertThat(saved.deleteSavedView("acc", "v3", at)).as("not this account's").isFalse();
+    assertThat(saved.deleteSavedView("acc", "v1", at)).isTrue();
+    assertThat(saved.deleteSavedView("acc", "v1", at)).as("deleted already").isFalse();
+    assertThat(saved.savedView("acc", "v1")).isEmpty();
+    reopen();
+    assertThat(store.savedViews().savedViews("acc")).containsExactly(second);
+    assertThat(store.savedViews().savedViews("other")).containsExactly(others);
+    assertThat(store.savedViews().savedViews("nobody")).isEmpty();
+  }
+
+  private List<String> feed(String id, int limit) {
+    return store.webhooks().feedPending(id, limit).views().stream().map(io.viewpulse.query.ViewRow::viewerId)
+        .toList();
+  }
+
+  /**
+   * A feed (the Kafka topic of finished views): every account's views stored after its first read, until delivered,
+   * durably; an erased viewer's go with its views; no account lists it and no endpoint reads it.
+   */
+  @Test
+  void aFeedGetsEveryAccountsViewsStoredAfterItsFirstReadUntilDelivered() {
+    var hooks = store.webhooks();
+    store.sessions().recover(0);
+    store.sessions().recover(1);
+    long t = T0.toEpochMilli();
+    store.sessions().commit(finishes(0, 10, view(1, "before", t, true)));
+    assertThat(feed("topic:v", 10)).as("what was stored before its first read").isEmpty();
+    store.sessions().commit(finishes(0, 20, view(2, "a", t + 50_000, true)));
+    store.sessions().commit(finishes(1, 5, viewOf(3, "other", "viewer-o", t - 50_000)));
+    store.sessions().commit(finishes(0, 30, view(4, "c", t + 1_000, true)));
+    assertThat(feed("topic:v", 10)).containsExactlyInAnyOrder("viewer-a", "viewer-o", "viewer-c");
+
+    var first = hooks.feedPending("topic:v", 1);
+    assertThat(first.views()).hasSize(1);
+    hooks.delivered("topic:v", first.from(), first.to());
+    List<String> rest = feed("topic:v", 10);
+    assertThat(rest).hasSize(2).doesNotContain(first.views().get(0).viewerId());
+    reopen();
+    assertThat(feed("topic:v", 10)).as("after a restart").isEqualTo(rest);
+    hooks = store.webhooks();
+    String erased = rest.contains("viewer-c") ? "viewer-c" : "viewer-a";
+    assertThat(store.erasures().erase("acc", erased, new io.viewpulse.privacy.ErasureStore.ErasureRecord("k", T0,
+        0)).views()).isEqualTo(1);
+    assertThat(feed("topic:v", 10)).as("an erased viewer is not published")
+        .isEqualTo(rest.stream().filter(v -> !v.equals(erased)).toList());
+    assertThat(hooks.endpoints(null)).as("not an endpoint").isEmpty();
+    assertThat(hooks.pending("topic:v", 10).views()).as("not read as an endpoint").isEmpty();
+    assertThat(feed("topic:v", 10)).hasSize(1);
   }
 }

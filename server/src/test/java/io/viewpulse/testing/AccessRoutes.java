@@ -82,7 +82,9 @@ public final class AccessRoutes {
     all.addAll(media("asset"));
     all.addAll(media("stream"));
     all.addAll(customDimensions());
+    all.addAll(savedViews());
     all.addAll(live());
+    all.addAll(alerts());
     all.addAll(admin());
     all.addAll(open());
     return all;
@@ -182,7 +184,8 @@ public final class AccessRoutes {
     String notFound = kind + " not found";
     Function<Tenants, String> mine = t -> kind.equals("asset") ? t.a.assetId() : t.a.streamId();
     return List.of(
-        route("GET " + base, Guard.SECRET, get(t -> base),
+        // A's kept view is saved before the list is asked for
+        route("GET " + base, Guard.SECRET, get(t -> t.keptSavedView().isEmpty() ? null : base),
             ok(200, (r, t, q) -> assertThat(ids(r.json())).contains(mine.apply(t))),
             t -> ok(200, (r, x, q) -> assertThat(ids(r.json())).doesNotContain(mine.apply(t))
                 .contains(kind.equals("asset") ? t.b.assetId() : t.b.streamId()))),
@@ -214,6 +217,72 @@ public final class AccessRoutes {
                 .contains("\"" + r.json().get("name").asText() + "\"")),
             t -> ok(201, (r, x, q) -> assertThat(t.http.getWithKey(base, t.a.secret()).body())
                 .doesNotContain("\"" + r.json().get("name").asText() + "\""))));
+  }
+
+  private static final String RULE = "{\"name\": \"matrix\", \"metric\": \"errorRate\", \"comparison\": \">\","
+      + " \"threshold\": 0.5}";
+
+  /** A new rule of A's, for the routes of one rule. */
+  private static String ruleOfA(Tenants t) {
+    return t.http.post("/api/alerts/rules", RULE, "Authorization", "Bearer " + t.a.secret(), "Content-Type",
+        "application/json").json().get("id").asText();
+  }
+
+  static List<Route> alerts() {
+    String rules = "/api/alerts/rules";
+    return List.of(
+        route("GET " + rules, Guard.SECRET, get(t -> rules),
+            ok(200, (r, t, q) -> assertThat(r.json().get("rules").isArray()).isTrue()),
+            t -> ok(200, (r, x, q) -> r.json().get("rules").forEach(n -> assertThat(n.get("name").asText())
+                .as("B sees its own rules only").isNotEqualTo("matrix")))),
+        route("POST " + rules, Guard.SECRET, json("POST", t -> rules, t -> RULE),
+            ok(201, (r, t, q) -> assertThat(t.http.getWithKey(rules + "/" + r.json().get("id").asText(),
+                t.a.secret()).status()).isEqualTo(200)),
+            t -> ok(201, (r, x, q) -> assertThat(t.http.getWithKey(rules + "/" + r.json().get("id").asText(),
+                t.a.secret()).status()).isEqualTo(404))),
+        route("GET " + rules + "/{id}", Guard.SECRET, get(t -> rules + "/" + ruleOfA(t)),
+            ok(200, (r, t, q) -> assertThat(r.json().get("name").asText()).isEqualTo("matrix")),
+            t -> error(404, "alert rule not found")),
+        route("PUT " + rules + "/{id}", Guard.SECRET, json("PUT", t -> rules + "/" + ruleOfA(t), t -> RULE),
+            ok(200, (r, t, q) -> assertThat(r.json().get("threshold").asDouble()).isEqualTo(0.5)),
+            t -> error(404, "alert rule not found")),
+        route("DELETE " + rules + "/{id}", Guard.SECRET, t -> new Request("DELETE", rules + "/" + ruleOfA(t), null,
+                null),
+            ok(204, (r, t, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret()).status()).isEqualTo(404)),
+            t -> new Expect(404, "alert rule not found", (r, x, q) -> assertThat(t.http.getWithKey(q.path(),
+                t.a.secret()).status()).isEqualTo(200))),
+        route("GET /api/alerts/signing-secret", Guard.SECRET, get(t -> "/api/alerts/signing-secret"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("secret").asText()).hasSize(64)),
+            t -> ok(200, (r, x, q) -> assertThat(r.json().get("secret").asText()).as("B's own secret")
+                .isNotEqualTo(t.http.getWithKey(q.path(), t.a.secret()).json().get("secret").asText()))),
+        route("GET /api/alerts/incidents", Guard.SECRET, get(t -> "/api/alerts/incidents"),
+            ok(200, (r, t, q) -> assertThat(r.json().get("incidents").isArray()).isTrue()),
+            t -> ok(200, (r, x, q) -> assertThat(r.json().get("incidents").isArray()).isTrue())));
+  }
+
+  /** The dashboard's saved views: secret keys only; another account's are not found, and what B saves is B's. */
+  static List<Route> savedViews() {
+    String base = "/api/saved-view";
+    String notFound = "saved view not found";
+    return List.of(
+        // A's kept view is saved before the list is asked for
+        route("GET " + base, Guard.SECRET, get(t -> t.keptSavedView().isEmpty() ? null : base),
+            ok(200, (r, t, q) -> assertThat(ids(r.json())).contains(t.keptSavedView())),
+            t -> ok(200, (r, x, q) -> assertThat(ids(r.json())).doesNotContain(t.keptSavedView()))),
+        route("POST " + base, Guard.SECRET,
+            json("POST", t -> base, t -> "{\"name\": \"made by the matrix\", \"state\": \"#/overview\"}"),
+            ok(201, (r, t, q) -> assertThat(t.http.getWithKey(base + "/" + r.json().get("id").asText(),
+                t.a.secret()).status()).isEqualTo(200)),
+            t -> ok(201, (r, x, q) -> assertThat(t.http.getWithKey(base + "/" + r.json().get("id").asText(),
+                t.a.secret()).status()).isEqualTo(404))),
+        route("GET " + base + "/{id}", Guard.SECRET, get(t -> base + "/" + t.keptSavedView()),
+            ok(200, (r, t, q) -> assertThat(base + "/" + r.json().get("id").asText()).isEqualTo(q.path())),
+            t -> error(404, notFound)),
+        route("DELETE " + base + "/{id}", Guard.SECRET, t -> new Request("DELETE", base + "/" + t.savedView(), null,
+                null),
+            ok(204, (r, t, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret()).status()).isEqualTo(404)),
+            t -> new Expect(404, notFound, (r, x, q) -> assertThat(t.http.getWithKey(q.path(), t.a.secret())
+                .status()).isEqualTo(200))));
   }
 
   static List<Route> live() {

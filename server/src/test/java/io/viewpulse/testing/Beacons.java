@@ -83,6 +83,18 @@ public final class Beacons {
     return this;
   }
 
+  /** Sets a top-level string field, such as {@code cdn}. */
+  public Beacons field(String name, String value) {
+    root.put(name, value);
+    return this;
+  }
+
+  /** Adds a value to the beacon's {@code custom} object (the custom dimensions). */
+  public Beacons customDimension(String name, String value) {
+    (root.has("custom") ? (ObjectNode) root.get("custom") : root.putObject("custom")).put(name, value);
+    return this;
+  }
+
   public Beacons without(String field) {
     root.remove(field);
     return this;

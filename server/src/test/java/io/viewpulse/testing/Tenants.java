@@ -100,6 +100,27 @@ public final class Tenants {
         : ""));
   }
 
+  private String keptSavedView;
+
+  /** A saved view of A's that no route of the matrix deletes: its id. */
+  public synchronized String keptSavedView() {
+    if (keptSavedView == null) {
+      keptSavedView = savedView();
+    }
+    return keptSavedView;
+  }
+
+  /** A new saved view of A's dashboard: its id. */
+  public String savedView() {
+    String name = "saved " + serial.incrementAndGet();
+    Http.Response r = http.send("POST", "/api/saved-view", "{\"name\": \"" + name + "\", \"state\": \"#/overview\"}",
+        "Authorization", "Bearer " + a.secret(), "Content-Type", "application/json");
+    if (r.status() != 201) {
+      throw new IllegalStateException("saving a view answered " + r.status() + ": " + r.body());
+    }
+    return r.json().get("id").asText();
+  }
+
   /** A throwaway live secret key of A: its id. */
   public String spareKeyId() {
     return key(a.id(), "spare " + serial.incrementAndGet(), null).get("id").asText();

@@ -629,10 +629,10 @@ class DashboardAnalysisInBrowserTest {
     p.fill("#key", s.secretKey);
     p.press("#key", "Enter");
     p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
-    // the header: every section's link (five now, with Quality) in view, without scrolling the menu
+    // the header: every section's link (six now, with Quality and Alerts) in view, without scrolling the menu
     List<?> rights = (List<?>) p.evaluate("() => [...document.querySelectorAll('#top nav a, #signout')]"
         + ".map((a) => Math.ceil(a.getBoundingClientRect().right))");
-    assertThat(rights).hasSize(6).allMatch(r -> ((Number) r).intValue() <= 390);
+    assertThat(rights).hasSize(7).allMatch(r -> ((Number) r).intValue() <= 390);
     assertThat((Boolean) p.evaluate("() => { const n = document.querySelector('#top nav');"
         + " return n.scrollWidth <= n.clientWidth; }")).as("the menu does not scroll").isTrue();
     for (String[] page : pages()) {

@@ -347,12 +347,13 @@ class DashboardOverviewInBrowserTest {
   }
 
   /**
-   * A view (page, metric, range, step, filters) saved under a name is listed, opens again from the list, has a link
-   * that opens the same view for someone else signing in (another browser), and is deleted. The list is this
-   * browser's (localStorage): the other browser's is empty.
+   * A view (page, metric, range, step, filters) saved under a name is kept on the server for the account: listed,
+   * opened again from the list, and its link (#/saved/id) opens the same view, named, in another browser after
+   * sign-in, where the same list shows; a link to a view the account does not have says so; a deletion empties the
+   * list on the server.
    */
   @Test
-  void aViewIsSavedByNameOpenedAgainSharedByLinkAndDeleted() throws Exception {
+  void aViewIsSavedByNameForTheAccountOpenedAgainSharedByLinkAndDeleted() throws Exception {
     String axe = axe();
     String view = "#/breakdown/country/errorRate?" + DAY + "&f=browser:Chrome";
     List<String> germanErrors = List.of("DE shade-5 0.5", "GB shade-1 0", "JP shade-1 0", "US shade-1 0");
@@ -360,30 +361,36 @@ class DashboardOverviewInBrowserTest {
       Chromium.Tab t = signedIn(view, size);
       Page p = t.page();
       p.click("#savedViews summary");
-      assertThat(text(p, "#noSaved")).isEqualTo("No saved views yet in this browser.");
+      assertThat(text(p, "#noSaved")).isEqualTo("No saved views yet in this account.");
       p.fill("#savedName", "German errors");
       p.click("#saveView button[type=submit]");
       p.waitForSelector("#savedList");
       assertThat(p.locator("#savedList [data-open-saved]").allTextContents()).containsExactly("German errors");
+      // on the server: the name, the address as it was, and the key that saved it
+      com.fasterxml.jackson.databind.JsonNode stored = s.http.getWithKey("/api/saved-view", s.secretKey).json();
+      assertThat(stored).hasSize(1);
+      assertThat(stored.get(0).get("name").asText()).isEqualTo("German errors");
+      assertThat(stored.get(0).get("state").asText()).isEqualTo(view);
+      assertThat(stored.get(0).get("createdBy").asText()).isEqualTo(s.secretKey.split("_")[1]);
       String link = p.inputValue("#share-0");
-      assertThat(link).isEqualTo(base + "/dashboard/#/breakdown/country/errorRate?range=custom&from=2026-03-02"
-          + "&to=2026-03-02&step=hour&f=browser%3AChrome&view=German+errors");
+      assertThat(link).isEqualTo(base + "/dashboard/#/saved/" + stored.get(0).get("id").asText());
       checked(t, axe, "saved-views", size[0]);
 
-      // elsewhere, then the saved view from the list: the same page, metric, range and filter
+      // elsewhere, then the saved view from the list: the same page, metric, range and filter, named
       go(p, "#/overview?range=7d&step=day");
       p.click("#savedList [data-open-saved]");
       p.waitForSelector("#worldMap");
       settled(p);
-      assertThat((String) p.evaluate("location.hash")).isEqualTo(view);
       assertThat(text(p, "h1")).isEqualTo("Breakdown by Country");
+      assertThat(text(p, "#viewName")).isEqualTo("Saved view: German errors");
       assertThat(p.inputValue("#metric")).isEqualTo("errorRate");
       assertThat(p.inputValue("#range")).isEqualTo("custom");
       assertThat(p.locator("#filters .chip").allTextContents().stream().map(c -> c.replace("×", "").strip()))
           .containsExactly("Browser = Chrome");
       assertThat(shaded(p)).isEqualTo(germanErrors);
 
-      // someone else, in another browser, opens the link and signs in: the same view, named
+      // someone else of the account, in another browser, opens the link and signs in: the same view, named, and
+      // the account's list
       Chromium.Tab other = chromium.openInTimeZone(link, "UTC");
       Page o = other.page();
       o.waitForSelector("#key");
@@ -392,96 +399,65 @@ class DashboardOverviewInBrowserTest {
       o.waitForSelector("#worldMap");
       settled(o);
       assertThat(text(o, "#viewName")).isEqualTo("Saved view: German errors");
+      assertThat(text(o, "h1")).isEqualTo("Breakdown by Country");
       assertThat(o.inputValue("#metric")).isEqualTo("errorRate");
       assertThat(shaded(o)).isEqualTo(germanErrors);
       o.click("#savedViews summary");
-      assertThat(text(o, "#noSaved")).as("saved views are this browser's").isEqualTo(
-          "No saved views yet in this browser.");
+      o.waitForSelector("#savedList");
+      assertThat(o.locator("#savedList [data-open-saved]").allTextContents()).as("the account's list")
+          .containsExactly("German errors");
+      assertThat(o.inputValue("#share-0")).isEqualTo(link);
       checked(other, axe, "saved-view-shared", 1280);
       assertThat(other.errors()).isEmpty();
+      // a link to a view this account does not have
+      o.evaluate("location.hash = '#/saved/0000000000000000'");
+      assertThat(text(o, "#errorText")).isEqualTo(
+          "Could not load this page: this account has no such saved view (it may have been deleted).");
+      assertThat(other.errors()).as("the refused request, nothing else").containsExactlyInAnyOrder(
+          "HTTP 404 " + base + "/api/saved-view/0000000000000000",
+          "Failed to load resource: the server responded with a status of 404 (Not Found)");
       o.close();
 
       p.click("#savedList [data-delete-saved='0']");
       p.waitForSelector("#noSaved");
-      assertThat(p.evaluate("localStorage.getItem('viewpulse.savedViews')")).isEqualTo("[]");
+      assertThat(s.http.getWithKey("/api/saved-view", s.secretKey).json()).as("deleted on the server").isEmpty();
       assertThat(t.errors()).isEmpty();
       p.close();
     }
   }
 
-  /**
-   * A live stream's page: peak concurrent sessions, errors, rebuffering and startup over the last hour, and over 6
-   * hours from the live minutes API's longer range (where the two viewers of three hours ago count); a link to the
-   * stream's viewing analytics.
-   */
+  /** A save the server refuses (the account keeps as many as it may) says why beside the list, and saves nothing. */
   @Test
-  void theLivePageShowsPeakErrorsRebufferingAndStartupOverHoursOfHistory() throws Exception {
-    String axe = axe();
-    for (int[] size : List.of(DESKTOP, PHONE)) {
-      Chromium.Tab t = signedIn("#/live", size);
-      Page p = t.page();
-      // the page's clock is the server's
-      p.clock().setFixedTime(java.util.Date.from(NOW));
-      go(p, "#/live/chanO");
-      p.waitForSelector("[data-window=peak]");
-      assertThat(text(p, "#windowTitle")).isEqualTo("Over the last hour");
-      assertThat(text(p, "[data-window=peak]")).as("live-c alone").isEqualTo("1");
-      assertThat(text(p, "[data-window=errorRate]")).isEqualTo("0.00%");
-      assertThat(text(p, "[data-window=errorRate] + .delta")).isEqualTo("1 views");
-      assertThat(text(p, "[data-window=rebufferRatio]")).as("live-c's one second")
-          .isEqualTo(rebufferText(1)).isNotEqualTo("0.00%");
-      assertThat(text(p, "[data-window=ttffP50Ms]")).isEqualTo("300 ms");
-      assertThat(text(p, "[data-live=concurrent]")).as("its last minute").isEqualTo("1");
-      checked(t, axe, "live-hour", size[0]);
-
-      // six hours: the live minutes API's longer range and the views query over the same window
-      p.selectOption("#liveWindow", "6h");
-      p.waitForFunction("() => document.getElementById('windowTitle')"
-          + " && document.getElementById('windowTitle').textContent === 'Over the last 6 hours'");
-      p.waitForSelector("[data-window=peak]");
-      assertThat((String) p.evaluate("location.hash")).isEqualTo("#/live/chanO?window=6h");
-      com.fasterxml.jackson.databind.JsonNode series = s.query("/api/v4/monitoring/stream_stats_enhanced/chanO/series"
-          + "?from=" + NOW.minus(Duration.ofHours(6)).toEpochMilli() + "&to=" + NOW.toEpochMilli()).json();
-      long peak = 0;
-      long peakTs = 0;
-      for (var i : series.get("items")) {
-        if (i.get("stats").get("concurrent").get("sessions").asLong() > peak) {
-          peak = i.get("stats").get("concurrent").get("sessions").asLong();
-          peakTs = i.get("ts").asLong();
-        }
+  void aSaveTheServerRefusesSaysWhy() {
+    List<String> ids = new ArrayList<>();
+    try {
+      for (int i = 0; i < io.viewpulse.savedviews.SavedViews.MAX_PER_ACCOUNT; i++) {
+        Http.Response r = s.http.post("/api/saved-view", "{\"name\": \"view " + i + "\", \"state\": \"#/overview\"}",
+            "Authorization", "Bearer " + s.secretKey, "Content-Type", "application/json");
+        ok201(r);
+        ids.add(r.json().get("id").asText());
       }
-      assertThat(peak).as("the API: live-a and live-b together").isEqualTo(2);
-      assertThat(text(p, "[data-window=peak]")).isEqualTo("2");
-      assertThat(text(p, "[data-window=peak] + .delta")).isEqualTo("minute to "
-          + java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC)
-          .format(Instant.ofEpochMilli(peakTs)) + " UTC");
-      assertThat(text(p, "[data-window=errorRate]")).as("live-b of three").isEqualTo("33.3%");
-      assertThat(text(p, "[data-window=errorRate] + .delta")).isEqualTo("3 views");
-      assertThat(text(p, "[data-window=rebufferRatio]")).as("live-a's and live-c's second each")
-          .isEqualTo(rebufferText(6)).isNotEqualTo(rebufferText(1));
-      assertThat(text(p, "[data-window=ttffP50Ms]")).isEqualTo("300 ms");
-      assertThat(((Number) p.evaluate("() => Math.max(...Chart.getChart(document.getElementById('liveChart'))"
-          + ".data.datasets[0].data)")).intValue()).isEqualTo(2);
-      checked(t, axe, "live-6h", size[0]);
-
-      // the stream's viewing analytics: the overview filtered by its playback id
-      assertThat(p.getAttribute("#streamAnalytics", "href"))
-          .isEqualTo("#/overview?range=24h&step=hour&f=playbackId%3AchanpbO");
-      p.click("#streamAnalytics");
-      settled(p);
-      p.waitForSelector("[data-metric=viewCount]");
-      assertThat(text(p, "[data-metric=viewCount]")).isEqualTo("3");
-      assertThat(t.errors()).isEmpty();
+      Chromium.Tab t = signedIn("#/overview?" + DAY, DESKTOP);
+      Page p = t.page();
+      p.click("#savedViews summary");
+      p.waitForSelector("#savedList");
+      p.fill("#savedName", "One too many");
+      p.click("#saveView button[type=submit]");
+      assertThat(text(p, "#savedError")).isEqualTo("Could not save this view: the account has 200 saved views, the"
+          + " most it may keep: delete one first");
+      assertThat(p.inputValue("#savedName")).as("the name stays, to save once one is deleted").isEqualTo(
+          "One too many");
+      assertThat(s.http.getWithKey("/api/saved-view", s.secretKey).json()).hasSize(ids.size());
+      assertThat(t.errors()).containsExactlyInAnyOrder("HTTP 409 " + base + "/api/saved-view",
+          "Failed to load resource: the server responded with a status of 409 (Conflict)");
       p.close();
+    } finally {
+      ids.forEach(id -> s.http.delete("/api/saved-view/" + id, "Authorization", "Bearer " + s.secretKey));
     }
   }
 
-  /** The stream's rebuffer ratio over the last hours as the API answers it, written as the page writes a rate. */
-  private String rebufferText(int hours) {
-    double v = s.query("/api/data/views/query?metrics=quality&filters[]=playbackId:chanpbO&from="
-        + NOW.minus(Duration.ofHours(hours)).toEpochMilli() + "&to=" + NOW.toEpochMilli()).json().get(0)
-        .get("rebufferRatio").asDouble();
-    return String.format(java.util.Locale.ROOT, v < 0.1 ? "%.2f%%" : "%.1f%%", v * 100);
+  private static void ok201(Http.Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
   }
 
   /** Moves the mouse over a chart's point and reads its tooltip: the title, then a line per series. */

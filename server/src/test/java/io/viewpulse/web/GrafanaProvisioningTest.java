@@ -41,16 +41,17 @@ class GrafanaProvisioningTest {
 
   @BeforeAll
   void seed() {
-    s = new TestServer();
+    // with the test ASN database: 192.0.2.0/24 is Example Cable Ltd, 198.51.100.0/24 Beispiel Telekom AG
+    s = new TestServer(io.viewpulse.testing.TestStores.Engine.DUCKDB);
     s.asset("vod1");
     s.vp.catalog().create(s.accountId, new Catalog.NewMedia(Media.Kind.STREAM, "chan1", "Channel", "chanpb", null,
         null, "channel"));
     s.clock.set(T0.plusSeconds(5));
-    s.beacon(Beacons.session("a", "vod1").play(T0).heartbeat("h", T0.plusSeconds(5), 5000, 0, 400, 0, 200L).json(),
+    s.beacon(Beacons.session("a", "vod1").field("cdn", "akamai").play(T0).heartbeat("h", T0.plusSeconds(5), 5000, 0, 400, 0, 200L).json(),
         "192.0.2.1");
     s.beacon(Beacons.session("b", "chanpb").live(true).error(T0, "unknown", "x").json(), "192.0.2.2");
     s.beacon(Beacons.session("c", "nobody").play(T0).json(), "192.0.2.3");
-    s.beacon(Beacons.session("q", "vod1").userAgent(Beacons.FIREFOX_WINDOWS).play(T0)
+    s.beacon(Beacons.session("q", "vod1").field("cdn", "fastly").userAgent(Beacons.FIREFOX_WINDOWS).play(T0)
         .heartbeat("q1", T0.plusSeconds(2), 1500, 0, 500, 0, 500L).with("video_width_px", 1280)
         .with("video_height_px", 720).with("player_width_px", 1920).with("player_height_px", 1080)
         .with("bitrate_bps", 2_000_000).with("dropped_frames", 0).with("total_frames", 45)
@@ -59,7 +60,7 @@ class GrafanaProvisioningTest {
         .with("video_height_px", 720).with("player_width_px", 1920).with("player_height_px", 1080)
         .with("bitrate_bps", 1_000_000).with("rendition_down_count", 1).with("dropped_frames", 3)
         .with("total_frames", 30)
-        .ended(T0.plusSeconds(4)).json(), "192.0.2.4");
+        .ended(T0.plusSeconds(4)).json(), "198.51.100.4");
     s.lastBeacon(Beacons.session("x", "chanpb").live(true).play(T0)
         .heartbeat("x1", T0.plusSeconds(3), 0, 0, 3000, 0, null).json(), "192.0.2.5");
     s.flush();
@@ -348,7 +349,7 @@ class GrafanaProvisioningTest {
         "month", T0.minusSeconds(86_400 + 36_000).toEpochMilli());
     int checked = 0;
     for (JsonNode t : targets(read("dashboards/viewpulse-quality.json"))) {
-      if (t.get("url").asText().contains("breakdownBy[]=playbackId")) {
+      if (t.get("url").asText().contains("breakdownBy[]=")) {
         continue;
       }
       for (String step : buckets.keySet()) {
@@ -391,6 +392,35 @@ class GrafanaProvisioningTest {
       }
     }
     assertThat(checked).isEqualTo(4 * 3 * 22 + 1);
+    // the tables by network: a (akamai, Example Cable), q (fastly, Beispiel Telekom), b and x (no CDN, Example Cable)
+    Map<String, List<String>> columns = new java.util.TreeMap<>();
+    Map<String, JsonNode> byNetwork = new java.util.TreeMap<>();
+    for (JsonNode t : targets(read("dashboards/viewpulse-quality.json"))) {
+      for (String dim : List.of("cdn", "isp")) {
+        if (t.get("url").asText().contains("breakdownBy[]=" + dim + "&")) {
+          List<String> c = new ArrayList<>();
+          t.get("columns").forEach(x -> c.add(x.get("selector").asText()));
+          columns.put(dim, c);
+          byNetwork.put(dim, t);
+        }
+      }
+    }
+    assertThat(columns).isEqualTo(Map.of(
+        "cdn", List.of("cdn", "viewCount", "viewerExperienceScore", "playbackFailureRate", "rebufferFrequency",
+            "averageBitrateBps"),
+        "isp", List.of("isp", "viewCount", "viewerExperienceScore", "playbackFailureRate", "rebufferFrequency",
+            "averageBitrateBps")));
+    assertThat(tableRows(run(infinity, byNetwork.get("cdn"), "", "day", "", ""), columns.get("cdn")))
+        .containsExactlyInAnyOrder("akamai 1 88.8661 0.0 0.0 -", "fastly 1 70.38307 0.0 17.14286 1600000.0",
+            "- 2 25.0 0.5 - -");
+    assertThat(tableRows(run(infinity, byNetwork.get("cdn"), "vod1", "day", "!cdn:akamai", ""), columns.get("cdn")))
+        .containsExactly("fastly 1 70.38307 0.0 17.14286 1600000.0");
+    assertThat(tableRows(run(infinity, byNetwork.get("isp"), "", "day", "", ""), columns.get("isp")))
+        // a, b and x: experience (88.8661 + 0 + 50) / 3, one failure in three, no rebuffer, no bitrate reported
+        .containsExactlyInAnyOrder("Example Cable Ltd 3 46.2887 0.3333333 0.0 -",
+            "Beispiel Telekom AG 1 70.38307 0.0 17.14286 1600000.0");
+    assertThat(tableRows(run(infinity, byNetwork.get("isp"), "", "day", "isp:Beispiel Telekom AG", ""),
+        columns.get("isp"))).containsExactly("Beispiel Telekom AG 1 70.38307 0.0 17.14286 1600000.0");
   }
 
   private static List<String> tableRows(Http.Response r, List<String> columns) {

@@ -23,12 +23,16 @@ import org.slf4j.LoggerFactory;
  *       and the network dimensions (asn, isp, cdn); null in the views stored before, and not in the rollups (a query
  *       by them scans the views).
  *   <li>Version 4: the views' timelines, a column of views and session_state ({@link ChSchema#timelineColumns}).
+ *   <li>Version 5: alert rules and their incidents ({@code alert_rules}, {@code alert_incidents}), tables of
+ *       {@link ChSchema#tables}.
+ *   <li>Version 6: what the views of on-demand videos watched, a column of views and session_state
+ *       ({@link ChSchema#watchedColumns}).
  * </ul>
  */
 final class ChMigrations {
   private static final Logger LOG = LoggerFactory.getLogger(ChMigrations.class);
   /** The current version. */
-  static final int VERSION = 5;
+  static final int VERSION = 6;
   /** The version from which the rollups hold the quality facts. */
   static final int QUALITY = 2;
   /**

@@ -28,7 +28,8 @@ import java.util.Set;
  *       tombstones ({@code is_deleted}) remove rows. Small: it holds open sessions and a few seconds of views.
  *   <li>{@code custom_dimensions}: the names accounts declared, a row per slot (version 3).
  *   <li>{@code accounts}, {@code api_keys}, {@code media}: the directory, ReplacingMergeTree by id (a change is a new
- *       version), read whole with FINAL (they are small).
+ *       version), read whole with FINAL (they are small); {@code saved_views}, the dashboards' saved views, the
+ *       same way (a deletion is a version with {@code deleted} set).
  *   <li>{@code schema_migrations}: the migrations applied.
  * </ul>
  *
@@ -236,11 +237,23 @@ final class ChSchema {
         + " erased_at DateTime64(3, 'UTC'), views UInt64) ENGINE = " + engine("MergeTree", "erasures", false, "")
         + " ORDER BY (account_id, erased_at)");
     out.add("CREATE TABLE IF NOT EXISTS " + t("retention_policies") + onCluster() + " (account_id String,"
-        + " view_days UInt32, version UInt64) ENGINE = " + engine("ReplacingMergeTree", "retention_policies", false,
+        + " view_days UInt32, timeline_days UInt32, version UInt64) ENGINE = " + engine("ReplacingMergeTree",
+        "retention_policies", false,
         "version") + " ORDER BY account_id");
     out.add("CREATE TABLE IF NOT EXISTS " + t("webhook_endpoints") + onCluster() + " (id String, account_id String,"
         + " url String, created_at DateTime64(3, 'UTC'), position String, deleted UInt8, version UInt64)"
         + " ENGINE = " + engine("ReplacingMergeTree", "webhook_endpoints", false, "version") + " ORDER BY id");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("alert_rules") + onCluster() + " (account_id String, id String,"
+        + " created_at DateTime64(3, 'UTC'), spec String, version UInt64, is_deleted UInt8) ENGINE = "
+        + engine("ReplacingMergeTree", "alert_rules", false, "version, is_deleted") + " ORDER BY (account_id, id)");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("alert_incidents") + onCluster() + " (account_id String, id String,"
+        + " rule_id String, rule_name String, metric String, opened_at DateTime64(3, 'UTC'),"
+        + " resolved_at Nullable(DateTime64(3, 'UTC')), value Float64, bound Float64, version UInt64) ENGINE = "
+        + engine("ReplacingMergeTree", "alert_incidents", false, "version") + " ORDER BY (account_id, id)");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("saved_views") + onCluster() + " (account_id String, id String,"
+        + " name String, state String, created_at DateTime64(3, 'UTC'), key_id String, deleted UInt8,"
+        + " version UInt64) ENGINE = " + engine("ReplacingMergeTree", "saved_views", false, "version")
+        + " ORDER BY (account_id, id)");
     if (cluster != null) {
       for (String table : List.of("views", "rollup_hour", "rollup_day")) {
         out.add("CREATE TABLE IF NOT EXISTS " + t(table) + onCluster() + " AS " + local(table)
@@ -288,6 +301,17 @@ final class ChSchema {
             + " AND t < " + before,
         "DELETE FROM " + local("rollup_day") + onCluster() + " WHERE account_id = " + literal(account)
             + " AND t < " + before);
+  }
+
+  /**
+   * The statement that empties the timelines of an account's views that started before {@code cutoff} (epoch
+   * seconds): a mutation that the statement waits for (on every replica), on every shard's table in a cluster, values as
+   * literals.
+   */
+  String dropTimelinesBefore(String account, long cutoff) {
+    return "ALTER TABLE " + local("views") + onCluster() + " UPDATE timeline = '' WHERE account_id = "
+        + literal(account) + " AND started_at < toDateTime(" + cutoff + ", 'UTC') AND timeline != ''"
+        + " SETTINGS mutations_sync = 2";
   }
 
   /** A ClickHouse string literal of {@code s}: backslashes and quotes escaped. */
@@ -371,7 +395,7 @@ final class ChSchema {
   }
 
   /**
-   * Version 5, what the views of on-demand videos watched: 100 one-byte counters (how often each percent of the
+   * Version 6, what the views of on-demand videos watched: 100 one-byte counters (how often each percent of the
    * duration was watched), a column of {@code views} and of {@code session_state}'s outbox rows, empty for a view of
    * unknown duration, a live view, or one stored before. Not in {@link #VIEW_COLUMNS}: only the audience retention
    * query reads it.

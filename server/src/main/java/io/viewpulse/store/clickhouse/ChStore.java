@@ -35,8 +35,10 @@ public final class ChStore implements Store {
   private final ChViewReader views;
   private final ChViewRows viewRows;
   private final ChErasures erasures;
+  private final ChAlerts alerts;
   private final ChRetention retention;
   private final ChWebhooks webhooks;
+  private final ChSavedViews savedViews;
   private final ChLiveMinutes liveMinutes;
   private final ChDirectory directory;
   private final ChMigrations migrations;
@@ -57,8 +59,10 @@ public final class ChStore implements Store {
     this.views = new ChViewReader(ch, new ChViewsSql(schema, migrations.qualityRollupsSince()));
     this.viewRows = new ChViewRows(ch, schema);
     this.erasures = new ChErasures(ch, schema);
+    this.alerts = new ChAlerts(ch, schema);
     this.retention = new ChRetention(ch, schema);
     this.webhooks = new ChWebhooks(ch, schema);
+    this.savedViews = new ChSavedViews(ch, schema);
     this.liveMinutes = new ChLiveMinutes(ch, schema);
     this.directory = new ChDirectory(ch, schema);
   }
@@ -88,6 +92,11 @@ public final class ChStore implements Store {
   }
 
   @Override
+  public io.viewpulse.alerts.AlertStore alerts() {
+    return alerts;
+  }
+
+  @Override
   public io.viewpulse.webhooks.WebhookStore webhooks() {
     return webhooks;
   }
@@ -100,6 +109,11 @@ public final class ChStore implements Store {
   @Override
   public io.viewpulse.retention.RetentionStore retention() {
     return retention;
+  }
+
+  @Override
+  public io.viewpulse.savedviews.SavedViewStore savedViews() {
+    return savedViews;
   }
 
   @Override

@@ -54,16 +54,21 @@ final class ChWebhooks implements WebhookStore {
 
   @Override
   public void create(Endpoint e) {
+    write(e, end(e.accountId()), false, 1);
+  }
+
+  /** The position after the last view stored of an account (of every account when it is empty). */
+  private String end(String accountId) {
     TreeMap<Integer, long[]> last = new TreeMap<>();
     long[] newest = {0};
     ch.query("SELECT log_partition, max(commit_offset), argMax(view_id, (commit_offset, view_id)),"
         + " toUnixTimestamp64Milli(max(stored_at)) FROM " + schema.t("views")
-        + " WHERE account_id = {a:String} AND log_partition >= 0 GROUP BY log_partition", Map.of("a", e.accountId()),
-        r -> new long[] {r.getInteger(1), r.getLong(2), r.getLong(3), r.getLong(4)}, t -> {
+        + " WHERE (account_id = {a:String} OR {a:String} = '') AND log_partition >= 0 GROUP BY log_partition",
+        Map.of("a", accountId), r -> new long[] {r.getInteger(1), r.getLong(2), r.getLong(3), r.getLong(4)}, t -> {
           last.put((int) t[0], new long[] {t[1], t[2]});
           newest[0] = Math.max(newest[0], t[3]);
         });
-    write(e, new Position(newest[0], last).format(), false, 1);
+    return new Position(newest[0], last).format();
   }
 
   private void write(Endpoint e, String position, boolean deleted, long version) {
@@ -88,6 +93,8 @@ final class ChWebhooks implements WebhookStore {
     if (accountId != null) {
       where.append(" AND account_id = {a:String}");
       p.put("a", accountId);
+    } else if (id == null) {
+      where.append(" AND account_id != ''");
     }
     if (id != null) {
       where.append(" AND id = {i:String}");
@@ -118,10 +125,30 @@ final class ChWebhooks implements WebhookStore {
   @Override
   public Batch pending(String endpointId, int limit) {
     List<Row> found = rows(null, endpointId);
-    if (found.isEmpty()) {
+    if (found.isEmpty() || found.get(0).endpoint().accountId().isEmpty()) {
       return new Batch(List.of(), "", "");
     }
-    Row endpoint = found.get(0);
+    return read(found.get(0), limit);
+  }
+
+  @Override
+  public Batch feedPending(String feedId, int limit) {
+    List<Row> found = rows(null, feedId);
+    if (found.isEmpty()) {
+      // a feed is a row with no account, made at its first read
+      Endpoint feed = new Endpoint(feedId, "", "", Instant.EPOCH);
+      write(feed, end(""), false, 1);
+      found = rows(null, feedId);
+    }
+    if (found.isEmpty() || !found.get(0).endpoint().accountId().isEmpty()) {
+      return new Batch(List.of(), "", "");
+    }
+    return read(found.get(0), limit);
+  }
+
+  /** The views after an endpoint's position: of its account, or of every account for a feed (no account). */
+  private Batch read(Row endpoint, int limit) {
+    String account = endpoint.endpoint().accountId();
     Position from = Position.parse(endpoint.position());
     ChViewsSql.Params p = new ChViewsSql.Params();
     List<String> after = new ArrayList<>();
@@ -132,8 +159,8 @@ final class ChWebhooks implements WebhookStore {
           .map(part -> p.add("Int32", part)).toList()) + ")");
     }
     String sql = "SELECT log_partition AS lp, commit_offset AS co, toUnixTimestamp64Milli(stored_at) AS sa, "
-        + rows.select(false) + " FROM " + schema.t("views") + " WHERE account_id = "
-        + p.add("String", endpoint.endpoint().accountId()) + " AND log_partition >= 0 AND stored_at >= "
+        + rows.select(false) + " FROM " + schema.t("views") + " WHERE "
+        + (account.isEmpty() ? "" : "account_id = " + p.add("String", account) + " AND ") + "log_partition >= 0 AND stored_at >= "
         + "fromUnixTimestamp64Milli(" + p.add("Int64", from.storedAtMs() - LOOK_BACK.toMillis()) + ", 'UTC')"
         + (after.isEmpty() ? "" : " AND (" + String.join(" OR ", after) + ")")
         + " ORDER BY log_partition, commit_offset, view_id LIMIT " + limit;

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Retention on DuckDB: the periods in {@code retention_policies}; a deletion is one transaction that deletes the
+ * Retention on DuckDB: the periods in {@code retention_policies}; timelines dropped by setting them to null; a deletion is one transaction that deletes the
  * account's views before the cutoff and its rows of both rollup tables before it (a cutoff is a UTC midnight, so those
  * buckets hold exactly the deleted views), then lowers the rollups' marks past the last row left, as an erasure does
  * ({@link DuckErasures}). A rollup step that commits in between makes the transaction fail; it is retried at the next
@@ -35,12 +35,12 @@ final class DuckRetention implements RetentionStore, AutoCloseable {
   }
 
   @Override
-  public synchronized Map<String, Integer> viewDays() {
+  public synchronized Map<String, Policy> policies() {
     try (Statement s = conn().createStatement();
-        ResultSet rs = s.executeQuery("SELECT account_id, view_days FROM retention_policies")) {
-      Map<String, Integer> out = new HashMap<>();
+        ResultSet rs = s.executeQuery("SELECT account_id, view_days, timeline_days FROM retention_policies")) {
+      Map<String, Policy> out = new HashMap<>();
       while (rs.next()) {
-        out.put(rs.getString(1), rs.getInt(2));
+        out.put(rs.getString(1), new Policy((Integer) rs.getObject(2), (Integer) rs.getObject(3)));
       }
       return out;
     } catch (SQLException e) {
@@ -49,17 +49,31 @@ final class DuckRetention implements RetentionStore, AutoCloseable {
   }
 
   @Override
-  public synchronized void setViewDays(String accountId, Integer days) {
-    String sql = days == null ? "DELETE FROM retention_policies WHERE account_id = ?"
-        : "INSERT OR REPLACE INTO retention_policies VALUES (?, ?)";
+  public synchronized void setPolicy(String accountId, Policy policy) {
+    boolean none = policy.equals(Policy.DEFAULT);
+    String sql = none ? "DELETE FROM retention_policies WHERE account_id = ?"
+        : "INSERT OR REPLACE INTO retention_policies VALUES (?, ?, ?)";
     try (PreparedStatement p = conn().prepareStatement(sql)) {
       p.setString(1, accountId);
-      if (days != null) {
-        p.setInt(2, days);
+      if (!none) {
+        p.setObject(2, policy.viewDays());
+        p.setObject(3, policy.timelineDays());
       }
       p.executeUpdate();
     } catch (SQLException e) {
-      throw failed("cannot set the retention period", e);
+      throw failed("cannot set the retention periods", e);
+    }
+  }
+
+  @Override
+  public synchronized void dropTimelinesBefore(String accountId, Instant cutoff) {
+    try (PreparedStatement p = conn().prepareStatement("UPDATE views SET timeline = NULL WHERE account_id = ?"
+        + " AND started_at < make_timestamp(?::BIGINT) AND timeline IS NOT NULL")) {
+      p.setString(1, accountId);
+      p.setLong(2, Math.multiplyExact(cutoff.getEpochSecond(), 1_000_000L));
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw failed("cannot drop old timelines", e);
     }
   }
 

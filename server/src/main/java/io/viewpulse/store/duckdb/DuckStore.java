@@ -33,8 +33,10 @@ public final class DuckStore implements Store {
   private final DuckLiveMinutes liveMinutes;
   private final Rollups rollups;
   private final DuckErasures erasures;
+  private final DuckAlerts alerts;
   private final DuckRetention retention;
   private final DuckWebhooks webhooks;
+  private final DuckSavedViews savedViews;
 
   private DuckStore(Database db, int rollupMinViewsPerRow) {
     this.db = db;
@@ -45,8 +47,10 @@ public final class DuckStore implements Store {
     this.liveMinutes = new DuckLiveMinutes(db);
     this.rollups = new Rollups(db, rollupMinViewsPerRow);
     this.erasures = new DuckErasures(db);
+    this.alerts = new DuckAlerts(db);
     this.retention = new DuckRetention(db);
     this.webhooks = new DuckWebhooks(db);
+    this.savedViews = new DuckSavedViews(db);
   }
 
   /** Opens (creating or migrating) the file under {@code dataDir}. */
@@ -80,8 +84,18 @@ public final class DuckStore implements Store {
   }
 
   @Override
+  public io.viewpulse.alerts.AlertStore alerts() {
+    return alerts;
+  }
+
+  @Override
   public io.viewpulse.retention.RetentionStore retention() {
     return retention;
+  }
+
+  @Override
+  public io.viewpulse.savedviews.SavedViewStore savedViews() {
+    return savedViews;
   }
 
   @Override
@@ -156,8 +170,10 @@ public final class DuckStore implements Store {
     views.close();
     viewRows.close();
     erasures.close();
+    alerts.close();
     retention.close();
     webhooks.close();
+    savedViews.close();
     liveMinutes.close();
     sessions.close();
     directory.close();

@@ -66,7 +66,7 @@ final class DuckWebhooks implements WebhookStore, AutoCloseable {
   public List<Endpoint> endpoints(String accountId) {
     return with("read the webhook endpoints", c -> {
       try (PreparedStatement p = c.prepareStatement("SELECT id, account_id, url, epoch_ms(created_at)"
-          + " FROM webhook_endpoints WHERE ? IS NULL OR account_id = ? ORDER BY created_at, id")) {
+          + " FROM webhook_endpoints WHERE (? IS NULL AND account_id <> '') OR account_id = ? ORDER BY created_at, id")) {
         p.setString(1, accountId);
         p.setString(2, accountId);
         List<Endpoint> out = new ArrayList<>();
@@ -95,35 +95,51 @@ final class DuckWebhooks implements WebhookStore, AutoCloseable {
 
   @Override
   public Batch pending(String endpointId, int limit) {
-    return with("read the views pending for a webhook", c -> {
-      String account;
-      long from;
-      try (PreparedStatement p = c.prepareStatement(
-          "SELECT account_id, next_row FROM webhook_endpoints WHERE id = ?")) {
-        p.setString(1, endpointId);
-        try (ResultSet rs = p.executeQuery()) {
-          if (!rs.next()) {
-            return new Batch(List.of(), "", "");
-          }
-          account = rs.getString(1);
-          from = rs.getLong(2);
-        }
+    return with("read the views pending for a webhook", c -> read(c, endpointId, limit, false));
+  }
+
+  @Override
+  public Batch feedPending(String feedId, int limit) {
+    return with("read the views pending for a feed", c -> {
+      // a feed is a row with no account, made at its first read
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO webhook_endpoints VALUES (?, '', '', "
+          + DuckDirectory.TS + ", " + END_ROW + ") ON CONFLICT DO NOTHING")) {
+        p.setString(1, feedId);
+        p.setLong(2, 0);
+        p.executeUpdate();
       }
-      SqlQuery q = ViewRowsSql.stored(account, from, limit);
-      List<ViewRow> rows = new ArrayList<>();
-      try (PreparedStatement p = c.prepareStatement(q.sql())) {
-        for (int i = 0; i < q.params().size(); i++) {
-          p.setObject(i + 1, q.params().get(i));
-        }
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            rows.add(DuckViewRows.row(rs));
-          }
-        }
-      }
-      long to = rows.isEmpty() ? from : rows.get(rows.size() - 1).viewId() + 1;
-      return new Batch(rows, Long.toString(from), Long.toString(to));
+      return read(c, feedId, limit, true);
     });
+  }
+
+  private static Batch read(DuckDBConnection c, String id, int limit, boolean everyAccount) throws SQLException {
+    String account;
+    long from;
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT account_id, next_row FROM webhook_endpoints WHERE id = ?")) {
+      p.setString(1, id);
+      try (ResultSet rs = p.executeQuery()) {
+        if (!rs.next() || rs.getString(1).isEmpty() != everyAccount) {
+          return new Batch(List.of(), "", "");
+        }
+        account = everyAccount ? null : rs.getString(1);
+        from = rs.getLong(2);
+      }
+    }
+    SqlQuery q = ViewRowsSql.stored(account, from, limit);
+    List<ViewRow> rows = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(q.sql())) {
+      for (int i = 0; i < q.params().size(); i++) {
+        p.setObject(i + 1, q.params().get(i));
+      }
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          rows.add(DuckViewRows.row(rs));
+        }
+      }
+    }
+    long to = rows.isEmpty() ? from : rows.get(rows.size() - 1).viewId() + 1;
+    return new Batch(rows, Long.toString(from), Long.toString(to));
   }
 
   @Override

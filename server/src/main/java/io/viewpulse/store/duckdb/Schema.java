@@ -103,6 +103,8 @@ final class Schema {
       Schema::webhooks,
       Schema::dimensions,
       Schema::timelines,
+      Schema::alerts,
+      Schema::savedViews,
       Schema::watched);
 
   static final int VERSION = MIGRATIONS.size();
@@ -262,9 +264,10 @@ final class Schema {
         + " erased_at TIMESTAMP NOT NULL, views BIGINT NOT NULL)");
   }
 
-  /** Version 5: the accounts' retention periods for their views ({@code retention.RetentionStore}). */
+  /** Version 5: the accounts' retention periods for their views and timelines ({@code retention.RetentionStore}). */
   private static void retention(Connection c, Statement s) throws SQLException {
-    s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER NOT NULL)");
+    s.execute("CREATE TABLE retention_policies (account_id VARCHAR PRIMARY KEY, view_days INTEGER,"
+        + " timeline_days INTEGER)");
   }
 
   /**
@@ -303,7 +306,30 @@ final class Schema {
   }
 
   /**
-   * Version 9, what the views of on-demand videos watched: a BLOB at the end of {@code views}, 100 one-byte counters
+   * Version 9, alert rules and their incidents ({@code alerts.Alerts}): a rule's definition is kept as the JSON of
+   * {@code alerts.RuleJson}; an incident is replaced by its resolution.
+   */
+  private static void alerts(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE alert_rules (account_id VARCHAR NOT NULL, id VARCHAR NOT NULL,"
+        + " created_at TIMESTAMP NOT NULL, spec VARCHAR NOT NULL, PRIMARY KEY (account_id, id))");
+    s.execute("CREATE TABLE alert_incidents (account_id VARCHAR NOT NULL, id VARCHAR NOT NULL,"
+        + " rule_id VARCHAR NOT NULL, rule_name VARCHAR NOT NULL, metric VARCHAR NOT NULL,"
+        + " opened_at TIMESTAMP NOT NULL, resolved_at TIMESTAMP, value DOUBLE NOT NULL, bound DOUBLE NOT NULL,"
+        + " PRIMARY KEY (account_id, id))");
+  }
+
+  /**
+   * Version 10: the accounts' saved dashboard views ({@code savedviews.SavedViewStore}): a name, the dashboard's state
+   * as it wrote it, when and by which key; a deleted view's row is deleted.
+   */
+  private static void savedViews(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE saved_views (account_id VARCHAR NOT NULL, id VARCHAR NOT NULL, name VARCHAR NOT NULL,"
+        + " state VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, key_id VARCHAR NOT NULL,"
+        + " PRIMARY KEY (account_id, id))");
+  }
+
+  /**
+   * Version 11, what the views of on-demand videos watched: a BLOB at the end of {@code views}, 100 one-byte counters
    * (how often each percent of the duration was watched), null for a view of unknown duration, a live view, or one
    * stored before. Not in {@link #VIEW_COLUMN_NAMES}: only the audience retention query reads it.
    */

@@ -67,10 +67,14 @@ final class ViewRowsSql {
   }
 
   /**
-   * Columns: the fields in {@link ViewField} order. An account's views from rowid {@code fromRow} on, in the order they
-   * were stored (the webhooks' batches).
+   * Columns: the fields in {@link ViewField} order. An account's views (every account's when {@code accountId} is
+   * null) from rowid {@code fromRow} on, in the order they were stored (the webhooks' and the topic's batches).
    */
   static SqlQuery stored(String accountId, long fromRow, int limit) {
+    if (accountId == null) {
+      return new SqlQuery("SELECT " + SELECT + " FROM views WHERE rowid >= ? ORDER BY rowid LIMIT ?",
+          List.of(fromRow, limit));
+    }
     return new SqlQuery("SELECT " + SELECT + " FROM views WHERE account_id = ? AND rowid >= ? ORDER BY rowid LIMIT ?",
         List.of(accountId, fromRow, limit));
   }

@@ -69,3 +69,26 @@ export function qs(params) {
   const s = u.toString();
   return s ? "?" + s : "";
 }
+
+/**
+ * Sends a request with a JSON body (or none) whatever page is shown, for changes the viewer asked for; answers the
+ * JSON body, or null for an answer without one. Throws an Error with the server's message (and .status).
+ */
+export async function send(method, path, body) {
+  const headers = { Authorization: "Bearer " + key() };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let r;
+  try {
+    r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (cause) {
+    const e = new Error("the server did not answer");
+    e.network = true;
+    throw e;
+  }
+  if (!r.ok) {
+    const e = new Error(await message(r));
+    e.status = r.status;
+    throw e;
+  }
+  return r.status === 204 ? null : r.json();
+}

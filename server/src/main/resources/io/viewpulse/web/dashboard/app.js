@@ -3,10 +3,12 @@ import { key, signIn, forget, navigated } from "./api.js";
 import { state, readHash, link, span, steps, localZone, day } from "./state.js";
 import { escape, placeholders } from "./format.js";
 import * as charts from "./charts.js";
-import { overview, filterName, videoNames, learnVideoNames, addFilter, DIMENSIONS } from "./views.js";
+import { overview, filterName, videoNames, learnVideoNames, addFilter, allDimensions, learnCustomDimensions }
+  from "./views.js";
 import { breakdown } from "./breakdown.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
 import { quality } from "./quality.js";
+import { alerts } from "./alerts.js";
 import * as saved from "./saved.js";
 
 const main = document.getElementById("main");
@@ -80,7 +82,8 @@ function renderControls(page) {
   const viewName = new URLSearchParams(location.hash.split("?")[1] || "").get("view");
   document.getElementById("viewName").hidden = !viewName;
   document.getElementById("viewName").textContent = viewName ? "Saved view: " + viewName : "";
-  saved.render(document.getElementById("savedBox"));
+  // the account's saved views are listed while their panel is open (they change on other people's screens too)
+  if (document.getElementById("savedViews").open) saved.render(document.getElementById("savedBox"));
   // a filter on a video reads as its name: learn the names once if the page does not
   if (state.filters.some((f) => f.startsWith("playbackId:") && !videoNames.has(f.slice("playbackId:".length)))) {
     learnVideoNames().then(chips, () => {});
@@ -106,13 +109,37 @@ async function route() {
     showSignIn();
     return;
   }
+  // a saved view's link: its address, from the server, in place of the link's in the history
+  const shared = location.hash.match(/^#\/saved\/([^/?]+)$/);
+  if (shared) {
+    try {
+      const v = await saved.fetchOne(decodeURIComponent(shared[1]));
+      location.replace(saved.addressOf(v));
+    } catch (err) {
+      if (err.status === 401) {
+        forget();
+        showSignIn(err.message);
+        return;
+      }
+      document.getElementById("top").hidden = false;
+      main.innerHTML = "";
+      showError(err.status === 404 ? new Error("this account has no such saved view (it may have been deleted)")
+        : err);
+    }
+    return;
+  }
   const [page, arg, arg2] = readHash();
   renderControls(page);
   main.innerHTML = placeholders(4);
   main.setAttribute("aria-busy", "true");
   try {
+    // the account's custom dimensions, for the breakdowns, the filter builder and the filters' names
+    await learnCustomDimensions();
+    fillBuilder();
+    chips();
     if (page === "breakdown") await breakdown(main, arg || "country", arg2);
     else if (page === "quality") await quality(main);
+    else if (page === "alerts") await alerts(main);
     else if (page === "videos") await videos(main);
     else if (page === "asset") await asset(main, arg);
     else if (page === "live" && arg) await live(main, arg);
@@ -181,9 +208,15 @@ document.getElementById("signout").addEventListener("click", () => {
   location.hash = "";
   showSignIn();
 });
-// the filter builder: any dimension of the breakdowns, "is" or "is not", a value as the API writes it
-document.getElementById("filterDim").innerHTML = DIMENSIONS
-  .map(([k, name]) => `<option value="${k}">${name}</option>`).join("");
+// the filter builder: any dimension of the breakdowns (the account's custom ones too), "is" or "is not", a value as
+// the API writes it
+function fillBuilder() {
+  const select = document.getElementById("filterDim");
+  const chosen = select.value;
+  select.innerHTML = allDimensions().map(([k, name]) => `<option value="${escape(k)}">${escape(name)}</option>`).join("");
+  if (allDimensions().some(([k]) => k === chosen)) select.value = chosen;
+}
+fillBuilder();
 document.getElementById("addFilter").addEventListener("submit", (e) => {
   e.preventDefault();
   const value = document.getElementById("filterValue").value.trim();
@@ -196,9 +229,12 @@ document.getElementById("saveView").addEventListener("submit", (e) => {
   e.preventDefault();
   const name = document.getElementById("savedName").value.trim();
   if (!name) return;
-  saved.save(name);
-  document.getElementById("savedName").value = "";
-  saved.render(document.getElementById("savedBox"));
+  saved.save(document.getElementById("savedBox"), name).then((ok) => {
+    if (ok) document.getElementById("savedName").value = "";
+  });
+});
+document.getElementById("savedViews").addEventListener("toggle", (e) => {
+  if (e.target.open) saved.render(document.getElementById("savedBox"));
 });
 window.addEventListener("hashchange", route);
 route();

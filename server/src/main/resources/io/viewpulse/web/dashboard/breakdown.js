@@ -4,7 +4,7 @@ import { get } from "./api.js";
 import { METRICS, SCORES, FAILURES, PLAYBACK, ESTIMATES, label, escape, percent, ms, bucketLabels, buckets, fill,
   placeholders } from "./format.js";
 import { state, span as range, step, link } from "./state.js";
-import { DIMENSIONS, dimensionName, valueName, nothing, viewsQuery, learnVideoNames, addFilter } from "./views.js";
+import { allDimensions, NETWORK, dimensionName, valueName, nothing, viewsQuery, learnVideoNames, addFilter } from "./views.js";
 import { csv, save } from "./download.js";
 import * as charts from "./charts.js";
 import * as worldMap from "./map.js";
@@ -15,10 +15,23 @@ const GEO = ["country", "subdivision", "continent", "timezone", "geohash"];
  * Whether this server places viewers (a GeoIP database is loaded), from its health answer; null when it cannot say.
  */
 async function geolocates() {
+  return health("geoip");
+}
+
+/**
+ * Whether this server finds viewers' networks (an ASN database is loaded), from its health answer; null when it cannot
+ * say.
+ */
+async function findsNetworks() {
+  return health("networkDimensions");
+}
+
+/** Whether a feature of the health answer is "on" (false for "off" and "off: why"); null when it cannot say. */
+async function health(feature) {
   try {
     const r = await fetch("/healthz");
     const body = await r.json();
-    return body.geoip === undefined ? null : body.geoip === "on";
+    return body[feature] === undefined ? null : body[feature] === "on";
   } catch (e) {
     return null;
   }
@@ -62,7 +75,8 @@ export async function breakdown(main, dim, metricKey) {
   const w = range();
   const m = ANALYSE.find((a) => a.key === metricKey) || ANALYSE[0];
   const analysing = m.key !== "viewCount";
-  const dimOptions = DIMENSIONS.map(([k, l]) => `<option value="${k}" ${k === dim ? "selected" : ""}>${l}</option>`).join("");
+  const dimOptions = allDimensions().map(([k, l]) =>
+    `<option value="${escape(k)}" ${k === dim ? "selected" : ""}>${escape(l)}</option>`).join("");
   const metricOptions = ANALYSE.map((a) => `<option value="${a.key}" ${a === m ? "selected" : ""}>${escape(a.label)}</option>`).join("");
   const what = analysing ? escape(m.label) : "Views";
   main.innerHTML = `<h1>Breakdown by ${escape(dimensionName(dim))}</h1>
@@ -72,6 +86,10 @@ export async function breakdown(main, dim, metricKey) {
       database loaded, so views get no country, region or time zone and read as Unknown here. Add one (the README's
       GeoIP section says how: <code>--geoip</code> or a file in <code>data/geoip</code>) and restart; views from then
       on are placed.</div>
+    <div class="stale" id="networkOff" role="note" hidden><strong>Network dimensions are off.</strong> This server has no
+      ASN database loaded, so views get no ASN or ISP and read as Unknown here. Add one (the README's section on network
+      dimensions says how: <code>--asn-db</code> or a file in <code>data/asn</code>) and restart; views from then on
+      are placed in their networks.</div>
     ${dim === "country" ? `<h2 id="mapTitle">${what} by country</h2><div class="card map" id="map"></div>` : ""}
     <div class="grid2 mt">
       <div><div class="card chart is-loading"><canvas id="dimChart" role="img" aria-label="${what} by ${escape(dimensionName(dim))}"></canvas></div></div>
@@ -82,14 +100,16 @@ export async function breakdown(main, dim, metricKey) {
   document.getElementById("dimension").addEventListener("change", (e) => { location.hash = link(path(e.target.value, m.key)); });
   document.getElementById("metric").addEventListener("change", (e) => { location.hash = link(path(dim, e.target.value)); });
   const s = step();
-  const [rows, whole, series, videos, placed] = await Promise.all([
+  const [rows, whole, series, videos, placed, networked] = await Promise.all([
     get(viewsQuery({ from: w.from, to: w.to, "breakdownBy[]": dim, metrics: "quality" })),
     get(viewsQuery({ from: w.from, to: w.to, metrics: "quality" })),
     get(viewsQuery({ from: w.from, to: w.to, timeStep: s, "breakdownBy[]": dim, metrics: "quality" })),
     dim === "playbackId" ? learnVideoNames() : new Map(),
     GEO.includes(dim) ? geolocates() : null,
+    NETWORK.includes(dim) ? findsNetworks() : null,
   ]);
   document.getElementById("geoipOff").hidden = placed !== false;
+  document.getElementById("networkOff").hidden = networked !== false;
   // videos by their names, not their playback ids (an id no asset or stream has any more stays as it is)
   const nameOf = (v) => videos.has(v) ? videos.get(v) : valueName(dim, v);
   if (rows.length === 0) {

@@ -10,18 +10,44 @@ export const DIMENSIONS = [
   ["country", "Country"], ["subdivision", "Subdivision"], ["continent", "Continent"], ["timezone", "Time zone"],
   ["browser", "Browser"], ["browserEngine", "Browser engine"], ["os", "OS"], ["deviceType", "Device type"],
   ["device", "Device"], ["cpu", "CPU"], ["playbackId", "Video"], ["creatorId", "Creator"], ["geohash", "Geohash"],
+  ["asn", "ASN"], ["isp", "ISP"], ["cdn", "CDN"],
 ];
 
-/** A dimension's name for people: "Browser", not "browser". */
-export function dimensionName(dim) {
-  const d = DIMENSIONS.find(([k]) => k === dim);
-  return d ? d[1] : dim;
+/** The network dimensions found in the ASN database (not the CDN, which players and forwarders report). */
+export const NETWORK = ["asn", "isp"];
+
+/** The account's custom dimensions as [dimension, name] ("custom.experiment", "experiment"), once learnt. */
+export const customDimensions = [];
+
+/**
+ * Learns the custom dimensions the account declared (GET /api/custom-dimensions), in their slots' order; keeps the
+ * ones known before when the server cannot say.
+ */
+export async function learnCustomDimensions() {
+  try {
+    const list = await get("/api/custom-dimensions");
+    customDimensions.splice(0, customDimensions.length, ...list.map((d) => [d.dimension, d.name]));
+  } catch (e) {
+    if (e.status === 401) throw e;
+  }
+  return customDimensions;
 }
 
-/** A dimension's value for people: one platform name everywhere, "Unknown" where the API has none. */
+/** Every dimension a breakdown or a filter can use: the built-in ones, then the account's custom dimensions. */
+export function allDimensions() {
+  return [...DIMENSIONS, ...customDimensions];
+}
+
+/** A dimension's name for people: "Browser", not "browser"; a custom dimension by its declared name. */
+export function dimensionName(dim) {
+  const d = allDimensions().find(([k]) => k === dim);
+  return d ? d[1] : dim.startsWith("custom.") ? dim.slice("custom.".length) : dim;
+}
+
+/** A dimension's value for people: one platform name everywhere, ASNs as "AS64500", "Unknown" where the API has none. */
 export function valueName(dim, v) {
   if (v === undefined || v === null || v === "") return "Unknown";
-  return dim === "os" ? platformName(v) : String(v);
+  return dim === "os" ? platformName(v) : dim === "asn" ? "AS" + v : String(v);
 }
 
 /** A filter for people: "browser:Chrome" reads "Browser = Chrome", "!browser:Chrome" reads "Browser is not Chrome". */

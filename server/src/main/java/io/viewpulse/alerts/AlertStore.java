@@ -1,0 +1,27 @@
+package io.viewpulse.alerts;
+
+import java.util.List;
+
+/**
+ * Where alert rules and incidents are kept. Blocking: call from worker threads. Failures of the store throw
+ * {@link io.viewpulse.model.StoreException}. Small: read whole or by account.
+ */
+public interface AlertStore {
+  /** Stores {@code rule}, replacing the account's rule of the same id. */
+  void putRule(Rule rule);
+
+  /** Deletes the account's rule {@code ruleId}; whether there was one. Its incidents stay. */
+  boolean deleteRule(String accountId, String ruleId);
+
+  /** The rules of {@code accountId} (of every account when null), oldest first. */
+  List<Rule> rules(String accountId);
+
+  /** Stores {@code incident}, replacing the account's incident of the same id (its resolution). */
+  void putIncident(Incident incident);
+
+  /**
+   * The incidents of {@code accountId} (of every account when null), newest opening first, at most {@code limit}; only
+   * those still open when {@code openOnly}.
+   */
+  List<Incident> incidents(String accountId, boolean openOnly, int limit);
+}

@@ -1,0 +1,189 @@
+package io.viewpulse.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.viewpulse.model.DomainException;
+import io.viewpulse.query.ViewReader;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Alert rules of accounts, evaluated every minute of the injected clock, and their incidents. Evaluation runs on a
+ * thread of its own ({@link #start}), which looks at the clock every few seconds and evaluates each minute once
+ * ({@link #evaluateNow}, which tests call after moving their clock); notifications go out on another thread
+ * ({@link Notifications}), so a slow receiver never holds evaluation up. Blocking: call from worker threads.
+ */
+public final class Alerts implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
+  /** Rules an account may have: each is a series of {@code viewpulse_alert_firing}. */
+  public static final int MAX_RULES = 1000;
+  public static final int MAX_LIST = 1000;
+  private static final long TICK_MS = 5000;
+
+  private final AlertStore store;
+  private final InstantSource clock;
+  private final Readings readings;
+  private final Notifications notifications;
+  private final AlertGauges gauges;
+  private final SigningSecrets secrets;
+  private final Map<String, Hysteresis> states = new HashMap<>();
+  private Instant lastMinute;
+  private boolean loaded;
+  private ScheduledExecutorService timer;
+
+  public Alerts(AlertStore store, ViewReader views, InstantSource clock, Notifier notifier, SigningSecrets secrets,
+      MeterRegistry metrics) {
+    this.store = store;
+    this.secrets = secrets;
+    this.clock = clock;
+    this.readings = new Readings(views);
+    this.notifications = new Notifications(notifier);
+    this.gauges = new AlertGauges(metrics);
+  }
+
+  /** Creates a rule of {@code accountId} from its JSON form; refuses (invalid) a field that is wrong, naming it. */
+  public Rule create(String accountId, JsonNode body) {
+    Rule r = RuleJson.read(body, UUID.randomUUID().toString(), accountId, clock.instant());
+    if (store.rules(accountId).size() >= MAX_RULES) {
+      throw DomainException.invalid("an account has at most " + MAX_RULES + " alert rules");
+    }
+    store.putRule(r);
+    return r;
+  }
+
+  /** Replaces the rule {@code id} of {@code accountId}; its run of evaluations and open incident go on. */
+  public Rule replace(String accountId, String id, JsonNode body) {
+    Rule old = rule(accountId, id);
+    Rule r = RuleJson.read(body, id, accountId, old.createdAt());
+    store.putRule(r);
+    return r;
+  }
+
+  /** Deletes a rule; an incident of it still open is resolved now, without a notification. */
+  public void delete(String accountId, String id) {
+    rule(accountId, id);
+    synchronized (this) {
+      if (!store.deleteRule(accountId, id)) {
+        throw DomainException.notFound("alert rule not found");
+      }
+      Hysteresis h = states.remove(id);
+      Incident open = h != null ? h.open : store.incidents(accountId, true, MAX_LIST).stream()
+          .filter(i -> i.ruleId().equals(id)).findFirst().orElse(null);
+      if (open != null) {
+        store.putIncident(open.resolved(clock.instant()));
+      }
+    }
+  }
+
+  /** The secret the account's notifications are signed with ({@link SigningSecrets}). */
+  public String signingSecret(String accountId) {
+    return secrets.of(accountId);
+  }
+
+  public List<Rule> rules(String accountId) {
+    return store.rules(accountId);
+  }
+
+  public Rule rule(String accountId, String id) {
+    return store.rules(accountId).stream().filter(r -> r.id().equals(id)).findFirst()
+        .orElseThrow(() -> DomainException.notFound("alert rule not found"));
+  }
+
+  /** The account's incidents, newest first, at most {@code limit}; only open ones when {@code openOnly}. */
+  public List<Incident> incidents(String accountId, boolean openOnly, int limit) {
+    if (limit < 1 || limit > MAX_LIST) {
+      throw DomainException.invalid("limit must be between 1 and " + MAX_LIST);
+    }
+    return store.incidents(accountId, openOnly, limit);
+  }
+
+  /**
+   * Evaluates every rule at the clock's current minute, unless that minute was evaluated already; returns how many
+   * rules it evaluated (0 then).
+   */
+  public synchronized int evaluateNow() {
+    Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
+    if (minute.equals(lastMinute)) {
+      return 0;
+    }
+    lastMinute = minute;
+    if (!loaded) {
+      for (Incident i : store.incidents(null, true, Integer.MAX_VALUE)) {
+        states.put(i.ruleId(), new Hysteresis(i));
+      }
+      loaded = true;
+    }
+    List<Rule> rules = store.rules(null);
+    Map<String, Readings.Reading> read = readings.read(rules, minute,
+        e -> LOG.warn("alert rules not evaluated at {}: {}", minute, e.getMessage()));
+    for (Rule r : rules) {
+      Readings.Reading reading = read.get(r.id());
+      if (reading != null) {
+        apply(r, reading, minute);
+      }
+    }
+    states.keySet().retainAll(rules.stream().map(Rule::id).toList());
+    gauges.publish(rules, id -> states.containsKey(id) && states.get(id).open != null);
+    return rules.size();
+  }
+
+  private void apply(Rule r, Readings.Reading reading, Instant at) {
+    Hysteresis h = states.computeIfAbsent(r.id(), k -> new Hysteresis(null));
+    switch (h.next(r, reading.holds(r))) {
+      case OPEN -> {
+        Incident i = new Incident(UUID.randomUUID().toString(), r.accountId(), r.id(), r.name(), r.metric(), at,
+            null, reading.value(), reading.bound());
+        store.putIncident(i);
+        h.open = i;
+        notifications.send(r, i);
+      }
+      case RESOLVE -> {
+        Incident i = h.open.resolved(at);
+        store.putIncident(i);
+        h.open = null;
+        notifications.send(r, i);
+      }
+      case NONE -> { }
+    }
+  }
+
+  /** Starts evaluating on a thread of its own: each minute of the clock once, looked at every few seconds. */
+  public synchronized void start() {
+    if (timer != null) {
+      return;
+    }
+    timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "viewpulse-alerts");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        evaluateNow();
+      } catch (RuntimeException e) {
+        LOG.warn("alert evaluation failed, will retry: {}", e.getMessage());
+        synchronized (this) {
+          lastMinute = null;
+        }
+      }
+    }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+    notifications.close();
+  }
+}

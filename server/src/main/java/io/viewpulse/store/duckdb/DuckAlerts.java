@@ -1,0 +1,117 @@
+package io.viewpulse.store.duckdb;
+
+import io.viewpulse.alerts.AlertStore;
+import io.viewpulse.alerts.Incident;
+import io.viewpulse.alerts.Rule;
+import io.viewpulse.alerts.RuleJson;
+import io.viewpulse.model.StoreException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.duckdb.DuckDBConnection;
+
+/** Alert rules and incidents on DuckDB ({@code alert_rules}, {@code alert_incidents}), on a connection of its own. */
+final class DuckAlerts implements AlertStore, AutoCloseable {
+  private final Database db;
+  private DuckDBConnection c;
+
+  DuckAlerts(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public synchronized void putRule(Rule r) {
+    update("INSERT OR REPLACE INTO alert_rules VALUES (?, ?, make_timestamp(?::BIGINT), ?)", r.accountId(), r.id(),
+        r.createdAt().toEpochMilli() * 1000L, RuleJson.specText(r));
+  }
+
+  @Override
+  public synchronized boolean deleteRule(String accountId, String ruleId) {
+    return update("DELETE FROM alert_rules WHERE account_id = ? AND id = ?", accountId, ruleId) > 0;
+  }
+
+  @Override
+  public synchronized List<Rule> rules(String accountId) {
+    List<Rule> out = new ArrayList<>();
+    query("SELECT account_id, id, epoch_ms(created_at), spec FROM alert_rules WHERE ?::VARCHAR IS NULL"
+        + " OR account_id = ? ORDER BY created_at, id", rs -> out.add(RuleJson.fromSpec(rs.getString(1),
+        rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4))), accountId, accountId);
+    return out;
+  }
+
+  @Override
+  public synchronized void putIncident(Incident i) {
+    update("INSERT OR REPLACE INTO alert_incidents VALUES (?, ?, ?, ?, ?, make_timestamp(?::BIGINT),"
+        + " make_timestamp(?::BIGINT), ?, ?)", i.accountId(), i.id(), i.ruleId(), i.ruleName(), i.metric(),
+        i.openedAt().toEpochMilli() * 1000L, i.resolvedAt() == null ? null : i.resolvedAt().toEpochMilli() * 1000L,
+        i.value(), i.bound());
+  }
+
+  @Override
+  public synchronized List<Incident> incidents(String accountId, boolean openOnly, int limit) {
+    List<Incident> out = new ArrayList<>();
+    query("SELECT account_id, id, rule_id, rule_name, metric, epoch_ms(opened_at), epoch_ms(resolved_at), value,"
+        + " bound FROM alert_incidents WHERE (?::VARCHAR IS NULL OR account_id = ?)"
+        + (openOnly ? " AND resolved_at IS NULL" : "") + " ORDER BY opened_at DESC, id LIMIT ?", rs -> {
+          long resolved = rs.getLong(7);
+          Instant end = rs.wasNull() ? null : Instant.ofEpochMilli(resolved);
+          out.add(new Incident(rs.getString(2), rs.getString(1), rs.getString(3), rs.getString(4), rs.getString(5),
+              Instant.ofEpochMilli(rs.getLong(6)), end, rs.getDouble(8), rs.getDouble(9)));
+        }, accountId, accountId, limit);
+    return out;
+  }
+
+  private interface Row {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  private DuckDBConnection connection() {
+    if (c == null) {
+      c = db.connect();
+    }
+    return c;
+  }
+
+  private int update(String sql, Object... args) {
+    try (PreparedStatement p = connection().prepareStatement(sql)) {
+      bind(p, args);
+      return p.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("cannot write alerts: " + e.getMessage(), e);
+    }
+  }
+
+  private void query(String sql, Row row, Object... args) {
+    try (PreparedStatement p = connection().prepareStatement(sql)) {
+      bind(p, args);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          row.read(rs);
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read alerts: " + e.getMessage(), e);
+    }
+  }
+
+  private static void bind(PreparedStatement p, Object[] args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      p.setObject(i + 1, args[i]);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        throw new StoreException("cannot close: " + e.getMessage(), e);
+      }
+      c = null;
+    }
+  }
+}
