@@ -59,7 +59,7 @@ class CompressionTest {
   void aSmallAnswerGoesUncompressed() throws Exception {
     HttpResponse<byte[]> r = send(to("/healthz").header("Accept-Encoding", BROWSER).GET());
     assertThat(r.headers().firstValue("Content-Encoding")).isEmpty();
-    assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{\"status\":\"ok\",\"store\":\"ok\",\"eventLog\":\"ok\",\"sessions\":\"ok\",\"beaconsAwaitingStore\":0,\"partitionsOwned\":1,\"geoip\":\"on\"}");
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{\"status\":\"ok\",\"store\":\"ok\",\"eventLog\":\"ok\",\"sessions\":\"ok\",\"beaconsAwaitingStore\":0,\"partitionsOwned\":1,\"geoip\":\"on\",\"networkDimensions\":\"off: no ASN database\"}");
   }
 
   @Test
