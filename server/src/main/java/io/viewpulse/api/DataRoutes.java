@@ -127,7 +127,7 @@ final class DataRoutes {
       List<Dimension> breakdown = Params.breakdown(ctx, Viewership.REALTIME_DIMENSIONS, custom);
       return MetricJson.realtime(viewership.now(p.accountId(), Params.string(ctx, "playbackId"),
           Params.string(ctx, "assetId"), Params.string(ctx, "streamId"), Params.string(ctx, "creatorId"), breakdown,
-          Params.filters(ctx, custom)), custom);
+          Params.filters(ctx, custom), Params.quality(ctx)), custom);
     }, body -> Json.ok(ctx, body));
   }
 

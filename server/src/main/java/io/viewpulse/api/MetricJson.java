@@ -3,9 +3,12 @@ package io.viewpulse.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.viewpulse.query.Dimension;
+import io.viewpulse.query.QualityMetric;
 import io.viewpulse.query.RealtimeRow;
 import io.viewpulse.query.Total;
 import io.viewpulse.query.UsageRow;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +32,33 @@ final class MetricJson {
       dims(o, r.dimensions(), custom);
       o.put("viewCount", r.viewCount());
       o.put("errorRate", r.errorRate());
+      RealtimeRow.RealtimeQuality q = r.quality();
+      if (q != null) {
+        quality(o, "ttffP50Ms", q.ttffP50Ms());
+        quality(o, "ttffP95Ms", q.ttffP95Ms());
+        quality(o, "rebufferRatio", q.rebufferRatio());
+        for (QualityMetric m : QualityMetric.values()) {
+          double v = q.metrics()[m.ordinal()];
+          if (Double.isNaN(v)) {
+            continue;
+          }
+          if (m.count()) {
+            o.put(m.apiName(), Math.round(v));
+          } else {
+            quality(o, m.apiName(), v);
+          }
+        }
+      }
     }
     return out;
+  }
+
+  /** A quality figure to seven significant digits, as the views query writes them; left out when undefined. */
+  private static void quality(ObjectNode o, String name, Double v) {
+    if (v == null || Double.isNaN(v)) {
+      return;
+    }
+    o.put(name, Double.isFinite(v) ? new BigDecimal(v).round(new MathContext(7)).doubleValue() : v);
   }
 
   static ObjectNode total(Total t) {

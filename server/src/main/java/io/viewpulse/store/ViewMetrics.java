@@ -287,4 +287,15 @@ public final class ViewMetrics {
     return String.join(", ", out);
   }
 
+  /**
+   * The realtime answer's metrics with {@code metrics=quality} over a group of open sessions' facts, in the order of
+   * the result's columns: view_count, error_rate (0 for no views, as without quality), ttff_p50_ms, ttff_p95_ms,
+   * rebuffer_ratio, then one per {@link QualityMetric}. {@code p50} and {@code p95} are the TTFF percentiles'
+   * expressions.
+   */
+  public static String realtimeSelectOverFacts(String p50, String p95) {
+    return "views AS view_count, coalesce(" + LIVEPEER.get("error_rate") + ", 0) AS error_rate, " + p50
+        + " AS ttff_p50_ms, " + p95 + " AS ttff_p95_ms, " + LIVEPEER.get("rebuffer_ratio") + " AS rebuffer_ratio, "
+        + qualitySelect();
+  }
 }

@@ -104,6 +104,12 @@ public final class Viewership {
    */
   public List<RealtimeRow> now(String accountId, String playbackId, String assetId, String streamId, String creatorId,
       List<Dimension> breakdown, List<io.viewpulse.query.Filter> filters) {
+    return now(accountId, playbackId, assetId, streamId, creatorId, breakdown, filters, false);
+  }
+
+  /** {@code /data/views/now}, with the open sessions' quality metrics when {@code quality} ({@code metrics=quality}). */
+  public List<RealtimeRow> now(String accountId, String playbackId, String assetId, String streamId, String creatorId,
+      List<Dimension> breakdown, List<io.viewpulse.query.Filter> filters, boolean quality) {
     playbackId = playbackIdOf(accountId, playbackId, assetId, streamId);
     for (Dimension d : breakdown) {
       if (!REALTIME_DIMENSIONS.contains(d)) {
@@ -118,7 +124,7 @@ public final class Viewership {
       }
     }
     return store.realtime(new RealtimeQuery(accountId, playbackId, creatorId,
-        clock.instant().minus(NOW_WINDOW), breakdown, filters));
+        clock.instant().minus(NOW_WINDOW), breakdown, filters, quality));
   }
 
   /** {@code /data/usage/query}. */

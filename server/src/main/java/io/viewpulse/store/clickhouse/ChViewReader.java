@@ -98,14 +98,26 @@ final class ChViewReader implements ViewReader {
   @Override
   public List<RealtimeRow> realtime(RealtimeQuery q) {
     ChViewsSql.Sql s = sql.realtime(q);
-    return ch.queryList(s.sql(), s.params(), r -> {
+    List<RealtimeRow> out = new ArrayList<>();
+    // the facts are named as the columns they sum: an expression over them must read the column
+    ch.query(s.sql(), s.params(), ChViewsSql.SETTINGS, r -> {
       Map<Dimension, String> dims = new EnumMap<>(Dimension.class);
       for (Dimension d : q.breakdown()) {
         String col = ChViewsSql.COLUMNS.get(d);
         dims.put(d, r.hasValue(col) ? r.getString(col) : null);
       }
-      return new RealtimeRow(dims, r.getLong("view_count"), r.getDouble("error_rate"));
-    });
+      if (!q.quality()) {
+        return new RealtimeRow(dims, r.getLong("view_count"), r.getDouble("error_rate"));
+      }
+      double[] metrics = new double[QualityMetric.values().length];
+      for (QualityMetric m : QualityMetric.values()) {
+        Double v = number(r, m.column());
+        metrics[m.ordinal()] = v == null ? Double.NaN : v;
+      }
+      return new RealtimeRow(dims, r.getLong("view_count"), r.getDouble("error_rate"), new RealtimeRow.RealtimeQuality(
+          number(r, "ttff_p50_ms"), number(r, "ttff_p95_ms"), number(r, "rebuffer_ratio"), metrics));
+    }, out::add);
+    return out;
   }
 
   @Override

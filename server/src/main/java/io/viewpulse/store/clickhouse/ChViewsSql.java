@@ -302,7 +302,10 @@ final class ChViewsSql {
     return Optional.of(new Sql(sql.toString(), p.values));
   }
 
-  /** Columns: one per breakdown dimension, view_count, error_rate. Open sessions only. */
+  /**
+   * Columns: one per breakdown dimension, view_count, error_rate [, ttff_p50_ms, ttff_p95_ms, rebuffer_ratio, one per
+   * {@link io.viewpulse.query.QualityMetric}]. Open sessions only.
+   */
   Sql realtime(RealtimeQuery q) {
     Params p = new Params();
     List<String> cols = q.breakdown().stream().map(COLUMNS::get).toList();
@@ -310,7 +313,10 @@ final class ChViewsSql {
     for (String c : cols) {
       sql.append("CAST(").append(c).append(", 'Nullable(String)') AS ").append(c).append(", ");
     }
-    sql.append("count() AS view_count, if(count() = 0, 0, countIf(errors > 0) / count()) AS error_rate FROM ")
+    sql.append(q.quality()
+        ? ViewMetrics.aggregates(ViewMetrics.facts(ViewsQuery.Detail.QUALITY), ChSchema.DIALECT)
+            + ", quantilesTDigest(0.5, 0.95)(ttff_ms) AS ttff_q FROM "
+        : "count() AS view_count, if(count() = 0, 0, countIf(errors > 0) / count()) AS error_rate FROM ")
         .append(schema.t("session_state")).append(" FINAL WHERE kind = 's' AND is_deleted = 0 AND play_intent")
         .append(" AND NOT ended AND seen_at >= fromUnixTimestamp64Milli(")
         .append(p.add("Int64", q.activeSince().toEpochMilli())).append(", 'UTC') AND account_id = ")
@@ -325,7 +331,16 @@ final class ChViewsSql {
       sql.append(" AND ").append(f);
     }
     if (!cols.isEmpty()) {
-      sql.append(" GROUP BY ").append(String.join(", ", cols)).append(" ORDER BY view_count DESC");
+      sql.append(" GROUP BY ").append(String.join(", ", cols));
+    }
+    if (q.quality()) {
+      // the groups' facts, then the metrics over them
+      sql = new StringBuilder("SELECT ").append(cols.isEmpty() ? "" : String.join(", ", cols) + ", ")
+          .append(ViewMetrics.realtimeSelectOverFacts("ttff_q[1]", "ttff_q[2]")).append(" FROM (").append(sql)
+          .append(')');
+    }
+    if (!cols.isEmpty()) {
+      sql.append(" ORDER BY view_count DESC");
       for (String c : cols) {
         sql.append(", ").append(c).append(" NULLS LAST");
       }

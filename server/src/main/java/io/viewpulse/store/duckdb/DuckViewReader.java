@@ -101,7 +101,20 @@ final class DuckViewReader implements ViewReader, AutoCloseable {
       for (Dimension d : q.breakdown()) {
         dims.put(d, rs.getString(col++));
       }
-      return new RealtimeRow(dims, rs.getLong(col), rs.getDouble(col + 1));
+      long views = rs.getLong(col++);
+      double errorRate = rs.getDouble(col++);
+      if (!q.quality()) {
+        return new RealtimeRow(dims, views, errorRate);
+      }
+      Double p50 = nullableDouble(rs, col++);
+      Double p95 = nullableDouble(rs, col++);
+      Double rebuffer = nullableDouble(rs, col++);
+      double[] metrics = new double[QualityMetric.values().length];
+      for (int i = 0; i < metrics.length; i++) {
+        Double v = nullableDouble(rs, col++);
+        metrics[i] = v == null ? Double.NaN : v;
+      }
+      return new RealtimeRow(dims, views, errorRate, new RealtimeRow.RealtimeQuality(p50, p95, rebuffer, metrics));
     });
   }
 

@@ -155,7 +155,10 @@ final class ViewsSql {
     return new SqlQuery(sql.toString(), params);
   }
 
-  /** Columns: one per breakdown dimension, view_count, error_rate. */
+  /**
+   * Columns: one per breakdown dimension, view_count, error_rate [, ttff_p50_ms, ttff_p95_ms, rebuffer_ratio, one per
+   * {@link io.viewpulse.query.QualityMetric}].
+   */
   static SqlQuery realtime(RealtimeQuery q) {
     List<Object> params = new ArrayList<>();
     List<String> cols = q.breakdown().stream().map(COLUMNS::get).toList();
@@ -163,9 +166,12 @@ final class ViewsSql {
     for (String c : cols) {
       sql.append(c).append(", ");
     }
-    sql.append("count(*) AS view_count,"
-        + " coalesce(avg(CASE WHEN errors > 0 THEN 1.0 ELSE 0.0 END), 0) AS error_rate"
-        + " FROM live_views WHERE play_intent AND NOT ended AND seen_at >= ").append(DuckDirectory.TS);
+    sql.append(q.quality()
+        ? ViewMetrics.aggregates(ViewMetrics.facts(ViewsQuery.Detail.QUALITY), DIALECT) + ", " + RollupSql.TTFF_STATE
+            + " AS ttff_q"
+        : "count(*) AS view_count,"
+        + " coalesce(avg(CASE WHEN errors > 0 THEN 1.0 ELSE 0.0 END), 0) AS error_rate")
+        .append(" FROM live_views WHERE play_intent AND NOT ended AND seen_at >= ").append(DuckDirectory.TS);
     params.add(q.activeSince().toEpochMilli() * 1000L);
     sql.append(" AND account_id = ?");
     params.add(q.accountId());
@@ -179,9 +185,20 @@ final class ViewsSql {
     }
     List<String> where = new ArrayList<>();
     filters(q.filters(), COLUMNS::get, where, params);
-    where.forEach(w -> sql.append(" AND ").append(w));
+    for (String w : where) {
+      sql.append(" AND ").append(w);
+    }
     if (!cols.isEmpty()) {
-      sql.append(" GROUP BY ").append(String.join(", ", cols)).append(" ORDER BY view_count DESC");
+      sql.append(" GROUP BY ").append(String.join(", ", cols));
+    }
+    if (q.quality()) {
+      // the groups' facts, then the metrics over them
+      sql = new StringBuilder("SELECT ").append(cols.isEmpty() ? "" : String.join(", ", cols) + ", ")
+          .append(ViewMetrics.realtimeSelectOverFacts("ttff_q[1]", "ttff_q[2]")).append(" FROM (").append(sql)
+          .append(')');
+    }
+    if (!cols.isEmpty()) {
+      sql.append(" ORDER BY view_count DESC");
       for (String c : cols) {
         sql.append(", ").append(c).append(" NULLS LAST");
       }
