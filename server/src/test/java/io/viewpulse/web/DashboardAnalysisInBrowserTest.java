@@ -392,13 +392,13 @@ class DashboardAnalysisInBrowserTest {
   void aVideosPageShowsItsAudienceRetention() {
     Chromium.Tab t = signedIn("#/asset/" + video.id() + "?range=custom&from=2026-03-04&to=2026-03-04&step=hour");
     Page p = t.page();
-    p.waitForFunction("() => !document.getElementById('retentionSummary').textContent.startsWith('Loading')");
+    p.waitForFunction("() => !(document.getElementById('retentionSummary')?.textContent ?? 'Loading').startsWith('Loading')");
     assertThat(text(p, "#retentionSummary")).isEqualTo("Of 12 views: 100.0% watched the start, 16.7% the middle,"
         + " 0.00% the end; the most watched part is 0% to 1% (12 watches, replays counted).");
     assertThat(p.isVisible("#retention")).isTrue();
     t.screenshot("dashboard-audience-retention");
     go(p, "#/asset/" + video.id() + "?" + DAY);
-    p.waitForFunction("() => !document.getElementById('retentionSummary').textContent.startsWith('Loading')");
+    p.waitForFunction("() => !(document.getElementById('retentionSummary')?.textContent ?? 'Loading').startsWith('Loading')");
     assertThat(text(p, "#retentionSummary")).startsWith("No finished view of this video in the selected range");
     assertThat(p.isVisible("#retention")).isFalse();
     assertThat(t.errors()).isEmpty();

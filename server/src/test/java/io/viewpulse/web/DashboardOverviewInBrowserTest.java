@@ -215,7 +215,7 @@ class DashboardOverviewInBrowserTest {
       // the error rate: its name opens its chart; the address keeps the choice
       p.click("[data-open=errorRate]");
       settled(p);
-      p.waitForFunction("() => document.getElementById('chartTitle').textContent === 'Error rate over time'");
+      p.waitForFunction("() => document.getElementById('chartTitle')?.textContent === 'Error rate over time'");
       assertThat((String) p.evaluate("location.hash")).isEqualTo("#/overview/errorRate?" + DAY);
       assertThat(p.getAttribute("[data-open=errorRate]", "aria-current")).isEqualTo("true");
       assertThat(text(p, "[data-metric=errorRate]")).as("1 of 7").isEqualTo("14.3%");
