@@ -186,7 +186,7 @@ class DashboardSubdivisionsInBrowserTest {
           "Views");
       assertThat(ranked(p)).containsExactly("1 | California | 3", "2 | Texas | 2", "3 | New York | 1");
       assertThat(p.evaluate("() => [...document.querySelectorAll('#placesTable .bar')].map((b) => b.style.width)"))
-          .as("each figure against the largest").isEqualTo(List.of("100.0%", "66.7%", "33.3%"));
+          .as("each figure against the largest").isEqualTo(List.of("100%", "66.7%", "33.3%"));
       assertThat(p.textContent("#placesUnknown").replaceAll("\\s+", " ").strip())
           .isEqualTo("1 view in United States without a known subdivision is not listed.");
       // the states' map: views 3, 2 and 1 on five shades up to 3; a state without views is grey
@@ -198,6 +198,7 @@ class DashboardSubdivisionsInBrowserTest {
       assertThat(p.getAttribute("#placeMap", "aria-label")).isEqualTo("Views by subdivision of United States on a"
           + " map: 3 subdivisions with views (the table below has every figure)");
       assertThat(p.locator("#placeLegend li").allTextContents()).containsExactly("no views", "1", "2", "3");
+      p.evaluate("document.getElementById('places').scrollIntoView()");
       checked(t, axe, "subdivisions-us", size[0]);
 
       // Back: every country again, nothing chosen
@@ -232,6 +233,7 @@ class DashboardSubdivisionsInBrowserTest {
           "Error rate", "Views");
       assertThat(ranked(p)).containsExactly("1 | Berlin | 100.0% | 1", "2 | Bavaria | 0.00% | 2");
       assertThat(p.isVisible("#placesUnknown")).as("every German view placed").isFalse();
+      p.evaluate("document.getElementById('places').scrollIntoView()");
       checked(t, axe, "subdivisions-de-error-rate", size[0]);
 
       // the table of countries chooses too: Great Britain by its name's button
@@ -248,6 +250,7 @@ class DashboardSubdivisionsInBrowserTest {
       p.waitForSelector("#placeMap");
       assertThat(shadedStates(p)).containsExactly("California shade-5 0.3333333", "New York shade-1 0",
           "Texas shade-1 0");
+      p.evaluate("document.getElementById('places').scrollIntoView()");
       checked(t, axe, "subdivisions-us-error-rate", size[0]);
 
       // the country filters every page; its map and subdivisions stay
