@@ -204,9 +204,9 @@ export async function live(main, id) {
     <div class="pickers mt"><label>History <select id="liveWindow">${Object.entries(WINDOWS).map(([k, [, name]]) =>
       `<option value="${k}" ${k === win ? "selected" : ""}>${name[0].toUpperCase() + name.slice(1)}</option>`).join("")}</select></label></div>
     <h2 id="windowTitle">Over ${winName}</h2>
-    <p class="muted">Peak: the most concurrent sessions in a minute. Errors, rebuffering and startup here: the stream's
-      views that started in the window and have ended (the views query); the sessions still open are under Playing
-      now.</p>
+    <p class="muted" id="windowNote">Peak: the most concurrent sessions in a minute. Errors, rebuffering and startup
+      here: the stream's views that started in the window, ended or still open (the views query); Playing now above
+      has the open sessions alone.</p>
     <div class="kpis" id="windowKpis"></div>
     <h2>Sessions per minute (${winName})</h2><div class="card chart"><canvas id="liveChart" role="img" aria-label="Sessions per minute"></canvas></div>
     <div class="grid2"><div><h2>Locations</h2><div class="scroll" tabindex="0" id="locations"></div></div>
