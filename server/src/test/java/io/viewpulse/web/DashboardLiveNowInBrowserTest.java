@@ -132,11 +132,14 @@ class DashboardLiveNowInBrowserTest {
       // the window's figures are of every view started in it, the ended one and the open ones alike
       p.waitForSelector("[data-window=errorRate]");
       // (errors 1 of 4; stalled 1 s of 5 + 8.8 + 1 s watched; first frames after 200 and 400 ms)
-      assertThat(cards(p, "windowKpis").subList(1, 4)).containsExactly(
+      // the peak: the minute of n-ended's five seconds (a new session, under a minute); T0's minute is not over
+      assertThat(cards(p, "windowKpis")).containsExactly(
+          "Peak sessions in a minute: 1 (minute to 09:51 UTC)",
           "Error rate: 25.0% (4 views)",
           "Rebuffer ratio: 6.76% (of watch time)",
           "Time to first frame (p50): 300 ms (median startup)");
-      assertThat(text(p, "#windowNote").replaceAll("\\s+", " ")).endsWith("Errors, rebuffering and startup here:"
+      assertThat(text(p, "#windowNote").replaceAll("\\s+", " ")).isEqualTo("Peak: the most sessions watching in one"
+          + " minute, concurrent and new. Errors, rebuffering and startup here:"
           + " the stream's views that started in the window, ended or still open (the views query); Playing now"
           + " above has the open sessions alone.");
       assertThat(((Number) p.evaluate("() => document.documentElement.scrollWidth")).intValue()).isEqualTo(size[0]);

@@ -204,7 +204,7 @@ export async function live(main, id) {
     <div class="pickers mt"><label>History <select id="liveWindow">${Object.entries(WINDOWS).map(([k, [, name]]) =>
       `<option value="${k}" ${k === win ? "selected" : ""}>${name[0].toUpperCase() + name.slice(1)}</option>`).join("")}</select></label></div>
     <h2 id="windowTitle">Over ${winName}</h2>
-    <p class="muted" id="windowNote">Peak: the most concurrent sessions in a minute. Errors, rebuffering and startup
+    <p class="muted" id="windowNote">Peak: the most sessions watching in one minute, concurrent and new. Errors, rebuffering and startup
       here: the stream's views that started in the window, ended or still open (the views query); Playing now above
       has the open sessions alone.</p>
     <div class="kpis" id="windowKpis"></div>
@@ -237,11 +237,12 @@ export async function live(main, id) {
       `<section class="card kpi"><div class="label">${label}</div><div class="value" data-now="${k}">${v}</div>
        <div class="delta flat">${note}</div></section>`).join("");
     const st = latest.stats;
-    const peak = series.items.reduce((best, i) => !best || i.stats.concurrent.sessions > best.stats.concurrent.sessions
-      ? i : best, null);
+    // every session watching in the minute: Uplynk's concurrent ones (a minute or more) and its new ones
+    const watching = (i) => i.stats.concurrent.sessions + i.stats.new.sessions;
+    const peak = series.items.reduce((best, i) => !best || watching(i) > watching(best) ? i : best, null);
     const q = views[0] || {};
     document.getElementById("windowKpis").innerHTML = [
-      ["Peak concurrent sessions", peak ? count(peak.stats.concurrent.sessions) : "–", "peak",
+      ["Peak sessions in a minute", peak ? count(watching(peak)) : "–", "peak",
         peak ? "minute to " + clock(peak.ts) + " " + escape(zoneName()) : "no minutes with viewers"],
       ["Error rate", percent(q.errorRate), "errorRate", views.length ? count(q.viewCount) + " views" : "no ended views"],
       ["Rebuffer ratio", percent(q.rebufferRatio), "rebufferRatio", "of watch time"],
