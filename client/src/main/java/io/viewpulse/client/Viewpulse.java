@@ -727,7 +727,19 @@ public final class Viewpulse {
           text(v, "domain"), v.path("live").asBoolean(), v.path("playtimeMs").asLong(),
           v.hasNonNull("ttffMs") ? v.get("ttffMs").asInt() : null, v.path("rebufferMs").asLong(),
           v.path("errors").asInt(), v.path("firstFrame").asBoolean(), v.path("ended").asBoolean(),
-          v.path("failed").asBoolean());
+          v.path("failed").asBoolean(), text(v, "asn"), text(v, "isp"), text(v, "cdn"), custom(v));
+  }
+
+  /** The {@code custom.<name>} fields of a view, by name, in the answer's order. */
+  private static Map<String, String> custom(JsonNode v) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    v.fields().forEachRemaining(f -> {
+      if (f.getKey().startsWith(Dimension.CUSTOM_PREFIX)) {
+        out.put(f.getKey().substring(Dimension.CUSTOM_PREFIX.length()), f.getValue().isNull() ? null
+            : f.getValue().asText());
+      }
+    });
+    return out;
   }
 
   // ---- plumbing ----
