@@ -73,6 +73,8 @@ final class ViewRowsJson {
       this.customNames = customNames;
       g = Json.MAPPER.getFactory().createGenerator(out);
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      // the line break separates the objects: not Jackson's default space before every object after the first
+      g.setRootValueSeparator(null);
     }
 
     void row(ViewRow r) throws IOException {
