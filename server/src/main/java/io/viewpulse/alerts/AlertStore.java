@@ -3,7 +3,7 @@ package io.viewpulse.alerts;
 import java.util.List;
 
 /**
- * Where alert rules and incidents are kept. Blocking: call from worker threads. Failures of the store throw
+ * Where alert rules, incidents and the outbox of their notifications are kept. Blocking: call from worker threads. Failures of the store throw
  * {@link io.viewpulse.model.StoreException}. Small: read whole or by account.
  */
 public interface AlertStore {
@@ -24,4 +24,19 @@ public interface AlertStore {
    * those still open when {@code openOnly}.
    */
   List<Incident> incidents(String accountId, boolean openOnly, int limit);
+
+  /**
+   * Adds {@code notification} to the outbox, pending, unless the outbox has one of the same id already (pending,
+   * delivered or given up): then nothing changes. So two evaluators that make the same notification make one.
+   */
+  void putNotification(Notification notification);
+
+  /** The pending notifications of every account, oldest first (by creation, then id), at most {@code limit}. */
+  List<Notification> pendingNotifications(int limit);
+
+  /**
+   * Records an attempt at {@code notification} (as it stands after it: its attempts and next attempt): it stays pending
+   * unless {@code done} (delivered, or given up). A notification that is done stays done.
+   */
+  void notificationAttempted(Notification notification, boolean done);
 }
