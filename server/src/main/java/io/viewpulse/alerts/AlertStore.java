@@ -1,5 +1,6 @@
 package io.viewpulse.alerts;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -31,8 +32,12 @@ public interface AlertStore {
    */
   void putNotification(Notification notification);
 
-  /** The pending notifications of every account, oldest first (by creation, then id), at most {@code limit}. */
-  List<Notification> pendingNotifications(int limit);
+  /**
+   * The pending notifications of every account that are due by {@code dueBy} (next attempt not after it) and come
+   * after no pending notification of their incident that is not due: oldest first (by creation, then id), at most
+   * {@code limit}. So notifications waiting for a retry never hide the others, and an incident's go in order.
+   */
+  List<Notification> pendingNotifications(Instant dueBy, int limit);
 
   /**
    * Records an attempt at {@code notification} (as it stands after it: its attempts and next attempt): it stays pending

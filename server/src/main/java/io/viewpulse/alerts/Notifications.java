@@ -102,17 +102,15 @@ final class Notifications implements AutoCloseable {
       fresh = true;
       return;
     }
-    List<Notification> pending = store.pendingNotifications(BATCH);
-    boolean all = fresh;
+    Instant start = clock.instant();
+    // the first look takes every pending notification: none waits longer than the longest back-off
+    List<Notification> due = store.pendingNotifications(fresh ? start.plus(MAX_BACKOFF.multipliedBy(2)) : start,
+        BATCH);
     fresh = false;
     Set<String> waiting = new HashSet<>();
-    for (Notification n : pending) {
+    for (Notification n : due) {
       Instant now = clock.instant();
       if (thread.isShutdown() || waiting.contains(n.incident().id())) {
-        continue;
-      }
-      if (!all && n.nextAttemptAt().isAfter(now)) {
-        waiting.add(n.incident().id());
         continue;
       }
       try {

@@ -167,10 +167,10 @@ class AlertsApiTest {
 
   /** Waits until the outbox has no pending notification (marked just after the receiver's answer), at most 10 s. */
   private void awaitOutboxEmpty() throws InterruptedException {
-    for (int i = 0; i < 1000 && !s.vp.store().alerts().pendingNotifications(10).isEmpty(); i++) {
+    for (int i = 0; i < 1000 && !s.vp.store().alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10).isEmpty(); i++) {
       Thread.sleep(10);
     }
-    assertThat(s.vp.store().alerts().pendingNotifications(10)).as("nothing left to deliver").isEmpty();
+    assertThat(s.vp.store().alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10)).as("nothing left to deliver").isEmpty();
   }
 
   /**

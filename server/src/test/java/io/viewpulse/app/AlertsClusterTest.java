@@ -120,7 +120,7 @@ class AlertsClusterTest {
           io.viewpulse.alerts.Incident::resolvedAt).containsExactly(org.assertj.core.groups.Tuple.tuple(
           T0.plusSeconds(60), null));
       String id = incidents.get(0).id();
-      await("the notification delivered", () -> evaluator.vp.store().alerts().pendingNotifications(10).isEmpty());
+      await("the notification delivered", () -> evaluator.vp.store().alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10).isEmpty());
       assertThat(hook.received()).extracting(r -> r.headers().get("Viewpulse-Delivery"))
           .containsExactly(id + ":opened");
 
@@ -134,7 +134,7 @@ class AlertsClusterTest {
       await("the standby owns every partition", () -> owned(standby) == PARTITIONS);
       assertThat(metric(standby, "viewpulse_alert_evaluator")).isEqualTo(1.0);
       evaluateAt(clock, 2, standby);
-      await("the resolution delivered", () -> standby.vp.store().alerts().pendingNotifications(10).isEmpty()
+      await("the resolution delivered", () -> standby.vp.store().alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10).isEmpty()
           && hook.received().size() == 2);
       assertThat(standby.vp.alerts().incidents(standby.accountId, false, 10))
           .extracting(io.viewpulse.alerts.Incident::id, io.viewpulse.alerts.Incident::resolvedAt)

@@ -849,20 +849,26 @@ class StoreContractTest {
     alerts.putNotification(third);
     alerts.putNotification(new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusSeconds(9), 0,
         at.plusSeconds(9)));
-    assertThat(alerts.pendingNotifications(10)).containsExactly(first, third, second);
-    assertThat(alerts.pendingNotifications(2)).containsExactly(first, third);
+    Instant far = at.plus(java.time.Duration.ofDays(1));
+    assertThat(alerts.pendingNotifications(far, 10)).containsExactly(first, third, second);
+    assertThat(alerts.pendingNotifications(far, 2)).containsExactly(first, third);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(60), 10)).as("due by then").containsExactly(first, third);
     var retry = new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusMillis(1), 1,
-        at.plusSeconds(2));
+        at.plusSeconds(400));
     alerts.notificationAttempted(retry, false);
     reopen();
     alerts = store.alerts();
-    assertThat(alerts.pendingNotifications(10)).containsExactly(retry, third, second);
+    assertThat(alerts.pendingNotifications(far, 10)).containsExactly(retry, third, second);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(300), 10))
+        .as("the resolution is due but waits for its opening").containsExactly(third);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(400), 10)).containsExactly(retry, third, second);
     alerts.notificationAttempted(new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusMillis(1), 2,
-        at.plusSeconds(2)), true);
+        at.plusSeconds(400)), true);
     alerts.putNotification(first);
-    assertThat(alerts.pendingNotifications(10)).as("done stays done").containsExactly(third, second);
+    assertThat(alerts.pendingNotifications(far, 10)).as("done stays done").containsExactly(third, second);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(300), 10)).containsExactly(third, second);
     reopen();
-    assertThat(store.alerts().pendingNotifications(10)).containsExactly(third, second);
+    assertThat(store.alerts().pendingNotifications(far, 10)).containsExactly(third, second);
   }
 
   private static SessionStore.Commit finishes(int partition, long offset, ViewRecord... views) {
