@@ -46,6 +46,8 @@ public final class Alerts implements AutoCloseable {
   private final SigningSecrets secrets;
   private final java.util.function.BooleanSupplier evaluator;
   private final Map<String, Hysteresis> states = new HashMap<>();
+  /** The open incidents in the store by rule, read at the first opening of an evaluation; null before. */
+  private Map<String, Incident> openInStore;
   private Instant lastMinute;
   private boolean loaded;
   private ScheduledExecutorService timer;
@@ -156,6 +158,7 @@ public final class Alerts implements AutoCloseable {
       }
       loaded = true;
     }
+    openInStore = null;
     List<Rule> rules = store.rules(null);
     Map<String, Readings.Reading> read = readings.read(rules, minute,
         e -> LOG.warn("alert rules not evaluated at {}: {}", minute, e.getMessage()));
@@ -174,8 +177,11 @@ public final class Alerts implements AutoCloseable {
     Hysteresis h = states.computeIfAbsent(r.id(), k -> new Hysteresis(null));
     switch (h.next(r, reading.holds(r))) {
       case OPEN -> {
-        Incident other = store.incidents(r.accountId(), true, MAX_LIST).stream()
-            .filter(o -> o.ruleId().equals(r.id())).findFirst().orElse(null);
+        if (openInStore == null) {
+          openInStore = new HashMap<>();
+          store.incidents(null, true, Integer.MAX_VALUE).forEach(o -> openInStore.put(o.ruleId(), o));
+        }
+        Incident other = openInStore.get(r.id());
         if (other != null) {
           // opened by another evaluator meanwhile (see the class): it is this rule's incident, notified already
           h.open = other;
