@@ -53,6 +53,8 @@ final class ViewRowsJson {
     Ndjson(OutputStream out) throws IOException {
       g = Json.MAPPER.getFactory().createGenerator(out);
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      // the line break separates the objects: not Jackson's default space before every object after the first
+      g.setRootValueSeparator(null);
     }
 
     void row(ViewRow r) throws IOException {

@@ -607,6 +607,19 @@ class StoreContractTest {
     return r.toBytes("timeout", t + 20_000);
   }
 
+  /** A history loaded with some views' timelines keeps each with its view, and none for the others. */
+  @Test
+  void aLoadedHistoryKeepsTheTimelinesItWasGiven() {
+    long t = T0.toEpochMilli();
+    byte[] tl = timeline(t);
+    store.load(List.of(view(901, "with", t, true), view(902, "without", t + 1_000, true)), Map.of(901L, tl));
+    List<io.viewpulse.query.ViewRow> rows = store.viewRows().newest(everything(), null, 10);
+    assertThat(rows).extracting(io.viewpulse.query.ViewRow::viewerId).containsExactly("viewer-without", "viewer-with");
+    assertThat(store.viewRows().view("acc", rows.get(1).viewId()).orElseThrow().timeline()).isEqualTo(tl);
+    assertThat(io.viewpulse.model.Timeline.decode(store.viewRows().view("acc", rows.get(0).viewId()).orElseThrow()
+        .timeline())).isEqualTo(io.viewpulse.model.Timeline.EMPTY);
+  }
+
   /**
    * A finished view's timeline is stored with it and read back by the view's id (as the list gives it) in its own
    * account only, across a restart; dropped by start time while the view stays; erased with its viewer.
