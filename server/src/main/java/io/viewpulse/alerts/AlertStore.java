@@ -44,4 +44,10 @@ public interface AlertStore {
    * unless {@code done} (delivered, or given up). A notification that is done stays done.
    */
   void notificationAttempted(Notification notification, boolean done);
+
+  /**
+   * Deletes the notifications made before {@code before} that are done (every trace of them: a later put of such an
+   * id is a new notification); returns nothing. Pending ones stay.
+   */
+  void dropDoneNotifications(Instant before);
 }

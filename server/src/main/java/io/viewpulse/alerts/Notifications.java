@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * a notification still failing {@link #GIVE_UP} after it was made is given up and logged. The first look after the
  * start (or after this node became the cluster's evaluator) tries every pending one at once, whatever its back-off.
  * The notifications of one incident go in order: while its opening waits for a retry, its resolution waits too. Only
- * the cluster's evaluator delivers ({@code active}, see {@link Alerts}).
+ * the cluster's evaluator delivers ({@code active}, see {@link Alerts}); it also deletes, every hour, the
+ * notifications done for more than {@link #KEEP}.
  */
 final class Notifications implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
@@ -33,6 +34,10 @@ final class Notifications implements AutoCloseable {
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
   static final Duration GIVE_UP = Duration.ofHours(24);
+  /** How long a notification that is done stays in the outbox (its id keeps a repeated put from sending it again). */
+  static final Duration KEEP = Duration.ofDays(7);
+  /** How often the notifications done for longer than {@link #KEEP} are deleted. */
+  static final Duration DROP_EVERY = Duration.ofHours(1);
   /** Pending notifications read at one look. */
   static final int BATCH = 100;
 
@@ -44,6 +49,8 @@ final class Notifications implements AutoCloseable {
   /** Whether the next look tries every pending notification whatever its back-off; the thread's only. */
   private boolean fresh = true;
   private boolean started;
+  /** When the outbox was last cleared of old notifications (the clock's time); the thread's only. */
+  private Instant dropped;
 
   Notifications(AlertStore store, Notifier notifier, InstantSource clock, BooleanSupplier active) {
     this.store = store;
@@ -107,6 +114,10 @@ final class Notifications implements AutoCloseable {
     List<Notification> due = store.pendingNotifications(fresh ? start.plus(MAX_BACKOFF.multipliedBy(2)) : start,
         BATCH);
     fresh = false;
+    if (dropped == null || !start.isBefore(dropped.plus(DROP_EVERY))) {
+      store.dropDoneNotifications(start.minus(KEEP));
+      dropped = start;
+    }
     Set<String> waiting = new HashSet<>();
     for (Notification n : due) {
       Instant now = clock.instant();

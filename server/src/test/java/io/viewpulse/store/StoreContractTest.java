@@ -832,7 +832,8 @@ class StoreContractTest {
   /**
    * The outbox of alert notifications: a notification is kept whole (its rule and incident as they were), once per id
    * (a second put of the same id changes nothing, also once delivered), pending oldest first until an attempt marks
-   * it done; a failed attempt's count and next time are kept; across a restart.
+   * it done, those due only when asked, an incident's in order; a failed attempt's count and next time are kept;
+   * across a restart; done ones deleted on request, pending ones kept.
    */
   @Test
   void alertNotificationsWaitInTheOutboxOncePerIdUntilDone() throws Exception {
@@ -881,7 +882,13 @@ class StoreContractTest {
     assertThat(alerts.pendingNotifications(far, 10)).as("done stays done").containsExactly(third, second);
     assertThat(alerts.pendingNotifications(at.plusSeconds(300), 10)).containsExactly(third, second);
     reopen();
-    assertThat(store.alerts().pendingNotifications(far, 10)).containsExactly(third, second);
+    alerts = store.alerts();
+    assertThat(alerts.pendingNotifications(far, 10)).containsExactly(third, second);
+    alerts.dropDoneNotifications(far);
+    assertThat(alerts.pendingNotifications(far, 10)).as("pending ones stay").containsExactly(third, second);
+    alerts.putNotification(first);
+    assertThat(alerts.pendingNotifications(far, 10)).as("a dropped id is forgotten")
+        .containsExactly(first, third, second);
   }
 
   private static SessionStore.Commit finishes(int partition, long offset, ViewRecord... views) {

@@ -133,6 +133,17 @@ final class ChAlerts implements AlertStore {
     insertOutbox(n, done, 2L * n.attempts() + (done ? 1 : 0));
   }
 
+  /**
+   * A lightweight delete of every version of each notification whose newest version is done: deleting only that
+   * version would bring an older, pending one back.
+   */
+  @Override
+  public void dropDoneNotifications(Instant before) {
+    ch.execute("DELETE FROM " + schema.t("alert_outbox") + " WHERE created_at < fromUnixTimestamp64Milli({b:Int64},"
+        + " 'UTC') AND id IN (SELECT id FROM " + schema.t("alert_outbox") + " FINAL WHERE done = 1 AND created_at <"
+        + " fromUnixTimestamp64Milli({b:Int64}, 'UTC'))", Map.of("b", before.toEpochMilli()));
+  }
+
   private void insertOutbox(Notification n, boolean done, long version) {
     Rule r = n.rule();
     Incident i = n.incident();

@@ -106,6 +106,11 @@ final class DuckAlerts implements AlertStore, AutoCloseable {
         + " WHERE id = ? AND NOT done", n.attempts(), micros(n.nextAttemptAt()), done, n.id());
   }
 
+  @Override
+  public synchronized void dropDoneNotifications(Instant before) {
+    update("DELETE FROM alert_outbox WHERE done AND created_at < make_timestamp(?::BIGINT)", micros(before));
+  }
+
   private static long micros(Instant t) {
     return t.toEpochMilli() * 1000L;
   }
