@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Where alert rules, incidents and the outbox of their notifications are kept. Blocking: call from worker threads. Failures of the store throw
- * {@link io.viewpulse.model.StoreException}. Small: read whole or by account.
+ * Where alert rules, incidents and the outbox of their notifications are kept. Blocking: call from worker threads.
+ * Failures of the store throw {@link io.viewpulse.model.StoreException}. Small: read whole or by account.
  */
 public interface AlertStore {
   /** Stores {@code rule}, replacing the account's rule of the same id. */

@@ -35,6 +35,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AlertEvaluationTest {
   private static final Instant T0 = TestServer.T0;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Later than any notification is due: pendingNotifications(ANY_TIME, n) lists every pending one. */
+  private static final java.time.Instant ANY_TIME = java.time.Instant.parse("2100-01-01T00:00:00Z");
 
   @Parameter
   TestStores.Engine engine;
@@ -181,10 +183,10 @@ class AlertEvaluationTest {
       String id = Alerts.incidentId(errors, T0.plusSeconds(60));
       assertThat(alerts.incidents("acc", false, 10)).containsExactly(new Incident(id, "acc", errors.id(), "errors",
           "errorRate", T0.plusSeconds(60), T0.plusSeconds(120), 0.5, 0.5));
-      for (int i = 0; i < 500 && !store.alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10).isEmpty(); i++) {
+      for (int i = 0; i < 500 && !store.alerts().pendingNotifications(ANY_TIME, 10).isEmpty(); i++) {
         Thread.sleep(10);
       }
-      assertThat(store.alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10)).isEmpty();
+      assertThat(store.alerts().pendingNotifications(ANY_TIME, 10)).isEmpty();
       assertThat(new java.util.TreeSet<>(ids)).containsExactly(id + ":opened", id + ":resolved");
     } finally {
       other.close();
@@ -218,7 +220,7 @@ class AlertEvaluationTest {
     String id = Alerts.incidentId(errors, T0.plusSeconds(60)) + ":opened";
     // the clock did not move past the back-off: one attempt
     assertThat(refused).containsExactly(id);
-    assertThat(store.alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10)).extracting(Notification::id, Notification::attempts)
+    assertThat(store.alerts().pendingNotifications(ANY_TIME, 10)).extracting(Notification::id, Notification::attempts)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(id, 1));
     store.close();
     store = Stores.open(config);
@@ -226,10 +228,10 @@ class AlertEvaluationTest {
     alerts = new Alerts(store.alerts(), store.views(), clock, (rule, incident) -> delivered.add(
         Notification.idOf(incident) + " " + rule.name() + " " + incident.value()), secrets, new SimpleMeterRegistry());
     alerts.start();
-    for (int i = 0; i < 500 && !store.alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10).isEmpty(); i++) {
+    for (int i = 0; i < 500 && !store.alerts().pendingNotifications(ANY_TIME, 10).isEmpty(); i++) {
       Thread.sleep(10);
     }
-    assertThat(store.alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10)).isEmpty();
+    assertThat(store.alerts().pendingNotifications(ANY_TIME, 10)).isEmpty();
     assertThat(delivered).containsExactly(id + " errors 0.5");
   }
 

@@ -32,6 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(TestStores.Engine.class)
 class AlertsApiTest {
   private static final Instant T0 = TestServer.T0;
+  /** Later than any notification is due: pendingNotifications(ANY_TIME, n) lists every pending one. */
+  private static final java.time.Instant ANY_TIME = java.time.Instant.parse("2100-01-01T00:00:00Z");
 
   @Parameter
   TestStores.Engine engine;
@@ -167,10 +169,10 @@ class AlertsApiTest {
 
   /** Waits until the outbox has no pending notification (marked just after the receiver's answer), at most 10 s. */
   private void awaitOutboxEmpty() throws InterruptedException {
-    for (int i = 0; i < 1000 && !s.vp.store().alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10).isEmpty(); i++) {
+    for (int i = 0; i < 1000 && !s.vp.store().alerts().pendingNotifications(ANY_TIME, 10).isEmpty(); i++) {
       Thread.sleep(10);
     }
-    assertThat(s.vp.store().alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10)).as("nothing left to deliver").isEmpty();
+    assertThat(s.vp.store().alerts().pendingNotifications(ANY_TIME, 10)).as("nothing left to deliver").isEmpty();
   }
 
   /**

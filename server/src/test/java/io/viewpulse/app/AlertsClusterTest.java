@@ -30,6 +30,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AlertsClusterTest {
   private static final int PARTITIONS = 4;
+  /** Later than any notification is due: pendingNotifications(ANY_TIME, n) lists every pending one. */
+  private static final java.time.Instant ANY_TIME = java.time.Instant.parse("2100-01-01T00:00:00Z");
   private KafkaBroker broker;
   private WebhookReceiver hook;
 
@@ -120,7 +122,8 @@ class AlertsClusterTest {
           io.viewpulse.alerts.Incident::resolvedAt).containsExactly(org.assertj.core.groups.Tuple.tuple(
           T0.plusSeconds(60), null));
       String id = incidents.get(0).id();
-      await("the notification delivered", () -> evaluator.vp.store().alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10).isEmpty());
+      await("the notification delivered", () -> evaluator.vp.store().alerts().pendingNotifications(ANY_TIME, 10)
+          .isEmpty());
       assertThat(hook.received()).extracting(r -> r.headers().get("Viewpulse-Delivery"))
           .containsExactly(id + ":opened");
 
@@ -134,7 +137,7 @@ class AlertsClusterTest {
       await("the standby owns every partition", () -> owned(standby) == PARTITIONS);
       assertThat(metric(standby, "viewpulse_alert_evaluator")).isEqualTo(1.0);
       evaluateAt(clock, 2, standby);
-      await("the resolution delivered", () -> standby.vp.store().alerts().pendingNotifications(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10).isEmpty()
+      await("the resolution delivered", () -> standby.vp.store().alerts().pendingNotifications(ANY_TIME, 10).isEmpty()
           && hook.received().size() == 2);
       assertThat(standby.vp.alerts().incidents(standby.accountId, false, 10))
           .extracting(io.viewpulse.alerts.Incident::id, io.viewpulse.alerts.Incident::resolvedAt)
