@@ -146,8 +146,11 @@ public final class Viewpulse implements AutoCloseable {
           store.viewRows(), c.clock(), c.timelineRetention(), retention::timelineRetention);
       timelineDrop = dropTimelinesEvery(explorer, TIMELINE_DROP);
       io.viewpulse.alerts.SigningSecrets secrets = new io.viewpulse.alerts.SigningSecrets(master);
+      // one evaluator in the cluster: the owner of the event log's partition 0 (see ARCHITECTURE.md)
+      java.util.function.BooleanSupplier evaluator = log instanceof io.viewpulse.eventlog.KafkaEventLog kafka
+          ? () -> kafka.owns(0) : () -> true;
       alerts = new io.viewpulse.alerts.Alerts(store.alerts(), store.views(), c.clock(),
-          new io.viewpulse.alerts.WebhookNotifier(webhooks, secrets), secrets, metrics);
+          new io.viewpulse.alerts.WebhookNotifier(webhooks, secrets), secrets, metrics, evaluator);
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, viewership,

@@ -899,6 +899,68 @@ class StoreContractTest {
     assertThat(alerts.rules("other")).as("another account's rule of the same id stays").containsExactly(other);
   }
 
+  /**
+   * The outbox of alert notifications: a notification is kept whole (its rule and incident as they were), once per id
+   * (a second put of the same id changes nothing, also once delivered), pending oldest first until an attempt marks
+   * it done, those due only when asked, an incident's in order; a failed attempt's count and next time are kept;
+   * across a restart; done ones deleted on request, pending ones kept.
+   */
+  @Test
+  void alertNotificationsWaitInTheOutboxOncePerIdUntilDone() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Instant at = Instant.parse("2026-01-02T03:04:00Z");
+    io.viewpulse.alerts.Rule rule = io.viewpulse.alerts.RuleJson.read(json.readTree("{\"name\": \"errors 'up'\","
+        + " \"metric\": \"errorRate\", \"filters\": [\"country:US\"], \"comparison\": \">\", \"threshold\": 0.05,"
+        + " \"webhookUrl\": \"https://hooks.example.com/x?y=1\"}"), "r1", "acc", at.minusSeconds(3600));
+    var opened = new io.viewpulse.alerts.Incident("i1", "acc", "r1", "errors 'up'", "errorRate", at, null, 0.125,
+        0.05);
+    var resolved = new io.viewpulse.alerts.Incident("i1", "acc", "r1", "errors 'up'", "errorRate", at,
+        at.plusSeconds(300), 0.125, 0.05);
+    io.viewpulse.alerts.Rule now = io.viewpulse.alerts.RuleJson.read(json.readTree("{\"name\": \"now\","
+        + " \"metric\": \"viewsNow\", \"comparison\": \"<\", \"threshold\": 3, \"webhookUrl\":"
+        + " \"https://hooks.example.com/now\"}"), "r9", "other", at);
+    var other = new io.viewpulse.alerts.Incident("i2", "other", "r9", "now", "viewsNow", at.plusSeconds(60), null,
+        1, 3);
+    var first = new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusMillis(1), 0,
+        at.plusMillis(1));
+    var second = new io.viewpulse.alerts.Notification("i1:resolved", rule, resolved, at.plusSeconds(300), 0,
+        at.plusSeconds(300));
+    var third = new io.viewpulse.alerts.Notification("i2:opened", now, other, at.plusSeconds(60), 0,
+        at.plusSeconds(60));
+    var alerts = store.alerts();
+    alerts.putNotification(second);
+    alerts.putNotification(first);
+    alerts.putNotification(third);
+    alerts.putNotification(new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusSeconds(9), 0,
+        at.plusSeconds(9)));
+    Instant far = at.plus(java.time.Duration.ofDays(1));
+    assertThat(alerts.pendingNotifications(far, 10)).containsExactly(first, third, second);
+    assertThat(alerts.pendingNotifications(far, 2)).containsExactly(first, third);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(60), 10)).as("due by then").containsExactly(first, third);
+    var retry = new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusMillis(1), 1,
+        at.plusSeconds(400));
+    alerts.notificationAttempted(retry, false);
+    reopen();
+    alerts = store.alerts();
+    assertThat(alerts.pendingNotifications(far, 10)).containsExactly(retry, third, second);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(300), 10))
+        .as("the resolution is due but waits for its opening").containsExactly(third);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(400), 10)).containsExactly(retry, third, second);
+    alerts.notificationAttempted(new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusMillis(1), 2,
+        at.plusSeconds(400)), true);
+    alerts.putNotification(first);
+    assertThat(alerts.pendingNotifications(far, 10)).as("done stays done").containsExactly(third, second);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(300), 10)).containsExactly(third, second);
+    reopen();
+    alerts = store.alerts();
+    assertThat(alerts.pendingNotifications(far, 10)).containsExactly(third, second);
+    alerts.dropDoneNotifications(far);
+    assertThat(alerts.pendingNotifications(far, 10)).as("pending ones stay").containsExactly(third, second);
+    alerts.putNotification(first);
+    assertThat(alerts.pendingNotifications(far, 10)).as("a dropped id is forgotten")
+        .containsExactly(first, third, second);
+  }
+
   private static SessionStore.Commit finishes(int partition, long offset, ViewRecord... views) {
     return SessionStore.Commit.of(partition, offset, List.of(), List.of(), List.of(views), List.of(), List.of());
   }
