@@ -1,10 +1,15 @@
 package io.viewpulse.alerts;
 
+import java.util.concurrent.CompletableFuture;
+
 /** Delivers the notification of an incident's opening or resolution ({@link Incident#open()} says which). */
 public interface Notifier {
-  /** Delivers one notification; throws when it was not delivered (it is then retried). Blocking. */
-  void send(Rule rule, Incident incident) throws Exception;
+  /**
+   * Delivers one notification without blocking: the future completes when it was delivered, or exceptionally when it
+   * was not (it is then retried). It may complete on any thread: chain no blocking work on it.
+   */
+  CompletableFuture<Void> send(Rule rule, Incident incident);
 
   /** Delivers nothing. */
-  Notifier NONE = (rule, incident) -> { };
+  Notifier NONE = (rule, incident) -> CompletableFuture.completedFuture(null);
 }

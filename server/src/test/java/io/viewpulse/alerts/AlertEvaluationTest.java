@@ -54,8 +54,11 @@ class AlertEvaluationTest {
     clock = new MutableClock(T0);
     metrics = new SimpleMeterRegistry();
     alerts = new Alerts(store.alerts(), store.views(), clock,
-        (rule, incident) -> sent.add(rule.name() + (incident.open() ? " opened " : " resolved ")
-            + Duration.between(T0, incident.open() ? incident.openedAt() : incident.resolvedAt()).toMinutes()),
+        (rule, incident) -> {
+          sent.add(rule.name() + (incident.open() ? " opened " : " resolved ")
+              + Duration.between(T0, incident.open() ? incident.openedAt() : incident.resolvedAt()).toMinutes());
+          return java.util.concurrent.CompletableFuture.completedFuture(null);
+        },
         new SigningSecrets(io.viewpulse.auth.MasterKey.of(new byte[32])), metrics);
   }
 
@@ -138,8 +141,10 @@ class AlertEvaluationTest {
     awaitSent(1);
     alerts.close();
     metrics = new SimpleMeterRegistry();
-    alerts = new Alerts(store.alerts(), store.views(), clock, (rule, incident) -> sent.add(rule.name()
-        + (incident.open() ? " opened again" : " resolved after the restart")),
+    alerts = new Alerts(store.alerts(), store.views(), clock, (rule, incident) -> {
+      sent.add(rule.name() + (incident.open() ? " opened again" : " resolved after the restart"));
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    },
         new SigningSecrets(io.viewpulse.auth.MasterKey.of(new byte[32])), metrics);
     for (int m = 3; m <= 8; m++) {
       at(m);
