@@ -34,6 +34,7 @@ public final class Alerts implements AutoCloseable {
   private final InstantSource clock;
   private final Readings readings;
   private final Notifications notifications;
+  private final Notifier notifier;
   private final AlertGauges gauges;
   private final SigningSecrets secrets;
   private final Map<String, Hysteresis> states = new HashMap<>();
@@ -48,12 +49,13 @@ public final class Alerts implements AutoCloseable {
     this.clock = clock;
     this.readings = new Readings(views);
     this.notifications = new Notifications(notifier);
+    this.notifier = notifier;
     this.gauges = new AlertGauges(metrics);
   }
 
   /** Creates a rule of {@code accountId} from its JSON form; refuses (invalid) a field that is wrong, naming it. */
   public Rule create(String accountId, JsonNode body) {
-    Rule r = RuleJson.read(body, UUID.randomUUID().toString(), accountId, clock.instant());
+    Rule r = checked(RuleJson.read(body, UUID.randomUUID().toString(), accountId, clock.instant()));
     if (store.rules(accountId).size() >= MAX_RULES) {
       throw DomainException.invalid("an account has at most " + MAX_RULES + " alert rules");
     }
@@ -64,8 +66,20 @@ public final class Alerts implements AutoCloseable {
   /** Replaces the rule {@code id} of {@code accountId}; its run of evaluations and open incident go on. */
   public Rule replace(String accountId, String id, JsonNode body) {
     Rule old = rule(accountId, id);
-    Rule r = RuleJson.read(body, id, accountId, old.createdAt());
+    Rule r = checked(RuleJson.read(body, id, accountId, old.createdAt()));
     store.putRule(r);
+    return r;
+  }
+
+  /** The rule, unless its webhook URL is one the notifier refuses (a 400 naming the field, as the guard says why). */
+  private Rule checked(Rule r) {
+    if (r.webhookUrl() != null) {
+      try {
+        notifier.check(r.webhookUrl());
+      } catch (DomainException e) {
+        throw DomainException.invalid("field 'webhookUrl': " + e.getMessage());
+      }
+    }
     return r;
   }
 

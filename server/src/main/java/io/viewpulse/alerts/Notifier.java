@@ -10,6 +10,14 @@ public interface Notifier {
    */
   CompletableFuture<Void> send(Rule rule, Incident incident);
 
+  /**
+   * Refuses a webhook URL this notifier will never post to (by its form, or an address literal it may not reach),
+   * when a rule is saved; names no field. Nothing by default.
+   *
+   * @throws io.viewpulse.model.DomainException saying what is wrong
+   */
+  default void check(String url) {}
+
   /** Delivers nothing. */
   Notifier NONE = (rule, incident) -> CompletableFuture.completedFuture(null);
 }

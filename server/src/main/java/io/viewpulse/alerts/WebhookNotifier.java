@@ -20,6 +20,12 @@ public final class WebhookNotifier implements Notifier {
     this.secrets = secrets;
   }
 
+  /** The guard's check of the URL's form and of an address literal, as for the streaming export's endpoints. */
+  @Override
+  public void check(String url) {
+    client.guard().parse(url);
+  }
+
   @Override
   public CompletableFuture<Void> send(Rule rule, Incident incident) {
     try {
