@@ -51,6 +51,30 @@ class WebhookClientTest {
     return client.post(URI.create(url), BODY, SECRET).get(10, TimeUnit.SECONDS);
   }
 
+  /** Host names are resolved on the client's own workers: a full worker pool of the server's holds no post back. */
+  @Test
+  void aPostGoesOutWhileTheServersWorkerPoolIsFull() throws Exception {
+    WebhookClient client = client(WebhookGuard.allowing(List.of("127.0.0.1")));
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(20);
+    try {
+      // every worker of the default pool (20) blocked, as by slow queries or slow name servers
+      for (int i = 0; i < 20; i++) {
+        vertx.executeBlocking(() -> {
+          busy.countDown();
+          return release.await(1, TimeUnit.MINUTES);
+        }, false);
+      }
+      assertTrue(busy.await(10, TimeUnit.SECONDS));
+      Delivery d = post(client, receiver.url("/hook"));
+      assertEquals(204, d.status());
+      assertTrue(d.delivered());
+    } finally {
+      release.countDown();
+      client.close();
+    }
+  }
+
   @Test
   void signsTheBodyWithTheSecretAndSendsNoCredential() throws Exception {
     WebhookClient client = client(WebhookGuard.allowing(List.of("127.0.0.1")));
