@@ -56,6 +56,10 @@ public final class WebhookGuard {
       new Embedding(Network.of("64:ff9b::/96"), 12, "NAT64"),
       new Embedding(Network.of("2002::/16"), 2, "6to4"));
 
+  /** A host whose last label is a number (decimal, octal or hexadecimal): an IPv4 address in a form of inet_aton. */
+  private static final java.util.regex.Pattern OTHER_IPV4_FORM =
+      java.util.regex.Pattern.compile("(?i)(.*\\.)?([0-9]+|0x[0-9a-f]*)\\.?");
+
   private static Refused refused(String cidr, String what) {
     return new Refused(Network.of(cidr), what);
   }
@@ -139,6 +143,11 @@ public final class WebhookGuard {
     }
     String host = bare(u.getHost());
     Network literal = Network.parseOrNull(host);
+    if (literal == null && OTHER_IPV4_FORM.matcher(host).matches()) {
+      // no top-level domain is numeric: a resolver reads such a name as an address (0177.0.0.1, 2130706433, 0x7f.1)
+      throw new WebhookRefused("a webhook URL's host is a name or an address in four decimal numbers, not '" + host
+          + "' (an address in another form)");
+    }
     if (literal != null && !allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
       try {
         refuseUnlessAllowed(InetAddress.getByAddress(literal.bytes()), host);

@@ -45,6 +45,7 @@ class RecentRoutesInputTest {
       "POST|/api/saved-view|KEY|`{\"name\":\"a\",\"state\":\"s\",\"accountId\":\"x\"}`|400|unknown field 'accountId' (expected name, state)",
       "POST|/api/data/webhooks|KEY|`{\"url\": \"http://[::1\"}`|400|not a URL: Expected closing bracket for IPv6 address at index 11: http://[::1",
       "POST|/api/data/webhooks|KEY|`{\"url\": \"http://[fe80::1%25eth0]/\"}`|400|webhook refused: fe80::1%25eth0 is a link-local address (an operator may allow it with --webhook-allow-hosts)",
+      "POST|/api/data/webhooks|KEY|`{\"url\": \"http://2130706433/\"}`|400|a webhook URL's host is a name or an address in four decimal numbers, not '2130706433' (an address in another form)",
       "POST|/api/alerts/rules|KEY|`{\"name\": \"n\", \"metric\": \"errorRate\", \"comparison\": \">\", \"threshold\": 1e400}`|400|field 'threshold': must be a number",
       "POST|/api/custom-dimensions|KEY|`{\"name\": 5}`|400|name must be a string",
       "PUT|/admin/retention|ADMIN|`{\"viewDays\": 1.5}`|400|viewDays must be a whole number of days from 1 to 36500, or null for the default",

@@ -136,6 +136,11 @@ class WebhookClientTest {
     Delivery named = post(client, "http://localhost:" + port + "/hook");
     assertTrue(named.failure().matches("webhook refused: localhost resolves to (127\\.0\\.0\\.1|::1), which is a "
         + "loopback address \\(an operator may allow it with --webhook-allow-hosts\\)"), named.failure());
+    // IPv4 in the forms resolvers also read (octal, hexadecimal, one number): refused by their form
+    for (String host : List.of("0177.0.0.1", "2130706433", "0x7F000001")) {
+      assertEquals("a webhook URL's host is a name or an address in four decimal numbers, not '" + host
+          + "' (an address in another form)", post(client, "http://" + host + ":" + port + "/hook").failure());
+    }
     assertEquals("a webhook URL must be http or https, not 'file:///etc/passwd'",
         post(client, "file:///etc/passwd").failure());
     assertEquals("a webhook URL may not carry a user name or password",
