@@ -546,7 +546,10 @@ public final class Bench implements Runnable {
             + "},{\"id\":\"h" + i + "Lk3Jd7Fs1Gh5Zx8Cv2Bn\",\"type\":\"heartbeat\",\"timestamp\":" + (now + 5000)
             + ",\"errors\":0,\"warnings\":0,\"stalled_count\":0,\"waiting_count\":0,\"time_errored_ms\":0,"
             + "\"time_warning_ms\":0,\"time_stalled_ms\":0,\"time_playing_ms\":5000,\"time_waiting_ms\":0,"
-            + "\"play_to_first_frame_ms\":200}]}";
+            + "\"play_to_first_frame_ms\":200,\"mount_to_play_ms\":40,\"mount_to_first_frame_ms\":240,"
+            + "\"autoplay_status\":\"autoplay\",\"duration_ms\":600000,\"offset_ms\":0,\"video_height_px\":720,"
+            + "\"video_width_px\":1280,\"player_height_px\":540,\"player_width_px\":960,\"window_height_px\":900,"
+            + "\"window_width_px\":1440}]}";
         inFlight.acquire();
         CompletableFuture<HttpResponse<Void>> f = http.sendAsync(HttpRequest.newBuilder(uri)
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());

@@ -130,7 +130,8 @@ public final class Viewpulse implements AutoCloseable {
     webhooks = new io.viewpulse.webhooks.WebhookClient(vertx, webhookGuard, c.clock(),
         io.viewpulse.webhooks.WebhookClient.Limits.defaults());
     webhookEndpoints = new io.viewpulse.webhooks.Webhooks(store.webhooks(), webhookGuard, master, c.clock());
-    deliveries = new io.viewpulse.webhooks.WebhookDeliveries(webhookEndpoints, webhooks, c.clock());
+    deliveries = new io.viewpulse.webhooks.WebhookDeliveries(webhookEndpoints, webhooks, c.clock(),
+        catalog::declaredDimensions);
     // one publisher in the cluster: the owner of the event log's partition 0 (see ARCHITECTURE.md)
     viewExport = viewTopic == null ? null : new io.viewpulse.webhooks.FinishedViewsExport(store.webhooks(),
         viewTopic.name(), () -> ((io.viewpulse.eventlog.KafkaEventLog) log).owns(0), viewTopic::send, c.clock(),

@@ -287,6 +287,76 @@ class StoreContractTest {
     assertThat(viewsBy(arm, List.of(Filter.parse("!cdn:fastly")))).isEqualTo(Map.of("A", 2L, "B", 1L));
   }
 
+  /**
+   * Views one by one carry their custom dimensions by slot and their network dimensions: in the list (newest and
+   * oldest), opened by id, and in Parquet, whose custom columns are the ones asked for (slots without a column left
+   * out), before and after a restart.
+   */
+  @Test
+  void viewsOneByOneCarryTheirCustomAndNetworkDimensions() throws Exception {
+    store.sessions().recover(0);
+    store.sessions().commit(SessionStore.Commit.of(0, 10, List.of(), List.of(), List.of(
+        custom(1, "a", "A", "hls.js", "3320", "Deutsche Telekom AG", "akamai", true),
+        custom(2, "b", "B", null, null, null, "fastly", true),
+        custom(3, "c", null, null, null, null, null, true)), List.of(), List.of()));
+    for (int pass = 0; pass < 2; pass++) {
+      List<io.viewpulse.query.ViewRow> rows = store.viewRows().newest(everything(), null, 10);
+      assertThat(rows).extracting(StoreContractTest::dims).as("newest first").containsExactly(
+          "viewer-c null,null,null null/null/null",
+          "viewer-b B,null,null null/null/fastly",
+          "viewer-a A,null,hls.js 3320/Deutsche Telekom AG/akamai");
+      List<String> oldest = new ArrayList<>();
+      store.viewRows().oldest(everything(), null, r -> oldest.add(dims(r)));
+      assertThat(oldest).containsExactly(dims(rows.get(2)), dims(rows.get(1)), dims(rows.get(0)));
+      io.viewpulse.query.ViewDetail one = store.viewRows().view("acc", rows.get(2).viewId()).orElseThrow();
+      assertThat(dims(one.row())).isEqualTo("viewer-a A,null,hls.js 3320/Deutsche Telekom AG/akamai");
+      assertThat(one.row().dims().custom(1)).isEqualTo("A");
+      assertThat(one.row().dims().custom(10)).isNull();
+
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      List<String> columns = new ArrayList<>(java.util.Collections.nCopies(io.viewpulse.model.CustomDimension.MAX,
+          null));
+      columns.set(0, "custom.experiment");
+      columns.set(2, "custom.player");
+      store.viewRows().parquet(everything(), null, columns, out);
+      List<String> names = parquet(out.toByteArray(), "SELECT column_name FROM (DESCRIBE SELECT * FROM"
+          + " read_parquet(?))");
+      assertThat(names.subList(names.size() - 5, names.size())).as("the custom columns named as asked, after the"
+          + " fields").containsExactly("asn", "isp", "cdn", "custom.experiment", "custom.player");
+      assertThat(names).hasSize(io.viewpulse.query.ViewField.ALL.size() + 2);
+      assertThat(parquet(out.toByteArray(), "SELECT viewerId || ' ' || coalesce(\"custom.experiment\", '-') || ','"
+          + " || coalesce(\"custom.player\", '-') || ' ' || coalesce(asn, '-') || '/' || coalesce(cdn, '-')"
+          + " FROM read_parquet(?) ORDER BY viewerId")).containsExactly("viewer-a A,hls.js 3320/akamai",
+          "viewer-b B,- -/fastly", "viewer-c -,- -/-");
+      reopen();
+    }
+  }
+
+  private static String dims(io.viewpulse.query.ViewRow r) {
+    Dimensions d = r.dims();
+    return r.viewerId() + " " + d.custom(1) + "," + d.custom(2) + "," + d.custom(3) + " " + d.asn() + "/" + d.isp()
+        + "/" + d.cdn();
+  }
+
+  /** The first column of each row of a query over a Parquet file ({@code ?} its path), read by DuckDB. */
+  private List<String> parquet(byte[] file, String sql) throws Exception {
+    Path f = dir.resolve("views-" + System.nanoTime() + ".parquet");
+    java.nio.file.Files.write(f, file);
+    List<String> out = new ArrayList<>();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, f.toString());
+      try (java.sql.ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    } finally {
+      java.nio.file.Files.deleteIfExists(f);
+    }
+    return out;
+  }
+
   private long watching(List<Filter> filters) {
     return store.views().realtime(new RealtimeQuery("acc", null, null, T0, List.of(), filters)).get(0).viewCount();
   }

@@ -60,8 +60,9 @@ class ExportRangeTest {
     }
 
     @Override
-    public void parquet(ViewsQuery scope, ViewPosition after, OutputStream out) throws IOException {
-      store.parquet(scope, after, out);
+    public void parquet(ViewsQuery scope, ViewPosition after, List<String> custom, OutputStream out)
+        throws IOException {
+      store.parquet(scope, after, custom, out);
     }
 
     @Override

@@ -60,7 +60,8 @@ class SlowReceiverTest {
             1000, 200, 0, 0, true, true),
         new ViewRecord(2L, "ok", "pb", null, null, "viewer-2", start, start + 60_000, dims, "example.com", false,
             1000, 200, 0, 0, true, true)));
-    deliveries = new WebhookDeliveries(webhooks, client, clock);
+    deliveries = new WebhookDeliveries(webhooks, client, clock,
+        account -> java.util.Collections.nCopies(io.viewpulse.model.CustomDimension.MAX, null));
   }
 
   @AfterEach
