@@ -56,6 +56,17 @@ public final class Admin {
    * out keeps its value. What is older goes within the hour.
    */
   public JsonNode setRetention(JsonNode body) {
+    if (body != null) {
+      for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!RETENTION_FIELDS.contains(f)) {
+          throw DomainException.invalid("unknown field '" + f + "' (expected account, viewDays, timelineDays)");
+        }
+      }
+      if (body.hasNonNull("account") && !body.get("account").isTextual()) {
+        throw DomainException.invalid("account must be a string (an account's id)");
+      }
+    }
     String id = accountId(body == null || !body.hasNonNull("account") ? null : body.get("account").asText());
     if (body == null || !body.has("viewDays") && !body.has("timelineDays")) {
       throw DomainException.invalid("give viewDays or timelineDays (a number of days, or null for the default)");
@@ -66,6 +77,9 @@ public final class Admin {
         : was.timelineDays();
     return retentionJson(id, retention.set(id, views, timelines));
   }
+
+  private static final java.util.Set<String> RETENTION_FIELDS = java.util.Set.of("account", "viewDays",
+      "timelineDays");
 
   /** A number of days from a request body: a whole number from 1 to {@code max}, or null. */
   private static Integer days(JsonNode body, String field, int max) {

@@ -37,7 +37,15 @@ public interface AlertStore {
    * after no pending notification of their incident that is not due: oldest first (by creation, then id), at most
    * {@code limit}. So notifications waiting for a retry never hide the others, and an incident's go in order.
    */
-  List<Notification> pendingNotifications(Instant dueBy, int limit);
+  default List<Notification> pendingNotifications(Instant dueBy, int limit) {
+    return pendingNotifications(dueBy, Integer.MAX_VALUE, limit);
+  }
+
+  /**
+   * As {@link #pendingNotifications(Instant, int)}, at most {@code perAccount} of each account (its oldest): with 1,
+   * the next notification of each account's lane.
+   */
+  List<Notification> pendingNotifications(Instant dueBy, int perAccount, int limit);
 
   /**
    * Records an attempt at {@code notification} (as it stands after it: its attempts and next attempt): it stays pending

@@ -42,6 +42,7 @@ public final class Alerts implements AutoCloseable {
   private final InstantSource clock;
   private final Readings readings;
   private final Notifications notifications;
+  private final Notifier notifier;
   private final AlertGauges gauges;
   private final SigningSecrets secrets;
   private final java.util.function.BooleanSupplier evaluator;
@@ -67,6 +68,7 @@ public final class Alerts implements AutoCloseable {
     this.evaluator = evaluator;
     this.readings = new Readings(views);
     this.notifications = new Notifications(store, notifier, clock, evaluator);
+    this.notifier = notifier;
     this.gauges = new AlertGauges(metrics);
     io.micrometer.core.instrument.Gauge.builder("viewpulse_alert_evaluator", this.evaluator,
         e -> e.getAsBoolean() ? 1 : 0).description("1 on the node that evaluates the alert rules and delivers their"
@@ -76,7 +78,7 @@ public final class Alerts implements AutoCloseable {
 
   /** Creates a rule of {@code accountId} from its JSON form; refuses (invalid) a field that is wrong, naming it. */
   public Rule create(String accountId, JsonNode body) {
-    Rule r = RuleJson.read(body, UUID.randomUUID().toString(), accountId, clock.instant());
+    Rule r = checked(RuleJson.read(body, UUID.randomUUID().toString(), accountId, clock.instant()));
     if (store.rules(accountId).size() >= MAX_RULES) {
       throw DomainException.invalid("an account has at most " + MAX_RULES + " alert rules");
     }
@@ -87,8 +89,20 @@ public final class Alerts implements AutoCloseable {
   /** Replaces the rule {@code id} of {@code accountId}; its run of evaluations and open incident go on. */
   public Rule replace(String accountId, String id, JsonNode body) {
     Rule old = rule(accountId, id);
-    Rule r = RuleJson.read(body, id, accountId, old.createdAt());
+    Rule r = checked(RuleJson.read(body, id, accountId, old.createdAt()));
     store.putRule(r);
+    return r;
+  }
+
+  /** The rule, unless its webhook URL is one the notifier refuses (a 400 naming the field, as the guard says why). */
+  private Rule checked(Rule r) {
+    if (r.webhookUrl() != null) {
+      try {
+        notifier.check(r.webhookUrl());
+      } catch (DomainException e) {
+        throw DomainException.invalid("field 'webhookUrl': " + e.getMessage());
+      }
+    }
     return r;
   }
 

@@ -6,6 +6,9 @@ import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +27,11 @@ import org.slf4j.LoggerFactory;
  * is retried after a back-off on the server's clock that doubles from {@link #FIRST_BACKOFF} to {@link #MAX_BACKOFF};
  * a notification still failing {@link #GIVE_UP} after it was made is given up and logged. The first look after the
  * start (or after this node became the cluster's evaluator) tries every pending one at once, whatever its back-off.
- * The notifications of one incident go in order: while its opening waits for a retry, its resolution waits too. Only
+ * The notifications of one incident go in order: while its opening waits for a retry, its resolution waits too.
+ *
+ * <p>Each account has a lane: one attempt of its at a time, its next once that one is done (the store gives the first
+ * due notification of each account), while the other accounts' go on; no thread waits for a receiver (the notifier is
+ * asynchronous). So an account whose receivers hang, answer slowly or fail delays only its own notifications. Only
  * the cluster's evaluator delivers ({@code active}, see {@link Alerts}); it also deletes, every hour, the
  * notifications done for more than {@link #KEEP}.
  */
@@ -51,6 +58,8 @@ final class Notifications implements AutoCloseable {
   private boolean started;
   /** When the outbox was last cleared of old notifications (the clock's time); the thread's only. */
   private Instant dropped;
+  /** The accounts with an attempt under way; the thread's only. */
+  private final Set<String> inFlight = new HashSet<>();
 
   Notifications(AlertStore store, Notifier notifier, InstantSource clock, BooleanSupplier active) {
     this.store = store;
@@ -111,27 +120,41 @@ final class Notifications implements AutoCloseable {
     }
     Instant start = clock.instant();
     // the first look takes every pending notification: none waits longer than the longest back-off
-    List<Notification> due = store.pendingNotifications(fresh ? start.plus(MAX_BACKOFF.multipliedBy(2)) : start,
+    List<Notification> due = store.pendingNotifications(fresh ? start.plus(MAX_BACKOFF.multipliedBy(2)) : start, 1,
         BATCH);
     fresh = false;
     if (dropped == null || !start.isBefore(dropped.plus(DROP_EVERY))) {
       store.dropDoneNotifications(start.minus(KEEP));
       dropped = start;
     }
-    Set<String> waiting = new HashSet<>();
     for (Notification n : due) {
-      Instant now = clock.instant();
-      if (thread.isShutdown() || waiting.contains(n.incident().id())) {
+      if (thread.isShutdown()) {
+        return;
+      }
+      if (!inFlight.add(n.rule().accountId())) {
         continue;
       }
+      Instant at = clock.instant();
+      CompletableFuture<Void> sent;
       try {
-        notifier.send(n.rule(), n.incident());
-        store.notificationAttempted(n.attempted(now), true);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (Exception e) {
-        waiting.add(n.incident().id());
+        sent = notifier.send(n.rule(), n.incident());
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
+      sent.whenComplete((ok, failure) -> run(() -> attempted(n, at, failure)));
+    }
+  }
+
+  /** Records an attempt's outcome, and looks again: the account's next notification goes at once. */
+  private void attempted(Notification n, Instant at, Throwable failure) {
+    inFlight.remove(n.rule().accountId());
+    try {
+      if (failure == null) {
+        store.notificationAttempted(n.attempted(at), true);
+      } else {
+        Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+            : failure;
+        Instant now = clock.instant();
         Notification after = n.attempted(now.plus(backoff(n.attempts() + 1)));
         boolean giveUp = !now.isBefore(n.createdAt().plus(GIVE_UP));
         if (giveUp) {
@@ -140,6 +163,17 @@ final class Notifications implements AutoCloseable {
         }
         store.notificationAttempted(after, giveUp);
       }
+    } catch (RuntimeException e) {
+      LOG.warn("alert notification {} attempted, not recorded now, will be tried again: {}", n.id(), e.getMessage());
+    }
+    look();
+  }
+
+  private void run(Runnable r) {
+    try {
+      thread.execute(r);
+    } catch (RejectedExecutionException closed) {
+      // closing: what was not recorded as delivered is delivered after the next start
     }
   }
 

@@ -20,17 +20,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Semaphore;
 
 /**
  * The views explorer and the export, under {@code /api/data} with a secret key: views one by one
  * ({@link ViewExplorer}). Everything a request gets wrong (a bad cursor, format, limit or range) is refused with a 400
  * before anything is sent. An export is written by its worker thread as it is read ({@link StreamedAnswer}: one chunk
- * in memory, the client's pace), so at most {@link #EXPORTS} run at once; one more is refused (429).
+ * in memory, the client's pace), so at most {@link #EXPORTS} run at once, at most {@link #EXPORTS_PER_ACCOUNT} of one
+ * account (so that one account reading slowly cannot hold every slot); one more is refused (429).
  */
 final class ViewRoutes {
   /** Exports at once: each holds a worker thread and a store connection for as long as its client reads. */
   static final int EXPORTS = 3;
+  /** Exports of one account at once: fewer than {@link #EXPORTS}, so one account never holds every slot. */
+  static final int EXPORTS_PER_ACCOUNT = 2;
   private static final int DEFAULT_LIMIT = 50;
   private static final String VIEWERS = "/api/data/viewers/";
 
@@ -38,7 +40,9 @@ final class ViewRoutes {
   private final Guard guard;
   private final ViewExplorer explorer;
   private final Erasures erasures;
-  private final Semaphore exports = new Semaphore(EXPORTS);
+  /** Exports running, in all and by account; guarded by {@code this}. */
+  private int exports;
+  private final java.util.Map<String, Integer> exportsByAccount = new java.util.HashMap<>();
 
   /** The names of an account's custom dimensions by slot, for filters by {@code custom.<name>}. */
   private final java.util.function.Function<String, List<String>> customNames;
@@ -231,10 +235,7 @@ final class ViewRoutes {
       ViewsRequest r = request(ctx, null, custom);
       ViewPosition after = ViewCursor.decode(Params.string(ctx, "after"), "after");
       explorer.checkExport(p.accountId(), r);
-      if (!exports.tryAcquire()) {
-        throw new DomainException(DomainException.Kind.RATE_LIMITED, "at most " + EXPORTS
-            + " exports run at once: retry when one has finished", 10);
-      }
+      beginExport(p.accountId());
       try {
         ctx.response().putHeader("Content-Disposition", "attachment; filename=\"views." + format.extension + "\"");
         if (format == Format.PARQUET) {
@@ -247,10 +248,29 @@ final class ViewRoutes {
         ctx.response().headers().remove("Content-Disposition").remove("Content-Encoding");
         throw e;
       } finally {
-        exports.release();
+        endExport(p.accountId());
       }
       return null;
     }, done -> {});
+  }
+
+  /** Takes an export slot for the account, or refuses (429) when all are taken or the account holds its share. */
+  private synchronized void beginExport(String accountId) {
+    if (exports >= EXPORTS) {
+      throw new DomainException(DomainException.Kind.RATE_LIMITED, "at most " + EXPORTS
+          + " exports run at once: retry when one has finished", 10);
+    }
+    if (exportsByAccount.getOrDefault(accountId, 0) >= EXPORTS_PER_ACCOUNT) {
+      throw new DomainException(DomainException.Kind.RATE_LIMITED, "at most " + EXPORTS_PER_ACCOUNT
+          + " exports of one account run at once: retry when one has finished", 10);
+    }
+    exports++;
+    exportsByAccount.merge(accountId, 1, Integer::sum);
+  }
+
+  private synchronized void endExport(String accountId) {
+    exports--;
+    exportsByAccount.computeIfPresent(accountId, (k, n) -> n == 1 ? null : n - 1);
   }
 
   /** Writes the export; its custom dimensions' columns are {@code custom}'s, the names declared when it began. */

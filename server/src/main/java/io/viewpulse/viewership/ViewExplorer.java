@@ -156,12 +156,38 @@ public final class ViewExplorer {
         sink.accept(row);
       });
       lo = hi;
+      if (n[0] == 0 && window.compareTo(MAX_EXPORT_WINDOW) >= 0) {
+        lo = nextViews(scope, lo);
+      }
       if (n[0] < EXPORT_WINDOW_VIEWS && window.compareTo(MAX_EXPORT_WINDOW) < 0) {
         window = window.multipliedBy(2);
       } else if (n[0] > 8 * EXPORT_WINDOW_VIEWS && window.compareTo(MIN_EXPORT_WINDOW) > 0) {
         window = window.dividedBy(2);
       }
     }
+  }
+
+  /**
+   * Where the export goes on after a widest window found no view at {@code lo}: the end of the scope when no view
+   * starts in {@code [lo, to)}, else a time at most a widest window before the first one that does (halving the
+   * empty stretch), so that a range of centuries around a few months of views is read in a few queries, not one
+   * per window.
+   */
+  private Instant nextViews(ViewsQuery scope, Instant lo) {
+    Instant empty = lo;
+    Instant some = scope.to();
+    if (rows.newest(within(scope, empty, some), null, 1).isEmpty()) {
+      return some;
+    }
+    while (Duration.between(empty, some).compareTo(MAX_EXPORT_WINDOW) > 0) {
+      Instant mid = empty.plus(Duration.between(empty, some).dividedBy(2));
+      if (rows.newest(within(scope, empty, mid), null, 1).isEmpty()) {
+        empty = mid;
+      } else {
+        some = mid;
+      }
+    }
+    return empty;
   }
 
   /**

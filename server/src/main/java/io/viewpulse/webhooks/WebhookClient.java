@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Posts signed JSON to webhook URLs, guarded: the URL is checked and its host resolved once by the
- * {@link WebhookGuard} (on a worker thread), and the connection goes to the address that was checked, with the URL's
+ * {@link WebhookGuard} (on a worker thread of the client's own), and the connection goes to the address that was checked, with the URL's
  * host name as {@code Host} and TLS server name. Redirects are never followed (a 3xx is a failed attempt that names
  * where it pointed, as Stripe and GitHub treat theirs), so no second address needs checking. Each attempt has a
  * connect timeout and a total one, reads at most a bounded number of bytes of the answer (the rest is dropped with
@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class WebhookClient implements AutoCloseable {
   /** The header naming a delivery, the same on every attempt of it, for receivers to drop repeats. */
   public static final String DELIVERY_HEADER = "Viewpulse-Delivery";
+  /** Host names resolved at once. */
+  static final int RESOLVERS = 4;
 
   /**
    * How long and how much an attempt may take.
@@ -52,6 +54,11 @@ public final class WebhookClient implements AutoCloseable {
   private final InstantSource clock;
   private final Limits limits;
   private final HttpClient http;
+  /**
+   * Where host names are resolved: workers of the webhooks' own, so that names whose servers answer slowly hold no
+   * thread of the API's pool, however many posts start at once.
+   */
+  private final io.vertx.core.WorkerExecutor resolver;
 
   public WebhookClient(Vertx vertx, WebhookGuard guard, InstantSource clock, Limits limits) {
     this.vertx = vertx;
@@ -63,6 +70,7 @@ public final class WebhookClient implements AutoCloseable {
         .setConnectTimeout((int) limits.connect().toMillis())
         .setForceSni(true)
         .setMaxRedirects(0));
+    this.resolver = vertx.createSharedWorkerExecutor("viewpulse-webhook-dns", RESOLVERS);
   }
 
   public WebhookGuard guard() {
@@ -80,7 +88,7 @@ public final class WebhookClient implements AutoCloseable {
     Attempt attempt = new Attempt(deliveryId, at);
     long timer = vertx.setTimer(limits.total().toMillis(), t -> attempt.timedOut());
     attempt.result.whenComplete((d, e) -> vertx.cancelTimer(timer));
-    vertx.executeBlocking(() -> guard.check(url), false).onComplete(checked -> {
+    resolver.executeBlocking(() -> guard.check(url), false).onComplete(checked -> {
       if (checked.failed()) {
         attempt.fail(checked.cause() instanceof WebhookRefused r ? r.getMessage()
             : "webhook refused: " + checked.cause().getMessage());
@@ -199,5 +207,6 @@ public final class WebhookClient implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    resolver.close();
   }
 }

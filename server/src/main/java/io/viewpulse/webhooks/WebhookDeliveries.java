@@ -7,7 +7,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * (2xx) moves the position past it. A batch that failed is tried again, the same views from the same position under
  * the same {@code Viewpulse-Delivery} id, after a back-off that doubles from {@link #FIRST_RETRY} up to
  * {@link #MAX_RETRY} (on the server's clock); the position is in the store, so a restart goes on from it and what
- * was not delivered is delivered later. A view can be posted twice (a receiver that took a batch but answered too
+ * was not delivered is delivered later. Endpoints are posted to side by side, each one batch at a time: no thread
+ * waits for a receiver, so an endpoint whose receiver answers slowly or never delays only itself. A view can be
+ * posted twice (a receiver that took a batch but answered too
  * late, a restart between the post and the move of the position), never skipped.
  */
 public final class WebhookDeliveries implements AutoCloseable {
@@ -37,6 +39,8 @@ public final class WebhookDeliveries implements AutoCloseable {
   private final WebhookClient client;
   private final InstantSource clock;
   private final Map<String, long[]> backoff = new ConcurrentHashMap<>();
+  /** The endpoints with a delivery under way: a round skips them. */
+  private final java.util.Set<String> busy = ConcurrentHashMap.newKeySet();
   private final java.util.function.Function<String, List<String>> customNames;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "webhooks");
@@ -64,48 +68,66 @@ public final class WebhookDeliveries implements AutoCloseable {
   private void round() {
     try {
       for (WebhookStore.Endpoint e : webhooks.store().endpoints(null)) {
-        deliver(e);
+        if (busy.add(e.id())) {
+          deliver(e, 0);
+        }
       }
     } catch (RuntimeException e) {
       LOG.warn("webhooks: cannot read the endpoints: {}", e.getMessage());
     }
   }
 
-  /** Posts an endpoint's pending batches while it takes them, unless it is waiting for a retry. */
-  private void deliver(WebhookStore.Endpoint e) {
+  /**
+   * Posts an endpoint's next pending batch, unless it is waiting for a retry or has sent its batches of the round; the
+   * next batch follows when the receiver took this one. On the webhooks thread; the post itself holds no thread, so
+   * a receiver that answers slowly or never delays only its own endpoint.
+   */
+  private void deliver(WebhookStore.Endpoint e, int sent) {
     long[] state = backoff.get(e.id()); // {failures, next attempt in ms}
-    if (state != null && clock.millis() < state[1]) {
+    if (sent >= BATCHES_PER_ROUND || state != null && clock.millis() < state[1]) {
+      busy.remove(e.id());
       return;
     }
-    for (int i = 0; i < BATCHES_PER_ROUND; i++) {
-      WebhookStore.Batch batch;
-      Delivery d;
-      try {
-        batch = webhooks.store().pending(e.id(), BATCH);
-        if (batch.views().isEmpty()) {
-          return;
-        }
-        d = client.post(URI.create(e.url()), body(batch.views(), customNames.apply(e.accountId())),
-            webhooks.signingKey(e.id()),
-            deliveryId(e.id(), batch.from())).get();
-      } catch (InterruptedException x) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (ExecutionException | RuntimeException x) {
-        failed(e, x.getMessage());
+    WebhookStore.Batch batch;
+    CompletableFuture<Delivery> posted;
+    try {
+      batch = webhooks.store().pending(e.id(), BATCH);
+      if (batch.views().isEmpty()) {
+        busy.remove(e.id());
         return;
       }
-      if (!d.delivered()) {
-        failed(e, d.outcome());
+      posted = client.post(URI.create(e.url()), body(batch.views(), customNames.apply(e.accountId())),
+          webhooks.signingKey(e.id()),
+          deliveryId(e.id(), batch.from()));
+    } catch (RuntimeException x) {
+      failed(e, x.getMessage());
+      busy.remove(e.id());
+      return;
+    }
+    posted.whenComplete((d, x) -> onThread(e, () -> {
+      if (x != null || !d.delivered()) {
+        failed(e, x != null ? x.getMessage() : d.outcome());
+        busy.remove(e.id());
         return;
       }
       backoff.remove(e.id());
       try {
         webhooks.store().delivered(e.id(), batch.from(), batch.to());
-      } catch (RuntimeException x) {
-        failed(e, x.getMessage());
+      } catch (RuntimeException y) {
+        failed(e, y.getMessage());
+        busy.remove(e.id());
         return;
       }
+      deliver(e, sent + 1);
+    }));
+  }
+
+  /** Runs the rest of an endpoint's delivery on the webhooks thread; once closed, nothing more is posted. */
+  private void onThread(WebhookStore.Endpoint e, Runnable r) {
+    try {
+      thread.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      busy.remove(e.id());
     }
   }
 

@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * a way into the server's network: only http and https, and every address the host name resolves to must be public.
  * Loopback, private (RFC 1918, fc00::/7), link-local (169.254/16, fe80::/10: cloud metadata such as 169.254.169.254
  * and fd00:ec2::254), unspecified, multicast, shared (CGNAT, 100.64/10) and reserved addresses are refused, also when
- * written inside an IPv6 address (IPv4-mapped, IPv4-compatible, NAT64, 6to4), unless the operator allows them: by
+ * written inside an IPv6 address (IPv4-mapped, IPv4-compatible, IPv4-translated, NAT64, 6to4; the local-use NAT64
+ * prefix 64:ff9b:1::/48 whole), unless the operator allows them: by
  * network ({@code 10.0.0.0/8}, {@code 127.0.0.1}) or by host name (then whatever that name resolves to).
  *
  * <p>{@link #check} resolves the name once and returns the address it checked; the caller connects to that address
@@ -38,6 +39,7 @@ public final class WebhookGuard {
       refused("240.0.0.0/4", "a reserved address"),
       refused("::/128", "an unspecified address"),
       refused("::1/128", "a loopback address"),
+      refused("64:ff9b:1::/48", "a local-use NAT64 address"),
       refused("fd00:ec2::254/128", "a private address (cloud metadata)"),
       refused("fc00::/7", "a private address"),
       refused("fe80::/10", "a link-local address"),
@@ -50,8 +52,13 @@ public final class WebhookGuard {
   private static final List<Embedding> EMBEDDINGS = List.of(
       new Embedding(Network.of("::ffff:0:0/96"), 12, "IPv4-mapped"),
       new Embedding(Network.of("::/96"), 12, "IPv4-compatible"),
+      new Embedding(Network.of("::ffff:0:0:0/96"), 12, "IPv4-translated"),
       new Embedding(Network.of("64:ff9b::/96"), 12, "NAT64"),
       new Embedding(Network.of("2002::/16"), 2, "6to4"));
+
+  /** A host whose last label is a number (decimal, octal or hexadecimal): an IPv4 address in a form of inet_aton. */
+  private static final java.util.regex.Pattern OTHER_IPV4_FORM =
+      java.util.regex.Pattern.compile("(?i)(.*\\.)?([0-9]+|0x[0-9a-f]*)\\.?");
 
   private static Refused refused(String cidr, String what) {
     return new Refused(Network.of(cidr), what);
@@ -136,6 +143,11 @@ public final class WebhookGuard {
     }
     String host = bare(u.getHost());
     Network literal = Network.parseOrNull(host);
+    if (literal == null && OTHER_IPV4_FORM.matcher(host).matches()) {
+      // no top-level domain is numeric: a resolver reads such a name as an address (0177.0.0.1, 2130706433, 0x7f.1)
+      throw new WebhookRefused("a webhook URL's host is a name or an address in four decimal numbers, not '" + host
+          + "' (an address in another form)");
+    }
     if (literal != null && !allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
       try {
         refuseUnlessAllowed(InetAddress.getByAddress(literal.bytes()), host);

@@ -13,7 +13,8 @@ import java.util.List;
  * The streaming export's endpoints, per account: every finished view of the account is posted to each of its
  * endpoints ({@link WebhookDeliveries}), signed with the endpoint's secret. The secret is shown once, when the
  * endpoint is created, and never stored: it is derived from the master key and the endpoint's id (as API tokens are),
- * so the server can sign with it and a copy of the store reveals nothing.
+ * so the server can sign with it and a copy of the store reveals nothing. Creations are serialized in this process, so
+ * that the cap of endpoints holds.
  */
 public final class Webhooks {
   /** Endpoints an account may have. */
@@ -39,7 +40,7 @@ public final class Webhooks {
    * Creates an endpoint of an account: its URL's form is checked now (an address literal the guard refuses too), the
    * addresses its host resolves to at every delivery. It receives the views finished from now on.
    */
-  public Created create(String accountId, String url) {
+  public synchronized Created create(String accountId, String url) {
     if (url == null || url.isBlank()) {
       throw DomainException.invalid("url: required (the https URL to post finished views to)");
     }

@@ -58,8 +58,11 @@ class AlertEvaluationTest {
     clock = new MutableClock(T0);
     metrics = new SimpleMeterRegistry();
     alerts = new Alerts(store.alerts(), store.views(), clock,
-        (rule, incident) -> sent.add(rule.name() + (incident.open() ? " opened " : " resolved ")
-            + Duration.between(T0, incident.open() ? incident.openedAt() : incident.resolvedAt()).toMinutes()),
+        (rule, incident) -> {
+          sent.add(rule.name() + (incident.open() ? " opened " : " resolved ")
+              + Duration.between(T0, incident.open() ? incident.openedAt() : incident.resolvedAt()).toMinutes());
+          return java.util.concurrent.CompletableFuture.completedFuture(null);
+        },
         new SigningSecrets(io.viewpulse.auth.MasterKey.of(new byte[32])), metrics);
   }
 
@@ -141,8 +144,10 @@ class AlertEvaluationTest {
     awaitSent(1);
     alerts.close();
     metrics = new SimpleMeterRegistry();
-    alerts = new Alerts(store.alerts(), store.views(), clock, (rule, incident) -> sent.add(rule.name()
-        + (incident.open() ? " opened again" : " resolved after the restart")),
+    alerts = new Alerts(store.alerts(), store.views(), clock, (rule, incident) -> {
+      sent.add(rule.name() + (incident.open() ? " opened again" : " resolved after the restart"));
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    },
         new SigningSecrets(io.viewpulse.auth.MasterKey.of(new byte[32])), metrics);
     for (int m = 3; m <= 8; m++) {
       at(m);
@@ -163,7 +168,10 @@ class AlertEvaluationTest {
   void twoEvaluatorsOfTheSameMinutesOpenOneIncidentAndMakeOneNotificationEachWay() throws Exception {
     Store second = engine == TestStores.Engine.CLICKHOUSE ? Stores.open(config) : store;
     List<String> ids = new CopyOnWriteArrayList<>();
-    Notifier record = (rule, incident) -> ids.add(Notification.idOf(incident));
+    Notifier record = (rule, incident) -> {
+      ids.add(Notification.idOf(incident));
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    };
     SigningSecrets secrets = new SigningSecrets(io.viewpulse.auth.MasterKey.of(new byte[32]));
     alerts.close();
     alerts = new Alerts(store.alerts(), store.views(), clock, record, secrets, metrics, () -> true);
@@ -225,8 +233,10 @@ class AlertEvaluationTest {
     store.close();
     store = Stores.open(config);
     List<String> delivered = new CopyOnWriteArrayList<>();
-    alerts = new Alerts(store.alerts(), store.views(), clock, (rule, incident) -> delivered.add(
-        Notification.idOf(incident) + " " + rule.name() + " " + incident.value()), secrets, new SimpleMeterRegistry());
+    alerts = new Alerts(store.alerts(), store.views(), clock, (rule, incident) -> {
+      delivered.add(Notification.idOf(incident) + " " + rule.name() + " " + incident.value());
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }, secrets, new SimpleMeterRegistry());
     alerts.start();
     for (int i = 0; i < 500 && !store.alerts().pendingNotifications(ANY_TIME, 10).isEmpty(); i++) {
       Thread.sleep(10);

@@ -266,6 +266,18 @@ class AlertsApiTest {
     Http.Response r = send("POST", "/api/alerts/rules", "{" + ok + ", \"threshold\": 1, \"webhookUrl\": \"ftp://x\"}");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.error()).isEqualTo("field 'webhookUrl': an absolute http or https URL of at most 2048 characters");
+    // the webhooks' guard, as for the streaming export's endpoints: no address it may not reach, no credentials
+    Http.Response metadata = send("POST", "/api/alerts/rules", "{" + ok + ", \"threshold\": 1,"
+        + " \"webhookUrl\": \"http://169.254.169.254/latest/meta-data/\"}");
+    assertThat(metadata.status()).isEqualTo(400);
+    assertThat(metadata.error()).isEqualTo("field 'webhookUrl': webhook refused: 169.254.169.254 is a link-local"
+        + " address (cloud metadata) (an operator may allow it with --webhook-allow-hosts)");
+    assertThat(send("POST", "/api/alerts/rules", "{" + ok + ", \"threshold\": 1,"
+        + " \"webhookUrl\": \"http://[::ffff:10.0.0.1]/hook\"}").error()).isEqualTo("field 'webhookUrl': webhook"
+        + " refused: ::ffff:10.0.0.1 is a private address (an operator may allow it with --webhook-allow-hosts)");
+    assertThat(send("POST", "/api/alerts/rules", "{" + ok + ", \"threshold\": 1,"
+        + " \"webhookUrl\": \"https://user:pw@hooks.example.com/x\"}").error())
+        .isEqualTo("field 'webhookUrl': a webhook URL may not carry a user name or password");
     assertThat(send("POST", "/api/alerts/rules", "{" + ok + ", \"anomaly\": {\"weeks\": 13, \"factor\": 2}}")
         .error()).isEqualTo("field 'anomaly.weeks': an integer from 1 to 12");
     assertThat(send("POST", "/api/alerts/rules", "{" + ok + ", \"threshold\": 1, \"severity\": 1}").error())

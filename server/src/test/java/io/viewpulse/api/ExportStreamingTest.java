@@ -46,17 +46,25 @@ class ExportStreamingTest {
   @Parameter
   TestStores.Engine engine;
   private TestServer s;
+  /** A second account, with as many views. */
+  private io.viewpulse.auth.KeyService.IssuedKey other;
 
   @BeforeParameterizedClassInvocation
   void load() {
     s = new TestServer(engine);
+    other = s.otherAccount("other");
+    load(s.accountId);
+    load(other.key().accountId());
+  }
+
+  private void load(String accountId) {
     List<ViewRecord> batch = new ArrayList<>();
     Dimensions dims = new Dimensions("desktop", "Linux Desktop", null, "Linux", "Chrome", "Blink", "EU", "DE", null,
         null, null);
     for (int i = 0; i < VIEWS; i++) {
       // two views a second or so, the last second of the range included; the ids do not follow the starts
       long start = T0.toEpochMilli() + (i * 1_440L) % (2 * 86_400_000L);
-      batch.add(new ViewRecord(1_000_000L + (i * 7919L) % VIEWS, s.accountId, "pb" + i % 7, null, null,
+      batch.add(new ViewRecord(1_000_000L + (i * 7919L) % VIEWS, accountId, "pb" + i % 7, null, null,
           "viewer-" + i % 1000, start, start + 60_000, dims, "example.com", false, 1000 + i, 200, 0, 0, true, true));
       if (batch.size() == 20_000) {
         s.vp.store().load(batch);
@@ -107,27 +115,38 @@ class ExportStreamingTest {
     assertThat(lastStart).isEqualTo(T0.toEpochMilli() + 2 * 86_400_000L - 1_440L - (2 * 86_400_000L - 1_440L) % 1000);
   }
 
+  /** Starts an export that reads its status line and then nothing more, so that it holds its slot. */
+  private Socket stalledExport(String key) throws IOException {
+    Socket socket = new Socket("127.0.0.1", s.http.port());
+    socket.setReceiveBufferSize(16 * 1024);
+    OutputStream out = socket.getOutputStream();
+    out.write(("GET /api/data/views/export?format=csv&" + RANGE + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Authorization: Bearer " + key + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    // the status line: the export has begun; then the client reads no more
+    byte[] status = new byte[12];
+    int n = 0;
+    while (n < status.length) {
+      n += socket.getInputStream().read(status, n, status.length - n);
+    }
+    assertThat(new String(status, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+    return socket;
+  }
+
   @Test
   void clientsThatStopReadingHoldTheirExportsUntilTheyLeaveAndThenTheSlotsAreFree() throws Exception {
     List<Socket> stalled = new ArrayList<>();
     try {
-      for (int i = 0; i < ViewRoutes.EXPORTS; i++) {
-        Socket socket = new Socket("127.0.0.1", s.http.port());
-        socket.setReceiveBufferSize(16 * 1024);
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET /api/data/views/export?format=csv&" + RANGE + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "Authorization: Bearer " + s.secretKey + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        // the status line: the export has begun; then the client reads no more
-        byte[] status = new byte[12];
-        int n = 0;
-        while (n < status.length) {
-          n += socket.getInputStream().read(status, n, status.length - n);
-        }
-        assertThat(new String(status, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
-        stalled.add(socket);
+      for (int i = 0; i < ViewRoutes.EXPORTS_PER_ACCOUNT; i++) {
+        stalled.add(stalledExport(s.secretKey));
       }
-      Http.Response busy = s.http.getWithKey("/api/data/views/export?format=csv&" + RANGE, s.secretKey);
+      // one account never holds every slot: its next export waits, another account's runs
+      Http.Response mine = s.http.getWithKey("/api/data/views/export?format=csv&" + RANGE, s.secretKey);
+      assertThat(mine.status()).isEqualTo(429);
+      assertThat(mine.error()).isEqualTo("at most 2 exports of one account run at once: retry when one has finished");
+      assertThat(mine.header("retry-after")).isEqualTo("10");
+      stalled.add(stalledExport(other.token()));
+      Http.Response busy = s.http.getWithKey("/api/data/views/export?format=csv&" + RANGE, other.token());
       assertThat(busy.status()).isEqualTo(429);
       assertThat(busy.error()).isEqualTo("at most 3 exports run at once: retry when one has finished");
       assertThat(busy.header("retry-after")).isEqualTo("10");

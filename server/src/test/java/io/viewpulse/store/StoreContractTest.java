@@ -936,6 +936,8 @@ class StoreContractTest {
     Instant far = at.plus(java.time.Duration.ofDays(1));
     assertThat(alerts.pendingNotifications(far, 10)).containsExactly(first, third, second);
     assertThat(alerts.pendingNotifications(far, 2)).containsExactly(first, third);
+    assertThat(alerts.pendingNotifications(far, 1, 10)).as("the first of each account's lane")
+        .containsExactly(first, third);
     assertThat(alerts.pendingNotifications(at.plusSeconds(60), 10)).as("due by then").containsExactly(first, third);
     var retry = new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusMillis(1), 1,
         at.plusSeconds(400));
@@ -950,6 +952,8 @@ class StoreContractTest {
         at.plusSeconds(400)), true);
     alerts.putNotification(first);
     assertThat(alerts.pendingNotifications(far, 10)).as("done stays done").containsExactly(third, second);
+    assertThat(alerts.pendingNotifications(far, 1, 10)).as("acc's next, once its first is done")
+        .containsExactly(third, second);
     assertThat(alerts.pendingNotifications(at.plusSeconds(300), 10)).containsExactly(third, second);
     reopen();
     alerts = store.alerts();

@@ -47,13 +47,43 @@ class WebhookClientTest {
         new WebhookClient.Limits(Duration.ofSeconds(2), Duration.ofMillis(800), 1024));
   }
 
+  /** A client whose attempts may take ten seconds: for posts that must succeed on a cold, busy machine. */
+  private WebhookClient patientClient(WebhookGuard guard) {
+    return new WebhookClient(vertx, guard, new MutableClock(NOW),
+        new WebhookClient.Limits(Duration.ofSeconds(2), Duration.ofSeconds(10), 1024));
+  }
+
   private static Delivery post(WebhookClient client, String url) throws Exception {
     return client.post(URI.create(url), BODY, SECRET).get(10, TimeUnit.SECONDS);
   }
 
+  /** Host names are resolved on the client's own workers: a full worker pool of the server's holds no post back. */
+  @Test
+  void aPostGoesOutWhileTheServersWorkerPoolIsFull() throws Exception {
+    WebhookClient client = patientClient(WebhookGuard.allowing(List.of("127.0.0.1")));
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(20);
+    try {
+      // every worker of the default pool (20) blocked, as by slow queries or slow name servers
+      for (int i = 0; i < 20; i++) {
+        vertx.executeBlocking(() -> {
+          busy.countDown();
+          return release.await(1, TimeUnit.MINUTES);
+        }, false);
+      }
+      assertTrue(busy.await(10, TimeUnit.SECONDS));
+      Delivery d = post(client, receiver.url("/hook"));
+      assertEquals(204, d.status());
+      assertTrue(d.delivered());
+    } finally {
+      release.countDown();
+      client.close();
+    }
+  }
+
   @Test
   void signsTheBodyWithTheSecretAndSendsNoCredential() throws Exception {
-    WebhookClient client = client(WebhookGuard.allowing(List.of("127.0.0.1")));
+    WebhookClient client = patientClient(WebhookGuard.allowing(List.of("127.0.0.1")));
     Delivery d = post(client, receiver.url("/hook?source=vp"));
 
     assertEquals(204, d.status());
@@ -106,6 +136,11 @@ class WebhookClientTest {
     Delivery named = post(client, "http://localhost:" + port + "/hook");
     assertTrue(named.failure().matches("webhook refused: localhost resolves to (127\\.0\\.0\\.1|::1), which is a "
         + "loopback address \\(an operator may allow it with --webhook-allow-hosts\\)"), named.failure());
+    // IPv4 in the forms resolvers also read (octal, hexadecimal, one number): refused by their form
+    for (String host : List.of("0177.0.0.1", "2130706433", "0x7F000001")) {
+      assertEquals("a webhook URL's host is a name or an address in four decimal numbers, not '" + host
+          + "' (an address in another form)", post(client, "http://" + host + ":" + port + "/hook").failure());
+    }
     assertEquals("a webhook URL must be http or https, not 'file:///etc/passwd'",
         post(client, "file:///etc/passwd").failure());
     assertEquals("a webhook URL may not carry a user name or password",
@@ -137,6 +172,12 @@ class WebhookClientTest {
     assertEquals("a multicast address", WebhookGuard.refusal(Network.of("ff02::1").bytes()));
     assertEquals("an unspecified address", WebhookGuard.refusal(Network.of("0.0.0.0").bytes()));
     assertEquals("an unspecified address", WebhookGuard.refusal(Network.of("::").bytes()));
+    // IPv4-translated (SIIT, ::ffff:0:0:0/96) and the local-use NAT64 prefix (64:ff9b:1::/48, private by definition)
+    assertEquals("a private address written as IPv4-translated IPv6",
+        WebhookGuard.refusal(Network.of("::ffff:0:a00:1").bytes()));
+    assertEquals("a loopback address written as IPv4-translated IPv6",
+        WebhookGuard.refusal(Network.of("::ffff:0:7f00:1").bytes()));
+    assertEquals("a local-use NAT64 address", WebhookGuard.refusal(Network.of("64:ff9b:1:7f00:0:100::").bytes()));
     assertNull(WebhookGuard.refusal(Network.of("93.184.216.34").bytes()));
     assertNull(WebhookGuard.refusal(Network.of("2606:4700::6810:84e5").bytes()));
     assertNull(WebhookGuard.refusal(Network.of("172.32.0.1").bytes()));
@@ -178,7 +219,7 @@ class WebhookClientTest {
       }
       r.response().end();
     });
-    Delivery d = post(client(WebhookGuard.allowing(List.of("127.0.0.1"))), receiver.url("/chatty"));
+    Delivery d = post(patientClient(WebhookGuard.allowing(List.of("127.0.0.1"))), receiver.url("/chatty"));
     assertEquals(200, d.status());
     assertTrue(d.delivered());
     assertEquals(1024, d.answerBytes());
@@ -188,7 +229,7 @@ class WebhookClientTest {
   @Test
   void aShortAnswerIsReadWhole() throws Exception {
     receiver.answer(r -> r.response().setStatusCode(200).end("ok"));
-    Delivery d = post(client(WebhookGuard.allowing(List.of("127.0.0.1"))), receiver.url("/short"));
+    Delivery d = post(patientClient(WebhookGuard.allowing(List.of("127.0.0.1"))), receiver.url("/short"));
     assertEquals(200, d.status());
     assertEquals(2, d.answerBytes());
     assertFalse(d.answerCut());

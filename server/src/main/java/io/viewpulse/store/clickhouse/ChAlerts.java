@@ -104,7 +104,7 @@ final class ChAlerts implements AlertStore {
   }
 
   @Override
-  public List<Notification> pendingNotifications(Instant dueBy, int limit) {
+  public List<Notification> pendingNotifications(Instant dueBy, int perAccount, int limit) {
     String pending = "SELECT * FROM " + schema.t("alert_outbox") + " FINAL WHERE done = 0";
     return ch.queryList("SELECT o.id, o.account_id, o.rule_id, toUnixTimestamp64Milli(o.rule_created_at),"
         + " o.rule_spec, o.incident_id, o.rule_name, o.metric, toUnixTimestamp64Milli(o.opened_at),"
@@ -112,8 +112,9 @@ final class ChAlerts implements AlertStore {
         + " o.attempts, toUnixTimestamp64Milli(o.next_attempt_at) FROM (" + pending + ") AS o LEFT JOIN (SELECT"
         + " incident_id, min(created_at) AS blocked FROM (" + pending + ") WHERE next_attempt_at >"
         + " fromUnixTimestamp64Milli({due:Int64}, 'UTC') GROUP BY incident_id) AS w ON o.incident_id = w.incident_id"
-        + " WHERE w.incident_id = '' OR o.created_at < w.blocked ORDER BY o.created_at, o.id LIMIT {l:UInt32}",
-        Map.of("l", limit, "due", dueBy.toEpochMilli()), r -> {
+        + " WHERE w.incident_id = '' OR o.created_at < w.blocked ORDER BY o.created_at, o.id"
+        + " LIMIT {pa:UInt32} BY o.account_id LIMIT {l:UInt32}",
+        Map.of("l", limit, "pa", perAccount, "due", dueBy.toEpochMilli()), r -> {
           Rule rule = RuleJson.fromSpec(r.getString(2), r.getString(3), Instant.ofEpochMilli(r.getLong(4)),
               r.getString(5));
           Incident i = new Incident(r.getString(6), r.getString(2), r.getString(3), r.getString(7), r.getString(8),

@@ -81,13 +81,15 @@ final class DuckAlerts implements AlertStore, AutoCloseable {
   }
 
   @Override
-  public synchronized List<Notification> pendingNotifications(Instant dueBy, int limit) {
+  public synchronized List<Notification> pendingNotifications(Instant dueBy, int perAccount, int limit) {
     List<Notification> out = new ArrayList<>();
     query("SELECT id, account_id, rule_id, epoch_ms(rule_created_at), rule_spec, incident_id, rule_name, metric,"
         + " epoch_ms(opened_at), epoch_ms(resolved_at), value, bound, epoch_ms(created_at), attempts,"
         + " epoch_ms(next_attempt_at) FROM alert_outbox o WHERE NOT done AND NOT EXISTS (SELECT 1 FROM alert_outbox w"
         + " WHERE NOT w.done AND w.incident_id = o.incident_id AND w.created_at <= o.created_at"
-        + " AND w.next_attempt_at > make_timestamp(?::BIGINT)) ORDER BY created_at, id LIMIT ?", rs -> {
+        + " AND w.next_attempt_at > make_timestamp(?::BIGINT))"
+        + " QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY created_at, id) <= ?"
+        + " ORDER BY created_at, id LIMIT ?", rs -> {
           long resolved = rs.getLong(10);
           Instant end = rs.wasNull() ? null : Instant.ofEpochMilli(resolved);
           Rule r = RuleJson.fromSpec(rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
@@ -96,7 +98,7 @@ final class DuckAlerts implements AlertStore, AutoCloseable {
               rs.getString(8), Instant.ofEpochMilli(rs.getLong(9)), end, rs.getDouble(11), rs.getDouble(12));
           out.add(new Notification(rs.getString(1), r, i, Instant.ofEpochMilli(rs.getLong(13)), rs.getInt(14),
               Instant.ofEpochMilli(rs.getLong(15))));
-        }, micros(dueBy), limit);
+        }, micros(dueBy), perAccount, limit);
     return out;
   }
 
