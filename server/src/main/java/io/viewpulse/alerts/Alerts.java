@@ -43,6 +43,7 @@ public final class Alerts implements AutoCloseable {
   private final Readings readings;
   private final Notifications notifications;
   private final Notifier notifier;
+  private final Object creating = new Object();
   private final AlertGauges gauges;
   private final SigningSecrets secrets;
   private final java.util.function.BooleanSupplier evaluator;
@@ -79,10 +80,13 @@ public final class Alerts implements AutoCloseable {
   /** Creates a rule of {@code accountId} from its JSON form; refuses (invalid) a field that is wrong, naming it. */
   public Rule create(String accountId, JsonNode body) {
     Rule r = checked(RuleJson.read(body, UUID.randomUUID().toString(), accountId, clock.instant()));
-    if (store.rules(accountId).size() >= MAX_RULES) {
-      throw DomainException.invalid("an account has at most " + MAX_RULES + " alert rules");
+    // the count and the write serialized in this process, so that rules created at once stop at the cap
+    synchronized (creating) {
+      if (store.rules(accountId).size() >= MAX_RULES) {
+        throw DomainException.invalid("an account has at most " + MAX_RULES + " alert rules");
+      }
+      store.putRule(r);
     }
-    store.putRule(r);
     return r;
   }
 
