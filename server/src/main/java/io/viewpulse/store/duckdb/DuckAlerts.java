@@ -11,15 +11,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.duckdb.DuckDBConnection;
 
 /** Alert rules and incidents on DuckDB ({@code alert_rules}, {@code alert_incidents}), on a connection of its own. */
 final class DuckAlerts implements AlertStore, AutoCloseable {
-  private final Database db;
-  private DuckDBConnection c;
+  private final OwnConnection conn;
 
   DuckAlerts(Database db) {
-    this.db = db;
+    this.conn = new OwnConnection(db);
   }
 
   @Override
@@ -68,15 +66,8 @@ final class DuckAlerts implements AlertStore, AutoCloseable {
     void read(ResultSet rs) throws SQLException;
   }
 
-  private DuckDBConnection connection() {
-    if (c == null) {
-      c = db.connect();
-    }
-    return c;
-  }
-
   private int update(String sql, Object... args) {
-    try (PreparedStatement p = connection().prepareStatement(sql)) {
+    try (PreparedStatement p = conn.get().prepareStatement(sql)) {
       bind(p, args);
       return p.executeUpdate();
     } catch (SQLException e) {
@@ -85,7 +76,7 @@ final class DuckAlerts implements AlertStore, AutoCloseable {
   }
 
   private void query(String sql, Row row, Object... args) {
-    try (PreparedStatement p = connection().prepareStatement(sql)) {
+    try (PreparedStatement p = conn.get().prepareStatement(sql)) {
       bind(p, args);
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
@@ -105,13 +96,6 @@ final class DuckAlerts implements AlertStore, AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        throw new StoreException("cannot close: " + e.getMessage(), e);
-      }
-      c = null;
-    }
+    conn.close();
   }
 }
