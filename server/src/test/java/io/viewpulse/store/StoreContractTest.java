@@ -14,6 +14,7 @@ import io.viewpulse.model.ViewRecord;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.Filter;
 import io.viewpulse.query.MetricRow;
+import io.viewpulse.store.engines.Stores;
 import io.viewpulse.testing.QualityChecks;
 import io.viewpulse.query.RealtimeQuery;
 import io.viewpulse.query.TimeStep;
