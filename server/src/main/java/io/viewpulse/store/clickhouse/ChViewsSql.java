@@ -351,6 +351,14 @@ final class ChViewsSql {
 
   /** The query's conditions on a view, with the time range {@code [from, to)} (unbounded where null). */
   private static String conditions(ViewsQuery q, Params p, Instant from, Instant to) {
+    List<String> where = scope(q, p);
+    StringBuilder s = new StringBuilder(where.isEmpty() ? "true" : String.join(" AND ", where));
+    range("started_at", from, to, s, p);
+    return s.toString();
+  }
+
+  /** A query's scope on the views but its time range: account, media and filters, each a condition when given. */
+  static List<String> scope(ViewsQuery q, Params p) {
     List<String> where = new ArrayList<>();
     if (q.accountId() != null) {
       where.add("account_id = " + p.add("String", q.accountId()));
@@ -365,9 +373,7 @@ final class ChViewsSql {
       where.add("creator_id = " + p.add("String", q.creatorId()));
     }
     where.addAll(filters(q.filters(), COLUMNS::get, p));
-    StringBuilder s = new StringBuilder(where.isEmpty() ? "true" : String.join(" AND ", where));
-    range("started_at", from, to, s, p);
-    return s.toString();
+    return where;
   }
 
   /**
