@@ -4,6 +4,7 @@ import io.viewpulse.app.ServerConfig;
 import io.viewpulse.app.Viewpulse;
 import io.viewpulse.auth.KeyService;
 import io.viewpulse.model.Dimensions;
+import io.viewpulse.model.Timeline;
 import io.viewpulse.model.ViewRecord;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.TimeStep;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -78,6 +80,10 @@ public final class Bench implements Runnable {
         description = "As serve's: duckdb (the file in --data), or clickhouse://USER:PASSWORD@HOST:8123/DATABASE")
     String store;
 
+    @Option(names = "--timeline-days", defaultValue = "30",
+        description = "Views of the last D days get a typical timeline, as the default timeline retention keeps")
+    int timelineDays;
+
     @Override
     public Integer call() throws Exception {
       String account;
@@ -92,16 +98,23 @@ public final class Bench implements Runnable {
         }
       }
       History h = new History(seed, playbackIds, days, account, views, places);
+      TypicalTimelines tl = new TypicalTimelines(seed);
+      long timelinesFrom = System.currentTimeMillis() - timelineDays * 86_400_000L;
       long started = System.nanoTime();
       try (Store store = Stores.open(storeConfig)) {
         long written = 0;
         while (written < views) {
           int n = (int) Math.min(200_000, views - written);
           List<ViewRecord> batch = new ArrayList<>(n);
+          Map<Long, byte[]> timelines = new HashMap<>();
           for (int i = 0; i < n; i++) {
-            batch.add(h.next());
+            ViewRecord v = h.next();
+            batch.add(v);
+            if (v.startedAtMs() >= timelinesFrom) {
+              timelines.put(v.viewId(), tl.of(v));
+            }
           }
-          store.load(batch);
+          store.load(batch, timelines);
           written += n;
           if (written % 5_000_000 == 0 || written == views) {
             System.out.printf("%,d views written (%.0f/s)%n", written, written / ((System.nanoTime() - started) / 1e9));
@@ -111,6 +124,53 @@ public final class Bench implements Runnable {
       System.out.printf("%,d views loaded in %.1f s%n", views, (System.nanoTime() - started) / 1e9);
       StoreBytes.print(storeConfig, views);
       return 0;
+    }
+  }
+
+  /**
+   * A typical view's timeline: play, first frame, a stall in three views of ten (two in one of ten), a rendition
+   * switch in half, a seek in one of five, a pause in three of ten, a fatal error in the views that failed, its end.
+   */
+  static final class TypicalTimelines {
+    private final Random r;
+
+    TypicalTimelines(long seed) {
+      this.r = new Random(seed ^ 0x7431);
+    }
+
+    byte[] of(ViewRecord v) {
+      Timeline.Recorder tl = new Timeline.Recorder();
+      long t = v.startedAtMs();
+      tl.play(t);
+      long at = t;
+      if (v.ttffMs() != null) {
+        at += v.ttffMs();
+        tl.firstFrame(at);
+      }
+      int stalls = v.rebufferMs() == 0 ? 0 : r.nextInt(10) < 7 ? 1 : 2;
+      for (int i = 0; i < stalls; i++) {
+        at += 5_000 + r.nextInt(60_000);
+        tl.stall(at, v.rebufferMs() / stalls, 1);
+      }
+      if (v.firstFrame() && r.nextBoolean()) {
+        at += 2_000 + r.nextInt(20_000);
+        tl.rendition(at, new Timeline.Rendition(1_500_000, 854, 480), new Timeline.Rendition(4_500_000, 1920, 1080));
+      }
+      if (v.firstFrame() && r.nextInt(5) == 0) {
+        at += 10_000 + r.nextInt(60_000);
+        tl.seek(at, 100 + r.nextInt(900));
+      }
+      if (v.firstFrame() && r.nextInt(10) < 3) {
+        at += 10_000 + r.nextInt(60_000);
+        tl.pause(at);
+      }
+      if (v.errors() > 0) {
+        at += 1_000 + r.nextInt(10_000);
+        tl.error(at, true, "network", "MEDIA_ERR_NETWORK: segment 404");
+      }
+      long end = Math.max(at, v.endedAtMs() == null ? at : v.endedAtMs());
+      int cause = r.nextInt(10);
+      return tl.toBytes(cause < 6 ? null : cause < 9 ? "page" : "timeout", end);
     }
   }
 
@@ -486,7 +546,10 @@ public final class Bench implements Runnable {
             + "},{\"id\":\"h" + i + "Lk3Jd7Fs1Gh5Zx8Cv2Bn\",\"type\":\"heartbeat\",\"timestamp\":" + (now + 5000)
             + ",\"errors\":0,\"warnings\":0,\"stalled_count\":0,\"waiting_count\":0,\"time_errored_ms\":0,"
             + "\"time_warning_ms\":0,\"time_stalled_ms\":0,\"time_playing_ms\":5000,\"time_waiting_ms\":0,"
-            + "\"play_to_first_frame_ms\":200}]}";
+            + "\"play_to_first_frame_ms\":200,\"mount_to_play_ms\":40,\"mount_to_first_frame_ms\":240,"
+            + "\"autoplay_status\":\"autoplay\",\"duration_ms\":600000,\"offset_ms\":0,\"video_height_px\":720,"
+            + "\"video_width_px\":1280,\"player_height_px\":540,\"player_width_px\":960,\"window_height_px\":900,"
+            + "\"window_width_px\":1440}]}";
         inFlight.acquire();
         CompletableFuture<HttpResponse<Void>> f = http.sendAsync(HttpRequest.newBuilder(uri)
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());

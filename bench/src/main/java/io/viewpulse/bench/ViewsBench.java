@@ -68,6 +68,14 @@ final class ViewsBench implements Callable<Integer> {
       page(engine, "50 views of pb-4000 (rarely watched)", "/api/data/views?limit=50&playbackId=pb-4000");
       page(engine, "50 views of the account", "/api/data/views?limit=50");
       page(engine, "the next 50 of pb-0 (cursor)", "/api/data/views?limit=50&playbackId=pb-0&cursor=" + next);
+      // a view of the last day and one of the 30th day back: both within the timeline retention bulk fills
+      String recent = first.get("views").get(0).get("viewId").asText();
+      long monthAgo = Long.parseLong(newest) - 29 * 86_400_000L;
+      JsonNode old = json("/api/data/views?limit=1&playbackId=pb-0&to=" + monthAgo).get("views");
+      String older = old.get(0).get("viewId").asText();
+      int events = json("/api/data/views/" + older).get("timeline").get("events").size();
+      page(engine, "open a view of the last day, with its timeline", "/api/data/views/" + recent);
+      page(engine, "open a view 29 days old, with its timeline (" + events + " events)", "/api/data/views/" + older);
       page(engine, "a viewer's views", "/api/data/viewers/" + URLEncoder.encode(viewer, StandardCharsets.UTF_8)
           + "/views?limit=50");
       Instant to = Instant.ofEpochMilli(Long.parseLong(newest)).plusSeconds(1);

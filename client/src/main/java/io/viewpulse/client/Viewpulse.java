@@ -163,20 +163,49 @@ public final class Viewpulse {
 
   public CompletableFuture<List<RealtimeMetric>> getRealtimeViewsAsync(String playbackId, String creatorId,
       List<Filter> filters, Dimension... breakdownBy) {
-    Query qs = new Query().add("playbackId", playbackId).add("creatorId", creatorId);
-    for (Dimension d : breakdownBy) {
+    return getRealtimeViewsAsync(RealtimeQuery.builder().playbackId(playbackId).creatorId(creatorId)
+        .filters(filters).breakdownBy(breakdownBy).build());
+  }
+
+  /**
+   * Views playing now (a beacon in the last minute, not ended) of the query's media, filtered and broken down, with
+   * their quality so far when the query asks for it ({@link RealtimeQuery.Builder#withQuality()}).
+   */
+  public List<RealtimeMetric> getRealtimeViews(RealtimeQuery q) {
+    return join(getRealtimeViewsAsync(q));
+  }
+
+  public CompletableFuture<List<RealtimeMetric>> getRealtimeViewsAsync(RealtimeQuery q) {
+    Query qs = new Query().add("playbackId", q.playbackId()).add("assetId", q.assetId())
+        .add("streamId", q.streamId()).add("creatorId", q.creatorId());
+    for (Dimension d : q.breakdownBy()) {
       qs.add("breakdownBy[]", d.apiName());
     }
-    for (Filter f : filters) {
+    for (Filter f : q.filters()) {
       qs.add("filters[]", f.toString());
+    }
+    if (q.quality()) {
+      qs.add("metrics", "quality");
     }
     return get("/api/data/views/now" + qs, n -> {
       List<RealtimeMetric> out = new ArrayList<>();
       for (JsonNode r : n) {
-        out.add(new RealtimeMetric(dimensions(r), r.path("viewCount").asLong(), r.path("errorRate").asDouble()));
+        out.add(new RealtimeMetric(dimensions(r), r.path("viewCount").asLong(), r.path("errorRate").asDouble(),
+            q.quality() ? realtimeQuality(r) : null));
       }
       return out;
     });
+  }
+
+  private static RealtimeQuality realtimeQuality(JsonNode r) {
+    return new RealtimeQuality(dbl(r, "ttffP50Ms"), dbl(r, "ttffP95Ms"), dbl(r, "rebufferRatio"),
+        dbl(r, "playbackFailureRate"), dbl(r, "videoStartupFailureRate"), dbl(r, "nonFatalErrorRate"),
+        lng(r, "nonFatalErrorCount"), lng(r, "rebufferCount"), dbl(r, "rebufferFrequency"),
+        dbl(r, "rebufferDurationMs"), dbl(r, "seekLatencyMs"), dbl(r, "averageBitrateBps"),
+        lng(r, "renditionSwitchUpCount"), lng(r, "renditionSwitchDownCount"), lng(r, "droppedFrameCount"),
+        dbl(r, "droppedFrameRate"), dbl(r, "upscalePercentage"), dbl(r, "downscalePercentage"),
+        dbl(r, "playbackSuccessScore"), dbl(r, "startupTimeScore"), dbl(r, "smoothnessScore"),
+        dbl(r, "videoQualityScore"), dbl(r, "viewerExperienceScore"));
   }
 
   /** Minutes delivered to viewers. Always a list: one row without time step or breakdown. */
@@ -698,7 +727,19 @@ public final class Viewpulse {
           text(v, "domain"), v.path("live").asBoolean(), v.path("playtimeMs").asLong(),
           v.hasNonNull("ttffMs") ? v.get("ttffMs").asInt() : null, v.path("rebufferMs").asLong(),
           v.path("errors").asInt(), v.path("firstFrame").asBoolean(), v.path("ended").asBoolean(),
-          v.path("failed").asBoolean());
+          v.path("failed").asBoolean(), text(v, "asn"), text(v, "isp"), text(v, "cdn"), custom(v));
+  }
+
+  /** The {@code custom.<name>} fields of a view, by name, in the answer's order. */
+  private static Map<String, String> custom(JsonNode v) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    v.fields().forEachRemaining(f -> {
+      if (f.getKey().startsWith(Dimension.CUSTOM_PREFIX)) {
+        out.put(f.getKey().substring(Dimension.CUSTOM_PREFIX.length()), f.getValue().isNull() ? null
+            : f.getValue().asText());
+      }
+    });
+    return out;
   }
 
   // ---- plumbing ----
@@ -806,6 +847,10 @@ public final class Viewpulse {
 
   private static Double dbl(JsonNode n, String f) {
     return n.hasNonNull(f) ? n.get(f).asDouble() : null;
+  }
+
+  private static Long lng(JsonNode n, String f) {
+    return n.hasNonNull(f) ? n.get(f).asLong() : null;
   }
 
   private static void putIf(ObjectNode o, String f, String v) {

@@ -20,8 +20,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Alert rules of accounts, evaluated every minute of the injected clock, and their incidents. Evaluation runs on a
  * thread of its own ({@link #start}), which looks at the clock every few seconds and evaluates each minute once
- * ({@link #evaluateNow}, which tests call after moving their clock); notifications go out on another thread
- * ({@link Notifications}), so a slow receiver never holds evaluation up. Blocking: call from worker threads.
+ * ({@link #evaluateNow}, which tests call after moving their clock); notifications go through an outbox in the store
+ * ({@link Notifications}), delivered on another thread, so a slow receiver never holds evaluation up and a stop loses
+ * none. Blocking: call from worker threads.
+ *
+ * <p>In a cluster only one node evaluates and notifies: the one {@code evaluator} says is it (the owner of the event
+ * log's partition 0). Other nodes only publish the firing gauges from the stored incidents. Where two nodes both
+ * believe they are the evaluator (a member the consumer group gave up on, for as long as it has not learnt it), they
+ * still open one incident and make one notification: an incident's id is derived from its rule and its opening
+ * minute, a notification's from its incident, the outbox keeps one notification per id, and an evaluator about to open
+ * an incident takes the rule's open incident from the store instead when there is one.
  */
 public final class Alerts implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
@@ -36,19 +44,34 @@ public final class Alerts implements AutoCloseable {
   private final Notifications notifications;
   private final AlertGauges gauges;
   private final SigningSecrets secrets;
+  private final java.util.function.BooleanSupplier evaluator;
   private final Map<String, Hysteresis> states = new HashMap<>();
+  /** The open incidents in the store by rule, read at the first opening of an evaluation; null before. */
+  private Map<String, Incident> openInStore;
   private Instant lastMinute;
   private boolean loaded;
   private ScheduledExecutorService timer;
 
+  /** Alerts of a node that is always the evaluator (a single node). */
   public Alerts(AlertStore store, ViewReader views, InstantSource clock, Notifier notifier, SigningSecrets secrets,
       MeterRegistry metrics) {
+    this(store, views, clock, notifier, secrets, metrics, () -> true);
+  }
+
+  /** Alerts of a node that evaluates and notifies while {@code evaluator} says so. */
+  public Alerts(AlertStore store, ViewReader views, InstantSource clock, Notifier notifier, SigningSecrets secrets,
+      MeterRegistry metrics, java.util.function.BooleanSupplier evaluator) {
     this.store = store;
     this.secrets = secrets;
     this.clock = clock;
+    this.evaluator = evaluator;
     this.readings = new Readings(views);
-    this.notifications = new Notifications(notifier);
+    this.notifications = new Notifications(store, notifier, clock, evaluator);
     this.gauges = new AlertGauges(metrics);
+    io.micrometer.core.instrument.Gauge.builder("viewpulse_alert_evaluator", this.evaluator,
+        e -> e.getAsBoolean() ? 1 : 0).description("1 on the node that evaluates the alert rules and delivers their"
+        + " notifications (in a cluster the owner of the event log's partition 0), 0 on the others")
+        .register(metrics);
   }
 
   /** Creates a rule of {@code accountId} from its JSON form; refuses (invalid) a field that is wrong, naming it. */
@@ -108,8 +131,10 @@ public final class Alerts implements AutoCloseable {
   }
 
   /**
-   * Evaluates every rule at the clock's current minute, unless that minute was evaluated already; returns how many
-   * rules it evaluated (0 then).
+   * Evaluates every rule at the clock's current minute, unless that minute was evaluated already or this node is not
+   * the evaluator; returns how many rules it evaluated (0 then). A node that is not the evaluator forgets its runs of
+   * evaluations and publishes the gauges from the stored open incidents; when it becomes the evaluator it reads the
+   * open incidents again, as at a start.
    */
   public synchronized int evaluateNow() {
     Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
@@ -117,12 +142,23 @@ public final class Alerts implements AutoCloseable {
       return 0;
     }
     lastMinute = minute;
+    if (!evaluator.getAsBoolean()) {
+      states.clear();
+      loaded = false;
+      List<Rule> rules = store.rules(null);
+      java.util.Set<String> firing = new java.util.HashSet<>();
+      store.incidents(null, true, Integer.MAX_VALUE).forEach(i -> firing.add(i.ruleId()));
+      gauges.publish(rules, firing::contains);
+      return 0;
+    }
     if (!loaded) {
+      states.clear();
       for (Incident i : store.incidents(null, true, Integer.MAX_VALUE)) {
         states.put(i.ruleId(), new Hysteresis(i));
       }
       loaded = true;
     }
+    openInStore = null;
     List<Rule> rules = store.rules(null);
     Map<String, Readings.Reading> read = readings.read(rules, minute,
         e -> LOG.warn("alert rules not evaluated at {}: {}", minute, e.getMessage()));
@@ -141,7 +177,17 @@ public final class Alerts implements AutoCloseable {
     Hysteresis h = states.computeIfAbsent(r.id(), k -> new Hysteresis(null));
     switch (h.next(r, reading.holds(r))) {
       case OPEN -> {
-        Incident i = new Incident(UUID.randomUUID().toString(), r.accountId(), r.id(), r.name(), r.metric(), at,
+        if (openInStore == null) {
+          openInStore = new HashMap<>();
+          store.incidents(null, true, Integer.MAX_VALUE).forEach(o -> openInStore.put(o.ruleId(), o));
+        }
+        Incident other = openInStore.get(r.id());
+        if (other != null) {
+          // opened by another evaluator meanwhile (see the class): it is this rule's incident, notified already
+          h.open = other;
+          return;
+        }
+        Incident i = new Incident(incidentId(r, at), r.accountId(), r.id(), r.name(), r.metric(), at,
             null, reading.value(), reading.bound());
         store.putIncident(i);
         h.open = i;
@@ -157,11 +203,24 @@ public final class Alerts implements AutoCloseable {
     }
   }
 
-  /** Starts evaluating on a thread of its own: each minute of the clock once, looked at every few seconds. */
+  /**
+   * The id of the incident of {@code rule} opening at {@code minute}: the same on every node that opens it, so that two
+   * evaluators of one minute write one incident.
+   */
+  static String incidentId(Rule rule, Instant minute) {
+    return UUID.nameUUIDFromBytes((rule.accountId() + "\u0000" + rule.id() + "\u0000" + minute)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+  }
+
+  /**
+   * Starts evaluating on a thread of its own (each minute of the clock once, looked at every few seconds) and
+   * delivering the outbox's notifications on another, the pending ones at once.
+   */
   public synchronized void start() {
     if (timer != null) {
       return;
     }
+    notifications.start();
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "viewpulse-alerts");
       t.setDaemon(true);

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Posts a notification to its rule's webhook URL ({@link SlackMessage}), signed with the account's secret
  * ({@link SigningSecrets}), through the guarded client. Every attempt of one notification carries the same delivery id
- * (the incident's id, {@code :opened} or {@code :resolved}), so a receiver drops a repeat. Blocking: waits for the
+ * ({@link Notification#idOf}: the incident's id, {@code :opened} or {@code :resolved}), so a receiver drops a
+ * repeat. Blocking: waits for the
  * attempt, on the notifications' thread.
  */
 public final class WebhookNotifier implements Notifier {
@@ -25,7 +26,7 @@ public final class WebhookNotifier implements Notifier {
   public void send(Rule rule, Incident incident) throws Exception {
     Delivery d = client.post(URI.create(rule.webhookUrl()), SlackMessage.of(rule, incident),
         secrets.of(rule.accountId()).getBytes(StandardCharsets.US_ASCII),
-        incident.id() + (incident.open() ? ":opened" : ":resolved")).get(1, TimeUnit.MINUTES);
+        Notification.idOf(incident)).get(1, TimeUnit.MINUTES);
     if (!d.delivered()) {
       throw new IllegalStateException("webhook not delivered: " + d.outcome());
     }

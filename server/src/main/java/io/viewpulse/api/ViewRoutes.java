@@ -114,7 +114,8 @@ final class ViewRoutes {
       } catch (NumberFormatException e) {
         throw DomainException.invalid("invalid view id: " + raw + " (expected a view id as the views list gives it)");
       }
-      return (com.fasterxml.jackson.databind.JsonNode) ViewTimelineJson.of(explorer.open(p.accountId(), id));
+      return (com.fasterxml.jackson.databind.JsonNode) ViewTimelineJson.of(explorer.open(p.accountId(), id),
+          customNames.apply(p.accountId()));
     }, body -> Json.ok(ctx, body));
   }
 
@@ -155,7 +156,8 @@ final class ViewRoutes {
   private void page(RoutingContext ctx, String viewerId) {
     Blocking.run(vertx, ctx, () -> {
       Principal p = guard.secret(ctx);
-      ViewsRequest r = request(ctx, viewerId, customNames.apply(p.accountId()));
+      List<String> custom = customNames.apply(p.accountId());
+      ViewsRequest r = request(ctx, viewerId, custom);
       ViewPosition before = ViewCursor.decode(Params.string(ctx, "cursor"), "cursor");
       int limit = Params.limit(ctx, DEFAULT_LIMIT, ViewExplorer.MAX_PAGE);
       ViewExplorer.Page page = explorer.newest(p.accountId(), r, before, limit);
@@ -164,7 +166,7 @@ final class ViewRoutes {
         g.writeStartObject();
         g.writeArrayFieldStart("views");
         for (ViewRow row : page.views()) {
-          ViewRowsJson.write(g, row, true);
+          ViewRowsJson.write(g, row, custom, true);
         }
         g.writeEndArray();
         if (page.next() == null) {
@@ -214,7 +216,8 @@ final class ViewRoutes {
     Blocking.run(vertx, ctx, () -> {
       Principal p = guard.secret(ctx);
       Format format = Format.of(Params.string(ctx, "format"));
-      ViewsRequest r = request(ctx, null, customNames.apply(p.accountId()));
+      List<String> custom = customNames.apply(p.accountId());
+      ViewsRequest r = request(ctx, null, custom);
       ViewPosition after = ViewCursor.decode(Params.string(ctx, "after"), "after");
       explorer.checkExport(p.accountId(), r);
       if (!exports.tryAcquire()) {
@@ -227,7 +230,7 @@ final class ViewRoutes {
           // compressed already (zstd): gzip would cost a core for nothing (Vert.x compresses no answer that says this)
           ctx.response().putHeader("Content-Encoding", "identity");
         }
-        StreamedAnswer.send(ctx, format.contentType, out -> write(format, p.accountId(), r, after, out));
+        StreamedAnswer.send(ctx, format.contentType, out -> write(format, p.accountId(), r, after, custom, out));
       } catch (IOException | RuntimeException e) {
         // failed before anything was sent: the error answer is JSON, not an attachment
         ctx.response().headers().remove("Content-Disposition").remove("Content-Encoding");
@@ -239,18 +242,19 @@ final class ViewRoutes {
     }, done -> {});
   }
 
-  private void write(Format format, String accountId, ViewsRequest r, ViewPosition after, java.io.OutputStream out)
-      throws IOException {
+  /** Writes the export; its custom dimensions' columns are {@code custom}'s, the names declared when it began. */
+  private void write(Format format, String accountId, ViewsRequest r, ViewPosition after, List<String> custom,
+      java.io.OutputStream out) throws IOException {
     try {
       switch (format) {
-        case PARQUET -> explorer.parquet(accountId, r, after, out);
+        case PARQUET -> explorer.parquet(accountId, r, after, custom, out);
         case NDJSON -> {
-          try (ViewRowsJson.Ndjson w = new ViewRowsJson.Ndjson(out)) {
+          try (ViewRowsJson.Ndjson w = new ViewRowsJson.Ndjson(out, custom)) {
             explorer.export(accountId, r, after, row -> unchecked(() -> w.row(row)));
           }
         }
         case CSV -> {
-          try (ViewRowsJson.Csv w = new ViewRowsJson.Csv(out)) {
+          try (ViewRowsJson.Csv w = new ViewRowsJson.Csv(out, custom)) {
             explorer.export(accountId, r, after, row -> unchecked(() -> w.row(row)));
           }
         }

@@ -1,18 +1,21 @@
 package io.viewpulse.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.viewpulse.model.CustomDimension;
 import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewRow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Views one by one in the API's shapes: a JSON object per view (the explorer's pages, NDJSON lines) and CSV lines,
- * with the fields of {@link ViewField} in its order under its names. The view id is a string in JSON (ClickHouse's ids
- * use all 64 bits, beyond what a JavaScript number holds exactly), the start Unix milliseconds, an unknown value null
- * in JSON and empty in CSV.
+ * with the fields of {@link ViewField} in its order under its names, then the account's custom dimensions in the order
+ * of their slots under their API names ({@code custom.<name>}; the names declared when the answer begins). The view id
+ * is a string in JSON (ClickHouse's ids use all 64 bits, beyond what a JavaScript number holds exactly), the start
+ * Unix milliseconds, an unknown value null in JSON and empty in CSV.
  */
 final class ViewRowsJson {
   private ViewRowsJson() {}
@@ -22,8 +25,11 @@ final class ViewRowsJson {
     return r.field(f);
   }
 
-  /** One view as a JSON object; with {@code failed} (any error) after the fields when {@code withFailed}. */
-  static void write(JsonGenerator g, ViewRow r, boolean withFailed) throws IOException {
+  /**
+   * One view as a JSON object: its fields, its custom dimensions ({@code customNames} by slot, index 0 being slot 1,
+   * null where none was declared), and {@code failed} (any error) when {@code withFailed}.
+   */
+  static void write(JsonGenerator g, ViewRow r, List<String> customNames, boolean withFailed) throws IOException {
     g.writeStartObject();
     for (ViewField f : ViewField.ALL) {
       Object v = value(r, f);
@@ -40,6 +46,18 @@ final class ViewRowsJson {
         g.writeNumber((Integer) v);
       }
     }
+    for (int slot = 1; slot <= customNames.size(); slot++) {
+      String name = customNames.get(slot - 1);
+      if (name != null) {
+        String v = r.dims().custom(slot);
+        g.writeFieldName(CustomDimension.PREFIX + name);
+        if (v == null) {
+          g.writeNull();
+        } else {
+          g.writeString(v);
+        }
+      }
+    }
     if (withFailed) {
       g.writeBooleanField("failed", r.failed());
     }
@@ -49,14 +67,18 @@ final class ViewRowsJson {
   /** Writes NDJSON: one object a line. */
   static final class Ndjson implements AutoCloseable {
     private final JsonGenerator g;
+    private final List<String> customNames;
 
-    Ndjson(OutputStream out) throws IOException {
+    Ndjson(OutputStream out, List<String> customNames) throws IOException {
+      this.customNames = customNames;
       g = Json.MAPPER.getFactory().createGenerator(out);
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      // the line break separates the objects: not Jackson's default space before every object after the first
+      g.setRootValueSeparator(null);
     }
 
     void row(ViewRow r) throws IOException {
-      write(g, r, false);
+      write(g, r, customNames, false);
       g.writeRaw('\n');
     }
 
@@ -69,14 +91,22 @@ final class ViewRowsJson {
   /** Writes CSV (RFC 4180: CRLF lines, a header line, fields quoted when they hold a comma, quote or line break). */
   static final class Csv implements AutoCloseable {
     private final Writer w;
+    private final List<String> customNames;
 
-    Csv(OutputStream out) throws IOException {
+    Csv(OutputStream out, List<String> customNames) throws IOException {
+      this.customNames = customNames;
       w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 16 * 1024);
       for (ViewField f : ViewField.ALL) {
         if (f.ordinal() > 0) {
           w.write(',');
         }
         w.write(f.apiName());
+      }
+      for (String name : customNames) {
+        if (name != null) {
+          w.write(',');
+          w.write(CustomDimension.PREFIX + name);
+        }
       }
       w.write("\r\n");
     }
@@ -91,6 +121,15 @@ final class ViewRowsJson {
           field(s);
         } else if (v != null) {
           w.write(v.toString());
+        }
+      }
+      for (int slot = 1; slot <= customNames.size(); slot++) {
+        if (customNames.get(slot - 1) != null) {
+          w.write(',');
+          String v = r.dims().custom(slot);
+          if (v != null) {
+            field(v);
+          }
         }
       }
       w.write("\r\n");

@@ -17,11 +17,12 @@ import java.time.Instant;
 final class ViewTimelineJson {
   private ViewTimelineJson() {}
 
-  static ObjectNode of(ViewExplorer.Opened o) {
+  /** The view opened, with the account's custom dimensions ({@code customNames} by slot, null where none). */
+  static ObjectNode of(ViewExplorer.Opened o, java.util.List<String> customNames) {
     ObjectNode out = Json.object();
     ByteArrayOutputStream row = new ByteArrayOutputStream();
     try (var g = Json.MAPPER.getFactory().createGenerator(row)) {
-      ViewRowsJson.write(g, o.row(), true);
+      ViewRowsJson.write(g, o.row(), customNames, true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

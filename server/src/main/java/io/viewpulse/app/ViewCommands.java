@@ -75,12 +75,18 @@ final class ViewCommands {
       int code = print(c -> {
         ViewPage page = c.listViews(scope.query(from, to).limit(limit).cursor(cursor).build());
         next[0] = page.next();
-        Table t = new Table(List.of("started", "viewId", "playbackId", "viewerId", "device", "browser", "country",
-            "playtimeMs", "ttffMs", "rebufferMs", "errors", "failed"));
+        // the account's custom dimensions (every view of a page names the same ones), after the network ones
+        List<String> custom = page.views().isEmpty() ? List.of() : List.copyOf(page.views().get(0).custom().keySet());
+        List<String> columns = new ArrayList<>(List.of("started", "viewId", "playbackId", "viewerId", "device",
+            "browser", "country", "playtimeMs", "ttffMs", "rebufferMs", "errors", "failed", "asn", "isp", "cdn"));
+        custom.forEach(name -> columns.add(io.viewpulse.client.Dimension.CUSTOM_PREFIX + name));
+        Table t = new Table(columns);
         for (View v : page.views()) {
-          t.add(java.util.Arrays.asList(v.startedAt().toString(), v.viewId(), v.playbackId(), v.viewerId(),
-              v.deviceType(), v.browser(), v.country(), v.playtimeMs(), v.ttffMs(), v.rebufferMs(), v.errors(),
-              v.failed()));
+          List<Object> row = new ArrayList<>(java.util.Arrays.asList(v.startedAt().toString(), v.viewId(),
+              v.playbackId(), v.viewerId(), v.deviceType(), v.browser(), v.country(), v.playtimeMs(), v.ttffMs(),
+              v.rebufferMs(), v.errors(), v.failed(), v.asn(), v.isp(), v.cdn()));
+          custom.forEach(name -> row.add(v.custom().get(name)));
+          t.add(row);
         }
         return t;
       });

@@ -130,7 +130,8 @@ public final class Viewpulse implements AutoCloseable {
     webhooks = new io.viewpulse.webhooks.WebhookClient(vertx, webhookGuard, c.clock(),
         io.viewpulse.webhooks.WebhookClient.Limits.defaults());
     webhookEndpoints = new io.viewpulse.webhooks.Webhooks(store.webhooks(), webhookGuard, master, c.clock());
-    deliveries = new io.viewpulse.webhooks.WebhookDeliveries(webhookEndpoints, webhooks, c.clock());
+    deliveries = new io.viewpulse.webhooks.WebhookDeliveries(webhookEndpoints, webhooks, c.clock(),
+        catalog::declaredDimensions);
     // one publisher in the cluster: the owner of the event log's partition 0 (see ARCHITECTURE.md)
     viewExport = viewTopic == null ? null : new io.viewpulse.webhooks.FinishedViewsExport(store.webhooks(),
         viewTopic.name(), () -> ((io.viewpulse.eventlog.KafkaEventLog) log).owns(0), viewTopic::send, c.clock(),
@@ -145,8 +146,11 @@ public final class Viewpulse implements AutoCloseable {
           store.viewRows(), c.clock(), c.timelineRetention(), retention::timelineRetention);
       timelineDrop = dropTimelinesEvery(explorer, TIMELINE_DROP);
       io.viewpulse.alerts.SigningSecrets secrets = new io.viewpulse.alerts.SigningSecrets(master);
+      // one evaluator in the cluster: the owner of the event log's partition 0 (see ARCHITECTURE.md)
+      java.util.function.BooleanSupplier evaluator = log instanceof io.viewpulse.eventlog.KafkaEventLog kafka
+          ? () -> kafka.owns(0) : () -> true;
       alerts = new io.viewpulse.alerts.Alerts(store.alerts(), store.views(), c.clock(),
-          new io.viewpulse.alerts.WebhookNotifier(webhooks, secrets), secrets, metrics);
+          new io.viewpulse.alerts.WebhookNotifier(webhooks, secrets), secrets, metrics, evaluator);
       api = ApiServer.start(vertx, c.host(), c.port(), c.tlsKeystore(), c.tlsPassword(), c.benchEndpoints(),
           new ApiServer.Services(ingest,
           streamEvents, keys, catalog, viewership,

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * What the views explorer and the export read from a store: finished views one by one, with every field
- * ({@link ViewField}), in the order of {@link ViewPosition} (start, then view id). Blocking: call from worker threads.
+ * ({@link ViewField}) and the values of the custom dimensions by slot ({@link ViewRow#dims}), in the order of {@link ViewPosition} (start, then view id). Blocking: call from worker threads.
  *
  * <p>A scope is a {@link ViewsQuery} of which only the account, playback id, dStorage URL, creator id, filters and
  * time range {@code [from, to)} count (its time step, breakdown and detail are ignored). Only finished views are
@@ -31,12 +31,16 @@ public interface ViewRowReader {
   /**
    * Writes the views of the scope that come after {@code after} (all when null) to {@code out} as one Parquet file,
    * written by the store's engine as it reads them, with one column per {@link ViewField} under its API name (the
-   * start a UTC timestamp), in the store's order (not sorted: a Parquet file is only readable whole). Blocks while
-   * {@code out} does, so a slow reader slows the engine down instead of filling memory.
+   * start a UTC timestamp), then a text column per custom dimension slot that {@code customColumns} names, in the
+   * store's order (not sorted: a Parquet file is only readable whole). Blocks while {@code out} does, so a slow reader
+   * slows the engine down instead of filling memory.
    *
+   * @param customColumns the column of each custom slot, index 0 being slot 1 (at most
+   *     {@link io.viewpulse.model.CustomDimension#MAX}); null leaves a slot out
    * @throws IOException when {@code out} failed (the reader went away); the engine's work is stopped
    */
-  void parquet(ViewsQuery scope, ViewPosition after, OutputStream out) throws IOException;
+  void parquet(ViewsQuery scope, ViewPosition after, List<String> customColumns, OutputStream out)
+      throws IOException;
 
   /**
    * What each finished view of the scope watched, for those that have it (views of on-demand videos with a known

@@ -47,7 +47,12 @@ public interface Store extends AutoCloseable {
    * Appends finished views as they are, outside of any event-log partition's commits: for loading a history
    * (benchmarks, the demo's past week). Not for views the sessionizer decides.
    */
-  void load(List<ViewRecord> views);
+  default void load(List<ViewRecord> views) {
+    load(views, java.util.Map.of());
+  }
+
+  /** As {@link #load(List)}, with the timelines of some of the views ({@code Timeline}'s stored form) by view id. */
+  void load(List<ViewRecord> views, java.util.Map<Long, byte[]> timelines);
 
   /**
    * Whether the store answered when last asked, for a node's readiness: never blocks (a store that is a server asks it

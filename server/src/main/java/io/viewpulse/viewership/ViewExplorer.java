@@ -166,12 +166,19 @@ public final class ViewExplorer {
 
   /**
    * The views {@link #export} hands on, as one Parquet file written by the store's engine into {@code out}, in the
-   * store's order (not sorted).
+   * store's order (not sorted): a column per field under its API name, then one per custom dimension the account
+   * declared, {@code custom.<name>}, in the order of their slots.
    *
+   * @param customNames the account's custom dimension names by slot, index 0 being slot 1, null where none
    * @throws IOException when {@code out} failed (the reader went away)
    */
-  public void parquet(String accountId, ViewsRequest r, ViewPosition after, OutputStream out) throws IOException {
-    rows.parquet(exportScope(accountId, r), after, out);
+  public void parquet(String accountId, ViewsRequest r, ViewPosition after, List<String> customNames,
+      OutputStream out) throws IOException {
+    List<String> columns = new ArrayList<>(customNames.size());
+    for (String name : customNames) {
+      columns.add(name == null ? null : io.viewpulse.model.CustomDimension.PREFIX + name);
+    }
+    rows.parquet(exportScope(accountId, r), after, columns, out);
   }
 
   /**

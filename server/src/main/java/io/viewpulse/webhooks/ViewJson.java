@@ -9,19 +9,26 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Views as JSON in the export's format: each an object of the export's fields under their API names. */
+/**
+ * Views as JSON in the export's format: each an object of the export's fields under their API names, then, for an
+ * account's views, its custom dimensions under their API names ({@code custom.<name>}, as the NDJSON export writes
+ * them).
+ */
 final class ViewJson {
   private static final JsonFactory JSON = new JsonFactory();
 
   private ViewJson() {}
 
-  /** A JSON array of views (a webhook's body). */
-  static byte[] array(List<ViewRow> views) {
+  /**
+   * A JSON array of one account's views (a webhook's body), with the account's custom dimensions ({@code customNames}
+   * by slot, index 0 being slot 1, null where none was declared).
+   */
+  static byte[] array(List<ViewRow> views, List<String> customNames) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(views.size() * 512);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartArray();
       for (ViewRow r : views) {
-        write(g, r);
+        write(g, r, customNames);
       }
       g.writeEndArray();
     } catch (IOException x) {
@@ -30,18 +37,21 @@ final class ViewJson {
     return out.toByteArray();
   }
 
-  /** One view's object (a record of the topic of finished views). */
+  /**
+   * One view's object (a record of the topic of finished views, which holds every account's views): the fixed fields
+   * only, since the names of custom dimensions are each account's own.
+   */
   static byte[] object(ViewRow view) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try (JsonGenerator g = JSON.createGenerator(out)) {
-      write(g, view);
+      write(g, view, List.of());
     } catch (IOException x) {
       throw new UncheckedIOException(x);
     }
     return out.toByteArray();
   }
 
-  private static void write(JsonGenerator g, ViewRow r) throws IOException {
+  private static void write(JsonGenerator g, ViewRow r, List<String> customNames) throws IOException {
     g.writeStartObject();
     for (ViewField f : ViewField.ALL) {
       Object v = r.field(f);
@@ -56,6 +66,18 @@ final class ViewJson {
         g.writeNumber(l);
       } else {
         g.writeNumber((Integer) v);
+      }
+    }
+    for (int slot = 1; slot <= customNames.size(); slot++) {
+      String name = customNames.get(slot - 1);
+      if (name != null) {
+        String v = r.dims().custom(slot);
+        g.writeFieldName(io.viewpulse.model.CustomDimension.PREFIX + name);
+        if (v == null) {
+          g.writeNull();
+        } else {
+          g.writeString(v);
+        }
       }
     }
     g.writeEndObject();

@@ -37,16 +37,23 @@ public final class WebhookDeliveries implements AutoCloseable {
   private final WebhookClient client;
   private final InstantSource clock;
   private final Map<String, long[]> backoff = new ConcurrentHashMap<>();
+  private final java.util.function.Function<String, List<String>> customNames;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "webhooks");
     t.setDaemon(true);
     return t;
   });
 
-  public WebhookDeliveries(Webhooks webhooks, WebhookClient client, InstantSource clock) {
+  /**
+   * @param customNames the names of an account's custom dimensions by slot (index 0 being slot 1, null where none):
+   *     the posted views carry them as the export does
+   */
+  public WebhookDeliveries(Webhooks webhooks, WebhookClient client, InstantSource clock,
+      java.util.function.Function<String, List<String>> customNames) {
     this.webhooks = webhooks;
     this.client = client;
     this.clock = clock;
+    this.customNames = customNames;
   }
 
   /** Delivers what is due now and then at this interval. */
@@ -78,7 +85,8 @@ public final class WebhookDeliveries implements AutoCloseable {
         if (batch.views().isEmpty()) {
           return;
         }
-        d = client.post(URI.create(e.url()), body(batch.views()), webhooks.signingKey(e.id()),
+        d = client.post(URI.create(e.url()), body(batch.views(), customNames.apply(e.accountId())),
+            webhooks.signingKey(e.id()),
             deliveryId(e.id(), batch.from())).get();
       } catch (InterruptedException x) {
         Thread.currentThread().interrupt();
@@ -114,9 +122,12 @@ public final class WebhookDeliveries implements AutoCloseable {
     return endpointId + "-" + io.viewpulse.model.Sha256.hex(endpointId + "|" + from).substring(0, 24);
   }
 
-  /** A JSON array of views, each an object of the export's fields under their API names. */
-  static byte[] body(List<ViewRow> views) {
-    return ViewJson.array(views);
+  /**
+   * A JSON array of one account's views, each an object of the export's fields under their API names, then its custom
+   * dimensions ({@code customNames} by slot) as {@code custom.<name>}.
+   */
+  static byte[] body(List<ViewRow> views, List<String> customNames) {
+    return ViewJson.array(views, customNames);
   }
 
   @Override

@@ -35,11 +35,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AlertEvaluationTest {
   private static final Instant T0 = TestServer.T0;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Later than any notification is due: pendingNotifications(ANY_TIME, n) lists every pending one. */
+  private static final java.time.Instant ANY_TIME = java.time.Instant.parse("2100-01-01T00:00:00Z");
 
   @Parameter
   TestStores.Engine engine;
 
   private Path dir;
+  private io.viewpulse.store.StoreConfig config;
   private Store store;
   private MutableClock clock;
   private Alerts alerts;
@@ -50,7 +53,8 @@ class AlertEvaluationTest {
   @BeforeEach
   void open() {
     dir = TestServer.newTempDir();
-    store = Stores.open(TestStores.fresh(engine, dir));
+    config = TestStores.fresh(engine, dir);
+    store = Stores.open(config);
     clock = new MutableClock(T0);
     metrics = new SimpleMeterRegistry();
     alerts = new Alerts(store.alerts(), store.views(), clock,
@@ -134,7 +138,6 @@ class AlertEvaluationTest {
     views("acc", T0.plusSeconds(30), 20, 10, "DE");
     at(1);
     at(2);
-    // what waits to be sent when the process stops is not sent (notifications are not kept across restarts)
     awaitSent(1);
     alerts.close();
     metrics = new SimpleMeterRegistry();
@@ -149,6 +152,87 @@ class AlertEvaluationTest {
     assertThat(alerts.incidents("acc", false, 10)).extracting(Incident::ruleId, Incident::openedAt,
         Incident::resolvedAt).containsExactly(org.assertj.core.groups.Tuple.tuple(errors.id(), T0.plusSeconds(120),
         T0.plusSeconds(420)));
+  }
+
+  /**
+   * Two evaluators of the same minutes on one store (what two nodes both believing they are the cluster's evaluator
+   * do): one incident, opened and resolved once, one notification each way (each id sent once by whichever of them
+   * took it from the outbox first, or by both: receivers de-duplicate on the id).
+   */
+  @Test
+  void twoEvaluatorsOfTheSameMinutesOpenOneIncidentAndMakeOneNotificationEachWay() throws Exception {
+    Store second = engine == TestStores.Engine.CLICKHOUSE ? Stores.open(config) : store;
+    List<String> ids = new CopyOnWriteArrayList<>();
+    Notifier record = (rule, incident) -> ids.add(Notification.idOf(incident));
+    SigningSecrets secrets = new SigningSecrets(io.viewpulse.auth.MasterKey.of(new byte[32]));
+    alerts.close();
+    alerts = new Alerts(store.alerts(), store.views(), clock, record, secrets, metrics, () -> true);
+    Alerts other = new Alerts(second.alerts(), second.views(), clock, record, secrets, new SimpleMeterRegistry(),
+        () -> true);
+    try {
+      Rule errors = rule("acc", "{\"name\": \"errors\", \"metric\": \"errorRate\", \"comparison\": \">=\","
+          + " \"threshold\": 0.5, \"minViews\": 10, \"windowMinutes\": 1, \"openAfter\": 1, \"resolveAfter\": 1,"
+          + " \"webhookUrl\": \"https://hooks.example.com/a\"}");
+      views("acc", T0.plusSeconds(30), 20, 10, "DE");
+      clock.set(T0.plusSeconds(60));
+      assertThat(alerts.evaluateNow()).isEqualTo(1);
+      assertThat(other.evaluateNow()).isEqualTo(1);
+      clock.set(T0.plusSeconds(120));
+      assertThat(other.evaluateNow()).isEqualTo(1);
+      assertThat(alerts.evaluateNow()).isEqualTo(1);
+      String id = Alerts.incidentId(errors, T0.plusSeconds(60));
+      assertThat(alerts.incidents("acc", false, 10)).containsExactly(new Incident(id, "acc", errors.id(), "errors",
+          "errorRate", T0.plusSeconds(60), T0.plusSeconds(120), 0.5, 0.5));
+      for (int i = 0; i < 500 && !store.alerts().pendingNotifications(ANY_TIME, 10).isEmpty(); i++) {
+        Thread.sleep(10);
+      }
+      assertThat(store.alerts().pendingNotifications(ANY_TIME, 10)).isEmpty();
+      assertThat(new java.util.TreeSet<>(ids)).containsExactly(id + ":opened", id + ":resolved");
+    } finally {
+      other.close();
+      if (second != store) {
+        second.close();
+      }
+    }
+  }
+
+  /**
+   * A notification the receiver refused when the process stopped waits in the store's outbox; the next process
+   * delivers it at its start, under the same id, with the rule and incident as they were.
+   */
+  @Test
+  void aNotificationNotDeliveredBeforeAStopIsDeliveredAfterTheNextStartUnderItsId() throws Exception {
+    List<String> refused = new CopyOnWriteArrayList<>();
+    SigningSecrets secrets = new SigningSecrets(io.viewpulse.auth.MasterKey.of(new byte[32]));
+    alerts.close();
+    alerts = new Alerts(store.alerts(), store.views(), clock, (rule, incident) -> {
+      refused.add(Notification.idOf(incident));
+      throw new IllegalStateException("the receiver is down");
+    }, secrets, metrics);
+    Rule errors = rule("acc", "{\"name\": \"errors\", \"metric\": \"errorRate\", \"comparison\": \">=\","
+        + " \"threshold\": 0.5, \"minViews\": 10, \"openAfter\": 1, \"webhookUrl\": \"https://hooks.example.com/a\"}");
+    views("acc", T0.plusSeconds(30), 20, 10, "DE");
+    at(1);
+    for (int i = 0; i < 500 && refused.isEmpty(); i++) {
+      Thread.sleep(10);
+    }
+    alerts.close();
+    String id = Alerts.incidentId(errors, T0.plusSeconds(60)) + ":opened";
+    // the clock did not move past the back-off: one attempt
+    assertThat(refused).containsExactly(id);
+    assertThat(store.alerts().pendingNotifications(ANY_TIME, 10)).extracting(Notification::id, Notification::attempts)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(id, 1));
+    store.close();
+    store = Stores.open(config);
+    List<String> delivered = new CopyOnWriteArrayList<>();
+    alerts = new Alerts(store.alerts(), store.views(), clock, (rule, incident) -> delivered.add(
+        Notification.idOf(incident) + " " + rule.name() + " " + incident.value()), secrets, new SimpleMeterRegistry());
+    alerts.start();
+    for (int i = 0; i < 500 && !store.alerts().pendingNotifications(ANY_TIME, 10).isEmpty(); i++) {
+      Thread.sleep(10);
+    }
+    assertThat(store.alerts().pendingNotifications(ANY_TIME, 10)).isEmpty();
+    assertThat(delivered).containsExactly(id + " errors 0.5");
   }
 
   @Test

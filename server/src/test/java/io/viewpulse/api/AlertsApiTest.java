@@ -32,6 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(TestStores.Engine.class)
 class AlertsApiTest {
   private static final Instant T0 = TestServer.T0;
+  /** Later than any notification is due: pendingNotifications(ANY_TIME, n) lists every pending one. */
+  private static final java.time.Instant ANY_TIME = java.time.Instant.parse("2100-01-01T00:00:00Z");
 
   @Parameter
   TestStores.Engine engine;
@@ -46,7 +48,9 @@ class AlertsApiTest {
 
   @AfterEach
   void stop() {
-    s.close();
+    if (s != null) {
+      s.close();
+    }
     hook.close();
   }
 
@@ -134,7 +138,10 @@ class AlertsApiTest {
     }
   }
 
-  /** A receiver that fails is tried again with the same delivery id and the same body, until it takes it. */
+  /**
+   * A receiver that fails is tried again with the same delivery id and the same body, after a back-off on the server's
+   * clock, until it takes it; then no more.
+   */
   @Test
   void aNotificationTheReceiverRefusedIsRetriedUnderItsDeliveryId() throws Exception {
     java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
@@ -144,16 +151,75 @@ class AlertsApiTest {
         + hook.url("/x") + "\"}").status()).isEqualTo(201);
     views(T0.plusSeconds(30), 20, 10);
     evaluateAt(1);
-    for (int i = 0; i < 1000 && hook.received().size() < 3; i++) {
-      Thread.sleep(10);
+    for (int n = 1; n <= 3; n++) {
+      for (int i = 0; i < 1000 && hook.received().size() < n; i++) {
+        Thread.sleep(10);
+      }
+      // past the back-off of the attempt that failed
+      s.clock.set(T0.plus(Duration.ofMinutes(1 + n)));
     }
-    Thread.sleep(200);
+    awaitOutboxEmpty();
     List<WebhookReceiver.Received> got = hook.received();
     assertThat(got).as("two refused, the third taken, none after").hasSize(3);
     assertThat(got).extracting(r -> r.headers().get("Viewpulse-Delivery")).containsOnly(got.get(0).headers()
         .get("Viewpulse-Delivery"));
     assertThat(got).extracting(r -> new String(r.body(), StandardCharsets.UTF_8)).containsOnly(
         new String(got.get(0).body(), StandardCharsets.UTF_8));
+  }
+
+  /** Waits until the outbox has no pending notification (marked just after the receiver's answer), at most 10 s. */
+  private void awaitOutboxEmpty() throws InterruptedException {
+    for (int i = 0; i < 1000 && !s.vp.store().alerts().pendingNotifications(ANY_TIME, 10).isEmpty(); i++) {
+      Thread.sleep(10);
+    }
+    assertThat(s.vp.store().alerts().pendingNotifications(ANY_TIME, 10)).as("nothing left to deliver").isEmpty();
+  }
+
+  /**
+   * An incident opened while the receiver is down: its notification was refused when the server stopped, and the
+   * server started again on the same data delivers it at its start, once, with the same delivery id and body.
+   */
+  @Test
+  void aNotificationRefusedBeforeAStopIsDeliveredOnceAfterTheStartUnderTheSameId() throws Exception {
+    s.close();
+    java.nio.file.Path dir = TestServer.newTempDir();
+    io.viewpulse.store.StoreConfig store = TestStores.fresh(engine, dir);
+    io.viewpulse.testing.MutableClock clock = new io.viewpulse.testing.MutableClock(T0);
+    java.util.function.UnaryOperator<io.viewpulse.app.ServerConfig> allow =
+        c -> c.withWebhookAllowHosts(List.of("127.0.0.1"));
+    try {
+      s = new TestServer(dir, clock, false, store, allow);
+      hook.answer(r -> r.response().setStatusCode(503).end());
+      assertThat(send("POST", "/api/alerts/rules", "{\"name\": \"errors\", \"metric\": \"errorRate\","
+          + " \"comparison\": \">\", \"threshold\": 0.2, \"minViews\": 10, \"openAfter\": 1, \"webhookUrl\": \""
+          + hook.url("/down") + "\"}").status()).isEqualTo(201);
+      views(T0.plusSeconds(30), 20, 10);
+      evaluateAt(1);
+      String incident = send("GET", "/api/alerts/incidents", null).json().get("incidents").get(0).get("id")
+          .asText();
+      for (int i = 0; i < 1000 && hook.received().isEmpty(); i++) {
+        Thread.sleep(10);
+      }
+      s.close();
+      // the clock did not move past the back-off: one attempt, refused
+      assertThat(hook.received()).extracting(r -> r.headers().get("Viewpulse-Delivery"))
+          .containsExactly(incident + ":opened");
+      hook.answer(r -> r.response().setStatusCode(204).end());
+      s = new TestServer(dir, clock, false, store, allow);
+      for (int i = 0; i < 1000 && hook.received().size() < 2; i++) {
+        Thread.sleep(10);
+      }
+      awaitOutboxEmpty();
+      List<WebhookReceiver.Received> got = hook.received();
+      assertThat(got).as("the refused attempt, then the one delivered after the start").hasSize(2);
+      assertThat(got.get(1).headers().get("Viewpulse-Delivery")).isEqualTo(incident + ":opened");
+      assertThat(new String(got.get(1).body(), StandardCharsets.UTF_8)).isEqualTo(new String(got.get(0).body(),
+          StandardCharsets.UTF_8)).contains("[FIRING] errors: errorRate 0.5 > 0.2");
+    } finally {
+      s.close();
+      s = null;
+      TestServer.deleteTree(dir);
+    }
   }
 
   /** {@code concurrentViewers} counts the sessions of its stream playing now, as {@code /data/views/now} does. */

@@ -360,6 +360,7 @@ class ViewsExplorerApiTest {
     List<JsonNode> out = new ArrayList<>();
     assertThat(body).endsWith("\n");
     for (String line : body.split("\n")) {
+      assertThat(line).as("a line is one object, nothing before it").startsWith("{").endsWith("}");
       try {
         out.add(Http.JSON.readTree(line));
       } catch (java.io.IOException e) {

@@ -59,7 +59,10 @@ class DemoModeTest {
       for (JsonNode r : s.query("/api/data/views/query?breakdownBy[]=subdivision&filters[]=country:US").json()) {
         states.add(r.path("subdivision").asText("none"));
       }
-      assertThat(states).containsExactly("California", "Florida", "Illinois", "New York", "Texas");
+      assertThat(states).as("the 23 states and Washington, D.C. of the demo's spread, each with views").containsExactly(
+          "Arizona", "California", "Colorado", "District of Columbia", "Florida", "Georgia", "Illinois", "Maryland",
+          "Massachusetts", "Michigan", "Minnesota", "Missouri", "Nevada", "New Jersey", "New York", "North Carolina",
+          "Ohio", "Oregon", "Pennsylvania", "Tennessee", "Texas", "Utah", "Virginia", "Washington");
     }
   }
 }

@@ -288,6 +288,76 @@ class StoreContractTest {
     assertThat(viewsBy(arm, List.of(Filter.parse("!cdn:fastly")))).isEqualTo(Map.of("A", 2L, "B", 1L));
   }
 
+  /**
+   * Views one by one carry their custom dimensions by slot and their network dimensions: in the list (newest and
+   * oldest), opened by id, and in Parquet, whose custom columns are the ones asked for (slots without a column left
+   * out), before and after a restart.
+   */
+  @Test
+  void viewsOneByOneCarryTheirCustomAndNetworkDimensions() throws Exception {
+    store.sessions().recover(0);
+    store.sessions().commit(SessionStore.Commit.of(0, 10, List.of(), List.of(), List.of(
+        custom(1, "a", "A", "hls.js", "3320", "Deutsche Telekom AG", "akamai", true),
+        custom(2, "b", "B", null, null, null, "fastly", true),
+        custom(3, "c", null, null, null, null, null, true)), List.of(), List.of()));
+    for (int pass = 0; pass < 2; pass++) {
+      List<io.viewpulse.query.ViewRow> rows = store.viewRows().newest(everything(), null, 10);
+      assertThat(rows).extracting(StoreContractTest::dims).as("newest first").containsExactly(
+          "viewer-c null,null,null null/null/null",
+          "viewer-b B,null,null null/null/fastly",
+          "viewer-a A,null,hls.js 3320/Deutsche Telekom AG/akamai");
+      List<String> oldest = new ArrayList<>();
+      store.viewRows().oldest(everything(), null, r -> oldest.add(dims(r)));
+      assertThat(oldest).containsExactly(dims(rows.get(2)), dims(rows.get(1)), dims(rows.get(0)));
+      io.viewpulse.query.ViewDetail one = store.viewRows().view("acc", rows.get(2).viewId()).orElseThrow();
+      assertThat(dims(one.row())).isEqualTo("viewer-a A,null,hls.js 3320/Deutsche Telekom AG/akamai");
+      assertThat(one.row().dims().custom(1)).isEqualTo("A");
+      assertThat(one.row().dims().custom(10)).isNull();
+
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      List<String> columns = new ArrayList<>(java.util.Collections.nCopies(io.viewpulse.model.CustomDimension.MAX,
+          null));
+      columns.set(0, "custom.experiment");
+      columns.set(2, "custom.player");
+      store.viewRows().parquet(everything(), null, columns, out);
+      List<String> names = parquet(out.toByteArray(), "SELECT column_name FROM (DESCRIBE SELECT * FROM"
+          + " read_parquet(?))");
+      assertThat(names.subList(names.size() - 5, names.size())).as("the custom columns named as asked, after the"
+          + " fields").containsExactly("asn", "isp", "cdn", "custom.experiment", "custom.player");
+      assertThat(names).hasSize(io.viewpulse.query.ViewField.ALL.size() + 2);
+      assertThat(parquet(out.toByteArray(), "SELECT viewerId || ' ' || coalesce(\"custom.experiment\", '-') || ','"
+          + " || coalesce(\"custom.player\", '-') || ' ' || coalesce(asn, '-') || '/' || coalesce(cdn, '-')"
+          + " FROM read_parquet(?) ORDER BY viewerId")).containsExactly("viewer-a A,hls.js 3320/akamai",
+          "viewer-b B,- -/fastly", "viewer-c -,- -/-");
+      reopen();
+    }
+  }
+
+  private static String dims(io.viewpulse.query.ViewRow r) {
+    Dimensions d = r.dims();
+    return r.viewerId() + " " + d.custom(1) + "," + d.custom(2) + "," + d.custom(3) + " " + d.asn() + "/" + d.isp()
+        + "/" + d.cdn();
+  }
+
+  /** The first column of each row of a query over a Parquet file ({@code ?} its path), read by DuckDB. */
+  private List<String> parquet(byte[] file, String sql) throws Exception {
+    Path f = dir.resolve("views-" + System.nanoTime() + ".parquet");
+    java.nio.file.Files.write(f, file);
+    List<String> out = new ArrayList<>();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, f.toString());
+      try (java.sql.ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    } finally {
+      java.nio.file.Files.deleteIfExists(f);
+    }
+    return out;
+  }
+
   private long watching(List<Filter> filters) {
     return store.views().realtime(new RealtimeQuery("acc", null, null, T0, List.of(), filters)).get(0).viewCount();
   }
@@ -573,6 +643,19 @@ class StoreContractTest {
     return r.toBytes("timeout", t + 20_000);
   }
 
+  /** A history loaded with some views' timelines keeps each with its view, and none for the others. */
+  @Test
+  void aLoadedHistoryKeepsTheTimelinesItWasGiven() {
+    long t = T0.toEpochMilli();
+    byte[] tl = timeline(t);
+    store.load(List.of(view(901, "with", t, true), view(902, "without", t + 1_000, true)), Map.of(901L, tl));
+    List<io.viewpulse.query.ViewRow> rows = store.viewRows().newest(everything(), null, 10);
+    assertThat(rows).extracting(io.viewpulse.query.ViewRow::viewerId).containsExactly("viewer-without", "viewer-with");
+    assertThat(store.viewRows().view("acc", rows.get(1).viewId()).orElseThrow().timeline()).isEqualTo(tl);
+    assertThat(io.viewpulse.model.Timeline.decode(store.viewRows().view("acc", rows.get(0).viewId()).orElseThrow()
+        .timeline())).isEqualTo(io.viewpulse.model.Timeline.EMPTY);
+  }
+
   /**
    * A finished view's timeline is stored with it and read back by the view's id (as the list gives it) in its own
    * account only, across a restart; dropped by start time while the view stays; erased with its viewer.
@@ -780,6 +863,68 @@ class StoreContractTest {
     assertThat(alerts.deleteRule("acc", "r1")).as("once").isFalse();
     assertThat(alerts.rules("acc")).containsExactly(r2);
     assertThat(alerts.rules("other")).as("another account's rule of the same id stays").containsExactly(other);
+  }
+
+  /**
+   * The outbox of alert notifications: a notification is kept whole (its rule and incident as they were), once per id
+   * (a second put of the same id changes nothing, also once delivered), pending oldest first until an attempt marks
+   * it done, those due only when asked, an incident's in order; a failed attempt's count and next time are kept;
+   * across a restart; done ones deleted on request, pending ones kept.
+   */
+  @Test
+  void alertNotificationsWaitInTheOutboxOncePerIdUntilDone() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Instant at = Instant.parse("2026-01-02T03:04:00Z");
+    io.viewpulse.alerts.Rule rule = io.viewpulse.alerts.RuleJson.read(json.readTree("{\"name\": \"errors 'up'\","
+        + " \"metric\": \"errorRate\", \"filters\": [\"country:US\"], \"comparison\": \">\", \"threshold\": 0.05,"
+        + " \"webhookUrl\": \"https://hooks.example.com/x?y=1\"}"), "r1", "acc", at.minusSeconds(3600));
+    var opened = new io.viewpulse.alerts.Incident("i1", "acc", "r1", "errors 'up'", "errorRate", at, null, 0.125,
+        0.05);
+    var resolved = new io.viewpulse.alerts.Incident("i1", "acc", "r1", "errors 'up'", "errorRate", at,
+        at.plusSeconds(300), 0.125, 0.05);
+    io.viewpulse.alerts.Rule now = io.viewpulse.alerts.RuleJson.read(json.readTree("{\"name\": \"now\","
+        + " \"metric\": \"viewsNow\", \"comparison\": \"<\", \"threshold\": 3, \"webhookUrl\":"
+        + " \"https://hooks.example.com/now\"}"), "r9", "other", at);
+    var other = new io.viewpulse.alerts.Incident("i2", "other", "r9", "now", "viewsNow", at.plusSeconds(60), null,
+        1, 3);
+    var first = new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusMillis(1), 0,
+        at.plusMillis(1));
+    var second = new io.viewpulse.alerts.Notification("i1:resolved", rule, resolved, at.plusSeconds(300), 0,
+        at.plusSeconds(300));
+    var third = new io.viewpulse.alerts.Notification("i2:opened", now, other, at.plusSeconds(60), 0,
+        at.plusSeconds(60));
+    var alerts = store.alerts();
+    alerts.putNotification(second);
+    alerts.putNotification(first);
+    alerts.putNotification(third);
+    alerts.putNotification(new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusSeconds(9), 0,
+        at.plusSeconds(9)));
+    Instant far = at.plus(java.time.Duration.ofDays(1));
+    assertThat(alerts.pendingNotifications(far, 10)).containsExactly(first, third, second);
+    assertThat(alerts.pendingNotifications(far, 2)).containsExactly(first, third);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(60), 10)).as("due by then").containsExactly(first, third);
+    var retry = new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusMillis(1), 1,
+        at.plusSeconds(400));
+    alerts.notificationAttempted(retry, false);
+    reopen();
+    alerts = store.alerts();
+    assertThat(alerts.pendingNotifications(far, 10)).containsExactly(retry, third, second);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(300), 10))
+        .as("the resolution is due but waits for its opening").containsExactly(third);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(400), 10)).containsExactly(retry, third, second);
+    alerts.notificationAttempted(new io.viewpulse.alerts.Notification("i1:opened", rule, opened, at.plusMillis(1), 2,
+        at.plusSeconds(400)), true);
+    alerts.putNotification(first);
+    assertThat(alerts.pendingNotifications(far, 10)).as("done stays done").containsExactly(third, second);
+    assertThat(alerts.pendingNotifications(at.plusSeconds(300), 10)).containsExactly(third, second);
+    reopen();
+    alerts = store.alerts();
+    assertThat(alerts.pendingNotifications(far, 10)).containsExactly(third, second);
+    alerts.dropDoneNotifications(far);
+    assertThat(alerts.pendingNotifications(far, 10)).as("pending ones stay").containsExactly(third, second);
+    alerts.putNotification(first);
+    assertThat(alerts.pendingNotifications(far, 10)).as("a dropped id is forgotten")
+        .containsExactly(first, third, second);
   }
 
   private static SessionStore.Commit finishes(int partition, long offset, ViewRecord... views) {

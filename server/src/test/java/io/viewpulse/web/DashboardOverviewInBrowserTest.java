@@ -234,7 +234,8 @@ class DashboardOverviewInBrowserTest {
 
   /**
    * The breakdown by country draws a world map (shapes served by Viewpulse), shaded by views or by the chosen metric,
-   * with the same figures as a table; a country clicked on the map filters every page by it.
+   * with the same figures as a table; a country clicked on the map shows its subdivisions, from where it filters
+   * every page.
    */
   @Test
   void theWorldMapShadesEachCountryByTheChosenMetricWithATableBesideIt() throws Exception {
@@ -255,7 +256,7 @@ class DashboardOverviewInBrowserTest {
       assertThat(p.textContent("#worldMap path[data-country=DE] title")).isEqualTo("Germany: 2");
       assertThat(p.textContent("#worldMap path[data-country=FR] title")).isEqualTo("France: no views");
       assertThat(p.getAttribute("#worldMap", "aria-label")).isEqualTo("Views by country on a world map: 4 countries"
-          + " with views (the table below has every figure)");
+          + " with views (the table below has every figure); choose one to see its subdivisions");
       assertThat(mapTable(p)).containsExactly("United States | US | 3", "Germany | DE | 2",
           "United Kingdom | GB | 1", "Japan | JP | 1");
       assertThat(p.isVisible("#mapUnknown")).as("every view placed").isFalse();
@@ -271,8 +272,12 @@ class DashboardOverviewInBrowserTest {
           "Japan | JP | 0.00%", "United States | US | 0.00%");
       checked(t, axe, "map-error-rate", size[0]);
 
-      // a country on the map filters every page by it
+      // a country on the map shows its subdivisions, from where it filters every page
       p.dispatchEvent("#worldMap path[data-country=DE]", "click");
+      p.waitForSelector("#placesTable");
+      assertThat(p.locator("#placesTable tbody tr").first().locator("th, td").allTextContents().stream()
+          .map(String::strip)).containsExactly("1", "Bavaria", "50.0%", "2");
+      p.click("#placeFilter");
       p.waitForFunction("() => location.hash.includes('f=country%3ADE')");
       settled(p);
       assertThat(shaded(p)).containsExactly("DE shade-5 0.5");

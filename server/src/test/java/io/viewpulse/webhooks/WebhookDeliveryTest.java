@@ -178,6 +178,31 @@ class WebhookDeliveryTest {
     assertThat(next).hasSize(1).doesNotContainAnyElementsOf(expected);
   }
 
+  /** A posted view is the NDJSON export's object of it, custom dimensions included (by the account's names). */
+  @Test
+  void aPostedViewIsTheExportsObjectWithTheCustomDimensions() throws Exception {
+    for (String name : new String[] {"experiment", "region"}) {
+      Http.Response r = s.http.post("/api/custom-dimensions", "{\"name\":\"" + name + "\"}", "Authorization",
+          "Bearer " + s.secretKey, "Content-Type", "application/json");
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+    String secret = createEndpoint();
+    receiver.answer(r -> r.response().setStatusCode(204).end());
+    clock.set(T0.plusSeconds(6));
+    ok(s.beacon(Beacons.session("x1", "pbA").uid("xavier").customDimension("experiment", "A").play(T0)
+        .heartbeat("x1h", T0.plusSeconds(5), 5000, 0, 0, 0, 100L).ended(T0.plusSeconds(5)).json(), "192.0.2.10"));
+    clock.set(T0.plusSeconds(600));
+    s.flush();
+    await("the view posted", () -> !postedIds(secret, 0).isEmpty());
+    JsonNode posted = readJson(new String(receiver.received().get(0).body(), StandardCharsets.UTF_8));
+    assertThat(posted).hasSize(1);
+    assertThat(posted.get(0).get("custom.experiment").asText()).isEqualTo("A");
+    assertThat(posted.get(0).get("custom.region").isNull()).isTrue();
+    Http.Response export = s.http.getWithKey("/api/data/views/export?format=ndjson&from=0&to=4102444800000",
+        s.secretKey);
+    assertThat(posted.get(0)).isEqualTo(readJson(export.body().trim()));
+  }
+
   @Test
   void anErasedViewerIsNotPosted() throws Exception {
     String secret = createEndpoint();

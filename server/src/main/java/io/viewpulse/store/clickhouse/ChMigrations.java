@@ -27,12 +27,13 @@ import org.slf4j.LoggerFactory;
  *       {@link ChSchema#tables}.
  *   <li>Version 6: what the views of on-demand videos watched, a column of views and session_state
  *       ({@link ChSchema#watchedColumns}).
+ *   <li>Version 7: the outbox of alert notifications ({@code alert_outbox}), a table of {@link ChSchema#tables}.
  * </ul>
  */
 final class ChMigrations {
   private static final Logger LOG = LoggerFactory.getLogger(ChMigrations.class);
   /** The current version. */
-  static final int VERSION = 6;
+  static final int VERSION = 7;
   /** The version from which the rollups hold the quality facts. */
   static final int QUALITY = 2;
   /**

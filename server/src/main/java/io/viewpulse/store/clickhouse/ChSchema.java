@@ -250,6 +250,13 @@ final class ChSchema {
         + " rule_id String, rule_name String, metric String, opened_at DateTime64(3, 'UTC'),"
         + " resolved_at Nullable(DateTime64(3, 'UTC')), value Float64, bound Float64, version UInt64) ENGINE = "
         + engine("ReplacingMergeTree", "alert_incidents", false, "version") + " ORDER BY (account_id, id)");
+    out.add("CREATE TABLE IF NOT EXISTS " + t("alert_outbox") + onCluster() + " (id String, account_id String,"
+        + " rule_id String, rule_created_at DateTime64(3, 'UTC'), rule_spec String, incident_id String,"
+        + " rule_name String, metric String, opened_at DateTime64(3, 'UTC'),"
+        + " resolved_at Nullable(DateTime64(3, 'UTC')), value Float64, bound Float64,"
+        + " created_at DateTime64(3, 'UTC'), attempts UInt32, next_attempt_at DateTime64(3, 'UTC'), done UInt8,"
+        + " version UInt64) ENGINE = " + engine("ReplacingMergeTree", "alert_outbox", false, "version")
+        + " ORDER BY id");
     out.add("CREATE TABLE IF NOT EXISTS " + t("saved_views") + onCluster() + " (account_id String, id String,"
         + " name String, state String, created_at DateTime64(3, 'UTC'), key_id String, deleted UInt8,"
         + " version UInt64) ENGINE = " + engine("ReplacingMergeTree", "saved_views", false, "version")

@@ -132,10 +132,14 @@ public final class ChStore implements Store {
   }
 
   @Override
-  public void load(List<ViewRecord> batch) {
+  public void load(List<ViewRecord> batch, java.util.Map<Long, byte[]> timelines) {
     ch.insert(schema.t("views"), new com.clickhouse.client.api.insert.InsertSettings(), w -> {
       for (ViewRecord v : batch) {
         ChSessionStore.view(w, v);
+        byte[] timeline = timelines.get(v.viewId());
+        if (timeline != null) {
+          w.setValue("timeline", timeline);
+        }
         w.setValue("log_partition", -1);
         w.setValue("commit_offset", -1L);
         w.commitRow();

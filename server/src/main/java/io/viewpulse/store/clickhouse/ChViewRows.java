@@ -49,15 +49,16 @@ final class ChViewRows implements ViewRowReader {
   }
 
   @Override
-  public void parquet(ViewsQuery scope, ViewPosition after, OutputStream out) throws IOException {
-    ChViewsSql.Sql s = sql.parquet(scope, after);
+  public void parquet(ViewsQuery scope, ViewPosition after, List<String> customColumns, OutputStream out)
+      throws IOException {
+    ChViewsSql.Sql s = sql.parquet(scope, after, customColumns);
     ch.stream(s.sql(), s.params(), ClickHouseFormat.Parquet, PARQUET, in -> copy(in, out));
   }
 
   @Override
   public java.util.Optional<io.viewpulse.query.ViewDetail> view(String accountId, long viewId) {
     ChViewsSql.Sql s = sql.one(accountId, viewId);
-    int timeline = ViewField.ALL.size() + 1;
+    int timeline = ViewField.ALL.size() + io.viewpulse.model.CustomDimension.MAX + 1;
     return ch.queryList(s.sql(), s.params(), r -> new io.viewpulse.query.ViewDetail(row(r), ChClient.bytes(r,
         timeline))).stream().findFirst();
   }
@@ -101,13 +102,18 @@ final class ChViewRows implements ViewRowReader {
   }
 
   static ViewRow row(ClickHouseBinaryFormatReader r) {
+    List<String> custom = new java.util.ArrayList<>(io.viewpulse.model.CustomDimension.MAX);
+    for (int slot = 1; slot <= io.viewpulse.model.CustomDimension.MAX; slot++) {
+      String col = ChViewRowsSql.customColumn(slot);
+      custom.add(r.hasValue(col) ? r.getString(col) : null);
+    }
     return new ViewRow(r.getLong(name(ViewField.VIEW_ID)), text(r, ViewField.PLAYBACK_ID),
         text(r, ViewField.CREATOR_ID), text(r, ViewField.D_STORAGE_URL), text(r, ViewField.VIEWER_ID),
         r.getLong(name(ViewField.STARTED_AT)),
         new Dimensions(text(r, ViewField.DEVICE_TYPE), text(r, ViewField.DEVICE), text(r, ViewField.CPU),
             text(r, ViewField.OS), text(r, ViewField.BROWSER), text(r, ViewField.BROWSER_ENGINE),
             text(r, ViewField.CONTINENT), text(r, ViewField.COUNTRY), text(r, ViewField.SUBDIVISION),
-            text(r, ViewField.TIMEZONE), text(r, ViewField.GEOHASH), null, text(r, ViewField.ASN),
+            text(r, ViewField.TIMEZONE), text(r, ViewField.GEOHASH), custom, text(r, ViewField.ASN),
             text(r, ViewField.ISP), text(r, ViewField.CDN)),
         text(r, ViewField.DOMAIN), r.getBoolean(name(ViewField.LIVE)), r.getLong(name(ViewField.PLAYTIME_MS)),
         r.hasValue(name(ViewField.TTFF_MS)) ? r.getInteger(name(ViewField.TTFF_MS)) : null,

@@ -47,10 +47,15 @@ final class ChViewRowsSql {
       Map.entry(ViewField.ISP, "CAST(isp, 'Nullable(String)')"),
       Map.entry(ViewField.CDN, "CAST(cdn, 'Nullable(String)')")));
 
+  /** The custom dimensions' slots as stored ({@code custom_1} first). */
+  private static final List<String> CUSTOM = java.util.stream.IntStream
+      .rangeClosed(1, io.viewpulse.model.CustomDimension.MAX).mapToObj(i -> "custom_" + i).toList();
+
   /** The columns the branches of the union give, as stored. */
   private static final String STORED = "view_id, playback_id, creator_id, d_storage_url, viewer_id, started_at,"
       + " device_type, device, cpu, os, browser, browser_engine, continent, country, subdivision, timezone, geohash,"
-      + " domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, asn, isp, cdn";
+      + " domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, asn, isp, cdn, "
+      + String.join(", ", CUSTOM);
 
   private final ChSchema schema;
 
@@ -80,12 +85,20 @@ final class ChViewRowsSql {
 
   /**
    * The views after {@code after} with one column per field under its API name (the start a UTC timestamp in
-   * milliseconds), in the order ClickHouse reads them; to be answered in Parquet.
+   * milliseconds), then one per custom slot that {@code customColumns} names (by slot, index 0 being slot 1; null
+   * leaves the slot out), in the order ClickHouse reads them; to be answered in Parquet.
    */
-  ChViewsSql.Sql parquet(ViewsQuery scope, ViewPosition after) {
+  ChViewsSql.Sql parquet(ViewsQuery scope, ViewPosition after, List<String> customColumns) {
     ChViewsSql.Params p = new ChViewsSql.Params();
-    return new ChViewsSql.Sql("SELECT " + select(true) + " FROM (" + union(where(scope, after, ">", p)) + ")",
-        p.values);
+    StringBuilder custom = new StringBuilder();
+    for (int i = 0; i < customColumns.size(); i++) {
+      if (customColumns.get(i) != null) {
+        custom.append(", CAST(").append(CUSTOM.get(i)).append(", 'Nullable(String)') AS `")
+            .append(customColumns.get(i).replace("\\", "\\\\").replace("`", "\\`")).append('`');
+      }
+    }
+    return new ChViewsSql.Sql("SELECT " + select(true) + custom + " FROM (" + union(where(scope, after, ">", p))
+        + ")", p.values);
   }
 
   /**
@@ -116,7 +129,10 @@ final class ChViewRowsSql {
         + " minOrNull(stored_at) FROM " + state + " WHERE kind = 'v'))", p.values);
   }
 
-  /** The fields as {@link ChViewRows} reads them, over a table with the views' columns. */
+  /**
+   * The fields as {@link ChViewRows} reads them, over a table with the views' columns; unless for Parquet, then the
+   * custom slots, named {@link #customColumn}.
+   */
   String select(boolean parquet) {
     List<String> cols = new ArrayList<>();
     for (ViewField f : ViewField.ALL) {
@@ -126,7 +142,17 @@ final class ChViewRowsSql {
       }
       cols.add(expr + " AS " + f.apiName());
     }
+    if (!parquet) {
+      for (int slot = 1; slot <= CUSTOM.size(); slot++) {
+        cols.add("CAST(" + CUSTOM.get(slot - 1) + ", 'Nullable(String)') AS " + customColumn(slot));
+      }
+    }
     return String.join(", ", cols);
+  }
+
+  /** The result's column of a custom slot (1 to {@link io.viewpulse.model.CustomDimension#MAX}) in {@link #select}. */
+  static String customColumn(int slot) {
+    return "customSlot" + slot;
   }
 
   private String union(String where) {

@@ -2,6 +2,7 @@ package io.viewpulse.store.duckdb;
 
 import io.viewpulse.alerts.AlertStore;
 import io.viewpulse.alerts.Incident;
+import io.viewpulse.alerts.Notification;
 import io.viewpulse.alerts.Rule;
 import io.viewpulse.alerts.RuleJson;
 import io.viewpulse.model.StoreException;
@@ -12,7 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Alert rules and incidents on DuckDB ({@code alert_rules}, {@code alert_incidents}), on a connection of its own. */
+/**
+ * Alert rules, incidents and the notifications' outbox on DuckDB ({@code alert_rules}, {@code alert_incidents},
+ * {@code alert_outbox}), on a connection of its own.
+ */
 final class DuckAlerts implements AlertStore, AutoCloseable {
   private final OwnConnection conn;
 
@@ -60,6 +64,53 @@ final class DuckAlerts implements AlertStore, AutoCloseable {
               Instant.ofEpochMilli(rs.getLong(6)), end, rs.getDouble(8), rs.getDouble(9)));
         }, accountId, accountId, limit);
     return out;
+  }
+
+  @Override
+  public synchronized void putNotification(Notification n) {
+    Rule r = n.rule();
+    Incident i = n.incident();
+    update("INSERT OR IGNORE INTO alert_outbox VALUES (?, ?, ?, make_timestamp(?::BIGINT), ?, ?, ?, ?,"
+        + " make_timestamp(?::BIGINT), make_timestamp(?::BIGINT), ?, ?, make_timestamp(?::BIGINT), ?,"
+        + " make_timestamp(?::BIGINT), false)", n.id(), r.accountId(), r.id(), micros(r.createdAt()),
+        RuleJson.specText(r), i.id(), i.ruleName(), i.metric(), micros(i.openedAt()),
+        i.resolvedAt() == null ? null : micros(i.resolvedAt()), i.value(), i.bound(), micros(n.createdAt()),
+        n.attempts(), micros(n.nextAttemptAt()));
+  }
+
+  @Override
+  public synchronized List<Notification> pendingNotifications(Instant dueBy, int limit) {
+    List<Notification> out = new ArrayList<>();
+    query("SELECT id, account_id, rule_id, epoch_ms(rule_created_at), rule_spec, incident_id, rule_name, metric,"
+        + " epoch_ms(opened_at), epoch_ms(resolved_at), value, bound, epoch_ms(created_at), attempts,"
+        + " epoch_ms(next_attempt_at) FROM alert_outbox o WHERE NOT done AND NOT EXISTS (SELECT 1 FROM alert_outbox w"
+        + " WHERE NOT w.done AND w.incident_id = o.incident_id AND w.created_at <= o.created_at"
+        + " AND w.next_attempt_at > make_timestamp(?::BIGINT)) ORDER BY created_at, id LIMIT ?", rs -> {
+          long resolved = rs.getLong(10);
+          Instant end = rs.wasNull() ? null : Instant.ofEpochMilli(resolved);
+          Rule r = RuleJson.fromSpec(rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
+              rs.getString(5));
+          Incident i = new Incident(rs.getString(6), rs.getString(2), rs.getString(3), rs.getString(7),
+              rs.getString(8), Instant.ofEpochMilli(rs.getLong(9)), end, rs.getDouble(11), rs.getDouble(12));
+          out.add(new Notification(rs.getString(1), r, i, Instant.ofEpochMilli(rs.getLong(13)), rs.getInt(14),
+              Instant.ofEpochMilli(rs.getLong(15))));
+        }, micros(dueBy), limit);
+    return out;
+  }
+
+  @Override
+  public synchronized void notificationAttempted(Notification n, boolean done) {
+    update("UPDATE alert_outbox SET attempts = ?, next_attempt_at = make_timestamp(?::BIGINT), done = ?"
+        + " WHERE id = ? AND NOT done", n.attempts(), micros(n.nextAttemptAt()), done, n.id());
+  }
+
+  @Override
+  public synchronized void dropDoneNotifications(Instant before) {
+    update("DELETE FROM alert_outbox WHERE done AND created_at < make_timestamp(?::BIGINT)", micros(before));
+  }
+
+  private static long micros(Instant t) {
+    return t.toEpochMilli() * 1000L;
   }
 
   private interface Row {

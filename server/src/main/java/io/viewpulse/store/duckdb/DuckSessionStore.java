@@ -253,13 +253,13 @@ final class DuckSessionStore implements SessionStore, AutoCloseable {
   }
 
   /** Appends views as they are, outside of any partition's commit: for loading a history (benchmarks, demo). */
-  void appendViews(List<ViewRecord> views) {
+  void appendViews(List<ViewRecord> views, Map<Long, byte[]> timelines) {
     DuckDBConnection c = conn();
     try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "views")) {
       for (ViewRecord v : views) {
         a.beginRow();
         appendView(a, v);
-        a.appendNull();
+        timeline(a, timelines.get(v.viewId()));
         a.appendNull();
         a.endRow();
       }

@@ -114,8 +114,8 @@ public final class DuckStore implements Store {
   }
 
   @Override
-  public void load(List<ViewRecord> batch) {
-    sessions.appendViews(batch);
+  public void load(List<ViewRecord> batch, java.util.Map<Long, byte[]> timelines) {
+    sessions.appendViews(batch, timelines);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.viewpulse.store.duckdb;
 
+import io.viewpulse.model.CustomDimension;
 import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.StoreException;
 import io.viewpulse.query.ViewField;
@@ -55,7 +56,8 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
   }
 
   @Override
-  public void parquet(ViewsQuery scope, ViewPosition after, OutputStream out) throws IOException {
+  public void parquet(ViewsQuery scope, ViewPosition after, List<String> customColumns, OutputStream out)
+      throws IOException {
     DuckDBConnection c = take();
     try {
       java.util.concurrent.atomic.AtomicReference<PreparedStatement> running =
@@ -63,7 +65,7 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
       ParquetPipe.pipe(new ParquetPipe.Writer() {
         @Override
         public void write(java.nio.file.Path pipe) throws SQLException {
-          try (PreparedStatement p = prepare(c, ViewRowsSql.parquet(scope, after, pipe.toString()))) {
+          try (PreparedStatement p = prepare(c, ViewRowsSql.parquet(scope, after, customColumns, pipe.toString()))) {
             running.set(p);
             p.execute();
           } finally {
@@ -90,7 +92,7 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
     withConnection(c -> {
       try (PreparedStatement p = prepare(c, ViewRowsSql.one(accountId, viewId)); ResultSet rs = p.executeQuery()) {
         if (rs.next()) {
-          found[0] = new io.viewpulse.query.ViewDetail(row(rs), rs.getBytes(ViewField.ALL.size() + 1));
+          found[0] = new io.viewpulse.query.ViewDetail(row(rs), rs.getBytes(ViewField.ALL.size() + CustomDimension.MAX + 1));
         }
       }
     });
@@ -160,14 +162,18 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
     return p;
   }
 
-  /** A row of the fields in {@link io.viewpulse.query.ViewField} order. */
+  /** A row of the fields in {@link io.viewpulse.query.ViewField} order, then the custom slots. */
   static ViewRow row(ResultSet rs) throws SQLException {
     int ttff = rs.getInt(21);
     Integer ttffMs = rs.wasNull() ? null : ttff;
+    List<String> custom = new ArrayList<>(CustomDimension.MAX);
+    for (int i = 0; i < CustomDimension.MAX; i++) {
+      custom.add(rs.getString(ViewField.ALL.size() + 1 + i));
+    }
     return new ViewRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
         rs.getLong(6), new Dimensions(rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
             rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
-            rs.getString(16), rs.getString(17), null, rs.getString(26), rs.getString(27), rs.getString(28)),
+            rs.getString(16), rs.getString(17), custom, rs.getString(26), rs.getString(27), rs.getString(28)),
         rs.getString(18), rs.getBoolean(19), rs.getLong(20), ttffMs,
         rs.getLong(22), rs.getInt(23), rs.getBoolean(24), rs.getBoolean(25));
   }

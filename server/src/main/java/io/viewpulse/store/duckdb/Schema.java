@@ -105,7 +105,8 @@ final class Schema {
       Schema::timelines,
       Schema::alerts,
       Schema::savedViews,
-      Schema::watched);
+      Schema::watched,
+      Schema::alertOutbox);
 
   static final int VERSION = MIGRATIONS.size();
 
@@ -335,5 +336,19 @@ final class Schema {
    */
   private static void watched(Connection c, Statement s) throws SQLException {
     s.execute("ALTER TABLE views ADD COLUMN watched BLOB");
+  }
+
+  /**
+   * Version 12, the outbox of alert notifications ({@code alerts.Notification}): one row per notification id, with
+   * the rule (its spec, as {@code alert_rules} keeps it) and the incident as they were when it was made, its attempts
+   * and when the next is due; {@code done} once delivered or given up.
+   */
+  private static void alertOutbox(Connection c, Statement s) throws SQLException {
+    s.execute("CREATE TABLE alert_outbox (id VARCHAR PRIMARY KEY, account_id VARCHAR NOT NULL,"
+        + " rule_id VARCHAR NOT NULL, rule_created_at TIMESTAMP NOT NULL, rule_spec VARCHAR NOT NULL,"
+        + " incident_id VARCHAR NOT NULL, rule_name VARCHAR NOT NULL, metric VARCHAR NOT NULL,"
+        + " opened_at TIMESTAMP NOT NULL, resolved_at TIMESTAMP, value DOUBLE NOT NULL, bound DOUBLE NOT NULL,"
+        + " created_at TIMESTAMP NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TIMESTAMP NOT NULL,"
+        + " done BOOLEAN NOT NULL)");
   }
 }

@@ -1,5 +1,6 @@
 package io.viewpulse.store.duckdb;
 
+import io.viewpulse.model.CustomDimension;
 import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewPosition;
 import io.viewpulse.query.ViewsQuery;
@@ -49,12 +50,17 @@ final class ViewRowsSql {
       Map.entry(ViewField.ISP, "isp"),
       Map.entry(ViewField.CDN, "cdn")));
 
-  /** The fields, in {@link ViewField} order, as the result's columns. */
-  private static final String SELECT = ViewField.ALL.stream().map(FIELDS::get).collect(Collectors.joining(", "));
+  /** The custom dimensions' slots ({@code custom_1} first), in the order of the result's columns after the fields. */
+  static final List<String> CUSTOM = java.util.stream.IntStream.rangeClosed(1, CustomDimension.MAX)
+      .mapToObj(i -> "custom_" + i).toList();
+
+  /** The fields, in {@link ViewField} order, then the custom dimensions by slot, as the result's columns. */
+  private static final String SELECT = ViewField.ALL.stream().map(FIELDS::get).collect(Collectors.joining(", "))
+      + ", " + String.join(", ", CUSTOM);
 
   private ViewRowsSql() {}
 
-  /** Columns: the fields in {@link ViewField} order. Newest first, before {@code before} (exclusive). */
+  /** Columns: the fields in {@link ViewField} order, then the custom slots. Newest first, before {@code before} (exclusive). */
   static SqlQuery newest(ViewsQuery scope, ViewPosition before, int limit) {
     List<Object> params = new ArrayList<>();
     List<String> where = scope(scope, params);
@@ -67,7 +73,7 @@ final class ViewRowsSql {
   }
 
   /**
-   * Columns: the fields in {@link ViewField} order. An account's views (every account's when {@code accountId} is
+   * Columns: the fields in {@link ViewField} order, then the custom slots. An account's views (every account's when {@code accountId} is
    * null) from rowid {@code fromRow} on, in the order they were stored (the webhooks' and the topic's batches).
    */
   static SqlQuery stored(String accountId, long fromRow, int limit) {
@@ -79,7 +85,7 @@ final class ViewRowsSql {
         List.of(accountId, fromRow, limit));
   }
 
-  /** Columns: the fields in {@link ViewField} order. Oldest first, after {@code after} (exclusive). */
+  /** Columns: the fields in {@link ViewField} order, then the custom slots. Oldest first, after {@code after} (exclusive). */
   static SqlQuery oldest(ViewsQuery scope, ViewPosition after) {
     List<Object> params = new ArrayList<>();
     List<String> where = scope(scope, params);
@@ -90,7 +96,7 @@ final class ViewRowsSql {
         + " ORDER BY started_at, rowid", params);
   }
 
-  /** Columns: the fields in {@link ViewField} order, then the timeline. The view of an account with this id. */
+  /** Columns: the fields in {@link ViewField} order, the custom slots, then the timeline. The view of an account with this id. */
   static SqlQuery one(String accountId, long viewId) {
     return new SqlQuery("SELECT " + SELECT + ", timeline FROM views WHERE account_id = ? AND rowid = ?",
         List.of(accountId, viewId));
@@ -113,9 +119,10 @@ final class ViewRowsSql {
   /**
    * A COPY of the views after {@code after} into a Parquet file at {@code path} (not a parameter in DuckDB: quoted
    * here, and chosen by the store, never by a user), one column per field under its API name, the start as a UTC
-   * timestamp, in the table's order. Written straight to the path, never to a temporary file beside it.
+   * timestamp, then a column per custom slot that {@code customColumns} names (by slot, index 0 being slot 1; null
+   * leaves the slot out), in the table's order. Written straight to the path, never to a temporary file beside it.
    */
-  static SqlQuery parquet(ViewsQuery scope, ViewPosition after, String path) {
+  static SqlQuery parquet(ViewsQuery scope, ViewPosition after, List<String> customColumns, String path) {
     List<Object> params = new ArrayList<>();
     List<String> where = scope(scope, params);
     if (after != null) {
@@ -125,6 +132,11 @@ final class ViewRowsSql {
     for (ViewField f : ViewField.ALL) {
       String expr = f == ViewField.STARTED_AT ? "to_timestamp(epoch(started_at))" : FIELDS.get(f);
       cols.add(expr + " AS \"" + f.apiName() + "\"");
+    }
+    for (int i = 0; i < customColumns.size(); i++) {
+      if (customColumns.get(i) != null) {
+        cols.add(CUSTOM.get(i) + " AS \"" + customColumns.get(i).replace("\"", "\"\"") + "\"");
+      }
     }
     return new SqlQuery("COPY (SELECT " + String.join(", ", cols) + " FROM views WHERE " + String.join(" AND ", where)
         + ") TO '" + path.replace("'", "''") + "' (FORMAT parquet, COMPRESSION zstd, USE_TMP_FILE false)", params);

@@ -128,7 +128,7 @@ async function route() {
     }
     return;
   }
-  const [page, arg, arg2] = readHash();
+  const [page, arg, arg2, arg3] = readHash();
   renderControls(page);
   main.innerHTML = placeholders(4);
   main.setAttribute("aria-busy", "true");
@@ -137,7 +137,7 @@ async function route() {
     await learnCustomDimensions();
     fillBuilder();
     chips();
-    if (page === "breakdown") await breakdown(main, arg || "country", arg2);
+    if (page === "breakdown") await breakdown(main, arg || "country", arg2, arg3);
     else if (page === "quality") await quality(main);
     else if (page === "alerts") await alerts(main);
     else if (page === "videos") await videos(main);

@@ -71,7 +71,11 @@ function impactText(m, v) {
 // the table's order, kept while the viewer stays on the same dimension and metric
 let sorted = { page: "", key: null, dir: -1 };
 
-export async function breakdown(main, dim, metricKey) {
+/**
+ * The breakdown of a metric by {@code dim}; by country, with {@code place} (a country's code) the country whose
+ * subdivisions are shown under the world map.
+ */
+export async function breakdown(main, dim, metricKey, place) {
   const w = range();
   const m = ANALYSE.find((a) => a.key === metricKey) || ANALYSE[0];
   const analysing = m.key !== "viewCount";
@@ -90,15 +94,19 @@ export async function breakdown(main, dim, metricKey) {
       ASN database loaded, so views get no ASN or ISP and read as Unknown here. Add one (the README's section on network
       dimensions says how: <code>--asn-db</code> or a file in <code>data/asn</code>) and restart; views from then on
       are placed in their networks.</div>
-    ${dim === "country" ? `<h2 id="mapTitle">${what} by country</h2><div class="card map" id="map"></div>` : ""}
+    ${dim === "country" ? `<h2 id="mapTitle">${what} by country</h2><div class="card map" id="map"></div>
+      <section id="places" aria-labelledby="placesTitle" hidden></section>` : ""}
     <div class="grid2 mt">
       <div><div class="card chart is-loading"><canvas id="dimChart" role="img" aria-label="${what} by ${escape(dimensionName(dim))}"></canvas></div></div>
       <div><div class="card chart is-loading"><canvas id="dimTime" role="img" aria-label="${what} over time by ${escape(dimensionName(dim))}"></canvas></div></div>
     </div>
     <h2>All values</h2><div class="scroll" tabindex="0" id="table">${placeholders(6)}</div>`;
-  const path = (d, k) => "/breakdown/" + d + (k && k !== "viewCount" ? "/" + k : "");
+  const path = (d, k, c) => "/breakdown/" + d + (k && k !== "viewCount" || c ? "/" + k : "") + (c ? "/" + c : "");
   document.getElementById("dimension").addEventListener("change", (e) => { location.hash = link(path(e.target.value, m.key)); });
-  document.getElementById("metric").addEventListener("change", (e) => { location.hash = link(path(dim, e.target.value)); });
+  const chosen = dim === "country" && /^[A-Z]{2}$/.test(place || "") ? place : null;
+  document.getElementById("metric").addEventListener("change", (e) => {
+    location.hash = link(path(dim, e.target.value, chosen));
+  });
   const s = step();
   const [rows, whole, series, videos, placed, networked] = await Promise.all([
     get(viewsQuery({ from: w.from, to: w.to, "breakdownBy[]": dim, metrics: "quality" })),
@@ -131,7 +139,25 @@ export async function breakdown(main, dim, metricKey) {
   // a chart shows a rate in percent
   const shown = (v) => v === undefined || v === null ? null : m.rate ? Number((v * 100).toPrecision(7)) : v;
   const unit = m.rate ? " (%)" : "";
-  if (dim === "country") await countryMap(m, rows);
+  if (dim === "country") {
+    // a country chosen on the map: its subdivisions under it, the choice in the address (Back goes to the one before)
+    const choose = async (code, moveFocus) => {
+      if (moveFocus) history.pushState(null, "", link(path(dim, m.key, code)));
+      worldMap.markChosen(document.getElementById("map"), code);
+      try {
+        await subdivisions(m, code, w);
+      } catch (err) {
+        if (!moveFocus) throw err;
+        const box = document.getElementById("places");
+        box.removeAttribute("aria-busy");
+        box.innerHTML = `<h2 id="placesTitle" tabindex="-1">Subdivisions of ${escape(worldMap.countryName(code))}</h2>
+          <p class="error" role="alert">Could not load the subdivisions: ${escape(err.message)}.</p>`;
+      }
+      if (moveFocus) document.getElementById("placesTitle")?.focus();
+    };
+    await countryMap(m, rows, chosen, (code) => choose(code, true));
+    if (chosen) await choose(chosen, false);
+  }
   const top = [...rows].sort((a, b) => b.viewCount - a.viewCount).slice(0, 10);
   charts.bars(document.getElementById("dimChart"), top.map((r) => nameOf(r[dim])), top.map((r) => shown(r[m.key])),
     m.label + unit, dimensionName(dim));
@@ -200,20 +226,82 @@ export async function breakdown(main, dim, metricKey) {
 }
 
 /** The map of a metric by country, and its figures as a table under it (country, code, figure; largest first). */
-async function countryMap(m, rows) {
+async function countryMap(m, rows, chosen, onPick) {
   const values = {};
   rows.filter((r) => r.country).forEach((r) => { values[r.country] = r[m.key]; });
   const box = document.getElementById("map");
   const what = m.key === "viewCount" ? "Views" : m.label;
-  await worldMap.draw(box, values, m.fmt, what, (code) => addFilter("country:" + code));
+  await worldMap.draw(box, values, m.fmt, what, onPick, chosen);
   const listed = rows.filter((r) => r.country && r[m.key] !== null && r[m.key] !== undefined)
     .sort((a, b) => b[m.key] - a[m.key] || a.country.localeCompare(b.country));
   const unknown = rows.filter((r) => !r.country).reduce((n, r) => n + r.viewCount, 0);
   box.insertAdjacentHTML("afterend", `<details class="numbers" id="mapNumbers"><summary>${escape(what)} by country:
       the numbers</summary><div class="scroll" tabindex="0"><table id="mapTable"><thead><tr><th scope="col">Country</th>
       <th scope="col">Code</th><th scope="col">${escape(what)}</th></tr></thead><tbody>${listed.map((r) =>
-    `<tr><th scope="row">${escape(worldMap.countryName(r.country))}</th><td>${escape(r.country)}</td>
+    `<tr><th scope="row"><button type="button" class="row-link" data-place="${escape(r.country)}"
+      title="Show its subdivisions">${escape(worldMap.countryName(r.country))}</button></th><td>${escape(r.country)}</td>
       <td>${escape(m.fmt(r[m.key]))}</td></tr>`).join("")}</tbody></table></div>
       ${unknown ? `<p class="muted" id="mapUnknown">${unknown.toLocaleString("en-US")} ${unknown === 1 ? "view" : "views"}
         without a known country ${unknown === 1 ? "is" : "are"} not on the map.</p>` : ""}</details>`);
+  document.querySelectorAll("#mapTable [data-place]").forEach((b) => b.addEventListener("click",
+    () => onPick(b.dataset.place)));
+}
+
+/**
+ * A country's subdivisions (the views by subdivision, filtered by the country as well as by the page's filters),
+ * ranked by the metric in a table with a bar for each figure, and on a map of their own where Viewpulse serves the
+ * country's subdivision shapes.
+ */
+let placesAsked = 0;
+
+async function subdivisions(m, code, w) {
+  const box = document.getElementById("places");
+  const what = m.key === "viewCount" ? "Views" : m.label;
+  const name = worldMap.countryName(code);
+  const analysing = m.key !== "viewCount";
+  box.hidden = false;
+  box.setAttribute("aria-busy", "true");
+  box.innerHTML = `<h2 id="placesTitle" tabindex="-1">${escape(what)} in ${escape(name)} by subdivision</h2>
+    ${placeholders(3)}`;
+  const asked = ++placesAsked;
+  const rows = await get(viewsQuery({ from: w.from, to: w.to, "breakdownBy[]": "subdivision", metrics: "quality",
+    "filters[]": [...state.filters, "country:" + code] }));
+  // a later choice (or another page) took over while this one loaded
+  if (asked !== placesAsked || !box.isConnected) return;
+  const placed = rows.filter((r) => r.subdivision);
+  const unknown = rows.filter((r) => !r.subdivision).reduce((n, r) => n + r.viewCount, 0);
+  const value = (r) => r[m.key] === undefined ? null : r[m.key];
+  // ranked by the metric, largest first (missing figures last), then by views
+  const ranked = [...placed].sort((a, b) => (value(a) === null) - (value(b) === null) || (value(b) ?? 0) - (value(a) ?? 0)
+    || b.viewCount - a.viewCount || a.subdivision.localeCompare(b.subdivision));
+  const max = Math.max(0, ...ranked.map(value).filter((v) => v !== null));
+  const views = (n) => n.toLocaleString("en-US") + (n === 1 ? " view" : " views");
+  box.innerHTML = `<h2 id="placesTitle" tabindex="-1">${escape(what)} in ${escape(name)} by subdivision</h2>
+    <div class="pickers place-actions"><button type="button" id="placeFilter">Filter every page by ${escape(name)}</button>
+      <button type="button" id="placeClose">Back to every country</button></div>
+    ${worldMap.hasSubdivisionMap(code) && placed.length > 0 ? `<div class="card map mt" id="placeMapBox"></div>` : ""}
+    ${placed.length === 0 ? `<p class="muted" id="placesNone">No view in ${escape(name)} has a known subdivision in
+      this range.</p>` : `<div class="scroll mt" tabindex="0"><table id="placesTable"><caption class="muted">The
+      subdivisions of ${escape(name)} ranked by ${escape(what.toLowerCase())}, largest first; the bar is each one's figure
+      against the largest.</caption><thead><tr><th scope="col">Rank</th><th scope="col">Subdivision</th>
+      <th scope="col">${escape(what)}</th>${analysing ? `<th scope="col">Views</th>` : ""}</tr></thead><tbody>${ranked
+      .map((r, i) => `<tr><td>${i + 1}</td><th scope="row">${escape(r.subdivision)}</th><td class="bar-cell"><span class="track"
+        aria-hidden="true"><span class="bar" data-share="${value(r) === null || max <= 0 ? 0 : value(r) / max}"></span></span>${
+        escape(value(r) === null ? "–" : m.fmt(value(r)))}</td>${analysing ? `<td>${r.viewCount.toLocaleString("en-US")}</td>`
+        : ""}</tr>`).join("")}</tbody></table></div>`}
+    ${unknown ? `<p class="muted" id="placesUnknown">${views(unknown)} in ${escape(name)} without a known subdivision
+      ${unknown === 1 ? "is" : "are"} not listed.</p>` : ""}`;
+  // the bars' lengths (set here: the page's policy allows no inline styles)
+  box.querySelectorAll(".bar").forEach((b) => { b.style.width = (Number(b.dataset.share) * 100).toFixed(1) + "%"; });
+  document.getElementById("placeFilter").addEventListener("click", () => addFilter("country:" + code));
+  document.getElementById("placeClose").addEventListener("click", () => {
+    location.hash = link("/breakdown/country" + (analysing ? "/" + m.key : ""));
+  });
+  const mapBox = document.getElementById("placeMapBox");
+  if (mapBox) {
+    const values = {};
+    placed.forEach((r) => { values[r.subdivision] = value(r); });
+    await worldMap.drawSubdivisions(mapBox, code, values, m.fmt, what);
+  }
+  box.removeAttribute("aria-busy");
 }

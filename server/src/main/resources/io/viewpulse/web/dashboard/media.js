@@ -197,11 +197,16 @@ export async function live(main, id) {
       <span class="muted">(every metric and breakdown of its views, filtered by its playback id)</span></p>
     <div class="stale" id="stale" role="status" hidden></div>
     <div class="kpis" id="liveKpis"></div>
+    <h2 id="nowTitle">Playing now</h2>
+    <p class="muted" id="nowNote">The sessions open now (a beacon in the last 60 s, not ended), over what their players
+      have reported so far: errors, rebuffering and startup of the viewers watching, before their views end.</p>
+    <div class="kpis" id="nowKpis"></div>
     <div class="pickers mt"><label>History <select id="liveWindow">${Object.entries(WINDOWS).map(([k, [, name]]) =>
       `<option value="${k}" ${k === win ? "selected" : ""}>${name[0].toUpperCase() + name.slice(1)}</option>`).join("")}</select></label></div>
     <h2 id="windowTitle">Over ${winName}</h2>
-    <p class="muted">Peak: the most concurrent sessions in a minute. Errors, rebuffering and startup: the stream's views
-      that started in the window and have ended (the views query).</p>
+    <p class="muted" id="windowNote">Peak: the most sessions watching in one minute, concurrent and new. Errors, rebuffering and startup
+      here: the stream's views that started in the window, ended or still open (the views query); Playing now above
+      has the open sessions alone.</p>
     <div class="kpis" id="windowKpis"></div>
     <h2>Sessions per minute (${winName})</h2><div class="card chart"><canvas id="liveChart" role="img" aria-label="Sessions per minute"></canvas></div>
     <div class="grid2"><div><h2>Locations</h2><div class="scroll" tabindex="0" id="locations"></div></div>
@@ -214,16 +219,30 @@ export async function live(main, id) {
   const update = async () => {
     const to = Date.now();
     const from = to - hours * 3600e3;
-    const [latest, series, views] = await Promise.all([
+    const [latest, series, views, now] = await Promise.all([
       get("/api/v4/monitoring/stream_stats_enhanced/" + encodeURIComponent(id)),
       get("/api/v4/monitoring/stream_stats_enhanced/" + encodeURIComponent(id) + "/series" + qs({ from, to })),
-      get("/api/data/views/query" + qs({ "filters[]": "playbackId:" + s.playbackId, from, to, metrics: "quality" }))]);
+      get("/api/data/views/query" + qs({ "filters[]": "playbackId:" + s.playbackId, from, to, metrics: "quality" })),
+      get("/api/data/views/now" + qs({ "filters[]": "playbackId:" + s.playbackId, metrics: "quality" }))]);
+    const open = now[0] || {};
+    const playing = open.viewCount || 0;
+    document.getElementById("nowKpis").innerHTML = [
+      ["Sessions playing now", count(playing), "viewCount", "open sessions"],
+      ["Error rate (playing now)", playing ? percent(open.errorRate) : "–", "errorRate",
+        playing ? "of " + count(playing) + (playing === 1 ? " open session" : " open sessions") : "no open sessions"],
+      ["Rebuffer ratio (playing now)", playing ? percent(open.rebufferRatio) : "–", "rebufferRatio",
+        "of their watch time so far"],
+      ["Time to first frame (p50, playing now)", playing ? ms(open.ttffP50Ms) : "–", "ttffP50Ms",
+        "median startup of those started"]].map(([label, v, k, note]) =>
+      `<section class="card kpi"><div class="label">${label}</div><div class="value" data-now="${k}">${v}</div>
+       <div class="delta flat">${note}</div></section>`).join("");
     const st = latest.stats;
-    const peak = series.items.reduce((best, i) => !best || i.stats.concurrent.sessions > best.stats.concurrent.sessions
-      ? i : best, null);
+    // every session watching in the minute: Uplynk's concurrent ones (a minute or more) and its new ones
+    const watching = (i) => i.stats.concurrent.sessions + i.stats.new.sessions;
+    const peak = series.items.reduce((best, i) => !best || watching(i) > watching(best) ? i : best, null);
     const q = views[0] || {};
     document.getElementById("windowKpis").innerHTML = [
-      ["Peak concurrent sessions", peak ? count(peak.stats.concurrent.sessions) : "–", "peak",
+      ["Peak sessions in a minute", peak ? count(watching(peak)) : "–", "peak",
         peak ? "minute to " + clock(peak.ts) + " " + escape(zoneName()) : "no minutes with viewers"],
       ["Error rate", percent(q.errorRate), "errorRate", views.length ? count(q.viewCount) + " views" : "no ended views"],
       ["Rebuffer ratio", percent(q.rebufferRatio), "rebufferRatio", "of watch time"],

@@ -55,10 +55,13 @@ class ChViewRowsSqlTest {
 
   @Test
   void parquetGivesTheStartAsATimestampAndEveryFieldByItsApiName() {
-    ChViewsSql.Sql q = sql.parquet(scope(), null);
+    ChViewsSql.Sql q = sql.parquet(scope(), null, java.util.Arrays.asList("custom.experiment", null, "custom.a`b"));
     for (ViewField f : ViewField.ALL) {
       assertThat(q.sql()).contains(" AS " + f.apiName());
     }
-    assertThat(q.sql()).contains("toDateTime64(started_at, 3, 'UTC') AS startedAt").doesNotContain("ORDER BY");
+    assertThat(q.sql()).contains("toDateTime64(started_at, 3, 'UTC') AS startedAt").doesNotContain("ORDER BY")
+        .contains("AS cdn, CAST(custom_1, 'Nullable(String)') AS `custom.experiment`,"
+            + " CAST(custom_3, 'Nullable(String)') AS `custom.a\\`b` FROM (")
+        .as("a slot without a column is left out").doesNotContain("custom_2, 'Nullable").doesNotContain("customSlot");
   }
 }
