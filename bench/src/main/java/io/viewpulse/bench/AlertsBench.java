@@ -10,7 +10,7 @@ import io.viewpulse.app.ServerConfig;
 import io.viewpulse.app.Viewpulse;
 import io.viewpulse.store.Store;
 import io.viewpulse.store.StoreConfig;
-import io.viewpulse.store.Stores;
+import io.viewpulse.store.engines.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

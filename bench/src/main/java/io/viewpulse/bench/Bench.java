@@ -11,7 +11,7 @@ import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.ViewsQuery;
 import io.viewpulse.sessions.SessionRules;
 import io.viewpulse.store.Store;
-import io.viewpulse.store.Stores;
+import io.viewpulse.store.engines.Stores;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -9,7 +9,6 @@ import io.viewpulse.admin.Admin;
 import io.viewpulse.auth.AuthException;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Media;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,10 +38,10 @@ final class AdminRoutes {
   void mount(Router r) {
     r.route("/admin/*").handler(Bodies.upTo(16 * 1024));
     r.get("/admin/accounts").handler(ctx -> run(ctx, admin::accounts));
-    r.post("/admin/accounts").handler(ctx -> run(ctx, () -> admin.createAccount(text(body(ctx), "name"))));
+    r.post("/admin/accounts").handler(ctx -> run(ctx, () -> admin.createAccount(text(Bodies.object(ctx), "name"))));
     r.get("/admin/keys").handler(ctx -> run(ctx, () -> admin.keys(Params.string(ctx, "account"))));
     r.post("/admin/keys").handler(ctx -> run(ctx, () -> {
-      JsonNode b = body(ctx);
+      JsonNode b = Bodies.object(ctx);
       List<String> origins = null;
       if (b.hasNonNull("allowedOrigins")) {
         origins = new ArrayList<>();
@@ -55,7 +54,7 @@ final class AdminRoutes {
     r.post("/admin/keys/:id/revoke").handler(ctx -> run(ctx, () -> admin.revokeKey(ctx.pathParam("id"))));
     r.get("/admin/media").handler(ctx -> run(ctx, () -> admin.media(Params.string(ctx, "account"), kind(ctx))));
     r.post("/admin/media").handler(ctx -> run(ctx, () -> {
-      JsonNode b = body(ctx);
+      JsonNode b = Bodies.object(ctx);
       Media.Kind kind = kind(text(b, "kind"));
       return admin.createMedia(text(b, "account"), new Catalog.NewMedia(kind, text(b, "id"), text(b, "name"),
           text(b, "playbackId"),
@@ -66,7 +65,7 @@ final class AdminRoutes {
     r.delete("/admin/media/:id").handler(ctx -> run(ctx, () -> admin.deleteMedia(Params.string(ctx, "account"),
         kind(ctx), ctx.pathParam("id"))));
     r.get("/admin/retention").handler(ctx -> run(ctx, () -> admin.retention(Params.string(ctx, "account"))));
-    r.put("/admin/retention").handler(ctx -> run(ctx, () -> admin.setRetention(body(ctx))));
+    r.put("/admin/retention").handler(ctx -> run(ctx, () -> admin.setRetention(Bodies.object(ctx))));
   }
 
   private void run(RoutingContext ctx, Callable<JsonNode> work) {
@@ -96,18 +95,6 @@ final class AdminRoutes {
       return Media.Kind.valueOf(s.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("kind must be asset or stream, got '" + s + "'");
-    }
-  }
-
-  private static JsonNode body(RoutingContext ctx) {
-    try {
-      JsonNode n = ctx.body().buffer() == null ? null : Json.MAPPER.readTree(ctx.body().buffer().getBytes());
-      if (n == null || !n.isObject()) {
-        throw new IllegalArgumentException("body must be a JSON object");
-      }
-      return n;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("body is not valid JSON");
     }
   }
 

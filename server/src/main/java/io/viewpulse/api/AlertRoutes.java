@@ -88,18 +88,7 @@ final class AlertRoutes {
       if (open != null && !open.equals("true") && !open.equals("false")) {
         throw DomainException.invalid("invalid open: " + open + " (expected true or false)");
       }
-      String v = Params.string(ctx, "limit");
-      int limit = DEFAULT_LIMIT;
-      if (v != null) {
-        try {
-          limit = Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-          limit = -1;
-        }
-        if (limit < 1 || limit > Alerts.MAX_LIST) {
-          throw DomainException.invalid("invalid limit: " + v + " (expected 1 to " + Alerts.MAX_LIST + ")");
-        }
-      }
+      int limit = Params.limit(ctx, DEFAULT_LIMIT, Alerts.MAX_LIST);
       ArrayNode out = Json.array();
       for (Incident i : alerts.incidents(account, "true".equals(open), limit)) {
         out.add(json(i));

@@ -46,8 +46,8 @@ final class CustomDimensionRoutes {
   private void declare(RoutingContext ctx) {
     Blocking.run(vertx, ctx, () -> {
       Principal p = guard.secret(ctx);
-      JsonNode body = MediaRoutes.body(ctx, Set.of("name"));
-      return (JsonNode) json(catalog.declareDimension(p.accountId(), MediaRoutes.text(body, "name")));
+      JsonNode body = Bodies.object(ctx, Set.of("name"));
+      return (JsonNode) json(catalog.declareDimension(p.accountId(), Bodies.text(body, "name")));
     }, body -> Json.send(ctx, 201, body));
   }
 

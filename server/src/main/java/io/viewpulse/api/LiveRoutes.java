@@ -112,7 +112,7 @@ final class LiveRoutes {
   private void report(RoutingContext ctx) {
     Future.<StreamEvents.Accepted>fromCompletionStage(vertx.executeBlocking(() -> {
       Auth a = authenticate(ctx, SignedRequests.bodyDigest(bodyBytes(ctx)));
-      return events.accept(a.principal().accountId(), jsonBody(ctx));
+      return events.accept(a.principal().accountId(), Bodies.object(ctx));
     }, false).toCompletionStage().thenCompose(f -> f)).onComplete(ar -> {
       if (ar.failed()) {
         Failures.reply(ctx, ar.cause());
@@ -247,11 +247,11 @@ final class LiveRoutes {
     JsonNode ids = null;
     String ct = ctx.request().getHeader("Content-Type");
     if (ct != null && ct.startsWith("application/json")) {
-      ids = jsonBody(ctx).get("stream_ids");
+      ids = Bodies.object(ctx).get("stream_ids");
     } else if (ctx.request().getFormAttribute("stream_ids") != null) {
       ids = Json.MAPPER.getNodeFactory().textNode(ctx.request().getFormAttribute("stream_ids"));
     } else if (ctx.body().length() > 0) {
-      ids = jsonBody(ctx).get("stream_ids");
+      ids = Bodies.object(ctx).get("stream_ids");
     }
     if (ids == null && signedParams != null) {
       ids = signedParams.get("stream_ids");
@@ -278,17 +278,5 @@ final class LiveRoutes {
       out.add(id.asText());
     }
     return List.copyOf(out);
-  }
-
-  private static JsonNode jsonBody(RoutingContext ctx) {
-    try {
-      JsonNode n = ctx.body().buffer() == null ? null : Json.MAPPER.readTree(ctx.body().buffer().getBytes());
-      if (n == null || !n.isObject()) {
-        throw new IllegalArgumentException("body must be a JSON object");
-      }
-      return n;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("body is not valid JSON");
-    }
   }
 }

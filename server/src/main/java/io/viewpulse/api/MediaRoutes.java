@@ -10,8 +10,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.auth.Principal;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Media;
-import java.io.IOException;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -59,9 +57,10 @@ final class MediaRoutes {
   private void create(RoutingContext ctx, Media.Kind kind) {
     run(ctx, () -> {
       Principal p = guard.secret(ctx);
-      JsonNode body = body(ctx, kind == Media.Kind.ASSET ? ASSET_FIELDS : STREAM_FIELDS);
-      Catalog.NewMedia req = new Catalog.NewMedia(kind, text(body, "id"), text(body, "name"), text(body, "playbackId"),
-          text(body, "creatorId"), text(body, "dStorageUrl"), text(body, "type"));
+      JsonNode body = Bodies.object(ctx, kind == Media.Kind.ASSET ? ASSET_FIELDS : STREAM_FIELDS);
+      Catalog.NewMedia req = new Catalog.NewMedia(kind, Bodies.text(body, "id"), Bodies.text(body, "name"),
+          Bodies.text(body, "playbackId"), Bodies.text(body, "creatorId"), Bodies.text(body, "dStorageUrl"),
+          Bodies.text(body, "type"));
       return (JsonNode) json(catalog.create(p.accountId(), req));
     }, body -> Json.send(ctx, 201, body));
   }
@@ -91,42 +90,10 @@ final class MediaRoutes {
     return io.viewpulse.admin.Admin.mediaJson(m);
   }
 
-
   private static boolean matches(Media m, String search) {
     String s = search.toLowerCase(Locale.ROOT);
     return m.name().toLowerCase(Locale.ROOT).contains(s) || m.playbackId().toLowerCase(Locale.ROOT).contains(s)
         || m.id().startsWith(s);
-  }
-
-  static JsonNode body(RoutingContext ctx, Set<String> allowed) {
-    JsonNode n;
-    try {
-      n = ctx.body().buffer() == null ? null : Json.MAPPER.readTree(ctx.body().buffer().getBytes());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("body is not valid JSON");
-    }
-    if (n == null || !n.isObject()) {
-      throw new IllegalArgumentException("body must be a JSON object");
-    }
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!allowed.contains(f)) {
-        throw new IllegalArgumentException("unknown field '" + f + "' (expected " + String.join(", ",
-            allowed.stream().sorted().toList()) + ")");
-      }
-    }
-    return n;
-  }
-
-  static String text(JsonNode body, String field) {
-    JsonNode v = body.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isTextual()) {
-      throw new IllegalArgumentException(field + " must be a string");
-    }
-    return v.asText();
   }
 
   private <T> void run(RoutingContext ctx, Callable<T> work, Consumer<T> reply) {

@@ -142,6 +142,26 @@ final class Params {
     throw DomainException.invalid("invalid metrics: " + v + " (expected livepeer or quality)");
   }
 
+  /**
+   * {@code limit}: a whole number from 1 to {@code max}, {@code fallback} when absent; anything else is refused as
+   * {@code invalid limit: VALUE (expected 1 to MAX)}.
+   */
+  static int limit(RoutingContext ctx, int fallback, int max) {
+    String v = string(ctx, "limit");
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 1 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw DomainException.invalid("invalid limit: " + v + " (expected 1 to " + max + ")");
+  }
+
   /** Rejects parameters that make no sense on a route. */
   static void forbid(RoutingContext ctx, String message, String... names) {
     for (String n : names) {

@@ -37,9 +37,9 @@ final class SavedViewRoutes {
     }, body -> Json.ok(ctx, body)));
     r.post(BASE).handler(Bodies.upTo(16 * 1024)).handler(ctx -> Blocking.run(vertx, ctx, () -> {
       Principal p = guard.secret(ctx);
-      JsonNode body = MediaRoutes.body(ctx, FIELDS);
-      return json(saved.create(p.accountId(), p.keyId(), MediaRoutes.text(body, "name"),
-          MediaRoutes.text(body, "state")));
+      JsonNode body = Bodies.object(ctx, FIELDS);
+      return json(saved.create(p.accountId(), p.keyId(), Bodies.text(body, "name"),
+          Bodies.text(body, "state")));
     }, body -> Json.send(ctx, 201, body)));
     r.get(BASE + "/:id").handler(ctx -> Blocking.run(vertx, ctx,
         () -> json(saved.get(guard.secret(ctx).accountId(), ctx.pathParam("id"))), body -> Json.ok(ctx, body)));

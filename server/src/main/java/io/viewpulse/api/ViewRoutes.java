@@ -90,18 +90,7 @@ final class ViewRoutes {
   private void erasures(RoutingContext ctx) {
     Blocking.run(vertx, ctx, () -> {
       Principal p = guard.secret(ctx);
-      String v = Params.string(ctx, "limit");
-      int limit = DEFAULT_LIMIT;
-      if (v != null) {
-        try {
-          limit = Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-          limit = -1;
-        }
-        if (limit < 1 || limit > Erasures.MAX_LIST) {
-          throw DomainException.invalid("invalid limit: " + v + " (expected 1 to " + Erasures.MAX_LIST + ")");
-        }
-      }
+      int limit = Params.limit(ctx, DEFAULT_LIMIT, Erasures.MAX_LIST);
       com.fasterxml.jackson.databind.node.ArrayNode list = Json.array();
       for (ErasureStore.ErasureRecord e : erasures.list(p.accountId(), limit)) {
         list.add(record(e));
@@ -174,7 +163,7 @@ final class ViewRoutes {
       List<String> custom = customNames.apply(p.accountId());
       ViewsRequest r = request(ctx, viewerId, custom);
       ViewPosition before = ViewCursor.decode(Params.string(ctx, "cursor"), "cursor");
-      int limit = limit(ctx);
+      int limit = Params.limit(ctx, DEFAULT_LIMIT, ViewExplorer.MAX_PAGE);
       ViewExplorer.Page page = explorer.newest(p.accountId(), r, before, limit);
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
@@ -305,22 +294,6 @@ final class ViewRoutes {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static int limit(RoutingContext ctx) {
-    String v = Params.string(ctx, "limit");
-    if (v == null) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= 1 && n <= ViewExplorer.MAX_PAGE) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // below
-    }
-    throw DomainException.invalid("invalid limit: " + v + " (expected 1 to " + ViewExplorer.MAX_PAGE + ")");
   }
 
   /**

@@ -9,8 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.viewpulse.auth.Principal;
 import io.viewpulse.webhooks.WebhookStore;
 import io.viewpulse.webhooks.Webhooks;
-import java.io.IOException;
-import java.util.Iterator;
+import java.util.Set;
 
 /**
  * The streaming export's endpoints, per account (secret keys only): {@code POST /api/data/webhooks} creates one and
@@ -65,25 +64,6 @@ final class WebhookRoutes {
   }
 
   private static String url(RoutingContext ctx) {
-    JsonNode n;
-    try {
-      n = ctx.body().buffer() == null ? null : Json.MAPPER.readTree(ctx.body().buffer().getBytes());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("body is not valid JSON");
-    }
-    if (n == null || !n.isObject()) {
-      throw new IllegalArgumentException("body must be a JSON object");
-    }
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!f.equals("url")) {
-        throw new IllegalArgumentException("unknown field '" + f + "' (expected url)");
-      }
-    }
-    JsonNode v = n.get("url");
-    if (v != null && !v.isNull() && !v.isTextual()) {
-      throw new IllegalArgumentException("url must be a string");
-    }
-    return v == null || v.isNull() ? null : v.asText();
+    return Bodies.text(Bodies.object(ctx, Set.of("url")), "url");
   }
 }

@@ -12,7 +12,7 @@ import io.viewpulse.model.Media;
 import io.viewpulse.model.DomainException;
 import io.viewpulse.store.Store;
 import io.viewpulse.store.StoreConfig;
-import io.viewpulse.store.Stores;
+import io.viewpulse.store.engines.Stores;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,8 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class QueryCommands {
   private QueryCommands() {}
 
-  /** Where to ask, with which key, and how to print. */
-  static class Connection {
+  /** Where to ask and with which key (a mixin). */
+  static final class Server {
     @Option(names = "--server", defaultValue = "${env:VIEWPULSE_URL}",
         description = "Viewpulse URL. Env: VIEWPULSE_URL. Default: the server running on --data, else "
             + "http://localhost:8080")
@@ -48,6 +49,39 @@ final class QueryCommands {
         description = "A secret API key. Env: VIEWPULSE_API_KEY")
     String key;
 
+    Viewpulse client() {
+      String url = server != null ? server : ServerFile.livePort(data).map(p -> "http://127.0.0.1:" + p)
+          .orElse("http://localhost:8080");
+      return Viewpulse.builder().baseUrl(url).apiKey(key).build();
+    }
+  }
+
+  /** Which views (a mixin): the media, and filters on dimensions. */
+  static final class Selection {
+    @Option(names = "--playback-id", description = "A playback id or dStorage id")
+    String playbackId;
+
+    @Option(names = "--asset-id")
+    String assetId;
+
+    @Option(names = "--stream-id")
+    String streamId;
+
+    @Option(names = "--creator-id")
+    String creatorId;
+
+    @Option(names = "--filter", converter = FilterConverter.class, paramLabel = "[!]DIMENSION:VALUE",
+        description = "Keep views whose dimension has this value, or drop them with a leading ! (repeatable; several "
+            + "values of one dimension are alternatives): --filter country:US --filter country:DE "
+            + "--filter '!browser:Chrome'")
+    List<Filter> filters = new ArrayList<>();
+  }
+
+  /** Where to ask, with which key, and how to print. */
+  static class Connection {
+    @Mixin
+    Server server = new Server();
+
     @Option(names = "--format", defaultValue = "table", converter = FormatConverter.class,
         description = "table, csv or json. Default: ${DEFAULT-VALUE}")
     Table.Format format;
@@ -55,15 +89,9 @@ final class QueryCommands {
     @Spec
     CommandSpec spec;
 
-    Viewpulse client() {
-      String url = server != null ? server : ServerFile.livePort(data).map(p -> "http://127.0.0.1:" + p)
-          .orElse("http://localhost:8080");
-      return Viewpulse.builder().baseUrl(url).apiKey(key).build();
-    }
-
     int print(java.util.function.Function<Viewpulse, Table> query) {
       try {
-        query.apply(client()).print(spec.commandLine().getOut(), format);
+        query.apply(server.client()).print(spec.commandLine().getOut(), format);
         return 0;
       } catch (ViewpulseException e) {
         PrintWriter err = spec.commandLine().getErr();
@@ -77,17 +105,8 @@ final class QueryCommands {
 
   /** Filters and grouping shared by views queries. */
   static class Filters {
-    @Option(names = "--playback-id", description = "A playback id or dStorage id")
-    String playbackId;
-
-    @Option(names = "--asset-id")
-    String assetId;
-
-    @Option(names = "--stream-id")
-    String streamId;
-
-    @Option(names = "--creator-id")
-    String creatorId;
+    @Mixin
+    Selection selection = new Selection();
 
     @Option(names = "--from", converter = InstantConverter.class, description = "RFC 3339 or Unix ms")
     Instant from;
@@ -103,21 +122,16 @@ final class QueryCommands {
             + " custom.<name> for a declared custom dimension)")
     List<Dimension> by = new ArrayList<>();
 
-    @Option(names = "--filter", converter = FilterConverter.class, paramLabel = "[!]DIMENSION:VALUE",
-        description = "Keep views whose dimension has this value, or drop them with a leading ! (repeatable; several "
-            + "values of one dimension are alternatives): --filter country:US --filter country:DE "
-            + "--filter '!browser:Chrome'")
-    List<Filter> filter = new ArrayList<>();
-
     ViewsQuery query() {
-      return new ViewsQuery(playbackId, assetId, streamId, creatorId, from, to, timeStep, by, filter);
+      Selection s = selection;
+      return new ViewsQuery(s.playbackId, s.assetId, s.streamId, s.creatorId, from, to, timeStep, by, s.filters);
     }
   }
 
   @Command(name = "views", mixinStandardHelpOptions = true,
       description = "Viewership metrics: views, watch time, TTFF, rebuffering, errors, exits before start.")
   static final class Views extends Connection implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
+    @Mixin
     Filters filters = new Filters();
 
     @Option(names = "--creator-api", description = "Ask the creator API (engagement only; needs --asset-id or "

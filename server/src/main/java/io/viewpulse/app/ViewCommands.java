@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,37 +38,24 @@ final class ViewCommands {
 
   /** The scope of views: the media, a viewer, filters, a time range. */
   static class Scope {
-    @Option(names = "--playback-id", description = "A playback id or dStorage id")
-    String playbackId;
-
-    @Option(names = "--asset-id")
-    String assetId;
-
-    @Option(names = "--stream-id")
-    String streamId;
-
-    @Option(names = "--creator-id")
-    String creatorId;
+    @Mixin
+    QueryCommands.Selection selection = new QueryCommands.Selection();
 
     @Option(names = "--viewer-id", description = "Only this viewer's views")
     String viewerId;
 
-    @Option(names = "--filter", converter = QueryCommands.FilterConverter.class, paramLabel = "[!]DIMENSION:VALUE",
-        description = "Keep views whose dimension has this value, or drop them with a leading ! (repeatable; several "
-            + "values of one dimension are alternatives): --filter country:US --filter country:DE "
-            + "--filter '!browser:Chrome'")
-    List<io.viewpulse.client.Filter> filters = new ArrayList<>();
-
     ViewListQuery.Builder query(Instant from, Instant to) {
-      return ViewListQuery.builder().playbackId(playbackId).assetId(assetId).streamId(streamId)
-          .creatorId(creatorId).viewerId(viewerId).from(from).to(to).filters(filters.stream().map(Object::toString).toArray(String[]::new));
+      QueryCommands.Selection s = selection;
+      return ViewListQuery.builder().playbackId(s.playbackId).assetId(s.assetId).streamId(s.streamId)
+          .creatorId(s.creatorId).viewerId(viewerId).from(from).to(to)
+          .filters(s.filters.stream().map(Object::toString).toArray(String[]::new));
     }
   }
 
   @Command(name = "list-views", mixinStandardHelpOptions = true,
       description = "Views one by one, newest first: a page, and the cursor of the next (--cursor).")
   static final class ListViews extends QueryCommands.Connection implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
+    @Mixin
     Scope scope = new Scope();
 
     @Option(names = "--from", converter = QueryCommands.InstantConverter.class, description = "RFC 3339 or Unix ms")
@@ -181,18 +169,8 @@ final class ViewCommands {
     private static final int SAVE_EVERY = 10_000;
     private static final int BAR = 30;
 
-    @Option(names = "--server", defaultValue = "${env:VIEWPULSE_URL}",
-        description = "Viewpulse URL. Env: VIEWPULSE_URL. Default: the server running on --data, else "
-            + "http://localhost:8080")
-    String server;
-
-    @Option(names = "--data", defaultValue = "${env:VIEWPULSE_DATA:-data}", description = "Data directory, to find a "
-        + "running server. Env: VIEWPULSE_DATA. Default: ${DEFAULT-VALUE}")
-    Path data;
-
-    @Option(names = "--key", defaultValue = "${env:VIEWPULSE_API_KEY}", required = true,
-        description = "A secret API key. Env: VIEWPULSE_API_KEY")
-    String key;
+    @Mixin
+    QueryCommands.Server server = new QueryCommands.Server();
 
     @Option(names = "--format", required = true, description = "csv, ndjson or parquet")
     ExportFormat format;
@@ -214,7 +192,7 @@ final class ViewCommands {
     @Option(names = "--no-progress", description = "No progress bar")
     boolean noProgress;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     Scope scope = new Scope();
 
     @Spec
@@ -233,8 +211,7 @@ final class ViewCommands {
           err.flush();
           return 2;
         }
-        Viewpulse client = Viewpulse.builder().baseUrl(server != null ? server : ServerFile.livePort(data)
-            .map(p -> "http://127.0.0.1:" + p).orElse("http://localhost:8080")).apiKey(key).build();
+        Viewpulse client = server.client();
         ExportProgress done;
         try (OutputStream file = new BufferedOutputStream(resumed == null
             ? Files.newOutputStream(out) : Files.newOutputStream(out, StandardOpenOption.APPEND), 64 * 1024)) {

@@ -25,7 +25,7 @@ import io.viewpulse.sessions.Sessionizer;
 import io.viewpulse.ingest.StreamEvents;
 import io.viewpulse.query.ViewReader;
 import io.viewpulse.store.Store;
-import io.viewpulse.store.Stores;
+import io.viewpulse.store.engines.Stores;
 import io.viewpulse.viewership.StreamStats;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * One open store, whatever its engine: the interfaces the domain packages declare, implemented together. The rest of
- * Viewpulse sees only those interfaces; {@link Stores#open} is the one place that picks an engine.
+ * Viewpulse sees only those interfaces; {@link io.viewpulse.store.engines.Stores#open} is the one place that picks an
+ * engine.
  */
 public interface Store extends AutoCloseable {
   SessionStore sessions();

@@ -9,7 +9,7 @@ import io.viewpulse.testing.LiveScript;
 import io.viewpulse.testing.MutableClock;
 import io.viewpulse.store.Store;
 import io.viewpulse.store.StoreConfig;
-import io.viewpulse.store.Stores;
+import io.viewpulse.store.engines.Stores;
 import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.TestStores;
 import java.nio.file.Path;

@@ -3,11 +3,10 @@ package io.viewpulse.app;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.viewpulse.app.ServerCli.Out;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.TestServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,10 +16,12 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryCommandLineTest {
   private TestServer s;
+  private ServerCli cli;
 
   @BeforeAll
   void start() {
     s = new TestServer();
+    cli = new ServerCli(s);
     s.asset("launch1");
     s.vp.catalog().create(s.accountId, new io.viewpulse.catalog.Catalog.NewMedia(
         io.viewpulse.model.Media.Kind.STREAM, "chan", "Channel", "chanpb", null, null, "channel"));
@@ -43,35 +44,20 @@ class QueryCommandLineTest {
     s.close();
   }
 
-  record Out(int code, String out, String err) {}
-
-  private Out cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 4];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--server";
-    all[args.length + 1] = "http://127.0.0.1:" + s.vp.port();
-    all[args.length + 2] = "--key";
-    all[args.length + 3] = s.secretKey;
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), all);
-    return new Out(code, out.toString(), err.toString());
-  }
-
   @Test
   void customDimensionsAreDeclaredListedAndQueriedByName() {
-    Out declared = cli("custom-dimensions", "declare", "experiment", "--format", "csv");
+    Out declared = cli.run("custom-dimensions", "declare", "experiment", "--format", "csv");
     assertThat(declared.code()).as(declared.err()).isZero();
     assertThat(declared.out()).isEqualTo("dimension\ncustom.experiment\n");
-    assertThat(cli("custom-dimensions", "--format", "csv").out()).isEqualTo("dimension\ncustom.experiment\n");
-    Out again = cli("custom-dimensions", "declare", "experiment");
+    assertThat(cli.run("custom-dimensions", "--format", "csv").out()).isEqualTo("dimension\ncustom.experiment\n");
+    Out again = cli.run("custom-dimensions", "declare", "experiment");
     assertThat(again.code()).isEqualTo(1);
     assertThat(again.err()).isEqualTo("viewpulse: custom dimension experiment is declared already (HTTP 409)\n");
-    Out views = cli("views", "--playback-id", "launch1", "--by", "custom.experiment", "--format", "csv");
+    Out views = cli.run("views", "--playback-id", "launch1", "--by", "custom.experiment", "--format", "csv");
     assertThat(views.code()).as(views.err()).isZero();
     assertThat(views.out().lines().map(l -> l.split(",")[0] + "," + l.split(",")[1]).toList())
         .as("no view sent one: one group, without a value").containsExactly("custom.experiment,views", ",2");
-    Out undeclared = cli("views", "--by", "custom.arm");
+    Out undeclared = cli.run("views", "--by", "custom.arm");
     assertThat(undeclared.code()).isEqualTo(1);
     assertThat(undeclared.err()).isEqualTo("viewpulse: custom dimension arm is not declared (this account declared"
         + " experiment) (HTTP 400)\n");
@@ -79,7 +65,7 @@ class QueryCommandLineTest {
 
   @Test
   void viewsPrintAsATable() {
-    Out o = cli("views", "--playback-id", "launch1", "--by", "country,browser");
+    Out o = cli.run("views", "--playback-id", "launch1", "--by", "country,browser");
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(o.out()).isEqualTo("""
         country  browser  views  watchMins  uniqueViewers  ttffMs   ttffP50Ms  ttffP95Ms  rebufferRatio  errorRate  exitsBeforeStart
@@ -90,28 +76,28 @@ class QueryCommandLineTest {
 
   @Test
   void viewsAndNowTakeFiltersWithSeveralValuesAndNegations() {
-    Out o = cli("views", "--by", "country", "--filter", "country:US", "--filter", "country:DE", "--filter",
+    Out o = cli.run("views", "--by", "country", "--filter", "country:US", "--filter", "country:DE", "--filter",
         "!browser:Safari", "--format", "csv");
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(o.out().lines().map(l -> l.split(",")[0] + "," + l.split(",")[1]).toList())
         .as("a and the channel's view from the US; b, from DE, is Safari's").containsExactly("country,views", "US,2");
-    assertThat(cli("now", "--filter", "!playbackId:chanpb", "--format", "csv").out())
+    assertThat(cli.run("now", "--filter", "!playbackId:chanpb", "--format", "csv").out())
         .isEqualTo("views,errorRate\n0,0.0\n");
-    assertThat(cli("now", "--filter", "playbackId:chanpb", "--filter", "playbackId:other", "--format", "csv").out())
+    assertThat(cli.run("now", "--filter", "playbackId:chanpb", "--filter", "playbackId:other", "--format", "csv").out())
         .isEqualTo("views,errorRate\n1,0.0\n");
-    Out bad = cli("views", "--filter", "colour:red");
+    Out bad = cli.run("views", "--filter", "colour:red");
     assertThat(bad.code()).isNotZero();
     assertThat(bad.err()).contains("unknown filter dimension 'colour'");
   }
 
   @Test
   void viewsPrintAsCsvAndJson() throws Exception {
-    Out csv = cli("views", "--playback-id", "launch1", "--time-step", "day", "--format", "csv");
+    Out csv = cli.run("views", "--playback-id", "launch1", "--time-step", "day", "--format", "csv");
     assertThat(csv.out()).isEqualTo("""
         time,views,watchMins,uniqueViewers,ttffMs,ttffP50Ms,ttffP95Ms,rebufferRatio,errorRate,exitsBeforeStart
         2026-03-02T00:00:00Z,2,2.0,2,300.0,300.0,400.0,0.0,0.0,0.0
         """);
-    Out json = cli("views", "--playback-id", "launch1", "--by", "deviceType", "--format", "json");
+    Out json = cli.run("views", "--playback-id", "launch1", "--by", "deviceType", "--format", "json");
     var rows = Http.JSON.readTree(json.out());
     assertThat(rows).hasSize(2);
     assertThat(rows.get(0).get("deviceType").asText()).isIn("desktop", "mobile");
@@ -120,19 +106,19 @@ class QueryCommandLineTest {
 
   @Test
   void totalsRealtimeUsageAndStreamStats() {
-    assertThat(cli("total", "launch1").out()).isEqualTo("""
+    assertThat(cli.run("total", "launch1").out()).isEqualTo("""
         id       views  watchMins
         launch1      2      2.000
         """);
-    assertThat(cli("now", "--by", "playbackId", "--format", "csv").out()).isEqualTo("""
+    assertThat(cli.run("now", "--by", "playbackId", "--format", "csv").out()).isEqualTo("""
         playbackId,views,errorRate
         chanpb,1,0.0
         """);
-    assertThat(cli("usage", "--format", "csv").out()).isEqualTo("""
+    assertThat(cli.run("usage", "--format", "csv").out()).isEqualTo("""
         time,creatorId,deliveryMins
         ,,4.0
         """);
-    assertThat(cli("stream-stats", "chan", "nope", "--format", "csv").out()).isEqualTo("""
+    assertThat(cli.run("stream-stats", "chan", "nope", "--format", "csv").out()).isEqualTo("""
         stream,type,ts,concurrent,new,totalTimeSecs,authFailures,adSlateSecs,mcsSecs,topLocation,topPlatform
         chan,channel,2026-03-02T10:02:00Z,1,0,60.0,0,0.0,0.0,us:ca,linux
         nope,,,,,,,,,,
@@ -141,7 +127,7 @@ class QueryCommandLineTest {
 
   @Test
   void aRefusalExitsWith1AndTheServersMessage() {
-    Out o = cli("views", "--creator-api");
+    Out o = cli.run("views", "--creator-api");
     assertThat(o.code()).isEqualTo(1);
     assertThat(o.err().strip())
         .isEqualTo("viewpulse: must provide exactly 1 of assetId or streamId for creator query (HTTP 400)");

@@ -3,6 +3,7 @@ package io.viewpulse.app;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.viewpulse.app.ServerCli.Out;
 import io.viewpulse.client.Dimension;
 import io.viewpulse.client.View;
 import io.viewpulse.client.ViewListQuery;
@@ -16,8 +17,6 @@ import io.viewpulse.testing.TestStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -53,11 +52,13 @@ class ViewExportCommandLineTest {
   @Parameter
   TestStores.Engine engine;
   private TestServer s;
+  private ServerCli cli;
   private Path dir;
 
   @BeforeParameterizedClassInvocation
   void load() throws IOException {
     s = new TestServer(engine);
+    cli = new ServerCli(s);
     dir = Files.createTempDirectory("export-cli");
     List<ViewRecord> batch = new ArrayList<>();
     Dimensions dims = new Dimensions("desktop", "Linux Desktop", null, "Linux", "Chrome", "Blink", "EU", "DE", null,
@@ -78,21 +79,6 @@ class ViewExportCommandLineTest {
     TestServer.deleteTree(dir);
   }
 
-  record Out(int code, String out, String err) {}
-
-  private Out cli(String server, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--server", server, "--key", s.secretKey));
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-    return new Out(code, out.toString(), err.toString());
-  }
-
-  private String server() {
-    return "http://127.0.0.1:" + s.vp.port();
-  }
-
   private String apiExport(String format) {
     Http.Response r = s.query("/api/data/views/export?format=" + format + "&from=" + FROM + "&to=" + TO);
     assertThat(r.status()).isEqualTo(200);
@@ -102,7 +88,7 @@ class ViewExportCommandLineTest {
   @Test
   void exportWritesTheWholeRangeToTheFileWithAProgressBar() throws Exception {
     Path file = dir.resolve("all-" + engine + ".csv");
-    Out o = cli(server(), "export", "--format", "csv", "--from", FROM, "--to", TO, "--out", file.toString());
+    Out o = cli.run("export", "--format", "csv", "--from", FROM, "--to", TO, "--out", file.toString());
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(Files.readString(file)).isEqualTo(apiExport("csv"));
     assertThat(o.err()).contains("] 0%  1 views").contains("[##############################] 100%  " + VIEWS
@@ -115,17 +101,17 @@ class ViewExportCommandLineTest {
     String whole = apiExport("ndjson");
     Path file = dir.resolve("resumed-" + engine + ".ndjson");
     try (CuttingProxy proxy = new CuttingProxy(s.vp.port(), whole.length() * 2 / 3)) {
-      Out broken = cli("http://127.0.0.1:" + proxy.port(), "export", "--format", "ndjson", "--from", FROM, "--to",
+      Out broken = cli.runAt("http://127.0.0.1:" + proxy.port(), "export", "--format", "ndjson", "--from", FROM, "--to",
           TO, "--out", file.toString(), "--no-progress");
       assertThat(broken.code()).isEqualTo(1);
       assertThat(broken.err()).contains("viewpulse: the export broke off: ").endsWith("; go on with --resume\n");
     }
     assertThat(Files.readString(file)).isNotEqualTo(whole);
-    Out again = cli(server(), "export", "--format", "ndjson", "--from", FROM, "--to", TO, "--out", file.toString());
+    Out again = cli.run("export", "--format", "ndjson", "--from", FROM, "--to", TO, "--out", file.toString());
     assertThat(again.code()).isEqualTo(2);
     assertThat(again.err()).contains("is a broken export: add --resume to go on with it");
 
-    Out resumed = cli(server(), "export", "--format", "ndjson", "--from", FROM, "--to", TO, "--out", file.toString(),
+    Out resumed = cli.run("export", "--format", "ndjson", "--from", FROM, "--to", TO, "--out", file.toString(),
         "--resume", "--no-progress");
     assertThat(resumed.code()).as(resumed.err()).isZero();
     assertThat(Files.readString(file)).isEqualTo(whole);
@@ -137,10 +123,10 @@ class ViewExportCommandLineTest {
     String whole = apiExport("csv");
     Path file = dir.resolve("resumed-" + engine + ".csv");
     try (CuttingProxy proxy = new CuttingProxy(s.vp.port(), whole.length() / 2)) {
-      assertThat(cli("http://127.0.0.1:" + proxy.port(), "export", "--format", "csv", "--from", FROM, "--to", TO,
+      assertThat(cli.runAt("http://127.0.0.1:" + proxy.port(), "export", "--format", "csv", "--from", FROM, "--to", TO,
           "--out", file.toString()).code()).isEqualTo(1);
     }
-    Out resumed = cli(server(), "export", "--format", "csv", "--from", FROM, "--to", TO, "--out", file.toString(),
+    Out resumed = cli.run("export", "--format", "csv", "--from", FROM, "--to", TO, "--out", file.toString(),
         "--resume");
     assertThat(resumed.code()).as(resumed.err()).isZero();
     assertThat(Files.readString(file)).isEqualTo(whole);
@@ -150,7 +136,7 @@ class ViewExportCommandLineTest {
   @Test
   void aParquetExportIsAFileDuckDbReads() throws Exception {
     Path file = dir.resolve("all-" + engine + ".parquet");
-    Out o = cli(server(), "export", "--format", "parquet", "--from", FROM, "--to", T0.plusSeconds(3000).toString(),
+    Out o = cli.run("export", "--format", "parquet", "--from", FROM, "--to", T0.plusSeconds(3000).toString(),
         "--out", file.toString());
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(o.err()).contains("] 100%  ").endsWith("wrote " + Files.size(file) + " bytes to " + file + "\n");
@@ -161,7 +147,7 @@ class ViewExportCommandLineTest {
       assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)))
           .containsExactly(1000L, 1000L, 1000L, 1999L, 20L);
     }
-    Out refused = cli(server(), "export", "--format", "parquet", "--from", FROM, "--to", TO, "--out",
+    Out refused = cli.run("export", "--format", "parquet", "--from", FROM, "--to", TO, "--out",
         file.toString(), "--resume");
     assertThat(refused.code()).isEqualTo(1);
     assertThat(refused.err()).contains("viewpulse: a Parquet export cannot be resumed");
@@ -169,7 +155,7 @@ class ViewExportCommandLineTest {
 
   @Test
   void theClientWalksTheViewsPageByPageAndFindsAViewersViews() {
-    Viewpulse client = Viewpulse.builder().baseUrl(server()).apiKey(s.secretKey).build();
+    Viewpulse client = cli.client();
     ViewListQuery q = ViewListQuery.builder().playbackId("pb1").from(T0).to(T0.plusSeconds(300)).limit(7).build();
     List<View> all = new ArrayList<>();
     ViewPage page = client.listViews(q);
@@ -195,26 +181,26 @@ class ViewExportCommandLineTest {
 
   @Test
   void theClientAndListViewsTakeSeveralValuesOfADimensionAndNegations() {
-    Viewpulse client = Viewpulse.builder().baseUrl(server()).apiKey(s.secretKey).build();
+    Viewpulse client = cli.client();
     // starts 0, 3, ..., 27 s: i = 0..9, video pb(i % 3), viewer-i
     ViewPage page = client.listViews(ViewListQuery.builder().from(T0).to(T0.plusSeconds(30))
         .filter(Dimension.PLAYBACK_ID, "pb1", "pb2").exclude(Dimension.VIEWER_ID, "viewer-1").build());
     assertThat(page.views()).extracting(v -> v.startedAt().getEpochSecond() - T0.getEpochSecond() + " "
         + v.playbackId()).containsExactly("24 pb2", "21 pb1", "15 pb2", "12 pb1", "6 pb2");
 
-    Out o = cli(server(), "list-views", "--from", FROM, "--to", T0.plusSeconds(30).toString(), "--filter",
+    Out o = cli.run("list-views", "--from", FROM, "--to", T0.plusSeconds(30).toString(), "--filter",
         "playbackId:pb0", "--filter", "!viewerId:viewer-3", "--filter", "!viewerId:viewer-6", "--format", "csv");
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(o.out().lines().skip(1).map(l -> l.split(",")[0] + " " + l.split(",")[2] + " " + l.split(",")[3]))
         .containsExactly(T0.plusSeconds(27) + " pb0 viewer-9", T0 + " pb0 viewer-0");
-    Out bad = cli(server(), "list-views", "--filter", "colour:red");
+    Out bad = cli.run("list-views", "--filter", "colour:red");
     assertThat(bad.code()).isNotZero();
     assertThat(bad.err()).contains("unknown filter dimension 'colour'");
   }
 
   @Test
   void listViewsPrintsAPageAndTheNextCursor() {
-    Out o = cli(server(), "list-views", "--viewer-id", "viewer-3", "--limit", "2", "--format", "csv");
+    Out o = cli.run("list-views", "--viewer-id", "viewer-3", "--limit", "2", "--format", "csv");
     assertThat(o.code()).as(o.err()).isZero();
     List<String> lines = o.out().lines().toList();
     assertThat(lines.get(0)).isEqualTo("started,viewId,playbackId,viewerId,device,browser,country,playtimeMs,ttffMs,"
@@ -223,7 +209,7 @@ class ViewExportCommandLineTest {
         + l.split(",")[7]).containsExactly(T0.plusSeconds(24_903L * 3) + " viewer-3 25903",
         T0.plusSeconds(24_803L * 3) + " viewer-3 25803");
     assertThat(o.err()).startsWith("more: --cursor ");
-    Out bad = cli(server(), "list-views", "--cursor", "garbage");
+    Out bad = cli.run("list-views", "--cursor", "garbage");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).isEqualTo(
         "viewpulse: bad cursor: give the cursor a previous answer returned, unchanged (HTTP 400)\n");

@@ -3,14 +3,13 @@ package io.viewpulse.app;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.viewpulse.app.ServerCli.Out;
 import io.viewpulse.client.Erasure;
 import io.viewpulse.client.ViewListQuery;
 import io.viewpulse.model.Bounded;
 import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.ViewRecord;
 import io.viewpulse.testing.TestServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -26,10 +25,12 @@ class ViewerErasureCommandLineTest {
   private static final String ODD = "a/b+c d";
   private static final String LONG = "jwt." + "x".repeat(300);
   private TestServer s;
+  private ServerCli cli;
 
   @BeforeEach
   void load() {
     s = new TestServer();
+    cli = new ServerCli(s);
     Dimensions dims = new Dimensions("desktop", "Linux Desktop", null, "Linux", "Chrome", "Blink", "EU", "DE", null,
         null, null);
     List<ViewRecord> batch = new ArrayList<>();
@@ -47,25 +48,9 @@ class ViewerErasureCommandLineTest {
     s.close();
   }
 
-  record Out(int code, String out, String err) {}
-
-  private Out cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--server", "http://127.0.0.1:" + s.vp.port(), "--key", s.secretKey));
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-    return new Out(code, out.toString(), err.toString());
-  }
-
-  private io.viewpulse.client.Viewpulse client() {
-    return io.viewpulse.client.Viewpulse.builder().baseUrl("http://127.0.0.1:" + s.vp.port()).apiKey(s.secretKey)
-        .build();
-  }
-
   private List<String> viewers() {
     List<String> out = new ArrayList<>();
-    client().listViews(ViewListQuery.builder().limit(100).build()).views().forEach(v -> out.add(v.viewerId()));
+    cli.client().listViews(ViewListQuery.builder().limit(100).build()).views().forEach(v -> out.add(v.viewerId()));
     return out;
   }
 
@@ -73,21 +58,21 @@ class ViewerErasureCommandLineTest {
   void theCommandErasesAViewerAndPrintsTheRecord() {
     String keyId = s.secretKey.split("_")[1];
     s.clock.set(T0.plusSeconds(3600));
-    Out o = cli("erase-viewer", ODD, "--format", "csv");
+    Out o = cli.run("erase-viewer", ODD, "--format", "csv");
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(o.out()).isEqualTo("erasedAt,keyId,views\n" + T0.plusSeconds(3600) + "," + keyId + ",3\n");
     assertThat(viewers()).containsExactly("viewer-2", Bounded.viewerId(LONG), "viewer-2");
 
     s.clock.set(T0.plusSeconds(3601));
-    assertThat(client().eraseViewer(LONG)).as("the id as the player sent it, stored as its hash")
+    assertThat(cli.client().eraseViewer(LONG)).as("the id as the player sent it, stored as its hash")
         .isEqualTo(new Erasure(keyId, T0.plusSeconds(3601), 1));
     assertThat(viewers()).containsExactly("viewer-2", "viewer-2");
     s.clock.set(T0.plusSeconds(3602));
-    assertThat(client().eraseViewer(ODD).views()).as("nothing left to erase").isZero();
-    assertThat(client().listErasures(2)).containsExactly(new Erasure(keyId, T0.plusSeconds(3602), 0),
+    assertThat(cli.client().eraseViewer(ODD).views()).as("nothing left to erase").isZero();
+    assertThat(cli.client().listErasures(2)).containsExactly(new Erasure(keyId, T0.plusSeconds(3602), 0),
         new Erasure(keyId, T0.plusSeconds(3601), 1));
 
-    Out bad = cli("erase-viewer", "x".repeat(4097));
+    Out bad = cli.run("erase-viewer", "x".repeat(4097));
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).isEqualTo("viewpulse: viewer id too long: at most 4096 characters (HTTP 400)\n");
   }

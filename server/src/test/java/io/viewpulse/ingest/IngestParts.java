@@ -11,7 +11,7 @@ import io.viewpulse.model.Media;
 import io.viewpulse.eventlog.EventLog;
 import io.viewpulse.store.Store;
 import io.viewpulse.store.StoreConfig;
-import io.viewpulse.store.Stores;
+import io.viewpulse.store.engines.Stores;
 import io.viewpulse.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,7 +16,7 @@ import io.viewpulse.query.Dimension;
 import io.viewpulse.query.MetricRow;
 import io.viewpulse.query.ViewsQuery;
 import io.viewpulse.store.Store;
-import io.viewpulse.store.Stores;
+import io.viewpulse.store.engines.Stores;
 import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.TestStores;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.viewpulse.store;
 
+import static io.viewpulse.testing.QualityChecks.assertSameAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import io.viewpulse.live.MinutePart;
 import io.viewpulse.live.MinuteRow;
@@ -14,6 +14,7 @@ import io.viewpulse.model.ViewRecord;
 import io.viewpulse.query.Dimension;
 import io.viewpulse.query.Filter;
 import io.viewpulse.query.MetricRow;
+import io.viewpulse.store.engines.Stores;
 import io.viewpulse.testing.QualityChecks;
 import io.viewpulse.query.RealtimeQuery;
 import io.viewpulse.query.TimeStep;
@@ -601,41 +602,6 @@ class StoreContractTest {
         ViewsQuery.Detail.FULL);
     assertThat(probe.fromRollups(mixed)).isFalse();
     assertThat(store.views().views(mixed).get(0).viewCount()).isEqualTo(expected).isGreaterThan(300);
-  }
-
-  private static void assertSameAnswer(ViewsQuery q, List<MetricRow> rolled, List<MetricRow> scanned) {
-    assertThat(rolled).as("%s", q).hasSameSizeAs(scanned);
-    for (int i = 0; i < rolled.size(); i++) {
-      MetricRow r = rolled.get(i);
-      MetricRow s = scanned.get(i);
-      String what = q + " row " + i;
-      assertThat(r.timestamp()).as(what).isEqualTo(s.timestamp());
-      assertThat(r.dimensions()).as(what).isEqualTo(s.dimensions());
-      assertThat(r.viewCount()).as(what).isEqualTo(s.viewCount());
-      assertThat(r.playtimeMins()).as(what).isCloseTo(s.playtimeMins(), within(1e-9));
-      assertThat(r.uniqueViewers()).as(what).isEqualTo(s.uniqueViewers());
-      if (q.detail() == ViewsQuery.Detail.ENGAGEMENT) {
-        continue;
-      }
-      closeOrBothNull(what + " ttff", r.ttffMs(), s.ttffMs(), 1e-9);
-      closeOrBothNull(what + " rebuffer", r.rebufferRatio(), s.rebufferRatio(), 1e-12);
-      closeOrBothNull(what + " errors", r.errorRate(), s.errorRate(), 1e-12);
-      closeOrBothNull(what + " ebs", r.exitsBeforeStart(), s.exitsBeforeStart(), 1e-12);
-      // merged t-digests estimate the same distribution: TTFFs spread over 5 s, allow 3 % of that
-      closeOrBothNull(what + " p50", r.ttffP50Ms(), s.ttffP50Ms(), 150);
-      closeOrBothNull(what + " p95", r.ttffP95Ms(), s.ttffP95Ms(), 150);
-      if (q.detail() == ViewsQuery.Detail.QUALITY) {
-        QualityChecks.assertSameQuality(what, r, s);
-      }
-    }
-  }
-
-  private static void closeOrBothNull(String what, Double a, Double b, double tolerance) {
-    if (b == null) {
-      assertThat(a).as(what).isNull();
-    } else {
-      assertThat(a).as(what).isNotNull().isCloseTo(b, within(tolerance));
-    }
   }
 
   @Test

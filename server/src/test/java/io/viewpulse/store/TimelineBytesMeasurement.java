@@ -4,6 +4,7 @@ import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.Timeline;
 import io.viewpulse.model.ViewRecord;
 import io.viewpulse.sessions.SessionStore;
+import io.viewpulse.store.engines.Stores;
 import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.TestStores;
 import java.nio.file.Files;

@@ -1,20 +1,23 @@
 package io.viewpulse.web;
 
+import static io.viewpulse.testing.DashboardPages.axe;
+import static io.viewpulse.testing.DashboardPages.axeViolations;
+import static io.viewpulse.testing.DashboardPages.go;
+import static io.viewpulse.testing.DashboardPages.scrollWidth;
+import static io.viewpulse.testing.DashboardPages.signIn;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import com.microsoft.playwright.options.WaitForSelectorState;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Chromium;
+import io.viewpulse.testing.DashboardPages;
 import io.viewpulse.testing.Http;
-import io.viewpulse.testing.NpmDeps;
 import io.viewpulse.testing.QualitySessions;
 import io.viewpulse.testing.TestServer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,20 +112,7 @@ class DashboardAnalysisInBrowserTest {
   }
 
   private Chromium.Tab signedIn(String hash) {
-    Chromium.Tab t = chromium.open(base + "/dashboard/");
-    Page p = t.page();
-    p.waitForSelector("#key");
-    p.fill("#key", s.secretKey);
-    p.press("#key", "Enter");
-    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
-    go(p, hash);
-    return t;
-  }
-
-  private static void go(Page p, String hash) {
-    p.evaluate("location.hash = '" + hash + "'");
-    p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')"
-        + " && !document.querySelector('[data-loading]')");
+    return DashboardPages.signedIn(chromium, s, null, hash);
   }
 
   private List<JsonNode> api(String query) {
@@ -409,10 +399,7 @@ class DashboardAnalysisInBrowserTest {
   void aViewOfTheListOpensItsTimeline() {
     Chromium.Tab t = chromium.open(base + "/dashboard/");
     Page p = t.page();
-    p.waitForSelector("#key");
-    p.fill("#key", s.secretKey);
-    p.press("#key", "Enter");
-    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+    signIn(p, s.secretKey);
     go(p, "#/asset/" + video.id() + "?range=custom&from=2026-03-04&to=2026-03-04&step=hour");
     p.waitForSelector("#views");
     p.locator("#views tbody tr").first().locator("button.open-view").click();
@@ -434,9 +421,7 @@ class DashboardAnalysisInBrowserTest {
     Page p = t.page();
     p.waitForSelector("#key");
     p.evaluate("sessionStorage.setItem('viewpulse.viewsPageSize', '10')");
-    p.fill("#key", s.secretKey);
-    p.press("#key", "Enter");
-    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+    signIn(p, s.secretKey);
     String scope = "range=custom&from=2026-03-04&to=2026-03-04&step=hour";
     go(p, "#/asset/" + video.id() + "?" + scope);
     p.waitForSelector("#views");
@@ -625,10 +610,7 @@ class DashboardAnalysisInBrowserTest {
   void onAPhoneTheAnalysisPagesAreNoWiderThanTheScreen() {
     Chromium.Tab t = chromium.open(base + "/dashboard/", new int[] {390, 844});
     Page p = t.page();
-    p.waitForSelector("#key");
-    p.fill("#key", s.secretKey);
-    p.press("#key", "Enter");
-    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+    signIn(p, s.secretKey);
     // the header: every section's link (six now, with Quality and Alerts) in view, without scrolling the menu
     List<?> rights = (List<?>) p.evaluate("() => [...document.querySelectorAll('#top nav a, #signout')]"
         + ".map((a) => Math.ceil(a.getBoundingClientRect().right))");
@@ -637,8 +619,7 @@ class DashboardAnalysisInBrowserTest {
         + " return n.scrollWidth <= n.clientWidth; }")).as("the menu does not scroll").isTrue();
     for (String[] page : pages()) {
       go(p, page[0]);
-      assertThat(((Number) p.evaluate("() => document.documentElement.scrollWidth")).intValue())
-          .as(page[1] + ": the page is as wide as the screen").isEqualTo(390);
+      assertThat(scrollWidth(p)).as(page[1] + ": the page is as wide as the screen").isEqualTo(390);
       t.screenshot("dashboard-phone-" + page[1]);
     }
     assertThat(t.errors()).isEmpty();
@@ -647,21 +628,15 @@ class DashboardAnalysisInBrowserTest {
   /** axe-core (pinned) on the new pages and states, light and dark: no serious or critical finding. */
   @Test
   void axeFindsNoSeriousViolationOnTheAnalysisPages() throws Exception {
-    Path deps = NpmDeps.install("axe", "axe-core/axe.min.js", List.of("package.json", "package-lock.json"));
-    String axe = Files.readString(deps.resolve("node_modules/axe-core/axe.min.js"));
-    String check = "() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',"
-        + " 'wcag21aa', 'best-practice'] } }).then((r) => r.violations"
-        + ".filter((v) => v.impact === 'serious' || v.impact === 'critical')"
-        + ".map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))";
+    String axe = axe();
     Chromium.Tab t = signedIn("#/quality?" + DAY);
     Page p = t.page();
-    p.evaluate(axe);
     for (var scheme : List.of(com.microsoft.playwright.options.ColorScheme.LIGHT,
         com.microsoft.playwright.options.ColorScheme.DARK)) {
       p.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
       for (String[] page : pages()) {
         go(p, page[0]);
-        assertThat((List<?>) p.evaluate(check)).as(scheme + " " + page[1]).isEmpty();
+        assertThat(axeViolations(p, axe)).as(scheme + " " + page[1]).isEmpty();
       }
     }
     assertThat(t.errors()).isEmpty();

@@ -1,5 +1,8 @@
 package io.viewpulse.web;
 
+import static io.viewpulse.testing.DashboardPages.go;
+import static io.viewpulse.testing.DashboardPages.settled;
+import static io.viewpulse.testing.DashboardPages.signedIn;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,12 +11,10 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Chromium;
+import io.viewpulse.testing.DashboardPages;
 import io.viewpulse.testing.Http;
-import io.viewpulse.testing.NpmDeps;
 import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.TestStores;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,8 +66,7 @@ class DashboardDimensionsInBrowserTest {
     view(played("d4"), "203.0.113.5");
     s.flush();
     chromium = new Chromium(null);
-    Path deps = NpmDeps.install("axe", "axe-core/axe.min.js", List.of("package.json", "package-lock.json"));
-    axe = Files.readString(deps.resolve("node_modules/axe-core/axe.min.js"));
+    axe = DashboardPages.axe();
   }
 
   private static Beacons played(String session) {
@@ -83,27 +83,6 @@ class DashboardDimensionsInBrowserTest {
   void stop() {
     chromium.close();
     s.close();
-  }
-
-  private static Chromium.Tab signedIn(Chromium chromium, TestServer server, int[] size, String hash) {
-    Chromium.Tab t = chromium.open("http://127.0.0.1:" + server.vp.port() + "/dashboard/", size);
-    Page p = t.page();
-    p.waitForSelector("#key");
-    p.fill("#key", server.secretKey);
-    p.press("#key", "Enter");
-    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
-    go(p, hash);
-    return t;
-  }
-
-  private static void go(Page p, String hash) {
-    p.evaluate("location.hash = '" + hash + "'");
-    settled(p);
-  }
-
-  private static void settled(Page p) {
-    p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')"
-        + " && !document.querySelector('[data-loading]')");
   }
 
   /** The breakdown's rows: each value as shown (Unknown for none) and its views. */
@@ -125,21 +104,9 @@ class DashboardDimensionsInBrowserTest {
     return p.locator(".chip").allTextContents().stream().map(c -> c.replace("×", "").strip()).toList();
   }
 
-  private static final String AXE_CHECK = "() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a',"
-      + " 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }).then((r) => r.violations"
-      + ".filter((v) => v.impact === 'serious' || v.impact === 'critical')"
-      + ".map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))";
-
   /** The page fits the screen, axe-core finds nothing serious, and a screenshot is saved. */
   private void checked(Chromium.Tab t, String name, int width) {
-    Page p = t.page();
-    if (p.evaluate("() => typeof axe").equals("undefined")) {
-      p.evaluate(axe);
-    }
-    assertThat((List<?>) p.evaluate(AXE_CHECK)).as(name).isEmpty();
-    assertThat(((Number) p.evaluate("() => document.documentElement.scrollWidth")).intValue()).as(name)
-        .isEqualTo(width);
-    t.screenshot("dashboard-dimensions-" + name + "-" + width);
+    DashboardPages.checked(t, axe, "dashboard-dimensions-", name, width);
   }
 
   private Map<String, Long> api(String query, String dimension) {

@@ -1,5 +1,9 @@
 package io.viewpulse.web;
 
+import static io.viewpulse.testing.DashboardPages.axe;
+import static io.viewpulse.testing.DashboardPages.axeViolations;
+import static io.viewpulse.testing.DashboardPages.scrollWidth;
+import static io.viewpulse.testing.DashboardPages.settled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
@@ -9,6 +13,7 @@ import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Media;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Chromium;
+import io.viewpulse.testing.DashboardPages;
 import io.viewpulse.testing.MutableClock;
 import io.viewpulse.testing.TestServer;
 import java.time.Duration;
@@ -87,10 +92,7 @@ class DashboardInBrowserTest {
   }
 
   private void signIn(Chromium.Tab t) {
-    t.page().waitForSelector("#key");
-    t.page().fill("#key", s.secretKey);
-    t.page().press("#key", "Enter");
-    t.page().waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+    DashboardPages.signIn(t.page(), s.secretKey);
   }
 
   @Test
@@ -346,10 +348,6 @@ class DashboardInBrowserTest {
     p.click("#signout");
   }
 
-  private static int scrollWidth(Page p) {
-    return ((Number) p.evaluate("() => document.documentElement.scrollWidth")).intValue();
-  }
-
   /** The distinct vertical centres (rounded to 4 px) of the elements a selector matches. */
   private static List<?> rowTops(Page p, String selector) {
     return (List<?>) p.evaluate("() => [...new Set([...document.querySelectorAll('" + selector + "')].map((e) => {"
@@ -540,18 +538,18 @@ class DashboardInBrowserTest {
     p.selectOption("#tz", "local");
     PlaywrightAssertions.assertThat(p.locator("#tzNote"))
         .hasText("Times are America/New_York; days, weeks and months are UTC days.");
-    settle(p);
+    settled(p);
     ZonedDateTime midnight = ZonedDateTime.now(ny).truncatedTo(ChronoUnit.DAYS);
     var today = p.waitForRequest(u -> u.url().contains("timeStep="), () -> p.selectOption("#range", "today"));
     assertThat(param(today.url(), "from")).isEqualTo(midnight.toInstant().toEpochMilli());
     // the page asks for the previous period's series too: the next request watched for is the next page's
-    settle(p);
+    settled(p);
     var yesterday = p.waitForRequest(u -> u.url().contains("timeStep="),
         () -> p.selectOption("#range", "yesterday"));
     assertThat(param(yesterday.url(), "from")).isEqualTo(midnight.minusDays(1).toInstant().toEpochMilli());
     assertThat(param(yesterday.url(), "to")).isEqualTo(midnight.toInstant().toEpochMilli());
     assertThat(yesterday.url()).contains("timeStep=hour");
-    settle(p);
+    settled(p);
 
     // one day in New York, the one of the views two hours ago: by hour, labelled from its local midnight
     LocalDate watched = ZonedDateTime.now(ny).minusHours(2).toLocalDate();
@@ -585,12 +583,6 @@ class DashboardInBrowserTest {
     List<?> v = (List<?>) p.evaluate("() => [...document.querySelectorAll('#step option')]"
         + ".filter((o) => !o.disabled).map((o) => o.value)");
     return v.stream().map(String::valueOf).toList();
-  }
-
-  /** Waits until the page has drawn (every request it makes answered). */
-  private static void settle(Page p) {
-    p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')"
-        + " && !document.querySelector('[data-loading]')");
   }
 
   private static long param(String url, String name) {
@@ -700,19 +692,11 @@ class DashboardInBrowserTest {
   /** axe-core (pinned, from npm) finds no serious or critical accessibility violation on any page or state. */
   @Test
   void axeFindsNoSeriousViolationOnAnyPage() throws Exception {
-    java.nio.file.Path deps = io.viewpulse.testing.NpmDeps.install("axe", "axe-core/axe.min.js",
-        List.of("package.json", "package-lock.json"));
-    String axe = java.nio.file.Files.readString(deps.resolve("node_modules/axe-core/axe.min.js"));
-    String check = "() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',"
-        + " 'wcag21aa', 'best-practice'] } }).then((r) => r.violations"
-        + ".filter((v) => v.impact === 'serious' || v.impact === 'critical')"
-        + ".map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))";
+    String axe = axe();
     Chromium.Tab t = chromium.open(base + "/dashboard/");
     Page p = t.page();
     p.waitForSelector("#key");
-    // evaluated through the debugging protocol: the dashboard's Content-Security-Policy allows no inline script
-    p.evaluate(axe);
-    assertThat((List<?>) p.evaluate(check)).as("sign-in").isEmpty();
+    assertThat(axeViolations(p, axe)).as("sign-in").isEmpty();
     signIn(t);
     String[][] pages = {
         {"#/overview?range=7d&step=auto", "#viewsChart", "overview"},
@@ -731,7 +715,7 @@ class DashboardInBrowserTest {
         p.evaluate("location.hash = '" + page[0] + "'");
         p.waitForSelector(page[1]);
         p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')");
-        assertThat((List<?>) p.evaluate(check)).as(scheme + " " + page[2]).isEmpty();
+        assertThat(axeViolations(p, axe)).as(scheme + " " + page[2]).isEmpty();
       }
     }
     assertThat(t.errors()).isEmpty();

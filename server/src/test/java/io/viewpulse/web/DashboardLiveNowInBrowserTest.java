@@ -1,20 +1,20 @@
 package io.viewpulse.web;
 
+import static io.viewpulse.testing.DashboardPages.axe;
+import static io.viewpulse.testing.DashboardPages.axeViolations;
+import static io.viewpulse.testing.DashboardPages.scrollWidth;
+import static io.viewpulse.testing.DashboardPages.signIn;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import com.microsoft.playwright.options.WaitForSelectorState;
 import io.viewpulse.catalog.Catalog;
 import io.viewpulse.model.Media;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Chromium;
 import io.viewpulse.testing.Http;
-import io.viewpulse.testing.NpmDeps;
 import io.viewpulse.testing.TestServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,16 +85,6 @@ class DashboardLiveNowInBrowserTest {
     return p.textContent(selector).strip();
   }
 
-  private static String axe() throws Exception {
-    Path deps = NpmDeps.install("axe", "axe-core/axe.min.js", List.of("package.json", "package-lock.json"));
-    return Files.readString(deps.resolve("node_modules/axe-core/axe.min.js"));
-  }
-
-  private static final String AXE_CHECK = "() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a',"
-      + " 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }).then((r) => r.violations"
-      + ".filter((v) => v.impact === 'serious' || v.impact === 'critical')"
-      + ".map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))";
-
   /** The figures of a row of cards, as "label: value (note)". */
   private static List<String> cards(Page p, String box) {
     return p.locator("#" + box + " .kpi").all().stream().map(c -> c.locator(".label").textContent().strip() + ": "
@@ -112,10 +102,7 @@ class DashboardLiveNowInBrowserTest {
     for (int[] size : List.of(DESKTOP, PHONE)) {
       Chromium.Tab t = chromium.open(base + "/dashboard/", size);
       Page p = t.page();
-      p.waitForSelector("#key");
-      p.fill("#key", s.secretKey);
-      p.press("#key", "Enter");
-      p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+      signIn(p, s.secretKey);
       p.evaluate("sessionStorage.setItem('viewpulse.refreshMs', '500')");
       p.clock().setFixedTime(java.util.Date.from(NOW));
       p.evaluate("location.hash = '#/live/chanN'");
@@ -142,9 +129,8 @@ class DashboardLiveNowInBrowserTest {
           + " minute, concurrent and new. Errors, rebuffering and startup here:"
           + " the stream's views that started in the window, ended or still open (the views query); Playing now"
           + " above has the open sessions alone.");
-      assertThat(((Number) p.evaluate("() => document.documentElement.scrollWidth")).intValue()).isEqualTo(size[0]);
-      p.evaluate(axe);
-      assertThat((List<?>) p.evaluate(AXE_CHECK)).isEmpty();
+      assertThat(scrollWidth(p)).isEqualTo(size[0]);
+      assertThat(axeViolations(p, axe)).isEmpty();
       p.evaluate("document.getElementById('nowTitle').scrollIntoView()");
       t.screenshot("dashboard-live-now-" + size[0]);
 

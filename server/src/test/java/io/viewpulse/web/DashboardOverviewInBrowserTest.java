@@ -1,5 +1,10 @@
 package io.viewpulse.web;
 
+import static io.viewpulse.testing.DashboardPages.axe;
+import static io.viewpulse.testing.DashboardPages.go;
+import static io.viewpulse.testing.DashboardPages.settled;
+import static io.viewpulse.testing.DashboardPages.signIn;
+import static io.viewpulse.testing.DashboardPages.signedIn;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,11 +12,9 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Chromium;
+import io.viewpulse.testing.DashboardPages;
 import io.viewpulse.testing.Http;
-import io.viewpulse.testing.NpmDeps;
 import io.viewpulse.testing.TestServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,27 +127,6 @@ class DashboardOverviewInBrowserTest {
     s.close();
   }
 
-  private Chromium.Tab signedIn(String hash, int[] size) {
-    Chromium.Tab t = chromium.open(base + "/dashboard/", size);
-    Page p = t.page();
-    p.waitForSelector("#key");
-    p.fill("#key", s.secretKey);
-    p.press("#key", "Enter");
-    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
-    go(p, hash);
-    return t;
-  }
-
-  private static void go(Page p, String hash) {
-    p.evaluate("location.hash = '" + hash + "'");
-    settled(p);
-  }
-
-  private static void settled(Page p) {
-    p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')"
-        + " && !document.querySelector('[data-loading]')");
-  }
-
   private static String text(Page p, String selector) {
     p.waitForSelector(selector);
     return p.textContent(selector).strip();
@@ -155,26 +137,9 @@ class DashboardOverviewInBrowserTest {
         + ".data.datasets[" + dataset + "].data"));
   }
 
-  private static String axe() throws Exception {
-    Path deps = NpmDeps.install("axe", "axe-core/axe.min.js", List.of("package.json", "package-lock.json"));
-    return Files.readString(deps.resolve("node_modules/axe-core/axe.min.js"));
-  }
-
-  private static final String AXE_CHECK = "() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a',"
-      + " 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }).then((r) => r.violations"
-      + ".filter((v) => v.impact === 'serious' || v.impact === 'critical')"
-      + ".map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))";
-
   /** The page fits the screen, axe-core finds nothing serious, and a screenshot is saved. */
   private static void checked(Chromium.Tab t, String axe, String name, int width) {
-    Page p = t.page();
-    if (p.evaluate("() => typeof axe").equals("undefined")) {
-      p.evaluate(axe);
-    }
-    assertThat((List<?>) p.evaluate(AXE_CHECK)).as(name).isEmpty();
-    assertThat(((Number) p.evaluate("() => document.documentElement.scrollWidth")).intValue()).as(name)
-        .isEqualTo(width);
-    t.screenshot("dashboard-" + name + "-" + width);
+    DashboardPages.checked(t, axe, "dashboard-", name, width);
   }
 
   /**
@@ -185,7 +150,7 @@ class DashboardOverviewInBrowserTest {
   void everyFigureOpensItsChartWithThePreviousPeriodBesideIt() throws Exception {
     String axe = axe();
     for (int[] size : List.of(DESKTOP, PHONE)) {
-      Chromium.Tab t = signedIn("#/overview?" + DAY, size);
+      Chromium.Tab t = signedIn(chromium, s, size, "#/overview?" + DAY);
       Page p = t.page();
       assertThat(text(p, "[data-metric=viewCount]")).isEqualTo("7");
       assertThat(text(p, "[data-metric=viewCount] + .delta")).isEqualTo("▲ +133.3% vs previous period (better)");
@@ -238,7 +203,7 @@ class DashboardOverviewInBrowserTest {
   /** Today's last hour is unfinished and says so; the previous period beside it is not marked. */
   @Test
   void todaysUnfinishedHourIsMarkedAndThePreviousPeriodIsNot() {
-    Chromium.Tab t = signedIn("#/overview?" + DAY, DESKTOP);
+    Chromium.Tab t = signedIn(chromium, s, DESKTOP, "#/overview?" + DAY);
     Page p = t.page();
     p.clock().setFixedTime(java.util.Date.from(Instant.parse("2026-03-02T12:20:00Z")));
     go(p, "#/overview?range=today&step=hour");
@@ -276,7 +241,7 @@ class DashboardOverviewInBrowserTest {
   void theWorldMapShadesEachCountryByTheChosenMetricWithATableBesideIt() throws Exception {
     String axe = axe();
     for (int[] size : List.of(DESKTOP, PHONE)) {
-      Chromium.Tab t = signedIn("#/breakdown/country?" + DAY, size);
+      Chromium.Tab t = signedIn(chromium, s, size, "#/breakdown/country?" + DAY);
       Page p = t.page();
       p.waitForSelector("#worldMap");
       assertThat(text(p, "#mapTitle")).isEqualTo("Views by country");
@@ -332,10 +297,7 @@ class DashboardOverviewInBrowserTest {
       for (int[] size : List.of(DESKTOP, PHONE)) {
         Chromium.Tab t = chromium.open("http://127.0.0.1:" + plain.vp.port() + "/dashboard/", size);
         Page p = t.page();
-        p.waitForSelector("#key");
-        p.fill("#key", plain.secretKey);
-        p.press("#key", "Enter");
-        p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+        signIn(p, plain.secretKey);
         for (String dim : List.of("country", "subdivision")) {
           go(p, "#/breakdown/" + dim + "?" + DAY);
           p.waitForSelector("#geoipOff", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
@@ -363,7 +325,7 @@ class DashboardOverviewInBrowserTest {
     String view = "#/breakdown/country/errorRate?" + DAY + "&f=browser:Chrome";
     List<String> germanErrors = List.of("DE shade-5 0.5", "GB shade-1 0", "JP shade-1 0", "US shade-1 0");
     for (int[] size : List.of(DESKTOP, PHONE)) {
-      Chromium.Tab t = signedIn(view, size);
+      Chromium.Tab t = signedIn(chromium, s, size, view);
       Page p = t.page();
       p.click("#savedViews summary");
       assertThat(text(p, "#noSaved")).isEqualTo("No saved views yet in this account.");
@@ -442,7 +404,7 @@ class DashboardOverviewInBrowserTest {
         ok201(r);
         ids.add(r.json().get("id").asText());
       }
-      Chromium.Tab t = signedIn("#/overview?" + DAY, DESKTOP);
+      Chromium.Tab t = signedIn(chromium, s, DESKTOP, "#/overview?" + DAY);
       Page p = t.page();
       p.click("#savedViews summary");
       p.waitForSelector("#savedList");

@@ -1,18 +1,19 @@
 package io.viewpulse.web;
 
+import static io.viewpulse.testing.DashboardPages.axe;
+import static io.viewpulse.testing.DashboardPages.go;
+import static io.viewpulse.testing.DashboardPages.settled;
+import static io.viewpulse.testing.DashboardPages.signedIn;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.options.WaitForSelectorState;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Chromium;
+import io.viewpulse.testing.DashboardPages;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.MutableClock;
-import io.viewpulse.testing.NpmDeps;
 import io.viewpulse.testing.TestServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,27 +97,6 @@ class DashboardSubdivisionsInBrowserTest {
     s.close();
   }
 
-  private Chromium.Tab signedIn(String hash, int[] size) {
-    Chromium.Tab t = chromium.open(base + "/dashboard/", size);
-    Page p = t.page();
-    p.waitForSelector("#key");
-    p.fill("#key", s.secretKey);
-    p.press("#key", "Enter");
-    p.waitForSelector("#signout", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
-    go(p, hash);
-    return t;
-  }
-
-  private static void go(Page p, String hash) {
-    p.evaluate("location.hash = '" + hash + "'");
-    settled(p);
-  }
-
-  private static void settled(Page p) {
-    p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')"
-        + " && !document.querySelector('[data-loading]')");
-  }
-
   /** Waits for the subdivisions of a country to be drawn (their title naming it, their table or "none" under it). */
   private static void subdivisionsOf(Page p, String title) {
     p.waitForFunction("(t) => document.getElementById('placesTitle')?.textContent === t"
@@ -137,26 +117,9 @@ class DashboardSubdivisionsInBrowserTest {
         .stream().map(String::valueOf).toList());
   }
 
-  private static String axe() throws Exception {
-    Path deps = NpmDeps.install("axe", "axe-core/axe.min.js", List.of("package.json", "package-lock.json"));
-    return Files.readString(deps.resolve("node_modules/axe-core/axe.min.js"));
-  }
-
-  private static final String AXE_CHECK = "() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a',"
-      + " 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }).then((r) => r.violations"
-      + ".filter((v) => v.impact === 'serious' || v.impact === 'critical')"
-      + ".map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))";
-
   /** The page fits the screen, axe-core finds nothing serious, and a screenshot is saved. */
   private static void checked(Chromium.Tab t, String axe, String name, int width) {
-    Page p = t.page();
-    if (p.evaluate("() => typeof axe").equals("undefined")) {
-      p.evaluate(axe);
-    }
-    assertThat((List<?>) p.evaluate(AXE_CHECK)).as(name).isEmpty();
-    assertThat(((Number) p.evaluate("() => document.documentElement.scrollWidth")).intValue()).as(name)
-        .isEqualTo(width);
-    t.screenshot("dashboard-" + name + "-" + width);
+    DashboardPages.checked(t, axe, "dashboard-", name, width);
   }
 
   /**
@@ -167,7 +130,7 @@ class DashboardSubdivisionsInBrowserTest {
   void aCountryClickedOnTheMapShowsItsSubdivisionsRankedAndOnAMapOfTheirOwn() throws Exception {
     String axe = axe();
     for (int[] size : List.of(DESKTOP, PHONE)) {
-      Chromium.Tab t = signedIn("#/breakdown/country?" + DAY, size);
+      Chromium.Tab t = signedIn(chromium, s, size, "#/breakdown/country?" + DAY);
       Page p = t.page();
       p.waitForSelector("#worldMap path[data-country=US]");
       assertThat(p.isHidden("#places")).as("nothing chosen yet").isTrue();
@@ -221,7 +184,7 @@ class DashboardSubdivisionsInBrowserTest {
   void byKeyboardTheSubdivisionsAreRankedByTheChosenMetricAndTheCountryFiltersEveryPage() throws Exception {
     String axe = axe();
     for (int[] size : List.of(DESKTOP, PHONE)) {
-      Chromium.Tab t = signedIn("#/breakdown/country/errorRate?" + DAY, size);
+      Chromium.Tab t = signedIn(chromium, s, size, "#/breakdown/country/errorRate?" + DAY);
       Page p = t.page();
       p.waitForSelector("#worldMap path[data-country=DE]");
       p.focus("#worldMap path[data-country=DE]");

@@ -172,20 +172,7 @@ final class ChViewRowsSql {
    * start alone comes first, for the primary key and the partitions.
    */
   private static String where(ViewsQuery q, ViewPosition pos, String op, ChViewsSql.Params p) {
-    List<String> where = new ArrayList<>();
-    if (q.accountId() != null) {
-      where.add("account_id = " + p.add("String", q.accountId()));
-    }
-    if (q.playbackId() != null) {
-      where.add("playback_id = " + p.add("String", q.playbackId()));
-    }
-    if (q.dStorageUrl() != null) {
-      where.add("d_storage_url = " + p.add("String", q.dStorageUrl()));
-    }
-    if (q.creatorId() != null) {
-      where.add("creator_id = " + p.add("String", q.creatorId()));
-    }
-    where.addAll(ChViewsSql.filters(q.filters(), ChViewsSql.COLUMNS::get, p));
+    List<String> where = ChViewsSql.scope(q, p);
     if (q.from() != null) {
       where.add("started_at >= fromUnixTimestamp64Milli(" + p.add("Int64", q.from().toEpochMilli()) + ", 'UTC')");
     }

@@ -6,18 +6,17 @@ import io.viewpulse.query.RealtimeQuery;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.UsageQuery;
 import io.viewpulse.query.ViewsQuery;
+import io.viewpulse.store.ViewDimensions;
 import io.viewpulse.store.ViewMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Pure builders from query specs to ClickHouse SQL: the one place where API dimensions meet this store's columns, and
@@ -36,32 +35,8 @@ import java.util.stream.Collectors;
  * parameters; identifiers come from the allowlist.
  */
 final class ChViewsSql {
-  static final Map<Dimension, String> COLUMNS = new EnumMap<>(Map.ofEntries(
-      Map.entry(Dimension.PLAYBACK_ID, "playback_id"),
-      Map.entry(Dimension.D_STORAGE_URL, "d_storage_url"),
-      Map.entry(Dimension.DEVICE_TYPE, "device_type"),
-      Map.entry(Dimension.DEVICE, "device"),
-      Map.entry(Dimension.CPU, "cpu"),
-      Map.entry(Dimension.OS, "os"),
-      Map.entry(Dimension.BROWSER, "browser"),
-      Map.entry(Dimension.BROWSER_ENGINE, "browser_engine"),
-      Map.entry(Dimension.CONTINENT, "continent"),
-      Map.entry(Dimension.COUNTRY, "country"),
-      Map.entry(Dimension.SUBDIVISION, "subdivision"),
-      Map.entry(Dimension.TIMEZONE, "timezone"),
-      Map.entry(Dimension.GEOHASH, "geohash"),
-      Map.entry(Dimension.VIEWER_ID, "viewer_id"),
-      Map.entry(Dimension.CREATOR_ID, "creator_id"),
-      Map.entry(Dimension.ASN, "asn"),
-      Map.entry(Dimension.ISP, "isp"),
-      Map.entry(Dimension.CDN, "cdn")));
-
-  static {
-    // the custom dimensions' slots, never in the rollups: a query by them scans the views
-    for (int slot = 1; slot <= io.viewpulse.model.CustomDimension.MAX; slot++) {
-      COLUMNS.put(Dimension.custom(slot), "custom_" + slot);
-    }
-  }
+  /** The column of each dimension ({@link ViewDimensions#COLUMNS}). */
+  static final Map<Dimension, String> COLUMNS = ViewDimensions.COLUMNS;
 
   /** Dimensions with rollups of their own (as {@link ChSchema#ROLLED}). */
   static final Set<Dimension> ROLLED = Set.of(Dimension.DEVICE_TYPE, Dimension.DEVICE, Dimension.OS,
@@ -146,37 +121,11 @@ final class ChViewsSql {
   }
 
   /**
-   * The same query with its playback id, if it selects one, as a filter on the playback-id dimension: the same views,
-   * answered by the playback-id rollup.
-   */
-  static ViewsQuery playbackAsFilter(ViewsQuery q) {
-    // with playback-id filters of its own, the playback id would be one more alternative: the query stays a scan
-    if (q.playbackId() == null || !Filter.alternatives(q.filters()).getOrDefault(Dimension.PLAYBACK_ID, List.of())
-        .isEmpty()) {
-      return q;
-    }
-    List<Filter> filters = new ArrayList<>(q.filters());
-    filters.add(new Filter(Dimension.PLAYBACK_ID, q.playbackId(), false));
-    return new ViewsQuery(q.accountId(), null, q.dStorageUrl(), q.creatorId(), q.from(), q.to(), q.timeStep(),
-        q.breakdown(), filters, q.detail());
-  }
-
-  /**
-   * The rolled dimension a query can be answered by (empty for the account total), or empty when it cannot. A
-   * playback id counts as a filter on its dimension ({@link #playbackAsFilter}).
+   * The rolled dimension a query can be answered by (empty for the account total), or empty when it cannot
+   * ({@link ViewDimensions#groupingSet}).
    */
   static Optional<Optional<Dimension>> groupingSet(ViewsQuery query) {
-    ViewsQuery q = playbackAsFilter(query);
-    if (q.accountId() == null || q.playbackId() != null || q.dStorageUrl() != null || q.creatorId() != null
-        || q.breakdown().size() > 1) {
-      return Optional.empty();
-    }
-    Set<Dimension> used = q.filters().stream().map(Filter::dimension).collect(Collectors.toSet());
-    used.addAll(q.breakdown());
-    if (used.size() > 1 || !ROLLED.containsAll(used)) {
-      return Optional.empty();
-    }
-    return Optional.of(used.stream().findFirst());
+    return ViewDimensions.groupingSet(query, ROLLED);
   }
 
   /**
@@ -188,7 +137,7 @@ final class ChViewsSql {
    * got.
    */
   Optional<Sql> viewsFromRollups(ViewsQuery query) {
-    ViewsQuery q = playbackAsFilter(query);
+    ViewsQuery q = ViewDimensions.playbackAsFilter(query);
     Optional<Optional<Dimension>> set = groupingSet(q);
     if (set.isEmpty()) {
       return Optional.empty();
@@ -402,6 +351,14 @@ final class ChViewsSql {
 
   /** The query's conditions on a view, with the time range {@code [from, to)} (unbounded where null). */
   private static String conditions(ViewsQuery q, Params p, Instant from, Instant to) {
+    List<String> where = scope(q, p);
+    StringBuilder s = new StringBuilder(where.isEmpty() ? "true" : String.join(" AND ", where));
+    range("started_at", from, to, s, p);
+    return s.toString();
+  }
+
+  /** A query's scope on the views but its time range: account, media and filters, each a condition when given. */
+  static List<String> scope(ViewsQuery q, Params p) {
     List<String> where = new ArrayList<>();
     if (q.accountId() != null) {
       where.add("account_id = " + p.add("String", q.accountId()));
@@ -416,9 +373,7 @@ final class ChViewsSql {
       where.add("creator_id = " + p.add("String", q.creatorId()));
     }
     where.addAll(filters(q.filters(), COLUMNS::get, p));
-    StringBuilder s = new StringBuilder(where.isEmpty() ? "true" : String.join(" AND ", where));
-    range("started_at", from, to, s, p);
-    return s.toString();
+    return where;
   }
 
   /**

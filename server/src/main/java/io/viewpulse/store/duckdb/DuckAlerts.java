@@ -12,18 +12,16 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Alert rules, incidents and the notifications' outbox on DuckDB ({@code alert_rules}, {@code alert_incidents},
  * {@code alert_outbox}), on a connection of its own.
  */
 final class DuckAlerts implements AlertStore, AutoCloseable {
-  private final Database db;
-  private DuckDBConnection c;
+  private final OwnConnection conn;
 
   DuckAlerts(Database db) {
-    this.db = db;
+    this.conn = new OwnConnection(db);
   }
 
   @Override
@@ -121,15 +119,8 @@ final class DuckAlerts implements AlertStore, AutoCloseable {
     void read(ResultSet rs) throws SQLException;
   }
 
-  private DuckDBConnection connection() {
-    if (c == null) {
-      c = db.connect();
-    }
-    return c;
-  }
-
   private int update(String sql, Object... args) {
-    try (PreparedStatement p = connection().prepareStatement(sql)) {
+    try (PreparedStatement p = conn.get().prepareStatement(sql)) {
       bind(p, args);
       return p.executeUpdate();
     } catch (SQLException e) {
@@ -138,7 +129,7 @@ final class DuckAlerts implements AlertStore, AutoCloseable {
   }
 
   private void query(String sql, Row row, Object... args) {
-    try (PreparedStatement p = connection().prepareStatement(sql)) {
+    try (PreparedStatement p = conn.get().prepareStatement(sql)) {
       bind(p, args);
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
@@ -158,13 +149,6 @@ final class DuckAlerts implements AlertStore, AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        throw new StoreException("cannot close: " + e.getMessage(), e);
-      }
-      c = null;
-    }
+    conn.close();
   }
 }

@@ -24,18 +24,15 @@ import org.duckdb.DuckDBConnection;
  */
 final class DuckErasures implements ErasureStore, AutoCloseable {
   private static final String END_ROW = "(SELECT coalesce(max(rowid) + 1, 0) FROM views)";
-  private final Database db;
-  private DuckDBConnection c;
+  private final OwnConnection conn;
 
   DuckErasures(Database db) {
-    this.db = db;
+    this.conn = new OwnConnection(db);
   }
 
   @Override
   public synchronized Outcome erase(String accountId, String viewerId, ErasureRecord record) {
-    if (c == null) {
-      c = db.connect();
-    }
+    DuckDBConnection c = conn.get();
     try {
       c.setAutoCommit(false);
       try {
@@ -82,22 +79,13 @@ final class DuckErasures implements ErasureStore, AutoCloseable {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // the original failure is what matters
-      }
-      c = null;
-      throw new StoreException("cannot erase a viewer: " + e.getMessage(), e);
+      throw conn.failed("cannot erase a viewer", e);
     }
   }
 
   @Override
   public synchronized List<ErasureRecord> erasures(String accountId, int limit) {
-    if (c == null) {
-      c = db.connect();
-    }
-    try (PreparedStatement p = c.prepareStatement("SELECT key_id, epoch_ms(erased_at), views FROM erasures"
+    try (PreparedStatement p = conn.get().prepareStatement("SELECT key_id, epoch_ms(erased_at), views FROM erasures"
         + " WHERE account_id = ? ORDER BY erased_at DESC LIMIT ?")) {
       p.setString(1, accountId);
       p.setInt(2, limit);
@@ -115,13 +103,6 @@ final class DuckErasures implements ErasureStore, AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        throw new StoreException("cannot close: " + e.getMessage(), e);
-      }
-      c = null;
-    }
+    conn.close();
   }
 }

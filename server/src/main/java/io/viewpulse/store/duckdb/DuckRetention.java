@@ -1,6 +1,5 @@
 package io.viewpulse.store.duckdb;
 
-import io.viewpulse.model.StoreException;
 import io.viewpulse.retention.RetentionStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,23 +19,15 @@ import org.duckdb.DuckDBConnection;
  */
 final class DuckRetention implements RetentionStore, AutoCloseable {
   private static final String END_ROW = "(SELECT coalesce(max(rowid) + 1, 0) FROM views)";
-  private final Database db;
-  private DuckDBConnection c;
+  private final OwnConnection conn;
 
   DuckRetention(Database db) {
-    this.db = db;
-  }
-
-  private DuckDBConnection conn() {
-    if (c == null) {
-      c = db.connect();
-    }
-    return c;
+    this.conn = new OwnConnection(db);
   }
 
   @Override
   public synchronized Map<String, Policy> policies() {
-    try (Statement s = conn().createStatement();
+    try (Statement s = conn.get().createStatement();
         ResultSet rs = s.executeQuery("SELECT account_id, view_days, timeline_days FROM retention_policies")) {
       Map<String, Policy> out = new HashMap<>();
       while (rs.next()) {
@@ -44,7 +35,7 @@ final class DuckRetention implements RetentionStore, AutoCloseable {
       }
       return out;
     } catch (SQLException e) {
-      throw failed("cannot read the retention periods", e);
+      throw conn.failed("cannot read the retention periods", e);
     }
   }
 
@@ -53,7 +44,7 @@ final class DuckRetention implements RetentionStore, AutoCloseable {
     boolean none = policy.equals(Policy.DEFAULT);
     String sql = none ? "DELETE FROM retention_policies WHERE account_id = ?"
         : "INSERT OR REPLACE INTO retention_policies VALUES (?, ?, ?)";
-    try (PreparedStatement p = conn().prepareStatement(sql)) {
+    try (PreparedStatement p = conn.get().prepareStatement(sql)) {
       p.setString(1, accountId);
       if (!none) {
         p.setObject(2, policy.viewDays());
@@ -61,25 +52,25 @@ final class DuckRetention implements RetentionStore, AutoCloseable {
       }
       p.executeUpdate();
     } catch (SQLException e) {
-      throw failed("cannot set the retention periods", e);
+      throw conn.failed("cannot set the retention periods", e);
     }
   }
 
   @Override
   public synchronized void dropTimelinesBefore(String accountId, Instant cutoff) {
-    try (PreparedStatement p = conn().prepareStatement("UPDATE views SET timeline = NULL WHERE account_id = ?"
+    try (PreparedStatement p = conn.get().prepareStatement("UPDATE views SET timeline = NULL WHERE account_id = ?"
         + " AND started_at < make_timestamp(?::BIGINT) AND timeline IS NOT NULL")) {
       p.setString(1, accountId);
       p.setLong(2, Math.multiplyExact(cutoff.getEpochSecond(), 1_000_000L));
       p.executeUpdate();
     } catch (SQLException e) {
-      throw failed("cannot drop old timelines", e);
+      throw conn.failed("cannot drop old timelines", e);
     }
   }
 
   @Override
   public synchronized long deleteViewsBefore(String accountId, Instant cutoff) {
-    DuckDBConnection c = conn();
+    DuckDBConnection c = conn.get();
     long micros = cutoff.getEpochSecond() * 1_000_000L;
     try {
       c.setAutoCommit(false);
@@ -103,7 +94,7 @@ final class DuckRetention implements RetentionStore, AutoCloseable {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw failed("cannot delete old views", e);
+      throw conn.failed("cannot delete old views", e);
     }
   }
 
@@ -115,27 +106,8 @@ final class DuckRetention implements RetentionStore, AutoCloseable {
     }
   }
 
-  private StoreException failed(String what, SQLException e) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // the original failure is what matters
-      }
-      c = null;
-    }
-    return new StoreException(what + ": " + e.getMessage(), e);
-  }
-
   @Override
   public synchronized void close() {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        throw new StoreException("cannot close: " + e.getMessage(), e);
-      }
-      c = null;
-    }
+    conn.close();
   }
 }

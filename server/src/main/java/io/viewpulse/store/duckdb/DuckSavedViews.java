@@ -1,6 +1,5 @@
 package io.viewpulse.store.duckdb;
 
-import io.viewpulse.model.StoreException;
 import io.viewpulse.savedviews.SavedView;
 import io.viewpulse.savedviews.SavedViewStore;
 import java.sql.PreparedStatement;
@@ -10,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Saved dashboard views on DuckDB, in {@code saved_views} (keyed by account and id; a deletion deletes the row). One
@@ -18,18 +16,10 @@ import org.duckdb.DuckDBConnection;
  */
 final class DuckSavedViews implements SavedViewStore, AutoCloseable {
   private static final String COLUMNS = "account_id, id, name, state, epoch_ms(created_at), key_id";
-  private final Database db;
-  private DuckDBConnection c;
+  private final OwnConnection conn;
 
   DuckSavedViews(Database db) {
-    this.db = db;
-  }
-
-  private DuckDBConnection conn() {
-    if (c == null) {
-      c = db.connect();
-    }
-    return c;
+    this.conn = new OwnConnection(db);
   }
 
   @Override
@@ -63,7 +53,7 @@ final class DuckSavedViews implements SavedViewStore, AutoCloseable {
       }
       return out;
     } catch (SQLException e) {
-      throw failed("cannot read saved views", e);
+      throw conn.failed("cannot read saved views", e);
     }
   }
 
@@ -71,32 +61,20 @@ final class DuckSavedViews implements SavedViewStore, AutoCloseable {
     try (PreparedStatement p = prepare(sql, args)) {
       return p.executeUpdate();
     } catch (SQLException e) {
-      throw failed("cannot change saved views", e);
+      throw conn.failed("cannot change saved views", e);
     }
   }
 
   private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-    PreparedStatement p = conn().prepareStatement(sql);
+    PreparedStatement p = conn.get().prepareStatement(sql);
     for (int i = 0; i < args.length; i++) {
       p.setObject(i + 1, args[i]);
     }
     return p;
   }
 
-  private StoreException failed(String what, SQLException e) {
-    close();
-    return new StoreException(what + ": " + e.getMessage(), e);
-  }
-
   @Override
   public synchronized void close() {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // nothing left to do with it
-      }
-      c = null;
-    }
+    conn.drop();
   }
 }

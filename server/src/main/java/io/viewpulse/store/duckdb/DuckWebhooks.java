@@ -19,11 +19,10 @@ import org.duckdb.DuckDBConnection;
  */
 final class DuckWebhooks implements WebhookStore, AutoCloseable {
   private static final String END_ROW = "(SELECT coalesce(max(rowid) + 1, 0) FROM views)";
-  private final Database db;
-  private DuckDBConnection c;
+  private final OwnConnection conn;
 
   DuckWebhooks(Database db) {
-    this.db = db;
+    this.conn = new OwnConnection(db);
   }
 
   private interface Work<T> {
@@ -31,19 +30,10 @@ final class DuckWebhooks implements WebhookStore, AutoCloseable {
   }
 
   private synchronized <T> T with(String what, Work<T> work) {
-    if (c == null) {
-      c = db.connect();
-    }
     try {
-      return work.run(c);
+      return work.run(conn.get());
     } catch (SQLException e) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // the original failure is what matters
-      }
-      c = null;
-      throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+      throw conn.failed("cannot " + what, e);
     }
   }
 
@@ -158,13 +148,6 @@ final class DuckWebhooks implements WebhookStore, AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        throw new StoreException("cannot close: " + e.getMessage(), e);
-      }
-      c = null;
-    }
+    conn.close();
   }
 }

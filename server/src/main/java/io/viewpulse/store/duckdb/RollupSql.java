@@ -1,9 +1,9 @@
 package io.viewpulse.store.duckdb;
 
 import io.viewpulse.query.Dimension;
-import io.viewpulse.query.Filter;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.ViewsQuery;
+import io.viewpulse.store.ViewDimensions;
 import io.viewpulse.store.ViewMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +11,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -39,7 +38,7 @@ import java.util.stream.Stream;
  * A query is answered from rollups when it is scoped to one account, breaks down by at most one rolled dimension,
  * filters only on that dimension (or, without a breakdown, on one rolled dimension), and does not select a creator id
  * or dStorage URL; a playback id it selects counts as a filter on the playback-id dimension
- * ({@link #playbackAsFilter}). Everything else scans (see {@link ViewsSql}).
+ * ({@link ViewDimensions#playbackAsFilter}). Everything else scans (see {@link ViewsSql}).
  */
 final class RollupSql {
   /**
@@ -243,34 +242,11 @@ final class RollupSql {
   }
 
   /**
-   * The same query with its playback id, if it selects one, as a filter on the playback-id dimension: the same views
-   * (the scan's {@code playback_id = ?} is the filter's condition), answered by the playback-id sets.
+   * The rolled dimension a query can be answered by (empty for the account total), or empty when it cannot
+   * ({@link ViewDimensions#groupingSet}).
    */
-  static ViewsQuery playbackAsFilter(ViewsQuery q) {
-    // with playback-id filters of its own, the playback id would be one more alternative: the query stays a scan
-    if (q.playbackId() == null || !Filter.alternatives(q.filters()).getOrDefault(Dimension.PLAYBACK_ID, List.of())
-        .isEmpty()) {
-      return q;
-    }
-    List<Filter> filters = new ArrayList<>(q.filters());
-    filters.add(new Filter(Dimension.PLAYBACK_ID, q.playbackId(), false));
-    return new ViewsQuery(q.accountId(), null, q.dStorageUrl(), q.creatorId(), q.from(), q.to(), q.timeStep(),
-        q.breakdown(), filters, q.detail());
-  }
-
-  /** The rolled dimension a query can be answered by (empty for the account total), or empty when it cannot. */
   static Optional<Optional<Dimension>> groupingSet(ViewsQuery query) {
-    ViewsQuery q = playbackAsFilter(query);
-    if (q.accountId() == null || q.playbackId() != null || q.dStorageUrl() != null || q.creatorId() != null
-        || q.breakdown().size() > 1) {
-      return Optional.empty();
-    }
-    Set<Dimension> used = q.filters().stream().map(Filter::dimension).collect(Collectors.toSet());
-    used.addAll(q.breakdown());
-    if (used.size() > 1 || !ROLLED.containsAll(used)) {
-      return Optional.empty();
-    }
-    return Optional.of(used.stream().findFirst());
+    return ViewDimensions.groupingSet(query, ROLLED);
   }
 
   /**
@@ -284,7 +260,7 @@ final class RollupSql {
    * which copies the states and costs about ten times as much per row.
    */
   static Optional<SqlQuery> views(ViewsQuery query) {
-    ViewsQuery q = playbackAsFilter(query);
+    ViewsQuery q = ViewDimensions.playbackAsFilter(query);
     Optional<Optional<Dimension>> set = groupingSet(q);
     if (set.isEmpty()) {
       return Optional.empty();

@@ -1,13 +1,13 @@
 package io.viewpulse.store.duckdb;
 
 import io.viewpulse.query.Dimension;
+import io.viewpulse.store.ViewDimensions;
 import io.viewpulse.store.ViewMetrics;
 import io.viewpulse.query.RealtimeQuery;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.UsageQuery;
 import io.viewpulse.query.ViewsQuery;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,32 +28,8 @@ import java.util.Map;
  * User values only ever travel as parameters; identifiers come from the allowlist below.
  */
 final class ViewsSql {
-  static final Map<Dimension, String> COLUMNS = new EnumMap<>(Map.ofEntries(
-      Map.entry(Dimension.PLAYBACK_ID, "playback_id"),
-      Map.entry(Dimension.D_STORAGE_URL, "d_storage_url"),
-      Map.entry(Dimension.DEVICE_TYPE, "device_type"),
-      Map.entry(Dimension.DEVICE, "device"),
-      Map.entry(Dimension.CPU, "cpu"),
-      Map.entry(Dimension.OS, "os"),
-      Map.entry(Dimension.BROWSER, "browser"),
-      Map.entry(Dimension.BROWSER_ENGINE, "browser_engine"),
-      Map.entry(Dimension.CONTINENT, "continent"),
-      Map.entry(Dimension.COUNTRY, "country"),
-      Map.entry(Dimension.SUBDIVISION, "subdivision"),
-      Map.entry(Dimension.TIMEZONE, "timezone"),
-      Map.entry(Dimension.GEOHASH, "geohash"),
-      Map.entry(Dimension.VIEWER_ID, "viewer_id"),
-      Map.entry(Dimension.CREATOR_ID, "creator_id"),
-      Map.entry(Dimension.ASN, "asn"),
-      Map.entry(Dimension.ISP, "isp"),
-      Map.entry(Dimension.CDN, "cdn")));
-
-  static {
-    // the custom dimensions' slots, never in the rollups: a query by them scans the views
-    for (int slot = 1; slot <= io.viewpulse.model.CustomDimension.MAX; slot++) {
-      COLUMNS.put(Dimension.custom(slot), "custom_" + slot);
-    }
-  }
+  /** The column of each dimension ({@link ViewDimensions#COLUMNS}). */
+  static final Map<Dimension, String> COLUMNS = ViewDimensions.COLUMNS;
 
   static final String ENGAGEMENT_METRICS =
       "count(*) AS view_count, coalesce(sum(playtime_ms), 0) / 60000.0 AS playtime_mins";

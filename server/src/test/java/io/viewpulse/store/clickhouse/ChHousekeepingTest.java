@@ -9,7 +9,7 @@ import io.viewpulse.model.SessionSnapshot;
 import io.viewpulse.model.ViewRecord;
 import io.viewpulse.query.ViewsQuery;
 import io.viewpulse.sessions.SessionStore;
-import io.viewpulse.store.Stores;
+import io.viewpulse.store.engines.Stores;
 import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.TestStores;
 import java.nio.file.Path;

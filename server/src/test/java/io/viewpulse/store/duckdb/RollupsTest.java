@@ -1,7 +1,6 @@
 package io.viewpulse.store.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.SessionSnapshot;
@@ -11,6 +10,7 @@ import io.viewpulse.query.Filter;
 import io.viewpulse.query.MetricRow;
 import io.viewpulse.query.TimeStep;
 import io.viewpulse.query.ViewsQuery;
+import io.viewpulse.testing.QualityChecks;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -147,38 +147,7 @@ class RollupsTest {
       assertThat(RollupSql.views(q)).as("answered from rollups: %s", q).isPresent();
       List<MetricRow> rolled = queries.views(q);
       List<MetricRow> scanned = queries.viewsByScan(q);
-      assertThat(rolled).as("%s", q).hasSameSizeAs(scanned);
-      for (int i = 0; i < rolled.size(); i++) {
-        MetricRow r = rolled.get(i);
-        MetricRow s = scanned.get(i);
-        String what = q + " row " + i;
-        assertThat(r.timestamp()).as(what).isEqualTo(s.timestamp());
-        assertThat(r.dimensions()).as(what).isEqualTo(s.dimensions());
-        assertThat(r.viewCount()).as(what).isEqualTo(s.viewCount());
-        assertThat(r.playtimeMins()).as(what).isCloseTo(s.playtimeMins(), within(1e-9));
-        assertThat(r.uniqueViewers()).as(what).isEqualTo(s.uniqueViewers());
-        if (q.detail() == ViewsQuery.Detail.ENGAGEMENT) {
-          continue;
-        }
-        closeOrBothNull(what + " ttff", r.ttffMs(), s.ttffMs(), 1e-9);
-        closeOrBothNull(what + " rebuffer", r.rebufferRatio(), s.rebufferRatio(), 1e-12);
-        closeOrBothNull(what + " errors", r.errorRate(), s.errorRate(), 1e-12);
-        closeOrBothNull(what + " ebs", r.exitsBeforeStart(), s.exitsBeforeStart(), 1e-12);
-        // merged t-digests are estimates of the same distribution: TTFFs spread over 5 s, allow 3 % of that
-        closeOrBothNull(what + " p50", r.ttffP50Ms(), s.ttffP50Ms(), 150);
-        closeOrBothNull(what + " p95", r.ttffP95Ms(), s.ttffP95Ms(), 150);
-        if (q.detail() == ViewsQuery.Detail.QUALITY) {
-          io.viewpulse.testing.QualityChecks.assertSameQuality(what, r, s);
-        }
-      }
-    }
-  }
-
-  private static void closeOrBothNull(String what, Double a, Double b, double tolerance) {
-    if (b == null) {
-      assertThat(a).as(what).isNull();
-    } else {
-      assertThat(a).as(what).isNotNull().isCloseTo(b, within(tolerance));
+      QualityChecks.assertSameAnswer(q, rolled, scanned);
     }
   }
 
