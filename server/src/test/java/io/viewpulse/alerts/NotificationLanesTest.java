@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import io.viewpulse.store.Store;
-import io.viewpulse.store.Stores;
+import io.viewpulse.store.engines.Stores;
 import io.viewpulse.testing.TestStores;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;

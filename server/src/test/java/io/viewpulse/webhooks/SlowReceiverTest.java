@@ -8,7 +8,7 @@ import io.viewpulse.auth.MasterKey;
 import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.ViewRecord;
 import io.viewpulse.store.Store;
-import io.viewpulse.store.Stores;
+import io.viewpulse.store.engines.Stores;
 import io.viewpulse.testing.Http;
 import io.viewpulse.testing.MutableClock;
 import io.viewpulse.testing.TestServer;
