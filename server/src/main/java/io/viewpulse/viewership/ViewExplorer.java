@@ -40,6 +40,8 @@ public final class ViewExplorer {
   private static final long EXPORT_WINDOW_VIEWS = 100_000;
   private static final Duration MAX_EXPORT_WINDOW = Duration.ofDays(32);
   private static final Duration MIN_EXPORT_WINDOW = Duration.ofMinutes(1);
+  /** An export's first window: its narrowest, so that its first rows are read (and sent) at once; then it widens. */
+  private static final Duration FIRST_EXPORT_WINDOW = MIN_EXPORT_WINDOW;
 
   private final Viewership viewership;
   private final ViewRowReader rows;
@@ -146,7 +148,7 @@ public final class ViewExplorer {
     if (after != null && after.start().isAfter(lo)) {
       lo = after.start();
     }
-    Duration window = FIRST_WINDOW;
+    Duration window = FIRST_EXPORT_WINDOW;
     long[] n = new long[1];
     while (lo.isBefore(scope.to())) {
       Instant hi = lo.plus(window).isBefore(scope.to()) ? lo.plus(window) : scope.to();
