@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  */
 final class ChViewRows implements ViewRowReader {
   /** Row groups of this many views: the server writes nothing of a group before it is complete. */
-  private static final Map<String, String> PARQUET = Map.of("output_format_parquet_row_group_size", "16384",
+  private static final Map<String, String> PARQUET = Map.of("output_format_parquet_row_group_size", "122880",
       "output_format_parquet_compression_method", "zstd");
 
   private final ChClient ch;

@@ -122,12 +122,6 @@ final class ViewRowsSql {
    * timestamp, then a column per custom slot that {@code customColumns} names (by slot, index 0 being slot 1; null
    * leaves the slot out), in the table's order. Written straight to the path, never to a temporary file beside it.
    */
-  /**
-   * Rows of a Parquet row group: a file's first bytes reach the reader once its first group is written, so smaller
-   * groups than the engine's default (122,880 rows) start an export sooner, at a little compression.
-   */
-  static final int PARQUET_ROW_GROUP = 16_384;
-
   static SqlQuery parquet(ViewsQuery scope, ViewPosition after, List<String> customColumns, String path) {
     List<Object> params = new ArrayList<>();
     List<String> where = scope(scope, params);
@@ -145,7 +139,7 @@ final class ViewRowsSql {
       }
     }
     return new SqlQuery("COPY (SELECT " + String.join(", ", cols) + " FROM views WHERE " + String.join(" AND ", where)
-        + ") TO '" + path.replace("'", "''") + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + PARQUET_ROW_GROUP + ", USE_TMP_FILE false)", params);
+        + ") TO '" + path.replace("'", "''") + "' (FORMAT parquet, COMPRESSION zstd, USE_TMP_FILE false)", params);
   }
 
   /** The scope's conditions: account, media, filters, time range. Never empty (the account at least, or TRUE). */
