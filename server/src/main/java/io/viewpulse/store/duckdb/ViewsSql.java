@@ -235,16 +235,30 @@ final class ViewsSql {
     timeRange(q.from(), q.to(), where, params);
   }
 
+  /**
+   * The range as bounds of the column's own type, whole seconds ({@code TIMESTAMP_S}): a start in whole seconds is at
+   * or after an instant exactly when it is at or after the instant's next whole second, so the bounds round up and
+   * the answer is the same. Bounds of another type would compare the column cast, which DuckDB does not push through
+   * {@code all_views}' union into the scans: every row group of the views would be read, not the range's.
+   */
   private static void timeRange(java.time.Instant from, java.time.Instant to, List<String> where,
       List<Object> params) {
     if (from != null) {
-      where.add("started_at >= " + DuckDirectory.TS);
-      params.add(micros(from));
+      where.add("started_at >= " + SECONDS);
+      params.add(secondsUp(from));
     }
     if (to != null) {
-      where.add("started_at < " + DuckDirectory.TS);
-      params.add(micros(to));
+      where.add("started_at < " + SECONDS);
+      params.add(secondsUp(to));
     }
+  }
+
+  /** A bound of {@code started_at}'s type, from microseconds that are whole seconds. */
+  static final String SECONDS = DuckDirectory.TS + "::TIMESTAMP_S";
+
+  /** The instant's microseconds, rounded up to a whole second. */
+  static long secondsUp(java.time.Instant i) {
+    return Math.multiplyExact(i.getEpochSecond() + (i.getNano() > 0 ? 1 : 0), 1_000_000L);
   }
 
   /** UTC bucket start; weeks start on Sunday (DuckDB's date_trunc weeks start on Monday, hence the shift). */

@@ -32,8 +32,8 @@ class ViewRowsSqlTest {
     assertThat(q.sql()).doesNotContain(EVIL);
     assertThat(q.sql()).startsWith("SELECT rowid, playback_id, creator_id, d_storage_url, viewer_id,"
         + " epoch_ms(started_at), device_type,").endsWith(" FROM views WHERE account_id = ? AND playback_id = ?"
-        + " AND country IS DISTINCT FROM ? AND started_at >= make_timestamp(?::BIGINT)"
-        + " AND started_at < make_timestamp(?::BIGINT) AND started_at <= make_timestamp(?::BIGINT)"
+        + " AND country IS DISTINCT FROM ? AND started_at >= make_timestamp(?::BIGINT)::TIMESTAMP_S"
+        + " AND started_at < make_timestamp(?::BIGINT)::TIMESTAMP_S AND started_at <= make_timestamp(?::BIGINT)"
         + " AND (started_at < make_timestamp(?::BIGINT) OR rowid < ?) ORDER BY started_at DESC, rowid DESC LIMIT ?");
     assertThat(q.params()).containsExactly("acc", EVIL, EVIL, 1_000_000_000L, 2_000_000_000L, 1_500_000_000L,
         1_500_000_000L, 42L, 50);
@@ -55,7 +55,7 @@ class ViewRowsSqlTest {
     assertThat(q.sql()).endsWith(" AND started_at >= make_timestamp(?::BIGINT)"
         + " AND (started_at > make_timestamp(?::BIGINT) OR rowid > ?) ORDER BY started_at, rowid");
     assertThat(ViewRowsSql.oldest(scope(List.of()), null).sql()).endsWith("AND started_at < make_timestamp("
-        + "?::BIGINT) ORDER BY started_at, rowid");
+        + "?::BIGINT)::TIMESTAMP_S ORDER BY started_at, rowid");
   }
 
   @Test

@@ -27,7 +27,8 @@ class ViewsSqlTest {
     assertThat(q.params()).containsExactly("acc", evil, evil, 1_000_000L, 2_000_000L);
     assertThat(q.sql()).isEqualTo("SELECT count(*) AS view_count, coalesce(sum(playtime_ms), 0) / 60000.0 AS"
         + " playtime_mins FROM all_views WHERE account_id = ? AND playback_id = ? AND creator_id = ?"
-        + " AND started_at >= make_timestamp(?::BIGINT) AND started_at < make_timestamp(?::BIGINT)");
+        + " AND started_at >= make_timestamp(?::BIGINT)::TIMESTAMP_S AND started_at < make_timestamp(?::BIGINT)"
+        + "::TIMESTAMP_S");
   }
 
   @Test
@@ -114,5 +115,18 @@ class ViewsSqlTest {
         List.of(Dimension.COUNTRY), List.of(), ViewsQuery.Detail.FULL));
     assertThat(q.sql()).contains(" least(unique_viewers, views) AS unique_viewers FROM (")
         .contains(" approx_count_distinct(viewer_id) AS unique_viewers FROM all_views");
+  }
+
+  /**
+   * Starts are whole seconds: a start is at or after an instant exactly when it is at or after the instant's next
+   * whole second, so bounds rounded up select the same views (and are of the column's type, which DuckDB pushes into
+   * the scans).
+   */
+  @Test
+  void timeBoundsRoundUpToTheNextWholeSecond() {
+    assertThat(ViewsSql.secondsUp(java.time.Instant.ofEpochSecond(1000))).isEqualTo(1_000_000_000L);
+    assertThat(ViewsSql.secondsUp(java.time.Instant.ofEpochSecond(1000, 1))).isEqualTo(1_001_000_000L);
+    assertThat(ViewsSql.secondsUp(java.time.Instant.ofEpochSecond(1000, 999_999_999))).isEqualTo(1_001_000_000L);
+    assertThat(ViewsSql.secondsUp(java.time.Instant.ofEpochSecond(-1, 500_000_000))).isEqualTo(0L);
   }
 }
