@@ -220,6 +220,12 @@ class DashboardOverviewInBrowserTest {
   }
 
   /** The shade and figure of each country the map draws with one, as "US shade-5 3". */
+  /** Waits until the map has drawn shades for these countries (comma-separated, sorted) and no others. */
+  private static void shadedAre(Page p, String countries) {
+    p.waitForFunction("(want) => [...document.querySelectorAll('#worldMap path[data-value]')]"
+        + ".map((e) => e.dataset.country).sort().join() === want", countries);
+  }
+
   private static List<String> shaded(Page p) {
     return new ArrayList<>(((List<?>) p.evaluate("() => [...document.querySelectorAll('#worldMap path[data-value]')]"
         + ".map((e) => e.dataset.country + ' ' + e.getAttribute('class') + ' ' + e.dataset.value).sort()"))
@@ -266,6 +272,7 @@ class DashboardOverviewInBrowserTest {
       go(p, "#/breakdown/country/errorRate?" + DAY);
       p.waitForSelector("#worldMap");
       assertThat(text(p, "#mapTitle")).isEqualTo("Error rate by country");
+      shadedAre(p, "DE,GB,JP,US");
       assertThat(shaded(p)).containsExactly("DE shade-5 0.5", "GB shade-1 0", "JP shade-1 0", "US shade-1 0");
       assertThat(p.locator(".legend li").allTextContents()).containsExactly("no views", "0.00%", "50.0%");
       assertThat(mapTable(p)).containsExactly("Germany | DE | 50.0%", "United Kingdom | GB | 0.00%",
@@ -280,6 +287,7 @@ class DashboardOverviewInBrowserTest {
       p.click("#placeFilter");
       p.waitForFunction("() => location.hash.includes('f=country%3ADE')");
       settled(p);
+      shadedAre(p, "DE");
       assertThat(shaded(p)).containsExactly("DE shade-5 0.5");
       assertThat(t.errors()).isEmpty();
       p.close();

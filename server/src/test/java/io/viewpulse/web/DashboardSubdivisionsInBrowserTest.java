@@ -221,6 +221,9 @@ class DashboardSubdivisionsInBrowserTest {
       p.waitForFunction("() => location.hash.includes('f=country%3AUS')");
       settled(p);
       subdivisionsOf(p, "Error rate in United States by subdivision");
+      // the map is drawn again for the filter: wait until it has its one shaded country
+      p.waitForFunction("() => [...document.querySelectorAll('#worldMap path[data-value]')]"
+          + ".map((e) => e.dataset.country).join() === 'US'");
       assertThat(p.evaluate("() => [...document.querySelectorAll('#worldMap path[data-value]')]"
           + ".map((e) => e.dataset.country)")).isEqualTo(List.of("US"));
       assertThat(p.locator("#filters .chip").allTextContents().stream().map(c -> c.replace("×", "").strip()))
