@@ -8,7 +8,9 @@ import java.util.List;
  * {@code videoStartupFailureRate}, or {@code viewsNow}, {@code concurrentViewers}) over the views started in the
  * last {@code windowMinutes}, compared ({@code >}, {@code >=}, {@code <}, {@code <=}) with {@code threshold}, or in
  * anomaly mode with a bound from the same hour of the previous weeks. Null fields take the server's defaults; the
- * server's answer has them filled in, with {@code id} and {@code createdAt}.
+ * server's answer has them filled in, with {@code id} and {@code createdAt}. The answer's {@code webhookUrl} is the
+ * URL's scheme, host and port only ({@code https://hooks.slack.com/…}), since the path of a Slack-style URL is its
+ * secret; a rule replaced with that form keeps the URL it has.
  */
 public record AlertRule(String id, String name, String metric, List<String> filters, String comparison,
     Double threshold, Anomaly anomaly, Long minViews, Integer windowMinutes, Integer openAfter, Integer resolveAfter,

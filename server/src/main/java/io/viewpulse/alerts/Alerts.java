@@ -93,7 +93,12 @@ public final class Alerts implements AutoCloseable {
   /** Replaces the rule {@code id} of {@code accountId}; its run of evaluations and open incident go on. */
   public Rule replace(String accountId, String id, JsonNode body) {
     Rule old = rule(accountId, id);
-    Rule r = checked(RuleJson.read(body, id, accountId, old.createdAt()));
+    Rule r = RuleJson.read(body, id, accountId, old.createdAt());
+    if (old.webhookUrl() != null && RuleJson.shown(old.webhookUrl()).equals(r.webhookUrl())) {
+      // the URL as answers show it: the rule keeps the one it has
+      r = r.withWebhookUrl(old.webhookUrl());
+    }
+    r = checked(r);
     store.putRule(r);
     return r;
   }

@@ -21,6 +21,12 @@ public record Rule(String id, String accountId, String name, String metric, List
     filters = List.copyOf(filters);
   }
 
+  /** This rule with another webhook URL. */
+  Rule withWebhookUrl(String url) {
+    return new Rule(id, accountId, name, metric, filters, comparison, threshold, anomaly, minViews, windowMinutes,
+        openAfter, resolveAfter, url, createdAt);
+  }
+
   public AlertMetric alertMetric() {
     return AlertMetric.byName(metric);
   }

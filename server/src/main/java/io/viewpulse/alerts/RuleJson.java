@@ -87,6 +87,9 @@ public final class RuleJson {
   public static ObjectNode write(Rule r) {
     ObjectNode n = MAPPER.createObjectNode().put("id", r.id());
     n.setAll(spec(r));
+    if (r.webhookUrl() != null) {
+      n.put("webhookUrl", shown(r.webhookUrl()));
+    }
     n.put("createdAt", r.createdAt().toEpochMilli());
     return n;
   }
@@ -126,6 +129,18 @@ public final class RuleJson {
       n.put("webhookUrl", r.webhookUrl());
     }
     return n;
+  }
+
+  /**
+   * A webhook URL as answers show it: its scheme, host and port, without the path and query where Slack and others
+   * put the URL's secret ({@code https://hooks.slack.com/…}); a URL with neither is shown whole. A rule replaced with
+   * this form keeps the URL it has ({@link Alerts#replace}).
+   */
+  static String shown(String url) {
+    URI u = URI.create(url);
+    boolean bare = (u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))
+        && u.getRawQuery() == null && u.getRawFragment() == null && u.getRawUserInfo() == null;
+    return bare ? url : u.getScheme() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort()) + "/…";
   }
 
   private static List<Filter> filters(JsonNode body, AlertMetric metric) {

@@ -31,6 +31,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass
 @EnumSource(TestStores.Engine.class)
 class AlertsApiTest {
+  private static final String SLACK_PATH = "/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX";
+
   private static final Instant T0 = TestServer.T0;
   /** Later than any notification is due: pendingNotifications(ANY_TIME, n) lists every pending one. */
   private static final java.time.Instant ANY_TIME = java.time.Instant.parse("2100-01-01T00:00:00Z");
@@ -81,15 +83,23 @@ class AlertsApiTest {
 
   @Test
   void anIncidentOpensAndResolvesOnceWithOneSignedSlackMessageEachWay() throws Exception {
-    Http.Response created = send("POST", "/api/alerts/rules", "{\"name\": \"errors\", \"metric\": \"errorRate\","
-        + " \"comparison\": \">\", \"threshold\": 0.2, \"minViews\": 10, \"webhookUrl\": \"" + hook.url("/slack")
-        + "\"}");
+    String rule = "{\"name\": \"errors\", \"metric\": \"errorRate\", \"comparison\": \">\", \"threshold\": 0.2,"
+        + " \"minViews\": 10, \"webhookUrl\": \"";
+    Http.Response created = send("POST", "/api/alerts/rules", rule + hook.url(SLACK_PATH) + "\"}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     String ruleId = created.json().get("id").asText();
-    assertThat(created.json().toString()).isEqualTo("{\"id\":\"" + ruleId + "\",\"name\":\"errors\","
-        + "\"metric\":\"errorRate\",\"filters\":[],\"comparison\":\">\",\"threshold\":0.2,\"minViews\":10,"
-        + "\"windowMinutes\":5,\"openAfter\":2,\"resolveAfter\":2,\"webhookUrl\":\"" + hook.url("/slack")
-        + "\",\"createdAt\":" + T0.toEpochMilli() + "}");
+    // the answers show where notifications go, never the URL's secret path
+    String shown = hook.url("/…");
+    String answered = "{\"id\":\"" + ruleId + "\",\"name\":\"errors\",\"metric\":\"errorRate\",\"filters\":[],"
+        + "\"comparison\":\">\",\"threshold\":0.2,\"minViews\":10,\"windowMinutes\":5,\"openAfter\":2,"
+        + "\"resolveAfter\":2,\"webhookUrl\":\"" + shown + "\",\"createdAt\":" + T0.toEpochMilli() + "}";
+    assertThat(created.json().toString()).isEqualTo(answered);
+    assertThat(send("GET", "/api/alerts/rules/" + ruleId, null).json().toString()).isEqualTo(answered);
+    assertThat(send("GET", "/api/alerts/rules", null).body()).doesNotContain("T0000").contains(shown);
+    // a rule sent back as it was shown keeps its URL (the posts below go to its secret path)
+    Http.Response replaced = send("PUT", "/api/alerts/rules/" + ruleId, rule + shown + "\"}");
+    assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+    assertThat(replaced.json().toString()).isEqualTo(answered);
     views(T0.plusSeconds(30), 20, 10);
     evaluateAt(1);
     assertThat(send("GET", "/api/alerts/incidents?open=true", null).json().get("incidents")).isEmpty();
@@ -123,7 +133,7 @@ class AlertsApiTest {
     for (int i = 0; i < 2; i++) {
       String text = i == 0 ? firing : resolved;
       WebhookReceiver.Received r = got.get(i);
-      assertThat(r.path()).isEqualTo("/slack");
+      assertThat(r.path()).isEqualTo(SLACK_PATH);
       assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{\"text\":\"" + text + "\",\"blocks\":"
           + "[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"" + text + "\"}}],\"viewpulse\":"
           + "{\"status\":\"" + (i == 0 ? "firing" : "resolved") + "\",\"accountId\":\"" + s.accountId + "\","

@@ -33,7 +33,7 @@ class AlertCommandLineTest {
     String id = made.out().lines().skip(1).findFirst().orElseThrow().split(",")[0];
     String header = "id,name,metric,condition,filters,minViews,windowMinutes,openAfter,resolveAfter,webhookUrl\n";
     assertThat(made.out()).isEqualTo(header + id + ",startup,videoStartupFailureRate,> 0.05,country:US !browser:Chrome,"
-        + "30,5,2,2,https://hooks.example.com/x\n");
+        + "30,5,2,2,https://hooks.example.com/…\n");
     s.clock.advance(java.time.Duration.ofSeconds(1));
     Out anomaly = cli.run("alert", "create", "--name", "ttff", "--metric", "ttffP95Ms", "--comparison", ">=",
         "--anomaly-weeks", "3", "--anomaly-stddevs", "2.5", "--window-minutes", "15");
