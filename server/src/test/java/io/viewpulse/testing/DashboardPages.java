@@ -51,9 +51,13 @@ public final class DashboardPages {
     settled(p);
   }
 
-  /** Waits until the page has drawn: nothing busy, every request it makes answered. */
+  /**
+   * Waits until the page has drawn the address it is at: the page answers for this address (not for the one before,
+   * whose route may not have been left yet), nothing busy, every request it makes answered.
+   */
   public static void settled(Page p) {
-    p.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')"
+    p.waitForFunction("() => document.getElementById('main').dataset.shown === location.hash"
+        + " && !document.getElementById('main').hasAttribute('aria-busy')"
         + " && !document.querySelector('[data-loading]')");
   }
 

@@ -1,6 +1,6 @@
 // The dashboard's shell: sign-in, the controls, and a hash router over the pages.
 import { key, signIn, forget, navigated } from "./api.js";
-import { state, readHash, link, span, steps, localZone, day } from "./state.js";
+import { state, readHash, link, span, steps, localZone, day, markAddressShown } from "./state.js";
 import { escape, placeholders } from "./format.js";
 import * as charts from "./charts.js";
 import { overview, filterName, videoNames, learnVideoNames, addFilter, allDimensions, learnCustomDimensions }
@@ -107,6 +107,7 @@ async function route() {
   errorBox.hidden = true;
   if (!key()) {
     showSignIn();
+    markAddressShown();
     return;
   }
   // a saved view's link: its address, from the server, in place of the link's in the history
@@ -125,6 +126,7 @@ async function route() {
       main.innerHTML = "";
       showError(err.status === 404 ? new Error("this account has no such saved view (it may have been deleted)")
         : err);
+      markAddressShown();
     }
     return;
   }
@@ -132,6 +134,7 @@ async function route() {
   renderControls(page);
   main.innerHTML = placeholders(4);
   main.setAttribute("aria-busy", "true");
+  markAddressShown();
   try {
     // the account's custom dimensions, for the breakdowns, the filter builder and the filters' names
     await learnCustomDimensions();

@@ -3,7 +3,7 @@
 import { get } from "./api.js";
 import { METRICS, SCORES, FAILURES, PLAYBACK, ESTIMATES, label, escape, percent, ms, bucketLabels, buckets, fill,
   placeholders } from "./format.js";
-import { state, span as range, step, link } from "./state.js";
+import { state, span as range, step, link, markAddressShown } from "./state.js";
 import { allDimensions, NETWORK, dimensionName, valueName, nothing, viewsQuery, learnVideoNames, addFilter } from "./views.js";
 import { csv, save } from "./download.js";
 import * as charts from "./charts.js";
@@ -142,7 +142,10 @@ export async function breakdown(main, dim, metricKey, place) {
   if (dim === "country") {
     // a country chosen on the map: its subdivisions under it, the choice in the address (Back goes to the one before)
     const choose = async (code, moveFocus) => {
-      if (moveFocus) history.pushState(null, "", link(path(dim, m.key, code)));
+      if (moveFocus) {
+        history.pushState(null, "", link(path(dim, m.key, code)));
+        markAddressShown();
+      }
       worldMap.markChosen(document.getElementById("map"), code);
       try {
         await subdivisions(m, code, w);

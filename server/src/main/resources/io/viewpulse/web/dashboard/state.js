@@ -134,3 +134,11 @@ export function step() {
   if (state.step !== "auto" && steps(len).includes(state.step)) return state.step;
   return len <= 2 * DAY ? "hour" : len <= 31 * DAY ? "day" : len <= 366 * DAY ? "week" : "month";
 }
+
+/**
+ * Marks the address the page now answers for (the busy mark says whether it has finished drawing it), so that whoever
+ * waits for a page to settle knows it is this address's page and not the one before it.
+ */
+export function markAddressShown() {
+  document.getElementById("main").dataset.shown = location.hash;
+}
