@@ -61,7 +61,8 @@ public final class ApiServer implements AutoCloseable {
       java.util.function.Predicate<String> isAdminToken, PrometheusMeterRegistry metrics,
       MetricsToken metricsToken, InstantSource clock, java.util.function.Predicate<String> loopbackPeer,
       List<String> publicHosts, java.util.function.Supplier<Readiness> readiness,
-      io.viewpulse.webhooks.Webhooks webhooks, io.viewpulse.savedviews.SavedViews savedViews) {}
+      io.viewpulse.webhooks.Webhooks webhooks, io.viewpulse.savedviews.SavedViews savedViews,
+      WorkerShare workerShare) {}
 
   private static void health(RoutingContext ctx, Readiness r) {
     ObjectNode body = Json.object().put("status", r.ready() ? "ok" : "not ready");
@@ -91,6 +92,9 @@ public final class ApiServer implements AutoCloseable {
     router.route().failureHandler(Failures::clientAbort);
     router.route().handler(local::checkHost);
     router.route("/api/*").handler(Cors::handle);
+    // the API's blocking work is shared between accounts (Blocking); ingest's routes do none
+    router.route("/api/*").handler(new Blocking.Fair(new AccountShares(s.workerShare().perAccount(),
+        s.workerShare().queuePerAccount(), s.metrics()), guard)::mark);
     BeaconRoutes beacons = new BeaconRoutes(s.ingest(), s.clock(), 20_000);
     beacons.mount(router);
     new CmcdRoutes(beacons, s.ingest(), s.clock()).mount(router);

@@ -43,6 +43,22 @@ final class Guard {
     return p;
   }
 
+  /**
+   * The account of the request's Bearer key, or null when it has none that {@link #any} accepts (no key, an unknown,
+   * revoked or misused one): which account's share of the worker threads the request's work takes
+   * ({@link AccountShares}). Reads memory only, so the event loop may ask.
+   */
+  String account(RoutingContext ctx) {
+    if (ctx.request().getHeader("Authorization") == null) {
+      return null;
+    }
+    try {
+      return any(ctx).accountId();
+    } catch (AuthException e) {
+      return null;
+    }
+  }
+
   /** Registered HTTP authentication schemes (IANA) and a few common ones: named back in a refusal, nothing else is. */
   private static final java.util.Set<String> KNOWN_SCHEMES = java.util.Set.of("basic", "digest", "dpop", "gnap",
       "hoba", "mutual", "negotiate", "ntlm", "oauth", "privatetoken", "scram-sha-1", "scram-sha-256", "vapid", "token",

@@ -178,6 +178,19 @@ final class ServeCommand implements Callable<Integer> {
           + "limit. Env: VIEWPULSE_SOCKETS_PER_ADDRESS. Default: ${DEFAULT-VALUE}")
   int socketsPerAddress;
 
+  @Option(names = "--requests-per-account", defaultValue = "${env:VIEWPULSE_REQUESTS_PER_ACCOUNT}",
+      description = "API requests of one account whose work (queries, exports, changes) runs at once on the "
+          + ServerConfig.WORKER_THREADS + " shared worker threads; more wait in the account's own queue, and other "
+          + "accounts' requests never wait behind them. Ingest is not counted. Env: VIEWPULSE_REQUESTS_PER_ACCOUNT. "
+          + "Default: a quarter of the worker threads, at least 2")
+  Integer requestsPerAccount;
+
+  @Option(names = "--queue-per-account", defaultValue = "${env:VIEWPULSE_QUEUE_PER_ACCOUNT:-"
+      + io.viewpulse.api.WorkerShare.QUEUE_PER_ACCOUNT + "}",
+      description = "API requests of one account that may wait for its share of the worker threads "
+          + "(--requests-per-account); one more gets 429. Env: VIEWPULSE_QUEUE_PER_ACCOUNT. Default: ${DEFAULT-VALUE}")
+  int queuePerAccount;
+
   @Option(names = "--idle-timeout", defaultValue = "10m", converter = DurationConverter.class,
       description = "A session that sends nothing for this long is over (players beat every 5 s). "
           + "Default: ${DEFAULT-VALUE}")
@@ -204,6 +217,12 @@ final class ServeCommand implements Callable<Integer> {
     if (beaconsPerSecondPerAddress < 0 || newSessionsPerMinutePerAddress < 0 || socketsPerAddress < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--beacons-per-second-per-address, "
           + "--new-sessions-per-minute-per-address and --sockets-per-address must be 0 (no limit) or more");
+    }
+    int perAccount = requestsPerAccount == null
+        ? io.viewpulse.api.WorkerShare.defaults(ServerConfig.WORKER_THREADS).perAccount() : requestsPerAccount;
+    if (perAccount < 1 || perAccount > ServerConfig.WORKER_THREADS || queuePerAccount < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--requests-per-account must be 1 to "
+          + ServerConfig.WORKER_THREADS + " (the worker threads) and --queue-per-account 0 or more");
     }
     List<Path> geo = geoip == null ? new ArrayList<>() : new ArrayList<>(geoip);
     if (geo.isEmpty()) {
@@ -265,7 +284,8 @@ final class ServeCommand implements Callable<Integer> {
         .withSessions(io.viewpulse.sessions.SessionRules.defaults().withMaxOpenSessions(maxOpenSessions)
             .withMaxUnstored(maxUnstored)
             .withIdleTimeout(idleTimeout))
-        .withTimelineRetention(timelineRetention);
+        .withTimelineRetention(timelineRetention)
+        .withWorkerShare(new io.viewpulse.api.WorkerShare(perAccount, queuePerAccount));
     Viewpulse vp;
     try {
       vp = Viewpulse.start(config);

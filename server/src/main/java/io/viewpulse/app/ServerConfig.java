@@ -29,6 +29,7 @@ import java.util.function.Predicate;
  * @param eventLog which event log, and its settings (the file log in {@code <data>/log} by default)
  * @param webhookAllowHosts see {@link #withWebhookAllowHosts}
  * @param timelineRetention how long views' timelines are kept (by start); the views themselves stay
+ * @param workerShare how many of the worker threads one account's API requests may hold, and how many more wait
  */
 public record ServerConfig(
     Path dataDir,
@@ -49,10 +50,13 @@ public record ServerConfig(
     Predicate<String> loopbackPeer,
     EventLogConfig eventLog,
     List<String> webhookAllowHosts,
-    java.time.Duration timelineRetention) {
+    java.time.Duration timelineRetention,
+    io.viewpulse.api.WorkerShare workerShare) {
 
   /** How long views' timelines are kept by default. */
   public static final java.time.Duration DEFAULT_TIMELINE_RETENTION = java.time.Duration.ofDays(30);
+  /** Threads of Vert.x's shared worker pool, where the API's blocking work runs. */
+  public static final int WORKER_THREADS = 16;
 
   public ServerConfig {
     bootstrapOrigins = List.copyOf(bootstrapOrigins);
@@ -64,28 +68,28 @@ public record ServerConfig(
   public ServerConfig withTimelineRetention(java.time.Duration d) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer, eventLog,
-        webhookAllowHosts, d);
+        webhookAllowHosts, d, workerShare);
   }
 
   /** The same server on another store. */
   public ServerConfig withStore(StoreConfig s) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, s, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   /** The master key as base64 (as {@code VIEWPULSE_MASTER_KEY} gives it), or null for {@code <data>/master.key}. */
   public ServerConfig withMasterKey(String base64) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, base64, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   /** The same server on another event log. */
   public ServerConfig withEventLog(EventLogConfig e) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        e, webhookAllowHosts, timelineRetention);
+        e, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   /** Defaults for a data directory: all interfaces, port 8080, no GeoIP, no proxies, default session rules. */
@@ -93,62 +97,63 @@ public record ServerConfig(
     return new ServerConfig(dataDir, "0.0.0.0", 8080, new IngestConfig(List.of(), List.of(), "none"),
         SessionRules.defaults(), true, List.of("*"), null, InstantSource.system(), null, null, false, null,
         StoreConfig.duckdb(dataDir), List.of(), LocalRequests::isLoopbackAddress,
-        EventLogConfig.file(dataDir.resolve("log")), List.of(), DEFAULT_TIMELINE_RETENTION);
+        EventLogConfig.file(dataDir.resolve("log")), List.of(), DEFAULT_TIMELINE_RETENTION,
+        io.viewpulse.api.WorkerShare.defaults(WORKER_THREADS));
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(dataDir, h, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   public ServerConfig withIngest(IngestConfig i) {
     return new ServerConfig(dataDir, host, port, i, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   public ServerConfig withSessions(SessionRules s) {
     return new ServerConfig(dataDir, host, port, ingest, s, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   public ServerConfig withClock(InstantSource c) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, c,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   public ServerConfig withTls(Path keystore, String password) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         keystore, password, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   public ServerConfig withBootstrap(boolean b, List<String> origins) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, b, origins, masterKey, clock, tlsKeystore,
         tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   public ServerConfig withBenchEndpoints(boolean on) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, on, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   /** Require {@code Authorization: Bearer <token>} on /metrics, the token read from this file (null: open). */
   public ServerConfig withMetricsTokenFile(Path file) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, file, store, publicHosts, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   /**
@@ -158,7 +163,7 @@ public record ServerConfig(
   public ServerConfig withPublicHosts(List<String> names) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, names, loopbackPeer,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   /**
@@ -168,7 +173,7 @@ public record ServerConfig(
   public ServerConfig withLoopbackPeer(Predicate<String> isLoopback) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, isLoopback,
-        eventLog, webhookAllowHosts, timelineRetention);
+        eventLog, webhookAllowHosts, timelineRetention, workerShare);
   }
 
   /**
@@ -186,6 +191,13 @@ public record ServerConfig(
   public ServerConfig withWebhookAllowHosts(List<String> entries) {
     return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
         tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
-        eventLog, entries, timelineRetention);
+        eventLog, entries, timelineRetention, workerShare);
+  }
+
+  /** The same server sharing the worker threads between accounts this way. */
+  public ServerConfig withWorkerShare(io.viewpulse.api.WorkerShare share) {
+    return new ServerConfig(dataDir, host, port, ingest, sessions, bootstrap, bootstrapOrigins, masterKey, clock,
+        tlsKeystore, tlsPassword, benchEndpoints, metricsTokenFile, store, publicHosts, loopbackPeer,
+        eventLog, webhookAllowHosts, timelineRetention, share);
   }
 }

@@ -124,7 +124,7 @@ public final class Viewpulse implements AutoCloseable {
     maxOpenSessions = c.sessions().maxOpenSessions();
     ingest = new Ingest(c.ingest(), catalog, log, c.clock(), master.derive("viewer-salt"), metrics,
         this::backpressure);
-    vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
+    vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(ServerConfig.WORKER_THREADS));
     io.viewpulse.webhooks.WebhookGuard webhookGuard =
         io.viewpulse.webhooks.WebhookGuard.allowing(c.webhookAllowHosts());
     webhooks = new io.viewpulse.webhooks.WebhookClient(vertx, webhookGuard, c.clock(),
@@ -160,7 +160,7 @@ public final class Viewpulse implements AutoCloseable {
           new Admin(keys, catalog, retention, c.clock()),
           token -> AdminToken.matches(master, dataDir, token), metrics, metricsToken,
           c.clock(), c.loopbackPeer(), c.publicHosts(), this::readiness, webhookEndpoints,
-          new io.viewpulse.savedviews.SavedViews(store.savedViews(), c.clock())));
+          new io.viewpulse.savedviews.SavedViews(store.savedViews(), c.clock()), c.workerShare()));
     } catch (RuntimeException e) {
       // usually a busy port: nothing of this start may outlive it (threads, the store's file lock)
       closeBehindApi();

@@ -268,6 +268,19 @@ class CommandLineTest {
     assertThat(err.toString()).startsWith("--rollup-min-views-per-row must be at least 1, not 0");
   }
 
+  @Test
+  void aShareOfTheWorkerThreadsOutsideOneToAllOfThemOrANegativeQueueIsRefusedBeforeAnythingStarts() {
+    for (String[] args : java.util.List.of(new String[] {"--requests-per-account", "0"},
+        new String[] {"--requests-per-account", "17"}, new String[] {"--queue-per-account", "-1"})) {
+      StringWriter err = new StringWriter();
+      String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("serve", "--data", data.toString(),
+          "--host", "127.0.0.1", "--port", "0"), java.util.Arrays.stream(args)).toArray(String[]::new);
+      assertThat(Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), all)).isEqualTo(2);
+      assertThat(err.toString()).as(String.join(" ", args)).startsWith("--requests-per-account must be 1 to 16 (the"
+          + " worker threads) and --queue-per-account 0 or more");
+    }
+  }
+
   /** What {@code serve} prints on its error stream when it exits 1 without serving. */
   private String serveErr(String... args) {
     StringWriter err = new StringWriter();
