@@ -1,6 +1,5 @@
 package io.viewpulse.client;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,58 +24,11 @@ public record RealtimeQuery(String playbackId, String assetId, String streamId, 
   }
 
   /** Builds a {@link RealtimeQuery}. */
-  public static final class Builder {
-    private String playbackId;
-    private String assetId;
-    private String streamId;
-    private String creatorId;
-    private final List<Dimension> breakdownBy = new ArrayList<>();
-    private final List<Filter> filters = new ArrayList<>();
+  public static final class Builder extends BreakdownQueryBuilder<Builder> {
     private boolean quality;
 
-    public Builder playbackId(String v) {
-      playbackId = v;
-      return this;
-    }
-
-    public Builder assetId(String v) {
-      assetId = v;
-      return this;
-    }
-
-    public Builder streamId(String v) {
-      streamId = v;
-      return this;
-    }
-
-    public Builder creatorId(String v) {
-      creatorId = v;
-      return this;
-    }
-
-    public Builder breakdownBy(Dimension... v) {
-      breakdownBy.addAll(List.of(v));
-      return this;
-    }
-
-    /** Keeps sessions whose {@code dimension} is one of {@code values} (with other calls: one of all of them). */
-    public Builder filter(Dimension dimension, String... values) {
-      for (String v : values) {
-        filters.add(Filter.is(dimension, v));
-      }
-      return this;
-    }
-
-    /** Drops sessions whose {@code dimension} is any of {@code values}. */
-    public Builder exclude(Dimension dimension, String... values) {
-      for (String v : values) {
-        filters.add(Filter.not(dimension, v));
-      }
-      return this;
-    }
-
-    public Builder filters(List<Filter> v) {
-      filters.addAll(v);
+    @Override
+    Builder self() {
       return this;
     }
 

@@ -30,11 +30,7 @@ public record ViewListQuery(String playbackId, String assetId, String streamId, 
   }
 
   /** Builds a {@link ViewListQuery}. */
-  public static final class Builder {
-    private String playbackId;
-    private String assetId;
-    private String streamId;
-    private String creatorId;
+  public static final class Builder extends QueryBuilder<Builder> {
     private String viewerId;
     private Instant from;
     private Instant to;
@@ -42,24 +38,14 @@ public record ViewListQuery(String playbackId, String assetId, String streamId, 
     private Integer limit;
     private String cursor;
 
-    public Builder playbackId(String v) {
-      playbackId = v;
+    @Override
+    Builder self() {
       return this;
     }
 
-    public Builder assetId(String v) {
-      assetId = v;
-      return this;
-    }
-
-    public Builder streamId(String v) {
-      streamId = v;
-      return this;
-    }
-
-    public Builder creatorId(String v) {
-      creatorId = v;
-      return this;
+    @Override
+    void add(Filter filter) {
+      filters.add(filter.toString());
     }
 
     public Builder viewerId(String v) {
@@ -83,22 +69,6 @@ public record ViewListQuery(String playbackId, String assetId, String streamId, 
      */
     public Builder filters(String... v) {
       filters.addAll(List.of(v));
-      return this;
-    }
-
-    /** Keeps views whose {@code dimension} is one of {@code values} (with other calls: one of all of them). */
-    public Builder filter(Dimension dimension, String... values) {
-      for (String v : values) {
-        filters.add(Filter.is(dimension, v).toString());
-      }
-      return this;
-    }
-
-    /** Drops views whose {@code dimension} is any of {@code values}. */
-    public Builder exclude(Dimension dimension, String... values) {
-      for (String v : values) {
-        filters.add(Filter.not(dimension, v).toString());
-      }
       return this;
     }
 

@@ -1,7 +1,6 @@
 package io.viewpulse.client;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,34 +30,13 @@ public record ViewsQuery(String playbackId, String assetId, String streamId, Str
   }
 
   /** Builds a {@link ViewsQuery}. */
-  public static final class Builder {
-    private String playbackId;
-    private String assetId;
-    private String streamId;
-    private String creatorId;
+  public static final class Builder extends BreakdownQueryBuilder<Builder> {
     private Instant from;
     private Instant to;
     private TimeStep timeStep;
-    private final List<Dimension> breakdownBy = new ArrayList<>();
-    private final List<Filter> filters = new ArrayList<>();
 
-    public Builder playbackId(String v) {
-      playbackId = v;
-      return this;
-    }
-
-    public Builder assetId(String v) {
-      assetId = v;
-      return this;
-    }
-
-    public Builder streamId(String v) {
-      streamId = v;
-      return this;
-    }
-
-    public Builder creatorId(String v) {
-      creatorId = v;
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -74,32 +52,6 @@ public record ViewsQuery(String playbackId, String assetId, String streamId, Str
 
     public Builder timeStep(TimeStep v) {
       timeStep = v;
-      return this;
-    }
-
-    public Builder breakdownBy(Dimension... v) {
-      breakdownBy.addAll(List.of(v));
-      return this;
-    }
-
-    /** Keeps views whose {@code dimension} is one of {@code values} (with other calls: one of all of them). */
-    public Builder filter(Dimension dimension, String... values) {
-      for (String v : values) {
-        filters.add(Filter.is(dimension, v));
-      }
-      return this;
-    }
-
-    /** Drops views whose {@code dimension} is any of {@code values}. */
-    public Builder exclude(Dimension dimension, String... values) {
-      for (String v : values) {
-        filters.add(Filter.not(dimension, v));
-      }
-      return this;
-    }
-
-    public Builder filters(List<Filter> v) {
-      filters.addAll(v);
       return this;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.viewpulse.model.CustomDimension;
 import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewRow;
+import io.viewpulse.webhooks.ViewJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
@@ -31,33 +32,7 @@ final class ViewRowsJson {
    */
   static void write(JsonGenerator g, ViewRow r, List<String> customNames, boolean withFailed) throws IOException {
     g.writeStartObject();
-    for (ViewField f : ViewField.ALL) {
-      Object v = value(r, f);
-      g.writeFieldName(f.apiName());
-      if (v == null) {
-        g.writeNull();
-      } else if (v instanceof String s) {
-        g.writeString(s);
-      } else if (v instanceof Boolean b) {
-        g.writeBoolean(b);
-      } else if (v instanceof Long l) {
-        g.writeNumber(l);
-      } else {
-        g.writeNumber((Integer) v);
-      }
-    }
-    for (int slot = 1; slot <= customNames.size(); slot++) {
-      String name = customNames.get(slot - 1);
-      if (name != null) {
-        String v = r.dims().custom(slot);
-        g.writeFieldName(CustomDimension.PREFIX + name);
-        if (v == null) {
-          g.writeNull();
-        } else {
-          g.writeString(v);
-        }
-      }
-    }
+    ViewJson.fields(g, r, customNames);
     if (withFailed) {
       g.writeBooleanField("failed", r.failed());
     }

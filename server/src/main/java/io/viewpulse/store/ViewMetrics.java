@@ -293,9 +293,33 @@ public final class ViewMetrics {
    * rebuffer_ratio, then one per {@link QualityMetric}. {@code p50} and {@code p95} are the TTFF percentiles'
    * expressions.
    */
-  public static String realtimeSelectOverFacts(String p50, String p95) {
+  private static String realtimeSelectOverFacts(String p50, String p95) {
     return "views AS view_count, coalesce(" + LIVEPEER.get("error_rate") + ", 0) AS error_rate, " + p50
         + " AS ttff_p50_ms, " + p95 + " AS ttff_p95_ms, " + LIVEPEER.get("rebuffer_ratio") + " AS rebuffer_ratio, "
         + qualitySelect();
+  }
+
+  /**
+   * The realtime answer over {@code groups}, a select of the open sessions grouped by the columns {@code cols} (each
+   * group's facts and its TTFF percentiles' state as {@code ttff_q} with {@code quality}, else its view_count and
+   * error_rate): with {@code quality} the metrics over each group's facts ({@code realtimeSelectOverFacts}); the
+   * busiest groups first, then by their values, unknown last.
+   */
+  public static String realtimeAnswer(CharSequence groups, List<String> cols, boolean quality) {
+    StringBuilder sql = new StringBuilder();
+    if (quality) {
+      // the groups' facts, then the metrics over them
+      sql.append("SELECT ").append(cols.isEmpty() ? "" : String.join(", ", cols) + ", ")
+          .append(realtimeSelectOverFacts("ttff_q[1]", "ttff_q[2]")).append(" FROM (").append(groups).append(')');
+    } else {
+      sql.append(groups);
+    }
+    if (!cols.isEmpty()) {
+      sql.append(" ORDER BY view_count DESC");
+      for (String c : cols) {
+        sql.append(", ").append(c).append(" NULLS LAST");
+      }
+    }
+    return sql.toString();
   }
 }

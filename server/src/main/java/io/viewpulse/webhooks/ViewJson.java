@@ -14,7 +14,7 @@ import java.util.List;
  * account's views, its custom dimensions under their API names ({@code custom.<name>}, as the NDJSON export writes
  * them).
  */
-final class ViewJson {
+public final class ViewJson {
   private static final JsonFactory JSON = new JsonFactory();
 
   private ViewJson() {}
@@ -53,6 +53,16 @@ final class ViewJson {
 
   private static void write(JsonGenerator g, ViewRow r, List<String> customNames) throws IOException {
     g.writeStartObject();
+    fields(g, r, customNames);
+    g.writeEndObject();
+  }
+
+  /**
+   * Writes a view's fields into the object {@code g} is in: the export's fields under their API names, then its
+   * custom dimensions ({@code customNames} by slot, index 0 being slot 1, null where none was declared) as
+   * {@code custom.<name>}. The views API's pages and NDJSON export write their objects with it too.
+   */
+  public static void fields(JsonGenerator g, ViewRow r, List<String> customNames) throws IOException {
     for (ViewField f : ViewField.ALL) {
       Object v = r.field(f);
       g.writeFieldName(f.apiName());
@@ -80,6 +90,5 @@ final class ViewJson {
         }
       }
     }
-    g.writeEndObject();
   }
 }

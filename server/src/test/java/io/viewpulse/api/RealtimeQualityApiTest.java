@@ -1,14 +1,12 @@
 package io.viewpulse.api;
 
-import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
+import io.viewpulse.testing.OpenSessions;
 import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.TestStores;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -19,14 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code /api/data/views/now?metrics=quality}: the quality metrics of the sessions playing now, over their open
- * snapshots, on every store. Three sessions of pbN, none ended, and one of pbM that ended (not playing now):
- *
- * <pre>
- * o-play       play, first frame (TTFF 200), plays 4.8 s at 2 Mb/s, then 4 s at 1 Mb/s and stalls 1 s
- * o-startfail  play, a fatal error before a frame (waited 1 s)
- * o-waiting    play, waits 2 s for a frame
- * o-ended      pbM: play, first frame, plays 5 s, ends
- * </pre>
+ * snapshots, on every store. The sessions are {@link OpenSessions}': three of pbN playing now, one of pbM ended.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ParameterizedClass
@@ -39,29 +30,7 @@ class RealtimeQualityApiTest {
   @BeforeParameterizedClassInvocation
   void script() {
     s = new TestServer(engine);
-    s.asset("pbN");
-    s.asset("pbM");
-    Instant t = T0;
-    send(Beacons.session("o-ended", "pbM").play(t).heartbeat("e1", t.plusSeconds(5), 4800, 0, 200, 0, 200L)
-        .ended(t.plusSeconds(5)), t.plusSeconds(5));
-    send(Beacons.session("o-play", "pbN").play(t)
-        .heartbeat("p1", t.plusSeconds(5), 4800, 0, 200, 0, 200L).with("bitrate_bps", 2_000_000)
-        .heartbeat("p2", t.plusSeconds(10), 4000, 1000, 0, 0, null).with("bitrate_bps", 1_000_000),
-        t.plusSeconds(10));
-    send(Beacons.session("o-startfail", "pbN").play(t.plusSeconds(1))
-        .error(t.plusSeconds(2), "unknown", "media error 4")
-        .heartbeat("s1", t.plusSeconds(2), 0, 0, 1000, 1, null), t.plusSeconds(2));
-    send(Beacons.session("o-waiting", "pbN").play(t.plusSeconds(2))
-        .heartbeat("w1", t.plusSeconds(4), 0, 0, 2000, 0, null), t.plusSeconds(4));
-    s.clock.set(T0.plusSeconds(12));
-    // the snapshots are in the store before the first query, not whenever the sessionizer's next tick writes them
-    s.flush();
-  }
-
-  private void send(Beacons b, Instant at) {
-    s.clock.set(at);
-    Http.Response r = s.beacon(b.json(), "192.0.2.10");
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    OpenSessions.play(s);
   }
 
   @AfterParameterizedClassInvocation

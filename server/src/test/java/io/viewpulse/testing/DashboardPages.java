@@ -7,6 +7,7 @@ import com.microsoft.playwright.options.WaitForSelectorState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -59,6 +60,18 @@ public final class DashboardPages {
     p.waitForFunction("() => document.getElementById('main').dataset.shown === location.hash"
         + " && !document.getElementById('main').hasAttribute('aria-busy')"
         + " && !document.querySelector('[data-loading]')");
+  }
+
+  /** The text of the first element {@code selector} finds, stripped, once there is one. */
+  public static String text(Page p, String selector) {
+    p.waitForSelector(selector);
+    return p.textContent(selector).strip();
+  }
+
+  /** The points of a chart's dataset, in order, nulls as nulls. */
+  public static List<Object> chartData(Page p, String canvas, int dataset) {
+    return new ArrayList<>((List<?>) p.evaluate("() => Chart.getChart(document.getElementById('" + canvas + "'))"
+        + ".data.datasets[" + dataset + "].data"));
   }
 
   /** axe-core's script (pinned, from npm), to evaluate on a page. */

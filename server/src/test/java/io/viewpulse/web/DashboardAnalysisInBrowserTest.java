@@ -2,9 +2,11 @@ package io.viewpulse.web;
 
 import static io.viewpulse.testing.DashboardPages.axe;
 import static io.viewpulse.testing.DashboardPages.axeViolations;
+import static io.viewpulse.testing.DashboardPages.chartData;
 import static io.viewpulse.testing.DashboardPages.go;
 import static io.viewpulse.testing.DashboardPages.scrollWidth;
 import static io.viewpulse.testing.DashboardPages.signIn;
+import static io.viewpulse.testing.DashboardPages.text;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -106,11 +108,6 @@ class DashboardAnalysisInBrowserTest {
     s.close();
   }
 
-  private static String text(Page p, String selector) {
-    p.waitForSelector(selector);
-    return p.textContent(selector).strip();
-  }
-
   private Chromium.Tab signedIn(String hash) {
     return DashboardPages.signedIn(chromium, s, null, hash);
   }
@@ -121,12 +118,6 @@ class DashboardAnalysisInBrowserTest {
     List<JsonNode> out = new ArrayList<>();
     r.json().forEach(out::add);
     return out;
-  }
-
-  /** The points of a chart's dataset, in order, nulls as nulls. */
-  private static List<Object> chartData(Page p, String canvas, int dataset) {
-    return new ArrayList<>((List<?>) p.evaluate("() => Chart.getChart(document.getElementById('" + canvas + "'))"
-        + ".data.datasets[" + dataset + "].data"));
   }
 
   /**

@@ -4,6 +4,7 @@ import static io.viewpulse.testing.DashboardPages.axe;
 import static io.viewpulse.testing.DashboardPages.axeViolations;
 import static io.viewpulse.testing.DashboardPages.scrollWidth;
 import static io.viewpulse.testing.DashboardPages.settled;
+import static io.viewpulse.testing.DashboardPages.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
@@ -84,11 +85,6 @@ class DashboardInBrowserTest {
   void stop() {
     chromium.close();
     s.close();
-  }
-
-  private static String text(Page p, String selector) {
-    p.waitForSelector(selector);
-    return p.textContent(selector).strip();
   }
 
   private void signIn(Chromium.Tab t) {

@@ -4,6 +4,7 @@ import static io.viewpulse.testing.DashboardPages.axe;
 import static io.viewpulse.testing.DashboardPages.axeViolations;
 import static io.viewpulse.testing.DashboardPages.scrollWidth;
 import static io.viewpulse.testing.DashboardPages.signIn;
+import static io.viewpulse.testing.DashboardPages.text;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,11 +79,6 @@ class DashboardLiveNowInBrowserTest {
   void stop() {
     chromium.close();
     s.close();
-  }
-
-  private static String text(Page p, String selector) {
-    p.waitForSelector(selector);
-    return p.textContent(selector).strip();
   }
 
   /** The figures of a row of cards, as "label: value (note)". */

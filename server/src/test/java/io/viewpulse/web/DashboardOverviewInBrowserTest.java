@@ -1,10 +1,12 @@
 package io.viewpulse.web;
 
 import static io.viewpulse.testing.DashboardPages.axe;
+import static io.viewpulse.testing.DashboardPages.chartData;
 import static io.viewpulse.testing.DashboardPages.go;
 import static io.viewpulse.testing.DashboardPages.settled;
 import static io.viewpulse.testing.DashboardPages.signIn;
 import static io.viewpulse.testing.DashboardPages.signedIn;
+import static io.viewpulse.testing.DashboardPages.text;
 import static io.viewpulse.testing.TestServer.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -125,16 +127,6 @@ class DashboardOverviewInBrowserTest {
   void stop() {
     chromium.close();
     s.close();
-  }
-
-  private static String text(Page p, String selector) {
-    p.waitForSelector(selector);
-    return p.textContent(selector).strip();
-  }
-
-  private static List<Object> chartData(Page p, String canvas, int dataset) {
-    return new ArrayList<>((List<?>) p.evaluate("() => Chart.getChart(document.getElementById('" + canvas + "'))"
-        + ".data.datasets[" + dataset + "].data"));
   }
 
   /** The page fits the screen, axe-core finds nothing serious, and a screenshot is saved. */

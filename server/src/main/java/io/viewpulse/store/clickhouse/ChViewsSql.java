@@ -282,19 +282,7 @@ final class ChViewsSql {
     if (!cols.isEmpty()) {
       sql.append(" GROUP BY ").append(String.join(", ", cols));
     }
-    if (q.quality()) {
-      // the groups' facts, then the metrics over them
-      sql = new StringBuilder("SELECT ").append(cols.isEmpty() ? "" : String.join(", ", cols) + ", ")
-          .append(ViewMetrics.realtimeSelectOverFacts("ttff_q[1]", "ttff_q[2]")).append(" FROM (").append(sql)
-          .append(')');
-    }
-    if (!cols.isEmpty()) {
-      sql.append(" ORDER BY view_count DESC");
-      for (String c : cols) {
-        sql.append(", ").append(c).append(" NULLS LAST");
-      }
-    }
-    return new Sql(sql.toString(), p.values);
+    return new Sql(ViewMetrics.realtimeAnswer(sql, cols, q.quality()), p.values);
   }
 
   /** Columns: [bucket_ms,] [creator_id,] delivery_mins. */

@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import org.duckdb.DuckDBConnection;
 
@@ -30,13 +28,10 @@ final class DuckViewReader implements ViewReader, AutoCloseable {
   /** Rows per batch handed on: DuckDB's vector size, so a batch is one fetch from the result. */
   private static final int BATCH = 2048;
 
-  private final BlockingQueue<DuckDBConnection> pool;
+  private final ConnectionPool pool;
 
   DuckViewReader(Database db, int connections) {
-    pool = new ArrayBlockingQueue<>(connections);
-    for (int i = 0; i < connections; i++) {
-      pool.add(db.connect());
-    }
+    pool = new ConnectionPool(db, connections);
   }
 
   /** The query, answered from the rollups where it can be ({@link RollupSql}), by a scan otherwise. */
@@ -139,13 +134,7 @@ final class DuckViewReader implements ViewReader, AutoCloseable {
   }
 
   private <T> void run(SqlQuery q, Consumer<List<T>> batches, RowMapper<T> mapper) {
-    DuckDBConnection c;
-    try {
-      c = pool.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while waiting for a store connection", e);
-    }
+    DuckDBConnection c = pool.take();
     try (PreparedStatement p = c.prepareStatement(q.sql())) {
       for (int i = 0; i < q.params().size(); i++) {
         p.setObject(i + 1, q.params().get(i));
@@ -171,7 +160,7 @@ final class DuckViewReader implements ViewReader, AutoCloseable {
     } catch (SQLException e) {
       throw new StoreException("query failed: " + e.getMessage(), e);
     } finally {
-      pool.add(c);
+      pool.give(c);
     }
   }
 
@@ -182,12 +171,6 @@ final class DuckViewReader implements ViewReader, AutoCloseable {
 
   @Override
   public void close() {
-    for (DuckDBConnection c : pool) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // closing anyway
-      }
-    }
+    pool.close();
   }
 }

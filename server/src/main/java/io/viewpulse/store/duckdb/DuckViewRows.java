@@ -15,8 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import org.duckdb.DuckDBConnection;
 
@@ -27,20 +25,11 @@ import org.duckdb.DuckDBConnection;
  * never lands on disk and DuckDB writes no faster than the client reads ({@link ParquetPipe}).
  */
 final class DuckViewRows implements ViewRowReader, AutoCloseable {
-  private final BlockingQueue<DuckDBConnection> pool;
+  private final ConnectionPool pool;
 
   DuckViewRows(Database db, int connections) {
-    pool = new ArrayBlockingQueue<>(connections);
-    for (int i = 0; i < connections; i++) {
-      DuckDBConnection c = db.connect();
-      // rows come as the scan finds them instead of the whole answer first: an export of any size holds a batch
-      try (java.sql.Statement s = c.createStatement()) {
-        s.execute("SET jdbc_stream_results = true");
-      } catch (SQLException e) {
-        throw new StoreException("cannot set up a store connection: " + e.getMessage(), e);
-      }
-      pool.add(c);
-    }
+    // rows come as the scan finds them instead of the whole answer first: an export of any size holds a batch
+    pool = new ConnectionPool(db, connections, "SET jdbc_stream_results = true");
   }
 
   @Override
@@ -58,7 +47,7 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
   @Override
   public void parquet(ViewsQuery scope, ViewPosition after, List<String> customColumns, OutputStream out)
       throws IOException {
-    DuckDBConnection c = take();
+    DuckDBConnection c = pool.take();
     try {
       java.util.concurrent.atomic.AtomicReference<PreparedStatement> running =
           new java.util.concurrent.atomic.AtomicReference<>();
@@ -82,7 +71,7 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
         }
       }, out);
     } finally {
-      pool.add(c);
+      pool.give(c);
     }
   }
 
@@ -135,22 +124,13 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
   }
 
   private void withConnection(Work work) {
-    DuckDBConnection c = take();
+    DuckDBConnection c = pool.take();
     try {
       work.run(c);
     } catch (SQLException e) {
       throw new StoreException("reading views failed: " + e.getMessage(), e);
     } finally {
-      pool.add(c);
-    }
-  }
-
-  private DuckDBConnection take() {
-    try {
-      return pool.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while waiting for a store connection", e);
+      pool.give(c);
     }
   }
 
@@ -180,12 +160,6 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
 
   @Override
   public void close() {
-    for (DuckDBConnection c : pool) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // closing anyway
-      }
-    }
+    pool.close();
   }
 }

@@ -149,17 +149,11 @@ final class ViewsSql {
         + " coalesce(avg(CASE WHEN errors > 0 THEN 1.0 ELSE 0.0 END), 0) AS error_rate")
         .append(" FROM live_views WHERE play_intent AND NOT ended AND seen_at >= ").append(DuckDirectory.TS);
     params.add(q.activeSince().toEpochMilli() * 1000L);
-    sql.append(" AND account_id = ?");
-    params.add(q.accountId());
-    if (q.playbackId() != null) {
-      sql.append(" AND playback_id = ?");
-      params.add(q.playbackId());
-    }
-    if (q.creatorId() != null) {
-      sql.append(" AND creator_id = ?");
-      params.add(q.creatorId());
-    }
     List<String> where = new ArrayList<>();
+    where.add("account_id = ?");
+    params.add(q.accountId());
+    equal("playback_id", q.playbackId(), where, params);
+    equal("creator_id", q.creatorId(), where, params);
     filters(q.filters(), COLUMNS::get, where, params);
     for (String w : where) {
       sql.append(" AND ").append(w);
@@ -167,19 +161,7 @@ final class ViewsSql {
     if (!cols.isEmpty()) {
       sql.append(" GROUP BY ").append(String.join(", ", cols));
     }
-    if (q.quality()) {
-      // the groups' facts, then the metrics over them
-      sql = new StringBuilder("SELECT ").append(cols.isEmpty() ? "" : String.join(", ", cols) + ", ")
-          .append(ViewMetrics.realtimeSelectOverFacts("ttff_q[1]", "ttff_q[2]")).append(" FROM (").append(sql)
-          .append(')');
-    }
-    if (!cols.isEmpty()) {
-      sql.append(" ORDER BY view_count DESC");
-      for (String c : cols) {
-        sql.append(", ").append(c).append(" NULLS LAST");
-      }
-    }
-    return new SqlQuery(sql.toString(), params);
+    return new SqlQuery(ViewMetrics.realtimeAnswer(sql, cols, q.quality()), params);
   }
 
   /** Columns: [bucket_ms,] [creator_id,] delivery_mins. */
@@ -199,10 +181,7 @@ final class ViewsSql {
     List<String> where = new ArrayList<>();
     where.add("account_id = ?");
     params.add(q.accountId());
-    if (q.creatorId() != null) {
-      where.add("creator_id = ?");
-      params.add(q.creatorId());
-    }
+    equal("creator_id", q.creatorId(), where, params);
     timeRange(q.from(), q.to(), where, params);
     StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select))
         .append(" FROM all_views WHERE ").append(String.join(" AND ", where));
@@ -215,24 +194,20 @@ final class ViewsSql {
 
   /** A query's scope on the views: account, media, filters and time range, each a condition when given. */
   static void scope(ViewsQuery q, List<String> where, List<Object> params) {
-    if (q.accountId() != null) {
-      where.add("account_id = ?");
-      params.add(q.accountId());
-    }
-    if (q.playbackId() != null) {
-      where.add("playback_id = ?");
-      params.add(q.playbackId());
-    }
-    if (q.dStorageUrl() != null) {
-      where.add("d_storage_url = ?");
-      params.add(q.dStorageUrl());
-    }
-    if (q.creatorId() != null) {
-      where.add("creator_id = ?");
-      params.add(q.creatorId());
-    }
+    equal("account_id", q.accountId(), where, params);
+    equal("playback_id", q.playbackId(), where, params);
+    equal("d_storage_url", q.dStorageUrl(), where, params);
+    equal("creator_id", q.creatorId(), where, params);
     filters(q.filters(), COLUMNS::get, where, params);
     timeRange(q.from(), q.to(), where, params);
+  }
+
+  /** The condition {@code column = value} when there is a value; none when it is null. */
+  private static void equal(String column, String value, List<String> where, List<Object> params) {
+    if (value != null) {
+      where.add(column + " = ?");
+      params.add(value);
+    }
   }
 
   /**
