@@ -395,7 +395,7 @@ class DashboardAnalysisInBrowserTest {
     p.waitForSelector("#views");
     p.locator("#views tbody tr").first().locator("button.open-view").click();
     p.waitForSelector("#events");
-    assertThat(text(p, "#timeline h2")).isEqualTo("Timeline of the view of 2026-03-04 10:11:00 by viewer-11");
+    assertThat(text(p, "#viewTitle")).isEqualTo("View of 2026-03-04 10:11:00 by viewer-11");
     assertThat(p.locator("#events tbody tr").allInnerTexts().stream().map(r -> r.replace('\t', '|').strip()))
         .containsExactly("+0.0 s|Play|", "+12.0 s|First frame|", "+12.0 s|End|the video ended");
     t.screenshot("dashboard-view-timeline");
@@ -416,8 +416,8 @@ class DashboardAnalysisInBrowserTest {
     String scope = "range=custom&from=2026-03-04&to=2026-03-04&step=hour";
     go(p, "#/asset/" + video.id() + "?" + scope);
     p.waitForSelector("#views");
-    assertThat(p.locator("#views thead th").allTextContents()).containsExactly("Started (UTC)", "Viewer", "Browser",
-        "OS", "Country", "Watch time", "Time to first frame", "Rebuffering", "Errors", "Outcome");
+    assertThat(p.locator("#views thead th").allTextContents()).containsExactly("Started (UTC)", "Viewer", "Device",
+        "OS", "Browser", "Country", "Watch time", "Time to first frame", "Rebuffering", "Errors", "Outcome");
     List<String> first = p.locator("#views tbody tr").allInnerTexts();
     assertThat(first).hasSize(10);
     assertThat(p.locator("#views tbody td:first-child").allTextContents()).as("newest first")
@@ -425,8 +425,8 @@ class DashboardAnalysisInBrowserTest {
             "2026-03-04 10:07:00", "2026-03-04 10:06:00", "2026-03-04 10:05:00", "2026-03-04 10:04:00",
             "2026-03-04 10:03:00", "2026-03-04 10:02:00");
     assertThat(p.locator("#views tbody tr").first().locator("td").allTextContents().stream().map(String::strip))
-        .containsExactly("2026-03-04 10:11:00", "viewer-11", "Firefox", "Windows", "US", "12 s", "111 ms", "0 s",
-            "0", "Played");
+        .containsExactly("2026-03-04 10:11:00", "viewer-11", "desktop", "Windows", "Firefox", "US", "12 s", "111 ms",
+            "0 s", "0", "Played");
     assertThat(text(p, "#viewPage")).isEqualTo("Page 1");
     PlaywrightAssertions.assertThat(p.locator("#newer")).isDisabled();
     t.screenshot("dashboard-asset-views");
@@ -440,8 +440,8 @@ class DashboardAnalysisInBrowserTest {
     assertThat(p.locator("#views tbody td:first-child").allTextContents())
         .containsExactly("2026-03-04 10:01:00", "2026-03-04 10:00:00");
     assertThat(p.locator("#views tbody tr").last().locator("td").allTextContents().stream().map(String::strip))
-        .containsExactly("2026-03-04 10:00:00", "viewer-0", "Chrome", "Linux", "US", "1 s", "100 ms", "0 s", "0",
-            "Played");
+        .containsExactly("2026-03-04 10:00:00", "viewer-0", "desktop", "Linux", "Chrome", "US", "1 s", "100 ms", "0 s",
+            "0", "Played");
     PlaywrightAssertions.assertThat(p.locator("#older")).isDisabled();
     p.click("#newer");
     PlaywrightAssertions.assertThat(p.locator("#viewPage")).hasText("Page 1");
@@ -567,6 +567,7 @@ class DashboardAnalysisInBrowserTest {
         {"#/breakdown/country/rebufferRatio?" + DAY, "breakdown-rebuffering"},
         {"#/asset/" + video.id() + "?range=custom&from=2026-03-04&to=2026-03-04&step=hour", "asset-views"},
         {"#/videos?" + DAY, "videos"},
+        {"#/views?" + DAY, "views"},
         {"#/overview?" + DAY, "overview"},
     };
   }
@@ -602,10 +603,10 @@ class DashboardAnalysisInBrowserTest {
     Chromium.Tab t = chromium.open(base + "/dashboard/", new int[] {390, 844});
     Page p = t.page();
     signIn(p, s.secretKey);
-    // the header: every section's link (six now, with Quality and Alerts) in view, without scrolling the menu
+    // the header: every section's link (seven now, with Quality, Views and Alerts) in view, without scrolling the menu
     List<?> rights = (List<?>) p.evaluate("() => [...document.querySelectorAll('#top nav a, #signout')]"
         + ".map((a) => Math.ceil(a.getBoundingClientRect().right))");
-    assertThat(rights).hasSize(7).allMatch(r -> ((Number) r).intValue() <= 390);
+    assertThat(rights).hasSize(8).allMatch(r -> ((Number) r).intValue() <= 390);
     assertThat((Boolean) p.evaluate("() => { const n = document.querySelector('#top nav');"
         + " return n.scrollWidth <= n.clientWidth; }")).as("the menu does not scroll").isTrue();
     for (String[] page : pages()) {

@@ -8,6 +8,7 @@ import { overview, filterName, videoNames, learnVideoNames, addFilter, allDimens
 import { breakdown } from "./breakdown.js";
 import { videos, asset, streams, live, stopRefresh } from "./media.js";
 import { quality } from "./quality.js";
+import { viewsPage } from "./explorer.js";
 import { alerts } from "./alerts.js";
 import * as saved from "./saved.js";
 
@@ -24,8 +25,13 @@ function arrived(name) {
   const h1 = main.querySelector("h1");
   document.title = (name || (h1 && (h1.dataset.title || h1.textContent.trim())) || "Viewpulse") + " · Viewpulse";
   if (h1 && shown++ > 0) {
-    h1.tabIndex = -1;
-    h1.focus();
+    // a view opened by the address has the focus on its panel's heading
+    const panel = main.querySelector("#viewTitle");
+    if (panel) panel.focus();
+    else {
+      h1.tabIndex = -1;
+      h1.focus();
+    }
   }
 }
 
@@ -145,6 +151,7 @@ async function route() {
     else if (page === "alerts") await alerts(main);
     else if (page === "videos") await videos(main);
     else if (page === "asset") await asset(main, arg);
+    else if (page === "views") await viewsPage(main, arg === "viewer" && arg2 ? decodeURIComponent(arg2) : null);
     else if (page === "live" && arg) await live(main, arg);
     else if (page === "live") await streams(main);
     else await overview(main, arg);

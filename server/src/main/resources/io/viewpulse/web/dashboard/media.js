@@ -7,6 +7,7 @@ import { startHere, filterName, videoNames } from "./views.js";
 import { save } from "./download.js";
 import { key } from "./api.js";
 import * as charts from "./charts.js";
+import { PAGE, viewList, pager, openAddressedView } from "./explorer.js";
 
 // the videos' figures that the list shows and sorts by (for the selected range and filters)
 const LISTED = [
@@ -134,11 +135,8 @@ export async function asset(main, id) {
     <h2 id="viewsHeading">Views, newest first</h2>
     <p class="muted">Finished views one by one (a view shows once it has ended), in the selected range and filters.</p>
     <div class="scroll" tabindex="0" id="viewList">${placeholders(4)}</div>
-    <div class="pager"><button type="button" id="newer" disabled>Newer views</button>
-      <span class="muted" id="viewPage" aria-live="polite"></span>
-      <button type="button" id="older" disabled>Next page</button>
-      <button type="button" class="primary" id="exportViews">Export these views as CSV</button></div>
-    <section id="timeline" aria-live="polite"></section>`;
+    ${pager(`<button type="button" class="primary" id="exportViews">Export these views as CSV</button>`)}
+    <section id="viewPanel" class="view-panel" hidden></section>`;
   if (series.length === 0) {
     main.querySelector(".grid2").outerHTML = state.filters.length > 0
       ? `<div class="empty" id="noMatch">No views of this video in ${escape(rangeName())} match
@@ -154,7 +152,11 @@ export async function asset(main, id) {
       { label: "TTFF p50 (ms)", data: fill(series, all, "ttffP50Ms", false) },
       { label: "TTFF p95 (ms)", data: fill(series, all, "ttffP95Ms", false) }], { legend: true, spanGaps: true, points: true });
   }
-  viewList(a, scope, firstViews);
+  const fetchPage = (cursor) => get("/api/data/views" + qs({ ...scope, limit: PAGE(), cursor }));
+  // the first page came with the page's other figures; the others are asked for as the viewer moves
+  await viewList({ first: firstViews, fetchPage, withVideo: false,
+    empty: async () => `<p class="muted empty-list">No finished views in this scope.</p>` });
+  exportViews(a, scope);
   retention(a, w);
   videoNames.set(a.playbackId, a.name);
   document.getElementById("filterByVideo")?.addEventListener("click", () => {
@@ -165,6 +167,7 @@ export async function asset(main, id) {
     METRICS.map((m) => `<th scope="col">${label(m)}</th>`).join("") + `</tr></thead><tbody>` + countries.map((r) =>
       `<tr><td>${escape(r.country ?? "Unknown")}</td>` + METRICS.map((m) => `<td>${m.fmt(r[m.key])}</td>`).join("") + `</tr>`).join("") +
     `</tbody></table>` + ESTIMATES;
+  await openAddressedView();
 }
 
 export async function streams(main) {
@@ -298,39 +301,6 @@ export async function live(main, id) {
   refresh = setInterval(refreshOnce, every);
 }
 
-// views a page of the list holds (sessionStorage may lower it, as the tests do)
-const PAGE = () => Number(sessionStorage.getItem("viewpulse.viewsPageSize")) || 25;
-
-/** How a view ended, in words. */
-function outcome(v) {
-  if (v.failed) return "Failed";
-  return v.firstFrame ? "Played" : "Left before it started";
-}
-
-// what each kind of timeline event is called
-const EVENT_NAMES = { play: "Play", "first-frame": "First frame", stall: "Stall", seek: "Seek", rendition: "Rendition switch",
-  pause: "Pause", error: "Error", end: "End" };
-
-/** A rendition in words: its bitrate and size, as far as known. */
-function rendition(r) {
-  const parts = [];
-  if (r?.bitrateBps != null) parts.push(count(Math.round(r.bitrateBps / 1000)) + " kb/s");
-  if (r?.width != null) parts.push(r.width + "×" + r.height);
-  return parts.length === 0 ? "unknown" : parts.join(" ");
-}
-
-/** What an event carries, in words. */
-function eventDetail(e) {
-  switch (e.type) {
-    case "stall": return count(e.durationMs) + " ms" + (e.count > 1 ? ` (${e.count} stalls)` : "");
-    case "seek": return e.latencyMs == null ? "" : `latency ${count(e.latencyMs)} ms`;
-    case "rendition": return `${rendition(e.from)} → ${rendition(e.to)}`;
-    case "error": return (e.fatal ? "fatal" : "non-fatal") + (e.category ? ` ${e.category}` : "") + (e.message ? `: ${e.message}` : "");
-    case "end": return { ended: "the video ended", quit: "the player quit", page: "the page was left", timeout: "no more events" }[e.cause] ?? e.cause;
-    default: return "";
-  }
-}
-
 /**
  * The video's audience retention in the selected range and filters: per percent of its duration, the share of its
  * views that watched it and how many times it was watched (replays count).
@@ -360,72 +330,9 @@ async function retention(a, w) {
   { legend: true, decimals: true, xName: "Part of the video" });
 }
 
-/** Opens one view's timeline below the list: what its player reported, at the player's times. */
-async function openView(id) {
-  const box = document.getElementById("timeline");
-  box.setAttribute("aria-busy", "true");
-  try {
-    const v = await get("/api/data/views/" + encodeURIComponent(id));
-    const who = v.view.viewerId == null ? "" : ` by <code>${escape(v.view.viewerId)}</code>`;
-    const events = v.timeline.events;
-    box.innerHTML = `<h2>Timeline of the view of ${day(v.view.startedAt)} ${clock(v.view.startedAt, true)}${who}</h2>`
-      + (events.length === 0 ? `<p class="muted" id="noTimeline">No timeline: the view is older than the timelines kept, or was stored before them.</p>`
-        : `<table id="events"><thead><tr><th scope="col">At</th><th scope="col">Event</th><th scope="col">Detail</th></tr></thead><tbody>`
-        + events.map((e) => `<tr class="event-${escape(e.type)}"><td>+${(e.offsetMs / 1000).toFixed(1)} s</td>`
-          + `<td>${escape(EVENT_NAMES[e.type] ?? e.type)}</td><td>${escape(eventDetail(e))}</td></tr>`).join("")
-        + `</tbody></table>`)
-      + (v.timeline.dropped > 0 ? `<p class="muted">${count(v.timeline.dropped)} more events did not fit in the session's bound.</p>` : "");
-  } catch (err) {
-    box.innerHTML = `<p class="error" role="alert">Could not open the view: ${escape(err.message)}.</p>`;
-  } finally {
-    box.removeAttribute("aria-busy");
-  }
-}
-
-/**
- * A video's views, newest first, a page at a time: Next page follows the list's cursor, Newer views goes back along
- * the cursors already seen; the export saves every view of the scope as CSV (the server's export, oldest first).
- */
-function viewList(a, scope, firstViews) {
-  const cursors = [null];
-  let at = 0;
-  let next = null;
+/** The export of every view of the scope as CSV (the server's export, oldest first). */
+function exportViews(a, scope) {
   const box = document.getElementById("viewList");
-  const draw = (page) => {
-    next = page.next;
-    box.innerHTML = page.views.length === 0 ? `<p class="muted empty-list">No finished views in this scope.</p>`
-      : `<table id="views"><thead><tr><th scope="col">Started (${escape(zoneName())})</th><th scope="col">Viewer</th>
-        <th scope="col">Browser</th><th scope="col">OS</th><th scope="col">Country</th><th scope="col">Watch time</th>
-        <th scope="col">Time to first frame</th><th scope="col">Rebuffering</th><th scope="col">Errors</th>
-        <th scope="col">Outcome</th></tr></thead><tbody>` + page.views.map((v) => `<tr>
-        <td><button type="button" class="open-view" data-view="${escape(v.viewId)}" title="Open this view's timeline">${day(v.startedAt)} ${clock(v.startedAt, true)}</button></td><td>${v.viewerId == null ? "–" : `<code>${escape(v.viewerId)}</code>`}</td>
-        <td>${escape(v.browser ?? "Unknown")}</td><td>${escape(platformName(v.os))}</td><td>${escape(v.country ?? "Unknown")}</td>
-        <td>${duration(v.playtimeMs / 1000)}</td><td>${v.ttffMs == null ? "–" : count(v.ttffMs) + " ms"}</td>
-        <td>${duration(v.rebufferMs / 1000)}</td><td>${count(v.errors)}</td><td>${outcome(v)}</td></tr>`).join("")
-        + `</tbody></table>`;
-    document.getElementById("viewPage").textContent = page.views.length === 0 ? "" : `Page ${at + 1}`;
-    document.getElementById("newer").disabled = at === 0;
-    document.getElementById("older").disabled = !next || page.views.length === 0;
-  };
-  // the first page came with the page's other figures; the others are asked for as the viewer moves
-  draw(firstViews);
-  const show = async () => draw(await get("/api/data/views" + qs({ ...scope, limit: PAGE(), cursor: cursors[at] })));
-  const move = async (by) => {
-    if (by > 0) cursors[at + 1] = next;
-    at += by;
-    try {
-      await show();
-    } catch (err) {
-      at -= by;
-      box.insertAdjacentHTML("afterbegin", `<p class="error" role="alert">Could not load the views: ${escape(err.message)}.</p>`);
-    }
-  };
-  box.addEventListener("click", (e) => {
-    const b = e.target.closest("button[data-view]");
-    if (b) openView(b.dataset.view);
-  });
-  document.getElementById("older").addEventListener("click", () => move(1));
-  document.getElementById("newer").addEventListener("click", () => move(-1));
   document.getElementById("exportViews").addEventListener("click", async (e) => {
     const button = e.target;
     button.disabled = true;
