@@ -21,7 +21,7 @@ import java.util.List;
 final class ViewRowsJson {
   private ViewRowsJson() {}
 
-  /** The value of one field of a row: a String, Long, Integer, Boolean or null. */
+  /** The value of one field of a row: a String, Long, Integer, Boolean, BigDecimal or null. */
   static Object value(ViewRow r, ViewField f) {
     return r.field(f);
   }
@@ -94,6 +94,8 @@ final class ViewRowsJson {
         Object v = value(r, f);
         if (v instanceof String s) {
           field(s);
+        } else if (v instanceof java.math.BigDecimal d) {
+          w.write(d.toPlainString());
         } else if (v != null) {
           w.write(v.toString());
         }

@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * The fields of one finished view as the views explorer lists it and the export writes it, in the export's column
- * order: every dimension and fact the views table keeps, and the view's id. Each store maps every field to its
- * column, and writes Parquet columns under these names; CSV headers and JSON keys are these names too.
+ * order: every dimension and fact the views table keeps, and the view's id, then the view's playback quality
+ * ({@link ViewRow.Quality}: per view, the figures the views query's quality metrics aggregate). Each store maps every
+ * field to its column, and writes Parquet columns under these names; CSV headers and JSON keys are these names too.
  */
 public enum ViewField {
   VIEW_ID("viewId"),
@@ -35,7 +36,21 @@ public enum ViewField {
   ENDED("ended"),
   ASN("asn"),
   ISP("isp"),
-  CDN("cdn");
+  CDN("cdn"),
+  OUTCOME("outcome"),
+  NON_FATAL_ERRORS("nonFatalErrors"),
+  REBUFFER_COUNT("rebufferCount"),
+  SEEK_COUNT("seekCount"),
+  SEEK_LATENCY_MS("seekLatencyMs"),
+  AVERAGE_BITRATE_BPS("averageBitrateBps"),
+  UPSCALE_PERCENTAGE("upscalePercentage"),
+  DOWNSCALE_PERCENTAGE("downscalePercentage"),
+  MAX_UPSCALE_PERCENTAGE("maxUpscalePercentage"),
+  DROPPED_FRAMES("droppedFrames"),
+  TOTAL_FRAMES("totalFrames"),
+  DROPPED_FRAME_RATE("droppedFrameRate"),
+  SWITCHES_UP("switchesUp"),
+  SWITCHES_DOWN("switchesDown");
 
   /** Every field, in the export's column order. */
   public static final List<ViewField> ALL = List.of(values());

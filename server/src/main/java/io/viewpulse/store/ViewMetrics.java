@@ -262,6 +262,27 @@ public final class ViewMetrics {
       Map.entry(QualityMetric.VIEWER_EXPERIENCE_SCORE, "experience_score / nullif(views, 0)")));
 
   /**
+   * One view's quality figures (the views explorer's rows, the export's columns), as SQL over its columns: each the
+   * metric of the same name ({@link #QUALITY}) over the view alone, so that a view's figure and a group's agree; null
+   * where the metric's denominator is 0. The outcome sorts a view as the metrics count it: a fatal error before the
+   * first frame (or with none) a startup failure, any other fatal error a failure after start, an end without a
+   * first frame and without a fatal error an exit before start ({@link #LIVEPEER_FACTS}), else played.
+   */
+  public static final class PerView {
+    private PerView() {}
+
+    public static final String OUTCOME = "CASE WHEN fatal = 1 THEN 'failedToStart' WHEN fatal > 0 THEN"
+        + " 'failedAfterStart' WHEN ended AND NOT first_frame THEN 'exitedBeforeStart' ELSE 'played' END";
+    public static final String SEEK_LATENCY_MS = QUALITY.get(QualityMetric.SEEK_LATENCY_MS);
+    public static final String AVERAGE_BITRATE_BPS = QUALITY.get(QualityMetric.AVERAGE_BITRATE_BPS);
+    public static final String UPSCALE_PERCENTAGE = QUALITY.get(QualityMetric.UPSCALE_PERCENTAGE);
+    public static final String DOWNSCALE_PERCENTAGE = QUALITY.get(QualityMetric.DOWNSCALE_PERCENTAGE);
+    /** The largest upscaling, as a fraction, where sizes are known (as the video quality score takes it). */
+    public static final String MAX_UPSCALE_PERCENTAGE = "CASE WHEN scale_ms > 0 THEN max_upscale END";
+    public static final String DROPPED_FRAME_RATE = QUALITY.get(QualityMetric.DROPPED_FRAME_RATE);
+  }
+
+  /**
    * Every metric of a query with Livepeer's metrics (and with {@code quality} Viewpulse's) over its groups' facts and
    * estimates, in the order of the result's columns: view_count, playtime_mins, ttff_ms, ttff_p50_ms, ttff_p95_ms,
    * rebuffer_ratio, error_rate, exits_before_start, unique_viewers [, one per {@link QualityMetric}]. {@code p50} and

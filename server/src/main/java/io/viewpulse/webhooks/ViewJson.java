@@ -74,6 +74,8 @@ public final class ViewJson {
         g.writeBoolean(b);
       } else if (v instanceof Long l) {
         g.writeNumber(l);
+      } else if (v instanceof java.math.BigDecimal d) {
+        g.writeNumber(d.toPlainString());
       } else {
         g.writeNumber((Integer) v);
       }

@@ -322,8 +322,9 @@ class StoreContractTest {
       store.viewRows().parquet(everything(), null, columns, out);
       List<String> names = parquet(out.toByteArray(), "SELECT column_name FROM (DESCRIBE SELECT * FROM"
           + " read_parquet(?))");
-      assertThat(names.subList(names.size() - 5, names.size())).as("the custom columns named as asked, after the"
-          + " fields").containsExactly("asn", "isp", "cdn", "custom.experiment", "custom.player");
+      assertThat(names.subList(names.size() - 6, names.size())).as("the custom columns named as asked, after the"
+          + " fields").containsExactly("totalFrames", "droppedFrameRate", "switchesUp", "switchesDown", "custom.experiment",
+          "custom.player");
       assertThat(names).hasSize(io.viewpulse.query.ViewField.ALL.size() + 2);
       assertThat(parquet(out.toByteArray(), "SELECT viewerId || ' ' || coalesce(\"custom.experiment\", '-') || ','"
           + " || coalesce(\"custom.player\", '-') || ' ' || coalesce(asn, '-') || '/' || coalesce(cdn, '-')"
@@ -331,6 +332,73 @@ class StoreContractTest {
           "viewer-b B,- -/fastly", "viewer-c -,- -/-");
       reopen();
     }
+  }
+
+  /**
+   * Views one by one carry their playback quality: its facts and the figures derived from them per view (the metrics
+   * of {@link ViewMetrics} over one view), null where undefined; its outcome as the failure and exit metrics count it.
+   * In the list, opened by id, and in Parquet (typed), before and after a restart.
+   */
+  @Test
+  void viewsOneByOneCarryTheirQuality() throws Exception {
+    io.viewpulse.model.ViewQuality stalled = new io.viewpulse.model.ViewQuality(io.viewpulse.model.ViewQuality
+        .NO_FAILURE, 3, 2, 2, 900, 50_000, 50L * 2_400_000, 40_000, 10_000, 4_000, 30, 1_200, 1, 2, 0.5);
+    store.sessions().recover(0);
+    store.sessions().commit(SessionStore.Commit.of(0, 10, List.of(), List.of(), List.of(
+        quality(1, "played", true, true, 0, stalled),
+        quality(2, "failedAfter", true, true, 1, new io.viewpulse.model.ViewQuality(
+            io.viewpulse.model.ViewQuality.FAILED_AFTER_START, 0, 0, 0, 0)),
+        quality(3, "failedStart", false, true, 1, new io.viewpulse.model.ViewQuality(
+            io.viewpulse.model.ViewQuality.FAILED_TO_START, 1, 0, 0, 0)),
+        quality(4, "exited", false, true, 0, io.viewpulse.model.ViewQuality.NONE),
+        quality(5, "open", false, false, 0, io.viewpulse.model.ViewQuality.NONE)), List.of(), List.of()));
+    for (int pass = 0; pass < 2; pass++) {
+      List<io.viewpulse.query.ViewRow> rows = store.viewRows().newest(everything(), null, 10);
+      assertThat(rows).extracting(io.viewpulse.query.ViewRow::viewerId).containsExactly("viewer-open",
+          "viewer-exited", "viewer-failedStart", "viewer-failedAfter", "viewer-played");
+      assertThat(rows.get(4).quality()).isEqualTo(new io.viewpulse.query.ViewRow.Quality("played", 3, 2, 2, 450.0,
+          2_400_000.0, 0.25, 0.1, 0.5, 30, 1_200, 0.025, 1, 2));
+      assertThat(rows.get(3).quality()).isEqualTo(new io.viewpulse.query.ViewRow.Quality("failedAfterStart", 0, 0,
+          0, null, null, null, null, null, 0, 0, null, 0, 0));
+      assertThat(rows.get(2).quality()).isEqualTo(new io.viewpulse.query.ViewRow.Quality("failedToStart", 1, 0, 0,
+          null, null, null, null, null, 0, 0, null, 0, 0));
+      assertThat(rows).extracting(r -> r.quality().outcome()).as("an end without a first frame nor a fatal error"
+          + " is an exit before start; a view that did not end is not").containsExactly("played",
+          "exitedBeforeStart", "failedToStart", "failedAfterStart", "played");
+      assertThat(store.viewRows().view("acc", rows.get(4).viewId()).orElseThrow().row().quality())
+          .isEqualTo(rows.get(4).quality());
+
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      store.viewRows().parquet(everything(), null, List.of(), out);
+      assertThat(parquet(out.toByteArray(), "SELECT column_name || ' ' || column_type FROM (DESCRIBE SELECT"
+          + " outcome, nonFatalErrors, rebufferCount, seekCount, seekLatencyMs, averageBitrateBps, upscalePercentage,"
+          + " downscalePercentage, maxUpscalePercentage, droppedFrames, totalFrames, droppedFrameRate, switchesUp,"
+          + " switchesDown FROM read_parquet(?))")).containsExactly("outcome VARCHAR", "nonFatalErrors INTEGER",
+          "rebufferCount INTEGER", "seekCount INTEGER", "seekLatencyMs DOUBLE", "averageBitrateBps DOUBLE",
+          "upscalePercentage DOUBLE", "downscalePercentage DOUBLE", "maxUpscalePercentage DOUBLE",
+          "droppedFrames INTEGER", "totalFrames INTEGER", "droppedFrameRate DOUBLE", "switchesUp INTEGER",
+          "switchesDown INTEGER");
+      assertThat(parquet(out.toByteArray(), "SELECT concat_ws(' ', viewerId, outcome, nonFatalErrors, rebufferCount,"
+          + " seekCount, coalesce(seekLatencyMs::VARCHAR, '-'), coalesce(averageBitrateBps::VARCHAR, '-'),"
+          + " coalesce(upscalePercentage::VARCHAR, '-'), coalesce(downscalePercentage::VARCHAR, '-'),"
+          + " coalesce(maxUpscalePercentage::VARCHAR, '-'), droppedFrames, totalFrames,"
+          + " coalesce(droppedFrameRate::VARCHAR, '-'), switchesUp, switchesDown) FROM read_parquet(?)"
+          + " ORDER BY viewerId")).containsExactly(
+          "viewer-exited exitedBeforeStart 0 0 0 - - - - - 0 0 - 0 0",
+          "viewer-failedAfter failedAfterStart 0 0 0 - - - - - 0 0 - 0 0",
+          "viewer-failedStart failedToStart 1 0 0 - - - - - 0 0 - 0 0",
+          "viewer-open played 0 0 0 - - - - - 0 0 - 0 0",
+          "viewer-played played 3 2 2 450.0 2400000.0 0.25 0.1 0.5 30 1200 0.025 1 2");
+      reopen();
+    }
+  }
+
+  private static ViewRecord quality(long id, String session, boolean firstFrame, boolean ended, int errors,
+      io.viewpulse.model.ViewQuality q) {
+    ViewRecord v = view(id, session, T0.toEpochMilli() + id * 1000, ended);
+    return new ViewRecord(v.viewId(), v.accountId(), v.playbackId(), null, null, v.viewerId(), v.startedAtMs(), null,
+        v.dims(), v.domain(), false, firstFrame ? 60_000 : 0, firstFrame ? 300 : null, 0, errors, firstFrame, ended,
+        q);
   }
 
   private static String dims(io.viewpulse.query.ViewRow r) {

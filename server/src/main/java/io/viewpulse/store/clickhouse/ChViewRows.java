@@ -118,7 +118,18 @@ final class ChViewRows implements ViewRowReader {
         text(r, ViewField.DOMAIN), r.getBoolean(name(ViewField.LIVE)), r.getLong(name(ViewField.PLAYTIME_MS)),
         r.hasValue(name(ViewField.TTFF_MS)) ? r.getInteger(name(ViewField.TTFF_MS)) : null,
         r.getLong(name(ViewField.REBUFFER_MS)), r.getInteger(name(ViewField.ERRORS)),
-        r.getBoolean(name(ViewField.FIRST_FRAME)), r.getBoolean(name(ViewField.ENDED)));
+        r.getBoolean(name(ViewField.FIRST_FRAME)), r.getBoolean(name(ViewField.ENDED)),
+        new ViewRow.Quality(text(r, ViewField.OUTCOME), r.getInteger(name(ViewField.NON_FATAL_ERRORS)),
+            r.getInteger(name(ViewField.REBUFFER_COUNT)), r.getInteger(name(ViewField.SEEK_COUNT)),
+            real(r, ViewField.SEEK_LATENCY_MS), real(r, ViewField.AVERAGE_BITRATE_BPS),
+            real(r, ViewField.UPSCALE_PERCENTAGE), real(r, ViewField.DOWNSCALE_PERCENTAGE),
+            real(r, ViewField.MAX_UPSCALE_PERCENTAGE), r.getInteger(name(ViewField.DROPPED_FRAMES)),
+            r.getInteger(name(ViewField.TOTAL_FRAMES)), real(r, ViewField.DROPPED_FRAME_RATE),
+            r.getInteger(name(ViewField.SWITCHES_UP)), r.getInteger(name(ViewField.SWITCHES_DOWN))));
+  }
+
+  private static Double real(ClickHouseBinaryFormatReader r, ViewField f) {
+    return r.hasValue(f.apiName()) ? r.getDouble(f.apiName()) : null;
   }
 
   private static String name(ViewField f) {

@@ -3,6 +3,7 @@ package io.viewpulse.store.clickhouse;
 import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewPosition;
 import io.viewpulse.query.ViewsQuery;
+import io.viewpulse.store.ViewMetrics;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -45,7 +46,25 @@ final class ChViewRowsSql {
       Map.entry(ViewField.ENDED, "ended"),
       Map.entry(ViewField.ASN, "CAST(asn, 'Nullable(String)')"),
       Map.entry(ViewField.ISP, "CAST(isp, 'Nullable(String)')"),
-      Map.entry(ViewField.CDN, "CAST(cdn, 'Nullable(String)')")));
+      Map.entry(ViewField.CDN, "CAST(cdn, 'Nullable(String)')"),
+      Map.entry(ViewField.OUTCOME, ViewMetrics.PerView.OUTCOME),
+      Map.entry(ViewField.NON_FATAL_ERRORS, "toInt32(non_fatal_errors)"),
+      Map.entry(ViewField.REBUFFER_COUNT, "toInt32(rebuffer_count)"),
+      Map.entry(ViewField.SEEK_COUNT, "toInt32(seek_count)"),
+      Map.entry(ViewField.SEEK_LATENCY_MS, real(ViewMetrics.PerView.SEEK_LATENCY_MS)),
+      Map.entry(ViewField.AVERAGE_BITRATE_BPS, real(ViewMetrics.PerView.AVERAGE_BITRATE_BPS)),
+      Map.entry(ViewField.UPSCALE_PERCENTAGE, real(ViewMetrics.PerView.UPSCALE_PERCENTAGE)),
+      Map.entry(ViewField.DOWNSCALE_PERCENTAGE, real(ViewMetrics.PerView.DOWNSCALE_PERCENTAGE)),
+      Map.entry(ViewField.MAX_UPSCALE_PERCENTAGE, real(ViewMetrics.PerView.MAX_UPSCALE_PERCENTAGE)),
+      Map.entry(ViewField.DROPPED_FRAMES, "toInt32(dropped_frames)"),
+      Map.entry(ViewField.TOTAL_FRAMES, "toInt32(total_frames)"),
+      Map.entry(ViewField.DROPPED_FRAME_RATE, real(ViewMetrics.PerView.DROPPED_FRAME_RATE)),
+      Map.entry(ViewField.SWITCHES_UP, "toInt32(switches_up)"),
+      Map.entry(ViewField.SWITCHES_DOWN, "toInt32(switches_down)")));
+
+  private static String real(String expr) {
+    return "CAST(" + expr + ", 'Nullable(Float64)')";
+  }
 
   /** The custom dimensions' slots as stored ({@code custom_1} first). */
   private static final List<String> CUSTOM = java.util.stream.IntStream
@@ -54,7 +73,9 @@ final class ChViewRowsSql {
   /** The columns the branches of the union give, as stored. */
   private static final String STORED = "view_id, playback_id, creator_id, d_storage_url, viewer_id, started_at,"
       + " device_type, device, cpu, os, browser, browser_engine, continent, country, subdivision, timezone, geohash,"
-      + " domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, asn, isp, cdn, "
+      + " domain, live, playtime_ms, ttff_ms, rebuffer_ms, errors, first_frame, ended, asn, isp, cdn, fatal,"
+      + " non_fatal_errors, rebuffer_count, seek_count, seek_ms, bitrate_ms, bitrate_bits, scale_ms, upscale_ms,"
+      + " downscale_ms, dropped_frames, total_frames, switches_up, switches_down, max_upscale, "
       + String.join(", ", CUSTOM);
 
   private final ChSchema schema;

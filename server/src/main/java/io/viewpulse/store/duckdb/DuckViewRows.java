@@ -155,7 +155,15 @@ final class DuckViewRows implements ViewRowReader, AutoCloseable {
             rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
             rs.getString(16), rs.getString(17), custom, rs.getString(26), rs.getString(27), rs.getString(28)),
         rs.getString(18), rs.getBoolean(19), rs.getLong(20), ttffMs,
-        rs.getLong(22), rs.getInt(23), rs.getBoolean(24), rs.getBoolean(25));
+        rs.getLong(22), rs.getInt(23), rs.getBoolean(24), rs.getBoolean(25),
+        new ViewRow.Quality(rs.getString(29), rs.getInt(30), rs.getInt(31), rs.getInt(32), real(rs, 33),
+            real(rs, 34), real(rs, 35), real(rs, 36), real(rs, 37), rs.getInt(38), rs.getInt(39), real(rs, 40),
+            rs.getInt(41), rs.getInt(42)));
+  }
+
+  private static Double real(ResultSet rs, int column) throws SQLException {
+    double v = rs.getDouble(column);
+    return rs.wasNull() ? null : v;
   }
 
   @Override

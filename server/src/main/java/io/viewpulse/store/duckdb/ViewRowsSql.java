@@ -4,6 +4,7 @@ import io.viewpulse.model.CustomDimension;
 import io.viewpulse.query.ViewField;
 import io.viewpulse.query.ViewPosition;
 import io.viewpulse.query.ViewsQuery;
+import io.viewpulse.store.ViewMetrics;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -48,7 +49,25 @@ final class ViewRowsSql {
       Map.entry(ViewField.ENDED, "ended"),
       Map.entry(ViewField.ASN, "asn"),
       Map.entry(ViewField.ISP, "isp"),
-      Map.entry(ViewField.CDN, "cdn")));
+      Map.entry(ViewField.CDN, "cdn"),
+      Map.entry(ViewField.OUTCOME, ViewMetrics.PerView.OUTCOME),
+      Map.entry(ViewField.NON_FATAL_ERRORS, "non_fatal_errors"),
+      Map.entry(ViewField.REBUFFER_COUNT, "rebuffer_count"),
+      Map.entry(ViewField.SEEK_COUNT, "seek_count"),
+      Map.entry(ViewField.SEEK_LATENCY_MS, real(ViewMetrics.PerView.SEEK_LATENCY_MS)),
+      Map.entry(ViewField.AVERAGE_BITRATE_BPS, real(ViewMetrics.PerView.AVERAGE_BITRATE_BPS)),
+      Map.entry(ViewField.UPSCALE_PERCENTAGE, real(ViewMetrics.PerView.UPSCALE_PERCENTAGE)),
+      Map.entry(ViewField.DOWNSCALE_PERCENTAGE, real(ViewMetrics.PerView.DOWNSCALE_PERCENTAGE)),
+      Map.entry(ViewField.MAX_UPSCALE_PERCENTAGE, real(ViewMetrics.PerView.MAX_UPSCALE_PERCENTAGE)),
+      Map.entry(ViewField.DROPPED_FRAMES, "dropped_frames"),
+      Map.entry(ViewField.TOTAL_FRAMES, "total_frames"),
+      Map.entry(ViewField.DROPPED_FRAME_RATE, real(ViewMetrics.PerView.DROPPED_FRAME_RATE)),
+      Map.entry(ViewField.SWITCHES_UP, "switches_up"),
+      Map.entry(ViewField.SWITCHES_DOWN, "switches_down")));
+
+  private static String real(String expr) {
+    return "CAST(" + expr + " AS DOUBLE)";
+  }
 
   /** The custom dimensions' slots ({@code custom_1} first), in the order of the result's columns after the fields. */
   static final List<String> CUSTOM = java.util.stream.IntStream.rangeClosed(1, CustomDimension.MAX)
