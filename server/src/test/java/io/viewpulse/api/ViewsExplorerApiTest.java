@@ -58,7 +58,9 @@ class ViewsExplorerApiTest {
   private static final String RANGE = "from=" + T0.toEpochMilli() + "&to=" + T0.plusSeconds(3 * 3600).toEpochMilli();
   private static final String CSV_HEADER = "viewId,playbackId,creatorId,dStorageUrl,viewerId,startedAt,deviceType,"
       + "device,cpu,os,browser,browserEngine,continent,country,subdivision,timezone,geohash,domain,live,playtimeMs,"
-      + "ttffMs,rebufferMs,errors,firstFrame,ended,asn,isp,cdn";
+      + "ttffMs,rebufferMs,errors,firstFrame,ended,asn,isp,cdn,outcome,nonFatalErrors,rebufferCount,seekCount,"
+      + "seekLatencyMs,averageBitrateBps,upscalePercentage,downscalePercentage,maxUpscalePercentage,droppedFrames,"
+      + "totalFrames,droppedFrameRate,switchesUp,switchesDown";
 
   @Parameter
   TestStores.Engine engine;
@@ -75,7 +77,12 @@ class ViewsExplorerApiTest {
 
     at(T0.plusSeconds(6));
     ok(s.beacon(Beacons.session("a1", "pbA").uid("alice").play(T0)
-        .heartbeat("a1h", T0.plusSeconds(5), 5000, 0, 0, 0, 200L).ended(T0.plusSeconds(6)).json(), "192.0.2.10"));
+        .seek(T0.plusSeconds(3), 400)
+        .heartbeat("a1h", T0.plusSeconds(5), 5000, 0, 0, 0, 200L).with("video_width_px", 1280)
+        .with("video_height_px", 720).with("player_width_px", 1920).with("player_height_px", 1080)
+        .with("bitrate_bps", 2_000_000).with("rendition_up_count", 1).with("rendition_down_count", 2)
+        .with("dropped_frames", 12).with("total_frames", 300)
+        .heartbeat("a1i", T0.plusSeconds(6), 0, 500, 0, 0, null).ended(T0.plusSeconds(6)).json(), "192.0.2.10"));
 
     Instant b0 = T0.plusSeconds(60);
     at(b0.plusSeconds(5));
@@ -169,11 +176,17 @@ class ViewsExplorerApiTest {
         "pbA|null|null|alice|desktop|Linux Desktop|Intel x86_64|Linux|Chrome|Blink|US|www.example.com");
     assertThat(a1.get("startedAt").asLong()).isEqualTo(T0.toEpochMilli());
     assertThat(text(a1, "live", "playtimeMs", "ttffMs", "rebufferMs", "errors", "firstFrame", "ended", "failed"))
-        .isEqualTo("false|5000|200|0|0|true|true|false");
+        .isEqualTo("false|5000|200|500|0|true|true|false");
+    assertThat(text(a1, "outcome", "nonFatalErrors", "rebufferCount", "seekCount", "seekLatencyMs",
+        "averageBitrateBps", "upscalePercentage", "downscalePercentage", "maxUpscalePercentage", "droppedFrames",
+        "totalFrames", "droppedFrameRate", "switchesUp", "switchesDown"))
+        .as("a 1280x720 rendition at 2 Mbit/s shown at 1920x1080, one seek, one stall, frames dropped, switches")
+        .isEqualTo("played|0|1|1|400|2000000|0.5|0|0.5|12|300|0.04|1|2");
 
     JsonNode b1 = views.get(4);
     assertThat(text(b1, "viewerId", "browser", "os", "country", "playtimeMs", "ttffMs", "errors", "firstFrame",
-        "failed")).isEqualTo("bob|Safari|iOS|DE|0|null|1|false|true");
+        "failed", "outcome", "seekLatencyMs", "averageBitrateBps", "upscalePercentage", "droppedFrameRate"))
+        .isEqualTo("bob|Safari|iOS|DE|0|null|1|false|true|failedToStart|null|null|null|null");
   }
 
   private static String text(JsonNode n, String... fields) {
@@ -303,7 +316,7 @@ class ViewsExplorerApiTest {
     assertThat(rows).as("e2 (added by the walk test) is in the range, e1 is not").hasSize(7);
     long t0 = T0.toEpochMilli();
     String[] a1 = rows.get(0).split(",", -1);
-    assertThat(a1).as("with asn, isp and cdn (none sent)").hasSize(28);
+    assertThat(a1).as("with asn, isp and cdn (none sent), then the quality figures").hasSize(42);
     assertThat(a1[13]).as("country").isEqualTo("US");
     a1[12] = "";
     a1[13] = "";
@@ -311,9 +324,10 @@ class ViewsExplorerApiTest {
     a1[15] = "";
     a1[16] = "";
     assertThat(withoutId(String.join(",", a1))).isEqualTo("pbA,,,alice," + t0 + ",desktop,Linux Desktop,"
-        + "Intel x86_64,Linux,Chrome,Blink,,,,,,www.example.com,false,5000,200,0,0,true,true,64500,Example Cable Ltd,");
+        + "Intel x86_64,Linux,Chrome,Blink,,,,,,www.example.com,false,5000,200,500,0,true,true,64500,Example Cable Ltd,,"
+        + "played,0,1,1,400,2000000,0.5,0,0.5,12,300,0.04,1,2");
     assertThat(rows.get(1)).contains(",bob," + (t0 + 60_000) + ",")
-        .endsWith(",false,0,,0,1,false,true,64501,Beispiel Telekom AG,");
+        .endsWith(",false,0,,0,1,false,true,64501,Beispiel Telekom AG,,failedToStart,0,0,0,,,,,,0,0,,0,0");
     assertThat(rows.get(2)).contains(",pbB,,,erin," + (t0 + 1_800_000) + ",");
     assertThat(rows.subList(3, 6)).allMatch(l -> l.contains(",carol," + (t0 + 3_600_000) + ","));
     assertThat(rows.subList(3, 6)).extracting(l -> l.split(",")[19])
@@ -388,13 +402,15 @@ class ViewsExplorerApiTest {
       List<String> rows = new ArrayList<>();
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
           PreparedStatement p = c.prepareStatement("SELECT playbackId, viewerId, epoch_ms(startedAt), playtimeMs,"
-              + " ttffMs, errors, firstFrame, country, typeof(startedAt), typeof(viewId), typeof(live)"
+              + " ttffMs, errors, firstFrame, country, typeof(startedAt), typeof(viewId), typeof(live), outcome,"
+              + " rebufferCount, seekLatencyMs, averageBitrateBps, upscalePercentage, droppedFrames,"
+              + " droppedFrameRate, switchesUp, switchesDown, typeof(seekLatencyMs), typeof(droppedFrames)"
               + " FROM read_parquet(?) ORDER BY startedAt");) {
         p.setString(1, file.toString());
         try (ResultSet rs = p.executeQuery()) {
           while (rs.next()) {
             List<String> cols = new ArrayList<>();
-            for (int i = 1; i <= 11; i++) {
+            for (int i = 1; i <= 22; i++) {
               cols.add(String.valueOf(rs.getObject(i)));
             }
             rows.add(String.join("|", cols));
@@ -403,10 +419,14 @@ class ViewsExplorerApiTest {
       }
       long t0 = T0.toEpochMilli();
       String types = "|TIMESTAMP WITH TIME ZONE|BIGINT|BOOLEAN";
+      String qualityTypes = "|DOUBLE|INTEGER";
       assertThat(rows).containsExactly(
-          "pbA|alice|" + t0 + "|5000|200|0|true|US" + types,
-          "pbA|bob|" + (t0 + 60_000) + "|0|null|1|false|DE" + types,
-          "pbA|alice|" + (t0 + 7_200_000) + "|4000|150|0|true|US" + types);
+          "pbA|alice|" + t0 + "|5000|200|0|true|US" + types + "|played|1|400.0|2000000.0|0.5|12|0.04|1|2"
+              + qualityTypes,
+          "pbA|bob|" + (t0 + 60_000) + "|0|null|1|false|DE" + types + "|failedToStart|0|null|null|null|0|null|0|0"
+              + qualityTypes,
+          "pbA|alice|" + (t0 + 7_200_000) + "|4000|150|0|true|US" + types + "|played|0|null|null|null|0|null|0|0"
+              + qualityTypes);
     } finally {
       Files.deleteIfExists(file);
     }

@@ -61,7 +61,15 @@ class CustomDimensionsExportTest {
   private static final String RANGE = "from=" + T0.toEpochMilli() + "&to=" + T0.plusSeconds(3600).toEpochMilli();
   private static final String FIXED = "viewId,playbackId,creatorId,dStorageUrl,viewerId,startedAt,deviceType,"
       + "device,cpu,os,browser,browserEngine,continent,country,subdivision,timezone,geohash,domain,live,playtimeMs,"
-      + "ttffMs,rebufferMs,errors,firstFrame,ended,asn,isp,cdn";
+      + "ttffMs,rebufferMs,errors,firstFrame,ended,asn,isp,cdn,outcome,nonFatalErrors,rebufferCount,seekCount,"
+      + "seekLatencyMs,averageBitrateBps,upscalePercentage,downscalePercentage,maxUpscalePercentage,droppedFrames,"
+      + "totalFrames,droppedFrameRate,switchesUp,switchesDown";
+  /** The quality fields of a view that played without measuring anything beyond Livepeer's facts, as JSON. */
+  private static final String PLAYED = "outcome=played nonFatalErrors=0 rebufferCount=0 seekCount=0"
+      + " seekLatencyMs=null averageBitrateBps=null upscalePercentage=null downscalePercentage=null"
+      + " maxUpscalePercentage=null droppedFrames=0 totalFrames=0 droppedFrameRate=null switchesUp=0 switchesDown=0";
+  /** Those fields in CSV. */
+  private static final String PLAYED_CSV = "played,0,0,0,,,,,,0,0,,0,0";
   private static final String B = "B,\"q\"";
 
   @Parameter
@@ -126,12 +134,12 @@ class CustomDimensionsExportTest {
     List<String> tails = new ArrayList<>();
     views.forEach(v -> tails.add(v.get("viewerId").asText() + ": " + tail(v)));
     assertThat(tails).as("newest first, every declared name on every view").containsExactly(
-        "viewer-x3: asn=null isp=null cdn=null custom.experiment=null custom.player=null custom.region=null"
-            + " failed=false",
-        "viewer-x2: asn=64501 isp=Beispiel Telekom AG cdn=null custom.experiment=" + B + " custom.player=null"
+        "viewer-x3: asn=null isp=null cdn=null " + PLAYED + " custom.experiment=null custom.player=null"
             + " custom.region=null failed=false",
-        "viewer-x1: asn=64500 isp=Example Cable Ltd cdn=akamai custom.experiment=A custom.player=hls.js"
-            + " custom.region=null failed=false");
+        "viewer-x2: asn=64501 isp=Beispiel Telekom AG cdn=null " + PLAYED + " custom.experiment=" + B
+            + " custom.player=null custom.region=null failed=false",
+        "viewer-x1: asn=64500 isp=Example Cable Ltd cdn=akamai " + PLAYED + " custom.experiment=A"
+            + " custom.player=hls.js custom.region=null failed=false");
     JsonNode opened = get("/api/data/views/" + views.get(2).get("viewId").asText()).get("view");
     assertThat(opened).isEqualTo(views.get(2));
     JsonNode filtered = get("/api/data/views?filters[]=!custom.experiment:A&filters[]=!isp:Beispiel%20Telekom%20AG")
@@ -147,9 +155,10 @@ class CustomDimensionsExportTest {
     assertThat(lines.get(0)).isEqualTo(FIXED + ",custom.experiment,custom.player,custom.region");
     assertThat(lines).hasSize(5);
     assertThat(lines.get(1)).contains(",viewer-x1,").endsWith(",4000,100,0,0,true,true,64500,Example Cable Ltd,"
-        + "akamai,A,hls.js,");
-    assertThat(lines.get(2)).contains(",viewer-x2,").endsWith(",true,true,64501,Beispiel Telekom AG,,\"B,\"\"q\"\"\",,");
-    assertThat(lines.get(3)).contains(",viewer-x3,").endsWith(",true,true,,,,,,");
+        + "akamai," + PLAYED_CSV + ",A,hls.js,");
+    assertThat(lines.get(2)).contains(",viewer-x2,").endsWith(",true,true,64501,Beispiel Telekom AG,,"
+        + PLAYED_CSV + ",\"B,\"\"q\"\"\",,");
+    assertThat(lines.get(3)).contains(",viewer-x3,").endsWith(",true,true,,,," + PLAYED_CSV + ",,,");
     assertThat(lines.get(4)).isEmpty();
   }
 
@@ -185,8 +194,8 @@ class CustomDimensionsExportTest {
             + " read_parquet(?))", file);
         assertThat(String.join(",", columns.stream().map(l -> l.substring(0, l.indexOf(' '))).toList()))
             .isEqualTo(FIXED + ",custom.experiment,custom.player,custom.region");
-        assertThat(columns.subList(columns.size() - 6, columns.size())).containsExactly("asn VARCHAR",
-            "isp VARCHAR", "cdn VARCHAR", "custom.experiment VARCHAR", "custom.player VARCHAR",
+        assertThat(columns.subList(columns.size() - 6, columns.size())).containsExactly("droppedFrameRate DOUBLE",
+            "switchesUp INTEGER", "switchesDown INTEGER", "custom.experiment VARCHAR", "custom.player VARCHAR",
             "custom.region VARCHAR");
         assertThat(column(c, "SELECT viewerId || ' ' || coalesce(\"custom.experiment\", '-') || ' '"
             + " || coalesce(\"custom.player\", '-') || ' ' || coalesce(\"custom.region\", '-') || ' '"

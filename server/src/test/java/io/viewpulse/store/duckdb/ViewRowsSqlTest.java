@@ -64,7 +64,11 @@ class ViewRowsSqlTest {
         "custom.a\"b"), "/tmp/a'b/views.parquet");
     assertThat(q.sql()).startsWith("COPY (SELECT rowid AS \"viewId\", playback_id AS \"playbackId\",")
         .contains(" to_timestamp(epoch(started_at)) AS \"startedAt\",")
-        .contains(" cdn AS \"cdn\", custom_1 AS \"custom.experiment\", custom_3 AS \"custom.a\"\"b\" FROM views")
+        .contains(" cdn AS \"cdn\", CASE WHEN fatal = 1 THEN 'failedToStart' WHEN fatal > 0 THEN 'failedAfterStart'"
+            + " WHEN ended AND NOT first_frame THEN 'exitedBeforeStart' ELSE 'played' END AS \"outcome\",")
+        .contains(" CAST(seek_ms / nullif(seek_count, 0) AS DOUBLE) AS \"seekLatencyMs\",")
+        .contains(" switches_down AS \"switchesDown\", custom_1 AS \"custom.experiment\", custom_3 AS \"custom.a\"\"b\""
+            + " FROM views")
         .endsWith(") TO '/tmp/a''b/views.parquet' (FORMAT parquet, COMPRESSION zstd, USE_TMP_FILE false)")
         .doesNotContain(EVIL);
     assertThat(q.params()).containsExactly("acc", EVIL, 1_000_000_000L, 2_000_000_000L);
