@@ -55,13 +55,18 @@ class FinishedViewsTopicTest {
             .withDeliveryTimeout(Duration.ofSeconds(3)).withFinishedViewsTopic(topic))));
   }
 
-  /** Sessions that play and end, from {@code at} on, one a second; then their views are stored. */
+  /**
+   * Sessions that play and end, from {@code at} on, one a second, each stalling once, switching down and dropping
+   * frames (the i-th i of 100); then their views are stored.
+   */
   private static void finish(TestServer s, Instant at, String prefix, int count) {
     for (int i = 0; i < count; i++) {
       Instant t0 = at.plusSeconds(i);
       s.clock.set(t0.plusSeconds(5));
       Http.Response r = s.beacon(Beacons.session(prefix + i, "pbA").play(t0)
-          .heartbeat(prefix + i + "-h", t0.plusSeconds(5), 4000, 0, 0, 0, 150L).ended(t0.plusSeconds(5)).json(),
+          .heartbeat(prefix + i + "-h", t0.plusSeconds(4), 4000, 0, 0, 0, 150L).with("rendition_down_count", 1)
+          .with("dropped_frames", i).with("total_frames", 100)
+          .heartbeat(prefix + i + "-i", t0.plusSeconds(5), 0, 300, 0, 0, null).ended(t0.plusSeconds(5)).json(),
           "192.0.2." + (10 + i));
       assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
@@ -102,6 +107,17 @@ class FinishedViewsTopicTest {
       byId.put(JSON.readTree(line).get("viewId").asText(), line);
     }
     return byId;
+  }
+
+  /** A view's outcome, rebuffer time and count, dropped frames, switches down and dropped frame rate. */
+  private static String quality(String json) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode v = JSON.readTree(json);
+      return String.join(" ", java.util.stream.Stream.of("outcome", "rebufferMs", "rebufferCount", "droppedFrames",
+          "switchesDown", "droppedFrameRate").map(f -> v.get(f).isNull() ? "null" : v.get(f).asText()).toList());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private Map<String, String> published(int n) {
@@ -168,6 +184,9 @@ class FinishedViewsTopicTest {
       first = exported(a, key);
       assertThat(first).hasSize(5);
       assertThat(published(5)).isEqualTo(first);
+      assertThat(first.values()).extracting(FinishedViewsTopicTest::quality).as("the views' quality on the topic")
+          .containsExactlyInAnyOrder("played 300 1 0 1 0", "played 300 1 1 1 0.01", "played 300 1 2 1 0.02",
+              "played 300 1 3 1 0.03", "played 300 1 4 1 0.04");
       assertThat(metric(a, "viewpulse_finished_views_publisher")).as("A alone owns partition 0").isEqualTo(1.0);
       assertThat(metric(a, "viewpulse_finished_views_published_total", 5.0)).isEqualTo(5.0);
     }

@@ -190,7 +190,11 @@ class WebhookDeliveryTest {
     receiver.answer(r -> r.response().setStatusCode(204).end());
     clock.set(T0.plusSeconds(6));
     ok(s.beacon(Beacons.session("x1", "pbA").uid("xavier").customDimension("experiment", "A").play(T0)
-        .heartbeat("x1h", T0.plusSeconds(5), 5000, 0, 0, 0, 100L).ended(T0.plusSeconds(5)).json(), "192.0.2.10"));
+        .heartbeat("x1h", T0.plusSeconds(4), 4000, 0, 0, 0, 100L).with("bitrate_bps", 3_000_000)
+        .with("rendition_up_count", 2).with("dropped_frames", 5).with("total_frames", 200)
+        .heartbeat("x1i", T0.plusSeconds(5), 1000, 250, 0, 0, null).with("bitrate_bps", 1_000_000)
+        .with("rendition_down_count", 1).with("dropped_frames", 15).with("total_frames", 200)
+        .ended(T0.plusSeconds(5)).json(), "192.0.2.10"));
     clock.set(T0.plusSeconds(600));
     s.flush();
     await("the view posted", () -> !postedIds(secret, 0).isEmpty());
@@ -198,6 +202,11 @@ class WebhookDeliveryTest {
     assertThat(posted).hasSize(1);
     assertThat(posted.get(0).get("custom.experiment").asText()).isEqualTo("A");
     assertThat(posted.get(0).get("custom.region").isNull()).isTrue();
+    assertThat(java.util.stream.Stream.of("outcome", "playtimeMs", "rebufferMs", "rebufferCount", "averageBitrateBps",
+        "droppedFrames", "totalFrames", "droppedFrameRate", "switchesUp", "switchesDown", "upscalePercentage")
+        .map(f -> posted.get(0).get(f).isNull() ? "null" : posted.get(0).get(f).asText()).toList())
+        .as("with its quality: 4 s at 3 Mbit/s and 1 s at 1 Mbit/s, a stall, switches, frames dropped")
+        .containsExactly("played", "5000", "250", "1", "2600000", "20", "400", "0.05", "2", "1", "null");
     Http.Response export = s.http.getWithKey("/api/data/views/export?format=ndjson&from=0&to=4102444800000",
         s.secretKey);
     assertThat(posted.get(0)).isEqualTo(readJson(export.body().trim()));
