@@ -727,7 +727,23 @@ public final class Viewpulse {
           text(v, "domain"), v.path("live").asBoolean(), v.path("playtimeMs").asLong(),
           v.hasNonNull("ttffMs") ? v.get("ttffMs").asInt() : null, v.path("rebufferMs").asLong(),
           v.path("errors").asInt(), v.path("firstFrame").asBoolean(), v.path("ended").asBoolean(),
-          v.path("failed").asBoolean(), text(v, "asn"), text(v, "isp"), text(v, "cdn"), custom(v));
+          v.path("failed").asBoolean(), text(v, "asn"), text(v, "isp"), text(v, "cdn"), custom(v), quality(v));
+  }
+
+  /** A view's quality figures, null when the server did not report them. */
+  private static View.Quality quality(JsonNode v) {
+    if (!v.hasNonNull("outcome")) {
+      return null;
+    }
+    return new View.Quality(text(v, "outcome"), v.path("nonFatalErrors").asInt(), v.path("rebufferCount").asInt(),
+        v.path("seekCount").asInt(), real(v, "seekLatencyMs"), real(v, "averageBitrateBps"),
+        real(v, "upscalePercentage"), real(v, "downscalePercentage"), real(v, "maxUpscalePercentage"),
+        v.path("droppedFrames").asInt(), v.path("totalFrames").asInt(), real(v, "droppedFrameRate"),
+        v.path("switchesUp").asInt(), v.path("switchesDown").asInt());
+  }
+
+  private static Double real(JsonNode v, String field) {
+    return v.hasNonNull(field) ? v.get(field).asDouble() : null;
   }
 
   /** The {@code custom.<name>} fields of a view, by name, in the answer's order. */

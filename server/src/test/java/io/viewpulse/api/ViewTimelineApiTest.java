@@ -123,6 +123,11 @@ class ViewTimelineApiTest {
         .baseUrl("http://127.0.0.1:" + s.vp.port()).apiKey(s.secretKey).build();
     io.viewpulse.client.ViewTimeline t = client.getView(viewId);
     assertThat(t.view().viewId()).isEqualTo(viewId);
+    assertThat(t.view().quality()).as("a fatal error after the first frame, a warning, a stall, a seek, 1 s at"
+        + " 1 Mbit/s and 5 s at 4 Mbit/s, no sizes of the player, no switches counted by the player")
+        .isEqualTo(new io.viewpulse.client.View.Quality(io.viewpulse.client.View.FAILED_AFTER_START, 1, 1, 1, 350.0,
+            3_500_000.0, null, null, null, 0, 0, null, 0, 0));
+    assertThat(t.view().quality().failed()).isTrue();
     assertThat(t.dropped()).isZero();
     assertThat(t.events()).extracting(io.viewpulse.client.ViewTimeline.Event::type).containsExactly("play",
         "first-frame", "stall", "seek", "rendition", "pause", "error", "error", "end");
