@@ -1,7 +1,7 @@
 // Views one by one: the Views page (every view of the account, or one viewer's), the list of views a page at a time
 // that it shares with a video's page, and one view opened: its dimensions, its figures and its timeline.
 import { get, qs } from "./api.js";
-import { escape, count, duration, platformName, placeholders, ms, bitrate } from "./format.js";
+import { escape, count, duration, platformName, placeholders, ms, bitrate, percent } from "./format.js";
 import { state, span as range, link, rangeName, day, clock, zoneName, markAddressShown } from "./state.js";
 import { DIMENSIONS, customDimensions, dimensionName, valueName, filterName, videoNames, learnVideoNames, nothing }
   from "./views.js";
@@ -165,28 +165,33 @@ function dimensionRows(v) {
   return rows(pairs);
 }
 
+/** How a view went, by its outcome (the quality metrics' definition). */
+const OUTCOMES = { played: "Played", failedToStart: "Failed to start", failedAfterStart: "Failed after it started",
+  exitedBeforeStart: "Left before it started" };
+
+/** A figure the player may not report: "Not reported" when the view has none. */
+function reported(v, format) {
+  return v === undefined || v === null ? "Not reported" : format(v);
+}
+
 /**
- * The view's figures: those it carries (watch time, startup, rebuffering, errors, how it ended), and those its timeline
- * tells (stalls, the last bitrate, fatal and non-fatal errors) when it has one.
+ * The view's figures, all its own (the row's: the quality metrics over this one view): watch time, startup,
+ * rebuffering, errors, how it ended, seeks, bitrate, rendition switches, dropped frames, scaling.
  */
-function metricRows(v, timeline) {
-  const events = timeline.events;
+function metricRows(v) {
   const pairs = [["Watch time", duration(v.playtimeMs / 1000) + (v.playtimeMs % 1000 ? ` (${count(v.playtimeMs)} ms)` : "")],
     ["Time to first frame", v.ttffMs == null ? "No first frame" : ms(v.ttffMs)],
     ["Rebuffering time", ms(v.rebufferMs)],
+    ["Rebuffers", count(v.rebufferCount)],
     ["Errors", count(v.errors)],
-    ["Outcome", outcome(v)]];
-  if (events.length > 0) {
-    const stalls = events.filter((e) => e.type === "stall").reduce((n, e) => n + (e.count || 1), 0);
-    const switches = events.filter((e) => e.type === "rendition");
-    const last = switches.length ? switches[switches.length - 1].to : null;
-    const errors = events.filter((e) => e.type === "error");
-    pairs.push(["Rebuffers (timeline)", count(stalls)],
-      ["Rendition switches (timeline)", count(switches.length)],
-      ["Last bitrate (timeline)", last?.bitrateBps != null ? bitrate(last.bitrateBps) : "Not reported"],
-      ["Fatal errors (timeline)", count(errors.filter((e) => e.fatal).length)],
-      ["Non-fatal errors (timeline)", count(errors.filter((e) => !e.fatal).length)]);
-  }
+    ["Non-fatal errors", count(v.nonFatalErrors)],
+    ["Outcome", OUTCOMES[v.outcome] ?? outcome(v)],
+    ["Seeks", count(v.seekCount) + (v.seekLatencyMs == null ? "" : `, ${ms(v.seekLatencyMs)} to play again on average`)],
+    ["Average bitrate", reported(v.averageBitrateBps, bitrate)],
+    ["Rendition switches", `${count(v.switchesUp)} up, ${count(v.switchesDown)} down`],
+    ["Dropped frames", reported(v.droppedFrameRate, (r) => `${count(v.droppedFrames)} of ${count(v.totalFrames)} (${percent(r)})`)],
+    ["Upscaling", reported(v.upscalePercentage, (u) => `${percent(u)} on average, ${percent(v.maxUpscalePercentage)} at most`)],
+    ["Downscaling", reported(v.downscalePercentage, percent)]];
   return rows(pairs);
 }
 
@@ -210,9 +215,9 @@ export async function openView(id) {
       <p class="muted">View id <code>${escape(view.viewId)}</code>; times are ${escape(zoneName())}.
         <button type="button" id="closeView">Close this view</button></p>
       <div class="grid2"><div><h3>Dimensions</h3><div class="scroll" tabindex="0"><table id="viewDims"><tbody>${dimensionRows(view)}</tbody></table></div></div>
-      <div><h3>Figures</h3><div class="scroll" tabindex="0"><table id="viewMetrics"><tbody>${metricRows(view, v.timeline)}</tbody></table></div>
-      <p class="muted note">Dropped frames and the experience scores are figures of groups of views (the Quality page);
-        one view does not carry them.</p></div></div>
+      <div><h3>Figures</h3><div class="scroll" tabindex="0"><table id="viewMetrics"><tbody>${metricRows(view)}</tbody></table></div>
+      <p class="muted note">The experience scores are figures of groups of views (the Quality page); one view does not
+        carry them.</p></div></div>
       <h3>Timeline</h3>`
       + (events.length === 0 ? `<p class="muted" id="noTimeline">No timeline: the view is older than the timelines kept, or was stored before them.</p>`
         : `<div class="scroll" tabindex="0"><table id="events"><thead><tr><th scope="col">At</th><th scope="col">Event</th><th scope="col">Detail</th></tr></thead><tbody>`
