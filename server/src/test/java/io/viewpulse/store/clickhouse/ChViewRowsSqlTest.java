@@ -60,7 +60,10 @@ class ChViewRowsSqlTest {
       assertThat(q.sql()).contains(" AS " + f.apiName());
     }
     assertThat(q.sql()).contains("toDateTime64(started_at, 3, 'UTC') AS startedAt").doesNotContain("ORDER BY")
-        .contains("AS cdn, CAST(custom_1, 'Nullable(String)') AS `custom.experiment`,"
+        .contains("AS cdn, CASE WHEN fatal = 1 THEN 'failedToStart' WHEN fatal > 0 THEN 'failedAfterStart' WHEN ended"
+            + " AND NOT first_frame THEN 'exitedBeforeStart' ELSE 'played' END AS outcome,")
+        .contains(" CAST(bitrate_bits * 1000.0 / nullif(bitrate_ms, 0), 'Nullable(Float64)') AS averageBitrateBps,")
+        .contains("AS switchesDown, CAST(custom_1, 'Nullable(String)') AS `custom.experiment`,"
             + " CAST(custom_3, 'Nullable(String)') AS `custom.a\\`b` FROM (")
         .as("a slot without a column is left out").doesNotContain("custom_2, 'Nullable").doesNotContain("customSlot");
   }
