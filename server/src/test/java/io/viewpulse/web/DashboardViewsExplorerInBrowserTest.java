@@ -153,8 +153,8 @@ class DashboardViewsExplorerInBrowserTest {
    * OS by its one name, "Windows NT" as "Windows"), with the network columns of {@code network}.
    */
   private static List<String> row(JsonNode v, List<String> network) {
-    String outcome = v.get("failed").asBoolean() ? "Failed" : v.get("firstFrame").asBoolean() ? "Played"
-        : "Left before it started";
+    String outcome = Map.of("played", "Played", "failedToStart", "Failed to start", "failedAfterStart",
+        "Failed after it started", "exitedBeforeStart", "Left before it started").get(v.get("outcome").asText());
     List<String> out = new ArrayList<>(List.of(STARTED.format(Instant.ofEpochMilli(v.get("startedAt").asLong())),
         "video " + v.get("playbackId").asText(), v.get("viewerId").asText(), orUnknown(v, "deviceType"),
         orUnknown(v, "os").startsWith("Windows") ? "Windows" : orUnknown(v, "os"), orUnknown(v, "browser"),
@@ -237,7 +237,8 @@ class DashboardViewsExplorerInBrowserTest {
           "2026-03-02 10:04:00 video pbA bob", "2026-03-02 10:03:00 video pbB alice");
       assertThat(page1.get(0).subList(7, 15)).containsExactly("7 s", "206 ms", "1 s", "0", "Played", "AS64500",
           "Example Cable Ltd", "A");
-      assertThat(page1.get(3).get(11)).isEqualTo("Failed");
+      assertThat(page1.get(3).get(11)).as("a fatal error before the heartbeat that reports the first frame, as the"
+          + " startup failure rate counts it").isEqualTo("Failed to start");
       assertThat(page1.get(1).subList(12, 15)).containsExactly("Unknown", "Unknown", "Unknown");
       assertThat(p.textContent("#viewPage").strip()).isEqualTo("Page 1");
       PlaywrightAssertions.assertThat(p.locator("#newer")).isDisabled();

@@ -28,10 +28,13 @@ export function viewerLink(viewerId) {
   return link("/views/viewer/" + encodeURIComponent(viewerId));
 }
 
-/** How a view ended, in words. */
+/** How a view went, by its outcome (the quality metrics' definition). */
+const OUTCOMES = { played: "Played", failedToStart: "Failed to start", failedAfterStart: "Failed after it started",
+  exitedBeforeStart: "Left before it started" };
+
+/** How a view went, in words. */
 function outcome(v) {
-  if (v.failed) return "Failed";
-  return v.firstFrame ? "Played" : "Left before it started";
+  return OUTCOMES[v.outcome] ?? v.outcome;
 }
 
 const NETWORK_COLUMNS = [["asn", "ASN"], ["isp", "ISP"], ["cdn", "CDN"]];
@@ -165,10 +168,6 @@ function dimensionRows(v) {
   return rows(pairs);
 }
 
-/** How a view went, by its outcome (the quality metrics' definition). */
-const OUTCOMES = { played: "Played", failedToStart: "Failed to start", failedAfterStart: "Failed after it started",
-  exitedBeforeStart: "Left before it started" };
-
 /** A figure the player may not report: "Not reported" when the view has none. */
 function reported(v, format) {
   return v === undefined || v === null ? "Not reported" : format(v);
@@ -185,7 +184,7 @@ function metricRows(v) {
     ["Rebuffers", count(v.rebufferCount)],
     ["Errors", count(v.errors)],
     ["Non-fatal errors", count(v.nonFatalErrors)],
-    ["Outcome", OUTCOMES[v.outcome] ?? outcome(v)],
+    ["Outcome", outcome(v)],
     ["Seeks", count(v.seekCount) + (v.seekLatencyMs == null ? "" : `, ${ms(v.seekLatencyMs)} to play again on average`)],
     ["Average bitrate", reported(v.averageBitrateBps, bitrate)],
     ["Rendition switches", `${count(v.switchesUp)} up, ${count(v.switchesDown)} down`],
