@@ -37,7 +37,7 @@ final class StateCodec {
 
   /** What version 11 added at the end for a state: what its view watched ({@link Watched#save}). */
   static int watchedBytes(ViewState s) {
-    return 8 + 8 + ViewState.HEARTBEAT_SLOTS * 8 + 1 + (s.watched.counts == null ? 0 : Watched.BUCKETS);
+    return 8 + 8 + ViewState.HEARTBEAT_SLOTS * 8 + 1 + (s.watched.any() ? Watched.BUCKETS : 0);
   }
 
   private StateCodec() {}
@@ -68,12 +68,14 @@ final class StateCodec {
       o.putInt(s.errorEvents);
       o.putInt(s.authFailures);
       o.putInt(s.eventIdCount);
-      for (int v : s.eventIds) {
-        o.putInt(v);
+      for (int i = 0; i < ViewState.EVENT_IDS; i++) {
+        o.putInt(i < s.eventIds.length ? s.eventIds[i] : 0);
       }
       o.putInt(s.hbCount);
-      for (long v : s.hb) {
-        o.putLong(v);
+      for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
+        for (int f = 0; f < ViewState.HB_FIELDS; f++) {
+          o.putLong(slot < s.hbCount ? s.hb(slot, f) : 0);
+        }
       }
       // version 7: the CMCD play state
       o.putInt(s.playState);
@@ -98,8 +100,10 @@ final class StateCodec {
       for (int v : new int[] {s.droppedFrames, s.totalFrames, s.switchesUp, s.switchesDown}) {
         o.putInt(v);
       }
-      for (long v : s.hbv) {
-        o.putLong(v);
+      for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
+        for (int f = 0; f < ViewState.HBV_FIELDS; f++) {
+          o.putLong(slot < s.hbCount ? s.hbv(slot, f) : 0);
+        }
       }
       o.putDouble(s.maxUpscale);
       // version 9: the timeline
@@ -152,12 +156,20 @@ final class StateCodec {
       s.errorEvents = in.getInt();
       s.authFailures = in.getInt();
       s.eventIdCount = in.getInt();
-      for (int i = 0; i < ViewState.EVENT_IDS; i++) {
-        s.eventIds[i] = in.getInt();
+      int[] ids = new int[ViewState.EVENT_IDS];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = in.getInt();
       }
-      s.hbCount = in.getInt();
-      for (int i = 0; i < s.hb.length; i++) {
-        s.hb[i] = in.getLong();
+      s.eventIds = Integer.compareUnsigned(s.eventIdCount, s.eventIds.length) <= 0
+          ? java.util.Arrays.copyOf(ids, s.eventIds.length) : ids;
+      s.hbCount = Math.max(0, Math.min(ViewState.HEARTBEAT_SLOTS, in.getInt()));
+      for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
+        for (int f = 0; f < ViewState.HB_FIELDS; f++) {
+          long v = in.getLong();
+          if (slot < s.hbCount) {
+            s.hb(slot, f, v);
+          }
+        }
       }
       if (version >= VERSION_7) {
         s.playState = (char) in.getInt();
@@ -196,8 +208,13 @@ final class StateCodec {
       s.totalFrames = in.getInt();
       s.switchesUp = in.getInt();
       s.switchesDown = in.getInt();
-      for (int i = 0; i < s.hbv.length; i++) {
-        s.hbv[i] = in.getLong();
+      for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
+        for (int f = 0; f < ViewState.HBV_FIELDS; f++) {
+          long v = in.getLong();
+          if (slot < s.hbCount) {
+            s.hbv(slot, f, v);
+          }
+        }
       }
       s.maxUpscale = in.getDouble();
       if (version >= VERSION_9) {

@@ -106,6 +106,7 @@ final class ViewState {
   static final int HB_TTFF = 5;
   /** The heartbeat's error count (low 32 bits) and warning count (high 32 bits; both at most a million). */
   static final int HB_ERRORS = 6;
+  /** The fields per heartbeat above, as the session state stores them ({@link StateCodec}): a long each. */
   static final int HB_FIELDS = 7;
   /** A heartbeat's bits played at its rendition's bitrate. */
   static final int HBV_BITS = 0;
@@ -118,7 +119,27 @@ final class ViewState {
   static final int HBV_FRAMES = 4;
   /** Its rendition switches up (low 32 bits) and down (high 32 bits). */
   static final int HBV_SWITCHES = 5;
+  /** The video fields per heartbeat above, as the session state stores them: a long each. */
   static final int HBV_FIELDS = 6;
+  /*
+   * In memory a heartbeat slot is SLOT_INTS ints of hb, each field as small as its values: the id's 32-bit hash, the
+   * time as an offset from hbBase, the playing time and TTFF as ints (ingest bounds them, EventChecks), the pairs of
+   * 32-bit halves as two ints; of the video share the bits (a long), one signed long for the upscaling (positive) or
+   * the downscaling (negative: a heartbeat has at most one of them), the frames and the switches. The playing time with
+   * a known bitrate and with known sizes is either none or all of the heartbeat's, two bits of hbvKnown.
+   */
+  private static final int S_ID = 0;
+  private static final int S_TS = 1;
+  private static final int S_PLAYING = 2;
+  private static final int S_REBUFFER = 3;
+  private static final int S_STALL_WAIT = 5;
+  private static final int S_TTFF = 7;
+  private static final int S_ERRORS = 8;
+  private static final int S_BITS = 10;
+  private static final int S_SCALE = 12;
+  private static final int S_FRAMES = 14;
+  private static final int S_SWITCHES = 16;
+  static final int SLOT_INTS = 18;
   static final long NO_FIRST_FRAME = -1;
   static final long FRAME_WITHOUT_TTFF = -2;
   /** Error categories of errors the player recovered from: non-fatal. */
@@ -168,8 +189,6 @@ final class ViewState {
   /** The bitrate of the rendition playing last reported (0: unknown), and the time of the heartbeat that said so. */
   long bitrateBps;
   long bitrateAt = UNSET;
-  /** Each remembered heartbeat's share of the video facts, {@link #HBV_FIELDS} per slot of {@link #hb}. */
-  final long[] hbv = new long[HEARTBEAT_SLOTS * HBV_FIELDS];
   /** The video facts of {@link ViewQuality}; the scalings in thousandths of a millisecond. */
   long bitrateMs;
   long bitrateBits;
@@ -216,14 +235,21 @@ final class ViewState {
   /** {@link #viewId()} once computed (0 before); derived, not stored. */
   private long viewId;
 
-  /** 32-bit hashes of recent event ids: a collision among 16 ids of one session is a one-in-a-hundred-million event. */
-  final int[] eventIds = new int[EVENT_IDS];
+  /**
+   * 32-bit hashes of recent event ids: a collision among 16 ids of one session is a one-in-a-hundred-million event.
+   * The array grows to {@link #EVENT_IDS} as ids come: most sessions send few events besides heartbeats.
+   */
+  int[] eventIds = new int[4];
   int eventIdCount;
   /**
-   * The remembered heartbeats, {@link #HB_FIELDS} longs per slot in one array: one object instead of seven keeps an
-   * open session's heap small.
+   * The remembered heartbeats with their share of the video facts, {@link #SLOT_INTS} ints per slot in one array: one
+   * object instead of many keeps an open session's heap small.
    */
-  final long[] hb = new long[HEARTBEAT_SLOTS * HB_FIELDS];
+  private final int[] hb = new int[HEARTBEAT_SLOTS * SLOT_INTS];
+  /** What the slots' times are offsets from, {@link #UNSET} before the first heartbeat. */
+  private long hbBase = UNSET;
+  /** Per slot {@code i}, bit {@code 2 i}: its playing time counted with a known bitrate; bit {@code 2 i + 1}: sizes. */
+  private byte hbvKnown;
   int hbCount;
 
   ViewState(String key, Beacon b) {
@@ -497,7 +523,7 @@ final class ViewState {
     int slot = -1;
     if (e.id() != null) {
       for (int i = 0; i < hbCount; i++) {
-        if (hb(i, HB_ID) == id) {
+        if (hb[i * SLOT_INTS + S_ID] == fold(id)) {
           slot = i;
           break;
         }
@@ -596,7 +622,7 @@ final class ViewState {
       }
     }
     long rated = bitrateBps > 0 ? playing : 0;
-    hbv[slot * HBV_FIELDS + HBV_BITS] = bitrateBps * rated / 1000;
+    hbv(slot, HBV_BITS, bitrateBps * rated / 1000);
     long scaled = 0;
     long up = 0;
     long down = 0;
@@ -609,25 +635,27 @@ final class ViewState {
       }
       down = Math.round(playing * 1000.0 * Math.max(0, 1 - factor));
     }
-    hbv[slot * HBV_FIELDS + HBV_MS] = pack(rated, scaled);
-    hbv[slot * HBV_FIELDS + HBV_UP] = up;
-    hbv[slot * HBV_FIELDS + HBV_DOWN] = down;
-    hbv[slot * HBV_FIELDS + HBV_FRAMES] = v == null ? 0 : pack(v.droppedFrames(), v.totalFrames());
-    hbv[slot * HBV_FIELDS + HBV_SWITCHES] = v == null ? 0 : pack(v.switchesUp(), v.switchesDown());
+    hbv(slot, HBV_MS, pack(rated, scaled));
+    hbv(slot, HBV_UP, up);
+    hbv(slot, HBV_DOWN, down);
+    hbv(slot, HBV_FRAMES, v == null ? 0 : pack(v.droppedFrames(), v.totalFrames()));
+    hbv(slot, HBV_SWITCHES, v == null ? 0 : pack(v.switchesUp(), v.switchesDown()));
   }
 
   /** Adds ({@code sign} 1) or takes back (-1) a remembered heartbeat's share of the video facts. */
   private void video(int slot, int sign) {
-    int at = slot * HBV_FIELDS;
-    bitrateBits += sign * hbv[at + HBV_BITS];
-    bitrateMs += sign * (long) low(hbv[at + HBV_MS]);
-    scaleMs += sign * (long) high(hbv[at + HBV_MS]);
-    upscaleUnits += sign * hbv[at + HBV_UP];
-    downscaleUnits += sign * hbv[at + HBV_DOWN];
-    droppedFrames = saturated(droppedFrames, sign * (long) low(hbv[at + HBV_FRAMES]));
-    totalFrames = saturated(totalFrames, sign * (long) high(hbv[at + HBV_FRAMES]));
-    switchesUp = saturated(switchesUp, sign * (long) low(hbv[at + HBV_SWITCHES]));
-    switchesDown = saturated(switchesDown, sign * (long) high(hbv[at + HBV_SWITCHES]));
+    bitrateBits += sign * hbv(slot, HBV_BITS);
+    long ms = hbv(slot, HBV_MS);
+    bitrateMs += sign * (long) low(ms);
+    scaleMs += sign * (long) high(ms);
+    upscaleUnits += sign * hbv(slot, HBV_UP);
+    downscaleUnits += sign * hbv(slot, HBV_DOWN);
+    long frames = hbv(slot, HBV_FRAMES);
+    droppedFrames = saturated(droppedFrames, sign * (long) low(frames));
+    totalFrames = saturated(totalFrames, sign * (long) high(frames));
+    long switches = hbv(slot, HBV_SWITCHES);
+    switchesUp = saturated(switchesUp, sign * (long) low(switches));
+    switchesDown = saturated(switchesDown, sign * (long) high(switches));
   }
 
   /**
@@ -676,12 +704,129 @@ final class ViewState {
     return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) count + more));
   }
 
-  private long hb(int slot, int field) {
-    return hb[slot * HB_FIELDS + field];
+  /**
+   * A remembered heartbeat's field ({@link #HB_ID} to {@link #HB_ERRORS}) as a long: the id as its 32-bit hash
+   * ({@link #fold}), the time as an epoch millisecond, the pairs {@link #pack}ed.
+   */
+  long hb(int slot, int field) {
+    int at = slot * SLOT_INTS;
+    return switch (field) {
+      case HB_ID -> hb[at + S_ID] & 0xffffffffL;
+      case HB_TS -> hbBase + hb[at + S_TS];
+      case HB_PLAYING -> hb[at + S_PLAYING];
+      case HB_REBUFFER -> pair(at + S_REBUFFER);
+      case HB_STALL_WAIT -> pair(at + S_STALL_WAIT);
+      case HB_TTFF -> hb[at + S_TTFF];
+      case HB_ERRORS -> pair(at + S_ERRORS);
+      default -> throw new IllegalArgumentException("heartbeat field " + field);
+    };
   }
 
-  private void hb(int slot, int field, long value) {
-    hb[slot * HB_FIELDS + field] = value;
+  /** Sets a remembered heartbeat's field, given as {@link #hb(int, int)} reads it (an id may be its 64-bit hash). */
+  void hb(int slot, int field, long value) {
+    int at = slot * SLOT_INTS;
+    switch (field) {
+      case HB_ID -> hb[at + S_ID] = fold(value);
+      case HB_TS -> time(slot, value);
+      case HB_PLAYING -> hb[at + S_PLAYING] = clamp(value);
+      case HB_REBUFFER -> pair(at + S_REBUFFER, value);
+      case HB_STALL_WAIT -> pair(at + S_STALL_WAIT, value);
+      case HB_TTFF -> hb[at + S_TTFF] = clamp(value);
+      case HB_ERRORS -> pair(at + S_ERRORS, value);
+      default -> throw new IllegalArgumentException("heartbeat field " + field);
+    }
+  }
+
+  /** A remembered heartbeat's share of the video facts ({@link #HBV_BITS} to {@link #HBV_SWITCHES}) as a long. */
+  long hbv(int slot, int field) {
+    int at = slot * SLOT_INTS;
+    return switch (field) {
+      case HBV_BITS -> pair(at + S_BITS);
+      case HBV_MS -> {
+        long playing = hb[at + S_PLAYING];
+        yield pack((hbvKnown >>> 2 * slot & 1) != 0 ? playing : 0, (hbvKnown >>> 2 * slot & 2) != 0 ? playing : 0);
+      }
+      case HBV_UP -> Math.max(0, pair(at + S_SCALE));
+      case HBV_DOWN -> Math.max(0, -pair(at + S_SCALE));
+      case HBV_FRAMES -> pair(at + S_FRAMES);
+      case HBV_SWITCHES -> pair(at + S_SWITCHES);
+      default -> throw new IllegalArgumentException("heartbeat video field " + field);
+    };
+  }
+
+  /**
+   * Sets a remembered heartbeat's share of the video facts, given as {@link #hbv(int, int)} reads it. Its playing time
+   * ({@link #HB_PLAYING}) is set first: the times of {@link #HBV_MS} are either none or all of it. Of an upscaling and
+   * a downscaling the one set last that is not 0 is kept (a heartbeat has at most one).
+   */
+  void hbv(int slot, int field, long value) {
+    int at = slot * SLOT_INTS;
+    switch (field) {
+      case HBV_BITS -> pair(at + S_BITS, value);
+      case HBV_MS -> {
+        int known = (low(value) != 0 ? 1 : 0) | (high(value) != 0 ? 2 : 0);
+        hbvKnown = (byte) (hbvKnown & ~(3 << 2 * slot) | known << 2 * slot);
+      }
+      case HBV_UP -> pair(at + S_SCALE, value > 0 ? value : Math.min(0, pair(at + S_SCALE)));
+      case HBV_DOWN -> pair(at + S_SCALE, value > 0 ? -value : Math.max(0, pair(at + S_SCALE)));
+      case HBV_FRAMES -> pair(at + S_FRAMES, value);
+      case HBV_SWITCHES -> pair(at + S_SWITCHES, value);
+      default -> throw new IllegalArgumentException("heartbeat video field " + field);
+    }
+  }
+
+  private long pair(int at) {
+    return pack(hb[at], hb[at + 1]);
+  }
+
+  private void pair(int at, long value) {
+    hb[at] = low(value);
+    hb[at + 1] = high(value);
+  }
+
+  /**
+   * Sets a slot's time, an offset from {@link #hbBase}. A time that does not fit (a view longer than the offsets
+   * reach, about 24.8 days, or a player clock that jumped) moves the base to the newest time remembered; a time still
+   * further from it than the offsets reach, necessarily older, is kept as the oldest they can say: it is then the first
+   * slot to be reused, and a version of that heartbeat re-sent later counts only with a time newer than that.
+   */
+  private void time(int slot, long ts) {
+    if (hbBase == UNSET) {
+      hbBase = ts;
+    }
+    long off = offset(ts, hbBase);
+    if (off == (int) off) {
+      hb[slot * SLOT_INTS + S_TS] = (int) off;
+      return;
+    }
+    long newest = ts;
+    for (int i = 0; i < hbCount; i++) {
+      if (i != slot) {
+        newest = Math.max(newest, hb(i, HB_TS));
+      }
+    }
+    for (int i = 0; i < hbCount; i++) {
+      if (i != slot) {
+        hb[i * SLOT_INTS + S_TS] = clamp(offset(hb(i, HB_TS), newest));
+      }
+    }
+    hbBase = newest;
+    hb[slot * SLOT_INTS + S_TS] = clamp(offset(ts, newest));
+  }
+
+  /** {@code t - base}, saturated to a long. */
+  private static long offset(long t, long base) {
+    long d = t - base;
+    return ((t ^ base) & (t ^ d)) < 0 ? (t < base ? Long.MIN_VALUE : Long.MAX_VALUE) : d;
+  }
+
+  private static int clamp(long v) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+  }
+
+  /** An id's 64-bit hash in 32 bits, as {@link #eventIds} keeps it; a 32-bit hash (zero-extended) is itself. */
+  static int fold(long hash) {
+    return (int) (hash ^ (hash >>> 32));
   }
 
   /** A slot for a new heartbeat id: a free one, else the one with the oldest timestamp. */
@@ -699,7 +844,7 @@ final class ViewState {
   }
 
   private boolean seen(long hash) {
-    int id = (int) (hash ^ (hash >>> 32));
+    int id = fold(hash);
     int n = Math.min(eventIdCount, EVENT_IDS);
     for (int i = 0; i < n; i++) {
       if (eventIds[i] == id) {
@@ -710,7 +855,11 @@ final class ViewState {
   }
 
   private void remember(long hash) {
-    eventIds[eventIdCount % EVENT_IDS] = (int) (hash ^ (hash >>> 32));
+    int at = eventIdCount % EVENT_IDS;
+    if (at >= eventIds.length) {
+      eventIds = java.util.Arrays.copyOf(eventIds, Math.min(EVENT_IDS, eventIds.length * 2));
+    }
+    eventIds[at] = fold(hash);
     eventIdCount++;
   }
 
