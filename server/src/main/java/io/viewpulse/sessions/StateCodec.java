@@ -64,9 +64,9 @@ final class StateCodec {
         o.putBoolean(v);
       }
       o.putInt(s.ttffMs);
-      o.putInt(s.heartbeatErrors);
-      o.putInt(s.errorEvents);
-      o.putInt(s.authFailures);
+      o.putInt(s.r().heartbeatErrors);
+      o.putInt(s.r().errorEvents);
+      o.putInt(s.r().authFailures);
       o.putInt(s.eventIdCount);
       for (int i = 0; i < ViewState.EVENT_IDS; i++) {
         o.putInt(i < s.eventIds.length ? s.eventIds[i] : 0);
@@ -78,18 +78,18 @@ final class StateCodec {
         }
       }
       // version 7: the CMCD play state
-      o.putInt(s.playState);
-      o.putLong(s.playStateAt);
-      o.putLong(s.startingAt);
-      o.putBoolean(s.ttffDerived);
+      o.putInt(s.r().playState);
+      o.putLong(s.r().playStateAt);
+      o.putLong(s.r().startingAt);
+      o.putBoolean(s.r().ttffDerived);
       // version 8: the quality facts
-      o.putLong(s.firstFatalAt);
-      o.putInt(s.recoveredErrors);
-      o.putInt(s.warningEvents);
-      o.putInt(s.heartbeatWarnings);
+      o.putLong(s.r().firstFatalAt);
+      o.putInt(s.r().recoveredErrors);
+      o.putInt(s.r().warningEvents);
+      o.putInt(s.r().heartbeatWarnings);
       o.putInt(s.rebufferCount);
-      o.putInt(s.seekCount);
-      o.putInt(s.seekMs);
+      o.putInt(s.r().seekCount);
+      o.putInt(s.r().seekMs);
       for (int v : new int[] {s.videoW, s.videoH, s.playerW, s.playerH}) {
         o.putInt(v);
       }
@@ -107,7 +107,7 @@ final class StateCodec {
       }
       o.putDouble(s.maxUpscale);
       // version 9: the timeline
-      o.putLong(s.stallSince);
+      o.putLong(s.r().stallSince);
       s.timeline.save(o);
       // version 10: the custom and network dimensions
       for (String v : d.tail()) {
@@ -120,6 +120,12 @@ final class StateCodec {
   }
 
   static ViewState decode(byte[] b) {
+    ViewState s = read(b);
+    s.compact();
+    return s;
+  }
+
+  private static ViewState read(byte[] b) {
     {
       Binary.Reader in = new Binary.Reader(b);
       int version = in.getByte();
@@ -152,9 +158,9 @@ final class StateCodec {
       s.lastOfPage = in.getBoolean();
       s.timedOut = in.getBoolean();
       s.ttffMs = in.getInt();
-      s.heartbeatErrors = in.getInt();
-      s.errorEvents = in.getInt();
-      s.authFailures = in.getInt();
+      s.rare().heartbeatErrors = in.getInt();
+      s.rare().errorEvents = in.getInt();
+      s.rare().authFailures = in.getInt();
       s.eventIdCount = in.getInt();
       int[] ids = new int[ViewState.EVENT_IDS];
       for (int i = 0; i < ids.length; i++) {
@@ -172,25 +178,25 @@ final class StateCodec {
         }
       }
       if (version >= VERSION_7) {
-        s.playState = (char) in.getInt();
-        s.playStateAt = in.getLong();
-        s.startingAt = in.getLong();
-        s.ttffDerived = in.getBoolean();
+        s.rare().playState = (char) in.getInt();
+        s.rare().playStateAt = in.getLong();
+        s.rare().startingAt = in.getLong();
+        s.rare().ttffDerived = in.getBoolean();
       }
       if (version < VERSION_8) {
         // its errors were of no known kind: fatal, as for a view stored before the kinds (ViewQuality.ofErrors)
         if (s.errors() > 0) {
-          s.firstFatalAt = s.firstFrame ? Math.max(s.firstFrameAt, s.lastEventAt) : s.startedAt;
+          s.rare().firstFatalAt = s.firstFrame ? Math.max(s.firstFrameAt, s.lastEventAt) : s.startedAt;
         }
         return s;
       }
-      s.firstFatalAt = in.getLong();
-      s.recoveredErrors = in.getInt();
-      s.warningEvents = in.getInt();
-      s.heartbeatWarnings = in.getInt();
+      s.rare().firstFatalAt = in.getLong();
+      s.rare().recoveredErrors = in.getInt();
+      s.rare().warningEvents = in.getInt();
+      s.rare().heartbeatWarnings = in.getInt();
       s.rebufferCount = in.getInt();
-      s.seekCount = in.getInt();
-      s.seekMs = in.getInt();
+      s.rare().seekCount = in.getInt();
+      s.rare().seekMs = in.getInt();
       s.videoW = in.getInt();
       s.videoH = in.getInt();
       s.playerW = in.getInt();
@@ -218,7 +224,7 @@ final class StateCodec {
       }
       s.maxUpscale = in.getDouble();
       if (version >= VERSION_9) {
-        s.stallSince = in.getLong();
+        s.rare().stallSince = in.getLong();
         s.timeline = io.viewpulse.model.Timeline.Recorder.restore(in);
       }
       if (version >= VERSION_10) {

@@ -124,9 +124,11 @@ final class ViewState {
   /*
    * In memory a heartbeat slot is SLOT_INTS ints of hb, each field as small as its values: the id's 32-bit hash, the
    * time as an offset from hbBase, the playing time and TTFF as ints (ingest bounds them, EventChecks), the pairs of
-   * 32-bit halves as two ints; of the video share the bits (a long), one signed long for the upscaling (positive) or
-   * the downscaling (negative: a heartbeat has at most one of them), the frames and the switches. The playing time with
-   * a known bitrate and with known sizes is either none or all of the heartbeat's, two bits of hbvKnown.
+   * 32-bit halves as two ints, and of the video share one signed long for the upscaling (positive) or the downscaling
+   * (negative: a heartbeat has at most one of them). The rest of the video share, the bits, frames and switches, is
+   * X_INTS ints per slot of hbx, an array made when a heartbeat first has any (players that report no bitrate, frames
+   * or switches, Livepeer's among them, never do). The playing time with a known bitrate and with known sizes is
+   * either none or all of the heartbeat's, two bits of hbvKnown.
    */
   private static final int S_ID = 0;
   private static final int S_TS = 1;
@@ -135,11 +137,12 @@ final class ViewState {
   private static final int S_STALL_WAIT = 5;
   private static final int S_TTFF = 7;
   private static final int S_ERRORS = 8;
-  private static final int S_BITS = 10;
-  private static final int S_SCALE = 12;
-  private static final int S_FRAMES = 14;
-  private static final int S_SWITCHES = 16;
-  static final int SLOT_INTS = 18;
+  private static final int S_SCALE = 10;
+  static final int SLOT_INTS = 12;
+  private static final int X_BITS = 0;
+  private static final int X_FRAMES = 2;
+  private static final int X_SWITCHES = 4;
+  private static final int X_INTS = 6;
   static final long NO_FIRST_FRAME = -1;
   static final long FRAME_WITHOUT_TTFF = -2;
   /** Error categories of errors the player recovered from: non-fatal. */
@@ -176,9 +179,6 @@ final class ViewState {
   long playingMs;
   long rebufferMs;
   int rebufferCount;
-  /** Seeks with a latency (from seeking to playing again), and their latencies summed. */
-  int seekCount;
-  int seekMs;
   /** The video's and the player's sizes last reported (0: unknown), and the times of the heartbeats that said so. */
   int videoW;
   int videoH;
@@ -201,37 +201,19 @@ final class ViewState {
   int switchesDown;
   /** The largest upscaling of a heartbeat with playing time; a re-sent heartbeat does not take it back. */
   double maxUpscale;
-  int heartbeatErrors;
-  int errorEvents;
-  int authFailures;
-  /** Time of the earliest fatal error event, or {@link #UNSET}. */
-  long firstFatalAt = UNSET;
-  /** Error events of a category the player recovered from ({@link #RECOVERED_CATEGORIES}). */
-  int recoveredErrors;
-  int warningEvents;
-  /** The heartbeats' warning counts, summed as their error counts are. */
-  int heartbeatWarnings;
   boolean endedByPlayer;
   boolean lastOfPage;
   /** Latest event time of the page's last beacons: only newer events reopen the view. */
   long lastOfPageAt = UNSET;
   boolean timedOut;
-  /** The last play state a CMCD report gave (its letter), or 0 before any. */
-  char playState;
-  /** The time of the report that gave {@link #playState}. */
-  long playStateAt = UNSET;
-  /** When the startup began (the first {@code s}, or {@code r} before the first frame), for TTFF without msd. */
-  long startingAt = UNSET;
-  /** TTFF was derived from play states, so a media start delay reported later replaces it. */
-  boolean ttffDerived;
   /** The session plays a live stream of the catalog (recomputed after a restart, not stored). */
   boolean onStream;
   /** What happened, event by event, bounded ({@link io.viewpulse.model.Timeline.Recorder}). */
   io.viewpulse.model.Timeline.Recorder timeline = new io.viewpulse.model.Timeline.Recorder();
   /** Which parts of an on-demand video the view watched, and how often ({@link Watched}). */
   Watched watched = new Watched();
-  /** When the play state last entered {@code r} after the first frame (a stall under way), or {@link #UNSET}. */
-  long stallSince = UNSET;
+  /** Errors, warnings, seeks and CMCD play states, null while the session had none ({@link Rare}). */
+  private Rare rare;
   /** {@link #viewId()} once computed (0 before); derived, not stored. */
   private long viewId;
 
@@ -239,18 +221,78 @@ final class ViewState {
    * 32-bit hashes of recent event ids: a collision among 16 ids of one session is a one-in-a-hundred-million event.
    * The array grows to {@link #EVENT_IDS} as ids come: most sessions send few events besides heartbeats.
    */
-  int[] eventIds = new int[4];
+  int[] eventIds = new int[2];
   int eventIdCount;
   /**
    * The remembered heartbeats with their share of the video facts, {@link #SLOT_INTS} ints per slot in one array: one
    * object instead of many keeps an open session's heap small.
    */
   private final int[] hb = new int[HEARTBEAT_SLOTS * SLOT_INTS];
+  /** The slots' bits, frames and switches, {@link #X_INTS} ints per slot; null while all are 0. */
+  private int[] hbx;
   /** What the slots' times are offsets from, {@link #UNSET} before the first heartbeat. */
   private long hbBase = UNSET;
   /** Per slot {@code i}, bit {@code 2 i}: its playing time counted with a known bitrate; bit {@code 2 i + 1}: sizes. */
   private byte hbvKnown;
   int hbCount;
+
+  /**
+   * The facts most sessions never have (errors and warnings, seeks, the CMCD play state), apart so that those
+   * sessions do not carry them: made when one of them first is not its initial value.
+   */
+  static final class Rare {
+    /** The initial values, read while a session has no {@link Rare} of its own; never written. */
+    private static final Rare NONE = new Rare();
+    int heartbeatErrors;
+    int errorEvents;
+    int authFailures;
+    /** Time of the earliest fatal error event, or {@link ViewState#UNSET}. */
+    long firstFatalAt = UNSET;
+    /** Error events of a category the player recovered from ({@link ViewState#RECOVERED_CATEGORIES}). */
+    int recoveredErrors;
+    int warningEvents;
+    /** The heartbeats' warning counts, summed as their error counts are. */
+    int heartbeatWarnings;
+    /** Seeks with a latency (from seeking to playing again), and their latencies summed. */
+    int seekCount;
+    int seekMs;
+    /** The last play state a CMCD report gave (its letter), or 0 before any. */
+    char playState;
+    /** The time of the report that gave {@link #playState}. */
+    long playStateAt = UNSET;
+    /** When the startup began (the first {@code s}, or {@code r} before the first frame), for TTFF without msd. */
+    long startingAt = UNSET;
+    /** TTFF was derived from play states, so a media start delay reported later replaces it. */
+    boolean ttffDerived;
+    /** When the play state last entered {@code r} after the first frame (a stall under way), or {@link ViewState#UNSET}. */
+    long stallSince = UNSET;
+
+    boolean initial() {
+      return heartbeatErrors == 0 && errorEvents == 0 && authFailures == 0 && firstFatalAt == UNSET
+          && recoveredErrors == 0 && warningEvents == 0 && heartbeatWarnings == 0 && seekCount == 0 && seekMs == 0
+          && playState == 0 && playStateAt == UNSET && startingAt == UNSET && !ttffDerived && stallSince == UNSET;
+    }
+  }
+
+  /** The session's rare facts to read: its own, or the initial values. */
+  Rare r() {
+    return rare == null ? Rare.NONE : rare;
+  }
+
+  /** The session's rare facts to write, made at the first write. */
+  Rare rare() {
+    if (rare == null) {
+      rare = new Rare();
+    }
+    return rare;
+  }
+
+  /** Drops the rare facts when they are all initial (after a restore wrote them). */
+  void compact() {
+    if (rare != null && rare.initial()) {
+      rare = null;
+    }
+  }
 
   ViewState(String key, Beacon b) {
     this.key = key;
@@ -372,28 +414,30 @@ final class ViewState {
       }
       case ERROR -> {
         playIntent = true;
-        errorEvents++;
+        Rare r = rare();
+        r.errorEvents++;
         if ("access-control".equals(e.category())) {
-          authFailures++;
+          r.authFailures++;
         }
         boolean recovered = e.category() != null && RECOVERED_CATEGORIES.contains(e.category());
         timeline.error(e.timestamp(), !recovered, e.category(), e.message());
         if (recovered) {
-          recoveredErrors = saturated(recoveredErrors, 1);
+          r.recoveredErrors = saturated(r.recoveredErrors, 1);
         } else {
-          firstFatalAt = firstFatalAt == UNSET ? e.timestamp() : Math.min(firstFatalAt, e.timestamp());
+          r.firstFatalAt = r.firstFatalAt == UNSET ? e.timestamp() : Math.min(r.firstFatalAt, e.timestamp());
         }
       }
       case WARNING -> {
         timeline.error(e.timestamp(), false, e.category(), e.message());
-        warningEvents = saturated(warningEvents, 1);
+        rare().warningEvents = saturated(r().warningEvents, 1);
       }
       case PAUSE -> timeline.pause(e.timestamp());
       case SEEK -> {
         timeline.seek(e.timestamp(), e.latencyMs() == null ? -1 : e.latencyMs());
         if (e.latencyMs() != null) {
-          seekCount = saturated(seekCount, 1);
-          seekMs = saturated(seekMs, e.latencyMs());
+          Rare r = rare();
+          r.seekCount = saturated(r.seekCount, 1);
+          r.seekMs = saturated(r.seekMs, e.latencyMs());
         }
       }
       case ENDED -> {
@@ -420,25 +464,26 @@ final class ViewState {
     if (letter == null || letter.length() != 1) {
       return false;
     }
-    if (playStateAt != UNSET && ts < playStateAt) {
+    if (r().playStateAt != UNSET && ts < r().playStateAt) {
       // overtaken by a later report: its state is history, but a start delay it carries still counts
       return startDelay(e);
     }
     char st = letter.charAt(0);
-    if (playStateAt != UNSET) {
-      long dt = Math.min(ts - playStateAt, MAX_STATE_INTERVAL_MS);
-      if (st != 'r' && stallSince != UNSET) {
-        timeline.stall(stallSince, Math.min(ts - stallSince, MAX_STATE_INTERVAL_MS), 1);
-        stallSince = UNSET;
+    Rare r = rare();
+    if (r.playStateAt != UNSET) {
+      long dt = Math.min(ts - r.playStateAt, MAX_STATE_INTERVAL_MS);
+      if (st != 'r' && r.stallSince != UNSET) {
+        timeline.stall(r.stallSince, Math.min(ts - r.stallSince, MAX_STATE_INTERVAL_MS), 1);
+        r.stallSince = UNSET;
       }
-      if (playState == 'p') {
+      if (r.playState == 'p') {
         playingMs += dt;
         lastPlayingDelta = dt;
-      } else if (playState == 'r' && firstFrame) {
+      } else if (r.playState == 'r' && firstFrame) {
         rebufferMs += dt;
       }
     }
-    if (st != playState) {
+    if (st != r.playState) {
       switch (st) {
         case 's' -> timeline.play(ts);
         case 'k' -> timeline.seek(ts, -1);
@@ -453,12 +498,12 @@ final class ViewState {
     switch (st) {
       case 's', 'r' -> {
         playIntent = true;
-        if (st == 'r' && firstFrame && playState != 'r') {
-          stallSince = ts;
+        if (st == 'r' && firstFrame && r.playState != 'r') {
+          r.stallSince = ts;
           rebufferCount = saturated(rebufferCount, 1);
         }
-        if (!firstFrame && startingAt == UNSET) {
-          startingAt = ts;
+        if (!firstFrame && r.startingAt == UNSET) {
+          r.startingAt = ts;
         }
         reopen(ts);
       }
@@ -470,9 +515,9 @@ final class ViewState {
           timeline.firstFrame(ts);
           firstFrame = true;
           firstFrameAt = ts;
-          if (ttffMs < 0 && startingAt != UNSET) {
-            ttffMs = (int) Math.min(ts - startingAt, Integer.MAX_VALUE);
-            ttffDerived = true;
+          if (ttffMs < 0 && r.startingAt != UNSET) {
+            ttffMs = (int) Math.min(ts - r.startingAt, Integer.MAX_VALUE);
+            r.ttffDerived = true;
           }
           reclassify();
         } else if (firstFrameAt == UNSET) {
@@ -488,8 +533,8 @@ final class ViewState {
         // k seeking, a paused, w waiting, d preloading: no fact of their own
       }
     }
-    playState = st;
-    playStateAt = ts;
+    r.playState = st;
+    r.playStateAt = ts;
     startDelay(e);
     return true;
   }
@@ -503,9 +548,11 @@ final class ViewState {
   private boolean startDelay(PlayerEvent e) {
     Heartbeat m = e.heartbeat();
     if (m != null && m.playToFirstFrameMs() != null && firstFrame && firstFrameAt != UNSET
-        && e.timestamp() >= firstFrameAt && (ttffMs < 0 || ttffDerived)) {
+        && e.timestamp() >= firstFrameAt && (ttffMs < 0 || r().ttffDerived)) {
       ttffMs = (int) (long) m.playToFirstFrameMs();
-      ttffDerived = false;
+      if (rare != null) {
+        rare.ttffDerived = false;
+      }
       return true;
     }
     return false;
@@ -550,8 +597,11 @@ final class ViewState {
       playingMs -= hb(slot, HB_PLAYING);
       rebufferMs -= low(hb(slot, HB_REBUFFER));
       rebufferCount -= high(hb(slot, HB_REBUFFER));
-      heartbeatErrors -= low(hb(slot, HB_ERRORS));
-      heartbeatWarnings -= high(hb(slot, HB_ERRORS));
+      if (hb(slot, HB_ERRORS) != 0) {
+        Rare r = rare();
+        r.heartbeatErrors -= low(hb(slot, HB_ERRORS));
+        r.heartbeatWarnings -= high(hb(slot, HB_ERRORS));
+      }
     } else {
       slot = freeSlot();
       hb(slot, HB_ID, id);
@@ -568,8 +618,11 @@ final class ViewState {
     watched.heartbeat(slot, reSent, h, playingMs, live);
     rebufferMs += low(hb(slot, HB_REBUFFER));
     rebufferCount = saturated(rebufferCount, high(hb(slot, HB_REBUFFER)));
-    heartbeatErrors = saturated(heartbeatErrors, h.errors());
-    heartbeatWarnings = saturated(heartbeatWarnings, h.warnings());
+    if (h.errors() != 0 || h.warnings() != 0) {
+      Rare r = rare();
+      r.heartbeatErrors = saturated(r.heartbeatErrors, h.errors());
+      r.heartbeatWarnings = saturated(r.heartbeatWarnings, h.warnings());
+    }
     videoShare(slot, e.timestamp(), h.timePlayingMs(), e.video());
     video(slot, 1);
     if (firstFrameAt != firstFrameBefore) {
@@ -741,15 +794,15 @@ final class ViewState {
   long hbv(int slot, int field) {
     int at = slot * SLOT_INTS;
     return switch (field) {
-      case HBV_BITS -> pair(at + S_BITS);
+      case HBV_BITS -> extra(slot, X_BITS);
       case HBV_MS -> {
         long playing = hb[at + S_PLAYING];
         yield pack((hbvKnown >>> 2 * slot & 1) != 0 ? playing : 0, (hbvKnown >>> 2 * slot & 2) != 0 ? playing : 0);
       }
       case HBV_UP -> Math.max(0, pair(at + S_SCALE));
       case HBV_DOWN -> Math.max(0, -pair(at + S_SCALE));
-      case HBV_FRAMES -> pair(at + S_FRAMES);
-      case HBV_SWITCHES -> pair(at + S_SWITCHES);
+      case HBV_FRAMES -> extra(slot, X_FRAMES);
+      case HBV_SWITCHES -> extra(slot, X_SWITCHES);
       default -> throw new IllegalArgumentException("heartbeat video field " + field);
     };
   }
@@ -762,17 +815,34 @@ final class ViewState {
   void hbv(int slot, int field, long value) {
     int at = slot * SLOT_INTS;
     switch (field) {
-      case HBV_BITS -> pair(at + S_BITS, value);
+      case HBV_BITS -> extra(slot, X_BITS, value);
       case HBV_MS -> {
         int known = (low(value) != 0 ? 1 : 0) | (high(value) != 0 ? 2 : 0);
         hbvKnown = (byte) (hbvKnown & ~(3 << 2 * slot) | known << 2 * slot);
       }
       case HBV_UP -> pair(at + S_SCALE, value > 0 ? value : Math.min(0, pair(at + S_SCALE)));
       case HBV_DOWN -> pair(at + S_SCALE, value > 0 ? -value : Math.max(0, pair(at + S_SCALE)));
-      case HBV_FRAMES -> pair(at + S_FRAMES, value);
-      case HBV_SWITCHES -> pair(at + S_SWITCHES, value);
+      case HBV_FRAMES -> extra(slot, X_FRAMES, value);
+      case HBV_SWITCHES -> extra(slot, X_SWITCHES, value);
       default -> throw new IllegalArgumentException("heartbeat video field " + field);
     }
+  }
+
+  private long extra(int slot, int field) {
+    int at = slot * X_INTS + field;
+    return hbx == null ? 0 : pack(hbx[at], hbx[at + 1]);
+  }
+
+  private void extra(int slot, int field, long value) {
+    if (hbx == null && value == 0) {
+      return;
+    }
+    if (hbx == null) {
+      hbx = new int[HEARTBEAT_SLOTS * X_INTS];
+    }
+    int at = slot * X_INTS + field;
+    hbx[at] = low(value);
+    hbx[at + 1] = high(value);
   }
 
   private long pair(int at) {
@@ -878,22 +948,24 @@ final class ViewState {
   }
 
   int errors() {
-    return Math.max(heartbeatErrors, errorEvents);
+    return Math.max(r().heartbeatErrors, r().errorEvents);
   }
 
   /** {@link ViewQuality#NO_FAILURE}, {@link ViewQuality#FAILED_TO_START} or {@link ViewQuality#FAILED_AFTER_START}. */
   int fatal() {
     // errors the heartbeats counted whose events never arrived: of unknown kind, taken as fatal
-    boolean unreported = heartbeatErrors > errorEvents;
-    if (firstFatalAt == UNSET && !unreported) {
+    Rare r = r();
+    boolean unreported = r.heartbeatErrors > r.errorEvents;
+    if (r.firstFatalAt == UNSET && !unreported) {
       return ViewQuality.NO_FAILURE;
     }
-    boolean beforeStart = !firstFrame || (firstFatalAt != UNSET && firstFatalAt < firstFrameAt);
+    boolean beforeStart = !firstFrame || (r.firstFatalAt != UNSET && r.firstFatalAt < firstFrameAt);
     return beforeStart ? ViewQuality.FAILED_TO_START : ViewQuality.FAILED_AFTER_START;
   }
 
   int nonFatalErrors() {
-    return saturated(Math.max(heartbeatWarnings, warningEvents), recoveredErrors);
+    Rare r = r();
+    return saturated(Math.max(r.heartbeatWarnings, r.warningEvents), r.recoveredErrors);
   }
 
   boolean ended() {
@@ -921,7 +993,7 @@ final class ViewState {
         startedAt == UNSET ? seenAt : startedAt, ended && lastEventAt != UNSET ? lastEventAt : null,
         dims == null ? Dimensions.UNKNOWN : dims, domain, live, Math.min(playingMs, most), ttffMs < 0 ? null : ttffMs,
         Math.min(rebufferMs, most),
-        errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors(), rebufferCount, seekCount, seekMs,
+        errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors(), rebufferCount, r().seekCount, r().seekMs,
             bitrateMs, bitrateBits, scaleMs, upscaleUnits / 1000.0, downscaleUnits / 1000.0, droppedFrames,
             totalFrames, switchesUp, switchesDown, maxUpscale));
   }

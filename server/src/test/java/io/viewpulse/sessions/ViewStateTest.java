@@ -87,7 +87,7 @@ class ViewStateTest {
     assertThat(s.apply(new PlayerEvent("e1", EventType.ERROR, 1, null, "unknown", ""))).isFalse();
     assertThat(s.apply(new PlayerEvent("e2", EventType.ERROR, 2, null, "access-control", ""))).isTrue();
     assertThat(s.toView().errors()).isEqualTo(2);
-    assertThat(s.authFailures).isEqualTo(1);
+    assertThat(s.r().authFailures).isEqualTo(1);
   }
 
   @Test
@@ -484,5 +484,35 @@ class ViewStateTest {
     }
     assertThat(s.apply(ev("p16", EventType.PAUSE, 2000))).isTrue();
     assertThat(s.apply(ev("p0", EventType.PAUSE, 1000))).as("beyond the window of 16").isTrue();
+  }
+
+  @Test
+  void aHeartbeatReSentWithBitrateAndFramesItsFirstVersionLackedReplacesItsShare() {
+    s.apply(hbVideo("h1", 5000, 4000, new VideoSample(640, 360, 1280, 720, null, 0, 0, 0, 0)));
+    assertThat(video(s)).isEqualTo(List.of(0L, 0L, 4000L, 4000.0, 0.0, 0, 0, 0, 0));
+    s.apply(hbVideo("h1", 6000, 5000, new VideoSample(null, null, null, null, 2_000_000L, 3, 150, 1, 0)));
+    assertThat(video(s)).isEqualTo(List.of(5000L, 10_000_000L, 5000L, 5000.0, 0.0, 3, 150, 1, 0));
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    assertThat(video(back)).isEqualTo(video(s));
+    PlayerEvent again = hbVideo("h1", 7000, 6000, null);
+    s.apply(again);
+    back.apply(again);
+    assertThat(video(back)).isEqualTo(video(s)).isEqualTo(List.of(6000L, 12_000_000L, 6000L, 6000.0, 0.0, 0, 0, 0, 0));
+  }
+
+  @Test
+  void errorsWarningsAndSeeksOfAHeartbeatReSentWithoutThemAreTakenBackAndSurviveASnapshot() {
+    s.apply(new PlayerEvent("h", EventType.HEARTBEAT, 5000, new Heartbeat(2, 3, 0, 0, 0, 0, 0, 1000, 0, null, null,
+        null), null, null));
+    s.apply(new PlayerEvent("s1", EventType.SEEK, 2000, null, null, null, 350L));
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    for (ViewState v : List.of(s, back)) {
+      assertThat(List.of(v.errors(), v.nonFatalErrors(), v.fatal(), v.toView().quality().seekMs()))
+          .isEqualTo(List.of(2, 3, ViewQuality.FAILED_TO_START, 350));
+      v.apply(new PlayerEvent("h", EventType.HEARTBEAT, 6000, new Heartbeat(0, 0, 0, 0, 0, 0, 0, 2000, 0, null, null,
+          null), null, null));
+      assertThat(List.of(v.errors(), v.nonFatalErrors(), v.fatal(), v.toView().quality().seekMs()))
+          .isEqualTo(List.of(0, 0, ViewQuality.NO_FAILURE, 350));
+    }
   }
 }
