@@ -93,11 +93,12 @@ final class StateCodec {
       for (int v : new int[] {s.videoW, s.videoH, s.playerW, s.playerH}) {
         o.putInt(v);
       }
-      for (long v : new long[] {s.videoSizeAt, s.playerSizeAt, s.bitrateBps, s.bitrateAt, s.bitrateMs, s.bitrateBits,
+      for (long v : new long[] {s.videoSizeAt, s.playerSizeAt, s.rp().bitrateBps, s.rp().bitrateAt, s.rp().bitrateMs,
+          s.rp().bitrateBits,
           s.scaleMs, s.upscaleUnits, s.downscaleUnits}) {
         o.putLong(v);
       }
-      for (int v : new int[] {s.droppedFrames, s.totalFrames, s.switchesUp, s.switchesDown}) {
+      for (int v : new int[] {s.rp().droppedFrames, s.rp().totalFrames, s.rp().switchesUp, s.rp().switchesDown}) {
         o.putInt(v);
       }
       for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
@@ -203,17 +204,17 @@ final class StateCodec {
       s.playerH = in.getInt();
       s.videoSizeAt = in.getLong();
       s.playerSizeAt = in.getLong();
-      s.bitrateBps = in.getLong();
-      s.bitrateAt = in.getLong();
-      s.bitrateMs = in.getLong();
-      s.bitrateBits = in.getLong();
+      s.reported().bitrateBps = in.getLong();
+      s.reported().bitrateAt = in.getLong();
+      s.reported().bitrateMs = in.getLong();
+      s.reported().bitrateBits = in.getLong();
       s.scaleMs = in.getLong();
       s.upscaleUnits = in.getLong();
       s.downscaleUnits = in.getLong();
-      s.droppedFrames = in.getInt();
-      s.totalFrames = in.getInt();
-      s.switchesUp = in.getInt();
-      s.switchesDown = in.getInt();
+      s.reported().droppedFrames = in.getInt();
+      s.reported().totalFrames = in.getInt();
+      s.reported().switchesUp = in.getInt();
+      s.reported().switchesDown = in.getInt();
       for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
         for (int f = 0; f < ViewState.HBV_FIELDS; f++) {
           long v = in.getLong();

@@ -126,8 +126,8 @@ final class ViewState {
    * time as an offset from hbBase, the playing time and TTFF as ints (ingest bounds them, EventChecks), the pairs of
    * 32-bit halves as two ints, and of the video share one signed long for the upscaling (positive) or the downscaling
    * (negative: a heartbeat has at most one of them). The rest of the video share, the bits, frames and switches, is
-   * X_INTS ints per slot of hbx, an array made when a heartbeat first has any (players that report no bitrate, frames
-   * or switches, Livepeer's among them, never do). The playing time with a known bitrate and with known sizes is
+   * X_INTS ints per slot of Reported.shares, made when a heartbeat first has any (players that report no bitrate,
+   * frames or switches, Livepeer's among them, never do). The playing time with a known bitrate and with known sizes is
    * either none or all of the heartbeat's, two bits of hbvKnown.
    */
   private static final int S_ID = 0;
@@ -186,19 +186,13 @@ final class ViewState {
   int playerH;
   long videoSizeAt = UNSET;
   long playerSizeAt = UNSET;
-  /** The bitrate of the rendition playing last reported (0: unknown), and the time of the heartbeat that said so. */
-  long bitrateBps;
-  long bitrateAt = UNSET;
-  /** The video facts of {@link ViewQuality}; the scalings in thousandths of a millisecond. */
-  long bitrateMs;
-  long bitrateBits;
+  /**
+   * The video facts of {@link ViewQuality} from the sizes; the scalings in thousandths of a millisecond. Those from the
+   * bitrate, frames and switches are in {@link Reported}.
+   */
   long scaleMs;
   long upscaleUnits;
   long downscaleUnits;
-  int droppedFrames;
-  int totalFrames;
-  int switchesUp;
-  int switchesDown;
   /** The largest upscaling of a heartbeat with playing time; a re-sent heartbeat does not take it back. */
   double maxUpscale;
   boolean endedByPlayer;
@@ -228,8 +222,8 @@ final class ViewState {
    * object instead of many keeps an open session's heap small.
    */
   private final int[] hb = new int[HEARTBEAT_SLOTS * SLOT_INTS];
-  /** The slots' bits, frames and switches, {@link #X_INTS} ints per slot; null while all are 0. */
-  private int[] hbx;
+  /** The bitrate, frames and switches reported, null while none was ({@link Reported}). */
+  private Reported reported;
   /** What the slots' times are offsets from, {@link #UNSET} before the first heartbeat. */
   private long hbBase = UNSET;
   /** Per slot {@code i}, bit {@code 2 i}: its playing time counted with a known bitrate; bit {@code 2 i + 1}: sizes. */
@@ -274,6 +268,53 @@ final class ViewState {
     }
   }
 
+  /**
+   * What a player may report of the video besides its sizes, which many players (Livepeer's among them) do not: the
+   * bitrate of the rendition playing, dropped and decoded frames, rendition switches, with each remembered heartbeat's
+   * share of them ({@link #X_INTS} ints per slot). Made when a heartbeat first reports a bitrate or a frame or switch
+   * count that is not 0.
+   */
+  static final class Reported {
+    /** The initial values, read while a session has no {@link Reported} of its own; never written. */
+    private static final Reported NONE = new Reported();
+    /** The bitrate of the rendition playing last reported (0: unknown), and the time of the heartbeat that said so. */
+    long bitrateBps;
+    long bitrateAt = UNSET;
+    long bitrateMs;
+    long bitrateBits;
+    int droppedFrames;
+    int totalFrames;
+    int switchesUp;
+    int switchesDown;
+    final int[] shares = new int[HEARTBEAT_SLOTS * X_INTS];
+
+    boolean initial() {
+      if (bitrateBps != 0 || bitrateAt != UNSET || bitrateMs != 0 || bitrateBits != 0 || droppedFrames != 0
+          || totalFrames != 0 || switchesUp != 0 || switchesDown != 0) {
+        return false;
+      }
+      for (int v : shares) {
+        if (v != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** The reported video facts to read: the session's own, or the initial values. */
+  Reported rp() {
+    return reported == null ? Reported.NONE : reported;
+  }
+
+  /** The reported video facts to write, made at the first write. */
+  Reported reported() {
+    if (reported == null) {
+      reported = new Reported();
+    }
+    return reported;
+  }
+
   /** The session's rare facts to read: its own, or the initial values. */
   Rare r() {
     return rare == null ? Rare.NONE : rare;
@@ -287,10 +328,13 @@ final class ViewState {
     return rare;
   }
 
-  /** Drops the rare facts when they are all initial (after a restore wrote them). */
+  /** Drops the rare facts and the reported video facts when they are all initial (after a restore wrote them). */
   void compact() {
     if (rare != null && rare.initial()) {
       rare = null;
+    }
+    if (reported != null && reported.initial()) {
+      reported = null;
     }
   }
 
@@ -654,6 +698,7 @@ final class ViewState {
    */
   private void videoShare(int slot, long ts, long playing, VideoSample v) {
     if (v != null) {
+      long bitrateBps = rp().bitrateBps;
       io.viewpulse.model.Timeline.Rendition from = new io.viewpulse.model.Timeline.Rendition(bitrateBps, videoW, videoH);
       if ((v.videoWidthPx() != null || v.videoHeightPx() != null) && ts >= videoSizeAt) {
         videoW = v.videoWidthPx() != null ? v.videoWidthPx() : videoW;
@@ -665,17 +710,19 @@ final class ViewState {
         playerH = v.playerHeightPx() != null ? v.playerHeightPx() : playerH;
         playerSizeAt = ts;
       }
-      if (v.bitrateBps() != null && ts >= bitrateAt) {
-        bitrateBps = v.bitrateBps();
-        bitrateAt = ts;
+      if (v.bitrateBps() != null && ts >= rp().bitrateAt) {
+        Reported r = reported();
+        r.bitrateBps = v.bitrateBps();
+        r.bitrateAt = ts;
+        bitrateBps = r.bitrateBps;
       }
       if (from.bitrateBps() != 0 && from.bitrateBps() != bitrateBps
           || from.height() != 0 && (from.width() != videoW || from.height() != videoH)) {
         timeline.rendition(ts, from, new io.viewpulse.model.Timeline.Rendition(bitrateBps, videoW, videoH));
       }
     }
-    long rated = bitrateBps > 0 ? playing : 0;
-    hbv(slot, HBV_BITS, bitrateBps * rated / 1000);
+    long rated = rp().bitrateBps > 0 ? playing : 0;
+    hbv(slot, HBV_BITS, rp().bitrateBps * rated / 1000);
     long scaled = 0;
     long up = 0;
     long down = 0;
@@ -697,18 +744,25 @@ final class ViewState {
 
   /** Adds ({@code sign} 1) or takes back (-1) a remembered heartbeat's share of the video facts. */
   private void video(int slot, int sign) {
-    bitrateBits += sign * hbv(slot, HBV_BITS);
     long ms = hbv(slot, HBV_MS);
-    bitrateMs += sign * (long) low(ms);
+    long bits = hbv(slot, HBV_BITS);
+    if (bits != 0 || low(ms) != 0) {
+      Reported r = reported();
+      r.bitrateBits += sign * bits;
+      r.bitrateMs += sign * (long) low(ms);
+    }
     scaleMs += sign * (long) high(ms);
     upscaleUnits += sign * hbv(slot, HBV_UP);
     downscaleUnits += sign * hbv(slot, HBV_DOWN);
     long frames = hbv(slot, HBV_FRAMES);
-    droppedFrames = saturated(droppedFrames, sign * (long) low(frames));
-    totalFrames = saturated(totalFrames, sign * (long) high(frames));
     long switches = hbv(slot, HBV_SWITCHES);
-    switchesUp = saturated(switchesUp, sign * (long) low(switches));
-    switchesDown = saturated(switchesDown, sign * (long) high(switches));
+    if (frames != 0 || switches != 0) {
+      Reported r = reported();
+      r.droppedFrames = saturated(r.droppedFrames, sign * (long) low(frames));
+      r.totalFrames = saturated(r.totalFrames, sign * (long) high(frames));
+      r.switchesUp = saturated(r.switchesUp, sign * (long) low(switches));
+      r.switchesDown = saturated(r.switchesDown, sign * (long) high(switches));
+    }
   }
 
   /**
@@ -830,19 +884,17 @@ final class ViewState {
 
   private long extra(int slot, int field) {
     int at = slot * X_INTS + field;
-    return hbx == null ? 0 : pack(hbx[at], hbx[at + 1]);
+    return reported == null ? 0 : pack(reported.shares[at], reported.shares[at + 1]);
   }
 
   private void extra(int slot, int field, long value) {
-    if (hbx == null && value == 0) {
+    if (reported == null && value == 0) {
       return;
     }
-    if (hbx == null) {
-      hbx = new int[HEARTBEAT_SLOTS * X_INTS];
-    }
+    int[] shares = reported().shares;
     int at = slot * X_INTS + field;
-    hbx[at] = low(value);
-    hbx[at + 1] = high(value);
+    shares[at] = low(value);
+    shares[at + 1] = high(value);
   }
 
   private long pair(int at) {
@@ -994,8 +1046,8 @@ final class ViewState {
         dims == null ? Dimensions.UNKNOWN : dims, domain, live, Math.min(playingMs, most), ttffMs < 0 ? null : ttffMs,
         Math.min(rebufferMs, most),
         errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors(), rebufferCount, r().seekCount, r().seekMs,
-            bitrateMs, bitrateBits, scaleMs, upscaleUnits / 1000.0, downscaleUnits / 1000.0, droppedFrames,
-            totalFrames, switchesUp, switchesDown, maxUpscale));
+            rp().bitrateMs, rp().bitrateBits, scaleMs, upscaleUnits / 1000.0, downscaleUnits / 1000.0,
+            rp().droppedFrames, rp().totalFrames, rp().switchesUp, rp().switchesDown, maxUpscale));
   }
 
   /**
