@@ -13,6 +13,11 @@ import io.viewpulse.model.Dimensions;
  * heartbeat reports it again).
  * Without the quality facts a state's errors are of no known kind and taken as fatal, as a view stored before the
  * kinds ({@code ViewQuality.ofErrors}); its rebuffers and seeks so far are not counted.
+ *
+ * <p>The form does not follow the in-memory layout ({@link ViewState} keeps its parts as small as their values): the
+ * remembered heartbeats are written as {@link ViewState#HB_FIELDS} and {@link ViewState#HBV_FIELDS} longs a slot as
+ * they always were, their ids as 32-bit hashes zero-extended (a state written with 64-bit ones folds them to the same
+ * when read), their times as epoch milliseconds.
  */
 final class StateCodec {
   private static final int VERSION = 11;

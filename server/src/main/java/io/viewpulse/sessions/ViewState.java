@@ -70,7 +70,9 @@ import io.viewpulse.model.ViewRecord;
  * <p>Memory. What a session keeps of what its player sent is bounded ({@link Bounded}, applied to every
  * {@link Beacon}): the session id in its key and the viewer id at most {@link Bounded#MAX_ID} characters or a
  * fixed-length hash, the page domain and media host at most {@link Bounded#MAX_HOST}; the other strings are the
- * catalog's (account, playback id, creator) or shared dimensions. So a session's heap has an upper bound.
+ * catalog's (account, playback id, creator) or shared dimensions. So a session's heap has an upper bound. Its parts are
+ * kept as small as their values: the remembered heartbeats in one array of ints, the facts few sessions have in side
+ * objects made at their first ({@link Rare}, {@link Reported}), the event-id hashes in an array that grows.
  *
  * <p>Timeline. What the player reported is also kept event by event ({@link io.viewpulse.model.Timeline.Recorder}, at
  * most {@link io.viewpulse.model.Timeline#MAX_BYTES} encoded, the rest counted as dropped): play and pause events,
@@ -907,8 +909,8 @@ final class ViewState {
   }
 
   /**
-   * Sets a slot's time, an offset from {@link #hbBase}. A time that does not fit (a view longer than the offsets
-   * reach, about 24.8 days, or a player clock that jumped) moves the base to the newest time remembered; a time still
+   * Sets a slot's time, an offset from {@link #hbBase}. A time that does not fit (a view longer than an int's
+   * milliseconds reach, or a player clock that jumped) moves the base to the newest time remembered; a time still
    * further from it than the offsets reach, necessarily older, is kept as the oldest they can say: it is then the first
    * slot to be reused, and a version of that heartbeat re-sent later counts only with a time newer than that.
    */
