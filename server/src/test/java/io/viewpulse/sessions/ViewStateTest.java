@@ -515,4 +515,24 @@ class ViewStateTest {
           .isEqualTo(List.of(0, 0, ViewQuality.NO_FAILURE, 350));
     }
   }
+
+  @Test
+  void aSessionWithoutErrorsSeeksPlayStatesBitratesOrFramesCarriesNoSideObjects() {
+    // what Livepeer's player sends: sizes and a duration, no bitrate, frames, errors or seeks
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hbVideo("h1", 5000, 4000, new VideoSample(1280, 720, 960, 540, null, 0, 0, 0, 0)));
+    s.apply(hbVideo("h1", 9000, 8000, new VideoSample(null, null, null, null, null, 0, 0, 0, 0)));
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    ViewState other = fresh();
+    for (ViewState v : List.of(s, back)) {
+      assertThat(v.r()).as("the initial values, shared").isSameAs(other.r());
+      assertThat(v.rp()).isSameAs(other.rp());
+    }
+    s.apply(new PlayerEvent("s1", EventType.SEEK, 9500, null, null, null, 200L));
+    s.apply(hbVideo("h2", 14000, 5000, new VideoSample(null, null, null, null, 2_000_000L, 0, 0, 0, 0)));
+    assertThat(s.r()).isNotSameAs(other.r());
+    assertThat(s.rp()).isNotSameAs(other.rp());
+    assertThat(other.r().seekCount).isZero();
+    assertThat(other.rp().bitrateBps).isZero();
+  }
 }
