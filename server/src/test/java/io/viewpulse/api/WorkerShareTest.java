@@ -129,6 +129,9 @@ class WorkerShareTest {
       assertThat(others.status()).as(others.body()).isEqualTo(200);
       assertThat(others.json().get("views")).hasSize(3);
       assertThat(s.http.getWithKey("/api/asset", other.token()).status()).isEqualTo(200);
+      // and so do the same account's CORS key's (public, in its players' pages: whoever copies it fills its own share)
+      Http.Response cors = s.http.getWithKey("/api/data/views/query/total/pb-share", s.corsKey);
+      assertThat(cors.status()).as(cors.body()).isEqualTo(200);
       assertThat(s.beacon(Beacons.session("share-1", "pb-share").play(T0).json(), "192.0.2.1").status())
           .isEqualTo(200);
 
