@@ -44,16 +44,19 @@ final class Guard {
   }
 
   /**
-   * The account of the request's Bearer key, or null when it has none that {@link #any} accepts (no key, an unknown,
-   * revoked or misused one): which account's share of the worker threads the request's work takes
-   * ({@link AccountShares}). Reads memory only, so the event loop may ask.
+   * Whose share of the worker threads the request's work takes ({@link AccountShares}): its key's account, with the
+   * account's CORS keys apart from its secret keys (a CORS key is public, in the pages that play the account's
+   * videos, so whoever copies it can fill its share; the account's own dashboards and API calls keep theirs); null
+   * when the request has no key that {@link #any} accepts (none, an unknown, revoked or misused one). Reads memory
+   * only, so the event loop may ask.
    */
   String account(RoutingContext ctx) {
     if (ctx.request().getHeader("Authorization") == null) {
       return null;
     }
     try {
-      return any(ctx).accountId();
+      Principal p = any(ctx);
+      return p.isCors() ? p.accountId() + " cors" : p.accountId();
     } catch (AuthException e) {
       return null;
     }

@@ -198,7 +198,7 @@ public record Timeline(List<Event> events, int dropped) {
       }
       if (buf == null || buf.length < len + n) {
         buf = java.util.Arrays.copyOf(buf == null ? new byte[0] : buf,
-            Math.min(MAX_BYTES, Math.max(len + n, buf == null ? 32 : buf.length * 2)));
+            Math.min(MAX_BYTES, Math.max(len + n, buf == null ? 8 : buf.length * 2)));
       }
       o.copyTo(buf, len);
       len += n;

@@ -13,6 +13,11 @@ import io.viewpulse.model.Dimensions;
  * heartbeat reports it again).
  * Without the quality facts a state's errors are of no known kind and taken as fatal, as a view stored before the
  * kinds ({@code ViewQuality.ofErrors}); its rebuffers and seeks so far are not counted.
+ *
+ * <p>The form does not follow the in-memory layout ({@link ViewState} keeps its parts as small as their values): the
+ * remembered heartbeats are written as {@link ViewState#HB_FIELDS} and {@link ViewState#HBV_FIELDS} longs a slot as
+ * they always were, their ids as 32-bit hashes zero-extended (a state written with 64-bit ones folds them to the same
+ * when read), their times as epoch milliseconds.
  */
 final class StateCodec {
   private static final int VERSION = 11;
@@ -37,7 +42,7 @@ final class StateCodec {
 
   /** What version 11 added at the end for a state: what its view watched ({@link Watched#save}). */
   static int watchedBytes(ViewState s) {
-    return 8 + 8 + ViewState.HEARTBEAT_SLOTS * 8 + 1 + (s.watched.counts == null ? 0 : Watched.BUCKETS);
+    return 8 + 8 + ViewState.HEARTBEAT_SLOTS * 8 + 1 + (s.watched.any() ? Watched.BUCKETS : 0);
   }
 
   private StateCodec() {}
@@ -64,46 +69,51 @@ final class StateCodec {
         o.putBoolean(v);
       }
       o.putInt(s.ttffMs);
-      o.putInt(s.heartbeatErrors);
-      o.putInt(s.errorEvents);
-      o.putInt(s.authFailures);
+      o.putInt(s.r().heartbeatErrors);
+      o.putInt(s.r().errorEvents);
+      o.putInt(s.r().authFailures);
       o.putInt(s.eventIdCount);
-      for (int v : s.eventIds) {
-        o.putInt(v);
+      for (int i = 0; i < ViewState.EVENT_IDS; i++) {
+        o.putInt(i < s.eventIds.length ? s.eventIds[i] : 0);
       }
       o.putInt(s.hbCount);
-      for (long v : s.hb) {
-        o.putLong(v);
+      for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
+        for (int f = 0; f < ViewState.HB_FIELDS; f++) {
+          o.putLong(slot < s.hbCount ? s.hb(slot, f) : 0);
+        }
       }
       // version 7: the CMCD play state
-      o.putInt(s.playState);
-      o.putLong(s.playStateAt);
-      o.putLong(s.startingAt);
-      o.putBoolean(s.ttffDerived);
+      o.putInt(s.r().playState);
+      o.putLong(s.r().playStateAt);
+      o.putLong(s.r().startingAt);
+      o.putBoolean(s.r().ttffDerived);
       // version 8: the quality facts
-      o.putLong(s.firstFatalAt);
-      o.putInt(s.recoveredErrors);
-      o.putInt(s.warningEvents);
-      o.putInt(s.heartbeatWarnings);
+      o.putLong(s.r().firstFatalAt);
+      o.putInt(s.r().recoveredErrors);
+      o.putInt(s.r().warningEvents);
+      o.putInt(s.r().heartbeatWarnings);
       o.putInt(s.rebufferCount);
-      o.putInt(s.seekCount);
-      o.putInt(s.seekMs);
+      o.putInt(s.r().seekCount);
+      o.putInt(s.r().seekMs);
       for (int v : new int[] {s.videoW, s.videoH, s.playerW, s.playerH}) {
         o.putInt(v);
       }
-      for (long v : new long[] {s.videoSizeAt, s.playerSizeAt, s.bitrateBps, s.bitrateAt, s.bitrateMs, s.bitrateBits,
+      for (long v : new long[] {s.videoSizeAt, s.playerSizeAt, s.rp().bitrateBps, s.rp().bitrateAt, s.rp().bitrateMs,
+          s.rp().bitrateBits,
           s.scaleMs, s.upscaleUnits, s.downscaleUnits}) {
         o.putLong(v);
       }
-      for (int v : new int[] {s.droppedFrames, s.totalFrames, s.switchesUp, s.switchesDown}) {
+      for (int v : new int[] {s.rp().droppedFrames, s.rp().totalFrames, s.rp().switchesUp, s.rp().switchesDown}) {
         o.putInt(v);
       }
-      for (long v : s.hbv) {
-        o.putLong(v);
+      for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
+        for (int f = 0; f < ViewState.HBV_FIELDS; f++) {
+          o.putLong(slot < s.hbCount ? s.hbv(slot, f) : 0);
+        }
       }
       o.putDouble(s.maxUpscale);
       // version 9: the timeline
-      o.putLong(s.stallSince);
+      o.putLong(s.r().stallSince);
       s.timeline.save(o);
       // version 10: the custom and network dimensions
       for (String v : d.tail()) {
@@ -116,6 +126,12 @@ final class StateCodec {
   }
 
   static ViewState decode(byte[] b) {
+    ViewState s = read(b);
+    s.compact();
+    return s;
+  }
+
+  private static ViewState read(byte[] b) {
     {
       Binary.Reader in = new Binary.Reader(b);
       int version = in.getByte();
@@ -148,60 +164,73 @@ final class StateCodec {
       s.lastOfPage = in.getBoolean();
       s.timedOut = in.getBoolean();
       s.ttffMs = in.getInt();
-      s.heartbeatErrors = in.getInt();
-      s.errorEvents = in.getInt();
-      s.authFailures = in.getInt();
+      s.rare().heartbeatErrors = in.getInt();
+      s.rare().errorEvents = in.getInt();
+      s.rare().authFailures = in.getInt();
       s.eventIdCount = in.getInt();
-      for (int i = 0; i < ViewState.EVENT_IDS; i++) {
-        s.eventIds[i] = in.getInt();
+      int[] ids = new int[ViewState.EVENT_IDS];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = in.getInt();
       }
-      s.hbCount = in.getInt();
-      for (int i = 0; i < s.hb.length; i++) {
-        s.hb[i] = in.getLong();
+      s.eventIds = Integer.compareUnsigned(s.eventIdCount, s.eventIds.length) <= 0
+          ? java.util.Arrays.copyOf(ids, s.eventIds.length) : ids;
+      s.hbCount = Math.max(0, Math.min(ViewState.HEARTBEAT_SLOTS, in.getInt()));
+      for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
+        for (int f = 0; f < ViewState.HB_FIELDS; f++) {
+          long v = in.getLong();
+          if (slot < s.hbCount) {
+            s.hb(slot, f, v);
+          }
+        }
       }
       if (version >= VERSION_7) {
-        s.playState = (char) in.getInt();
-        s.playStateAt = in.getLong();
-        s.startingAt = in.getLong();
-        s.ttffDerived = in.getBoolean();
+        s.rare().playState = (char) in.getInt();
+        s.rare().playStateAt = in.getLong();
+        s.rare().startingAt = in.getLong();
+        s.rare().ttffDerived = in.getBoolean();
       }
       if (version < VERSION_8) {
         // its errors were of no known kind: fatal, as for a view stored before the kinds (ViewQuality.ofErrors)
         if (s.errors() > 0) {
-          s.firstFatalAt = s.firstFrame ? Math.max(s.firstFrameAt, s.lastEventAt) : s.startedAt;
+          s.rare().firstFatalAt = s.firstFrame ? Math.max(s.firstFrameAt, s.lastEventAt) : s.startedAt;
         }
         return s;
       }
-      s.firstFatalAt = in.getLong();
-      s.recoveredErrors = in.getInt();
-      s.warningEvents = in.getInt();
-      s.heartbeatWarnings = in.getInt();
+      s.rare().firstFatalAt = in.getLong();
+      s.rare().recoveredErrors = in.getInt();
+      s.rare().warningEvents = in.getInt();
+      s.rare().heartbeatWarnings = in.getInt();
       s.rebufferCount = in.getInt();
-      s.seekCount = in.getInt();
-      s.seekMs = in.getInt();
+      s.rare().seekCount = in.getInt();
+      s.rare().seekMs = in.getInt();
       s.videoW = in.getInt();
       s.videoH = in.getInt();
       s.playerW = in.getInt();
       s.playerH = in.getInt();
       s.videoSizeAt = in.getLong();
       s.playerSizeAt = in.getLong();
-      s.bitrateBps = in.getLong();
-      s.bitrateAt = in.getLong();
-      s.bitrateMs = in.getLong();
-      s.bitrateBits = in.getLong();
+      s.reported().bitrateBps = in.getLong();
+      s.reported().bitrateAt = in.getLong();
+      s.reported().bitrateMs = in.getLong();
+      s.reported().bitrateBits = in.getLong();
       s.scaleMs = in.getLong();
       s.upscaleUnits = in.getLong();
       s.downscaleUnits = in.getLong();
-      s.droppedFrames = in.getInt();
-      s.totalFrames = in.getInt();
-      s.switchesUp = in.getInt();
-      s.switchesDown = in.getInt();
-      for (int i = 0; i < s.hbv.length; i++) {
-        s.hbv[i] = in.getLong();
+      s.reported().droppedFrames = in.getInt();
+      s.reported().totalFrames = in.getInt();
+      s.reported().switchesUp = in.getInt();
+      s.reported().switchesDown = in.getInt();
+      for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
+        for (int f = 0; f < ViewState.HBV_FIELDS; f++) {
+          long v = in.getLong();
+          if (slot < s.hbCount) {
+            s.hbv(slot, f, v);
+          }
+        }
       }
       s.maxUpscale = in.getDouble();
       if (version >= VERSION_9) {
-        s.stallSince = in.getLong();
+        s.rare().stallSince = in.getLong();
         s.timeline = io.viewpulse.model.Timeline.Recorder.restore(in);
       }
       if (version >= VERSION_10) {

@@ -70,7 +70,9 @@ import io.viewpulse.model.ViewRecord;
  * <p>Memory. What a session keeps of what its player sent is bounded ({@link Bounded}, applied to every
  * {@link Beacon}): the session id in its key and the viewer id at most {@link Bounded#MAX_ID} characters or a
  * fixed-length hash, the page domain and media host at most {@link Bounded#MAX_HOST}; the other strings are the
- * catalog's (account, playback id, creator) or shared dimensions. So a session's heap has an upper bound.
+ * catalog's (account, playback id, creator) or shared dimensions. So a session's heap has an upper bound. Its parts are
+ * kept as small as their values: the remembered heartbeats in one array of ints, the facts few sessions have in side
+ * objects made at their first ({@link Rare}, {@link Reported}), the event-id hashes in an array that grows.
  *
  * <p>Timeline. What the player reported is also kept event by event ({@link io.viewpulse.model.Timeline.Recorder}, at
  * most {@link io.viewpulse.model.Timeline#MAX_BYTES} encoded, the rest counted as dropped): play and pause events,
@@ -106,6 +108,7 @@ final class ViewState {
   static final int HB_TTFF = 5;
   /** The heartbeat's error count (low 32 bits) and warning count (high 32 bits; both at most a million). */
   static final int HB_ERRORS = 6;
+  /** The fields per heartbeat above, as the session state stores them ({@link StateCodec}): a long each. */
   static final int HB_FIELDS = 7;
   /** A heartbeat's bits played at its rendition's bitrate. */
   static final int HBV_BITS = 0;
@@ -118,7 +121,30 @@ final class ViewState {
   static final int HBV_FRAMES = 4;
   /** Its rendition switches up (low 32 bits) and down (high 32 bits). */
   static final int HBV_SWITCHES = 5;
+  /** The video fields per heartbeat above, as the session state stores them: a long each. */
   static final int HBV_FIELDS = 6;
+  /*
+   * In memory a heartbeat slot is SLOT_INTS ints of hb, each field as small as its values: the id's 32-bit hash, the
+   * time as an offset from hbBase, the playing time and TTFF as ints (ingest bounds them, EventChecks), the pairs of
+   * 32-bit halves as two ints, and of the video share one signed long for the upscaling (positive) or the downscaling
+   * (negative: a heartbeat has at most one of them). The rest of the video share, the bits, frames and switches, is
+   * X_INTS ints per slot of Reported.shares, made when a heartbeat first has any (players that report no bitrate,
+   * frames or switches, Livepeer's among them, never do). The playing time with a known bitrate and with known sizes is
+   * either none or all of the heartbeat's, two bits of hbvKnown.
+   */
+  private static final int S_ID = 0;
+  private static final int S_TS = 1;
+  private static final int S_PLAYING = 2;
+  private static final int S_REBUFFER = 3;
+  private static final int S_STALL_WAIT = 5;
+  private static final int S_TTFF = 7;
+  private static final int S_ERRORS = 8;
+  private static final int S_SCALE = 10;
+  static final int SLOT_INTS = 12;
+  private static final int X_BITS = 0;
+  private static final int X_FRAMES = 2;
+  private static final int X_SWITCHES = 4;
+  private static final int X_INTS = 6;
   static final long NO_FIRST_FRAME = -1;
   static final long FRAME_WITHOUT_TTFF = -2;
   /** Error categories of errors the player recovered from: non-fatal. */
@@ -155,9 +181,6 @@ final class ViewState {
   long playingMs;
   long rebufferMs;
   int rebufferCount;
-  /** Seeks with a latency (from seeking to playing again), and their latencies summed. */
-  int seekCount;
-  int seekMs;
   /** The video's and the player's sizes last reported (0: unknown), and the times of the heartbeats that said so. */
   int videoW;
   int videoH;
@@ -165,66 +188,157 @@ final class ViewState {
   int playerH;
   long videoSizeAt = UNSET;
   long playerSizeAt = UNSET;
-  /** The bitrate of the rendition playing last reported (0: unknown), and the time of the heartbeat that said so. */
-  long bitrateBps;
-  long bitrateAt = UNSET;
-  /** Each remembered heartbeat's share of the video facts, {@link #HBV_FIELDS} per slot of {@link #hb}. */
-  final long[] hbv = new long[HEARTBEAT_SLOTS * HBV_FIELDS];
-  /** The video facts of {@link ViewQuality}; the scalings in thousandths of a millisecond. */
-  long bitrateMs;
-  long bitrateBits;
+  /**
+   * The video facts of {@link ViewQuality} from the sizes; the scalings in thousandths of a millisecond. Those from the
+   * bitrate, frames and switches are in {@link Reported}.
+   */
   long scaleMs;
   long upscaleUnits;
   long downscaleUnits;
-  int droppedFrames;
-  int totalFrames;
-  int switchesUp;
-  int switchesDown;
   /** The largest upscaling of a heartbeat with playing time; a re-sent heartbeat does not take it back. */
   double maxUpscale;
-  int heartbeatErrors;
-  int errorEvents;
-  int authFailures;
-  /** Time of the earliest fatal error event, or {@link #UNSET}. */
-  long firstFatalAt = UNSET;
-  /** Error events of a category the player recovered from ({@link #RECOVERED_CATEGORIES}). */
-  int recoveredErrors;
-  int warningEvents;
-  /** The heartbeats' warning counts, summed as their error counts are. */
-  int heartbeatWarnings;
   boolean endedByPlayer;
   boolean lastOfPage;
   /** Latest event time of the page's last beacons: only newer events reopen the view. */
   long lastOfPageAt = UNSET;
   boolean timedOut;
-  /** The last play state a CMCD report gave (its letter), or 0 before any. */
-  char playState;
-  /** The time of the report that gave {@link #playState}. */
-  long playStateAt = UNSET;
-  /** When the startup began (the first {@code s}, or {@code r} before the first frame), for TTFF without msd. */
-  long startingAt = UNSET;
-  /** TTFF was derived from play states, so a media start delay reported later replaces it. */
-  boolean ttffDerived;
   /** The session plays a live stream of the catalog (recomputed after a restart, not stored). */
   boolean onStream;
   /** What happened, event by event, bounded ({@link io.viewpulse.model.Timeline.Recorder}). */
   io.viewpulse.model.Timeline.Recorder timeline = new io.viewpulse.model.Timeline.Recorder();
   /** Which parts of an on-demand video the view watched, and how often ({@link Watched}). */
   Watched watched = new Watched();
-  /** When the play state last entered {@code r} after the first frame (a stall under way), or {@link #UNSET}. */
-  long stallSince = UNSET;
+  /** Errors, warnings, seeks and CMCD play states, null while the session had none ({@link Rare}). */
+  private Rare rare;
   /** {@link #viewId()} once computed (0 before); derived, not stored. */
   private long viewId;
 
-  /** 32-bit hashes of recent event ids: a collision among 16 ids of one session is a one-in-a-hundred-million event. */
-  final int[] eventIds = new int[EVENT_IDS];
+  /**
+   * 32-bit hashes of recent event ids: a collision among 16 ids of one session is a one-in-a-hundred-million event.
+   * The array grows to {@link #EVENT_IDS} as ids come: most sessions send few events besides heartbeats.
+   */
+  int[] eventIds = new int[2];
   int eventIdCount;
   /**
-   * The remembered heartbeats, {@link #HB_FIELDS} longs per slot in one array: one object instead of seven keeps an
-   * open session's heap small.
+   * The remembered heartbeats with their share of the video facts, {@link #SLOT_INTS} ints per slot in one array: one
+   * object instead of many keeps an open session's heap small.
    */
-  final long[] hb = new long[HEARTBEAT_SLOTS * HB_FIELDS];
+  private final int[] hb = new int[HEARTBEAT_SLOTS * SLOT_INTS];
+  /** The bitrate, frames and switches reported, null while none was ({@link Reported}). */
+  private Reported reported;
+  /** What the slots' times are offsets from, {@link #UNSET} before the first heartbeat. */
+  private long hbBase = UNSET;
+  /** Per slot {@code i}, bit {@code 2 i}: its playing time counted with a known bitrate; bit {@code 2 i + 1}: sizes. */
+  private byte hbvKnown;
   int hbCount;
+
+  /**
+   * The facts most sessions never have (errors and warnings, seeks, the CMCD play state), apart so that those
+   * sessions do not carry them: made when one of them first is not its initial value.
+   */
+  static final class Rare {
+    /** The initial values, read while a session has no {@link Rare} of its own; never written. */
+    private static final Rare NONE = new Rare();
+    int heartbeatErrors;
+    int errorEvents;
+    int authFailures;
+    /** Time of the earliest fatal error event, or {@link ViewState#UNSET}. */
+    long firstFatalAt = UNSET;
+    /** Error events of a category the player recovered from ({@link ViewState#RECOVERED_CATEGORIES}). */
+    int recoveredErrors;
+    int warningEvents;
+    /** The heartbeats' warning counts, summed as their error counts are. */
+    int heartbeatWarnings;
+    /** Seeks with a latency (from seeking to playing again), and their latencies summed. */
+    int seekCount;
+    int seekMs;
+    /** The last play state a CMCD report gave (its letter), or 0 before any. */
+    char playState;
+    /** The time of the report that gave {@link #playState}. */
+    long playStateAt = UNSET;
+    /** When the startup began (the first {@code s}, or {@code r} before the first frame), for TTFF without msd. */
+    long startingAt = UNSET;
+    /** TTFF was derived from play states, so a media start delay reported later replaces it. */
+    boolean ttffDerived;
+    /** When the play state last entered {@code r} after the first frame (a stall under way), or {@link ViewState#UNSET}. */
+    long stallSince = UNSET;
+
+    boolean initial() {
+      return heartbeatErrors == 0 && errorEvents == 0 && authFailures == 0 && firstFatalAt == UNSET
+          && recoveredErrors == 0 && warningEvents == 0 && heartbeatWarnings == 0 && seekCount == 0 && seekMs == 0
+          && playState == 0 && playStateAt == UNSET && startingAt == UNSET && !ttffDerived && stallSince == UNSET;
+    }
+  }
+
+  /**
+   * What a player may report of the video besides its sizes, which many players (Livepeer's among them) do not: the
+   * bitrate of the rendition playing, dropped and decoded frames, rendition switches, with each remembered heartbeat's
+   * share of them ({@link #X_INTS} ints per slot). Made when a heartbeat first reports a bitrate or a frame or switch
+   * count that is not 0.
+   */
+  static final class Reported {
+    /** The initial values, read while a session has no {@link Reported} of its own; never written. */
+    private static final Reported NONE = new Reported();
+    /** The bitrate of the rendition playing last reported (0: unknown), and the time of the heartbeat that said so. */
+    long bitrateBps;
+    long bitrateAt = UNSET;
+    long bitrateMs;
+    long bitrateBits;
+    int droppedFrames;
+    int totalFrames;
+    int switchesUp;
+    int switchesDown;
+    final int[] shares = new int[HEARTBEAT_SLOTS * X_INTS];
+
+    boolean initial() {
+      if (bitrateBps != 0 || bitrateAt != UNSET || bitrateMs != 0 || bitrateBits != 0 || droppedFrames != 0
+          || totalFrames != 0 || switchesUp != 0 || switchesDown != 0) {
+        return false;
+      }
+      for (int v : shares) {
+        if (v != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** The reported video facts to read: the session's own, or the initial values. */
+  Reported rp() {
+    return reported == null ? Reported.NONE : reported;
+  }
+
+  /** The reported video facts to write, made at the first write. */
+  Reported reported() {
+    if (reported == null) {
+      reported = new Reported();
+    }
+    return reported;
+  }
+
+  /** The session's rare facts to read: its own, or the initial values. */
+  Rare r() {
+    return rare == null ? Rare.NONE : rare;
+  }
+
+  /** The session's rare facts to write, made at the first write. */
+  Rare rare() {
+    if (rare == null) {
+      rare = new Rare();
+    }
+    return rare;
+  }
+
+  /** Drops the rare facts and the reported video facts when they are all initial (after a restore wrote them). */
+  void compact() {
+    if (rare != null && rare.initial()) {
+      rare = null;
+    }
+    if (reported != null && reported.initial()) {
+      reported = null;
+    }
+  }
 
   ViewState(String key, Beacon b) {
     this.key = key;
@@ -346,28 +460,30 @@ final class ViewState {
       }
       case ERROR -> {
         playIntent = true;
-        errorEvents++;
+        Rare r = rare();
+        r.errorEvents++;
         if ("access-control".equals(e.category())) {
-          authFailures++;
+          r.authFailures++;
         }
         boolean recovered = e.category() != null && RECOVERED_CATEGORIES.contains(e.category());
         timeline.error(e.timestamp(), !recovered, e.category(), e.message());
         if (recovered) {
-          recoveredErrors = saturated(recoveredErrors, 1);
+          r.recoveredErrors = saturated(r.recoveredErrors, 1);
         } else {
-          firstFatalAt = firstFatalAt == UNSET ? e.timestamp() : Math.min(firstFatalAt, e.timestamp());
+          r.firstFatalAt = r.firstFatalAt == UNSET ? e.timestamp() : Math.min(r.firstFatalAt, e.timestamp());
         }
       }
       case WARNING -> {
         timeline.error(e.timestamp(), false, e.category(), e.message());
-        warningEvents = saturated(warningEvents, 1);
+        rare().warningEvents = saturated(r().warningEvents, 1);
       }
       case PAUSE -> timeline.pause(e.timestamp());
       case SEEK -> {
         timeline.seek(e.timestamp(), e.latencyMs() == null ? -1 : e.latencyMs());
         if (e.latencyMs() != null) {
-          seekCount = saturated(seekCount, 1);
-          seekMs = saturated(seekMs, e.latencyMs());
+          Rare r = rare();
+          r.seekCount = saturated(r.seekCount, 1);
+          r.seekMs = saturated(r.seekMs, e.latencyMs());
         }
       }
       case ENDED -> {
@@ -394,25 +510,26 @@ final class ViewState {
     if (letter == null || letter.length() != 1) {
       return false;
     }
-    if (playStateAt != UNSET && ts < playStateAt) {
+    if (r().playStateAt != UNSET && ts < r().playStateAt) {
       // overtaken by a later report: its state is history, but a start delay it carries still counts
       return startDelay(e);
     }
     char st = letter.charAt(0);
-    if (playStateAt != UNSET) {
-      long dt = Math.min(ts - playStateAt, MAX_STATE_INTERVAL_MS);
-      if (st != 'r' && stallSince != UNSET) {
-        timeline.stall(stallSince, Math.min(ts - stallSince, MAX_STATE_INTERVAL_MS), 1);
-        stallSince = UNSET;
+    Rare r = rare();
+    if (r.playStateAt != UNSET) {
+      long dt = Math.min(ts - r.playStateAt, MAX_STATE_INTERVAL_MS);
+      if (st != 'r' && r.stallSince != UNSET) {
+        timeline.stall(r.stallSince, Math.min(ts - r.stallSince, MAX_STATE_INTERVAL_MS), 1);
+        r.stallSince = UNSET;
       }
-      if (playState == 'p') {
+      if (r.playState == 'p') {
         playingMs += dt;
         lastPlayingDelta = dt;
-      } else if (playState == 'r' && firstFrame) {
+      } else if (r.playState == 'r' && firstFrame) {
         rebufferMs += dt;
       }
     }
-    if (st != playState) {
+    if (st != r.playState) {
       switch (st) {
         case 's' -> timeline.play(ts);
         case 'k' -> timeline.seek(ts, -1);
@@ -427,12 +544,12 @@ final class ViewState {
     switch (st) {
       case 's', 'r' -> {
         playIntent = true;
-        if (st == 'r' && firstFrame && playState != 'r') {
-          stallSince = ts;
+        if (st == 'r' && firstFrame && r.playState != 'r') {
+          r.stallSince = ts;
           rebufferCount = saturated(rebufferCount, 1);
         }
-        if (!firstFrame && startingAt == UNSET) {
-          startingAt = ts;
+        if (!firstFrame && r.startingAt == UNSET) {
+          r.startingAt = ts;
         }
         reopen(ts);
       }
@@ -444,9 +561,9 @@ final class ViewState {
           timeline.firstFrame(ts);
           firstFrame = true;
           firstFrameAt = ts;
-          if (ttffMs < 0 && startingAt != UNSET) {
-            ttffMs = (int) Math.min(ts - startingAt, Integer.MAX_VALUE);
-            ttffDerived = true;
+          if (ttffMs < 0 && r.startingAt != UNSET) {
+            ttffMs = (int) Math.min(ts - r.startingAt, Integer.MAX_VALUE);
+            r.ttffDerived = true;
           }
           reclassify();
         } else if (firstFrameAt == UNSET) {
@@ -462,8 +579,8 @@ final class ViewState {
         // k seeking, a paused, w waiting, d preloading: no fact of their own
       }
     }
-    playState = st;
-    playStateAt = ts;
+    r.playState = st;
+    r.playStateAt = ts;
     startDelay(e);
     return true;
   }
@@ -477,9 +594,11 @@ final class ViewState {
   private boolean startDelay(PlayerEvent e) {
     Heartbeat m = e.heartbeat();
     if (m != null && m.playToFirstFrameMs() != null && firstFrame && firstFrameAt != UNSET
-        && e.timestamp() >= firstFrameAt && (ttffMs < 0 || ttffDerived)) {
+        && e.timestamp() >= firstFrameAt && (ttffMs < 0 || r().ttffDerived)) {
       ttffMs = (int) (long) m.playToFirstFrameMs();
-      ttffDerived = false;
+      if (rare != null) {
+        rare.ttffDerived = false;
+      }
       return true;
     }
     return false;
@@ -497,7 +616,7 @@ final class ViewState {
     int slot = -1;
     if (e.id() != null) {
       for (int i = 0; i < hbCount; i++) {
-        if (hb(i, HB_ID) == id) {
+        if (hb[i * SLOT_INTS + S_ID] == fold(id)) {
           slot = i;
           break;
         }
@@ -524,8 +643,11 @@ final class ViewState {
       playingMs -= hb(slot, HB_PLAYING);
       rebufferMs -= low(hb(slot, HB_REBUFFER));
       rebufferCount -= high(hb(slot, HB_REBUFFER));
-      heartbeatErrors -= low(hb(slot, HB_ERRORS));
-      heartbeatWarnings -= high(hb(slot, HB_ERRORS));
+      if (hb(slot, HB_ERRORS) != 0) {
+        Rare r = rare();
+        r.heartbeatErrors -= low(hb(slot, HB_ERRORS));
+        r.heartbeatWarnings -= high(hb(slot, HB_ERRORS));
+      }
     } else {
       slot = freeSlot();
       hb(slot, HB_ID, id);
@@ -542,8 +664,11 @@ final class ViewState {
     watched.heartbeat(slot, reSent, h, playingMs, live);
     rebufferMs += low(hb(slot, HB_REBUFFER));
     rebufferCount = saturated(rebufferCount, high(hb(slot, HB_REBUFFER)));
-    heartbeatErrors = saturated(heartbeatErrors, h.errors());
-    heartbeatWarnings = saturated(heartbeatWarnings, h.warnings());
+    if (h.errors() != 0 || h.warnings() != 0) {
+      Rare r = rare();
+      r.heartbeatErrors = saturated(r.heartbeatErrors, h.errors());
+      r.heartbeatWarnings = saturated(r.heartbeatWarnings, h.warnings());
+    }
     videoShare(slot, e.timestamp(), h.timePlayingMs(), e.video());
     video(slot, 1);
     if (firstFrameAt != firstFrameBefore) {
@@ -575,6 +700,7 @@ final class ViewState {
    */
   private void videoShare(int slot, long ts, long playing, VideoSample v) {
     if (v != null) {
+      long bitrateBps = rp().bitrateBps;
       io.viewpulse.model.Timeline.Rendition from = new io.viewpulse.model.Timeline.Rendition(bitrateBps, videoW, videoH);
       if ((v.videoWidthPx() != null || v.videoHeightPx() != null) && ts >= videoSizeAt) {
         videoW = v.videoWidthPx() != null ? v.videoWidthPx() : videoW;
@@ -586,17 +712,19 @@ final class ViewState {
         playerH = v.playerHeightPx() != null ? v.playerHeightPx() : playerH;
         playerSizeAt = ts;
       }
-      if (v.bitrateBps() != null && ts >= bitrateAt) {
-        bitrateBps = v.bitrateBps();
-        bitrateAt = ts;
+      if (v.bitrateBps() != null && ts >= rp().bitrateAt) {
+        Reported r = reported();
+        r.bitrateBps = v.bitrateBps();
+        r.bitrateAt = ts;
+        bitrateBps = r.bitrateBps;
       }
       if (from.bitrateBps() != 0 && from.bitrateBps() != bitrateBps
           || from.height() != 0 && (from.width() != videoW || from.height() != videoH)) {
         timeline.rendition(ts, from, new io.viewpulse.model.Timeline.Rendition(bitrateBps, videoW, videoH));
       }
     }
-    long rated = bitrateBps > 0 ? playing : 0;
-    hbv[slot * HBV_FIELDS + HBV_BITS] = bitrateBps * rated / 1000;
+    long rated = rp().bitrateBps > 0 ? playing : 0;
+    hbv(slot, HBV_BITS, rp().bitrateBps * rated / 1000);
     long scaled = 0;
     long up = 0;
     long down = 0;
@@ -609,25 +737,34 @@ final class ViewState {
       }
       down = Math.round(playing * 1000.0 * Math.max(0, 1 - factor));
     }
-    hbv[slot * HBV_FIELDS + HBV_MS] = pack(rated, scaled);
-    hbv[slot * HBV_FIELDS + HBV_UP] = up;
-    hbv[slot * HBV_FIELDS + HBV_DOWN] = down;
-    hbv[slot * HBV_FIELDS + HBV_FRAMES] = v == null ? 0 : pack(v.droppedFrames(), v.totalFrames());
-    hbv[slot * HBV_FIELDS + HBV_SWITCHES] = v == null ? 0 : pack(v.switchesUp(), v.switchesDown());
+    hbv(slot, HBV_MS, pack(rated, scaled));
+    hbv(slot, HBV_UP, up);
+    hbv(slot, HBV_DOWN, down);
+    hbv(slot, HBV_FRAMES, v == null ? 0 : pack(v.droppedFrames(), v.totalFrames()));
+    hbv(slot, HBV_SWITCHES, v == null ? 0 : pack(v.switchesUp(), v.switchesDown()));
   }
 
   /** Adds ({@code sign} 1) or takes back (-1) a remembered heartbeat's share of the video facts. */
   private void video(int slot, int sign) {
-    int at = slot * HBV_FIELDS;
-    bitrateBits += sign * hbv[at + HBV_BITS];
-    bitrateMs += sign * (long) low(hbv[at + HBV_MS]);
-    scaleMs += sign * (long) high(hbv[at + HBV_MS]);
-    upscaleUnits += sign * hbv[at + HBV_UP];
-    downscaleUnits += sign * hbv[at + HBV_DOWN];
-    droppedFrames = saturated(droppedFrames, sign * (long) low(hbv[at + HBV_FRAMES]));
-    totalFrames = saturated(totalFrames, sign * (long) high(hbv[at + HBV_FRAMES]));
-    switchesUp = saturated(switchesUp, sign * (long) low(hbv[at + HBV_SWITCHES]));
-    switchesDown = saturated(switchesDown, sign * (long) high(hbv[at + HBV_SWITCHES]));
+    long ms = hbv(slot, HBV_MS);
+    long bits = hbv(slot, HBV_BITS);
+    if (bits != 0 || low(ms) != 0) {
+      Reported r = reported();
+      r.bitrateBits += sign * bits;
+      r.bitrateMs += sign * (long) low(ms);
+    }
+    scaleMs += sign * (long) high(ms);
+    upscaleUnits += sign * hbv(slot, HBV_UP);
+    downscaleUnits += sign * hbv(slot, HBV_DOWN);
+    long frames = hbv(slot, HBV_FRAMES);
+    long switches = hbv(slot, HBV_SWITCHES);
+    if (frames != 0 || switches != 0) {
+      Reported r = reported();
+      r.droppedFrames = saturated(r.droppedFrames, sign * (long) low(frames));
+      r.totalFrames = saturated(r.totalFrames, sign * (long) high(frames));
+      r.switchesUp = saturated(r.switchesUp, sign * (long) low(switches));
+      r.switchesDown = saturated(r.switchesDown, sign * (long) high(switches));
+    }
   }
 
   /**
@@ -676,12 +813,144 @@ final class ViewState {
     return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) count + more));
   }
 
-  private long hb(int slot, int field) {
-    return hb[slot * HB_FIELDS + field];
+  /**
+   * A remembered heartbeat's field ({@link #HB_ID} to {@link #HB_ERRORS}) as a long: the id as its 32-bit hash
+   * ({@link #fold}), the time as an epoch millisecond, the pairs {@link #pack}ed.
+   */
+  long hb(int slot, int field) {
+    int at = slot * SLOT_INTS;
+    return switch (field) {
+      case HB_ID -> hb[at + S_ID] & 0xffffffffL;
+      case HB_TS -> hbBase + hb[at + S_TS];
+      case HB_PLAYING -> hb[at + S_PLAYING];
+      case HB_REBUFFER -> pair(at + S_REBUFFER);
+      case HB_STALL_WAIT -> pair(at + S_STALL_WAIT);
+      case HB_TTFF -> hb[at + S_TTFF];
+      case HB_ERRORS -> pair(at + S_ERRORS);
+      default -> throw new IllegalArgumentException("heartbeat field " + field);
+    };
   }
 
-  private void hb(int slot, int field, long value) {
-    hb[slot * HB_FIELDS + field] = value;
+  /** Sets a remembered heartbeat's field, given as {@link #hb(int, int)} reads it (an id may be its 64-bit hash). */
+  void hb(int slot, int field, long value) {
+    int at = slot * SLOT_INTS;
+    switch (field) {
+      case HB_ID -> hb[at + S_ID] = fold(value);
+      case HB_TS -> time(slot, value);
+      case HB_PLAYING -> hb[at + S_PLAYING] = clamp(value);
+      case HB_REBUFFER -> pair(at + S_REBUFFER, value);
+      case HB_STALL_WAIT -> pair(at + S_STALL_WAIT, value);
+      case HB_TTFF -> hb[at + S_TTFF] = clamp(value);
+      case HB_ERRORS -> pair(at + S_ERRORS, value);
+      default -> throw new IllegalArgumentException("heartbeat field " + field);
+    }
+  }
+
+  /** A remembered heartbeat's share of the video facts ({@link #HBV_BITS} to {@link #HBV_SWITCHES}) as a long. */
+  long hbv(int slot, int field) {
+    int at = slot * SLOT_INTS;
+    return switch (field) {
+      case HBV_BITS -> extra(slot, X_BITS);
+      case HBV_MS -> {
+        long playing = hb[at + S_PLAYING];
+        yield pack((hbvKnown >>> 2 * slot & 1) != 0 ? playing : 0, (hbvKnown >>> 2 * slot & 2) != 0 ? playing : 0);
+      }
+      case HBV_UP -> Math.max(0, pair(at + S_SCALE));
+      case HBV_DOWN -> Math.max(0, -pair(at + S_SCALE));
+      case HBV_FRAMES -> extra(slot, X_FRAMES);
+      case HBV_SWITCHES -> extra(slot, X_SWITCHES);
+      default -> throw new IllegalArgumentException("heartbeat video field " + field);
+    };
+  }
+
+  /**
+   * Sets a remembered heartbeat's share of the video facts, given as {@link #hbv(int, int)} reads it. Its playing time
+   * ({@link #HB_PLAYING}) is set first: the times of {@link #HBV_MS} are either none or all of it. Of an upscaling and
+   * a downscaling the one set last that is not 0 is kept (a heartbeat has at most one).
+   */
+  void hbv(int slot, int field, long value) {
+    int at = slot * SLOT_INTS;
+    switch (field) {
+      case HBV_BITS -> extra(slot, X_BITS, value);
+      case HBV_MS -> {
+        int known = (low(value) != 0 ? 1 : 0) | (high(value) != 0 ? 2 : 0);
+        hbvKnown = (byte) (hbvKnown & ~(3 << 2 * slot) | known << 2 * slot);
+      }
+      case HBV_UP -> pair(at + S_SCALE, value > 0 ? value : Math.min(0, pair(at + S_SCALE)));
+      case HBV_DOWN -> pair(at + S_SCALE, value > 0 ? -value : Math.max(0, pair(at + S_SCALE)));
+      case HBV_FRAMES -> extra(slot, X_FRAMES, value);
+      case HBV_SWITCHES -> extra(slot, X_SWITCHES, value);
+      default -> throw new IllegalArgumentException("heartbeat video field " + field);
+    }
+  }
+
+  private long extra(int slot, int field) {
+    int at = slot * X_INTS + field;
+    return reported == null ? 0 : pack(reported.shares[at], reported.shares[at + 1]);
+  }
+
+  private void extra(int slot, int field, long value) {
+    if (reported == null && value == 0) {
+      return;
+    }
+    int[] shares = reported().shares;
+    int at = slot * X_INTS + field;
+    shares[at] = low(value);
+    shares[at + 1] = high(value);
+  }
+
+  private long pair(int at) {
+    return pack(hb[at], hb[at + 1]);
+  }
+
+  private void pair(int at, long value) {
+    hb[at] = low(value);
+    hb[at + 1] = high(value);
+  }
+
+  /**
+   * Sets a slot's time, an offset from {@link #hbBase}. A time that does not fit (a view longer than an int's
+   * milliseconds reach, or a player clock that jumped) moves the base to the newest time remembered; a time still
+   * further from it than the offsets reach, necessarily older, is kept as the oldest they can say: it is then the first
+   * slot to be reused, and a version of that heartbeat re-sent later counts only with a time newer than that.
+   */
+  private void time(int slot, long ts) {
+    if (hbBase == UNSET) {
+      hbBase = ts;
+    }
+    long off = offset(ts, hbBase);
+    if (off == (int) off) {
+      hb[slot * SLOT_INTS + S_TS] = (int) off;
+      return;
+    }
+    long newest = ts;
+    for (int i = 0; i < hbCount; i++) {
+      if (i != slot) {
+        newest = Math.max(newest, hb(i, HB_TS));
+      }
+    }
+    for (int i = 0; i < hbCount; i++) {
+      if (i != slot) {
+        hb[i * SLOT_INTS + S_TS] = clamp(offset(hb(i, HB_TS), newest));
+      }
+    }
+    hbBase = newest;
+    hb[slot * SLOT_INTS + S_TS] = clamp(offset(ts, newest));
+  }
+
+  /** {@code t - base}, saturated to a long. */
+  private static long offset(long t, long base) {
+    long d = t - base;
+    return ((t ^ base) & (t ^ d)) < 0 ? (t < base ? Long.MIN_VALUE : Long.MAX_VALUE) : d;
+  }
+
+  private static int clamp(long v) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+  }
+
+  /** An id's 64-bit hash in 32 bits, as {@link #eventIds} keeps it; a 32-bit hash (zero-extended) is itself. */
+  static int fold(long hash) {
+    return (int) (hash ^ (hash >>> 32));
   }
 
   /** A slot for a new heartbeat id: a free one, else the one with the oldest timestamp. */
@@ -699,7 +968,7 @@ final class ViewState {
   }
 
   private boolean seen(long hash) {
-    int id = (int) (hash ^ (hash >>> 32));
+    int id = fold(hash);
     int n = Math.min(eventIdCount, EVENT_IDS);
     for (int i = 0; i < n; i++) {
       if (eventIds[i] == id) {
@@ -710,7 +979,11 @@ final class ViewState {
   }
 
   private void remember(long hash) {
-    eventIds[eventIdCount % EVENT_IDS] = (int) (hash ^ (hash >>> 32));
+    int at = eventIdCount % EVENT_IDS;
+    if (at >= eventIds.length) {
+      eventIds = java.util.Arrays.copyOf(eventIds, Math.min(EVENT_IDS, eventIds.length * 2));
+    }
+    eventIds[at] = fold(hash);
     eventIdCount++;
   }
 
@@ -729,22 +1002,24 @@ final class ViewState {
   }
 
   int errors() {
-    return Math.max(heartbeatErrors, errorEvents);
+    return Math.max(r().heartbeatErrors, r().errorEvents);
   }
 
   /** {@link ViewQuality#NO_FAILURE}, {@link ViewQuality#FAILED_TO_START} or {@link ViewQuality#FAILED_AFTER_START}. */
   int fatal() {
     // errors the heartbeats counted whose events never arrived: of unknown kind, taken as fatal
-    boolean unreported = heartbeatErrors > errorEvents;
-    if (firstFatalAt == UNSET && !unreported) {
+    Rare r = r();
+    boolean unreported = r.heartbeatErrors > r.errorEvents;
+    if (r.firstFatalAt == UNSET && !unreported) {
       return ViewQuality.NO_FAILURE;
     }
-    boolean beforeStart = !firstFrame || (firstFatalAt != UNSET && firstFatalAt < firstFrameAt);
+    boolean beforeStart = !firstFrame || (r.firstFatalAt != UNSET && r.firstFatalAt < firstFrameAt);
     return beforeStart ? ViewQuality.FAILED_TO_START : ViewQuality.FAILED_AFTER_START;
   }
 
   int nonFatalErrors() {
-    return saturated(Math.max(heartbeatWarnings, warningEvents), recoveredErrors);
+    Rare r = r();
+    return saturated(Math.max(r.heartbeatWarnings, r.warningEvents), r.recoveredErrors);
   }
 
   boolean ended() {
@@ -772,9 +1047,9 @@ final class ViewState {
         startedAt == UNSET ? seenAt : startedAt, ended && lastEventAt != UNSET ? lastEventAt : null,
         dims == null ? Dimensions.UNKNOWN : dims, domain, live, Math.min(playingMs, most), ttffMs < 0 ? null : ttffMs,
         Math.min(rebufferMs, most),
-        errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors(), rebufferCount, seekCount, seekMs,
-            bitrateMs, bitrateBits, scaleMs, upscaleUnits / 1000.0, downscaleUnits / 1000.0, droppedFrames,
-            totalFrames, switchesUp, switchesDown, maxUpscale));
+        errors(), firstFrame, ended, new ViewQuality(fatal(), nonFatalErrors(), rebufferCount, r().seekCount, r().seekMs,
+            rp().bitrateMs, rp().bitrateBits, scaleMs, upscaleUnits / 1000.0, downscaleUnits / 1000.0,
+            rp().droppedFrames, rp().totalFrames, rp().switchesUp, rp().switchesDown, maxUpscale));
   }
 
   /**

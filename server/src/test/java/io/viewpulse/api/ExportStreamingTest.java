@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.ViewRecord;
 import io.viewpulse.testing.Http;
+import io.viewpulse.testing.StalledClient;
 import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.TestStores;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -117,20 +117,7 @@ class ExportStreamingTest {
 
   /** Starts an export that reads its status line and then nothing more, so that it holds its slot. */
   private Socket stalledExport(String key) throws IOException {
-    Socket socket = new Socket("127.0.0.1", s.http.port());
-    socket.setReceiveBufferSize(16 * 1024);
-    OutputStream out = socket.getOutputStream();
-    out.write(("GET /api/data/views/export?format=csv&" + RANGE + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Authorization: Bearer " + key + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    // the status line: the export has begun; then the client reads no more
-    byte[] status = new byte[12];
-    int n = 0;
-    while (n < status.length) {
-      n += socket.getInputStream().read(status, n, status.length - n);
-    }
-    assertThat(new String(status, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
-    return socket;
+    return StalledClient.get(s.http.port(), "/api/data/views/export?format=csv&" + RANGE, key);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.viewpulse.model.Dimensions;
 import io.viewpulse.model.ViewRecord;
 import io.viewpulse.testing.Beacons;
 import io.viewpulse.testing.Http;
+import io.viewpulse.testing.StalledClient;
 import io.viewpulse.testing.TestServer;
 import io.viewpulse.testing.TestStores;
 import java.io.IOException;
@@ -73,19 +74,7 @@ class WorkerShareTest {
 
   /** Starts an export that reads its status line and then nothing more, so that its worker waits for the client. */
   private Socket stalledExport(String key) throws IOException {
-    Socket socket = new Socket("127.0.0.1", s.http.port());
-    socket.setReceiveBufferSize(16 * 1024);
-    OutputStream out = socket.getOutputStream();
-    out.write(("GET /api/data/views/export?format=csv&" + RANGE + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Authorization: Bearer " + key + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    byte[] status = new byte[12];
-    int n = 0;
-    while (n < status.length) {
-      n += socket.getInputStream().read(status, n, status.length - n);
-    }
-    assertThat(new String(status, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
-    return socket;
+    return StalledClient.get(s.http.port(), "/api/data/views/export?format=csv&" + RANGE, key);
   }
 
   /** Sends a request and reads nothing: it waits in its account's queue until the socket is closed. */
@@ -140,6 +129,9 @@ class WorkerShareTest {
       assertThat(others.status()).as(others.body()).isEqualTo(200);
       assertThat(others.json().get("views")).hasSize(3);
       assertThat(s.http.getWithKey("/api/asset", other.token()).status()).isEqualTo(200);
+      // and so do the same account's CORS key's (public, in its players' pages: whoever copies it fills its own share)
+      Http.Response cors = s.http.getWithKey("/api/data/views/query/total/pb-share", s.corsKey);
+      assertThat(cors.status()).as(cors.body()).isEqualTo(200);
       assertThat(s.beacon(Beacons.session("share-1", "pb-share").play(T0).json(), "192.0.2.1").status())
           .isEqualTo(200);
 

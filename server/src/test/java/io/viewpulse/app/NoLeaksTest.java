@@ -138,7 +138,7 @@ class NoLeaksTest {
         "--metrics-token-file", metricsTokenFile.toString(), "--public-host", AccessMatrix.PUBLIC_HOST)
         .redirectErrorStream(true).redirectOutput(output.toFile());
     Process p = pb.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       if (ServerFile.livePort(data).isPresent()) {
         return p;
@@ -148,7 +148,7 @@ class NoLeaksTest {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("server did not start in 60 s: " + Files.readString(output));
+    throw new IllegalStateException("server did not start in 180 s: " + Files.readString(output));
   }
 
   /** A viewer at {@code ip} plays a few seconds, through a trusted proxy that names it in X-Forwarded-For. */

@@ -80,13 +80,13 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Waits (at most 60 s) until the server listens (true) or its process ends (false).
+   * Waits (at most 180 s: a loaded machine builds the user-agent parser slowly) until the server listens (true) or its process ends (false).
    *
    * @throws IllegalStateException when it does neither in time
    */
   boolean awaitListening() throws Exception {
     Path out = data.resolve("server-" + tag + (runs - 1) + ".out");
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       if (ServerFile.livePort(data).isPresent() && process.isAlive()) {
         return true;
@@ -96,7 +96,7 @@ final class ServerProcess implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    throw new IllegalStateException("server did not start in 60 s: " + Files.readString(out));
+    throw new IllegalStateException("server did not start in 180 s: " + Files.readString(out));
   }
 
   /** The exit code of a server process that ended. */

@@ -145,10 +145,10 @@ class PlayStateTest {
     s.apply(state('r', 1_200));
     s.apply(state('p', 1_900));
     ViewState back = StateCodec.decode(StateCodec.encode(s));
-    assertThat(back.playState).isEqualTo('p');
-    assertThat(back.playStateAt).isEqualTo(1_900);
-    assertThat(back.startingAt).isEqualTo(1_000);
-    assertThat(back.ttffDerived).isTrue();
+    assertThat(back.r().playState).isEqualTo('p');
+    assertThat(back.r().playStateAt).isEqualTo(1_900);
+    assertThat(back.r().startingAt).isEqualTo(1_000);
+    assertThat(back.r().ttffDerived).isTrue();
     back.apply(state('a', 6_900));
     assertThat(back.toView().playtimeMs()).isEqualTo(5_000);
 
@@ -159,8 +159,8 @@ class PlayStateTest {
         - StateCodec.QUALITY_BYTES - StateCodec.PLAY_STATE_BYTES);
     v6[0] = 6;
     ViewState old = StateCodec.decode(v6);
-    assertThat(old.playState).isEqualTo((char) 0);
-    assertThat(old.playStateAt).isEqualTo(ViewState.UNSET);
+    assertThat(old.r().playState).isEqualTo((char) 0);
+    assertThat(old.r().playStateAt).isEqualTo(ViewState.UNSET);
     assertThat(old.ttffMs).isEqualTo(900);
   }
 

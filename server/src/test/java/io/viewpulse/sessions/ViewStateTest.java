@@ -87,7 +87,7 @@ class ViewStateTest {
     assertThat(s.apply(new PlayerEvent("e1", EventType.ERROR, 1, null, "unknown", ""))).isFalse();
     assertThat(s.apply(new PlayerEvent("e2", EventType.ERROR, 2, null, "access-control", ""))).isTrue();
     assertThat(s.toView().errors()).isEqualTo(2);
-    assertThat(s.authFailures).isEqualTo(1);
+    assertThat(s.r().authFailures).isEqualTo(1);
   }
 
   @Test
@@ -258,6 +258,14 @@ class ViewStateTest {
     s.apply(hbVideo("h2", 11000, 2500, new VideoSample(null, null, null, null, null, 1, 60, 0, 1)));
     assertThat(video(s)).as("h2 now plays 2.5 s at the sizes and bitrate in effect (1080p in 1600x720, 4 Mb/s)")
         .isEqualTo(List.of(9500L, 4_000_000L + 10_000_000L + 12_000_000L, 9500L, 4000.0, 1833.333, 4, 250, 1, 1));
+    // each remembered heartbeat's share survives the snapshot: a re-send replaces it there as here
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    assertThat(video(back)).isEqualTo(video(s));
+    PlayerEvent h3Again = hbVideo("h3", 16000, 3500, new VideoSample(null, null, null, null, null, 3, 100, 1, 0));
+    s.apply(h3Again);
+    back.apply(h3Again);
+    assertThat(video(back)).isEqualTo(video(s))
+        .isEqualTo(List.of(10000L, 4_000_000L + 10_000_000L + 14_000_000L, 10000L, 4000.0, 2000.0, 5, 260, 1, 1));
   }
 
   @Test
@@ -420,5 +428,111 @@ class ViewStateTest {
     ViewState restored = StateCodec.decode(StateCodec.encode(old));
     assertThat(restored.key).isEqualTo(ViewState.keyOf(longest(id, null)));
     assertThat(restored.viewerId).isEqualTo("sha256:" + io.viewpulse.model.Sha256.hex("u".repeat(200)));
+  }
+
+  @Test
+  void heartbeatsFurtherApartThanThirtyTwoBitOffsetsReachKeepTheirExactTimesAndTheirDedup() {
+    // a live view of more than 24.8 days: the slots' times are offsets from a base that moves with the newest
+    ViewState v = new ViewState("k", new Beacon("a", "m", "pb", null, null, "s", "v", true, null, null,
+        Dimensions.UNKNOWN, null, false, 0, List.of()));
+    long t0 = 1_700_000_000_000L;
+    long late = t0 + Integer.MAX_VALUE + 5_000L;
+    assertThat(v.apply(hb("h1", t0, 1000, 0, 0, 0, 100L))).isTrue();
+    assertThat(v.apply(hb("h2", late, 1000, 0, 0, 0, null))).isTrue();
+    assertThat(v.hb(1, ViewState.HB_TS)).isEqualTo(late);
+    assertThat(v.apply(hb("h2", late, 1000, 0, 0, 0, null))).as("the same version again").isFalse();
+    assertThat(v.apply(hb("h2", late - 1, 900, 0, 0, 0, null))).as("an older version").isFalse();
+    assertThat(v.apply(hb("h2", late + 1000, 2000, 0, 0, 0, null))).as("a newer version").isTrue();
+    assertThat(v.apply(hb("h1", t0, 1000, 0, 0, 0, 100L))).as("the oldest, beyond the offsets' reach, again")
+        .isFalse();
+    assertThat(v.toView().playtimeMs()).isEqualTo(3000);
+    // a heartbeat a little later than the first, still within reach of it but not of the newest
+    assertThat(v.apply(hb("h3", t0 + 10_000, 500, 0, 0, 0, null))).isTrue();
+    assertThat(v.apply(hb("h4", late + 5000, 500, 0, 0, 0, null))).isTrue();
+    assertThat(v.apply(hb("h5", late + 10_000, 500, 0, 0, 0, null))).as("takes the oldest slot, h1's").isTrue();
+    assertThat(v.hb(0, ViewState.HB_TS)).isEqualTo(late + 10_000);
+    ViewState back = StateCodec.decode(StateCodec.encode(v));
+    assertThat(back.toView()).isEqualTo(v.toView());
+    assertThat(back.hb(1, ViewState.HB_TS)).isEqualTo(late + 1000);
+    assertThat(back.hb(0, ViewState.HB_TS)).isEqualTo(late + 10_000);
+    assertThat(back.apply(hb("h2", late + 1000, 2000, 0, 0, 0, null))).as("dedup survives the snapshot").isFalse();
+    assertThat(back.apply(hb("h5", late + 10_000, 500, 0, 0, 0, null))).isFalse();
+    assertThat(back.toView().playtimeMs()).isEqualTo(4500);
+  }
+
+  @Test
+  void aStateThatRememberedHeartbeatsByTheir64BitHashesMeetsTheirReSends() {
+    // states written before the slots kept 32-bit hashes carry the 64-bit ones: reading folds them alike
+    s.apply(hb("h1", 5000, 5000, 0, 0, 0, 100L));
+    s.hb(0, ViewState.HB_ID, ViewState.hash("h1"));
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    assertThat(s.apply(hb("h1", 5000, 5000, 0, 0, 0, 100L))).isFalse();
+    assertThat(back.apply(hb("h1", 5000, 5000, 0, 0, 0, 100L))).isFalse();
+    assertThat(back.apply(hb("h1", 8000, 8000, 0, 0, 0, 100L))).isTrue();
+    assertThat(back.toView().playtimeMs()).isEqualTo(8000);
+  }
+
+  @Test
+  void moreEventIdsThanTheFirstArrayHoldsAreAllRememberedUpToTheWindow() {
+    for (int i = 0; i < ViewState.EVENT_IDS; i++) {
+      assertThat(s.apply(ev("p" + i, EventType.PAUSE, 1000 + i))).isTrue();
+    }
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    for (int i = 0; i < ViewState.EVENT_IDS; i++) {
+      assertThat(s.apply(ev("p" + i, EventType.PAUSE, 1000 + i))).as("p" + i).isFalse();
+      assertThat(back.apply(ev("p" + i, EventType.PAUSE, 1000 + i))).as("p" + i + " restored").isFalse();
+    }
+    assertThat(s.apply(ev("p16", EventType.PAUSE, 2000))).isTrue();
+    assertThat(s.apply(ev("p0", EventType.PAUSE, 1000))).as("beyond the window of 16").isTrue();
+  }
+
+  @Test
+  void aHeartbeatReSentWithBitrateAndFramesItsFirstVersionLackedReplacesItsShare() {
+    s.apply(hbVideo("h1", 5000, 4000, new VideoSample(640, 360, 1280, 720, null, 0, 0, 0, 0)));
+    assertThat(video(s)).isEqualTo(List.of(0L, 0L, 4000L, 4000.0, 0.0, 0, 0, 0, 0));
+    s.apply(hbVideo("h1", 6000, 5000, new VideoSample(null, null, null, null, 2_000_000L, 3, 150, 1, 0)));
+    assertThat(video(s)).isEqualTo(List.of(5000L, 10_000_000L, 5000L, 5000.0, 0.0, 3, 150, 1, 0));
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    assertThat(video(back)).isEqualTo(video(s));
+    PlayerEvent again = hbVideo("h1", 7000, 6000, null);
+    s.apply(again);
+    back.apply(again);
+    assertThat(video(back)).isEqualTo(video(s)).isEqualTo(List.of(6000L, 12_000_000L, 6000L, 6000.0, 0.0, 0, 0, 0, 0));
+  }
+
+  @Test
+  void errorsWarningsAndSeeksOfAHeartbeatReSentWithoutThemAreTakenBackAndSurviveASnapshot() {
+    s.apply(new PlayerEvent("h", EventType.HEARTBEAT, 5000, new Heartbeat(2, 3, 0, 0, 0, 0, 0, 1000, 0, null, null,
+        null), null, null));
+    s.apply(new PlayerEvent("s1", EventType.SEEK, 2000, null, null, null, 350L));
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    for (ViewState v : List.of(s, back)) {
+      assertThat(List.of(v.errors(), v.nonFatalErrors(), v.fatal(), v.toView().quality().seekMs()))
+          .isEqualTo(List.of(2, 3, ViewQuality.FAILED_TO_START, 350));
+      v.apply(new PlayerEvent("h", EventType.HEARTBEAT, 6000, new Heartbeat(0, 0, 0, 0, 0, 0, 0, 2000, 0, null, null,
+          null), null, null));
+      assertThat(List.of(v.errors(), v.nonFatalErrors(), v.fatal(), v.toView().quality().seekMs()))
+          .isEqualTo(List.of(0, 0, ViewQuality.NO_FAILURE, 350));
+    }
+  }
+
+  @Test
+  void aSessionWithoutErrorsSeeksPlayStatesBitratesOrFramesCarriesNoSideObjects() {
+    // what Livepeer's player sends: sizes and a duration, no bitrate, frames, errors or seeks
+    s.apply(ev("p", EventType.PLAY, 1000));
+    s.apply(hbVideo("h1", 5000, 4000, new VideoSample(1280, 720, 960, 540, null, 0, 0, 0, 0)));
+    s.apply(hbVideo("h1", 9000, 8000, new VideoSample(null, null, null, null, null, 0, 0, 0, 0)));
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    ViewState other = fresh();
+    for (ViewState v : List.of(s, back)) {
+      assertThat(v.r()).as("the initial values, shared").isSameAs(other.r());
+      assertThat(v.rp()).isSameAs(other.rp());
+    }
+    s.apply(new PlayerEvent("s1", EventType.SEEK, 9500, null, null, null, 200L));
+    s.apply(hbVideo("h2", 14000, 5000, new VideoSample(null, null, null, null, 2_000_000L, 0, 0, 0, 0)));
+    assertThat(s.r()).isNotSameAs(other.r());
+    assertThat(s.rp()).isNotSameAs(other.rp());
+    assertThat(other.r().seekCount).isZero();
+    assertThat(other.rp().bitrateBps).isZero();
   }
 }

@@ -108,4 +108,23 @@ class WatchedTest {
     old.apply(hb("h2", 20_000, 10_000, DURATION, 20_000L, null));
     assertThat(old.watchedBytes()).isEqualTo(counts(10, 20, 1));
   }
+
+  @Test
+  void percentsWatchedOnceSurviveTheSnapshotAndCountAgainAfterIt() {
+    ViewState s = state(false);
+    s.apply(hb("h1", 10_000, 10_000, DURATION, 10_000L, null));
+    s.apply(hb("h2", 20_000, 10_000, null, 80_000L, null));
+    ViewState back = StateCodec.decode(StateCodec.encode(s));
+    assertThat(back.watchedBytes()).isEqualTo(s.watchedBytes()).isEqualTo(counts(0, 10, 1, 70, 80, 1));
+    assertThat(StateCodec.encode(back)).isEqualTo(StateCodec.encode(s));
+    // a replay of the start and a seek back over the end count twice, after the snapshot as before it
+    for (ViewState v : List.of(s, back)) {
+      v.apply(hb("h3", 25_000, 5_000, null, 5_000L, null));
+      v.apply(hb("h4", 30_000, 5_000, null, 80_000L, null));
+      assertThat(v.watchedBytes()).isEqualTo(counts(0, 5, 2, 5, 10, 1, 70, 75, 1, 75, 80, 2));
+    }
+    ViewState again = StateCodec.decode(StateCodec.encode(back));
+    again.apply(hb("h5", 35_000, 1_000, null, 1_000L, null));
+    assertThat(again.watchedBytes()).isEqualTo(counts(0, 1, 3, 1, 5, 2, 5, 10, 1, 70, 75, 1, 75, 80, 2));
+  }
 }
