@@ -79,13 +79,15 @@ final class ViewCommands {
         // the account's custom dimensions (every view of a page names the same ones), after the network ones
         List<String> custom = page.views().isEmpty() ? List.of() : List.copyOf(page.views().get(0).custom().keySet());
         List<String> columns = new ArrayList<>(List.of("started", "viewId", "playbackId", "viewerId", "device",
-            "browser", "country", "playtimeMs", "ttffMs", "rebufferMs", "errors", "failed", "asn", "isp", "cdn"));
+            "browser", "country", "playtimeMs", "ttffMs", "rebufferMs", "errors", "failed", "outcome", "rebufferCount", "asn",
+            "isp", "cdn"));
         custom.forEach(name -> columns.add(io.viewpulse.client.Dimension.CUSTOM_PREFIX + name));
         Table t = new Table(columns);
         for (View v : page.views()) {
           List<Object> row = new ArrayList<>(java.util.Arrays.asList(v.startedAt().toString(), v.viewId(),
               v.playbackId(), v.viewerId(), v.deviceType(), v.browser(), v.country(), v.playtimeMs(), v.ttffMs(),
-              v.rebufferMs(), v.errors(), v.failed(), v.asn(), v.isp(), v.cdn()));
+              v.rebufferMs(), v.errors(), v.failed(), v.quality() == null ? null : v.quality().outcome(),
+              v.quality() == null ? null : v.quality().rebufferCount(), v.asn(), v.isp(), v.cdn()));
           custom.forEach(name -> row.add(v.custom().get(name)));
           t.add(row);
         }

@@ -257,11 +257,11 @@ class CustomDimensionsExportTest {
     assertThat(code).as(err.toString()).isZero();
     List<String> lines = out.toString().lines().toList();
     assertThat(lines.get(0)).isEqualTo("started,viewId,playbackId,viewerId,device,browser,country,playtimeMs,ttffMs,"
-        + "rebufferMs,errors,failed,asn,isp,cdn,custom.experiment,custom.player,custom.region");
+        + "rebufferMs,errors,failed,outcome,rebufferCount,asn,isp,cdn,custom.experiment,custom.player,custom.region");
     assertThat(lines.subList(1, 4)).extracting(l -> l.substring(l.indexOf(",pbX,") + 5)).containsExactly(
-        "viewer-x3,desktop,Chrome,GB,4000,100,0,0,false,,,,,,",
-        "viewer-x2,desktop,Chrome,DE,4000,100,0,0,false,64501,Beispiel Telekom AG,,\"B,\"\"q\"\"\",,",
-        "viewer-x1,desktop,Chrome,US,4000,100,0,0,false,64500,Example Cable Ltd,akamai,A,hls.js,");
+        "viewer-x3,desktop,Chrome,GB,4000,100,0,0,false,played,0,,,,,,",
+        "viewer-x2,desktop,Chrome,DE,4000,100,0,0,false,played,0,64501,Beispiel Telekom AG,,\"B,\"\"q\"\"\",,",
+        "viewer-x1,desktop,Chrome,US,4000,100,0,0,false,played,0,64500,Example Cable Ltd,akamai,A,hls.js,");
 
     Path file = Files.createTempFile("views", ".csv");
     try {

@@ -204,7 +204,7 @@ class ViewExportCommandLineTest {
     assertThat(o.code()).as(o.err()).isZero();
     List<String> lines = o.out().lines().toList();
     assertThat(lines.get(0)).isEqualTo("started,viewId,playbackId,viewerId,device,browser,country,playtimeMs,ttffMs,"
-        + "rebufferMs,errors,failed,asn,isp,cdn");
+        + "rebufferMs,errors,failed,outcome,rebufferCount,asn,isp,cdn");
     assertThat(lines.subList(1, 3)).extracting(l -> l.split(",")[0] + " " + l.split(",")[3] + " "
         + l.split(",")[7]).containsExactly(T0.plusSeconds(24_903L * 3) + " viewer-3 25903",
         T0.plusSeconds(24_803L * 3) + " viewer-3 25803");
