@@ -174,69 +174,6 @@ final class ViewState {
   /** The bitrate, frames and switches reported, null while none was ({@link Reported}). */
   private Reported reported;
 
-  /**
-   * The facts most sessions never have (errors and warnings, seeks, the CMCD play state), apart so that those
-   * sessions do not carry them: made when one of them first is not its initial value.
-   */
-  static final class Rare {
-    /** The initial values, read while a session has no {@link Rare} of its own; never written. */
-    private static final Rare NONE = new Rare();
-    int heartbeatErrors;
-    int errorEvents;
-    int authFailures;
-    /** Time of the earliest fatal error event, or {@link ViewState#UNSET}. */
-    long firstFatalAt = UNSET;
-    /** Error events of a category the player recovered from ({@link ViewState#RECOVERED_CATEGORIES}). */
-    int recoveredErrors;
-    int warningEvents;
-    /** The heartbeats' warning counts, summed as their error counts are. */
-    int heartbeatWarnings;
-    /** Seeks with a latency (from seeking to playing again), and their latencies summed. */
-    int seekCount;
-    int seekMs;
-    /** The last play state a CMCD report gave (its letter), or 0 before any. */
-    char playState;
-    /** The time of the report that gave {@link #playState}. */
-    long playStateAt = UNSET;
-    /** When the startup began (the first {@code s}, or {@code r} before the first frame), for TTFF without msd. */
-    long startingAt = UNSET;
-    /** TTFF was derived from play states, so a media start delay reported later replaces it. */
-    boolean ttffDerived;
-    /** When the play state last entered {@code r} after the first frame (a stall under way), or {@link ViewState#UNSET}. */
-    long stallSince = UNSET;
-
-    boolean initial() {
-      return heartbeatErrors == 0 && errorEvents == 0 && authFailures == 0 && firstFatalAt == UNSET
-          && recoveredErrors == 0 && warningEvents == 0 && heartbeatWarnings == 0 && seekCount == 0 && seekMs == 0
-          && playState == 0 && playStateAt == UNSET && startingAt == UNSET && !ttffDerived && stallSince == UNSET;
-    }
-  }
-
-  /**
-   * What a player may report of the video besides its sizes, which many players (Livepeer's among them) do not: the
-   * bitrate of the rendition playing, dropped and decoded frames, rendition switches (each remembered heartbeat's
-   * share of them is in {@link HeartbeatSlots}). Made when a heartbeat first reports a bitrate or a frame or switch
-   * count that is not 0.
-   */
-  static final class Reported {
-    /** The initial values, read while a session has no {@link Reported} of its own; never written. */
-    private static final Reported NONE = new Reported();
-    /** The bitrate of the rendition playing last reported (0: unknown), and the time of the heartbeat that said so. */
-    long bitrateBps;
-    long bitrateAt = UNSET;
-    long bitrateMs;
-    long bitrateBits;
-    int droppedFrames;
-    int totalFrames;
-    int switchesUp;
-    int switchesDown;
-
-    boolean initial() {
-      return bitrateBps == 0 && bitrateAt == UNSET && bitrateMs == 0 && bitrateBits == 0 && droppedFrames == 0
-          && totalFrames == 0 && switchesUp == 0 && switchesDown == 0;
-    }
-  }
-
   /** The reported video facts to read: the session's own, or the initial values. */
   Reported rp() {
     return reported == null ? Reported.NONE : reported;
