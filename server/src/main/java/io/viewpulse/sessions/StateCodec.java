@@ -15,9 +15,9 @@ import io.viewpulse.model.Dimensions;
  * kinds ({@code ViewQuality.ofErrors}); its rebuffers and seeks so far are not counted.
  *
  * <p>The form does not follow the in-memory layout ({@link ViewState} keeps its parts as small as their values): the
- * remembered heartbeats are written as {@link ViewState#HB_FIELDS} and {@link ViewState#HBV_FIELDS} longs a slot as
- * they always were, their ids as 32-bit hashes zero-extended (a state written with 64-bit ones folds them to the same
- * when read), their times as epoch milliseconds.
+ * remembered heartbeats are written as {@link HeartbeatSlots#HB_FIELDS} and {@link HeartbeatSlots#HBV_FIELDS} longs
+ * a slot as they always were, their ids as 32-bit hashes zero-extended (a state written with 64-bit ones folds them to
+ * the same when read), their times as epoch milliseconds.
  */
 final class StateCodec {
   private static final int VERSION = 11;
@@ -30,7 +30,7 @@ final class StateCodec {
   static final int PLAY_STATE_BYTES = 4 + 8 + 8 + 1;
   /** What version 8 added at the end: the quality facts. */
   static final int QUALITY_BYTES = 8 + 6 * 4 + 4 * 4 + 9 * 8 + 4 * 4
-      + ViewState.HEARTBEAT_SLOTS * ViewState.HBV_FIELDS * 8 + 8;
+      + ViewState.HEARTBEAT_SLOTS * HeartbeatSlots.HBV_FIELDS * 8 + 8;
 
   /** What version 9 added at the end for a state: its timeline. */
   static int timelineBytes(ViewState s) {
@@ -76,10 +76,10 @@ final class StateCodec {
       for (int i = 0; i < ViewState.EVENT_IDS; i++) {
         o.putInt(i < s.eventIds.length ? s.eventIds[i] : 0);
       }
-      o.putInt(s.hbCount);
+      o.putInt(s.slots.count);
       for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
-        for (int f = 0; f < ViewState.HB_FIELDS; f++) {
-          o.putLong(slot < s.hbCount ? s.hb(slot, f) : 0);
+        for (int f = 0; f < HeartbeatSlots.HB_FIELDS; f++) {
+          o.putLong(slot < s.slots.count ? s.slots.get(slot, f) : 0);
         }
       }
       // version 7: the CMCD play state
@@ -107,8 +107,8 @@ final class StateCodec {
         o.putInt(v);
       }
       for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
-        for (int f = 0; f < ViewState.HBV_FIELDS; f++) {
-          o.putLong(slot < s.hbCount ? s.hbv(slot, f) : 0);
+        for (int f = 0; f < HeartbeatSlots.HBV_FIELDS; f++) {
+          o.putLong(slot < s.slots.count ? s.slots.getVideo(slot, f) : 0);
         }
       }
       o.putDouble(s.maxUpscale);
@@ -174,12 +174,12 @@ final class StateCodec {
       }
       s.eventIds = Integer.compareUnsigned(s.eventIdCount, s.eventIds.length) <= 0
           ? java.util.Arrays.copyOf(ids, s.eventIds.length) : ids;
-      s.hbCount = Math.max(0, Math.min(ViewState.HEARTBEAT_SLOTS, in.getInt()));
+      s.slots.count = Math.max(0, Math.min(ViewState.HEARTBEAT_SLOTS, in.getInt()));
       for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
-        for (int f = 0; f < ViewState.HB_FIELDS; f++) {
+        for (int f = 0; f < HeartbeatSlots.HB_FIELDS; f++) {
           long v = in.getLong();
-          if (slot < s.hbCount) {
-            s.hb(slot, f, v);
+          if (slot < s.slots.count) {
+            s.slots.set(slot, f, v);
           }
         }
       }
@@ -221,10 +221,10 @@ final class StateCodec {
       s.reported().switchesUp = in.getInt();
       s.reported().switchesDown = in.getInt();
       for (int slot = 0; slot < ViewState.HEARTBEAT_SLOTS; slot++) {
-        for (int f = 0; f < ViewState.HBV_FIELDS; f++) {
+        for (int f = 0; f < HeartbeatSlots.HBV_FIELDS; f++) {
           long v = in.getLong();
-          if (slot < s.hbCount) {
-            s.hbv(slot, f, v);
+          if (slot < s.slots.count) {
+            s.slots.setVideo(slot, f, v);
           }
         }
       }

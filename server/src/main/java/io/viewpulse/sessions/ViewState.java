@@ -71,8 +71,9 @@ import io.viewpulse.model.ViewRecord;
  * {@link Beacon}): the session id in its key and the viewer id at most {@link Bounded#MAX_ID} characters or a
  * fixed-length hash, the page domain and media host at most {@link Bounded#MAX_HOST}; the other strings are the
  * catalog's (account, playback id, creator) or shared dimensions. So a session's heap has an upper bound. Its parts are
- * kept as small as their values: the remembered heartbeats in one array of ints, the facts few sessions have in side
- * objects made at their first ({@link Rare}, {@link Reported}), the event-id hashes in an array that grows.
+ * kept as small as their values: the remembered heartbeats in one array of ints ({@link HeartbeatSlots}), the facts
+ * few sessions have in side objects made at their first ({@link Rare}, {@link Reported}), the event-id hashes in an
+ * array that grows.
  *
  * <p>Timeline. What the player reported is also kept event by event ({@link io.viewpulse.model.Timeline.Recorder}, at
  * most {@link io.viewpulse.model.Timeline#MAX_BYTES} encoded, the rest counted as dropped): play and pause events,
@@ -94,57 +95,6 @@ final class ViewState {
   static final int HEARTBEAT_SLOTS = 4;
   static final int EVENT_IDS = 16;
   static final long UNSET = Long.MIN_VALUE;
-  static final int HB_ID = 0;
-  static final int HB_TS = 1;
-  static final int HB_PLAYING = 2;
-  /** The heartbeat's rebuffer time (low 32 bits) and rebuffers (high 32 bits), as {@link #rebufferOf} counts them. */
-  static final int HB_REBUFFER = 3;
-  /**
-   * The larger of the heartbeat's stalled and waiting time (low 32 bits) and of its stalled and waiting counts (high
-   * 32 bits), so its rebuffer share can be recomputed.
-   */
-  static final int HB_STALL_WAIT = 4;
-  /** the heartbeat's play-to-first-frame, {@link #NO_FIRST_FRAME}, or {@link #FRAME_WITHOUT_TTFF}. */
-  static final int HB_TTFF = 5;
-  /** The heartbeat's error count (low 32 bits) and warning count (high 32 bits; both at most a million). */
-  static final int HB_ERRORS = 6;
-  /** The fields per heartbeat above, as the session state stores them ({@link StateCodec}): a long each. */
-  static final int HB_FIELDS = 7;
-  /** A heartbeat's bits played at its rendition's bitrate. */
-  static final int HBV_BITS = 0;
-  /** Its playing time with a known bitrate (low 32 bits) and with known sizes (high 32 bits). */
-  static final int HBV_MS = 1;
-  /** Its playing time times its upscaling, in thousandths of a millisecond. */
-  static final int HBV_UP = 2;
-  static final int HBV_DOWN = 3;
-  /** Its dropped (low 32 bits) and decoded (high 32 bits) frames. */
-  static final int HBV_FRAMES = 4;
-  /** Its rendition switches up (low 32 bits) and down (high 32 bits). */
-  static final int HBV_SWITCHES = 5;
-  /** The video fields per heartbeat above, as the session state stores them: a long each. */
-  static final int HBV_FIELDS = 6;
-  /*
-   * In memory a heartbeat slot is SLOT_INTS ints of hb, each field as small as its values: the id's 32-bit hash, the
-   * time as an offset from hbBase, the playing time and TTFF as ints (ingest bounds them, EventChecks), the pairs of
-   * 32-bit halves as two ints, and of the video share one signed long for the upscaling (positive) or the downscaling
-   * (negative: a heartbeat has at most one of them). The rest of the video share, the bits, frames and switches, is
-   * X_INTS ints per slot of Reported.shares, made when a heartbeat first has any (players that report no bitrate,
-   * frames or switches, Livepeer's among them, never do). The playing time with a known bitrate and with known sizes is
-   * either none or all of the heartbeat's, two bits of hbvKnown.
-   */
-  private static final int S_ID = 0;
-  private static final int S_TS = 1;
-  private static final int S_PLAYING = 2;
-  private static final int S_REBUFFER = 3;
-  private static final int S_STALL_WAIT = 5;
-  private static final int S_TTFF = 7;
-  private static final int S_ERRORS = 8;
-  private static final int S_SCALE = 10;
-  static final int SLOT_INTS = 12;
-  private static final int X_BITS = 0;
-  private static final int X_FRAMES = 2;
-  private static final int X_SWITCHES = 4;
-  private static final int X_INTS = 6;
   static final long NO_FIRST_FRAME = -1;
   static final long FRAME_WITHOUT_TTFF = -2;
   /** Error categories of errors the player recovered from: non-fatal. */
@@ -219,90 +169,10 @@ final class ViewState {
    */
   int[] eventIds = new int[2];
   int eventIdCount;
-  /**
-   * The remembered heartbeats with their share of the video facts, {@link #SLOT_INTS} ints per slot in one array: one
-   * object instead of many keeps an open session's heap small.
-   */
-  private final int[] hb = new int[HEARTBEAT_SLOTS * SLOT_INTS];
+  /** The remembered heartbeats with their share of the facts ({@link HeartbeatSlots}). */
+  final HeartbeatSlots slots = new HeartbeatSlots();
   /** The bitrate, frames and switches reported, null while none was ({@link Reported}). */
   private Reported reported;
-  /** What the slots' times are offsets from, {@link #UNSET} before the first heartbeat. */
-  private long hbBase = UNSET;
-  /** Per slot {@code i}, bit {@code 2 i}: its playing time counted with a known bitrate; bit {@code 2 i + 1}: sizes. */
-  private byte hbvKnown;
-  int hbCount;
-
-  /**
-   * The facts most sessions never have (errors and warnings, seeks, the CMCD play state), apart so that those
-   * sessions do not carry them: made when one of them first is not its initial value.
-   */
-  static final class Rare {
-    /** The initial values, read while a session has no {@link Rare} of its own; never written. */
-    private static final Rare NONE = new Rare();
-    int heartbeatErrors;
-    int errorEvents;
-    int authFailures;
-    /** Time of the earliest fatal error event, or {@link ViewState#UNSET}. */
-    long firstFatalAt = UNSET;
-    /** Error events of a category the player recovered from ({@link ViewState#RECOVERED_CATEGORIES}). */
-    int recoveredErrors;
-    int warningEvents;
-    /** The heartbeats' warning counts, summed as their error counts are. */
-    int heartbeatWarnings;
-    /** Seeks with a latency (from seeking to playing again), and their latencies summed. */
-    int seekCount;
-    int seekMs;
-    /** The last play state a CMCD report gave (its letter), or 0 before any. */
-    char playState;
-    /** The time of the report that gave {@link #playState}. */
-    long playStateAt = UNSET;
-    /** When the startup began (the first {@code s}, or {@code r} before the first frame), for TTFF without msd. */
-    long startingAt = UNSET;
-    /** TTFF was derived from play states, so a media start delay reported later replaces it. */
-    boolean ttffDerived;
-    /** When the play state last entered {@code r} after the first frame (a stall under way), or {@link ViewState#UNSET}. */
-    long stallSince = UNSET;
-
-    boolean initial() {
-      return heartbeatErrors == 0 && errorEvents == 0 && authFailures == 0 && firstFatalAt == UNSET
-          && recoveredErrors == 0 && warningEvents == 0 && heartbeatWarnings == 0 && seekCount == 0 && seekMs == 0
-          && playState == 0 && playStateAt == UNSET && startingAt == UNSET && !ttffDerived && stallSince == UNSET;
-    }
-  }
-
-  /**
-   * What a player may report of the video besides its sizes, which many players (Livepeer's among them) do not: the
-   * bitrate of the rendition playing, dropped and decoded frames, rendition switches, with each remembered heartbeat's
-   * share of them ({@link #X_INTS} ints per slot). Made when a heartbeat first reports a bitrate or a frame or switch
-   * count that is not 0.
-   */
-  static final class Reported {
-    /** The initial values, read while a session has no {@link Reported} of its own; never written. */
-    private static final Reported NONE = new Reported();
-    /** The bitrate of the rendition playing last reported (0: unknown), and the time of the heartbeat that said so. */
-    long bitrateBps;
-    long bitrateAt = UNSET;
-    long bitrateMs;
-    long bitrateBits;
-    int droppedFrames;
-    int totalFrames;
-    int switchesUp;
-    int switchesDown;
-    final int[] shares = new int[HEARTBEAT_SLOTS * X_INTS];
-
-    boolean initial() {
-      if (bitrateBps != 0 || bitrateAt != UNSET || bitrateMs != 0 || bitrateBits != 0 || droppedFrames != 0
-          || totalFrames != 0 || switchesUp != 0 || switchesDown != 0) {
-        return false;
-      }
-      for (int v : shares) {
-        if (v != 0) {
-          return false;
-        }
-      }
-      return true;
-    }
-  }
 
   /** The reported video facts to read: the session's own, or the initial values. */
   Reported rp() {
@@ -613,16 +483,8 @@ final class ViewState {
 
   private boolean applyHeartbeat(long id, PlayerEvent e) {
     Heartbeat h = e.heartbeat();
-    int slot = -1;
-    if (e.id() != null) {
-      for (int i = 0; i < hbCount; i++) {
-        if (hb[i * SLOT_INTS + S_ID] == fold(id)) {
-          slot = i;
-          break;
-        }
-      }
-    }
-    if (slot >= 0 && e.timestamp() <= hb(slot, HB_TS)) {
+    int slot = e.id() != null ? slots.find(id) : -1;
+    if (slot >= 0 && e.timestamp() <= slots.get(slot, HeartbeatSlots.HB_TS)) {
       return false;
     }
     boolean reSent = slot >= 0;
@@ -637,33 +499,33 @@ final class ViewState {
         ttffMs = (int) (long) h.playToFirstFrameMs();
       }
     }
-    lastPlayingDelta = h.timePlayingMs() - (slot >= 0 ? hb(slot, HB_PLAYING) : 0);
+    lastPlayingDelta = h.timePlayingMs() - (slot >= 0 ? slots.get(slot, HeartbeatSlots.HB_PLAYING) : 0);
     if (slot >= 0) {
       video(slot, -1);
-      playingMs -= hb(slot, HB_PLAYING);
-      rebufferMs -= low(hb(slot, HB_REBUFFER));
-      rebufferCount -= high(hb(slot, HB_REBUFFER));
-      if (hb(slot, HB_ERRORS) != 0) {
+      playingMs -= slots.get(slot, HeartbeatSlots.HB_PLAYING);
+      rebufferMs -= low(slots.get(slot, HeartbeatSlots.HB_REBUFFER));
+      rebufferCount -= high(slots.get(slot, HeartbeatSlots.HB_REBUFFER));
+      if (slots.get(slot, HeartbeatSlots.HB_ERRORS) != 0) {
         Rare r = rare();
-        r.heartbeatErrors -= low(hb(slot, HB_ERRORS));
-        r.heartbeatWarnings -= high(hb(slot, HB_ERRORS));
+        r.heartbeatErrors -= low(slots.get(slot, HeartbeatSlots.HB_ERRORS));
+        r.heartbeatWarnings -= high(slots.get(slot, HeartbeatSlots.HB_ERRORS));
       }
     } else {
-      slot = freeSlot();
-      hb(slot, HB_ID, id);
+      slot = slots.claim();
+      slots.set(slot, HeartbeatSlots.HB_ID, id);
     }
-    hb(slot, HB_TS, e.timestamp());
-    hb(slot, HB_PLAYING, h.timePlayingMs());
-    hb(slot, HB_ERRORS, pack(h.errors(), h.warnings()));
-    hb(slot, HB_STALL_WAIT, pack(Math.max(h.timeStalledMs(), h.timeWaitingMs()),
+    slots.set(slot, HeartbeatSlots.HB_TS, e.timestamp());
+    slots.set(slot, HeartbeatSlots.HB_PLAYING, h.timePlayingMs());
+    slots.set(slot, HeartbeatSlots.HB_ERRORS, pack(h.errors(), h.warnings()));
+    slots.set(slot, HeartbeatSlots.HB_STALL_WAIT, pack(Math.max(h.timeStalledMs(), h.timeWaitingMs()),
         Math.max(h.stalledCount(), h.waitingCount())));
-    hb(slot, HB_TTFF, h.playToFirstFrameMs() != null ? h.playToFirstFrameMs()
+    slots.set(slot, HeartbeatSlots.HB_TTFF, h.playToFirstFrameMs() != null ? h.playToFirstFrameMs()
         : h.mountToFirstFrameMs() != null ? FRAME_WITHOUT_TTFF : NO_FIRST_FRAME);
-    hb(slot, HB_REBUFFER, rebufferOf(slot));
+    slots.set(slot, HeartbeatSlots.HB_REBUFFER, rebufferOf(slot));
     playingMs += h.timePlayingMs();
     watched.heartbeat(slot, reSent, h, playingMs, live);
-    rebufferMs += low(hb(slot, HB_REBUFFER));
-    rebufferCount = saturated(rebufferCount, high(hb(slot, HB_REBUFFER)));
+    rebufferMs += low(slots.get(slot, HeartbeatSlots.HB_REBUFFER));
+    rebufferCount = saturated(rebufferCount, high(slots.get(slot, HeartbeatSlots.HB_REBUFFER)));
     if (h.errors() != 0 || h.warnings() != 0) {
       Rare r = rare();
       r.heartbeatErrors = saturated(r.heartbeatErrors, h.errors());
@@ -724,7 +586,7 @@ final class ViewState {
       }
     }
     long rated = rp().bitrateBps > 0 ? playing : 0;
-    hbv(slot, HBV_BITS, rp().bitrateBps * rated / 1000);
+    slots.setVideo(slot, HeartbeatSlots.HBV_BITS, rp().bitrateBps * rated / 1000);
     long scaled = 0;
     long up = 0;
     long down = 0;
@@ -737,27 +599,27 @@ final class ViewState {
       }
       down = Math.round(playing * 1000.0 * Math.max(0, 1 - factor));
     }
-    hbv(slot, HBV_MS, pack(rated, scaled));
-    hbv(slot, HBV_UP, up);
-    hbv(slot, HBV_DOWN, down);
-    hbv(slot, HBV_FRAMES, v == null ? 0 : pack(v.droppedFrames(), v.totalFrames()));
-    hbv(slot, HBV_SWITCHES, v == null ? 0 : pack(v.switchesUp(), v.switchesDown()));
+    slots.setVideo(slot, HeartbeatSlots.HBV_MS, pack(rated, scaled));
+    slots.setVideo(slot, HeartbeatSlots.HBV_UP, up);
+    slots.setVideo(slot, HeartbeatSlots.HBV_DOWN, down);
+    slots.setVideo(slot, HeartbeatSlots.HBV_FRAMES, v == null ? 0 : pack(v.droppedFrames(), v.totalFrames()));
+    slots.setVideo(slot, HeartbeatSlots.HBV_SWITCHES, v == null ? 0 : pack(v.switchesUp(), v.switchesDown()));
   }
 
   /** Adds ({@code sign} 1) or takes back (-1) a remembered heartbeat's share of the video facts. */
   private void video(int slot, int sign) {
-    long ms = hbv(slot, HBV_MS);
-    long bits = hbv(slot, HBV_BITS);
+    long ms = slots.getVideo(slot, HeartbeatSlots.HBV_MS);
+    long bits = slots.getVideo(slot, HeartbeatSlots.HBV_BITS);
     if (bits != 0 || low(ms) != 0) {
       Reported r = reported();
       r.bitrateBits += sign * bits;
       r.bitrateMs += sign * (long) low(ms);
     }
     scaleMs += sign * (long) high(ms);
-    upscaleUnits += sign * hbv(slot, HBV_UP);
-    downscaleUnits += sign * hbv(slot, HBV_DOWN);
-    long frames = hbv(slot, HBV_FRAMES);
-    long switches = hbv(slot, HBV_SWITCHES);
+    upscaleUnits += sign * slots.getVideo(slot, HeartbeatSlots.HBV_UP);
+    downscaleUnits += sign * slots.getVideo(slot, HeartbeatSlots.HBV_DOWN);
+    long frames = slots.getVideo(slot, HeartbeatSlots.HBV_FRAMES);
+    long switches = slots.getVideo(slot, HeartbeatSlots.HBV_SWITCHES);
     if (frames != 0 || switches != 0) {
       Reported r = reported();
       r.droppedFrames = saturated(r.droppedFrames, sign * (long) low(frames));
@@ -773,25 +635,25 @@ final class ViewState {
    * the first (the startup's own wait); later heartbeats count in full; earlier ones not at all.
    */
   private long rebufferOf(int slot) {
-    long ttff = hb(slot, HB_TTFF);
-    long stallWait = low(hb(slot, HB_STALL_WAIT));
-    int stalls = high(hb(slot, HB_STALL_WAIT));
+    long ttff = slots.get(slot, HeartbeatSlots.HB_TTFF);
+    long stallWait = low(slots.get(slot, HeartbeatSlots.HB_STALL_WAIT));
+    int stalls = high(slots.get(slot, HeartbeatSlots.HB_STALL_WAIT));
     if (ttff >= 0) {
       return pack(Math.max(0, stallWait - ttff), Math.max(0, stalls - 1));
     }
     if (ttff == FRAME_WITHOUT_TTFF) {
       return pack(0, Math.max(0, stalls - 1));
     }
-    return firstFrameAt != UNSET && hb(slot, HB_TS) > firstFrameAt ? pack(stallWait, stalls) : 0;
+    return firstFrameAt != UNSET && slots.get(slot, HeartbeatSlots.HB_TS) > firstFrameAt ? pack(stallWait, stalls) : 0;
   }
 
   /** The first frame moved (it arrived after later heartbeats did): recompute the remembered heartbeats' shares. */
   private void reclassify() {
-    for (int i = 0; i < hbCount; i++) {
+    for (int i = 0; i < slots.count; i++) {
       long now = rebufferOf(i);
-      rebufferMs += low(now) - low(hb(i, HB_REBUFFER));
-      rebufferCount = saturated(rebufferCount, (long) high(now) - high(hb(i, HB_REBUFFER)));
-      hb(i, HB_REBUFFER, now);
+      rebufferMs += low(now) - low(slots.get(i, HeartbeatSlots.HB_REBUFFER));
+      rebufferCount = saturated(rebufferCount, (long) high(now) - high(slots.get(i, HeartbeatSlots.HB_REBUFFER)));
+      slots.set(i, HeartbeatSlots.HB_REBUFFER, now);
     }
   }
 
@@ -813,159 +675,15 @@ final class ViewState {
     return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) count + more));
   }
 
-  /**
-   * A remembered heartbeat's field ({@link #HB_ID} to {@link #HB_ERRORS}) as a long: the id as its 32-bit hash
-   * ({@link #fold}), the time as an epoch millisecond, the pairs {@link #pack}ed.
-   */
-  long hb(int slot, int field) {
-    int at = slot * SLOT_INTS;
-    return switch (field) {
-      case HB_ID -> hb[at + S_ID] & 0xffffffffL;
-      case HB_TS -> hbBase + hb[at + S_TS];
-      case HB_PLAYING -> hb[at + S_PLAYING];
-      case HB_REBUFFER -> pair(at + S_REBUFFER);
-      case HB_STALL_WAIT -> pair(at + S_STALL_WAIT);
-      case HB_TTFF -> hb[at + S_TTFF];
-      case HB_ERRORS -> pair(at + S_ERRORS);
-      default -> throw new IllegalArgumentException("heartbeat field " + field);
-    };
-  }
-
-  /** Sets a remembered heartbeat's field, given as {@link #hb(int, int)} reads it (an id may be its 64-bit hash). */
-  void hb(int slot, int field, long value) {
-    int at = slot * SLOT_INTS;
-    switch (field) {
-      case HB_ID -> hb[at + S_ID] = fold(value);
-      case HB_TS -> time(slot, value);
-      case HB_PLAYING -> hb[at + S_PLAYING] = clamp(value);
-      case HB_REBUFFER -> pair(at + S_REBUFFER, value);
-      case HB_STALL_WAIT -> pair(at + S_STALL_WAIT, value);
-      case HB_TTFF -> hb[at + S_TTFF] = clamp(value);
-      case HB_ERRORS -> pair(at + S_ERRORS, value);
-      default -> throw new IllegalArgumentException("heartbeat field " + field);
-    }
-  }
-
-  /** A remembered heartbeat's share of the video facts ({@link #HBV_BITS} to {@link #HBV_SWITCHES}) as a long. */
-  long hbv(int slot, int field) {
-    int at = slot * SLOT_INTS;
-    return switch (field) {
-      case HBV_BITS -> extra(slot, X_BITS);
-      case HBV_MS -> {
-        long playing = hb[at + S_PLAYING];
-        yield pack((hbvKnown >>> 2 * slot & 1) != 0 ? playing : 0, (hbvKnown >>> 2 * slot & 2) != 0 ? playing : 0);
-      }
-      case HBV_UP -> Math.max(0, pair(at + S_SCALE));
-      case HBV_DOWN -> Math.max(0, -pair(at + S_SCALE));
-      case HBV_FRAMES -> extra(slot, X_FRAMES);
-      case HBV_SWITCHES -> extra(slot, X_SWITCHES);
-      default -> throw new IllegalArgumentException("heartbeat video field " + field);
-    };
-  }
 
   /**
-   * Sets a remembered heartbeat's share of the video facts, given as {@link #hbv(int, int)} reads it. Its playing time
-   * ({@link #HB_PLAYING}) is set first: the times of {@link #HBV_MS} are either none or all of it. Of an upscaling and
-   * a downscaling the one set last that is not 0 is kept (a heartbeat has at most one).
+   * An id's 64-bit hash in 32 bits, as {@link #eventIds} and the heartbeat slots keep it; a 32-bit hash (zero-extended)
+   * is itself.
    */
-  void hbv(int slot, int field, long value) {
-    int at = slot * SLOT_INTS;
-    switch (field) {
-      case HBV_BITS -> extra(slot, X_BITS, value);
-      case HBV_MS -> {
-        int known = (low(value) != 0 ? 1 : 0) | (high(value) != 0 ? 2 : 0);
-        hbvKnown = (byte) (hbvKnown & ~(3 << 2 * slot) | known << 2 * slot);
-      }
-      case HBV_UP -> pair(at + S_SCALE, value > 0 ? value : Math.min(0, pair(at + S_SCALE)));
-      case HBV_DOWN -> pair(at + S_SCALE, value > 0 ? -value : Math.max(0, pair(at + S_SCALE)));
-      case HBV_FRAMES -> extra(slot, X_FRAMES, value);
-      case HBV_SWITCHES -> extra(slot, X_SWITCHES, value);
-      default -> throw new IllegalArgumentException("heartbeat video field " + field);
-    }
-  }
-
-  private long extra(int slot, int field) {
-    int at = slot * X_INTS + field;
-    return reported == null ? 0 : pack(reported.shares[at], reported.shares[at + 1]);
-  }
-
-  private void extra(int slot, int field, long value) {
-    if (reported == null && value == 0) {
-      return;
-    }
-    int[] shares = reported().shares;
-    int at = slot * X_INTS + field;
-    shares[at] = low(value);
-    shares[at + 1] = high(value);
-  }
-
-  private long pair(int at) {
-    return pack(hb[at], hb[at + 1]);
-  }
-
-  private void pair(int at, long value) {
-    hb[at] = low(value);
-    hb[at + 1] = high(value);
-  }
-
-  /**
-   * Sets a slot's time, an offset from {@link #hbBase}. A time that does not fit (a view longer than an int's
-   * milliseconds reach, or a player clock that jumped) moves the base to the newest time remembered; a time still
-   * further from it than the offsets reach, necessarily older, is kept as the oldest they can say: it is then the first
-   * slot to be reused, and a version of that heartbeat re-sent later counts only with a time newer than that.
-   */
-  private void time(int slot, long ts) {
-    if (hbBase == UNSET) {
-      hbBase = ts;
-    }
-    long off = offset(ts, hbBase);
-    if (off == (int) off) {
-      hb[slot * SLOT_INTS + S_TS] = (int) off;
-      return;
-    }
-    long newest = ts;
-    for (int i = 0; i < hbCount; i++) {
-      if (i != slot) {
-        newest = Math.max(newest, hb(i, HB_TS));
-      }
-    }
-    for (int i = 0; i < hbCount; i++) {
-      if (i != slot) {
-        hb[i * SLOT_INTS + S_TS] = clamp(offset(hb(i, HB_TS), newest));
-      }
-    }
-    hbBase = newest;
-    hb[slot * SLOT_INTS + S_TS] = clamp(offset(ts, newest));
-  }
-
-  /** {@code t - base}, saturated to a long. */
-  private static long offset(long t, long base) {
-    long d = t - base;
-    return ((t ^ base) & (t ^ d)) < 0 ? (t < base ? Long.MIN_VALUE : Long.MAX_VALUE) : d;
-  }
-
-  private static int clamp(long v) {
-    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
-  }
-
-  /** An id's 64-bit hash in 32 bits, as {@link #eventIds} keeps it; a 32-bit hash (zero-extended) is itself. */
   static int fold(long hash) {
     return (int) (hash ^ (hash >>> 32));
   }
 
-  /** A slot for a new heartbeat id: a free one, else the one with the oldest timestamp. */
-  private int freeSlot() {
-    if (hbCount < HEARTBEAT_SLOTS) {
-      return hbCount++;
-    }
-    int oldest = 0;
-    for (int i = 1; i < HEARTBEAT_SLOTS; i++) {
-      if (hb(i, HB_TS) < hb(oldest, HB_TS)) {
-        oldest = i;
-      }
-    }
-    return oldest;
-  }
 
   private boolean seen(long hash) {
     int id = fold(hash);

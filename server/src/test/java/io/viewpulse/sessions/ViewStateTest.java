@@ -439,7 +439,7 @@ class ViewStateTest {
     long late = t0 + Integer.MAX_VALUE + 5_000L;
     assertThat(v.apply(hb("h1", t0, 1000, 0, 0, 0, 100L))).isTrue();
     assertThat(v.apply(hb("h2", late, 1000, 0, 0, 0, null))).isTrue();
-    assertThat(v.hb(1, ViewState.HB_TS)).isEqualTo(late);
+    assertThat(v.slots.get(1, HeartbeatSlots.HB_TS)).isEqualTo(late);
     assertThat(v.apply(hb("h2", late, 1000, 0, 0, 0, null))).as("the same version again").isFalse();
     assertThat(v.apply(hb("h2", late - 1, 900, 0, 0, 0, null))).as("an older version").isFalse();
     assertThat(v.apply(hb("h2", late + 1000, 2000, 0, 0, 0, null))).as("a newer version").isTrue();
@@ -450,11 +450,11 @@ class ViewStateTest {
     assertThat(v.apply(hb("h3", t0 + 10_000, 500, 0, 0, 0, null))).isTrue();
     assertThat(v.apply(hb("h4", late + 5000, 500, 0, 0, 0, null))).isTrue();
     assertThat(v.apply(hb("h5", late + 10_000, 500, 0, 0, 0, null))).as("takes the oldest slot, h1's").isTrue();
-    assertThat(v.hb(0, ViewState.HB_TS)).isEqualTo(late + 10_000);
+    assertThat(v.slots.get(0, HeartbeatSlots.HB_TS)).isEqualTo(late + 10_000);
     ViewState back = StateCodec.decode(StateCodec.encode(v));
     assertThat(back.toView()).isEqualTo(v.toView());
-    assertThat(back.hb(1, ViewState.HB_TS)).isEqualTo(late + 1000);
-    assertThat(back.hb(0, ViewState.HB_TS)).isEqualTo(late + 10_000);
+    assertThat(back.slots.get(1, HeartbeatSlots.HB_TS)).isEqualTo(late + 1000);
+    assertThat(back.slots.get(0, HeartbeatSlots.HB_TS)).isEqualTo(late + 10_000);
     assertThat(back.apply(hb("h2", late + 1000, 2000, 0, 0, 0, null))).as("dedup survives the snapshot").isFalse();
     assertThat(back.apply(hb("h5", late + 10_000, 500, 0, 0, 0, null))).isFalse();
     assertThat(back.toView().playtimeMs()).isEqualTo(4500);
@@ -464,7 +464,7 @@ class ViewStateTest {
   void aStateThatRememberedHeartbeatsByTheir64BitHashesMeetsTheirReSends() {
     // states written before the slots kept 32-bit hashes carry the 64-bit ones: reading folds them alike
     s.apply(hb("h1", 5000, 5000, 0, 0, 0, 100L));
-    s.hb(0, ViewState.HB_ID, ViewState.hash("h1"));
+    s.slots.set(0, HeartbeatSlots.HB_ID, ViewState.hash("h1"));
     ViewState back = StateCodec.decode(StateCodec.encode(s));
     assertThat(s.apply(hb("h1", 5000, 5000, 0, 0, 0, 100L))).isFalse();
     assertThat(back.apply(hb("h1", 5000, 5000, 0, 0, 0, 100L))).isFalse();
